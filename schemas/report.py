@@ -1,0 +1,151 @@
+"""The JSON report's public contract (issue 2).
+
+Field names listed in the issue are frozen: outside tools read them. New fields may be added freely.
+``schemas/report.schema.json`` is generated from these models (``python -m schemas.export``) and checked in CI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Keyword(BaseModel):
+    term: str
+    weight: float
+
+
+class Quote(BaseModel):
+    """A representative quote: always the verbatim text of one member."""
+
+    contribution_id: str
+    source_id: str
+    text: str
+
+
+class Member(BaseModel):
+    contribution_id: str
+    source_id: str
+    strength: float = Field(..., description="HDBSCAN membership strength, 0-1.")
+    similarity: float | None = Field(None, description="Cosine similarity to the theme's centre.")
+    matched_keywords: list[str] = Field(default_factory=list, description="Theme keywords found in the text.")
+    flags: list[str] = Field(default_factory=list, description="Participant-origin flags (issue 5).")
+    weight: float = Field(1.0, description="1/N where the author gave N answers to this question.")
+
+
+class OriginBreakdown(BaseModel):
+    """Who speaks in a theme (issue 5). Flags describe; they never remove."""
+
+    contributions: int = 0
+    distinct_authors: int = 0
+    weighted: float = 0.0
+    without_campaigns: int = 0
+    author_types: dict[str, int] = Field(default_factory=dict)
+    territories: dict[str, int] = Field(default_factory=dict)
+    territory_index: dict[str, float] = Field(default_factory=dict)
+    channels: dict[str, int] = Field(default_factory=dict)
+    campaigns: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Cluster(BaseModel):
+    cluster_id: str
+    label: str
+    keywords: list[Keyword]
+    size: int
+    quotes: list[Quote]
+    members: list[Member]
+    subclusters: list[Cluster] = Field(default_factory=list)
+    origin: OriginBreakdown | None = None
+
+
+class NoiseItem(BaseModel):
+    contribution_id: str
+    source_id: str
+    reason: str
+    reason_code: str = ""
+    closest_cluster_id: str | None = Field(
+        None, description="Nearest theme, shown apart; never counted in that theme."
+    )
+    closest_similarity: float | None = None
+
+
+class ExcludedItem(BaseModel):
+    contribution_id: str
+    source_id: str
+    reason: str
+    reason_code: str = ""
+
+
+class CampaignMember(BaseModel):
+    contribution_id: str
+    source_id: str
+    similarity: float | None = None
+    diff: str | None = Field(None, description="What this variant changes from the template.")
+
+
+class Campaign(BaseModel):
+    campaign_id: str
+    size: int
+    distinct_authors: int
+    template: str
+    members: list[CampaignMember]
+    kind: str = Field("exact", description="exact | near | semantic (loosest layer that joined a member).")
+    first_seen: str | None = None
+    last_seen: str | None = None
+    densest_hour: str | None = None
+    densest_hour_count: int = 0
+    cluster_ids: list[str] = Field(default_factory=list)
+
+
+class QuestionReport(BaseModel):
+    question_id: str
+    question_text: str
+    clusters: list[Cluster]
+    noise: list[NoiseItem]
+    excluded: list[ExcludedItem]
+    campaigns: list[Campaign] = Field(default_factory=list)
+    origin: dict[str, Any] = Field(default_factory=dict)
+    method: dict[str, Any] = Field(default_factory=dict, description="Clustering parameters actually used.")
+
+
+class Counts(BaseModel):
+    rows_read: int = 0
+    rejected: int = 0
+    contributions: int = 0
+    excluded: int = 0
+    clustered: int = 0
+    noise: int = 0
+
+
+class EmbedderInfo(BaseModel):
+    name: str
+    model_id: str
+    version: str
+    dimension: int
+
+
+class RunManifest(BaseModel):
+    input_sha256: str
+    settings: dict[str, Any]
+    embedder: EmbedderInfo
+    versions: dict[str, str]
+    seed: int
+    counts: Counts
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage (not deterministic).")
+    exclusion_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class RejectedRowOut(BaseModel):
+    line: int
+    reason: str
+
+
+class Report(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    manifest: RunManifest
+    rejected: list[RejectedRowOut]
+    questions: list[QuestionReport]
+    origin: dict[str, Any] = Field(default_factory=dict, description="Consultation-wide origin findings.")

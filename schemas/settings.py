@@ -1,0 +1,53 @@
+"""Settings of one synthesis run and the column mapping of generic imports."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RunSettings(BaseModel):
+    """Every knob of a synthesis run; recorded whole in the RunManifest.
+
+    ``None`` on a size parameter means "chosen by rule from the number of contributions" (see
+    ``synthesis.cluster``); the value actually used is recorded in the manifest's ``settings``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    embedder: str = Field("use-multilingual", description="Embedding backend name (see synthesis.embed).")
+    embedder_model: str | None = Field(
+        None, description="Model id or local path for the sentence-transformers backend."
+    )
+    random_state: int = Field(0, description="The one seed given to every random step.")
+    n_components: int = Field(5, ge=2, le=100, description="Dimensions after reduction (UMAP).")
+    n_neighbors: int = Field(15, ge=2, le=200, description="UMAP neighbours.")
+    min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN min_cluster_size; None = by rule.")
+    min_samples: int | None = Field(None, ge=1, description="HDBSCAN min_samples; None = by rule.")
+    cluster_selection_method: Literal["eom", "leaf"] = "eom"
+    subclusters: bool = Field(True, description="Split each theme into sub-themes (second level).")
+    n_keywords: int = Field(10, ge=1, le=50)
+    n_quotes: int = Field(5, ge=3, le=5)
+    campaign_min_size: int = Field(5, ge=2, description="Smallest group of copies reported as a campaign.")
+    active_author_threshold: int = Field(
+        3, ge=2, description="An author with more than this many contributions to one question is 'very active'."
+    )
+    territory: list[str] = Field(
+        default_factory=list, description="Declared territory of the consultation (INSEE codes, départements)."
+    )
+
+
+class ColumnMapping(BaseModel):
+    """Which column of a generic export holds what (CSV, XLSX, JSON, JSON Lines)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., description="Column holding the free-text contribution.")
+    id: str | None = Field(None, description="Column holding the export's own identifier of the row.")
+    author: str | None = None
+    author_type: str | None = None
+    postcode: str | None = None
+    date: str | None = None
+    question: str | None = Field(None, description="Column holding the question (or theme) the row answers.")
+    channel: str | None = None

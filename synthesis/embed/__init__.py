@@ -1,0 +1,103 @@
+"""Embedding backends behind one protocol, an explicit registry, and cached embedding of distinct texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from synthesis.embed.base import Embedder, l2_normalise
+from synthesis.embed.cache import EmbeddingCache, MemoryCache, SQLiteCache, text_key
+from synthesis.errors import UnknownEmbedderError
+
+DEFAULT_EMBEDDER = "use-multilingual"
+
+
+def _use_multilingual(model: str | None = None) -> Embedder:
+    from synthesis.embed.use_multilingual import USEMultilingualEmbedder
+
+    return USEMultilingualEmbedder()
+
+
+def _sentence_transformers(model: str | None = None) -> Embedder:
+    from synthesis.embed.sentence_transformers import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model)
+
+
+REGISTRY: dict[str, Callable[[str | None], Embedder]] = {
+    "use-multilingual": _use_multilingual,
+    "sentence-transformers": _sentence_transformers,
+}
+
+_LOADED: dict[tuple[str, str | None], Embedder] = {}
+
+
+def get_embedder(name: str = DEFAULT_EMBEDDER, model: str | None = None) -> Embedder:
+    """The backend registered as ``name``, loaded once per process."""
+    if name not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY))
+        raise UnknownEmbedderError(
+            f"Embedder inconnu : {name!r} (disponibles : {known})",
+            f"Unknown embedder: {name!r} (available: {known})",
+            value=name,
+        )
+    key = (name, model)
+    if key not in _LOADED:
+        _LOADED[key] = REGISTRY[name](model)
+    return _LOADED[key]
+
+
+def embed_unique(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """Embed each distinct text once (in sorted order), reusing the cache; returns (len(texts), d) float32.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n
+        Normalised texts; duplicates are embedded once.
+    embedder : Embedder
+    cache : EmbeddingCache, optional
+        Looked up by ``text_key(embedder.model_id, text)``; filled with what was computed.
+    progress : callable, optional
+        Called with the fraction (0-1) of distinct texts done.
+    """
+    distinct = sorted(set(texts))
+    keys = [text_key(embedder.model_id, t) for t in distinct]
+    found = cache.get_many(keys) if cache is not None else {}
+    vectors: dict[str, np.ndarray] = {t: found[k] for t, k in zip(distinct, keys, strict=True) if k in found}
+    todo = [t for t in distinct if t not in vectors]
+    done = len(distinct) - len(todo)
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        chunk_vectors = embedder.embed(chunk)
+        vectors.update(zip(chunk, chunk_vectors, strict=True))
+        if cache is not None:
+            cache.put_many((text_key(embedder.model_id, t), v) for t, v in zip(chunk, chunk_vectors, strict=True))
+        done += len(chunk)
+        if progress is not None and distinct:
+            progress(done / len(distinct))
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for i, text in enumerate(texts):
+        out[i] = vectors[text]
+    return out
+
+
+__all__ = [
+    "DEFAULT_EMBEDDER",
+    "REGISTRY",
+    "Embedder",
+    "EmbeddingCache",
+    "MemoryCache",
+    "SQLiteCache",
+    "embed_unique",
+    "get_embedder",
+    "l2_normalise",
+    "text_key",
+]

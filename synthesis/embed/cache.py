@@ -1,0 +1,79 @@
+"""Embedding cache keyed by (embedder model id, hash of the normalised text).
+
+Vectors are stored as float32 bytes, so a cached vector is bitwise the one computed; since every backend
+embeds a text independently of its neighbours (see ``use_multilingual``), a cache warmed by another
+consultation cannot change a run's result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+def text_key(model_id: str, text: str) -> str:
+    """Cache key of one text for one model: sha256 over the model id and the text."""
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
+
+
+class EmbeddingCache(Protocol):
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None: ...
+
+
+class MemoryCache:
+    """A dict; for tests and one-off runs."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+        self.dtype = np.float32
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        return {k: np.frombuffer(self._data[k], dtype=np.float32) for k in keys if k in self._data}
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        for key, vec in items:
+            self._data[key] = np.asarray(vec, dtype=np.float32).tobytes()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class SQLiteCache:
+    """A file cache (one SQLite table), safe to share between processes of one machine."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._conn.commit()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk)
+                for key, blob in rows:
+                    out[key] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items]
+        with self._lock:
+            self._conn.executemany("INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)", rows)
+            self._conn.commit()
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,80 @@
+"""Errors of the synthesis library.
+
+Every error carries a stable ``code`` (mapped to an HTTP status by the service), the offending value, and a
+message in French (the default shown to users) and in English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SynthesisError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    code = "synthesis_error"
+
+    def __init__(self, message_fr: str, message_en: str, *, value: Any = None, **details: Any) -> None:
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+        self.message_en = message_en
+        self.value = value
+        self.details = details
+
+    def message(self, lang: str = "fr") -> str:
+        return self.message_en if lang.startswith("en") else self.message_fr
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message(lang)}
+        if self.value is not None:
+            out["value"] = str(self.value)
+        out.update({k: v for k, v in self.details.items() if v is not None})
+        return out
+
+
+class InputFileError(SynthesisError):
+    """The uploaded or given file cannot be read as the expected format."""
+
+    code = "invalid_file"
+
+
+class EmptyFileError(InputFileError):
+    """The file holds no data row."""
+
+    code = "empty_file"
+
+
+class EncodingError(InputFileError):
+    """The file's character encoding cannot be determined or decoded."""
+
+    code = "invalid_encoding"
+
+
+class MappingError(InputFileError):
+    """A mapped column (text, id, …) is absent from the file's header."""
+
+    code = "invalid_mapping"
+
+
+class FormatDetectionError(InputFileError):
+    """No known export format matches the file's header."""
+
+    code = "unknown_format"
+
+
+class SettingsError(SynthesisError):
+    """A run setting is out of range or inconsistent with the data."""
+
+    code = "invalid_settings"
+
+
+class BackendNotInstalledError(SynthesisError):
+    """An optional embedding backend's package is not installed."""
+
+    code = "backend_not_installed"
+
+
+class UnknownEmbedderError(SynthesisError):
+    """No embedding backend is registered under that name."""
+
+    code = "unknown_embedder"

@@ -1,0 +1,51 @@
+"""Records that flow through the pipeline: contributions and rejected rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class AuthorType(str, Enum):
+    """Who a contribution's author says they are (from ``authorType`` or Decidim's ``user_group``)."""
+
+    CITIZEN = "citizen"
+    ORGANISATION_PROFIT = "organisation_for_profit"
+    ORGANISATION_NONPROFIT = "organisation_non_profit"
+    ORGANISATION = "organisation"  # an organisation whose kind the export does not say
+    ELECTED_OR_INSTITUTION = "elected_or_institution"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One free-text answer to one question.
+
+    ``contribution_id`` is unique within an import and stable across re-imports of the same export;
+    ``source_id`` is the identifier the export gave the row; ``line`` the 1-based physical line of the row's
+    start in the file (the header is line 1). ``excluded`` holds a reason set at import (trashed,
+    moderated out), the contribution is then kept but not clustered.
+    """
+
+    contribution_id: str
+    source_id: str
+    question_id: str
+    question_text: str
+    text: str
+    line: int = 0
+    author_ref: str | None = None
+    author_type: AuthorType = AuthorType.UNKNOWN
+    zipcode: str | None = None
+    created_at: str | None = None
+    channel: str | None = None
+    excluded: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A data row that yields no contribution, with the reason (in French) and its line number."""
+
+    line: int
+    reason: str
