@@ -143,9 +143,26 @@ class RejectedRowOut(BaseModel):
     reason: str
 
 
+class ContributionOut(BaseModel):
+    """One ingested contribution as the readable report shows it (issue 7): its verbatim text and metadata."""
+
+    contribution_id: str
+    source_id: str
+    question_id: str
+    text: str
+    author_type: str | None = None
+    zipcode: str | None = None
+    created_at: str | None = None
+    channel: str | None = None
+
+
 class Report(BaseModel):
     schema_version: str = SCHEMA_VERSION
     manifest: RunManifest
     rejected: list[RejectedRowOut]
     questions: list[QuestionReport]
     origin: dict[str, Any] = Field(default_factory=dict, description="Consultation-wide origin findings.")
+    contributions: list[ContributionOut] = Field(
+        default_factory=list,
+        description="Every ingested contribution with its verbatim text, in input order (the HTML report shows them).",
+    )

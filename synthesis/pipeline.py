@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemas import Counts, EmbedderInfo, Report, RunManifest, RunSettings
+from schemas import ContributionOut, Counts, EmbedderInfo, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
 from synthesis import prepare
 from synthesis.cluster import cluster_embeddings
@@ -130,4 +130,19 @@ def run(
         manifest=manifest,
         rejected=[RejectedRowOut(line=r.line, reason=r.reason) for r in rejected],
         questions=questions,
+        contributions=[_contribution_out(c) for c in contributions],
+    )
+
+
+def _contribution_out(c: Contribution) -> ContributionOut:
+    """The text and metadata the readable report shows for one contribution (issue 7)."""
+    return ContributionOut(
+        contribution_id=c.contribution_id,
+        source_id=c.source_id,
+        question_id=c.question_id,
+        text=c.text,
+        author_type=c.author_type.value if c.author_type else None,
+        zipcode=c.zipcode,
+        created_at=c.created_at,
+        channel=c.channel,
     )
