@@ -76,7 +76,10 @@ class SentenceTransformerEmbedder:
             self.version = package_version("sentence-transformers")
         except PackageNotFoundError:  # pragma: no cover
             self.version = "unknown"
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         self.dimension = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,126 @@
+"""Command line of the library: ``synthese analyse`` and ``synthese preview`` (the service adds ``serve`` and ``admin``).
+
+Messages are in French; ``--lang en`` switches error messages to English.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from schemas import ColumnMapping, RunSettings
+from synthesis.errors import SynthesisError
+
+app = typer.Typer(
+    help="Synthèse traçable des contributions d'une consultation en ligne.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+STAGE_LABELS = {
+    "prepare": "Préparation",
+    "embed": "Plongements (embeddings)",
+    "cluster": "Regroupement en thèmes",
+    "report": "Rapport",
+}
+
+
+def default_secret_path() -> Path:
+    return Path.home() / ".config" / "synthese" / "secret"
+
+
+def load_secret(path: Path | None) -> bytes:
+    """The pseudonymisation key: the given file, else a per-machine key created once (0600)."""
+    path = path or default_secret_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip().encode()
+
+
+def fail(exc: SynthesisError, lang: str) -> None:
+    err.print(f"[bold red]Erreur[/] ({exc.code}) : {exc.message(lang)}" if lang == "fr" else
+              f"[bold red]Error[/] ({exc.code}): {exc.message(lang)}")
+    raise typer.Exit(code=2)
+
+
+def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | None:
+    if text is None:
+        if any(columns.values()):
+            raise typer.BadParameter("--text-column est obligatoire avec les autres options de colonnes")
+        return None
+    return ColumnMapping(text=text, **columns)
+
+
+@app.command()
+def analyse(
+    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSONL…).", exists=True, dir_okay=False)],
+    format: Annotated[str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")] = "auto",
+    text_column: Annotated[str | None, typer.Option(help="Colonne du texte (formats génériques).")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Colonne de l'identifiant.")] = None,
+    question_column: Annotated[str | None, typer.Option(help="Colonne de la question.")] = None,
+    author_column: Annotated[str | None, typer.Option(help="Colonne de l'auteur (pseudonymisé).")] = None,
+    author_type_column: Annotated[str | None, typer.Option(help="Colonne du type d'auteur.")] = None,
+    postcode_column: Annotated[str | None, typer.Option(help="Colonne du code postal.")] = None,
+    date_column: Annotated[str | None, typer.Option(help="Colonne de la date.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="report.json ou report.html (défaut : JSON sur la sortie standard).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine de toutes les étapes aléatoires.")] = 0,
+    embedder: Annotated[str, typer.Option(help="use-multilingual (défaut) ou sentence-transformers.")] = "use-multilingual",
+    model: Annotated[str | None, typer.Option(help="Modèle sentence-transformers (id ou chemin local).")] = None,
+    min_cluster_size: Annotated[int | None, typer.Option(help="Taille minimale d'un thème (défaut : selon le volume).")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Fichier du cache d'embeddings.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")] = False,
+    secret_file: Annotated[Path | None, typer.Option(envvar="SYNTHESE_SECRET_FILE", help="Clé de pseudonymisation.")] = None,
+    lang: Annotated[str, typer.Option(help="Langue des messages : fr ou en.")] = "fr",
+) -> None:
+    """Importe FILE, le synthétise et écrit le rapport (JSON ou HTML)."""
+    from synthesis.embed import SQLiteCache
+    from synthesis.ingest import read_file
+    from synthesis.pipeline import run
+    from synthesis.report import render_html, render_json
+
+    mapping = build_mapping(
+        text_column, id=id_column, question=question_column, author=author_column,
+        author_type=author_type_column, postcode=postcode_column, date=date_column,
+    )
+    try:
+        settings = RunSettings(random_state=seed, embedder=embedder, embedder_model=model,
+                               min_cluster_size=min_cluster_size)
+        result = read_file(file, format=format, mapping=mapping, secret=load_secret(secret_file))
+        err.print(f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
+                  f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées")
+        emb_cache = None if no_cache else SQLiteCache(cache or Path.home() / ".cache" / "synthese" / "embeddings.sqlite3")
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                      transient=not sys.stderr.isatty()) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, fraction: float) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=1.0)
+                bar.update(tasks[stage], completed=fraction)
+
+            report = run(result.contributions, settings, rejected=result.rejected, rows_read=result.rows_read,
+                         input_sha256=result.sha256, cache=emb_cache, progress=progress)
+    except SynthesisError as exc:
+        fail(exc, lang)
+        return
+    text = render_html(report) if out is not None and out.suffix.lower() in {".html", ".htm"} else render_json(report)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        c = report.manifest.counts
+        err.print(f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
+                  f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues.")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

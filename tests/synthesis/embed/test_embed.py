@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from synthesis.embed import MemoryCache, SQLiteCache, embed_unique, get_embedder, text_key
+from synthesis.errors import UnknownEmbedderError
+from tests.utils.data import granddebat_answers
+from tests.utils.fake_embedder import HashEmbedder
+
+
+def test_distinct_texts_are_embedded_once_and_cached():
+    emb = HashEmbedder()
+    cache = MemoryCache()
+    texts = ["taxe foncière", "TVA", "taxe foncière", "TVA", "impôt"]
+    out = embed_unique(texts, emb, cache)
+    assert out.shape == (5, emb.dimension)
+    np.testing.assert_array_equal(out[0], out[2])
+    assert len(cache) == 3
+    calls = emb.calls
+    again = embed_unique(texts, emb, cache)
+    assert emb.calls == calls  # everything came from the cache
+    np.testing.assert_array_equal(out, again)
+
+
+def test_sqlite_cache_roundtrip_is_bitwise(tmp_path):
+    cache = SQLiteCache(tmp_path / "c.sqlite3")
+    vec = np.random.default_rng(0).standard_normal(8).astype(np.float32)
+    cache.put_many([("k", vec)])
+    np.testing.assert_array_equal(cache.get_many(["k", "missing"])["k"], vec)
+
+
+def test_cache_key_depends_on_model():
+    assert text_key("a", "x") != text_key("b", "x")
+
+
+def test_unknown_embedder_names_the_choices():
+    with pytest.raises(UnknownEmbedderError, match="use-multilingual"):
+        get_embedder("nope")
+
+
+def test_use_multilingual_is_unit_norm_and_batch_independent():
+    emb = get_embedder("use-multilingual")
+    texts = granddebat_answers(limit=40)
+    together = emb.embed(texts)
+    assert together.shape == (40, 512) and together.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    alone = np.vstack([emb.embed([t]) for t in texts[::-1]])[::-1]
+    np.testing.assert_array_equal(together, alone)
+
+
+def test_warm_cache_from_another_consultation_changes_nothing():
+    """DESIGN.md's determinism trap: a cache warmed by an overlapping consultation gives bitwise-equal vectors."""
+    emb = get_embedder("use-multilingual")
+    ours = granddebat_answers(limit=60)
+    other = granddebat_answers("gd_animation_fiscalite_17.csv", limit=50) + ours[20:40]
+    cold = embed_unique(ours, emb, MemoryCache())
+    warm_cache = MemoryCache()
+    embed_unique(other, emb, warm_cache)
+    warm = embed_unique(ours, emb, warm_cache)
+    np.testing.assert_array_equal(cold, warm)
+
+
+@pytest.mark.st
+def test_sentence_transformers_packaged_minilm_offline(monkeypatch):
+    pytest.importorskip("sentence_transformers", reason="extra [sentence-transformers] not installed")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    emb = get_embedder("sentence-transformers")
+    out = emb.embed(["La taxe foncière est trop élevée", "Baisser la taxe foncière", "J'aime le vélo"])
+    assert out.shape == (3, 384)
+    sims = out @ out.T
+    assert sims[0, 1] > sims[0, 2]  # a real model, not noise
