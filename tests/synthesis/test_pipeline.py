@@ -1,0 +1,92 @@
+"""End-to-end properties of synthesis.pipeline.run on real answers: conservation, verbatim quotes, determinism."""
+
+import json
+
+import pytest
+
+from schemas import RunSettings
+from synthesis.pipeline import run
+from synthesis.records import Contribution, RejectedRow
+from synthesis.report import render_json
+from tests.utils.data import granddebat_answers
+from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
+
+QUESTION = "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
+
+
+def contributions(n: int = 800) -> list[Contribution]:
+    texts = granddebat_answers(limit=n) + ["", "   ", "?!…", "RAS", "Néant", "je ne sais pas"]
+    return [
+        Contribution(
+            contribution_id=f"c{i}", source_id=f"s{i}", question_id="164", question_text=QUESTION, text=t, line=i + 2
+        )
+        for i, t in enumerate(texts)
+    ] + [
+        Contribution(
+            contribution_id="trashed", source_id="t1", question_id="164", question_text=QUESTION,
+            text="Supprimer la taxe d'habitation", excluded="corbeille (trashed) dans l'export",
+        )
+    ]
+
+
+@pytest.fixture(scope="module")
+def fake_report():
+    register_fake_embedder()
+    return run(contributions(), RunSettings(embedder=FAKE_EMBEDDER), rejected=[RejectedRow(3, "ligne vide")])
+
+
+def members_of(question):
+    return [m for c in question.clusters for m in c.members]
+
+
+def test_every_contribution_is_in_exactly_one_place(fake_report):
+    q = fake_report.questions[0]
+    ids = [m.contribution_id for m in members_of(q)] + [n.contribution_id for n in q.noise]
+    ids += [e.contribution_id for e in q.excluded]
+    assert sorted(ids) == sorted(c.contribution_id for c in contributions())
+    counts = fake_report.manifest.counts
+    assert counts.contributions == counts.clustered + counts.noise + counts.excluded
+    assert counts.rejected == 1
+
+
+def test_excluded_and_noise_items_carry_reasons(fake_report):
+    q = fake_report.questions[0]
+    reasons = {e.contribution_id: e.reason_code for e in q.excluded}
+    assert reasons["trashed"] == "import_excluded"
+    assert {"empty", "no_letters", "non_answer"} <= set(reasons.values())
+    assert all(e.reason for e in q.excluded) and all(n.reason and n.reason_code for n in q.noise)
+
+
+def test_quotes_are_verbatim_member_texts_with_their_source_id(fake_report):
+    by_id = {c.contribution_id: c for c in contributions()}
+    for c in fake_report.questions[0].clusters:
+        member_ids = {m.contribution_id for m in c.members}
+        assert 1 <= len(c.quotes) <= 5
+        assert len({q.text for q in c.quotes}) == len(c.quotes)
+        for quote in c.quotes:
+            assert quote.contribution_id in member_ids
+            source = by_id[quote.contribution_id]
+            assert quote.text.encode() == source.text.encode() and quote.source_id == source.source_id
+
+
+def test_same_input_same_report_timings_aside(fake_report):
+    again = run(contributions(), RunSettings(embedder=FAKE_EMBEDDER), rejected=[RejectedRow(3, "ligne vide")])
+
+    def strip(report):
+        data = json.loads(render_json(report))
+        data["manifest"].pop("timings")
+        return data
+
+    assert strip(again) == strip(fake_report)
+
+
+@pytest.mark.slow
+def test_real_embedder_end_to_end_is_deterministic():
+    items = contributions(600)
+    first = run(items, RunSettings())
+    second = run(items, RunSettings())
+    assert first.manifest.embedder.name == "use-multilingual"
+    assert len(first.questions[0].clusters) >= 2
+    a, b = json.loads(render_json(first)), json.loads(render_json(second))
+    a["manifest"].pop("timings"), b["manifest"].pop("timings")
+    assert a == b
