@@ -33,6 +33,7 @@ test: setup-dev services
 
 services:
 	bash scripts/install-services.sh
+	bash scripts/install-chromium.sh
 	bash scripts/start-services.sh
 
 lint: setup-dev
