@@ -78,3 +78,15 @@ class UnknownEmbedderError(SynthesisError):
     """No embedding backend is registered under that name."""
 
     code = "unknown_embedder"
+
+
+class BinaryFileError(InputFileError):
+    """The file is binary (or of an unsupported kind), not a text export, a workbook or JSON."""
+
+    code = "binary_file"
+
+
+class UnterminatedQuoteError(InputFileError):
+    """A quoted CSV field opens and never closes before the end of the file."""
+
+    code = "unterminated_quote"

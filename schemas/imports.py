@@ -1,0 +1,54 @@
+"""Import preview: what the ingest layer detected in a file, shown before anything is imported (issue 3)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.settings import ColumnMapping
+
+FormatName = Literal["granddebat", "capcollectif", "decidim", "polis", "csv", "xlsx", "json", "jsonl"]
+
+
+class PreviewRow(BaseModel):
+    """One sample data row: its line in the file and its cells by column name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int
+    values: dict[str, str]
+
+
+class PreviewQuestion(BaseModel):
+    """A question column of a wide (Grand Débat) export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str
+    question_text: str
+
+
+class ImportPreview(BaseModel):
+    """Detected format, encoding, delimiter, columns, sample rows and a suggested mapping of one file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str
+    size_bytes: int
+    sha256: str
+    format: FormatName
+    kind: str = Field("", description="Record kind within the format: wide, comments, proposals, arguments…")
+    encoding: str
+    delimiter: str | None
+    columns: list[str]
+    sample_rows: list[PreviewRow] = Field(default_factory=list, description="The first five data rows.")
+    suggested_mapping: ColumnMapping | None = Field(
+        None, description="Columns guessed for a generic import (None when no text column was recognised)."
+    )
+    mapping_required: bool = Field(
+        False, description="True for generic formats: the import needs a mapping (the suggested one by default)."
+    )
+    questions: list[PreviewQuestion] = Field(default_factory=list)
+    rows_estimate: int = Field(0, description="Number of data rows: exact for small files, estimated otherwise.")
+    rows_estimate_exact: bool = False

@@ -1,0 +1,215 @@
+"""Entry points: :func:`iter_file` (streaming) and :func:`read_file` (whole result), with format dispatch."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from schemas.settings import ColumnMapping
+from synthesis.errors import EncodingError, FormatDetectionError, InputFileError
+
+from . import capcollectif, decidim, generic, granddebat, polis, tabular
+from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
+from .detect import FileFacts, format_from_columns, format_from_name, scan_file, sniff_delimiter
+from .reader import CsvSource, decoded_sample, read_header
+
+_CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
+    Format.GRANDDEBAT: granddebat.rows,
+    Format.CAPCOLLECTIF: capcollectif.rows,
+    Format.DECIDIM: decidim.rows,
+    Format.POLIS: polis.rows,
+    Format.CSV: generic.rows,
+}
+MAX_RELATED_BYTES = 64 << 20
+
+
+def read_file(path: str | PathLike[str], **options: Any) -> IngestResult:
+    """Read a whole export: every contribution and rejected row, in file order (see :func:`iter_file`)."""
+    return collect(iter_file(path, **options))
+
+
+def iter_file(
+    path: str | PathLike[str],
+    *,
+    format: Format | str = "auto",
+    mapping: ColumnMapping | None = None,
+    secret: bytes = b"",
+    question_text: str | None = None,
+    encoding: str | None = None,
+    related: Sequence[str | PathLike[str]] | None = None,
+) -> IngestStream:
+    """Stream an export as ``Contribution | RejectedRow`` items in file order, with bounded memory.
+
+    Parameters
+    ----------
+    path : path of the export file.
+    format : a :class:`Format` or its value; ``auto`` sniffs it from the content and header.
+    mapping : columns of a generic CSV / XLSX / JSON / JSONL file (suggested from the header when None).
+    secret : key of the HMAC that pseudonymises author identifiers.
+    question_text : question of a generic file without a question column (default: the file name).
+    encoding : forces the text encoding (otherwise: BOM, UTF-8, then charset-normalizer).
+    related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
+
+    Raises
+    ------
+    InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown format,
+    mapped column absent (the available ones are listed), unterminated quote (with its line).
+    """
+    path = Path(path)
+    fmt = _format(format)
+    if not path.is_file():
+        raise InputFileError(
+            f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)
+        )
+    facts = scan_file(path, encoding)
+    if facts.kind == "xlsx" or fmt is Format.XLSX:
+        return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
+    if fmt in (Format.JSON, Format.JSONL) or (fmt is Format.AUTO and format_from_name(path, facts.sample)):
+        chosen = fmt if fmt is not Format.AUTO else format_from_name(path, facts.sample)
+        assert chosen is not None
+        return _tabular_stream(facts, chosen, mapping, secret, question_text)
+    return _csv_stream(facts, fmt, mapping, secret, question_text, related)
+
+
+def _format(value: Format | str) -> Format:
+    try:
+        return Format(value)
+    except ValueError:
+        choices = ", ".join(f.value for f in Format)
+        raise InputFileError(
+            f"Format inconnu : « {value} ». Formats possibles : {choices}.",
+            f"Unknown format: '{value}'. Possible formats: {choices}.",
+            value=value,
+        ) from None
+
+
+def open_rows(path: Path, encoding: str | None = None) -> tuple[RowSource, str]:
+    """A delimited file's header and records, with the record kind its header tells."""
+    facts = scan_file(path, encoding)
+    if facts.kind != "text":
+        raise InputFileError(f"« {path.name} » n'est pas un CSV.", f"'{path.name}' is not a CSV.", value=path.name)
+    delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
+    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
+    records = csv_source.records()
+    columns = read_header(records, path)
+    _, kind = format_from_columns(columns)
+    return RowSource(path=path, columns=columns, records=records), kind
+
+
+def _csv_stream(
+    facts: FileFacts,
+    fmt: Format,
+    mapping: ColumnMapping | None,
+    secret: bytes,
+    question_text: str | None,
+    related: Sequence[str | PathLike[str]] | None,
+) -> IngestStream:
+    path = facts.path
+    delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
+    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
+    records = _guarded(csv_source.records(), facts.encoding)
+    columns = read_header(records, path)
+    detected, kind = format_from_columns(columns)
+    if fmt is Format.AUTO:
+        fmt = detected
+    elif fmt is not Format.CSV and fmt is not detected:
+        raise _mismatch(path, fmt, detected, columns)
+    source = RowSource(
+        path=path, columns=columns, records=records, secret=secret, mapping=mapping,
+        question_text=question_text, kind=kind if fmt is detected else "generic",
+    )
+    source.extras["kind"] = source.kind
+    if fmt is Format.CSV:
+        source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
+    if fmt is Format.DECIDIM and source.kind == "comments":
+        source.related = _related(path, related)
+        source.extras["related"] = [str(p) for p in source.related]
+    reader = _CSV_READERS[fmt]
+    return IngestStream(
+        format=fmt, encoding=facts.encoding, delimiter=delimiter, sha256=facts.sha256,
+        rows=lambda: reader(source), extras=source.extras, blank_lines=lambda: csv_source.blank_lines,
+    )
+
+
+def _tabular_stream(
+    facts: FileFacts, fmt: Format, mapping: ColumnMapping | None, secret: bytes, question_text: str | None
+) -> IngestStream:
+    path = facts.path
+    if fmt is Format.XLSX:
+        if facts.kind != "xlsx":
+            raise InputFileError(
+                f"« {path.name} » n'est pas un classeur XLSX.", f"'{path.name}' is not an XLSX workbook.",
+                value=path.name,
+            )
+        columns, records = tabular.xlsx_records(path)
+        encoding = "xlsx"
+    else:
+        if facts.kind != "text":
+            raise InputFileError(
+                f"« {path.name} » n'est pas un fichier JSON.", f"'{path.name}' is not a JSON file.", value=path.name
+            )
+        encoding = facts.encoding
+        try:
+            read = tabular.json_records if fmt is Format.JSON else tabular.jsonl_records
+            columns, records = read(path, encoding)
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(encoding, exc) from None
+    source = RowSource(path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text)
+    source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
+    guarded = _guarded(records, encoding)
+    return IngestStream(
+        format=fmt, encoding=encoding, delimiter=None, sha256=facts.sha256,
+        rows=lambda: generic.record_rows(source, guarded), extras=source.extras,
+    )
+
+
+def _guarded(records: Iterator[Any], encoding: str) -> Iterator[Any]:
+    """Turn a decoding failure in the middle of a file into an :class:`EncodingError`."""
+    try:
+        yield from records
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(encoding, exc) from None
+    except csv.Error as exc:
+        raise InputFileError(f"CSV illisible : {exc}", f"Unreadable CSV: {exc}") from None
+
+
+def _encoding_error(encoding: str, exc: UnicodeDecodeError) -> EncodingError:
+    return EncodingError(
+        f"Le fichier n'est pas lisible en {encoding} ({exc.reason}). Réenregistrez-le en UTF-8 ou indiquez son "
+        "encodage.",
+        f"The file cannot be decoded as {encoding} ({exc.reason}). Save it as UTF-8 or give its encoding.",
+        value=encoding,
+    )
+
+
+def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> FormatDetectionError:
+    shown = ", ".join(columns[:15]) + (" …" if len(columns) > 15 else "")
+    return FormatDetectionError(
+        f"L'en-tête de « {path.name} » ne correspond pas au format {fmt.value} (il ressemble à {detected.value}). "
+        f"Colonnes : {shown}. Essayez --format auto.",
+        f"The header of '{path.name}' does not match format {fmt.value} (it looks like {detected.value}). "
+        f"Columns: {shown}. Try --format auto.",
+        value=fmt.value,
+        detected=detected.value,
+    )
+
+
+def _related(path: Path, related: Sequence[str | PathLike[str]] | None) -> list[Path]:
+    """Decidim debates / proposals exports that name comment roots: the given ones, else those beside ``path``."""
+    if related is not None:
+        return [Path(p) for p in related]
+    found = []
+    for sibling in sorted(path.parent.glob("*.csv"))[:50]:
+        if sibling == path or sibling.stat().st_size > MAX_RELATED_BYTES:
+            continue
+        try:
+            source, kind = open_rows(sibling)
+        except InputFileError:
+            continue
+        source.records.close()  # type: ignore[attr-defined]  # only the header was needed
+        if kind in {"debates", "proposals"}:
+            found.append(sibling)
+    return found

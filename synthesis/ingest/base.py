@@ -1,0 +1,206 @@
+"""Shared types of the ingest layer: the ``Format`` enum, the result of an import and the streaming reader.
+
+Counting rule (issue 3, "nothing lost"): every data row of a file ends up in exactly one of three counters:
+``rows_with_contributions`` (it yielded one or more contributions), ``rows_without_answer`` (a wide Grand Débat row
+whose question cells are all blank: the participant skipped every question; not a rejection) or ``rejected``
+(a :class:`RejectedRow` with its line and a French reason). So ``rows_read`` equals their sum, always.
+Blank physical lines between records are not data rows; they are counted apart in ``blank_lines``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from synthesis.errors import EmptyFileError
+from synthesis.records import Contribution, RejectedRow
+
+
+class Format(str, Enum):
+    """Export formats the ingest layer reads; ``AUTO`` sniffs it from the file."""
+
+    AUTO = "auto"
+    GRANDDEBAT = "granddebat"
+    CAPCOLLECTIF = "capcollectif"
+    DECIDIM = "decidim"
+    POLIS = "polis"
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+#: What a format reader yields for each data row: its contributions (possibly none) or the rejection.
+RowOutcome = list[Contribution] | RejectedRow
+Item = Contribution | RejectedRow
+
+
+@dataclass
+class RowCounts:
+    """Per-import counters; ``rows_read == rows_with_contributions + rows_without_answer + rejected``."""
+
+    rows_read: int = 0
+    rows_with_contributions: int = 0
+    rows_without_answer: int = 0
+    rejected: int = 0
+    contributions: int = 0
+    blank_lines: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+@dataclass
+class IngestResult:
+    """Everything one import produced, in file order.
+
+    ``rows_read`` counts data rows (a header is not a row); ``sha256`` is the digest of the file's bytes;
+    ``extras`` holds format-specific facts (``counts``, ``kind``, Polis vote file paths, the mapping used…).
+    """
+
+    contributions: list[Contribution]
+    rejected: list[RejectedRow]
+    format: Format
+    rows_read: int
+    encoding: str
+    delimiter: str | None
+    sha256: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def content_hash(contribution: Contribution) -> str:
+    """SHA-256 of what makes a contribution's content: question, text, author, author type, postcode, exclusion.
+
+    Two imports of an unchanged row give the same hash, so a newer export can be diffed row by row.
+    """
+    parts = (
+        contribution.question_id,
+        contribution.text,
+        contribution.author_ref or "",
+        contribution.author_type.value,
+        contribution.zipcode or "",
+        contribution.excluded or "",
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class IngestStream:
+    """Iterable of ``Contribution | RejectedRow`` in file order, with bounded memory.
+
+    ``format``, ``encoding``, ``delimiter`` and ``sha256`` are known before iteration; ``rows_read`` and
+    ``counts`` are final once iteration ends. It can be iterated once.
+    """
+
+    def __init__(
+        self,
+        *,
+        format: Format,
+        encoding: str,
+        delimiter: str | None,
+        sha256: str,
+        rows: Callable[[], Iterator[RowOutcome]],
+        extras: dict[str, Any] | None = None,
+        blank_lines: Callable[[], int] | None = None,
+    ) -> None:
+        self.format = format
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.sha256 = sha256
+        self.extras: dict[str, Any] = extras if extras is not None else {}
+        self.counts = RowCounts()
+        self._rows = rows
+        self._blank_lines = blank_lines
+        self._started = False
+
+    @property
+    def rows_read(self) -> int:
+        return self.counts.rows_read
+
+    def __iter__(self) -> Iterator[Item]:
+        if self._started:
+            raise RuntimeError("an IngestStream can be iterated only once")
+        self._started = True
+        return self._iterate()
+
+    def _iterate(self) -> Iterator[Item]:
+        counts = self.counts
+        seen: dict[str, int] = {}
+        for outcome in self._rows():
+            counts.rows_read += 1
+            if isinstance(outcome, list) and outcome:
+                outcome = _check_unique(outcome, seen)
+            if isinstance(outcome, RejectedRow):
+                counts.rejected += 1
+                yield outcome
+            elif not outcome:
+                counts.rows_without_answer += 1
+            else:
+                counts.rows_with_contributions += 1
+                counts.contributions += len(outcome)
+                yield from outcome
+        counts.blank_lines = self._blank_lines() if self._blank_lines else 0
+        self.extras["counts"] = counts.as_dict()
+        if counts.rows_read == 0:
+            raise EmptyFileError(
+                "Le fichier ne contient aucune ligne de données (seulement un en-tête, ou rien).",
+                "The file holds no data row (only a header, or nothing).",
+            )
+
+
+def _check_unique(contributions: list[Contribution], seen: dict[str, int]) -> RowOutcome:
+    """Reject a row whose identifier was already used by an earlier row (ids must be unique and stable)."""
+    source_id = contributions[0].source_id
+    line = contributions[0].line
+    first = seen.get(source_id)
+    if first is not None:
+        return RejectedRow(line, f"identifiant en double « {source_id} » (déjà vu à la ligne {first})")
+    seen[source_id] = line
+    return contributions
+
+
+def collect(stream: IngestStream) -> IngestResult:
+    """Drain a stream into an :class:`IngestResult`."""
+    contributions: list[Contribution] = []
+    rejected: list[RejectedRow] = []
+    for item in stream:
+        if isinstance(item, RejectedRow):
+            rejected.append(item)
+        else:
+            contributions.append(item)
+    return IngestResult(
+        contributions=contributions,
+        rejected=rejected,
+        format=stream.format,
+        rows_read=stream.rows_read,
+        encoding=stream.encoding,
+        delimiter=stream.delimiter,
+        sha256=stream.sha256,
+        extras=stream.extras,
+    )
+
+
+@dataclass
+class RowSource:
+    """What a format reader gets: the header, the data records ``(start line, fields)`` and the import options."""
+
+    path: Any  # pathlib.Path
+    columns: list[str]
+    records: Iterator[tuple[int, list[str]]]
+    secret: bytes = b""
+    mapping: Any = None  # schemas.settings.ColumnMapping | None
+    question_text: str | None = None
+    kind: str = ""
+    related: list[Any] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def index(self, name: str | None) -> int | None:
+        """Position of column ``name`` (first occurrence), or None."""
+        if name is None:
+            return None
+        try:
+            return self.columns.index(name)
+        except ValueError:
+            return None

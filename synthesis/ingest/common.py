@@ -1,0 +1,80 @@
+"""Helpers shared by the format readers: author types, booleans, row width checks, localised columns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from synthesis.prepare import strip_accents
+from synthesis.records import AuthorType, RejectedRow
+
+_AUTHOR_TYPES: dict[str, AuthorType] = {
+    # Grand Débat / Cap Collectif labels, folded (lower case, no accents, spaces collapsed)
+    "citoyen / citoyenne": AuthorType.CITIZEN,
+    "citoyen": AuthorType.CITIZEN,
+    "citoyenne": AuthorType.CITIZEN,
+    "elu / elue et institution": AuthorType.ELECTED_OR_INSTITUTION,
+    "elu": AuthorType.ELECTED_OR_INSTITUTION,
+    "institution": AuthorType.ELECTED_OR_INSTITUTION,
+    "organisation a but lucratif": AuthorType.ORGANISATION_PROFIT,
+    "organisation a but non lucratif": AuthorType.ORGANISATION_NONPROFIT,
+    "association": AuthorType.ORGANISATION_NONPROFIT,
+    "organisation": AuthorType.ORGANISATION,
+    "entreprise": AuthorType.ORGANISATION_PROFIT,
+    # English values and our own enum values, for generic files
+    "citizen": AuthorType.CITIZEN,
+    "organization": AuthorType.ORGANISATION,
+    "company": AuthorType.ORGANISATION_PROFIT,
+    "ngo": AuthorType.ORGANISATION_NONPROFIT,
+    "elected": AuthorType.ELECTED_OR_INSTITUTION,
+    **{t.value: t for t in AuthorType},
+}
+
+_TRUE = frozenset({"true", "1", "oui", "yes", "vrai", "t", "y"})
+
+
+def fold(value: str) -> str:
+    return " ".join(strip_accents(value).casefold().split())
+
+
+def author_type(value: str | None) -> AuthorType:
+    """Map an export's author-type label to :class:`AuthorType` (unknown labels give ``UNKNOWN``)."""
+    if not value or not value.strip():
+        return AuthorType.UNKNOWN
+    return _AUTHOR_TYPES.get(fold(value), AuthorType.UNKNOWN)
+
+
+def truthy(value: str | None) -> bool:
+    return bool(value) and fold(value or "") in _TRUE
+
+
+def fit_width(line: int, fields: list[str], width: int) -> list[str] | RejectedRow:
+    """The row's fields if it has the header's width (trailing empty extras tolerated), else a rejection."""
+    if len(fields) == width:
+        return fields
+    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+        return fields[:width]
+    return RejectedRow(
+        line,
+        f"la ligne a {len(fields)} champ(s) alors que l'en-tête en a {width} "
+        "(séparateur ou guillemet mal placé ?)",
+    )
+
+
+def localised_column(columns: Sequence[str], base: str, locale: str = "fr") -> str | None:
+    """Column holding ``base`` in ``columns``: ``base`` itself, ``base/<locale>``, or the first ``base/<other>``."""
+    if base in columns:
+        return base
+    if f"{base}/{locale}" in columns:
+        return f"{base}/{locale}"
+    for col in columns:
+        if col.startswith(base + "/") and col.count("/") == 1:
+            return col
+    return None
+
+
+def join_title_body(title: str, body: str) -> str:
+    """A proposal's contribution text: its title, a blank line, its body (either may be empty)."""
+    title, body = title.strip(), body.strip()
+    if title and body:
+        return f"{title}\n\n{body}"
+    return title or body

@@ -1,0 +1,201 @@
+"""Decidim open-data exports (``;``-separated): proposals, debates, and comments on either.
+
+Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr`` (another locale when
+French is absent). Rich-text bodies (HTML) are reduced to text.
+- **Comments** answer their root debate or proposal (= the question): a reply (``commentable_type`` =
+  ``Decidim::Comments::Comment``) follows its parent chain; when the parent is not in the file, the root is read from
+  ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``; ``question_text`` is the root's
+  title when a debates / proposals export is given in ``related`` (by default: the other Decidim files of the same
+  folder), matched by URL (or by id when the comment has no URL), else ``Débat n° <id>``.
+- **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
+- **Debates** (usually the organisers' questions) answer their component.
+``user_group/*`` non-empty (posted on behalf of an organisation) gives ``AuthorType.ORGANISATION`` and
+``extra["organisation"]``; ``alignment`` (1 pour, 0 neutre, -1 contre) and ``depth`` are kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from synthesis.errors import InputFileError
+from synthesis.records import AuthorType, Contribution, RejectedRow
+
+from .base import RowOutcome, RowSource
+from .common import fit_width, join_title_body, localised_column
+from .privacy import author_ref
+
+Getter = Callable[[str], str]
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
+_KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
+_URL_KINDS = {"debates": "debate", "proposals": "proposal"}
+_LABELS = {"debate": "Débat", "proposal": "Proposition"}
+
+
+def plain_text(value: str) -> str:
+    """Text of a rich-text field: tags removed, entities decoded (plain text is returned unchanged)."""
+    if "<" not in value or not _TAG.search(value):
+        return value
+    return html.unescape(_TAG.sub("", _BLOCK.sub("\n", value))).replace("\xa0", " ").strip()
+
+
+def rows(source: RowSource) -> Iterator[RowOutcome]:
+    """One contribution per comment, proposal or debate row."""
+    width = len(source.columns)
+    idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
+    build = {"comments": _comment_builder, "debates": _debate_builder}.get(source.kind, _proposal_builder)(source)
+    for line, raw in source.records:
+        fields = fit_width(line, raw, width)
+        if isinstance(fields, RejectedRow):
+            yield fields
+            continue
+
+        def get(name: str, f: list[str] = fields) -> str:
+            i = idx.get(name)
+            return f[i] if i is not None else ""
+
+        outcome = build(line, get)
+        yield outcome if isinstance(outcome, RejectedRow) else [outcome]
+
+
+def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict:  # type: ignore[type-arg]
+    organisation = get("user_group/name/fr") or get("user_group/name/en") or get("user_group/name")
+    is_org = bool(get("user_group/id").strip() or organisation.strip())
+    extra = {"organisation": organisation.strip()} if organisation.strip() else {}
+    return {
+        "author_ref": author_ref(get(id_column) or get("author/name"), secret),
+        "author_type": AuthorType.ORGANISATION if is_org else AuthorType.UNKNOWN,
+        "extra": extra,
+    }
+
+
+def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
+    titles = related_titles(source.related)
+    roots: dict[str, tuple[str, str, str]] = {}  # comment id -> (kind, root id, root url)
+    body_col = localised_column(source.columns, "body") or "body"
+
+    def build(line: int, get: Getter) -> Contribution | RejectedRow:
+        cid = get("id").strip()
+        parent_type, parent_id = get("commentable_type").strip(), get("commentable_id").strip()
+        url = get("root_commentable_url").strip()
+        if parent_type == "Decidim::Comments::Comment":
+            root = roots.get(parent_id) or _root_from_url(url)
+        else:
+            root = (_KINDS.get(parent_type, parent_type.rsplit("::", 1)[-1].lower() or "objet"), parent_id, url)
+        if root is None or not root[1]:
+            return RejectedRow(
+                line, f"réponse au commentaire {parent_id} absent du fichier : débat ou proposition introuvable"
+            )
+        roots[cid] = root
+        kind, root_id, root_url = root
+        author = _author(get, source.secret)
+        extra = author.pop("extra") | {"kind": "comment", "root": f"{kind}-{root_id}"}
+        for key in ("alignment", "depth"):
+            if (value := get(key).strip()).lstrip("-").isdigit():
+                extra[key] = int(value)
+        if parent_type == "Decidim::Comments::Comment":
+            extra["parent_id"] = parent_id
+        label = f"{_LABELS.get(kind, kind.capitalize())} n° {root_id}"  # when no related export names it
+        return Contribution(
+            contribution_id=f"comment-{cid or line}",
+            source_id=cid or f"ligne-{line}",
+            question_id=f"{kind}-{root_id}",
+            question_text=titles.get(root_url if root_url else f"{kind}-{root_id}") or label,
+            text=plain_text(get(body_col)),
+            line=line,
+            created_at=get("created_at").strip() or None,
+            extra=extra,
+            **author,
+        )
+
+    return build
+
+
+def _root_from_url(url: str) -> tuple[str, str, str] | None:
+    parts = url.rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] in _URL_KINDS and parts[-1]:
+        return _URL_KINDS[parts[-2]], parts[-1], url
+    return None
+
+
+def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
+    title_col = localised_column(source.columns, "title") or "title"
+    body_col = localised_column(source.columns, "body") or "body"
+    category_col = localised_column(source.columns, "category/name") or "category/name"
+
+    def build(line: int, get: Getter) -> Contribution:
+        pid = get("id").strip() or f"ligne-{line}"
+        category_id, category = get("category/id").strip(), get(category_col).strip()
+        author = _author(get, source.secret)
+        extra = author.pop("extra") | {"kind": "proposal", "title": get(title_col).strip()}
+        for key in ("votes", "comments", "url", "scope/name/fr"):
+            if value := get(key).strip():
+                extra[key.split("/")[0]] = value
+        return Contribution(
+            contribution_id=f"proposal-{pid}",
+            source_id=pid,
+            question_id=f"category-{category_id}" if category_id else "proposals",
+            question_text=category or ("Propositions (catégorie " + category_id + ")" if category_id else
+                                       "Propositions sans catégorie"),
+            text=join_title_body(get(title_col), plain_text(get(body_col))),
+            line=line,
+            created_at=get("created_at").strip() or None,
+            extra=extra,
+            **author,
+        )
+
+    return build
+
+
+def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
+    title_col = localised_column(source.columns, "title") or "title"
+    body_col = localised_column(source.columns, "description") or "description"
+
+    def build(line: int, get: Getter) -> Contribution:
+        did = get("id").strip() or f"ligne-{line}"
+        component = get("component/id").strip()
+        author = _author(get, source.secret, id_column="author_id")
+        extra = author.pop("extra") | {"kind": "debate", "title": get(title_col).strip()}
+        if url := get("url").strip():
+            extra["url"] = url
+        return Contribution(
+            contribution_id=f"debate-{did}",
+            source_id=did,
+            question_id=f"component-{component}" if component else "debates",
+            question_text="Débats" + (f" (composant {component})" if component else ""),
+            text=join_title_body(get(title_col), plain_text(get(body_col))),
+            line=line,
+            created_at=get("created_at").strip() or None,
+            extra=extra,
+            **author,
+        )
+
+    return build
+
+
+def related_titles(paths: list[Path]) -> dict[str, str]:
+    """Titles of debates / proposals in the given Decidim exports, keyed by URL and by ``<kind>-<id>``."""
+    from .api import open_rows  # local import: api imports this module
+
+    titles: dict[str, str] = {}
+    for path in paths:
+        try:
+            source, fmt_kind = open_rows(path)
+        except InputFileError:  # an unreadable side file only costs the titles it would have given
+            continue
+        if fmt_kind not in {"debates", "proposals"}:
+            continue
+        kind = fmt_kind[:-1]
+        title_col = localised_column(source.columns, "title") or "title"
+        id_i, url_i, title_i = source.index("id"), source.index("url"), source.index(title_col)
+        for _, fields in source.records:
+            if id_i is None or title_i is None or len(fields) != len(source.columns):
+                continue
+            title = plain_text(fields[title_i]).strip()
+            titles[f"{kind}-{fields[id_i].strip()}"] = title
+            if url_i is not None and fields[url_i].strip():
+                titles[fields[url_i].strip()] = title
+    return titles

@@ -1,0 +1,158 @@
+"""Generic exports (CSV, XLSX, JSON, JSON Lines) read through an explicit :class:`ColumnMapping`.
+
+One contribution per row, even when its text is blank (the preparation step excludes it with a reason). Without a
+mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name, and recorded in
+``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is the mapped id column,
+or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an object). Without a question
+column every row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the
+file name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from schemas.settings import ColumnMapping
+from synthesis.errors import MappingError
+from synthesis.records import Contribution, RejectedRow
+
+from .base import RowOutcome, RowSource
+from .common import author_type, fit_width, fold
+from .privacy import author_ref
+
+DEFAULT_QUESTION_ID = "1"
+
+# Column names (folded) that suggest each mapped field, best first.
+_HINTS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "texte", "contribution", "comment", "commentaire", "body", "comment-body", "reponse", "answer",
+             "contenu", "content", "message", "avis", "description", "proposition", "opinion"),
+    "id": ("id", "reference", "identifiant", "comment-id", "contribution_id", "uuid", "numero"),
+    "author": ("author", "auteur", "author_id", "author-id", "authorid", "author/id", "participant", "user_id",
+               "user", "email"),
+    "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
+    "postcode": ("postcode", "code_postal", "code postal", "cp", "zipcode", "zip", "authorzipcode", "zip_code"),
+    "date": ("date", "created_at", "createdat", "date_creation", "datetime", "timestamp", "created"),
+    "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
+    "channel": ("channel", "canal", "source", "origine"),
+}
+
+
+def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
+    """A mapping guessed from column names, or None when no column looks like the text."""
+    folded = {fold(c): c for c in reversed(columns)}
+    chosen: dict[str, str] = {}
+    for name, hints in _HINTS.items():
+        for hint in hints:
+            col = folded.get(fold(hint))
+            if col is not None and col not in chosen.values():
+                chosen[name] = col
+                break
+    if "text" not in chosen:
+        return None
+    return ColumnMapping(**chosen)
+
+
+def resolve_mapping(columns: list[str], mapping: ColumnMapping | None, extras: dict[str, Any]) -> ColumnMapping:
+    """The mapping to use, checked against the header (a missing column names itself and lists the others)."""
+    if mapping is None:
+        mapping = suggest_mapping(columns)
+        if mapping is None:
+            raise MappingError(
+                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). Colonnes disponibles : "
+                + _listing(columns),
+                "No text column given nor recognised. Name it (--text-column). Available columns: " + _listing(columns),
+                column=None,
+                available=columns,
+            )
+        extras["mapping_suggested"] = True
+    for field_name, col in mapping.model_dump().items():
+        if col is not None and col not in columns:
+            raise MappingError(
+                f"La colonne « {col} » ({field_name}) est absente du fichier. Colonnes disponibles : "
+                + _listing(columns),
+                f"Column '{col}' ({field_name}) is not in the file. Available columns: " + _listing(columns),
+                value=col,
+                column=col,
+                available=columns,
+            )
+    extras["mapping"] = mapping.model_dump()
+    return mapping
+
+
+def _listing(columns: list[str]) -> str:
+    shown = ", ".join(f"« {c} »" for c in columns[:40])
+    return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "") if columns else "(aucune)"
+
+
+def rows(source: RowSource) -> Iterator[RowOutcome]:
+    """CSV records through the mapping: one contribution per row."""
+    mapping = resolve_mapping(source.columns, source.mapping, source.extras)
+    index = {name: source.index(col) for name, col in mapping.model_dump().items()}
+    width = len(source.columns)
+    make = _maker(source, mapping)
+    for line, raw in source.records:
+        fields = fit_width(line, raw, width)
+        if isinstance(fields, RejectedRow):
+            yield fields
+            continue
+        yield [make(line, lambda name, f=fields: f[i] if (i := index[name]) is not None else None)]
+
+
+def record_rows(source: RowSource, records: Iterator[tuple[int, dict[str, Any] | RejectedRow]]) -> Iterator[RowOutcome]:
+    """Rows of JSON / JSONL / XLSX given as dicts (or rejections) through the mapping."""
+    mapping = resolve_mapping(source.columns, source.mapping, source.extras)
+    fields = mapping.model_dump()
+    make = _maker(source, mapping)
+    for line, record in records:
+        if isinstance(record, RejectedRow):
+            yield record
+            continue
+        yield [make(line, lambda name, r=record: cell(r.get(fields[name])) if fields[name] else None)]
+
+
+def cell(value: Any) -> str:
+    """A JSON / workbook value as text: ``None`` is blank, integral floats lose their ``.0``, dates are ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+_DIGITS = re.compile(r"^\d{4,5}$")
+
+
+def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Callable[[str], str | None]], Contribution]:
+    question_text = source.question_text or source.path.stem
+
+    def make(line: int, get: Callable[[str], str | None]) -> Contribution:
+        source_id = (get("id") or "").strip() or f"ligne-{line}"
+        question = (get("question") or "").strip()
+        postcode = (get("postcode") or "").strip()
+        if _DIGITS.match(postcode) and len(postcode) == 4:  # a spreadsheet dropped the leading zero
+            postcode = "0" + postcode
+        return Contribution(
+            contribution_id=source_id,
+            source_id=source_id,
+            question_id=question or DEFAULT_QUESTION_ID,
+            question_text=question or question_text,
+            text=get("text") or "",
+            line=line,
+            author_ref=author_ref(get("author"), source.secret),
+            author_type=author_type(get("author_type")),
+            zipcode=postcode or None,
+            created_at=(get("date") or "").strip() or None,
+            channel=(get("channel") or "").strip() or None,
+        )
+
+    return make

@@ -1,0 +1,100 @@
+"""Preview of an export before import: format, encoding, delimiter, columns, five rows, suggested mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import islice
+from os import PathLike
+from pathlib import Path
+
+from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow
+from synthesis.errors import InputFileError
+
+from . import generic, granddebat, tabular
+from .api import _format
+from .base import Format
+from .detect import format_from_columns, format_from_name, scan_file, sniff_delimiter
+from .reader import CsvSource, read_header
+
+SAMPLE_ROWS = 5
+CELL_CHARS = 500
+ESTIMATE_BYTES = 1 << 20
+
+
+def preview(path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None) -> ImportPreview:
+    """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``."""
+    path = Path(path)
+    fmt = _format(format)
+    if not path.is_file():
+        raise InputFileError(f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path))
+    facts = scan_file(path, encoding)
+    base = {"file_name": path.name, "size_bytes": facts.size, "sha256": facts.sha256}
+    if facts.kind == "xlsx" or fmt is Format.XLSX:
+        if facts.kind != "xlsx":
+            raise InputFileError(f"« {path.name} » n'est pas un classeur XLSX.", f"'{path.name}' is not XLSX.")
+        columns, records = tabular.xlsx_records(path)
+        rows = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
+        return _generic(base, "xlsx", "xlsx", None, columns, rows, 0, False)
+    json_fmt = fmt if fmt in (Format.JSON, Format.JSONL) else (format_from_name(path, facts.sample)
+                                                              if fmt is Format.AUTO else None)
+    if json_fmt is not None:
+        read = tabular.json_records if json_fmt is Format.JSON else tabular.jsonl_records
+        columns, records = read(path, facts.encoding)
+        sample = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
+        total, exact = (len(sample) + sum(1 for _ in records), True)
+        return _generic(base, json_fmt.value, facts.encoding, None, columns, sample, total, exact)
+    return _delimited(path, facts.encoding, fmt, base)
+
+
+def _generic(base, fmt, encoding, delimiter, columns, rows, total, exact) -> ImportPreview:  # type: ignore[no-untyped-def]
+    sample = [
+        PreviewRow(line=n, values={k: _short(generic.cell(v)) for k, v in r.items()})
+        for n, r in rows
+        if isinstance(r, dict)
+    ]
+    return ImportPreview(
+        **base, format=fmt, kind="generic", encoding=encoding, delimiter=delimiter, columns=columns,
+        sample_rows=sample, suggested_mapping=generic.suggest_mapping(columns), mapping_required=True,
+        rows_estimate=total, rows_estimate_exact=exact,
+    )
+
+
+def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, object]) -> ImportPreview:
+    with path.open("rb") as fh:
+        head = fh.read(ESTIMATE_BYTES)
+    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    delimiter = sniff_delimiter(text)
+    source = CsvSource(path, encoding=encoding, delimiter=delimiter)
+    records = source.records()
+    columns = read_header(records, path)
+    detected, kind = format_from_columns(columns)
+    sample = list(islice(records, SAMPLE_ROWS))
+    records.close()  # type: ignore[attr-defined]
+    chosen = detected if fmt is Format.AUTO else fmt
+    total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))  # type: ignore[call-overload]
+    questions = [
+        PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
+        for q in granddebat.question_columns(columns)
+    ]
+    generic_fmt = chosen is Format.CSV
+    return ImportPreview(
+        **base, format=chosen.value, kind=kind if chosen is detected else "generic", encoding=encoding,
+        delimiter=delimiter, columns=columns,
+        sample_rows=[PreviewRow(line=n, values=dict(zip(columns, map(_short, f), strict=False))) for n, f in sample],
+        suggested_mapping=generic.suggest_mapping(columns) if generic_fmt else None, mapping_required=generic_fmt,
+        questions=questions, rows_estimate=total, rows_estimate_exact=exact,
+    )
+
+
+def _estimate(head: bytes, text: str, delimiter: str, size: int) -> tuple[int, bool]:
+    """Data rows: counted when the file fits in the first MiB, else extrapolated from the records in it."""
+    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    if size <= len(head):
+        return max(len(rows) - 1, 0), True
+    complete = max(len(rows) - 2, 1)  # drop the header and the record cut by the sample's end
+    return int(round(complete * size / len(head))), False
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= CELL_CHARS else value[:CELL_CHARS] + "…"
