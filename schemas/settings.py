@@ -36,6 +36,9 @@ class RunSettings(BaseModel):
     territory: list[str] = Field(
         default_factory=list, description="Declared territory of the consultation (INSEE codes, départements)."
     )
+    embed_workers: int = Field(
+        0, ge=0, description="Processes that embed new texts; 0 = auto (available cores). Never changes the result."
+    )
 
 
 class ColumnMapping(BaseModel):

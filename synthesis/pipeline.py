@@ -13,6 +13,7 @@ from schemas.report import RejectedRowOut
 from synthesis import prepare
 from synthesis.cluster import cluster_embeddings
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
+from synthesis.embed.parallel import resolve_workers
 from synthesis.origin import annotate_origin
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import QuestionInput, build_question_report, library_versions
@@ -74,7 +75,8 @@ def run(
     report_progress("prepare", 1.0)
     t = timer.stage("prepare", t)
 
-    vectors = embed_unique(norm, embedder, cache, progress=lambda f: report_progress("embed", f))
+    vectors = embed_unique(norm, embedder, cache, progress=lambda f: report_progress("embed", f),
+                           workers=resolve_workers(settings.embed_workers))
     vector_of = {id(c): vectors[i] for i, c in enumerate(usable)}
     t = timer.stage("embed", t)
 

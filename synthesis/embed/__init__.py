@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -30,6 +30,9 @@ REGISTRY: dict[str, Callable[[str | None], Embedder]] = {
     "sentence-transformers": _sentence_transformers,
 }
 
+# Backends a freshly spawned worker process knows without the caller's registrations (see ``embed.parallel``).
+BUILTIN_BACKENDS = frozenset(REGISTRY)
+
 _LOADED: dict[tuple[str, str | None], Embedder] = {}
 
 
@@ -55,6 +58,8 @@ def embed_unique(
     *,
     progress: Callable[[float], None] | None = None,
     batch_size: int = 256,
+    workers: int = 1,
+    factory: Callable[[], Embedder] | None = None,
 ) -> np.ndarray:
     """Embed each distinct text once (in sorted order), reusing the cache; returns (len(texts), d) float32.
 
@@ -67,6 +72,12 @@ def embed_unique(
         Looked up by ``text_key(embedder.model_id, text)``; filled with what was computed.
     progress : callable, optional
         Called with the fraction (0-1) of distinct texts done.
+    workers : int, default 1
+        Processes embedding the texts not in the cache (see :mod:`synthesis.embed.parallel`); used only above
+        ``parallel.MIN_PARALLEL_TEXTS`` such texts, and for a built-in backend or a given ``factory``. The
+        vectors are bitwise those of ``workers=1``.
+    factory : callable, optional
+        Picklable zero-argument callable that builds the same embedder inside a worker (default: the registry).
     """
     distinct = sorted(set(texts))
     keys = [text_key(embedder.model_id, t) for t in distinct]
@@ -74,9 +85,7 @@ def embed_unique(
     vectors: dict[str, np.ndarray] = {t: found[k] for t, k in zip(distinct, keys, strict=True) if k in found}
     todo = [t for t in distinct if t not in vectors]
     done = len(distinct) - len(todo)
-    for start in range(0, len(todo), batch_size):
-        chunk = todo[start : start + batch_size]
-        chunk_vectors = embedder.embed(chunk)
+    for chunk, chunk_vectors in _embedded_batches(todo, embedder, batch_size, workers, factory):
         vectors.update(zip(chunk, chunk_vectors, strict=True))
         if cache is not None:
             cache.put_many((text_key(embedder.model_id, t), v) for t, v in zip(chunk, chunk_vectors, strict=True))
@@ -87,6 +96,21 @@ def embed_unique(
     for i, text in enumerate(texts):
         out[i] = vectors[text]
     return out
+
+
+def _embedded_batches(
+    todo: list[str], embedder: Embedder, batch_size: int, workers: int, factory: Callable[[], Embedder] | None
+) -> Iterator[tuple[list[str], np.ndarray]]:
+    """Consecutive batches of ``todo`` with their vectors: in worker processes when worth it, else here."""
+    from synthesis.embed import parallel
+
+    if factory is None and embedder.name in BUILTIN_BACKENDS:
+        factory = parallel.registry_factory(embedder.name, embedder.model_id)
+    if workers > 1 and factory is not None and len(todo) >= parallel.MIN_PARALLEL_TEXTS:
+        yield from parallel.iter_parallel(todo, factory, workers=workers, batch_size=batch_size)
+        return
+    for chunk in parallel.batches(todo, batch_size):
+        yield chunk, embedder.embed(chunk)
 
 
 __all__ = [
