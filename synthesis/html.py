@@ -1,24 +1,279 @@
-"""Self-contained French HTML rendering of a Report (no network, no CDN; every text autoescaped)."""
+"""The readable report (issue 7): one self-contained HTML file, in French (English with ``lang="en"``).
+
+Every page (overview, themes, one theme, one contribution, campaigns, unclassified, methodology) is present in the
+file as a ``<section>`` whose id is its route (``/theme/164-0``), so links work with JavaScript disabled; the inline
+script only shows one page at a time, paginates and filters member lists. No network: CSS and JS are inline, a
+Content-Security-Policy forbids every fetch, and the script is allowed by its hash only, so an injected
+``<script>`` or ``onerror=`` could not run even if escaping failed. Every text goes through Jinja's autoescape.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from schemas import Report
+from schemas import (
+    Campaign,
+    CampaignMember,
+    Cluster,
+    ContributionOut,
+    ExcludedItem,
+    Member,
+    NoiseItem,
+    QuestionReport,
+    Report,
+)
+
+LANGUAGES = ("fr", "en")
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def route_id(kind: str, ident: str) -> str:
+    """The route (and element id) of a page: ``/theme/164-0``; characters unsafe in ids become ``~XX``."""
+    safe = _UNSAFE_ID.sub(lambda m: "".join(f"~{b:02X}" for b in m.group().encode()), ident)
+    return f"/{kind}/{safe}" if ident else f"/{kind}"
+
+
+@dataclass
+class Placement:
+    """Where one contribution went, and why (the contribution page's "où est-elle allée ?")."""
+
+    question: QuestionReport
+    theme: Cluster | None = None
+    member: Member | None = None
+    subtheme: Cluster | None = None
+    sub_member: Member | None = None
+    noise: NoiseItem | None = None
+    excluded: ExcludedItem | None = None
+    campaigns: list[tuple[Campaign, CampaignMember]] = field(default_factory=list)
+    quoted_in: list[Cluster] = field(default_factory=list)
+
+
+@dataclass
+class ThemeStats:
+    """A theme's size counted three ways, with and without campaigns (None where the report cannot say)."""
+
+    contributions: int
+    participants: int | None
+    weighted: float
+    contributions_wo: int
+    weighted_wo: float
+    in_campaigns: int
+
+
+@dataclass
+class View:
+    """Everything the templates need, indexed once."""
+
+    report: Report
+    texts: dict[str, ContributionOut]
+    placements: dict[str, Placement]
+    clusters: dict[str, Cluster]
+    parents: dict[str, Cluster]
+    stats: dict[str, ThemeStats]
+    campaign_ids: dict[str, set[str]]
+    order: list[str]
+
+
+def _campaign_ids(q: QuestionReport) -> set[str]:
+    return {m.contribution_id for camp in q.campaigns for m in camp.members}
+
+
+def theme_stats(cluster: Cluster, in_campaign: set[str]) -> ThemeStats:
+    """Counts of one theme: contributions, distinct participants (from its origin), weighted share."""
+    outside = [m for m in cluster.members if m.contribution_id not in in_campaign]
+    origin = cluster.origin
+    return ThemeStats(
+        contributions=cluster.size,
+        participants=origin.distinct_authors if origin and origin.distinct_authors else None,
+        weighted=round(origin.weighted if origin and origin.weighted else sum(m.weight for m in cluster.members), 2),
+        contributions_wo=origin.without_campaigns if origin and origin.without_campaigns else len(outside),
+        weighted_wo=round(sum(m.weight for m in outside), 2),
+        in_campaigns=cluster.size - len(outside),
+    )
+
+
+def _place_members(view: View, q: QuestionReport, theme: Cluster) -> None:
+    for m in theme.members:
+        view.placements.setdefault(m.contribution_id, Placement(q)).theme = theme
+        view.placements[m.contribution_id].member = m
+    for sub in theme.subclusters:
+        view.parents[sub.cluster_id] = theme
+        for m in sub.members:
+            placement = view.placements.setdefault(m.contribution_id, Placement(q, theme=theme))
+            placement.subtheme, placement.sub_member = sub, m
+
+
+def build_view(report: Report) -> View:
+    """Index the report: contribution → placement, cluster id → cluster, theme counts."""
+    view = View(report, {c.contribution_id: c for c in report.contributions}, {}, {}, {}, {}, {}, [])
+    for q in report.questions:
+        view.campaign_ids[q.question_id] = in_campaign = _campaign_ids(q)
+        for theme in q.clusters:
+            _place_members(view, q, theme)
+            for cl in [theme, *theme.subclusters]:
+                view.clusters[cl.cluster_id] = cl
+                view.stats[cl.cluster_id] = theme_stats(cl, in_campaign)
+                for quote in cl.quotes:
+                    view.placements.setdefault(quote.contribution_id, Placement(q)).quoted_in.append(cl)
+        for n in q.noise:
+            view.placements.setdefault(n.contribution_id, Placement(q)).noise = n
+        for e in q.excluded:
+            view.placements.setdefault(e.contribution_id, Placement(q)).excluded = e
+        for camp in q.campaigns:
+            for cm in camp.members:
+                view.placements.setdefault(cm.contribution_id, Placement(q)).campaigns.append((camp, cm))
+    # Input order first, then any contribution the report places but does not carry (older reports).
+    view.order = [c.contribution_id for c in report.contributions if c.contribution_id in view.placements]
+    seen = set(view.order)
+    view.order += [cid for cid in view.placements if cid not in seen]
+    return view
+
+
+def question_total(q: QuestionReport) -> int:
+    """Contributions of a question that were analysed: in a theme or non classées (not the excluded)."""
+    return sum(cl.size for cl in q.clusters) + len(q.noise)
+
+
+def theme_maxima(view: View, q: QuestionReport) -> tuple[float, float, float]:
+    """The largest theme of ``q`` in contributions, participants and weighted (the chart's 100 %)."""
+    stats = [view.stats[cl.cluster_id] for cl in q.clusters]
+    return (
+        max((s.contributions for s in stats), default=0),
+        max((s.participants or 0 for s in stats), default=0),
+        max((s.weighted for s in stats), default=0.0),
+    )
+
+
+def reproduce_command(report: Report) -> str:
+    """The CLI line that re-runs this analysis (options the CLI exposes; the others are the manifest's)."""
+    settings = report.manifest.settings
+    parts = ["synthese analyse FICHIER", f"--seed {report.manifest.seed}"]
+    if settings.get("embedder") not in (None, "use-multilingual"):
+        parts.append(f"--embedder {settings['embedder']}")
+    if settings.get("embedder_model"):
+        parts.append(f"--model {settings['embedder_model']}")
+    if settings.get("min_cluster_size") is not None:
+        parts.append(f"--min-cluster-size {settings['min_cluster_size']}")
+    parts.append("--out rapport.html")
+    return " ".join(parts)
+
+
+def _source_of(view: View, cid: str) -> str:
+    if cid in view.texts:
+        return view.texts[cid].source_id
+    p = view.placements.get(cid)
+    for item in (p and (p.member or p.noise or p.excluded),):
+        if item is not None:
+            return item.source_id
+    return cid
+
+
+@lru_cache(maxsize=1)
+def _strings() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads((files("synthesis") / "static" / "i18n.json").read_text("utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str, str]:
+    """The inline CSS, the inline JS and the JS's CSP hash."""
+    static = files("synthesis") / "static"
+    css = static.joinpath("report.css").read_text("utf-8")
+    js = static.joinpath("report.js").read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    return css, js, f"'sha256-{digest}'"
+
+
+def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str:
+    """12 345 (fr) / 12,345 (en); '—' for unknown."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def _percent(part: float, whole: float, lang: str = "fr") -> str:
+    return "—" if not whole else _number(100.0 * part / whole, lang, 1) + "\u00a0%"
+
+
+def _width(part: float | None, whole: float | None) -> str:
+    """A bar's width as a CSS percentage (0-100), for inline ``style``: numbers only, never text."""
+    if not part or not whole:
+        return "0%"
+    return f"{min(100.0, 100.0 * part / whole):.2f}%"
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("synthesis", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(route=route_id, width=_width)
+    return env
 
 
-def render_report_page(report: Report) -> str:
-    """One HTML page holding the whole report."""
-    return _env().get_template("report.html.j2").render(report=report, m=report.manifest)
+def _label(strings: dict[str, str], prefix: str, key: Any) -> str:
+    """A translated label for a code (``author.citizen``), or the code itself."""
+    return strings.get(f"{prefix}.{key}", str(key))
+
+
+def render_report_page(report: Report, *, lang: str = "fr") -> str:
+    """Render ``report`` as one self-contained HTML page.
+
+    Parameters
+    ----------
+    report : schemas.Report
+        The report; its ``contributions`` give the verbatim texts shown on contribution pages.
+    lang : {"fr", "en"}
+        Language of the page's own words (contribution texts and pipeline reasons stay as they are).
+
+    Returns
+    -------
+    str
+        The HTML document (UTF-8 text), with no external reference.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang={lang!r} : langue non prise en charge (fr ou en) / unsupported language (fr or en)")
+    strings = _strings()[lang]
+    css, js, js_hash = _assets()
+    view = build_view(report)
+
+    def t(key: str, **values: Any) -> str:
+        text = strings.get(key, key)
+        return text.format(**values) if values else text
+
+    campaigns = [camp for q in report.questions for camp in q.campaigns]
+    return _env().get_template("report.html.j2").render(
+        report=report,
+        n_themes=sum(len(q.clusters) for q in report.questions),
+        campaign_count=len(campaigns),
+        campaign_members=len({m.contribution_id for camp in campaigns for m in camp.members}),
+        q_total=question_total,
+        theme_maxima=lambda q: theme_maxima(view, q),
+        loop_id=lambda ident: _UNSAFE_ID.sub("_", ident),
+        reproduce=reproduce_command(report),
+        known=strings,
+        m=report.manifest,
+        view=view,
+        lang=lang,
+        t=t,
+        label=lambda prefix, key: _label(strings, prefix, key),
+        num=lambda v, digits=0: _number(v, lang, digits),
+        pct=lambda part, whole: _percent(part, whole, lang),
+        source_of=lambda cid: _source_of(view, cid),
+        css=css,
+        js=js,
+        js_hash=js_hash,
+    )
