@@ -90,3 +90,9 @@ class UnterminatedQuoteError(InputFileError):
     """A quoted CSV field opens and never closes before the end of the file."""
 
     code = "unterminated_quote"
+
+
+class UnsupportedLanguageError(SynthesisError):
+    """A report was asked in a language the library does not render (issue 7: fr or en)."""
+
+    code = "unsupported_language"

@@ -1,10 +1,11 @@
 """The readable report (issue 7): one self-contained HTML file, in French (English with ``lang="en"``).
 
-Every page (overview, themes, one theme, one contribution, campaigns, unclassified, methodology) is present in the
-file as a ``<section>`` whose id is its route (``/theme/164-0``), so links work with JavaScript disabled; the inline
-script only shows one page at a time, paginates and filters member lists. No network: CSS and JS are inline, a
-Content-Security-Policy forbids every fetch, and the script is allowed by its hash only, so an injected
-``<script>`` or ``onerror=`` could not run even if escaping failed. Every text goes through Jinja's autoescape.
+Every page (overview, themes, one theme, one contribution, campaigns, unclassified, methodology) is present
+in the file as a ``<section>`` whose id is its route (``/theme/164-0``), so links work with JavaScript
+disabled; the inline script only shows one page at a time, paginates and filters member lists. No network:
+CSS and JS are inline, a Content-Security-Policy forbids every fetch, and the script is allowed by its hash
+only, so an injected ``<script>`` or ``onerror=`` could not run even if escaping failed. Every text goes
+through Jinja's autoescape.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from schemas import (
     QuestionReport,
     Report,
 )
+from synthesis.errors import UnsupportedLanguageError
 
 LANGUAGES = ("fr", "en")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
@@ -94,7 +96,9 @@ def theme_stats(cluster: Cluster, in_campaign: set[str]) -> ThemeStats:
     return ThemeStats(
         contributions=cluster.size,
         participants=origin.distinct_authors if origin and origin.distinct_authors else None,
-        weighted=round(origin.weighted if origin and origin.weighted else sum(m.weight for m in cluster.members), 2),
+        weighted=round(
+            origin.weighted if origin and origin.weighted else sum(m.weight for m in cluster.members), 2
+        ),
         contributions_wo=origin.without_campaigns if origin and origin.without_campaigns else len(outside),
         weighted_wo=round(sum(m.weight for m in outside), 2),
         in_campaigns=cluster.size - len(outside),
@@ -171,15 +175,14 @@ def _source_of(view: View, cid: str) -> str:
     if cid in view.texts:
         return view.texts[cid].source_id
     p = view.placements.get(cid)
-    for item in (p and (p.member or p.noise or p.excluded),):
-        if item is not None:
-            return item.source_id
-    return cid
+    item = p and (p.member or p.sub_member or p.noise or p.excluded)
+    return item.source_id if item else cid
 
 
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads((files("synthesis") / "static" / "i18n.json").read_text("utf-8"))
+    text = (files("synthesis") / "static" / "i18n.json").read_text("utf-8")
+    data: dict[str, dict[str, str]] = json.loads(text)
     return data
 
 
@@ -245,35 +248,44 @@ def render_report_page(report: Report, *, lang: str = "fr") -> str:
         The HTML document (UTF-8 text), with no external reference.
     """
     if lang not in LANGUAGES:
-        raise ValueError(f"lang={lang!r} : langue non prise en charge (fr ou en) / unsupported language (fr or en)")
+        raise UnsupportedLanguageError(
+            f"Langue du rapport non prise en charge : {lang!r} (choisir fr ou en).",
+            f"Unsupported report language: {lang!r} (choose fr or en).",
+            value=lang,
+        )
+    return _env().get_template("report.html.j2").render(**_context(report, lang))
+
+
+def _context(report: Report, lang: str) -> dict[str, Any]:
+    """The template's variables and helpers (translation, numbers, routes)."""
     strings = _strings()[lang]
     css, js, js_hash = _assets()
     view = build_view(report)
+    campaigns = [camp for q in report.questions for camp in q.campaigns]
 
     def t(key: str, **values: Any) -> str:
         text = strings.get(key, key)
         return text.format(**values) if values else text
 
-    campaigns = [camp for q in report.questions for camp in q.campaigns]
-    return _env().get_template("report.html.j2").render(
-        report=report,
-        n_themes=sum(len(q.clusters) for q in report.questions),
-        campaign_count=len(campaigns),
-        campaign_members=len({m.contribution_id for camp in campaigns for m in camp.members}),
-        q_total=question_total,
-        theme_maxima=lambda q: theme_maxima(view, q),
-        loop_id=lambda ident: _UNSAFE_ID.sub("_", ident),
-        reproduce=reproduce_command(report),
-        known=strings,
-        m=report.manifest,
-        view=view,
-        lang=lang,
-        t=t,
-        label=lambda prefix, key: _label(strings, prefix, key),
-        num=lambda v, digits=0: _number(v, lang, digits),
-        pct=lambda part, whole: _percent(part, whole, lang),
-        source_of=lambda cid: _source_of(view, cid),
-        css=css,
-        js=js,
-        js_hash=js_hash,
-    )
+    return {
+        "report": report,
+        "m": report.manifest,
+        "view": view,
+        "lang": lang,
+        "t": t,
+        "known": strings,
+        "label": lambda prefix, key: _label(strings, prefix, key),
+        "num": lambda v, digits=0: _number(v, lang, digits),
+        "pct": lambda part, whole: _percent(part, whole, lang),
+        "source_of": lambda cid: _source_of(view, cid),
+        "n_themes": sum(len(q.clusters) for q in report.questions),
+        "campaign_count": len(campaigns),
+        "campaign_members": len({m.contribution_id for camp in campaigns for m in camp.members}),
+        "q_total": question_total,
+        "theme_maxima": lambda q: theme_maxima(view, q),
+        "loop_id": lambda ident: _UNSAFE_ID.sub("_", ident),
+        "reproduce": reproduce_command(report),
+        "css": css,
+        "js": js,
+        "js_hash": js_hash,
+    }
