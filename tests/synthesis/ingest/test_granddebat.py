@@ -1,0 +1,124 @@
+"""Grand Débat wide export: one contribution per non-blank answer, trashed rows, encodings (issues 2 and 3)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from synthesis.errors import FormatDetectionError
+from synthesis.ingest import Format, iter_file, read_file
+from synthesis.ingest.granddebat import TRASHED_REASON, decode_question_header, encode_question_header
+from synthesis.records import AuthorType, RejectedRow
+
+from .conftest import GD_SAMPLE
+
+HEADER = (
+    "id,reference,title,createdAt,publishedAt,updatedAt,trashed,trashedStatus,authorId,authorType,authorZipCode,"
+    "QUXVlc3Rpb246MTY0 - Quels impôts baisser ?,QUXVlc3Rpb246MTY2 - Pour quoi payer plus ?\n"
+)
+
+
+def test_sample_counts():
+    result = read_file(GD_SAMPLE, secret=b"s")
+    assert result.format is Format.GRANDDEBAT
+    assert result.rows_read == 1300
+    assert result.extras["counts"] == {
+        "rows_read": 1300, "rows_with_contributions": 1256, "rows_without_answer": 44, "rejected": 0,
+        "contributions": 2599, "blank_lines": 0,
+    }
+    assert Counter(c.question_id for c in result.contributions) == {"164": 1050, "166": 900, "9001": 649}
+    assert sum(1 for c in result.contributions if c.excluded) == 52
+    assert all(c.excluded.startswith(TRASHED_REASON) for c in result.contributions if c.excluded)
+    campaign = [c for c in result.contributions if "Supprimer la CSG pour TOUS les retraités" in c.text]
+    assert len(campaign) == 212
+    assert len({c.contribution_id for c in result.contributions}) == 2599
+    assert result.extras["questions"][0] == {
+        "question_id": "164", "question_text": "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
+    }
+
+
+def test_sample_fields_match_the_csv_module():
+    with GD_SAMPLE.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, rows = rows[0], rows[1:]
+    result = read_file(GD_SAMPLE)
+    by_id = {c.contribution_id: c for c in result.contributions}
+    for n, row in enumerate(rows[:200]):
+        for col, qid in ((11, "164"), (12, "166"), (13, "9001")):
+            c = by_id.get(f"{row[1]}-q{qid}")
+            assert (c is None) == (row[col] == "")
+            if c:
+                assert c.text == row[col] and c.source_id == row[1] and c.zipcode == (row[10] or None)
+                assert c.question_text == header[col].split(" - ", 1)[1]
+                assert c.line == n + 2  # no multi-line cell in the sample: line = row number + header
+    assert any("|" in c.text for c in result.contributions if c.question_id == "9001")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_legacy_encodings_give_identical_contributions(tmp_path, encoding):
+    text = GD_SAMPLE.read_text(encoding="utf-8")
+    if encoding == "latin-1":  # ISO-8859-1 lacks "’", "€", "œ"…: keep the rows it can encode
+        lines = text.splitlines(keepends=True)
+        text = "".join(line for line in lines if all(ord(ch) < 256 for ch in line))
+    utf8, legacy = tmp_path / "utf8.csv", tmp_path / "legacy.csv"
+    utf8.write_text(text, encoding="utf-8")
+    legacy.write_bytes(text.encode(encoding))
+    a, b = read_file(utf8, secret=b"x"), read_file(legacy, secret=b"x")
+    assert b.encoding == "cp1252"
+    assert a.contributions == b.contributions and a.rows_read == b.rows_read > 1000
+    assert a.sha256 != b.sha256
+
+
+def test_trashed_blank_types_and_pseudonyms(write):
+    path = write("gd.csv", HEADER + (
+        "X1,2-1,,2019-01-22,,,false,,User:1,Citoyen / Citoyenne,75011,La TVA,La santé\n"
+        "X2,2-2,,2019-01-22,,,true,invisible,User:2,Organisation à but non lucratif,01400,,L'école\n"
+        "X3,2-3,,2019-01-23,,,false,,User:1,,,,\n"
+        "X4,2-4,,2019-01-23,,,false,,,Élu / élue et Institution,,=CMD|' /C calc'!A0,\n"
+    ))
+    result = read_file(path, secret=b"secret")
+    c = {x.contribution_id: x for x in result.contributions}
+    assert list(c) == ["2-1-q164", "2-1-q166", "2-2-q166", "2-4-q164"]
+    assert c["2-2-q166"].excluded == TRASHED_REASON + " : invisible" and c["2-1-q164"].excluded is None
+    assert c["2-2-q166"].author_type is AuthorType.ORGANISATION_NONPROFIT
+    assert c["2-4-q164"].author_type is AuthorType.ELECTED_OR_INSTITUTION and c["2-4-q164"].author_ref is None
+    assert c["2-4-q164"].text == "=CMD|' /C calc'!A0"  # formulas are data: imported verbatim
+    assert c["2-1-q164"].author_ref == c["2-1-q166"].author_ref != "User:1"
+    assert result.extras["counts"]["rows_without_answer"] == 1 and result.rows_read == 4
+
+
+def test_wide_row_with_wrong_width_and_duplicate_reference_are_rejected(write):
+    path = write("gd.csv", HEADER + (
+        "X1,2-1,,,,,false,,,,,a,b\n"
+        "X2,2-2,,,,,false,,,,,a\n"
+        "X3,2-1,,,,,false,,,,,c,\n"
+    ))
+    result = read_file(path)
+    assert [c.contribution_id for c in result.contributions] == ["2-1-q164", "2-1-q166"]
+    assert [r.line for r in result.rejected] == [3, 4]
+    assert "12 champ(s)" in result.rejected[0].reason and "13" in result.rejected[0].reason
+    assert "double" in result.rejected[1].reason and "ligne 2" in result.rejected[1].reason
+
+
+def test_header_codec_round_trip():
+    assert decode_question_header("QUXVlc3Rpb246MTY5 - Quels ?") == ("169", "Quels ?")
+    assert decode_question_header("UXVlc3Rpb246MTY5 - Quels ?") == ("169", "Quels ?")
+    assert decode_question_header(encode_question_header("1077", "Q")) == ("1077", "Q")
+    assert decode_question_header("authorZipCode") is None
+
+
+def test_explicit_format_mismatch_is_an_error(data):
+    with pytest.raises(FormatDetectionError, match="ne correspond pas au format granddebat"):
+        iter_file(data / "decidim-mel-nancy" / "debats.csv", format="granddebat")
+
+
+def test_stream_is_lazy_and_counts_at_the_end():
+    stream = iter_file(GD_SAMPLE)
+    assert stream.format is Format.GRANDDEBAT and len(stream.sha256) == 64 and stream.rows_read == 0
+    items = list(stream)
+    assert stream.rows_read == 1300 and len(items) == 2599
+    assert not any(isinstance(i, RejectedRow) for i in items)
+    with pytest.raises(RuntimeError):
+        list(stream)
