@@ -1,0 +1,237 @@
+"""Bodies of the HTTP API (issues 2 and 6): plain pydantic, ``XCreate / XPublic / XsPublic(data, count)``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.report import RejectedRowOut, Report
+from schemas.settings import RunSettings
+
+JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class ErrorOut(BaseModel):
+    """The one error body of the API."""
+
+    code: str = Field(..., examples=["invalid_mapping"])
+    message: str = Field(..., examples=["Colonne « texte » absente de l'en-tête (colonnes : id, avis)"])
+    details: dict[str, Any] = Field(default_factory=dict, examples=[{"column": "texte", "line": 1}])
+
+
+class ConsultationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"title": "Plan vélo 2025", "description": "Consultation en ligne"}]},
+    )
+    title: str = Field(..., min_length=1, max_length=500)
+    description: str | None = None
+
+
+class ConsultationPublic(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    created_at: datetime
+    contributions: int = 0
+
+
+class ConsultationsPublic(BaseModel):
+    data: list[ConsultationPublic]
+    count: int
+
+
+class ImportPublic(BaseModel):
+    """What an import did: ``accepted`` = contributions read; ``added``/``updated``/``unchanged`` in the DB."""
+
+    id: int
+    consultation_id: int
+    filename: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    sha256: str
+    rows_read: int
+    accepted: int
+    added: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedRowOut]
+    created_at: datetime
+
+
+class RunCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"settings": {"random_state": 0, "min_cluster_size": 10}}]},
+    )
+    settings: RunSettings = Field(default_factory=RunSettings)
+    carry_review_from: int | None = Field(
+        None, description="Earlier run of the same consultation whose review actions are re-applied where they fit."
+    )
+
+
+class RunPublic(BaseModel):
+    id: int
+    consultation_id: int
+    status: JobStatusName
+    stage: str | None
+    progress: float = Field(..., ge=0, le=1)
+    error: ErrorOut | None
+    settings: dict[str, Any]
+    carry_review_from: int | None
+    review_actions: int = 0
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class RunsPublic(BaseModel):
+    data: list[RunPublic]
+    count: int
+
+
+class MemberPublic(BaseModel):
+    contribution_id: int
+    key: str
+    source_id: str
+    text: str
+    strength: float | None
+    weight: float
+    flags: list[str]
+
+
+class MembersPublic(BaseModel):
+    cluster_id: str
+    label: str
+    data: list[MemberPublic]
+    count: int
+    offset: int
+    limit: int
+
+
+class AssignmentPublic(BaseModel):
+    run_id: int
+    question_id: str
+    status: Literal["clustered", "noise", "excluded"]
+    cluster_id: str | None
+    cluster_label: str | None
+    auto_cluster_id: str | None
+    strength: float | None
+    weight: float
+    reason: str | None
+    flags: list[str]
+
+
+class PreviousVersion(BaseModel):
+    version: int
+    text: str
+    import_id: int
+    replaced_at: datetime
+
+
+class ContributionPublic(BaseModel):
+    id: int
+    consultation_id: int
+    key: str
+    source_id: str
+    question_id: str
+    question_text: str
+    text: str
+    line: int
+    author_ref: str | None
+    author_type: str
+    zipcode: str | None
+    submitted_at: str | None
+    channel: str | None
+    excluded: str | None
+    version: int
+    previous_versions: list[PreviousVersion]
+    assignments: list[AssignmentPublic]
+
+
+class RenameTheme(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "Pistes cyclables"}]})
+    label: str = Field(..., min_length=1, max_length=300)
+
+
+class MergeThemes(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"into_cluster_id": "q1-0"}]})
+    into_cluster_id: str = Field(..., description="The theme that absorbs the one in the path.")
+
+
+class SplitTheme(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"min_cluster_size": 5}]})
+    min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN min_cluster_size for the split.")
+
+
+class MoveContribution(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"contribution_id": 12, "to_cluster_id": "q1-2"}]}
+    )
+    contribution_id: int
+    to_cluster_id: str | None = Field(..., description="Target theme; null moves it to « non classées ».")
+
+
+class RejectQuote(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"contribution_id": 12}]})
+    contribution_id: int
+
+
+class ReviewActionPublic(BaseModel):
+    id: int
+    run_id: int
+    action: Literal["rename", "merge", "split", "move", "reject_quote"]
+    actor: str
+    payload: dict[str, Any]
+    before: dict[str, Any]
+    after: dict[str, Any]
+    carried_from: int | None
+    created_at: datetime
+
+
+class ReviewActionsPublic(BaseModel):
+    data: list[ReviewActionPublic]
+    count: int
+
+
+class ReviewInfo(BaseModel):
+    version: Literal["reviewed", "automatic"]
+    history: list[ReviewActionPublic]
+
+
+class ReportPublic(Report):
+    """The report (reviewed unless ``?version=automatic``) with the review history."""
+
+    review: ReviewInfo
+
+
+class ThemeComparison(BaseModel):
+    question_id: str
+    cluster_id: str | None
+    label: str | None
+    size: int
+    other_cluster_id: str | None = Field(None, description="Theme of the other run sharing most contributions.")
+    other_label: str | None
+    other_size: int
+    shared: int
+    size_change: int
+
+
+class MovedContribution(BaseModel):
+    contribution_id: int
+    source_id: str
+    question_id: str
+    from_cluster_id: str | None
+    to_cluster_id: str | None
+
+
+class RunComparison(BaseModel):
+    run_id: int
+    other_run_id: int
+    themes: list[ThemeComparison]
+    moved: list[MovedContribution]
+    moved_count: int
+    stayed_count: int

@@ -1,0 +1,217 @@
+"""Data access: keyword-only ``verb_noun(*, session, ...)`` functions (rule 17).
+
+Tenant scoping happens here: every ``get_*`` takes the caller's ``tenant_id`` and answers ``None`` for another
+tenant's ids, so routes turn both "missing" and "not yours" into the same 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from service.core.security import hash_api_key, new_api_key
+from service.models import (
+    ApiKey,
+    Assignment,
+    Consultation,
+    Contribution,
+    ContributionVersion,
+    Flag,
+    ReviewAction,
+    Run,
+    Tenant,
+    Theme,
+)
+
+
+def create_tenant(*, session: Session, name: str) -> Tenant:
+    tenant = Tenant(name=name)
+    session.add(tenant)
+    session.flush()
+    return tenant
+
+
+def get_tenant_by_name(*, session: Session, name: str) -> Tenant | None:
+    return session.exec(select(Tenant).where(Tenant.name == name)).first()
+
+
+def create_api_key(*, session: Session, tenant_id: int, name: str, read_only: bool = False) -> tuple[ApiKey, str]:
+    """A new key row and the clear key (returned once, never stored)."""
+    key = new_api_key()
+    row = ApiKey(tenant_id=tenant_id, name=name, key_hash=hash_api_key(key), prefix=key[:10], read_only=read_only)
+    session.add(row)
+    session.flush()
+    return row, key
+
+
+def get_api_key(*, session: Session, token: str) -> ApiKey | None:
+    row = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token))).first()
+    return row if row is not None and row.revoked_at is None else None
+
+
+def create_consultation(*, session: Session, tenant_id: int, title: str, description: str | None) -> Consultation:
+    consultation = Consultation(tenant_id=tenant_id, title=title, description=description)
+    session.add(consultation)
+    session.commit()
+    session.refresh(consultation)
+    return consultation
+
+
+def get_consultation(*, session: Session, tenant_id: int, consultation_id: int) -> Consultation | None:
+    row = session.get(Consultation, consultation_id)
+    return row if row is not None and row.tenant_id == tenant_id else None
+
+
+def list_consultations(*, session: Session, tenant_id: int, offset: int, limit: int) -> tuple[list[Consultation], int]:
+    where = Consultation.tenant_id == tenant_id
+    count = session.exec(select(func.count()).select_from(Consultation).where(where)).one()
+    rows = session.exec(select(Consultation).where(where).order_by(col(Consultation.id)).offset(offset).limit(limit))
+    return list(rows), count
+
+
+def count_contributions(*, session: Session, consultation_id: int) -> int:
+    stmt = select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
+    return session.exec(stmt).one()
+
+
+def list_contributions(*, session: Session, consultation_id: int) -> list[Contribution]:
+    stmt = select(Contribution).where(Contribution.consultation_id == consultation_id).order_by(col(Contribution.id))
+    return list(session.exec(stmt))
+
+
+def get_contribution(*, session: Session, tenant_id: int, contribution_id: int) -> Contribution | None:
+    row = session.get(Contribution, contribution_id)
+    if row is None or get_consultation(session=session, tenant_id=tenant_id, consultation_id=row.consultation_id) is None:
+        return None
+    return row
+
+
+def list_contribution_versions(*, session: Session, contribution_id: int) -> list[ContributionVersion]:
+    stmt = (
+        select(ContributionVersion)
+        .where(ContributionVersion.contribution_id == contribution_id)
+        .order_by(col(ContributionVersion.version))
+    )
+    return list(session.exec(stmt))
+
+
+def create_run(
+    *, session: Session, consultation_id: int, settings: dict[str, Any], carry_review_from: int | None
+) -> Run:
+    run = Run(consultation_id=consultation_id, settings=settings, carry_review_from=carry_review_from)
+    session.add(run)
+    session.commit()
+    session.refresh(run)
+    return run
+
+
+def get_run(*, session: Session, tenant_id: int, run_id: int) -> Run | None:
+    run = session.get(Run, run_id)
+    if run is None or get_consultation(session=session, tenant_id=tenant_id, consultation_id=run.consultation_id) is None:
+        return None
+    return run
+
+
+def list_runs(*, session: Session, consultation_id: int) -> list[Run]:
+    return list(session.exec(select(Run).where(Run.consultation_id == consultation_id).order_by(col(Run.id))))
+
+
+def get_theme(*, session: Session, run_id: int, cluster_id: str) -> Theme | None:
+    return session.exec(select(Theme).where(Theme.run_id == run_id, Theme.cluster_id == cluster_id)).first()
+
+
+def list_themes(*, session: Session, run_id: int) -> list[Theme]:
+    return list(session.exec(select(Theme).where(Theme.run_id == run_id).order_by(col(Theme.id))))
+
+
+def theme_label(*, session: Session, run: Run, cluster_id: str, version: str = "reviewed") -> str | None:
+    """Label of a theme in the reviewed (``themes`` table) or automatic (stored report) version; None if absent."""
+    if version == "reviewed":
+        theme = get_theme(session=session, run_id=run.id, cluster_id=cluster_id)
+        return theme.label if theme is not None else None
+    if run.report is None:
+        return None
+    from schemas import Report
+
+    report = Report.model_validate_json(run.report)
+    return next((cl.label for q in report.questions for cl in q.clusters if cl.cluster_id == cluster_id), None)
+
+
+def list_members(
+    *, session: Session, run_id: int, cluster_id: str, offset: int, limit: int, automatic: bool = False
+) -> tuple[list[tuple[Assignment, Contribution]], int]:
+    """One page of a theme's members (after review, or as first produced), strongest first, then by id."""
+    column = Assignment.auto_cluster_id if automatic else Assignment.cluster_id
+    where = (Assignment.run_id == run_id, column == cluster_id)
+    count = session.exec(select(func.count()).select_from(Assignment).where(*where)).one()
+    stmt = (
+        select(Assignment, Contribution)
+        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
+        .where(*where)
+        .order_by(col(Assignment.strength).desc(), col(Assignment.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(a, c) for a, c in session.exec(stmt)], count
+
+
+def list_assignments(*, session: Session, run_id: int) -> list[tuple[Assignment, Contribution]]:
+    stmt = (
+        select(Assignment, Contribution)
+        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
+        .where(Assignment.run_id == run_id)
+        .order_by(col(Contribution.id))
+    )
+    return [(a, c) for a, c in session.exec(stmt)]
+
+
+def list_contribution_assignments(*, session: Session, contribution_id: int) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.contribution_id == contribution_id).order_by(col(Assignment.run_id))
+    return list(session.exec(stmt))
+
+
+def list_flags(*, session: Session, run_id: int, contribution_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
+    """Flags per contribution id (all of the run's, or only those of ``contribution_ids``)."""
+    stmt = select(Flag).where(Flag.run_id == run_id)
+    if contribution_ids is not None:
+        stmt = stmt.where(col(Flag.contribution_id).in_(list(contribution_ids)))
+    out: dict[int, list[str]] = {}
+    for f in session.exec(stmt.order_by(col(Flag.id))):
+        out.setdefault(f.contribution_id, []).append(f.flag)
+    return out
+
+
+def list_review_actions(*, session: Session, run_id: int) -> list[ReviewAction]:
+    stmt = select(ReviewAction).where(ReviewAction.run_id == run_id).order_by(col(ReviewAction.id))
+    return list(session.exec(stmt))
+
+
+def count_review_actions(*, session: Session, run_id: int) -> int:
+    stmt = select(func.count()).select_from(ReviewAction).where(ReviewAction.run_id == run_id)
+    return session.exec(stmt).one()
+
+
+def delete_consultation(*, session: Session, consultation: Consultation) -> None:
+    """Delete a consultation and everything derived from it (RGPD), in one transaction."""
+    from sqlalchemy import delete
+
+    from service.models import Import
+
+    cid = consultation.id
+    run_ids = select(Run.id).where(Run.consultation_id == cid)
+    contribution_ids = select(Contribution.id).where(Contribution.consultation_id == cid)
+    try:
+        for table in (ReviewAction, Flag, Assignment, Theme):
+            session.execute(delete(table).where(col(table.run_id).in_(run_ids)))
+        session.execute(delete(Run).where(Run.consultation_id == cid))
+        session.execute(delete(ContributionVersion).where(col(ContributionVersion.contribution_id).in_(contribution_ids)))
+        session.execute(delete(Contribution).where(Contribution.consultation_id == cid))
+        session.execute(delete(Import).where(Import.consultation_id == cid))
+        session.delete(consultation)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,92 @@
+"""Exports of a run: every contribution with its theme, flags and weight as CSV or XLSX, and a Polis
+``comments.csv``. Spreadsheet formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``,
+``@`` (or a tab / carriage return) gets a leading ``'`` (OWASP "CSV injection")."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from service import crud
+from service.models import Run
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = (
+    "contribution_id", "source_id", "question_id", "status", "theme_id", "theme_label", "automatic_theme_id",
+    "strength", "weight", "flags", "reason", "author_ref", "author_type", "zipcode", "submitted_at", "channel", "text",
+)
+POLIS_COLUMNS = ("timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body")
+
+
+def neutralise(value: Any) -> Any:
+    """``'=cmd`` for ``=cmd``: spreadsheets show the text instead of evaluating it. Non-strings pass unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
+    """One dict per contribution placed by the run (reviewed placement), in contribution id order."""
+    labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id)}
+    flags = crud.list_flags(session=session, run_id=run.id)
+    rows = []
+    for a, c in crud.list_assignments(session=session, run_id=run.id):
+        rows.append({
+            "contribution_id": c.id, "source_id": c.source_id, "question_id": c.question_id, "status": a.status,
+            "theme_id": a.cluster_id, "theme_label": labels.get(a.cluster_id) if a.cluster_id else None,
+            "automatic_theme_id": a.auto_cluster_id, "strength": a.strength, "weight": a.weight,
+            "flags": "|".join(flags.get(c.id, [])), "reason": a.reason, "author_ref": c.author_ref,
+            "author_type": c.author_type, "zipcode": c.zipcode, "submitted_at": c.submitted_at,
+            "channel": c.channel, "text": c.text,
+        })
+    return rows
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("contributions")
+    ws.append(list(COLUMNS))
+    for row in rows:
+        ws.append([neutralise(row[k]) for k in COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _epoch_ms(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return str(int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000))
+    except ValueError:
+        return ""
+
+
+def to_polis_comments(rows: list[dict[str, Any]]) -> str:
+    """Polis ``comments.csv``: accepted (moderated=1) unless excluded (-1); authors numbered in order of appearance."""
+    authors: dict[str, int] = {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(POLIS_COLUMNS)
+    for row in rows:
+        author = row["author_ref"] or f"anonymous-{row['contribution_id']}"
+        author_id = authors.setdefault(author, len(authors))
+        moderated = -1 if row["status"] == "excluded" else 1
+        writer.writerow([_epoch_ms(row["submitted_at"]), row["submitted_at"] or "", row["contribution_id"],
+                         author_id, 0, 0, moderated, neutralise(row["text"])])
+    return out.getvalue()

@@ -1,0 +1,33 @@
+"""The last step of a run: report, themes, assignments, flags and ``succeeded`` in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from schemas import Report
+from service.jobs import JobStatus
+from service.models import Run, utcnow
+from service.report_store import store_rows
+from synthesis.report import render_json
+
+
+def write_results(engine: Engine, run_id: int, report: Report, key_to_id: dict[str, int], sha: str) -> None:
+    """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored)."""
+    from service.jobs.tasks import RunCancelled
+
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        if run is None or run.cancel_requested:
+            raise RunCancelled()
+        store_rows(s, run_id, report, key_to_id)
+        run.report = render_json(report)
+        run.input_sha256 = sha
+        if run.carry_review_from is not None:
+            from service.review.carry import carry_review
+
+            s.flush()
+            carry_review(s, run, report, key_to_id)
+        run.status, run.stage, run.progress, run.finished_at = JobStatus.SUCCEEDED.value, "done", 1.0, utcnow()
+        s.add(run)
+        s.commit()

@@ -1,0 +1,61 @@
+"""The default runner: one daemon thread drains a queue of run ids in this process (no extra service).
+
+``drain()`` is the burst mode (run every queued job in the calling thread, then return) used by tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+
+from sqlalchemy.engine import Engine
+
+from service.jobs.tasks import execute_run
+
+log = logging.getLogger(__name__)
+
+
+class InProcessRunner:
+    def __init__(self, engine: Engine, *, progress_interval: float = 0.5) -> None:
+        self.engine = engine
+        self.progress_interval = progress_interval
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, run_id: int) -> None:
+        self._queue.put(run_id)
+
+    def start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._loop, name="synthese-runner", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float | None = 5.0) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+        self._thread = None
+
+    def _loop(self) -> None:
+        while True:
+            run_id = self._queue.get()
+            if run_id is None:
+                return
+            try:
+                execute_run(run_id, engine=self.engine, progress_interval=self.progress_interval)
+            except Exception:  # execute_run records failures itself; this only guards the thread
+                log.exception("run %s crashed the runner loop", run_id)
+
+    def drain(self) -> int:
+        """Burst mode: execute queued runs in this thread until the queue is empty; returns how many ran."""
+        done = 0
+        while True:
+            try:
+                run_id = self._queue.get_nowait()
+            except queue.Empty:
+                return done
+            if run_id is None:
+                continue
+            execute_run(run_id, engine=self.engine, progress_interval=0.0)
+            done += 1

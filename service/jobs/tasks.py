@@ -1,0 +1,224 @@
+"""The work of a run, done from the database alone (so any runner, in-process or Celery, can call it).
+
+``execute_run(run_id)`` does the whole run; ``embed_shard(run_id, i, n)`` embeds one shard of the run's distinct
+texts into the stored embeddings (the Celery runner fans shards out, then calls ``execute_run``, which finds every
+vector in the cache). The report, themes and assignments are written in one transaction with
+``status=succeeded``: a process killed mid-run leaves no half-written report, and
+:func:`recover_interrupted_runs` marks such runs failed at the next start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import time
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from schemas import RunSettings
+from service.jobs import JobStatus
+from service.jobs.cache import DBEmbeddingCache
+from service.models import Contribution, Import, Run, utcnow
+from synthesis import prepare
+from synthesis.embed import embed_unique, get_embedder
+from synthesis.errors import SynthesisError
+from synthesis.records import AuthorType, RejectedRow
+from synthesis.records import Contribution as Record
+
+INTERRUPTED = {
+    "code": "interrupted",
+    "message": "Le traitement a été interrompu (processus arrêté) ; relancez l'analyse.",
+    "details": {"message_en": "The run was interrupted (its process stopped); start it again."},
+}
+
+
+class RunCancelled(Exception):
+    """Raised inside a run when its cancellation was requested."""
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _engine(engine: Engine | None) -> Engine:
+    if engine is not None:
+        return engine
+    from service.core.db import get_engine
+
+    return get_engine()
+
+
+def _record(c: Contribution) -> Record:
+    try:
+        author_type = AuthorType(c.author_type)
+    except ValueError:
+        author_type = AuthorType.UNKNOWN
+    return Record(
+        contribution_id=c.key, source_id=c.source_id, question_id=c.question_id, question_text=c.question_text,
+        text=c.text, line=c.line, author_ref=c.author_ref, author_type=author_type, zipcode=c.zipcode,
+        created_at=c.submitted_at, channel=c.channel, excluded=c.excluded, extra=dict(c.extra or {}),
+    )
+
+
+def load_inputs(session: Session, consultation_id: int):
+    """(records, key->id, rejected rows, rows_read or None, input sha256) of a consultation as it stands."""
+    rows = session.exec(
+        select(Contribution).where(Contribution.consultation_id == consultation_id).order_by(col(Contribution.id))
+    ).all()
+    imports = session.exec(
+        select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
+    ).all()
+    if len(imports) == 1:  # one file: its own counts make the conservation check exact
+        rejected = [RejectedRow(r["line"], r["reason"]) for r in imports[0].rejected]
+        rows_read, sha = imports[0].rows_read, imports[0].sha256
+    else:  # several files: each file's rejections, rows counted by the pipeline
+        rejected = [RejectedRow(r["line"], r["reason"]) for imp in imports for r in imp.rejected]
+        rows_read = None
+        sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
+    return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+
+
+class _Progress:
+    """Writes stage and progress (throttled) in its own transaction; raises RunCancelled when asked to stop."""
+
+    def __init__(self, engine: Engine, run_id: int, interval: float) -> None:
+        self.engine, self.run_id, self.interval = engine, run_id, interval
+        self.last, self.stage = 0.0, ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        from service.jobs.stages import overall_progress
+
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < self.interval:
+            return
+        self.last, self.stage = now, stage
+        with Session(self.engine) as s:
+            run = s.get(Run, self.run_id)
+            if run is None or run.cancel_requested:
+                raise RunCancelled()
+            run.stage, run.progress = stage, overall_progress(stage, fraction)
+            s.add(run)
+            s.commit()
+
+
+def _claim(engine: Engine, run_id: int) -> Run | None:
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        if run is None or run.status != JobStatus.QUEUED.value:
+            return None
+        if run.cancel_requested:
+            run.status, run.finished_at = JobStatus.CANCELLED.value, utcnow()
+        else:
+            run.status, run.started_at, run.worker, run.stage = JobStatus.RUNNING.value, utcnow(), worker_id(), "load"
+        s.add(run)
+        s.commit()
+        s.refresh(run)
+        return run if run.status == JobStatus.RUNNING.value else None
+
+
+def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None = None) -> None:
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        if run is None:
+            return
+        run.status, run.error, run.finished_at = status.value, error, utcnow()
+        s.add(run)
+        s.commit()
+
+
+def execute_run(run_id: int, *, engine: Engine | None = None, progress_interval: float = 0.5) -> JobStatus:
+    """Do run ``run_id`` from the database; returns its final status (never raises for a run's own failure)."""
+    engine = _engine(engine)
+    run = _claim(engine, run_id)
+    if run is None:
+        return JobStatus.CANCELLED
+    try:
+        _compute(engine, run, _Progress(engine, run_id, progress_interval))
+    except RunCancelled:
+        _finish(engine, run_id, JobStatus.CANCELLED)
+        return JobStatus.CANCELLED
+    except SynthesisError as exc:
+        data = exc.to_dict("fr")
+        _finish(engine, run_id, JobStatus.FAILED, {
+            "code": data.pop("code"), "message": data.pop("message"), "details": {"message_en": exc.message_en, **data}
+        })
+        return JobStatus.FAILED
+    except Exception as exc:  # a bug must fail the run with its reason, not leave it "running"
+        _finish(engine, run_id, JobStatus.FAILED, {
+            "code": "internal_error", "message": f"Erreur interne : {exc!r}", "details": {"type": type(exc).__name__}
+        })
+        return JobStatus.FAILED
+    return JobStatus.SUCCEEDED
+
+
+def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -> None:
+    from service.jobs.finish import write_results
+    from synthesis.pipeline import run as run_pipeline
+
+    settings = RunSettings.model_validate(run.settings)
+    with Session(engine) as s:
+        records, key_to_id, rejected, rows_read, sha = load_inputs(s, run.consultation_id)
+    embedder = get_embedder(settings.embedder, settings.embedder_model)
+    report = run_pipeline(
+        records, settings, rejected=rejected, rows_read=rows_read, input_sha256=sha,
+        embedder=embedder, cache=DBEmbeddingCache(engine), progress=progress,
+    )
+    progress("store", 0.0)
+    write_results(engine, run.id, report, key_to_id, sha)
+
+
+def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
+    """The distinct normalised texts of shard ``shard_index`` of ``n_shards`` (sorted, split by position)."""
+    distinct = sorted({prepare.normalise_text(r.text) for r in records if _usable(r)})
+    size = -(-len(distinct) // n_shards) if distinct else 0
+    return distinct[shard_index * size : (shard_index + 1) * size]
+
+
+def _usable(r: Record) -> bool:
+    return not r.excluded and prepare.exclusion_reason(r.text) is None
+
+
+def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine | None = None) -> int:
+    """Embed one shard of the run's distinct texts into the stored embeddings; returns the shard's size."""
+    engine = _engine(engine)
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        if run is None:
+            return 0
+        settings = RunSettings.model_validate(run.settings)
+        records, *_ = load_inputs(s, run.consultation_id)
+    texts = shard_texts(records, shard_index, n_shards)
+    embed_unique(texts, get_embedder(settings.embedder, settings.embedder_model), DBEmbeddingCache(engine))
+    return len(texts)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[list[int], list[int]]:
+    """At start-up: runs left ``running`` by a dead process of this host are marked failed with the reason;
+    ``queued`` runs (lost with the old process's in-memory queue) are returned for re-submission."""
+    host = socket.gethostname()
+    failed, queued = [], []
+    with Session(engine) as s:
+        for run in s.exec(select(Run).where(col(Run.status).in_([JobStatus.RUNNING.value, JobStatus.QUEUED.value]))):
+            if run.status == JobStatus.QUEUED.value:
+                queued.append(run.id)
+                continue
+            w_host, _, w_pid = (run.worker or ":").rpartition(":")
+            if w_host == host and w_pid.isdigit() and (int(w_pid) == os.getpid() or not _pid_alive(int(w_pid))):
+                run.status, run.error, run.finished_at = JobStatus.FAILED.value, dict(INTERRUPTED), utcnow()
+                s.add(run)
+                failed.append(run.id)
+        s.commit()
+    return failed, (queued if requeue else [])

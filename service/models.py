@@ -1,0 +1,198 @@
+"""SQLModel tables (the only place tables are defined; API bodies live in ``schemas/api.py``).
+
+The Alembic migrations under ``alembic/versions`` are the source of truth for the schema; a test checks that
+they match these models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenant(SQLModel, table=True):
+    """A collectivité (or any organisation) sharing the deployment; owns consultations."""
+
+    __tablename__ = "tenants"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key: only its sha256 is stored; ``read_only`` keys (auditors) cannot write."""
+
+    __tablename__ = "api_keys"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    name: str = Field(max_length=200)
+    key_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    read_only: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class Consultation(SQLModel, table=True):
+    __tablename__ = "consultations"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    title: str = Field(max_length=500)
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Import(SQLModel, table=True):
+    """One uploaded file; counts say what it added, changed and left unchanged."""
+
+    __tablename__ = "imports"
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultations.id", index=True)
+    filename: str = Field(max_length=500)
+    format: str = Field(max_length=40)
+    encoding: str | None = Field(default=None, max_length=40)
+    delimiter: str | None = Field(default=None, max_length=4)
+    sha256: str = Field(max_length=64)
+    rows_read: int = 0
+    accepted: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Contribution(SQLModel, table=True):
+    """One answer to one question; ``key`` is the ingest's stable contribution id (idempotent re-imports)."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (UniqueConstraint("consultation_id", "key", name="uq_contribution_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultations.id", index=True)
+    import_id: int = Field(foreign_key="imports.id")
+    last_import_id: int = Field(foreign_key="imports.id")
+    key: str = Field(max_length=300)
+    source_id: str = Field(max_length=300)
+    question_id: str = Field(max_length=300)
+    question_text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    line: int = 0
+    author_ref: str | None = Field(default=None, max_length=128, description="Pseudonym (HMAC), never the raw id.")
+    author_type: str = Field(default="unknown", max_length=40)
+    zipcode: str | None = Field(default=None, max_length=20)
+    submitted_at: str | None = Field(default=None, max_length=40)
+    channel: str | None = Field(default=None, max_length=100)
+    excluded: str | None = Field(default=None, sa_column=Column(Text))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+
+
+class ContributionVersion(SQLModel, table=True):
+    """A previous text of a contribution, kept when a newer export changed it."""
+
+    __tablename__ = "contribution_versions"
+    id: int | None = Field(default=None, primary_key=True)
+    contribution_id: int = Field(foreign_key="contributions.id", index=True)
+    version: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    import_id: int = Field(foreign_key="imports.id")
+    replaced_at: datetime = Field(default_factory=utcnow)
+
+
+class Run(SQLModel, table=True):
+    """One synthesis run; the reports are written in the same transaction as ``status=succeeded``."""
+
+    __tablename__ = "runs"
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultations.id", index=True)
+    status: str = Field(default="queued", max_length=20, index=True)
+    stage: str | None = Field(default=None, max_length=40)
+    progress: float = 0.0
+    error: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    carry_review_from: int | None = Field(default=None, foreign_key="runs.id")
+    cancel_requested: bool = False
+    worker: str | None = Field(default=None, max_length=200, description="host:pid of the process running it.")
+    input_sha256: str | None = Field(default=None, max_length=64)
+    report: str | None = Field(default=None, sa_column=Column(Text), description="Automatic report (JSON).")
+    reviewed_report: str | None = Field(default=None, sa_column=Column(Text), description="After review.")
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class Theme(SQLModel, table=True):
+    """A top-level theme of a run as it stands after review (``auto_label`` keeps the automatic label)."""
+
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("run_id", "cluster_id", name="uq_theme_cluster"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runs.id", index=True)
+    question_id: str = Field(max_length=300)
+    cluster_id: str = Field(max_length=300)
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    auto_label: str | None = Field(default=None, sa_column=Column(Text))
+    size: int = 0
+    origin: str = Field(default="automatic", max_length=20, description="automatic | split")
+
+
+class Assignment(SQLModel, table=True):
+    """Where one contribution went in one run: a theme, noise or excluded; ``auto_*`` before review."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("run_id", "contribution_id", name="uq_assignment"),
+        Index("ix_assignment_run_cluster", "run_id", "cluster_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runs.id")
+    contribution_id: int = Field(foreign_key="contributions.id", index=True)
+    question_id: str = Field(max_length=300)
+    status: str = Field(max_length=20, description="clustered | noise | excluded")
+    cluster_id: str | None = Field(default=None, max_length=300)
+    auto_cluster_id: str | None = Field(default=None, max_length=300)
+    strength: float | None = None
+    weight: float = 1.0
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Flag(SQLModel, table=True):
+    """A participant-origin flag of a contribution in a run (issue 5); flags describe, never exclude."""
+
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flag_run_contribution", "run_id", "contribution_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runs.id")
+    contribution_id: int = Field(foreign_key="contributions.id")
+    flag: str = Field(max_length=100)
+
+
+class ReviewAction(SQLModel, table=True):
+    """One human correction: who (API key name), when, what, before and after."""
+
+    __tablename__ = "review_actions"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runs.id", index=True)
+    action: str = Field(max_length=30)
+    actor: str = Field(max_length=200)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    carried_from: int | None = Field(default=None, description="Action of an earlier run re-applied here.")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StoredEmbedding(SQLModel, table=True):
+    """Embedding cache keyed by ``text_key(model_id, text)``: other clustering settings never re-embed."""
+
+    __tablename__ = "embeddings"
+    key: str = Field(primary_key=True, max_length=64)
+    dimension: int
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,111 @@
+"""Record review actions and keep the reviewed report, themes and assignments in line (one transaction each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session, col, select
+
+from schemas import Report, RunSettings
+from service.errors import ConflictError, NotFoundError
+from service.models import Assignment, Contribution, ReviewAction, Run
+from service.report_store import sync_rows
+from service.review import ops
+from service.review.split import split
+from synthesis.embed import embed_unique, get_embedder
+from synthesis.prepare import normalise_text
+
+
+def current_report(run: Run) -> Report:
+    if run.report is None:
+        raise ConflictError(
+            f"L'analyse {run.id} n'a pas de rapport (statut : {run.status})",
+            f"Run {run.id} has no report (status: {run.status})", value=run.status,
+        )
+    return Report.model_validate_json(run.reviewed_report or run.report)
+
+
+def run_keys(session: Session, run_id: int) -> dict[str, int]:
+    """contribution key -> contribution id, for the contributions placed by this run."""
+    stmt = (
+        select(Contribution.key, Contribution.id)
+        .join(Assignment, col(Assignment.contribution_id) == Contribution.id)
+        .where(Assignment.run_id == run_id)
+    )
+    return {k: i for k, i in session.exec(stmt)}
+
+
+def _contribution(session: Session, run: Run, contribution_id: int) -> Contribution:
+    c = session.get(Contribution, contribution_id)
+    if c is None or c.consultation_id != run.consultation_id:
+        raise NotFoundError("Contribution introuvable", "Contribution not found", value=contribution_id)
+    return c
+
+
+def _split_inputs(session: Session, report: Report, cluster_id: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    _, cl = ops.find_cluster(report, cluster_id)
+    keys = [m.contribution_id for m in cl.members]
+    texts = {c.key: c.text for c in session.exec(select(Contribution).where(col(Contribution.key).in_(keys)))}
+    settings = RunSettings.model_validate(report.manifest.settings)
+    from service.jobs.cache import DBEmbeddingCache
+
+    embedder = get_embedder(settings.embedder, settings.embedder_model)
+    norm = [normalise_text(texts[k]) for k in keys]
+    X = embed_unique(norm, embedder, DBEmbeddingCache(session.get_bind()))
+    return texts, dict(zip(keys, X, strict=True))
+
+
+def apply_action(
+    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any], rejected: set[str]
+) -> tuple[dict, dict]:
+    """Apply one action to ``report`` in place; payload ids are API ids (contribution ids are integers)."""
+    if action == "rename":
+        return ops.rename(report, payload["cluster_id"], payload["label"])
+    if action == "merge":
+        return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
+    if action == "split":
+        texts, vectors = _split_inputs(session, report, payload["cluster_id"])
+        return split(report, payload["cluster_id"], texts, vectors, min_cluster_size=payload.get("min_cluster_size"),
+                     random_state=report.manifest.seed)
+    c = _contribution(session, run, payload["contribution_id"])
+    if action == "move":
+        return ops.move(report, c.key, c.source_id, payload["to_cluster_id"])
+    if action == "reject_quote":
+        return ops.reject_quote(report, payload["cluster_id"], c.key, rejected)
+    raise ValueError(action)
+
+
+def rejected_quotes(session: Session, run: Run) -> set[str]:
+    ids = [a.payload["contribution_id"] for a in _actions(session, run.id) if a.action == "reject_quote"]
+    return {c.key for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids)))} if ids else set()
+
+
+def _actions(session: Session, run_id: int) -> list[ReviewAction]:
+    return list(session.exec(select(ReviewAction).where(ReviewAction.run_id == run_id).order_by(col(ReviewAction.id))))
+
+
+def save_review(session: Session, run: Run, report: Report) -> None:
+    from synthesis.report import render_json
+
+    run.reviewed_report = render_json(report)
+    session.add(run)
+    sync_rows(session, run.id, report, run_keys(session, run.id))
+
+
+def record_action(
+    *, session: Session, run: Run, action: str, payload: dict[str, Any], actor: str
+) -> ReviewAction:
+    """Apply, record (who, when, before, after) and store the reviewed report; all or nothing."""
+    report = current_report(run)
+    try:
+        before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
+        row = ReviewAction(run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after)
+        session.add(row)
+        save_review(session, run, report)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return row
