@@ -193,7 +193,7 @@ def _assets() -> tuple[str, str, str]:
     css = static.joinpath("report.css").read_text("utf-8")
     js = static.joinpath("report.js").read_text("utf-8")
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
-    return css, js, f"'sha256-{digest}'"
+    return css, js, digest
 
 
 def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str:

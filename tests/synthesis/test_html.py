@@ -1,0 +1,234 @@
+"""The readable HTML report (issue 7), without a browser: escaping, pages, links, no external reference."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from schemas import (
+    Campaign,
+    CampaignMember,
+    Cluster,
+    ContributionOut,
+    Counts,
+    EmbedderInfo,
+    ExcludedItem,
+    Keyword,
+    Member,
+    NoiseItem,
+    QuestionReport,
+    Quote,
+    RejectedRowOut,
+    Report,
+    RunManifest,
+)
+from schemas.report import OriginBreakdown
+from synthesis.errors import UnsupportedLanguageError
+from synthesis.html import render_report_page, route_id
+from synthesis.report import render_html
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+LINK = 'voir https://exemple.org/x et <a href="https://evil.example">ici</a>'
+
+
+def _member(cid: str, **kw) -> Member:
+    return Member(contribution_id=cid, source_id=f"src-{cid}", strength=0.9, similarity=0.8, **kw)
+
+
+def make_report() -> Report:
+    """A tiny but complete report: two themes (one with sub-themes), noise, exclusion, a campaign, origin."""
+    texts = {
+        "c1": "Baisser la TVA sur les produits de première nécessité.",
+        "c2": SCRIPT,
+        "c3": "La TVA pèse sur les plus modestes.",
+        "c4": IMG,
+        "c5": "Supprimer la taxe d'habitation.",
+        "c6": LINK,
+        "c7": "RAS",
+        "c8": "Supprimer la taxe d'habitation.",
+    }
+    contributions = [
+        ContributionOut(contribution_id=cid, source_id=f"src-{cid}", question_id="q1", text=text,
+                        author_type="citizen", zipcode="75011", created_at="2019-02-01T10:00:00", channel="web")
+        for cid, text in texts.items()
+    ]
+    sub_a = Cluster(cluster_id="q1-0.0", label="tva, produits", keywords=[Keyword(term="tva", weight=0.3)], size=2,
+                    quotes=[Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"])],
+                    members=[_member("c1"), _member("c2")])
+    sub_b = Cluster(cluster_id="q1-0.1", label="tva, modestes", keywords=[Keyword(term="modestes", weight=0.2)],
+                    size=2, quotes=[Quote(contribution_id="c4", source_id="src-c4", text=IMG)],
+                    members=[_member("c3"), _member("c4")])
+    theme_a = Cluster(
+        cluster_id="q1-0", label=f"tva {SCRIPT}", keywords=[Keyword(term="tva", weight=0.5), Keyword(term=IMG, weight=0.1)],
+        size=4, quotes=[Quote(contribution_id="c2", source_id="src-c2", text=SCRIPT),
+                        Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"])],
+        members=[_member("c1", matched_keywords=["tva"]), _member("c2"), _member("c3"), _member("c4", flags=["campaign"])],
+        subclusters=[sub_a, sub_b],
+        origin=OriginBreakdown(contributions=4, distinct_authors=3, weighted=3.5, without_campaigns=3,
+                               author_types={"citizen": 3, "organisation_non_profit": 1},
+                               territories={"75": 3, IMG: 1}, territory_index={"75": 1.2},
+                               campaigns=[{"campaign_id": "q1-camp-0", "count": 2}]),
+    )
+    theme_b = Cluster(cluster_id="q1-1", label="taxe, habitation", keywords=[Keyword(term="taxe", weight=0.4)], size=2,
+                      quotes=[Quote(contribution_id="c5", source_id="src-c5", text=texts["c5"])],
+                      members=[_member("c5", weight=0.5), _member("c8", weight=0.5)])
+    campaign = Campaign(campaign_id="q1-camp-0", size=2, distinct_authors=1, template=SCRIPT, kind="exact",
+                        first_seen="2019-02-01", last_seen="2019-02-02", cluster_ids=["q1-1"],
+                        members=[CampaignMember(contribution_id="c5", source_id="src-c5"),
+                                 CampaignMember(contribution_id="c8", source_id="src-c8", diff=IMG)])
+    question = QuestionReport(
+        question_id="q1", question_text="Quels impôts baisser ?", clusters=[theme_a, theme_b],
+        noise=[NoiseItem(contribution_id="c6", source_id="src-c6", reason="isolée", reason_code="isolated",
+                         closest_cluster_id="q1-1", closest_similarity=0.31)],
+        excluded=[ExcludedItem(contribution_id="c7", source_id="src-c7", reason="non-réponse", reason_code="non_answer")],
+        campaigns=[campaign], origin={"very_active_authors": 1, "note": IMG}, method={"min_cluster_size": 2},
+    )
+    manifest = RunManifest(
+        input_sha256="ab" * 32, settings={"random_state": 7, "min_cluster_size": 2, "embedder": "use-multilingual"},
+        embedder=EmbedderInfo(name="use-multilingual", model_id="use-m-3", version="0.2.1", dimension=512),
+        versions={"synthesis": "0.1.0"}, seed=7,
+        counts=Counts(rows_read=9, rejected=1, contributions=8, excluded=1, clustered=6, noise=1),
+        timings={"embed": 1.5}, exclusion_counts={"non_answer": 1},
+    )
+    return Report(manifest=manifest, rejected=[RejectedRowOut(line=3, reason=SCRIPT)], questions=[question],
+                  contributions=contributions, origin={"organisations": 1})
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[tuple[str, str, str]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        self.tags.append((tag, d))
+        if d.get("id"):
+            self.ids.append(d["id"])
+        for name in ("href", "src", "action", "srcset", "poster", "data"):
+            if d.get(name) is not None:
+                self.links.append((tag, name, d[name]))
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_report_page(make_report())
+
+
+@pytest.fixture(scope="module")
+def parsed(page) -> _Collect:
+    p = _Collect()
+    p.feed(page)
+    return p
+
+
+def test_hostile_texts_are_escaped_everywhere(page):
+    assert SCRIPT not in page and IMG not in page and '<a href="https://evil.example">' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    # The only <script> elements are the report's own inline script.
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+
+
+def test_only_one_script_allowed_by_its_hash(page):
+    js = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_no_external_reference(page, parsed):
+    for tag, attr, value in parsed.links:
+        assert value.startswith("#"), (tag, attr, value)
+    assert not re.search(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", page, re.I)
+    assert "@import" not in page
+    assert "https://exemple.org/x" in page  # plain text of a contribution, shown as text
+
+
+def test_every_page_is_present(page, parsed):
+    report = make_report()
+    ids = set(parsed.ids)
+    assert {"/", "/themes", "/non-classees", "/campagnes", "/methodologie", "contenu"} <= ids
+    for q in report.questions:
+        for theme in q.clusters:
+            assert route_id("theme", theme.cluster_id) in ids
+            for sub in theme.subclusters:
+                assert route_id("theme", sub.cluster_id) in ids
+    for c in report.contributions:
+        assert route_id("contribution", c.contribution_id) in ids
+    assert route_id("campagne", "q1-camp-0") in ids
+
+
+def test_ids_unique_and_internal_links_resolve(parsed):
+    assert len(parsed.ids) == len(set(parsed.ids))
+    ids = set(parsed.ids)
+    for _, attr, value in parsed.links:
+        if attr == "href":
+            assert value[1:] in ids, value
+
+
+def test_contribution_pages_say_where_and_why(page):
+    def section(cid: str) -> str:
+        start = page.index(f'id="{route_id("contribution", cid)}"')
+        return page[start : page.index("</section>", start)]
+
+    theme = section("c1")
+    assert 'href="#/theme/q1-0"' in theme and 'href="#/theme/q1-0.0"' in theme and "0,800" in theme
+    assert "tva" in theme  # matched keyword
+    noise = section("c6")
+    assert "Non classée" in noise and "isolée" in noise and 'href="#/theme/q1-1"' in noise and "0,310" in noise
+    excluded = section("c7")
+    assert "Exclue de l&#39;analyse" in excluded and "non-réponse" in excluded
+    campaign = section("c8")
+    assert 'href="#/campagne/q1-camp-0"' in campaign
+
+
+def test_quotes_link_to_their_source_contribution(page):
+    for m in re.finditer(r'<a href="#(/contribution/[^"]+)" data-quote>', page):
+        assert f'id="{m.group(1)}"' in page
+    assert page.count("data-quote") == 5
+
+
+def test_counts_and_methodology(page):
+    assert "synthese analyse FICHIER --seed 7 --min-cluster-size 2 --out rapport.html" in page
+    assert "ab" * 32 in page and "use-m-3" in page
+    assert "non-réponse (« RAS »" in page  # exclusion reason label with its count
+    assert "3,5" in page  # weighted size of theme q1-0
+
+
+def test_theme_chart_bars_use_numbers_only(parsed):
+    for tag, attrs in parsed.tags:
+        style = attrs.get("style")
+        if style is not None:
+            assert re.fullmatch(r"width:\d+(\.\d+)?%", style), style
+
+
+def test_english_and_unknown_language():
+    html = render_report_page(make_report(), lang="en")
+    assert '<html lang="en">' in html and "Methodology" in html and "Where it went, and why" in html
+    with pytest.raises(UnsupportedLanguageError, match="de"):
+        render_report_page(make_report(), lang="de")
+
+
+def test_deterministic_and_same_as_render_html(page):
+    assert render_report_page(make_report()) == page == render_html(make_report())
+
+
+def test_route_ids_are_safe():
+    assert route_id("theme", "164-0.1") == "/theme/164-0.1"
+    assert route_id("contribution", 'a b"<') == "/contribution/a~20b~22~3C"
+    assert route_id("contribution", "é") == "/contribution/~C3~A9"
+
+
+def test_report_without_contributions_still_renders():
+    report = make_report().model_copy(update={"contributions": []})
+    html = render_report_page(report)
+    assert 'id="/contribution/c1"' in html and "Texte non disponible" in html
