@@ -119,10 +119,25 @@ def _encoding(sample: bytes, utf8_ok: bool, cp1252_ok: bool, explicit: str | Non
         return "utf-16"
     if utf8_ok:
         return "utf-8"
+    if _looks_western(sample):
+        return "cp1252" if cp1252_ok else "latin-1"
     guess = _charset_guess(sample)
     if guess and guess in _ACCEPTED_GUESSES and guess not in _WESTERN:
         return guess
     return "cp1252" if cp1252_ok else "latin-1"
+
+
+_WESTERN_CHARS = frozenset("àâäáãçéèêëíìîïñóòôöõúùûüÿœæÀÂÄÁÃÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸŒÆ’‘“”«»€°–—…ß\xa0")
+
+
+def _looks_western(sample: bytes) -> bool:
+    """True when, read as cp1252, at least 80 % of the non-ASCII characters are Western letters and signs.
+
+    charset-normalizer alone can take a short French Latin-1 text for Big5 or GB18030; French text is the common case.
+    """
+    text = sample.decode("cp1252", errors="replace")
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    return bool(non_ascii) and sum(ch in _WESTERN_CHARS for ch in non_ascii) >= 0.8 * len(non_ascii)
 
 
 def _charset_guess(sample: bytes) -> str | None:

@@ -1,0 +1,103 @@
+"""CSV reading: BOM, line ends, multi-line fields, line numbers, and clear errors on bad files (issue 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from synthesis.errors import (
+    BinaryFileError,
+    EmptyFileError,
+    EncodingError,
+    InputFileError,
+    MappingError,
+    UnterminatedQuoteError,
+)
+from synthesis.ingest import iter_file, read_file
+from synthesis.ingest.detect import sniff_delimiter
+
+
+def test_bom_crlf_lf_and_multiline_fields_keep_physical_lines(write):
+    content = '\ufeffid;texte\r\n1;"une\r\nréponse"\n\n2;deux\r\n3;"a ""citée""\nsur\ntrois"\r\n'
+    result = read_file(write("x.csv", content))
+    assert result.encoding == "utf-8-sig" and result.delimiter == ";"
+    assert [(c.source_id, c.line, c.text) for c in result.contributions] == [
+        ("1", 2, "une\r\nréponse"), ("2", 5, "deux"), ("3", 6, 'a "citée"\nsur\ntrois')
+    ]
+    assert result.extras["counts"]["blank_lines"] == 1 and result.extras["mapping_suggested"] is True
+
+
+def test_unterminated_quote_names_its_line(write):
+    path = write("x.csv", 'id,text\n1,ok\n2,"never closed\n3,more\n')
+    with pytest.raises(UnterminatedQuoteError, match="ligne 3") as err:
+        read_file(path)
+    assert err.value.details["line"] == 3 and "line 3" in err.value.message_en
+
+
+def test_missing_mapped_column_lists_the_available_ones(write):
+    from schemas.settings import ColumnMapping
+
+    path = write("x.csv", "id,body\n1,a\n")
+    with pytest.raises(MappingError, match="« texte ».*absente.*« id », « body »") as err:
+        iter_file(path, mapping=ColumnMapping(text="texte"))
+    assert err.value.details["column"] == "texte" and err.value.details["available"] == ["id", "body"]
+
+
+def test_unrecognised_text_column_without_mapping(write):
+    with pytest.raises(MappingError, match="Colonnes disponibles : « a », « b »"):
+        read_file(write("x.csv", "a,b\n1,2\n"))
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n\n  \r\n"])
+def test_empty_files(write, content):
+    with pytest.raises(EmptyFileError, match="vide"):
+        read_file(write("x.csv", content))
+
+
+def test_header_only_file_is_empty(write):
+    with pytest.raises(EmptyFileError, match="aucune ligne de données"):
+        read_file(write("x.csv", "id,text\n"))
+
+
+@pytest.mark.parametrize(
+    "content", [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", b"\x89PNG\r\n\x1a\n\x00\x00", b"abc\x00def\x00" * 20]
+)
+def test_binary_files_are_refused(write, content):
+    with pytest.raises(BinaryFileError, match="n'est pas un export lisible"):
+        read_file(write("x.csv", content))
+
+
+def test_unknown_encoding_and_format(write):
+    path = write("x.csv", "text\na\n")
+    with pytest.raises(EncodingError, match="Encodage inconnu"):
+        read_file(path, encoding="klingon")
+    with pytest.raises(InputFileError, match="Format inconnu.*granddebat"):
+        read_file(path, format="docx")
+    with pytest.raises(InputFileError, match="introuvable"):
+        read_file(path.with_name("absent.csv"))
+
+
+def test_explicit_encoding_wins(write):
+    path = write("x.csv", "text\nélu\n", encoding="cp1252")
+    assert read_file(path).contributions[0].text == "élu"
+    assert read_file(path, encoding="latin-1").contributions[0].text == "élu"
+
+
+def test_ten_megabyte_field_is_read_verbatim(write):
+    big = "é" * 5_000_000 + "x" * 1_000_000
+    result = read_file(write("x.csv", f'id,text\n1,"{big}"\n2,small\n'))
+    assert result.contributions[0].text == big and result.contributions[1].line == 3
+
+
+def test_rows_of_wrong_width_are_rejected_with_line(write):
+    result = read_file(write("x.csv", "id,text\n1,a\n2,b,c\n3\n4,d,,\n"))
+    assert [c.source_id for c in result.contributions] == ["1", "4"]  # trailing empty fields tolerated
+    assert [r.line for r in result.rejected] == [3, 4]
+    assert result.rows_read == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [("a;b;c\n1,5;2;3", ";"), ("a,b\n", ","), ("a\tb\n", "\t"), ('"x;y",b,c\n', ","), ("single\n", ",")],
+)
+def test_sniff_delimiter(text, delimiter):
+    assert sniff_delimiter(text) == delimiter
