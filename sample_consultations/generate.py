@@ -1,8 +1,10 @@
 """Build Grand Débat wide-format exports from real answers: the committed sample and large synthetic loads.
 
 The answer texts are real (Grand Débat National 2019 open data, Licence Ouverte / Etalab 2.0, via
-``../shared/data/granddebat``); the row metadata (ids, references, dates, author ids and types, postcodes drawn from
-La Poste's real postcode list, trashed flags) and the closed multiple-choice column are synthetic. See README.md.
+``../shared/data/granddebat``); the row metadata (ids, references, dates, author ids and types, postcodes
+drawn from
+La Poste's real postcode list, trashed flags) and the closed multiple-choice column are synthetic. See
+README.md.
 
     python sample_consultations/generate.py sample            # rewrites granddebat_fiscalite_sample.csv
     python sample_consultations/generate.py big OUT.csv 1000000 [--seed 0]
@@ -22,21 +24,47 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = Path(__file__).resolve().parent / "granddebat_fiscalite_sample.csv"
 METADATA = (
-    "id", "reference", "title", "createdAt", "publishedAt", "updatedAt", "trashed", "trashedStatus", "authorId",
-    "authorType", "authorZipCode",
+    "id",
+    "reference",
+    "title",
+    "createdAt",
+    "publishedAt",
+    "updatedAt",
+    "trashed",
+    "trashedStatus",
+    "authorId",
+    "authorType",
+    "authorZipCode",
 )
 # Real questions of the "La fiscalité et les dépenses publiques" questionnaire and their real answer files.
 QUESTIONS = (
-    ("164", "Quels sont selon vous les impôts qu'il faut baisser en priorité ?", "gd_animation_fiscalite_13.csv"),
-    ("166", "Pour quelle(s) politique(s) publique(s) ou pour quelle(s) mission(s) de l'État seriez-vous prêts à "
-            "payer plus d'impôts ?", "gd_animation_fiscalite_17.csv"),
+    (
+        "164",
+        "Quels sont selon vous les impôts qu'il faut baisser en priorité ?",
+        "gd_animation_fiscalite_13.csv",
+    ),
+    (
+        "166",
+        "Pour quelle(s) politique(s) publique(s) ou pour quelle(s) mission(s) de l'État seriez-vous prêts à "
+        "payer plus d'impôts ?",
+        "gd_animation_fiscalite_17.csv",
+    ),
 )
-# Synthetic closed multiple-choice question (marked as such in its text), answers joined by "|" as in the export.
-CLOSED = ("9001", "[question fermée synthétique] Quels services publics utilisez-vous le plus souvent ?",
-          ("L'école", "L'hôpital", "La mairie", "Les transports", "La poste", "Pôle emploi", "Les impôts"))
+# Synthetic closed multiple-choice question (marked as such in its text), answers joined by "|" as in the
+# export.
+CLOSED = (
+    "9001",
+    "[question fermée synthétique] Quels services publics utilisez-vous le plus souvent ?",
+    ("L'école", "L'hôpital", "La mairie", "Les transports", "La poste", "Pôle emploi", "Les impôts"),
+)
 CAMPAIGN_MARK = "Supprimer la CSG pour TOUS les retraités"
-AUTHOR_TYPES = (("Citoyen / Citoyenne", 0.93), ("", 0.03), ("Organisation à but non lucratif", 0.02),
-                ("Élu / élue et Institution", 0.01), ("Organisation à but lucratif", 0.01))
+AUTHOR_TYPES = (
+    ("Citoyen / Citoyenne", 0.93),
+    ("", 0.03),
+    ("Organisation à but non lucratif", 0.02),
+    ("Élu / élue et Institution", 0.01),
+    ("Organisation à but lucratif", 0.01),
+)
 
 
 def question_header(question_id: str, text: str) -> str:
@@ -46,7 +74,11 @@ def question_header(question_id: str, text: str) -> str:
 
 
 def header() -> list[str]:
-    return [*METADATA, *(question_header(q, t) for q, t, _ in QUESTIONS), question_header(CLOSED[0], CLOSED[1])]
+    return [
+        *METADATA,
+        *(question_header(q, t) for q, t, _ in QUESTIONS),
+        question_header(CLOSED[0], CLOSED[1]),
+    ]
 
 
 def load_answers(data_dir: Path = DATA) -> list[list[str]]:
@@ -86,14 +118,25 @@ def _weighted(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([v for v, _ in table], weights=[w for _, w in table])[0]
 
 
-def _row(n: int, answers: list[str], rng: random.Random, postcodes: list[str], author: str | None) -> list[str]:
+def _row(
+    n: int, answers: list[str], rng: random.Random, postcodes: list[str], author: str | None
+) -> list[str]:
     created = _date(rng)
     trashed = rng.random() < 0.02
     kind = _weighted(rng, AUTHOR_TYPES)
     return [
-        _gid("Proposal", rng), f"2-{n}", "", created, created, created if rng.random() < 0.9 else _date(rng),
-        "true" if trashed else "false", "invisible" if trashed else "", author or _gid("User", rng), kind,
-        rng.choice(postcodes) if rng.random() < 0.95 else "", *answers,
+        _gid("Proposal", rng),
+        f"2-{n}",
+        "",
+        created,
+        created,
+        created if rng.random() < 0.9 else _date(rng),
+        "true" if trashed else "false",
+        "invisible" if trashed else "",
+        author or _gid("User", rng),
+        kind,
+        rng.choice(postcodes) if rng.random() < 0.95 else "",
+        *answers,
     ]
 
 
@@ -124,10 +167,12 @@ def build_sample(path: Path = SAMPLE, seed: int = 2019, n_rows: int = 1300) -> N
 
 
 def synthetic_rows(n_rows: int, seed: int, data_dir: Path = DATA) -> Iterator[list[str]]:
-    """Rows of a large synthetic load: real answers, exact copies, campaign copies and two-answer combinations.
+    """Rows of a large synthetic load: real answers, exact copies, campaign copies and two-answer
+    combinations.
 
     Per question cell: 30 % blank; else 5 % a copy of one real campaign text, 25 % a real answer verbatim (so
-    frequent real answers repeat, as in the real export), 70 % two real answers of that question joined by a space
+    frequent real answers repeat, as in the real export), 70 % two real answers of that question joined by a
+    space
     (mostly unique texts, so that duplicate detection and embedding caches see a realistic mix).
     """
     rng = random.Random(seed)

@@ -47,8 +47,11 @@ class ImportPreview(BaseModel):
         None, description="Columns guessed for a generic import (None when no text column was recognised)."
     )
     mapping_required: bool = Field(
-        False, description="True for generic formats: the import needs a mapping (the suggested one by default)."
+        False,
+        description="True for generic formats: the import needs a mapping (the suggested one by default).",
     )
     questions: list[PreviewQuestion] = Field(default_factory=list)
-    rows_estimate: int = Field(0, description="Number of data rows: exact for small files, estimated otherwise.")
+    rows_estimate: int = Field(
+        0, description="Number of data rows: exact for small files, estimated otherwise."
+    )
     rows_estimate_exact: bool = False

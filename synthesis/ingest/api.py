@@ -55,7 +55,8 @@ def iter_file(
 
     Raises
     ------
-    InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown format,
+    InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown
+    format,
     mapped column absent (the available ones are listed), unterminated quote (with its line).
     """
     path = Path(path)
@@ -90,7 +91,9 @@ def open_rows(path: Path, encoding: str | None = None) -> tuple[RowSource, str]:
     """A delimited file's header and records, with the record kind its header tells."""
     facts = scan_file(path, encoding)
     if facts.kind != "text":
-        raise InputFileError(f"« {path.name} » n'est pas un CSV.", f"'{path.name}' is not a CSV.", value=path.name)
+        raise InputFileError(
+            f"« {path.name} » n'est pas un CSV.", f"'{path.name}' is not a CSV.", value=path.name
+        )
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
     csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
     records = csv_source.records()
@@ -118,8 +121,13 @@ def _csv_stream(
     elif fmt is not Format.CSV and fmt is not detected:
         raise _mismatch(path, fmt, detected, columns)
     source = RowSource(
-        path=path, columns=columns, records=records, secret=secret, mapping=mapping,
-        question_text=question_text, kind=kind if fmt is detected else "generic",
+        path=path,
+        columns=columns,
+        records=records,
+        secret=secret,
+        mapping=mapping,
+        question_text=question_text,
+        kind=kind if fmt is detected else "generic",
     )
     source.extras["kind"] = source.kind
     if fmt is Format.CSV:
@@ -129,8 +137,13 @@ def _csv_stream(
         source.extras["related"] = [str(p) for p in source.related]
     reader = _CSV_READERS[fmt]
     return IngestStream(
-        format=fmt, encoding=facts.encoding, delimiter=delimiter, sha256=facts.sha256,
-        rows=lambda: reader(source), extras=source.extras, blank_lines=lambda: csv_source.blank_lines,
+        format=fmt,
+        encoding=facts.encoding,
+        delimiter=delimiter,
+        sha256=facts.sha256,
+        rows=lambda: reader(source),
+        extras=source.extras,
+        blank_lines=lambda: csv_source.blank_lines,
     )
 
 
@@ -141,7 +154,8 @@ def _tabular_stream(
     if fmt is Format.XLSX:
         if facts.kind != "xlsx":
             raise InputFileError(
-                f"« {path.name} » n'est pas un classeur XLSX.", f"'{path.name}' is not an XLSX workbook.",
+                f"« {path.name} » n'est pas un classeur XLSX.",
+                f"'{path.name}' is not an XLSX workbook.",
                 value=path.name,
             )
         columns, records = tabular.xlsx_records(path)
@@ -149,7 +163,9 @@ def _tabular_stream(
     else:
         if facts.kind != "text":
             raise InputFileError(
-                f"« {path.name} » n'est pas un fichier JSON.", f"'{path.name}' is not a JSON file.", value=path.name
+                f"« {path.name} » n'est pas un fichier JSON.",
+                f"'{path.name}' is not a JSON file.",
+                value=path.name,
             )
         encoding = facts.encoding
         try:
@@ -157,12 +173,18 @@ def _tabular_stream(
             columns, records = read(path, encoding)
         except UnicodeDecodeError as exc:
             raise _encoding_error(encoding, exc) from None
-    source = RowSource(path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text)
+    source = RowSource(
+        path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text
+    )
     source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     guarded = _guarded(records, encoding)
     return IngestStream(
-        format=fmt, encoding=encoding, delimiter=None, sha256=facts.sha256,
-        rows=lambda: generic.record_rows(source, guarded), extras=source.extras,
+        format=fmt,
+        encoding=encoding,
+        delimiter=None,
+        sha256=facts.sha256,
+        rows=lambda: generic.record_rows(source, guarded),
+        extras=source.extras,
     )
 
 
@@ -178,8 +200,8 @@ def _guarded(records: Iterator[Any], encoding: str) -> Iterator[Any]:
 
 def _encoding_error(encoding: str, exc: UnicodeDecodeError) -> EncodingError:
     return EncodingError(
-        f"Le fichier n'est pas lisible en {encoding} ({exc.reason}). Réenregistrez-le en UTF-8 ou indiquez son "
-        "encodage.",
+        f"Le fichier n'est pas lisible en {encoding} ({exc.reason}). "
+        "Réenregistrez-le en UTF-8 ou indiquez son encodage.",
         f"The file cannot be decoded as {encoding} ({exc.reason}). Save it as UTF-8 or give its encoding.",
         value=encoding,
     )
@@ -188,7 +210,8 @@ def _encoding_error(encoding: str, exc: UnicodeDecodeError) -> EncodingError:
 def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> FormatDetectionError:
     shown = ", ".join(columns[:15]) + (" …" if len(columns) > 15 else "")
     return FormatDetectionError(
-        f"L'en-tête de « {path.name} » ne correspond pas au format {fmt.value} (il ressemble à {detected.value}). "
+        f"L'en-tête de « {path.name} » ne correspond pas au format {fmt.value} "
+        f"(il ressemble à {detected.value}). "
         f"Colonnes : {shown}. Essayez --format auto.",
         f"The header of '{path.name}' does not match format {fmt.value} (it looks like {detected.value}). "
         f"Columns: {shown}. Try --format auto.",
@@ -198,7 +221,7 @@ def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> 
 
 
 def _related(path: Path, related: Sequence[str | PathLike[str]] | None) -> list[Path]:
-    """Decidim debates / proposals exports that name comment roots: the given ones, else those beside ``path``."""
+    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``."""
     if related is not None:
         return [Path(p) for p in related]
     found = []
@@ -209,7 +232,7 @@ def _related(path: Path, related: Sequence[str | PathLike[str]] | None) -> list[
             source, kind = open_rows(sibling)
         except InputFileError:
             continue
-        source.records.close()  # type: ignore[attr-defined]  # only the header was needed
+        getattr(source.records, "close", lambda: None)()  # only the header was needed
         if kind in {"debates", "proposals"}:
             found.append(sibling)
     return found

@@ -1,7 +1,8 @@
 """Shared types of the ingest layer: the ``Format`` enum, the result of an import and the streaming reader.
 
 Counting rule (issue 3, "nothing lost"): every data row of a file ends up in exactly one of three counters:
-``rows_with_contributions`` (it yielded one or more contributions), ``rows_without_answer`` (a wide Grand Débat row
+``rows_with_contributions`` (it yielded one or more contributions), ``rows_without_answer`` (a wide Grand
+Débat row
 whose question cells are all blank: the participant skipped every question; not a rejection) or ``rejected``
 (a :class:`RejectedRow` with its line and a French reason). So ``rows_read`` equals their sum, always.
 Blank physical lines between records are not data rows; they are counted apart in ``blank_lines``.
@@ -19,7 +20,7 @@ from synthesis.errors import EmptyFileError
 from synthesis.records import Contribution, RejectedRow
 
 
-class Format(str, Enum):
+class Format(str, Enum):  # noqa: UP042  # str mixin: the API contract asks for it
     """Export formats the ingest layer reads; ``AUTO`` sniffs it from the file."""
 
     AUTO = "auto"
@@ -72,7 +73,8 @@ class IngestResult:
 
 
 def content_hash(contribution: Contribution) -> str:
-    """SHA-256 of what makes a contribution's content: question, text, author, author type, postcode, exclusion.
+    """SHA-256 of what makes a contribution's content: question, text, author, author type, postcode,
+    exclusion.
 
     Two imports of an unchanged row give the same hash, so a newer export can be diffed row by row.
     """
@@ -184,7 +186,7 @@ def collect(stream: IngestStream) -> IngestResult:
 
 @dataclass
 class RowSource:
-    """What a format reader gets: the header, the data records ``(start line, fields)`` and the import options."""
+    """What a format reader gets: header, data records ``(start line, fields)``, import options."""
 
     path: Any  # pathlib.Path
     columns: list[str]

@@ -4,15 +4,18 @@ Shape read: the République numérique consultation (2015), ``opinions.csv`` and
 What a reader of the synthesis expects as "the question":
 - an **argument** answers its proposal: ``question_id = opinion_id``, ``question_text = opinion_title``;
   ``extra["stance"]`` is ``pour`` / ``contre``, ``extra["section"]`` the bill section;
-- a **proposal** answers the bill section it was filed under: ``question_id = question_text = section_subtitle``
+- a **proposal** answers the bill section it was filed under: ``question_id = question_text =
+  section_subtitle``
   (``section_title`` when the subtitle is blank); its text is the title, a blank line, then the body.
-``author_vip`` marks the government's own texts: author type ``ELECTED_OR_INSTITUTION``. Trashed rows are kept and
+``author_vip`` marks the government's own texts: author type ``ELECTED_OR_INSTITUTION``. Trashed rows are kept
+and
 excluded with a reason. Ids: ``opinion-<id>`` / ``argument-<id>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from synthesis.records import AuthorType, Contribution, RejectedRow
 
@@ -20,6 +23,7 @@ from .base import RowOutcome, RowSource
 from .common import fit_width, join_title_body, truthy
 from .privacy import author_ref
 
+Getter = Callable[[str], str]
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (is_trashed)"
 
 
@@ -41,7 +45,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         yield [build(line, get, source.secret)]
 
 
-def _common(line: int, get, secret: bytes) -> dict:  # type: ignore[no-untyped-def]
+def _common(line: int, get: Getter, secret: bytes) -> dict[str, Any]:
     return {
         "line": line,
         "author_ref": author_ref(get("author_uniqueId"), secret),
@@ -51,7 +55,7 @@ def _common(line: int, get, secret: bytes) -> dict:  # type: ignore[no-untyped-d
     }
 
 
-def _argument(line: int, get, secret: bytes) -> Contribution:  # type: ignore[no-untyped-def]
+def _argument(line: int, get: Getter, secret: bytes) -> Contribution:
     source_id = get("argument_id").strip() or f"ligne-{line}"
     extra = {"stance": get("stance").strip(), "section": get("section_subtitle").strip(), "kind": "argument"}
     votes = get("votes_count").strip()
@@ -68,7 +72,7 @@ def _argument(line: int, get, secret: bytes) -> Contribution:  # type: ignore[no
     )
 
 
-def _opinion(line: int, get, secret: bytes) -> Contribution:  # type: ignore[no-untyped-def]
+def _opinion(line: int, get: Getter, secret: bytes) -> Contribution:
     source_id = get("opinion_id").strip() or f"ligne-{line}"
     section = get("section_subtitle").strip() or get("section_title").strip() or "Sans section"
     extra = {"kind": "opinion", "title": get("title").strip()}

@@ -61,7 +61,7 @@ def fit_width(line: int, fields: list[str], width: int) -> list[str] | RejectedR
 
 
 def localised_column(columns: Sequence[str], base: str, locale: str = "fr") -> str | None:
-    """Column holding ``base`` in ``columns``: ``base`` itself, ``base/<locale>``, or the first ``base/<other>``."""
+    """Column holding ``base``: ``base`` itself, ``base/<locale>``, or the first ``base/<other>``."""
     if base in columns:
         return base
     if f"{base}/{locale}" in columns:

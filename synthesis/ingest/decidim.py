@@ -1,11 +1,15 @@
 """Decidim open-data exports (``;``-separated): proposals, debates, and comments on either.
 
-Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr`` (another locale when
+Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr`` (another locale
+when
 French is absent). Rich-text bodies (HTML) are reduced to text.
 - **Comments** answer their root debate or proposal (= the question): a reply (``commentable_type`` =
-  ``Decidim::Comments::Comment``) follows its parent chain; when the parent is not in the file, the root is read from
-  ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``; ``question_text`` is the root's
-  title when a debates / proposals export is given in ``related`` (by default: the other Decidim files of the same
+  ``Decidim::Comments::Comment``) follows its parent chain; when the parent is not in the file, the root is
+  read from
+  ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``; ``question_text`` is the
+  root's
+  title when a debates / proposals export is given in ``related`` (by default: the other Decidim files of the
+  same
   folder), matched by URL (or by id when the comment has no URL), else ``Débat n° <id>``.
 - **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
 - **Debates** (usually the organisers' questions) answer their component.
@@ -19,6 +23,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from synthesis.errors import InputFileError
 from synthesis.records import AuthorType, Contribution, RejectedRow
@@ -46,7 +51,9 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per comment, proposal or debate row."""
     width = len(source.columns)
     idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
-    build = {"comments": _comment_builder, "debates": _debate_builder}.get(source.kind, _proposal_builder)(source)
+    build = {"comments": _comment_builder, "debates": _debate_builder}.get(source.kind, _proposal_builder)(
+        source
+    )
     for line, raw in source.records:
         fields = fit_width(line, raw, width)
         if isinstance(fields, RejectedRow):
@@ -61,7 +68,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         yield outcome if isinstance(outcome, RejectedRow) else [outcome]
 
 
-def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict:  # type: ignore[type-arg]
+def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict[str, Any]:
     organisation = get("user_group/name/fr") or get("user_group/name/en") or get("user_group/name")
     is_org = bool(get("user_group/id").strip() or organisation.strip())
     extra = {"organisation": organisation.strip()} if organisation.strip() else {}
@@ -84,10 +91,15 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
         if parent_type == "Decidim::Comments::Comment":
             root = roots.get(parent_id) or _root_from_url(url)
         else:
-            root = (_KINDS.get(parent_type, parent_type.rsplit("::", 1)[-1].lower() or "objet"), parent_id, url)
+            root = (
+                _KINDS.get(parent_type, parent_type.rsplit("::", 1)[-1].lower() or "objet"),
+                parent_id,
+                url,
+            )
         if root is None or not root[1]:
             return RejectedRow(
-                line, f"réponse au commentaire {parent_id} absent du fichier : débat ou proposition introuvable"
+                line,
+                f"réponse au commentaire {parent_id} absent du fichier : débat ou proposition introuvable",
             )
         roots[cid] = root
         kind, root_id, root_url = root
@@ -138,8 +150,12 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
             contribution_id=f"proposal-{pid}",
             source_id=pid,
             question_id=f"category-{category_id}" if category_id else "proposals",
-            question_text=category or ("Propositions (catégorie " + category_id + ")" if category_id else
-                                       "Propositions sans catégorie"),
+            question_text=category
+            or (
+                "Propositions (catégorie " + category_id + ")"
+                if category_id
+                else "Propositions sans catégorie"
+            ),
             text=join_title_body(get(title_col), plain_text(get(body_col))),
             line=line,
             created_at=get("created_at").strip() or None,

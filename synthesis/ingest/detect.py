@@ -1,9 +1,13 @@
 """Sniffing: file kind (text, workbook, binary), character encoding, CSV delimiter and export format.
 
-The whole file is read once up front (in 1 MiB chunks, constant memory) to compute its SHA-256 and to check that it is
-valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any row is imported. Policy when the bytes are not
-UTF-8 (Grand Débat files were also published as ISO-8859-1): charset-normalizer is asked; a Western guess (or none)
-gives ``cp1252`` (a superset of ISO-8859-1's printable characters) unless a byte undefined in cp1252 is present, in
+The whole file is read once up front (in 1 MiB chunks, constant memory) to compute its SHA-256 and to check
+that it is
+valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any row is imported. Policy when the bytes are
+not
+UTF-8 (Grand Débat files were also published as ISO-8859-1): charset-normalizer is asked; a Western guess (or
+none)
+gives ``cp1252`` (a superset of ISO-8859-1's printable characters) unless a byte undefined in cp1252 is
+present, in
 which case ``latin-1`` (which decodes anything). An explicit ``encoding`` always wins.
 """
 
@@ -23,12 +27,34 @@ SAMPLE_BYTES = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _BINARY_MAGIC = (
-    b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\xd0\xcf\x11\xe0", b"BZh", b"\x7fELF", b"7z\xbc\xaf",
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"\xd0\xcf\x11\xe0",
+    b"BZh",
+    b"\x7fELF",
+    b"7z\xbc\xaf",
 )
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "windows_1252", "ascii", "mac_roman", "cp850"}
 _ACCEPTED_GUESSES = _WESTERN | {
-    "cp1250", "iso8859_2", "cp1251", "koi8_r", "shift_jis", "cp932", "gb18030", "gb2312", "big5", "euc_jp",
-    "euc_kr", "cp949", "iso8859_7", "cp1253", "iso8859_9", "cp1254",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "shift_jis",
+    "cp932",
+    "gb18030",
+    "gb2312",
+    "big5",
+    "euc_jp",
+    "euc_kr",
+    "cp949",
+    "iso8859_7",
+    "cp1253",
+    "iso8859_9",
+    "cp1254",
 }
 
 
@@ -97,7 +123,8 @@ def _kind(path: Path, sample: bytes) -> str:
 
 def _binary(path: Path, what_fr: str, what_en: str) -> BinaryFileError:
     return BinaryFileError(
-        f"« {path.name} » n'est pas un export lisible ({what_fr}) : fournissez un CSV, un XLSX, un JSON ou un JSONL.",
+        f"« {path.name} » n'est pas un export lisible ({what_fr}) : "
+        "fournissez un CSV, un XLSX, un JSON ou un JSONL.",
         f"'{path.name}' is not a readable export ({what_en}): give a CSV, XLSX, JSON or JSON Lines file.",
         value=path.name,
     )
@@ -133,7 +160,8 @@ _WESTERN_CHARS = frozenset("àâäáãçéèêëíìîïñóòôöõúùûüÿœ
 def _looks_western(sample: bytes) -> bool:
     """True when, read as cp1252, at least 80 % of the non-ASCII characters are Western letters and signs.
 
-    charset-normalizer alone can take a short French Latin-1 text for Big5 or GB18030; French text is the common case.
+    charset-normalizer alone can take a short French Latin-1 text for Big5 or GB18030; French text is the
+    common case.
     """
     text = sample.decode("cp1252", errors="replace")
     non_ascii = [ch for ch in text if ord(ch) > 127]
@@ -183,7 +211,9 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
         return Format.DECIDIM, "comments"
     decidim_like = "component/id" in cols or any("/" in c for c in cols)
     if decidim_like and "id" in cols:
-        has = {base for base in ("title", "body", "description") if any(c.split("/")[0] == base for c in cols)}
+        has = {
+            base for base in ("title", "body", "description") if any(c.split("/")[0] == base for c in cols)
+        }
         if "description" in has and "title" in has:
             return Format.DECIDIM, "debates"
         if {"title", "body"} <= has:

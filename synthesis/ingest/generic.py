@@ -1,9 +1,13 @@
 """Generic exports (CSV, XLSX, JSON, JSON Lines) read through an explicit :class:`ColumnMapping`.
 
-One contribution per row, even when its text is blank (the preparation step excludes it with a reason). Without a
-mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name, and recorded in
-``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is the mapped id column,
-or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an object). Without a question
+One contribution per row, even when its text is blank (the preparation step excludes it with a reason).
+Without a
+mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name, and recorded
+in
+``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is the mapped id
+column,
+or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an object). Without a
+question
 column every row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the
 file name).
 """
@@ -26,13 +30,48 @@ DEFAULT_QUESTION_ID = "1"
 
 # Column names (folded) that suggest each mapped field, best first.
 _HINTS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "texte", "contribution", "comment", "commentaire", "body", "comment-body", "reponse", "answer",
-             "contenu", "content", "message", "avis", "description", "proposition", "opinion"),
+    "text": (
+        "text",
+        "texte",
+        "contribution",
+        "comment",
+        "commentaire",
+        "body",
+        "comment-body",
+        "reponse",
+        "answer",
+        "contenu",
+        "content",
+        "message",
+        "avis",
+        "description",
+        "proposition",
+        "opinion",
+    ),
     "id": ("id", "reference", "identifiant", "comment-id", "contribution_id", "uuid", "numero"),
-    "author": ("author", "auteur", "author_id", "author-id", "authorid", "author/id", "participant", "user_id",
-               "user", "email"),
+    "author": (
+        "author",
+        "auteur",
+        "author_id",
+        "author-id",
+        "authorid",
+        "author/id",
+        "participant",
+        "user_id",
+        "user",
+        "email",
+    ),
     "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
-    "postcode": ("postcode", "code_postal", "code postal", "cp", "zipcode", "zip", "authorzipcode", "zip_code"),
+    "postcode": (
+        "postcode",
+        "code_postal",
+        "code postal",
+        "cp",
+        "zipcode",
+        "zip",
+        "authorzipcode",
+        "zip_code",
+    ),
     "date": ("date", "created_at", "createdat", "date_creation", "datetime", "timestamp", "created"),
     "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
     "channel": ("channel", "canal", "source", "origine"),
@@ -54,15 +93,18 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
     return ColumnMapping(**chosen)
 
 
-def resolve_mapping(columns: list[str], mapping: ColumnMapping | None, extras: dict[str, Any]) -> ColumnMapping:
+def resolve_mapping(
+    columns: list[str], mapping: ColumnMapping | None, extras: dict[str, Any]
+) -> ColumnMapping:
     """The mapping to use, checked against the header (a missing column names itself and lists the others)."""
     if mapping is None:
         mapping = suggest_mapping(columns)
         if mapping is None:
             raise MappingError(
-                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). Colonnes disponibles : "
+                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). "
+                "Colonnes disponibles : " + _listing(columns),
+                "No text column given nor recognised. Name it (--text-column). Available columns: "
                 + _listing(columns),
-                "No text column given nor recognised. Name it (--text-column). Available columns: " + _listing(columns),
                 column=None,
                 available=columns,
             )
@@ -97,10 +139,12 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         if isinstance(fields, RejectedRow):
             yield fields
             continue
-        yield [make(line, lambda name, f=fields: f[i] if (i := index[name]) is not None else None)]
+        yield [make(line, _list_getter(fields, index))]
 
 
-def record_rows(source: RowSource, records: Iterator[tuple[int, dict[str, Any] | RejectedRow]]) -> Iterator[RowOutcome]:
+def record_rows(
+    source: RowSource, records: Iterator[tuple[int, dict[str, Any] | RejectedRow]]
+) -> Iterator[RowOutcome]:
     """Rows of JSON / JSONL / XLSX given as dicts (or rejections) through the mapping."""
     mapping = resolve_mapping(source.columns, source.mapping, source.extras)
     fields = mapping.model_dump()
@@ -109,11 +153,27 @@ def record_rows(source: RowSource, records: Iterator[tuple[int, dict[str, Any] |
         if isinstance(record, RejectedRow):
             yield record
             continue
-        yield [make(line, lambda name, r=record: cell(r.get(fields[name])) if fields[name] else None)]
+        yield [make(line, _dict_getter(record, fields))]
+
+
+def _list_getter(fields: list[str], index: dict[str, int | None]) -> Callable[[str], str | None]:
+    def get(name: str) -> str | None:
+        i = index[name]
+        return fields[i] if i is not None else None
+
+    return get
+
+
+def _dict_getter(record: dict[str, Any], columns: dict[str, str | None]) -> Callable[[str], str | None]:
+    def get(name: str) -> str | None:
+        col = columns[name]
+        return cell(record.get(col)) if col else None
+
+    return get
 
 
 def cell(value: Any) -> str:
-    """A JSON / workbook value as text: ``None`` is blank, integral floats lose their ``.0``, dates are ISO."""
+    """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -132,7 +192,9 @@ def cell(value: Any) -> str:
 _DIGITS = re.compile(r"^\d{4,5}$")
 
 
-def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Callable[[str], str | None]], Contribution]:
+def _maker(
+    source: RowSource, mapping: ColumnMapping
+) -> Callable[[int, Callable[[str], str | None]], Contribution]:
     question_text = source.question_text or source.path.stem
 
     def make(line: int, get: Callable[[str], str | None]) -> Contribution:

@@ -1,11 +1,15 @@
 """Grand Débat National / Cap Collectif open-data CSV (wide format: one column per question).
 
-Header: ``id, reference, title, createdAt, publishedAt, updatedAt, trashed, trashedStatus, authorId, authorType,
-authorZipCode`` then one ``<base64 id> - <question text>`` column per question, the id decoding to ``Question:<n>``.
-Each non-blank question cell is one contribution (a blank cell means the participant skipped the question; a row
+Header: ``id, reference, title, createdAt, publishedAt, updatedAt, trashed, trashedStatus, authorId,
+authorType,
+authorZipCode`` then one ``<base64 id> - <question text>`` column per question, the id decoding to
+``Question:<n>``.
+Each non-blank question cell is one contribution (a blank cell means the participant skipped the question; a
+row
 with no answer at all is counted in ``rows_without_answer``, not rejected). ``question_id`` is ``<n>``;
 ``source_id`` is the row's ``reference`` (its ``id`` when the reference is blank); ``contribution_id`` is
-``<reference>-q<n>``, stable across re-imports. Multiple-choice answers keep Cap Collectif's ``|`` join verbatim.
+``<reference>-q<n>``, stable across re-imports. Multiple-choice answers keep Cap Collectif's ``|`` join
+verbatim.
 Trashed rows are kept, each contribution excluded with a French reason.
 """
 
@@ -24,8 +28,17 @@ from .common import author_type, fit_width, truthy
 from .privacy import author_ref
 
 METADATA_COLUMNS = (
-    "id", "reference", "title", "createdAt", "publishedAt", "updatedAt", "trashed", "trashedStatus", "authorId",
-    "authorType", "authorZipCode",
+    "id",
+    "reference",
+    "title",
+    "createdAt",
+    "publishedAt",
+    "updatedAt",
+    "trashed",
+    "trashedStatus",
+    "authorId",
+    "authorType",
+    "authorZipCode",
 )
 _QUESTION_HEADER = re.compile(r"^([A-Za-z0-9+/_-]{8,}={0,2}) - (.*)$", re.DOTALL)
 _DECODED = re.compile(r"^Question:(\d+)$")
@@ -45,11 +58,14 @@ def decode_question_header(header: str) -> tuple[str, str] | None:
     if not match:
         return None
     token, text = match.groups()
-    # The official headers carry one extra leading "Q" before the base64 of "Question:<n>" ("QUXVlc3Rpb246MTY5"),
+    # The official headers carry one extra leading "Q" before the base64 of "Question:<n>"
+    # ("QUXVlc3Rpb246MTY5"),
     # a plain base64 id is accepted too.
     for candidate in (token, token[1:]):
         try:
-            decoded = base64.b64decode(candidate + "=" * (-len(candidate) % 4), altchars=b"-_", validate=False)
+            decoded = base64.b64decode(
+                candidate + "=" * (-len(candidate) % 4), altchars=b"-_", validate=False
+            )
             found = _DECODED.match(decoded.decode("ascii"))
         except (binascii.Error, UnicodeDecodeError, ValueError):
             continue
@@ -78,7 +94,9 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One outcome per data row: its contributions (one per non-blank answer) or its rejection."""
     cols = source.columns
     questions = question_columns(cols)
-    source.extras["questions"] = [{"question_id": q.question_id, "question_text": q.question_text} for q in questions]
+    source.extras["questions"] = [
+        {"question_id": q.question_id, "question_text": q.question_text} for q in questions
+    ]
     idx = {name: source.index(name) for name in METADATA_COLUMNS}
     width = len(cols)
 

@@ -1,9 +1,12 @@
 """Polis conversation exports: ``comments.csv`` (one contribution per comment), votes kept for later analysis.
 
 The conversation is the question: ``question_id`` is the export folder's name; ``question_text`` is the
-``conversation-description`` of the sibling ``summary.csv`` (its ``topic`` when there is no description, the folder
-name when there is no summary). Comments moderated out (``moderated = -1``) are kept and excluded with the reason
-"modéré (retiré par la modération Polis)". The paths of the sibling ``votes.csv`` and ``participants-votes.csv``
+``conversation-description`` of the sibling ``summary.csv`` (its ``topic`` when there is no description, the
+folder
+name when there is no summary). Comments moderated out (``moderated = -1``) are kept and excluded with the
+reason
+"modéré (retiré par la modération Polis)". The paths of the sibling ``votes.csv`` and
+``participants-votes.csv``
 (when present) and the summary are recorded in ``extras["polis"]``. Author ids are pseudonymised.
 """
 
@@ -61,7 +64,9 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
 
         cid = get("comment-id") or f"ligne-{line}"
         moderated = get("moderated")
-        extra: dict[str, object] = {"moderated": int(moderated) if moderated.lstrip("-").isdigit() else moderated}
+        extra: dict[str, object] = {
+            "moderated": int(moderated) if moderated.lstrip("-").isdigit() else moderated
+        }
         for key in ("agrees", "disagrees"):
             if get(key).isdigit():
                 extra[key] = int(get(key))

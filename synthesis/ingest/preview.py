@@ -7,6 +7,7 @@ import io
 from itertools import islice
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow
 from synthesis.errors import InputFileError
@@ -22,22 +23,31 @@ CELL_CHARS = 500
 ESTIMATE_BYTES = 1 << 20
 
 
-def preview(path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None) -> ImportPreview:
+def preview(
+    path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None
+) -> ImportPreview:
     """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``."""
     path = Path(path)
     fmt = _format(format)
     if not path.is_file():
-        raise InputFileError(f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path))
+        raise InputFileError(
+            f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)
+        )
     facts = scan_file(path, encoding)
-    base = {"file_name": path.name, "size_bytes": facts.size, "sha256": facts.sha256}
+    base: dict[str, Any] = {"file_name": path.name, "size_bytes": facts.size, "sha256": facts.sha256}
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         if facts.kind != "xlsx":
-            raise InputFileError(f"« {path.name} » n'est pas un classeur XLSX.", f"'{path.name}' is not XLSX.")
+            raise InputFileError(
+                f"« {path.name} » n'est pas un classeur XLSX.", f"'{path.name}' is not XLSX."
+            )
         columns, records = tabular.xlsx_records(path)
         rows = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
         return _generic(base, "xlsx", "xlsx", None, columns, rows, 0, False)
-    json_fmt = fmt if fmt in (Format.JSON, Format.JSONL) else (format_from_name(path, facts.sample)
-                                                              if fmt is Format.AUTO else None)
+    json_fmt = (
+        fmt
+        if fmt in (Format.JSON, Format.JSONL)
+        else (format_from_name(path, facts.sample) if fmt is Format.AUTO else None)
+    )
     if json_fmt is not None:
         read = tabular.json_records if json_fmt is Format.JSON else tabular.jsonl_records
         columns, records = read(path, facts.encoding)
@@ -47,20 +57,39 @@ def preview(path: str | PathLike[str], *, format: Format | str = "auto", encodin
     return _delimited(path, facts.encoding, fmt, base)
 
 
-def _generic(base, fmt, encoding, delimiter, columns, rows, total, exact) -> ImportPreview:  # type: ignore[no-untyped-def]
+def _generic(
+    base: dict[str, Any],
+    fmt: str,
+    encoding: str,
+    delimiter: str | None,
+    columns: list[str],
+    rows: list[tuple[int, Any]],
+    total: int,
+    exact: bool,
+) -> ImportPreview:
     sample = [
         PreviewRow(line=n, values={k: _short(generic.cell(v)) for k, v in r.items()})
         for n, r in rows
         if isinstance(r, dict)
     ]
-    return ImportPreview(
-        **base, format=fmt, kind="generic", encoding=encoding, delimiter=delimiter, columns=columns,
-        sample_rows=sample, suggested_mapping=generic.suggest_mapping(columns), mapping_required=True,
-        rows_estimate=total, rows_estimate_exact=exact,
+    return ImportPreview.model_validate(
+        dict(
+            base,
+            format=fmt,
+            kind="generic",
+            encoding=encoding,
+            delimiter=delimiter,
+            columns=columns,
+            sample_rows=sample,
+            suggested_mapping=generic.suggest_mapping(columns),
+            mapping_required=True,
+            rows_estimate=total,
+            rows_estimate_exact=exact,
+        )
     )
 
 
-def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, object]) -> ImportPreview:
+def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> ImportPreview:
     with path.open("rb") as fh:
         head = fh.read(ESTIMATE_BYTES)
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
@@ -70,20 +99,31 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, object]) 
     columns = read_header(records, path)
     detected, kind = format_from_columns(columns)
     sample = list(islice(records, SAMPLE_ROWS))
-    records.close()  # type: ignore[attr-defined]
+    getattr(records, "close", lambda: None)()
     chosen = detected if fmt is Format.AUTO else fmt
-    total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))  # type: ignore[call-overload]
+    total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))
     questions = [
         PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
         for q in granddebat.question_columns(columns)
     ]
     generic_fmt = chosen is Format.CSV
-    return ImportPreview(
-        **base, format=chosen.value, kind=kind if chosen is detected else "generic", encoding=encoding,
-        delimiter=delimiter, columns=columns,
-        sample_rows=[PreviewRow(line=n, values=dict(zip(columns, map(_short, f), strict=False))) for n, f in sample],
-        suggested_mapping=generic.suggest_mapping(columns) if generic_fmt else None, mapping_required=generic_fmt,
-        questions=questions, rows_estimate=total, rows_estimate_exact=exact,
+    return ImportPreview.model_validate(
+        dict(
+            base,
+            format=chosen.value,
+            kind=kind if chosen is detected else "generic",
+            encoding=encoding,
+            delimiter=delimiter,
+            columns=columns,
+            sample_rows=[
+                PreviewRow(line=n, values=dict(zip(columns, map(_short, f), strict=False))) for n, f in sample
+            ],
+            suggested_mapping=generic.suggest_mapping(columns) if generic_fmt else None,
+            mapping_required=generic_fmt,
+            questions=questions,
+            rows_estimate=total,
+            rows_estimate_exact=exact,
+        )
     )
 
 

@@ -1,7 +1,9 @@
 """Streaming CSV reading with the physical line number where each record starts.
 
-Handles a BOM (through the ``utf-8-sig`` codec), mixed CRLF / LF / CR line ends (``newline=""``), quoted fields that
-span lines, fields of any size, and reports an unterminated quote as an error naming its line instead of silently
+Handles a BOM (through the ``utf-8-sig`` codec), mixed CRLF / LF / CR line ends (``newline=""``), quoted
+fields that
+span lines, fields of any size, and reports an unterminated quote as an error naming its line instead of
+silently
 swallowing the rest of the file into one field.
 """
 
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from synthesis.errors import EmptyFileError, EncodingError, InputFileError, UnterminatedQuoteError
 
-# A 10 MB answer is still an answer (issue 3): lift the csv module's 128 KiB default field limit, process-wide.
+# A 10 MB answer is still an answer (issue 3): lift the csv module's 128 KiB default field limit, process-
+# wide.
 csv.field_size_limit(2**31 - 1)
 
 
@@ -85,7 +88,8 @@ class CsvSource:
         return EncodingError(
             f"Octets illisibles en {self.encoding} vers la ligne {line} : le fichier mélange des encodages ? "
             "Réenregistrez-le en UTF-8 ou indiquez son encodage.",
-            f"Bytes not valid {self.encoding} near line {line}: mixed encodings? Save it as UTF-8 or give its encoding.",
+            f"Bytes not valid {self.encoding} near line {line}: mixed encodings? "
+            "Save it as UTF-8 or give its encoding.",
             value=self.encoding,
             line=line,
         )
@@ -100,10 +104,10 @@ class CsvSource:
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 raise UnterminatedQuoteError(
-                    f"Guillemet ouvrant sans guillemet fermant ligne {start} : le champ court jusqu'à la fin du "
-                    "fichier. Corrigez le guillemet de cette ligne.",
-                    f"Unterminated quote at line {start}: the field runs to the end of the file. Fix the quote "
-                    "on that line.",
+                    f"Guillemet ouvrant sans guillemet fermant ligne {start} : le champ court jusqu'à "
+                    "la fin du fichier. Corrigez le guillemet de cette ligne.",
+                    f"Unterminated quote at line {start}: the field runs to the end of the file. "
+                    "Fix the quote on that line.",
                     line=start,
                 ) from None
 

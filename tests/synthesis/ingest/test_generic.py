@@ -14,18 +14,28 @@ from synthesis.records import AuthorType
 from .conftest import GD_SAMPLE
 
 ROWS = [
-    {"ref": "r1", "avis": "Plus de pistes cyclables", "auteur": "alice@example.org", "profil": "Citoyen",
-     "cp": "1000", "theme": "Mobilité"},
+    {
+        "ref": "r1",
+        "avis": "Plus de pistes cyclables",
+        "auteur": "alice@example.org",
+        "profil": "Citoyen",
+        "cp": "1000",
+        "theme": "Mobilité",
+    },
     {"ref": "r2", "avis": "", "auteur": "bob", "profil": "Association", "cp": "69001", "theme": "Mobilité"},
-    {"ref": "r3", "avis": "=HYPERLINK(\"x\")", "auteur": "", "profil": "", "cp": "", "theme": "Logement"},
+    {"ref": "r3", "avis": '=HYPERLINK("x")', "auteur": "", "profil": "", "cp": "", "theme": "Logement"},
 ]
-MAPPING = ColumnMapping(text="avis", id="ref", author="auteur", author_type="profil", postcode="cp", question="theme")
+MAPPING = ColumnMapping(
+    text="avis", id="ref", author="auteur", author_type="profil", postcode="cp", question="theme"
+)
 
 
 def _check(result):
     c = result.contributions
     assert [x.contribution_id for x in c] == ["r1", "r2", "r3"]
-    assert c[0].zipcode == "01000" and c[0].author_type is AuthorType.CITIZEN and c[0].question_id == "Mobilité"
+    assert (
+        c[0].zipcode == "01000" and c[0].author_type is AuthorType.CITIZEN and c[0].question_id == "Mobilité"
+    )
     assert c[0].author_ref and "alice" not in c[0].author_ref
     assert c[1].text == "" and c[1].author_type is AuthorType.ORGANISATION_NONPROFIT  # kept: excluded later
     assert c[2].text == '=HYPERLINK("x")' and c[2].author_ref is None and c[2].question_id == "Logement"
@@ -50,7 +60,11 @@ def test_json_array_with_lines(write):
 def test_json_object_wrapping_a_list_and_bad_items(write):
     path = write("x.json", json.dumps({"meta": 1, "data": [*ROWS, 5]}))
     result = read_file(path, mapping=MAPPING)
-    assert len(result.contributions) == 3 and result.rejected[0].line == 4 and "pas un objet" in result.rejected[0].reason
+    assert (
+        len(result.contributions) == 3
+        and result.rejected[0].line == 4
+        and "pas un objet" in result.rejected[0].reason
+    )
 
 
 def test_invalid_json_is_an_input_error(write):
@@ -88,8 +102,12 @@ def test_xlsx(tmp_path):
 def test_question_text_for_single_question_files(write):
     result = read_file(write("x.csv", "comment\nTVA\n"), question_text="Quels impôts baisser ?")
     c = result.contributions[0]
-    assert (c.question_id, c.question_text, c.source_id, c.contribution_id) == ("1", "Quels impôts baisser ?", "ligne-2",
-                                                                                 "ligne-2")
+    assert (c.question_id, c.question_text, c.source_id, c.contribution_id) == (
+        "1",
+        "Quels impôts baisser ?",
+        "ligne-2",
+        "ligne-2",
+    )
 
 
 def test_preview_of_the_grand_debat_sample():
@@ -104,7 +122,10 @@ def test_preview_suggests_a_mapping(write, data):
     p = preview(data / "granddebat" / "gd_animation_fiscalite_13.csv")
     assert p.format == "csv" and p.mapping_required and p.suggested_mapping == ColumnMapping(text="comment")
     assert p.rows_estimate == 8957
-    big = write("big.csv", "id;texte;code postal\n" + "".join(f"{i:06d};réponse {i:06d};75001\n" for i in range(200_000)))
+    big = write(
+        "big.csv",
+        "id;texte;code postal\n" + "".join(f"{i:06d};réponse {i:06d};75001\n" for i in range(200_000)),
+    )
     p = preview(big)
     assert p.suggested_mapping == ColumnMapping(text="texte", id="id", postcode="code postal")
     assert not p.rows_estimate_exact and abs(p.rows_estimate - 200_000) < 2_000

@@ -1,4 +1,4 @@
-"""Grand Débat wide export: one contribution per non-blank answer, trashed rows, encodings (issues 2 and 3)."""
+"""Grand Débat wide export: one contribution per non-blank answer, trashed rows, encodings (issues 2, 3)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def test_sample_counts():
     assert result.format is Format.GRANDDEBAT
     assert result.rows_read == 1300
     assert result.extras["counts"] == {
-        "rows_read": 1300, "rows_with_contributions": 1256, "rows_without_answer": 44, "rejected": 0,
-        "contributions": 2599, "blank_lines": 0,
+        "rows_read": 1300,
+        "rows_with_contributions": 1256,
+        "rows_without_answer": 44,
+        "rejected": 0,
+        "contributions": 2599,
+        "blank_lines": 0,
     }
     assert Counter(c.question_id for c in result.contributions) == {"164": 1050, "166": 900, "9001": 649}
     assert sum(1 for c in result.contributions if c.excluded) == 52
@@ -35,7 +39,8 @@ def test_sample_counts():
     assert len(campaign) == 212
     assert len({c.contribution_id for c in result.contributions}) == 2599
     assert result.extras["questions"][0] == {
-        "question_id": "164", "question_text": "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
+        "question_id": "164",
+        "question_text": "Quels sont selon vous les impôts qu'il faut baisser en priorité ?",
     }
 
 
@@ -72,12 +77,16 @@ def test_legacy_encodings_give_identical_contributions(tmp_path, encoding):
 
 
 def test_trashed_blank_types_and_pseudonyms(write):
-    path = write("gd.csv", HEADER + (
-        "X1,2-1,,2019-01-22,,,false,,User:1,Citoyen / Citoyenne,75011,La TVA,La santé\n"
-        "X2,2-2,,2019-01-22,,,true,invisible,User:2,Organisation à but non lucratif,01400,,L'école\n"
-        "X3,2-3,,2019-01-23,,,false,,User:1,,,,\n"
-        "X4,2-4,,2019-01-23,,,false,,,Élu / élue et Institution,,=CMD|' /C calc'!A0,\n"
-    ))
+    path = write(
+        "gd.csv",
+        HEADER
+        + (
+            "X1,2-1,,2019-01-22,,,false,,User:1,Citoyen / Citoyenne,75011,La TVA,La santé\n"
+            "X2,2-2,,2019-01-22,,,true,invisible,User:2,Organisation à but non lucratif,01400,,L'école\n"
+            "X3,2-3,,2019-01-23,,,false,,User:1,,,,\n"
+            "X4,2-4,,2019-01-23,,,false,,,Élu / élue et Institution,,=CMD|' /C calc'!A0,\n"
+        ),
+    )
     result = read_file(path, secret=b"secret")
     c = {x.contribution_id: x for x in result.contributions}
     assert list(c) == ["2-1-q164", "2-1-q166", "2-2-q166", "2-4-q164"]
@@ -90,11 +99,9 @@ def test_trashed_blank_types_and_pseudonyms(write):
 
 
 def test_wide_row_with_wrong_width_and_duplicate_reference_are_rejected(write):
-    path = write("gd.csv", HEADER + (
-        "X1,2-1,,,,,false,,,,,a,b\n"
-        "X2,2-2,,,,,false,,,,,a\n"
-        "X3,2-1,,,,,false,,,,,c,\n"
-    ))
+    path = write(
+        "gd.csv", HEADER + ("X1,2-1,,,,,false,,,,,a,b\nX2,2-2,,,,,false,,,,,a\nX3,2-1,,,,,false,,,,,c,\n")
+    )
     result = read_file(path)
     assert [c.contribution_id for c in result.contributions] == ["2-1-q164", "2-1-q166"]
     assert [r.line for r in result.rejected] == [3, 4]

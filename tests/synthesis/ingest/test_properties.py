@@ -18,11 +18,14 @@ from synthesis.records import RejectedRow
 from .conftest import GD_SAMPLE
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-PIECES = st.sampled_from(list('ab,;"\n\r\t =|-+@é’€\x00\\\ufeff\u2028') + ["=CMD|' /C calc'!A0", "Supprimer la CSG"])
+PIECES = st.sampled_from(
+    list('ab,;"\n\r\t =|-+@é’€\x00\\\ufeff\u2028') + ["=CMD|' /C calc'!A0", "Supprimer la CSG"]
+)
 
 
 def csv_text(min_size: int = 0, max_size: int = 100) -> st.SearchStrategy[str]:
     return st.lists(PIECES, min_size=min_size, max_size=max_size).map("".join)
+
 
 SAMPLE_BYTES = GD_SAMPLE.read_bytes()[:6000]
 
@@ -38,7 +41,10 @@ def _read(content: bytes, name: str = "x.csv", **options):
             assert exc.message_fr and exc.message_en and exc.code
             return None
     counts = result.extras["counts"]
-    assert result.rows_read == counts["rows_with_contributions"] + counts["rows_without_answer"] + counts["rejected"]
+    assert (
+        result.rows_read
+        == counts["rows_with_contributions"] + counts["rows_without_answer"] + counts["rejected"]
+    )
     assert len(result.rejected) == counts["rejected"] and len(result.contributions) == counts["contributions"]
     assert all(isinstance(r, RejectedRow) and r.reason for r in result.rejected)
     return result
@@ -91,5 +97,5 @@ def test_written_csv_reads_back_verbatim(texts):
 @settings(max_examples=20, deadline=None)
 @given(csv_text(max_size=30), st.integers(min_value=1, max_value=4))
 def test_unbalanced_quotes(text, quotes):
-    content = f'id,text\n1,{chr(34) * quotes}{text}\n2,after\n'.encode()
+    content = f"id,text\n1,{chr(34) * quotes}{text}\n2,after\n".encode()
     _read(content)

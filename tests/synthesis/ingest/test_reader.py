@@ -21,7 +21,9 @@ def test_bom_crlf_lf_and_multiline_fields_keep_physical_lines(write):
     result = read_file(write("x.csv", content))
     assert result.encoding == "utf-8-sig" and result.delimiter == ";"
     assert [(c.source_id, c.line, c.text) for c in result.contributions] == [
-        ("1", 2, "une\r\nréponse"), ("2", 5, "deux"), ("3", 6, 'a "citée"\nsur\ntrois')
+        ("1", 2, "une\r\nréponse"),
+        ("2", 5, "deux"),
+        ("3", 6, 'a "citée"\nsur\ntrois'),
     ]
     assert result.extras["counts"]["blank_lines"] == 1 and result.extras["mapping_suggested"] is True
 

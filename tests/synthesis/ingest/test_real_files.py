@@ -10,7 +10,8 @@ import pytest
 from synthesis.ingest import Format, pseudonymise, read_file
 from synthesis.ingest.polis import MODERATED_REASON
 
-# (relative path, format, kind, rows, excluded, distinct questions); counts checked by hand with the csv module.
+# (relative path, format, kind, rows, excluded, distinct questions); counts checked by hand with the csv
+# module.
 REAL_FILES = [
     ("decidim-mel-nancy/commentaires_debats.csv", Format.DECIDIM, "comments", 693, 0, 29),
     ("decidim-mel-nancy/commentaires_propositions_libres.csv", Format.DECIDIM, "comments", 44, 0, 27),
@@ -31,21 +32,35 @@ REAL_FILES = [
 
 # Polis comments.csv: (conversation, comments, moderated out (-1)).
 POLIS = [
-    ("15-per-hour-seattle", 54, 23), ("american-assembly.bowling-green", 896, 289),
-    ("austria-climate.2vkxcncppn.2022-07-07", 1039, 524), ("austria-climate.5twd2jsnkf.2022-08-08", 522, 245),
-    ("austria-climate.5tzfrp5eaa.2022-07-07", 2138, 1235), ("austria-climate.7z7ejpbmv5.2022-08-08", 613, 298),
-    ("austria-climate.9xnndurbfm.2022-07-07", 1452, 651), ("bg2050-volunteers", 371, 55), ("brexit-consensus", 50, 0),
-    ("canadian-electoral-reform", 174, 22), ("football-concussions", 298, 137), ("london.youth.policing", 39, 3),
-    ("march-on.operation-marchin-orders", 2162, 395), ("scoop-hivemind.affordable-housing", 165, 46),
-    ("scoop-hivemind.biodiversity", 316, 162), ("scoop-hivemind.freshwater", 80, 29), ("scoop-hivemind.taxes", 148, 57),
-    ("scoop-hivemind.ubi", 71, 1), ("ssis.land-bank-farmland.2rumnecbeh.2021-08-01", 297, 105),
+    ("15-per-hour-seattle", 54, 23),
+    ("american-assembly.bowling-green", 896, 289),
+    ("austria-climate.2vkxcncppn.2022-07-07", 1039, 524),
+    ("austria-climate.5twd2jsnkf.2022-08-08", 522, 245),
+    ("austria-climate.5tzfrp5eaa.2022-07-07", 2138, 1235),
+    ("austria-climate.7z7ejpbmv5.2022-08-08", 613, 298),
+    ("austria-climate.9xnndurbfm.2022-07-07", 1452, 651),
+    ("bg2050-volunteers", 371, 55),
+    ("brexit-consensus", 50, 0),
+    ("canadian-electoral-reform", 174, 22),
+    ("football-concussions", 298, 137),
+    ("london.youth.policing", 39, 3),
+    ("march-on.operation-marchin-orders", 2162, 395),
+    ("scoop-hivemind.affordable-housing", 165, 46),
+    ("scoop-hivemind.biodiversity", 316, 162),
+    ("scoop-hivemind.freshwater", 80, 29),
+    ("scoop-hivemind.taxes", 148, 57),
+    ("scoop-hivemind.ubi", 71, 1),
+    ("ssis.land-bank-farmland.2rumnecbeh.2021-08-01", 297, 105),
     ("vtaiwan.uberx", 197, 78),
 ]
 
 
 def _conserved(result) -> None:
     counts = result.extras["counts"]
-    assert result.rows_read == counts["rows_with_contributions"] + counts["rows_without_answer"] + counts["rejected"]
+    assert (
+        result.rows_read
+        == counts["rows_with_contributions"] + counts["rows_without_answer"] + counts["rejected"]
+    )
     assert counts["rejected"] == len(result.rejected)
     assert counts["contributions"] == len(result.contributions)
     assert len({c.contribution_id for c in result.contributions}) == len(result.contributions)
@@ -95,7 +110,8 @@ def test_mel_debate_comments_resolve_to_the_29_debates(data):
 
 
 def test_nancy_proposal_comments_keep_their_root_without_borrowing_lille_titles(data):
-    # The proposals file beside it is Lille's; Nancy's proposal ids overlap it by chance: titles are matched by URL.
+    # The proposals file beside it is Lille's; Nancy's proposal ids overlap it by chance: titles are matched
+    # by URL.
     result = read_file(data / "decidim-mel-nancy" / "commentaires_propositions_libres.csv")
     assert all(c.question_id.startswith("proposal-") for c in result.contributions)
     assert all(c.question_text == f"Proposition n° {c.question_id[9:]}" for c in result.contributions)
