@@ -1,0 +1,78 @@
+"""The ``synthese`` console script: the library's commands (``analyse``, ``preview``) plus ``serve`` and ``admin``.
+
+``synthese admin create-tenant NAME`` prints the new tenant's first key on its last line;
+``synthese admin create-key --tenant NAME [--read-only]`` adds a key; ``synthese serve`` starts the API
+(migrations are applied at start-up).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from service import crud
+from service.core.config import get_settings
+from service.core.db import make_engine, upgrade_database
+from synthesis.cli import app
+
+admin = typer.Typer(help="Administration : tenants et clés d'API.", no_args_is_help=True)
+app.add_typer(admin, name="admin")
+
+
+def _session() -> Session:
+    engine = make_engine(get_settings().database_url)
+    upgrade_database(engine)
+    return Session(engine)
+
+
+@admin.command("create-tenant")
+def create_tenant(
+    name: Annotated[str, typer.Argument(help="Nom du tenant (collectivité).")],
+    key_name: Annotated[str, typer.Option("--key-name", help="Nom de la première clé.")] = "admin",
+) -> None:
+    """Create a tenant and its first read-write key; the key is printed on the last line (shown only once)."""
+    with _session() as s:
+        if crud.get_tenant_by_name(session=s, name=name) is not None:
+            typer.echo(f"Le tenant « {name} » existe déjà / tenant already exists", err=True)
+            raise typer.Exit(1)
+        tenant = crud.create_tenant(session=s, name=name)
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name=key_name)
+        s.commit()
+        typer.echo(f"Tenant « {name} » créé (id {tenant.id}). Clé d'API (affichée une seule fois) :")
+        typer.echo(key)
+
+
+@admin.command("create-key")
+def create_key(
+    tenant: Annotated[str, typer.Option("--tenant", help="Nom du tenant.")],
+    name: Annotated[str, typer.Option("--name", help="Nom de la clé (qui agit, dans l'historique).")] = "clé",
+    read_only: Annotated[bool, typer.Option("--read-only", help="Clé d'auditeur : lecture seule.")] = False,
+) -> None:
+    """Add a key to a tenant (``--read-only`` for auditors); the key is printed on the last line."""
+    with _session() as s:
+        row = crud.get_tenant_by_name(session=s, name=tenant)
+        if row is None:
+            typer.echo(f"Tenant inconnu : « {tenant} » / unknown tenant", err=True)
+            raise typer.Exit(1)
+        _, key = crud.create_api_key(session=s, tenant_id=row.id, name=name, read_only=read_only)
+        s.commit()
+        kind = "lecture seule" if read_only else "lecture-écriture"
+        typer.echo(f"Clé « {name} » ({kind}) pour « {tenant} » :")
+        typer.echo(key)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+) -> None:
+    """Start the API (in-process job runner unless BROKER_URL is set); DATABASE_URL selects the database."""
+    import uvicorn
+
+    uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

@@ -1,0 +1,160 @@
+"""Every route of the API on SQLite and on PostgreSQL (issue 2 item 8, issue 6)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+from sqlmodel import Session, func, select
+
+from service.models import Contribution, ContributionVersion
+from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
+from tests.service.helpers import clusters, make_run, upload
+
+
+def test_consultation_crud(client, keys):
+    h = keys.h()
+    r = client.post("/api/consultations", json={"title": "Plan vélo", "description": "2025"}, headers=h)
+    assert r.status_code == 201
+    body = r.json()
+    assert body["id"] > 0 and body["title"] == "Plan vélo" and body["contributions"] == 0
+    assert client.get(f"/api/consultations/{body['id']}", headers=h).json()["title"] == "Plan vélo"
+    listed = client.get("/api/consultations", headers=h).json()
+    assert listed["count"] == 1 and listed["data"][0]["id"] == body["id"]
+    assert client.delete(f"/api/consultations/{body['id']}", headers=h).status_code == 204
+    assert client.get(f"/api/consultations/{body['id']}", headers=h).status_code == 404
+
+
+def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    rows = consultation_rows()
+    first = upload(client, cid, to_csv(rows), h).json()
+    assert first["id"] > 0 and first["accepted"] == len(rows) and first["added"] == len(rows)
+    assert first["rows_read"] == len(rows) and first["rejected"] == []
+    again = upload(client, cid, to_csv(rows), h).json()
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, len(rows))
+    newer = [*consultation_rows(changed={0: "Je souhaite des pistes cyclables partout"}),
+             {"id": "new1", "auteur": "u9", "avis": "Des bancs dans les parcs", "sujet": "arbres"}]
+    third = upload(client, cid, to_csv(newer), h).json()
+    assert (third["added"], third["updated"], third["unchanged"]) == (1, 1, len(rows) - 1)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Contribution)).one() == len(rows) + 1
+        old = s.exec(select(ContributionVersion)).all()
+        assert len(old) == 1 and old[0].text == rows[0]["avis"]
+        changed = s.get(Contribution, old[0].contribution_id)
+        assert changed.text == "Je souhaite des pistes cyclables partout" and changed.version == 2
+        assert changed.author_ref and changed.author_ref != "user0"  # pseudonymised, raw id stored nowhere
+    detail = client.get(f"/api/contributions/{old[0].contribution_id}", headers=h).json()
+    assert detail["previous_versions"][0]["text"] == rows[0]["avis"]
+
+
+def test_run_report_members_contribution(client, keys, runner):
+    h = keys.h()
+    done = make_run(client, runner, h)
+    run = client.get(f"/api/runs/{done.run_id}", headers=h).json()
+    assert run["progress"] == 1.0 and run["error"] is None and run["settings"]["embedder"] == "fake-hash"
+    counts = done.report["manifest"]["counts"]
+    assert counts["contributions"] == counts["clustered"] + counts["noise"] + counts["excluded"]
+    assert done.report["review"] == {"version": "reviewed", "history": []}
+    themes = clusters(done.report)
+    assert len(themes) >= 2
+    theme = themes[0]
+    page = client.get(f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
+                      params={"limit": 5, "offset": 0}, headers=h).json()
+    assert page["count"] == theme["size"] and len(page["data"]) == min(5, theme["size"])
+    rest = client.get(f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
+                      params={"limit": 1000, "offset": 5}, headers=h).json()
+    ids = [m["contribution_id"] for m in page["data"] + rest["data"]]
+    assert len(ids) == len(set(ids)) == theme["size"]
+    assert {m["key"] for m in page["data"] + rest["data"]} == {m["contribution_id"] for m in theme["members"]}
+    contribution = client.get(f"/api/contributions/{ids[0]}", headers=h).json()
+    assert contribution["id"] == ids[0]
+    [a] = contribution["assignments"]
+    assert a["run_id"] == done.run_id and a["cluster_id"] == theme["cluster_id"] and a["strength"] is not None
+    html = client.get(f"/api/runs/{done.run_id}/report", params={"format": "html"}, headers=h)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "historique de la relecture" in html.text
+    assert client.get(f"/api/runs/{done.run_id}/clusters/nope/members", headers=h).status_code == 404
+    listed = client.get(f"/api/consultations/{done.consultation_id}/runs", headers=h).json()
+    assert listed["count"] == 1 and listed["data"][0]["id"] == done.run_id
+
+
+def test_exports(client, keys, runner):
+    h = keys.h()
+    rows = consultation_rows()
+    rows[1]["avis"] = "=HYPERLINK(\"http://x\") Je souhaite des garages à vélo"
+    rows[2]["avis"] = "@SUM(1) - vélo en ville pistes cyclables"
+    done = make_run(client, runner, h, rows=rows)
+    url = f"/api/runs/{done.run_id}/export"
+    data = client.get(url, params={"format": "csv"}, headers=h)
+    assert data.status_code == 200 and "attachment" in data.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(data.text)))
+    assert len(table) == len(rows)
+    texts = {r["source_id"]: r["text"] for r in table}
+    assert texts["c1"].startswith("'=HYPERLINK") and texts["c2"].startswith("'@SUM")
+    assert {r["status"] for r in table} <= {"clustered", "noise", "excluded"}
+    assert all(r["weight"] for r in table)
+    xlsx = client.get(url, params={"format": "xlsx"}, headers=h)
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    values = [row for row in ws.iter_rows(values_only=True)]
+    assert values[0][0] == "contribution_id" and len(values) == len(rows) + 1
+    assert not any(isinstance(v, str) and v.startswith(("=", "@", "+")) for row in values for v in row)
+    polis = client.get(url, params={"format": "polis"}, headers=h)
+    assert 'filename="comments.csv"' in polis.headers["content-disposition"]
+    comments = list(csv.DictReader(io.StringIO(polis.text)))
+    assert list(comments[0]) == ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees",
+                                 "moderated", "comment-body"]
+    assert len(comments) == len(rows) and {c["moderated"] for c in comments} <= {"1", "-1"}
+    as_json = client.get(url, params={"format": "json"}, headers=h).json()
+    assert as_json["manifest"]["counts"] == done.report["manifest"]["counts"]
+    assert "<html" in client.get(url, params={"format": "html"}, headers=h).text.lower()
+
+
+def test_compare_and_rerun_with_other_settings_does_not_reembed(client, keys, runner):
+    from synthesis.embed import _LOADED
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    embedder = next(e for (name, _), e in _LOADED.items() if name == "fake-hash")
+    calls = embedder.calls
+    r = client.post(f"/api/consultations/{done.consultation_id}/runs",
+                    json={"settings": {**FAST_SETTINGS, "min_cluster_size": 8}}, headers=h)
+    runner.drain()
+    other = r.json()["id"]
+    assert client.get(f"/api/runs/{other}", headers=h).json()["status"] == "succeeded"
+    assert embedder.calls == calls  # every vector came from the embeddings table
+    cmp = client.get(f"/api/runs/{done.run_id}/compare/{other}", headers=h).json()
+    assert cmp["run_id"] == done.run_id and cmp["other_run_id"] == other
+    total = done.report["manifest"]["counts"]["contributions"]
+    assert cmp["moved_count"] + cmp["stayed_count"] == total
+    assert sum(t["size"] for t in cmp["themes"]) == total
+    same = client.get(f"/api/runs/{done.run_id}/compare/{done.run_id}", headers=h).json()
+    assert same["moved_count"] == 0 and all(t["size_change"] == 0 for t in same["themes"])
+
+
+def test_cancel(client, keys, runner):
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    upload(client, cid, to_csv(consultation_rows()), h)
+    run_id = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h).json()["id"]
+    cancelled = client.post(f"/api/runs/{run_id}/cancel", headers=h).json()
+    assert cancelled["status"] == "cancelled"
+    runner.drain()
+    assert client.get(f"/api/runs/{run_id}", headers=h).json()["status"] == "cancelled"
+    assert client.get(f"/api/runs/{run_id}/report", headers=h).json()["code"] == "conflict"
+    assert client.post(f"/api/runs/{run_id}/cancel", headers=h).status_code == 409
+
+
+def test_preview(client, keys):
+    r = client.post("/api/imports/preview", files={"file": ("e.csv", to_csv(consultation_rows()), "text/csv")},
+                    headers=keys.h())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "avis" in str(body)
+
+
+def test_health_and_openapi(client):
+    assert client.get("/api/health").json() == {"status": "ok"}
+    assert client.get("/openapi.json").status_code == 200
