@@ -13,7 +13,7 @@ from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow
 from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
-from .api import _format
+from .api import _format, _mismatch
 from .base import Format
 from .detect import format_from_columns, format_from_name, scan_file, sniff_delimiter
 from .reader import CsvSource, read_header
@@ -100,6 +100,8 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     detected, kind = format_from_columns(columns)
     sample = list(islice(records, SAMPLE_ROWS))
     getattr(records, "close", lambda: None)()
+    if fmt not in (Format.AUTO, Format.CSV) and fmt is not detected:
+        raise _mismatch(path, fmt, detected, columns)
     chosen = detected if fmt is Format.AUTO else fmt
     total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))
     questions = [
