@@ -124,3 +124,21 @@ def analyse(
 
 def main() -> None:  # pragma: no cover - console entry
     app()
+
+
+@app.command()
+def preview(
+    file: Annotated[Path, typer.Argument(help="Fichier exporté à examiner.", exists=True, dir_okay=False)],
+    format: Annotated[
+        str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")
+    ] = "auto",
+    encoding: Annotated[str | None, typer.Option(help="Encodage forcé (sinon détecté).")] = None,
+    lang: Annotated[str, typer.Option(help="Langue des messages d'erreur : fr ou en.")] = "fr",
+) -> None:
+    """Montre le format, l'encodage, le séparateur, les colonnes, 5 lignes et la correspondance suggérée."""
+    from synthesis.cli_preview import preview_command
+
+    try:
+        preview_command(file, format, encoding)
+    except SynthesisError as exc:
+        fail(exc, lang)
