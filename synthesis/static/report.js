@@ -75,7 +75,11 @@
     var page = 0;
     function apply() {
       var q = fold(input.value.trim());
-      if (q && !folded) folded = items.map(function (li) { return fold(li.textContent); });
+      if (q && !folded) folded = items.map(function (li) {  /* the text and the source id, not the metadata */
+        var text = li.querySelector("blockquote");
+        var link = li.querySelector(".meta a");
+        return fold((text ? text.textContent : "") + " " + (link ? link.textContent : ""));
+      });
       var matched = [];
       items.forEach(function (li, i) {
         var ok = !q || folded[i].indexOf(q) !== -1;

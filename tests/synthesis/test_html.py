@@ -53,50 +53,123 @@ def make_report() -> Report:
         "c8": "Supprimer la taxe d'habitation.",
     }
     contributions = [
-        ContributionOut(contribution_id=cid, source_id=f"src-{cid}", question_id="q1", text=text,
-                        author_type="citizen", zipcode="75011", created_at="2019-02-01T10:00:00", channel="web")
+        ContributionOut(
+            contribution_id=cid,
+            source_id=f"src-{cid}",
+            question_id="q1",
+            text=text,
+            author_type="citizen",
+            zipcode="75011",
+            created_at="2019-02-01T10:00:00",
+            channel="web",
+        )
         for cid, text in texts.items()
     ]
-    sub_a = Cluster(cluster_id="q1-0.0", label="tva, produits", keywords=[Keyword(term="tva", weight=0.3)], size=2,
-                    quotes=[Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"])],
-                    members=[_member("c1"), _member("c2")])
-    sub_b = Cluster(cluster_id="q1-0.1", label="tva, modestes", keywords=[Keyword(term="modestes", weight=0.2)],
-                    size=2, quotes=[Quote(contribution_id="c4", source_id="src-c4", text=IMG)],
-                    members=[_member("c3"), _member("c4")])
-    theme_a = Cluster(
-        cluster_id="q1-0", label=f"tva {SCRIPT}", keywords=[Keyword(term="tva", weight=0.5), Keyword(term=IMG, weight=0.1)],
-        size=4, quotes=[Quote(contribution_id="c2", source_id="src-c2", text=SCRIPT),
-                        Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"])],
-        members=[_member("c1", matched_keywords=["tva"]), _member("c2"), _member("c3"), _member("c4", flags=["campaign"])],
-        subclusters=[sub_a, sub_b],
-        origin=OriginBreakdown(contributions=4, distinct_authors=3, weighted=3.5, without_campaigns=3,
-                               author_types={"citizen": 3, "organisation_non_profit": 1},
-                               territories={"75": 3, IMG: 1}, territory_index={"75": 1.2},
-                               campaigns=[{"campaign_id": "q1-camp-0", "count": 2}]),
+    sub_a = Cluster(
+        cluster_id="q1-0.0",
+        label="tva, produits",
+        keywords=[Keyword(term="tva", weight=0.3)],
+        size=2,
+        quotes=[Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"])],
+        members=[_member("c1"), _member("c2")],
     )
-    theme_b = Cluster(cluster_id="q1-1", label="taxe, habitation", keywords=[Keyword(term="taxe", weight=0.4)], size=2,
-                      quotes=[Quote(contribution_id="c5", source_id="src-c5", text=texts["c5"])],
-                      members=[_member("c5", weight=0.5), _member("c8", weight=0.5)])
-    campaign = Campaign(campaign_id="q1-camp-0", size=2, distinct_authors=1, template=SCRIPT, kind="exact",
-                        first_seen="2019-02-01", last_seen="2019-02-02", cluster_ids=["q1-1"],
-                        members=[CampaignMember(contribution_id="c5", source_id="src-c5"),
-                                 CampaignMember(contribution_id="c8", source_id="src-c8", diff=IMG)])
+    sub_b = Cluster(
+        cluster_id="q1-0.1",
+        label="tva, modestes",
+        keywords=[Keyword(term="modestes", weight=0.2)],
+        size=2,
+        quotes=[Quote(contribution_id="c4", source_id="src-c4", text=IMG)],
+        members=[_member("c3"), _member("c4")],
+    )
+    theme_a = Cluster(
+        cluster_id="q1-0",
+        label=f"tva {SCRIPT}",
+        keywords=[Keyword(term="tva", weight=0.5), Keyword(term=IMG, weight=0.1)],
+        size=4,
+        quotes=[
+            Quote(contribution_id="c2", source_id="src-c2", text=SCRIPT),
+            Quote(contribution_id="c1", source_id="src-c1", text=texts["c1"]),
+        ],
+        members=[
+            _member("c1", matched_keywords=["tva"]),
+            _member("c2"),
+            _member("c3"),
+            _member("c4", flags=["campaign"]),
+        ],
+        subclusters=[sub_a, sub_b],
+        origin=OriginBreakdown(
+            contributions=4,
+            distinct_authors=3,
+            weighted=3.5,
+            without_campaigns=3,
+            author_types={"citizen": 3, "organisation_non_profit": 1},
+            territories={"75": 3, IMG: 1},
+            territory_index={"75": 1.2},
+            campaigns=[{"campaign_id": "q1-camp-0", "count": 2}],
+        ),
+    )
+    theme_b = Cluster(
+        cluster_id="q1-1",
+        label="taxe, habitation",
+        keywords=[Keyword(term="taxe", weight=0.4)],
+        size=2,
+        quotes=[Quote(contribution_id="c5", source_id="src-c5", text=texts["c5"])],
+        members=[_member("c5", weight=0.5), _member("c8", weight=0.5)],
+    )
+    campaign = Campaign(
+        campaign_id="q1-camp-0",
+        size=2,
+        distinct_authors=1,
+        template=SCRIPT,
+        kind="exact",
+        first_seen="2019-02-01",
+        last_seen="2019-02-02",
+        cluster_ids=["q1-1"],
+        members=[
+            CampaignMember(contribution_id="c5", source_id="src-c5"),
+            CampaignMember(contribution_id="c8", source_id="src-c8", diff=IMG),
+        ],
+    )
     question = QuestionReport(
-        question_id="q1", question_text="Quels impôts baisser ?", clusters=[theme_a, theme_b],
-        noise=[NoiseItem(contribution_id="c6", source_id="src-c6", reason="isolée", reason_code="isolated",
-                         closest_cluster_id="q1-1", closest_similarity=0.31)],
-        excluded=[ExcludedItem(contribution_id="c7", source_id="src-c7", reason="non-réponse", reason_code="non_answer")],
-        campaigns=[campaign], origin={"very_active_authors": 1, "note": IMG}, method={"min_cluster_size": 2},
+        question_id="q1",
+        question_text="Quels impôts baisser ?",
+        clusters=[theme_a, theme_b],
+        noise=[
+            NoiseItem(
+                contribution_id="c6",
+                source_id="src-c6",
+                reason="isolée",
+                reason_code="isolated",
+                closest_cluster_id="q1-1",
+                closest_similarity=0.31,
+            )
+        ],
+        excluded=[
+            ExcludedItem(
+                contribution_id="c7", source_id="src-c7", reason="non-réponse", reason_code="non_answer"
+            )
+        ],
+        campaigns=[campaign],
+        origin={"very_active_authors": 1, "note": IMG},
+        method={"min_cluster_size": 2},
     )
     manifest = RunManifest(
-        input_sha256="ab" * 32, settings={"random_state": 7, "min_cluster_size": 2, "embedder": "use-multilingual"},
+        input_sha256="ab" * 32,
+        settings={"random_state": 7, "min_cluster_size": 2, "embedder": "use-multilingual"},
         embedder=EmbedderInfo(name="use-multilingual", model_id="use-m-3", version="0.2.1", dimension=512),
-        versions={"synthesis": "0.1.0"}, seed=7,
+        versions={"synthesis": "0.1.0"},
+        seed=7,
         counts=Counts(rows_read=9, rejected=1, contributions=8, excluded=1, clustered=6, noise=1),
-        timings={"embed": 1.5}, exclusion_counts={"non_answer": 1},
+        timings={"embed": 1.5},
+        exclusion_counts={"non_answer": 1},
     )
-    return Report(manifest=manifest, rejected=[RejectedRowOut(line=3, reason=SCRIPT)], questions=[question],
-                  contributions=contributions, origin={"organisations": 1})
+    return Report(
+        manifest=manifest,
+        rejected=[RejectedRowOut(line=3, reason=SCRIPT)],
+        questions=[question],
+        contributions=contributions,
+        origin={"organisations": 1},
+    )
 
 
 class _Collect(HTMLParser):
@@ -184,7 +257,9 @@ def test_contribution_pages_say_where_and_why(page):
     assert 'href="#/theme/q1-0"' in theme and 'href="#/theme/q1-0.0"' in theme and "0,800" in theme
     assert "tva" in theme  # matched keyword
     noise = section("c6")
-    assert "Non classée" in noise and "isolée" in noise and 'href="#/theme/q1-1"' in noise and "0,310" in noise
+    assert (
+        "Non classée" in noise and "isolée" in noise and 'href="#/theme/q1-1"' in noise and "0,310" in noise
+    )
     excluded = section("c7")
     assert "Exclue de l&#39;analyse" in excluded and "non-réponse" in excluded
     campaign = section("c8")
@@ -205,7 +280,7 @@ def test_counts_and_methodology(page):
 
 
 def test_theme_chart_bars_use_numbers_only(parsed):
-    for tag, attrs in parsed.tags:
+    for _tag, attrs in parsed.tags:
         style = attrs.get("style")
         if style is not None:
             assert re.fullmatch(r"width:\d+(\.\d+)?%", style), style

@@ -1,0 +1,228 @@
+"""The readable report in a real browser (issue 7): navigation, search, quote → source, escaping, offline."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from synthesis.html import route_id
+from tests.browser.conftest import HOSTILE, exported_copy, open_page, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "overview": "#/",
+    "themes": "#/themes",
+    "unclassified": "#/non-classees",
+    "campaigns": "#/campagnes",
+    "methodology": "#/methodologie",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as the page's search does."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)).lower()
+
+
+def go(page, hash_: str) -> None:
+    page.evaluate("h => { location.hash = h; }", hash_)
+    page.wait_for_function("h => location.hash === h", arg=hash_)
+
+
+def active_id(page) -> str:
+    return page.eval_on_selector(".page.active", "el => el.id")
+
+
+def biggest_theme(sample):
+    return max(sample.report.questions[0].clusters, key=lambda c: c.size)
+
+
+def test_pages_navigation_and_screenshots(report_page, sample):
+    page, watch = report_page
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "Synthèse de la consultation"
+    assert active_id(page) == "/"
+    assert page.locator(".page.active .stat-value").first.inner_text() == str(
+        sample.report.manifest.counts.rows_read
+    )
+    for name, hash_ in PAGES.items():
+        page.click(f'nav.site a[href="{hash_}"]')
+        page.wait_for_function("h => location.hash === h", arg=hash_)
+        assert active_id(page) == hash_[1:]
+        assert page.locator(".page:visible").count() == 1
+        assert page.locator(f'nav.site a[href="{hash_}"]').get_attribute("aria-current") == "page"
+        screenshot(page, name)
+    # The themes chart lists every theme, each linking to its page.
+    go(page, "#/themes")
+    rows = page.locator("table[data-chart] tbody tr")
+    assert rows.count() == len(sample.report.questions[0].clusters)
+    rows.first.locator("a").click()
+    theme = biggest_theme(sample)
+    assert active_id(page) == route_id("theme", theme.cluster_id)
+    assert theme.label in page.locator(".page.active h2").inner_text()
+    screenshot(page, "theme")
+    if theme.subclusters:
+        page.locator(".page.active .subthemes a").first.click()
+        assert active_id(page) == route_id("theme", theme.subclusters[0].cluster_id)
+        screenshot(page, "subtheme")
+    page.go_back()
+    assert active_id(page) == route_id("theme", theme.cluster_id)
+    assert watch.errors == [] and watch.blocked == [] and watch.dialogs == []
+
+
+def test_theme_search_and_pagination(report_page, sample):
+    page, watch = report_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    members = page.locator(".page.active .member-list > li")
+    assert members.count() == theme.size
+    assert page.locator(".page.active .member-list > li:visible").count() == min(20, theme.size)
+    texts = {c.contribution_id: c.text for c in sample.report.contributions}
+    # Search a word of one member's text: every visible result contains it.
+    target = next(m for m in theme.members if len(re.findall(r"\w{6,}", texts[m.contribution_id])) > 0)
+    word = re.findall(r"\w{6,}", texts[target.contribution_id])[0]
+    search = page.get_by_label("Rechercher dans les contributions de ce thème").locator("visible=true")
+    search.fill(word)
+    visible = page.locator(".page.active .member-list > li:visible")
+    expected = sum(1 for m in theme.members if fold(word) in fold(texts[m.contribution_id]))
+    assert visible.count() == min(20, expected) and expected >= 1
+    for i in range(visible.count()):
+        assert fold(word) in fold(visible.nth(i).locator("blockquote").inner_text())
+    assert f"sur {theme.size}" in page.locator(".page.active [data-status]").inner_text()
+    screenshot(page, "theme-search")
+    # The found contribution's link opens its page, which says where it went.
+    visible.locator("a", has_text=target.source_id).first.click()
+    assert active_id(page) == route_id("contribution", target.contribution_id)
+    assert page.locator(".page.active .placement").inner_text().startswith("Classée dans le thème")
+    screenshot(page, "contribution")
+    # Nonsense finds nothing; clearing brings the first page back; "next" pages through.
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    search.fill("zzzqqqxxx")
+    assert visible.count() == 0
+    assert "Aucune contribution" in page.locator(".page.active [data-status]").inner_text()
+    search.fill("")
+    if theme.size > 20:
+        page.locator(".page.active [data-next]").click()
+        assert visible.count() == min(20, theme.size - 20)
+        assert page.locator(".page.active [data-page-label]").inner_text().startswith("Page 2 sur")
+    assert watch.errors == []
+
+
+def test_quote_leads_to_its_source_contribution(report_page, sample):
+    page, _ = report_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    quote = theme.quotes[0]
+    page.locator(".page.active a[data-quote]").first.click()
+    assert active_id(page) == route_id("contribution", quote.contribution_id)
+    shown = page.locator(".page.active blockquote.main-text").inner_text()
+    assert shown.strip() == quote.text.strip()
+    assert quote.source_id in page.locator(".page.active h2").inner_text()
+    assert (
+        page.locator(".page.active .placement a").first.get_attribute("href")
+        == "#" + route_id("theme", theme.cluster_id)
+        or theme.subclusters
+    )
+
+
+def test_hostile_texts_are_shown_as_text(report_page, sample):
+    page, watch = report_page
+    for text in HOSTILE:
+        cid = sample.hostile_ids[text]
+        go(page, "#" + route_id("contribution", cid))
+        assert page.locator(".page.active blockquote.main-text").inner_text() == text
+        screenshot(page, "hostile-" + ("script" if "script" in text else "img"))
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 1
+    assert watch.dialogs == [] and watch.errors == []
+
+
+def test_goto_box_finds_a_contribution_by_source_id(report_page, sample):
+    page, _ = report_page
+    c = sample.report.contributions[5]
+    page.get_by_label("Contribution n°").fill(c.source_id)
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_function("h => location.hash === h", arg="#" + route_id("contribution", c.contribution_id))
+    assert active_id(page) == route_id("contribution", c.contribution_id)
+    page.get_by_label("Contribution n°").fill("n'existe pas")
+    page.get_by_role("button", name="Afficher").click()
+    assert "Aucune contribution" in page.locator("[data-goto-msg]").inner_text()
+
+
+def test_keyboard_skip_link_and_focus(report_page):
+    page, _ = report_page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    assert active_id(page) == "/"
+    page.focus('nav.site a[href="#/themes"]')
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#/themes'")
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+
+
+def test_chart_measure_switch(report_page):
+    page, _ = report_page
+    go(page, "#/themes")
+    stack = page.locator("table[data-chart] tbody tr .stack").first
+    before = stack.evaluate("el => el.style.width")
+    page.get_by_label("participants").check()
+    participants = stack.evaluate("el => el.style.width")
+    page.get_by_label("poids pondéré").check()
+    weighted = stack.evaluate("el => el.style.width")
+    assert before.endswith("%") and participants.endswith("%") and weighted.endswith("%")
+    page.get_by_label("contributions", exact=True).check()
+    assert float(stack.evaluate("el => el.style.width")[:-1]) == pytest.approx(float(before[:-1]), abs=0.01)
+
+
+def test_print_shows_every_section_without_navigation(report_page, sample):
+    page, _ = report_page
+    page.emulate_media(media="print")
+    assert not page.locator("nav.site").is_visible()
+    theme_pages = page.locator(".page-theme")
+    n = theme_pages.count()
+    assert n == sum(1 + len(c.subclusters) for c in sample.report.questions[0].clusters)
+    assert all(theme_pages.nth(i).is_visible() for i in range(n))
+    assert page.locator(".page-methodology").is_visible() and page.locator(".page-themes").is_visible()
+    page.emulate_media(media="screen")
+
+
+def test_works_without_javascript(browser, sample):
+    page, watch = open_page(browser, sample.path.as_uri(), javascript=False)
+    try:
+        assert (
+            page.locator(".page-theme").first.is_visible() and page.locator(".page-methodology").is_visible()
+        )
+        theme = biggest_theme(sample)
+        page.goto(sample.path.as_uri() + "#" + route_id("theme", theme.cluster_id))
+        link = page.locator(f'[id="{route_id("theme", theme.cluster_id)}"] a[data-quote]').first
+        link.click()
+        target = page.locator(f'[id="{route_id("contribution", theme.quotes[0].contribution_id)}"]')
+        assert target.locator("blockquote").is_visible()
+        assert target.evaluate("el => Math.abs(el.getBoundingClientRect().top) < 200")
+        screenshot(page, "no-javascript")
+        assert watch.blocked == []
+    finally:
+        page.context.close()
+
+
+def test_exported_file_offline_same_content(browser, sample, report_page, tmp_path):
+    page, watch = report_page
+    exported = exported_copy(sample, tmp_path / "export")
+    copy, copy_watch = open_page(browser, exported.as_uri())
+    try:
+        for hash_ in [*PAGES.values(), "#" + route_id("theme", biggest_theme(sample).cluster_id)]:
+            go(page, hash_)
+            go(copy, hash_)
+            assert copy.locator(".page.active").inner_text() == page.locator(".page.active").inner_text()
+        # Visit every page of the copy, then check nothing asked for the network.
+        copy.evaluate(
+            "() => { for (const s of document.querySelectorAll('.page')) { location.hash = '#' + s.id; } }"
+        )
+        assert copy_watch.blocked == [] and watch.blocked == []
+        assert copy_watch.errors == [] and copy_watch.dialogs == []
+    finally:
+        copy.context.close()
