@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
+
+@app.callback()
+def _main() -> None:
+    """Synthèse traçable des contributions d'une consultation en ligne."""
+
 STAGE_LABELS = {
     "prepare": "Préparation",
     "embed": "Plongements (embeddings)",
@@ -120,10 +125,6 @@ def analyse(
         c = report.manifest.counts
         err.print(f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
                   f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues.")
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
 
 
 @app.command()

@@ -1,0 +1,70 @@
+"""The ``synthese analyse`` command end to end on a real sample, and its errors on bad input."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from synthesis.cli import app
+from tests.utils.data import SAMPLES
+from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
+
+SAMPLE = SAMPLES / "granddebat_fiscalite_sample.csv"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))  # per-machine secret and cache go to a temporary home
+    register_fake_embedder()
+
+
+def analyse(*args):
+    return runner.invoke(app, ["analyse", *map(str, args)])
+
+
+def test_analyse_real_sample_to_json_and_html(tmp_path):
+    out = tmp_path / "report.json"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    counts = report["manifest"]["counts"]
+    assert counts["rows_read"] == 1300
+    assert counts["contributions"] == counts["clustered"] + counts["noise"] + counts["excluded"]
+    assert report["manifest"]["input_sha256"]
+    html = tmp_path / "report.html"
+    assert analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html).exit_code == 0
+    assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+@pytest.mark.slow
+def test_analyse_with_default_embedder_is_deterministic(tmp_path):
+    reports = []
+    for name in ("a.json", "b.json"):
+        result = analyse(SAMPLE, "--out", tmp_path / name, "--seed", 7)
+        assert result.exit_code == 0, result.output
+        data = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        data["manifest"].pop("timings")
+        reports.append(data)
+    assert reports[0] == reports[1]
+    assert reports[0]["manifest"]["embedder"]["name"] == "use-multilingual"
+    assert reports[0]["manifest"]["seed"] == 7
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, [], "invalid|binaire|binary"),
+        (b"", [], "vide|empty"),
+        (b"id,texte\n1,bonjour\n", ["--format", "csv", "--text-column", "contenu"], "contenu"),
+        (b'id,texte\n1,"guillemet jamais ferme\n2,ok\n', ["--format", "csv", "--text-column", "texte"], "ligne|line"),
+    ],
+    ids=["not-csv", "empty", "missing-text-column", "broken-quote"],
+)
+def test_bad_input_gives_a_clear_error(tmp_path, content, args, expected):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, *args)
+    assert result.exit_code == 2, result.output
+    assert "Erreur" in result.output
+    assert pytest.importorskip("re").search(expected, result.output, flags=2)
