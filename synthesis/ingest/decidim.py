@@ -33,7 +33,7 @@ from .common import fit_width, join_title_body, localised_column
 from .privacy import author_ref
 
 Getter = Callable[[str], str]
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
 _KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
 _URL_KINDS = {"debates": "debate", "proposals": "proposal"}

@@ -1,0 +1,30 @@
+"""``synthese preview``: French summary of what an import would see; clear error on a bad file."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from synthesis.cli import app
+
+from .conftest import GD_SAMPLE
+
+
+def test_preview_command_prints_detection_in_french():
+    result = CliRunner().invoke(app, ["preview", str(GD_SAMPLE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Format détecté" in result.output and "granddebat (wide)" in result.output
+    assert "[question fermée synthétique]" in result.output  # user text is not read as markup
+    assert "1 300" in result.output and "5 premières lignes" in result.output
+
+
+def test_preview_command_suggests_options(write):
+    path = write("x.csv", "id;texte;code postal\n1;Plus de bus;75011\n")
+    result = CliRunner().invoke(app, ["preview", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert '--text-column "texte" --id-column "id" --postcode-column "code postal"' in result.output
+
+
+def test_preview_command_error(write):
+    path = write("x.csv", b"%PDF-1.4\n\x00\x01")
+    result = CliRunner().invoke(app, ["preview", str(path)])
+    assert result.exit_code == 2 and "binary_file" in result.output

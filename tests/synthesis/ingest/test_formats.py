@@ -1,0 +1,86 @@
+"""Format details on small hand-made files: Decidim shapes and organisations, Polis moderation, privacy."""
+
+from __future__ import annotations
+
+from synthesis.ingest import Format, content_hash, pseudonymise, read_file
+from synthesis.ingest.decidim import plain_text
+from synthesis.ingest.polis import MODERATED_REASON
+from synthesis.records import AuthorType
+
+COMMENTS = (
+    "id;created_at;body/fr;author/id;author/name;alignment;depth;user_group/id;user_group/name/fr;"
+    "commentable_id;commentable_type;root_commentable_url\n"
+    "1;2024-01-01;Premier;10;Alice;1;0;;;7;Decidim::Proposals::Proposal;https://d.example/processes/p/f/2/proposals/7\n"
+    '2;2024-01-02;"<p>Réponse&nbsp;HTML</p>";11;Bob;-1;1;55;Association des usagers;1;Decidim::Comments::Comment;'
+    "https://d.example/processes/p/f/2/proposals/7\n"
+    "3;2024-01-03;Parent absent;12;Carol;0;2;;;999;Decidim::Comments::Comment;"
+    "https://d.example/processes/p/f/1/debates/4\n"
+    "4;2024-01-03;Orphelin;12;Carol;0;1;;;998;Decidim::Comments::Comment;\n"
+)
+PROPOSALS = (
+    "id;category/id;category/name/fr;title/fr;body/fr;votes;url;component/id\n"
+    '7;3;Mobilité;Plus de bus;"<p>Le soir</p>";4;https://d.example/processes/p/f/2/proposals/7;2\n'
+)
+
+
+def test_decidim_comment_chains_organisations_and_localised_columns(tmp_path):
+    (tmp_path / "comments.csv").write_text(COMMENTS, encoding="utf-8")
+    (tmp_path / "proposals.csv").write_text(PROPOSALS, encoding="utf-8")
+    result = read_file(tmp_path / "comments.csv", secret=b"k")
+    assert result.format is Format.DECIDIM and result.extras["related"] == [str(tmp_path / "proposals.csv")]
+    c = {x.source_id: x for x in result.contributions}
+    assert c["1"].question_id == c["2"].question_id == "proposal-7"
+    assert c["1"].question_text == "Plus de bus"  # title found through the URL in the proposals export
+    assert c["2"].text == "Réponse HTML" and c["2"].extra["parent_id"] == "1"
+    assert (
+        c["2"].author_type is AuthorType.ORGANISATION
+        and c["2"].extra["organisation"] == "Association des usagers"
+    )
+    assert c["1"].author_type is AuthorType.UNKNOWN and c["1"].extra["alignment"] == 1
+    assert c["3"].question_id == "debate-4" and c["3"].question_text == "Débat n° 4"  # root read from its URL
+    assert [r.line for r in result.rejected] == [5] and "998" in result.rejected[0].reason
+    assert c["1"].author_ref == pseudonymise("10", b"k")
+
+
+def test_decidim_proposals_title_fr_shape(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(PROPOSALS, encoding="utf-8")
+    [p] = read_file(path).contributions
+    assert (p.contribution_id, p.question_id, p.question_text) == ("proposal-7", "category-3", "Mobilité")
+    assert p.text == "Plus de bus\n\nLe soir"
+
+
+def test_plain_text_leaves_plain_text_alone():
+    assert plain_text("a < b et c > d") == "a < b et c > d"
+    assert plain_text("<p>un</p><p>deux &amp; trois</p>") == "un\ndeux & trois"
+
+
+def test_polis_moderation_and_summary(tmp_path):
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1,d1,0,5,3,1,1,Keep it\n2,d2,1,6,0,0,-1,Spam\n3,d3,2,5,0,0,0,Not yet seen\n",
+        encoding="utf-8",
+    )
+    (folder / "summary.csv").write_text("topic,Bus\nconversation-description,Que faire des bus ?\n")
+    (folder / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n")
+    result = read_file(folder / "comments.csv")
+    assert [c.excluded for c in result.contributions] == [None, MODERATED_REASON, None]
+    assert {c.question_text for c in result.contributions} == {"Que faire des bus ?"}
+    assert result.extras["polis"]["votes"] == str(folder / "votes.csv")
+    assert result.extras["polis"]["participants_votes"] is None
+    assert result.contributions[0].author_ref == result.contributions[2].author_ref
+
+
+def test_pseudonyms_depend_on_the_secret_and_hashes_on_content():
+    assert pseudonymise("42", b"a") == pseudonymise("42", b"a") != pseudonymise("42", b"b")
+    assert len(pseudonymise("42", b"a")) == 26 and "42" not in pseudonymise("42", b"a")[2:4]
+
+
+def test_reimport_gives_the_same_ids_and_hashes(data):
+    path = data / "republique-numerique" / "arguments.csv"
+    a, b = read_file(path, secret=b"s"), read_file(path, secret=b"s")
+    assert [c.contribution_id for c in a.contributions] == [c.contribution_id for c in b.contributions]
+    assert [content_hash(c) for c in a.contributions] == [content_hash(c) for c in b.contributions]
+    assert a.sha256 == b.sha256
