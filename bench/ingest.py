@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/ingest.py [--rows 1000000] [--runs 3] [--file /tmp/gd_1m.csv]
 
-The file is generated once from the real answers (``sample_consultations/generate.py``, seed 0) unless it exists.
-Each run iterates ``synthesis.ingest.iter_file`` over it in a fresh Python process (so peak RSS is that run's own,
-read from ``resource.getrusage``) and counts what came out. Prints one JSON line per run and the medians.
+The file is generated once from the real answers (``sample_consultations/generate.py``, seed 0) unless
+it exists. Each run iterates ``synthesis.ingest.iter_file`` over it in a fresh Python process (so peak
+RSS is that run's own, from ``resource.getrusage``) and counts what came out. Prints one JSON line per
+run and the medians.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ for item in stream:
         contributions += 1
 seconds = time.perf_counter() - start
 peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib, 1), "rows_read": stream.rows_read,
-                  "contributions": contributions, "rejected": rejected, "counts": stream.counts.as_dict()}))
+print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib, 1),
+                  "rows_read": stream.rows_read, "contributions": contributions, "rejected": rejected,
+                  "counts": stream.counts.as_dict()}))
 """
 
 

@@ -1,12 +1,11 @@
 """Ingest: read a consultation export into :class:`~synthesis.records.Contribution` records and rejected rows.
 
-One module per source format (``granddebat``, ``capcollectif``, ``decidim``, ``polis``, ``generic`` for
-CSV / XLSX / JSON / JSON Lines), sniffing in ``detect``, streaming CSV in ``reader``, pseudonymisation in
+One module per source format (``granddebat``, ``capcollectif``, ``decidim``, ``polis``, ``generic`` for CSV /
+XLSX / JSON / JSON Lines), sniffing in ``detect``, streaming CSV in ``reader``, pseudonymisation in
 ``privacy``.
 
 >>> from synthesis.ingest import Format
->>> Format("granddebat") is Format.GRANDDEBAT
-True
+>>> Format("granddebat") is Format.GRANDDEBAT True
 """
 
 from .api import iter_file, read_file

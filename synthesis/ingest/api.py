@@ -56,8 +56,7 @@ def iter_file(
     Raises
     ------
     InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown
-    format,
-    mapped column absent (the available ones are listed), unterminated quote (with its line).
+    format, mapped column absent (the available ones are listed), unterminated quote (with its line).
     """
     path = Path(path)
     fmt = _format(format)

@@ -1,15 +1,13 @@
 """Cap Collectif long exports: one row per proposal ("opinion") or per for/against argument.
 
-Shape read: the République numérique consultation (2015), ``opinions.csv`` and ``arguments.csv``.
-What a reader of the synthesis expects as "the question":
+Shape read: the République numérique consultation (2015), ``opinions.csv`` and ``arguments.csv``. What a
+reader of the synthesis expects as "the question":
 - an **argument** answers its proposal: ``question_id = opinion_id``, ``question_text = opinion_title``;
   ``extra["stance"]`` is ``pour`` / ``contre``, ``extra["section"]`` the bill section;
 - a **proposal** answers the bill section it was filed under: ``question_id = question_text =
-  section_subtitle``
-  (``section_title`` when the subtitle is blank); its text is the title, a blank line, then the body.
-``author_vip`` marks the government's own texts: author type ``ELECTED_OR_INSTITUTION``. Trashed rows are kept
-and
-excluded with a reason. Ids: ``opinion-<id>`` / ``argument-<id>``.
+  section_subtitle`` (``section_title`` when the subtitle is blank); its text is the title, a blank line, then
+  the body. ``author_vip`` marks the government's own texts: author type ``ELECTED_OR_INSTITUTION``. Trashed
+  rows are kept and excluded with a reason. Ids: ``opinion-<id>`` / ``argument-<id>``.
 """
 
 from __future__ import annotations

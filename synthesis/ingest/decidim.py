@@ -1,18 +1,16 @@
 """Decidim open-data exports (``;``-separated): proposals, debates, and comments on either.
 
 Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr`` (another locale
-when
-French is absent). Rich-text bodies (HTML) are reduced to text.
+when French is absent). Rich-text bodies (HTML) are reduced to text.
 - **Comments** answer their root debate or proposal (= the question): a reply (``commentable_type`` =
   ``Decidim::Comments::Comment``) follows its parent chain; when the parent is not in the file, the root is
-  read from
-  ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``; ``question_text`` is the
-  root's
-  title when a debates / proposals export is given in ``related`` (by default: the other Decidim files of the
-  same
-  folder), matched by URL (or by id when the comment has no URL), else ``Débat n° <id>``.
+  read from ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``;
+  ``question_text`` is the root's title when a debates / proposals export is given in ``related`` (by default:
+  the other Decidim files of the same folder), matched by URL (or by id when the comment has no URL), else
+  ``Débat n° <id>``.
 - **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
 - **Debates** (usually the organisers' questions) answer their component.
+
 ``user_group/*`` non-empty (posted on behalf of an organisation) gives ``AuthorType.ORGANISATION`` and
 ``extra["organisation"]``; ``alignment`` (1 pour, 0 neutre, -1 contre) and ``depth`` are kept in ``extra``.
 """

@@ -1,14 +1,11 @@
 """Sniffing: file kind (text, workbook, binary), character encoding, CSV delimiter and export format.
 
 The whole file is read once up front (in 1 MiB chunks, constant memory) to compute its SHA-256 and to check
-that it is
-valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any row is imported. Policy when the bytes are
-not
-UTF-8 (Grand Débat files were also published as ISO-8859-1): charset-normalizer is asked; a Western guess (or
-none)
-gives ``cp1252`` (a superset of ISO-8859-1's printable characters) unless a byte undefined in cp1252 is
-present, in
-which case ``latin-1`` (which decodes anything). An explicit ``encoding`` always wins.
+that it is valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any row is imported. Policy when
+the bytes are not UTF-8 (Grand Débat files were also published as ISO-8859-1): when the non-ASCII characters,
+read as cp1252, are mostly Western letters and signs (French text), ``cp1252`` (a superset of ISO-8859-1's
+printable characters), or ``latin-1`` if a byte undefined in cp1252 is present; otherwise charset-normalizer's
+guess when it is a known encoding, else the same Western fallback. An explicit ``encoding`` always wins.
 """
 
 from __future__ import annotations

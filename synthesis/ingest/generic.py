@@ -1,15 +1,11 @@
 """Generic exports (CSV, XLSX, JSON, JSON Lines) read through an explicit :class:`ColumnMapping`.
 
 One contribution per row, even when its text is blank (the preparation step excludes it with a reason).
-Without a
-mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name, and recorded
-in
-``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is the mapped id
-column,
-or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an object). Without a
-question
-column every row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the
-file name).
+Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name,
+and recorded in ``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is
+the mapped id column, or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an
+object). Without a question column every row answers one question, ``question_id = "1"``, with
+``question_text`` from the caller (else the file name).
 """
 
 from __future__ import annotations

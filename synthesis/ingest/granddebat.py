@@ -1,16 +1,12 @@
 """Grand Débat National / Cap Collectif open-data CSV (wide format: one column per question).
 
 Header: ``id, reference, title, createdAt, publishedAt, updatedAt, trashed, trashedStatus, authorId,
-authorType,
-authorZipCode`` then one ``<base64 id> - <question text>`` column per question, the id decoding to
-``Question:<n>``.
-Each non-blank question cell is one contribution (a blank cell means the participant skipped the question; a
-row
-with no answer at all is counted in ``rows_without_answer``, not rejected). ``question_id`` is ``<n>``;
-``source_id`` is the row's ``reference`` (its ``id`` when the reference is blank); ``contribution_id`` is
-``<reference>-q<n>``, stable across re-imports. Multiple-choice answers keep Cap Collectif's ``|`` join
-verbatim.
-Trashed rows are kept, each contribution excluded with a French reason.
+authorType, authorZipCode`` then one ``<base64 id> - <question text>`` column per question, the id decoding to
+``Question:<n>``. Each non-blank question cell is one contribution (a blank cell means the participant skipped
+the question; a row with no answer at all is counted in ``rows_without_answer``, not rejected).
+``question_id`` is ``<n>``; ``source_id`` is the row's ``reference`` (its ``id`` when the reference is blank);
+``contribution_id`` is ``<reference>-q<n>``, stable across re-imports. Multiple-choice answers keep Cap
+Collectif's ``|`` join verbatim. Trashed rows are kept, each contribution excluded with a French reason.
 """
 
 from __future__ import annotations

@@ -2,12 +2,10 @@
 
 The conversation is the question: ``question_id`` is the export folder's name; ``question_text`` is the
 ``conversation-description`` of the sibling ``summary.csv`` (its ``topic`` when there is no description, the
-folder
-name when there is no summary). Comments moderated out (``moderated = -1``) are kept and excluded with the
-reason
-"modéré (retiré par la modération Polis)". The paths of the sibling ``votes.csv`` and
-``participants-votes.csv``
-(when present) and the summary are recorded in ``extras["polis"]``. Author ids are pseudonymised.
+folder name when there is no summary). Comments moderated out (``moderated = -1``) are kept and excluded with
+the reason "modéré (retiré par la modération Polis)". The paths of the sibling ``votes.csv`` and
+``participants-votes.csv`` (when present) and the summary are recorded in ``extras["polis"]``. Author ids are
+pseudonymised.
 """
 
 from __future__ import annotations

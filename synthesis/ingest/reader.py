@@ -1,10 +1,8 @@
 """Streaming CSV reading with the physical line number where each record starts.
 
 Handles a BOM (through the ``utf-8-sig`` codec), mixed CRLF / LF / CR line ends (``newline=""``), quoted
-fields that
-span lines, fields of any size, and reports an unterminated quote as an error naming its line instead of
-silently
-swallowing the rest of the file into one field.
+fields that span lines, fields of any size, and reports an unterminated quote as an error naming its line
+instead of silently swallowing the rest of the file into one field.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Records of XLSX workbooks, JSON arrays and JSON Lines files, as ``(line, dict)`` pairs.
 
 - XLSX: the first sheet with a header row, read in openpyxl's streaming mode; ``line`` is the Excel row
-  number;
-  formulas are read as their text (``=…``), never evaluated.
+  number; formulas are read as their text (``=…``), never evaluated.
 - JSON: a top-level array of objects (``line`` is the physical line where each object starts), or an object
   holding one such array (``line`` is then the record number). JSON is loaded whole: use JSON Lines for big
   files.

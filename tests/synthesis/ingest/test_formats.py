@@ -10,8 +10,10 @@ from synthesis.records import AuthorType
 COMMENTS = (
     "id;created_at;body/fr;author/id;author/name;alignment;depth;user_group/id;user_group/name/fr;"
     "commentable_id;commentable_type;root_commentable_url\n"
-    "1;2024-01-01;Premier;10;Alice;1;0;;;7;Decidim::Proposals::Proposal;https://d.example/processes/p/f/2/proposals/7\n"
-    '2;2024-01-02;"<p>Réponse&nbsp;HTML</p>";11;Bob;-1;1;55;Association des usagers;1;Decidim::Comments::Comment;'
+    "1;2024-01-01;Premier;10;Alice;1;0;;;7;Decidim::Proposals::Proposal;"
+    "https://d.example/processes/p/f/2/proposals/7\n"
+    '2;2024-01-02;"<p>Réponse&nbsp;HTML</p>";11;Bob;-1;1;55;Association des usagers;1;'
+    "Decidim::Comments::Comment;"
     "https://d.example/processes/p/f/2/proposals/7\n"
     "3;2024-01-03;Parent absent;12;Carol;0;2;;;999;Decidim::Comments::Comment;"
     "https://d.example/processes/p/f/1/debates/4\n"
