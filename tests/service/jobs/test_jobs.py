@@ -1,0 +1,118 @@
+"""Job runner seam: execute_run / embed_shard from the database, recovery at start-up, cancel, thread runner."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+from sqlmodel import Session, func, select
+
+from service.imports import import_file
+from service.jobs import JobStatus
+from service.jobs.cache import DBEmbeddingCache
+from service.jobs.inprocess import InProcessRunner
+from service.jobs.tasks import embed_shard, execute_run, recover_interrupted_runs, shard_texts, load_inputs
+from service.models import Consultation, Run, StoredEmbedding, Tenant
+from synthesis.embed import _LOADED
+from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
+
+
+def _consultation(engine, tmp_path) -> int:
+    from schemas import ColumnMapping
+
+    path = tmp_path / "e.csv"
+    path.write_bytes(to_csv(consultation_rows()))
+    with Session(engine) as s:
+        t = Tenant(name="t")
+        s.add(t)
+        s.commit()
+        c = Consultation(tenant_id=t.id, title="c")
+        s.add(c)
+        s.commit()
+        import_file(session=s, consultation=c, path=path, filename="e.csv", mapping=ColumnMapping(text="avis", id="id"))
+        return c.id
+
+
+def _run(engine, cid: int, **fields) -> int:
+    with Session(engine) as s:
+        run = Run(consultation_id=cid, settings=FAST_SETTINGS, **fields)
+        s.add(run)
+        s.commit()
+        return run.id
+
+
+def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    with Session(engine) as s:
+        records, *_ = load_inputs(s, cid)
+    shards = [shard_texts(records, i, 3) for i in range(3)]
+    assert sorted(t for sh in shards for t in sh) == sorted(set().union(*map(set, shards)))
+    assert sum(embed_shard(run_id, i, 3, engine=engine) for i in range(3)) == len({t for sh in shards for t in sh})
+    embedder = next(e for (name, _), e in _LOADED.items() if name == "fake-hash")
+    calls = embedder.calls
+    assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.SUCCEEDED
+    assert embedder.calls == calls
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        assert run.status == "succeeded" and run.report and run.progress == 1.0
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == len(DBEmbeddingCache(engine))
+
+
+def test_recover_marks_dead_runs_failed_and_requeues_queued(engine, tmp_path):
+    cid = _consultation(engine, tmp_path)
+    dead = _run(engine, cid, status="running", worker=f"{socket.gethostname()}:999999")
+    elsewhere = _run(engine, cid, status="running", worker="other-host:1")
+    alive = _run(engine, cid, status="running", worker=f"{socket.gethostname()}:{os.getppid()}")
+    queued = _run(engine, cid)
+    failed, requeue = recover_interrupted_runs(engine)
+    assert failed == [dead] and requeue == [queued]
+    with Session(engine) as s:
+        assert s.get(Run, dead).error["code"] == "interrupted"
+        assert s.get(Run, elsewhere).status == s.get(Run, alive).status == "running"
+
+
+def test_cancel_while_running_stores_nothing(engine, tmp_path):
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid, cancel_requested=False)
+    from service.jobs import tasks
+
+    original = tasks._Progress.__call__
+
+    def cancel_on_embed(self, stage, fraction):
+        if stage == "embed":
+            with Session(engine) as s:
+                run = s.get(Run, run_id)
+                run.cancel_requested = True
+                s.add(run)
+                s.commit()
+        return original(self, stage, fraction)
+
+    tasks._Progress.__call__ = cancel_on_embed
+    try:
+        assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.CANCELLED
+    finally:
+        tasks._Progress.__call__ = original
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        assert run.status == "cancelled" and run.report is None
+
+
+def test_thread_runner_drains_in_background(engine, tmp_path):
+    cid = _consultation(engine, tmp_path)
+    runner = InProcessRunner(engine, progress_interval=0)
+    runner.start()
+    try:
+        run_id = _run(engine, cid)
+        runner.submit(run_id)
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            with Session(engine) as s:
+                if JobStatus(s.get(Run, run_id).status).finished:
+                    break
+            time.sleep(0.05)
+    finally:
+        runner.stop(timeout=60)
+    with Session(engine) as s:
+        assert s.get(Run, run_id).status == "succeeded"

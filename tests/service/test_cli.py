@@ -1,0 +1,44 @@
+"""``synthese admin create-tenant / create-key`` and the ``serve`` command's registration (issue 6)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.core.config import get_settings
+from service.core.db import make_engine
+from service.core.security import hash_api_key
+from service.models import ApiKey
+from sqlmodel import Session, select
+
+
+def test_create_tenant_and_keys(tmp_path, monkeypatch):
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        r = runner.invoke(app, ["admin", "create-tenant", "Métropole de Lille"])
+        assert r.exit_code == 0, r.output
+        key = r.output.strip().splitlines()[-1]
+        assert key.startswith("sk_")
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Métropole de Lille", "--read-only",
+                                "--name", "auditeur"])
+        assert r.exit_code == 0, r.output
+        ro_key = r.output.strip().splitlines()[-1]
+        assert runner.invoke(app, ["admin", "create-tenant", "Métropole de Lille"]).exit_code == 1
+        assert runner.invoke(app, ["admin", "create-key", "--tenant", "Nulle part"]).exit_code == 1
+        with Session(make_engine(f"sqlite:///{db}")) as s:
+            rows = {k.key_hash: k for k in s.exec(select(ApiKey))}
+        assert rows[hash_api_key(key)].read_only is False
+        assert rows[hash_api_key(ro_key)].read_only is True and rows[hash_api_key(ro_key)].name == "auditeur"
+        assert key not in db.read_bytes().decode("latin-1")  # only the hash is stored
+    finally:
+        get_settings.cache_clear()
+
+
+def test_serve_and_library_commands_are_registered():
+    out = CliRunner().invoke(app, ["--help"]).output
+    for command in ("analyse", "serve", "admin"):
+        assert command in out
+    assert "--port" in CliRunner().invoke(app, ["serve", "--help"]).output

@@ -1,0 +1,110 @@
+"""A server process killed (SIGKILL) mid-run: the database stays consistent, the run is marked failed with the
+reason at the next start-up, and a new run completes (issue 6 acceptance)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, func, select
+
+from service import crud
+from service.core.db import make_engine, upgrade_database
+from service.models import Assignment, Run, StoredEmbedding, Theme
+from tests.service.factories import consultation_rows, to_csv
+
+REPO = Path(__file__).resolve().parents[2]
+# More texts than n_components + 2 would start UMAP (slow numba compilation in a fresh process): 100 components
+# keep this test about the process, not the clustering.
+SETTINGS = {"embedder": "slow-hash", "n_components": 100, "min_cluster_size": 5, "subclusters": False}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(db_url: str, port: int, env_extra: dict[str, str]) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": db_url, "ENVIRONMENT": "test", **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "tests.service._server", str(port)], cwd=REPO, env=env)
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def _wait(predicate, what: str, timeout: float = 120.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_restart(tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'kill.db'}"
+    engine = make_engine(db_url)
+    upgrade_database(engine)
+    with Session(engine) as s:
+        tenant = crud.create_tenant(session=s, name="t")
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="k")
+        s.commit()
+    h = {"X-API-Key": key}
+    marker = tmp_path / "embedding-started"
+    port = _free_port()
+    proc = _start(db_url, port, {"SLOW_DELAY": "0.5", "SLOW_MARKER": str(marker)})
+    base = f"http://127.0.0.1:{port}/api"
+    try:
+        cid = httpx.post(f"{base}/consultations", json={"title": "t"}, headers=h).json()["id"]
+        rows = consultation_rows(n_per_topic=20)
+        r = httpx.post(f"{base}/consultations/{cid}/imports", headers=h, data={"text_column": "avis", "id_column": "id"},
+                       files={"file": ("e.csv", to_csv(rows), "text/csv")})
+        assert r.status_code == 201, r.text
+        run_id = httpx.post(f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h).json()["id"]
+        _wait(marker.exists, "embedding to start")
+        assert httpx.get(f"{base}/runs/{run_id}", headers=h).json()["status"] == "running"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    with Session(engine) as s:  # consistent: the run is stale "running", nothing of its report was written
+        run = s.get(Run, run_id)
+        assert run.status == "running" and run.report is None and run.reviewed_report is None
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == 0
+        assert s.exec(select(func.count()).select_from(Theme)).one() == 0
+
+    proc = _start(db_url, port, {"SLOW_DELAY": "0"})
+    try:
+        dead = httpx.get(f"{base}/runs/{run_id}", headers=h).json()
+        assert dead["status"] == "failed" and dead["error"]["code"] == "interrupted", dead
+        assert "interrompu" in dead["error"]["message"]
+        new_id = httpx.post(f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h).json()["id"]
+        done = _wait(lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
+            httpx.get(f"{base}/runs/{new_id}", headers=h).json()), "the new run")
+        assert done["status"] == "succeeded", done["error"]
+        report = httpx.get(f"{base}/runs/{new_id}/report", headers=h).json()
+        assert report["manifest"]["counts"]["contributions"] == len(rows)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == len(rows)
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() > 0
