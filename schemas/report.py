@@ -48,6 +48,11 @@ class OriginBreakdown(BaseModel):
     territory_index: dict[str, float] = Field(default_factory=dict)
     channels: dict[str, int] = Field(default_factory=dict)
     campaigns: list[dict[str, Any]] = Field(default_factory=list)
+    weighted_without_campaigns: float = Field(0.0, description="Weighted size, members of campaigns left out.")
+    campaigns_counted_once: int = Field(0, description="Contributions outside campaigns + one per campaign present.")
+    author_type_shares: dict[str, float] = Field(default_factory=dict)
+    territory_shares: dict[str, float] = Field(default_factory=dict)
+    outside_territory: int | None = Field(None, description="Members outside the declared territory, if any.")
 
 
 class Cluster(BaseModel):
@@ -66,6 +71,8 @@ class NoiseItem(BaseModel):
     source_id: str
     reason: str
     reason_code: str = ""
+    flags: list[str] = Field(default_factory=list, description="Participant-origin flags (issue 5).")
+    weight: float = Field(1.0, description="1/N where the author gave N answers to this question.")
     closest_cluster_id: str | None = Field(
         None, description="Nearest theme, shown apart; never counted in that theme."
     )
@@ -86,6 +93,16 @@ class CampaignMember(BaseModel):
     diff: str | None = Field(None, description="What this variant changes from the template.")
 
 
+class CampaignVariant(BaseModel):
+    """One distinct wording inside a campaign: its exact copies (after normalisation) and how it differs."""
+
+    text: str
+    count: int
+    kind: str = Field("exact", description="exact (the template) | near | semantic.")
+    diff: str | None = None
+    contribution_ids: list[str] = Field(default_factory=list)
+
+
 class Campaign(BaseModel):
     campaign_id: str
     size: int
@@ -98,6 +115,10 @@ class Campaign(BaseModel):
     densest_hour: str | None = None
     densest_hour_count: int = 0
     cluster_ids: list[str] = Field(default_factory=list)
+    variants: list[CampaignVariant] = Field(
+        default_factory=list, description="Distinct wordings, most copied first; the template's is first."
+    )
+    authors_unknown: int = Field(0, description="Members without author (each counted as a distinct author).")
 
 
 class QuestionReport(BaseModel):

@@ -30,11 +30,25 @@ class RunSettings(BaseModel):
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)
     campaign_min_size: int = Field(5, ge=2, description="Smallest group of copies reported as a campaign.")
+    campaign_min_words: int = Field(
+        15, ge=1, description="Shortest campaign template, in words: shorter identical answers are convergent."
+    )
+    campaign_near_threshold: float = Field(
+        0.6, gt=0, le=1, description="Jaccard similarity (word pairs) from which two texts are near-duplicates."
+    )
+    campaign_semantic_threshold: float | None = Field(
+        0.9, gt=0, le=1, description="Cosine from which a lone text joins a copied one; None disables the layer."
+    )
     active_author_threshold: int = Field(
         3, ge=2, description="An author with more than this many contributions to one question is 'very active'."
     )
     territory: list[str] = Field(
         default_factory=list, description="Declared territory of the consultation (INSEE codes, départements)."
+    )
+    reference_population: dict[str, int] = Field(
+        default_factory=dict,
+        description="Territory -> population given with the consultation (départements, 'R'+région, communes or "
+        "postcodes); empty = INSEE populations légales per département.",
     )
     embed_workers: int = Field(
         0, ge=0, description="Processes that embed new texts; 0 = auto (available cores). Never changes the result."

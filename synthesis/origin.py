@@ -1,13 +1,185 @@
-"""Participant-origin flags and per-theme breakdowns (issue 5)."""
+"""Participant-origin flags and per-theme breakdowns (issue 5). Flags describe; they never remove.
+
+Per question (:func:`annotate_origin`): campaigns among the kept contributions (``synthesis.duplicates``), each
+member's flags and 1/N weight, and each theme's :class:`schemas.OriginBreakdown`. Per consultation
+(:func:`annotate_consultation`): submission bursts, participation per 10,000 inhabitants, absent or strongly
+over/under-represented territories, channels, and each theme's territory index against the whole consultation.
+
+Counting rules: a contribution without author counts as one distinct (unknown) author and weighs 1; an author
+with N kept answers to a question weighs 1/N on each, so an author's weights sum to 1 per question.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 
 import numpy as np
 
-from schemas import QuestionReport, RunSettings
-from synthesis.records import Contribution
+from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, RunSettings
+from schemas.report import CampaignVariant, OriginBreakdown
+from synthesis import territory
+from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup, densest_window, fast_key, word_diff
+from synthesis.records import AuthorType, Contribution
+
+VERY_ACTIVE = "very_active_author"
+OUTSIDE_TERRITORY = "outside_territory"
+UNKNOWN = "inconnu"
+TOP_CAMPAIGNS = 5
+BURST_MADS = 5.0  # an hour is a burst above median + 5 robust standard deviations
+BURST_MIN = 10  # ... and with at least this many submissions
+_TYPE_FLAGS = {
+    AuthorType.ORGANISATION: ("organisation",),
+    AuthorType.ORGANISATION_PROFIT: ("organisation", "organisation:for_profit"),
+    AuthorType.ORGANISATION_NONPROFIT: ("organisation", "organisation:non_profit"),
+    AuthorType.ELECTED_OR_INSTITUTION: ("elected_or_institution",),
+}
+
+
+def campaign_flag(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (``Z`` accepted) as naive UTC (naive input kept as is); None when unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is None else parsed.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def author_weights(items: Sequence[Contribution]) -> list[float]:
+    """1/N per contribution, N = its author's contributions in ``items``; 1 without author."""
+    n = Counter(c.author_ref for c in items if c.author_ref is not None)
+    return [1.0 / n[c.author_ref] if c.author_ref is not None else 1.0 for c in items]
+
+
+def distinct_authors(items: Iterable[Contribution]) -> tuple[int, int]:
+    """(distinct authors, contributions without author); each one without author counts as distinct."""
+    items = list(items)
+    unknown = sum(1 for c in items if c.author_ref is None)
+    return len({c.author_ref for c in items if c.author_ref is not None}) + unknown, unknown
+
+
+def _time_fields(members: Sequence[Contribution]) -> dict[str, object]:
+    times = sorted(t for t in (parse_time(c.created_at) for c in members) if t is not None)
+    if not times:
+        return {}
+    base = times[0]
+    start, count = densest_window([(t - base).total_seconds() for t in times])
+    return {
+        "first_seen": times[0].isoformat(), "last_seen": times[-1].isoformat(),
+        "densest_hour": times[start].isoformat(), "densest_hour_count": count,
+    }
+
+
+def build_campaign(
+    campaign_id: str, group: CampaignGroup, kept: Sequence[Contribution], vectors: np.ndarray | None,
+    cluster_of: Mapping[str, str],
+) -> Campaign:
+    """The report entry of one detected group (see :class:`schemas.Campaign`)."""
+    members = [kept[i] for i in group.members]
+    template = kept[group.template].text
+    t_vec = vectors[group.template] if vectors is not None else None
+    variants: dict[str, list[int]] = {}
+    for pos, i in enumerate(group.members):
+        variants.setdefault(fast_key(kept[i].text), []).append(pos)
+    diffs = {k: (None if group.kinds[p[0]] == EXACT else word_diff(template, kept[group.members[p[0]]].text))
+             for k, p in variants.items()}
+    entries = []
+    for pos, i in enumerate(group.members):
+        c = kept[i]
+        sim = None if t_vec is None else round(float(vectors[i] @ t_vec), 6)
+        entries.append(CampaignMember(contribution_id=c.contribution_id, source_id=c.source_id, similarity=sim,
+                                      diff=diffs[fast_key(c.text)]))
+    n_authors, unknown = distinct_authors(members)
+    themes = Counter(cluster_of[c.contribution_id] for c in members if c.contribution_id in cluster_of)
+    variant_list = sorted(
+        (CampaignVariant(text=kept[group.members[p[0]]].text, count=len(p), kind=group.kinds[p[0]],
+                         diff=diffs[k], contribution_ids=[members[q].contribution_id for q in p])
+         for k, p in variants.items()),
+        key=lambda v: (v.kind != EXACT, -v.count, v.contribution_ids[0]),
+    )
+    return Campaign(
+        campaign_id=campaign_id, size=len(members), distinct_authors=n_authors, authors_unknown=unknown,
+        template=template, members=entries, kind=group.kind,
+        cluster_ids=[k for k, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))],
+        variants=variant_list, **_time_fields(members),
+    )
+
+
+def detect_campaigns(
+    question_id: str, kept: Sequence[Contribution], vectors: np.ndarray | None, settings: RunSettings,
+    cluster_of: Mapping[str, str] | None = None,
+) -> tuple[list[Campaign], CampaignDetector]:
+    """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first."""
+    usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
+    detector = CampaignDetector(
+        min_size=settings.campaign_min_size, min_words=settings.campaign_min_words,
+        near_threshold=settings.campaign_near_threshold, semantic_threshold=settings.campaign_semantic_threshold,
+        random_state=settings.random_state,
+    ).fit([c.text for c in kept], usable)
+    campaigns = [
+        build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
+        for k, g in enumerate(detector.groups_)
+    ]
+    return campaigns, detector
+
+
+def _all_clusters(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
+    for cl in clusters:
+        yield cl
+        yield from _all_clusters(cl.subclusters)
+
+
+def member_flags(c: Contribution, n_answers: int, settings: RunSettings, campaign_id: str | None) -> list[str]:
+    """The short stable flag codes of one contribution (see the module docstring)."""
+    flags = [campaign_flag(campaign_id)] if campaign_id else []
+    flags += _TYPE_FLAGS.get(c.author_type, ())
+    if c.author_ref is not None and n_answers > settings.active_author_threshold:
+        flags.append(VERY_ACTIVE)
+    if settings.territory and territory.in_territory(territory.locate(c.zipcode), settings.territory) is False:
+        flags.append(OUTSIDE_TERRITORY)
+    return flags
+
+
+def _shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
+    return {k: round(v / total, 4) for k, v in sorted(counts.items())} if total else {}
+
+
+def breakdown(
+    members: Sequence[Contribution], weights: Mapping[str, float], campaign_of: Mapping[str, str],
+    settings: RunSettings,
+) -> OriginBreakdown:
+    """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories, channels."""
+    n = len(members)
+    free = [c for c in members if c.contribution_id not in campaign_of]
+    camp_counts = Counter(campaign_of[c.contribution_id] for c in members if c.contribution_id in campaign_of)
+    types = Counter(c.author_type.value for c in members)
+    places = Counter(territory.locate(c.zipcode).departement or UNKNOWN for c in members)
+    outside = None
+    if settings.territory:
+        outside = sum(1 for c in members if OUTSIDE_TERRITORY in member_flags(c, 0, settings, None))
+    return OriginBreakdown(
+        contributions=n,
+        distinct_authors=distinct_authors(members)[0],
+        weighted=round(sum(weights[c.contribution_id] for c in members), 6),
+        without_campaigns=len(free),
+        weighted_without_campaigns=round(sum(weights[c.contribution_id] for c in free), 6),
+        campaigns_counted_once=len(free) + len(camp_counts),
+        author_types=dict(sorted(types.items())),
+        author_type_shares=_shares(types, n),
+        territories=dict(sorted(places.items())),
+        territory_shares=_shares(places, n),
+        channels=dict(sorted(Counter(c.channel or UNKNOWN for c in members).items())),
+        campaigns=[{"campaign_id": k, "count": v}
+                   for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CAMPAIGNS]],
+        outside_territory=outside,
+    )
 
 
 def annotate_origin(
@@ -20,5 +192,149 @@ def annotate_origin(
     """Add campaigns, member flags and weights, and each theme's origin breakdown to ``question`` (in place).
 
     ``items`` are all the question's contributions, ``kept`` those clustered (rows of ``vectors``).
+    Campaigns are looked for among ``kept`` only: excluded texts (« RAS ») are not copies of anything.
     """
-    return None
+    cluster_of = {m.contribution_id: cl.cluster_id for cl in question.clusters for m in cl.members}
+    campaigns, detector = detect_campaigns(question.question_id, kept, vectors, settings, cluster_of)
+    question.campaigns = campaigns
+    campaign_of = {m.contribution_id: cp.campaign_id for cp in campaigns for m in cp.members}
+    weights = dict(zip((c.contribution_id for c in kept), author_weights(kept), strict=True))
+    n_answers = Counter(c.author_ref for c in kept if c.author_ref is not None)
+    by_id = {c.contribution_id: c for c in kept}
+    flags = {
+        c.contribution_id: member_flags(c, n_answers[c.author_ref], settings, campaign_of.get(c.contribution_id))
+        for c in kept
+    }
+    for cl in _all_clusters(question.clusters):
+        for m in cl.members:
+            m.flags, m.weight = flags[m.contribution_id], round(weights[m.contribution_id], 6)
+        cl.origin = breakdown([by_id[m.contribution_id] for m in cl.members], weights, campaign_of, settings)
+    for item in question.noise:
+        item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
+    very_active = [a for a, k in n_answers.items() if k > settings.active_author_threshold]
+    short = sorted(detector.short_repeats_, key=lambda g: (-len(g), g[0]))
+    question.origin = {
+        "campaigns": len(campaigns),
+        "in_campaigns": len(campaign_of),
+        "kept": len(kept),
+        "excluded": len(items) - len(kept),
+        "distinct_authors": distinct_authors(kept)[0],
+        "weighted": round(sum(weights.values()), 6),
+        "very_active_authors": len(very_active),
+        "very_active_contributions": sum(n_answers[a] for a in very_active),
+        "author_types": dict(sorted(Counter(c.author_type.value for c in kept).items())),
+        "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in kept).items())),
+        "repeated_short_answers": [{"text": kept[g[0]].text, "count": len(g)} for g in short[:10]],
+    }
+
+
+def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
+    """Hours with submissions far above the consultation's hourly baseline (median and MAD, robust).
+
+    Every hour between the first and last submission counts, empty ones too. An hour is a burst when its count
+    exceeds ``median + BURST_MADS * 1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
+    """
+    hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
+    if not hours:
+        return {"hours": 0, "baseline": None, "bursts": []}
+    first, last = min(hours), max(hours)
+    span = int((last - first).total_seconds() // 3600) + 1
+    counts = np.zeros(span)
+    for h, k in hours.items():
+        counts[int((h - first).total_seconds() // 3600)] = k
+    median = float(np.median(counts))
+    mad = max(float(np.median(np.abs(counts - median))), 1.0)
+    limit = median + BURST_MADS * 1.4826 * mad
+    in_campaigns = Counter(t.replace(minute=0, second=0, microsecond=0) for t in campaign_times)
+    found = [
+        {"hour": h.isoformat(), "count": k, "in_campaigns": in_campaigns.get(h, 0)}
+        for h, k in sorted(hours.items()) if k > limit and k >= BURST_MIN
+    ]
+    return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
+
+
+def _participants(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """One contribution per author (the first), and every contribution without author."""
+    seen: set[str] = set()
+    out = []
+    for c in contributions:
+        if c.author_ref is None or c.author_ref not in seen:
+            out.append(c)
+            if c.author_ref is not None:
+                seen.add(c.author_ref)
+    return out
+
+
+def _population_level(population: Mapping[str, int]) -> str:
+    """Which level a population mapping's keys are at: ``R``+région, département, postcode or commune."""
+    keys = sorted(population)[:200]
+    if keys and all(k.startswith("R") for k in keys):
+        return "region"
+    if sum(len(k) == 5 for k in keys) <= len(keys) / 2:
+        return "departement"
+    postcodes = territory.postcode_table()
+    return "postcode" if sum(k in postcodes for k in keys) > len(keys) / 2 else "commune"
+
+
+def territory_key(loc: territory.Location, level: str) -> str | None:
+    """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
+    if level == "departement":
+        return loc.departement
+    if level == "region":
+        return f"R{loc.region}" if loc.region else None
+    if level == "postcode":
+        return loc.postcode if loc.communes else None
+    pop = territory.commune_population()
+    return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
+
+
+def participation_report(
+    contributions: Sequence[Contribution], settings: RunSettings, population: Mapping[str, int] | None = None,
+) -> dict[str, object]:
+    """Participants per territory against a reference population (INSEE PMUN per département by default)."""
+    population = dict(population or settings.reference_population or territory.departement_population())
+    level = _population_level(population)
+    if settings.territory:
+        scoped = {k: v for k, v in population.items() if k in settings.territory or f"R{k}" in settings.territory}
+        population = scoped or population
+    locs = [territory.locate(c.zipcode) for c in _participants(contributions)]
+    counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
+    rows = territory.participation(counts, population)
+    return {
+        "level": level,
+        "participants": len(locs),
+        "located": sum(counts.get(k, 0) for k in population),
+        "location_status": dict(sorted(Counter(loc.status for loc in locs).items())),
+        "rows": rows,
+        "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
+        "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],
+        "under_represented": [r["territory"] for r in rows if r["flag"] == "under"],
+    }
+
+
+def annotate_consultation(report: Report, contributions: Sequence[Contribution], settings: RunSettings,
+                          population: Mapping[str, int] | None = None) -> None:
+    """Consultation-wide origin findings in ``report.origin`` and each theme's territory index (in place)."""
+    by_id = {c.contribution_id: c for c in contributions}
+    kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
+    kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
+    whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
+    for q in report.questions:
+        for cl in _all_clusters(q.clusters):
+            if cl.origin is not None:
+                cl.origin.territory_index = territory.representation_index(cl.origin.territories, whole, min_count=5)
+    in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
+    times = {c.contribution_id: parse_time(c.created_at) for c in contributions}
+    report.origin = {
+        "contributions": len(contributions),
+        "distinct_authors": distinct_authors(contributions)[0],
+        "in_campaigns": len(in_campaign),
+        "campaigns": sum(len(q.campaigns) for q in report.questions),
+        "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
+        "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
+        "bursts": bursts((t for t in times.values() if t is not None),
+                         (t for i, t in times.items() if t is not None and i in in_campaign)),
+        "participation": participation_report(contributions, settings, population),
+        "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
+        "géographique 2025 et populations légales (Licence Ouverte 2.0)",
+    }

@@ -14,7 +14,7 @@ from synthesis import prepare
 from synthesis.cluster import cluster_embeddings
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
-from synthesis.origin import annotate_origin
+from synthesis.origin import annotate_consultation, annotate_origin
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import QuestionInput, build_question_report, library_versions
 
@@ -128,12 +128,14 @@ def run(
         exclusion_counts=dict(sorted(exclusion_counts.items())),
     )
     report_progress("report", 1.0)
-    return Report(
+    report = Report(
         manifest=manifest,
         rejected=[RejectedRowOut(line=r.line, reason=r.reason) for r in rejected],
         questions=questions,
         contributions=[_contribution_out(c) for c in contributions],
     )
+    annotate_consultation(report, contributions, settings)  # issue 5: bursts, participation, territory index
+    return report
 
 
 def _contribution_out(c: Contribution) -> ContributionOut:

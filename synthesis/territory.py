@@ -1,0 +1,222 @@
+"""Postcode → commune(s), département, région; reference populations; representation indices (issue 5).
+
+Tables (``synthesis/data/territoires/``, attribution in its README) are read lazily, once per process.
+
+Choices, documented here because they change figures:
+
+- **A postcode is not a commune**: :func:`locate` returns every commune the postcode covers.
+- **Two départements** (16 postcodes, e.g. ``01200`` Ain/Haute-Savoie): the participant is counted in the
+  département holding most of the postcode's population (INSEE PMUN) and the location is marked ``ambiguous``;
+  never split into fractions, so counts stay whole and conserved.
+- **Département from the INSEE code**, never from the postcode prefix (27 communes differ). Corsica's ``20xxx``
+  thus gives ``2A``/``2B``.
+- **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2 digits,
+  3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201`` and ``2B`` otherwise.
+- **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters, wrong length,
+  ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
+  have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
+
+OK = "ok"
+AMBIGUOUS = "ambiguous"
+GUESSED = "guessed"
+OUTSIDE_DEPARTEMENTS = "outside_departements"
+INVALID = "invalid"
+MISSING = "missing"
+
+UNKNOWN_TERRITORY = "inconnu"  # key of contributions without a usable postcode in distributions
+
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a postcode points: its communes (INSEE codes), the département and région used for counts."""
+
+    postcode: str | None
+    status: str
+    communes: tuple[str, ...] = ()
+    departement: str | None = None
+    region: str | None = None
+    departements: tuple[str, ...] = ()
+
+
+def _read(name: str, delimiter: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter=delimiter))
+
+
+def departement_of_commune(insee: str) -> str:
+    """Département code of an INSEE commune code (3 characters for 97x/98x)."""
+    return insee[:3] if insee.startswith(("97", "98")) else insee[:2]
+
+
+@lru_cache(maxsize=1)
+def postcode_table() -> dict[str, tuple[str, ...]]:
+    """Postcode → sorted distinct INSEE commune codes (La Poste table, ``Ligne_5`` rows merged)."""
+    out: dict[str, set[str]] = {}
+    for row in _read("019HexaSmal.csv", ";"):
+        out.setdefault(row["Code_postal"], set()).add(row["Code_commune_INSEE"])
+    return {cp: tuple(sorted(codes)) for cp, codes in out.items()}
+
+
+@lru_cache(maxsize=1)
+def departements() -> dict[str, dict[str, str]]:
+    """Département code → {name, region_code, region_name} (INSEE COG 2025, 101 départements)."""
+    return {
+        r["code"]: {"name": r["name"], "region_code": r["region_code"], "region_name": r["region_name"]}
+        for r in _read("cog-departments@2025.csv", ",")
+    }
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[str, str]:
+    """Région code → name (INSEE COG 2025, 18 régions)."""
+    return {r["code"]: r["name"] for r in _read("cog-regions@2025.csv", ",")}
+
+
+@lru_cache(maxsize=1)
+def commune_population() -> dict[str, int]:
+    """INSEE commune code → population municipale (PMUN); Paris, Lyon, Marseille by arrondissement."""
+    return {r["COM"]: int(r["PMUN"]) for r in _read("donnees_communes.csv", ";")}
+
+
+@lru_cache(maxsize=1)
+def departement_population() -> dict[str, int]:
+    """Département code → PMUN (100 départements: Mayotte has no legal population in this table)."""
+    return {r["DEP"]: int(r["PMUN"]) for r in _read("donnees_departements.csv", ";")}
+
+
+@lru_cache(maxsize=1)
+def region_population() -> dict[str, int]:
+    """Région code → PMUN (17 régions, no Mayotte)."""
+    return {r["REG"]: int(r["PMUN"]) for r in _read("donnees_regions.csv", ";")}
+
+
+def normalise_postcode(raw: str | None) -> str | None:
+    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored."""
+    if raw is None:
+        return None
+    text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace(" ", "").replace("\u00a0", "").strip()
+    if text.endswith(".0"):  # a spreadsheet number
+        text = text[:-2]
+    if not _DIGITS.fullmatch(text or "x"):
+        return None
+    if len(text) == 4:
+        text = "0" + text
+    return text if len(text) == 5 else None
+
+
+def _guess_departement(cp: str) -> str | None:
+    if cp.startswith("20"):
+        return "2A" if cp[2] in "01" else "2B"
+    code = cp[:3] if cp.startswith("97") else cp[:2]
+    return code if code in departements() else None
+
+
+def _region(dep: str | None) -> str | None:
+    return departements()[dep]["region_code"] if dep in departements() else None
+
+
+@lru_cache(maxsize=65536)
+def locate(raw: str | None) -> Location:
+    """The :class:`Location` of a participant's postcode (see the module docstring for each status)."""
+    if raw is None or not str(raw).strip():
+        return Location(None, MISSING)
+    cp = normalise_postcode(raw)
+    if cp is None or cp == "00000":
+        return Location(None, INVALID)
+    communes = postcode_table().get(cp)
+    if communes is None:
+        dep = _guess_departement(cp)
+        if dep is None:
+            return Location(cp, INVALID)
+        return Location(cp, GUESSED, (), dep, _region(dep), (dep,))
+    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
+    if not deps:
+        return Location(cp, OUTSIDE_DEPARTEMENTS, communes)
+    if len(deps) == 1:
+        return Location(cp, OK, communes, deps[0], _region(deps[0]), deps)
+    pop = commune_population()
+    weight = {d: sum(pop.get(c, 0) for c in communes if departement_of_commune(c) == d) for d in deps}
+    main = max(deps, key=lambda d: (weight[d], d))
+    return Location(cp, AMBIGUOUS, communes, main, _region(main), deps)
+
+
+def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
+    """Whether a location lies in the declared territory (INSEE commune codes, département or région codes
+    written ``R<code>``); None when unknown. A postcode covering several communes is inside if any is."""
+    declared = set(declared)
+    if location.status in (MISSING, INVALID):
+        return None
+    if declared & set(location.communes) or declared & set(location.departements):
+        return True
+    if location.region and f"R{location.region}" in declared:
+        return True
+    if location.status == GUESSED and any(len(code) == 5 and code.startswith(location.departement or "#")
+                                          for code in declared):
+        return None  # a CEDEX code in the right département: cannot tell which commune
+    return False
+
+
+def representation_index(part: Mapping[str, int], whole: Mapping[str, int], min_count: int = 1) -> dict[str, float]:
+    """Share of each territory in ``part`` divided by its share in ``whole`` (1 = as in the whole).
+
+    Territories with fewer than ``min_count`` contributions in ``whole`` are left out (too few to compare).
+    """
+    n_part, n_whole = sum(part.values()), sum(whole.values())
+    if not n_part or not n_whole:
+        return {}
+    return {
+        t: round((part.get(t, 0) / n_part) / (w / n_whole), 4)
+        for t, w in sorted(whole.items())
+        if w >= min_count
+    }
+
+
+def participation(
+    counts: Mapping[str, int],
+    population: Mapping[str, int],
+    *,
+    over: float = 2.0,
+    under: float = 0.5,
+    min_expected: float = 5.0,
+) -> list[dict[str, object]]:
+    """Participation per 10,000 inhabitants for each territory of ``population`` and a flag.
+
+    ``flag`` is ``absent`` (no participant although ``min_expected`` were expected at the overall rate),
+    ``over``/``under`` (index = territory rate / overall rate at least ``over`` or at most ``under``, with at
+    least ``min_expected`` participants expected, so small territories are not flagged by chance), or None.
+    ``population`` may be the INSEE table or any territory → population mapping given with the consultation.
+    """
+    located = sum(counts.get(t, 0) for t in population)
+    total_pop = sum(population.values())
+    rows: list[dict[str, object]] = []
+    if not total_pop:
+        return rows
+    overall = located / total_pop
+    for t in sorted(population):
+        n, pop = counts.get(t, 0), population[t]
+        expected = overall * pop
+        index = (n / expected) if expected else None
+        flag = None
+        if expected >= min_expected:
+            flag = "absent" if n == 0 else "over" if index >= over else "under" if index <= under else None
+        rows.append({
+            "territory": t, "contributions": n, "population": pop,
+            "per_10000": round(10_000 * n / pop, 4) if pop else None,
+            "index": None if index is None else round(index, 4), "flag": flag,
+        })
+    return rows

@@ -1,0 +1,141 @@
+"""Campaign detection (issue 5): the three layers, the short-answer rule, and the real Grand Débat campaigns."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from schemas import RunSettings
+from synthesis.duplicates import (
+    EXACT,
+    NEAR,
+    SEMANTIC,
+    CampaignDetector,
+    densest_window,
+    fast_key,
+    segments,
+    word_diff,
+)
+from synthesis.origin import detect_campaigns
+from synthesis.prepare import dedup_key, exclusion_reason
+from synthesis.records import Contribution
+from tests.utils.data import granddebat_answers
+
+TEMPLATE = (
+    "Nous demandons la suppression de la hausse de la CSG pour tous les retraités et une indexation des "
+    "pensions sur le coût de la vie dès cette année."
+)
+OTHERS = [
+    f"Réponse indépendante numéro {i} sur un sujet tout à fait différent des autres réponses {i * 7} merci"
+    for i in range(40)
+]
+
+
+def kept_answers(name: str) -> list[Contribution]:
+    texts = [t for t in granddebat_answers(name) if exclusion_reason(t) is None]
+    return [Contribution(f"c{i}", f"s{i}", "q", "question", t) for i, t in enumerate(texts)]
+
+
+def test_fast_key_equals_dedup_key():
+    texts = granddebat_answers(limit=3000) + ["L’État ﬁnance œuvres", "e\u0301te\u0301 ÉTÉ", "ÀÂÄ—«»…", "Straße ß"]
+    assert [fast_key(t) for t in texts] == [dedup_key(t) for t in texts]
+
+
+def test_segments_join_to_the_whole_key():
+    whole, parts = segments("Première phrase assez longue pour compter ici. Deuxième ; et - fin !", 3)
+    assert whole == dedup_key("Première phrase assez longue pour compter ici. Deuxième ; et - fin !")
+    assert parts == ["premiere phrase assez longue pour compter ici"]
+
+
+def test_exact_copies_form_a_campaign_whatever_case_accents_and_punctuation():
+    texts = [TEMPLATE, TEMPLATE.upper(), TEMPLATE.replace(".", " !"), TEMPLATE.replace("é", "e"), TEMPLATE, *OTHERS]
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert len(det.groups_) == 1
+    g = det.groups_[0]
+    assert g.members == (0, 1, 2, 3, 4) and g.kind == EXACT and texts[g.template] == TEMPLATE
+
+
+def test_fewer_than_min_size_is_not_a_campaign():
+    det = CampaignDetector(min_size=5).fit([TEMPLATE] * 4 + OTHERS)
+    assert det.groups_ == []
+
+
+def test_short_identical_answers_are_convergent_not_campaigns():
+    texts = ["La TVA sur les produits de première nécessité"] * 30 + OTHERS
+    det = CampaignDetector().fit(texts)
+    assert det.groups_ == [] and len(det.short_repeats_) == 1 and len(det.short_repeats_[0]) == 30
+
+
+def test_light_edits_and_added_sentence_join_at_the_near_layer():
+    variants = [
+        TEMPLATE.replace("suppression", "supression"),
+        TEMPLATE.replace("retraités", "retraites").replace("année", "anée"),
+        TEMPLATE + " Les retraités ont déjà beaucoup donné depuis des années et cela suffit maintenant.",
+    ]
+    det = CampaignDetector(semantic_threshold=None).fit([TEMPLATE] * 3 + variants + OTHERS)
+    assert len(det.groups_) == 1
+    g = det.groups_[0]
+    assert g.members == (0, 1, 2, 3, 4, 5) and g.kind == NEAR
+    assert Counter(g.kinds) == {EXACT: 3, NEAR: 3}
+
+
+def test_semantic_layer_attaches_a_lone_text_to_a_copied_seed_only():
+    paraphrase = "Il faut abolir l'augmentation de la contribution sociale pour les personnes âgées et revaloriser toutes les pensions chaque année."
+    texts = [TEMPLATE] * 4 + [paraphrase] + OTHERS
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(texts), 16)).astype(np.float32)
+    vectors[:5] = vectors[0] + 0.01 * rng.standard_normal((5, 16))  # the paraphrase is close in meaning
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    det = CampaignDetector(semantic_threshold=0.9).fit(texts, vectors)
+    assert det.groups_[0].members == (0, 1, 2, 3, 4) and det.groups_[0].kinds[4] == SEMANTIC
+    # lone texts identical in meaning are never a campaign on meaning alone
+    v = np.tile(vectors[4], (6, 1))
+    singles = [f"texte {i} " + " ".join(f"mot{i}{j}" for j in range(16)) for i in range(6)]
+    assert CampaignDetector(semantic_threshold=0.5).fit(singles, v).groups_ == []
+
+
+def test_detection_is_deterministic():
+    texts = [t for t in granddebat_answers("gd_animation_transition_25.csv") if exclusion_reason(t) is None]
+    a = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    b = CampaignDetector(semantic_threshold=None).fit(list(texts)).groups_
+    assert a == b
+
+
+def test_word_diff_and_densest_window():
+    assert word_diff("a b c d", "a x c d e") == "-«b» +«x» +«e»"
+    assert word_diff("a b", "a b") == "="
+    assert densest_window([0, 10, 4000, 4100, 4200, 9000]) == (2, 3)
+    assert densest_window([]) == (-1, 0)
+
+
+@pytest.fixture(scope="module")
+def fiscalite():
+    kept = kept_answers("gd_animation_fiscalite_13.csv")
+    return kept, detect_campaigns("164", kept, None, RunSettings())[0]
+
+
+def test_fiscalite_13_csg_campaign_62_copies_and_its_variant_14(fiscalite):
+    kept, campaigns = fiscalite
+    csg = [c for c in campaigns if "2000 et 2500" in c.template]
+    assert len(csg) == 1
+    counts = [v.count for v in csg[0].variants]
+    assert csg[0].variants[0].kind == EXACT and counts[0] == 62  # the template: 62 identical copies
+    assert "grands perdants" in csg[0].template and csg[0].template in {c.text for c in kept}
+    variant = [v for v in csg[0].variants if v.count == 14]
+    assert len(variant) == 1 and "moins de 2000" in variant[0].text and variant[0].diff
+    assert all(m.diff is None for m in csg[0].members if m.contribution_id in csg[0].variants[0].contribution_ids)
+    assert csg[0].distinct_authors == csg[0].size == csg[0].authors_unknown  # no authors in this sample
+
+
+def test_fiscalite_13_convergent_short_answers_are_not_campaigns(fiscalite):
+    _, campaigns = fiscalite
+    assert not any(dedup_key(c.template) in {"la tva", "tva", "la tva sur les produits de premiere necessite"}
+                   for c in campaigns)
+
+
+def test_transition_25_campaign_with_47_copies():
+    kept = kept_answers("gd_animation_transition_25.csv")
+    campaigns, _ = detect_campaigns("158", kept, None, RunSettings())
+    top = campaigns[0]
+    assert "position ferme" in top.template and top.variants[0].count == 47
+    assert top.size >= 47 and top.campaign_id == "158-c1"

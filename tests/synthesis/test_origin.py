@@ -1,0 +1,154 @@
+"""Participant-origin flags, weights and breakdowns (issue 5), on a hand-built question report."""
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from schemas import Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from synthesis.origin import (
+    VERY_ACTIVE,
+    annotate_consultation,
+    annotate_origin,
+    author_weights,
+    bursts,
+    parse_time,
+    participation_report,
+)
+from synthesis.records import AuthorType, Contribution
+
+CAMPAIGN = (
+    "Nous demandons la suppression de la hausse de la CSG pour tous les retraités et une indexation des "
+    "pensions sur le coût de la vie dès cette année."
+)
+
+
+def make_items() -> list[Contribution]:
+    items = []
+    for i in range(6):  # a campaign: 6 copies, two by the same author, within 20 minutes
+        items.append(Contribution(f"camp{i}", f"s{i}", "q1", "Q", CAMPAIGN, author_ref="org1" if i < 2 else None,
+                                  author_type=AuthorType.ORGANISATION_NONPROFIT if i < 2 else AuthorType.UNKNOWN,
+                                  zipcode="75011", created_at=f"2019-02-01T10:{i * 4:02d}:00", channel="web"))
+    for i in range(5):  # a very active citizen (threshold 3)
+        items.append(Contribution(f"act{i}", f"a{i}", "q1", "Q", f"Avis personnel numéro {i} sur les impôts locaux",
+                                  author_ref="busy", author_type=AuthorType.CITIZEN, zipcode="69001",
+                                  created_at=f"2019-02-0{i + 2}T08:00:00", channel="papier"))
+    for i in range(4):
+        items.append(Contribution(f"oth{i}", f"o{i}", "q1", "Q", f"Une autre idée originale {i} sur la fiscalité",
+                                  author_ref=f"u{i}", author_type=AuthorType.ELECTED_OR_INSTITUTION if i == 0
+                                  else AuthorType.CITIZEN, zipcode=["13001", "1000", "98000", "xx"][i]))
+    items.append(Contribution("ras", "r", "q1", "Q", "RAS", author_ref="u1"))
+    return items
+
+
+def make_question(kept: list[Contribution]) -> QuestionReport:
+    def member(c):
+        return Member(contribution_id=c.contribution_id, source_id=c.source_id, strength=1.0)
+
+    first = [c for c in kept if c.contribution_id.startswith(("camp", "act0", "act1"))]
+    second = [c for c in kept if c not in first and c.contribution_id != "oth3"]
+    sub = Cluster(cluster_id="q1-0.0", label="s", keywords=[], size=3, quotes=[], members=[member(c) for c in first[:3]])
+    return QuestionReport(
+        question_id="q1", question_text="Q", excluded=[],
+        clusters=[
+            Cluster(cluster_id="q1-0", label="a", keywords=[], size=len(first), quotes=[],
+                    members=[member(c) for c in first], subclusters=[sub]),
+            Cluster(cluster_id="q1-1", label="b", keywords=[], size=len(second), quotes=[],
+                    members=[member(c) for c in second]),
+        ],
+        noise=[NoiseItem(contribution_id="oth3", source_id="o3", reason="isolée")],
+    )
+
+
+@pytest.fixture()
+def annotated():
+    items = make_items()
+    kept = [c for c in items if c.contribution_id != "ras"]
+    question = make_question(kept)
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(kept), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = RunSettings(territory=["75", "69"])
+    annotate_origin(question, items, kept, vectors, settings)
+    return question, items, kept, settings
+
+
+def test_campaign_found_with_authors_times_and_themes(annotated):
+    question, *_ = annotated
+    assert len(question.campaigns) == 1
+    cp = question.campaigns[0]
+    assert cp.campaign_id == "q1-c1" and cp.size == 6 and cp.template == CAMPAIGN
+    assert cp.distinct_authors == 5 and cp.authors_unknown == 4  # org1 once + 4 unknown, each distinct
+    assert cp.first_seen == "2019-02-01T10:00:00" and cp.last_seen == "2019-02-01T10:20:00"
+    assert cp.densest_hour == "2019-02-01T10:00:00" and cp.densest_hour_count == 6
+    assert cp.cluster_ids == ["q1-0"] and cp.variants[0].count == 6
+
+
+def test_weights_per_author_per_question_sum_to_one(annotated):
+    question, _, kept, _ = annotated
+    sums = defaultdict(float)
+    author = {c.contribution_id: c.author_ref or c.contribution_id for c in kept}
+    for m in [m for cl in question.clusters for m in cl.members] + question.noise:
+        sums[author[m.contribution_id]] += m.weight
+    assert sums and all(abs(s - 1) < 1e-6 for s in sums.values())
+    assert author_weights(kept)[:2] == [0.5, 0.5]
+
+
+def test_flags(annotated):
+    question, *_ = annotated
+    flags = {m.contribution_id: m.flags for cl in question.clusters for m in cl.members}
+    flags.update({n.contribution_id: n.flags for n in question.noise})
+    assert flags["camp0"] == ["campaign:q1-c1", "organisation", "organisation:non_profit"]
+    assert flags["camp3"] == ["campaign:q1-c1"]
+    assert VERY_ACTIVE in flags["act0"] and "outside_territory" not in flags["act0"]
+    assert flags["oth0"] == ["elected_or_institution", "outside_territory"]  # Marseille is outside 75/69
+    assert flags["oth3"] == []  # invalid postcode: unknown, never "outside"
+    sub = question.clusters[0].subclusters[0]
+    assert sub.members[0].flags == flags[sub.members[0].contribution_id] and sub.origin is not None
+
+
+def test_theme_breakdowns_conserve_counts(annotated):
+    question, items, kept, _ = annotated
+    for cl in question.clusters:
+        o = cl.origin
+        assert o.contributions == cl.size == sum(o.author_types.values()) == sum(o.territories.values())
+        assert sum(o.channels.values()) == cl.size
+        assert o.without_campaigns == cl.size - sum(c["count"] for c in o.campaigns)
+    first = question.clusters[0].origin
+    assert first.without_campaigns == 2 and first.campaigns_counted_once == 3
+    assert first.distinct_authors == 6 and first.weighted == pytest.approx(0.5 + 0.5 + 4 + 0.4)
+    assert first.channels == {"papier": 2, "web": 6} and first.outside_territory == 0
+    assert question.origin["in_campaigns"] == 6 and question.origin["kept"] == len(kept)
+    assert question.origin["excluded"] == len(items) - len(kept) == 1
+    assert question.origin["very_active_authors"] == 1
+
+
+def test_consultation_origin(annotated):
+    question, items, _, settings = annotated
+    report = Report.model_construct(questions=[question], origin={})
+    annotate_consultation(report, items, settings)
+    o = report.origin
+    assert o["in_campaigns"] == 6 and o["contributions"] == len(items)
+    part = o["participation"]
+    assert part["level"] == "departement" and {r["territory"] for r in part["rows"]} == {"75", "69"}
+    idx = question.clusters[0].origin.territory_index
+    assert idx["75"] > 1  # the campaign comes from Paris: over-represented in its theme
+    assert "Base officielle des codes postaux, La Poste" in o["attribution"]
+
+
+def test_participation_with_a_given_population_mapping():
+    items = [Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i % 3}", zipcode="75011") for i in range(9)]
+    out = participation_report(items, RunSettings(), {"75": 30_000, "13": 1_000_000})
+    rows = {r["territory"]: r for r in out["rows"]}
+    assert out["participants"] == 3 and rows["75"]["per_10000"] == 1.0 and rows["13"]["flag"] is None
+    communes = participation_report(items, RunSettings(), {"75111": 100_000, "13201": 100_000})
+    assert communes["level"] == "commune" and communes["located"] == 3
+
+
+def test_bursts():
+    times = [parse_time(f"2019-02-{d:02d}T{h:02d}:00:00") for d in range(1, 11) for h in range(0, 24, 3)]
+    times += [parse_time("2019-02-05T14:30:00")] * 40
+    out = bursts(times, times[-40:])
+    assert [b["hour"] for b in out["bursts"]] == ["2019-02-05T14:00:00"] and out["bursts"][0]["in_campaigns"] == 40
+    assert parse_time("2019-02-05T14:30:00Z") == parse_time("2019-02-05T15:30:00+01:00")
+    assert parse_time("pas une date") is None

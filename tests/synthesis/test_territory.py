@@ -1,0 +1,73 @@
+"""Postcode → territory mapping on the real La Poste / INSEE tables (issue 5)."""
+
+import pytest
+
+from synthesis import territory as T
+
+
+def test_every_departement_maps_from_some_postcode_and_has_a_region():
+    deps = T.departements()
+    assert len(deps) == 101 and "2A" in deps and "2B" in deps and "20" not in deps
+    reached = {T.locate(cp).departement for cp in T.postcode_table()}
+    assert set(deps) <= reached
+    assert all(d["region_code"] in T.regions() for d in deps.values())
+
+
+def test_every_commune_of_the_population_table_has_a_known_departement():
+    deps = T.departements()
+    assert all(T.departement_of_commune(c) in deps for c in T.commune_population())
+    assert set(T.departement_population()) == set(deps) - {"976"}  # Mayotte has no legal population here
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "dep", "region"),
+    [
+        ("75011", T.OK, "75", "11"),
+        ("1000", T.OK, "01", "84"),  # lost leading zero
+        (" 13001 ", T.OK, "13", "93"),
+        ("69001 CEDEX", T.OK, "69", "84"),
+        ("20000", T.OK, "2A", "94"),  # Ajaccio
+        ("20200", T.OK, "2B", "94"),  # Bastia
+        ("97400", T.OK, "974", "04"),
+        ("97600", T.OK, "976", "06"),
+        ("01200", T.AMBIGUOUS, "01", "84"),  # Ain / Haute-Savoie
+        ("92081", T.GUESSED, "92", "11"),  # CEDEX: not in the table
+        ("20190", T.OK, "2A", "94"),
+        ("98000", T.OUTSIDE_DEPARTEMENTS, None, None),  # Monaco
+        ("97133", T.OUTSIDE_DEPARTEMENTS, None, None),  # Saint-Barthélemy
+        ("98799", T.OUTSIDE_DEPARTEMENTS, None, None),  # Clipperton
+        ("00000", T.INVALID, None, None),
+        ("99999", T.INVALID, None, None),
+        ("7000", T.OK, "07", "84"),  # 4 digits are read as a lost zero: 07000 Privas
+        ("abcde", T.INVALID, None, None),
+        ("123", T.INVALID, None, None),
+        ("", T.MISSING, None, None),
+        (None, T.MISSING, None, None),
+    ],
+)
+def test_locate(raw, status, dep, region):
+    loc = T.locate(raw)
+    assert (loc.status, loc.departement, loc.region) == (status, dep, region)
+
+
+def test_shared_postcode_lists_every_commune_and_both_departements():
+    loc = T.locate("01200")
+    assert loc.departements == ("01", "74") and "74109" in loc.communes and len(loc.communes) > 5
+
+
+def test_in_territory():
+    assert T.in_territory(T.locate("75011"), ["75"]) is True
+    assert T.in_territory(T.locate("69001"), ["75"]) is False
+    assert T.in_territory(T.locate("75011"), ["R11"]) is True
+    assert T.in_territory(T.locate("01200"), ["74109"]) is True  # one of its communes
+    assert T.in_territory(T.locate("xx"), ["75"]) is None
+    assert T.in_territory(T.locate("75700"), ["75056", "75101"]) is None  # CEDEX inside Paris: unknown commune
+
+
+def test_representation_index_and_participation_flags():
+    assert T.representation_index({"a": 5, "b": 5}, {"a": 50, "b": 150}) == {"a": 2.0, "b": 0.6667}
+    rows = T.participation({"A": 100, "B": 0, "C": 10, "D": 1}, {"A": 10_000, "B": 10_000, "C": 10_000, "D": 10})
+    by = {r["territory"]: r for r in rows}
+    assert by["A"]["per_10000"] == 100.0 and by["A"]["flag"] == "over"
+    assert by["B"]["flag"] == "absent" and by["C"]["flag"] == "under"
+    assert by["D"]["flag"] is None  # too small to judge (fewer than 5 expected)
