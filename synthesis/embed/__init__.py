@@ -77,7 +77,8 @@ def embed_unique(
         ``parallel.MIN_PARALLEL_TEXTS`` such texts, and for a built-in backend or a given ``factory``. The
         vectors are bitwise those of ``workers=1``.
     factory : callable, optional
-        Picklable zero-argument callable that builds the same embedder inside a worker (default: the registry).
+        Picklable zero-argument callable that builds the same embedder inside a worker (default: the
+        registry).
     """
     distinct = sorted(set(texts))
     keys = [text_key(embedder.model_id, t) for t in distinct]

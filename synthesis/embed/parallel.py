@@ -1,13 +1,14 @@
 """Embed distinct texts across worker processes, with vectors bitwise equal to the sequential ones (issue 8).
 
 The texts (already distinct and sorted by :func:`synthesis.embed.embed_unique`) are cut into fixed batches of
-``batch_size`` consecutive texts, exactly the batches the sequential path embeds; each batch is one task. Workers
-take tasks as they free up, but a batch's vectors depend only on its texts (the default backend even embeds each
-text alone with one BLAS thread), so which process embeds which batch cannot change a single bit of the result.
+``batch_size`` consecutive texts, exactly the batches the sequential path embeds; each batch is one task.
+Workers take tasks as they free up, but a batch's vectors depend only on its texts (the default backend even
+embeds each text alone with one BLAS thread), so which process embeds which batch cannot change a single bit
+of the result.
 
-Each worker loads the model once, in the pool initializer (arq's "model loaded once per worker"), and is limited
-to one BLAS / torch thread so that N workers use N cores. Processes start with the ``spawn`` method: the service
-runs threads, and forking a threaded process can copy a held lock into the child.
+Each worker loads the model once, in the pool initializer (arq's "model loaded once per worker"), and is
+limited to one BLAS / torch thread so that N workers use N cores. Processes start with the ``spawn`` method:
+the service runs threads, and forking a threaded process can copy a held lock into the child.
 
 Starting a worker costs about 1.3 s (interpreter, numpy, model weights) on the 2-core dev box, so the pool is
 only used above :data:`MIN_PARALLEL_TEXTS` texts still to embed; below that, sequential is faster.
@@ -26,7 +27,7 @@ import numpy as np
 
 from synthesis.embed.base import Embedder
 
-# Below this many texts to embed, starting workers costs more than it saves (measured in BENCHMARKS.md, Speed).
+# Below this many texts to embed, starting workers costs more than it saves (see BENCHMARKS.md, Speed).
 MIN_PARALLEL_TEXTS = 1000
 # ``embed_workers = 0`` ("auto") never starts more than this many processes (each holds a copy of the model).
 MAX_AUTO_WORKERS = 8
@@ -48,8 +49,8 @@ def available_cores() -> int:
 def resolve_workers(requested: int = 0) -> int:
     """Number of embedding processes to use: ``requested`` (0 = auto) capped by the available cores.
 
-    A daemonic process (a Celery prefork child, say) may not start processes, so it always gets 1; the result is
-    the same bitwise, only slower.
+    A daemonic process (a Celery prefork child, say) may not start processes, so it always gets 1; the result
+    is the same bitwise, only slower.
     """
     if requested < 0:
         raise ValueError(f"embed_workers must be >= 0 (0 = auto), got {requested}")
@@ -93,7 +94,8 @@ def batches(texts: Sequence[str], batch_size: int) -> list[list[str]]:
 def iter_parallel(
     texts: Sequence[str], factory: EmbedderFactory, *, workers: int, batch_size: int
 ) -> Iterator[tuple[list[str], np.ndarray]]:
-    """Yield ``(batch, vectors)`` for consecutive batches of ``texts``, in order, embedded by ``workers`` processes.
+    """Yield ``(batch, vectors)`` for consecutive batches of ``texts``, in order, embedded by ``workers``
+    processes.
 
     Parameters
     ----------
@@ -116,14 +118,16 @@ def iter_parallel(
         return
     n_proc = max(1, min(workers, len(work)))
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(n_proc, mp_context=context, initializer=_init_worker, initargs=(factory,)) as pool:
+    with ProcessPoolExecutor(
+        n_proc, mp_context=context, initializer=_init_worker, initargs=(factory,)
+    ) as pool:
         yield from zip(work, pool.map(_embed_batch, work), strict=True)
 
 
 def embed_parallel(
     texts: Sequence[str], factory: EmbedderFactory, *, workers: int = 2, batch_size: int = 256
 ) -> np.ndarray:
-    """(n, d) float32 vectors of ``texts``, in order, computed by ``workers`` processes (see :func:`iter_parallel`)."""
+    """(n, d) float32 vectors of ``texts``, in order, embedded by ``workers`` processes (iter_parallel)."""
     parts = [vectors for _, vectors in iter_parallel(texts, factory, workers=workers, batch_size=batch_size)]
     if not parts:
         return np.zeros((0, factory().dimension), dtype=np.float32)

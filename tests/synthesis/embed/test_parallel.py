@@ -46,7 +46,9 @@ def test_a_caller_registered_backend_needs_a_factory(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_PARALLEL_TEXTS", 10)
     texts = [f"réponse numéro {i} sur la taxe foncière" for i in range(40)]
     sequential = embed_unique(texts, HashEmbedder())
-    with_factory = embed_unique(texts, HashEmbedder(), workers=2, batch_size=8, factory=functools.partial(HashEmbedder))
+    with_factory = embed_unique(
+        texts, HashEmbedder(), workers=2, batch_size=8, factory=functools.partial(HashEmbedder)
+    )
     without = embed_unique(texts, HashEmbedder(), workers=2, batch_size=8)  # not built in: embedded here
     np.testing.assert_array_equal(with_factory, sequential)
     np.testing.assert_array_equal(without, sequential)

@@ -1,0 +1,242 @@
+"""Scale benchmark (issue 8): 1k, 10k, 100k contributions end to end, a re-run with cached embeddings, and 1M.
+
+Inputs are Grand Débat wide-format exports built from the real answers of ``../shared/data/granddebat`` by
+``sample_consultations/generate.py`` (``generate_granddebat``: two real open questions, 30 % blank cells,
+3.5 % copies of the real CSG campaign text, 17.5 % real answers verbatim, the rest two real answers joined),
+with the number of rows chosen so that the import yields the wanted number of contributions.
+
+For each size, in fresh processes (our CLI, ``--format granddebat``, default settings, seed 0):
+
+1. **cold**: empty embedding cache, ingest -> report (JSON written);
+2. **re-run**: the same file with other clustering settings (``--min-cluster-size 40``), embeddings cached.
+
+The **1M** case (``--million``): with the same generator, 1,000,000 contributions have about 700k distinct
+texts, about 25 min of embedding on 2 cores. So the 1M file is built the same way except that the two-answer
+combinations are drawn from a fixed list of ``MILLION_PAIRS`` pairs per question (fewer distinct texts, more
+copies); its distinct texts are embedded first (measured and reported as a separate line), then the CLI runs
+end to end (ingest, preparation, campaign detection, clustering, report) with those embeddings cached.
+
+Usage: ``.venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--million] [--write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.measure import Measure, machine_lines, run_measured, write_section  # noqa: E402
+from bench.speed import PYTHON, our_command  # noqa: E402
+
+SEED = 0
+RERUN_MIN_CLUSTER_SIZE = 40
+MILLION = 1_000_000
+MILLION_PAIRS = 40_000
+
+
+def contributions_per_row(work: Path) -> float:
+    """Contributions the import yields per generated row (measured on 4,000 rows)."""
+    from sample_consultations.generate import generate_granddebat
+    from synthesis.ingest import read_file
+
+    path = generate_granddebat(work / "probe.csv", 4000, SEED + 1)
+    return len(read_file(path, format="granddebat", secret=b"bench").contributions) / 4000
+
+
+def million_rows(n_rows: int, seed: int):
+    """Like ``generate.synthetic_rows``, but two-answer combinations come from ``MILLION_PAIRS`` pairs."""
+    from sample_consultations import generate as g
+
+    rng = random.Random(seed)
+    pools = g.load_answers()
+    pairs = [[f"{rng.choice(p)} {rng.choice(p)}" for _ in range(MILLION_PAIRS)] for p in pools]
+    campaigns = sorted({t for t in pools[0] if g.CAMPAIGN_MARK in t})
+    postcodes = g.load_postcodes()
+    prolific = [g._gid("User", rng) for _ in range(max(10, n_rows // 2000))]
+    for i in range(n_rows):
+        cells = []
+        for pool, combos in zip(pools, pairs, strict=True):
+            draw = rng.random()
+            if draw < 0.30:
+                cells.append("")
+            elif draw < 0.335:
+                cells.append(rng.choice(campaigns))
+            elif draw < 0.51:
+                cells.append(rng.choice(pool))
+            else:
+                cells.append(rng.choice(combos))
+        author = rng.choice(prolific) if rng.random() < 0.01 else None
+        yield g._row(i + 1, [*cells, g._closed(rng)], rng, postcodes, author)
+
+
+def build(work: Path, target: int, ratio: float, *, million: bool = False) -> tuple[Path, float]:
+    """Write the export for ``target`` contributions; returns its path and the seconds it took."""
+    from sample_consultations import generate as g
+
+    n_rows = math.ceil(target / ratio)
+    path = work / f"gd-{target}.csv"
+    start = time.perf_counter()
+    if million:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(g.header())
+            writer.writerows(million_rows(n_rows, SEED))
+    else:
+        g.generate_granddebat(path, n_rows, SEED)
+    return path, time.perf_counter() - start
+
+
+def embed_child(path: Path, cache_path: Path) -> None:
+    """Embed the distinct usable texts of ``path`` into the SQLite cache (the 1M case's precomputation)."""
+    from schemas import RunSettings
+    from synthesis import prepare
+    from synthesis.embed import SQLiteCache, embed_unique, get_embedder
+    from synthesis.embed.parallel import resolve_workers
+    from synthesis.ingest import iter_file
+
+    texts = set()
+    for item in iter_file(path, format="granddebat", secret=b"bench"):
+        text = getattr(item, "text", None)
+        if (
+            text is not None
+            and not getattr(item, "excluded", False)
+            and prepare.exclusion_reason(text) is None
+        ):
+            texts.add(prepare.normalise_text(text))
+    cache = SQLiteCache(cache_path)
+    start = time.perf_counter()
+    embed_unique(
+        sorted(texts),
+        get_embedder("use-multilingual"),
+        cache,
+        workers=resolve_workers(RunSettings().embed_workers),
+    )
+    print(json.dumps({"distinct": len(texts), "embed_s": time.perf_counter() - start}))
+
+
+def run_cli(path: Path, work: Path, tag: str, cache: Path, extra: list[str]) -> tuple[Measure, dict]:
+    """Our CLI end to end in a fresh process; returns the measure and facts from the report."""
+    secret = work / "secret"
+    secret.write_text("bench-scale-secret", encoding="ascii")
+    out = work / f"report-{tag}.json"
+    cmd = our_command(path, out, cache, secret)
+    cmd = [c for c in cmd if c not in ("--text-column", "comment")]
+    cmd[cmd.index("csv")] = "granddebat"
+    m = run_measured(cmd + extra, stdout=work / f"{tag}.out", stderr=work / f"{tag}.err")
+    if m.returncode != 0:
+        raise SystemExit(f"CLI failed ({tag}), see {work / f'{tag}.err'}")
+    with out.open(encoding="utf-8") as fh:
+        report = json.load(fh)
+    manifest = report["manifest"]
+    facts = {
+        "counts": manifest["counts"],
+        "timings": manifest["timings"],
+        "themes": sum(len(q["clusters"]) for q in report["questions"]),
+        "report_mib": out.stat().st_size / 2**20,
+    }
+    out.unlink()
+    return m, facts
+
+
+def _fmt(m: Measure) -> str:
+    return f"{m.wall_s:.1f} s | {m.cpu_s:.1f} s | {m.max_rss_mib:.0f} MiB | {m.tree_rss_mib:.0f} MiB"
+
+
+def _stages(timings: dict) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
+
+
+def measure_size(work: Path, target: int, ratio: float, million: bool) -> list[str]:
+    """Table rows for one size: (precompute,) cold, re-run."""
+    path, build_s = build(work, target, ratio, million=million)
+    cache = work / f"cache-{target}.sqlite3"
+    rows = []
+    if million:
+        m = run_measured(
+            [PYTHON, str(Path(__file__).resolve()), "--embed-child", str(path), str(cache)],
+            stdout=work / "embed.out",
+            stderr=work / "embed.err",
+        )
+        info = json.loads((work / "embed.out").read_text().strip().splitlines()[-1])
+        rows.append(
+            f"| {target:,} | embed the {info['distinct']:,} distinct texts into the cache (precomputation) "
+            f"| {_fmt(m)} | | |"
+        )
+    m, facts = run_cli(path, work, f"{target}-cold", cache, [])
+    c = facts["counts"]
+    label = "end to end, embeddings cached" if million else "end to end, empty cache"
+    rows.append(
+        f"| {c['contributions']:,} | {label} | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
+    )
+    print(rows[-1], flush=True)
+    if not million:
+        m, facts = run_cli(
+            path, work, f"{target}-rerun", cache, ["--min-cluster-size", str(RERUN_MIN_CLUSTER_SIZE)]
+        )
+        rows.append(
+            f"| {c['contributions']:,} | re-run, `--min-cluster-size {RERUN_MIN_CLUSTER_SIZE}`, embeddings "
+            f"cached | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
+        )
+        print(rows[-1], flush=True)
+    path.unlink()
+    return [
+        f"note: {target:,}: input built in {build_s:.0f} s; report {facts['report_mib']:.0f} MiB of JSON",
+        *rows,
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
+    ap.add_argument("--million", action="store_true", help="also run the 1,000,000-contribution case")
+    ap.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md, section Scale")
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--embed-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.embed_child:
+        return embed_child(*args.embed_child)
+    machine = machine_lines()
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=args.workdir) as tmp:
+        work = Path(tmp)
+        ratio = contributions_per_row(work)
+        for target in args.sizes:
+            rows += measure_size(work, target, ratio, million=False)
+        if args.million:
+            rows += measure_size(work, MILLION, ratio, million=True)
+    body = "\n".join(
+        [
+            f"Command: `.venv/bin/python bench/scale.py --sizes {' '.join(map(str, args.sizes))}"
+            f"{' --million' if args.million else ''} --write` (one run per line: long runs, shared machine"
+            f"). Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+            *machine,
+            f"- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+            f"- inputs: see the docstring of `bench/scale.py` ({ratio:.2f} contributions per generated row)",
+            "",
+            "| contributions | run | wall | CPU (user+sys) | peak RSS, largest process "
+            "| peak RSS, all processes "
+            "| themes | stages (RunManifest, s) |",
+            "|---|---|---|---|---|---|---|---|",
+            *[r for r in rows if r.startswith("|")],
+            "",
+            *[f"- {r.removeprefix('note: ')}." for r in rows if r.startswith("note: ")],
+        ]
+    )
+    print(body)
+    if args.write:
+        write_section(ROOT / "BENCHMARKS.md", "Scale", body)
+
+
+if __name__ == "__main__":
+    main()
