@@ -5,7 +5,8 @@ Background: every usable Grand Débat answer of the 9 questions in ``../shared/d
 false positives; their near-duplicate variants stay and are reported apart as "pre-existing" groups).
 Injected: ``--campaigns`` campaigns (half light, half heavy edits) of 5 to 200 members (log-uniform), each
 copying a real answer of at least 20 words that is then removed from the background. Light: typos and one word
-swapped; heavy: two of sentence added, removed or reordered, synonyms (on templates of 3+ sentences). About 15 % of members are unedited copies.
+swapped; heavy: two of sentence added, removed or reordered, synonyms
+(on templates of 3+ sentences). About 15 % of members are unedited copies.
 
 Metrics, per edit kind: recall = injected members found in the detected group that best matches their
 campaign / injected members; precision = such members / all members of groups holding any injected member.
@@ -41,15 +42,46 @@ from synthesis.duplicates import CampaignDetector  # noqa: E402
 
 SEED = 0
 SYNONYMS = {
-    "augmenter": "accroître", "baisser": "diminuer", "réduire": "diminuer", "supprimer": "abolir",
-    "impôts": "taxes", "impôt": "prélèvement", "important": "essentiel", "faut": "faudrait", "doit": "devrait",
-    "gouvernement": "pouvoir", "personnes": "gens", "plus": "davantage", "très": "vraiment",
-    "problème": "souci", "pays": "nation", "état": "administration", "argent": "budget", "aider": "soutenir",
-    "aide": "soutien", "citoyens": "Français", "grand": "gros", "petits": "modestes", "moins": "pas autant",
-    "toujours": "sans cesse", "mettre": "instaurer", "permettre": "autoriser", "trop": "excessivement",
-    "élus": "représentants", "être": "devenir", "faire": "réaliser", "politique": "stratégie",
-    "environnement": "nature", "écologie": "environnement", "services": "prestations", "public": "collectif",
-    "vie": "existence", "enfants": "élèves", "école": "établissement", "travail": "emploi", "exemple": "modèle",
+    "augmenter": "accroître",
+    "baisser": "diminuer",
+    "réduire": "diminuer",
+    "supprimer": "abolir",
+    "impôts": "taxes",
+    "impôt": "prélèvement",
+    "important": "essentiel",
+    "faut": "faudrait",
+    "doit": "devrait",
+    "gouvernement": "pouvoir",
+    "personnes": "gens",
+    "plus": "davantage",
+    "très": "vraiment",
+    "problème": "souci",
+    "pays": "nation",
+    "état": "administration",
+    "argent": "budget",
+    "aider": "soutenir",
+    "aide": "soutien",
+    "citoyens": "Français",
+    "grand": "gros",
+    "petits": "modestes",
+    "moins": "pas autant",
+    "toujours": "sans cesse",
+    "mettre": "instaurer",
+    "permettre": "autoriser",
+    "trop": "excessivement",
+    "élus": "représentants",
+    "être": "devenir",
+    "faire": "réaliser",
+    "politique": "stratégie",
+    "environnement": "nature",
+    "écologie": "environnement",
+    "services": "prestations",
+    "public": "collectif",
+    "vie": "existence",
+    "enfants": "élèves",
+    "école": "établissement",
+    "travail": "emploi",
+    "exemple": "modèle",
 }
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
@@ -77,8 +109,13 @@ def _typo(words: list[str], rng: np.random.Generator) -> None:
         return
     j = int(rng.integers(len(w) - 1))
     op = int(rng.integers(3))
-    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :] if op == 0 else w[:j] + w[j + 1 :] if op == 1 else (
-        w[:j] + "e" + w[j:])
+    words[i] = (
+        w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        if op == 0
+        else w[:j] + w[j + 1 :]
+        if op == 1
+        else (w[:j] + "e" + w[j:])
+    )
 
 
 def light_edit(text: str, rng: np.random.Generator, vocabulary: list[str]) -> str:
@@ -149,8 +186,8 @@ def build(n_campaigns: int, seed: int = SEED) -> tuple[list[str], np.ndarray, di
 
 def score(groups, labels: np.ndarray, kinds: dict[int, str]) -> dict[str, float]:
     """Membership precision/recall per edit kind (see the module docstring)."""
-    found = {k: 0 for k in ("light", "heavy")}
-    predicted = {k: 0 for k in ("light", "heavy")}
+    found = dict.fromkeys(("light", "heavy"), 0)
+    predicted = dict.fromkeys(("light", "heavy"), 0)
     total = Counter(kinds[int(c)] for c in labels if c >= 0)
     background_only = 0
     for g in groups:
@@ -192,8 +229,10 @@ def speed(n: int, semantic: bool, runs: int = 3) -> None:
         t0 = time.perf_counter()
         det = CampaignDetector().fit(sample, vectors)
         times.append(time.perf_counter() - t0)
-    print(f"n={n} semantic={semantic} detection median {statistics.median(times):.1f} s "
-          f"(runs {', '.join(f'{t:.1f}' for t in times)}), {len(det.groups_)} campaigns; {machine()}")
+    print(
+        f"n={n} semantic={semantic} detection median {statistics.median(times):.1f} s "
+        f"(runs {', '.join(f'{t:.1f}' for t in times)}), {len(det.groups_)} campaigns; {machine()}"
+    )
 
 
 def main() -> None:
@@ -210,8 +249,10 @@ def main() -> None:
     vectors = None if args.no_semantic else embed_cached(texts)
     det = CampaignDetector().fit(texts, vectors)
     res = score(det.groups_, labels, kinds)
-    print(f"{len(texts)} texts, {int((labels >= 0).sum())} injected in {len(kinds)} campaigns; "
-          f"semantic={not args.no_semantic}; {machine()}")
+    print(
+        f"{len(texts)} texts, {int((labels >= 0).sum())} injected in {len(kinds)} campaigns; "
+        f"semantic={not args.no_semantic}; {machine()}"
+    )
     for k, v in res.items():
         print(f"  {k}: {v:.4f}" if isinstance(v, float) else f"  {k}: {v}")
     for g in det.groups_:

@@ -1,6 +1,6 @@
 """Participant-origin flags and per-theme breakdowns (issue 5). Flags describe; they never remove.
 
-Per question (:func:`annotate_origin`): campaigns among the kept contributions (``synthesis.duplicates``), each
+Per question (:func:`annotate_origin`): campaigns among kept contributions (``synthesis.duplicates``), each
 member's flags and 1/N weight, and each theme's :class:`schemas.OriginBreakdown`. Per consultation
 (:func:`annotate_consultation`): submission bursts, participation per 10,000 inhabitants, absent or strongly
 over/under-represented territories, channels, and each theme's territory index against the whole consultation.
@@ -11,16 +11,17 @@ with N kept answers to a question weighs 1/N on each, so an author's weights sum
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
 from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, RunSettings
 from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
-from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup, densest_window, fast_key, word_diff
+from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup, fast_key
 from synthesis.records import AuthorType, Contribution
 
 VERY_ACTIVE = "very_active_author"
@@ -49,7 +50,7 @@ def parse_time(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is None else parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 def author_weights(items: Sequence[Contribution]) -> list[float]:
@@ -65,20 +66,45 @@ def distinct_authors(items: Iterable[Contribution]) -> tuple[int, int]:
     return len({c.author_ref for c in items if c.author_ref is not None}) + unknown, unknown
 
 
-def _time_fields(members: Sequence[Contribution]) -> dict[str, object]:
+def word_diff(template: str, text: str, max_chars: int = 200) -> str:
+    """A short word-level diff of ``text`` against ``template``: ``-removed`` / ``+added`` fragments."""
+    a, b = template.split(), text.split()
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            parts.append("-«" + " ".join(a[i1:i2]) + "»")
+        if op in ("replace", "insert"):
+            parts.append("+«" + " ".join(b[j1:j2]) + "»")
+    out = " ".join(parts) or "="
+    return out if len(out) <= max_chars else out[: max_chars - 1] + "…"
+
+
+def densest_window(timestamps: Sequence[float], width: float = 3600.0) -> tuple[int, int]:
+    """Start (index in sorted ``timestamps``) of the densest ``width``-second window starts, and its count."""
+    t = np.sort(np.asarray(timestamps, dtype=float))
+    if not len(t):
+        return -1, 0
+    ends = np.searchsorted(t, t + width, side="left")
+    counts = ends - np.arange(len(t))
+    best = int(np.argmax(counts))
+    return best, int(counts[best])
+
+
+def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
+    """First and last timestamps of a campaign and its densest one-hour window (when dates are known)."""
     times = sorted(t for t in (parse_time(c.created_at) for c in members) if t is not None)
-    if not times:
-        return {}
-    base = times[0]
-    start, count = densest_window([(t - base).total_seconds() for t in times])
-    return {
-        "first_seen": times[0].isoformat(), "last_seen": times[-1].isoformat(),
-        "densest_hour": times[start].isoformat(), "densest_hour_count": count,
-    }
+    if times:
+        start, count = densest_window([(t - times[0]).total_seconds() for t in times])
+        campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
+        campaign.densest_hour, campaign.densest_hour_count = times[start].isoformat(), count
+    return campaign
 
 
 def build_campaign(
-    campaign_id: str, group: CampaignGroup, kept: Sequence[Contribution], vectors: np.ndarray | None,
+    campaign_id: str,
+    group: CampaignGroup,
+    kept: Sequence[Contribution],
+    vectors: np.ndarray | None,
     cluster_of: Mapping[str, str],
 ) -> Campaign:
     """The report entry of one detected group (see :class:`schemas.Campaign`)."""
@@ -88,39 +114,65 @@ def build_campaign(
     variants: dict[str, list[int]] = {}
     for pos, i in enumerate(group.members):
         variants.setdefault(fast_key(kept[i].text), []).append(pos)
-    diffs = {k: (None if group.kinds[p[0]] == EXACT else word_diff(template, kept[group.members[p[0]]].text))
-             for k, p in variants.items()}
+    diffs = {
+        k: (None if group.kinds[p[0]] == EXACT else word_diff(template, kept[group.members[p[0]]].text))
+        for k, p in variants.items()
+    }
     entries = []
-    for pos, i in enumerate(group.members):
+    for i in group.members:
         c = kept[i]
-        sim = None if t_vec is None else round(float(vectors[i] @ t_vec), 6)
-        entries.append(CampaignMember(contribution_id=c.contribution_id, source_id=c.source_id, similarity=sim,
-                                      diff=diffs[fast_key(c.text)]))
+        sim = None if t_vec is None or vectors is None else round(float(vectors[i] @ t_vec), 6)
+        entries.append(
+            CampaignMember(
+                contribution_id=c.contribution_id,
+                source_id=c.source_id,
+                similarity=sim,
+                diff=diffs[fast_key(c.text)],
+            )
+        )
     n_authors, unknown = distinct_authors(members)
     themes = Counter(cluster_of[c.contribution_id] for c in members if c.contribution_id in cluster_of)
     variant_list = sorted(
-        (CampaignVariant(text=kept[group.members[p[0]]].text, count=len(p), kind=group.kinds[p[0]],
-                         diff=diffs[k], contribution_ids=[members[q].contribution_id for q in p])
-         for k, p in variants.items()),
+        (
+            CampaignVariant(
+                text=kept[group.members[p[0]]].text,
+                count=len(p),
+                kind=group.kinds[p[0]],
+                diff=diffs[k],
+                contribution_ids=[members[q].contribution_id for q in p],
+            )
+            for k, p in variants.items()
+        ),
         key=lambda v: (v.kind != EXACT, -v.count, v.contribution_ids[0]),
     )
-    return Campaign(
-        campaign_id=campaign_id, size=len(members), distinct_authors=n_authors, authors_unknown=unknown,
-        template=template, members=entries, kind=group.kind,
+    campaign = Campaign(
+        campaign_id=campaign_id,
+        size=len(members),
+        distinct_authors=n_authors,
+        authors_unknown=unknown,
+        template=template,
+        members=entries,
+        kind=group.kind,
         cluster_ids=[k for k, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))],
-        variants=variant_list, **_time_fields(members),
+        variants=variant_list,
     )
+    return _set_times(campaign, members)
 
 
 def detect_campaigns(
-    question_id: str, kept: Sequence[Contribution], vectors: np.ndarray | None, settings: RunSettings,
+    question_id: str,
+    kept: Sequence[Contribution],
+    vectors: np.ndarray | None,
+    settings: RunSettings,
     cluster_of: Mapping[str, str] | None = None,
 ) -> tuple[list[Campaign], CampaignDetector]:
     """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first."""
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
     detector = CampaignDetector(
-        min_size=settings.campaign_min_size, min_words=settings.campaign_min_words,
-        near_threshold=settings.campaign_near_threshold, semantic_threshold=settings.campaign_semantic_threshold,
+        min_size=settings.campaign_min_size,
+        min_words=settings.campaign_min_words,
+        near_threshold=settings.campaign_near_threshold,
+        semantic_threshold=settings.campaign_semantic_threshold,
         random_state=settings.random_state,
     ).fit([c.text for c in kept], usable)
     campaigns = [
@@ -136,13 +188,18 @@ def _all_clusters(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
         yield from _all_clusters(cl.subclusters)
 
 
-def member_flags(c: Contribution, n_answers: int, settings: RunSettings, campaign_id: str | None) -> list[str]:
+def member_flags(
+    c: Contribution, n_answers: int, settings: RunSettings, campaign_id: str | None
+) -> list[str]:
     """The short stable flag codes of one contribution (see the module docstring)."""
     flags = [campaign_flag(campaign_id)] if campaign_id else []
     flags += _TYPE_FLAGS.get(c.author_type, ())
     if c.author_ref is not None and n_answers > settings.active_author_threshold:
         flags.append(VERY_ACTIVE)
-    if settings.territory and territory.in_territory(territory.locate(c.zipcode), settings.territory) is False:
+    if (
+        settings.territory
+        and territory.in_territory(territory.locate(c.zipcode), settings.territory) is False
+    ):
         flags.append(OUTSIDE_TERRITORY)
     return flags
 
@@ -152,7 +209,9 @@ def _shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
 
 
 def breakdown(
-    members: Sequence[Contribution], weights: Mapping[str, float], campaign_of: Mapping[str, str],
+    members: Sequence[Contribution],
+    weights: Mapping[str, float],
+    campaign_of: Mapping[str, str],
     settings: RunSettings,
 ) -> OriginBreakdown:
     """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories, channels."""
@@ -176,8 +235,10 @@ def breakdown(
         territories=dict(sorted(places.items())),
         territory_shares=_shares(places, n),
         channels=dict(sorted(Counter(c.channel or UNKNOWN for c in members).items())),
-        campaigns=[{"campaign_id": k, "count": v}
-                   for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CAMPAIGNS]],
+        campaigns=[
+            {"campaign_id": k, "count": v}
+            for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CAMPAIGNS]
+        ],
         outside_territory=outside,
     )
 
@@ -202,7 +263,9 @@ def annotate_origin(
     n_answers = Counter(c.author_ref for c in kept if c.author_ref is not None)
     by_id = {c.contribution_id: c for c in kept}
     flags = {
-        c.contribution_id: member_flags(c, n_answers[c.author_ref], settings, campaign_of.get(c.contribution_id))
+        c.contribution_id: member_flags(
+            c, n_answers[c.author_ref or ""], settings, campaign_of.get(c.contribution_id)
+        )
         for c in kept
     }
     for cl in _all_clusters(question.clusters):
@@ -248,72 +311,18 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     in_campaigns = Counter(t.replace(minute=0, second=0, microsecond=0) for t in campaign_times)
     found = [
         {"hour": h.isoformat(), "count": k, "in_campaigns": in_campaigns.get(h, 0)}
-        for h, k in sorted(hours.items()) if k > limit and k >= BURST_MIN
+        for h, k in sorted(hours.items())
+        if k > limit and k >= BURST_MIN
     ]
     return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
 
 
-def _participants(contributions: Sequence[Contribution]) -> list[Contribution]:
-    """One contribution per author (the first), and every contribution without author."""
-    seen: set[str] = set()
-    out = []
-    for c in contributions:
-        if c.author_ref is None or c.author_ref not in seen:
-            out.append(c)
-            if c.author_ref is not None:
-                seen.add(c.author_ref)
-    return out
-
-
-def _population_level(population: Mapping[str, int]) -> str:
-    """Which level a population mapping's keys are at: ``R``+région, département, postcode or commune."""
-    keys = sorted(population)[:200]
-    if keys and all(k.startswith("R") for k in keys):
-        return "region"
-    if sum(len(k) == 5 for k in keys) <= len(keys) / 2:
-        return "departement"
-    postcodes = territory.postcode_table()
-    return "postcode" if sum(k in postcodes for k in keys) > len(keys) / 2 else "commune"
-
-
-def territory_key(loc: territory.Location, level: str) -> str | None:
-    """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
-    if level == "departement":
-        return loc.departement
-    if level == "region":
-        return f"R{loc.region}" if loc.region else None
-    if level == "postcode":
-        return loc.postcode if loc.communes else None
-    pop = territory.commune_population()
-    return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
-
-
-def participation_report(
-    contributions: Sequence[Contribution], settings: RunSettings, population: Mapping[str, int] | None = None,
-) -> dict[str, object]:
-    """Participants per territory against a reference population (INSEE PMUN per département by default)."""
-    population = dict(population or settings.reference_population or territory.departement_population())
-    level = _population_level(population)
-    if settings.territory:
-        scoped = {k: v for k, v in population.items() if k in settings.territory or f"R{k}" in settings.territory}
-        population = scoped or population
-    locs = [territory.locate(c.zipcode) for c in _participants(contributions)]
-    counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
-    rows = territory.participation(counts, population)
-    return {
-        "level": level,
-        "participants": len(locs),
-        "located": sum(counts.get(k, 0) for k in population),
-        "location_status": dict(sorted(Counter(loc.status for loc in locs).items())),
-        "rows": rows,
-        "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
-        "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],
-        "under_represented": [r["territory"] for r in rows if r["flag"] == "under"],
-    }
-
-
-def annotate_consultation(report: Report, contributions: Sequence[Contribution], settings: RunSettings,
-                          population: Mapping[str, int] | None = None) -> None:
+def annotate_consultation(
+    report: Report,
+    contributions: Sequence[Contribution],
+    settings: RunSettings,
+    population: Mapping[str, int] | None = None,
+) -> None:
     """Consultation-wide origin findings in ``report.origin`` and each theme's territory index (in place)."""
     by_id = {c.contribution_id: c for c in contributions}
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
@@ -322,7 +331,9 @@ def annotate_consultation(report: Report, contributions: Sequence[Contribution],
     for q in report.questions:
         for cl in _all_clusters(q.clusters):
             if cl.origin is not None:
-                cl.origin.territory_index = territory.representation_index(cl.origin.territories, whole, min_count=5)
+                cl.origin.territory_index = territory.representation_index(
+                    cl.origin.territories, whole, min_count=5
+                )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
     times = {c.contribution_id: parse_time(c.created_at) for c in contributions}
     report.origin = {
@@ -332,9 +343,11 @@ def annotate_consultation(report: Report, contributions: Sequence[Contribution],
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
-        "bursts": bursts((t for t in times.values() if t is not None),
-                         (t for i, t in times.items() if t is not None and i in in_campaign)),
-        "participation": participation_report(contributions, settings, population),
+        "bursts": bursts(
+            (t for t in times.values() if t is not None),
+            (t for i, t in times.items() if t is not None and i in in_campaign),
+        ),
+        "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",
     }

@@ -8,10 +8,10 @@ Choices, documented here because they change figures:
 - **Two départements** (16 postcodes, e.g. ``01200`` Ain/Haute-Savoie): the participant is counted in the
   département holding most of the postcode's population (INSEE PMUN) and the location is marked ``ambiguous``;
   never split into fractions, so counts stay whole and conserved.
-- **Département from the INSEE code**, never from the postcode prefix (27 communes differ). Corsica's ``20xxx``
-  thus gives ``2A``/``2B``.
-- **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2 digits,
-  3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201`` and ``2B`` otherwise.
+- **Département from the INSEE code**, never from the postcode prefix (27 communes differ); Corsica's
+  ``20xxx`` thus gives ``2A``/``2B``.
+- **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2
+  digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
 - **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters, wrong length,
   ``00000``, an unknown prefix): status ``invalid``, no territory.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from schemas import RunSettings
+from synthesis.records import Contribution
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
 
@@ -165,13 +169,16 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
         return True
     if location.region and f"R{location.region}" in declared:
         return True
-    if location.status == GUESSED and any(len(code) == 5 and code.startswith(location.departement or "#")
-                                          for code in declared):
+    if location.status == GUESSED and any(
+        len(code) == 5 and code.startswith(location.departement or "#") for code in declared
+    ):
         return None  # a CEDEX code in the right département: cannot tell which commune
     return False
 
 
-def representation_index(part: Mapping[str, int], whole: Mapping[str, int], min_count: int = 1) -> dict[str, float]:
+def representation_index(
+    part: Mapping[str, int], whole: Mapping[str, int], min_count: int = 1
+) -> dict[str, float]:
     """Share of each territory in ``part`` divided by its share in ``whole`` (1 = as in the whole).
 
     Territories with fewer than ``min_count`` contributions in ``whole`` are left out (too few to compare).
@@ -212,11 +219,79 @@ def participation(
         expected = overall * pop
         index = (n / expected) if expected else None
         flag = None
-        if expected >= min_expected:
+        if index is not None and expected >= min_expected:
             flag = "absent" if n == 0 else "over" if index >= over else "under" if index <= under else None
-        rows.append({
-            "territory": t, "contributions": n, "population": pop,
-            "per_10000": round(10_000 * n / pop, 4) if pop else None,
-            "index": None if index is None else round(index, 4), "flag": flag,
-        })
+        rows.append(
+            {
+                "territory": t,
+                "contributions": n,
+                "population": pop,
+                "per_10000": round(10_000 * n / pop, 4) if pop else None,
+                "index": None if index is None else round(index, 4),
+                "flag": flag,
+            }
+        )
     return rows
+
+
+def _participants(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """One contribution per author (the first), and every contribution without author."""
+    seen: set[str] = set()
+    out = []
+    for c in contributions:
+        if c.author_ref is None or c.author_ref not in seen:
+            out.append(c)
+            if c.author_ref is not None:
+                seen.add(c.author_ref)
+    return out
+
+
+def _population_level(population: Mapping[str, int]) -> str:
+    """Which level a population mapping's keys are at: ``R``+région, département, postcode or commune."""
+    keys = sorted(population)[:200]
+    if keys and all(k.startswith("R") for k in keys):
+        return "region"
+    if sum(len(k) == 5 for k in keys) <= len(keys) / 2:
+        return "departement"
+    postcodes = postcode_table()
+    return "postcode" if sum(k in postcodes for k in keys) > len(keys) / 2 else "commune"
+
+
+def territory_key(loc: Location, level: str) -> str | None:
+    """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
+    if level == "departement":
+        return loc.departement
+    if level == "region":
+        return f"R{loc.region}" if loc.region else None
+    if level == "postcode":
+        return loc.postcode if loc.communes else None
+    pop = commune_population()
+    return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
+
+
+def participation_report(
+    contributions: Sequence[Contribution],
+    settings: RunSettings,
+    population: Mapping[str, int] | None = None,
+) -> dict[str, object]:
+    """Participants per territory against a reference population (INSEE PMUN per département by default)."""
+    population = dict(population or settings.reference_population or departement_population())
+    level = _population_level(population)
+    if settings.territory:
+        scoped = {
+            k: v for k, v in population.items() if k in settings.territory or f"R{k}" in settings.territory
+        }
+        population = scoped or population
+    locs = [locate(c.zipcode) for c in _participants(contributions)]
+    counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
+    rows = participation(counts, population)
+    return {
+        "level": level,
+        "participants": len(locs),
+        "located": sum(counts.get(k, 0) for k in population),
+        "location_status": dict(sorted(Counter(loc.status for loc in locs).items())),
+        "rows": rows,
+        "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
+        "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],
+        "under_represented": [r["territory"] for r in rows if r["flag"] == "under"],
+    }

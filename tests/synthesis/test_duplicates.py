@@ -1,4 +1,4 @@
-"""Campaign detection (issue 5): the three layers, the short-answer rule, and the real Grand Débat campaigns."""
+"""Campaign detection (issue 5): the three layers, the short-answer rule, the real Grand Débat campaigns."""
 
 from collections import Counter
 
@@ -11,12 +11,10 @@ from synthesis.duplicates import (
     NEAR,
     SEMANTIC,
     CampaignDetector,
-    densest_window,
     fast_key,
     segments,
-    word_diff,
 )
-from synthesis.origin import detect_campaigns
+from synthesis.origin import densest_window, detect_campaigns, word_diff
 from synthesis.prepare import dedup_key, exclusion_reason
 from synthesis.records import Contribution
 from tests.utils.data import granddebat_answers
@@ -37,7 +35,12 @@ def kept_answers(name: str) -> list[Contribution]:
 
 
 def test_fast_key_equals_dedup_key():
-    texts = granddebat_answers(limit=3000) + ["L’État ﬁnance œuvres", "e\u0301te\u0301 ÉTÉ", "ÀÂÄ—«»…", "Straße ß"]
+    texts = granddebat_answers(limit=3000) + [
+        "L’État ﬁnance œuvres",
+        "e\u0301te\u0301 ÉTÉ",
+        "ÀÂÄ—«»…",
+        "Straße ß",
+    ]
     assert [fast_key(t) for t in texts] == [dedup_key(t) for t in texts]
 
 
@@ -48,7 +51,14 @@ def test_segments_join_to_the_whole_key():
 
 
 def test_exact_copies_form_a_campaign_whatever_case_accents_and_punctuation():
-    texts = [TEMPLATE, TEMPLATE.upper(), TEMPLATE.replace(".", " !"), TEMPLATE.replace("é", "e"), TEMPLATE, *OTHERS]
+    texts = [
+        TEMPLATE,
+        TEMPLATE.upper(),
+        TEMPLATE.replace(".", " !"),
+        TEMPLATE.replace("é", "e"),
+        TEMPLATE,
+        *OTHERS,
+    ]
     det = CampaignDetector(semantic_threshold=None).fit(texts)
     assert len(det.groups_) == 1
     g = det.groups_[0]
@@ -80,7 +90,10 @@ def test_light_edits_and_added_sentence_join_at_the_near_layer():
 
 
 def test_semantic_layer_attaches_a_lone_text_to_a_copied_seed_only():
-    paraphrase = "Il faut abolir l'augmentation de la contribution sociale pour les personnes âgées et revaloriser toutes les pensions chaque année."
+    paraphrase = (
+        "Il faut abolir l'augmentation de la contribution sociale pour les personnes âgées et revaloriser "
+        "toutes les pensions chaque année."
+    )
     texts = [TEMPLATE] * 4 + [paraphrase] + OTHERS
     rng = np.random.default_rng(0)
     vectors = rng.standard_normal((len(texts), 16)).astype(np.float32)
@@ -123,14 +136,18 @@ def test_fiscalite_13_csg_campaign_62_copies_and_its_variant_14(fiscalite):
     assert "grands perdants" in csg[0].template and csg[0].template in {c.text for c in kept}
     variant = [v for v in csg[0].variants if v.count == 14]
     assert len(variant) == 1 and "moins de 2000" in variant[0].text and variant[0].diff
-    assert all(m.diff is None for m in csg[0].members if m.contribution_id in csg[0].variants[0].contribution_ids)
+    assert all(
+        m.diff is None for m in csg[0].members if m.contribution_id in csg[0].variants[0].contribution_ids
+    )
     assert csg[0].distinct_authors == csg[0].size == csg[0].authors_unknown  # no authors in this sample
 
 
 def test_fiscalite_13_convergent_short_answers_are_not_campaigns(fiscalite):
     _, campaigns = fiscalite
-    assert not any(dedup_key(c.template) in {"la tva", "tva", "la tva sur les produits de premiere necessite"}
-                   for c in campaigns)
+    assert not any(
+        dedup_key(c.template) in {"la tva", "tva", "la tva sur les produits de premiere necessite"}
+        for c in campaigns
+    )
 
 
 def test_transition_25_campaign_with_47_copies():

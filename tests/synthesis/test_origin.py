@@ -13,9 +13,9 @@ from synthesis.origin import (
     author_weights,
     bursts,
     parse_time,
-    participation_report,
 )
 from synthesis.records import AuthorType, Contribution
+from synthesis.territory import participation_report
 
 CAMPAIGN = (
     "Nous demandons la suppression de la hausse de la CSG pour tous les retraités et une indexation des "
@@ -26,17 +26,48 @@ CAMPAIGN = (
 def make_items() -> list[Contribution]:
     items = []
     for i in range(6):  # a campaign: 6 copies, two by the same author, within 20 minutes
-        items.append(Contribution(f"camp{i}", f"s{i}", "q1", "Q", CAMPAIGN, author_ref="org1" if i < 2 else None,
-                                  author_type=AuthorType.ORGANISATION_NONPROFIT if i < 2 else AuthorType.UNKNOWN,
-                                  zipcode="75011", created_at=f"2019-02-01T10:{i * 4:02d}:00", channel="web"))
+        items.append(
+            Contribution(
+                f"camp{i}",
+                f"s{i}",
+                "q1",
+                "Q",
+                CAMPAIGN,
+                author_ref="org1" if i < 2 else None,
+                author_type=AuthorType.ORGANISATION_NONPROFIT if i < 2 else AuthorType.UNKNOWN,
+                zipcode="75011",
+                created_at=f"2019-02-01T10:{i * 4:02d}:00",
+                channel="web",
+            )
+        )
     for i in range(5):  # a very active citizen (threshold 3)
-        items.append(Contribution(f"act{i}", f"a{i}", "q1", "Q", f"Avis personnel numéro {i} sur les impôts locaux",
-                                  author_ref="busy", author_type=AuthorType.CITIZEN, zipcode="69001",
-                                  created_at=f"2019-02-0{i + 2}T08:00:00", channel="papier"))
+        items.append(
+            Contribution(
+                f"act{i}",
+                f"a{i}",
+                "q1",
+                "Q",
+                f"Avis personnel numéro {i} sur les impôts locaux",
+                author_ref="busy",
+                author_type=AuthorType.CITIZEN,
+                zipcode="69001",
+                created_at=f"2019-02-0{i + 2}T08:00:00",
+                channel="papier",
+            )
+        )
     for i in range(4):
-        items.append(Contribution(f"oth{i}", f"o{i}", "q1", "Q", f"Une autre idée originale {i} sur la fiscalité",
-                                  author_ref=f"u{i}", author_type=AuthorType.ELECTED_OR_INSTITUTION if i == 0
-                                  else AuthorType.CITIZEN, zipcode=["13001", "1000", "98000", "xx"][i]))
+        items.append(
+            Contribution(
+                f"oth{i}",
+                f"o{i}",
+                "q1",
+                "Q",
+                f"Une autre idée originale {i} sur la fiscalité",
+                author_ref=f"u{i}",
+                author_type=AuthorType.ELECTED_OR_INSTITUTION if i == 0 else AuthorType.CITIZEN,
+                zipcode=["13001", "1000", "98000", "xx"][i],
+            )
+        )
     items.append(Contribution("ras", "r", "q1", "Q", "RAS", author_ref="u1"))
     return items
 
@@ -47,14 +78,31 @@ def make_question(kept: list[Contribution]) -> QuestionReport:
 
     first = [c for c in kept if c.contribution_id.startswith(("camp", "act0", "act1"))]
     second = [c for c in kept if c not in first and c.contribution_id != "oth3"]
-    sub = Cluster(cluster_id="q1-0.0", label="s", keywords=[], size=3, quotes=[], members=[member(c) for c in first[:3]])
+    sub = Cluster(
+        cluster_id="q1-0.0", label="s", keywords=[], size=3, quotes=[], members=[member(c) for c in first[:3]]
+    )
     return QuestionReport(
-        question_id="q1", question_text="Q", excluded=[],
+        question_id="q1",
+        question_text="Q",
+        excluded=[],
         clusters=[
-            Cluster(cluster_id="q1-0", label="a", keywords=[], size=len(first), quotes=[],
-                    members=[member(c) for c in first], subclusters=[sub]),
-            Cluster(cluster_id="q1-1", label="b", keywords=[], size=len(second), quotes=[],
-                    members=[member(c) for c in second]),
+            Cluster(
+                cluster_id="q1-0",
+                label="a",
+                keywords=[],
+                size=len(first),
+                quotes=[],
+                members=[member(c) for c in first],
+                subclusters=[sub],
+            ),
+            Cluster(
+                cluster_id="q1-1",
+                label="b",
+                keywords=[],
+                size=len(second),
+                quotes=[],
+                members=[member(c) for c in second],
+            ),
         ],
         noise=[NoiseItem(contribution_id="oth3", source_id="o3", reason="isolée")],
     )
@@ -137,7 +185,9 @@ def test_consultation_origin(annotated):
 
 
 def test_participation_with_a_given_population_mapping():
-    items = [Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i % 3}", zipcode="75011") for i in range(9)]
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i % 3}", zipcode="75011") for i in range(9)
+    ]
     out = participation_report(items, RunSettings(), {"75": 30_000, "13": 1_000_000})
     rows = {r["territory"]: r for r in out["rows"]}
     assert out["participants"] == 3 and rows["75"]["per_10000"] == 1.0 and rows["13"]["flag"] is None
@@ -149,6 +199,8 @@ def test_bursts():
     times = [parse_time(f"2019-02-{d:02d}T{h:02d}:00:00") for d in range(1, 11) for h in range(0, 24, 3)]
     times += [parse_time("2019-02-05T14:30:00")] * 40
     out = bursts(times, times[-40:])
-    assert [b["hour"] for b in out["bursts"]] == ["2019-02-05T14:00:00"] and out["bursts"][0]["in_campaigns"] == 40
+    assert [b["hour"] for b in out["bursts"]] == ["2019-02-05T14:00:00"] and out["bursts"][0][
+        "in_campaigns"
+    ] == 40
     assert parse_time("2019-02-05T14:30:00Z") == parse_time("2019-02-05T15:30:00+01:00")
     assert parse_time("pas une date") is None

@@ -61,12 +61,16 @@ def test_in_territory():
     assert T.in_territory(T.locate("75011"), ["R11"]) is True
     assert T.in_territory(T.locate("01200"), ["74109"]) is True  # one of its communes
     assert T.in_territory(T.locate("xx"), ["75"]) is None
-    assert T.in_territory(T.locate("75700"), ["75056", "75101"]) is None  # CEDEX inside Paris: unknown commune
+    assert (
+        T.in_territory(T.locate("75700"), ["75056", "75101"]) is None
+    )  # CEDEX inside Paris: unknown commune
 
 
 def test_representation_index_and_participation_flags():
     assert T.representation_index({"a": 5, "b": 5}, {"a": 50, "b": 150}) == {"a": 2.0, "b": 0.6667}
-    rows = T.participation({"A": 100, "B": 0, "C": 10, "D": 1}, {"A": 10_000, "B": 10_000, "C": 10_000, "D": 10})
+    rows = T.participation(
+        {"A": 100, "B": 0, "C": 10, "D": 1}, {"A": 10_000, "B": 10_000, "C": 10_000, "D": 10}
+    )
     by = {r["territory"]: r for r in rows}
     assert by["A"]["per_10000"] == 100.0 and by["A"]["flag"] == "over"
     assert by["B"]["flag"] == "absent" and by["C"]["flag"] == "under"

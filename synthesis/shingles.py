@@ -1,0 +1,151 @@
+"""Near-duplicate primitives for campaign detection (issue 5): text keys, word shingles, MinHash LSH buckets.
+
+``fast_key`` is ``prepare.dedup_key`` made fast for Latin text; ``minhash_band_keys`` computes LSH band keys
+chunk by chunk with ``datasketch`` (memory: one chunk of signatures, then 8 x n_bands bytes per text);
+``bucket_pairs`` turns shared band keys into candidate pairs, which ``is_near`` verifies exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence, Set
+from functools import lru_cache
+
+import numpy as np
+
+from synthesis.prepare import dedup_key, strip_accents
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def word_shingles(key: str, size: int = 2) -> set[str]:
+    """Word ``size``-grams of a normalised key (the whole key when it has fewer words)."""
+    words = key.split()
+    if len(words) <= size:
+        return {key}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-–•]\s")
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: verification revisits the same texts, never all of them at once
+def cached_shingles(key: str, size: int) -> frozenset[str]:
+    return frozenset(word_shingles(key, size))
+
+
+def _fast_table() -> dict[int, str]:
+    """Per-character ``dedup_key`` folding for Latin letters and general punctuation (NFKC-stable ones)."""
+    table = {}
+    for cp in [*range(0x250), *range(0x2000, 0x2070)]:
+        ch = chr(cp)
+        if unicodedata.normalize("NFKC", ch) == ch and not unicodedata.combining(ch):
+            table[cp] = strip_accents(ch).casefold()
+    return table
+
+
+_FOLD = _fast_table()
+_SLOW = re.compile("[^" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
+_NON_WORD = re.compile(r"[^\w]+|_")
+_WS = re.compile(r"\s+")
+
+
+def fast_key(text: str) -> str:
+    """``prepare.dedup_key(text)``, about 10 times faster on Latin text (same result, tested)."""
+    if _SLOW.search(text):
+        return dedup_key(text)
+    return _WS.sub(" ", _NON_WORD.sub(" ", text.translate(_FOLD))).strip()
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-–•]\s")
+
+
+def segments(text: str, min_words: int) -> tuple[str, list[str]]:
+    """The ``dedup_key`` of ``text`` and the keys of its sentences of at least ``min_words`` words.
+
+    Sentences are indexed on their own so that a copy with sentences added, removed or reordered still shares
+    a bucket with its template. The whole key is the sentence keys joined (the splitting characters are
+    punctuation, which ``dedup_key`` turns into spaces anyway).
+    """
+    parts = [k for k in (fast_key(p) for p in _SENTENCE_END.split(text)) if k]
+    whole = " ".join(parts)
+    long_parts = [p for p in parts if len(p.split()) >= min_words and p != whole]
+    return whole, list(dict.fromkeys(long_parts))
+
+
+def jaccard(a: Set[str], b: Set[str]) -> float:
+    """Jaccard similarity of two sets (0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def is_near(a: Set[str], b: Set[str], threshold: float, containment: float, min_shared: int) -> bool:
+    """Near-duplicates: Jaccard >= ``threshold``, or one contains the other (overlap coefficient >=
+    ``containment``) over at least ``min_shared`` shingles, which catches sentences added or removed."""
+    shared = len(a & b)
+    if not shared:
+        return False
+    if shared / len(a | b) >= threshold:
+        return True
+    return shared >= min_shared and shared / min(len(a), len(b)) >= containment
+
+
+def minhash_band_keys(
+    keys: Sequence[str],
+    *,
+    shingle_size: int,
+    num_perm: int,
+    n_bands: int,
+    seed: int,
+    chunk_size: int = 20_000,
+) -> np.ndarray:
+    """LSH band keys of the MinHash signature of each key's word shingles, computed chunk by chunk.
+
+    Only one chunk's shingles and signatures are in memory at a time.
+
+    Returns
+    -------
+    ndarray of shape (n_keys, n_bands), uint64
+        Equal keys in one column = equal signature band (up to 64-bit hash collisions, verified later).
+    """
+    from datasketch import MinHash
+
+    rows = num_perm // n_bands
+    out = np.empty((len(keys), n_bands), dtype=np.uint64)
+    for start in range(0, len(keys), chunk_size):
+        chunk = [
+            [s.encode("utf-8") for s in sorted(word_shingles(k, shingle_size))]
+            for k in keys[start : start + chunk_size]
+        ]
+        sigs = np.vstack([m.hashvalues for m in MinHash.bulk(chunk, num_perm=num_perm, seed=seed)])
+        bands = sigs[:, : rows * n_bands].reshape(len(chunk), n_bands, rows).astype(np.uint64)
+        key = np.zeros((len(chunk), n_bands), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for r in range(rows):
+                key = (key * _BAND_MIX + bands[:, :, r] + np.uint64(r + 1)) & _MASK64
+        out[start : start + len(chunk)] = key
+    return out
+
+
+def bucket_pairs(band_keys: np.ndarray, max_bucket: int = 64) -> set[tuple[int, int]]:
+    """Candidate pairs ``(i, j)``, ``i < j``, sharing a band key in some band.
+
+    A bucket larger than ``max_bucket`` (many near-identical texts) is linked as a star around a few pivots
+    instead of all pairs, which keeps the count linear; the verified pairs then connect the group anyway.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for b in range(band_keys.shape[1]):
+        col = band_keys[:, b]
+        order = np.argsort(col, kind="stable")
+        sorted_keys = col[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        lengths = np.diff(np.r_[starts, len(col)])
+        for start, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True):
+            ids = sorted(order[start : start + length].tolist())
+            if len(ids) <= max_bucket:
+                pairs.update((a, c) for k, a in enumerate(ids) for c in ids[k + 1 :])
+            else:
+                pairs.update((min(a, c), max(a, c)) for a in ids[:3] for c in ids if c != a)
+    return pairs
