@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401  (registers the tables)
+from alembic import context
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,15 +27,18 @@ def run_migrations_offline() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # given by service.core.db.upgrade_database (same connection: in-memory SQLite)
+    if (
+        connection is not None
+    ):  # given by service.core.db.upgrade_database (same connection: in-memory SQLite)
         _run(connection)
         return
     from service.core.db import make_engine

@@ -44,7 +44,7 @@ class ConsultationsPublic(BaseModel):
 
 
 class ImportPublic(BaseModel):
-    """What an import did: ``accepted`` = contributions read; ``added``/``updated``/``unchanged`` in the DB."""
+    """What an import did: ``accepted`` = contributions read; ``added``/``updated``/``unchanged`` in DB."""
 
     id: int
     consultation_id: int
@@ -69,7 +69,8 @@ class RunCreate(BaseModel):
     )
     settings: RunSettings = Field(default_factory=RunSettings)
     carry_review_from: int | None = Field(
-        None, description="Earlier run of the same consultation whose review actions are re-applied where they fit."
+        None,
+        description="Earlier run of this consultation whose review is re-applied where it fits.",
     )
 
 
@@ -213,7 +214,9 @@ class ThemeComparison(BaseModel):
     cluster_id: str | None
     label: str | None
     size: int
-    other_cluster_id: str | None = Field(None, description="Theme of the other run sharing most contributions.")
+    other_cluster_id: str | None = Field(
+        None, description="Theme of the other run sharing most contributions."
+    )
     other_label: str | None
     other_size: int
     shared: int

@@ -1,4 +1,4 @@
-"""The ``synthese`` console script: the library's commands (``analyse``, ``preview``) plus ``serve`` and ``admin``.
+"""The ``synthese`` console script: library commands (``analyse``, ``preview``) plus ``serve`` and ``admin``.
 
 ``synthese admin create-tenant NAME`` prints the new tenant's first key on its last line;
 ``synthese admin create-key --tenant NAME [--read-only]`` adds a key; ``synthese serve`` starts the API

@@ -38,10 +38,14 @@ def get_tenant_by_name(*, session: Session, name: str) -> Tenant | None:
     return session.exec(select(Tenant).where(Tenant.name == name)).first()
 
 
-def create_api_key(*, session: Session, tenant_id: int, name: str, read_only: bool = False) -> tuple[ApiKey, str]:
+def create_api_key(
+    *, session: Session, tenant_id: int, name: str, read_only: bool = False
+) -> tuple[ApiKey, str]:
     """A new key row and the clear key (returned once, never stored)."""
     key = new_api_key()
-    row = ApiKey(tenant_id=tenant_id, name=name, key_hash=hash_api_key(key), prefix=key[:10], read_only=read_only)
+    row = ApiKey(
+        tenant_id=tenant_id, name=name, key_hash=hash_api_key(key), prefix=key[:10], read_only=read_only
+    )
     session.add(row)
     session.flush()
     return row, key
@@ -52,7 +56,9 @@ def get_api_key(*, session: Session, token: str) -> ApiKey | None:
     return row if row is not None and row.revoked_at is None else None
 
 
-def create_consultation(*, session: Session, tenant_id: int, title: str, description: str | None) -> Consultation:
+def create_consultation(
+    *, session: Session, tenant_id: int, title: str, description: str | None
+) -> Consultation:
     consultation = Consultation(tenant_id=tenant_id, title=title, description=description)
     session.add(consultation)
     session.commit()
@@ -65,26 +71,39 @@ def get_consultation(*, session: Session, tenant_id: int, consultation_id: int) 
     return row if row is not None and row.tenant_id == tenant_id else None
 
 
-def list_consultations(*, session: Session, tenant_id: int, offset: int, limit: int) -> tuple[list[Consultation], int]:
+def list_consultations(
+    *, session: Session, tenant_id: int, offset: int, limit: int
+) -> tuple[list[Consultation], int]:
     where = Consultation.tenant_id == tenant_id
     count = session.exec(select(func.count()).select_from(Consultation).where(where)).one()
-    rows = session.exec(select(Consultation).where(where).order_by(col(Consultation.id)).offset(offset).limit(limit))
+    rows = session.exec(
+        select(Consultation).where(where).order_by(col(Consultation.id)).offset(offset).limit(limit)
+    )
     return list(rows), count
 
 
 def count_contributions(*, session: Session, consultation_id: int) -> int:
-    stmt = select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
+    stmt = (
+        select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
+    )
     return session.exec(stmt).one()
 
 
 def list_contributions(*, session: Session, consultation_id: int) -> list[Contribution]:
-    stmt = select(Contribution).where(Contribution.consultation_id == consultation_id).order_by(col(Contribution.id))
+    stmt = (
+        select(Contribution)
+        .where(Contribution.consultation_id == consultation_id)
+        .order_by(col(Contribution.id))
+    )
     return list(session.exec(stmt))
 
 
 def get_contribution(*, session: Session, tenant_id: int, contribution_id: int) -> Contribution | None:
     row = session.get(Contribution, contribution_id)
-    if row is None or get_consultation(session=session, tenant_id=tenant_id, consultation_id=row.consultation_id) is None:
+    if (
+        row is None
+        or get_consultation(session=session, tenant_id=tenant_id, consultation_id=row.consultation_id) is None
+    ):
         return None
     return row
 
@@ -110,7 +129,10 @@ def create_run(
 
 def get_run(*, session: Session, tenant_id: int, run_id: int) -> Run | None:
     run = session.get(Run, run_id)
-    if run is None or get_consultation(session=session, tenant_id=tenant_id, consultation_id=run.consultation_id) is None:
+    if (
+        run is None
+        or get_consultation(session=session, tenant_id=tenant_id, consultation_id=run.consultation_id) is None
+    ):
         return None
     return run
 
@@ -128,7 +150,7 @@ def list_themes(*, session: Session, run_id: int) -> list[Theme]:
 
 
 def theme_label(*, session: Session, run: Run, cluster_id: str, version: str = "reviewed") -> str | None:
-    """Label of a theme in the reviewed (``themes`` table) or automatic (stored report) version; None if absent."""
+    """Label of a theme in the reviewed (``themes`` table) or automatic (stored report) version, or None."""
     if version == "reviewed":
         theme = get_theme(session=session, run_id=run.id, cluster_id=cluster_id)
         return theme.label if theme is not None else None
@@ -137,7 +159,9 @@ def theme_label(*, session: Session, run: Run, cluster_id: str, version: str = "
     from schemas import Report
 
     report = Report.model_validate_json(run.report)
-    return next((cl.label for q in report.questions for cl in q.clusters if cl.cluster_id == cluster_id), None)
+    return next(
+        (cl.label for q in report.questions for cl in q.clusters if cl.cluster_id == cluster_id), None
+    )
 
 
 def list_members(
@@ -169,11 +193,17 @@ def list_assignments(*, session: Session, run_id: int) -> list[tuple[Assignment,
 
 
 def list_contribution_assignments(*, session: Session, contribution_id: int) -> list[Assignment]:
-    stmt = select(Assignment).where(Assignment.contribution_id == contribution_id).order_by(col(Assignment.run_id))
+    stmt = (
+        select(Assignment)
+        .where(Assignment.contribution_id == contribution_id)
+        .order_by(col(Assignment.run_id))
+    )
     return list(session.exec(stmt))
 
 
-def list_flags(*, session: Session, run_id: int, contribution_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
+def list_flags(
+    *, session: Session, run_id: int, contribution_ids: Sequence[int] | None = None
+) -> dict[int, list[str]]:
     """Flags per contribution id (all of the run's, or only those of ``contribution_ids``)."""
     stmt = select(Flag).where(Flag.run_id == run_id)
     if contribution_ids is not None:
@@ -207,7 +237,9 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
         for table in (ReviewAction, Flag, Assignment, Theme):
             session.execute(delete(table).where(col(table.run_id).in_(run_ids)))
         session.execute(delete(Run).where(Run.consultation_id == cid))
-        session.execute(delete(ContributionVersion).where(col(ContributionVersion.contribution_id).in_(contribution_ids)))
+        session.execute(
+            delete(ContributionVersion).where(col(ContributionVersion.contribution_id).in_(contribution_ids))
+        )
         session.execute(delete(Contribution).where(Contribution.consultation_id == cid))
         session.execute(delete(Import).where(Import.consultation_id == cid))
         session.delete(consultation)

@@ -107,7 +107,9 @@ async def _validation_to_error(request: Request, exc: Exception) -> JSONResponse
     first = errors[0] if errors else {"loc": [], "msg": ""}
     where = ".".join(first["loc"])
     err = RequestError(
-        f"Requête invalide : {where} : {first['msg']}", f"Invalid request: {where}: {first['msg']}", errors=errors
+        f"Requête invalide : {where} : {first['msg']}",
+        f"Invalid request: {where}: {first['msg']}",
+        errors=errors,
     )
     return await synthesis_error_handler(request, err)
 

@@ -16,14 +16,38 @@ from service.models import Run
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
-    "contribution_id", "source_id", "question_id", "status", "theme_id", "theme_label", "automatic_theme_id",
-    "strength", "weight", "flags", "reason", "author_ref", "author_type", "zipcode", "submitted_at", "channel", "text",
+    "contribution_id",
+    "source_id",
+    "question_id",
+    "status",
+    "theme_id",
+    "theme_label",
+    "automatic_theme_id",
+    "strength",
+    "weight",
+    "flags",
+    "reason",
+    "author_ref",
+    "author_type",
+    "zipcode",
+    "submitted_at",
+    "channel",
+    "text",
 )
-POLIS_COLUMNS = ("timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body")
+POLIS_COLUMNS = (
+    "timestamp",
+    "datetime",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "comment-body",
+)
 
 
 def neutralise(value: Any) -> Any:
-    """``'=cmd`` for ``=cmd``: spreadsheets show the text instead of evaluating it. Non-strings pass unchanged."""
+    """``'=cmd`` for ``=cmd``: shown as text, not evaluated. Non-strings pass unchanged."""
     if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
         return "'" + value
     return value
@@ -35,14 +59,27 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
     flags = crud.list_flags(session=session, run_id=run.id)
     rows = []
     for a, c in crud.list_assignments(session=session, run_id=run.id):
-        rows.append({
-            "contribution_id": c.id, "source_id": c.source_id, "question_id": c.question_id, "status": a.status,
-            "theme_id": a.cluster_id, "theme_label": labels.get(a.cluster_id) if a.cluster_id else None,
-            "automatic_theme_id": a.auto_cluster_id, "strength": a.strength, "weight": a.weight,
-            "flags": "|".join(flags.get(c.id, [])), "reason": a.reason, "author_ref": c.author_ref,
-            "author_type": c.author_type, "zipcode": c.zipcode, "submitted_at": c.submitted_at,
-            "channel": c.channel, "text": c.text,
-        })
+        rows.append(
+            {
+                "contribution_id": c.id,
+                "source_id": c.source_id,
+                "question_id": c.question_id,
+                "status": a.status,
+                "theme_id": a.cluster_id,
+                "theme_label": labels.get(a.cluster_id) if a.cluster_id else None,
+                "automatic_theme_id": a.auto_cluster_id,
+                "strength": a.strength,
+                "weight": a.weight,
+                "flags": "|".join(flags.get(c.id, [])),
+                "reason": a.reason,
+                "author_ref": c.author_ref,
+                "author_type": c.author_type,
+                "zipcode": c.zipcode,
+                "submitted_at": c.submitted_at,
+                "channel": c.channel,
+                "text": c.text,
+            }
+        )
     return rows
 
 
@@ -78,7 +115,7 @@ def _epoch_ms(value: str | None) -> str:
 
 
 def to_polis_comments(rows: list[dict[str, Any]]) -> str:
-    """Polis ``comments.csv``: accepted (moderated=1) unless excluded (-1); authors numbered in order of appearance."""
+    """Polis ``comments.csv``: accepted (moderated=1) unless excluded (-1); authors numbered in order."""
     authors: dict[str, int] = {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -87,6 +124,16 @@ def to_polis_comments(rows: list[dict[str, Any]]) -> str:
         author = row["author_ref"] or f"anonymous-{row['contribution_id']}"
         author_id = authors.setdefault(author, len(authors))
         moderated = -1 if row["status"] == "excluded" else 1
-        writer.writerow([_epoch_ms(row["submitted_at"]), row["submitted_at"] or "", row["contribution_id"],
-                         author_id, 0, 0, moderated, neutralise(row["text"])])
+        writer.writerow(
+            [
+                _epoch_ms(row["submitted_at"]),
+                row["submitted_at"] or "",
+                row["contribution_id"],
+                author_id,
+                0,
+                0,
+                moderated,
+                neutralise(row["text"]),
+            ]
+        )
     return out.getvalue()

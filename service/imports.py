@@ -33,7 +33,9 @@ def _values(rec: Record) -> dict:
         "submitted_at": rec.created_at,
         "channel": rec.channel,
         "excluded": rec.excluded,
-        "extra": {k: v for k, v in (rec.extra or {}).items() if isinstance(v, str | int | float | bool | None)},
+        "extra": {
+            k: v for k, v in (rec.extra or {}).items() if isinstance(v, str | int | float | bool | None)
+        },
     }
 
 
@@ -44,13 +46,17 @@ def _chunks(items: Sequence[Record]) -> Iterator[Sequence[Record]]:
 
 def _upsert_chunk(session: Session, consultation_id: int, imp: Import, chunk: Sequence[Record]) -> None:
     keys = [r.contribution_id for r in chunk]
-    stmt = select(Contribution).where(Contribution.consultation_id == consultation_id, col(Contribution.key).in_(keys))
+    stmt = select(Contribution).where(
+        Contribution.consultation_id == consultation_id, col(Contribution.key).in_(keys)
+    )
     existing = {c.key: c for c in session.exec(stmt)}
     for rec in chunk:
         values = _values(rec)
         row = existing.get(rec.contribution_id)
         if row is None:
-            row = Contribution(consultation_id=consultation_id, import_id=imp.id, last_import_id=imp.id, **values)
+            row = Contribution(
+                consultation_id=consultation_id, import_id=imp.id, last_import_id=imp.id, **values
+            )
             session.add(row)
             existing[rec.contribution_id] = row
             imp.added += 1
@@ -61,7 +67,11 @@ def _upsert_chunk(session: Session, consultation_id: int, imp: Import, chunk: Se
             imp.unchanged += 1
             continue
         if text_changed:
-            session.add(ContributionVersion(contribution_id=row.id, version=row.version, text=row.text, import_id=imp.id))
+            session.add(
+                ContributionVersion(
+                    contribution_id=row.id, version=row.version, text=row.text, import_id=imp.id
+                )
+            )
             row.version += 1
         for field, value in values.items():
             setattr(row, field, value)

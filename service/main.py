@@ -24,8 +24,9 @@ a key sees only its tenant's data, and read-only keys cannot write. Errors share
 `{"code", "message", "details"}`, in French unless `Accept-Language: en`."""
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
-               runner: Runner | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, runner: Runner | None = None
+) -> FastAPI:
     """Build the app; ``engine`` and ``runner`` are injectable for tests (burst-mode runner, in-memory DB)."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
@@ -45,7 +46,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         yield
         runner.stop()
 
-    app = FastAPI(title="Synthèse de consultations", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Synthèse de consultations", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
     app.state.engine, app.state.runner, app.state.settings = engine, runner, settings
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)

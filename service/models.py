@@ -84,7 +84,9 @@ class Contribution(SQLModel, table=True):
     question_text: str = Field(sa_column=Column(Text, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     line: int = 0
-    author_ref: str | None = Field(default=None, max_length=128, description="Pseudonym (HMAC), never the raw id.")
+    author_ref: str | None = Field(
+        default=None, max_length=128, description="Pseudonym (HMAC), never the raw id."
+    )
     author_type: str = Field(default="unknown", max_length=40)
     zipcode: str | None = Field(default=None, max_length=20)
     submitted_at: str | None = Field(default=None, max_length=40)
@@ -119,7 +121,9 @@ class Run(SQLModel, table=True):
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     carry_review_from: int | None = Field(default=None, foreign_key="runs.id")
     cancel_requested: bool = False
-    worker: str | None = Field(default=None, max_length=200, description="host:pid of the process running it.")
+    worker: str | None = Field(
+        default=None, max_length=200, description="host:pid of the process running it."
+    )
     input_sha256: str | None = Field(default=None, max_length=64)
     report: str | None = Field(default=None, sa_column=Column(Text), description="Automatic report (JSON).")
     reviewed_report: str | None = Field(default=None, sa_column=Column(Text), description="After review.")

@@ -1,7 +1,8 @@
 """Rows derived from a run's report: themes, assignments and flags, so members and contributions are queries.
 
-The automatic report is stored whole (``runs.report``); after review, ``runs.reviewed_report`` holds the corrected
-one and :func:`sync_rows` brings ``themes``/``assignments`` in line with it (``auto_*`` columns never change).
+The automatic report is stored whole (``runs.report``); after review, ``runs.reviewed_report`` holds the
+corrected one and :func:`sync_rows` brings ``themes``/``assignments`` in line with it (``auto_*`` columns
+never change).
 """
 
 from __future__ import annotations
@@ -22,18 +23,33 @@ def placement(report: Report) -> dict[str, dict[str, Any]]:
         for cl in q.clusters:
             for m in cl.members:
                 out[m.contribution_id] = {
-                    "question_id": q.question_id, "status": "clustered", "cluster_id": cl.cluster_id,
-                    "strength": m.strength, "weight": m.weight, "reason": None, "flags": list(m.flags),
+                    "question_id": q.question_id,
+                    "status": "clustered",
+                    "cluster_id": cl.cluster_id,
+                    "strength": m.strength,
+                    "weight": m.weight,
+                    "reason": None,
+                    "flags": list(m.flags),
                 }
         for n in q.noise:
             out[n.contribution_id] = {
-                "question_id": q.question_id, "status": "noise", "cluster_id": None,
-                "strength": None, "weight": 1.0, "reason": n.reason, "flags": [],
+                "question_id": q.question_id,
+                "status": "noise",
+                "cluster_id": None,
+                "strength": None,
+                "weight": 1.0,
+                "reason": n.reason,
+                "flags": [],
             }
         for e in q.excluded:
             out[e.contribution_id] = {
-                "question_id": q.question_id, "status": "excluded", "cluster_id": None,
-                "strength": None, "weight": 1.0, "reason": e.reason, "flags": [],
+                "question_id": q.question_id,
+                "status": "excluded",
+                "cluster_id": None,
+                "strength": None,
+                "weight": 1.0,
+                "reason": e.reason,
+                "flags": [],
             }
     return out
 
@@ -47,7 +63,7 @@ def _themes(report: Report) -> dict[str, dict[str, Any]]:
 
 
 def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[str, int]) -> None:
-    """Insert the themes, assignments and flags of a fresh automatic report (inside the caller's transaction)."""
+    """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction)."""
     themes = [
         {"run_id": run_id, "cluster_id": cid, "auto_label": t["label"], "origin": "automatic", **t}
         for cid, t in _themes(report).items()
@@ -57,11 +73,19 @@ def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[st
     rows, flags = [], []
     for key, p in placement(report).items():
         cid = key_to_id[key]
-        rows.append({
-            "run_id": run_id, "contribution_id": cid, "question_id": p["question_id"], "status": p["status"],
-            "cluster_id": p["cluster_id"], "auto_cluster_id": p["cluster_id"], "strength": p["strength"],
-            "weight": p["weight"], "reason": p["reason"],
-        })
+        rows.append(
+            {
+                "run_id": run_id,
+                "contribution_id": cid,
+                "question_id": p["question_id"],
+                "status": p["status"],
+                "cluster_id": p["cluster_id"],
+                "auto_cluster_id": p["cluster_id"],
+                "strength": p["strength"],
+                "weight": p["weight"],
+                "reason": p["reason"],
+            }
+        )
         flags.extend({"run_id": run_id, "contribution_id": cid, "flag": f} for f in p["flags"])
     for start in range(0, len(rows), 2000):
         session.execute(insert(Assignment), rows[start : start + 2000])

@@ -1,4 +1,4 @@
-"""Typed ``Annotated`` dependencies (rule 14): session, settings, the caller's key, and "404 unless yours" loaders."""
+"""Typed ``Annotated`` dependencies (rule 14): session, settings, caller's key, "404 unless yours" loaders."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Background runs: the job status, the runner seam, and the runner chosen from the settings.
 
 The in-process runner (a thread draining a queue; ``drain()`` is the burst mode used by tests) is the default.
-When ``BROKER_URL`` is set, ``get_runner`` returns the Celery runner of ``service.jobs.celery_app`` (written by the
-Celery session), whose tasks call the same :func:`service.jobs.tasks.execute_run` and
+When ``BROKER_URL`` is set, ``get_runner`` returns the Celery runner of ``service.jobs.celery_app`` (written
+by the Celery session), whose tasks call the same :func:`service.jobs.tasks.execute_run` and
 :func:`service.jobs.tasks.embed_shard`. Payloads are run ids only (JSON), never pickles (rule 18).
 """
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from service.core.config import Settings
 
 
-class JobStatus(str, Enum):
+class JobStatus(str, Enum):  # noqa: UP042 - house rule 18 (arq), JSON-friendly values
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"

@@ -1,4 +1,4 @@
-"""An ``EmbeddingCache`` backed by the ``embeddings`` table: re-running with other clustering settings, or after
+"""An ``EmbeddingCache`` backed by ``embeddings``: re-running with other clustering settings, or after
 a crash, reuses every vector already computed (each batch is committed as soon as it is embedded)."""
 
 from __future__ import annotations

@@ -28,6 +28,11 @@ def write_results(engine: Engine, run_id: int, report: Report, key_to_id: dict[s
 
             s.flush()
             carry_review(s, run, report, key_to_id)
-        run.status, run.stage, run.progress, run.finished_at = JobStatus.SUCCEEDED.value, "done", 1.0, utcnow()
+        run.status, run.stage, run.progress, run.finished_at = (
+            JobStatus.SUCCEEDED.value,
+            "done",
+            1.0,
+            utcnow(),
+        )
         s.add(run)
         s.commit()

@@ -1,9 +1,9 @@
 """Re-apply an earlier run's review to a new run, where it still fits (issue 6: never erase review silently).
 
-Themes are matched by their members: an old theme (as the old run first produced it) maps to the new theme that
-shares the most contributions, when their Jaccard index is at least ``MATCH_THRESHOLD``. Each old action is
-re-applied (recorded with ``carried_from``) or recorded as skipped with the reason; the old run keeps its own
-review untouched either way. Splits are not replayed (the new clustering already differs): recorded as skipped.
+Themes are matched by their members: an old theme (as the old run first produced it) maps to the new theme
+that shares the most contributions, when their Jaccard index is at least ``MATCH_THRESHOLD``. Each old action
+is re-applied (recorded with ``carried_from``) or recorded as skipped with the reason; the old run keeps
+its review untouched either way. Splits are not replayed (the clustering differs): recorded as skipped.
 """
 
 from __future__ import annotations
@@ -53,14 +53,19 @@ def _translate(payload: dict, matches: dict[str, str]) -> dict | None:
 
 
 def carry_review(session: Session, run: Run, report: Report, key_to_id: dict[str, int]) -> None:
-    """Replay the review of ``run.carry_review_from`` on ``run``'s fresh ``report`` (inside the caller's transaction)."""
+    """Replay the review of ``run.carry_review_from`` on ``run``'s fresh ``report`` (caller's transaction)."""
     old = session.get(Run, run.carry_review_from)
     if old is None or old.consultation_id != run.consultation_id:
         return
-    new_themes = {cl.cluster_id: {key_to_id[m.contribution_id] for m in cl.members}
-                  for q in report.questions for cl in q.clusters}
+    new_themes = {
+        cl.cluster_id: {key_to_id[m.contribution_id] for m in cl.members}
+        for q in report.questions
+        for cl in q.clusters
+    }
     matches = theme_matches(_old_themes(session, old.id), new_themes)
-    actions = session.exec(select(ReviewAction).where(ReviewAction.run_id == old.id).order_by(col(ReviewAction.id)))
+    actions = session.exec(
+        select(ReviewAction).where(ReviewAction.run_id == old.id).order_by(col(ReviewAction.id))
+    )
     reviewed, rejected, changed = report.model_copy(deep=True), set(), False
     for a in list(actions):
         payload = None if a.action == "split" else _translate(a.payload, matches)
@@ -71,7 +76,16 @@ def carry_review(session: Session, run: Run, report: Report, key_to_id: dict[str
                 changed = True
             except ReviewError as exc:
                 payload, after = None, {"skipped": exc.message_fr}
-        session.add(ReviewAction(run_id=run.id, action=a.action, actor=a.actor, payload=payload or a.payload,
-                                 before=before, after=after, carried_from=a.id))
+        session.add(
+            ReviewAction(
+                run_id=run.id,
+                action=a.action,
+                actor=a.actor,
+                payload=payload or a.payload,
+                before=before,
+                after=after,
+                carried_from=a.id,
+            )
+        )
     if changed:
         save_review(session, run, reviewed)

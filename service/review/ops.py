@@ -17,7 +17,8 @@ def find_cluster(report: Report, cluster_id: str) -> tuple[QuestionReport, Clust
             if cl.cluster_id == cluster_id:
                 return q, cl
     raise ReviewError(
-        f"Thème inconnu dans ce rapport : {cluster_id!r}", f"No such theme in this report: {cluster_id!r}",
+        f"Thème inconnu dans ce rapport : {cluster_id!r}",
+        f"No such theme in this report: {cluster_id!r}",
         value=cluster_id,
     )
 
@@ -40,12 +41,15 @@ def rename(report: Report, cluster_id: str, label: str) -> tuple[dict, dict]:
 
 def merge(report: Report, cluster_id: str, into: str) -> tuple[dict, dict]:
     if cluster_id == into:
-        raise ReviewError("Un thème ne peut pas être fusionné avec lui-même", "A theme cannot merge into itself")
+        raise ReviewError(
+            "Un thème ne peut pas être fusionné avec lui-même", "A theme cannot merge into itself"
+        )
     q, src = find_cluster(report, cluster_id)
     q2, dst = find_cluster(report, into)
     if q is not q2:
         raise ReviewError(
-            "Les deux thèmes répondent à des questions différentes", "The two themes answer different questions",
+            "Les deux thèmes répondent à des questions différentes",
+            "The two themes answer different questions",
             value=f"{cluster_id} / {into}",
         )
     before = {"source": _summary(src), "target": _summary(dst)}
@@ -63,7 +67,7 @@ def merge(report: Report, cluster_id: str, into: str) -> tuple[dict, dict]:
 
 
 def _take_out(q: QuestionReport, key: str) -> tuple[str | None, Member | None]:
-    """Remove contribution ``key`` from its theme (and sub-themes, quotes) or from noise; returns where it was."""
+    """Remove contribution ``key`` from its theme (sub-themes, quotes) or noise; returns where it was."""
     for cl in q.clusters:
         for m in cl.members:
             if m.contribution_id == key:
@@ -91,9 +95,11 @@ def _take_out(q: QuestionReport, key: str) -> tuple[str | None, Member | None]:
 
 def _question_of(report: Report, key: str) -> QuestionReport:
     for q in report.questions:
-        if any(m.contribution_id == key for cl in q.clusters for m in cl.members) or any(
-            n.contribution_id == key for n in q.noise
-        ) or any(e.contribution_id == key for e in q.excluded):
+        if (
+            any(m.contribution_id == key for cl in q.clusters for m in cl.members)
+            or any(n.contribution_id == key for n in q.noise)
+            or any(e.contribution_id == key for e in q.excluded)
+        ):
             return q
     raise ReviewError("Contribution absente de ce rapport", "Contribution absent from this report", value=key)
 
@@ -105,17 +111,23 @@ def move(report: Report, key: str, source_id: str, to_cluster_id: str | None) ->
         q_target, target = find_cluster(report, to_cluster_id)
         if q_target is not q:
             raise ReviewError(
-                "Le thème cible répond à une autre question", "The target theme answers another question",
+                "Le thème cible répond à une autre question",
+                "The target theme answers another question",
                 value=to_cluster_id,
             )
     was, member = _take_out(q, key)
     if target is not None:
         m = member or Member(contribution_id=key, source_id=source_id, strength=0.0)
-        target.members.append(m.model_copy(update={"strength": 0.0, "similarity": None, "matched_keywords": []}))
+        target.members.append(
+            m.model_copy(update={"strength": 0.0, "similarity": None, "matched_keywords": []})
+        )
         target.size = len(target.members)
     else:
-        q.noise.append(NoiseItem(contribution_id=key, source_id=source_id, reason=REVIEW_NOISE_REASON,
-                                 reason_code="review"))
+        q.noise.append(
+            NoiseItem(
+                contribution_id=key, source_id=source_id, reason=REVIEW_NOISE_REASON, reason_code="review"
+            )
+        )
     recount(report)
     return {"contribution_id": key, "cluster_id": was}, {"contribution_id": key, "cluster_id": to_cluster_id}
 
@@ -125,7 +137,8 @@ def reject_quote(report: Report, cluster_id: str, key: str, rejected: set[str]) 
     _, cl = find_cluster(report, cluster_id)
     if not any(qt.contribution_id == key for qt in cl.quotes):
         raise ReviewError(
-            "Cette contribution n'est pas une citation de ce thème", "This contribution is not a quote of this theme",
+            "Cette contribution n'est pas une citation de ce thème",
+            "This contribution is not a quote of this theme",
             value=key,
         )
     before = {"cluster_id": cluster_id, "quotes": [qt.contribution_id for qt in cl.quotes]}

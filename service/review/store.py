@@ -1,4 +1,4 @@
-"""Record review actions and keep the reviewed report, themes and assignments in line (one transaction each)."""
+"""Record review actions and keep the reviewed report, themes, assignments in line (one transaction each)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def current_report(run: Run) -> Report:
     if run.report is None:
         raise ConflictError(
             f"L'analyse {run.id} n'a pas de rapport (statut : {run.status})",
-            f"Run {run.id} has no report (status: {run.status})", value=run.status,
+            f"Run {run.id} has no report (status: {run.status})",
+            value=run.status,
         )
     return Report.model_validate_json(run.reviewed_report or run.report)
 
@@ -33,7 +34,7 @@ def run_keys(session: Session, run_id: int) -> dict[str, int]:
         .join(Assignment, col(Assignment.contribution_id) == Contribution.id)
         .where(Assignment.run_id == run_id)
     )
-    return {k: i for k, i in session.exec(stmt)}
+    return dict(session.exec(stmt).all())
 
 
 def _contribution(session: Session, run: Run, contribution_id: int) -> Contribution:
@@ -43,7 +44,9 @@ def _contribution(session: Session, run: Run, contribution_id: int) -> Contribut
     return c
 
 
-def _split_inputs(session: Session, report: Report, cluster_id: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+def _split_inputs(
+    session: Session, report: Report, cluster_id: str
+) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
     texts = {c.key: c.text for c in session.exec(select(Contribution).where(col(Contribution.key).in_(keys)))}
@@ -66,8 +69,14 @@ def apply_action(
         return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
     if action == "split":
         texts, vectors = _split_inputs(session, report, payload["cluster_id"])
-        return split(report, payload["cluster_id"], texts, vectors, min_cluster_size=payload.get("min_cluster_size"),
-                     random_state=report.manifest.seed)
+        return split(
+            report,
+            payload["cluster_id"],
+            texts,
+            vectors,
+            min_cluster_size=payload.get("min_cluster_size"),
+            random_state=report.manifest.seed,
+        )
     c = _contribution(session, run, payload["contribution_id"])
     if action == "move":
         return ops.move(report, c.key, c.source_id, payload["to_cluster_id"])
@@ -78,11 +87,17 @@ def apply_action(
 
 def rejected_quotes(session: Session, run: Run) -> set[str]:
     ids = [a.payload["contribution_id"] for a in _actions(session, run.id) if a.action == "reject_quote"]
-    return {c.key for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids)))} if ids else set()
+    return (
+        {c.key for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids)))}
+        if ids
+        else set()
+    )
 
 
 def _actions(session: Session, run_id: int) -> list[ReviewAction]:
-    return list(session.exec(select(ReviewAction).where(ReviewAction.run_id == run_id).order_by(col(ReviewAction.id))))
+    return list(
+        session.exec(select(ReviewAction).where(ReviewAction.run_id == run_id).order_by(col(ReviewAction.id)))
+    )
 
 
 def save_review(session: Session, run: Run, report: Report) -> None:
@@ -100,7 +115,9 @@ def record_action(
     report = current_report(run)
     try:
         before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
-        row = ReviewAction(run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after)
+        row = ReviewAction(
+            run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after
+        )
         session.add(row)
         save_review(session, run, report)
         session.commit()

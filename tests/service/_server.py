@@ -33,7 +33,9 @@ def main() -> None:
     import uvicorn
 
     REGISTRY["slow-hash"] = lambda model=None: SlowEmbedder()
-    uvicorn.run("service.main:create_app", factory=True, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    uvicorn.run(
+        "service.main:create_app", factory=True, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning"
+    )
 
 
 if __name__ == "__main__":

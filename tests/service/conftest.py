@@ -69,7 +69,9 @@ def runner(engine) -> InProcessRunner:
 
 @pytest.fixture
 def app(engine, runner):
-    settings = Settings(environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False)
+    settings = Settings(
+        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
+    )
     application = create_app(settings, engine=engine, runner=runner)
 
     def session_override() -> Iterator[Session]:

@@ -13,11 +13,15 @@ TOPICS = {
 OPENERS = ["Je souhaite", "Il faut", "Nous voulons", "Merci de prévoir", "Priorité aux"]
 
 
-def consultation_rows(n_per_topic: int = 12, *, changed: dict[int, str] | None = None) -> list[dict[str, str]]:
+def consultation_rows(
+    n_per_topic: int = 12, *, changed: dict[int, str] | None = None
+) -> list[dict[str, str]]:
     rows, i = [], 0
     for topic, phrases in TOPICS.items():
         for k in range(n_per_topic):
-            text = f"{OPENERS[k % len(OPENERS)]} {phrases[k % len(phrases)]} {phrases[(k + 1) % len(phrases)]}"
+            text = (
+                f"{OPENERS[k % len(OPENERS)]} {phrases[k % len(phrases)]} {phrases[(k + 1) % len(phrases)]}"
+            )
             rows.append({"id": f"c{i}", "auteur": f"user{i % 7}", "avis": text, "sujet": topic})
             i += 1
     for idx, text in (changed or {}).items():

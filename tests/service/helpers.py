@@ -17,15 +17,21 @@ class Done:
 
 def upload(client, cid: int, content: bytes, headers, name: str = "export.csv", **fields):
     data = {**MAPPING_FIELDS, **fields}
-    return client.post(f"/api/consultations/{cid}/imports", files={"file": (name, content, "text/csv")},
-                       data=data, headers=headers)
+    return client.post(
+        f"/api/consultations/{cid}/imports",
+        files={"file": (name, content, "text/csv")},
+        data=data,
+        headers=headers,
+    )
 
 
 def make_run(client, runner, headers, *, rows=None, settings=None) -> Done:
     cid = client.post("/api/consultations", json={"title": "Plan climat"}, headers=headers).json()["id"]
     imp = upload(client, cid, to_csv(rows or consultation_rows()), headers)
     assert imp.status_code == 201, imp.text
-    r = client.post(f"/api/consultations/{cid}/runs", json={"settings": settings or FAST_SETTINGS}, headers=headers)
+    r = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": settings or FAST_SETTINGS}, headers=headers
+    )
     assert r.status_code == 202, r.text
     runner.drain()
     run = client.get(f"/api/runs/{r.json()['id']}", headers=headers).json()

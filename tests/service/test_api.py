@@ -35,8 +35,10 @@ def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):
     assert first["rows_read"] == len(rows) and first["rejected"] == []
     again = upload(client, cid, to_csv(rows), h).json()
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, len(rows))
-    newer = [*consultation_rows(changed={0: "Je souhaite des pistes cyclables partout"}),
-             {"id": "new1", "auteur": "u9", "avis": "Des bancs dans les parcs", "sujet": "arbres"}]
+    newer = [
+        *consultation_rows(changed={0: "Je souhaite des pistes cyclables partout"}),
+        {"id": "new1", "auteur": "u9", "avis": "Des bancs dans les parcs", "sujet": "arbres"},
+    ]
     third = upload(client, cid, to_csv(newer), h).json()
     assert (third["added"], third["updated"], third["unchanged"]) == (1, 1, len(rows) - 1)
     with Session(engine) as s:
@@ -61,11 +63,17 @@ def test_run_report_members_contribution(client, keys, runner):
     themes = clusters(done.report)
     assert len(themes) >= 2
     theme = themes[0]
-    page = client.get(f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
-                      params={"limit": 5, "offset": 0}, headers=h).json()
+    page = client.get(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
+        params={"limit": 5, "offset": 0},
+        headers=h,
+    ).json()
     assert page["count"] == theme["size"] and len(page["data"]) == min(5, theme["size"])
-    rest = client.get(f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
-                      params={"limit": 1000, "offset": 5}, headers=h).json()
+    rest = client.get(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
+        params={"limit": 1000, "offset": 5},
+        headers=h,
+    ).json()
     ids = [m["contribution_id"] for m in page["data"] + rest["data"]]
     assert len(ids) == len(set(ids)) == theme["size"]
     assert {m["key"] for m in page["data"] + rest["data"]} == {m["contribution_id"] for m in theme["members"]}
@@ -84,7 +92,7 @@ def test_run_report_members_contribution(client, keys, runner):
 def test_exports(client, keys, runner):
     h = keys.h()
     rows = consultation_rows()
-    rows[1]["avis"] = "=HYPERLINK(\"http://x\") Je souhaite des garages à vélo"
+    rows[1]["avis"] = '=HYPERLINK("http://x") Je souhaite des garages à vélo'
     rows[2]["avis"] = "@SUM(1) - vélo en ville pistes cyclables"
     done = make_run(client, runner, h, rows=rows)
     url = f"/api/runs/{done.run_id}/export"
@@ -98,14 +106,22 @@ def test_exports(client, keys, runner):
     assert all(r["weight"] for r in table)
     xlsx = client.get(url, params={"format": "xlsx"}, headers=h)
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    values = [row for row in ws.iter_rows(values_only=True)]
+    values = list(ws.iter_rows(values_only=True))
     assert values[0][0] == "contribution_id" and len(values) == len(rows) + 1
     assert not any(isinstance(v, str) and v.startswith(("=", "@", "+")) for row in values for v in row)
     polis = client.get(url, params={"format": "polis"}, headers=h)
     assert 'filename="comments.csv"' in polis.headers["content-disposition"]
     comments = list(csv.DictReader(io.StringIO(polis.text)))
-    assert list(comments[0]) == ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees",
-                                 "moderated", "comment-body"]
+    assert list(comments[0]) == [
+        "timestamp",
+        "datetime",
+        "comment-id",
+        "author-id",
+        "agrees",
+        "disagrees",
+        "moderated",
+        "comment-body",
+    ]
     assert len(comments) == len(rows) and {c["moderated"] for c in comments} <= {"1", "-1"}
     as_json = client.get(url, params={"format": "json"}, headers=h).json()
     assert as_json["manifest"]["counts"] == done.report["manifest"]["counts"]
@@ -119,8 +135,11 @@ def test_compare_and_rerun_with_other_settings_does_not_reembed(client, keys, ru
     done = make_run(client, runner, h)
     embedder = next(e for (name, _), e in _LOADED.items() if name == "fake-hash")
     calls = embedder.calls
-    r = client.post(f"/api/consultations/{done.consultation_id}/runs",
-                    json={"settings": {**FAST_SETTINGS, "min_cluster_size": 8}}, headers=h)
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": {**FAST_SETTINGS, "min_cluster_size": 8}},
+        headers=h,
+    )
     runner.drain()
     other = r.json()["id"]
     assert client.get(f"/api/runs/{other}", headers=h).json()["status"] == "succeeded"
@@ -138,7 +157,9 @@ def test_cancel(client, keys, runner):
     h = keys.h()
     cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
     upload(client, cid, to_csv(consultation_rows()), h)
-    run_id = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h).json()["id"]
+    run_id = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h
+    ).json()["id"]
     cancelled = client.post(f"/api/runs/{run_id}/cancel", headers=h).json()
     assert cancelled["status"] == "cancelled"
     runner.drain()
@@ -148,8 +169,11 @@ def test_cancel(client, keys, runner):
 
 
 def test_preview(client, keys):
-    r = client.post("/api/imports/preview", files={"file": ("e.csv", to_csv(consultation_rows()), "text/csv")},
-                    headers=keys.h())
+    r = client.post(
+        "/api/imports/preview",
+        files={"file": ("e.csv", to_csv(consultation_rows()), "text/csv")},
+        headers=keys.h(),
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert "avis" in str(body)

@@ -1,4 +1,4 @@
-"""Bad input (issue 2 acceptance): 4xx JSON naming the problem, the service keeps running, nothing half-written."""
+"""Bad input (issue 2 acceptance): 4xx JSON naming problem; service keeps running, nothing half-written."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from tests.service.helpers import upload
 
 def _counts(engine) -> tuple[int, int]:
     with Session(engine) as s:
-        return (s.exec(select(func.count()).select_from(Contribution)).one(),
-                s.exec(select(func.count()).select_from(Import)).one())
+        return (
+            s.exec(select(func.count()).select_from(Contribution)).one(),
+            s.exec(select(func.count()).select_from(Import)).one(),
+        )
 
 
 BAD_FILES = {
@@ -53,7 +55,9 @@ def test_english_messages_and_validation_errors(client, keys):
     fr = upload(client, cid, b"", keys.h()).json()["message"]
     assert r.json()["message"] != fr
     bad = client.post("/api/consultations", json={"title": ""}, headers=h)
-    assert bad.status_code == 422 and bad.json()["code"] == "invalid_request" and bad.json()["details"]["errors"]
+    assert (
+        bad.status_code == 422 and bad.json()["code"] == "invalid_request" and bad.json()["details"]["errors"]
+    )
     bad = client.post(f"/api/consultations/{cid}/runs", json={"settings": {"n_neighbors": 1}}, headers=h)
     assert bad.status_code == 422 and "n_neighbors" in bad.json()["message"]
     bad = upload(client, cid, b"a\n1\n", h, mapping="{not json")
@@ -64,8 +68,9 @@ def test_unknown_embedder_fails_the_run_with_its_reason(client, keys, runner):
     h = keys.h()
     cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
     upload(client, cid, to_csv(consultation_rows()), h)
-    run_id = client.post(f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "nope"}},
-                         headers=h).json()["id"]
+    run_id = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "nope"}}, headers=h
+    ).json()["id"]
     runner.drain()
     run = client.get(f"/api/runs/{run_id}", headers=h).json()
     assert run["status"] == "failed", run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from service.cli import app
@@ -9,7 +10,6 @@ from service.core.config import get_settings
 from service.core.db import make_engine
 from service.core.security import hash_api_key
 from service.models import ApiKey
-from sqlmodel import Session, select
 
 
 def test_create_tenant_and_keys(tmp_path, monkeypatch):
@@ -22,8 +22,10 @@ def test_create_tenant_and_keys(tmp_path, monkeypatch):
         assert r.exit_code == 0, r.output
         key = r.output.strip().splitlines()[-1]
         assert key.startswith("sk_")
-        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Métropole de Lille", "--read-only",
-                                "--name", "auditeur"])
+        r = runner.invoke(
+            app,
+            ["admin", "create-key", "--tenant", "Métropole de Lille", "--read-only", "--name", "auditeur"],
+        )
         assert r.exit_code == 0, r.output
         ro_key = r.output.strip().splitlines()[-1]
         assert runner.invoke(app, ["admin", "create-tenant", "Métropole de Lille"]).exit_code == 1

@@ -1,4 +1,4 @@
-"""End to end through the API on a real Grand Débat extract with the real default embedder (issue 2 acceptance)."""
+"""End to end through the API on a real Grand Débat extract with the real default embedder (issue 2)."""
 
 from __future__ import annotations
 
@@ -31,11 +31,17 @@ def test_real_sample_with_default_embedder(client, keys, runner):
     h = keys.h()
     content, n_rows = _extract()
     cid = client.post("/api/consultations", json={"title": "Grand Débat — fiscalité"}, headers=h).json()["id"]
-    imp = client.post(f"/api/consultations/{cid}/imports", files={"file": ("gd.csv", content, "text/csv")},
-                      data={"format": "granddebat"}, headers=h)
+    imp = client.post(
+        f"/api/consultations/{cid}/imports",
+        files={"file": ("gd.csv", content, "text/csv")},
+        data={"format": "granddebat"},
+        headers=h,
+    )
     assert imp.status_code == 201, imp.text
     assert imp.json()["rows_read"] == n_rows and imp.json()["format"] == "granddebat"
-    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": {"random_state": 0}}, headers=h).json()
+    run = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": {"random_state": 0}}, headers=h
+    ).json()
     runner.drain()
     status = client.get(f"/api/runs/{run['id']}", headers=h).json()
     assert status["status"] == "succeeded", status["error"]

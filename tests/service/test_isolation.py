@@ -9,13 +9,20 @@ from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import clusters, make_run
 
 PUBLIC = {"/api/health"}
-TENANT_LISTS = {("GET", "/api/consultations"), ("POST", "/api/consultations"), ("POST", "/api/imports/preview")}
+TENANT_LISTS = {
+    ("GET", "/api/consultations"),
+    ("POST", "/api/consultations"),
+    ("POST", "/api/imports/preview"),
+}
 
 
 def _calls(done, member_id: int, cluster_id: str):
     """Every route of A's resources, with a valid body: (method, path, kwargs)."""
     c, r = done.consultation_id, done.run_id
-    csv_file = {"files": {"file": ("e.csv", to_csv(consultation_rows()), "text/csv")}, "data": {"text_column": "avis"}}
+    csv_file = {
+        "files": {"file": ("e.csv", to_csv(consultation_rows()), "text/csv")},
+        "data": {"text_column": "avis"},
+    }
     return [
         ("GET", f"/api/consultations/{c}", {}),
         ("DELETE", f"/api/consultations/{c}", {}),
@@ -30,7 +37,11 @@ def _calls(done, member_id: int, cluster_id: str):
         ("POST", f"/api/runs/{r}/clusters/{cluster_id}/rename", {"json": {"label": "x"}}),
         ("POST", f"/api/runs/{r}/clusters/{cluster_id}/merge", {"json": {"into_cluster_id": cluster_id}}),
         ("POST", f"/api/runs/{r}/clusters/{cluster_id}/split", {"json": {}}),
-        ("POST", f"/api/runs/{r}/clusters/{cluster_id}/quotes/reject", {"json": {"contribution_id": member_id}}),
+        (
+            "POST",
+            f"/api/runs/{r}/clusters/{cluster_id}/quotes/reject",
+            {"json": {"contribution_id": member_id}},
+        ),
         ("POST", f"/api/runs/{r}/moves", {"json": {"contribution_id": member_id, "to_cluster_id": None}}),
         ("GET", f"/api/runs/{r}/review", {}),
         ("GET", f"/api/runs/{r}/export", {"params": {"format": "csv"}}),
@@ -48,7 +59,9 @@ def test_every_route_is_walked(app, client, keys, runner):
     walked = {(m, _template(p)) for m, p, _ in calls} | {(m, p) for m, p in TENANT_LISTS}
     routes = {
         (method.upper(), re.sub(r"\{[^}]+\}", "{}", path))
-        for path, ops in app.openapi()["paths"].items() if path not in PUBLIC for method in ops
+        for path, ops in app.openapi()["paths"].items()
+        if path not in PUBLIC
+        for method in ops
     }
     assert routes == walked
 
@@ -74,8 +87,9 @@ def test_other_tenant_gets_404_never_data(client, keys, runner, engine):
 def test_read_only_key_cannot_write(client, keys, runner):
     done = make_run(client, runner, keys.h("a"))
     theme = clusters(done.report)[0]
-    member_id = client.get(f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
-                           headers=keys.h()).json()["data"][0]["contribution_id"]
+    member_id = client.get(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members", headers=keys.h()
+    ).json()["data"][0]["contribution_id"]
     ro = keys.h("a_ro")
     for method, path, kwargs in _calls(done, member_id, theme["cluster_id"]):
         r = client.request(method, path, headers=ro, **kwargs)

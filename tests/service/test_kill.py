@@ -21,7 +21,8 @@ from service.models import Assignment, Run, StoredEmbedding, Theme
 from tests.service.factories import consultation_rows, to_csv
 
 REPO = Path(__file__).resolve().parents[2]
-# More texts than n_components + 2 would start UMAP (slow numba compilation in a fresh process): 100 components
+# More texts than n_components + 2 would start UMAP (slow numba compilation in a fresh process);
+# 100 components
 # keep this test about the process, not the clustering.
 SETTINGS = {"embedder": "slow-hash", "n_components": 100, "min_cluster_size": 5, "subclusters": False}
 
@@ -75,10 +76,16 @@ def test_sigkill_mid_run_then_restart(tmp_path):
     try:
         cid = httpx.post(f"{base}/consultations", json={"title": "t"}, headers=h).json()["id"]
         rows = consultation_rows(n_per_topic=20)
-        r = httpx.post(f"{base}/consultations/{cid}/imports", headers=h, data={"text_column": "avis", "id_column": "id"},
-                       files={"file": ("e.csv", to_csv(rows), "text/csv")})
+        r = httpx.post(
+            f"{base}/consultations/{cid}/imports",
+            headers=h,
+            data={"text_column": "avis", "id_column": "id"},
+            files={"file": ("e.csv", to_csv(rows), "text/csv")},
+        )
         assert r.status_code == 201, r.text
-        run_id = httpx.post(f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h).json()["id"]
+        run_id = httpx.post(
+            f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
+        ).json()["id"]
         _wait(marker.exists, "embedding to start")
         assert httpx.get(f"{base}/runs/{run_id}", headers=h).json()["status"] == "running"
     finally:
@@ -96,9 +103,15 @@ def test_sigkill_mid_run_then_restart(tmp_path):
         dead = httpx.get(f"{base}/runs/{run_id}", headers=h).json()
         assert dead["status"] == "failed" and dead["error"]["code"] == "interrupted", dead
         assert "interrompu" in dead["error"]["message"]
-        new_id = httpx.post(f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h).json()["id"]
-        done = _wait(lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
-            httpx.get(f"{base}/runs/{new_id}", headers=h).json()), "the new run")
+        new_id = httpx.post(
+            f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
+        ).json()["id"]
+        done = _wait(
+            lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
+                httpx.get(f"{base}/runs/{new_id}", headers=h).json()
+            ),
+            "the new run",
+        )
         assert done["status"] == "succeeded", done["error"]
         report = httpx.get(f"{base}/runs/{new_id}/report", headers=h).json()
         assert report["manifest"]["counts"]["contributions"] == len(rows)

@@ -1,4 +1,4 @@
-"""Alembic migrations are the source of truth: `upgrade head` builds exactly the models' schema (SQLite, PostgreSQL)."""
+"""Alembic migrations are the source of truth: `upgrade head` builds the models' schema (SQLite, PG)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Human review: rename, merge, split, move, reject a quote; history; automatic version kept; carried to a rerun."""
+"""Human review: rename, merge, split, move, reject a quote; history; automatic version kept; carried over."""
 
 from __future__ import annotations
 
@@ -24,10 +24,14 @@ def test_review_actions_and_history(client, keys, runner):
     r = client.post(f"{base}/clusters/{a['cluster_id']}/rename", json={"label": "Vélo"}, headers=h)
     assert r.status_code == 201, r.text
     act = r.json()
-    assert act["actor"] == "agent-a" and act["before"]["label"] == a["label"] and act["after"]["label"] == "Vélo"
+    assert (
+        act["actor"] == "agent-a" and act["before"]["label"] == a["label"] and act["after"]["label"] == "Vélo"
+    )
 
     moved = _member_ids(client, done.run_id, b["cluster_id"], h)[0]
-    r = client.post(f"{base}/moves", json={"contribution_id": moved, "to_cluster_id": a["cluster_id"]}, headers=h)
+    r = client.post(
+        f"{base}/moves", json={"contribution_id": moved, "to_cluster_id": a["cluster_id"]}, headers=h
+    )
     assert r.status_code == 201, r.text
     assert moved in _member_ids(client, done.run_id, a["cluster_id"], h)
     detail = client.get(f"/api/contributions/{moved}", headers=h).json()["assignments"][0]
@@ -38,10 +42,16 @@ def test_review_actions_and_history(client, keys, runner):
     assert client.get(f"/api/contributions/{moved}", headers=h).json()["assignments"][0]["status"] == "noise"
 
     quote = _report(client, done.run_id, h)["questions"][0]["clusters"][0]["quotes"][0]
-    qid = next(m["contribution_id"] for m in client.get(
-        f"{base}/clusters/{a['cluster_id']}/members", params={"limit": 1000}, headers=h).json()["data"]
-        if m["key"] == quote["contribution_id"])
-    r = client.post(f"{base}/clusters/{a['cluster_id']}/quotes/reject", json={"contribution_id": qid}, headers=h)
+    qid = next(
+        m["contribution_id"]
+        for m in client.get(
+            f"{base}/clusters/{a['cluster_id']}/members", params={"limit": 1000}, headers=h
+        ).json()["data"]
+        if m["key"] == quote["contribution_id"]
+    )
+    r = client.post(
+        f"{base}/clusters/{a['cluster_id']}/quotes/reject", json={"contribution_id": qid}, headers=h
+    )
     assert r.status_code == 201, r.text
     reviewed = _report(client, done.run_id, h)
     theme_a = next(c for c in clusters(reviewed) if c["cluster_id"] == a["cluster_id"])
@@ -50,7 +60,9 @@ def test_review_actions_and_history(client, keys, runner):
     texts = {c["contribution_id"]: c["text"] for c in reviewed["contributions"]}
     assert all(texts[q["contribution_id"]] == q["text"] for q in theme_a["quotes"])
 
-    r = client.post(f"{base}/clusters/{b['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h)
+    r = client.post(
+        f"{base}/clusters/{b['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h
+    )
     assert r.status_code == 201, r.text
     reviewed = _report(client, done.run_id, h)
     ids = {c["cluster_id"] for c in clusters(reviewed)}
@@ -59,13 +71,20 @@ def test_review_actions_and_history(client, keys, runner):
     assert merged["size"] == a["size"] + b["size"] - 1 and merged["label"] == "Vélo"
     counts = reviewed["manifest"]["counts"]
     assert counts["contributions"] == counts["clustered"] + counts["noise"] + counts["excluded"]
-    assert [x["action"] for x in reviewed["review"]["history"]] == ["rename", "move", "move", "reject_quote", "merge"]
+    assert [x["action"] for x in reviewed["review"]["history"]] == [
+        "rename",
+        "move",
+        "move",
+        "reject_quote",
+        "merge",
+    ]
 
     automatic = _report(client, done.run_id, h, "automatic")
     assert automatic["review"]["version"] == "automatic"
     assert [c["cluster_id"] for c in clusters(automatic)] == [c["cluster_id"] for c in clusters(done.report)]
-    auto_members = client.get(f"{base}/clusters/{b['cluster_id']}/members", params={"version": "automatic"},
-                              headers=h).json()
+    auto_members = client.get(
+        f"{base}/clusters/{b['cluster_id']}/members", params={"version": "automatic"}, headers=h
+    ).json()
     assert auto_members["count"] == b["size"] and auto_members["label"] == b["label"]
     history = client.get(f"{base}/review", headers=h).json()
     assert history["count"] == 5 and all(x["created_at"] for x in history["data"])
@@ -76,17 +95,23 @@ def test_split_recluster_members(client, keys, runner):
     done = make_run(client, runner, h)
     base = f"/api/runs/{done.run_id}"
     a, b = clusters(done.report)[:2]
-    client.post(f"{base}/clusters/{b['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h)
+    client.post(
+        f"{base}/clusters/{b['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h
+    )
     r = client.post(f"{base}/clusters/{a['cluster_id']}/split", json={"min_cluster_size": 5}, headers=h)
     assert r.status_code == 201, r.text
     parts = r.json()["after"]["parts"]
     assert len(parts) >= 2
     reviewed = _report(client, done.run_id, h)
     sizes = {c["cluster_id"]: c["size"] for c in clusters(reviewed)}
-    assert sum(sizes[p["cluster_id"]] for p in parts) + r.json()["after"]["remainder"] == a["size"] + b["size"]
+    assert (
+        sum(sizes[p["cluster_id"]] for p in parts) + r.json()["after"]["remainder"] == a["size"] + b["size"]
+    )
     for p in parts:
         assert len(_member_ids(client, done.run_id, p["cluster_id"], h)) == p["size"]
-    bad = client.post(f"{base}/clusters/{parts[0]['cluster_id']}/split", json={"min_cluster_size": 500}, headers=h)
+    bad = client.post(
+        f"{base}/clusters/{parts[0]['cluster_id']}/split", json={"min_cluster_size": 500}, headers=h
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_review"
 
 
@@ -97,7 +122,9 @@ def test_invalid_review_actions(client, keys, runner):
     a = clusters(done.report)[0]
     r = client.post(f"{base}/clusters/nope/rename", json={"label": "x"}, headers=h)
     assert r.status_code == 422 and r.json()["code"] == "invalid_review"
-    r = client.post(f"{base}/clusters/{a['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h)
+    r = client.post(
+        f"{base}/clusters/{a['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h
+    )
     assert r.status_code == 422
     excluded = done.report["questions"][0]["excluded"]
     assert excluded  # "RAS" is excluded as a non-answer
@@ -108,10 +135,15 @@ def test_rerun_carries_review_and_keeps_old_run(client, keys, runner):
     h = keys.h()
     done = make_run(client, runner, h)
     a = clusters(done.report)[0]
-    client.post(f"/api/runs/{done.run_id}/clusters/{a['cluster_id']}/rename", json={"label": "Mon thème"}, headers=h)
+    client.post(
+        f"/api/runs/{done.run_id}/clusters/{a['cluster_id']}/rename", json={"label": "Mon thème"}, headers=h
+    )
     client.post(f"/api/runs/{done.run_id}/clusters/nope/rename", json={"label": "x"}, headers=h)  # refused
-    r = client.post(f"/api/consultations/{done.consultation_id}/runs",
-                    json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id}, headers=h)
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
     runner.drain()
     new = r.json()["id"]
     assert client.get(f"/api/runs/{new}", headers=h).json()["status"] == "succeeded"

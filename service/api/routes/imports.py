@@ -19,8 +19,13 @@ from service.imports import import_file
 from service.models import Import
 
 router = APIRouter(tags=["imports"])
-ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut},
-          422: {"model": ErrorOut, "description": "Unreadable file, missing mapped column, empty file…"}}
+ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    413: {"model": ErrorOut},
+    422: {"model": ErrorOut, "description": "Unreadable file, missing mapped column, empty file…"},
+}
 
 
 def _save_upload(upload: UploadFile, dest: Path, limit: int) -> None:
@@ -29,8 +34,11 @@ def _save_upload(upload: UploadFile, dest: Path, limit: int) -> None:
         while chunk := upload.file.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise TooLargeError(f"Fichier trop volumineux (limite : {limit} octets)",
-                                    f"File too large (limit: {limit} bytes)", value=size)
+                raise TooLargeError(
+                    f"Fichier trop volumineux (limite : {limit} octets)",
+                    f"File too large (limit: {limit} bytes)",
+                    value=size,
+                )
             out.write(chunk)
 
 
@@ -41,8 +49,9 @@ def _mapping(mapping: str | None, text_column: str | None, **columns: str | None
         if text_column:
             return ColumnMapping(text=text_column, **{k: v for k, v in columns.items() if v})
     except (ValueError, ValidationError) as exc:
-        raise RequestError(f"Champ « mapping » invalide : {exc}", f"Invalid 'mapping' field: {exc}",
-                           value=mapping) from exc
+        raise RequestError(
+            f"Champ « mapping » invalide : {exc}", f"Invalid 'mapping' field: {exc}", value=mapping
+        ) from exc
     return None
 
 
@@ -50,30 +59,55 @@ def to_public(imp: Import) -> ImportPublic:
     return ImportPublic.model_validate(imp, from_attributes=True)
 
 
-@router.post("/consultations/{consultation_id}/imports", response_model=ImportPublic, status_code=201,
-             operation_id="create_import", summary="Importer un export de consultation", responses=ERRORS)
+@router.post(
+    "/consultations/{consultation_id}/imports",
+    response_model=ImportPublic,
+    status_code=201,
+    operation_id="create_import",
+    summary="Importer un export de consultation",
+    responses=ERRORS,
+)
 def create_import(
-    consultation: ConsultationDep, session: SessionDep, settings: SettingsDep, key: WriteKeyDep,
+    consultation: ConsultationDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    key: WriteKeyDep,
     file: Annotated[UploadFile, File(description="The export file (CSV, XLSX, JSON, JSON Lines).")],
-    format: Annotated[str, Form(description="auto | granddebat | capcollectif | decidim | polis | csv | xlsx | json | "
-                                            "jsonl", examples=["auto"])] = "auto",
-    mapping: Annotated[str | None, Form(description="ColumnMapping as JSON", examples=['{"text": "avis"}'])] = None,
+    format: Annotated[
+        str,
+        Form(
+            description="auto | granddebat | capcollectif | decidim | polis | csv | xlsx | json | jsonl",
+            examples=["auto"],
+        ),
+    ] = "auto",
+    mapping: Annotated[
+        str | None, Form(description="ColumnMapping as JSON", examples=['{"text": "avis"}'])
+    ] = None,
     text_column: Annotated[str | None, Form()] = None,
     id_column: Annotated[str | None, Form()] = None,
     question_column: Annotated[str | None, Form()] = None,
     author_column: Annotated[str | None, Form()] = None,
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
 ) -> ImportPublic:
-    """Import a file: every row becomes contributions or a rejected row (line + reason). Re-importing the same file
-    adds nothing; a newer export adds new rows and updates changed ones (previous text kept). A file problem
-    answers 422 naming it, and nothing is written."""
+    """Import a file: every row becomes contributions or a rejected row (line + reason).
+
+    Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
+    text kept). A file problem answers 422 naming it, and nothing is written."""
     cmap = _mapping(mapping, text_column, id=id_column, question=question_column, author=author_column)
     name = Path(file.filename or "upload").name
     with tempfile.TemporaryDirectory(prefix="synthese-import-") as tmp:
         path = Path(tmp) / (name if Path(name).suffix else name + ".csv")
         _save_upload(file, path, settings.max_upload_bytes)
-        imp = import_file(session=session, consultation=consultation, path=path, filename=name, format=format,
-                          mapping=cmap, secret=settings.pseudonym_secret.encode(), question_text=question_text)
+        imp = import_file(
+            session=session,
+            consultation=consultation,
+            path=path,
+            filename=name,
+            format=format,
+            mapping=cmap,
+            secret=settings.pseudonym_secret.encode(),
+            question_text=question_text,
+        )
     return to_public(imp)
 
 
@@ -83,15 +117,21 @@ except ImportError:  # pragma: no cover - before the ingest layer lands
     _PreviewModel = dict  # type: ignore[assignment,misc]
 
 
-@router.post("/imports/preview", response_model=_PreviewModel, operation_id="preview_import",
-             summary="Aperçu d'un fichier avant import", responses=ERRORS)
+@router.post(
+    "/imports/preview",
+    response_model=_PreviewModel,
+    operation_id="preview_import",
+    summary="Aperçu d'un fichier avant import",
+    responses=ERRORS,
+)
 def preview_import(
-    key: KeyDep, settings: SettingsDep,
+    key: KeyDep,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The export file to inspect.")],
     format: Annotated[str, Form()] = "auto",
     encoding: Annotated[str | None, Form()] = None,
 ) -> dict:
-    """Detected format, encoding, delimiter, columns, five sample rows and a suggested mapping; stores nothing."""
+    """Detected format, encoding, delimiter, columns, five rows, a suggested mapping; stores nothing."""
     from synthesis.ingest import preview
 
     name = Path(file.filename or "upload").name

@@ -1,4 +1,4 @@
-"""Runs: start a synthesis (202, background), follow it, cancel it, read its report, members and comparisons."""
+"""Runs: start a synthesis (202, background), follow it, cancel it, report, members, comparisons."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from schemas.api import (
-    ErrorOut, MemberPublic, MembersPublic, ReportPublic, ReviewActionPublic, ReviewInfo, RunComparison, RunCreate,
-    RunPublic, RunsPublic,
+    ErrorOut,
+    MemberPublic,
+    MembersPublic,
+    ReportPublic,
+    ReviewActionPublic,
+    ReviewInfo,
+    RunComparison,
+    RunCreate,
+    RunPublic,
+    RunsPublic,
 )
 from service import crud
 from service.api.deps import ConsultationDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
@@ -21,58 +29,102 @@ from service.review.store import current_report
 from synthesis.report import render_html
 
 router = APIRouter(tags=["runs"])
-ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    409: {"model": ErrorOut},
+}
 Version = Literal["reviewed", "automatic"]
 
 
 def to_public(session, run: Run) -> RunPublic:
     return RunPublic(
-        id=run.id, consultation_id=run.consultation_id, status=run.status, stage=run.stage, progress=run.progress,
-        error=run.error, settings=run.settings, carry_review_from=run.carry_review_from,
-        review_actions=crud.count_review_actions(session=session, run_id=run.id), created_at=run.created_at,
-        started_at=run.started_at, finished_at=run.finished_at,
+        id=run.id,
+        consultation_id=run.consultation_id,
+        status=run.status,
+        stage=run.stage,
+        progress=run.progress,
+        error=run.error,
+        settings=run.settings,
+        carry_review_from=run.carry_review_from,
+        review_actions=crud.count_review_actions(session=session, run_id=run.id),
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
     )
 
 
-@router.post("/consultations/{consultation_id}/runs", response_model=RunPublic, status_code=202,
-             operation_id="create_run", summary="Lancer une synthèse", responses=ERRORS)
-def create_run(consultation: ConsultationDep, body: RunCreate, session: SessionDep, key: WriteKeyDep,
-               runner: RunnerDep) -> RunPublic:
+@router.post(
+    "/consultations/{consultation_id}/runs",
+    response_model=RunPublic,
+    status_code=202,
+    operation_id="create_run",
+    summary="Lancer une synthèse",
+    responses=ERRORS,
+)
+def create_run(
+    consultation: ConsultationDep, body: RunCreate, session: SessionDep, key: WriteKeyDep, runner: RunnerDep
+) -> RunPublic:
     """Queue a synthesis of the consultation's current contributions; answers 202 with the run id at once."""
     if body.carry_review_from is not None:
         old = crud.get_run(session=session, tenant_id=key.tenant_id, run_id=body.carry_review_from)
         if old is None or old.consultation_id != consultation.id:
-            raise NotFoundError("Analyse à reprendre introuvable dans cette consultation",
-                                "Run to carry review from not found in this consultation",
-                                value=body.carry_review_from)
-    run = crud.create_run(session=session, consultation_id=consultation.id,
-                          settings=body.settings.model_dump(mode="json"), carry_review_from=body.carry_review_from)
+            raise NotFoundError(
+                "Analyse à reprendre introuvable dans cette consultation",
+                "Run to carry review from not found in this consultation",
+                value=body.carry_review_from,
+            )
+    run = crud.create_run(
+        session=session,
+        consultation_id=consultation.id,
+        settings=body.settings.model_dump(mode="json"),
+        carry_review_from=body.carry_review_from,
+    )
     runner.submit(run.id)
     return to_public(session, run)
 
 
-@router.get("/consultations/{consultation_id}/runs", response_model=RunsPublic, operation_id="list_runs",
-            summary="Lister les analyses d'une consultation", responses=ERRORS)
+@router.get(
+    "/consultations/{consultation_id}/runs",
+    response_model=RunsPublic,
+    operation_id="list_runs",
+    summary="Lister les analyses d'une consultation",
+    responses=ERRORS,
+)
 def list_runs(consultation: ConsultationDep, session: SessionDep) -> RunsPublic:
     """Every run of the consultation, oldest first."""
     rows = crud.list_runs(session=session, consultation_id=consultation.id)
     return RunsPublic(data=[to_public(session, r) for r in rows], count=len(rows))
 
 
-@router.get("/runs/{run_id}", response_model=RunPublic, operation_id="get_run", summary="État d'une analyse",
-            responses=ERRORS)
+@router.get(
+    "/runs/{run_id}",
+    response_model=RunPublic,
+    operation_id="get_run",
+    summary="État d'une analyse",
+    responses=ERRORS,
+)
 def get_run(run: RunDep, session: SessionDep) -> RunPublic:
     """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error."""
     return to_public(session, run)
 
 
-@router.post("/runs/{run_id}/cancel", response_model=RunPublic, operation_id="cancel_run",
-             summary="Annuler une analyse", responses=ERRORS)
+@router.post(
+    "/runs/{run_id}/cancel",
+    response_model=RunPublic,
+    operation_id="cancel_run",
+    summary="Annuler une analyse",
+    responses=ERRORS,
+)
 def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> RunPublic:
     """A queued run is cancelled at once; a running one stops at its next progress step, storing nothing."""
     if JobStatus(run.status).finished:
-        raise ConflictError(f"L'analyse est déjà terminée ({run.status})", f"The run already finished ({run.status})",
-                            value=run.status)
+        raise ConflictError(
+            f"L'analyse est déjà terminée ({run.status})",
+            f"The run already finished ({run.status})",
+            value=run.status,
+        )
     run.cancel_requested = True
     if run.status == JobStatus.QUEUED.value:
         run.status = JobStatus.CANCELLED.value
@@ -83,8 +135,10 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> RunPublic:
 
 
 def review_info(session, run: Run, version: Version) -> ReviewInfo:
-    history = [ReviewActionPublic.model_validate(a, from_attributes=True)
-               for a in crud.list_review_actions(session=session, run_id=run.id)]
+    history = [
+        ReviewActionPublic.model_validate(a, from_attributes=True)
+        for a in crud.list_review_actions(session=session, run_id=run.id)
+    ]
     return ReviewInfo(version=version, history=history)
 
 
@@ -93,25 +147,44 @@ def _history_html(info: ReviewInfo) -> str:
 
     items = "".join(
         f"<li>{escape(a.created_at.isoformat(timespec='seconds'))} — {escape(a.actor)} : {escape(a.action)} "
-        f"<code>{escape(str(a.payload))}</code></li>" for a in info.history
+        f"<code>{escape(str(a.payload))}</code></li>"
+        for a in info.history
     )
     title = "Version relue" if info.version == "reviewed" else "Version automatique"
-    return (f'<section id="relecture"><h2>{title} — historique de la relecture</h2>'
-            f"<ol>{items or '<li>aucune correction</li>'}</ol></section>")
+    return (
+        f'<section id="relecture"><h2>{title} — historique de la relecture</h2>'
+        f"<ol>{items or '<li>aucune correction</li>'}</ol></section>"
+    )
 
 
-@router.get("/runs/{run_id}/report", response_model=ReportPublic, operation_id="get_report",
-            summary="Rapport d'une analyse (JSON ou page HTML)", responses={**ERRORS, 200: {
-                "content": {"text/html": {}}, "description": "The report (JSON, or the HTML page with ?format=html)"}})
+@router.get(
+    "/runs/{run_id}/report",
+    response_model=ReportPublic,
+    operation_id="get_report",
+    summary="Rapport d'une analyse (JSON ou page HTML)",
+    responses={
+        **ERRORS,
+        200: {
+            "content": {"text/html": {}},
+            "description": "The report (JSON, or the HTML page with ?format=html)",
+        },
+    },
+)
 def get_report(
-    run: RunDep, session: SessionDep,
+    run: RunDep,
+    session: SessionDep,
     format: Annotated[Literal["json", "html"], Query()] = "json",
-    version: Annotated[Version, Query(description="reviewed (default) or the automatic original")] = "reviewed",
+    version: Annotated[
+        Version, Query(description="reviewed (default) or the automatic original")
+    ] = "reviewed",
 ):
     """The reviewed report with its review history (``?version=automatic`` for the original)."""
     if run.report is None:
-        raise ConflictError(f"L'analyse {run.id} n'a pas de rapport (statut : {run.status})",
-                            f"Run {run.id} has no report (status: {run.status})", value=run.status)
+        raise ConflictError(
+            f"L'analyse {run.id} n'a pas de rapport (statut : {run.status})",
+            f"Run {run.id} has no report (status: {run.status})",
+            value=run.status,
+        )
     from schemas import Report
 
     report = current_report(run) if version == "reviewed" else Report.model_validate_json(run.report)
@@ -123,31 +196,67 @@ def get_report(
     return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
 
 
-@router.get("/runs/{run_id}/clusters/{cluster_id}/members", response_model=MembersPublic,
-            operation_id="list_cluster_members", summary="Membres d'un thème (paginé)", responses=ERRORS)
+@router.get(
+    "/runs/{run_id}/clusters/{cluster_id}/members",
+    response_model=MembersPublic,
+    operation_id="list_cluster_members",
+    summary="Membres d'un thème (paginé)",
+    responses=ERRORS,
+)
 def list_cluster_members(
-    run: RunDep, cluster_id: str, session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    run: RunDep,
+    cluster_id: str,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     version: Annotated[Version, Query()] = "reviewed",
 ) -> MembersPublic:
     """A theme's members with their text, membership strength, weight and flags, strongest first."""
     label = crud.theme_label(session=session, run=run, cluster_id=cluster_id, version=version)
     if label is None:
-        raise NotFoundError(f"Thème {cluster_id} introuvable", f"Theme {cluster_id} not found", value=cluster_id)
-    rows, count = crud.list_members(session=session, run_id=run.id, cluster_id=cluster_id, offset=offset,
-                                    limit=limit, automatic=version == "automatic")
+        raise NotFoundError(
+            f"Thème {cluster_id} introuvable", f"Theme {cluster_id} not found", value=cluster_id
+        )
+    rows, count = crud.list_members(
+        session=session,
+        run_id=run.id,
+        cluster_id=cluster_id,
+        offset=offset,
+        limit=limit,
+        automatic=version == "automatic",
+    )
     flags = crud.list_flags(session=session, run_id=run.id, contribution_ids=[c.id for _, c in rows])
-    data = [MemberPublic(contribution_id=c.id, key=c.key, source_id=c.source_id, text=c.text, strength=a.strength,
-                         weight=a.weight, flags=flags.get(c.id, [])) for a, c in rows]
-    return MembersPublic(cluster_id=cluster_id, label=label, data=data, count=count, offset=offset, limit=limit)
+    data = [
+        MemberPublic(
+            contribution_id=c.id,
+            key=c.key,
+            source_id=c.source_id,
+            text=c.text,
+            strength=a.strength,
+            weight=a.weight,
+            flags=flags.get(c.id, []),
+        )
+        for a, c in rows
+    ]
+    return MembersPublic(
+        cluster_id=cluster_id, label=label, data=data, count=count, offset=offset, limit=limit
+    )
 
 
-@router.get("/runs/{run_id}/compare/{other_id}", response_model=RunComparison, operation_id="compare_runs",
-            summary="Comparer deux analyses", responses=ERRORS)
-def compare(run: RunDep, other: OtherRunDep, session: SessionDep,
-            limit: Annotated[int, Query(ge=0, le=100000)] = 1000) -> RunComparison:
-    """Which contributions moved between themes, and how each theme's size changed (themes matched by members)."""
+@router.get(
+    "/runs/{run_id}/compare/{other_id}",
+    response_model=RunComparison,
+    operation_id="compare_runs",
+    summary="Comparer deux analyses",
+    responses=ERRORS,
+)
+def compare(
+    run: RunDep, other: OtherRunDep, session: SessionDep, limit: Annotated[int, Query(ge=0, le=100000)] = 1000
+) -> RunComparison:
+    """Which contributions moved between themes, and how each theme's size changed (matched by members)."""
     for r in (run, other):
         if r.report is None:
-            raise ConflictError(f"L'analyse {r.id} n'a pas de rapport", f"Run {r.id} has no report", value=r.id)
+            raise ConflictError(
+                f"L'analyse {r.id} n'a pas de rapport", f"Run {r.id} has no report", value=r.id
+            )
     return compare_runs(session=session, run=run, other=other, limit=limit)

@@ -1,4 +1,4 @@
-"""Job runner seam: execute_run / embed_shard from the database, recovery at start-up, cancel, thread runner."""
+"""Job runner seam: execute_run / embed_shard from the DB, recovery at start-up, cancel, thread runner."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from service.imports import import_file
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
 from service.jobs.inprocess import InProcessRunner
-from service.jobs.tasks import embed_shard, execute_run, recover_interrupted_runs, shard_texts, load_inputs
+from service.jobs.tasks import embed_shard, execute_run, load_inputs, recover_interrupted_runs, shard_texts
 from service.models import Consultation, Run, StoredEmbedding, Tenant
 from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
@@ -30,7 +30,13 @@ def _consultation(engine, tmp_path) -> int:
         c = Consultation(tenant_id=t.id, title="c")
         s.add(c)
         s.commit()
-        import_file(session=s, consultation=c, path=path, filename="e.csv", mapping=ColumnMapping(text="avis", id="id"))
+        import_file(
+            session=s,
+            consultation=c,
+            path=path,
+            filename="e.csv",
+            mapping=ColumnMapping(text="avis", id="id"),
+        )
         return c.id
 
 
@@ -49,7 +55,9 @@ def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
         records, *_ = load_inputs(s, cid)
     shards = [shard_texts(records, i, 3) for i in range(3)]
     assert sorted(t for sh in shards for t in sh) == sorted(set().union(*map(set, shards)))
-    assert sum(embed_shard(run_id, i, 3, engine=engine) for i in range(3)) == len({t for sh in shards for t in sh})
+    assert sum(embed_shard(run_id, i, 3, engine=engine) for i in range(3)) == len(
+        {t for sh in shards for t in sh}
+    )
     embedder = next(e for (name, _), e in _LOADED.items() if name == "fake-hash")
     calls = embedder.calls
     assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.SUCCEEDED
@@ -57,7 +65,9 @@ def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
     with Session(engine) as s:
         run = s.get(Run, run_id)
         assert run.status == "succeeded" and run.report and run.progress == 1.0
-        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == len(DBEmbeddingCache(engine))
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == len(
+            DBEmbeddingCache(engine)
+        )
 
 
 def test_recover_marks_dead_runs_failed_and_requeues_queued(engine, tmp_path):
