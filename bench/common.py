@@ -1,0 +1,186 @@
+"""Shared loaders of the labelled sets and cached embeddings for the benchmarks (quality, embedders, speed).
+
+Every set is a :class:`LabelledSet`: texts (one per item, in a fixed order), a ground-truth label per item,
+and the question text that an import would carry. Large sets are subsampled deterministically (a seeded
+permutation, never "the first N rows"), so every benchmark sees the same items on every machine.
+Non-answers and empty texts (``synthesis.prepare.exclusion_reason``) are removed from every set, for every
+method alike: they are exclusions, not themes, and no human tag describes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as ``python bench/x.py`` from the repository root
+    sys.path.insert(0, str(ROOT))
+
+from synthesis import prepare  # noqa: E402
+from synthesis.embed import SQLiteCache, embed_unique, get_embedder  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+OUT = ROOT / "bench" / "out"
+SAMPLE_SEED = 0
+GD_PER_QUESTION = 1000  # Grand Débat: 9 questions x 1,000 answers (of ~8.9k each) keep the bench under 15 min
+
+GD_QUESTIONS = {
+    'gd_animation_democratie_11.csv': (
+        'En qui faites-vous le plus confiance pour vous faire représenter dans la '
+        'société et pourquoi ?'
+    ),
+    'gd_animation_democratie_43.csv': (
+        "Que pensez-vous de la situation de l'immigration en France aujourd'hui et de la "
+        'politique migratoire ?'
+    ),
+    'gd_animation_fiscalite_13.csv': (
+        "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
+    ),
+    'gd_animation_fiscalite_17.csv': (
+        "Pour quelle(s) politique(s) publique(s) ou pour quelle(s) mission(s) de l'État "
+        "seriez-vous prêts à payer plus d'impôts ?"
+    ),
+    'gd_animation_organisation_15.csv': (
+        'Si non, quels types de services publics vous manquent dans votre territoire et '
+        "qu'il est nécessaire de renforcer ?"
+    ),
+    'gd_animation_organisation_32.csv': (
+        'Si vous avez été amené à scolariser votre enfant, quels sont vos motifs de '
+        'satisfaction et/ou les difficultés ?'
+    ),
+    'gd_animation_transition_14.csv': (
+        'Si oui, de quelle manière votre vie quotidienne est-elle touchée par le '
+        'changement climatique ?'
+    ),
+    'gd_animation_transition_25.csv': (
+        'Que pourrait faire la France pour faire partager ses choix en matière '
+        "d'environnement au niveau européen et international ?"
+    ),
+    'grand_debat_comments.csv': (
+        "Règles de l'administration jugées inutiles ou trop complexes"
+    ),
+}
+
+
+@dataclass
+class LabelledSet:
+    """One benchmark set: n texts, n ground-truth labels, the question asked."""
+
+    name: str
+    texts: list[str]
+    labels: np.ndarray
+    question_text: str
+    note: str = ""
+
+    @property
+    def n_labels(self) -> int:
+        return len(set(self.labels.tolist()))
+
+
+def _usable(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:
+    keep = [i for i, t in enumerate(texts) if prepare.exclusion_reason(t) is None]
+    return [prepare.normalise_text(texts[i]) for i in keep], np.asarray([labels[i] for i in keep])
+
+
+def _read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f, delimiter=delimiter))
+
+
+def republique_numerique(label: str) -> LabelledSet:
+    """The 3,994 for/against arguments; ``label`` is ``section_subtitle`` (18) or ``opinion_id`` (522)."""
+    rows = [
+        r for r in _read_csv(DATA / "republique-numerique" / "arguments.csv") if r["is_trashed"] != "True"
+    ]
+    texts, labels = _usable([r["body"] for r in rows], [r[label] for r in rows])
+    return LabelledSet(
+        f"rn-arguments/{label}",
+        texts,
+        labels,
+        "Projet de loi pour une République numérique : arguments",
+        note="all arguments",
+    )
+
+
+def grand_debat_mixed(per_question: int = GD_PER_QUESTION, seed: int = SAMPLE_SEED) -> LabelledSet:
+    """``per_question`` answers drawn (seeded) from each of the 9 Grand Débat questions; label = question.
+
+    The draw is over all rows, before non-answers are removed, so the sample does not move when the list of
+    non-answers grows.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    for name in sorted(GD_QUESTIONS):
+        answers = [r["comment"] for r in _read_csv(DATA / "granddebat" / name)]
+        rng = np.random.default_rng(seed)
+        pick = np.sort(rng.permutation(len(answers))[:per_question])
+        texts += [answers[i] for i in pick]
+        labels += [name.removesuffix(".csv")] * len(pick)
+    t, y = _usable(texts, labels)
+    return LabelledSet(
+        "gd-mixed/question",
+        t,
+        y,
+        "Grand Débat national",
+        note=f"{per_question} answers per question, seed {seed}",
+    )
+
+
+def grand_debat_question(name: str = "gd_animation_fiscalite_13.csv") -> tuple[list[str], str]:
+    """All answers of one Grand Débat question (unlabelled: for speed and label checks)."""
+    return [r["comment"] for r in _read_csv(DATA / "granddebat" / name)], GD_QUESTIONS[name]
+
+
+def decidim_proposals() -> LabelledSet:
+    """Decidim free proposals (Lille, Nancy) with a category (title + body); label = ``category/name/fr``."""
+    rows = _read_csv(DATA / "decidim-mel-nancy" / "propositions-libres.csv", delimiter=";")
+    rows = [r for r in rows if r["category/name/fr"].strip()]
+    texts = [f"{r['title'].strip()}. {r['body'].strip()}" for r in rows]
+    t, y = _usable(texts, [r["category/name/fr"] for r in rows])
+    return LabelledSet("decidim/category", t, y, "Propositions libres", note="proposals with a category")
+
+
+LOADERS: dict[str, Callable[[], LabelledSet]] = {
+    "rn-arguments/section_subtitle": lambda: republique_numerique("section_subtitle"),
+    "rn-arguments/opinion_id": lambda: republique_numerique("opinion_id"),
+    "gd-mixed/question": grand_debat_mixed,
+    "decidim/category": decidim_proposals,
+}
+
+
+def load_sets(names: list[str] | None = None) -> list[LabelledSet]:
+    """The labelled sets, in a fixed order."""
+    return [LOADERS[n]() for n in (names or list(LOADERS))]
+
+
+def embed_cached(
+    texts: list[str], embedder_name: str = "use-multilingual", model: str | None = None
+) -> np.ndarray:
+    """(n, d) unit-norm vectors through ``synthesis.embed`` with a SQLite cache under ``bench/out/``."""
+    embedder = get_embedder(embedder_name, model)
+    cache = SQLiteCache(OUT / f"embeddings-{embedder_name}.sqlite")
+    try:
+        return embed_unique([prepare.normalise_text(t) for t in texts], embedder, cache)
+    finally:
+        cache.close()
+
+
+def machine() -> str:
+    """One line describing the machine (CPU model, cores), for BENCHMARKS.md."""
+    import os
+    import platform
+
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:  # pragma: no cover
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
