@@ -102,10 +102,27 @@ def machine_lines() -> list[str]:
     ram = f"{int(mem.group(1)) / 1024**2:.1f} GiB" if mem else "?"
     cores = len(os.sched_getaffinity(0))
     return [
+        f"- code: {code_version()}",
         f"- machine: `nproc` = {cores}, CPU {cpu}, RAM {ram}, Python {platform.python_version()}, no GPU",
         f"- load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (machine shared "
         "with other sessions: wall times are upper bounds; CPU times are less sensitive to the sharing)",
     ]
+
+
+def code_version() -> str:
+    """``git`` commit of the working tree, and whether files under ``synthesis/`` had uncommitted changes."""
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
+
+    try:
+        head = git("rev-parse", "--short", "HEAD").strip()
+        dirty = git("status", "--porcelain", "synthesis", "schemas")
+    except OSError:  # pragma: no cover
+        return "unknown"
+    changed = len(dirty.splitlines())
+    return f"commit {head}" + (f" + uncommitted edits in {changed} library files" * bool(changed))
 
 
 def write_section(path: Path, title: str, body: str) -> None:
