@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(512 * 1024 * 1024, description="Largest accepted upload.")
     progress_interval_s: float = Field(0.5, description="Least time between two progress writes of a run.")
     run_migrations: bool = Field(True, description="Run `alembic upgrade head` at start-up.")
+    embed_shard_texts: int = Field(4000, ge=1, description="Celery: distinct texts to embed per shard task.")
+    job_lease_s: float = Field(60.0, gt=0, description="Celery: a task whose worker is silent this long has died.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -104,15 +104,17 @@ class _Progress:
             s.commit()
 
 
-def _claim(engine: Engine, run_id: int) -> Run | None:
+def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
+    claimable = (JobStatus.QUEUED.value, JobStatus.RUNNING.value) if resume else (JobStatus.QUEUED.value,)
     with Session(engine) as s:
         run = s.get(Run, run_id)
-        if run is None or run.status != JobStatus.QUEUED.value:
+        if run is None or run.status not in claimable:
             return None
         if run.cancel_requested:
             run.status, run.finished_at = JobStatus.CANCELLED.value, utcnow()
         else:
-            run.status, run.started_at, run.worker, run.stage = JobStatus.RUNNING.value, utcnow(), worker_id(), "load"
+            run.status, run.worker, run.stage = JobStatus.RUNNING.value, worker_id(), "load"
+            run.started_at = run.started_at or utcnow()  # a resumed run keeps its start
         s.add(run)
         s.commit()
         s.refresh(run)
@@ -129,10 +131,13 @@ def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None =
         s.commit()
 
 
-def execute_run(run_id: int, *, engine: Engine | None = None, progress_interval: float = 0.5) -> JobStatus:
-    """Do run ``run_id`` from the database; returns its final status (never raises for a run's own failure)."""
+def execute_run(run_id: int, *, engine: Engine | None = None, progress_interval: float = 0.5,
+                resume: bool = False) -> JobStatus:
+    """Do run ``run_id`` from the database; returns its final status (never raises for a run's own failure).
+
+    ``resume`` also takes a run already ``running`` (the Celery runner marks it so while its shards embed)."""
     engine = _engine(engine)
-    run = _claim(engine, run_id)
+    run = _claim(engine, run_id, resume)
     if run is None:
         return JobStatus.CANCELLED
     try:
@@ -181,8 +186,11 @@ def _usable(r: Record) -> bool:
     return not r.excluded and prepare.exclusion_reason(r.text) is None
 
 
-def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine | None = None) -> int:
-    """Embed one shard of the run's distinct texts into the stored embeddings; returns the shard's size."""
+def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine | None = None,
+                progress: Callable[[float], None] | None = None) -> int:
+    """Embed one shard of the run's distinct texts into the stored embeddings; returns the shard's size.
+
+    ``progress`` gets the shard's fraction done (it may raise RunCancelled to stop between batches)."""
     engine = _engine(engine)
     with Session(engine) as s:
         run = s.get(Run, run_id)
@@ -191,7 +199,8 @@ def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine 
         settings = RunSettings.model_validate(run.settings)
         records, *_ = load_inputs(s, run.consultation_id)
     texts = shard_texts(records, shard_index, n_shards)
-    embed_unique(texts, get_embedder(settings.embedder, settings.embedder_model), DBEmbeddingCache(engine))
+    embed_unique(texts, get_embedder(settings.embedder, settings.embedder_model), DBEmbeddingCache(engine),
+                 progress=progress)
     return len(texts)
 
 
