@@ -241,17 +241,18 @@ def main() -> None:
     parser.add_argument("--no-semantic", action="store_true")
     parser.add_argument("--speed", type=int, default=0, help="time detection on this many contributions")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the injected campaigns")
     args = parser.parse_args()
     if args.speed:
         speed(args.speed, not args.no_semantic, args.runs)
         return
-    texts, labels, kinds = build(args.campaigns)
+    texts, labels, kinds = build(args.campaigns, args.seed)
     vectors = None if args.no_semantic else embed_cached(texts)
     det = CampaignDetector().fit(texts, vectors)
     res = score(det.groups_, labels, kinds)
     print(
         f"{len(texts)} texts, {int((labels >= 0).sum())} injected in {len(kinds)} campaigns; "
-        f"semantic={not args.no_semantic}; {machine()}"
+        f"semantic={not args.no_semantic}; seed {args.seed}; {machine()}"
     )
     for k, v in res.items():
         print(f"  {k}: {v:.4f}" if isinstance(v, float) else f"  {k}: {v}")

@@ -156,3 +156,22 @@ def test_transition_25_campaign_with_47_copies():
     top = campaigns[0]
     assert "position ferme" in top.template and top.variants[0].count == 47
     assert top.size >= 47 and top.campaign_id == "158-c1"
+
+
+def test_real_embeddings_on_a_small_sample():
+    """With the default USE embedder: a light paraphrase of the 47-copy text joins its copies, the 120 other
+    real answers stay out. USE is sensitive to layout: a copy with a leading "- " has cosine ~0.8 to the
+    template, which is why exact copies are grouped on ``dedup_key``, not on vectors."""
+    from synthesis.embed import get_embedder
+
+    texts = [t for t in granddebat_answers("gd_animation_transition_25.csv") if exclusion_reason(t) is None]
+    copies = [t for t in texts if "position ferme en faveur" in t][:6]
+    others = [t for t in texts if len(t.split()) >= 15 and "position ferme" not in t][:120]
+    paraphrase = copies[0].replace("Adopter une position ferme", "Prendre une position très ferme")
+    sample = [*copies, paraphrase, *others]
+    kept = [Contribution(f"c{i}", f"s{i}", "q", "question", t) for i, t in enumerate(sample)]
+    vectors = get_embedder("use-multilingual").embed(sample)
+    campaigns, _ = detect_campaigns("158", kept, vectors, RunSettings())
+    assert len(campaigns) == 1 and campaigns[0].size == 7
+    sims = [m.similarity for m in campaigns[0].members]
+    assert all(s is not None and s > 0.75 for s in sims), sims
