@@ -238,3 +238,11 @@ class RunComparison(BaseModel):
     moved: list[MovedContribution]
     moved_count: int
     stayed_count: int
+
+
+class PublicationPublic(BaseModel):
+    """A published report: anyone with the link reads the reviewed report, without an API key."""
+
+    run_id: int
+    url: str = Field(..., description="Path of the public page, e.g. /r/<token>; shown once, store it.")
+    token: str

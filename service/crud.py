@@ -6,6 +6,7 @@ tenant's ids, so routes turn both "missing" and "not yours" into the same 404.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -247,3 +248,24 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
     except BaseException:
         session.rollback()
         raise
+
+
+def get_published_run(*, session: Session, token: str) -> Run | None:
+    """The run published under ``token`` (the link's secret), whatever its tenant; None when unknown."""
+    digest = hash_api_key(token)
+    return session.exec(select(Run).where(Run.public_token_sha256 == digest)).first()
+
+
+def publish_run(*, session: Session, run: Run) -> str:
+    """Give ``run`` a new public link token (any earlier link stops working); returns the token, shown once."""
+    token = secrets.token_urlsafe(32)
+    run.public_token_sha256 = hash_api_key(token)
+    session.add(run)
+    session.commit()
+    return token
+
+
+def unpublish_run(*, session: Session, run: Run) -> None:
+    run.public_token_sha256 = None
+    session.add(run)
+    session.commit()

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from service.api.main import api_router
+from service.api.main import api_router, public_router
 from service.core.config import Settings, get_settings
 from service.core.db import make_engine, upgrade_database
 from service.errors import install_error_handlers
@@ -53,6 +53,7 @@ def create_app(
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(public_router)
 
     @app.get("/api/health", tags=["health"], operation_id="health", summary="État du service")
     def health() -> dict[str, str]:

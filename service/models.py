@@ -125,6 +125,9 @@ class Run(SQLModel, table=True):
         default=None, max_length=200, description="host:pid of the process running it."
     )
     input_sha256: str | None = Field(default=None, max_length=64)
+    public_token_sha256: str | None = Field(
+        default=None, max_length=64, unique=True, description="sha256 of the published report's link token."
+    )
     report: str | None = Field(default=None, sa_column=Column(Text), description="Automatic report (JSON).")
     reviewed_report: str | None = Field(default=None, sa_column=Column(Text), description="After review.")
     created_at: datetime = Field(default_factory=utcnow)

@@ -8,7 +8,7 @@ import re
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import clusters, make_run
 
-PUBLIC = {"/api/health"}
+PUBLIC = {"/api/health", "/r/{token}"}
 TENANT_LISTS = {
     ("GET", "/api/consultations"),
     ("POST", "/api/consultations"),
@@ -46,6 +46,8 @@ def _calls(done, member_id: int, cluster_id: str):
         ("GET", f"/api/runs/{r}/review", {}),
         ("GET", f"/api/runs/{r}/export", {"params": {"format": "csv"}}),
         ("GET", f"/api/contributions/{member_id}", {}),
+        ("POST", f"/api/runs/{r}/publish", {}),
+        ("DELETE", f"/api/runs/{r}/publish", {}),
     ]
 
 

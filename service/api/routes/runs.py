@@ -157,6 +157,11 @@ def _history_html(info: ReviewInfo) -> str:
     )
 
 
+def report_page(report, info: ReviewInfo) -> str:
+    """The report's HTML page followed by its review history."""
+    return render_html(report).replace("</body>", _history_html(info) + "</body>", 1)
+
+
 @router.get(
     "/runs/{run_id}/report",
     response_model=ReportPublic,
@@ -190,9 +195,7 @@ def get_report(
     report = current_report(run) if version == "reviewed" else Report.model_validate_json(run.report)
     info = review_info(session, run, version)
     if format == "html":
-        page = render_html(report)
-        page = page.replace("</body>", _history_html(info) + "</body>", 1)
-        return HTMLResponse(page)
+        return HTMLResponse(report_page(report, info))
     return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
 
 

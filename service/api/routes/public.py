@@ -1,0 +1,99 @@
+"""Published reports: a run's report readable by anyone holding its link (a council, the public), no API key.
+
+The link carries a random token; only its sha256 is stored, publishing again replaces the link, and
+unpublishing revokes it. ``/`` is a short French landing page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from schemas.api import ErrorOut, PublicationPublic, ReportPublic
+from service import crud
+from service.api.deps import RunDep, SessionDep, WriteKeyDep
+from service.api.routes.runs import report_page, review_info
+from service.errors import ConflictError, NotFoundError
+from service.review.store import current_report
+
+router = APIRouter(tags=["publication"])
+public_router = APIRouter(tags=["publication"])
+ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+
+
+@router.post(
+    "/runs/{run_id}/publish",
+    response_model=PublicationPublic,
+    status_code=201,
+    operation_id="publish_run",
+    summary="Publier le rapport (lien public)",
+    responses=ERRORS,
+)
+def publish_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> PublicationPublic:
+    """Create the public link of the run's reviewed report; an earlier link of this run stops working."""
+    if run.report is None:
+        raise ConflictError(
+            f"L'analyse {run.id} n'a pas encore de rapport à publier (statut : {run.status})",
+            f"Run {run.id} has no report to publish yet (status: {run.status})",
+            value=run.status,
+        )
+    token = crud.publish_run(session=session, run=run)
+    return PublicationPublic(run_id=run.id, url=f"/r/{token}", token=token)
+
+
+@router.delete(
+    "/runs/{run_id}/publish",
+    status_code=204,
+    operation_id="unpublish_run",
+    summary="Retirer la publication du rapport",
+    responses=ERRORS,
+)
+def unpublish_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> Response:
+    """Revoke the public link (the report itself stays)."""
+    crud.unpublish_run(session=session, run=run)
+    return Response(status_code=204)
+
+
+@public_router.get(
+    "/r/{token}",
+    response_model=ReportPublic,
+    operation_id="read_published_report",
+    summary="Rapport publié (page HTML, ou JSON avec ?format=json)",
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The HTML page (or the JSON report with ?format=json)"},
+        404: {"model": ErrorOut},
+        422: {"model": ErrorOut, "description": "Invalid format parameter"},
+    },
+)
+def read_published_report(
+    token: str, session: SessionDep, format: Annotated[Literal["html", "json"], Query()] = "html"
+):
+    """The reviewed report behind a public link, with its review history; 404 for an unknown or revoked link."""
+    run = crud.get_published_run(session=session, token=token)
+    if run is None or run.report is None:
+        raise NotFoundError("Rapport publié introuvable (lien inconnu ou retiré)",
+                            "Published report not found (unknown or revoked link)")
+    report, info = current_report(run), review_info(session, run, "reviewed")
+    if format == "json":
+        return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
+    return HTMLResponse(report_page(report, info))
+
+
+LANDING = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Synthèse de consultations</title>
+<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}
+a{color:#000091}</style></head><body>
+<h1>Synthèse traçable de consultations</h1>
+<p>Ce service importe les exports des plateformes de consultation, regroupe les contributions en thèmes et
+produit une synthèse vérifiable : chaque thème liste toutes ses contributions, ses citations sont verbatim,
+et l'origine des contributions (campagnes, organisations, territoires) est signalée.</p>
+<ul><li><a href="/docs">Documentation de l'API (OpenAPI)</a></li>
+<li>Les rapports publiés s'ouvrent par leur lien <code>/r/…</code>.</li></ul>
+</body></html>"""
+
+
+@public_router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def landing() -> str:
+    return LANDING

@@ -1,0 +1,31 @@
+"""Published reports: readable without a key through their link, revocable, scoped to the publishing tenant."""
+
+from __future__ import annotations
+
+from tests.service.helpers import clusters, make_run
+
+
+def test_published_report_is_readable_without_key_until_unpublished(client, keys, runner):
+    a = keys.h("a")
+    done = make_run(client, runner, a)
+    label = clusters(done.report)[0]["label"]
+    assert client.get("/r/not-a-token").status_code == 404
+
+    pub = client.post(f"/api/runs/{done.run_id}/publish", headers=a)
+    assert pub.status_code == 201, pub.text
+    url = pub.json()["url"]
+    page = client.get(url)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<!doctype html" in page.text.lower()
+    assert client.get(url, params={"format": "json"}).json()["questions"][0]["clusters"][0]["label"] == label
+
+    again = client.post(f"/api/runs/{done.run_id}/publish", headers=a).json()["url"]
+    assert client.get(url).status_code == 404  # publishing again replaces the link
+    assert client.delete(f"/api/runs/{done.run_id}/publish", headers=a).status_code == 204
+    assert client.get(again).status_code == 404
+
+
+def test_read_only_key_cannot_publish(client, keys, runner):
+    done = make_run(client, runner, keys.h("a"))
+    r = client.post(f"/api/runs/{done.run_id}/publish", headers=keys.h("a_ro"))
+    assert r.status_code == 403
