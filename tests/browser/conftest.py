@@ -95,10 +95,15 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def open_page(browser, url: str, *, javascript: bool = True, allow: tuple[str, ...] = ("file://",)):
+def open_page(
+    browser, url: str, *, javascript: bool = True, allow: tuple[str, ...] = ("file://",), headers=None
+):
     """A fresh page on ``url`` with every request outside ``allow`` aborted and recorded: (page, watch)."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript, service_workers="block"
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=javascript,
+        service_workers="block",
+        extra_http_headers=headers or {},
     )
     watch = Watch()
 
@@ -130,10 +135,10 @@ def report_page(browser, sample):
     page.context.close()
 
 
-def screenshot(page, name: str) -> None:
-    """Save the whole page as test-artifacts/screenshots/<name>.png."""
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """Save the page as test-artifacts/screenshots/<name>.png (whole page, or the viewport)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def exported_copy(sample: Sample, directory: Path) -> Path:

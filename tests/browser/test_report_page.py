@@ -27,12 +27,21 @@ def fold(text: str) -> str:
 
 
 def go(page, hash_: str) -> None:
+    """Navigate to a page route and wait until that page is shown."""
     page.evaluate("h => { location.hash = h; }", hash_)
-    page.wait_for_function("h => location.hash === h", arg=hash_)
+    assert_active(page, hash_[1:])
 
 
 def active_id(page) -> str:
     return page.eval_on_selector(".page.active", "el => el.id")
+
+
+def assert_active(page, route: str) -> None:
+    """Wait until the page whose id is ``route`` is shown (hash changes are handled asynchronously)."""
+    page.wait_for_function(
+        "id => document.querySelector('.page.active')?.id === id", arg=route, timeout=10_000
+    )
+    assert active_id(page) == route
 
 
 def biggest_theme(sample):
@@ -43,14 +52,14 @@ def test_pages_navigation_and_screenshots(report_page, sample):
     page, watch = report_page
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Synthèse de la consultation"
-    assert active_id(page) == "/"
+    assert_active(page, "/")
     assert page.locator(".page.active .stat-value").first.inner_text() == str(
         sample.report.manifest.counts.rows_read
     )
     for name, hash_ in PAGES.items():
         page.click(f'nav.site a[href="{hash_}"]')
         page.wait_for_function("h => location.hash === h", arg=hash_)
-        assert active_id(page) == hash_[1:]
+        assert_active(page, hash_[1:])
         assert page.locator(".page:visible").count() == 1
         assert page.locator(f'nav.site a[href="{hash_}"]').get_attribute("aria-current") == "page"
         screenshot(page, name)
@@ -60,15 +69,15 @@ def test_pages_navigation_and_screenshots(report_page, sample):
     assert rows.count() == len(sample.report.questions[0].clusters)
     rows.first.locator("a").click()
     theme = biggest_theme(sample)
-    assert active_id(page) == route_id("theme", theme.cluster_id)
+    assert_active(page, route_id("theme", theme.cluster_id))
     assert theme.label in page.locator(".page.active h2").inner_text()
     screenshot(page, "theme")
     if theme.subclusters:
         page.locator(".page.active .subthemes a").first.click()
-        assert active_id(page) == route_id("theme", theme.subclusters[0].cluster_id)
+        assert_active(page, route_id("theme", theme.subclusters[0].cluster_id))
         screenshot(page, "subtheme")
     page.go_back()
-    assert active_id(page) == route_id("theme", theme.cluster_id)
+    assert_active(page, route_id("theme", theme.cluster_id))
     assert watch.errors == [] and watch.blocked == [] and watch.dialogs == []
 
 
@@ -94,7 +103,7 @@ def test_theme_search_and_pagination(report_page, sample):
     screenshot(page, "theme-search")
     # The found contribution's link opens its page, which says where it went.
     visible.locator("a", has_text=target.source_id).first.click()
-    assert active_id(page) == route_id("contribution", target.contribution_id)
+    assert_active(page, route_id("contribution", target.contribution_id))
     assert page.locator(".page.active .placement").inner_text().startswith("Classée dans le thème")
     screenshot(page, "contribution")
     # Nonsense finds nothing; clearing brings the first page back; "next" pages through.
@@ -116,7 +125,7 @@ def test_quote_leads_to_its_source_contribution(report_page, sample):
     go(page, "#" + route_id("theme", theme.cluster_id))
     quote = theme.quotes[0]
     page.locator(".page.active a[data-quote]").first.click()
-    assert active_id(page) == route_id("contribution", quote.contribution_id)
+    assert_active(page, route_id("contribution", quote.contribution_id))
     shown = page.locator(".page.active blockquote.main-text").inner_text()
     assert shown.strip() == quote.text.strip()
     assert quote.source_id in page.locator(".page.active h2").inner_text()
@@ -145,7 +154,7 @@ def test_goto_box_finds_a_contribution_by_source_id(report_page, sample):
     page.get_by_label("Contribution n°").fill(c.source_id)
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_function("h => location.hash === h", arg="#" + route_id("contribution", c.contribution_id))
-    assert active_id(page) == route_id("contribution", c.contribution_id)
+    assert_active(page, route_id("contribution", c.contribution_id))
     page.get_by_label("Contribution n°").fill("n'existe pas")
     page.get_by_role("button", name="Afficher").click()
     assert "Aucune contribution" in page.locator("[data-goto-msg]").inner_text()
@@ -157,7 +166,7 @@ def test_keyboard_skip_link_and_focus(report_page):
     assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu"
-    assert active_id(page) == "/"
+    assert_active(page, "/")
     page.focus('nav.site a[href="#/themes"]')
     page.keyboard.press("Enter")
     page.wait_for_function("location.hash === '#/themes'")
@@ -203,7 +212,7 @@ def test_works_without_javascript(browser, sample):
         target = page.locator(f'[id="{route_id("contribution", theme.quotes[0].contribution_id)}"]')
         assert target.locator("blockquote").is_visible()
         assert target.evaluate("el => Math.abs(el.getBoundingClientRect().top) < 200")
-        screenshot(page, "no-javascript")
+        screenshot(page, "no-javascript", full_page=False)  # every page stacked: too tall for one image
         assert watch.blocked == []
     finally:
         page.context.close()
