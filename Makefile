@@ -25,7 +25,7 @@ setup-dev: $(VENV)/.installed-dev
 
 ## make run: import a real sample consultation, synthesise it, serve the API and the HTML report.
 run: setup
-	$(BIN)/python scripts/demo.py --host $(HOST) --port $(PORT)
+	$(BIN)/synthese demo --host $(HOST) --port $(PORT)
 
 ## make test: dev dependencies, test services (PostgreSQL, Redis, Chromium), then the whole suite.
 test: setup-dev services

@@ -74,5 +74,22 @@ def serve(
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
 
 
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+) -> None:
+    """Import the real sample consultation, synthesise it, publish its report, print the URL, then serve the API."""
+    import uvicorn
+
+    from service.demo import prepare_demo
+
+    settings = get_settings()
+    base = f"http://{host}:{port}"
+    url, key = prepare_demo(settings, base_url=base)
+    typer.echo(f"\nRapport HTML : {url}\nAPI : {base}/docs (clé X-API-Key : {key})\n")
+    uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

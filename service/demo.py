@@ -1,0 +1,65 @@
+"""``synthese demo`` (what ``make run`` does): import a real sample consultation into the configured database,
+synthesise it, publish the report, print its URL, then serve the API.
+
+Idempotent: a second ``make run`` reuses the demo tenant and consultation (re-importing the same file adds
+nothing) and runs a new synthesis, which gives the same report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlmodel import Session, select
+
+from schemas import RunSettings
+from service import crud
+from service.core.config import Settings
+from service.core.db import make_engine, upgrade_database
+from service.imports import import_file
+from service.jobs import JobStatus
+from service.jobs.tasks import execute_run
+from service.models import Consultation
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_consultations" / "granddebat_fiscalite_sample.csv"
+TENANT = "Démo"
+TITLE = "Grand Débat national 2019 — fiscalité (extrait)"
+
+
+def _consultation(session: Session, tenant_id: int) -> Consultation:
+    found = session.exec(
+        select(Consultation).where(Consultation.tenant_id == tenant_id, Consultation.title == TITLE)
+    ).first()
+    return found or crud.create_consultation(
+        session=session, tenant_id=tenant_id, title=TITLE,
+        description="Réponses réelles du Grand Débat (Licence Ouverte / Etalab 2.0) ; métadonnées synthétiques.",
+    )
+
+
+def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) -> tuple[str, str]:
+    """Import, synthesise and publish the sample; returns (report URL, API key)."""
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine)
+    with Session(engine) as s:
+        tenant = crud.get_tenant_by_name(session=s, name=TENANT) or crud.create_tenant(session=s, name=TENANT)
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="make run")
+        s.commit()
+        consultation = _consultation(s, tenant.id)
+        imp = import_file(session=s, consultation=consultation, path=sample, filename=sample.name,
+                          secret=settings.pseudonym_secret.encode())
+        typer.echo(f"Import de {sample.name} : {imp.rows_read} lignes lues, {imp.accepted} contributions, "
+                   f"{len(imp.rejected)} lignes rejetées.", err=True)
+        run = crud.create_run(session=s, consultation_id=consultation.id,
+                              settings=RunSettings().model_dump(), carry_review_from=None)
+        run_id = run.id
+
+    typer.echo("Synthèse en cours (une à deux minutes sur 2 cœurs)…", err=True)
+    execute_run(run_id, engine=engine)
+    with Session(engine) as s:
+        run = s.get(type(run), run_id)
+        if run is None or run.status != JobStatus.SUCCEEDED.value:
+            raise typer.Exit(f"La synthèse a échoué : {run.error if run else 'analyse introuvable'}")
+        token = crud.publish_run(session=s, run=run)
+    engine.dispose()
+    return f"{base_url}/r/{token}", key
