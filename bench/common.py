@@ -30,40 +30,34 @@ SAMPLE_SEED = 0
 GD_PER_QUESTION = 1000  # Grand Débat: 9 questions x 1,000 answers (of ~8.9k each) keep the bench under 15 min
 
 GD_QUESTIONS = {
-    'gd_animation_democratie_11.csv': (
-        'En qui faites-vous le plus confiance pour vous faire représenter dans la '
-        'société et pourquoi ?'
+    "gd_animation_democratie_11.csv": (
+        "En qui faites-vous le plus confiance pour vous faire représenter dans la société et pourquoi ?"
     ),
-    'gd_animation_democratie_43.csv': (
+    "gd_animation_democratie_43.csv": (
         "Que pensez-vous de la situation de l'immigration en France aujourd'hui et de la "
-        'politique migratoire ?'
+        "politique migratoire ?"
     ),
-    'gd_animation_fiscalite_13.csv': (
-        "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
-    ),
-    'gd_animation_fiscalite_17.csv': (
+    "gd_animation_fiscalite_13.csv": ("Quels sont selon vous les impôts qu'il faut baisser en priorité ?"),
+    "gd_animation_fiscalite_17.csv": (
         "Pour quelle(s) politique(s) publique(s) ou pour quelle(s) mission(s) de l'État "
         "seriez-vous prêts à payer plus d'impôts ?"
     ),
-    'gd_animation_organisation_15.csv': (
-        'Si non, quels types de services publics vous manquent dans votre territoire et '
+    "gd_animation_organisation_15.csv": (
+        "Si non, quels types de services publics vous manquent dans votre territoire et "
         "qu'il est nécessaire de renforcer ?"
     ),
-    'gd_animation_organisation_32.csv': (
-        'Si vous avez été amené à scolariser votre enfant, quels sont vos motifs de '
-        'satisfaction et/ou les difficultés ?'
+    "gd_animation_organisation_32.csv": (
+        "Si vous avez été amené à scolariser votre enfant, quels sont vos motifs de "
+        "satisfaction et/ou les difficultés ?"
     ),
-    'gd_animation_transition_14.csv': (
-        'Si oui, de quelle manière votre vie quotidienne est-elle touchée par le '
-        'changement climatique ?'
+    "gd_animation_transition_14.csv": (
+        "Si oui, de quelle manière votre vie quotidienne est-elle touchée par le changement climatique ?"
     ),
-    'gd_animation_transition_25.csv': (
-        'Que pourrait faire la France pour faire partager ses choix en matière '
+    "gd_animation_transition_25.csv": (
+        "Que pourrait faire la France pour faire partager ses choix en matière "
         "d'environnement au niveau européen et international ?"
     ),
-    'grand_debat_comments.csv': (
-        "Règles de l'administration jugées inutiles ou trop complexes"
-    ),
+    "grand_debat_comments.csv": ("Règles de l'administration jugées inutiles ou trop complexes"),
 }
 
 
@@ -184,3 +178,18 @@ def machine() -> str:
     except OSError:  # pragma: no cover
         pass
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_section(title: str, body: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
+    """Replace the ``## title`` section of BENCHMARKS.md with ``body`` (appended if missing)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    head = f"## {title}\n"
+    block = head + "\n" + body.strip() + "\n"
+    if head in text:
+        start = text.index(head)
+        nxt = text.find("\n## ", start + len(head))
+        end = len(text) if nxt < 0 else nxt + 1
+        text = text[:start] + block + ("\n" if nxt >= 0 else "") + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")

@@ -117,9 +117,9 @@ def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str,
     out = []
     for c in counts:
         size = max(1, sum(c.values()))
-        out.append(
-            {t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in c.items() if k > 1}
-        )
+        # Terms of a single document are noise, unless the class has nothing else (tiny sub-themes).
+        keep = {t: k for t, k in c.items() if k > 1} or dict(c)
+        out.append({t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in keep.items()})
     return out
 
 

@@ -12,8 +12,8 @@ import numpy as np
 
 from schemas import Cluster, ExcludedItem, Keyword, Member, NoiseItem, QuestionReport, Quote, Report, RunSettings
 from synthesis import prepare
-from synthesis.cluster import NOISE, ClusterResult
-from synthesis.explain import explain_themes
+from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult
+from synthesis.explain import ThemeExplanation, content_word_count, explain_themes
 from synthesis.records import Contribution
 
 VERSIONED_PACKAGES = (
@@ -53,21 +53,22 @@ class QuestionInput:
 
 
 def _theme(
-    cluster_id: str, idx: np.ndarray, q: QuestionInput, explanation, strengths: np.ndarray
+    cluster_id: str, idx: np.ndarray, q: QuestionInput, explanation: ThemeExplanation, strengths: np.ndarray
 ) -> Cluster:
-    members = []
-    for j, i in enumerate(idx):
-        c = q.kept[i]
-        members.append(
-            Member(
-                contribution_id=c.contribution_id,
-                source_id=c.source_id,
-                strength=round(float(strengths[i]), 6),
-                similarity=round(float(explanation.similarities[j]), 6),
-                matched_keywords=explanation.matched_keywords[j],
-            )
+    """One theme (or sub-theme) of the items ``idx`` of ``q.kept``; ``explanation`` follows ``idx``."""
+    assigned = q.result.assigned if len(q.result.assigned) else np.zeros(len(q.kept), bool)
+    members = [
+        Member(
+            contribution_id=q.kept[i].contribution_id,
+            source_id=q.kept[i].source_id,
+            strength=round(float(strengths[i]), 6),
+            similarity=round(float(explanation.similarities[j]), 6),
+            matched_keywords=explanation.matched_keywords[j],
+            joined_by_noise_policy=bool(assigned[i]),
         )
-    quotes = [
+        for j, i in enumerate(idx)
+    ]
+    quotes = [  # verbatim: the contribution's own text, never cut or rewritten (issue 4)
         Quote(contribution_id=q.kept[i].contribution_id, source_id=q.kept[i].source_id, text=q.kept[i].text)
         for i in explanation.quote_indices
     ]
@@ -81,8 +82,27 @@ def _theme(
     )
 
 
+def _subthemes(theme: Cluster, idx: np.ndarray, q: QuestionInput, settings: RunSettings) -> list[Cluster]:
+    """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question."""
+    sub = q.result.sublabels[idx]
+    if len(set(sub.tolist()) - {NOISE}) < 2:
+        return []
+    texts = [q.kept[i].text for i in idx]
+    expl = explain_themes(
+        texts, q.vectors[idx], sub, question_text=q.question_text,
+        n_keywords=settings.n_keywords, n_quotes=settings.n_quotes,
+    )
+    out = []
+    for s, e in expl.items():
+        local = np.flatnonzero(sub == s)
+        e.quote_indices = [int(idx[j]) for j in e.quote_indices]
+        out.append(_theme(f"{theme.cluster_id}.{s}", idx[local], q, e, q.result.strengths))
+    return out
+
+
 def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
-    labels, sub = q.result.labels, q.result.sublabels
+    """Top-level themes, each listing all its members, with sub-themes of the same shape (issue 4)."""
+    labels = q.result.labels
     texts = [c.text for c in q.kept]
     top = explain_themes(
         texts, q.vectors, labels, question_text=q.question_text,
@@ -92,44 +112,50 @@ def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
     for k, expl in top.items():
         idx = np.flatnonzero(labels == k)
         theme = _theme(f"{q.question_id}-{k}", idx, q, expl, q.result.strengths)
-        sub_labels = np.full(len(texts), NOISE)
-        sub_labels[idx] = sub[idx]
-        if len(set(sub[idx].tolist()) - {NOISE}) > 1:
-            sub_expl = explain_themes(
-                texts, q.vectors, sub_labels, question_text=q.question_text,
-                n_keywords=settings.n_keywords, n_quotes=settings.n_quotes,
-            )
-            theme.subclusters = [
-                _theme(f"{theme.cluster_id}.{s}", np.flatnonzero(sub_labels == s), q, e, q.result.strengths)
-                for s, e in sub_expl.items()
-            ]
+        theme.subclusters = _subthemes(theme, idx, q, settings)
         clusters.append(theme)
     return clusters
 
 
+# Reasons of "non classées" items (issue 4): code -> French text ({a}, {b}: theme labels).
+NOISE_TOO_SHORT = "too_short"
+MIN_CONTENT_WORDS = 2  # fewer content words than this: too short to be placed
+NOISE_REASONS = {
+    NOISE_TOO_SHORT: "trop courte pour être rattachée à un thème (moins de {n} mots porteurs de sens)",
+    NOISE_ISOLATED: "isolée : aucun thème assez proche (le plus proche, « {a} », est hors de son seuil)",
+    NOISE_BETWEEN: "entre deux thèmes : « {a} » et « {b} », sans majorité claire parmi ses voisines",
+    NOISE_NO_THEME: "aucun thème n'a été formé pour cette question",
+}
+
+
 def _noise(q: QuestionInput, clusters: list[Cluster]) -> list[NoiseItem]:
-    labels = q.result.labels
-    noise_idx = np.flatnonzero(labels == NOISE)
-    if not len(noise_idx):
-        return []
-    centres = []
-    for k in range(len(clusters)):
-        v = q.vectors[labels == k].mean(axis=0)
-        centres.append(v / (np.linalg.norm(v) or 1.0))
+    """Every "non classée" item with a reason code, a French reason, and its closest theme shown apart."""
+    r = q.result
+    noise_idx = np.flatnonzero(r.labels == NOISE)
+    centres = r.centres if len(clusters) else np.zeros((0, q.vectors.shape[1] if q.vectors.ndim == 2 else 0))
     out = []
     for i in noise_idx:
         c = q.kept[i]
-        item = NoiseItem(
-            contribution_id=c.contribution_id,
-            source_id=c.source_id,
-            reason="isolée : trop éloignée de tous les thèmes" if clusters else "aucun thème formé",
-            reason_code="isolated" if clusters else "no_theme",
-        )
-        if centres:
-            sims = np.asarray(centres) @ q.vectors[i]
+        code = str(r.noise_codes[i]) if len(r.noise_codes) and r.noise_codes[i] else NOISE_ISOLATED
+        if not clusters:
+            code = NOISE_NO_THEME
+        elif content_word_count(c.text) < MIN_CONTENT_WORDS:
+            code = NOISE_TOO_SHORT
+        item = NoiseItem(contribution_id=c.contribution_id, source_id=c.source_id, reason="")
+        item.reason_code = code
+        a = b = ""
+        if len(centres):
+            sims = centres @ q.vectors[i]
             best = int(np.argmax(sims))
             item.closest_cluster_id = clusters[best].cluster_id
             item.closest_similarity = round(float(sims[best]), 6)
+            a = clusters[best].label
+            other = int(r.second[i]) if len(r.second) else NOISE
+            if code == NOISE_BETWEEN and other not in (NOISE, best):
+                item.other_cluster_id, b = clusters[other].cluster_id, clusters[other].label
+            elif code == NOISE_BETWEEN:
+                code = item.reason_code = NOISE_ISOLATED
+        item.reason = NOISE_REASONS[code].format(a=a, b=b, n=MIN_CONTENT_WORDS)
         out.append(item)
     return out
 

@@ -1,0 +1,94 @@
+"""Keywords, labels, quotes (issue 4): no stop word, number or question word; quotes verbatim and diverse."""
+
+import numpy as np
+
+from synthesis.explain import (
+    NO_KEYWORD_LABEL,
+    class_tfidf,
+    explain_themes,
+    french_stop_words,
+    make_label,
+    pick_quotes,
+    words,
+)
+from tests.utils.fake_embedder import HashEmbedder
+
+QUESTION = "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
+TEXTS = [
+    "Il faut baisser la TVA sur les produits de première nécessité",
+    "La TVA sur les produits alimentaires, c'est injuste pour les plus pauvres",
+    "Baisser la TVA sur les produits de base en 2019",
+    "la TVA sur les produits de première nécessité",
+    "La TVA sur les produits de première nécessité !",  # same text as above once normalised
+    "Supprimer la taxe d'habitation pour les retraités",
+    "La taxe d'habitation doit disparaître pour tous les retraités",
+    "Taxe d'habitation : suppression totale pour les retraités modestes",
+    "La taxe d'habitation est trop lourde pour les retraités",
+]
+LABELS = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def _explain():
+    vectors = HashEmbedder().embed(TEXTS)
+    return vectors, explain_themes(TEXTS, vectors, LABELS, question_text=QUESTION, n_keywords=8, n_quotes=5)
+
+
+def test_keywords_have_no_stop_word_number_or_question_word():
+    _, out = _explain()
+    stop = french_stop_words()
+    for theme in out.values():
+        assert theme.keywords
+        for term, weight in theme.keywords:
+            assert weight > 0
+            for w in words(term):
+                assert w not in stop, term
+                assert not any(ch.isdigit() for ch in w)
+                assert w not in {"impots", "baisser", "priorite"}, term  # the question's own words
+        for w in words(theme.label):
+            assert w not in stop
+
+
+def test_labels_are_short_and_readable():
+    _, out = _explain()
+    assert "tva" in out[0].label.casefold()
+    assert "habitation" in out[1].label
+    assert (
+        "première" in " ".join(t for t, _ in out[0].keywords) or "nécessité" in out[0].label
+    )  # accents kept
+    for theme in out.values():
+        assert 0 < len(theme.label) <= 60
+
+
+def test_quotes_are_members_verbatim_and_not_duplicated():
+    vectors, out = _explain()
+    for k, theme in out.items():
+        assert all(LABELS[i] == k for i in theme.quote_indices)
+        keys = {TEXTS[i].casefold().strip(" !") for i in theme.quote_indices}
+        assert len(keys) == len(theme.quote_indices)  # "…nécessité" and "…nécessité !" never both
+
+
+def test_pick_quotes_skips_near_identical_vectors():
+    v = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0]])
+    v = v / np.linalg.norm(v, axis=1, keepdims=True)
+    chosen = pick_quotes(["premier texte assez long", "deuxième texte assez long", "autre"], v, 3)
+    assert not {0, 1} <= set(chosen)
+
+
+def test_member_why_lists_matched_keywords():
+    _, out = _explain()
+    theme = out[1]
+    kw = {t for t, _ in theme.keywords}
+    assert len(theme.matched_keywords) == int((LABELS == 1).sum())
+    assert all(set(m) <= kw for m in theme.matched_keywords)
+    assert any(theme.matched_keywords)
+    assert np.all(theme.similarities <= 1.0 + 1e-6)
+
+
+def test_make_label_and_class_tfidf():
+    assert make_label([]) == NO_KEYWORD_LABEL
+    assert (
+        make_label([("taxe habitation", 1.0), ("taxe", 0.9), ("retraités", 0.5)])
+        == "taxe habitation · retraités"
+    )
+    w = class_tfidf([[["tva", "produit"], ["tva"]], [["taxe"], ["taxe", "tva"]]])
+    assert w[0]["tva"] > 0 and "taxe" not in w[0]
