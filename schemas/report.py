@@ -34,6 +34,11 @@ class Member(BaseModel):
     matched_keywords: list[str] = Field(default_factory=list, description="Theme keywords found in the text.")
     flags: list[str] = Field(default_factory=list, description="Participant-origin flags (issue 5).")
     weight: float = Field(1.0, description="1/N where the author gave N answers to this question.")
+    joined_by_noise_policy: bool = Field(
+        False,
+        description="HDBSCAN left it out; it joined because most of its neighbours are in the theme and "
+        "it is within the theme's distance threshold (issue 4).",
+    )
 
 
 class OriginBreakdown(BaseModel):
@@ -77,6 +82,9 @@ class NoiseItem(BaseModel):
         None, description="Nearest theme, shown apart; never counted in that theme."
     )
     closest_similarity: float | None = None
+    other_cluster_id: str | None = Field(
+        None, description="For reason_code 'between': the second theme it sits between (issue 4)."
+    )
 
 
 class ExcludedItem(BaseModel):

@@ -27,6 +27,17 @@ class RunSettings(BaseModel):
     min_samples: int | None = Field(None, ge=1, description="HDBSCAN min_samples; None = by rule.")
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     subclusters: bool = Field(True, description="Split each theme into sub-themes (second level).")
+    max_themes: int = Field(
+        30, ge=2, le=200, description="Most top-level themes per question; close themes merge into sub-themes."
+    )
+    noise_policy: bool = Field(
+        True,
+        description="Let a noise item join a theme when it is clearly inside it (neighbour vote and distance "
+        "threshold, see synthesis.cluster); the others stay 'non classées'.",
+    )
+    umap_epochs: int | None = Field(
+        None, ge=10, description="UMAP optimisation epochs; None = synthesis.cluster.DEFAULT_EPOCHS (200)."
+    )
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)
     campaign_min_size: int = Field(5, ge=2, description="Smallest group of copies reported as a campaign.")

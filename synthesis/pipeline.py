@@ -92,6 +92,9 @@ def run(
             min_samples=settings.min_samples,
             cluster_selection_method=settings.cluster_selection_method,
             subclusters=settings.subclusters,
+            max_themes=settings.max_themes,
+            noise_policy_on=settings.noise_policy,
+            n_epochs=settings.umap_epochs,
             random_state=settings.random_state,
         )
         t = timer.stage("cluster", t)
