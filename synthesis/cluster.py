@@ -29,6 +29,7 @@ EXACT_KNN_MAX = 30_000  # above this, UMAP's own NN-descent is cheaper than the 
 NOISE_VOTE = 0.6  # share of the k nearest clustered neighbours that must agree to join a theme
 NOISE_NEIGHBOURS = 10
 THRESHOLD_QUANTILE = 0.1  # a theme's distance threshold: 10th percentile of its members' similarity
+NOISE_POLICY = f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours and similarity>=q{THRESHOLD_QUANTILE}"
 DEFAULT_EPOCHS = 200  # UMAP uses 500 below 10k items; 200 is as good on bench/quality.py, and faster
 
 
@@ -297,27 +298,9 @@ def cluster_embeddings(
     second = np.where(second == NOISE, NOISE, _map_labels(labels, top, second))
     k = int(top.max()) + 1 if n and top.max() >= 0 else 0
     if subclusters:
-        for t in range(k):
-            idx = np.flatnonzero(top == t)
-            if (sublabels[idx] == NOISE).all():
-                sublabels[idx] = split_theme(embeddings[idx], reduced[idx], mcs)
+        _split_unmerged(embeddings, reduced, top, sublabels, mcs)
     centres = theme_centres(embeddings, top, k)
-    params = {
-        "reduction": "umap",
-        "n_components": n_components,
-        "n_neighbors": n_neighbors,
-        "n_epochs": n_epochs or DEFAULT_EPOCHS,
-        "init": "pca",
-        "exact_knn": n <= EXACT_KNN_MAX,
-        "min_cluster_size": mcs,
-        "min_samples": ms,
-        "cluster_selection_method": cluster_selection_method,
-        "noise_policy": f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} and sim>=q{THRESHOLD_QUANTILE}"
-        if noise_policy_on
-        else "none",
-        "max_themes": max_themes,
-        "random_state": random_state,
-    }
+    params = _params(locals(), mcs, ms)
     return ClusterResult(
         labels=top,
         strengths=strengths,
@@ -330,6 +313,34 @@ def cluster_embeddings(
         second=second,
         params=params,
     )
+
+
+def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
+    """The parameters actually used by :func:`cluster_embeddings` (rules resolved), for the manifest."""
+    return {
+        "reduction": "umap",
+        "n_components": args["n_components"],
+        "n_neighbors": args["n_neighbors"],
+        "n_epochs": args["n_epochs"] or DEFAULT_EPOCHS,
+        "init": "pca",
+        "exact_knn": args["n"] <= EXACT_KNN_MAX,  # type: ignore[operator]
+        "min_cluster_size": mcs,
+        "min_samples": ms,
+        "cluster_selection_method": args["cluster_selection_method"],
+        "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
+        "max_themes": args["max_themes"],
+        "random_state": args["random_state"],
+    }
+
+
+def _split_unmerged(
+    embeddings: np.ndarray, reduced: np.ndarray, top: np.ndarray, sublabels: np.ndarray, mcs: int
+) -> None:
+    """Fill ``sublabels`` in place for each theme that merging did not already split."""
+    for t in range(int(top.max()) + 1 if top.size else 0):
+        idx = np.flatnonzero(top == t)
+        if (sublabels[idx] == NOISE).all():
+            sublabels[idx] = split_theme(embeddings[idx], reduced[idx], mcs)
 
 
 def _map_labels(old: np.ndarray, new: np.ndarray, values: np.ndarray) -> np.ndarray:
