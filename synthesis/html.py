@@ -14,8 +14,9 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from typing import Any
 
@@ -32,7 +33,10 @@ from schemas import (
     QuestionReport,
     Report,
 )
-from synthesis.errors import UnsupportedLanguageError
+from synthesis import html_origin as words
+from synthesis.errors import SettingsError, UnsupportedLanguageError
+from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
+from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 
 LANGUAGES = ("fr", "en")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
@@ -69,6 +73,7 @@ class ThemeStats:
     contributions_wo: int
     weighted_wo: float
     in_campaigns: int
+    counted_once: int | None = None
 
 
 @dataclass
@@ -100,8 +105,14 @@ def theme_stats(cluster: Cluster, in_campaign: set[str]) -> ThemeStats:
             origin.weighted if origin and origin.weighted else sum(m.weight for m in cluster.members), 2
         ),
         contributions_wo=origin.without_campaigns if origin and origin.without_campaigns else len(outside),
-        weighted_wo=round(sum(m.weight for m in outside), 2),
+        weighted_wo=round(
+            origin.weighted_without_campaigns
+            if origin and origin.weighted_without_campaigns
+            else sum(m.weight for m in outside),
+            2,
+        ),
         in_campaigns=cluster.size - len(outside),
+        counted_once=origin.campaigns_counted_once if origin and origin.campaigns_counted_once else None,
     )
 
 
@@ -198,7 +209,7 @@ def _assets() -> tuple[str, str, str]:
 
 def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str:
     """12 345 (fr) / 12,345 (en); '—' for unknown."""
-    if value is None:
+    if not isinstance(value, int | float):  # None, or a value missing from an older report
         return "—"
     text = f"{value:,.{digits}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
@@ -232,7 +243,14 @@ def _label(strings: dict[str, str], prefix: str, key: Any) -> str:
     return strings.get(f"{prefix}.{key}", str(key))
 
 
-def render_report_page(report: Report, *, lang: str = "fr") -> str:
+def render_report_page(
+    report: Report,
+    *,
+    lang: str = "fr",
+    review: Sequence[Mapping[str, Any]] | None = None,
+    review_version: str = REVIEWED,
+    contribution_pages: int = CONTRIBUTION_PAGES,
+) -> str:
     """Render ``report`` as one self-contained HTML page.
 
     Parameters
@@ -241,6 +259,14 @@ def render_report_page(report: Report, *, lang: str = "fr") -> str:
         The report; its ``contributions`` give the verbatim texts shown on contribution pages.
     lang : {"fr", "en"}
         Language of the page's own words (contribution texts and pipeline reasons stay as they are).
+    review : sequence of mappings, optional
+        The review history (``created_at``, ``actor``, ``action``, ``payload``; optionally ``before``,
+        ``carried_from``), shown in a "Relecture" page with its own nav entry. None: no such page.
+    review_version : {"reviewed", "automatic"}
+        Which version of the report this page shows (said in the header and the "Relecture" page).
+    contribution_pages : int
+        Above this many contributions, contribution pages are not pre-rendered: they are built on demand
+        from a compact embedded JSON block (see :mod:`synthesis.html_data`).
 
     Returns
     -------
@@ -253,19 +279,52 @@ def render_report_page(report: Report, *, lang: str = "fr") -> str:
             f"Unsupported report language: {lang!r} (choose fr or en).",
             value=lang,
         )
-    return _env().get_template("report.html.j2").render(**_context(report, lang))
+    if review_version not in VERSIONS:
+        raise SettingsError(
+            f"Version du rapport inconnue : {review_version!r} (choisir reviewed ou automatic).",
+            f"Unknown report version: {review_version!r} (choose reviewed or automatic).",
+            value=review_version,
+        )
+    context = _context(report, lang)
+    view = context["view"]
+    compact = len(view.order) > contribution_pages
+    context.update(
+        review=None
+        if review is None
+        else review_entries(review, view.clusters, context["t"], context["fdate"]),
+        review_version=review_version if review is not None else None,
+        compact=compact,
+        data_id=DATA_ID,
+        data_json=json_for_script(contribution_data(view, context, _route_key)) if compact else None,
+    )
+    return _env().get_template("report.html.j2").render(**context)
+
+
+def _route_key(cid: str) -> str:
+    """The part of a contribution's route after ``/contribution/`` (the data block's key)."""
+    return route_id("contribution", cid)[len("/contribution/") :]
 
 
 def _context(report: Report, lang: str) -> dict[str, Any]:
-    """The template's variables and helpers (translation, numbers, routes)."""
+    """The template's variables and helpers (translation, numbers, routes, origin in words)."""
     strings = _strings()[lang]
     css, js, js_hash = _assets()
     view = build_view(report)
     campaigns = [camp for q in report.questions for camp in q.campaigns]
+    threshold = report.manifest.settings.get("active_author_threshold")
 
     def t(key: str, **values: Any) -> str:
         text = strings.get(key, key)
         return text.format(**values) if values else text
+
+    def num(v: float | int | None, digits: int = 0) -> str:
+        return _number(v, lang, digits)
+
+    def label(prefix: str, key: Any) -> str:
+        return _label(strings, prefix, key)
+
+    def territory_name(code: str) -> str:
+        return words.territory_name(code, t)
 
     return {
         "report": report,
@@ -274,16 +333,30 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "lang": lang,
         "t": t,
         "known": strings,
-        "label": lambda prefix, key: _label(strings, prefix, key),
-        "num": lambda v, digits=0: _number(v, lang, digits),
+        "label": label,
+        "namer": lambda prefix: partial(label, prefix),
+        "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),
+        "route": route_id,
         "source_of": lambda cid: _source_of(view, cid),
         "n_themes": sum(len(q.clusters) for q in report.questions),
         "campaign_count": len(campaigns),
         "campaign_members": len({m.contribution_id for camp in campaigns for m in camp.members}),
+        "campaigns_by_id": {camp.campaign_id: camp for camp in campaigns},
+        "active_threshold": threshold if threshold is not None else "N",
         "q_total": question_total,
         "theme_maxima": lambda q: theme_maxima(view, q),
         "loop_id": lambda ident: _UNSAFE_ID.sub("_", ident),
+        "distribution": partial(words.distribution, t=t),
+        "territory_name": territory_name,
+        "channel_name": str,
+        "participation": lambda data: words.participation(data, t),
+        "bursts": lambda data: words.bursts(data, lang),
+        "fdate": lambda v: words.format_datetime(v, lang),
+        "parse_diff": words.parse_diff,
+        "explain_flags": lambda flags: words.explain_flags(flags, t, threshold),
+        "weight_text": lambda w: words.weight_text(w, t, num),
+        "flag_badges": lambda flags: words.flag_badges(flags, t),
         "reproduce": reproduce_command(report),
         "css": css,
         "js": js,

@@ -1,5 +1,7 @@
 /* Readable report (issue 7): hash routing between the pages already in the file, member search and pagination,
-   chart measure switch. Data is only read from the DOM; text is only written with textContent. */
+   chart measure switch. Large reports: contribution pages built on demand from the JSON data block (parsed
+   with JSON.parse, never executed). Data is only read from the DOM or that block; text is only written with
+   textContent. */
 (function () {
   "use strict";
   var doc = document;
@@ -7,7 +9,8 @@
   var lang = root.lang || "fr";
   var baseTitle = doc.title;
   var NAV = { "page-overview": "#/", "page-themes": "#/themes", "page-theme": "#/themes",
-    "page-unclassified": "#/non-classees", "page-campaigns": "#/campagnes", "page-methodology": "#/methodologie" };
+    "page-unclassified": "#/non-classees", "page-campaigns": "#/campagnes", "page-methodology": "#/methodologie",
+    "page-review": "#/relecture" };
   root.classList.add("js");
 
   function fmt(template, values) {
@@ -18,6 +21,146 @@
   function number(n) { return Number(n).toLocaleString(lang); }
   function fold(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
 
+  /* Contribution pages on demand (large reports): one section, refilled from the data block. */
+  var dataEl = doc.getElementById("report-data");
+  var dyn = doc.querySelector(".page-contribution[data-dynamic]");
+  var data = null;
+  var bySource = null;
+  var PREFIX = "/contribution/";
+  function loadData() {
+    if (!data && dataEl) data = JSON.parse(dataEl.textContent);
+    return data;
+  }
+  function make(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function link(route, text) {
+    var a = make("a", null, text);
+    a.setAttribute("href", "#" + route);
+    return a;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) {
+      var x = arguments[i];
+      parent.appendChild(typeof x === "string" ? doc.createTextNode(x) : x);
+    }
+    return parent;
+  }
+  function themeLink(i) { return link(data.themes[i][0], data.themes[i][1]); }
+  function fact(dl, term, value, code) {
+    var div = make("div");
+    var dd = make("dd");
+    add(dd, code ? make("code", null, value) : String(value));
+    add(dl, add(div, make("dt", null, term), dd));
+  }
+  function diff(parts, S) {
+    var span = make("span", "diff");
+    parts.forEach(function (part, i) {
+      var e = make(part[0] === "-" ? "del" : "ins");
+      add(e, make("span", "sr-only", S[part[0] === "-" ? "diff.removed" : "diff.added"] + " "), part[1]);
+      if (i) add(span, " ");
+      add(span, e);
+    });
+    return span;
+  }
+  function crumbs(it, title, S) {
+    var nav = make("nav", "crumbs");
+    nav.setAttribute("aria-label", S.crumbs);
+    var ol = make("ol");
+    add(ol, add(make("li"), link("/", S["nav.overview"])));
+    add(ol, add(make("li"), it.th !== undefined ? themeLink(it.th) : link("/non-classees", S["nav.unclassified"])));
+    var here = make("span", null, title);
+    here.setAttribute("aria-current", "page");
+    add(ol, add(make("li"), here));
+    return add(nav, ol);
+  }
+  function placement(box, it, S) {
+    add(box, make("h3", null, S["contribution.where"]));
+    if (it.th !== undefined) {
+      var p = add(make("p", "placement ok"), S["contribution.in_theme"] + " ", themeLink(it.th));
+      if (it.st !== undefined) add(p, ", " + S["contribution.in_subtheme"] + " ", themeLink(it.st));
+      add(box, add(p, "."));
+      var dl = make("dl", "facts");
+      if (it.sim) fact(dl, S["why.similarity.long"], it.sim);
+      fact(dl, S["why.strength"], it.str);
+      fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"]);
+      add(box, dl);
+    } else if (it.n !== undefined) {
+      add(box, make("p", "placement noise", S["contribution.noise"] + " : " + it.n + "."));
+      if (it.nc !== undefined) {
+        add(box, add(make("p"), S["contribution.closest"] + " ", themeLink(it.nc),
+          " (" + S["why.similarity"] + " " + it.ns + "). " + S["contribution.closest.note"]));
+      }
+    } else if (it.x !== undefined) {
+      add(box, make("p", "placement excluded", S["contribution.excluded"] + " : " + it.x + "."));
+    } else {
+      add(box, make("p", "placement", S["contribution.unplaced"]));
+    }
+    if (it.qu) {
+      var q = add(make("p"), S["contribution.quoted"] + " ");
+      it.qu.forEach(function (i, k) { if (k) add(q, ", "); add(q, themeLink(i)); });
+      add(box, add(q, "."));
+    }
+  }
+  function flags(box, it, S) {
+    add(box, make("h3", null, S["contribution.flags"]));
+    if (!it.f && !it.cp && !it.w) { add(box, make("p", null, S["contribution.no_flags"])); return; }
+    var ul = make("ul", "flags");
+    (it.f || []).forEach(function (text) { add(ul, make("li", null, text)); });
+    (it.cp || []).forEach(function (cp) {
+      var camp = data.campaigns[cp[0]];
+      var li = add(make("li"), S["flagx.campaign"] + " ", link(camp[0], fmt(S["campaign.ref"], { id: camp[1] })));
+      if (cp[1] !== null) add(li, " (" + S["why.similarity"] + " " + cp[1] + ")");
+      if (cp[2]) add(li, " — " + S["campaign.diff"] + " ", diff(cp[2], S));
+      add(ul, add(li, "."));
+    });
+    if (it.w) add(ul, make("li", null, it.w));
+    add(box, ul);
+  }
+  function info(box, it, S) {
+    if (it.t === undefined) return;
+    add(box, make("h3", null, S["contribution.info"]));
+    var dl = make("dl", "facts");
+    fact(dl, S["info.source_id"], it.s, true);
+    fact(dl, S["info.contribution_id"], it.id, true);
+    if (it.a) fact(dl, S["info.author_type"], it.a);
+    if (it.z) fact(dl, S["info.zipcode"], it.z);
+    if (it.d) fact(dl, S["info.created_at"], it.d);
+    if (it.ch) fact(dl, S["info.channel"], it.ch);
+    add(box, dl);
+  }
+  function fillContribution(key) {
+    var S = loadData().strings;
+    var it = Object.prototype.hasOwnProperty.call(data.items, key) ? data.items[key] : null;
+    while (dyn.firstChild) dyn.removeChild(dyn.firstChild);
+    var title = fmt(S["contribution.title"], { id: it ? it.s : "" });
+    dyn.setAttribute("data-title", title);
+    dyn.setAttribute("data-source-id", it ? it.s : "");
+    if (it) add(dyn, crumbs(it, title, S));
+    var h2 = make("h2", null, title);
+    h2.tabIndex = -1;
+    add(dyn, h2);
+    if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
+    if (it.q) add(dyn, make("p", "question", S.question + " : " + it.q));
+    var text = make("blockquote", "text main-text", it.t);
+    if (it.t === undefined) add(text, make("em", null, S["text.missing"]));
+    add(dyn, text);
+    placement(dyn, it, S);
+    flags(dyn, it, S);
+    info(dyn, it, S);
+  }
+  function findSource(value) {
+    if (!loadData()) return null;
+    if (!bySource) {
+      bySource = {};
+      Object.keys(data.items).forEach(function (k) { bySource[data.items[k].s] = k; });
+    }
+    return Object.prototype.hasOwnProperty.call(bySource, value) ? bySource[value] : null;
+  }
+
   /* Routing: the hash is the id of a page (or of an element inside one). */
   var current = null;
   function resolve() {
@@ -25,6 +168,10 @@
     var id = raw;
     try { id = decodeURIComponent(raw); } catch (e) { id = raw; }
     var el = doc.getElementById(id || "/");
+    if (!el && dyn && dataEl && id.indexOf(PREFIX) === 0) {
+      fillContribution(id.slice(PREFIX.length));
+      return { page: dyn, target: null, refresh: true };
+    }
     if (!el) return { page: doc.getElementById("/"), target: null };
     var page = el.classList.contains("page") ? el : el.closest(".page");
     return { page: page, target: page === el ? null : el };
@@ -44,7 +191,7 @@
       if (el) el.focus();
       return;
     }
-    if (current !== r.page) {
+    if (current !== r.page || r.refresh) {
       if (current) current.classList.remove("active");
       r.page.classList.add("active");
       current = r.page;
@@ -132,8 +279,10 @@
       ev.preventDefault();
       var msg = form.querySelector("[data-goto-msg]");
       var value = form.querySelector("input").value.trim();
-      var hit = value && doc.querySelector('.page-contribution[data-source-id="' + CSS.escape(value) + '"]');
+      var hit = value && doc.querySelector('.page-contribution:not([data-dynamic])[data-source-id="' + CSS.escape(value) + '"]');
+      var key = value && !hit && dataEl ? findSource(value) : null;
       if (hit) { msg.textContent = ""; location.hash = "#" + hit.id; }
+      else if (key !== null) { msg.textContent = ""; location.hash = "#" + PREFIX + key; }
       else msg.textContent = msg.getAttribute("data-notfound");
     });
   }

@@ -26,7 +26,7 @@ from service.errors import ConflictError, NotFoundError
 from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
-from synthesis.report import render_html
+from synthesis.html import render_report_page
 
 router = APIRouter(tags=["runs"])
 ERRORS = {
@@ -142,24 +142,10 @@ def review_info(session, run: Run, version: Version) -> ReviewInfo:
     return ReviewInfo(version=version, history=history)
 
 
-def _history_html(info: ReviewInfo) -> str:
-    from html import escape
-
-    items = "".join(
-        f"<li>{escape(a.created_at.isoformat(timespec='seconds'))} — {escape(a.actor)} : {escape(a.action)} "
-        f"<code>{escape(str(a.payload))}</code></li>"
-        for a in info.history
-    )
-    title = "Version relue" if info.version == "reviewed" else "Version automatique"
-    return (
-        f'<section id="relecture"><h2>{title} — historique de la relecture</h2>'
-        f"<ol>{items or '<li>aucune correction</li>'}</ol></section>"
-    )
-
-
 def report_page(report, info: ReviewInfo) -> str:
-    """The report's HTML page followed by its review history."""
-    return render_html(report).replace("</body>", _history_html(info) + "</body>", 1)
+    """The report's HTML page, with its review history in its "Relecture" page."""
+    history = [a.model_dump(mode="json") for a in info.history]
+    return render_report_page(report, review=history, review_version=info.version)
 
 
 @router.get(
