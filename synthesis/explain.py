@@ -19,7 +19,7 @@ import numpy as np
 
 from synthesis.prepare import dedup_key, strip_accents
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 MIN_TOKEN_CHARS = 3
 NO_KEYWORD_LABEL = "thème sans mot-clé"
@@ -119,7 +119,9 @@ def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str,
         size = max(1, sum(c.values()))
         # Terms of a single document are noise, unless the class has nothing else (tiny sub-themes).
         keep = {t: k for t, k in c.items() if k > 1} or dict(c)
-        out.append({t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in keep.items()})
+        out.append(
+            {t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in keep.items()}
+        )
     return out
 
 

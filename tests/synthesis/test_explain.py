@@ -92,3 +92,13 @@ def test_make_label_and_class_tfidf():
     )
     w = class_tfidf([[["tva", "produit"], ["tva"]], [["taxe"], ["taxe", "tva"]]])
     assert w[0]["tva"] > 0 and "taxe" not in w[0]
+
+
+def test_words_drop_numbers_and_their_suffixes():
+    assert words("produits de 1ère nécessité, l’État en 2019") == [
+        "produits",
+        "de",
+        "necessite",
+        "etat",
+        "en",
+    ]
