@@ -8,14 +8,14 @@ reaper.
   (TTL ``job_lease_s``, refreshed every quarter of it by a heartbeat thread) and ``synthese:inflight`` maps
   the task id to its run. The lease is set and the entry added in one Redis transaction, and removed the
   same way.
-- **Reaper**: a thread of every worker's main process checks ``synthese:inflight`` every half lease (and
-  once at start-up: the recovery of a restarted single worker). An entry whose lease expired belongs to a
-  process that died in the middle of a task (SIGKILL, out of memory, lost machine): its run is marked
-  ``failed`` with the reason and the run's other tasks are revoked. Nothing of the run was written but
-  stored embeddings (the report is one transaction, see ``service.jobs.finish``), so starting the run again
-  reuses every vector already computed. A prefork child killed mid-task is the other case: Celery re-queues
-  its message at once (``acks_late`` + ``reject_on_worker_lost``), the same task id takes the lease again on
-  another process, and the run resumes.
+- **Reaper**: a thread of every worker's main process checks ``synthese:inflight`` every quarter lease (and
+  once at start-up: the recovery of a restarted single worker). An entry whose lease has been gone for one
+  more lease belongs to a process that died in the middle of a task (SIGKILL, out of memory, lost machine):
+  its run is marked ``failed`` with the reason and the run's other tasks are revoked. Nothing of the run was
+  written but stored embeddings (the report is one transaction, see ``service.jobs.finish``), so starting
+  the run again reuses every vector already computed. A prefork child killed mid-task is the other case:
+  Celery re-queues its message at once (``acks_late`` + ``reject_on_worker_lost``), the same task id takes
+  the lease again within the grace, and the run resumes.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ PRELOAD: tuple[str, ...] = ("use-multilingual",)
 PREFIX = "synthese"
 INFLIGHT = f"{PREFIX}:inflight"
 WORKERS = f"{PREFIX}:workers"
+SUSPECT = f"{PREFIX}:suspect"  # task id -> when its lease was first seen missing
 # Longest a message may stay unacknowledged before Redis hands it to another worker: longer than any task.
 VISIBILITY_S = 12 * 3600
 
@@ -178,17 +179,27 @@ def leased(task_id: str, run_id: int, max_tries: int, **info) -> Iterator[bool]:
         yield True
     finally:
         HEARTBEAT.release(task_id)
-        r.pipeline().hdel(INFLIGHT, task_id).delete(lease_key(task_id)).execute()
+        r.pipeline().hdel(INFLIGHT, task_id).delete(lease_key(task_id)).hdel(SUSPECT, task_id).execute()
 
 
 # --- reaper ---------------------------------------------------------------------------------------
-def reap_once() -> list[int]:
-    """Fail the runs whose in-flight task lost its lease (its process died); returns their ids."""
-    r = get_redis()
+def reap_once(now: float | None = None) -> list[int]:
+    """Fail the runs whose in-flight task lost its lease one lease ago (its process died); returns their ids.
+
+    The grace of one more lease lets Celery re-deliver the task of a killed prefork child first (the same task
+    id takes the lease again): that run resumes instead of failing."""
+    r, now = get_redis(), time.time() if now is None else now
+    grace = get_settings().job_lease_s
     failed = []
     for task_id, raw in r.hgetall(INFLIGHT).items():
-        if r.exists(lease_key(task_id)) or not r.hdel(INFLIGHT, task_id):
-            continue  # alive, or another worker's reaper took it
+        if r.exists(lease_key(task_id)):
+            r.hdel(SUSPECT, task_id)
+            continue
+        if r.hsetnx(SUSPECT, task_id, now):
+            continue  # just noticed
+        if now - float(r.hget(SUSPECT, task_id) or now) < grace or not r.hdel(INFLIGHT, task_id):
+            continue  # within the grace, or another worker's reaper took it
+        r.hdel(SUSPECT, task_id)
         info = json.loads(raw)
         run_id = int(info["run_id"])
         if set_run_status(run_id, JobStatus.FAILED, interrupted_error(info)):
@@ -206,7 +217,7 @@ def _reaper_loop(slots: int) -> None:
             reap_once()
         except Exception:
             log.warning("reaper pass failed", exc_info=True)
-        time.sleep(get_settings().job_lease_s / 2)
+        time.sleep(get_settings().job_lease_s / 4)
 
 
 def worker_slots(now: float | None = None) -> int:

@@ -2,7 +2,7 @@
 
 Two ``--pool=solo`` workers (``tests.utils.celery_test_app``: the real app plus the test embedders) share a
 file SQLite database with the API (a TestClient app whose ``BROKER_URL`` points at a dedicated Redis db).
-Shards are tiny (``EMBED_SHARD_TEXTS=10``) so that small inputs are split, and leases short (2 s) so that a
+Shards are tiny (``EMBED_SHARD_TEXTS=10``) so that small inputs are split, and leases short (3 s) so that a
 killed worker is noticed quickly. Redis and PostgreSQL are started by ``scripts/start-services.sh``.
 """
 
@@ -30,7 +30,7 @@ from service.core.db import make_engine, upgrade_database
 from service.jobs.inprocess import InProcessRunner
 from service.main import create_app
 from service.models import Assignment, Run, StoredEmbedding, Theme
-from tests.service.factories import MAPPING_FIELDS, to_csv
+from tests.service.factories import to_csv
 from tests.service.helpers import make_run, upload
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BASE = os.environ.get("SYNTHESE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REDIS_URL = REDIS_BASE.rsplit("/", 1)[0] + "/13"  # a db of its own: flushed by these tests
-LEASE_S = 2.0
+LEASE_S = 3.0
 SHARD_TEXTS = 10
 HOST = socket.gethostname()
 FAST = {"embedder": "fake-hash", "min_cluster_size": 5, "n_neighbors": 10, "subclusters": False}
@@ -71,11 +71,13 @@ class Workers:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "tests.utils.celery_test_app", "worker", f"--pool={pool}",
-             "--concurrency=1", "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+             "--concurrency=1", "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip",
+             "--without-mingle"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         self.procs[name] = proc
-        wait_for(lambda: _redis().hexists("synthese:workers", f"{HOST}:{proc.pid}") or proc.poll() is not None,
+        announced = f"{HOST}:{proc.pid}"
+        wait_for(lambda: _redis().hexists("synthese:workers", announced) or proc.poll() is not None,
                  f"worker {name} ready", timeout=60)
         assert proc.poll() is None, (self.logs / f"{name}.log").read_text()[-3000:]
         return proc
@@ -106,7 +108,8 @@ def workers(db_url, tmp_path_factory) -> Iterator[Workers]:
     r.flushdb()
     env = {**os.environ, "DATABASE_URL": db_url, "BROKER_URL": REDIS_URL, "ENVIRONMENT": "test",
            "EMBED_SHARD_TEXTS": str(SHARD_TEXTS), "JOB_LEASE_S": str(LEASE_S), "PROGRESS_INTERVAL_S": "0.1",
-           "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+           "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
     pool = Workers(env, tmp_path_factory.mktemp("worker-logs"))
     pool.start("w1")
     pool.start("w2")
@@ -132,8 +135,8 @@ def api(db_url, workers):
 def distinct_rows(n: int) -> list[dict[str, str]]:
     """``n`` distinct answers on three topics (so that every one is a text to embed)."""
     topics = ["pistes cyclables sécurisées", "bus plus fréquents le soir", "planter des arbres en ville"]
-    return [{"id": f"c{i}", "auteur": f"user{i % 9}", "avis": f"Proposition {i} : {topics[i % 3]} quartier {i}",
-             "sujet": "mobilite"} for i in range(n)]
+    return [{"id": f"c{i}", "auteur": f"user{i % 9}", "sujet": "mobilite",
+             "avis": f"Proposition {i} : {topics[i % 3]} quartier {i}"} for i in range(n)]
 
 
 def submit(client, headers, rows, settings) -> int:
@@ -159,8 +162,8 @@ def without_timings(report: dict) -> dict:
     return report
 
 
-def test_sharded_run_equals_in_process_run(api, engine):
-    """Real embedder, split over two workers: same report as the in-process runner, bitwise the same vectors."""
+def test_sharded_run_equals_in_process_run(api, engine, workers):
+    """Real embedder, split over two workers: the in-process runner's report, bitwise the same vectors."""
     client, h, db = api
     settings = {**FAST, "embedder": "use-multilingual"}
     rows = distinct_rows(45)
@@ -168,20 +171,21 @@ def test_sharded_run_equals_in_process_run(api, engine):
     run = wait_finished(client, h, run_id)
     assert run["status"] == "succeeded", run
     shards = _redis().hgetall(f"synthese:run:{run_id}:shards")
-    assert len(shards) == 6 and all(float(v) == 1.0 for v in shards.values())  # 45 texts / 10, rounded to 2 slots
+    # 45 texts / 10 per shard = 5 shards, rounded up to a multiple of the 2 worker slots
+    assert len(shards) == 6 and all(float(v) == 1.0 for v in shards.values())
     report = client.get(f"/api/runs/{run_id}/report", headers=h).json()
 
     # The same input and settings through the in-process runner, on another (in-memory) database.
-    local_app = create_app(Settings(environment="test", database_url="sqlite://", run_migrations=False,
-                                    jobs_autostart=False), engine=engine, runner=(runner := InProcessRunner(engine)))
+    runner = InProcessRunner(engine)
+    local_settings = Settings(environment="test", database_url="sqlite://", run_migrations=False,
+                              jobs_autostart=False)
+    local_app = create_app(local_settings, engine=engine, runner=runner)
     with Session(engine) as s:
         tenant = crud.create_tenant(session=s, name="Ville locale")
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="agent")
         s.commit()
     with TestClient(local_app) as local:
         done = make_run(local, runner, {"X-API-Key": key}, rows=rows, settings=settings)
-    assert without_timings(report) == without_timings(done.report)
-
     # Every vector the shards stored is bitwise the one embedded sequentially in this process.
     with Session(db) as s, Session(engine) as s_local:
         sharded = dict(s.exec(select(StoredEmbedding.key, StoredEmbedding.vector)).all())
@@ -189,6 +193,17 @@ def test_sharded_run_equals_in_process_run(api, engine):
     assert len(sequential) == 45 and sharded.keys() >= sequential.keys()
     assert all(np.array_equal(np.frombuffer(sharded[k], np.uint8), np.frombuffer(v, np.uint8))
                for k, v in sequential.items())
+    assert without_timings(report) == without_timings(done.report)
+    assert_models_loaded_once(workers)
+
+
+def assert_models_loaded_once(workers: Workers) -> None:
+    """The start-up hook loaded the default embedder in each live worker, and no process loaded one twice."""
+    loads = _redis().hgetall("test:loads")
+    for proc in workers.procs.values():
+        if proc.poll() is None:
+            assert loads.get(f"{proc.pid}:use-multilingual") == "1", loads
+    assert all(v == "1" for v in loads.values()), loads
 
 
 @pytest.fixture
@@ -199,17 +214,6 @@ def engine():
     SQLModel.metadata.create_all(eng)
     yield eng
     eng.dispose()
-
-
-def test_model_loaded_once_per_worker(api, workers):
-    """The start-up hook loaded the default embedder in each worker; runs never loaded it again."""
-    client, h, _ = api
-    assert wait_finished(client, h, submit(client, h, distinct_rows(30), FAST))["status"] == "succeeded"
-    loads = _redis().hgetall("test:loads")
-    for proc in workers.procs.values():
-        if proc.poll() is None:
-            assert loads.get(f"{proc.pid}:use-multilingual") == "1", loads
-    assert all(v == "1" for v in loads.values()), loads
 
 
 def test_progress_by_stage_and_cancel(api):
@@ -258,6 +262,9 @@ def test_prefork_child_killed_mid_shard_resumes(api, workers):
     os.kill(child, signal.SIGKILL)
     run = wait_finished(client, h, run_id)
     assert run["status"] == "succeeded", run
+    r = _redis()
+    tries = [int(r.get(k)) for k in r.scan_iter("synthese:tries:*")]
+    assert max(tries) == 2  # the killed shard was delivered again (same task id) and completed
     workers.procs.pop("w3").terminate()
 
 
@@ -277,3 +284,4 @@ def test_worker_killed_mid_run_fails_with_reason(api, workers):
     _consistent_without_results(db, run_id)
     assert wait_finished(client, h, submit(client, h, distinct_rows(30), FAST))["status"] == "succeeded"
     workers.start("w1")  # for any test after this one
+    assert_models_loaded_once(workers)
