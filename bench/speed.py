@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -195,6 +196,8 @@ def main() -> None:
     ap.add_argument("--file", type=Path, default=DATA_FILE)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md, section Speed")
+    ap.add_argument("--workdir", type=Path, default=None, help="parent folder of the temporary work folder")
+    ap.add_argument("--keep", action="store_true", help="keep our reports (ours-<i>.json) under --workdir")
     ap.add_argument("--bertopic-child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--profile-workers", type=int, default=1)
@@ -205,12 +208,15 @@ def main() -> None:
         return profile(args.file, args.profile_workers)
     machine = machine_lines()
     ours, bert = [], []
-    with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-speed-", dir=args.workdir) as tmp:
         for i in range(args.runs):
             ours.append(run_ours(args.file, Path(tmp), i))
-            print(f"run {i + 1}: ours {ours[-1][0]}", flush=True)
+            print(f"run {i + 1}: ours {ours[-1][0]} {ours[-1][1]}", flush=True)
             bert.append(run_bertopic(args.file, Path(tmp), i))
-            print(f"run {i + 1}: BERTopic {bert[-1][0]}", flush=True)
+            print(f"run {i + 1}: BERTopic {bert[-1][0]} {bert[-1][1]}", flush=True)
+        if args.keep:
+            for report in Path(tmp).glob("ours-*.json"):
+                shutil.copy(report, (args.workdir or ROOT / "bench" / "out") / report.name)
     body = "\n".join(
         [
             f"Command: `.venv/bin/python bench/speed.py --runs {args.runs} --write` "
