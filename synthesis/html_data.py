@@ -56,7 +56,7 @@ def _reason(ctx: dict[str, Any], prefix: str, code: str, reason: str) -> str:
 
 
 def _placement(item: dict[str, Any], p: Any, view: Any, ctx: dict[str, Any], themes: _Index) -> None:
-    num, route = ctx["num"], ctx["route"]
+    num, route, shared = ctx["num"], ctx["route"], ctx["shared"]
 
     def theme(cl: Any) -> int:
         return themes(cl.cluster_id, route("theme", cl.cluster_id), cl.label)
@@ -73,13 +73,13 @@ def _placement(item: dict[str, Any], p: Any, view: Any, ctx: dict[str, Any], the
             item["kw"] = ", ".join(mem.matched_keywords)
     elif p.noise:
         n = p.noise
-        item["n"] = _reason(ctx, "noise", n.reason_code, n.reason)
+        item["n"] = shared(_reason(ctx, "noise", n.reason_code, n.reason))
         if n.closest_cluster_id in view.clusters:
             item["nc"] = theme(view.clusters[n.closest_cluster_id])
             item["ns"] = num(n.closest_similarity, 3)
     elif p.excluded:
         e = p.excluded
-        item["x"] = _reason(ctx, "exclusion", e.reason_code, e.reason)
+        item["x"] = shared(_reason(ctx, "exclusion", e.reason_code, e.reason))
     if p.quoted_in:
         item["qu"] = [theme(cl) for cl in p.quoted_in]
 
@@ -88,7 +88,7 @@ def _flags(item: dict[str, Any], p: Any, ctx: dict[str, Any], campaigns: _Index)
     route = ctx["route"]
     source = p.member or p.sub_member or p.noise
     flags = explain_flags(source.flags if source else [], ctx["t"], ctx["active_threshold"])
-    texts = [f.text for f in flags if not f.campaign_id]
+    texts = [ctx["shared"](f.text) for f in flags if not f.campaign_id]
     if texts:
         item["f"] = texts
     cps = [
@@ -106,31 +106,39 @@ def _flags(item: dict[str, Any], p: Any, ctx: dict[str, Any], campaigns: _Index)
 
 def contribution_data(view: Any, ctx: dict[str, Any], route_key: Callable[[str], str]) -> dict[str, Any]:
     """The data block: ``items`` keyed by the route suffix of each contribution, tables, and UI strings."""
-    themes, campaigns = _Index(), _Index()
+    themes, campaigns, texts = _Index(), _Index(), _Index()
+    ctx = dict(ctx, shared=lambda text: texts(text, text))  # repeated sentences are written once
     questions = view.report.questions
     items: dict[str, dict[str, Any]] = {}
     for cid in view.order:
         c, p = view.texts.get(cid), view.placements[cid]
-        item: dict[str, Any] = {"s": ctx["source_of"](cid), "id": cid}
-        if c:
+        key = route_key(cid)
+        item: dict[str, Any] = {"s": ctx["source_of"](cid)}
+        if key != cid:
+            item["id"] = cid
+        if c and (p.member or p.sub_member):
+            item["m"] = 1  # its text is in a theme's member list: the script reads it there
+        elif c:
             item["t"] = c.text
+        if c:
             known_type = c.author_type and c.author_type != "unknown"
             extra = {
-                "a": ctx["label"]("author", c.author_type) if known_type else None,
+                "a": ctx["shared"](ctx["label"]("author", c.author_type)) if known_type else None,
                 "z": c.zipcode,
                 "d": c.created_at and ctx["fdate"](c.created_at),
                 "ch": c.channel,
             }
-            item.update({k: v for k, v in extra.items() if v})
+            item.update({k: v for k, v in extra.items() if v is not None and v != ""})
         if len(questions) > 1:
-            item["q"] = p.question.question_text or p.question.question_id
+            item["q"] = ctx["shared"](p.question.question_text or p.question.question_id)
         _placement(item, p, view, ctx, themes)
         _flags(item, p, ctx, campaigns)
-        items[route_key(cid)] = item
+        items[key] = item
     t = ctx["t"]
     return {
         "items": items,
         "themes": themes.rows,
         "campaigns": campaigns.rows,
+        "shared": [row[0] for row in texts.rows],
         "strings": {k: t(k) for k in JS_STRINGS},
     }

@@ -89,13 +89,13 @@
       fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"]);
       add(box, dl);
     } else if (it.n !== undefined) {
-      add(box, make("p", "placement noise", S["contribution.noise"] + " : " + it.n + "."));
+      add(box, make("p", "placement noise", S["contribution.noise"] + " : " + data.shared[it.n] + "."));
       if (it.nc !== undefined) {
         add(box, add(make("p"), S["contribution.closest"] + " ", themeLink(it.nc),
           " (" + S["why.similarity"] + " " + it.ns + "). " + S["contribution.closest.note"]));
       }
     } else if (it.x !== undefined) {
-      add(box, make("p", "placement excluded", S["contribution.excluded"] + " : " + it.x + "."));
+      add(box, make("p", "placement excluded", S["contribution.excluded"] + " : " + data.shared[it.x] + "."));
     } else {
       add(box, make("p", "placement", S["contribution.unplaced"]));
     }
@@ -109,7 +109,7 @@
     add(box, make("h3", null, S["contribution.flags"]));
     if (!it.f && !it.cp && !it.w) { add(box, make("p", null, S["contribution.no_flags"])); return; }
     var ul = make("ul", "flags");
-    (it.f || []).forEach(function (text) { add(ul, make("li", null, text)); });
+    (it.f || []).forEach(function (i) { add(ul, make("li", null, data.shared[i])); });
     (it.cp || []).forEach(function (cp) {
       var camp = data.campaigns[cp[0]];
       var li = add(make("li"), S["flagx.campaign"] + " ", link(camp[0], fmt(S["campaign.ref"], { id: camp[1] })));
@@ -120,13 +120,13 @@
     if (it.w) add(ul, make("li", null, it.w));
     add(box, ul);
   }
-  function info(box, it, S) {
-    if (it.t === undefined) return;
+  function info(box, it, key, S) {
+    if (it.t === undefined && !it.m) return;
     add(box, make("h3", null, S["contribution.info"]));
     var dl = make("dl", "facts");
     fact(dl, S["info.source_id"], it.s, true);
-    fact(dl, S["info.contribution_id"], it.id, true);
-    if (it.a) fact(dl, S["info.author_type"], it.a);
+    fact(dl, S["info.contribution_id"], it.id || key, true);
+    if (it.a !== undefined) fact(dl, S["info.author_type"], data.shared[it.a]);
     if (it.z) fact(dl, S["info.zipcode"], it.z);
     if (it.d) fact(dl, S["info.created_at"], it.d);
     if (it.ch) fact(dl, S["info.channel"], it.ch);
@@ -144,13 +144,27 @@
     h2.tabIndex = -1;
     add(dyn, h2);
     if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
-    if (it.q) add(dyn, make("p", "question", S.question + " : " + it.q));
-    var text = make("blockquote", "text main-text", it.t);
-    if (it.t === undefined) add(text, make("em", null, S["text.missing"]));
+    if (it.q !== undefined) add(dyn, make("p", "question", S.question + " : " + data.shared[it.q]));
+    var shown = it.m ? listedText(key) : it.t;
+    var text = make("blockquote", "text main-text", shown);
+    if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
     add(dyn, text);
     placement(dyn, it, S);
     flags(dyn, it, S);
-    info(dyn, it, S);
+    info(dyn, it, key, S);
+  }
+  var listed = null;
+  function listedText(key) {  /* the text shown in a theme's member list (written once in the file) */
+    if (!listed) {
+      listed = {};
+      doc.querySelectorAll(".member-list > li .meta a").forEach(function (a) {
+        var k = a.getAttribute("href").slice(1 + PREFIX.length);
+        if (!listed[k]) listed[k] = a.closest("li");
+      });
+    }
+    var li = Object.prototype.hasOwnProperty.call(listed, key) ? listed[key] : null;
+    var q = li && li.querySelector("blockquote");
+    return q ? q.textContent : null;
   }
   function findSource(value) {
     if (!loadData()) return null;

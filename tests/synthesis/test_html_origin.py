@@ -1,0 +1,190 @@
+"""Origin findings in words on the report page (issues 5, 7): no raw keys, French names, gaps said."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from schemas import Report
+from schemas.report import CampaignVariant
+from synthesis import html_origin as words
+from synthesis.html import render_report_page, route_id
+from tests.synthesis.test_html import IMG, SCRIPT, make_report
+
+
+def t(key: str, **values) -> str:
+    """The French strings of the page, as the renderer uses them."""
+    from synthesis.html import _strings
+
+    text = _strings()["fr"].get(key, key)
+    return text.format(**values) if values else text
+
+
+def origin_report() -> Report:
+    """The tiny report with origin findings shaped as ``synthesis.origin`` writes them."""
+    report = make_report()
+    report.origin = {
+        "contributions": 8,
+        "distinct_authors": 6,
+        "in_campaigns": 2,
+        "campaigns": 1,
+        "author_types": {
+            "citizen": 5, "organisation_for_profit": 1, "elected_or_institution": 1, "unknown": 1,
+        },
+        "channels": {"web": 6, "papier": 1, "inconnu": 1},
+        "bursts": {
+            "hours": 48,
+            "baseline": 1.0,
+            "threshold": 8.4,
+            "bursts": [{"hour": "2019-02-01T10:00:00", "count": 12, "in_campaigns": 9}],
+        },
+        "participation": {
+            "level": "departement",
+            "participants": 6,
+            "located": 5,
+            "location_status": {"ok": 5, "missing": 1},
+            "rows": [
+                {"territory": "75", "contributions": 4, "population": 2_100_000, "per_10000": 0.019,
+                 "index": 3.1, "flag": "over"},
+                {"territory": "2A", "contributions": 0, "population": 160_000, "per_10000": 0.0,
+                 "index": 0.0, "flag": "absent"},
+                {"territory": "13", "contributions": 1, "population": 2_000_000, "per_10000": 0.005,
+                 "index": 0.4, "flag": "under"},
+            ],
+            "absent": ["2A"],
+            "over_represented": ["75"],
+            "under_represented": ["13"],
+        },
+        "attribution": "La Poste (ODbL); Insee",
+    }  # fmt: skip
+    q = report.questions[0]
+    q.origin = {
+        "kept": 7,
+        "very_active_authors": 1,
+        "very_active_contributions": 4,
+        "repeated_short_answers": [{"text": SCRIPT, "count": 3}],
+    }
+    camp = q.campaigns[0]
+    camp.authors_unknown = 1
+    camp.first_seen, camp.last_seen = "2019-02-01T10:05:00", "2019-02-02T18:30:00"
+    camp.densest_hour, camp.densest_hour_count = "2019-02-01T10:05:00", 2
+    camp.variants = [
+        CampaignVariant(text=SCRIPT, count=1, kind="exact", contribution_ids=["c5"]),
+        CampaignVariant(
+            text=IMG, count=1, kind="near", diff=f"-«{SCRIPT}» +«{IMG}»", contribution_ids=["c8"]
+        ),
+    ]
+    theme_b = q.clusters[1]
+    theme_b.members[1].flags = [
+        "campaign:q1-camp-0",
+        "organisation",
+        "organisation:for_profit",
+        "very_active_author",
+    ]
+    report.manifest.settings["active_author_threshold"] = 3
+    return report
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_report_page(origin_report())
+
+
+def section(page: str, ident: str) -> str:
+    start = page.index(f'id="{ident}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_helpers_speak_french():
+    assert words.territory_name("75", t) == "Paris (75)"
+    assert words.territory_name("2A", t) == "Corse-du-Sud (2A)"
+    assert words.territory_name("R11", t) == "Île-de-France"
+    assert words.territory_name("inconnu", t) == "code postal non renseigné ou inexploitable"
+    assert words.format_datetime("2019-02-01T11:40:48", "fr") == "1er février 2019 à 11 h 40"
+    assert words.format_datetime("2019-03-18 22:24:47", "en") == "18 March 2019, 22:24"
+    assert words.parse_diff("-«a b» +«c»") == [("-", "a b"), ("+", "c")]
+    assert words.parse_diff("+«coupé…") == [("+", "coupé")] and words.parse_diff("=") == []
+    assert words.weight_text(1.0, t, str) is None
+    assert "1/4" in words.weight_text(0.25, t, lambda v, d=0: f"{v:.{d}f}")
+
+
+def test_flags_in_words():
+    flags = words.explain_flags(
+        ["campaign:q1-c2", "organisation", "organisation:non_profit", "very_active_author"], t, 3
+    )
+    assert [f.campaign_id for f in flags] == ["q1-c2", None, None]
+    assert flags[1].text == "L'auteur est une organisation à but non lucratif."
+    assert "plus de 3 contributions" in flags[2].text
+    assert words.flag_badges(["organisation", "organisation:for_profit"], t) == [
+        "organisation à but lucratif"
+    ]
+
+
+def test_overview_who_speaks_without_raw_keys(page):
+    who = section(page, "/")
+    for raw in (
+        "distinct_authors",
+        "author_types",
+        "organisation_for_profit",
+        "over_represented",
+        "{&#34;",
+        "{'",
+    ):
+        assert raw not in who, raw
+    assert "8 contributions de 6 participants distincts" in who
+    for name in ("citoyen·ne", "organisation à but lucratif", "élu·e ou institution", "inconnu"):
+        assert f'<th scope="row">{name}</th>' in who
+    assert "Paris (75)" in who and "Corse-du-Sud (2A)" in who and "Bouches-du-Rhône (13)" in who
+    assert "Territoires absents" in who and "sur-représentés" in who and "sous-représentés" in who
+    assert "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 9 dans une campagne" in who
+    assert "sans code postal : 1" in who
+    assert "1 auteurs ont écrit plus de 3 contributions" in who
+    assert "&lt;script&gt;" in who and SCRIPT not in who  # a repeated short answer, escaped
+
+
+def test_missing_values_are_said_not_left_empty():
+    report = origin_report()
+    report.origin["participation"] = {"participants": 6, "located": 0, "rows": []}
+    report.origin["bursts"] = {"hours": 0, "baseline": None, "bursts": []}
+    report.origin["channels"] = {"inconnu": 8}
+    who = section(render_report_page(report), "/")
+    assert "Code postal non renseigné : la participation par territoire ne peut pas être calculée." in who
+    assert "Dates de dépôt non renseignées" in who and "Canal de dépôt non renseigné." in who
+
+
+def test_theme_page_origin(page):
+    theme = section(page, route_id("theme", "q1-0"))
+    assert "citoyen·ne" in theme and "organisation à but non lucratif" in theme
+    assert "Paris (75)" in theme and "1,20" in theme  # index of Paris in this theme
+    assert "&lt;img src=x onerror=alert(1)&gt;" in theme  # an odd territory key is shown as text
+    assert f'href="#{route_id("campagne", "q1-camp-0")}"' in theme
+    assert "Canal de dépôt non renseigné." in theme
+
+
+def test_campaigns_page(page):
+    camp = section(page, "/campagnes")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in camp and SCRIPT not in camp and IMG not in camp
+    assert "dont 1 contributions sans auteur connu" in camp
+    assert "du 1er février 2019 à 10 h 05 au 2 février 2019 à 18 h 30" in camp
+    assert "2 contributions dans l&#39;heure qui suit le 1er février 2019 à 10 h 05" in camp
+    assert re.search(r"<del><span class=\"sr-only\">retiré : </span>&lt;script&gt;", camp)
+    assert re.search(r"<ins><span class=\"sr-only\">ajouté : </span>&lt;img", camp)
+    assert f'href="#{route_id("theme", "q1-1")}"' in camp
+
+
+def test_contribution_flags_and_weight(page):
+    c8 = section(page, route_id("contribution", "c8"))
+    assert 'Fait partie de la <a href="#/campagne/q1-camp-0">campagne n° q1-camp-0</a>' in c8
+    assert "L&#39;auteur est une organisation à but lucratif." in c8
+    assert "plus de 3 contributions à cette question" in c8
+    assert "Poids 1/2 (0,500)" in c8
+    assert "campaign:" not in c8 and "organisation:for_profit" not in c8
+
+
+def test_hostile_flag_codes_are_escaped():
+    report = origin_report()
+    report.questions[0].clusters[1].members[0].flags = [SCRIPT, f"campaign:{IMG}"]
+    html = render_report_page(report)
+    assert SCRIPT not in html and IMG not in html
+    assert "Signalement « &lt;script&gt;alert(1)&lt;/script&gt; »." in html
