@@ -162,7 +162,7 @@ class Bench:
         wall = time.perf_counter() - t0
         cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
         self.client.post(f"/api/runs/{run_id}/cancel", headers=self.h)
-        return {"k": k, "wall": wall, "cpu": cpu, "shards": planned}
+        return {"k": k, "wall": wall, "cpu": cpu, "shards": planned, "load": os.getloadavg()[0]}
 
 
 def main() -> None:
@@ -197,6 +197,9 @@ def report(args, results: list[dict], header: list[str]) -> str:
     def col(k: int, key: str) -> list[float]:
         return [r[key] for r in results if r["k"] == k]
 
+    def cores(k: int) -> float:
+        return median([c / w for c, w in zip(col(k, "cpu"), col(k, "wall"), strict=True)])
+
     one, two = median(col(1, "wall")), median(col(2, "wall"))
     rows = []
     for k in (1, 2):
@@ -223,6 +226,14 @@ def report(args, results: list[dict], header: list[str]) -> str:
         "",
         f"**Two workers take {two / one:.2f}× the time of one** (speed-up {one / two:.2f}×; "
         "ideal 0.50, 2×).",
+        "",
+        "Cores the workers actually got (worker CPU / wall, median): "
+        + ", ".join(f"{k} worker(s) {cores(k):.2f}" for k in (1, 2))
+        + "; 1-minute load average after each trial: " + ", ".join(f"{r['load']:.1f}" for r in results) + ". "
+        "Where the workers got much less than 1 and 2 cores, the machine was busy with other jobs and the "
+        "wall ratio measures that contention, not the sharding. CPU-bound estimate on 2 free cores "
+        f"(CPU of two workers / 2, over CPU of one): {median(col(2, 'cpu')) / 2 / median(col(1, 'cpu')):.2f}"
+        ".",
     ])
 
 
