@@ -62,8 +62,15 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], *, stdout: Path, stderr: Path, env: dict[str, str] | None = None) -> Measure:
-    """Run ``cmd`` to completion in a new process and measure it (output goes to the two files)."""
+def run_measured(
+    cmd: list[str],
+    *,
+    stdout: Path,
+    stderr: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float | None = None,
+) -> Measure:
+    """Run ``cmd`` to completion (or kill it after ``timeout_s``) in a new process and measure it."""
     peak = [0]
     done = threading.Event()
     with stdout.open("wb") as out, stderr.open("wb") as err:
@@ -73,6 +80,8 @@ def run_measured(cmd: list[str], *, stdout: Path, stderr: Path, env: dict[str, s
         def sample() -> None:
             while not done.is_set():
                 peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+                if timeout_s is not None and time.perf_counter() - start > timeout_s:
+                    proc.kill()
                 done.wait(SAMPLE_EVERY_S)
 
         sampler = threading.Thread(target=sample, daemon=True)

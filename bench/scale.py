@@ -43,6 +43,7 @@ SEED = 0
 RERUN_MIN_CLUSTER_SIZE = 40
 MILLION = 1_000_000
 MILLION_PAIRS = 40_000
+MILLION_TIMEOUT_S = 25 * 60
 
 
 def contributions_per_row(work: Path) -> float:
@@ -125,6 +126,44 @@ def embed_child(path: Path, cache_path: Path) -> None:
     print(json.dumps({"distinct": len(texts), "embed_s": time.perf_counter() - start}))
 
 
+def million_child(path: Path, cache_path: Path) -> None:
+    """The 1M case without the report: stages printed as JSON lines as they end (the parent may stop it)."""
+    import numpy as np
+
+    from schemas import RunSettings
+    from synthesis import prepare
+    from synthesis.cluster import cluster_embeddings
+    from synthesis.embed import SQLiteCache, embed_unique, get_embedder
+    from synthesis.ingest import iter_file
+    from synthesis.origin import detect_campaigns
+    from synthesis.pipeline import group_by_question
+
+    def stage(name: str, start: float, **facts: object) -> float:
+        print(json.dumps({"stage": name, "s": round(time.perf_counter() - start, 1), **facts}), flush=True)
+        return time.perf_counter()
+
+    settings, t = RunSettings(), time.perf_counter()
+    items = [x for x in iter_file(path, format="granddebat", secret=b"bench") if hasattr(x, "question_id")]
+    t = stage("ingest", t, contributions=len(items))
+    groups = group_by_question(items)
+    kept = {
+        q: [c for c in cs if not c.excluded and prepare.exclusion_reason(c.text) is None]
+        for q, cs in groups.items()
+    }
+    norm = {q: [prepare.normalise_text(c.text) for c in cs] for q, cs in kept.items()}
+    distinct = len({x for v in norm.values() for x in v})
+    t = stage("prepare", t, kept=sum(map(len, kept.values())), distinct=distinct)
+    cache, embedder = SQLiteCache(cache_path), get_embedder("use-multilingual")
+    vectors = {q: embed_unique(texts, embedder, cache) for q, texts in norm.items()}
+    t = stage("embeddings from the cache", t)
+    for q, cs in kept.items():
+        campaigns, _ = detect_campaigns(q, cs, vectors[q], settings)
+        t = stage(f"campaigns q{q}", t, n=len(cs), campaigns=len(campaigns))
+    for q, X in vectors.items():
+        result = cluster_embeddings(X, random_state=settings.random_state)
+        t = stage(f"cluster q{q}", t, n=len(X), themes=int(np.max(result.labels)) + 1)
+
+
 def run_cli(path: Path, work: Path, tag: str, cache: Path, extra: list[str]) -> tuple[Measure, dict]:
     """Our CLI end to end in a fresh process; returns the measure and facts from the report."""
     secret = work / "secret"
@@ -173,22 +212,37 @@ def measure_size(work: Path, target: int, ratio: float, million: bool) -> list[s
             f"| {target:,} | embed the {info['distinct']:,} distinct texts into the cache (precomputation) "
             f"| {_fmt(m)} | | |"
         )
+    if million:
+        cmd = [PYTHON, str(Path(__file__).resolve()), "--million-child", str(path), str(cache)]
+        m = run_measured(
+            cmd, stdout=work / "million.out", stderr=work / "million.err", timeout_s=MILLION_TIMEOUT_S
+        )
+        lines = [json.loads(x) for x in (work / "million.out").read_text().splitlines() if x.startswith("{")]
+        stages = ", ".join(f"{x['stage']} {x['s']}" for x in lines)
+        n = lines[0]["contributions"] if lines else target
+        done = "" if m.returncode == 0 else f" (stopped after {MILLION_TIMEOUT_S // 60} min: {m.returncode})"
+        rows.append(
+            f"| {n:,} | ingest, campaigns, clustering; embeddings cached; no report{done} | {_fmt(m)} | "
+            f"| {stages} |"
+        )
+        print(json.dumps(lines), flush=True)
+        path.unlink()
+        return [f"note: {target:,}: input built in {build_s:.0f} s", *rows]
     m, facts = run_cli(path, work, f"{target}-cold", cache, [])
     c = facts["counts"]
-    label = "end to end, embeddings cached" if million else "end to end, empty cache"
     rows.append(
-        f"| {c['contributions']:,} | {label} | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
+        f"| {c['contributions']:,} | end to end, empty cache | {_fmt(m)} | {facts['themes']} "
+        f"| {_stages(facts['timings'])} |"
     )
     print(rows[-1], flush=True)
-    if not million:
-        m, facts = run_cli(
-            path, work, f"{target}-rerun", cache, ["--min-cluster-size", str(RERUN_MIN_CLUSTER_SIZE)]
-        )
-        rows.append(
-            f"| {c['contributions']:,} | re-run, `--min-cluster-size {RERUN_MIN_CLUSTER_SIZE}`, embeddings "
-            f"cached | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
-        )
-        print(rows[-1], flush=True)
+    m, facts = run_cli(
+        path, work, f"{target}-rerun", cache, ["--min-cluster-size", str(RERUN_MIN_CLUSTER_SIZE)]
+    )
+    rows.append(
+        f"| {c['contributions']:,} | re-run, `--min-cluster-size {RERUN_MIN_CLUSTER_SIZE}`, embeddings "
+        f"cached | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
+    )
+    print(rows[-1], flush=True)
     path.unlink()
     return [
         f"note: {target:,}: input built in {build_s:.0f} s; report {facts['report_mib']:.0f} MiB of JSON",
@@ -203,9 +257,12 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md, section Scale")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--embed-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--million-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.embed_child:
         return embed_child(*args.embed_child)
+    if args.million_child:
+        return million_child(*args.million_child)
     machine = machine_lines()
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=args.workdir) as tmp:
