@@ -5,11 +5,14 @@ arguments, Grand Débat questions mixed, Decidim proposals), by rule and never p
 
 - reduction: UMAP (cosine, ``min_dist=0``) to ``n_components`` dimensions, fed an exact k-NN graph computed
   with numpy (deterministic, and faster than NN-descent below ``EXACT_KNN_MAX`` items);
-- ``min_cluster_size = n/200 + 5`` (5..200), ``min_samples = min(mcs, 5)``, "eom" selection: fewer, larger
-  themes than BERTopic's fixed ``min_cluster_size=10``, which scatters 9k answers into ~150 topics;
+- ``min_cluster_size = max(n/200 + 5, min(10, sqrt(n)))`` (5..200), ``min_samples = min(mcs, 5)``,
+  "eom" selection: fewer, larger themes than BERTopic's fixed ``min_cluster_size=10``, which scatters 9k
+  answers into ~150 topics; the ``min(10, sqrt(n))`` floor keeps a few hundred answers from splitting into
+  5-item themes;
 - noise policy: an item HDBSCAN left out joins a theme only when it is clearly inside it, i.e. most of its
   nearest clustered neighbours (``NOISE_VOTE``) are in that theme *and* its similarity to the theme's centre
-  is at least the theme's own ``THRESHOLD_QUANTILE`` member similarity. The rest stays "non classée";
+  is at least that of the theme's least typical member (``THRESHOLD_QUANTILE = 0``: inside the theme's own
+  extent). The rest stays "non classée", isolated or between two named themes;
 - at most ``max_themes`` top-level themes: the closest themes (average linkage on centres) are merged, and the
   merged parts become sub-themes; otherwise each theme is split by HDBSCAN "leaf" on its own members.
 """
@@ -28,8 +31,14 @@ NOISE_NO_THEME = "no_theme"  # the question formed no theme at all
 EXACT_KNN_MAX = 30_000  # above this, UMAP's own NN-descent is cheaper than the exact (n x n) search
 NOISE_VOTE = 0.6  # share of the k nearest clustered neighbours that must agree to join a theme
 NOISE_NEIGHBOURS = 10
-THRESHOLD_QUANTILE = 0.1  # a theme's distance threshold: 10th percentile of its members' similarity
-NOISE_POLICY = f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours and similarity>=q{THRESHOLD_QUANTILE}"
+# A theme's distance threshold: this quantile of its members' similarity to its centre. 0 (the least typical
+# member) scored as well as or better than 0.1 on every set of bench/quality.py (BENCHMARKS.md, Quality
+# notes): 0.1 left 4-13 % of items as noise although most sat inside a theme's extent, among its members.
+THRESHOLD_QUANTILE = 0.0
+NOISE_POLICY = (
+    f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours, similarity>=q{THRESHOLD_QUANTILE} of members"
+)
+SMALL_THEME_FLOOR = 10  # least min_cluster_size (BERTopic's default); below 100 items sqrt(n) instead
 DEFAULT_EPOCHS = 200  # UMAP uses 500 below 10k items; 200 is as good on bench/quality.py, and faster
 
 
@@ -62,8 +71,9 @@ class ClusterResult:
 
 
 def default_min_cluster_size(n_items: int) -> int:
-    """Rule for HDBSCAN's ``min_cluster_size``: n/200 + 5, between 5 and 200."""
-    return int(max(5, min(200, round(0.005 * n_items + 5))))
+    """Rule for HDBSCAN's ``min_cluster_size``: ``max(n/200 + 5, min(10, sqrt(n)))``, between 5 and 200."""
+    floor = min(SMALL_THEME_FLOOR, round(float(np.sqrt(max(n_items, 0)))))
+    return int(max(5, min(200, max(round(0.005 * n_items + 5), floor))))
 
 
 def exact_knn(vectors: np.ndarray, k: int, *, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:

@@ -89,6 +89,10 @@ def test_rules_and_helpers():
     assert default_min_cluster_size(10) == 5
     assert default_min_cluster_size(9000) == 50
     assert default_min_cluster_size(10_000_000) == 200
+    # Small questions: at least min(10, sqrt(n)), so 162 proposals do not split into 6-item themes.
+    assert default_min_cluster_size(162) == 10
+    assert default_min_cluster_size(50) == 7
+    assert default_min_cluster_size(1000) == 10
     assert renumber_by_size(np.array([2, 2, 5, -1, 5, 5])).tolist() == [1, 1, 0, -1, 0, 0]
     x, _ = blobs()
     i1, d1 = exact_knn(x, 7, chunk=16)
@@ -134,13 +138,21 @@ def test_report_hierarchy_is_consistent(report):
             assert not sub.subclusters
 
 
-def test_every_contribution_is_placed_once_and_noise_has_a_reason(report, contributions):
-    q = report.questions[0]
+@pytest.fixture(scope="module")
+def report_without_policy(contributions):
+    # The hash embedder's 2 wide themes take in every HDBSCAN outlier under the noise policy; without the
+    # policy, HDBSCAN's own noise is reported, so the reasons are always exercised.
+    return run(contributions, RunSettings(max_themes=8, noise_policy=False), embedder=HashEmbedder())
+
+
+@pytest.mark.parametrize("which", ["report", "report_without_policy"])
+def test_every_contribution_is_placed_once_and_noise_has_a_reason(which, contributions, request):
+    q = request.getfixturevalue(which).questions[0]
     placed = [m.contribution_id for c in q.clusters for m in c.members]
     placed += [n.contribution_id for n in q.noise] + [e.contribution_id for e in q.excluded]
     assert sorted(placed) == sorted(c.contribution_id for c in contributions)
     ids = {c.cluster_id for c in q.clusters}
-    assert q.noise  # real answers: some stay "non classées"
+    assert q.noise or which == "report"  # without the policy, some answers stay "non classées"
     for item in q.noise:
         assert item.reason and item.reason_code in NOISE_REASONS
         assert item.closest_cluster_id in ids  # shown apart, never counted in the theme
