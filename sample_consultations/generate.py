@@ -20,22 +20,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from synthesis.ingest.granddebat import METADATA_COLUMNS as METADATA
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = Path(__file__).resolve().parent / "granddebat_fiscalite_sample.csv"
-METADATA = (
-    "id",
-    "reference",
-    "title",
-    "createdAt",
-    "publishedAt",
-    "updatedAt",
-    "trashed",
-    "trashedStatus",
-    "authorId",
-    "authorType",
-    "authorZipCode",
-)
 # Real questions of the "La fiscalité et les dépenses publiques" questionnaire and their real answer files.
 QUESTIONS = (
     (

@@ -12,34 +12,26 @@ reader of the synthesis expects as "the question":
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import fit_width, join_title_body, truthy
+from .common import Getter, join_title_body, named_records, truthy
 from .privacy import author_ref
 
-Getter = Callable[[str], str]
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (is_trashed)"
 
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per proposal or argument row."""
-    width = len(source.columns)
-    idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
     build = _argument if source.kind == "arguments" else _opinion
-    for line, raw in source.records:
-        fields = fit_width(line, raw, width)
-        if isinstance(fields, RejectedRow):
-            yield fields
+    for record in named_records(source):
+        if isinstance(record, RejectedRow):
+            yield record
             continue
-
-        def get(name: str, f: list[str] = fields) -> str:
-            i = idx.get(name)
-            return f[i] if i is not None else ""
-
+        line, _, get = record
         yield [build(line, get, source.secret)]
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from synthesis.prepare import strip_accents
 from synthesis.records import AuthorType, RejectedRow
+
+if TYPE_CHECKING:
+    from .base import RowSource
+
+Getter = Callable[[str], str]
 
 _AUTHOR_TYPES: dict[str, AuthorType] = {
     # Grand Débat / Cap Collectif labels, folded (lower case, no accents, spaces collapsed)
@@ -58,6 +64,29 @@ def fit_width(line: int, fields: list[str], width: int) -> list[str] | RejectedR
         f"la ligne a {len(fields)} champ(s) alors que l'en-tête en a {width} "
         "(séparateur ou guillemet mal placé ?)",
     )
+
+
+NamedRecord = tuple[int, list[str], Getter]
+
+
+def named_records(source: RowSource, *, strip: bool = False) -> Iterator[NamedRecord | RejectedRow]:
+    """Each record of ``source``: a rejection when its width is wrong, else ``(line, fields, get)`` where
+    ``get(column)`` is the field of that column ('' when the file has no such column; a repeated column name
+    gives its first occurrence), stripped when ``strip``."""
+    width = len(source.columns)
+    idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
+    for line, raw in source.records:
+        fields = fit_width(line, raw, width)
+        if isinstance(fields, RejectedRow):
+            yield fields
+            continue
+
+        def get(name: str, f: list[str] = fields) -> str:
+            i = idx.get(name)
+            value = f[i] if i is not None else ""
+            return value.strip() if strip else value
+
+        yield line, fields, get
 
 
 def localised_column(columns: Sequence[str], base: str, locale: str = "fr") -> str | None:

@@ -27,10 +27,9 @@ from synthesis.errors import InputFileError
 from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import fit_width, join_title_body, localised_column
+from .common import Getter, join_title_body, localised_column, named_records
 from .privacy import author_ref
 
-Getter = Callable[[str], str]
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
 _KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
@@ -47,21 +46,14 @@ def plain_text(value: str) -> str:
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per comment, proposal or debate row."""
-    width = len(source.columns)
-    idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
     build = {"comments": _comment_builder, "debates": _debate_builder}.get(source.kind, _proposal_builder)(
         source
     )
-    for line, raw in source.records:
-        fields = fit_width(line, raw, width)
-        if isinstance(fields, RejectedRow):
-            yield fields
+    for record in named_records(source):
+        if isinstance(record, RejectedRow):
+            yield record
             continue
-
-        def get(name: str, f: list[str] = fields) -> str:
-            i = idx.get(name)
-            return f[i] if i is not None else ""
-
+        line, _, get = record
         outcome = build(line, get)
         yield outcome if isinstance(outcome, RejectedRow) else [outcome]
 

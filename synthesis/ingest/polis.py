@@ -17,7 +17,7 @@ from pathlib import Path
 from synthesis.records import Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import fit_width
+from .common import named_records
 from .privacy import author_ref
 
 MODERATED_REASON = "modéré (retiré par la modération Polis)"
@@ -48,18 +48,12 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         "votes": _sibling(folder, "votes.csv"),
         "participants_votes": _sibling(folder, "participants-votes.csv"),
     }
-    width = len(source.columns)
-    idx = {c: i for i, c in reversed(list(enumerate(source.columns)))}
-    for line, raw in source.records:
-        fields = fit_width(line, raw, width)
-        if isinstance(fields, RejectedRow):
-            yield fields
+    body = source.columns.index("comment-body") if "comment-body" in source.columns else None
+    for record in named_records(source, strip=True):
+        if isinstance(record, RejectedRow):
+            yield record
             continue
-
-        def get(name: str, f: list[str] = fields) -> str:
-            i = idx.get(name)
-            return f[i].strip() if i is not None else ""
-
+        line, fields, get = record
         cid = get("comment-id") or f"ligne-{line}"
         moderated = get("moderated")
         extra: dict[str, object] = {
@@ -74,7 +68,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
                 source_id=cid,
                 question_id=question_id,
                 question_text=question_text,
-                text=fields[idx["comment-body"]] if "comment-body" in idx else "",
+                text=fields[body] if body is not None else "",
                 line=line,
                 author_ref=author_ref(get("author-id"), source.secret),
                 created_at=get("datetime") or get("timestamp") or None,
