@@ -89,7 +89,8 @@ def embed_unique(
     for chunk, chunk_vectors in _embedded_batches(todo, embedder, batch_size, workers, factory):
         vectors.update(zip(chunk, chunk_vectors, strict=True))
         if cache is not None:
-            cache.put_many((text_key(embedder.model_id, t), v) for t, v in zip(chunk, chunk_vectors, strict=True))
+            pairs = zip(chunk, chunk_vectors, strict=True)
+            cache.put_many((text_key(embedder.model_id, t), v) for t, v in pairs)
         done += len(chunk)
         if progress is not None and distinct:
             progress(done / len(distinct))
