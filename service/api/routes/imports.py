@@ -96,7 +96,11 @@ def create_import(
     cmap = _mapping(mapping, text_column, id=id_column, question=question_column, author=author_column)
     name = Path(file.filename or "upload").name
     with tempfile.TemporaryDirectory(prefix="synthese-import-") as tmp:
-        path = Path(tmp) / (name if Path(name).suffix else name + ".csv")
+        # A stable folder name: readers that name the question after the export's folder (Polis) then give
+        # the same question id to every re-import into this consultation.
+        folder = Path(tmp) / f"consultation-{consultation.id}"
+        folder.mkdir()
+        path = folder / (name if Path(name).suffix else name + ".csv")
         _save_upload(file, path, settings.max_upload_bytes)
         imp = import_file(
             session=session,

@@ -1,0 +1,94 @@
+"""Issue 3 through the API: every real export format imports (201, exact counts), re-importing adds
+nothing, and a file problem answers a 4xx JSON error naming it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+from tests.utils.data import SAMPLES, SHARED_DATA
+
+DECIDIM = SHARED_DATA / "decidim-mel-nancy"
+POLIS = SHARED_DATA / "polis" / "15-per-hour-seattle" / "comments.csv"
+RN = SHARED_DATA / "republique-numerique" / "arguments.csv"
+
+REAL_FILES = [
+    # (path, form fields, rows read, contributions)
+    (SAMPLES / "granddebat_fiscalite_sample.csv", {}, 1300, 2599),
+    (DECIDIM / "commentaires_debats.csv", {}, 693, 693),
+    (DECIDIM / "propositions-libres.csv", {}, 196, 196),
+    (POLIS, {}, 54, 54),
+    (RN, {}, 3994, 3994),
+]
+
+
+def _consultation(client, headers) -> int:
+    return client.post("/api/consultations", json={"title": "Formats"}, headers=headers).json()["id"]
+
+
+def _upload(client, cid, headers, name, content, **fields):
+    return client.post(
+        f"/api/consultations/{cid}/imports", files={"file": (name, content)}, data=fields, headers=headers
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "rows", "contributions"), REAL_FILES, ids=lambda v: getattr(v, "name", "")
+)
+def test_real_export_imports_exactly_and_idempotently(client, keys, path, fields, rows, contributions):
+    h = keys.h()
+    cid = _consultation(client, h)
+    first = _upload(client, cid, h, path.name, path.read_bytes(), **fields)
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert (body["rows_read"], body["accepted"], len(body["rejected"])) == (rows, contributions, 0)
+    again = _upload(client, cid, h, path.name, path.read_bytes(), **fields).json()
+    assert again["accepted"] == contributions
+    listing = client.get(f"/api/consultations/{cid}", headers=h).json()
+    assert listing["contributions"] == contributions  # the second import added nothing
+
+
+def _generic_rows() -> list[dict[str, str]]:
+    return [
+        {"ref": "a1", "avis": "Plus de pistes cyclables sécurisées", "theme": "mobilité"},
+        {"ref": "a2", "avis": "=HYPERLINK(\"http://x\")", "theme": "mobilité"},
+        {"ref": "a3", "avis": "Des bus le dimanche", "theme": "mobilité"},
+    ]
+
+
+def _xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(rows[0]))
+    for r in rows:
+        ws.append(list(r.values()))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json", "jsonl"])
+def test_generic_formats_with_a_mapping(client, keys, fmt):
+    h = keys.h()
+    rows = _generic_rows()
+    content = {
+        "xlsx": _xlsx(rows),
+        "json": json.dumps(rows, ensure_ascii=False).encode(),
+        "jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode(),
+    }[fmt]
+    mapping = json.dumps({"text": "avis", "id": "ref", "question": "theme"})
+    r = _upload(client, _consultation(client, h), h, f"export.{fmt}", content, format=fmt, mapping=mapping)
+    assert r.status_code == 201, r.text
+    assert r.json()["accepted"] == 3 and r.json()["rejected"] == []
+
+
+def test_mapping_naming_an_absent_column_is_a_4xx_naming_it(client, keys):
+    h = keys.h()
+    content = json.dumps(_generic_rows()).encode()
+    r = _upload(client, _consultation(client, h), h, "e.json", content, format="json",
+                mapping=json.dumps({"text": "contenu"}))
+    assert 400 <= r.status_code < 500
+    assert "contenu" in r.json()["message"]
