@@ -8,6 +8,8 @@ import json
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.utils.data import SAMPLES, SHARED_DATA
 
@@ -92,3 +94,17 @@ def test_mapping_naming_an_absent_column_is_a_4xx_naming_it(client, keys):
                 mapping=json.dumps({"text": "contenu"}))
     assert 400 <= r.status_code < 500
     assert "contenu" in r.json()["message"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.binary(max_size=2000), fmt=st.sampled_from(["auto", "csv", "granddebat", "decidim", "polis"])
+)
+def test_hostile_bytes_never_give_a_5xx(client, keys, content, fmt):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "export.csv", content, format=fmt, text_column="texte")
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400:
+        assert r.json()["code"] and r.json()["message"]
+    assert client.get("/api/health").status_code == 200
