@@ -38,7 +38,7 @@ services:
 
 lint: setup-dev
 	$(BIN)/ruff check synthesis schemas service tests bench
-	$(BIN)/mypy synthesis schemas
+	$(BIN)/mypy --strict synthesis schemas
 
 schema: setup
 	$(BIN)/python -m schemas.export

@@ -91,20 +91,31 @@ class Bench:
             _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="bench")
             s.commit()
         self.h = {"X-API-Key": key}
-        settings = Settings(environment="test", database_url=db_url, broker_url=REDIS_URL,
-                            run_migrations=False)
+        settings = Settings(
+            environment="test", database_url=db_url, broker_url=REDIS_URL, run_migrations=False
+        )
         self.client = TestClient(create_app(settings, engine=self.engine))
         self.client.__enter__()
-        self.env = {**os.environ, "DATABASE_URL": db_url, "BROKER_URL": REDIS_URL, "PYTHONPATH": str(ROOT),
-                    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                    "PROGRESS_INTERVAL_S": "1"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "BROKER_URL": REDIS_URL,
+            "PYTHONPATH": str(ROOT),
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PROGRESS_INTERVAL_S": "1",
+        }
 
     def import_csv(self, path: Path) -> int:
         cid = self.client.post("/api/consultations", json={"title": "Bench"}, headers=self.h).json()["id"]
         with path.open("rb") as f:
-            r = self.client.post(f"/api/consultations/{cid}/imports", headers=self.h,
-                                 files={"file": ("bench.csv", f, "text/csv")},
-                                 data={"text_column": "avis", "id_column": "id", "author_column": "auteur"})
+            r = self.client.post(
+                f"/api/consultations/{cid}/imports",
+                headers=self.h,
+                files={"file": ("bench.csv", f, "text/csv")},
+                data={"text_column": "avis", "id_column": "id", "author_column": "auteur"},
+            )
         assert r.status_code == 201, r.text
         return cid
 
@@ -113,10 +124,29 @@ class Bench:
         procs = []
         for i in range(k):
             log = (self.work / f"worker{i}.log").open("ab")
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "service.jobs.celery_app", "worker", "--pool=solo",
-                 "--concurrency=1", "-n", f"bench{i}@%h", "--loglevel=WARNING", "--without-gossip",
-                 "--without-mingle"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "service.jobs.celery_app",
+                        "worker",
+                        "--pool=solo",
+                        "--concurrency=1",
+                        "-n",
+                        f"bench{i}@%h",
+                        "--loglevel=WARNING",
+                        "--without-gossip",
+                        "--without-mingle",
+                    ],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         host = socket.gethostname()
         deadline = time.monotonic() + 120
         while not all(self.redis.hexists("synthese:workers", f"{host}:{p.pid}") for p in procs):
@@ -185,8 +215,11 @@ def main() -> None:
         for k in (1, 2):
             res = bench.trial(cid, k)
             results.append(res)
-            print(f"trial {rep + 1} k={k}: {res['wall']:.1f} s wall, {res['cpu']:.1f} s worker CPU, "
-                  f"{res['shards']} shards", flush=True)
+            print(
+                f"trial {rep + 1} k={k}: {res['wall']:.1f} s wall, {res['cpu']:.1f} s worker CPU, "
+                f"{res['shards']} shards",
+                flush=True,
+            )
     body = report(args, results, header)
     print(body)
     if not args.no_write:
@@ -204,37 +237,44 @@ def report(args, results: list[dict], header: list[str]) -> str:
     rows = []
     for k in (1, 2):
         walls, cpus = col(k, "wall"), col(k, "cpu")
-        rows.append(f"| {k} | " + " | ".join(f"{w:.1f}" for w in walls) + f" | **{median(walls):.1f}** | "
-                    f"{median(cpus):.1f} | {results[k - 1]['shards']} | {args.texts / median(walls):.0f} |")
-    return "\n".join([
-        "Embedding of a large consultation split into shards over local Celery workers (issues 6 and 8): "
-        "each worker `--pool=solo --concurrency=1`, OMP/OPENBLAS/MKL_NUM_THREADS=1, default embedder "
-        "(`use-multilingual`, one text at a time), cold embedding cache every trial.",
-        "",
-        *header,
-        f"- command: `.venv/bin/python bench/workers.py --texts {args.texts} --repeat {args.repeat}`",
-        f"- input: {args.texts:,} distinct real answers (seeded draw, seed {SEED}, from the 9 Grand Débat "
-        "files "
-        "and the République numérique arguments), imported through the API into a file SQLite database",
-        "- timed: from the API's `POST /runs` until every shard has stored its vectors (planning, loading "
-        "the inputs in each shard and the database writes included; worker start-up and clustering excluded)",
-        "",
-        "| workers | " + " | ".join(f"trial {i + 1} (s)" for i in range(args.repeat))
-        + " | median (s) | worker CPU (s, median) | shards | texts/s |",
-        "|---|" + "---|" * (args.repeat + 4),
-        *rows,
-        "",
-        f"**Two workers take {two / one:.2f}× the time of one** (speed-up {one / two:.2f}×; "
-        "ideal 0.50, 2×).",
-        "",
-        "Cores the workers actually got (worker CPU / wall, median): "
-        + ", ".join(f"{k} worker(s) {cores(k):.2f}" for k in (1, 2))
-        + "; 1-minute load average after each trial: " + ", ".join(f"{r['load']:.1f}" for r in results) + ". "
-        "Where the workers got much less than 1 and 2 cores, the machine was busy with other jobs and the "
-        "wall ratio measures that contention, not the sharding. CPU-bound estimate on 2 free cores "
-        f"(CPU of two workers / 2, over CPU of one): {median(col(2, 'cpu')) / 2 / median(col(1, 'cpu')):.2f}"
-        ".",
-    ])
+        rows.append(
+            f"| {k} | " + " | ".join(f"{w:.1f}" for w in walls) + f" | **{median(walls):.1f}** | "
+            f"{median(cpus):.1f} | {results[k - 1]['shards']} | {args.texts / median(walls):.0f} |"
+        )
+    return "\n".join(
+        [
+            "Embedding of a large consultation split into shards over local Celery workers (issues 6 and 8): "
+            "each worker `--pool=solo --concurrency=1`, OMP/OPENBLAS/MKL_NUM_THREADS=1, default embedder "
+            "(`use-multilingual`, one text at a time), cold embedding cache every trial.",
+            "",
+            *header,
+            f"- command: `.venv/bin/python bench/workers.py --texts {args.texts} --repeat {args.repeat}`",
+            f"- input: {args.texts:,} distinct real answers (seeded draw, seed {SEED}, from the 9 Grand Débat "
+            "files "
+            "and the République numérique arguments), imported through the API into a file SQLite database",
+            "- timed: from the API's `POST /runs` until every shard has stored its vectors (planning, loading "
+            "the inputs in each shard and the database writes included; worker start-up and clustering excluded)",
+            "",
+            "| workers | "
+            + " | ".join(f"trial {i + 1} (s)" for i in range(args.repeat))
+            + " | median (s) | worker CPU (s, median) | shards | texts/s |",
+            "|---|" + "---|" * (args.repeat + 4),
+            *rows,
+            "",
+            f"**Two workers take {two / one:.2f}× the time of one** (speed-up {one / two:.2f}×; "
+            "ideal 0.50, 2×).",
+            "",
+            "Cores the workers actually got (worker CPU / wall, median): "
+            + ", ".join(f"{k} worker(s) {cores(k):.2f}" for k in (1, 2))
+            + "; 1-minute load average after each trial: "
+            + ", ".join(f"{r['load']:.1f}" for r in results)
+            + ". "
+            "Where the workers got much less than 1 and 2 cores, the machine was busy with other jobs and the "
+            "wall ratio measures that contention, not the sharding. CPU-bound estimate on 2 free cores "
+            f"(CPU of two workers / 2, over CPU of one): {median(col(2, 'cpu')) / 2 / median(col(1, 'cpu')):.2f}"
+            ".",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,12 @@ class OriginBreakdown(BaseModel):
     territory_index: dict[str, float] = Field(default_factory=dict)
     channels: dict[str, int] = Field(default_factory=dict)
     campaigns: list[dict[str, Any]] = Field(default_factory=list)
-    weighted_without_campaigns: float = Field(0.0, description="Weighted size, members of campaigns left out.")
-    campaigns_counted_once: int = Field(0, description="Contributions outside campaigns + one per campaign present.")
+    weighted_without_campaigns: float = Field(
+        0.0, description="Weighted size, members of campaigns left out."
+    )
+    campaigns_counted_once: int = Field(
+        0, description="Contributions outside campaigns + one per campaign present."
+    )
     author_type_shares: dict[str, float] = Field(default_factory=dict)
     territory_shares: dict[str, float] = Field(default_factory=dict)
     outside_territory: int | None = Field(None, description="Members outside the declared territory, if any.")
@@ -163,7 +167,9 @@ class RunManifest(BaseModel):
     versions: dict[str, str]
     seed: int
     counts: Counts
-    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage (not deterministic).")
+    timings: dict[str, float] = Field(
+        default_factory=dict, description="Seconds per stage (not deterministic)."
+    )
     exclusion_counts: dict[str, int] = Field(default_factory=dict)
 
 

@@ -28,7 +28,10 @@ class RunSettings(BaseModel):
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     subclusters: bool = Field(True, description="Split each theme into sub-themes (second level).")
     max_themes: int = Field(
-        30, ge=2, le=200, description="Most top-level themes per question; close themes merge into sub-themes."
+        30,
+        ge=2,
+        le=200,
+        description="Most top-level themes per question; close themes merge into sub-themes.",
     )
     noise_policy: bool = Field(
         True,
@@ -42,19 +45,30 @@ class RunSettings(BaseModel):
     n_quotes: int = Field(5, ge=3, le=5)
     campaign_min_size: int = Field(5, ge=2, description="Smallest group of copies reported as a campaign.")
     campaign_min_words: int = Field(
-        15, ge=1, description="Shortest campaign template, in words: shorter identical answers are convergent."
+        15,
+        ge=1,
+        description="Shortest campaign template, in words: shorter identical answers are convergent.",
     )
     campaign_near_threshold: float = Field(
-        0.6, gt=0, le=1, description="Jaccard similarity (word pairs) from which two texts are near-duplicates."
+        0.6,
+        gt=0,
+        le=1,
+        description="Jaccard similarity (word pairs) from which two texts are near-duplicates.",
     )
     campaign_semantic_threshold: float | None = Field(
-        0.9, gt=0, le=1, description="Cosine from which a lone text joins a copied one; None disables the layer."
+        0.9,
+        gt=0,
+        le=1,
+        description="Cosine from which a lone text joins a copied one; None disables the layer.",
     )
     active_author_threshold: int = Field(
-        3, ge=2, description="An author with more than this many contributions to one question is 'very active'."
+        3,
+        ge=2,
+        description="An author with more than this many contributions to one question is 'very active'.",
     )
     territory: list[str] = Field(
-        default_factory=list, description="Declared territory of the consultation (INSEE codes, départements)."
+        default_factory=list,
+        description="Declared territory of the consultation (INSEE codes, départements).",
     )
     reference_population: dict[str, int] = Field(
         default_factory=dict,
@@ -62,7 +76,9 @@ class RunSettings(BaseModel):
         "postcodes); empty = INSEE populations légales per département.",
     )
     embed_workers: int = Field(
-        0, ge=0, description="Processes that embed new texts; 0 = auto (available cores). Never changes the result."
+        0,
+        ge=0,
+        description="Processes that embed new texts; 0 = auto (available cores). Never changes the result.",
     )
 
 

@@ -32,7 +32,9 @@ def _consultation(session: Session, tenant_id: int) -> Consultation:
         select(Consultation).where(Consultation.tenant_id == tenant_id, Consultation.title == TITLE)
     ).first()
     return found or crud.create_consultation(
-        session=session, tenant_id=tenant_id, title=TITLE,
+        session=session,
+        tenant_id=tenant_id,
+        title=TITLE,
         description="Réponses réelles du Grand Débat (Licence Ouverte / Etalab 2.0) ; métadonnées synthétiques.",
     )
 
@@ -46,12 +48,24 @@ def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) ->
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="make run")
         s.commit()
         consultation = _consultation(s, tenant.id)
-        imp = import_file(session=s, consultation=consultation, path=sample, filename=sample.name,
-                          secret=settings.pseudonym_secret.encode())
-        typer.echo(f"Import de {sample.name} : {imp.rows_read} lignes lues, {imp.accepted} contributions, "
-                   f"{len(imp.rejected)} lignes rejetées.", err=True)
-        run = crud.create_run(session=s, consultation_id=consultation.id,
-                              settings=RunSettings().model_dump(), carry_review_from=None)
+        imp = import_file(
+            session=s,
+            consultation=consultation,
+            path=sample,
+            filename=sample.name,
+            secret=settings.pseudonym_secret.encode(),
+        )
+        typer.echo(
+            f"Import de {sample.name} : {imp.rows_read} lignes lues, {imp.accepted} contributions, "
+            f"{len(imp.rejected)} lignes rejetées.",
+            err=True,
+        )
+        run = crud.create_run(
+            session=s,
+            consultation_id=consultation.id,
+            settings=RunSettings().model_dump(),
+            carry_review_from=None,
+        )
         run_id = run.id
 
     typer.echo("Synthèse en cours (une à deux minutes sur 2 cœurs)…", err=True)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from schemas import ColumnMapping, RunSettings
 from synthesis.errors import SynthesisError
@@ -28,6 +28,7 @@ err = Console(stderr=True)
 @app.callback()
 def _main() -> None:
     """Synthèse traçable des contributions d'une consultation en ligne."""
+
 
 STAGE_LABELS = {
     "prepare": "Préparation",
@@ -52,8 +53,11 @@ def load_secret(path: Path | None) -> bytes:
 
 
 def fail(exc: SynthesisError, lang: str) -> None:
-    err.print(f"[bold red]Erreur[/] ({exc.code}) : {exc.message(lang)}" if lang == "fr" else
-              f"[bold red]Error[/] ({exc.code}): {exc.message(lang)}")
+    err.print(
+        f"[bold red]Erreur[/] ({exc.code}) : {exc.message(lang)}"
+        if lang == "fr"
+        else f"[bold red]Error[/] ({exc.code}): {exc.message(lang)}"
+    )
     raise typer.Exit(code=2)
 
 
@@ -67,8 +71,12 @@ def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | No
 
 @app.command()
 def analyse(
-    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSONL…).", exists=True, dir_okay=False)],
-    format: Annotated[str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")] = "auto",
+    file: Annotated[
+        Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSONL…).", exists=True, dir_okay=False)
+    ],
+    format: Annotated[
+        str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")
+    ] = "auto",
     text_column: Annotated[str | None, typer.Option(help="Colonne du texte (formats génériques).")] = None,
     id_column: Annotated[str | None, typer.Option(help="Colonne de l'identifiant.")] = None,
     question_column: Annotated[str | None, typer.Option(help="Colonne de la question.")] = None,
@@ -76,14 +84,27 @@ def analyse(
     author_type_column: Annotated[str | None, typer.Option(help="Colonne du type d'auteur.")] = None,
     postcode_column: Annotated[str | None, typer.Option(help="Colonne du code postal.")] = None,
     date_column: Annotated[str | None, typer.Option(help="Colonne de la date.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="report.json ou report.html (défaut : JSON sur la sortie standard).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="report.json ou report.html (défaut : JSON sur la sortie standard)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Graine de toutes les étapes aléatoires.")] = 0,
-    embedder: Annotated[str, typer.Option(help="use-multilingual (défaut) ou sentence-transformers.")] = "use-multilingual",
-    model: Annotated[str | None, typer.Option(help="Modèle sentence-transformers (id ou chemin local).")] = None,
-    min_cluster_size: Annotated[int | None, typer.Option(help="Taille minimale d'un thème (défaut : selon le volume).")] = None,
+    embedder: Annotated[
+        str, typer.Option(help="use-multilingual (défaut) ou sentence-transformers.")
+    ] = "use-multilingual",
+    model: Annotated[
+        str | None, typer.Option(help="Modèle sentence-transformers (id ou chemin local).")
+    ] = None,
+    min_cluster_size: Annotated[
+        int | None, typer.Option(help="Taille minimale d'un thème (défaut : selon le volume).")
+    ] = None,
     cache: Annotated[Path | None, typer.Option(help="Fichier du cache d'embeddings.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")] = False,
-    secret_file: Annotated[Path | None, typer.Option(envvar="SYNTHESE_SECRET_FILE", help="Clé de pseudonymisation.")] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")
+    ] = False,
+    secret_file: Annotated[
+        Path | None, typer.Option(envvar="SYNTHESE_SECRET_FILE", help="Clé de pseudonymisation.")
+    ] = None,
     lang: Annotated[str, typer.Option(help="Langue des messages : fr ou en.")] = "fr",
 ) -> None:
     """Importe FILE, le synthétise et écrit le rapport (JSON ou HTML)."""
@@ -93,38 +114,68 @@ def analyse(
     from synthesis.report import render_html, render_json
 
     mapping = build_mapping(
-        text_column, id=id_column, question=question_column, author=author_column,
-        author_type=author_type_column, postcode=postcode_column, date=date_column,
+        text_column,
+        id=id_column,
+        question=question_column,
+        author=author_column,
+        author_type=author_type_column,
+        postcode=postcode_column,
+        date=date_column,
     )
     try:
-        settings = RunSettings(random_state=seed, embedder=embedder, embedder_model=model,
-                               min_cluster_size=min_cluster_size)
+        settings = RunSettings(
+            random_state=seed, embedder=embedder, embedder_model=model, min_cluster_size=min_cluster_size
+        )
         result = read_file(file, format=format, mapping=mapping, secret=load_secret(secret_file))
-        err.print(f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
-                  f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées")
-        emb_cache = None if no_cache else SQLiteCache(cache or Path.home() / ".cache" / "synthese" / "embeddings.sqlite3")
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
-                      transient=not sys.stderr.isatty()) as bar:
-            tasks: dict[str, int] = {}
+        err.print(
+            f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
+            f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées"
+        )
+        emb_cache = (
+            None
+            if no_cache
+            else SQLiteCache(cache or Path.home() / ".cache" / "synthese" / "embeddings.sqlite3")
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=not sys.stderr.isatty(),
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, fraction: float) -> None:
                 if stage not in tasks:
                     tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=1.0)
                 bar.update(tasks[stage], completed=fraction)
 
-            report = run(result.contributions, settings, rejected=result.rejected, rows_read=result.rows_read,
-                         input_sha256=result.sha256, cache=emb_cache, progress=progress)
+            report = run(
+                result.contributions,
+                settings,
+                rejected=result.rejected,
+                rows_read=result.rows_read,
+                input_sha256=result.sha256,
+                cache=emb_cache,
+                progress=progress,
+            )
     except SynthesisError as exc:
         fail(exc, lang)
         return
-    text = render_html(report) if out is not None and out.suffix.lower() in {".html", ".htm"} else render_json(report)
+    text = (
+        render_html(report)
+        if out is not None and out.suffix.lower() in {".html", ".htm"}
+        else render_json(report)
+    )
     if out is None:
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
         c = report.manifest.counts
-        err.print(f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
-                  f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues.")
+        err.print(
+            f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
+            f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues."
+        )
 
 
 @app.command()

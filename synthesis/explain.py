@@ -64,7 +64,7 @@ def stem(word: str) -> str:
 
 def word_forms(text: str) -> list[tuple[str, str]]:
     """(folded, as written in lower case) pairs of the words of ``text``, elisions (l', d', qu') removed."""
-    out = []
+    out: list[tuple[str, str]] = []
     for w in _WORD.findall(text.casefold()):
         w = _ELISION.sub("", w.replace("’", "'"))
         out.extend((strip_accents(p), p) for p in re.split(r"['-]", w) if p)
@@ -230,7 +230,7 @@ def explain_themes(
         keywords = [(vocab.show(t), round(float(v), 6)) for t, v in top]
         centre = vectors[idx].mean(axis=0)
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
-        quotes = [int(idx[j]) for j in pick_quotes([texts[i] for i in idx], vectors[idx], n_quotes)]
+        quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
         matched = [[shown[t] for t in dict.fromkeys(terms[i]) if t in shown] for i in idx]
         out[k] = ThemeExplanation(keywords, make_label(keywords), quotes, sims, matched)

@@ -75,15 +75,24 @@ def run(
     report_progress("prepare", 1.0)
     t = timer.stage("prepare", t)
 
-    vectors = embed_unique(norm, embedder, cache, progress=lambda f: report_progress("embed", f),
-                           workers=resolve_workers(settings.embed_workers))
+    vectors = embed_unique(
+        norm,
+        embedder,
+        cache,
+        progress=lambda f: report_progress("embed", f),
+        workers=resolve_workers(settings.embed_workers),
+    )
     vector_of = {id(c): vectors[i] for i, c in enumerate(usable)}
     t = timer.stage("embed", t)
 
     questions = []
     for qi, (qid, items) in enumerate(groups.items()):
         kept = [c for c in items if exclusions[id(c)] is None]
-        X = np.vstack([vector_of[id(c)] for c in kept]) if kept else np.zeros((0, embedder.dimension), np.float32)
+        X = (
+            np.vstack([vector_of[id(c)] for c in kept])
+            if kept
+            else np.zeros((0, embedder.dimension), np.float32)
+        )
         result = cluster_embeddings(
             X,
             n_components=settings.n_components,
@@ -107,7 +116,9 @@ def run(
         report_progress("cluster", (qi + 1) / len(groups))
 
     counts = Counts(
-        rows_read=rows_read if rows_read is not None else len({c.source_id for c in contributions}) + len(rejected),
+        rows_read=rows_read
+        if rows_read is not None
+        else len({c.source_id for c in contributions}) + len(rejected),
         rejected=len(rejected),
         contributions=len(contributions),
         excluded=sum(len(q.excluded) for q in questions),
@@ -122,7 +133,10 @@ def run(
         input_sha256=input_sha256,
         settings=settings.model_dump(),
         embedder=EmbedderInfo(
-            name=embedder.name, model_id=embedder.model_id, version=embedder.version, dimension=embedder.dimension
+            name=embedder.name,
+            model_id=embedder.model_id,
+            version=embedder.version,
+            dimension=embedder.dimension,
         ),
         versions=library_versions(),
         seed=settings.random_state,

@@ -150,7 +150,7 @@ def is_non_answer(text: str) -> bool:
     if key in NON_ANSWERS:
         return True
     core = _NON_ANSWER_FILLER.match(key)
-    return bool(core) and core.group(1) in NON_ANSWERS
+    return core is not None and core.group(1) in NON_ANSWERS
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -10,7 +10,17 @@ from importlib.metadata import version as package_version
 
 import numpy as np
 
-from schemas import Cluster, ExcludedItem, Keyword, Member, NoiseItem, QuestionReport, Quote, Report, RunSettings
+from schemas import (
+    Cluster,
+    ExcludedItem,
+    Keyword,
+    Member,
+    NoiseItem,
+    QuestionReport,
+    Quote,
+    Report,
+    RunSettings,
+)
 from synthesis import prepare
 from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult
 from synthesis.explain import ThemeExplanation, content_word_count, explain_themes
@@ -89,8 +99,12 @@ def _subthemes(theme: Cluster, idx: np.ndarray, q: QuestionInput, settings: RunS
         return []
     texts = [q.kept[i].text for i in idx]
     expl = explain_themes(
-        texts, q.vectors[idx], sub, question_text=q.question_text,
-        n_keywords=settings.n_keywords, n_quotes=settings.n_quotes,
+        texts,
+        q.vectors[idx],
+        sub,
+        question_text=q.question_text,
+        n_keywords=settings.n_keywords,
+        n_quotes=settings.n_quotes,
     )
     out = []
     for s, e in expl.items():
@@ -105,8 +119,12 @@ def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
     labels = q.result.labels
     texts = [c.text for c in q.kept]
     top = explain_themes(
-        texts, q.vectors, labels, question_text=q.question_text,
-        n_keywords=settings.n_keywords, n_quotes=settings.n_quotes,
+        texts,
+        q.vectors,
+        labels,
+        question_text=q.question_text,
+        n_keywords=settings.n_keywords,
+        n_quotes=settings.n_quotes,
     )
     clusters = []
     for k, expl in top.items():
@@ -135,7 +153,7 @@ def _noise(q: QuestionInput, clusters: list[Cluster]) -> list[NoiseItem]:
     centres = r.centres if len(clusters) else np.zeros((0, q.vectors.shape[1] if q.vectors.ndim == 2 else 0))
     out = []
     for i in noise_idx:
-        c = q.kept[i]
+        c = q.kept[int(i)]
         code = str(r.noise_codes[i]) if len(r.noise_codes) and r.noise_codes[i] else NOISE_ISOLATED
         if not clusters:
             code = NOISE_NO_THEME
@@ -167,9 +185,13 @@ def build_question_report(q: QuestionInput, settings: RunSettings) -> QuestionRe
         code = q.exclusions[id(c)]
         if code is None:
             continue
-        reason = c.excluded if code == prepare.IMPORT_EXCLUDED and c.excluded else prepare.EXCLUSION_MESSAGES[code]
+        reason = (
+            c.excluded if code == prepare.IMPORT_EXCLUDED and c.excluded else prepare.EXCLUSION_MESSAGES[code]
+        )
         excluded.append(
-            ExcludedItem(contribution_id=c.contribution_id, source_id=c.source_id, reason=reason, reason_code=code)
+            ExcludedItem(
+                contribution_id=c.contribution_id, source_id=c.source_id, reason=reason, reason_code=code
+            )
         )
     clusters = _themes(q, settings) if len(q.kept) else []
     return QuestionReport(

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     environment: Literal["local", "test", "production"] = Field(
         "local", description="'production' refuses unsafe defaults (dev secret)."
     )
-    database_url: str = Field("sqlite:///./data/synthese.db", description="SQLAlchemy URL; SQLite or PostgreSQL.")
+    database_url: str = Field(
+        "sqlite:///./data/synthese.db", description="SQLAlchemy URL; SQLite or PostgreSQL."
+    )
     broker_url: str | None = Field(None, description="Redis URL; when set, runs go to Celery workers.")
     pseudonym_secret: str = Field(DEV_SECRET, description="HMAC key that pseudonymises author ids at import.")
     jobs_autostart: bool = Field(True, description="Start the in-process runner's thread with the app.")
@@ -27,7 +29,9 @@ class Settings(BaseSettings):
     progress_interval_s: float = Field(0.5, description="Least time between two progress writes of a run.")
     run_migrations: bool = Field(True, description="Run `alembic upgrade head` at start-up.")
     embed_shard_texts: int = Field(4000, ge=1, description="Celery: distinct texts to embed per shard task.")
-    job_lease_s: float = Field(60.0, gt=0, description="Celery: a task whose worker is silent this long has died.")
+    job_lease_s: float = Field(
+        60.0, gt=0, description="Celery: a task whose worker is silent this long has died."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -55,8 +55,11 @@ def configure(settings: Settings) -> None:
     app.conf.update(
         broker_url=settings.broker_url,
         result_backend=settings.broker_url,
-        task_serializer="json", result_serializer="json", accept_content=["json"],
-        task_acks_late=True, task_reject_on_worker_lost=True,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,  # a worker reserves only the shard it runs: shards spread over workers
         broker_transport_options={"visibility_timeout": w.VISIBILITY_S},
         result_backend_transport_options={"visibility_timeout": w.VISIBILITY_S},
@@ -91,10 +94,16 @@ def error_of(exc: BaseException) -> dict:
     """The run's error body for an exception (same shape as ``execute_run``'s)."""
     if isinstance(exc, SynthesisError):
         data = exc.to_dict("fr")
-        return {"code": data.pop("code"), "message": data.pop("message"),
-                "details": {"message_en": exc.message_en, **data}}
-    return {"code": "internal_error", "message": f"Erreur interne : {exc!r}",
-            "details": {"type": type(exc).__name__}}
+        return {
+            "code": data.pop("code"),
+            "message": data.pop("message"),
+            "details": {"message_en": exc.message_en, **data},
+        }
+    return {
+        "code": "internal_error",
+        "message": f"Erreur interne : {exc!r}",
+        "details": {"type": type(exc).__name__},
+    }
 
 
 def _interval() -> float:
@@ -120,8 +129,14 @@ class RunTask(Task):
         w.revoke_run(run_id)
 
 
-REGISTRATION = {"bind": True, "base": RunTask, "acks_late": True, "reject_on_worker_lost": True,
-                "max_retries": 3, "max_tries": 5}  # tries = deliveries: the first, 3 retries, one lost worker
+REGISTRATION = {
+    "bind": True,
+    "base": RunTask,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 3,
+    "max_tries": 5,
+}  # tries = deliveries: the first, 3 retries, one lost worker
 
 
 # --- planning -------------------------------------------------------------------------------------
@@ -133,8 +148,11 @@ def _count_cached(keys: list[str]) -> int:
     with get_engine().connect() as conn:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            found += int(conn.execute(select(func.count()).select_from(table).where(table.c.key.in_(chunk)))
-                         .scalar_one())
+            found += int(
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.key.in_(chunk))
+                ).scalar_one()
+            )
     return found
 
 
@@ -167,10 +185,17 @@ def _mark_embedding(run_id: int, n_shards: int) -> bool:
 
     active = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
     with Session(get_engine()) as s:
-        done = s.exec(update(Run).where(col(Run.id) == run_id, col(Run.status).in_(active),
-                                        col(Run.cancel_requested).is_(False)).values(
-            status=JobStatus.RUNNING.value, stage="embed", progress=overall_progress("embed", 0.0),
-            worker=f"celery:{n_shards} shards", started_at=utcnow()))
+        done = s.exec(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status).in_(active), col(Run.cancel_requested).is_(False))
+            .values(
+                status=JobStatus.RUNNING.value,
+                stage="embed",
+                progress=overall_progress("embed", 0.0),
+                worker=f"celery:{n_shards} shards",
+                started_at=utcnow(),
+            )
+        )
         s.commit()
         return bool(done.rowcount)
 
@@ -252,8 +277,9 @@ def _stop(run_id: int) -> None:
 @app.task(name="synthese.embed_shard", time_limit=2 * HOUR, soft_time_limit=2 * HOUR - 60, **REGISTRATION)
 def embed_shard_task(self: Task, run_id: int, shard_index: int, n_shards: int) -> int:
     """Embed shard ``shard_index`` of ``n_shards`` of the run's distinct texts into the stored embeddings."""
-    with w.leased(self.request.id, run_id, self.max_tries, stage="embed", shard=shard_index,
-                  shards=n_shards) as ok:
+    with w.leased(
+        self.request.id, run_id, self.max_tries, stage="embed", shard=shard_index, shards=n_shards
+    ) as ok:
         if not ok:
             return 0
         progress = ShardProgress(run_id, shard_index, n_shards)

@@ -57,16 +57,28 @@ def _record(c: Contribution) -> Record:
     except ValueError:
         author_type = AuthorType.UNKNOWN
     return Record(
-        contribution_id=c.key, source_id=c.source_id, question_id=c.question_id, question_text=c.question_text,
-        text=c.text, line=c.line, author_ref=c.author_ref, author_type=author_type, zipcode=c.zipcode,
-        created_at=c.submitted_at, channel=c.channel, excluded=c.excluded, extra=dict(c.extra or {}),
+        contribution_id=c.key,
+        source_id=c.source_id,
+        question_id=c.question_id,
+        question_text=c.question_text,
+        text=c.text,
+        line=c.line,
+        author_ref=c.author_ref,
+        author_type=author_type,
+        zipcode=c.zipcode,
+        created_at=c.submitted_at,
+        channel=c.channel,
+        excluded=c.excluded,
+        extra=dict(c.extra or {}),
     )
 
 
 def load_inputs(session: Session, consultation_id: int):
     """(records, key->id, rejected rows, rows_read or None, input sha256) of a consultation as it stands."""
     rows = session.exec(
-        select(Contribution).where(Contribution.consultation_id == consultation_id).order_by(col(Contribution.id))
+        select(Contribution)
+        .where(Contribution.consultation_id == consultation_id)
+        .order_by(col(Contribution.id))
     ).all()
     imports = session.exec(
         select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
@@ -131,8 +143,9 @@ def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None =
         s.commit()
 
 
-def execute_run(run_id: int, *, engine: Engine | None = None, progress_interval: float = 0.5,
-                resume: bool = False) -> JobStatus:
+def execute_run(
+    run_id: int, *, engine: Engine | None = None, progress_interval: float = 0.5, resume: bool = False
+) -> JobStatus:
     """Do run ``run_id`` from the database; returns its final status (never raises for a run's own failure).
 
     ``resume`` also takes a run already ``running`` (the Celery runner marks it so while its shards embed)."""
@@ -147,14 +160,28 @@ def execute_run(run_id: int, *, engine: Engine | None = None, progress_interval:
         return JobStatus.CANCELLED
     except SynthesisError as exc:
         data = exc.to_dict("fr")
-        _finish(engine, run_id, JobStatus.FAILED, {
-            "code": data.pop("code"), "message": data.pop("message"), "details": {"message_en": exc.message_en, **data}
-        })
+        _finish(
+            engine,
+            run_id,
+            JobStatus.FAILED,
+            {
+                "code": data.pop("code"),
+                "message": data.pop("message"),
+                "details": {"message_en": exc.message_en, **data},
+            },
+        )
         return JobStatus.FAILED
     except Exception as exc:  # a bug must fail the run with its reason, not leave it "running"
-        _finish(engine, run_id, JobStatus.FAILED, {
-            "code": "internal_error", "message": f"Erreur interne : {exc!r}", "details": {"type": type(exc).__name__}
-        })
+        _finish(
+            engine,
+            run_id,
+            JobStatus.FAILED,
+            {
+                "code": "internal_error",
+                "message": f"Erreur interne : {exc!r}",
+                "details": {"type": type(exc).__name__},
+            },
+        )
         return JobStatus.FAILED
     return JobStatus.SUCCEEDED
 
@@ -168,8 +195,14 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
         records, key_to_id, rejected, rows_read, sha = load_inputs(s, run.consultation_id)
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     report = run_pipeline(
-        records, settings, rejected=rejected, rows_read=rows_read, input_sha256=sha,
-        embedder=embedder, cache=DBEmbeddingCache(engine), progress=progress,
+        records,
+        settings,
+        rejected=rejected,
+        rows_read=rows_read,
+        input_sha256=sha,
+        embedder=embedder,
+        cache=DBEmbeddingCache(engine),
+        progress=progress,
     )
     progress("store", 0.0)
     write_results(engine, run.id, report, key_to_id, sha)
@@ -186,8 +219,14 @@ def _usable(r: Record) -> bool:
     return not r.excluded and prepare.exclusion_reason(r.text) is None
 
 
-def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine | None = None,
-                progress: Callable[[float], None] | None = None) -> int:
+def embed_shard(
+    run_id: int,
+    shard_index: int,
+    n_shards: int,
+    *,
+    engine: Engine | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> int:
     """Embed one shard of the run's distinct texts into the stored embeddings; returns the shard's size.
 
     ``progress`` gets the shard's fraction done (it may raise RunCancelled to stop between batches)."""
@@ -199,8 +238,12 @@ def embed_shard(run_id: int, shard_index: int, n_shards: int, *, engine: Engine 
         settings = RunSettings.model_validate(run.settings)
         records, *_ = load_inputs(s, run.consultation_id)
     texts = shard_texts(records, shard_index, n_shards)
-    embed_unique(texts, get_embedder(settings.embedder, settings.embedder_model), DBEmbeddingCache(engine),
-                 progress=progress)
+    embed_unique(
+        texts,
+        get_embedder(settings.embedder, settings.embedder_model),
+        DBEmbeddingCache(engine),
+        progress=progress,
+    )
     return len(texts)
 
 
@@ -220,12 +263,18 @@ def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[l
     host = socket.gethostname()
     failed, queued = [], []
     with Session(engine) as s:
-        for run in s.exec(select(Run).where(col(Run.status).in_([JobStatus.RUNNING.value, JobStatus.QUEUED.value]))):
+        for run in s.exec(
+            select(Run).where(col(Run.status).in_([JobStatus.RUNNING.value, JobStatus.QUEUED.value]))
+        ):
             if run.status == JobStatus.QUEUED.value:
                 queued.append(run.id)
                 continue
             w_host, _, w_pid = (run.worker or ":").rpartition(":")
-            if w_host == host and w_pid.isdigit() and (int(w_pid) == os.getpid() or not _pid_alive(int(w_pid))):
+            if (
+                w_host == host
+                and w_pid.isdigit()
+                and (int(w_pid) == os.getpid() or not _pid_alive(int(w_pid)))
+            ):
                 run.status, run.error, run.finished_at = JobStatus.FAILED.value, dict(INTERRUPTED), utcnow()
                 s.add(run)
                 failed.append(run.id)

@@ -102,9 +102,13 @@ def interrupted_error(info: dict) -> dict:
     return {
         "code": INTERRUPTED["code"],
         "message": f"Le worker {who} s'est arrêté pendant l'étape {where} ; relancez l'analyse "
-                   "(les textes déjà vectorisés sont réutilisés).",
-        "details": {"message_en": f"Worker {who} stopped during stage {where}; start the run again "
-                                  "(texts already embedded are reused).", "worker": who, "stage": where},
+        "(les textes déjà vectorisés sont réutilisés).",
+        "details": {
+            "message_en": f"Worker {who} stopped during stage {where}; start the run again "
+            "(texts already embedded are reused).",
+            "worker": who,
+            "stage": where,
+        },
     }
 
 
@@ -162,12 +166,18 @@ def leased(task_id: str, run_id: int, max_tries: int, **info) -> Iterator[bool]:
     tries = r.incr(tries_key(task_id))
     r.expire(tries_key(task_id), VISIBILITY_S)
     if tries > max_tries:
-        set_run_status(run_id, JobStatus.FAILED, {
-            "code": "too_many_attempts",
-            "message": f"La tâche {info.get('stage')} a été lancée {tries} fois (maximum {max_tries}).",
-            "details": {"message_en": f"Task {info.get('stage')} started {tries} times (max {max_tries}).",
-                        "task_id": task_id},
-        })
+        set_run_status(
+            run_id,
+            JobStatus.FAILED,
+            {
+                "code": "too_many_attempts",
+                "message": f"La tâche {info.get('stage')} a été lancée {tries} fois (maximum {max_tries}).",
+                "details": {
+                    "message_en": f"Task {info.get('stage')} started {tries} times (max {max_tries}).",
+                    "task_id": task_id,
+                },
+            },
+        )
         revoke_run(run_id)
         yield False
         return

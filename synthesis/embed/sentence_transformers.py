@@ -37,9 +37,7 @@ def packaged_minilm_path() -> Path:
         return candidate.parent
     for candidate in sorted(root.rglob("config.json")):
         return candidate.parent
-    raise SettingsError(
-        f"Aucun modèle trouvé dans {root}", f"No model found in {root}", value=str(root)
-    )
+    raise SettingsError(f"Aucun modèle trouvé dans {root}", f"No model found in {root}", value=str(root))
 
 
 class SentenceTransformerEmbedder:

@@ -70,15 +70,33 @@ class Workers:
     def start(self, name: str, pool: str = "solo") -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.utils.celery_test_app", "worker", f"--pool={pool}",
-             "--concurrency=1", "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip",
-             "--without-mingle"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.utils.celery_test_app",
+                "worker",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "-n",
+                f"{name}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.procs[name] = proc
         announced = f"{HOST}:{proc.pid}"
-        wait_for(lambda: _redis().hexists("synthese:workers", announced) or proc.poll() is not None,
-                 f"worker {name} ready", timeout=60)
+        wait_for(
+            lambda: _redis().hexists("synthese:workers", announced) or proc.poll() is not None,
+            f"worker {name} ready",
+            timeout=60,
+        )
         assert proc.poll() is None, (self.logs / f"{name}.log").read_text()[-3000:]
         return proc
 
@@ -106,10 +124,19 @@ def db_url(tmp_path_factory) -> str:
 def workers(db_url, tmp_path_factory) -> Iterator[Workers]:
     r = _redis()
     r.flushdb()
-    env = {**os.environ, "DATABASE_URL": db_url, "BROKER_URL": REDIS_URL, "ENVIRONMENT": "test",
-           "EMBED_SHARD_TEXTS": str(SHARD_TEXTS), "JOB_LEASE_S": str(LEASE_S), "PROGRESS_INTERVAL_S": "0.1",
-           "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "BROKER_URL": REDIS_URL,
+        "ENVIRONMENT": "test",
+        "EMBED_SHARD_TEXTS": str(SHARD_TEXTS),
+        "JOB_LEASE_S": str(LEASE_S),
+        "PROGRESS_INTERVAL_S": "0.1",
+        "PYTHONPATH": str(ROOT),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     pool = Workers(env, tmp_path_factory.mktemp("worker-logs"))
     pool.start("w1")
     pool.start("w2")
@@ -135,8 +162,15 @@ def api(db_url, workers):
 def distinct_rows(n: int) -> list[dict[str, str]]:
     """``n`` distinct answers on three topics (so that every one is a text to embed)."""
     topics = ["pistes cyclables sécurisées", "bus plus fréquents le soir", "planter des arbres en ville"]
-    return [{"id": f"c{i}", "auteur": f"user{i % 9}", "sujet": "mobilite",
-             "avis": f"Proposition {i} : {topics[i % 3]} quartier {i}"} for i in range(n)]
+    return [
+        {
+            "id": f"c{i}",
+            "auteur": f"user{i % 9}",
+            "sujet": "mobilite",
+            "avis": f"Proposition {i} : {topics[i % 3]} quartier {i}",
+        }
+        for i in range(n)
+    ]
 
 
 def submit(client, headers, rows, settings) -> int:
@@ -177,8 +211,9 @@ def test_sharded_run_equals_in_process_run(api, engine, workers):
 
     # The same input and settings through the in-process runner, on another (in-memory) database.
     runner = InProcessRunner(engine)
-    local_settings = Settings(environment="test", database_url="sqlite://", run_migrations=False,
-                              jobs_autostart=False)
+    local_settings = Settings(
+        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
+    )
     local_app = create_app(local_settings, engine=engine, runner=runner)
     with Session(engine) as s:
         tenant = crud.create_tenant(session=s, name="Ville locale")
@@ -191,8 +226,10 @@ def test_sharded_run_equals_in_process_run(api, engine, workers):
         sharded = dict(s.exec(select(StoredEmbedding.key, StoredEmbedding.vector)).all())
         sequential = dict(s_local.exec(select(StoredEmbedding.key, StoredEmbedding.vector)).all())
     assert len(sequential) == 45 and sharded.keys() >= sequential.keys()
-    assert all(np.array_equal(np.frombuffer(sharded[k], np.uint8), np.frombuffer(v, np.uint8))
-               for k, v in sequential.items())
+    assert all(
+        np.array_equal(np.frombuffer(sharded[k], np.uint8), np.frombuffer(v, np.uint8))
+        for k, v in sequential.items()
+    )
     assert without_timings(report) == without_timings(done.report)
     assert_models_loaded_once(workers)
 
@@ -219,8 +256,14 @@ def engine():
 def test_progress_by_stage_and_cancel(api):
     client, h, db = api
     run_id = submit(client, h, distinct_rows(400), SLOW)
-    seen = wait_for(lambda: (r := client.get(f"/api/runs/{run_id}", headers=h).json())["stage"] == "embed"
-                    and r["progress"] > 0.02 and r, "embedding progress")
+    seen = wait_for(
+        lambda: (
+            (r := client.get(f"/api/runs/{run_id}", headers=h).json())["stage"] == "embed"
+            and r["progress"] > 0.02
+            and r
+        ),
+        "embedding progress",
+    )
     assert seen["status"] == "running" and seen["progress"] < 0.62
     cancelled = client.post(f"/api/runs/{run_id}/cancel", headers=h)
     assert cancelled.status_code == 200

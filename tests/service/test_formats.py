@@ -56,7 +56,7 @@ def test_real_export_imports_exactly_and_idempotently(client, keys, path, fields
 def _generic_rows() -> list[dict[str, str]]:
     return [
         {"ref": "a1", "avis": "Plus de pistes cyclables sécurisées", "theme": "mobilité"},
-        {"ref": "a2", "avis": "=HYPERLINK(\"http://x\")", "theme": "mobilité"},
+        {"ref": "a2", "avis": '=HYPERLINK("http://x")', "theme": "mobilité"},
         {"ref": "a3", "avis": "Des bus le dimanche", "theme": "mobilité"},
     ]
 
@@ -90,8 +90,15 @@ def test_generic_formats_with_a_mapping(client, keys, fmt):
 def test_mapping_naming_an_absent_column_is_a_4xx_naming_it(client, keys):
     h = keys.h()
     content = json.dumps(_generic_rows()).encode()
-    r = _upload(client, _consultation(client, h), h, "e.json", content, format="json",
-                mapping=json.dumps({"text": "contenu"}))
+    r = _upload(
+        client,
+        _consultation(client, h),
+        h,
+        "e.json",
+        content,
+        format="json",
+        mapping=json.dumps({"text": "contenu"}),
+    )
     assert 400 <= r.status_code < 500
     assert "contenu" in r.json()["message"]
 

@@ -57,7 +57,11 @@ def test_analyse_with_default_embedder_is_deterministic(tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, [], "invalid|binaire|binary"),
         (b"", [], "vide|empty"),
         (b"id,texte\n1,bonjour\n", ["--format", "csv", "--text-column", "contenu"], "contenu"),
-        (b'id,texte\n1,"guillemet jamais ferme\n2,ok\n', ["--format", "csv", "--text-column", "texte"], "ligne|line"),
+        (
+            b'id,texte\n1,"guillemet jamais ferme\n2,ok\n',
+            ["--format", "csv", "--text-column", "texte"],
+            "ligne|line",
+        ),
     ],
     ids=["not-csv", "empty", "missing-text-column", "broken-quote"],
 )

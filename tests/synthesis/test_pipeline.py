@@ -18,13 +18,22 @@ def contributions(n: int = 800) -> list[Contribution]:
     texts = granddebat_answers(limit=n) + ["", "   ", "?!…", "RAS", "Néant", "je ne sais pas"]
     return [
         Contribution(
-            contribution_id=f"c{i}", source_id=f"s{i}", question_id="164", question_text=QUESTION, text=t, line=i + 2
+            contribution_id=f"c{i}",
+            source_id=f"s{i}",
+            question_id="164",
+            question_text=QUESTION,
+            text=t,
+            line=i + 2,
         )
         for i, t in enumerate(texts)
     ] + [
         Contribution(
-            contribution_id="trashed", source_id="t1", question_id="164", question_text=QUESTION,
-            text="Supprimer la taxe d'habitation", excluded="corbeille (trashed) dans l'export",
+            contribution_id="trashed",
+            source_id="t1",
+            question_id="164",
+            question_text=QUESTION,
+            text="Supprimer la taxe d'habitation",
+            excluded="corbeille (trashed) dans l'export",
         )
     ]
 

@@ -20,7 +20,12 @@ from service.review.store import current_report
 
 router = APIRouter(tags=["publication"])
 public_router = APIRouter(tags=["publication"])
-ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    409: {"model": ErrorOut},
+}
 
 
 @router.post(
@@ -62,7 +67,10 @@ def unpublish_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> Respons
     operation_id="read_published_report",
     summary="Rapport publié (page HTML, ou JSON avec ?format=json)",
     responses={
-        200: {"content": {"text/html": {}}, "description": "The HTML page (or the JSON report with ?format=json)"},
+        200: {
+            "content": {"text/html": {}},
+            "description": "The HTML page (or the JSON report with ?format=json)",
+        },
         404: {"model": ErrorOut},
         422: {"model": ErrorOut, "description": "Invalid format parameter"},
     },
@@ -73,8 +81,10 @@ def read_published_report(
     """The reviewed report behind a public link, with its review history; 404 for an unknown or revoked link."""
     run = crud.get_published_run(session=session, token=token)
     if run is None or run.report is None:
-        raise NotFoundError("Rapport publié introuvable (lien inconnu ou retiré)",
-                            "Published report not found (unknown or revoked link)")
+        raise NotFoundError(
+            "Rapport publié introuvable (lien inconnu ou retiré)",
+            "Published report not found (unknown or revoked link)",
+        )
     report, info = current_report(run), review_info(session, run, "reviewed")
     if format == "json":
         return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
