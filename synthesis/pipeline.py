@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemas import ContributionOut, Counts, EmbedderInfo, Report, RunManifest, RunSettings
+from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
 from synthesis import prepare
 from synthesis.cluster import cluster_embeddings
@@ -86,35 +86,73 @@ def run(
     t = timer.stage("embed", t)
 
     questions = []
-    for qi, (qid, items) in enumerate(groups.items()):
+    for qi, items in enumerate(groups.values()):
         kept = [c for c in items if exclusions[id(c)] is None]
         X = (
             np.vstack([vector_of[id(c)] for c in kept])
             if kept
             else np.zeros((0, embedder.dimension), np.float32)
         )
-        result = cluster_embeddings(
-            X,
-            n_components=settings.n_components,
-            n_neighbors=settings.n_neighbors,
-            min_cluster_size=settings.min_cluster_size,
-            min_samples=settings.min_samples,
-            cluster_selection_method=settings.cluster_selection_method,
-            subclusters=settings.subclusters,
-            max_themes=settings.max_themes,
-            noise_policy_on=settings.noise_policy,
-            n_epochs=settings.umap_epochs,
-            random_state=settings.random_state,
-        )
-        t = timer.stage("cluster", t)
-        q_input = QuestionInput(qid, items[0].question_text, items, kept, X, result, exclusions)
-        question = build_question_report(q_input, settings)
-        t = timer.stage("report", t)
-        annotate_origin(question, items, kept, X, settings)
-        t = timer.stage("origin", t)
-        questions.append(question)
+        questions.append(_question(items, kept, X, exclusions, settings, timer))
         report_progress("cluster", (qi + 1) / len(groups))
 
+    manifest = _manifest(
+        contributions, questions, settings, embedder, rejected, rows_read, input_sha256, timer
+    )
+    report_progress("report", 1.0)
+    report = Report(
+        manifest=manifest,
+        rejected=[RejectedRowOut(line=r.line, reason=r.reason) for r in rejected],
+        questions=questions,
+        contributions=[_contribution_out(c) for c in contributions],
+    )
+    annotate_consultation(report, contributions, settings)  # issue 5: bursts, participation, territory index
+    return report
+
+
+def _question(
+    items: Sequence[Contribution],
+    kept: Sequence[Contribution],
+    X: np.ndarray,
+    exclusions: dict[int, str | None],
+    settings: RunSettings,
+    timer: _Timer,
+) -> QuestionReport:
+    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``)."""
+    t = time.perf_counter()
+    result = cluster_embeddings(
+        X,
+        n_components=settings.n_components,
+        n_neighbors=settings.n_neighbors,
+        min_cluster_size=settings.min_cluster_size,
+        min_samples=settings.min_samples,
+        cluster_selection_method=settings.cluster_selection_method,
+        subclusters=settings.subclusters,
+        max_themes=settings.max_themes,
+        noise_policy_on=settings.noise_policy,
+        n_epochs=settings.umap_epochs,
+        random_state=settings.random_state,
+    )
+    t = timer.stage("cluster", t)
+    q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
+    question = build_question_report(q_input, settings)
+    t = timer.stage("report", t)
+    annotate_origin(question, items, kept, X, settings)
+    timer.stage("origin", t)
+    return question
+
+
+def _manifest(
+    contributions: Sequence[Contribution],
+    questions: Sequence[QuestionReport],
+    settings: RunSettings,
+    embedder: Embedder,
+    rejected: Sequence[RejectedRow],
+    rows_read: int | None,
+    input_sha256: str,
+    timer: _Timer,
+) -> RunManifest:
+    """Counts, settings, model, versions, seed and timings of the run."""
     counts = Counts(
         rows_read=rows_read
         if rows_read is not None
@@ -129,7 +167,7 @@ def run(
     for q in questions:
         for e in q.excluded:
             exclusion_counts[e.reason_code] = exclusion_counts.get(e.reason_code, 0) + 1
-    manifest = RunManifest(
+    return RunManifest(
         input_sha256=input_sha256,
         settings=settings.model_dump(),
         embedder=EmbedderInfo(
@@ -144,15 +182,6 @@ def run(
         timings=timer.timings,
         exclusion_counts=dict(sorted(exclusion_counts.items())),
     )
-    report_progress("report", 1.0)
-    report = Report(
-        manifest=manifest,
-        rejected=[RejectedRowOut(line=r.line, reason=r.reason) for r in rejected],
-        questions=questions,
-        contributions=[_contribution_out(c) for c in contributions],
-    )
-    annotate_consultation(report, contributions, settings)  # issue 5: bursts, participation, territory index
-    return report
 
 
 def _contribution_out(c: Contribution) -> ContributionOut:
