@@ -8,14 +8,18 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from schemas import ColumnMapping, RunSettings
+from schemas import ColumnMapping, Report, RunSettings
 from synthesis.errors import SynthesisError
+
+if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help` is instant
+    from synthesis.embed import EmbeddingCache
+    from synthesis.ingest import IngestResult
 
 app = typer.Typer(
     help="Synthèse traçable des contributions d'une consultation en ligne.",
@@ -69,6 +73,35 @@ def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | No
     return ColumnMapping(text=text, **columns)
 
 
+def run_with_progress(result: IngestResult, settings: RunSettings, cache: EmbeddingCache | None) -> Report:
+    """Run the pipeline on an import with one progress bar per stage on stderr."""
+    from synthesis.pipeline import run
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=not sys.stderr.isatty(),
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=1.0)
+            bar.update(tasks[stage], completed=fraction)
+
+        return run(
+            result.contributions,
+            settings,
+            rejected=result.rejected,
+            rows_read=result.rows_read,
+            input_sha256=result.sha256,
+            cache=cache,
+            progress=progress,
+        )
+
+
 @app.command()
 def analyse(
     file: Annotated[
@@ -110,7 +143,6 @@ def analyse(
     """Importe FILE, le synthétise et écrit le rapport (JSON ou HTML)."""
     from synthesis.embed import SQLiteCache
     from synthesis.ingest import read_file
-    from synthesis.pipeline import run
     from synthesis.report import render_html, render_json
 
     mapping = build_mapping(
@@ -136,29 +168,7 @@ def analyse(
             if no_cache
             else SQLiteCache(cache or Path.home() / ".cache" / "synthese" / "embeddings.sqlite3")
         )
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=not sys.stderr.isatty(),
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def progress(stage: str, fraction: float) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=1.0)
-                bar.update(tasks[stage], completed=fraction)
-
-            report = run(
-                result.contributions,
-                settings,
-                rejected=result.rejected,
-                rows_read=result.rows_read,
-                input_sha256=result.sha256,
-                cache=emb_cache,
-                progress=progress,
-            )
+        report = run_with_progress(result, settings, emb_cache)
     except SynthesisError as exc:
         fail(exc, lang)
         return
