@@ -13,7 +13,7 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -210,13 +210,23 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
     """The distinct normalised texts of shard ``shard_index`` of ``n_shards`` (sorted, split by position)."""
-    distinct = sorted({prepare.normalise_text(r.text) for r in records if _usable(r)})
+    return _shard(_distinct_texts((r.text, r.excluded) for r in records), shard_index, n_shards)
+
+
+def _distinct_texts(rows: Iterable[tuple[str, str | None]]) -> list[str]:
+    """Sorted distinct normalised texts of the (text, import exclusion) pairs that the pipeline embeds."""
+    return sorted(
+        {
+            prepare.normalise_text(text)
+            for text, excluded in rows
+            if not excluded and prepare.exclusion_reason(text) is None
+        }
+    )
+
+
+def _shard(distinct: list[str], shard_index: int, n_shards: int) -> list[str]:
     size = -(-len(distinct) // n_shards) if distinct else 0
     return distinct[shard_index * size : (shard_index + 1) * size]
-
-
-def _usable(r: Record) -> bool:
-    return not r.excluded and prepare.exclusion_reason(r.text) is None
 
 
 def embed_shard(
@@ -236,8 +246,13 @@ def embed_shard(
         if run is None:
             return 0
         settings = RunSettings.model_validate(run.settings)
-        records, *_ = load_inputs(s, run.consultation_id)
-    texts = shard_texts(records, shard_index, n_shards)
+        # Only the two columns the shard needs: every shard of a large consultation reads them all.
+        rows = s.exec(
+            select(Contribution.text, Contribution.excluded).where(
+                Contribution.consultation_id == run.consultation_id
+            )
+        ).all()
+    texts = _shard(_distinct_texts(rows), shard_index, n_shards)
     embed_unique(
         texts,
         get_embedder(settings.embedder, settings.embedder_model),
