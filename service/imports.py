@@ -6,7 +6,7 @@ updates the changed ones, keeping each replaced text in ``contribution_versions`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from schemas import ColumnMapping
 from service.models import Consultation, Contribution, ContributionVersion, Import
 from synthesis.records import Contribution as Record
+from synthesis.records import RejectedRow
 
 CHUNK = 500
 _TRACKED = ("question_id", "question_text", "author_ref", "author_type", "zipcode", "excluded", "channel")
@@ -37,11 +38,6 @@ def _values(rec: Record) -> dict:
             k: v for k, v in (rec.extra or {}).items() if isinstance(v, str | int | float | bool | None)
         },
     }
-
-
-def _chunks(items: Sequence[Record]) -> Iterator[Sequence[Record]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 def _upsert_chunk(session: Session, consultation_id: int, imp: Import, chunk: Sequence[Record]) -> None:
@@ -92,27 +88,39 @@ def import_file(
     secret: bytes = b"",
     question_text: str | None = None,
 ) -> Import:
-    """Read ``path`` with the ingest layer and store it; commits once, rolls everything back on any error."""
-    from synthesis.ingest import read_file
+    """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
+    bounded whatever the file's size); commits once at the end, rolls everything back on any error."""
+    from synthesis.ingest import iter_file
 
-    result = read_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
-    fmt = getattr(result.format, "value", str(result.format))
+    stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
     imp = Import(
         consultation_id=consultation.id,
         filename=filename[:500],
-        format=fmt,
-        encoding=result.encoding,
-        delimiter=result.delimiter,
-        sha256=result.sha256,
-        rows_read=result.rows_read,
-        accepted=len(result.contributions),
-        rejected=[{"line": r.line, "reason": r.reason} for r in result.rejected],
+        format=getattr(stream.format, "value", str(stream.format)),
+        encoding=stream.encoding,
+        delimiter=stream.delimiter,
+        sha256=stream.sha256,
+        rows_read=0,
+        accepted=0,
+        rejected=[],
     )
     try:
         session.add(imp)
         session.flush()
-        for chunk in _chunks(result.contributions):
+        rejected: list[dict] = []
+        chunk: list[Record] = []
+        for item in stream:
+            if isinstance(item, RejectedRow):
+                rejected.append({"line": item.line, "reason": item.reason})
+                continue
+            chunk.append(item)
+            imp.accepted += 1
+            if len(chunk) == CHUNK:
+                _upsert_chunk(session, consultation.id, imp, chunk)
+                chunk = []
+        if chunk:
             _upsert_chunk(session, consultation.id, imp, chunk)
+        imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         session.add(imp)
         session.commit()
     except BaseException:
