@@ -8,6 +8,7 @@ import time
 
 from sqlmodel import Session, func, select
 
+from service.core.db import make_engine, upgrade_database
 from service.imports import import_file
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
@@ -110,6 +111,11 @@ def test_cancel_while_running_stores_nothing(engine, tmp_path):
 
 
 def test_thread_runner_drains_in_background(engine, tmp_path):
+    if engine.dialect.name == "sqlite":
+        # Two threads (runner and poller) must not share the in-memory StaticPool's single connection, which
+        # made this test hang now and then; a file database gives each thread its own, as in the service.
+        engine = make_engine(f"sqlite:///{tmp_path / 'runner.db'}")
+        upgrade_database(engine)
     cid = _consultation(engine, tmp_path)
     runner = InProcessRunner(engine, progress_interval=0)
     runner.start()
