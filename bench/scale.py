@@ -22,11 +22,9 @@ Usage: ``.venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--million]
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import os
-import random
 import sys
 import tempfile
 import time
@@ -55,32 +53,6 @@ def contributions_per_row(work: Path) -> float:
     return len(read_file(path, format="granddebat", secret=b"bench").contributions) / 4000
 
 
-def million_rows(n_rows: int, seed: int):
-    """Like ``generate.synthetic_rows``, but two-answer combinations come from ``MILLION_PAIRS`` pairs."""
-    from sample_consultations import generate as g
-
-    rng = random.Random(seed)
-    pools = g.load_answers()
-    pairs = [[f"{rng.choice(p)} {rng.choice(p)}" for _ in range(MILLION_PAIRS)] for p in pools]
-    campaigns = sorted({t for t in pools[0] if g.CAMPAIGN_MARK in t})
-    postcodes = g.load_postcodes()
-    prolific = [g._gid("User", rng) for _ in range(max(10, n_rows // 2000))]
-    for i in range(n_rows):
-        cells = []
-        for pool, combos in zip(pools, pairs, strict=True):
-            draw = rng.random()
-            if draw < 0.30:
-                cells.append("")
-            elif draw < 0.335:
-                cells.append(rng.choice(campaigns))
-            elif draw < 0.51:
-                cells.append(rng.choice(pool))
-            else:
-                cells.append(rng.choice(combos))
-        author = rng.choice(prolific) if rng.random() < 0.01 else None
-        yield g._row(i + 1, [*cells, g._closed(rng)], rng, postcodes, author)
-
-
 def build(work: Path, target: int, ratio: float, *, million: bool = False) -> tuple[Path, float]:
     """Write the export for ``target`` contributions; returns its path and the seconds it took."""
     from sample_consultations import generate as g
@@ -88,13 +60,7 @@ def build(work: Path, target: int, ratio: float, *, million: bool = False) -> tu
     n_rows = math.ceil(target / ratio)
     path = work / f"gd-{target}.csv"
     start = time.perf_counter()
-    if million:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(g.header())
-            writer.writerows(million_rows(n_rows, SEED))
-    else:
-        g.generate_granddebat(path, n_rows, SEED)
+    g.generate_granddebat(path, n_rows, SEED, pairs=MILLION_PAIRS if million else None)
     return path, time.perf_counter() - start
 
 

@@ -155,23 +155,27 @@ def build_sample(path: Path = SAMPLE, seed: int = 2019, n_rows: int = 1300) -> N
             writer.writerow(_row(i + 1, [col164[i], col166[i], _closed(rng)], rng, postcodes, author))
 
 
-def synthetic_rows(n_rows: int, seed: int, data_dir: Path = DATA) -> Iterator[list[str]]:
+def synthetic_rows(
+    n_rows: int, seed: int, data_dir: Path = DATA, *, pairs: int | None = None
+) -> Iterator[list[str]]:
     """Rows of a large synthetic load: real answers, exact copies, campaign copies and two-answer
     combinations.
 
     Per question cell: 30 % blank; else 5 % a copy of one real campaign text, 25 % a real answer verbatim (so
     frequent real answers repeat, as in the real export), 70 % two real answers of that question joined by a
-    space
-    (mostly unique texts, so that duplicate detection and embedding caches see a realistic mix).
+    space (mostly unique texts, so that duplicate detection and embedding caches see a realistic mix). With
+    ``pairs``, the combinations are drawn from that many fixed pairs per question (fewer distinct texts: the
+    1M-contribution scale benchmark uses it to keep the embedding feasible).
     """
     rng = random.Random(seed)
     pools = load_answers(data_dir)
+    fixed = [[f"{rng.choice(p)} {rng.choice(p)}" for _ in range(pairs)] for p in pools] if pairs else None
     campaigns = sorted({t for t in pools[0] if CAMPAIGN_MARK in t})
     postcodes = load_postcodes(data_dir)
     prolific = [_gid("User", rng) for _ in range(max(10, n_rows // 2000))]
     for i in range(n_rows):
         cells = []
-        for pool in pools:
+        for q, pool in enumerate(pools):
             draw = rng.random()
             if draw < 0.30:
                 cells.append("")
@@ -179,19 +183,24 @@ def synthetic_rows(n_rows: int, seed: int, data_dir: Path = DATA) -> Iterator[li
                 cells.append(rng.choice(campaigns))
             elif draw < 0.51:
                 cells.append(rng.choice(pool))
+            elif fixed:
+                cells.append(rng.choice(fixed[q]))
             else:
                 cells.append(f"{rng.choice(pool)} {rng.choice(pool)}")
         author = rng.choice(prolific) if rng.random() < 0.01 else None
         yield _row(i + 1, [*cells, _closed(rng)], rng, postcodes, author)
 
 
-def generate_granddebat(path: str | Path, n_rows: int, seed: int = 0, *, encoding: str = "utf-8") -> Path:
-    """Write a Grand Débat wide-format export of ``n_rows`` data rows built from real answers (streamed)."""
+def generate_granddebat(
+    path: str | Path, n_rows: int, seed: int = 0, *, encoding: str = "utf-8", pairs: int | None = None
+) -> Path:
+    """Write a Grand Débat wide-format export of ``n_rows`` data rows built from real answers (streamed;
+    ``pairs``: see :func:`synthetic_rows`)."""
     path = Path(path)
     with path.open("w", encoding=encoding, newline="", errors="replace") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header())
-        writer.writerows(synthetic_rows(n_rows, seed))
+        writer.writerows(synthetic_rows(n_rows, seed, pairs=pairs))
     return path
 
 
