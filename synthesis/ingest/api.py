@@ -58,13 +58,7 @@ def iter_file(
     InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown
     format, mapped column absent (the available ones are listed), unterminated quote (with its line).
     """
-    path = Path(path)
-    fmt = _format(format)
-    if not path.is_file():
-        raise InputFileError(
-            f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)
-        )
-    facts = scan_file(path, encoding)
+    path, fmt, facts = open_export(path, format, encoding)
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
     if fmt in (Format.JSON, Format.JSONL) or (fmt is Format.AUTO and format_from_name(path, facts.sample)):
@@ -72,6 +66,19 @@ def iter_file(
         assert chosen is not None
         return _tabular_stream(facts, chosen, mapping, secret, question_text)
     return _csv_stream(facts, fmt, mapping, secret, question_text, related)
+
+
+def open_export(
+    path: str | PathLike[str], format: Format | str, encoding: str | None
+) -> tuple[Path, Format, FileFacts]:
+    """The checked path, the requested format and the file's sniffed facts (what every entry point needs first)."""
+    path = Path(path)
+    fmt = _format(format)
+    if not path.is_file():
+        raise InputFileError(
+            f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)
+        )
+    return path, fmt, scan_file(path, encoding)
 
 
 def _format(value: Format | str) -> Format:

@@ -13,9 +13,9 @@ from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow
 from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
-from .api import _format, _mismatch
+from .api import _mismatch, open_export
 from .base import Format
-from .detect import format_from_columns, format_from_name, scan_file, sniff_delimiter
+from .detect import format_from_columns, format_from_name, sniff_delimiter
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
@@ -27,13 +27,7 @@ def preview(
     path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None
 ) -> ImportPreview:
     """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``."""
-    path = Path(path)
-    fmt = _format(format)
-    if not path.is_file():
-        raise InputFileError(
-            f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)
-        )
-    facts = scan_file(path, encoding)
+    path, fmt, facts = open_export(path, format, encoding)
     base: dict[str, Any] = {"file_name": path.name, "size_bytes": facts.size, "sha256": facts.sha256}
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         if facts.kind != "xlsx":

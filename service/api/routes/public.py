@@ -14,18 +14,12 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from schemas.api import ErrorOut, PublicationPublic, ReportPublic
 from service import crud
 from service.api.deps import RunDep, SessionDep, WriteKeyDep
-from service.api.routes.runs import report_page, review_info
+from service.api.routes.runs import ERRORS, report_page, review_info
 from service.errors import ConflictError, NotFoundError
 from service.review.store import current_report
 
 router = APIRouter(tags=["publication"])
 public_router = APIRouter(tags=["publication"])
-ERRORS = {
-    401: {"model": ErrorOut},
-    403: {"model": ErrorOut},
-    404: {"model": ErrorOut},
-    409: {"model": ErrorOut},
-}
 
 
 @router.post(
