@@ -172,8 +172,11 @@ def test_keyboard_skip_link_and_focus(report_page):
     assert_active(page, "/")
     page.focus('nav.site a[href="#/themes"]')
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#/themes'")
-    assert page.evaluate("document.activeElement.tagName") == "H2"
+    page.wait_for_function("() => location.hash === '#/themes'")
+    # the hashchange handler runs after the hash is set: wait for it to move the focus (fails on timeout);
+    # predicates are arrow functions: a bare expression is eval()ed, which the report's CSP forbids
+    page.wait_for_function("() => document.activeElement.tagName === 'H2'", timeout=5000)
+    assert page.evaluate("document.activeElement.closest('.page').classList.contains('active')")
 
 
 def test_chart_measure_switch(report_page):
