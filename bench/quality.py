@@ -63,6 +63,7 @@ def ours(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         noise_policy_on=s.noise_policy,
         n_epochs=s.umap_epochs,
         random_state=s.random_state,
+        max_fit=s.fit_max,
     )
     fine = np.where(r.labels == NOISE, NOISE, r.labels * 1000 + np.maximum(r.sublabels, 0))
     return r.labels, fine

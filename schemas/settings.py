@@ -39,7 +39,14 @@ class RunSettings(BaseModel):
         "threshold, see synthesis.cluster); the others stay 'non classées'.",
     )
     umap_epochs: int | None = Field(
-        None, ge=10, description="UMAP optimisation epochs; None = synthesis.cluster.DEFAULT_EPOCHS (200)."
+        None, ge=10, description="UMAP optimisation epochs; None = synthesis.cluster.DEFAULT_EPOCHS (100)."
+    )
+    fit_max: int = Field(
+        10_000,
+        ge=1000,
+        description="Above this many texts in a question (copies counted up to min_samples), UMAP and HDBSCAN "
+        "are fitted on a seeded sample of that size and the other texts placed by the noise policy's rule "
+        "(synthesis.cluster); larger is slower and, at scale, slightly closer to a full fit.",
     )
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)

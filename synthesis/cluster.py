@@ -15,6 +15,20 @@ arguments, Grand Débat questions mixed, Decidim proposals), by rule and never p
   extent). The rest stays "non classée", isolated or between two named themes;
 - at most ``max_themes`` top-level themes: the closest themes (average linkage on centres) are merged, and the
   merged parts become sub-themes; otherwise each theme is split by HDBSCAN "leaf" on its own members.
+
+Issue 8 (speed at scale), each checked on ``bench/quality.py``:
+
+- **copies counted up to** ``min_samples``: identical vectors (copies of one normalised text) enter UMAP and
+  HDBSCAN as at most ``min_samples`` points (a text with that many copies is already a core point at
+  distance 0: more copies change no core distance), and every copy gets its text's theme. Theme sizes, the
+  order of themes and their centres count every contribution. On ``gd_animation_fiscalite_13`` this fits
+  6,296 points instead of 8,609 (one answer has 321 copies), and on the labelled sets it scored as well as
+  fitting every copy (one point per distinct text: -0.01 AMI on République numérique, BENCHMARKS.md);
+- **fit on a sample above** ``FIT_MAX`` points: UMAP and HDBSCAN run on a seeded sample of distinct texts
+  worth about ``FIT_MAX`` points (``min_cluster_size`` scaled by the sample's share), and every other text is
+  placed by the noise policy's rule (:func:`assign_unfitted`); the rest stays "non classée" with its reason.
+  The cost of the reduction is then bounded whatever the size of the consultation: on 42,150 Grand Débat
+  answers AMI 0.620 in 8.8 s against 0.629 in 38.5 s when fitting them all.
 """
 
 from __future__ import annotations
@@ -33,6 +47,9 @@ NOISE_BETWEEN = "between"  # inside a theme's threshold, but its neighbours are 
 NOISE_NO_THEME = "no_theme"  # the question formed no theme at all
 
 EXACT_KNN_MAX = 30_000  # above this, UMAP's own NN-descent is cheaper than the exact (n x n) search
+# Above this many points (distinct texts, copies up to min_samples), UMAP and HDBSCAN are fitted on a seeded
+# sample of about this many (module doc).
+FIT_MAX = 10_000
 NOISE_VOTE = 0.6  # share of the k nearest clustered neighbours that must agree to join a theme
 NOISE_NEIGHBOURS = 10
 # A theme's distance threshold: this quantile of its members' similarity to its centre. 0 (the least typical
@@ -43,7 +60,8 @@ NOISE_POLICY = (
     f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours, similarity>=q{THRESHOLD_QUANTILE} of members"
 )
 SMALL_THEME_FLOOR = 10  # least min_cluster_size (BERTopic's default); below 100 items sqrt(n) instead
-DEFAULT_EPOCHS = 200  # UMAP uses 500 below 10k items; 200 is as good on bench/quality.py, and faster
+DEFAULT_MIN_SAMPLES = 5
+DEFAULT_EPOCHS = 100  # UMAP uses 500 below 10k items; 100 is as good on bench/quality.py (BENCHMARKS.md)
 
 
 @dataclass
@@ -73,6 +91,21 @@ class ClusterResult:
     second: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     params: dict[str, object] = field(default_factory=dict)
 
+    def take(self, index: np.ndarray) -> ClusterResult:
+        """The result for items ``index`` (e.g. each copy of a text gets its distinct text's row)."""
+        return ClusterResult(
+            labels=self.labels[index],
+            strengths=self.strengths[index],
+            sublabels=self.sublabels[index],
+            reduced=self.reduced[index],
+            assigned=self.assigned[index],
+            centres=self.centres,
+            thresholds=self.thresholds,
+            noise_codes=self.noise_codes[index],
+            second=self.second[index],
+            params=self.params,
+        )
+
 
 def default_min_cluster_size(n_items: int) -> int:
     """Rule for HDBSCAN's ``min_cluster_size``: ``max(n/200 + 5, min(10, sqrt(n)))``, between 5 and 200."""
@@ -80,21 +113,39 @@ def default_min_cluster_size(n_items: int) -> int:
     return int(max(5, min(200, max(round(0.005 * n_items + 5), floor))))
 
 
-def exact_knn(vectors: np.ndarray, k: int, *, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """The k nearest other rows of unit-norm ``vectors`` (n, d) by cosine: indices and distances, (n, k).
+def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of ``vectors`` (n, d) that are bitwise identical, grouped: ``first`` (m,) index of each distinct
+    row's first occurrence (in order), ``inverse`` (n,) position of each row in ``first``, ``counts`` (m,)."""
+    v = np.ascontiguousarray(vectors)
+    seen: dict[bytes, int] = {}
+    inverse = np.fromiter((seen.setdefault(row.tobytes(), len(seen)) for row in v), np.int64, count=len(v))
+    first = np.full(len(seen), -1, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(v))[::-1]  # the last write per slot is the first occurrence
+    return first, inverse, np.bincount(inverse, minlength=len(seen))
+
+
+def exact_knn(
+    vectors: np.ndarray, k: int, *, base: np.ndarray | None = None, chunk: int = 2048
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest rows of ``base`` (default: the other rows of ``vectors``) to each row of unit-norm
+    ``vectors`` (n, d), by cosine: indices into ``base`` and distances, (n, k).
 
     Ties are broken by index, so the result does not depend on the chunk size.
     """
     n = vectors.shape[0]
-    k = min(k, n - 1)
+    own = base is None
+    b = np.ascontiguousarray(vectors if base is None else base, dtype=np.float32)
+    k = min(k, b.shape[0] - 1 if own else b.shape[0])
     v = np.ascontiguousarray(vectors, dtype=np.float32)
     idx = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, chunk):
-        sims = v[start : start + chunk] @ v.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, start + rows] = -np.inf
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        sims = v[start : start + chunk] @ b.T
+        if own:
+            rows = np.arange(sims.shape[0])
+            sims[rows, start + rows] = -np.inf
+        # the k largest (selecting from the top end: measured 6x faster than the k smallest of -sims)
+        part = np.argpartition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         part_sims = np.take_along_axis(sims, part, axis=1)
         order = np.lexsort((part, -part_sims), axis=1)
         idx[start : start + chunk] = np.take_along_axis(part, order, axis=1)
@@ -188,19 +239,28 @@ def _hdbscan(
     return np.asarray(model.labels_), np.asarray(model.probabilities_, dtype=np.float64)
 
 
-def renumber_by_size(labels: np.ndarray) -> np.ndarray:
-    """Labels renumbered 0..k-1 by decreasing size (ties: by old label); ``NOISE`` stays."""
-    ids, counts = np.unique(labels[labels != NOISE], return_counts=True)
-    order = ids[np.lexsort((ids, -counts))]
+def renumber_by_size(labels: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Labels renumbered 0..k-1 by decreasing size (sum of ``weights``, default one per item; ties: by old
+    label); ``NOISE`` stays."""
+    kept = labels != NOISE
+    ids, position = np.unique(labels[kept], return_inverse=True)
+    sizes = np.bincount(position, weights=None if weights is None else weights[kept], minlength=len(ids))
+    order = ids[np.lexsort((ids, -sizes))]
     mapping = np.full(int(labels.max()) + 2 if labels.size else 1, NOISE, dtype=np.int64)
     mapping[order] = np.arange(len(order))
     return np.where(labels == NOISE, NOISE, mapping[np.maximum(labels, 0)])
 
 
-def theme_centres(embeddings: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Unit-norm mean embedding of each theme 0..k-1: (k, d)."""
-    centres = np.zeros((k, embeddings.shape[1]))
-    np.add.at(centres, labels[labels != NOISE], embeddings[labels != NOISE])
+def theme_centres(
+    embeddings: np.ndarray, labels: np.ndarray, k: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Unit-norm (weighted) mean embedding of each theme 0..k-1: (k, d)."""
+    from scipy.sparse import csr_matrix
+
+    kept = np.flatnonzero(labels != NOISE)
+    w = np.ones(len(kept)) if weights is None else np.asarray(weights, dtype=np.float64)[kept]
+    one_hot = csr_matrix((w, (labels[kept], kept)), shape=(k, embeddings.shape[0]))
+    centres = np.asarray(one_hot @ embeddings.astype(np.float64))
     norms = np.linalg.norm(centres, axis=1, keepdims=True)
     return centres / np.where(norms == 0, 1.0, norms)
 
@@ -212,8 +272,36 @@ def theme_thresholds(embeddings: np.ndarray, labels: np.ndarray, centres: np.nda
     )
 
 
+def _decide(sims: np.ndarray, votes: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The noise policy's rule for m items, given their similarity to each of the k theme centres (m, k) and
+    the share of their nearest clustered neighbours in each theme (m, k).
+
+    Returns the theme each joins (``NOISE`` if none), the reason code of those that stay noise and, for items
+    between two themes, the second one.
+    """
+    m, k = sims.shape
+    labels = np.full(m, NOISE, dtype=np.int64)
+    codes = np.full(m, "", dtype=object)
+    second = np.full(m, NOISE, dtype=np.int64)
+    if k == 0:
+        codes[:] = NOISE_NO_THEME
+        return labels, codes, second
+    best = np.argmax(votes, axis=1)
+    inside = sims >= thresholds
+    rows = np.arange(m)
+    joins = (votes[rows, best] >= NOISE_VOTE) & inside[rows, best]
+    labels[joins] = best[joins]
+    for row in np.flatnonzero(~joins):
+        if inside[row].any():
+            ranked = [int(t) for t in np.lexsort((np.arange(k), -votes[row], -sims[row]))]
+            codes[row], second[row] = NOISE_BETWEEN, ranked[1] if k > 1 else NOISE
+        else:
+            codes[row] = NOISE_ISOLATED
+    return labels, codes, second
+
+
 def noise_policy(
-    embeddings: np.ndarray, reduced: np.ndarray, labels: np.ndarray
+    embeddings: np.ndarray, reduced: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Decide each noise item: join a theme (clearly inside it) or stay noise with a reason code.
 
@@ -227,27 +315,17 @@ def noise_policy(
     noise = np.flatnonzero(labels == NOISE)
     if not len(noise):
         return labels.copy(), np.zeros(n, bool), codes, second
-    if k == 0:
-        codes[noise] = NOISE_NO_THEME
-        return labels.copy(), np.zeros(n, bool), codes, second
-    clustered = np.flatnonzero(labels != NOISE)
-    centres = theme_centres(embeddings, labels, k)
-    thresholds = theme_thresholds(embeddings, labels, centres)
-    sims = embeddings[noise] @ centres.T  # (m, k)
-    votes = _neighbour_votes(reduced[clustered], labels[clustered], reduced[noise], k)
+    centres = theme_centres(embeddings, labels, k, weights)
+    votes = np.zeros((len(noise), k))
+    if k:
+        clustered = np.flatnonzero(labels != NOISE)
+        votes = _neighbour_votes(reduced[clustered], labels[clustered], reduced[noise], k)
+    joined, codes[noise], second[noise] = _decide(
+        embeddings[noise] @ centres.T, votes, theme_thresholds(embeddings, labels, centres)
+    )
     new = labels.copy()
-    assigned = np.zeros(n, bool)
-    for row, i in enumerate(noise):
-        best_vote = int(np.argmax(votes[row]))
-        inside = sims[row] >= thresholds
-        if votes[row, best_vote] >= NOISE_VOTE and inside[best_vote]:
-            new[i], assigned[i] = best_vote, True
-        elif inside.any():
-            ranked = [int(t) for t in np.lexsort((np.arange(k), -votes[row], -sims[row]))]
-            codes[i], second[i] = NOISE_BETWEEN, ranked[1] if k > 1 else NOISE
-        else:
-            codes[i] = NOISE_ISOLATED
-    return new, assigned, codes, second
+    new[noise] = joined
+    return new, new != labels, codes, second
 
 
 def _neighbour_votes(points: np.ndarray, point_labels: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
@@ -256,13 +334,56 @@ def _neighbour_votes(points: np.ndarray, point_labels: np.ndarray, queries: np.n
 
     n_nb = min(NOISE_NEIGHBOURS, points.shape[0])
     _, nb = NearestNeighbors(n_neighbors=n_nb).fit(points).kneighbors(queries)
-    votes = np.zeros((queries.shape[0], k))
-    np.add.at(votes, (np.repeat(np.arange(queries.shape[0]), n_nb), point_labels[nb].ravel()), 1.0 / n_nb)
+    return _votes(point_labels[nb], k)
+
+
+def _votes(neighbour_labels: np.ndarray, k: int) -> np.ndarray:
+    """(m, k) share of each row of ``neighbour_labels`` (m, n_nb) in each theme."""
+    m, n_nb = neighbour_labels.shape
+    votes = np.zeros((m, k))
+    np.add.at(votes, (np.repeat(np.arange(m), n_nb), neighbour_labels.ravel()), 1.0 / n_nb)
     return votes
 
 
+def assign_unfitted(
+    embeddings: np.ndarray,
+    fitted: np.ndarray,
+    fit_labels: np.ndarray,
+    fit_reduced: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Place texts that UMAP and HDBSCAN did not see (sample fit) by the noise policy's rule.
+
+    Each text is put at the mean reduced position of its ``NOISE_NEIGHBOURS`` nearest fitted texts (cosine in
+    embedding space: UMAP's own starting point for new data), then votes among the clustered fitted texts
+    nearest that position and must be inside the theme's extent, exactly as HDBSCAN's noise does. On 42,150
+    Grand Débat answers (bench/quality.py, scale check) this leaves 0.9 % noise; votes taken directly among
+    embedding-space neighbours left 5.6 %.
+
+    Parameters: ``embeddings`` (m, d) of the unfitted texts, ``fitted`` (f, d) and their ``fit_labels`` (f,),
+    ``fit_reduced`` (f, c), ``weights`` (f,) of the fitted texts. Returns labels (m,), noise codes (m,), the
+    second theme (m,) and the reduced positions (m, c).
+    """
+    k = int(fit_labels.max()) + 1 if len(fit_labels) else 0
+    if k == 0:
+        labels, codes, second = _decide(
+            np.zeros((len(embeddings), 0)), np.zeros((len(embeddings), 0)), np.zeros(0)
+        )
+        return labels, codes, second, np.tile(fit_reduced.mean(axis=0), (len(embeddings), 1))
+    nb, _ = exact_knn(embeddings, NOISE_NEIGHBOURS, base=fitted)
+    position = fit_reduced[nb].mean(axis=1)
+    clustered = np.flatnonzero(fit_labels != NOISE)
+    centres = theme_centres(fitted, fit_labels, k, weights)
+    labels, codes, second = _decide(
+        embeddings @ centres.T,
+        _neighbour_votes(fit_reduced[clustered], fit_labels[clustered], position, k),
+        theme_thresholds(fitted, fit_labels, centres),
+    )
+    return labels, codes, second, position
+
+
 def merge_themes(
-    embeddings: np.ndarray, labels: np.ndarray, max_themes: int
+    embeddings: np.ndarray, labels: np.ndarray, max_themes: int, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Merge themes (average linkage on cosine between centres) down to ``max_themes``.
 
@@ -275,9 +396,9 @@ def merge_themes(
         return labels, sub
     from scipy.cluster.hierarchy import fcluster, linkage
 
-    centres = theme_centres(embeddings, labels, k)
+    centres = theme_centres(embeddings, labels, k, weights)
     groups = fcluster(linkage(centres, "average", metric="cosine"), max_themes, "maxclust") - 1
-    top = renumber_by_size(np.where(labels == NOISE, NOISE, groups[np.maximum(labels, 0)]))
+    top = renumber_by_size(np.where(labels == NOISE, NOISE, groups[np.maximum(labels, 0)]), weights)
     for t in range(int(top.max()) + 1):
         parts = sorted(set(labels[top == t].tolist()))  # original themes are numbered by size already
         if len(parts) > 1:
@@ -287,22 +408,41 @@ def merge_themes(
     return top, sub
 
 
-def split_theme(embeddings: np.ndarray, reduced: np.ndarray, min_cluster_size: int) -> np.ndarray:
-    """Sub-themes of a theme's members (HDBSCAN "leaf"); every member gets a sub-theme, or all ``NOISE``."""
-    n = reduced.shape[0]
-    sub_mcs = max(5, min_cluster_size // 2, n // 20)
-    if n < 3 * sub_mcs:
-        return np.full(n, NOISE, dtype=np.int64)
-    raw, _ = _hdbscan(reduced, sub_mcs, min(5, sub_mcs), "leaf")
+def split_theme(
+    embeddings: np.ndarray,
+    reduced: np.ndarray,
+    min_cluster_size: int,
+    weights: np.ndarray | None = None,
+    fitted: np.ndarray | None = None,
+) -> np.ndarray:
+    """Sub-themes of a theme's members (HDBSCAN "leaf" on the ``fitted`` ones, default all); every member gets
+    a sub-theme (the others and HDBSCAN's noise: the nearest sub-theme centre), or all are ``NOISE``."""
+    fit = np.flatnonzero(np.ones(len(reduced), bool) if fitted is None else fitted)
+    sub_mcs = max(5, min_cluster_size // 2, len(fit) // 20)
+    none = np.full(len(reduced), NOISE, dtype=np.int64)
+    if len(fit) < 3 * sub_mcs:
+        return none
+    raw, _ = _hdbscan(reduced[fit], sub_mcs, min(5, sub_mcs), "leaf")
     if len(set(raw.tolist()) - {NOISE}) < 2:
-        return np.full(n, NOISE, dtype=np.int64)
-    sub = renumber_by_size(raw)
-    centres = theme_centres(embeddings, sub, int(sub.max()) + 1)
+        return none
+    sub = none.copy()
+    sub[fit] = renumber_by_size(raw, None if weights is None else weights[fit])
+    centres = theme_centres(embeddings, sub, int(sub.max()) + 1, weights)
     rest = sub == NOISE
     sub[rest] = np.argmax(
         embeddings[rest] @ centres.T, axis=1
     )  # inside the parent already: nearest sub-theme
     return sub
+
+
+def fit_sample(points: np.ndarray, max_fit: int, random_state: int) -> np.ndarray:
+    """Sorted indices of the distinct texts UMAP and HDBSCAN are fitted on, given the number of ``points``
+    (m,) each stands for: all of them, or a seeded sample expected to hold ``max_fit`` points."""
+    m, total = len(points), int(points.sum())
+    if total <= max_fit:
+        return np.arange(m)
+    size = max(1, round(m * max_fit / total))
+    return np.sort(np.random.default_rng(random_state).choice(m, size, replace=False))
 
 
 def cluster_embeddings(
@@ -318,57 +458,140 @@ def cluster_embeddings(
     noise_policy_on: bool = True,
     n_epochs: int | None = None,
     random_state: int = 0,
+    max_fit: int = FIT_MAX,
 ) -> ClusterResult:
-    """Cluster unit-norm embeddings (n, d) of one question into themes and sub-themes (see the module doc)."""
-    n = embeddings.shape[0]
-    mcs = min_cluster_size or default_min_cluster_size(n)
-    ms = min_samples or max(1, min(mcs, 5))
-    reduced = reduce(
-        embeddings,
+    """Cluster unit-norm embeddings (n, d) of one question into themes and sub-themes (see the module doc).
+
+    Identical rows (copies of one text) are clustered together, as at most ``min_samples`` points, and share
+    the result.
+    """
+    first, inverse, counts = distinct_rows(embeddings)
+    result = _cluster_distinct(
+        embeddings[first],
+        counts,
+        n_components=n_components,
+        n_neighbors=n_neighbors,
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        cluster_selection_method=cluster_selection_method,
+        subclusters=subclusters,
+        max_themes=max_themes,
+        noise_policy_on=noise_policy_on,
+        n_epochs=n_epochs,
+        random_state=random_state,
+        max_fit=max_fit,
+    )
+    result.params["contributions"] = int(embeddings.shape[0])
+    return result.take(inverse)
+
+
+def _cluster_distinct(
+    X: np.ndarray,
+    weights: np.ndarray,
+    *,
+    n_components: int,
+    n_neighbors: int,
+    min_cluster_size: int | None,
+    min_samples: int | None,
+    cluster_selection_method: str,
+    subclusters: bool,
+    max_themes: int,
+    noise_policy_on: bool,
+    n_epochs: int | None,
+    random_state: int,
+    max_fit: int,
+) -> ClusterResult:
+    """:func:`cluster_embeddings` on distinct rows ``X`` (m, d), each standing for ``weights`` (m,) items."""
+    m = X.shape[0]
+    points = np.minimum(weights, min_samples or DEFAULT_MIN_SAMPLES)  # what each text weighs in the fit
+    mcs = min_cluster_size or default_min_cluster_size(int(points.sum()))
+    ms = min_samples or max(1, min(mcs, DEFAULT_MIN_SAMPLES))
+    fit = fit_sample(points, max_fit, random_state)
+    fit_points = np.repeat(fit, points[fit])
+    mcs_fit = mcs if len(fit) == m else max(2, round(mcs * len(fit_points) / points.sum()))
+    ms_fit = min(ms, mcs_fit)
+    point_reduced = reduce(
+        X[fit_points],
         n_components=n_components,
         n_neighbors=n_neighbors,
         random_state=random_state,
         n_epochs=n_epochs,
     )
-    raw, strengths = _hdbscan(reduced, mcs, ms, cluster_selection_method)
-    labels = renumber_by_size(raw)
+    point_raw, point_strengths = _hdbscan(point_reduced, mcs_fit, ms_fit, cluster_selection_method)
+    first_point = np.cumsum(points[fit]) - points[fit]  # each text's first point
+    fit_reduced, raw, fit_strengths = (
+        point_reduced[first_point],
+        point_raw[first_point],
+        point_strengths[first_point],
+    )
+    fit_labels = renumber_by_size(raw, weights[fit])
     if noise_policy_on:
-        labels, assigned, codes, second = noise_policy(embeddings, reduced, labels)
+        fit_labels, fit_assigned, fit_codes, fit_second = noise_policy(
+            X[fit], fit_reduced, fit_labels, weights[fit]
+        )
     else:
-        assigned, codes, second = noise_policy(embeddings, reduced, labels)[1:]
-        codes = np.where(labels == NOISE, np.where(codes == "", NOISE_ISOLATED, codes), "")
-    strengths = np.where((labels == NOISE) | assigned, 0.0, strengths)
-    top, sublabels = merge_themes(embeddings, labels, max_themes)
+        fit_assigned, fit_codes, fit_second = noise_policy(X[fit], fit_reduced, fit_labels, weights[fit])[1:]
+        fit_codes = np.where(fit_labels == NOISE, np.where(fit_codes == "", NOISE_ISOLATED, fit_codes), "")
+
+    labels = np.full(m, NOISE, dtype=np.int64)
+    labels[fit] = fit_labels
+    assigned = np.ones(m, bool)
+    assigned[fit] = fit_assigned
+    codes = np.full(m, "", dtype=object)
+    codes[fit] = fit_codes
+    second = np.full(m, NOISE, dtype=np.int64)
+    second[fit] = fit_second
+    strengths = np.zeros(m)
+    strengths[fit] = np.where((fit_labels == NOISE) | fit_assigned, 0.0, fit_strengths)
+    reduced = np.zeros((m, fit_reduced.shape[1] if fit_reduced.ndim == 2 else n_components))
+    reduced[fit] = fit_reduced
+    fitted = np.zeros(m, bool)
+    fitted[fit] = True
+    if len(fit) < m:
+        rest = np.flatnonzero(~fitted)
+        labels[rest], codes[rest], second[rest], reduced[rest] = assign_unfitted(
+            X[rest], X[fit], fit_labels, fit_reduced, weights[fit]
+        )
+        assigned[rest] = labels[rest] != NOISE
+        renumbered = renumber_by_size(labels, weights)  # sizes now count the unfitted texts too
+        second = np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
+        labels = renumbered
+
+    top, sublabels = merge_themes(X, labels, max_themes, weights)
     second = np.where(second == NOISE, NOISE, _map_labels(labels, top, second))
-    k = int(top.max()) + 1 if n and top.max() >= 0 else 0
+    k = int(top.max()) + 1 if m and top.max() >= 0 else 0
     if subclusters:
-        _split_unmerged(embeddings, reduced, top, sublabels, mcs)
-    centres = theme_centres(embeddings, top, k)
-    params = _params(locals(), mcs, ms)
+        _split_unmerged(X, reduced, top, sublabels, mcs_fit, weights, fitted)
+    centres = theme_centres(X, top, k, weights)
     return ClusterResult(
         labels=top,
         strengths=strengths,
         sublabels=sublabels,
         reduced=reduced,
-        assigned=assigned,
+        assigned=assigned & (top != NOISE),
         centres=centres,
-        thresholds=theme_thresholds(embeddings, top, centres) if k else np.zeros(0),
+        thresholds=theme_thresholds(X, top, centres) if k else np.zeros(0),
         noise_codes=codes,
         second=second,
-        params=params,
+        params=_params(locals(), mcs, ms),
     )
 
 
 def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
     """The parameters actually used by :func:`cluster_embeddings` (rules resolved), for the manifest."""
+    m, fitted = args["m"], len(args["fit"])  # type: ignore[arg-type]
     return {
         "reduction": "umap",
         "n_components": args["n_components"],
         "n_neighbors": args["n_neighbors"],
         "n_epochs": args["n_epochs"] or DEFAULT_EPOCHS,
         "init": "pca",
-        "exact_knn": args["n"] <= EXACT_KNN_MAX,  # type: ignore[operator]
+        "exact_knn": len(args["fit_points"]) <= EXACT_KNN_MAX,  # type: ignore[arg-type]
+        "distinct_texts": m,
+        "fitted_on": fitted,
+        "fit_points": len(args["fit_points"]),  # type: ignore[arg-type]
         "min_cluster_size": mcs,
+        "min_cluster_size_fit": args["mcs_fit"],
         "min_samples": ms,
         "cluster_selection_method": args["cluster_selection_method"],
         "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
@@ -378,13 +601,19 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
 
 
 def _split_unmerged(
-    embeddings: np.ndarray, reduced: np.ndarray, top: np.ndarray, sublabels: np.ndarray, mcs: int
+    embeddings: np.ndarray,
+    reduced: np.ndarray,
+    top: np.ndarray,
+    sublabels: np.ndarray,
+    mcs: int,
+    weights: np.ndarray,
+    fitted: np.ndarray,
 ) -> None:
     """Fill ``sublabels`` in place for each theme that merging did not already split."""
     for t in range(int(top.max()) + 1 if top.size else 0):
         idx = np.flatnonzero(top == t)
         if (sublabels[idx] == NOISE).all():
-            sublabels[idx] = split_theme(embeddings[idx], reduced[idx], mcs)
+            sublabels[idx] = split_theme(embeddings[idx], reduced[idx], mcs, weights[idx], fitted[idx])
 
 
 def _map_labels(old: np.ndarray, new: np.ndarray, values: np.ndarray) -> np.ndarray:

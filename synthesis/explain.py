@@ -66,9 +66,15 @@ def word_forms(text: str) -> list[tuple[str, str]]:
     """(folded, as written in lower case) pairs of the words of ``text``, elisions (l', d', qu') removed."""
     out: list[tuple[str, str]] = []
     for w in _WORD.findall(text.casefold()):
-        w = _ELISION.sub("", w.replace("’", "'"))
-        out.extend((strip_accents(p), p) for p in re.split(r"['-]", w) if p)
+        out.extend(_word_parts(w))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _word_parts(word: str) -> tuple[tuple[str, str], ...]:
+    """:func:`word_forms` of one lower-case word (cached: a consultation repeats a small vocabulary)."""
+    word = _ELISION.sub("", word.replace("’", "'"))
+    return tuple((strip_accents(p), p) for p in re.split(r"['-]", word) if p)
 
 
 def words(text: str) -> list[str]:

@@ -132,6 +132,7 @@ def _question(
         noise_policy_on=settings.noise_policy,
         n_epochs=settings.umap_epochs,
         random_state=settings.random_state,
+        max_fit=settings.fit_max,
     )
     t = timer.stage("cluster", t)
     q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)

@@ -119,9 +119,23 @@ def normalise_text(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+class _AccentTable(dict[int, str]):
+    """``str.translate`` table filled on first use: each character's NFD decomposition without combining
+    marks. Per character, this equals decomposing the whole text (canonical reordering only moves the
+    combining marks, which are all dropped)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(codepoint))
+        self[codepoint] = value = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return value
+
+
+_ACCENTS = _AccentTable()
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """``text`` without diacritics ("Éducation" -> "Education")."""
+    return text if text.isascii() else text.translate(_ACCENTS)
 
 
 def dedup_key(text: str) -> str:

@@ -1,8 +1,10 @@
 """Non-answers are recognised and excluded with their reason (issue 4)."""
 
+import unicodedata
+
 import pytest
 
-from synthesis.prepare import EMPTY, NO_LETTERS, NON_ANSWER, exclusion_reason, is_non_answer
+from synthesis.prepare import EMPTY, NO_LETTERS, NON_ANSWER, exclusion_reason, is_non_answer, strip_accents
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,20 @@ def test_real_answers_are_kept(text):
 def test_empty_and_symbols():
     assert exclusion_reason("   ") == EMPTY
     assert exclusion_reason("?!! 123") == NO_LETTERS
+
+
+def test_strip_accents_equals_decomposing_the_whole_text():
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text)
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    # every Latin, Greek, Cyrillic letter and combining mark, ligatures, Hangul, marks out of canonical order
+    samples = [
+        "".join(map(chr, range(0x20, 0x600))),
+        "ǄǅﬁﬂŒœÆ",
+        "한국어",
+        "e\u0327\u0301 x\u0301\u0327 Éducation",
+    ]
+    for text in samples:
+        assert strip_accents(text) == reference(text)
+    assert strip_accents("Élève à l'école") == "Eleve a l'ecole"
