@@ -125,7 +125,7 @@ def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def exact_knn(
-    vectors: np.ndarray, k: int, *, base: np.ndarray | None = None, chunk: int = 2048
+    vectors: np.ndarray, k: int, *, base: np.ndarray | None = None, chunk: int = 512
 ) -> tuple[np.ndarray, np.ndarray]:
     """The k nearest rows of ``base`` (default: the other rows of ``vectors``) to each row of unit-norm
     ``vectors`` (n, d), by cosine: indices into ``base`` and distances, (n, k).
@@ -258,9 +258,9 @@ def theme_centres(
     from scipy.sparse import csr_matrix
 
     kept = np.flatnonzero(labels != NOISE)
-    w = np.ones(len(kept)) if weights is None else np.asarray(weights, dtype=np.float64)[kept]
+    w = np.ones(len(kept), embeddings.dtype) if weights is None else weights[kept].astype(embeddings.dtype)
     one_hot = csr_matrix((w, (labels[kept], kept)), shape=(k, embeddings.shape[0]))
-    centres = np.asarray(one_hot @ embeddings.astype(np.float64))
+    centres = np.asarray(one_hot @ embeddings, dtype=np.float64)  # sums in the input's precision: no copy
     norms = np.linalg.norm(centres, axis=1, keepdims=True)
     return centres / np.where(norms == 0, 1.0, norms)
 

@@ -100,14 +100,17 @@ def semantic_links(
 
 
 def weighted_medoid(
-    units: Sequence[int], counts: np.ndarray, similarity: Callable[[list[int]], np.ndarray]
+    units: Sequence[int], counts: np.ndarray, score: Callable[[list[int]], np.ndarray]
 ) -> int:
-    """The unit whose count-weighted similarity to the group is largest (ties: smallest index)."""
+    """The unit whose count-weighted similarity to the group is largest (ties: smallest index).
+
+    ``score(ids)`` gives, for each unit of ``ids``, its similarity to every unit of ``ids`` weighted by their
+    ``counts`` and summed.
+    """
     ordered = sorted(units)
     if len(ordered) == 1:
         return ordered[0]
-    score = similarity(ordered) @ counts[ordered]  # (u, u) @ (u,)
-    return ordered[int(np.argmax(score))]
+    return ordered[int(np.argmax(score(ordered)))]
 
 
 @dataclass
@@ -273,7 +276,7 @@ class CampaignDetector:
         for component in components.values():
             if units.counts[component].sum() < self.min_size:
                 continue
-            template = weighted_medoid(component, units.counts, self._similarity(units))
+            template = weighted_medoid(component, units.counts, self._weighted_similarity(units))
             kept = [u for u in component if u == template or self._anchored(units, u, template)]
             if units.counts[kept].sum() < self.min_size:
                 continue
@@ -298,12 +301,19 @@ class CampaignDetector:
             return False
         return float(units.vectors[u] @ units.vectors[template]) >= self.semantic_threshold
 
-    def _similarity(self, units: _Units) -> Callable[[list[int]], np.ndarray]:
-        def sim(ids: list[int]) -> np.ndarray:
-            if units.vectors is not None:
-                v = units.vectors[ids]
-                return np.asarray(v @ v.T, dtype=np.float64)
-            sets = [word_shingles(units.keys[u], self.shingle_size) for u in ids]
-            return np.array([[jaccard(a, b) for b in sets] for a in sets])
+    def _weighted_similarity(self, units: _Units) -> Callable[[list[int]], np.ndarray]:
+        """``score`` for :func:`weighted_medoid`: cosine of the vectors (computed as ``V (V^T c)``, never the
+        (u, u) matrix: one component of a large consultation can hold thousands of units), else Jaccard of
+        word shingles, row by row."""
 
-        return sim
+        def score(ids: list[int]) -> np.ndarray:
+            weights = units.counts[ids].astype(np.float64)
+            if units.vectors is not None:
+                v = units.vectors[ids].astype(np.float64)
+                return np.asarray(v @ (v.T @ weights))
+            sets = [word_shingles(units.keys[u], self.shingle_size) for u in ids]
+            return np.array(
+                [sum(jaccard(a, b) * w for b, w in zip(sets, weights, strict=True)) for a in sets]
+            )
+
+        return score

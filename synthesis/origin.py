@@ -159,22 +159,32 @@ def build_campaign(
     return _set_times(campaign, members)
 
 
+def fit_detector(texts: Sequence[str], vectors: np.ndarray | None, settings: RunSettings) -> CampaignDetector:
+    """The campaign detector of one question, fitted on its kept texts (and their vectors, when given)."""
+    return CampaignDetector(
+        min_size=settings.campaign_min_size,
+        min_words=settings.campaign_min_words,
+        near_threshold=settings.campaign_near_threshold,
+        semantic_threshold=settings.campaign_semantic_threshold,
+        random_state=settings.random_state,
+    ).fit(list(texts), vectors)
+
+
 def detect_campaigns(
     question_id: str,
     kept: Sequence[Contribution],
     vectors: np.ndarray | None,
     settings: RunSettings,
     cluster_of: Mapping[str, str] | None = None,
+    detector: CampaignDetector | None = None,
 ) -> tuple[list[Campaign], CampaignDetector]:
-    """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first."""
+    """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first.
+
+    ``detector``: one already fitted by :func:`fit_detector` on these texts and vectors (in a worker process,
+    see ``synthesis.background``); fitted here otherwise.
+    """
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
-    detector = CampaignDetector(
-        min_size=settings.campaign_min_size,
-        min_words=settings.campaign_min_words,
-        near_threshold=settings.campaign_near_threshold,
-        semantic_threshold=settings.campaign_semantic_threshold,
-        random_state=settings.random_state,
-    ).fit([c.text for c in kept], usable)
+    detector = detector or fit_detector([c.text for c in kept], usable, settings)
     campaigns = [
         build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
         for k, g in enumerate(detector.groups_)
@@ -249,14 +259,18 @@ def annotate_origin(
     kept: Sequence[Contribution],
     vectors: np.ndarray,
     settings: RunSettings,
+    detector: CampaignDetector | None = None,
 ) -> None:
     """Add campaigns, member flags and weights, and each theme's origin breakdown to ``question`` (in place).
 
     ``items`` are all the question's contributions, ``kept`` those clustered (rows of ``vectors``).
     Campaigns are looked for among ``kept`` only: excluded texts (« RAS ») are not copies of anything.
+    ``detector``: see :func:`detect_campaigns`.
     """
     cluster_of = {m.contribution_id: cl.cluster_id for cl in question.clusters for m in cl.members}
-    campaigns, detector = detect_campaigns(question.question_id, kept, vectors, settings, cluster_of)
+    campaigns, detector = detect_campaigns(
+        question.question_id, kept, vectors, settings, cluster_of, detector
+    )
     question.campaigns = campaigns
     campaign_of = {m.contribution_id: cp.campaign_id for cp in campaigns for m in cp.members}
     weights = dict(zip((c.contribution_id for c in kept), author_weights(kept), strict=True))

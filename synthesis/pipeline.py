@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
-from synthesis import prepare
+from synthesis import background, prepare
 from synthesis.cluster import cluster_embeddings
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
@@ -82,19 +83,31 @@ def run(
         progress=lambda f: report_progress("embed", f),
         workers=resolve_workers(settings.embed_workers),
     )
-    vector_of = {id(c): vectors[i] for i, c in enumerate(usable)}
+    row_of = {id(c): i for i, c in enumerate(usable)}
     t = timer.stage("embed", t)
 
+    kept_of = {qid: [c for c in items if exclusions[id(c)] is None] for qid, items in groups.items()}
+
+    def inputs(qid: str) -> tuple[list[Contribution], np.ndarray]:
+        kept = kept_of[qid]
+        return kept, vectors[[row_of[id(c)] for c in kept]].reshape(len(kept), embedder.dimension)
+
+    def detection_inputs(qid: str) -> tuple[list[str], np.ndarray]:
+        kept, X = inputs(qid)
+        return [c.text for c in kept], X
+
+    jobs = None
+    if background.wanted(len(usable), settings):
+        jobs = background.CampaignJobs([(q, partial(detection_inputs, q)) for q in groups], settings)
     questions = []
-    for qi, items in enumerate(groups.values()):
-        kept = [c for c in items if exclusions[id(c)] is None]
-        X = (
-            np.vstack([vector_of[id(c)] for c in kept])
-            if kept
-            else np.zeros((0, embedder.dimension), np.float32)
-        )
-        questions.append(_question(items, kept, X, exclusions, settings, timer))
-        report_progress("cluster", (qi + 1) / len(groups))
+    try:
+        for qi, (qid, items) in enumerate(groups.items()):
+            kept, X = inputs(qid)
+            questions.append(_question(items, kept, X, exclusions, settings, timer, jobs))
+            report_progress("cluster", (qi + 1) / len(groups))
+    finally:
+        if jobs is not None:
+            jobs.close()
 
     manifest = _manifest(
         contributions, questions, settings, embedder, rejected, rows_read, input_sha256, timer
@@ -117,8 +130,10 @@ def _question(
     exclusions: dict[int, str | None],
     settings: RunSettings,
     timer: _Timer,
+    jobs: background.CampaignJobs | None = None,
 ) -> QuestionReport:
-    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``)."""
+    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
+    taken from ``jobs`` when it ran in the background."""
     t = time.perf_counter()
     result = cluster_embeddings(
         X,
@@ -138,7 +153,8 @@ def _question(
     q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
     question = build_question_report(q_input, settings)
     t = timer.stage("report", t)
-    annotate_origin(question, items, kept, X, settings)
+    detector = jobs.detector(items[0].question_id) if jobs is not None else None
+    annotate_origin(question, items, kept, X, settings, detector)
     timer.stage("origin", t)
     return question
 

@@ -151,14 +151,17 @@ def exclusion_reason(text: str) -> str | None:
     key = dedup_key(text)
     if not any(ch.isalpha() for ch in key):
         return NO_LETTERS
-    if is_non_answer(key):
+    if _is_non_answer_key(key):
         return NON_ANSWER
     return None
 
 
 def is_non_answer(text: str) -> bool:
     """True when the whole text is a short non-answer ("RAS", "Néant", "Non merci", "je ne sais pas")."""
-    key = dedup_key(text)
+    return _is_non_answer_key(dedup_key(text))
+
+
+def _is_non_answer_key(key: str) -> bool:
     if len(key.split()) > MAX_NON_ANSWER_WORDS:
         return False
     if key in NON_ANSWERS:

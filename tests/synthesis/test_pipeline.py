@@ -5,6 +5,8 @@ import json
 import pytest
 
 from schemas import RunSettings
+from synthesis import background
+from synthesis.embed.parallel import resolve_workers
 from synthesis.pipeline import run
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import render_json
@@ -78,15 +80,45 @@ def test_quotes_are_verbatim_member_texts_with_their_source_id(fake_report):
             assert quote.text.encode() == source.text.encode() and quote.source_id == source.source_id
 
 
+def strip(report):
+    data = json.loads(render_json(report))
+    data["manifest"].pop("timings")
+    return data
+
+
 def test_same_input_same_report_timings_aside(fake_report):
     again = run(contributions(), RunSettings(embedder=FAKE_EMBEDDER), rejected=[RejectedRow(3, "ligne vide")])
-
-    def strip(report):
-        data = json.loads(render_json(report))
-        data["manifest"].pop("timings")
-        return data
-
     assert strip(again) == strip(fake_report)
+
+
+CAMPAIGN = (
+    "Je demande la suppression de la taxe foncière pour les retraités modestes qui ont travaillé toute leur "
+    "vie pour payer leur maison et ne peuvent plus la payer"
+)
+
+
+def test_campaigns_detected_in_a_worker_process_give_the_same_report(monkeypatch):
+    if resolve_workers(0) < 2:
+        pytest.skip("one core: campaigns are always detected in-process")
+    register_fake_embedder()
+    copies = [
+        Contribution(f"k{i}", f"k{i}", "164", QUESTION, CAMPAIGN + suffix, line=1000 + i)
+        for i, suffix in enumerate(["", ".", " !", "", " merci", "..", ""])
+    ]
+    items = contributions(300) + copies
+    settings = RunSettings(embedder=FAKE_EMBEDDER)
+    inline = run(items, settings)
+    assert inline.questions[0].campaigns  # the copies are found
+
+    fitted = []
+    detector = background.CampaignJobs.detector
+    monkeypatch.setattr(background, "MIN_TEXTS", 0)
+    monkeypatch.setattr(
+        background.CampaignJobs, "detector", lambda self, q: fitted.append(detector(self, q)) or fitted[-1]
+    )
+    in_worker = run(items, settings)
+    assert len(fitted) == 1 and fitted[0] is not None  # fitted by the worker, not in-process
+    assert strip(in_worker) == strip(inline)
 
 
 @pytest.mark.slow
@@ -99,3 +131,15 @@ def test_real_embedder_end_to_end_is_deterministic():
     a, b = json.loads(render_json(first)), json.loads(render_json(second))
     a["manifest"].pop("timings"), b["manifest"].pop("timings")
     assert a == b
+
+
+def test_a_failed_background_job_falls_back_to_none():
+    def broken() -> tuple[list[str], object]:
+        raise MemoryError("no room for the vectors")
+
+    jobs = background.CampaignJobs([("164", broken)], RunSettings())
+    try:
+        assert jobs.detector("164") is None  # the pipeline then fits the detector in-process
+        assert jobs.detector("other question") is None
+    finally:
+        jobs.close()
