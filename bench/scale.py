@@ -158,12 +158,24 @@ def _fmt(m: Measure) -> str:
     return f"{m.wall_s:.1f} s | {m.cpu_s:.1f} s | {m.max_rss_mib:.0f} MiB | {m.tree_rss_mib:.0f} MiB"
 
 
+def _median_run(runs: list[tuple[Measure, dict]]) -> tuple[Measure, dict]:
+    """The run with the median wall time (the upper median for an even count)."""
+    return sorted(runs, key=lambda r: r[0].wall_s)[len(runs) // 2]
+
+
+def _runs(runs: list[tuple[Measure, dict]]) -> str:
+    """`` (median of 3: 20.1, 21.0, 25.3 s)`` for several runs, nothing for one."""
+    if len(runs) == 1:
+        return ""
+    return f" (median of {len(runs)}: {', '.join(f'{m.wall_s:.1f}' for m, _ in runs)} s)"
+
+
 def _stages(timings: dict) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
 
 
-def measure_size(work: Path, target: int, ratio: float, million: bool) -> list[str]:
-    """Table rows for one size: (precompute,) cold, re-run."""
+def measure_size(work: Path, target: int, ratio: float, million: bool, repeat: int = 1) -> list[str]:
+    """Table rows for one size: (precompute,) cold, re-run; the median of ``repeat`` runs each."""
     path, build_s = build(work, target, ratio, million=million)
     cache = work / f"cache-{target}.sqlite3"
     rows = []
@@ -194,19 +206,23 @@ def measure_size(work: Path, target: int, ratio: float, million: bool) -> list[s
         print(json.dumps(lines), flush=True)
         path.unlink()
         return [f"note: {target:,}: input built in {build_s:.0f} s", *rows]
-    m, facts = run_cli(path, work, f"{target}-cold", cache, [])
+    cold = [
+        run_cli(path, work, f"{target}-cold", work / f"cache-{target}-{i}.sqlite3", []) for i in range(repeat)
+    ]
+    m, facts = _median_run(cold)
     c = facts["counts"]
     rows.append(
-        f"| {c['contributions']:,} | end to end, empty cache | {_fmt(m)} | {facts['themes']} "
+        f"| {c['contributions']:,} | end to end, empty cache{_runs(cold)} | {_fmt(m)} | {facts['themes']} "
         f"| {_stages(facts['timings'])} |"
     )
     print(rows[-1], flush=True)
-    m, facts = run_cli(
-        path, work, f"{target}-rerun", cache, ["--min-cluster-size", str(RERUN_MIN_CLUSTER_SIZE)]
-    )
+    cache = work / f"cache-{target}-0.sqlite3"
+    extra = ["--min-cluster-size", str(RERUN_MIN_CLUSTER_SIZE)]
+    rerun = [run_cli(path, work, f"{target}-rerun", cache, extra) for _ in range(repeat)]
+    m, facts = _median_run(rerun)
     rows.append(
         f"| {c['contributions']:,} | re-run, `--min-cluster-size {RERUN_MIN_CLUSTER_SIZE}`, embeddings "
-        f"cached | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
+        f"cached{_runs(rerun)} | {_fmt(m)} | {facts['themes']} | {_stages(facts['timings'])} |"
     )
     print(rows[-1], flush=True)
     path.unlink()
@@ -222,6 +238,7 @@ def main() -> None:
     ap.add_argument("--million", action="store_true", help="also run the 1,000,000-contribution case")
     ap.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md, section Scale")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per line (median shown), except the 1M case")
     ap.add_argument("--embed-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--million-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -235,14 +252,15 @@ def main() -> None:
         work = Path(tmp)
         ratio = contributions_per_row(work)
         for target in args.sizes:
-            rows += measure_size(work, target, ratio, million=False)
+            rows += measure_size(work, target, ratio, million=False, repeat=args.repeat)
         if args.million:
             rows += measure_size(work, MILLION, ratio, million=True)
     body = "\n".join(
         [
             f"Command: `.venv/bin/python bench/scale.py --sizes {' '.join(map(str, args.sizes))}"
-            f"{' --million' if args.million else ''} --write` (one run per line: long runs, shared machine"
-            f"). Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+            f"{' --million' if args.million else ''} --repeat {args.repeat} --write` (each line the median of "
+            f"{args.repeat} runs, its wall times listed; the 1M lines one run each: long runs). "
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
             *machine,
             f"- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
             f"- inputs: see the docstring of `bench/scale.py` ({ratio:.2f} contributions per generated row)",

@@ -39,7 +39,9 @@ class RunSettings(BaseModel):
         "threshold, see synthesis.cluster); the others stay 'non classées'.",
     )
     umap_epochs: int | None = Field(
-        None, ge=10, description="UMAP optimisation epochs; None = synthesis.cluster.DEFAULT_EPOCHS (100)."
+        None,
+        ge=10,
+        description="UMAP optimisation epochs; None = by rule (200 up to 5,000 texts, else 100: synthesis.cluster).",
     )
     fit_max: int = Field(
         10_000,
