@@ -203,6 +203,14 @@ def question_vocabulary(question_text: str) -> Vocabulary:
     return Vocabulary(stop, frozenset(stem(w) for w in tokens(question_text, stop)))
 
 
+def question_terms(texts: Sequence[str], question_text: str = "") -> tuple[Vocabulary, list[list[str]]]:
+    """The terms of each text, and the vocabulary (surface forms) they were counted in."""
+    vocab = question_vocabulary(question_text)
+    terms = [vocab.terms(t) for t in texts]
+    vocab.finish()
+    return vocab, terms
+
+
 def explain_themes(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -211,6 +219,7 @@ def explain_themes(
     question_text: str = "",
     n_keywords: int = 10,
     n_quotes: int = 5,
+    terms: tuple[Vocabulary, Sequence[list[str]]] | None = None,
 ) -> dict[int, ThemeExplanation]:
     """Explain every theme of ``labels`` (noise, label < 0, is skipped).
 
@@ -220,15 +229,16 @@ def explain_themes(
     vectors : (n, d) unit-norm embeddings
     labels : (n,) int theme numbers; noise (< 0) counts as its own class in c-TF-IDF, so words common
         everywhere get a low weight, but it gets no explanation.
+    terms : the finished vocabulary and the terms of each text, from :func:`question_terms` on these texts
+        or on a superset (sub-themes reuse their question's: keywords are shown in the question's most
+        frequent written form); computed here when not given.
     """
-    vocab = question_vocabulary(question_text)
-    terms = [vocab.terms(t) for t in texts]
-    vocab.finish()
+    vocab, text_terms = terms or question_terms(texts, question_text)
     classes = sorted(int(x) for x in np.unique(labels))
     weights = dict(
         zip(
             classes,
-            class_tfidf([[terms[i] for i in np.flatnonzero(labels == k)] for k in classes]),
+            class_tfidf([[text_terms[int(i)] for i in np.flatnonzero(labels == k)] for k in classes]),
             strict=True,
         )
     )
@@ -241,7 +251,7 @@ def explain_themes(
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
-        matched = [[shown[t] for t in dict.fromkeys(terms[i]) if t in shown] for i in idx]
+        matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
         out[k] = ThemeExplanation(keywords, make_label(keywords), quotes, sims, matched)
     return out
 

@@ -22,7 +22,13 @@ from schemas import (
 )
 from synthesis import prepare
 from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult
-from synthesis.explain import ThemeExplanation, content_word_count, explain_themes
+from synthesis.explain import (
+    ThemeExplanation,
+    Vocabulary,
+    content_word_count,
+    explain_themes,
+    question_terms,
+)
 from synthesis.records import Contribution
 
 VERSIONED_PACKAGES = (
@@ -91,12 +97,20 @@ def _theme(
     )
 
 
-def _subthemes(theme: Cluster, idx: np.ndarray, q: QuestionInput, settings: RunSettings) -> list[Cluster]:
-    """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question."""
+def _subthemes(
+    theme: Cluster,
+    idx: np.ndarray,
+    q: QuestionInput,
+    settings: RunSettings,
+    terms: tuple[Vocabulary, list[list[str]]],
+) -> list[Cluster]:
+    """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question
+    (``terms``: the question's, see :func:`synthesis.explain.question_terms`)."""
     sub = q.result.sublabels[idx]
     if len(set(sub.tolist()) - {NOISE}) < 2:
         return []
     texts = [q.kept[i].text for i in idx]
+    vocab, text_terms = terms
     expl = explain_themes(
         texts,
         q.vectors[idx],
@@ -104,6 +118,7 @@ def _subthemes(theme: Cluster, idx: np.ndarray, q: QuestionInput, settings: RunS
         question_text=q.question_text,
         n_keywords=settings.n_keywords,
         n_quotes=settings.n_quotes,
+        terms=(vocab, [text_terms[i] for i in idx]),
     )
     out = []
     for s, e in expl.items():
@@ -117,6 +132,7 @@ def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
     """Top-level themes, each listing all its members, with sub-themes of the same shape (issue 4)."""
     labels = q.result.labels
     texts = [c.text for c in q.kept]
+    terms = question_terms(texts, q.question_text)
     top = explain_themes(
         texts,
         q.vectors,
@@ -124,12 +140,13 @@ def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
         question_text=q.question_text,
         n_keywords=settings.n_keywords,
         n_quotes=settings.n_quotes,
+        terms=terms,
     )
     clusters = []
     for k, expl in top.items():
         idx = np.flatnonzero(labels == k)
         theme = _theme(f"{q.question_id}-{k}", idx, q, expl, q.result.strengths)
-        theme.subclusters = _subthemes(theme, idx, q, settings)
+        theme.subclusters = _subthemes(theme, idx, q, settings, terms)
         clusters.append(theme)
     return clusters
 
