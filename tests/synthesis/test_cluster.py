@@ -17,7 +17,9 @@ from synthesis.cluster import (
     NOISE_NO_THEME,
     cluster_embeddings,
     default_min_cluster_size,
+    distinct_rows,
     exact_knn,
+    fit_sample,
     renumber_by_size,
 )
 from synthesis.pipeline import run
@@ -83,6 +85,49 @@ def test_no_theme_when_too_few_items():
     r = cluster_embeddings(x, random_state=0)
     assert np.all(r.labels == NOISE)
     assert set(r.noise_codes) == {NOISE_NO_THEME}
+
+
+def test_copies_share_their_text_theme_and_count_in_sizes():
+    x, _ = blobs()
+    copies = np.vstack([x, np.repeat(x[:1], 40, axis=0)])  # one text of the first blob, 40 more times
+    r = cluster_embeddings(copies, random_state=0)
+    assert set(r.labels[-40:].tolist()) == {r.labels[0]} and r.labels[0] != NOISE
+    assert r.params["distinct_texts"] == len(x) and r.params["contributions"] == len(copies)
+    assert r.params["fit_points"] == len(x) + 4  # copies enter the fit as at most min_samples (5) points
+    sizes = np.bincount(r.labels[r.labels != NOISE])
+    assert (
+        sizes[0] == (r.labels == r.labels[0]).sum() >= 60 + 40
+    )  # theme 0 is the biggest: it counts the copies
+    first, inverse, counts = distinct_rows(copies)
+    assert len(first) == len(x) and counts[0] == 41 and np.array_equal(copies[first][inverse], copies)
+
+
+def test_sampled_fit_places_every_text_deterministically():
+    x, y = blobs(n_blobs=4, per_blob=400, n_outliers=40, seed=1)
+    r = cluster_embeddings(x, random_state=0, max_fit=600)
+    assert r.params["fitted_on"] < r.params["distinct_texts"] == len(x)
+    assert r.params["min_cluster_size_fit"] < r.params["min_cluster_size"]
+    again = cluster_embeddings(x, random_state=0, max_fit=600)
+    assert np.array_equal(r.labels, again.labels) and list(r.noise_codes) == list(again.noise_codes)
+    noise = r.labels == NOISE
+    assert set(r.noise_codes[noise]) <= {NOISE_ISOLATED, NOISE_BETWEEN}
+    assert all(c == "" for c in r.noise_codes[~noise])
+    from sklearn.metrics import adjusted_rand_score
+
+    inside = y >= 0
+    assert len(set(r.labels.tolist()) - {NOISE}) == 4
+    assert (
+        adjusted_rand_score(y[inside], r.labels[inside]) > 0.9
+    )  # texts outside the sample land in their blob
+    assert np.isfinite(r.reduced).all()
+
+
+def test_fit_sample_budget():
+    points = np.array([1] * 900 + [5] * 100)  # 1,400 points in all
+    assert np.array_equal(fit_sample(points, 2000, 0), np.arange(1000))
+    sample = fit_sample(points, 700, 0)
+    assert len(sample) == 500 and np.all(np.diff(sample) > 0)
+    assert np.array_equal(sample, fit_sample(points, 700, 0))
 
 
 def test_rules_and_helpers():
