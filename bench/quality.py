@@ -217,9 +217,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - **Not met** on RN sections, RN proposals and Decidim. Evidence that the margin is out of reach with
   this embedder: 5-fold logistic regression *trained on the labels* of the same embeddings reaches AMI
   0.143 on RN sections and 0.328 on Decidim categories, below the targets (0.267 and 0.384); k-means
-  told the true k reaches 0.142 and 0.237. Decidim has 162 items (one item ≈ 0.01 AMI): ours has mean
-  0.327 over UMAP seeds 0-4 (seed 0, in the table: 0.309), so the gap to BERTopic's 0.334 (one seed) is
-  within seed noise. BERTopic's AMI on RN comes from 65 topics with 38 % of the items set aside as noise.
+  told the true k reaches 0.142 and 0.237. Decidim has 162 items (one item ≈ 0.01 AMI): over seeds 0-2
+  ours (0.309-0.345) and BERTopic (0.301-0.334) overlap. BERTopic's AMI on RN comes from 65 topics with 38 %
+  of the items set aside as noise.
 - Speed: `cluster_embeddings` on the 8,609 usable answers of `gd_animation_fiscalite_13.csv` (cached
   embeddings, warm numba): 7.4 s before issue 8's changes, 1.6 s after (6,296 points instead of 8,609,
   100 epochs, float32 centres, faster top-k); see the Speed section.
