@@ -29,7 +29,9 @@ Issue 8 (speed at scale), each checked on ``bench/quality.py``:
   placed by the noise policy's rule (:func:`assign_unfitted`); the rest stays "non classée" with its reason.
   The cost of the reduction is then bounded whatever the size of the consultation, at a measured cost in
   quality: on 42,150 Grand Débat answers AMI 0.600 in 4.5 s against 0.633 in 9.7 s when fitting every text
-  (means of 3 seeds, ``bench/quality.py``); ``fit_max`` (a run setting) trades one for the other.
+  (means of 3 seeds, ``bench/quality.py``); ``fit_max`` (a run setting) trades one for the other;
+- **a handful of distinct answers**: when HDBSCAN forms no theme, each text copied at least
+  ``min_cluster_size`` times is a theme of its own (:func:`repeated_text_themes`).
 """
 
 from __future__ import annotations
@@ -447,6 +449,18 @@ def split_theme(
     return sub
 
 
+def repeated_text_themes(weights: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    """Labels when HDBSCAN forms no theme: each text copied at least ``min_cluster_size`` times is a theme of
+    its own (numbered by size), the others ``NOISE``.
+
+    This happens to a question with a handful of distinct answers, each copied many times (a closed question
+    exported as text, "Pour" / "Contre"): its copies enter the fit as a few points at distance 0, where HDBSCAN
+    finds no density to split, and reporting every answer as "non classée" would hide the obvious grouping.
+    """
+    labels = np.where(weights >= min_cluster_size, np.arange(len(weights)), NOISE)
+    return renumber_by_size(labels, weights)
+
+
 def fit_sample(points: np.ndarray, max_fit: int, random_state: int) -> np.ndarray:
     """Sorted indices of the distinct texts UMAP and HDBSCAN are fitted on, given the number of ``points``
     (m,) each stands for: all of them, or a seeded sample expected to hold ``max_fit`` points."""
@@ -537,6 +551,8 @@ def _cluster_distinct(
         point_strengths[first_point],
     )
     fit_labels = renumber_by_size(raw, weights[fit])
+    if len(fit) == m and m and (fit_labels == NOISE).all():
+        fit_labels = repeated_text_themes(weights, mcs)
     if noise_policy_on:
         fit_labels, fit_assigned, fit_codes, fit_second = noise_policy(
             X[fit], fit_reduced, fit_labels, weights[fit]

@@ -21,6 +21,7 @@ from synthesis.cluster import (
     exact_knn,
     fit_sample,
     renumber_by_size,
+    repeated_text_themes,
 )
 from synthesis.pipeline import run
 from synthesis.records import Contribution
@@ -100,6 +101,23 @@ def test_copies_share_their_text_theme_and_count_in_sizes():
     )  # theme 0 is the biggest: it counts the copies
     first, inverse, counts = distinct_rows(copies)
     assert len(first) == len(x) and counts[0] == 41 and np.array_equal(copies[first][inverse], copies)
+
+
+def test_a_handful_of_repeated_answers_gives_one_theme_each():
+    rng = np.random.default_rng(0)
+    texts = rng.standard_normal((3, 24)).astype(np.float32)
+    texts /= np.linalg.norm(texts, axis=1, keepdims=True)
+    r = cluster_embeddings(np.repeat(texts[:2], [500, 300], axis=0), random_state=0)
+    assert r.labels[:500].tolist() == [0] * 500 and r.labels[500:].tolist() == [1] * 300
+    assert repeated_text_themes(np.array([2, 300, 500]), 5).tolist() == [
+        NOISE,
+        1,
+        0,
+    ]  # copied twice: no theme
+    one = cluster_embeddings(np.repeat(texts[:1], 50, axis=0), random_state=0)
+    assert set(one.labels.tolist()) == {0}
+    x, _ = blobs(n_blobs=1, per_blob=3, n_outliers=0)  # three different texts: still no theme
+    assert set(cluster_embeddings(x, random_state=0).labels.tolist()) == {NOISE}
 
 
 def test_sampled_fit_places_every_text_deterministically():
