@@ -292,7 +292,7 @@ def main() -> None:
                     f"question ({scale['n']:,} texts), default settings, seeds {', '.join(map(str, SCALE_SEEDS))}. "
                     "Above `fit_max` points UMAP and HDBSCAN are fitted on a seeded sample and the other texts "
                     "placed by the noise policy's rule (`synthesis/cluster.py`). Mean AMI and median seconds: "
-                    + "; ".join(f"{k}: AMI {v[0]}, {v[1]} s" for k, v in scale.items() if k != "n")  # type: ignore[index]
+                    + "; ".join(f"{k}: AMI {v[0]:.3f}, {v[1]} s" for k, v in scale.items() if k != "n")  # type: ignore[index]
                     + ".",
                     "",
                     *scale_lines,
