@@ -26,7 +26,6 @@ import numpy as np
 from synthesis.shingles import (
     bucket_pairs,
     cached_shingles,
-    fast_key,
     is_near,
     jaccard,
     minhash_band_keys,
@@ -34,7 +33,7 @@ from synthesis.shingles import (
     word_shingles,
 )
 
-__all__ = ["EXACT", "NEAR", "SEMANTIC", "CampaignDetector", "CampaignGroup", "fast_key", "segments"]
+__all__ = ["EXACT", "NEAR", "SEMANTIC", "CampaignDetector", "CampaignGroup", "segments"]
 
 EXACT = "exact"
 NEAR = "near"

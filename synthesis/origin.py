@@ -21,7 +21,8 @@ import numpy as np
 from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, RunSettings
 from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
-from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup, fast_key
+from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
+from synthesis.prepare import dedup_key
 from synthesis.records import AuthorType, Contribution
 
 VERY_ACTIVE = "very_active_author"
@@ -113,7 +114,7 @@ def build_campaign(
     t_vec = vectors[group.template] if vectors is not None else None
     variants: dict[str, list[int]] = {}
     for pos, i in enumerate(group.members):
-        variants.setdefault(fast_key(kept[i].text), []).append(pos)
+        variants.setdefault(dedup_key(kept[i].text), []).append(pos)
     diffs = {
         k: (None if group.kinds[p[0]] == EXACT else word_diff(template, kept[group.members[p[0]]].text))
         for k, p in variants.items()
@@ -127,7 +128,7 @@ def build_campaign(
                 contribution_id=c.contribution_id,
                 source_id=c.source_id,
                 similarity=sim,
-                diff=diffs[fast_key(c.text)],
+                diff=diffs[dedup_key(c.text)],
             )
         )
     n_authors, unknown = distinct_authors(members)

@@ -16,6 +16,9 @@ def test_ruff_is_clean():
 
 def test_mypy_strict_on_the_library_and_the_contract():
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "synthesis", "schemas"], cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-m", "mypy", "--strict", "synthesis", "schemas"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
