@@ -4,7 +4,7 @@ For every labelled set of ``bench/common.py`` and the same ``use-multilingual`` 
 reports AMI and ARI with noise counted as one group, AMI on the non-noise items only, the noise share and the
 number of themes, for:
 
-- ``ours``: ``synthesis.cluster.cluster_embeddings`` with the default ``RunSettings`` (top-level themes), and
+- ``ours``: ``synthesis.pipeline.cluster_question`` with the default ``RunSettings`` (top-level themes), and
   ``ours (sub-themes)``: the finest level (each sub-theme, or the theme when it is not split);
 - ``BERTopic``: bertopic 0.17.4's default pipeline on the same embeddings (UMAP n_components=5,
   n_neighbors=15, min_dist=0.0, cosine, HDBSCAN min_cluster_size=10, eom, c-TF-IDF), with ``random_state=0``;
@@ -26,7 +26,8 @@ from common import OUT, LabelledSet, embed_cached, grand_debat_mixed, load_sets,
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
 from schemas import RunSettings
-from synthesis.cluster import NOISE, cluster_embeddings
+from synthesis.cluster import NOISE
+from synthesis.pipeline import cluster_question
 
 MIN_MARGIN = 0.05  # issue 4: our AMI must beat BERTopic's by this much
 MAX_NOISE = 0.25
@@ -50,21 +51,7 @@ def scores(truth: np.ndarray, labels: np.ndarray) -> dict[str, float]:
 
 def ours(X: np.ndarray, **changes: object) -> tuple[np.ndarray, np.ndarray]:
     """Top-level and finest (sub-theme) labels of our pipeline with the default settings (and ``changes``)."""
-    s = RunSettings(**changes)
-    r = cluster_embeddings(
-        X,
-        n_components=s.n_components,
-        n_neighbors=s.n_neighbors,
-        min_cluster_size=s.min_cluster_size,
-        min_samples=s.min_samples,
-        cluster_selection_method=s.cluster_selection_method,
-        subclusters=s.subclusters,
-        max_themes=s.max_themes,
-        noise_policy_on=s.noise_policy,
-        n_epochs=s.umap_epochs,
-        random_state=s.random_state,
-        max_fit=s.fit_max,
-    )
+    r = cluster_question(X, RunSettings(**changes))
     fine = np.where(r.labels == NOISE, NOISE, r.labels * 1000 + np.maximum(r.sublabels, 0))
     return r.labels, fine
 

@@ -98,11 +98,10 @@ def million_child(path: Path, cache_path: Path) -> None:
 
     from schemas import RunSettings
     from synthesis import prepare
-    from synthesis.cluster import cluster_embeddings
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.ingest import iter_file
     from synthesis.origin import detect_campaigns
-    from synthesis.pipeline import group_by_question
+    from synthesis.pipeline import cluster_question, group_by_question
 
     def stage(name: str, start: float, **facts: object) -> float:
         print(json.dumps({"stage": name, "s": round(time.perf_counter() - start, 1), **facts}), flush=True)
@@ -126,7 +125,7 @@ def million_child(path: Path, cache_path: Path) -> None:
         campaigns, _ = detect_campaigns(q, cs, vectors[q], settings)
         t = stage(f"campaigns q{q}", t, n=len(cs), campaigns=len(campaigns))
     for q, X in vectors.items():
-        result = cluster_embeddings(X, random_state=settings.random_state)
+        result = cluster_question(X, settings)
         t = stage(f"cluster q{q}", t, n=len(X), themes=int(np.max(result.labels)) + 1)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
 from synthesis import background, prepare
-from synthesis.cluster import cluster_embeddings
+from synthesis.cluster import ClusterResult, cluster_embeddings
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
 from synthesis.origin import annotate_consultation, annotate_origin
@@ -123,19 +123,9 @@ def run(
     return report
 
 
-def _question(
-    items: Sequence[Contribution],
-    kept: Sequence[Contribution],
-    X: np.ndarray,
-    exclusions: dict[int, str | None],
-    settings: RunSettings,
-    timer: _Timer,
-    jobs: background.CampaignJobs | None = None,
-) -> QuestionReport:
-    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
-    taken from ``jobs`` when it ran in the background."""
-    t = time.perf_counter()
-    result = cluster_embeddings(
+def cluster_question(X: np.ndarray, settings: RunSettings) -> ClusterResult:
+    """:func:`synthesis.cluster.cluster_embeddings` of one question's vectors with the run's settings."""
+    return cluster_embeddings(
         X,
         n_components=settings.n_components,
         n_neighbors=settings.n_neighbors,
@@ -149,6 +139,21 @@ def _question(
         random_state=settings.random_state,
         max_fit=settings.fit_max,
     )
+
+
+def _question(
+    items: Sequence[Contribution],
+    kept: Sequence[Contribution],
+    X: np.ndarray,
+    exclusions: dict[int, str | None],
+    settings: RunSettings,
+    timer: _Timer,
+    jobs: background.CampaignJobs | None = None,
+) -> QuestionReport:
+    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
+    taken from ``jobs`` when it ran in the background."""
+    t = time.perf_counter()
+    result = cluster_question(X, settings)
     t = timer.stage("cluster", t)
     q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
     question = build_question_report(q_input, settings)
