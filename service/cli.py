@@ -7,21 +7,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
-from service import crud
-from service.core.config import get_settings
-from service.core.db import make_engine, upgrade_database
 from synthesis.cli import app
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The service's modules (SQLModel, SQLAlchemy: 0.4 s) are imported by the commands that use them, so that
+# ``synthese analyse`` starts as fast as the library's own CLI.
 
 admin = typer.Typer(help="Administration : tenants et clés d'API.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 
 
 def _session() -> Session:
+    from sqlmodel import Session
+
+    from service.core.config import get_settings
+    from service.core.db import make_engine, upgrade_database
+
     engine = make_engine(get_settings().database_url)
     upgrade_database(engine)
     return Session(engine)
@@ -33,6 +40,8 @@ def create_tenant(
     key_name: Annotated[str, typer.Option("--key-name", help="Nom de la première clé.")] = "admin",
 ) -> None:
     """Create a tenant and its first read-write key; the key is printed on the last line (shown only once)."""
+    from service import crud
+
     with _session() as s:
         if crud.get_tenant_by_name(session=s, name=name) is not None:
             typer.echo(f"Le tenant « {name} » existe déjà / tenant already exists", err=True)
@@ -51,6 +60,8 @@ def create_key(
     read_only: Annotated[bool, typer.Option("--read-only", help="Clé d'auditeur : lecture seule.")] = False,
 ) -> None:
     """Add a key to a tenant (``--read-only`` for auditors); the key is printed on the last line."""
+    from service import crud
+
     with _session() as s:
         row = crud.get_tenant_by_name(session=s, name=tenant)
         if row is None:
@@ -82,6 +93,7 @@ def demo(
     """Import the real sample consultation, synthesise it, publish its report, print the URL, then serve the API."""
     import uvicorn
 
+    from service.core.config import get_settings
     from service.demo import prepare_demo
 
     settings = get_settings()

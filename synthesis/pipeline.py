@@ -12,7 +12,7 @@ import numpy as np
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
 from synthesis import background, prepare
-from synthesis.cluster import ClusterResult, cluster_embeddings
+from synthesis.cluster import ClusterResult, cluster_embeddings, preload_libraries
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
 from synthesis.origin import annotate_consultation, annotate_origin
@@ -76,13 +76,14 @@ def run(
     report_progress("prepare", 1.0)
     t = timer.stage("prepare", t)
 
+    workers = resolve_workers(settings.embed_workers)
+    # With embedding processes at work, this one would only wait: it imports the clustering libraries.
+    preloading = preload_libraries() if workers > 1 else None
     vectors = embed_unique(
-        norm,
-        embedder,
-        cache,
-        progress=lambda f: report_progress("embed", f),
-        workers=resolve_workers(settings.embed_workers),
+        norm, embedder, cache, progress=lambda f: report_progress("embed", f), workers=workers
     )
+    if preloading is not None:
+        preloading.join()
     row_of = {id(c): i for i, c in enumerate(usable)}
     t = timer.stage("embed", t)
 

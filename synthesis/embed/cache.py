@@ -55,6 +55,9 @@ class SQLiteCache:
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
+        # A cache: after a power cut it may lack the last batches (they are embedded again), never be corrupt;
+        # so no fsync at every batch's commit.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
         )

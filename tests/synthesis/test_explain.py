@@ -102,3 +102,16 @@ def test_words_drop_numbers_and_their_suffixes():
         "etat",
         "en",
     ]
+
+
+def test_stems_come_from_the_c_snowball_build_with_the_reference_stems():
+    """PyStemmer (C) serves the stems, identical to snowballstemmer's pure-Python French stemmer."""
+    import Stemmer
+    from snowballstemmer.french_stemmer import FrenchStemmer
+
+    from synthesis.explain import _stemmer, stem
+
+    assert isinstance(_stemmer(), Stemmer.Stemmer)
+    reference = FrenchStemmer()
+    for word in ["impots", "fiscalite", "taxes", "transitions", "ecologique", "democratiques", "referendum"]:
+        assert stem(word) == reference.stemWord(word)

