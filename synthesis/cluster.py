@@ -167,15 +167,24 @@ def exact_knn(
     return idx, dist
 
 
-@lru_cache(maxsize=1)
+_UMAP_IMPORT = threading.Lock()
+
+
 def _umap_module() -> ModuleType:
     """``umap``, imported with numba's on-disk cache turned on for its jitted functions.
 
     umap-learn compiles its kernels without ``cache=True``, which costs every new process about 7 s of
     compilation before its first layout (measured on the dev box: first 2,000-point UMAP 11.3 s cold vs 3.9 s
     with the cache). The compiled code is the same, so results are unchanged; where the cache folder is not
-    writable, numba compiles as before.
+    writable, numba compiles as before. A lock keeps two threads (the service runs jobs in threads; the
+    pipeline preloads in one) from patching ``numba.njit`` at the same time.
     """
+    with _UMAP_IMPORT:
+        return _import_umap()
+
+
+@lru_cache(maxsize=1)
+def _import_umap() -> ModuleType:
     import numba
 
     njit = numba.njit

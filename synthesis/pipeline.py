@@ -82,10 +82,11 @@ def run(
     vectors = embed_unique(
         norm, embedder, cache, progress=lambda f: report_progress("embed", f), workers=workers
     )
-    if preloading is not None:
-        preloading.join()
     row_of = {id(c): i for i, c in enumerate(usable)}
     t = timer.stage("embed", t)
+    if preloading is not None:
+        preloading.join()  # what is left of the import counts as clustering time
+        t = timer.stage("cluster", t)
 
     kept_of = {qid: [c for c in items if exclusions[id(c)] is None] for qid, items in groups.items()}
 

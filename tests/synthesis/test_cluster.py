@@ -253,3 +253,18 @@ def test_same_input_same_report(report, contributions):
     for r in (a, b):
         r["manifest"]["timings"] = {}
     assert a == b
+
+
+def test_preloading_from_two_threads_imports_the_libraries_and_restores_numba():
+    import sys
+
+    import numba
+
+    from synthesis.cluster import preload_libraries
+
+    original = numba.njit
+    threads = [preload_libraries() for _ in range(2)]
+    for thread in threads:
+        thread.join()
+    assert "umap" in sys.modules and "hdbscan" in sys.modules
+    assert numba.njit is original
