@@ -210,6 +210,12 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Speed: `cluster_embeddings` on the 8,609 usable answers of `gd_animation_fiscalite_13.csv` (cached
   embeddings, warm numba): 7.4 s before issue 8's changes, 1.6 s after (6,296 points instead of 8,609,
   100 epochs, float32 centres, faster top-k); see the Speed section.
+- This round (issue 8): the default embedder tokenises with the C++ SentencePiece library (the reference;
+  the package's pure-Python port differs on 8 of 40,000 answers). Every vector of those texts changes, and UMAP
+  moves with them: our means over seeds 0-2 went RN section 0.204 → 0.200, RN proposal 0.298 → 0.293, GD 0.623
+  → 0.618, Decidim 0.323 → 0.323, within the row-order and seed noise above. Measured and rejected: a consensus
+  of 3 UMAP layouts (seeds s, s+1, s+2 concatenated before HDBSCAN): +0.005 RN section, +0.005 RN proposal,
+  +0.008 GD, +0.007 Decidim, for 3x the clustering time.
 - Measured by the previous round (scripts not kept): PCA 5-20 dims + HDBSCAN (RN AMI ≤ 0.02, eom picks 3
   giant clusters), spectral embedding of the k-NN graph + HDBSCAN (RN 0.18-0.20), Louvain on the k-NN
   graph (RN 0.16-0.20, GD 0.59-0.62), `min_cluster_size` n/100, √n/2, n/300+5 (n/300+5 reaches RN
