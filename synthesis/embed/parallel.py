@@ -10,7 +10,7 @@ Each worker loads the model once, in the pool initializer (arq's "model loaded o
 limited to one BLAS / torch thread so that N workers use N cores. Processes start with the ``spawn`` method:
 the service runs threads, and forking a threaded process can copy a held lock into the child.
 
-Starting a worker costs about 1.3 s (interpreter, numpy, model weights) on the 2-core dev box, so the pool is
+Starting a worker costs about 0.6 s (interpreter, numpy, model weights) on the 2-core dev box, so the pool is
 only used above :data:`MIN_PARALLEL_TEXTS` texts still to embed; below that, sequential is faster.
 """
 
@@ -27,9 +27,10 @@ import numpy as np
 
 from synthesis.embed.base import Embedder
 
-# Break-even on the dev box: a worker starts in ~1.3 s and USE embeds ~640 texts/s per core, so 2 workers
-# save n x 0.8 ms - 1.3 s, positive from ~1,650 texts.
-MIN_PARALLEL_TEXTS = 2000
+# Break-even on the dev box: a worker starts in ~0.6 s (the embedding process itself would load the model too)
+# and USE embeds ~700 texts/s per core; measured on 1,154 answers, `synthese analyse` median of 3: 3.6 s in one
+# process, 3.3 s with 2 workers.
+MIN_PARALLEL_TEXTS = 500
 # ``embed_workers = 0`` ("auto") never starts more than this many processes (each holds a copy of the model).
 MAX_AUTO_WORKERS = 8
 START_METHOD = "spawn"
