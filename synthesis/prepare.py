@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Reason codes for contributions kept out of clustering (each has a French message in EXCLUSION_MESSAGES).
 EMPTY = "empty"
@@ -138,8 +139,13 @@ def strip_accents(text: str) -> str:
     return text if text.isascii() else text.translate(_ACCENTS)
 
 
+@lru_cache(maxsize=1 << 18)
 def dedup_key(text: str) -> str:
-    """Lower case, no accents, punctuation and spaces collapsed: texts with equal keys are exact copies."""
+    """Lower case, no accents, punctuation and spaces collapsed: texts with equal keys are exact copies.
+
+    Cached: exclusion, campaign detection and quote choice key the same texts (at 100,000 contributions the
+    key was computed 2 s worth of times); the cache holds at most 262,144 keys, each no longer than its text.
+    """
     folded = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 

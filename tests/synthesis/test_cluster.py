@@ -201,6 +201,14 @@ def test_report_hierarchy_is_consistent(report):
             assert not sub.subclusters
 
 
+def test_report_json_validates_against_the_schema(report):
+    """The written report parses back as the same Report (the contract of schemas/report.schema.json)."""
+    from schemas import Report
+
+    text = render_json(report)
+    assert render_json(Report.model_validate_json(text)) == text
+
+
 @pytest.fixture(scope="module")
 def report_without_policy(contributions):
     # The hash embedder's 2 wide themes take in every HDBSCAN outlier under the noise policy; without the
