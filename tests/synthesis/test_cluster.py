@@ -133,11 +133,29 @@ def test_sampled_fit_places_every_text_deterministically():
     from sklearn.metrics import adjusted_rand_score
 
     inside = y >= 0
-    assert len(set(r.labels.tolist()) - {NOISE}) == 4
+    blob_theme = {b: np.bincount(r.labels[y == b][r.labels[y == b] >= 0]).argmax() for b in range(4)}
+    assert len(set(blob_theme.values())) == 4  # one theme per blob
+    for theme in set(r.labels.tolist()) - {NOISE} - set(blob_theme.values()):
+        assert (y[r.labels == theme] < 0).all()  # any other theme gathers random outliers only, as a full fit does
     assert (
         adjusted_rand_score(y[inside], r.labels[inside]) > 0.9
     )  # texts outside the sample land in their blob
     assert np.isfinite(r.reduced).all()
+
+
+def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
+    from synthesis.cluster import LINK_WEIGHT, density_links
+
+    # three left-out texts: their nearest fitted texts, nearest first; fitted text j is UMAP's row point_of[j]
+    # (text 1 has two copies: rows 1 and 2)
+    nearest = np.array([[0, 2, 3, 1, 0], [0, 2, 1, 3, 0], [1, 3, 0, 2, 0]])
+    point_of = np.array([0, 1, 3, 4])
+    links = density_links(nearest, point_of, 5).toarray()
+    assert np.allclose(links, links.T) and np.all(np.diag(links) == 0)
+    assert links.max() < LINK_WEIGHT and links.min() >= 0
+    assert links[2, :].sum() == 0  # the second copy of a text gets no link of its own
+    assert links[0, 3] > links[0, 4] > 0  # text 2 (row 3) is the first neighbour after text 0 twice
+    assert density_links(nearest[:, :1], point_of, 5).nnz == 0
 
 
 def test_fit_sample_budget():
