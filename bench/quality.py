@@ -283,8 +283,9 @@ def main() -> None:
                     "",
                     f"**Sampled fit at scale** (issue 8): `gd-mixed/question` with {SCALE_PER_QUESTION} answers per "
                     f"question ({scale['n']:,} texts), default settings, seeds {', '.join(map(str, SCALE_SEEDS))}. "
-                    "Above `fit_max` points UMAP and HDBSCAN are fitted on a seeded sample and the other texts "
-                    "placed by the noise policy's rule (`synthesis/cluster.py`). Mean AMI and median seconds: "
+                    "Above `fit_max` points UMAP and HDBSCAN are fitted on a seeded sample (the texts left out "
+                    "linking, in UMAP's graph, the fitted texts they lie between) and the other texts placed by "
+                    "the noise policy's rule (`synthesis/cluster.py`). Mean AMI and median seconds: "
                     + "; ".join(f"{k}: AMI {v[0]:.3f}, {v[1]} s" for k, v in scale.items() if k != "n")  # type: ignore[index]
                     + ".",
                     "",
