@@ -721,6 +721,8 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         "distinct_texts": m,
         "fitted_on": fitted,
         "fit_points": len(args["fit_points"]),  # type: ignore[arg-type]
+        # texts left out of a sampled fit link their LINK_NEIGHBOURS nearest fitted texts (density_links)
+        "density_links": LINK_NEIGHBOURS if fitted < m else 0,  # type: ignore[operator]
         "min_cluster_size": mcs,
         "min_cluster_size_fit": args["mcs_fit"],
         "min_samples": ms,

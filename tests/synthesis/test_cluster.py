@@ -125,6 +125,7 @@ def test_sampled_fit_places_every_text_deterministically():
     r = cluster_embeddings(x, random_state=0, max_fit=600)
     assert r.params["fitted_on"] < r.params["distinct_texts"] == len(x)
     assert r.params["min_cluster_size_fit"] < r.params["min_cluster_size"]
+    assert r.params["density_links"] == 5
     again = cluster_embeddings(x, random_state=0, max_fit=600)
     assert np.array_equal(r.labels, again.labels) and list(r.noise_codes) == list(again.noise_codes)
     noise = r.labels == NOISE
