@@ -445,14 +445,8 @@ def _neighbour_votes(points: np.ndarray, point_labels: np.ndarray, queries: np.n
 
     n_nb = min(NOISE_NEIGHBOURS, points.shape[0])
     _, nb = NearestNeighbors(n_neighbors=n_nb).fit(points).kneighbors(queries)
-    return _votes(point_labels[nb], k)
-
-
-def _votes(neighbour_labels: np.ndarray, k: int) -> np.ndarray:
-    """(m, k) share of each row of ``neighbour_labels`` (m, n_nb) in each theme."""
-    m, n_nb = neighbour_labels.shape
-    votes = np.zeros((m, k))
-    np.add.at(votes, (np.repeat(np.arange(m), n_nb), neighbour_labels.ravel()), 1.0 / n_nb)
+    votes = np.zeros((queries.shape[0], k))
+    np.add.at(votes, (np.repeat(np.arange(queries.shape[0]), n_nb), point_labels[nb].ravel()), 1.0 / n_nb)
     return votes
 
 
@@ -461,8 +455,8 @@ def assign_unfitted(
     fitted: np.ndarray,
     fit_labels: np.ndarray,
     fit_reduced: np.ndarray,
-    weights: np.ndarray | None = None,
-    nearest: np.ndarray | None = None,
+    weights: np.ndarray | None,
+    nearest: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Place texts that UMAP and HDBSCAN did not see (sample fit) by the noise policy's rule.
 
@@ -474,9 +468,9 @@ def assign_unfitted(
     never saw these texts, so it left none of them out.
 
     Parameters: ``embeddings`` (m, d) of the unfitted texts, ``fitted`` (f, d) and their ``fit_labels`` (f,),
-    ``fit_reduced`` (f, c), ``weights`` (f,) of the fitted texts, ``nearest`` (m, >= ``NOISE_NEIGHBOURS``) their
-    nearest fitted texts when already known. Returns labels (m,), noise codes (m,), the second theme (m,) and
-    the reduced positions (m, c).
+    ``fit_reduced`` (f, c), ``weights`` (f,) of the fitted texts, ``nearest`` (m, ``NOISE_NEIGHBOURS``) the
+    unfitted texts' nearest fitted texts (``exact_knn``, searched once for this and for ``density_links``).
+    Returns labels (m,), noise codes (m,), the second theme (m,) and the reduced positions (m, c).
     """
     k = int(fit_labels.max()) + 1 if len(fit_labels) else 0
     if k == 0:
@@ -484,8 +478,7 @@ def assign_unfitted(
             np.zeros((len(embeddings), 0)), np.zeros((len(embeddings), 0)), np.zeros(0)
         )
         return labels, codes, second, np.tile(fit_reduced.mean(axis=0), (len(embeddings), 1))
-    nb = exact_knn(embeddings, NOISE_NEIGHBOURS, base=fitted)[0] if nearest is None else nearest
-    position = fit_reduced[nb[:, :NOISE_NEIGHBOURS]].mean(axis=1)
+    position = fit_reduced[nearest].mean(axis=1)
     clustered = np.flatnonzero(fit_labels != NOISE)
     centres = theme_centres(fitted, fit_labels, k, weights)
     labels, codes, second = _decide(
@@ -677,9 +670,9 @@ def _cluster_distinct(
     second[fit] = fit_second
     strengths = np.zeros(m)
     strengths[fit] = np.where((fit_labels == NOISE) | fit_assigned, 0.0, fit_strengths)
-    reduced = np.zeros((m, fit_reduced.shape[1] if fit_reduced.ndim == 2 else n_components))
+    reduced = np.zeros((m, fit_reduced.shape[1]))
     reduced[fit] = fit_reduced
-    if len(rest):
+    if nearest is not None:  # a sampled fit: place the texts left out
         labels[rest], codes[rest], second[rest], reduced[rest] = assign_unfitted(
             X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest
         )

@@ -154,12 +154,9 @@ def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> lis
     Exact duplicates (same ``dedup_key``) are collapsed first; a candidate whose cosine to a chosen quote is
     at least ``NEAR_DUPLICATE_SIM`` is skipped. Relevance = similarity to the medoid x readability.
     """
-    first_copy: dict[str, int] = {}  # identical strings first (cheap), then their dedup keys
-    for i, t in enumerate(texts):
-        first_copy.setdefault(t, i)
     first: dict[str, int] = {}
-    for t, i in first_copy.items():
-        first.setdefault(dedup_key(t), i)
+    for i, t in enumerate(texts):
+        first.setdefault(dedup_key(t), i)  # dedup_key is cached: copies of a text cost a lookup
     cand = np.array(sorted(first.values()), dtype=np.int64)
     if not len(cand):
         return []
