@@ -41,14 +41,16 @@ class RunSettings(BaseModel):
     umap_epochs: int | None = Field(
         None,
         ge=10,
-        description="UMAP optimisation epochs; None = by rule (200 up to 5,000 texts, else 100: synthesis.cluster).",
+        description="UMAP optimisation epochs; None = by rule (200 up to 5,000 fitted points, 100 up to 15,000, "
+        "else 50: synthesis.cluster).",
     )
     fit_max: int = Field(
         10_000,
         ge=1000,
         description="Above this many texts in a question (copies counted up to min_samples), UMAP and HDBSCAN "
-        "are fitted on a seeded sample of that size and the other texts placed by the noise policy's rule "
-        "(synthesis.cluster); larger is slower and, at scale, slightly closer to a full fit.",
+        "are fitted on a seeded sample of that size and each other text takes the theme of most of its nearest "
+        "fitted texts, or meets the noise policy's rule (synthesis.cluster); larger is slower and, at scale, "
+        "slightly closer to a full fit.",
     )
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)

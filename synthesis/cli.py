@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from schemas import ColumnMapping, Report, RunSettings
-from synthesis.errors import SynthesisError
+from synthesis.errors import SettingsError, SynthesisError
 
 if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help` is instant
     from synthesis.embed import EmbeddingCache
@@ -64,6 +65,23 @@ def fail(exc: SynthesisError, lang: str) -> None:
         else f"[bold red]Error[/] ({exc.code}): {exc.message(lang)}"
     )
     raise typer.Exit(code=2)
+
+
+def settings_error(exc: ValidationError) -> SettingsError:
+    """A run-setting option out of range, named in French and in English (not pydantic's trace)."""
+    bounds = {"greater_than_equal": ("≥", "ge"), "less_than_equal": ("≤", "le")}
+    fr, en = [], []
+    for error in exc.errors():
+        name = "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
+        sign, key = bounds.get(error["type"], ("", ""))
+        if sign:
+            limit = error.get("ctx", {}).get(key)
+            fr.append(f"{name} doit être {sign} {limit} (reçu : {error['input']})")
+            en.append(f"{name} must be {sign} {limit} (got {error['input']})")
+        else:
+            fr.append(f"{name} : valeur invalide ({error['input']})")
+            en.append(f"{name}: invalid value ({error['input']})")
+    return SettingsError("Réglage invalide : " + " ; ".join(fr), "Invalid setting: " + "; ".join(en))
 
 
 def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | None:
@@ -132,6 +150,16 @@ def analyse(
     min_cluster_size: Annotated[
         int | None, typer.Option(help="Taille minimale d'un thème (défaut : selon le volume).")
     ] = None,
+    fit_max: Annotated[
+        int | None,
+        typer.Option(
+            help="Au-delà de ce nombre de textes par question, UMAP et HDBSCAN sont ajustés sur un "
+            "échantillon (défaut : 10000) ; plus grand = plus lent, plus proche d'un ajustement complet."
+        ),
+    ] = None,
+    umap_epochs: Annotated[
+        int | None, typer.Option(help="Époques d'optimisation d'UMAP (défaut : selon le volume).")
+    ] = None,
     cache: Annotated[Path | None, typer.Option(help="Fichier du cache d'embeddings.")] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")
@@ -156,9 +184,17 @@ def analyse(
         date=date_column,
     )
     try:
-        settings = RunSettings(
-            random_state=seed, embedder=embedder, embedder_model=model, min_cluster_size=min_cluster_size
-        )
+        tuning = {"fit_max": fit_max, "umap_epochs": umap_epochs}
+        try:
+            settings = RunSettings(
+                random_state=seed,
+                embedder=embedder,
+                embedder_model=model,
+                min_cluster_size=min_cluster_size,
+                **{name: value for name, value in tuning.items() if value is not None},
+            )
+        except ValidationError as exc:
+            raise settings_error(exc) from exc
         result = read_file(file, format=format, mapping=mapping, secret=load_secret(secret_file))
         err.print(
             f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "

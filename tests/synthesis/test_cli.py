@@ -72,3 +72,18 @@ def test_bad_input_gives_a_clear_error(tmp_path, content, args, expected):
     assert result.exit_code == 2, result.output
     assert "Erreur" in result.output
     assert pytest.importorskip("re").search(expected, result.output, flags=2)
+
+
+def test_fit_options_reach_the_run_settings_and_bad_values_are_named(tmp_path):
+    out = tmp_path / "report.json"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--fit-max", 1000, "--umap-epochs", 30)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["manifest"]["settings"]["fit_max"] == 1000
+    methods = [q["method"] for q in report["questions"]]
+    assert all(m["n_epochs"] == 30 for m in methods if m["fitted_on"] > 16)
+    bad = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--fit-max", 10, "--min-cluster-size", 0)
+    assert bad.exit_code == 2 and "Erreur (invalid_settings)" in bad.output
+    assert "--fit-max doit être ≥ 1000 (reçu : 10)" in bad.output and "--min-cluster-size" in bad.output
+    english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--umap-epochs", 1, "--lang", "en")
+    assert english.exit_code == 2 and "--umap-epochs must be ≥ 10 (got 1)" in english.output

@@ -144,6 +144,21 @@ def test_sampled_fit_places_every_text_deterministically():
     assert np.isfinite(r.reduced).all()
 
 
+def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
+    from synthesis.cluster import assign_unfitted
+
+    axes = np.eye(3, dtype=np.float32)
+    fitted = axes[[0, 0, 0, 1, 1, 2]]  # themes 0 (x) and 1 (y), one "non classée" text (z)
+    fit_labels = np.array([0, 0, 0, 1, 1, NOISE])
+    fit_reduced = np.array([[0, 0], [0, 1], [1, 0], [9, 9], [9, 8], [-9, 9]], dtype=float)
+    nearest = np.array([[3, 4, 0], [5, 5, 3], [5, 0, 3]])  # theme 1 wins; noise wins; a tie, noise first
+    left_out = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    labels, codes, second, position = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest)
+    assert labels[0] == 1 and codes[0] == ""  # the plurality of its neighbours
+    assert labels[1] == labels[2] == NOISE and codes[1] == codes[2] == NOISE_ISOLATED  # then the noise policy
+    assert np.allclose(position[0], fit_reduced[[3, 4, 0]].mean(axis=0))
+
+
 def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
     from synthesis.cluster import LINK_WEIGHT, density_links
 
