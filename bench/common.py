@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "BENCHMARKS.md"
 if str(ROOT) not in sys.path:  # run as ``python bench/x.py`` from the repository root
     sys.path.insert(0, str(ROOT))
 
+from bench.measure import write_section  # noqa: E402,F401 (re-exported for the benches)
 from synthesis import prepare  # noqa: E402
 from synthesis.embed import SQLiteCache, embed_unique, get_embedder  # noqa: E402
 
@@ -178,18 +180,3 @@ def machine() -> str:
     except OSError:  # pragma: no cover
         pass
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def write_section(title: str, body: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Replace the ``## title`` section of BENCHMARKS.md with ``body`` (appended if missing)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    head = f"## {title}\n"
-    block = head + "\n" + body.strip() + "\n"
-    if head in text:
-        start = text.index(head)
-        nxt = text.find("\n## ", start + len(head))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + block + ("\n" if nxt >= 0 else "") + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")

@@ -18,7 +18,15 @@ import time
 import warnings
 
 import numpy as np
-from common import LabelledSet, embed_cached, grand_debat_question, load_sets, machine, write_section
+from common import (
+    BENCHMARKS,
+    LabelledSet,
+    embed_cached,
+    grand_debat_question,
+    load_sets,
+    machine,
+    write_section,
+)
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score
 
@@ -102,7 +110,7 @@ def main() -> None:
         ]
     )
     if not args.no_write:
-        write_section("Embedders", body)
+        write_section(BENCHMARKS, "Embedders", body)
     print(body)
 
 

@@ -22,7 +22,16 @@ import time
 import warnings
 
 import numpy as np
-from common import OUT, LabelledSet, embed_cached, grand_debat_mixed, load_sets, machine, write_section
+from common import (
+    BENCHMARKS,
+    OUT,
+    LabelledSet,
+    embed_cached,
+    grand_debat_mixed,
+    load_sets,
+    machine,
+    write_section,
+)
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
 from schemas import RunSettings
@@ -304,7 +313,7 @@ def main() -> None:
         ]
     )
     if not args.no_write:
-        write_section("Quality", body)
+        write_section(BENCHMARKS, "Quality", body)
     print(body)
 
 

@@ -465,6 +465,7 @@ def assign_unfitted(
     fit_reduced: np.ndarray,
     weights: np.ndarray | None,
     nearest: np.ndarray,
+    policy: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Place texts that UMAP and HDBSCAN did not see (sample fit): as HDBSCAN would have, then the noise policy.
 
@@ -473,10 +474,11 @@ def assign_unfitted(
     a member, one among the fitted texts left out of every theme is left out too. Those then meet the noise
     policy's rule, as HDBSCAN's own noise does: each is put at the mean reduced position of its neighbours
     (UMAP's own starting point for new data), votes among the clustered fitted texts nearest that position and
-    must be inside the theme's extent. On 42,150 Grand Débat answers (bench/quality.py, scale check, seeds 0-2) the texts left out
-    then score as the fitted ones: AMI 0.625 with 0.1-0.7 % noise (full fit 0.630, 0.3-0.6 %), where the
-    noise policy's rule alone for every text left out gave 0.616 and 1.6-3.5 % noise. The rule applies even
-    with the noise policy off: HDBSCAN never saw these texts, so it left none of them out.
+    must be inside the theme's extent. On 42,150 Grand Débat answers (bench/quality.py, scale check, seeds 0-2)
+    this took AMI from 0.616 to 0.625 and noise from 1.6-3.5 % to 0.1-0.7 % (a full fit leaves 0.3-0.6 %),
+    where the noise policy's rule placed every text left out; those texts now score as well as the fitted ones
+    (seeds 3-7), so what a sample loses is in its layout. With the noise policy off (``policy``), those texts
+    stay "non classées", as HDBSCAN's own noise does.
 
     Parameters: ``embeddings`` (m, d) of the unfitted texts, ``fitted`` (f, d) and their ``fit_labels`` (f,),
     ``fit_reduced`` (f, c), ``weights`` (f,) of the fitted texts, ``nearest`` (m, ``NOISE_NEIGHBOURS``) the
@@ -500,11 +502,15 @@ def assign_unfitted(
     if len(noise):
         clustered = np.flatnonzero(fit_labels != NOISE)
         centres = theme_centres(fitted, fit_labels, k, weights)
-        labels[noise], codes[noise], second[noise] = _decide(
+        joined, codes[noise], second[noise] = _decide(
             embeddings[noise] @ centres.T,
             _neighbour_votes(fit_reduced[clustered], fit_labels[clustered], position[noise], k),
             theme_thresholds(fitted, fit_labels, centres),
         )
+        if policy:
+            labels[noise] = joined
+        else:
+            codes[noise] = np.where(codes[noise] == "", NOISE_ISOLATED, codes[noise])
     return labels, codes, second, position
 
 
@@ -693,7 +699,7 @@ def _cluster_distinct(
     reduced[fit] = fit_reduced
     if nearest is not None:  # a sampled fit: place the texts left out
         labels[rest], codes[rest], second[rest], reduced[rest] = assign_unfitted(
-            X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest
+            X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest, noise_policy_on
         )
         assigned[rest] = labels[rest] != NOISE
         renumbered = renumber_by_size(labels, weights)  # sizes now count the unfitted texts too

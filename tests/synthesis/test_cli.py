@@ -76,7 +76,9 @@ def test_bad_input_gives_a_clear_error(tmp_path, content, args, expected):
 
 def test_fit_options_reach_the_run_settings_and_bad_values_are_named(tmp_path):
     out = tmp_path / "report.json"
-    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--fit-max", 1000, "--umap-epochs", 30)
+    result = analyse(
+        SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--fit-max", 1000, "--umap-epochs", 30
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["manifest"]["settings"]["fit_max"] == 1000

@@ -137,7 +137,9 @@ def test_sampled_fit_places_every_text_deterministically():
     blob_theme = {b: np.bincount(r.labels[y == b][r.labels[y == b] >= 0]).argmax() for b in range(4)}
     assert len(set(blob_theme.values())) == 4  # one theme per blob
     for theme in set(r.labels.tolist()) - {NOISE} - set(blob_theme.values()):
-        assert (y[r.labels == theme] < 0).all()  # any other theme gathers random outliers only, as a full fit does
+        assert (
+            y[r.labels == theme] < 0
+        ).all()  # any other theme gathers random outliers only, as a full fit does
     assert (
         adjusted_rand_score(y[inside], r.labels[inside]) > 0.9
     )  # texts outside the sample land in their blob
@@ -151,12 +153,18 @@ def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
     fitted = axes[[0, 0, 0, 1, 1, 2]]  # themes 0 (x) and 1 (y), one "non classée" text (z)
     fit_labels = np.array([0, 0, 0, 1, 1, NOISE])
     fit_reduced = np.array([[0, 0], [0, 1], [1, 0], [9, 9], [9, 8], [-9, 9]], dtype=float)
-    nearest = np.array([[3, 4, 0], [5, 5, 3], [5, 0, 3]])  # theme 1 wins; noise wins; a tie, noise first
-    left_out = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=np.float32)
-    labels, codes, second, position = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest)
+    # theme 1 wins; noise wins; a tie, noise first; noise wins but the text is inside theme 0, among its members
+    nearest = np.array([[3, 4, 0], [5, 5, 3], [5, 0, 3], [5, 5, 0]])
+    left_out = axes[[1, 2, 2, 0]]
+    labels, codes, _, position = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest)
     assert labels[0] == 1 and codes[0] == ""  # the plurality of its neighbours
     assert labels[1] == labels[2] == NOISE and codes[1] == codes[2] == NOISE_ISOLATED  # then the noise policy
+    assert labels[3] == 0  # the noise policy lets it join
     assert np.allclose(position[0], fit_reduced[[3, 4, 0]].mean(axis=0))
+    off = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest, policy=False)
+    assert (
+        off[0].tolist() == [1, NOISE, NOISE, NOISE] and off[1][3] == NOISE_ISOLATED
+    )  # policy off: stays out
 
 
 def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
