@@ -97,18 +97,23 @@ class Vocabulary:
     banned_stems: frozenset[str] = frozenset()
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
+    _stem_of: dict[str, str] = field(default_factory=dict)  # folded word -> its stem, "" if not a content word
 
     def terms(self, text: str, copies: int = 1) -> list[str]:
         """Terms of ``text``: content stems, then bigrams of consecutive content words (its words' written
         forms counted ``copies`` times)."""
         stems = []
         for w, form in word_forms(text):
-            if len(w) < MIN_TOKEN_CHARS or w in self.stop:
+            s = self._stem_of.get(w)
+            if s is None:
+                s = "" if len(w) < MIN_TOKEN_CHARS or w in self.stop else stem(w)
+                s = self._stem_of[w] = "" if s in self.banned_stems else s
+            if not s:
                 continue
-            s = stem(w)
-            if s in self.banned_stems:
-                continue
-            self._forms.setdefault(s, Counter())[form] += copies
+            forms = self._forms.get(s)
+            if forms is None:
+                forms = self._forms[s] = Counter()
+            forms[form] += copies
             stems.append(s)
         return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
 
