@@ -36,8 +36,10 @@ class Member(BaseModel):
     weight: float = Field(1.0, description="1/N where the author gave N answers to this question.")
     joined_by_noise_policy: bool = Field(
         False,
-        description="HDBSCAN left it out; it joined because most of its neighbours are in the theme and "
-        "it is within the theme's distance threshold (issue 4).",
+        description="HDBSCAN did not place it: either HDBSCAN left it out and it joined because most of its "
+        "neighbours are in the theme and it is within the theme's distance threshold (issue 4), or, above "
+        "fit_max texts, it was outside the sample HDBSCAN saw and most of its nearest sampled texts are in the "
+        "theme (issue 8).",
     )
 
 

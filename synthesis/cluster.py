@@ -493,7 +493,7 @@ def assign_unfitted(
         return labels, codes, second, np.tile(fit_reduced.mean(axis=0), (len(embeddings), 1))
     position = fit_reduced[nearest].mean(axis=1)
     m = len(embeddings)
-    counts = np.zeros((m, k + 1), dtype=np.int64)  # column 0: HDBSCAN's noise
+    counts = np.zeros((m, k + 1), dtype=np.int64)  # column 0: "non classée"
     np.add.at(counts, (np.repeat(np.arange(m), nearest.shape[1]), fit_labels[nearest].ravel() + 1), 1)
     labels = counts.argmax(axis=1) - 1  # ties: the lower column, noise first
     codes = np.full(m, "", dtype=object)
