@@ -210,10 +210,15 @@ class ReportPublic(Report):
 
 
 class ThemeComparison(BaseModel):
+    """A group of the first run: a theme, or one question's "non classées" (status noise) or excluded
+    contributions, and the group of the other run sharing most of its contributions."""
+
     question_id: str
-    cluster_id: str | None
+    status: str = Field("clustered", description="clustered | noise | excluded")
+    cluster_id: str | None = Field(None, description="The theme; none for noise and excluded groups.")
     label: str | None
     size: int
+    other_status: str | None = Field(None, description="Status of the matched group of the other run.")
     other_cluster_id: str | None = Field(
         None, description="Theme of the other run sharing most contributions."
     )
@@ -227,7 +232,9 @@ class MovedContribution(BaseModel):
     contribution_id: int
     source_id: str
     question_id: str
+    from_status: str = Field("clustered", description="clustered | noise | excluded")
     from_cluster_id: str | None
+    to_status: str = Field("clustered", description="clustered | noise | excluded")
     to_cluster_id: str | None
 
 

@@ -151,6 +151,20 @@ def test_compare_and_rerun_with_other_settings_does_not_reembed(client, keys, ru
     assert sum(t["size"] for t in cmp["themes"]) == total
     same = client.get(f"/api/runs/{done.run_id}/compare/{done.run_id}", headers=h).json()
     assert same["moved_count"] == 0 and all(t["size_change"] == 0 for t in same["themes"])
+    assert all(
+        (t["other_status"], t["other_cluster_id"]) == (t["status"], t["cluster_id"]) for t in same["themes"]
+    )
+    # noise and excluded contributions: one group per question and status, never lumped together
+    groups = [(t["question_id"], t["status"]) for t in same["themes"] if t["status"] != "clustered"]
+    assert len(groups) == len(set(groups))
+    for q in done.report["questions"]:
+        for status, members in (("noise", q["noise"]), ("excluded", q["excluded"])):
+            sizes = [
+                t["size"]
+                for t in same["themes"]
+                if (t["question_id"], t["status"]) == (q["question_id"], status)
+            ]
+            assert sizes == ([len(members)] if members else [])
 
 
 def test_cancel(client, keys, runner):
