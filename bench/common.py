@@ -141,11 +141,20 @@ def decidim_proposals() -> LabelledSet:
     return LabelledSet("decidim/category", t, y, "Propositions libres", note="proposals with a category")
 
 
+def decidim_comments() -> LabelledSet:
+    """Comments on the Decidim debates (Lille, Nancy), replies included; label = the debate they answer
+    (``root_commentable_url``, which replies carry too)."""
+    rows = _read_csv(DATA / "decidim-mel-nancy" / "commentaires_debats.csv", delimiter=";")
+    t, y = _usable([r["body"] for r in rows], [r["root_commentable_url"] for r in rows])
+    return LabelledSet("decidim-comments/debate", t, y, "Débats", note="comments on debates, replies included")
+
+
 LOADERS: dict[str, Callable[[], LabelledSet]] = {
     "rn-arguments/section_subtitle": lambda: republique_numerique("section_subtitle"),
     "rn-arguments/opinion_id": lambda: republique_numerique("opinion_id"),
     "gd-mixed/question": grand_debat_mixed,
     "decidim/category": decidim_proposals,
+    "decidim-comments/debate": decidim_comments,
 }
 
 
