@@ -216,8 +216,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   +0.01, Decidim +0.01..0.03, but RN −0.004..−0.01. 30 neighbours: RN −0.01, GD −0.02. `min_samples` 3
   or 10: within ±0.01. "leaf" selection: GD −0.09. Assigning all noise to the nearest theme (0 % noise):
   within ±0.01 of the policy above.
-- **Not met** on RN sections, RN proposals, Decidim proposals and Decidim comments. Evidence that the margin is out of reach with
-  this embedder: 5-fold logistic regression *trained on the labels* of the same embeddings reaches AMI
+- **Not met** on RN sections, RN proposals, Decidim proposals and Decidim comments. Evidence that the
+  margin is out of reach with this embedder: 5-fold logistic regression *trained on the labels* of the
+  same embeddings reaches AMI
   0.143 on RN sections and 0.328 on Decidim categories, below the targets (0.267 and 0.384); k-means
   told the true k reaches 0.142 and 0.237. Decidim has 162 items (one item ≈ 0.01 AMI): over seeds 0-2
   ours (0.309-0.345) and BERTopic (0.301-0.334) overlap. BERTopic's AMI on RN comes from 65 topics with 38 %
