@@ -146,7 +146,9 @@ def decidim_comments() -> LabelledSet:
     (``root_commentable_url``, which replies carry too)."""
     rows = _read_csv(DATA / "decidim-mel-nancy" / "commentaires_debats.csv", delimiter=";")
     t, y = _usable([r["body"] for r in rows], [r["root_commentable_url"] for r in rows])
-    return LabelledSet("decidim-comments/debate", t, y, "Débats", note="comments on debates, replies included")
+    return LabelledSet(
+        "decidim-comments/debate", t, y, "Débats", note="comments on debates, replies included"
+    )
 
 
 LOADERS: dict[str, Callable[[], LabelledSet]] = {

@@ -97,7 +97,8 @@ class Vocabulary:
     banned_stems: frozenset[str] = frozenset()
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
-    _stem_of: dict[str, str] = field(default_factory=dict)  # folded word -> its stem, "" if not a content word
+    # each folded word's stem, "" if it is not a content word (looked up once per question)
+    _stem_of: dict[str, str] = field(default_factory=dict)
 
     def terms(self, text: str, copies: int = 1) -> list[str]:
         """Terms of ``text``: content stems, then bigrams of consecutive content words (its words' written
