@@ -32,6 +32,7 @@ from schemas import (
     NoiseItem,
     QuestionReport,
     Report,
+    RunSettings,
 )
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
@@ -178,6 +179,10 @@ def reproduce_command(report: Report) -> str:
         parts.append(f"--model {settings['embedder_model']}")
     if settings.get("min_cluster_size") is not None:
         parts.append(f"--min-cluster-size {settings['min_cluster_size']}")
+    if settings.get("fit_max") not in (None, RunSettings().fit_max):
+        parts.append(f"--fit-max {settings['fit_max']}")
+    if settings.get("umap_epochs") is not None:
+        parts.append(f"--umap-epochs {settings['umap_epochs']}")
     parts.append("--out rapport.html")
     return " ".join(parts)
 

@@ -307,3 +307,30 @@ def test_report_without_contributions_still_renders():
     report = make_report().model_copy(update={"contributions": []})
     html = render_report_page(report)
     assert 'id="/contribution/c1"' in html and "Texte non disponible" in html
+
+
+def test_methodology_names_every_parameter_and_explains_a_sampled_fit():
+    import json
+    from importlib.resources import files
+
+    import numpy as np
+
+    from schemas import RunSettings
+    from synthesis.cluster import cluster_embeddings
+
+    rng = np.random.default_rng(0)
+    x = np.repeat(rng.standard_normal((4, 16)), 400, axis=0) + 0.3 * rng.standard_normal((1600, 16))
+    params = cluster_embeddings(
+        x / np.linalg.norm(x, axis=1, keepdims=True), random_state=0, max_fit=600
+    ).params
+    assert params["fitted_on"] < params["distinct_texts"]
+    report = make_report()
+    report.questions[0].method = params
+    report.manifest.settings = RunSettings(fit_max=1000, umap_epochs=30).model_dump()
+    strings = json.loads((files("synthesis") / "static" / "i18n.json").read_text("utf-8"))
+    sentence = {"fr": "tiré au hasard (graine 0) en compte 600", "en": "the random sample (seed 0) holds 600"}
+    for lang in ("fr", "en"):
+        assert not {f"setting.{k}" for k in [*params, *RunSettings.model_fields]} - set(strings[lang])
+        html = render_report_page(report, lang=lang)
+        assert sentence[lang] in html and "--fit-max 1000 --umap-epochs 30" in html
+    assert sentence["fr"] not in render_report_page(make_report())  # no sample, no sentence
