@@ -333,4 +333,6 @@ def test_methodology_names_every_parameter_and_explains_a_sampled_fit():
         assert not {f"setting.{k}" for k in [*params, *RunSettings.model_fields]} - set(strings[lang])
         html = render_report_page(report, lang=lang)
         assert sentence[lang] in html and "--fit-max 1000 --umap-epochs 30" in html
+        yes = {"fr": "oui", "en": "yes"}[lang]
+        assert f"subclusters</code></th><td>{yes}</td>" in html  # a boolean, not the number 1
     assert sentence["fr"] not in render_report_page(make_report())  # no sample, no sentence
