@@ -16,8 +16,8 @@ Group = tuple[str, str, str | None]
 
 
 def _placement(session: Session, run: Run) -> tuple[dict[int, tuple[Group, Contribution]], dict[str, str]]:
-    rows = crud.list_assignments(session=session, run_id=run.id or 0)
-    labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id or 0)}
+    rows = crud.list_assignments(session=session, run_id=run.id)
+    labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id)}
     placed: dict[int, tuple[Group, Contribution]] = {}
     for a, c in rows:
         if c.id is not None:
@@ -83,7 +83,10 @@ def compare_runs(*, session: Session, run: Run, other: Run, limit: int = 1000) -
     )
 
 
-def _order(group: Group) -> tuple[str, bool, str, str]:
+_STATUS_ORDER = {"clustered": 0, "noise": 1, "excluded": 2}
+
+
+def _order(group: Group) -> tuple[str, int, str]:
     """Questions in order; in each, its themes, then its "non classées", then its excluded contributions."""
     question, status, cluster = group
-    return question, status != "clustered", status, cluster or ""
+    return question, _STATUS_ORDER.get(status, len(_STATUS_ORDER)), cluster or ""

@@ -157,6 +157,11 @@ def test_compare_and_rerun_with_other_settings_does_not_reembed(client, keys, ru
     # noise and excluded contributions: one group per question and status, never lumped together
     groups = [(t["question_id"], t["status"]) for t in same["themes"] if t["status"] != "clustered"]
     assert len(groups) == len(set(groups))
+    rank = {"clustered": 0, "noise": 1, "excluded": 2}
+    by_question: dict[str, list[str]] = {}
+    for t in same["themes"]:
+        by_question.setdefault(t["question_id"], []).append(t["status"])
+    assert all(s == sorted(s, key=rank.__getitem__) for s in by_question.values())  # themes, noise, excluded
     for q in done.report["questions"]:
         for status, members in (("noise", q["noise"]), ("excluded", q["excluded"])):
             sizes = [
