@@ -277,6 +277,23 @@ def test_every_contribution_is_placed_once_and_noise_has_a_reason(which, contrib
     assert len(q.noise) <= share * (len(contributions) - len(q.excluded))
 
 
+def test_a_sampled_fit_through_the_pipeline_places_every_contribution():
+    answers = granddebat_answers(limit=1600)
+    items = [
+        Contribution(f"s{i}", str(i + 2), "q164", QUESTION, t, line=i + 2) for i, t in enumerate(answers)
+    ]
+    q = run(items, RunSettings(max_themes=8, fit_max=1000), embedder=HashEmbedder()).questions[0]
+    assert q.method["fitted_on"] < q.method["distinct_texts"] and q.method["density_links"] > 0
+    members = [m for c in q.clusters for m in c.members]
+    placed = [m.contribution_id for m in members] + [n.contribution_id for n in q.noise]
+    assert sorted(placed + [e.contribution_id for e in q.excluded]) == sorted(
+        c.contribution_id for c in items
+    )
+    assert any(m.joined_by_noise_policy for m in members)  # the texts the sample did not hold
+    ids = {c.cluster_id for c in q.clusters}
+    assert all(n.reason_code in NOISE_REASONS and n.closest_cluster_id in ids for n in q.noise)
+
+
 def test_quotes_are_verbatim_with_source_id(report, contributions):
     by_id = {c.contribution_id: c for c in contributions}
     for theme in report.questions[0].clusters:
