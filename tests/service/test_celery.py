@@ -279,12 +279,14 @@ def test_progress_by_stage_and_cancel(api):
     assert wait_finished(client, h, submit(client, h, distinct_rows(30), FAST))["status"] == "succeeded"
 
 
-def _inflight_pid(run_id: int) -> int | None:
+def _inflight_pids(run_id: int) -> set[int]:
+    """Processes embedding a shard of ``run_id`` right now."""
+    pids = set()
     for raw in _redis().hvals("synthese:inflight"):
         info = json.loads(raw)
         if info["run_id"] == run_id and info["stage"] == "embed":
-            return int(info["worker"].rsplit(":", 1)[1])
-    return None
+            pids.add(int(info["worker"].rsplit(":", 1)[1]))
+    return pids
 
 
 def _consistent_without_results(db, run_id: int) -> None:
@@ -298,17 +300,30 @@ def _consistent_without_results(db, run_id: int) -> None:
 def test_prefork_child_killed_mid_shard_resumes(api, workers):
     """SIGKILL of the pool process embedding a shard: Celery re-queues the shard and the run completes."""
     client, h, _ = api
+    loaded_before = set(_redis().hkeys("test:loads"))
     workers.start("w3", pool="prefork")
-    run_id = submit(client, h, distinct_rows(200), SLOW)
-    main_pids = {p.pid for p in workers.procs.values()}
-    child = wait_for(lambda: (pid := _inflight_pid(run_id)) and pid not in main_pids and pid, "a shard on w3")
-    os.kill(child, signal.SIGKILL)
-    run = wait_finished(client, h, run_id)
-    assert run["status"] == "succeeded", run
-    r = _redis()
-    tries = [int(r.get(k)) for k in r.scan_iter("synthese:tries:*")]
-    assert max(tries) == 2  # the killed shard was delivered again (same task id) and completed
-    workers.procs.pop("w3").terminate()
+    try:
+        main_pids = {p.pid for p in workers.procs.values()}
+        # the pool process is ready once its start-up hook has loaded the model (else w1 and w2 may take every shard)
+        wait_for(
+            lambda: any(
+                int(k.split(":")[0]) not in main_pids
+                for k in set(_redis().hkeys("test:loads")) - loaded_before
+            ),
+            "w3's pool process ready",
+        )
+        run_id = submit(
+            client, h, distinct_rows(200), SLOW
+        )  # the next test's first 200 texts: it embeds 200 more
+        child = wait_for(lambda: next(iter(_inflight_pids(run_id) - main_pids), None), "a shard on w3")
+        os.kill(child, signal.SIGKILL)
+        run = wait_finished(client, h, run_id)
+        assert run["status"] == "succeeded", run
+        r = _redis()
+        tries = [int(r.get(k)) for k in r.scan_iter("synthese:tries:*")]
+        assert max(tries) == 2  # the killed shard was delivered again (same task id) and completed
+    finally:
+        workers.procs.pop("w3").terminate()
 
 
 def test_worker_killed_mid_run_fails_with_reason(api, workers):
@@ -317,7 +332,7 @@ def test_worker_killed_mid_run_fails_with_reason(api, workers):
     client, h, db = api
     run_id = submit(client, h, distinct_rows(400), SLOW)
     victim = workers.procs["w1"]
-    wait_for(lambda: _inflight_pid(run_id) == victim.pid, "a shard on w1")
+    wait_for(lambda: victim.pid in _inflight_pids(run_id), "a shard on w1")
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(10)
     run = wait_finished(client, h, run_id)
