@@ -428,23 +428,42 @@ def noise_policy(
     between two themes. Decisions use the labels as HDBSCAN left them, so the order of items does not matter.
     """
     n = labels.shape[0]
-    k = int(labels.max()) + 1 if n else 0
     codes = np.full(n, "", dtype=object)
     second = np.full(n, NOISE, dtype=np.int64)
     noise = np.flatnonzero(labels == NOISE)
     if not len(noise):
         return labels.copy(), np.zeros(n, bool), codes, second
-    centres = theme_centres(embeddings, labels, k, weights)
-    votes = np.zeros((len(noise), k))
-    if k:
-        clustered = np.flatnonzero(labels != NOISE)
-        votes = _neighbour_votes(reduced[clustered], labels[clustered], reduced[noise], k)
-    joined, codes[noise], second[noise] = _decide(
-        embeddings[noise] @ centres.T, votes, theme_thresholds(embeddings, labels, centres)
+    joined, codes[noise], second[noise] = _policy_decisions(
+        embeddings, reduced, labels, weights, embeddings[noise], reduced[noise]
     )
     new = labels.copy()
     new[noise] = joined
     return new, new != labels, codes, second
+
+
+def _policy_decisions(
+    embeddings: np.ndarray,
+    reduced: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray | None,
+    queries: np.ndarray,
+    query_positions: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """:func:`_decide` for items (``queries`` (m, d) in embedding space, ``query_positions`` (m, c) in the
+    reduced one) against the themes of the ``labels`` (n,) of items ``embeddings`` (n, d), ``reduced`` (n, c)."""
+    k = int(labels.max()) + 1 if len(labels) else 0
+    centres = theme_centres(embeddings, labels, k, weights)
+    votes = np.zeros((len(queries), k))
+    if k:
+        clustered = np.flatnonzero(labels != NOISE)
+        votes = _neighbour_votes(reduced[clustered], labels[clustered], query_positions, k)
+    return _decide(queries @ centres.T, votes, theme_thresholds(embeddings, labels, centres))
+
+
+def _kept_out(codes: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Reason codes with the noise policy off: every noise item (``noise`` mask) stays out, and those the
+    policy would have let join (no code) are reported isolated."""
+    return np.where(noise & (codes == ""), NOISE_ISOLATED, codes)
 
 
 def _neighbour_votes(points: np.ndarray, point_labels: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
@@ -453,8 +472,14 @@ def _neighbour_votes(points: np.ndarray, point_labels: np.ndarray, queries: np.n
 
     n_nb = min(NOISE_NEIGHBOURS, points.shape[0])
     _, nb = NearestNeighbors(n_neighbors=n_nb).fit(points).kneighbors(queries)
-    votes = np.zeros((queries.shape[0], k))
-    np.add.at(votes, (np.repeat(np.arange(queries.shape[0]), n_nb), point_labels[nb].ravel()), 1.0 / n_nb)
+    return _votes(point_labels[nb], k)
+
+
+def _votes(neighbour_labels: np.ndarray, k: int) -> np.ndarray:
+    """(m, k) share of each row of ``neighbour_labels`` (m, n_nb), labels in 0..k-1, in each label."""
+    m, n_nb = neighbour_labels.shape
+    votes = np.zeros((m, k))
+    np.add.at(votes, (np.repeat(np.arange(m), n_nb), neighbour_labels.ravel()), 1.0 / n_nb)
     return votes
 
 
@@ -493,24 +518,19 @@ def assign_unfitted(
         return labels, codes, second, np.tile(fit_reduced.mean(axis=0), (len(embeddings), 1))
     position = fit_reduced[nearest].mean(axis=1)
     m = len(embeddings)
-    counts = np.zeros((m, k + 1), dtype=np.int64)  # column 0: "non classée"
-    np.add.at(counts, (np.repeat(np.arange(m), nearest.shape[1]), fit_labels[nearest].ravel() + 1), 1)
-    labels = counts.argmax(axis=1) - 1  # ties: the lower column, noise first
+    # column 0: "non classée"; ties go to the lower column, noise first
+    labels = _votes(fit_labels[nearest] + 1, k + 1).argmax(axis=1) - 1
     codes = np.full(m, "", dtype=object)
     second = np.full(m, NOISE, dtype=np.int64)
     noise = np.flatnonzero(labels == NOISE)
     if len(noise):
-        clustered = np.flatnonzero(fit_labels != NOISE)
-        centres = theme_centres(fitted, fit_labels, k, weights)
-        joined, codes[noise], second[noise] = _decide(
-            embeddings[noise] @ centres.T,
-            _neighbour_votes(fit_reduced[clustered], fit_labels[clustered], position[noise], k),
-            theme_thresholds(fitted, fit_labels, centres),
+        joined, codes[noise], second[noise] = _policy_decisions(
+            fitted, fit_reduced, fit_labels, weights, embeddings[noise], position[noise]
         )
         if policy:
             labels[noise] = joined
         else:
-            codes[noise] = np.where(codes[noise] == "", NOISE_ISOLATED, codes[noise])
+            codes = _kept_out(codes, labels == NOISE)
     return labels, codes, second, position
 
 
@@ -683,7 +703,7 @@ def _cluster_distinct(
         )
     else:
         fit_assigned, fit_codes, fit_second = noise_policy(X[fit], fit_reduced, fit_labels, weights[fit])[1:]
-        fit_codes = np.where(fit_labels == NOISE, np.where(fit_codes == "", NOISE_ISOLATED, fit_codes), "")
+        fit_codes = _kept_out(fit_codes, fit_labels == NOISE)
 
     labels = np.full(m, NOISE, dtype=np.int64)
     labels[fit] = fit_labels
