@@ -154,7 +154,8 @@ def analyse(
         int | None,
         typer.Option(
             help="Au-delà de ce nombre de textes par question, UMAP et HDBSCAN sont ajustés sur un "
-            "échantillon (défaut : 10000) ; plus grand = plus lent, plus proche d'un ajustement complet."
+            f"échantillon (défaut : {RunSettings.model_fields['fit_max'].default}) ; plus grand = plus lent, "
+            "plus proche d'un ajustement complet."
         ),
     ] = None,
     umap_epochs: Annotated[

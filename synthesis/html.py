@@ -179,7 +179,7 @@ def reproduce_command(report: Report) -> str:
         parts.append(f"--model {settings['embedder_model']}")
     if settings.get("min_cluster_size") is not None:
         parts.append(f"--min-cluster-size {settings['min_cluster_size']}")
-    if settings.get("fit_max") not in (None, RunSettings().fit_max):
+    if settings.get("fit_max") not in (None, RunSettings.model_fields["fit_max"].default):
         parts.append(f"--fit-max {settings['fit_max']}")
     if settings.get("umap_epochs") is not None:
         parts.append(f"--umap-epochs {settings['umap_epochs']}")
