@@ -160,6 +160,68 @@ LOADERS: dict[str, Callable[[], LabelledSet]] = {
 }
 
 
+def labelled_file(
+    path: Path, text_column: str, label_column: str, group_column: str | None = None
+) -> list[LabelledSet]:
+    """A labelled export of one's own (CSV in any encoding and delimiter, XLSX, JSON or JSON Lines, read by
+    ``synthesis.ingest``) as labelled sets: one per value of ``group_column`` (the question, say: the product
+    clusters each question apart), or one for the whole file. Rows without a label are left out (not
+    annotated); non-answers too, as in every set."""
+    from synthesis.errors import InputFileError
+    from synthesis.ingest import tabular
+    from synthesis.ingest.api import open_rows
+    from synthesis.records import RejectedRow
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".json", ".jsonl"):
+        if suffix == ".xlsx":
+            columns, records = tabular.xlsx_records(path)
+        else:
+            from synthesis.ingest.detect import scan_file
+
+            read = tabular.json_records if suffix == ".json" else tabular.jsonl_records
+            columns, records = read(path, scan_file(path).encoding)
+        rows = [r for _, r in records if not isinstance(r, RejectedRow)]
+    else:
+        source, _ = open_rows(path)
+        columns = source.columns
+        rows = [dict(zip(columns, fields, strict=False)) for _, fields in source.records]
+    for column in (text_column, label_column, group_column):
+        if column is not None and column not in columns:
+            raise InputFileError(
+                f"Colonne « {column} » absente de « {path.name} ». Colonnes : {', '.join(columns)}.",
+                f"No column '{column}' in '{path.name}'. Columns: {', '.join(columns)}.",
+                value=column,
+            )
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for row in rows:
+        label = str(row.get(label_column) or "").strip()
+        if label:
+            group = str(row.get(group_column) or "").strip() if group_column else ""
+            texts, labels = groups.setdefault(group, ([], []))
+            texts.append(str(row.get(text_column) or ""))
+            labels.append(label)
+    if not groups:
+        raise InputFileError(
+            f"Aucune ligne étiquetée (colonne « {label_column} ») dans « {path.name} ».",
+            f"No labelled row (column '{label_column}') in '{path.name}'.",
+            value=label_column,
+        )
+    sets = []
+    for group, (texts, labels) in groups.items():
+        t, y = _usable(texts, labels)
+        name = f"{path.stem}[{group}]/{label_column}" if group_column else f"{path.stem}/{label_column}"
+        if len(set(y.tolist())) < 2:
+            raise InputFileError(
+                f"« {name} » : moins de deux étiquettes différentes, rien à comparer.",
+                f"'{name}': fewer than two distinct labels, nothing to compare.",
+                value=name,
+            )
+        sets.append(LabelledSet(name, t, y, group or path.stem, note=f"from {path.name}"))
+    return sets
+
+
 def load_sets(names: list[str] | None = None) -> list[LabelledSet]:
     """The labelled sets, in a fixed order."""
     return [LOADERS[n]() for n in (names or list(LOADERS))]

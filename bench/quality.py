@@ -11,7 +11,9 @@ number of themes, for:
 - ``k-means``: scikit-learn KMeans told the true number of labels (n_init=3, or 1 above 100 labels; seed 0).
 
 Run: ``.venv/bin/python bench/quality.py [--no-write]``; writes ``bench/out/quality.json`` and the
-``## Quality`` section of BENCHMARKS.md.
+``## Quality`` section of BENCHMARKS.md. On a labelled export of one's own (any format the product imports):
+``.venv/bin/python bench/quality.py --file tags.csv --text-column réponse --label-column tag
+[--group-column question]`` prints the same table and verdicts for it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from common import (
@@ -28,6 +31,7 @@ from common import (
     LabelledSet,
     embed_cached,
     grand_debat_mixed,
+    labelled_file,
     load_sets,
     machine,
     write_section,
@@ -274,8 +278,26 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--sets", nargs="*", help="names of the sets (default: all)")
     parser.add_argument("--no-scale", action="store_true", help="skip the sampled-fit check (issue 8)")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="a labelled export of one's own (CSV, XLSX, JSON, JSON Lines) instead of the built-in sets; "
+        "prints the table and writes bench/out/quality-file.json, never BENCHMARKS.md",
+    )
+    parser.add_argument("--text-column", default="text", help="with --file: the column of the texts")
+    parser.add_argument("--label-column", default="label", help="with --file: the column of the human labels")
+    parser.add_argument(
+        "--group-column", help="with --file: score each value of this column apart (the question, say)"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.file is not None:
+        own = labelled_file(args.file, args.text_column, args.label_column, args.group_column)
+        own_rows = evaluate(own)
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "quality-file.json").write_text(json.dumps(own_rows, indent=2, ensure_ascii=False), "utf-8")
+        print("\n".join([table(own_rows), "", *verdicts(own_rows)]))
+        return
     start = time.perf_counter()
     rows = evaluate(load_sets(args.sets))
     scale_lines, scale = ([], {}) if args.no_scale else scale_check()
