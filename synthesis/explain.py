@@ -33,7 +33,8 @@ NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same 
 EXTRA_STOP_WORDS = frozenset(
     """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir doit doivent
     devrait pourrait peut peuvent etc ainsi aussi alors donc car chose choses cela ceci ca cet cette ces
-    oui non pas rien aucun aucune chaque meme memes autre autres beaucoup vraiment faudrait mettre""".split()
+    oui non pas rien aucun aucune chaque meme memes autre autres beaucoup vraiment faudrait mettre
+    aujourd'hui quelqu'une""".split()
 )
 
 
@@ -46,7 +47,12 @@ def french_stop_words() -> frozenset[str]:
     ``EXTRA_STOP_WORDS``, folded (lower case, no accents)."""
     lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
     words = (w.strip() for w in lines if w.strip() and not w.startswith("#"))
-    return frozenset(dedup_key(w) for w in words) | EXTRA_STOP_WORDS
+    return frozenset(_fold_word(w) for w in words) | EXTRA_STOP_WORDS
+
+
+def _fold_word(word: str) -> str:
+    """A word as :func:`word_forms` folds it: lower case, no accents, one kind of apostrophe."""
+    return strip_accents(word.casefold().replace("’", "'"))
 
 
 @lru_cache(maxsize=1)
@@ -74,9 +80,11 @@ def word_forms(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=200_000)
 def _word_parts(word: str) -> tuple[tuple[str, str], ...]:
-    """:func:`word_forms` of one lower-case word (cached: a consultation repeats a small vocabulary)."""
-    word = _ELISION.sub("", word.replace("’", "'"))
-    return tuple((strip_accents(p), p) for p in re.split(r"['-]", word) if p)
+    """:func:`word_forms` of one lower-case word (cached: a consultation repeats a small vocabulary): split at
+    hyphens, the leading elision dropped; an apostrophe left inside a part is part of the word ("aujourd'hui",
+    "quelqu'un", "presqu'île": split, they gave the non-words "aujourd", "quelqu", "presqu")."""
+    parts = (_ELISION.sub("", p) for p in word.replace("’", "'").split("-"))
+    return tuple((strip_accents(p), p) for p in parts if p)
 
 
 def words(text: str) -> list[str]:

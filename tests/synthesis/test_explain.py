@@ -94,6 +94,25 @@ def test_make_label_and_class_tfidf():
     assert w[0]["tva"] > 0 and "taxe" not in w[0]
 
 
+def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
+    # "aujourd'hui" and "quelqu'un" are one word each (split, they gave the keywords "aujourd", "quelqu")
+    assert words("Aujourd’hui quelqu'un l'a dit jusqu'à l'Île-de-France, d'aujourd'hui à presqu'île") == [
+        "aujourd'hui",
+        "quelqu'un",
+        "a",
+        "dit",
+        "a",
+        "ile",
+        "de",
+        "france",
+        "aujourd'hui",
+        "a",
+        "presqu'ile",
+    ]
+    stop = french_stop_words()
+    assert {"aujourd'hui", "quelqu'un"} <= stop and "presqu'ile" not in stop
+
+
 def test_words_drop_numbers_and_their_suffixes():
     assert words("produits de 1ère nécessité, l’État en 2019") == [
         "produits",
