@@ -103,6 +103,21 @@ def republique_numerique(label: str) -> LabelledSet:
     )
 
 
+def republique_numerique_proposals() -> LabelledSet:
+    """The 692 proposals (the bill's articles and the participants' own, title + body); label = the bill section
+    (``section_subtitle``, 18)."""
+    rows = [r for r in _read_csv(DATA / "republique-numerique" / "opinions.csv") if r["is_trashed"] != "True"]
+    texts = [f"{r['title'].strip()}. {r['body_text'].strip()}" for r in rows]
+    t, y = _usable(texts, [r["section_subtitle"] for r in rows])
+    return LabelledSet(
+        "rn-proposals/section_subtitle",
+        t,
+        y,
+        "Projet de loi pour une République numérique : propositions",
+        note="all proposals, title and body",
+    )
+
+
 def grand_debat_mixed(per_question: int = GD_PER_QUESTION, seed: int = SAMPLE_SEED) -> LabelledSet:
     """``per_question`` answers drawn (seeded) from each of the 9 Grand Débat questions; label = question.
 
@@ -154,6 +169,7 @@ def decidim_comments() -> LabelledSet:
 LOADERS: dict[str, Callable[[], LabelledSet]] = {
     "rn-arguments/section_subtitle": lambda: republique_numerique("section_subtitle"),
     "rn-arguments/opinion_id": lambda: republique_numerique("opinion_id"),
+    "rn-proposals/section_subtitle": republique_numerique_proposals,
     "gd-mixed/question": grand_debat_mixed,
     "decidim/category": decidim_proposals,
     "decidim-comments/debate": decidim_comments,
