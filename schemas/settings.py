@@ -45,12 +45,12 @@ class RunSettings(BaseModel):
         "else 50: synthesis.cluster).",
     )
     fit_max: int = Field(
-        10_000,
+        30_000,
         ge=1000,
         description="Above this many texts in a question (copies counted up to min_samples), UMAP and HDBSCAN "
-        "are fitted on a seeded sample of that size and each other text takes the theme of most of its nearest "
-        "fitted texts, or meets the noise policy's rule (synthesis.cluster); larger is slower and, at scale, "
-        "slightly closer to a full fit.",
+        "are fitted on a seeded sample of at most that size and each other text takes the theme of most of its "
+        "nearest fitted texts, or meets the noise policy's rule (synthesis.cluster); smaller is faster and, at "
+        "scale, further from a full fit; above 30,000 the neighbour search is approximate (NN-descent).",
     )
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)

@@ -203,3 +203,14 @@ class StoredEmbedding(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     dimension: int
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class StoredKnn(SQLModel, table=True):
+    """k-NN searches of large questions keyed by ``synthesis.cluster.knn_key`` (a hash of the vectors and k):
+    a re-run with other clustering settings skips them. Indices int32, distances float32, row-major (n, k)."""
+
+    __tablename__ = "knn_searches"
+    key: str = Field(primary_key=True, max_length=64)
+    k: int
+    idx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    dist: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

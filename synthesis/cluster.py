@@ -25,25 +25,30 @@ Issue 8 (speed at scale), each checked on ``bench/quality.py``:
   6,296 points instead of 8,609 (one answer has 321 copies), and on the labelled sets it scored as well as
   fitting every copy (one point per distinct text: -0.01 AMI on République numérique, BENCHMARKS.md);
 - **fit on a sample above** ``FIT_MAX`` points: UMAP and HDBSCAN run on a seeded sample of distinct texts
-  worth about ``FIT_MAX`` points (``min_cluster_size`` scaled by the sample's share), and every other text
+  worth at most ``FIT_MAX`` points (``min_cluster_size`` scaled by the sample's share), and every other text
   takes the theme of most of its nearest fitted texts, or meets the noise policy's rule where most of them are
   "non classées" (:func:`assign_unfitted`); the rest stays "non classée" with its reason.
   The texts left out also link, in UMAP's graph, the fitted texts they lie between (:func:`density_links`),
   so that the sample's layout keeps what the whole question says about density. The cost of the reduction is
-  then bounded whatever the size of the consultation, at a measured cost in quality (``bench/quality.py``,
-  scale check: 42,150 Grand Débat answers); ``fit_max`` (a run setting) trades one for the other;
+  then bounded whatever the size of the consultation; ``fit_max`` (a run setting) trades time for quality.
+  A 10,000-point sample scored 0.025 AMI below a full fit on 42,150 Grand Débat answers (``bench/quality.py``,
+  scale check, 12 seeds); a 30,000-point one (the default) scores as a full fit;
+- **k-NN searches kept** (:func:`knn`): the exact searches, most of a large question's clustering time, do
+  not depend on the clustering settings; with a ``KnnStore`` (the embedding cache) a re-run with other
+  settings reads them back (100,000 contributions: re-run 22 s instead of 41 s with a 30,000-point fit);
 - **a handful of distinct answers**: when HDBSCAN forms no theme, each text copied at least
   ``min_cluster_size`` times is a theme of its own (:func:`repeated_text_themes`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -54,8 +59,10 @@ NOISE_NO_THEME = "no_theme"  # the question formed no theme at all
 
 EXACT_KNN_MAX = 30_000  # above this, UMAP's own NN-descent is cheaper than the exact (n x n) search
 # Above this many points (distinct texts, copies up to min_samples), UMAP and HDBSCAN are fitted on a seeded
-# sample of about this many (module doc).
-FIT_MAX = 10_000
+# sample of at most this many (module doc).
+FIT_MAX = 30_000  # = EXACT_KNN_MAX: a sample never needs NN-descent (numba compiles it for ~38 s per process)
+# k-NN searches over at least this many rows squared are kept in the run's KnnStore (see ``knn``)
+KNN_STORE_MIN = 5_000
 NOISE_VOTE = 0.6  # share of the k nearest clustered neighbours that must agree to join a theme
 NOISE_NEIGHBOURS = 10
 # Sampled fit: each text left out links its LINK_NEIGHBOURS nearest fitted texts in UMAP's graph, at most
@@ -180,6 +187,43 @@ def exact_knn(
     return idx, dist
 
 
+@runtime_checkable
+class KnnStore(Protocol):
+    """Where k-NN searches are kept between runs (the embedding cache: ``synthesis.embed.cache``)."""
+
+    def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None: ...
+
+    def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None: ...
+
+
+def knn_key(vectors: np.ndarray, k: int, base: np.ndarray | None = None) -> str:
+    """Key of an :func:`exact_knn` search: a hash of its inputs (the vectors' float32 bytes, ``k``)."""
+    shapes = f"exact-cosine-knn-v1 k={k} {vectors.shape} {None if base is None else base.shape}"
+    h = hashlib.blake2b(shapes.encode(), digest_size=32)
+    for a in (vectors,) if base is None else (vectors, base):
+        h.update(np.ascontiguousarray(a, dtype=np.float32).data)
+    return h.hexdigest()
+
+
+def knn(
+    vectors: np.ndarray, k: int, *, base: np.ndarray | None = None, store: KnnStore | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_knn`, read from ``store`` when the same search (same vectors, same ``k``) was done before,
+    else computed and kept there. The search is what costs most in a large question's clustering and does
+    not depend on the clustering settings, so a re-run with other settings finds it. Searches over fewer than
+    ``KNN_STORE_MIN``² pairs are recomputed (under a second)."""
+    pairs = vectors.shape[0] * (vectors.shape[0] if base is None else base.shape[0])
+    if store is None or pairs < KNN_STORE_MIN**2:
+        return exact_knn(vectors, k, base=base)
+    key = knn_key(vectors, k, base)
+    found = store.get_knn(key)
+    if found is not None:
+        return found
+    idx, dist = exact_knn(vectors, k, base=base)
+    store.put_knn(key, idx, dist)
+    return idx, dist
+
+
 _UMAP_IMPORT = threading.Lock()
 
 
@@ -224,11 +268,12 @@ def reduce(
     random_state: int,
     n_epochs: int | None = None,
     links: Any = None,
+    store: KnnStore | None = None,
 ) -> np.ndarray:
     """Seeded UMAP to ``n_components`` dimensions (cosine metric); small inputs are returned unchanged.
 
     ``links`` (scipy sparse, (n, n), weights in [0, 1]) is joined to UMAP's fuzzy k-NN graph (fuzzy union)
-    before the layout: see :func:`density_links`.
+    before the layout: see :func:`density_links`. The exact k-NN graph is kept in ``store`` (:func:`knn`).
     """
     n = embeddings.shape[0]
     if n <= max(n_components + 2, 16):
@@ -236,11 +281,11 @@ def reduce(
     umap = _umap_module()
 
     k = min(n_neighbors, n - 1)
-    knn = None
+    graph = None
     if n <= EXACT_KNN_MAX:
-        idx, dist = exact_knn(embeddings, k - 1)
+        idx, dist = knn(embeddings, k - 1, store=store)
         # UMAP expects each point as its own first neighbour.
-        knn = (
+        graph = (
             np.hstack([np.arange(n)[:, None], idx]),
             np.hstack([np.zeros((n, 1), np.float32), dist]),
             None,
@@ -256,7 +301,7 @@ def reduce(
         n_epochs=n_epochs or default_epochs(n),
         # PCA init: UMAP's spectral init is not reproducible on graphs with many components (duplicates).
         init="pca",
-        precomputed_knn=knn or (None, None, None),
+        precomputed_knn=graph or (None, None, None),
     )
     with warnings.catch_warnings():
         # A precomputed exact k-NN has no search index: UMAP warns that transform() is unavailable (unused).
@@ -601,12 +646,14 @@ def repeated_text_themes(weights: np.ndarray, min_cluster_size: int) -> np.ndarr
 
 def fit_sample(points: np.ndarray, max_fit: int, random_state: int) -> np.ndarray:
     """Sorted indices of the distinct texts UMAP and HDBSCAN are fitted on, given the number of ``points``
-    (m,) each stands for: all of them, or a seeded sample expected to hold ``max_fit`` points."""
+    (m,) each stands for: all of them, or the longest prefix of a seeded permutation that holds at most
+    ``max_fit`` points (so that a sample never goes past ``EXACT_KNN_MAX`` into UMAP's NN-descent)."""
     m, total = len(points), int(points.sum())
     if total <= max_fit:
         return np.arange(m)
-    size = max(1, round(m * max_fit / total))
-    return np.sort(np.random.default_rng(random_state).choice(m, size, replace=False))
+    order = np.random.default_rng(random_state).permutation(m)
+    size = max(1, int(np.searchsorted(np.cumsum(points[order]), max_fit, side="right")))
+    return np.sort(order[:size])
 
 
 def cluster_embeddings(
@@ -623,11 +670,12 @@ def cluster_embeddings(
     n_epochs: int | None = None,
     random_state: int = 0,
     max_fit: int = FIT_MAX,
+    knn_store: KnnStore | None = None,
 ) -> ClusterResult:
     """Cluster unit-norm embeddings (n, d) of one question into themes and sub-themes (see the module doc).
 
     Identical rows (copies of one text) are clustered together, as at most ``min_samples`` points, and share
-    the result.
+    the result. ``knn_store`` keeps the k-NN searches for later runs (:func:`knn`): same result, faster.
     """
     first, inverse, counts = distinct_rows(embeddings)
     result = _cluster_distinct(
@@ -644,6 +692,7 @@ def cluster_embeddings(
         n_epochs=n_epochs,
         random_state=random_state,
         max_fit=max_fit,
+        knn_store=knn_store,
     )
     result.params["contributions"] = int(embeddings.shape[0])
     return result.take(inverse)
@@ -664,6 +713,7 @@ def _cluster_distinct(
     n_epochs: int | None,
     random_state: int,
     max_fit: int,
+    knn_store: KnnStore | None,
 ) -> ClusterResult:
     """:func:`cluster_embeddings` on distinct rows ``X`` (m, d), each standing for ``weights`` (m,) items."""
     m = X.shape[0]
@@ -679,7 +729,7 @@ def _cluster_distinct(
     fitted[fit] = True
     rest = np.flatnonzero(~fitted)
     # the texts left out: their nearest fitted texts link the layout graph, then place them (one search)
-    nearest = exact_knn(X[rest], NOISE_NEIGHBOURS, base=X[fit])[0] if len(rest) else None
+    nearest = knn(X[rest], NOISE_NEIGHBOURS, base=X[fit], store=knn_store)[0] if len(rest) else None
     point_reduced = reduce(
         X[fit_points],
         n_components=n_components,
@@ -687,6 +737,7 @@ def _cluster_distinct(
         random_state=random_state,
         n_epochs=n_epochs,
         links=None if nearest is None else density_links(nearest, first_point, len(fit_points)),
+        store=knn_store,
     )
     point_raw, point_strengths = _hdbscan(point_reduced, mcs_fit, ms_fit, cluster_selection_method)
     fit_reduced, raw, fit_strengths = (

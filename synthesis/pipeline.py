@@ -12,7 +12,7 @@ import numpy as np
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import RejectedRowOut
 from synthesis import background, prepare
-from synthesis.cluster import ClusterResult, cluster_embeddings, preload_libraries
+from synthesis.cluster import ClusterResult, KnnStore, cluster_embeddings, preload_libraries
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
 from synthesis.origin import annotate_consultation, annotate_origin
@@ -102,10 +102,11 @@ def run(
     if background.wanted(len(usable), settings):
         jobs = background.CampaignJobs([(q, partial(detection_inputs, q)) for q in groups], settings)
     questions = []
+    knn_store = cache if isinstance(cache, KnnStore) else None  # the embedding cache keeps k-NN searches too
     try:
         for qi, (qid, items) in enumerate(groups.items()):
             kept, X = inputs(qid)
-            questions.append(_question(items, kept, X, exclusions, settings, timer, jobs))
+            questions.append(_question(items, kept, X, exclusions, settings, timer, jobs, knn_store))
             report_progress("cluster", (qi + 1) / len(groups))
     finally:
         if jobs is not None:
@@ -125,8 +126,11 @@ def run(
     return report
 
 
-def cluster_question(X: np.ndarray, settings: RunSettings) -> ClusterResult:
-    """:func:`synthesis.cluster.cluster_embeddings` of one question's vectors with the run's settings."""
+def cluster_question(
+    X: np.ndarray, settings: RunSettings, knn_store: KnnStore | None = None
+) -> ClusterResult:
+    """:func:`synthesis.cluster.cluster_embeddings` of one question's vectors with the run's settings
+    (``knn_store``: where its k-NN searches are kept for later runs)."""
     return cluster_embeddings(
         X,
         n_components=settings.n_components,
@@ -140,6 +144,7 @@ def cluster_question(X: np.ndarray, settings: RunSettings) -> ClusterResult:
         n_epochs=settings.umap_epochs,
         random_state=settings.random_state,
         max_fit=settings.fit_max,
+        knn_store=knn_store,
     )
 
 
@@ -151,11 +156,12 @@ def _question(
     settings: RunSettings,
     timer: _Timer,
     jobs: background.CampaignJobs | None = None,
+    knn_store: KnnStore | None = None,
 ) -> QuestionReport:
     """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
     taken from ``jobs`` when it ran in the background."""
     t = time.perf_counter()
-    result = cluster_question(X, settings)
+    result = cluster_question(X, settings, knn_store)
     t = timer.stage("cluster", t)
     q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
     question = build_question_report(q_input, settings)

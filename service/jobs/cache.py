@@ -1,5 +1,6 @@
 """An ``EmbeddingCache`` backed by ``embeddings``: re-running with other clustering settings, or after
-a crash, reuses every vector already computed (each batch is committed as soon as it is embedded)."""
+a crash, reuses every vector already computed (each batch is committed as soon as it is embedded). It is
+also the run's ``KnnStore`` (table ``knn_searches``): a re-run with other settings skips the k-NN searches."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from service.models import StoredEmbedding
+from service.models import StoredEmbedding, StoredKnn
 
 _TABLE = StoredEmbedding.__table__  # type: ignore[attr-defined]
+_KNN = StoredKnn.__table__  # type: ignore[attr-defined]
 
 
-def _insert_ignore(dialect: str):
+def _insert_ignore(dialect: str, table=_TABLE):
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(_TABLE).on_conflict_do_nothing(index_elements=["key"])
+    return insert(table).on_conflict_do_nothing(index_elements=["key"])
 
 
 class DBEmbeddingCache:
@@ -47,6 +49,27 @@ class DBEmbeddingCache:
             return
         with self.engine.begin() as conn:
             conn.execute(_insert_ignore(self.engine.dialect.name), rows)
+
+    def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(_KNN.c.k, _KNN.c.idx, _KNN.c.dist).where(_KNN.c.key == key)).first()
+        if row is None:
+            return None
+        k, idx, dist = row
+        return (
+            np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
+            np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
+        )
+
+    def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
+        row = {
+            "key": key,
+            "k": int(idx.shape[1]),
+            "idx": idx.astype(np.int32).tobytes(),
+            "dist": dist.astype(np.float32).tobytes(),
+        }
+        with self.engine.begin() as conn:
+            conn.execute(_insert_ignore(self.engine.dialect.name, _KNN), [row])
 
     def __len__(self) -> int:
         with self.engine.connect() as conn:

@@ -33,6 +33,7 @@ class MemoryCache:
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
+        self._knn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.dtype = np.float32
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -44,6 +45,12 @@ class MemoryCache:
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        return self._knn.get(key)
+
+    def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
+        self._knn[key] = (idx.copy(), dist.copy())
 
 
 class SQLiteCache:
@@ -60,6 +67,11 @@ class SQLiteCache:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+        # k-NN searches of large questions (synthesis.cluster.knn): indices (int32) and distances (float32)
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS knn (key TEXT PRIMARY KEY, k INTEGER NOT NULL, idx BLOB NOT NULL, "
+            "dist BLOB NOT NULL)"
         )
         self._conn.commit()
 
@@ -78,6 +90,23 @@ class SQLiteCache:
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items]
         with self._lock:
             self._conn.executemany("INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)", rows)
+            self._conn.commit()
+
+    def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            row = self._conn.execute("SELECT k, idx, dist FROM knn WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        k, idx, dist = row
+        return (
+            np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
+            np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
+        )
+
+    def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
+        row = (key, idx.shape[1], idx.astype(np.int32).tobytes(), dist.astype(np.float32).tobytes())
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO knn (key, k, idx, dist) VALUES (?, ?, ?, ?)", row)
             self._conn.commit()
 
     def close(self) -> None:

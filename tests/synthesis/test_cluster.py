@@ -20,6 +20,7 @@ from synthesis.cluster import (
     distinct_rows,
     exact_knn,
     fit_sample,
+    knn,
     renumber_by_size,
     repeated_text_themes,
 )
@@ -182,12 +183,59 @@ def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
     assert density_links(nearest[:, :1], point_of, 5).nnz == 0
 
 
+def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
+    from synthesis import cluster
+    from synthesis.embed import MemoryCache
+
+    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 10)
+    x, _ = blobs(n_blobs=3, per_blob=40, seed=2)
+    store, searches = MemoryCache(), []
+    real = cluster.exact_knn
+    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(1) or real(*a, **k))
+    first = knn(x, 5, store=store)
+    again = knn(x, 5, store=store)
+    assert len(searches) == 1 and all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(first, real(x, 5), strict=True))
+    knn(x, 6, store=store)  # another k, other vectors, another base: other searches
+    knn(x[1:], 5, store=store)
+    knn(x[:50], 5, base=x[50:], store=store)
+    assert len(searches) == 4
+    knn(x[:3], 2, store=store)  # under KNN_STORE_MIN^2 pairs: searched, not kept
+    knn(x[:3], 2, store=store)
+    assert len(searches) == 6
+
+
+def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
+    from synthesis import cluster
+    from synthesis.embed import MemoryCache
+
+    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 100)
+    x, _ = blobs(n_blobs=4, per_blob=400, n_outliers=40, seed=1)
+    store = MemoryCache()
+    plain = cluster_embeddings(x, random_state=0, max_fit=600)
+    first = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store)
+    assert len(store._knn) == 2  # the texts left out against the sample, and the sample's own graph
+    searches = []
+    real = cluster.exact_knn
+    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(a[0].shape) or real(*a, **k))
+    again = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store, min_cluster_size=30)
+    assert all(shape[0] < 100 for shape in searches)  # only the small searches of the noise policy and splits
+    for r in (first, again):
+        assert r.params["fitted_on"] == plain.params["fitted_on"]
+    assert np.array_equal(plain.labels, first.labels) and np.array_equal(plain.reduced, first.reduced)
+    assert np.array_equal(
+        cluster_embeddings(x, random_state=0, max_fit=600, min_cluster_size=30).labels, again.labels
+    )
+
+
 def test_fit_sample_budget():
     points = np.array([1] * 900 + [5] * 100)  # 1,400 points in all
     assert np.array_equal(fit_sample(points, 2000, 0), np.arange(1000))
     sample = fit_sample(points, 700, 0)
-    assert len(sample) == 500 and np.all(np.diff(sample) > 0)
+    # at most the budget, and within one text's points of it
+    assert 695 < points[sample].sum() <= 700 and np.all(np.diff(sample) > 0)
     assert np.array_equal(sample, fit_sample(points, 700, 0))
+    assert not np.array_equal(sample, fit_sample(points, 700, 1))
 
 
 def test_rules_and_helpers():
@@ -277,12 +325,18 @@ def test_every_contribution_is_placed_once_and_noise_has_a_reason(which, contrib
     assert len(q.noise) <= share * (len(contributions) - len(q.excluded))
 
 
-def test_a_sampled_fit_through_the_pipeline_places_every_contribution():
+def test_a_sampled_fit_through_the_pipeline_places_every_contribution(monkeypatch):
+    from synthesis import cluster
+    from synthesis.embed import MemoryCache
+
     answers = granddebat_answers(limit=1600)
     items = [
         Contribution(f"s{i}", str(i + 2), "q164", QUESTION, t, line=i + 2) for i, t in enumerate(answers)
     ]
-    q = run(items, RunSettings(max_themes=8, fit_max=1000), embedder=HashEmbedder()).questions[0]
+    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 500)
+    cache = MemoryCache()
+    q = run(items, RunSettings(max_themes=8, fit_max=1000), embedder=HashEmbedder(), cache=cache).questions[0]
+    assert len(cache._knn) == 2  # the embedding cache keeps the question's k-NN searches
     assert q.method["fitted_on"] < q.method["distinct_texts"] and q.method["density_links"] > 0
     members = [m for c in q.clusters for m in c.members]
     placed = [m.contribution_id for m in members] + [n.contribution_id for n in q.noise]

@@ -132,3 +132,22 @@ def test_thread_runner_drains_in_background(engine, tmp_path):
         runner.stop(timeout=60)
     with Session(engine) as s:
         assert s.get(Run, run_id).status == "succeeded"
+
+
+def test_db_cache_keeps_knn_searches(engine):
+    """The service's cache is the run's k-NN store too (SQLite and PostgreSQL): same arrays back, bitwise."""
+    import numpy as np
+
+    from synthesis.cluster import KnnStore, knn_key
+
+    cache = DBEmbeddingCache(engine)
+    assert isinstance(cache, KnnStore)
+    x = np.eye(4, dtype=np.float32)
+    key = knn_key(x, 2)
+    assert len(key) == 64 and cache.get_knn(key) is None
+    idx = np.array([[1, 2], [0, 2], [0, 1], [0, 1]])
+    dist = np.array([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [0.5, 1.0]], dtype=np.float32)
+    cache.put_knn(key, idx, dist)
+    cache.put_knn(key, idx, dist)  # a second run storing the same search: kept once, no error
+    got_idx, got_dist = cache.get_knn(key)
+    assert np.array_equal(got_idx, idx) and got_dist.tobytes() == dist.tobytes()

@@ -28,6 +28,18 @@ def test_sqlite_cache_roundtrip_is_bitwise(tmp_path):
     np.testing.assert_array_equal(cache.get_many(["k", "missing"])["k"], vec)
 
 
+def test_sqlite_cache_keeps_knn_searches(tmp_path):
+    idx = np.array([[3, 1], [0, 2], [1, 0], [2, 1]])
+    dist = np.array([[0.1, 0.25], [0.0, 0.5], [0.3, 1.0], [0.2, 0.2]], dtype=np.float32)
+    cache = SQLiteCache(tmp_path / "c.sqlite3")
+    assert cache.get_knn("k") is None
+    cache.put_knn("k", idx, dist)
+    cache.close()
+    got_idx, got_dist = SQLiteCache(tmp_path / "c.sqlite3").get_knn("k")  # another process, later
+    assert got_idx.dtype == np.int64 and np.array_equal(got_idx, idx)
+    assert got_dist.tobytes() == dist.tobytes()
+
+
 def test_cache_key_depends_on_model():
     assert text_key("a", "x") != text_key("b", "x")
 
