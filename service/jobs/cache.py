@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from service.models import StoredEmbedding, StoredKnn
+from synthesis.embed.cache import knn_blobs, knn_from_blobs
 
 _TABLE = StoredEmbedding.__table__  # type: ignore[attr-defined]
 _KNN = StoredKnn.__table__  # type: ignore[attr-defined]
@@ -53,21 +54,10 @@ class DBEmbeddingCache:
     def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(_KNN.c.k, _KNN.c.idx, _KNN.c.dist).where(_KNN.c.key == key)).first()
-        if row is None:
-            return None
-        k, idx, dist = row
-        return (
-            np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
-            np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
-        )
+        return None if row is None else knn_from_blobs(*row)
 
     def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
-        row = {
-            "key": key,
-            "k": int(idx.shape[1]),
-            "idx": idx.astype(np.int32).tobytes(),
-            "dist": dist.astype(np.float32).tobytes(),
-        }
+        row = dict(zip(("key", "k", "idx", "dist"), (key, *knn_blobs(idx, dist)), strict=True))
         with self.engine.begin() as conn:
             conn.execute(_insert_ignore(self.engine.dialect.name, _KNN), [row])
 

@@ -22,6 +22,19 @@ def text_key(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
 
 
+def knn_blobs(idx: np.ndarray, dist: np.ndarray) -> tuple[int, bytes, bytes]:
+    """A k-NN search as stored: k, indices as int32 bytes, distances as float32 bytes (row-major)."""
+    return int(idx.shape[1]), idx.astype(np.int32).tobytes(), dist.astype(np.float32).tobytes()
+
+
+def knn_from_blobs(k: int, idx: bytes, dist: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The (n, k) indices (int64) and distances (float32) that :func:`knn_blobs` stored."""
+    return (
+        np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
+        np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
+    )
+
+
 class EmbeddingCache(Protocol):
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
 
@@ -54,7 +67,8 @@ class MemoryCache:
 
 
 class SQLiteCache:
-    """A file cache (one SQLite table), safe to share between processes of one machine."""
+    """A file cache (SQLite: vectors, and the k-NN searches of large questions), safe to share between
+    processes of one machine."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -95,16 +109,10 @@ class SQLiteCache:
     def get_knn(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
         with self._lock:
             row = self._conn.execute("SELECT k, idx, dist FROM knn WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        k, idx, dist = row
-        return (
-            np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
-            np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
-        )
+        return None if row is None else knn_from_blobs(*row)
 
     def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
-        row = (key, idx.shape[1], idx.astype(np.int32).tobytes(), dist.astype(np.float32).tobytes())
+        row = (key, *knn_blobs(idx, dist))
         with self._lock:
             self._conn.execute("INSERT OR REPLACE INTO knn (key, k, idx, dist) VALUES (?, ?, ?, ?)", row)
             self._conn.commit()
