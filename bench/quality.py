@@ -198,7 +198,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   (`min_cluster_size = max(n/200 + 5, min(10, √n))`, `min_samples = 5`, eom) → noise policy (join a
   theme when ≥ 60 % of the 10 nearest clustered neighbours are in it *and* the item is at least as close
   to the theme's centre as the theme's least typical member) → at most 30 top-level themes (closest
-  merged into sub-themes), others split by HDBSCAN "leaf". Above `fit_max` (10,000) points, the fit is on
+  merged into sub-themes), others split by HDBSCAN "leaf". Above `fit_max` (30,000) points, the fit is on
   a seeded sample (issue 8, below). Rules chosen across all sets, never per set.
 - Issue 8 changes (speed), checked here: (1) copies of one text enter the fit as at most `min_samples`
   points (one point per distinct text lost ~0.01 AMI on RN; up to 5 copies scored as every copy);

@@ -31,11 +31,11 @@ Issue 8 (speed at scale), each checked on ``bench/quality.py``:
   The texts left out also link, in UMAP's graph, the fitted texts they lie between (:func:`density_links`),
   so that the sample's layout keeps what the whole question says about density. The cost of the reduction is
   then bounded whatever the size of the consultation; ``fit_max`` (a run setting) trades time for quality.
-  A 10,000-point sample scored 0.025 AMI below a full fit on 42,150 Grand Débat answers (``bench/quality.py``,
-  scale check, 12 seeds); a 30,000-point one (the default) scores as a full fit;
+  On 42,150 Grand Débat answers (``bench/quality.py``, scale check, 12 seeds) a 30,000-point sample (the
+  default) scores as a full fit (AMI 0.636 vs 0.638), a 10,000-point one 0.611;
 - **k-NN searches kept** (:func:`knn`): the exact searches, most of a large question's clustering time, do
   not depend on the clustering settings; with a ``KnnStore`` (the embedding cache) a re-run with other
-  settings reads them back (100,000 contributions: re-run 22 s instead of 41 s with a 30,000-point fit);
+  settings reads them back (``bench/scale.py``, 100,000 contributions: re-run 24 s, 41 s without them);
 - **a handful of distinct answers**: when HDBSCAN forms no theme, each text copied at least
   ``min_cluster_size`` times is a theme of its own (:func:`repeated_text_themes`).
 """
