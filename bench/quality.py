@@ -264,6 +264,11 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   better with the full fit's (AMI between the two partitions, same seed: 0.781, 0.791 vs 0.783; two full fits
   with different seeds agree at 0.867): fewer themes score higher on a set of 9 labels, which is no closer fit
   and would be tuning to this set.
+- Fifth round, measured and rejected (means over seeds 0-2): re-assigning the clustered items after HDBSCAN to the
+  nearest theme centre in embedding space (RN section 0.195, RN proposal 0.285, GD 0.551, Decidim 0.315) or to the
+  plurality of their 10 nearest clustered texts, once or three times (RN section 0.198, GD 0.612-0.609, RN
+  proposals 0.146-0.133): lower on every set. `min_cluster_size` n/300 + 5 with the 30-theme cap: RN section 0.187,
+  RN proposal 0.272, GD 0.609 (the cap merges what the smaller size splits).
 - Fifth round, adopted (issue 8): `fit_max` 30,000 instead of 10,000, the exact k-NN searches kept in the
   embedding cache (`synthesis.cluster.knn`) so that a re-run with other settings skips them, and a sample that
   never holds more than `fit_max` points (it could pass 30,000 and fall into NN-descent). The six labelled sets
