@@ -228,6 +228,39 @@ def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
     )
 
 
+def _broad_region_and_a_far_blob(spread: float, seed: int = 0) -> np.ndarray:
+    """Six sub-blobs of 150 points close together (centres ~N(0, spread)), and 60 points far away, in 5-d."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, spread, (6, 5))
+    region = np.vstack([c + rng.normal(0, 0.25, (150, 5)) for c in centres])
+    return np.vstack([region, rng.normal(0, 0.25, (60, 5)) + 12])
+
+
+def test_a_dominant_theme_is_split_along_the_density_hierarchy():
+    from synthesis.cluster import MAX_THEME_SHARE, _hdbscan, split_dominant
+
+    x = _broad_region_and_a_far_blob(0.8)
+    raw, strengths = _hdbscan(x, 20, 5, "eom")
+    assert np.bincount(raw[raw >= 0]).max() == 900  # "eom" keeps the broad region whole
+    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
+    sizes = np.bincount(labels[labels >= 0])
+    assert split and sizes.max() <= MAX_THEME_SHARE * len(x)
+    assert len(np.unique(labels[:900][labels[:900] >= 0])) >= 3  # the region's own sub-clusters
+    assert len(np.unique(labels[900:])) == 1 and labels[900] >= 0  # the far blob untouched
+    assert (labels == -1).mean() <= MAX_THEME_SHARE
+
+
+def test_a_homogeneous_dominant_theme_is_kept_whole():
+    from synthesis.cluster import _hdbscan, split_dominant
+
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(0, 1, (900, 5)), rng.normal(0, 0.25, (60, 5)) + 12])
+    raw, strengths = _hdbscan(x, 20, 5, "eom")
+    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
+    # a leaf of the hierarchy: the cap would only turn it into noise
+    assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
+
+
 def test_fit_sample_budget():
     points = np.array([1] * 900 + [5] * 100)  # 1,400 points in all
     assert np.array_equal(fit_sample(points, 2000, 0), np.arange(1000))
