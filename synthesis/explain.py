@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,16 +38,46 @@ EXTRA_STOP_WORDS = frozenset(
 )
 
 
-STOP_WORDS_FILE = Path(__file__).parent / "data" / "stopwords" / "fr.txt"
+# English contractions kept whole by ``word_forms`` ("don't"); spaCy's list has only their parts ("n't").
+EXTRA_STOP_WORDS_EN = frozenset(
+    """don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't
+    it's i'm i've i'd i'll you're we're they're that's there's what's let's he's she's""".split()
+)
+STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
+# Languages of the keywords: spaCy's stop words (shipped as text files: importing spaCy costs ~4 s) and Snowball's
+# stemmer of the same language. French is the product's language and the default.
+LANGUAGES = {"fr": "french", "en": "english", "de": "german"}
+EXTRA_BY_LANGUAGE = {"fr": EXTRA_STOP_WORDS, "en": EXTRA_STOP_WORDS_EN}
+DETECT_SAMPLE = 2000  # texts looked at to tell a question's language
+DETECT_MARGIN = 1.5  # another language must have this many times French's stop-word hits
+
+
+@cache
+def _spacy_stop_words(language: str) -> frozenset[str]:
+    lines = (STOP_WORDS_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold_word(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
+
+
+def stop_words(language: str = "fr") -> frozenset[str]:
+    """Folded (lower case, no accents) stop words of ``language``: spaCy's, plus this module's extras."""
+    return _spacy_stop_words(language) | EXTRA_BY_LANGUAGE.get(language, frozenset())
 
 
 @lru_cache(maxsize=1)
 def french_stop_words() -> frozenset[str]:
-    """spaCy's French stop words (shipped as a text file: importing spaCy costs ~4 s) plus
-    ``EXTRA_STOP_WORDS``, folded (lower case, no accents)."""
-    lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-    words = (w.strip() for w in lines if w.strip() and not w.startswith("#"))
-    return frozenset(_fold_word(w) for w in words) | EXTRA_STOP_WORDS
+    """:func:`stop_words` of French (the default everywhere: "too short" is judged on it)."""
+    return stop_words("fr")
+
+
+def detect_language(texts: Sequence[str]) -> str:
+    """The language of a question's keywords: the one of ``LANGUAGES`` whose stop words the texts use most
+    (an evenly spaced sample of ``DETECT_SAMPLE`` texts); French unless another has ``DETECT_MARGIN`` times
+    its count (English, German Polis or Decidim exports gave labels such as "the · need · for")."""
+    step = max(1, len(texts) // DETECT_SAMPLE)
+    folded = [f for t in texts[::step] for f, _ in word_forms(t)]
+    hits = {lang: sum(w in _spacy_stop_words(lang) for w in folded) for lang in LANGUAGES}
+    best = max(hits, key=lambda lang: (hits[lang], lang == "fr"))
+    return best if hits[best] >= DETECT_MARGIN * hits["fr"] and best != "fr" else "fr"
 
 
 def _fold_word(word: str) -> str:
@@ -55,19 +85,19 @@ def _fold_word(word: str) -> str:
     return strip_accents(word.casefold().replace("’", "'"))
 
 
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    """Snowball's French stemmer; ``snowballstemmer`` hands out PyStemmer's C build of the same algorithm
-    when it is installed (a dependency: the same stems on 23,060 Grand Débat words, 30x faster)."""
+@cache
+def _stemmer(language: str = "fr"):  # type: ignore[no-untyped-def]
+    """Snowball's stemmer of ``language``; ``snowballstemmer`` hands out PyStemmer's C build of the same
+    algorithm when it is installed (a dependency: the same stems on 23,060 Grand Débat words, 30x faster)."""
     import snowballstemmer
 
-    return snowballstemmer.stemmer("french")
+    return snowballstemmer.stemmer(LANGUAGES[language])
 
 
 @lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Snowball French stem of a folded word."""
-    return str(_stemmer().stemWord(word))
+def stem(word: str, language: str = "fr") -> str:
+    """Snowball stem of a folded word (French by default)."""
+    return str(_stemmer(language).stemWord(word))
 
 
 def word_forms(text: str) -> list[tuple[str, str]]:
@@ -103,6 +133,7 @@ class Vocabulary:
 
     stop: frozenset[str]
     banned_stems: frozenset[str] = frozenset()
+    language: str = "fr"
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
     # each folded word's stem, "" if it is not a content word (looked up once per question)
@@ -115,7 +146,7 @@ class Vocabulary:
         for w, form in word_forms(text):
             s = self._stem_of.get(w)
             if s is None:
-                s = "" if len(w) < MIN_TOKEN_CHARS or w in self.stop else stem(w)
+                s = "" if len(w) < MIN_TOKEN_CHARS or w in self.stop else stem(w, self.language)
                 s = self._stem_of[w] = "" if s in self.banned_stems else s
             if not s:
                 continue
@@ -211,16 +242,20 @@ def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS
     return " · ".join(chosen) if chosen else NO_KEYWORD_LABEL
 
 
-def question_vocabulary(question_text: str) -> Vocabulary:
-    """A vocabulary with French stop words, and the stems of the question's own words banned."""
-    stop = french_stop_words()
-    return Vocabulary(stop, frozenset(stem(w) for w in tokens(question_text, stop)))
+def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
+    """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned."""
+    stop = stop_words(language)
+    return Vocabulary(
+        stop, frozenset(stem(w, language) for w in tokens(question_text, stop)), language=language
+    )
 
 
-def question_terms(texts: Sequence[str], question_text: str = "") -> tuple[Vocabulary, list[list[str]]]:
+def question_terms(
+    texts: Sequence[str], question_text: str = "", language: str | None = None
+) -> tuple[Vocabulary, list[list[str]]]:
     """The terms of each text, and the vocabulary (surface forms) they were counted in (each distinct text
-    is split once; copies share its list)."""
-    vocab = question_vocabulary(question_text)
+    is split once; copies share its list); ``language`` by :func:`detect_language` when not given."""
+    vocab = question_vocabulary(question_text, language or detect_language(texts))
     of_text = {t: vocab.terms(t, n) for t, n in Counter(texts).items()}
     vocab.finish()
     return vocab, [of_text[t] for t in texts]

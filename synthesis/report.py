@@ -26,6 +26,7 @@ from synthesis.explain import (
     ThemeExplanation,
     Vocabulary,
     content_word_count,
+    detect_language,
     explain_themes,
     question_terms,
 )
@@ -128,11 +129,11 @@ def _subthemes(
     return out
 
 
-def _themes(q: QuestionInput, settings: RunSettings) -> list[Cluster]:
+def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Cluster]:
     """Top-level themes, each listing all its members, with sub-themes of the same shape (issue 4)."""
     labels = q.result.labels
     texts = [c.text for c in q.kept]
-    terms = question_terms(texts, q.question_text)
+    terms = question_terms(texts, q.question_text, language)
     top = explain_themes(
         texts,
         q.vectors,
@@ -209,14 +210,15 @@ def build_question_report(q: QuestionInput, settings: RunSettings) -> QuestionRe
                 contribution_id=c.contribution_id, source_id=c.source_id, reason=reason, reason_code=code
             )
         )
-    clusters = _themes(q, settings) if len(q.kept) else []
+    language = detect_language([c.text for c in q.kept])  # of the keywords: stop words and stems
+    clusters = _themes(q, settings, language) if len(q.kept) else []
     return QuestionReport(
         question_id=q.question_id,
         question_text=q.question_text,
         clusters=clusters,
         noise=_noise(q, clusters),
         excluded=excluded,
-        method=dict(q.result.params),
+        method={**q.result.params, "keyword_language": language},
     )
 
 

@@ -113,6 +113,37 @@ def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
     assert {"aujourd'hui", "quelqu'un"} <= stop and "presqu'ile" not in stop
 
 
+def test_keyword_language_is_told_from_the_answers():
+    from synthesis.explain import detect_language
+
+    assert detect_language(TEXTS) == "fr"
+    english = ["We need more bike lanes in the city", "The buses should run more often at night"] * 3
+    german = ["Wir brauchen mehr Radwege in der Stadt", "Die Busse sollten abends öfter fahren"] * 3
+    assert detect_language(english) == "en" and detect_language(german) == "de"
+    # French answers quoting a few English words stay French
+    assert detect_language(TEXTS + ["le marketing de la start-up, c'est du fake news"]) == "fr"
+    assert detect_language([]) == "fr"
+
+
+def test_english_answers_get_english_keywords_without_stop_words():
+    from synthesis.explain import stop_words
+
+    texts = [
+        "We need more bike lanes and safer crossings for the children",
+        "The city needs bike lanes on the main roads",
+        "Bike lanes would make the roads safer",
+        "Don't cut the bus lines, the buses are the only way to work for many of us",
+        "The bus lines should run later at night",
+        "More buses and bus lines in the suburbs",
+    ]
+    vectors = HashEmbedder().embed(texts)
+    out = explain_themes(texts, vectors, np.array([0, 0, 0, 1, 1, 1]), question_text="What would you change?")
+    stop = stop_words("en")
+    for e in out.values():
+        assert e.keywords and not any(set(words(k)) & stop for k, _ in e.keywords), e.keywords
+    assert "bike" in out[0].label and "bus" in out[1].label
+
+
 def test_words_drop_numbers_and_their_suffixes():
     assert words("produits de 1ère nécessité, l’État en 2019") == [
         "produits",
