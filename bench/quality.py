@@ -276,6 +276,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   86 beside it); now 27-30 themes, the largest 12-21 %, noise 3.2-5.3 % ("disparition · oiseaux · insectes",
   "hiver · été · neige", "pollution · air · ville", "tempêtes · inondations", "allergies · asthme"...). The
   labelled sets above have no theme over 44 % of their items: unchanged (scores identical).
+- Fifth round (labels, no effect on AMI): keywords use the stop words and Snowball stems of the answers' language,
+  French by default, English or German when the answers use 1.5x more of that language's stop words (Polis
+  conversations in the data folder gave "the · need · for", "für · werden · strom"); French reports unchanged.
 - Fifth round, adopted (issue 8): `fit_max` 30,000 instead of 10,000, the exact k-NN searches kept in the
   embedding cache (`synthesis.cluster.knn`) so that a re-run with other settings skips them, and a sample that
   never holds more than `fit_max` points (it could pass 30,000 and fall into NN-descent). The six labelled sets
