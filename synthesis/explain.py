@@ -1,7 +1,9 @@
-"""Explain each theme: French keywords (c-TF-IDF on stems), short label, verbatim MMR quotes, members' "why".
+"""Explain each theme: keywords (c-TF-IDF on stems), short label, verbatim MMR quotes, members' "why".
 
 Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
-removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). Snowball stems
+removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). French by
+default; English or German stop words and stems when a question's answers are in that language
+(:func:`detect_language`). Snowball stems
 the distinct vocabulary in milliseconds and needs no model; spaCy's ``fr_core_news_sm`` lemmas were not
 measured here (its tagger wants sentence context, so lemmatising the vocabulary alone is unreliable). The
 surface form shown is always a word that participants wrote.
