@@ -184,23 +184,23 @@ def labelled_file(
     clusters each question apart), or one for the whole file. Rows without a label are left out (not
     annotated); non-answers too, as in every set."""
     from synthesis.errors import InputFileError
-    from synthesis.ingest import tabular
-    from synthesis.ingest.api import open_rows
+    from synthesis.ingest import Format, tabular
+    from synthesis.ingest.api import open_export, open_rows
+    from synthesis.ingest.detect import format_from_name
     from synthesis.records import RejectedRow
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".json", ".jsonl"):
-        if suffix == ".xlsx":
+    # the kind of file told as an import tells it (content first: XLSX archive, JSON by name or first character)
+    path, _, facts = open_export(path, "auto", None)
+    json_fmt = None if facts.kind == "xlsx" else format_from_name(path, facts.sample)
+    if facts.kind == "xlsx" or json_fmt is not None:
+        if json_fmt is None:
             columns, records = tabular.xlsx_records(path)
         else:
-            from synthesis.ingest.detect import scan_file
-
-            read = tabular.json_records if suffix == ".json" else tabular.jsonl_records
-            columns, records = read(path, scan_file(path).encoding)
+            read = tabular.json_records if json_fmt is Format.JSON else tabular.jsonl_records
+            columns, records = read(path, facts.encoding)
         rows = [r for _, r in records if not isinstance(r, RejectedRow)]
     else:
-        source, _ = open_rows(path)
+        source, _ = open_rows(path, facts.encoding)
         columns = source.columns
         rows = [dict(zip(columns, fields, strict=False)) for _, fields in source.records]
     for column in (text_column, label_column, group_column):

@@ -424,11 +424,11 @@ def split_dominant(
     most ``MAX_THEME_SHARE`` of the points unclustered (the noise policy places most of those, as it does on
     questions where HDBSCAN leaves 45 % out). The labelled sets of ``bench/quality.py`` have no such theme:
     unchanged. Returns labels, strengths and whether the cap was applied."""
-    clustered = raw[raw != NOISE]
+    sizes = np.bincount(raw[raw != NOISE])
     cap = int(MAX_THEME_SHARE * len(raw))
-    if not len(clustered) or np.bincount(clustered).max() <= cap:
+    if not len(sizes) or sizes.max() <= cap:
         return raw, strengths, False
-    dominant = int(np.bincount(clustered).argmax())
+    dominant = int(sizes.argmax())
     capped, capped_strengths = _hdbscan(points, min_cluster_size, min_samples, "eom", max_size=cap)
     inside = capped[(raw == dominant) & (capped != NOISE)]
     if len(np.unique(inside)) < 2 or (capped == NOISE).mean() > MAX_THEME_SHARE:
@@ -773,8 +773,8 @@ def _cluster_distinct(
         store=knn_store,
     )
     point_raw, point_strengths = _hdbscan(point_reduced, mcs_fit, ms_fit, cluster_selection_method)
-    dominant_split = cluster_selection_method == "eom"
-    if dominant_split:
+    dominant_split = False
+    if cluster_selection_method == "eom":
         point_raw, point_strengths, dominant_split = split_dominant(
             point_reduced, point_raw, point_strengths, mcs_fit, ms_fit
         )

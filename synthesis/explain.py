@@ -60,12 +60,12 @@ def _spacy_stop_words(language: str) -> frozenset[str]:
     return frozenset(_fold_word(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
 
 
+@cache
 def stop_words(language: str = "fr") -> frozenset[str]:
     """Folded (lower case, no accents) stop words of ``language``: spaCy's, plus this module's extras."""
     return _spacy_stop_words(language) | EXTRA_BY_LANGUAGE.get(language, frozenset())
 
 
-@lru_cache(maxsize=1)
 def french_stop_words() -> frozenset[str]:
     """:func:`stop_words` of French (the default everywhere: "too short" is judged on it)."""
     return stop_words("fr")
