@@ -63,7 +63,13 @@ def test_goto_box_and_quote_in_compact_mode(compact_page, sample):
     c = sample.report.contributions[7]
     page.get_by_label("Contribution n°").fill(c.source_id)
     page.get_by_role("button", name="Afficher").click()
-    page.wait_for_function("h => location.hash === h", arg="#" + route_id("contribution", c.contribution_id))
+    # The hash changes before its handler fills the one on-demand contribution page, which still shows the
+    # contribution of the previous test (same module-scoped page): wait for the handler, not for the hash.
+    page.wait_for_function(
+        "([h, id]) => location.hash === h && document.querySelector('.page.active h2')?.textContent.includes(id)",
+        arg=["#" + route_id("contribution", c.contribution_id), c.source_id],
+        timeout=10_000,
+    )
     assert c.source_id in page.locator(".page.active h2").inner_text()
     theme = biggest_theme(sample)
     go(page, "#" + route_id("theme", theme.cluster_id))
