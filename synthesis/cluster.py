@@ -78,6 +78,9 @@ THRESHOLD_QUANTILE = 0.0
 NOISE_POLICY = (
     f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours, similarity>=q{THRESHOLD_QUANTILE} of members"
 )
+# Issue 4: at most this share of a question's items stay "non classées". Above it, the noise items closest to a
+# theme's extent join that theme, flagged as joined (``noise_ceiling``); the manifest says how many.
+MAX_NOISE_SHARE = 0.25
 # No theme may hold more than this share of a question's fitted points while the density hierarchy splits it
 # (see ``split_dominant``).
 MAX_THEME_SHARE = 0.5
@@ -538,6 +541,27 @@ def _policy_decisions(
     return _decide(queries @ centres.T, votes, theme_thresholds(embeddings, labels, centres))
 
 
+def noise_ceiling(
+    embeddings: np.ndarray, labels: np.ndarray, weights: np.ndarray, max_share: float = MAX_NOISE_SHARE
+) -> tuple[np.ndarray, np.ndarray]:
+    """The noise items that join a theme so that at most ``max_share`` of the items (each row standing for
+    ``weights`` items) stay noise, and the theme each joins: the items closest to a theme's extent first (their
+    similarity to the theme's centre minus the theme's threshold, best theme), ties in row order. Nothing when
+    the noise is within the share or there is no theme."""
+    noise = np.flatnonzero(labels == NOISE)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    excess = float(weights[noise].sum()) - max_share * float(weights.sum())
+    if excess <= 0 or k == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    centres = theme_centres(embeddings, labels, k, weights)
+    margin = embeddings[noise] @ centres.T - theme_thresholds(embeddings, labels, centres)
+    best = margin.argmax(axis=1)
+    order = np.lexsort((noise, -margin[np.arange(len(noise)), best]))
+    count = int(np.searchsorted(np.cumsum(weights[noise][order]), excess, side="left")) + 1
+    chosen = np.sort(order[:count])
+    return noise[chosen], best[chosen]
+
+
 def _kept_out(codes: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """Reason codes with the noise policy off: every noise item (``noise`` mask) stays out, and those the
     policy would have let join (no code) are reported isolated."""
@@ -815,6 +839,16 @@ def _cluster_distinct(
         second = np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
         labels = renumbered
 
+    ceiling_joined = np.zeros(0, np.int64)
+    if noise_policy_on:
+        ceiling_joined, themes = noise_ceiling(X, labels, weights, MAX_NOISE_SHARE)
+        if len(ceiling_joined):
+            labels[ceiling_joined], codes[ceiling_joined] = themes, ""
+            second[ceiling_joined], assigned[ceiling_joined] = NOISE, True
+            renumbered = renumber_by_size(labels, weights)  # themes stay numbered by size
+            second = np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
+            labels = renumbered
+
     top, sublabels = merge_themes(X, labels, max_themes, weights)
     second = np.where(second == NOISE, NOISE, _map_labels(labels, top, second))
     k = int(top.max()) + 1 if m and top.max() >= 0 else 0
@@ -857,6 +891,9 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         # a theme holding more than MAX_THEME_SHARE of the points was split along the hierarchy (split_dominant)
         "dominant_split": args["dominant_split"],
         "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
+        # at most this share of the items stays noise; how many items joined a theme because of it
+        "noise_ceiling": MAX_NOISE_SHARE if args["noise_policy_on"] else "none",
+        "noise_ceiling_joined": int(args["weights"][args["ceiling_joined"]].sum()),  # type: ignore[index]
         "max_themes": args["max_themes"],
         "random_state": args["random_state"],
     }

@@ -261,6 +261,55 @@ def test_a_homogeneous_dominant_theme_is_kept_whole():
     assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
 
 
+def test_noise_ceiling_lets_the_closest_noise_items_join_until_a_quarter_is_left():
+    from synthesis.cluster import MAX_NOISE_SHARE, noise_ceiling
+
+    x, y = blobs(n_blobs=2, per_blob=30, n_outliers=40)
+    labels = y.copy()  # 40 of 100 items noise
+    weights = np.ones(len(x), np.int64)
+    joined, themes = noise_ceiling(x, labels, weights)
+    assert len(joined) == 15 and (labels[joined] == NOISE).all()  # 25 left: exactly the share
+    centres = np.vstack([x[y == t].mean(0) / np.linalg.norm(x[y == t].mean(0)) for t in (0, 1)])
+    thresholds = np.array([(x[y == t] @ centres[t]).min() for t in (0, 1)])
+    margin = (x[y == NOISE] @ centres.T - thresholds).max(axis=1)
+    closest = np.flatnonzero(y == NOISE)[np.argsort(-margin, kind="stable")[:15]]
+    assert set(joined.tolist()) == set(
+        closest.tolist()
+    )  # the closest to a theme's extent, in the closest one
+    assert np.array_equal(themes, (x[joined] @ centres.T - thresholds).argmax(axis=1))
+    # copies count as items: one noise text standing for 30 items is enough to join
+    heavy = weights.copy()
+    heavy[joined[0]] = 30
+    assert len(noise_ceiling(x, labels, heavy)[0]) < len(joined)
+    assert not len(noise_ceiling(x, labels, weights, max_share=0.4)[0])  # within the share: nothing
+    assert not len(noise_ceiling(x, np.full(len(x), NOISE), weights)[0])  # no theme: nothing to join
+    assert MAX_NOISE_SHARE == 0.25
+
+
+def test_the_pipeline_keeps_noise_within_the_ceiling_and_says_so(monkeypatch):
+    import synthesis.cluster as cluster
+
+    x, y = blobs(n_blobs=3, per_blob=30, n_outliers=120, dim=48)  # UMAP packs most outliers into themes:
+    free = cluster_embeddings(x, random_state=0)  # 12.9 % noise here, so a lower ceiling is what binds
+    assert free.params["noise_ceiling"] == 0.25 and free.params["noise_ceiling_joined"] == 0
+    monkeypatch.setattr(cluster, "MAX_NOISE_SHARE", 0.05)
+    result = cluster_embeddings(x, random_state=0)
+    noise = result.labels == NOISE
+    assert noise.mean() <= 0.05 < (free.labels == NOISE).mean() and result.params["noise_ceiling"] == 0.05
+    joined = result.params["noise_ceiling_joined"]
+    assert joined == (free.labels == NOISE).sum() - noise.sum()
+    assert result.assigned.sum() == free.assigned.sum() + joined  # flagged as joined, never silent
+    kept = ~(free.labels == NOISE)
+    pairs = set(zip(free.labels[kept].tolist(), result.labels[kept].tolist(), strict=True))
+    assert len(pairs) == len({a for a, _ in pairs}) == len({b for _, b in pairs})  # no theme's member moves
+    sizes = np.bincount(result.labels[~noise])
+    assert np.all(np.diff(sizes) <= 0)  # still numbered by size
+    assert set(result.noise_codes[noise].tolist()) <= {NOISE_ISOLATED, NOISE_BETWEEN}
+    off = cluster_embeddings(x, random_state=0, noise_policy_on=False)
+    assert off.params["noise_ceiling"] == "none" and off.params["noise_ceiling_joined"] == 0
+    assert (off.labels == NOISE).mean() > 0.05  # without the policy, no ceiling either
+
+
 def test_fit_sample_budget():
     points = np.array([1] * 900 + [5] * 100)  # 1,400 points in all
     assert np.array_equal(fit_sample(points, 2000, 0), np.arange(1000))
