@@ -300,7 +300,13 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   threshold) join that theme, flagged as joined, until a quarter is left; the manifest gives the ceiling and
   how many joined (`noise_ceiling`, `noise_ceiling_joined`). It binds on none of the six sets (scores above
   identical). Over 19 Polis conversations, the 6 sets, the 9 Grand Débat files, seeds 0 and 1 (scratch
-  survey), one run passed 25 %: Polis `austria-climate.5twd2jsnkf` seed 1, 25.4 % → 25.0 % (2 items joined)."""
+  survey), one run passed 25 %: Polis `austria-climate.5twd2jsnkf` seed 1, 25.4 % → 25.0 % (2 items joined).
+- Sixth round, measured and rejected (means over seeds 0-2; default RN section 0.200, RN proposal 0.293, RN
+  proposals 0.158, GD 0.618, Decidim 0.323, Decidim comments 0.437): UMAP 10 neighbours 0.196, 0.291, 0.162,
+  0.604, 0.311, 0.439; 20 neighbours 0.199, 0.293, 0.151, 0.612, 0.341, 0.437; 3 dimensions 0.197, 0.287, 0.157,
+  0.609, 0.341, 0.392. Texts lower-cased before embedding: 0.202, 0.300, 0.160, 0.613, 0.325, 0.386; only texts
+  written mostly in capitals (0-1.7 % of a set): 0.205, 0.294, 0.162, 0.618, 0.323, 0.437 (RN moves by changing
+  4 of 3,994 texts: the layout's own noise)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
