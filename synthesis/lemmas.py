@@ -75,8 +75,16 @@ def _read_table() -> LemmaTable:
     path = next((f for f in dist.files or () if str(f).replace("\\", "/").endswith(_TABLE_FILE)), None)
     if path is None:
         raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no {_TABLE_FILE} in the package.")
-    with open(str(dist.locate_file(path)), "rb") as f:
-        table = msgpack.unpackb(f.read(), strict_map_key=False)[_TABLE]
+    table = None
+    with open(str(dist.locate_file(path)), "rb") as f:  # a map of tables: only this one is built
+        unpacker = msgpack.Unpacker(f, strict_map_key=False)
+        for _ in range(unpacker.read_map_header()):
+            if unpacker.unpack() == _TABLE:
+                table = unpacker.unpack()
+            else:
+                unpacker.skip()
+    if not isinstance(table, dict):
+        raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no table {_TABLE} in {_TABLE_FILE}.")
     keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
     index: dict[str, int] = {}
     lemma_of = np.fromiter(
@@ -94,7 +102,7 @@ def _cached_table() -> LemmaTable:
 
 
 def lemma_table() -> LemmaTable:
-    """The table, read once per process (~0.5 s; the lock keeps two threads from reading it twice)."""
+    """The table, read once per process (0.14 s here; the lock keeps two threads from reading it twice)."""
     with _LOCK:
         return _cached_table()
 
