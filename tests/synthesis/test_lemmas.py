@@ -18,6 +18,9 @@ SPACY_HASHES = {
     "aujourd'hui": 9478438274351682003,
     "taxe d'habitation": 12031089591220951706,  # two 8-byte blocks and a tail of 1
     "impôt sur le revenu": 9706893678232465615,  # 20 bytes: a tail of 4
+    "ab": 6606101647874324205,
+    "contributions": 11311104423459889112,  # a tail of 5
+    "impôt": 9963219215641272009,  # 6 bytes
 }
 
 
