@@ -1,4 +1,4 @@
-"""House rule 1: imports point one way, service -> synthesis -> schemas; and the runtime imports only its declared dependencies."""
+"""House rule 1: imports point one way, service -> synthesis -> schemas; the runtime needs only its declared dependencies."""
 
 import subprocess
 import sys
