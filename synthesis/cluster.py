@@ -835,9 +835,7 @@ def _cluster_distinct(
             X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest, noise_policy_on
         )
         assigned[rest] = labels[rest] != NOISE
-        renumbered = renumber_by_size(labels, weights)  # sizes now count the unfitted texts too
-        second = np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
-        labels = renumbered
+        labels, second = _renumbered(labels, second, weights)  # sizes now count the unfitted texts too
 
     ceiling_joined = np.zeros(0, np.int64)
     if noise_policy_on:
@@ -845,9 +843,7 @@ def _cluster_distinct(
         if len(ceiling_joined):
             labels[ceiling_joined], codes[ceiling_joined] = themes, ""
             second[ceiling_joined], assigned[ceiling_joined] = NOISE, True
-            renumbered = renumber_by_size(labels, weights)  # themes stay numbered by size
-            second = np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
-            labels = renumbered
+            labels, second = _renumbered(labels, second, weights)  # themes stay numbered by size
 
     top, sublabels = merge_themes(X, labels, max_themes, weights)
     second = np.where(second == NOISE, NOISE, _map_labels(labels, top, second))
@@ -913,6 +909,12 @@ def _split_unmerged(
         idx = np.flatnonzero(top == t)
         if (sublabels[idx] == NOISE).all():
             sublabels[idx] = split_theme(embeddings[idx], reduced[idx], mcs, weights[idx], fitted[idx])
+
+
+def _renumbered(labels: np.ndarray, second: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``labels`` renumbered by size (:func:`renumber_by_size`), and the second themes in the new numbering."""
+    renumbered = renumber_by_size(labels, weights)
+    return renumbered, np.where(second == NOISE, NOISE, _map_labels(labels, renumbered, second))
 
 
 def _map_labels(old: np.ndarray, new: np.ndarray, values: np.ndarray) -> np.ndarray:

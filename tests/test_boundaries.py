@@ -52,9 +52,8 @@ def _runtime_distributions(name: str = "synthese-consultations") -> set[str]:
             continue
         done.add((dist, extra))
         for text in distribution(dist).requires or []:
-            req = Requirement(text)
-            wanted = req.marker is None or req.marker.evaluate({"extra": extra})
-            if wanted and not (extra == "" and req.marker is not None and "extra" in str(req.marker)):
+            req = Requirement(text)  # a marker `extra == "x"` holds only while following that extra
+            if req.marker is None or req.marker.evaluate({"extra": extra}):
                 todo += [(canonicalize_name(req.name), e) for e in ("", *req.extras)]
     return {d for d, _ in done}
 
