@@ -244,13 +244,20 @@ def load_sets(names: list[str] | None = None) -> list[LabelledSet]:
 
 
 def embed_cached(
-    texts: list[str], embedder_name: str = "use-multilingual", model: str | None = None
+    texts: list[str],
+    embedder_name: str = "use-multilingual",
+    model: str | None = None,
+    *,
+    as_written: bool = False,
 ) -> np.ndarray:
-    """(n, d) unit-norm vectors through ``synthesis.embed`` with a SQLite cache under ``bench/out/``."""
+    """(n, d) unit-norm vectors through ``synthesis.embed`` with a SQLite cache under ``bench/out/``: as the
+    pipeline embeds them (copies in one form, ``prepare.embedding_forms``), or each text ``as_written`` (what
+    BERTopic or any other method given the model would embed)."""
     embedder = get_embedder(embedder_name, model)
     cache = SQLiteCache(OUT / f"embeddings-{embedder_name}.sqlite")
     try:
-        return embed_unique([prepare.normalise_text(t) for t in texts], embedder, cache)
+        norm = [prepare.normalise_text(t) for t in texts]
+        return embed_unique(norm if as_written else prepare.embedding_forms(norm), embedder, cache)
     finally:
         cache.close()
 

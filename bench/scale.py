@@ -72,7 +72,7 @@ def embed_child(path: Path, cache_path: Path) -> None:
     from synthesis.embed.parallel import resolve_workers
     from synthesis.ingest import iter_file
 
-    texts = set()
+    usable = []
     for item in iter_file(path, format="granddebat", secret=b"bench"):
         text = getattr(item, "text", None)
         if (
@@ -80,7 +80,8 @@ def embed_child(path: Path, cache_path: Path) -> None:
             and not getattr(item, "excluded", False)
             and prepare.exclusion_reason(text) is None
         ):
-            texts.add(prepare.normalise_text(text))
+            usable.append(prepare.normalise_text(text))
+    texts = set(prepare.embedding_forms(usable))  # as the pipeline embeds them
     cache = SQLiteCache(cache_path)
     start = time.perf_counter()
     embed_unique(
@@ -115,7 +116,10 @@ def million_child(path: Path, cache_path: Path) -> None:
         q: [c for c in cs if not c.excluded and prepare.exclusion_reason(c.text) is None]
         for q, cs in groups.items()
     }
-    norm = {q: [prepare.normalise_text(c.text) for c in cs] for q, cs in kept.items()}
+    forms = iter(
+        prepare.embedding_forms([prepare.normalise_text(c.text) for cs in kept.values() for c in cs])
+    )
+    norm = {q: [next(forms) for _ in cs] for q, cs in kept.items()}  # as the pipeline embeds them
     distinct = len({x for v in norm.values() for x in v})
     t = stage("prepare", t, kept=sum(map(len, kept.values())), distinct=distinct)
     cache, embedder = SQLiteCache(cache_path), get_embedder("use-multilingual")

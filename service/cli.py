@@ -34,7 +34,10 @@ def _session() -> Session:
     return Session(engine)
 
 
-@admin.command("create-tenant")
+@admin.command(
+    "create-tenant",
+    help="Crée un tenant et sa première clé lecture-écriture ; la clé est affichée une seule fois, en dernière ligne.",
+)
 def create_tenant(
     name: Annotated[str, typer.Argument(help="Nom du tenant (collectivité).")],
     key_name: Annotated[str, typer.Option("--key-name", help="Nom de la première clé.")] = "admin",
@@ -53,7 +56,10 @@ def create_tenant(
         typer.echo(key)
 
 
-@admin.command("create-key")
+@admin.command(
+    "create-key",
+    help="Ajoute une clé à un tenant (--read-only pour un auditeur) ; la clé est affichée en dernière ligne.",
+)
 def create_key(
     tenant: Annotated[str, typer.Option("--tenant", help="Nom du tenant.")],
     name: Annotated[str, typer.Option("--name", help="Nom de la clé (qui agit, dans l'historique).")] = "clé",
@@ -74,7 +80,10 @@ def create_key(
         typer.echo(key)
 
 
-@app.command()
+@app.command(
+    help="Lance l'API (tâches exécutées dans le processus, sauf si BROKER_URL est défini) ; DATABASE_URL "
+    "désigne la base de données."
+)
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
@@ -85,7 +94,10 @@ def serve(
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
 
 
-@app.command()
+@app.command(
+    help="Importe la consultation d'exemple réelle, la synthétise, publie son rapport, affiche son adresse, "
+    "puis lance l'API."
+)
 def demo(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,

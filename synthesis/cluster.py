@@ -38,8 +38,12 @@ Issue 8 (speed at scale), each checked on ``bench/quality.py``:
 - **k-NN searches kept** (:func:`knn`): the exact searches, most of a large question's clustering time, do
   not depend on the clustering settings; with a ``KnnStore`` (the embedding cache) a re-run with other
   settings reads them back (``bench/scale.py``, 100,000 contributions: re-run 24 s, 41 s without them);
-- **a handful of distinct answers**: when HDBSCAN forms no theme, each text copied at least
-  ``min_cluster_size`` times is a theme of its own (:func:`repeated_text_themes`).
+- **answers repeated word for word**: a text copied at least ``min_cluster_size`` times (by
+  ``prepare.dedup_key``: case, accents and punctuation aside) that no theme takes in, after the noise policy,
+  is a theme of its own (:func:`repeated_text_themes`). Its copies enter the fit as ``min_samples`` points,
+  too few to be a cluster, so without this rule 146 answers "Santé" could stay "non classées" while
+  every theme around them mixes health with other subjects; and a question with a handful of distinct
+  answers ("Pour" / "Contre") would have no theme at all.
 """
 
 from __future__ import annotations
@@ -104,7 +108,8 @@ class ClusterResult:
     """Output of :func:`cluster_embeddings` for n items.
 
     labels : (n,) int, ``NOISE`` or a theme number 0..k-1 (themes numbered by decreasing size)
-    strengths : (n,) float, HDBSCAN membership strength (0 for noise and for items joined by the noise policy)
+    strengths : (n,) float, HDBSCAN membership strength (0 for noise and for items joined by the noise policy;
+        1 for the copies of a repeated text made a theme, :func:`repeated_text_themes`)
     sublabels : (n,) int, sub-theme number inside the item's theme (0..), or ``NOISE`` when not split
     reduced : (n, n_components) float, the reduced coordinates
     assigned : (n,) bool, item joined its theme through the noise policy (HDBSCAN had left it out)
@@ -689,16 +694,10 @@ def split_theme(
     return sub
 
 
-def repeated_text_themes(weights: np.ndarray, min_cluster_size: int) -> np.ndarray:
-    """Labels when HDBSCAN forms no theme: each text copied at least ``min_cluster_size`` times is a theme of
-    its own (numbered by size), the others ``NOISE``.
-
-    This happens to a question with a handful of distinct answers, each copied many times (a closed question
-    exported as text, "Pour" / "Contre"): its copies enter the fit as a few points at distance 0, where HDBSCAN
-    finds no density to split, and reporting every answer as "non classée" would hide the obvious grouping.
-    """
-    labels = np.where(weights >= min_cluster_size, np.arange(len(weights)), NOISE)
-    return renumber_by_size(labels, weights)
+def repeated_text_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    """Indices of the texts that are noise in ``labels`` although copied at least ``min_cluster_size`` times
+    (``weights``): each becomes a theme of its own (see the module doc)."""
+    return np.flatnonzero((labels == NOISE) & (weights >= min_cluster_size))
 
 
 def fit_sample(points: np.ndarray, max_fit: int, random_state: int) -> np.ndarray:
@@ -808,8 +807,6 @@ def _cluster_distinct(
         point_strengths[first_point],
     )
     fit_labels = renumber_by_size(raw, weights[fit])
-    if len(fit) == m and m and (fit_labels == NOISE).all():
-        fit_labels = repeated_text_themes(weights, mcs)
     if noise_policy_on:
         fit_labels, fit_assigned, fit_codes, fit_second = noise_policy(
             X[fit], fit_reduced, fit_labels, weights[fit]
@@ -836,6 +833,12 @@ def _cluster_distinct(
         )
         assigned[rest] = labels[rest] != NOISE
         labels, second = _renumbered(labels, second, weights)  # sizes now count the unfitted texts too
+
+    repeated = repeated_text_themes(labels, weights, mcs)
+    if len(repeated):
+        labels[repeated] = int(labels.max()) + 1 + np.arange(len(repeated))
+        codes[repeated], second[repeated], assigned[repeated], strengths[repeated] = "", NOISE, False, 1.0
+        labels, second = _renumbered(labels, second, weights)
 
     ceiling_joined = np.zeros(0, np.int64)
     if noise_policy_on:
@@ -890,6 +893,8 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         # at most this share of the items stays noise; how many items joined a theme because of it
         "noise_ceiling": MAX_NOISE_SHARE if args["noise_policy_on"] else "none",
         "noise_ceiling_joined": int(args["weights"][args["ceiling_joined"]].sum()),  # type: ignore[index]
+        # texts copied at least min_cluster_size times that no theme took in: a theme each
+        "repeated_text_themes": len(args["repeated"]),  # type: ignore[arg-type]
         "max_themes": args["max_themes"],
         "random_state": args["random_state"],
     }

@@ -72,7 +72,7 @@ def run(
     groups = group_by_question(contributions)
     exclusions = {id(c): _exclusion(c) for c in contributions}
     usable = [c for c in contributions if exclusions[id(c)] is None]
-    norm = [prepare.normalise_text(c.text) for c in usable]
+    norm = prepare.embedding_forms([prepare.normalise_text(c.text) for c in usable])
     report_progress("prepare", 1.0)
     t = timer.stage("prepare", t)
 

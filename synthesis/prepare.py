@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Reason codes for contributions kept out of clustering (each has a French message in EXCLUSION_MESSAGES).
@@ -148,6 +150,23 @@ def dedup_key(text: str) -> str:
     """
     folded = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
+
+
+def embedding_forms(texts: Sequence[str]) -> list[str]:
+    """For each normalised text, the written form embedded for it: copies (one ``dedup_key``: case, accents
+    and punctuation aside) share one vector, that of their most frequent form (ties: the first in sorted
+    order), so that they are one point of the clustering, as exact copies are.
+
+    The sentence encoder reads "TVA", "tva" and "Tva" or "Impôt sur le revenu" and "impot sur le revenu" as
+    different texts (cosine 0.7-0.8 between the themes they formed in the sample consultation), which split
+    one answer into two themes with one label; the campaign detector already counted them as copies. The
+    form depends only on the multiset of ``texts``, not on their order.
+    """
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        forms.setdefault(dedup_key(text), Counter())[text] += 1
+    chosen = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in forms.items()}
+    return [chosen[dedup_key(text)] for text in texts]
 
 
 def exclusion_reason(text: str) -> str | None:

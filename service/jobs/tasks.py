@@ -214,14 +214,14 @@ def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[
 
 
 def _distinct_texts(rows: Iterable[tuple[str, str | None]]) -> list[str]:
-    """Sorted distinct normalised texts of the (text, import exclusion) pairs that the pipeline embeds."""
-    return sorted(
-        {
-            prepare.normalise_text(text)
-            for text, excluded in rows
-            if not excluded and prepare.exclusion_reason(text) is None
-        }
-    )
+    """Sorted distinct texts that the pipeline embeds for the (text, import exclusion) pairs: the
+    normalised usable texts, each copy in its :func:`~synthesis.prepare.embedding_forms` form."""
+    usable = [
+        prepare.normalise_text(text)
+        for text, excluded in rows
+        if not excluded and prepare.exclusion_reason(text) is None
+    ]
+    return sorted(set(prepare.embedding_forms(usable)))
 
 
 def _shard(distinct: list[str], shard_index: int, n_shards: int) -> list[str]:

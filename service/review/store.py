@@ -14,7 +14,7 @@ from service.report_store import sync_rows
 from service.review import ops
 from service.review.split import split
 from synthesis.embed import embed_unique, get_embedder
-from synthesis.prepare import normalise_text
+from synthesis.prepare import embedding_forms, normalise_text
 
 
 def current_report(run: Run) -> Report:
@@ -54,7 +54,7 @@ def _split_inputs(
     from service.jobs.cache import DBEmbeddingCache
 
     embedder = get_embedder(settings.embedder, settings.embedder_model)
-    norm = [normalise_text(texts[k]) for k in keys]
+    norm = embedding_forms([normalise_text(texts[k]) for k in keys])
     X = embed_unique(norm, embedder, DBEmbeddingCache(session.get_bind()))
     return texts, dict(zip(keys, X, strict=True))
 

@@ -110,15 +110,28 @@ def test_a_handful_of_repeated_answers_gives_one_theme_each():
     texts /= np.linalg.norm(texts, axis=1, keepdims=True)
     r = cluster_embeddings(np.repeat(texts[:2], [500, 300], axis=0), random_state=0)
     assert r.labels[:500].tolist() == [0] * 500 and r.labels[500:].tolist() == [1] * 300
-    assert repeated_text_themes(np.array([2, 300, 500]), 5).tolist() == [
-        NOISE,
-        1,
-        0,
-    ]  # copied twice: no theme
+    labels, weights = np.array([NOISE, NOISE, NOISE, 0]), np.array([2, 300, 500, 40])
+    assert repeated_text_themes(labels, weights, 5).tolist() == [1, 2]  # copied twice, or in a theme: no
     one = cluster_embeddings(np.repeat(texts[:1], 50, axis=0), random_state=0)
     assert set(one.labels.tolist()) == {0}
     x, _ = blobs(n_blobs=1, per_blob=3, n_outliers=0)  # three different texts: still no theme
     assert set(cluster_embeddings(x, random_state=0).labels.tolist()) == {NOISE}
+
+
+def test_an_answer_repeated_word_for_word_that_no_theme_takes_in_is_a_theme():
+    x, y = blobs()
+    middle = sum(x[y == k].mean(axis=0) for k in range(4))  # as far from every blob: no theme takes it in
+    middle /= np.linalg.norm(middle)
+    copies = np.vstack([x, np.repeat(middle[None], 40, axis=0)])  # one text, 40 times
+    r = cluster_embeddings(copies, random_state=0)
+    theme = r.labels[len(x)]
+    assert theme != NOISE and (r.labels[len(x) :] == theme).all() and (r.labels[: len(x)] != theme).all()
+    assert r.params["repeated_text_themes"] == 1 and not r.assigned[len(x) :].any()
+    assert (r.noise_codes[len(x) :] == "").all() and (r.strengths[len(x) :] == 1.0).all()
+    sizes = np.bincount(r.labels[r.labels != NOISE])
+    assert sizes[theme] == 40 and (np.diff(sizes) <= 0).all()  # numbered by size, copies counted
+    few = cluster_embeddings(np.vstack([x, np.repeat(middle[None], 3, axis=0)]), random_state=0)
+    assert few.params["repeated_text_themes"] == 0  # 3 copies: fewer than min_cluster_size
 
 
 def test_sampled_fit_places_every_text_deterministically():

@@ -143,3 +143,28 @@ def test_a_failed_background_job_falls_back_to_none():
         assert jobs.detector("other question") is None
     finally:
         jobs.close()
+
+
+def test_copies_written_differently_are_embedded_once_and_share_their_place():
+    from tests.utils.fake_embedder import HashEmbedder
+
+    class Recording(HashEmbedder):
+        seen: list[str] = []
+
+        def embed(self, texts):
+            self.seen.extend(texts)
+            return super().embed(texts)
+
+    variants = ["TVA", "TVA", "TVA", "tva", "Tva.", "TVA !", "la TVA", "La tva", "la T.V.A."]
+    texts = granddebat_answers(limit=300) + variants * 6
+    items = [Contribution(f"c{i}", f"s{i}", "164", QUESTION, t, line=i + 2) for i, t in enumerate(texts)]
+    embedder = Recording()
+    q = run(items, RunSettings(), embedder=embedder).questions[0]
+    # one form per answer: the most frequent ("TVA"), else the first in sorted order ("La tva" < "la TVA")
+    assert {"TVA", "La tva", "la T.V.A."} <= set(embedder.seen)
+    assert not {"tva", "Tva.", "TVA !", "la TVA"} & set(embedder.seen)
+    place = {m.contribution_id: (c.cluster_id, m.similarity) for c in q.clusters for m in c.members}
+    place.update({n.contribution_id: ("noise", n.reason_code) for n in q.noise})
+    tva = {place[f"c{i}"] for i, t in enumerate(texts) if t in {"TVA", "tva", "Tva.", "TVA !"}}
+    la_tva = {place[f"c{i}"] for i, t in enumerate(texts) if t in {"la TVA", "La tva"}}
+    assert len(tva) == 1 and len(la_tva) == 1

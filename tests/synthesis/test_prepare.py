@@ -1,10 +1,18 @@
-"""Non-answers are recognised and excluded with their reason (issue 4)."""
+"""Text preparation: non-answers excluded with their reason (issue 4), accents, copies embedded in one form."""
 
 import unicodedata
 
 import pytest
 
-from synthesis.prepare import EMPTY, NO_LETTERS, NON_ANSWER, exclusion_reason, is_non_answer, strip_accents
+from synthesis.prepare import (
+    EMPTY,
+    NO_LETTERS,
+    NON_ANSWER,
+    embedding_forms,
+    exclusion_reason,
+    is_non_answer,
+    strip_accents,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +77,21 @@ def test_strip_accents_equals_decomposing_the_whole_text():
     for text in samples:
         assert strip_accents(text) == reference(text)
     assert strip_accents("Élève à l'école") == "Eleve a l'ecole"
+
+
+def test_copies_are_embedded_in_one_form():
+    texts = ["TVA", "tva", "Tva", "TVA", "la TVA", "Impôt sur le revenu", "impot sur le revenu !", "Impot"]
+    forms = embedding_forms(texts)
+    # case, accents and punctuation aside, one form: the most frequent, ties broken by sorted order
+    assert forms == [
+        "TVA",
+        "TVA",
+        "TVA",
+        "TVA",
+        "la TVA",
+        "Impôt sur le revenu",
+        "Impôt sur le revenu",
+        "Impot",
+    ]
+    assert embedding_forms(list(reversed(texts))) == list(reversed(forms))  # the order of the rows aside
+    assert embedding_forms([]) == []

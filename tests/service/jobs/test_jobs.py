@@ -19,11 +19,11 @@ from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 
 
-def _consultation(engine, tmp_path) -> int:
+def _consultation(engine, tmp_path, changed: dict[int, str] | None = None) -> int:
     from schemas import ColumnMapping
 
     path = tmp_path / "e.csv"
-    path.write_bytes(to_csv(consultation_rows()))
+    path.write_bytes(to_csv(consultation_rows(changed=changed)))
     with Session(engine) as s:
         t = Tenant(name="t")
         s.add(t)
@@ -50,12 +50,16 @@ def _run(engine, cid: int, **fields) -> int:
 
 
 def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
-    cid = _consultation(engine, tmp_path)
+    # copies written differently: the shards embed the form the pipeline embeds for all of them
+    copies = {0: "Baisser la TVA", 1: "baisser la tva", 2: "Baisser la TVA !", 3: "Baisser la TVA"}
+    cid = _consultation(engine, tmp_path, changed=copies)
     run_id = _run(engine, cid)
     with Session(engine) as s:
         records, *_ = load_inputs(s, cid)
     shards = [shard_texts(records, i, 3) for i in range(3)]
     assert sorted(t for sh in shards for t in sh) == sorted(set().union(*map(set, shards)))
+    embedded = {t for sh in shards for t in sh}
+    assert "Baisser la TVA" in embedded and not {"baisser la tva", "Baisser la TVA !"} & embedded
     assert sum(embed_shard(run_id, i, 3, engine=engine) for i in range(3)) == len(
         {t for sh in shards for t in sh}
     )

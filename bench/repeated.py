@@ -1,0 +1,163 @@
+"""Answers repeated word for word (issue 4): one vector per answer, and a theme for the much-repeated ones.
+
+Two rules, measured together and apart on the themes a reader sees:
+
+- **copies in one form** (``synthesis.prepare.embedding_forms``): texts that differ only in case, accents or
+  punctuation ("TVA" / "tva", "Impôt sur le revenu" / "impot sur le revenu") get one vector, so they are one
+  point of the clustering as exact copies are. Otherwise the encoder splits them into two themes with one
+  label;
+- **repeated-text themes** (``synthesis.cluster.repeated_text_themes``): a text copied at least
+  ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée".
+
+For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
+the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
+counted over all questions: themes; themes whose label another theme of the question also has (labels from
+``explain_themes`` without the question's text); contributions
+left "non classées", and how many of them are copies of an answer given at least ``min_cluster_size`` times
+(the largest such group in brackets). "Before" is neither rule (each written form embedded as written, no
+repeated-text themes): the behaviour before the seventh round.
+
+Run: ``.venv/bin/python bench/repeated.py [--no-write]``; writes ``## Repeated answers`` in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+from common import (
+    BENCHMARKS,
+    OUT,
+    ROOT,
+    LabelledSet,
+    grand_debat_mixed,
+    load_sets,
+    machine,
+    write_section,
+)
+
+import synthesis.cluster as cluster
+from schemas import RunSettings
+from synthesis import prepare
+from synthesis.embed import SQLiteCache, embed_unique, get_embedder
+from synthesis.explain import explain_themes
+from synthesis.ingest import iter_file
+from synthesis.pipeline import cluster_question
+from synthesis.records import Contribution
+
+GD_PER_QUESTION_REPEATED = 5000
+OTHER_SETS = ["rn-arguments/section_subtitle", "rn-proposals/section_subtitle", "decidim-comments/debate"]
+SAMPLE = ROOT / "sample_consultations" / "granddebat_fiscalite_sample.csv"
+
+
+def _no_repeated_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    return np.zeros(0, np.int64)
+
+
+def _as_written(texts: list[str]) -> list[str]:
+    return texts
+
+
+MODES: dict[str, tuple[Callable[[list[str]], list[str]], bool]] = {
+    "before (each written form, no repeated-text themes)": (_as_written, False),
+    "copies in one form only": (prepare.embedding_forms, False),
+    "copies in one form + repeated-text themes (default)": (prepare.embedding_forms, True),
+}
+
+
+def sample_questions() -> list[LabelledSet]:
+    """The usable answers of each question of the sample consultation (unlabelled)."""
+    by_question: dict[str, list[str]] = {}
+    for item in iter_file(SAMPLE, format="granddebat", secret=b"bench"):
+        if (
+            isinstance(item, Contribution)
+            and not item.excluded
+            and prepare.exclusion_reason(item.text) is None
+        ):
+            by_question.setdefault(item.question_id, []).append(prepare.normalise_text(item.text))
+    return [LabelledSet(f"sample/{q}", t, np.zeros(len(t)), "") for q, t in by_question.items()]
+
+
+def sets() -> list[LabelledSet]:
+    gd = grand_debat_mixed(per_question=GD_PER_QUESTION_REPEATED)
+    per_question = [
+        LabelledSet(f"granddebat/{q}", [gd.texts[i] for i in idx], gd.labels[idx], "")
+        for q in sorted(set(gd.labels.tolist()))
+        for idx in [np.flatnonzero(gd.labels == q)]
+    ]
+    return per_question + sample_questions() + load_sets(OTHER_SETS)
+
+
+def count(texts: list[str], vectors: np.ndarray) -> list[int]:
+    """Themes, themes sharing their label, noise, noise copies of a much-repeated answer, the largest such."""
+    result = cluster_question(vectors, RunSettings())
+    labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
+    themes = explain_themes(texts, vectors, labels)
+    shared = sum(n for n in Counter(t.label for t in themes.values()).values() if n > 1)
+    copies = Counter(prepare.dedup_key(t) for t in texts)
+    repeated = Counter(prepare.dedup_key(t) for t, k in zip(texts, labels, strict=True) if k < 0)
+    repeated = Counter({key: n for key, n in repeated.items() if copies[key] >= mcs})
+    return [
+        len(themes),
+        shared,
+        int((labels < 0).sum()),
+        sum(repeated.values()),
+        max(repeated.values(), default=0),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    embedder = get_embedder("use-multilingual")
+    cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
+    totals = {mode: np.zeros(6) for mode in MODES}
+    try:
+        for s in sets():
+            for mode, (forms, repeated_themes) in MODES.items():
+                vectors = embed_unique(forms(s.texts), embedder, cache)
+                rule = cluster.repeated_text_themes
+                if not repeated_themes:
+                    cluster.repeated_text_themes = _no_repeated_themes
+                try:
+                    row = count(s.texts, vectors)
+                finally:
+                    cluster.repeated_text_themes = rule
+                totals[mode] += [*row[:4], 0, len(s.texts)]
+                totals[mode][4] = max(totals[mode][4], row[4])
+                print(s.name, mode, row, flush=True)
+    finally:
+        cache.close()
+    lines = [
+        "| rule | themes | themes sharing their label | non classées | of which copies of a much-repeated "
+        "answer (largest group) |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {mode} | {t[0]:.0f} | {t[1]:.0f} | {t[2]:.0f} ({t[2] / t[5]:.1%}) | {t[3]:.0f} ({t[4]:.0f}) |"
+            for mode, t in totals.items()
+        ),
+    ]
+    body = "\n".join(
+        [
+            f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/repeated.py`. "
+            f"The 9 Grand Débat questions ({GD_PER_QUESTION_REPEATED} answers each, seed 0), the 3 questions "
+            f"of `{SAMPLE.name}` and {', '.join(f'`{n}`' for n in OTHER_SETS)}: "
+            f"{int(next(iter(totals.values()))[5]):,} usable answers, default settings, seed 0, one run. A "
+            "much-repeated answer is given at least `min_cluster_size` times (case, accents and punctuation "
+            "aside) in its question.",
+            "",
+            *lines,
+        ]
+    )
+    if not args.no_write:
+        write_section(BENCHMARKS, "Repeated answers", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
