@@ -135,6 +135,14 @@ class Campaign(BaseModel):
     authors_unknown: int = Field(0, description="Members without author (each counted as a distinct author).")
 
 
+class ChoiceCount(BaseModel):
+    """One option of a closed question (``synthesis.closed``): how many of its answers chose it."""
+
+    option: str = Field(description="The option's most frequent written form.")
+    count: int
+    share: float = Field(description="Of the question's answers; several choices per answer add up past 1.")
+
+
 class QuestionReport(BaseModel):
     question_id: str
     question_text: str
@@ -144,6 +152,10 @@ class QuestionReport(BaseModel):
     campaigns: list[Campaign] = Field(default_factory=list)
     origin: dict[str, Any] = Field(default_factory=dict)
     method: dict[str, Any] = Field(default_factory=dict, description="Clustering parameters actually used.")
+    choices: list[ChoiceCount] = Field(
+        default_factory=list,
+        description="A closed question's options, by decreasing count (empty for a free-text question).",
+    )
 
 
 class Counts(BaseModel):

@@ -10,8 +10,9 @@ from functools import partial
 import numpy as np
 
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
-from schemas.report import RejectedRowOut
+from schemas.report import ChoiceCount, RejectedRowOut
 from synthesis import background, prepare
+from synthesis.closed import OptionCount, choice_tally
 from synthesis.cluster import ClusterResult, KnnStore, cluster_embeddings, preload_libraries
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
@@ -43,8 +44,23 @@ def group_by_question(contributions: Sequence[Contribution]) -> dict[str, list[C
     return groups
 
 
-def _exclusion(c: Contribution) -> str | None:
-    return prepare.IMPORT_EXCLUDED if c.excluded else prepare.exclusion_reason(c.text)
+def _exclusion(c: Contribution, closed: bool = False) -> str | None:
+    """Why ``c`` is kept out of clustering, or None; in a ``closed`` question "Oui", "Non" are answers."""
+    if c.excluded:
+        return prepare.IMPORT_EXCLUDED
+    reason = prepare.exclusion_reason(c.text)
+    return None if closed and reason == prepare.NON_ANSWER else reason
+
+
+def closed_questions(groups: dict[str, list[Contribution]]) -> dict[str, list[OptionCount]]:
+    """The tally of each closed question (:mod:`synthesis.closed`), judged on its answers with some content."""
+    tallies = {}
+    for qid, items in groups.items():
+        answers = [c.text for c in items if _exclusion(c, closed=True) is None]
+        tally = choice_tally(answers)
+        if tally is not None:
+            tallies[qid] = tally
+    return tallies
 
 
 def run(
@@ -70,7 +86,8 @@ def run(
     embedder = embedder or get_embedder(settings.embedder, settings.embedder_model)
 
     groups = group_by_question(contributions)
-    exclusions = {id(c): _exclusion(c) for c in contributions}
+    tallies = closed_questions(groups)
+    exclusions = {id(c): _exclusion(c, c.question_id in tallies) for c in contributions}
     usable = [c for c in contributions if exclusions[id(c)] is None]
     norm = prepare.embedding_forms([prepare.normalise_text(c.text) for c in usable])
     report_progress("prepare", 1.0)
@@ -107,6 +124,7 @@ def run(
         for qi, (qid, items) in enumerate(groups.items()):
             kept, X = inputs(qid)
             questions.append(_question(items, kept, X, exclusions, settings, timer, jobs, knn_store))
+            questions[-1].choices = [ChoiceCount(**vars(o)) for o in tallies.get(qid, [])]
             report_progress("cluster", (qi + 1) / len(groups))
     finally:
         if jobs is not None:

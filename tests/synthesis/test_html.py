@@ -336,3 +336,23 @@ def test_methodology_names_every_parameter_and_explains_a_sampled_fit():
         yes = {"fr": "oui", "en": "yes"}[lang]
         assert f"subclusters</code></th><td>{yes}</td>" in html  # a boolean, not the number 1
     assert sentence["fr"] not in render_report_page(make_report())  # no sample, no sentence
+
+
+def test_a_closed_question_shows_its_options_escaped():
+    from schemas.report import ChoiceCount
+
+    report = make_report()
+    question = report.questions[0].model_copy(
+        update={
+            "choices": [
+                ChoiceCount(option=SCRIPT, count=30, share=0.6),
+                ChoiceCount(option="Non", count=25, share=0.5),
+            ]
+        }
+    )
+    report = report.model_copy(update={"questions": [question]})
+    fr, en = render_report_page(report), render_report_page(report, lang="en")
+    assert "Question fermée : réponses par option (2 options)" in fr and "60,0" in fr and "50,0" in fr
+    assert "Closed question: answers per option (2 options)" in en
+    assert SCRIPT not in fr and "&lt;script&gt;alert(1)&lt;/script&gt;" in fr
+    assert "Question fermée" not in render_report_page(make_report())  # free text: no tally
