@@ -1,21 +1,23 @@
-"""Answers repeated word for word (issue 4): one vector per answer, and a theme for the much-repeated ones.
+"""Answers repeated or written differently (issue 4): one vector per answer, a theme for the much-repeated ones.
 
-Two rules, measured together and apart on the themes a reader sees:
+Three rules, measured one after the other on the themes a reader sees:
 
 - **copies in one form** (``synthesis.prepare.embedding_forms``): texts that differ only in case, accents or
   punctuation ("TVA" / "tva", "Impôt sur le revenu" / "impot sur le revenu") get one vector, so they are one
   point of the clustering as exact copies are. Otherwise the encoder splits them into two themes with one
   label;
 - **repeated-text themes** (``synthesis.cluster.repeated_text_themes``): a text copied at least
-  ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée".
+  ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée";
+- **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
+  embedded in lower case; the encoder grouped such texts whatever they said.
 
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
 the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
 counted over all questions: themes; themes whose label another theme of the question also has (labels from
-``explain_themes`` without the question's text); contributions
-left "non classées", and how many of them are copies of an answer given at least ``min_cluster_size`` times
-(the largest such group in brackets). "Before" is neither rule (each written form embedded as written, no
-repeated-text themes): the behaviour before the seventh round.
+``explain_themes`` without the question's text); themes of which most members are written in capitals;
+contributions left "non classées", and how many of them are copies of an answer given at least
+``min_cluster_size`` times (the largest such group in brackets). "Before" is none of the rules (each written
+form embedded as written, no repeated-text themes): the behaviour before the seventh round.
 
 Run: ``.venv/bin/python bench/repeated.py [--no-write]``; writes ``## Repeated answers`` in BENCHMARKS.md.
 """
@@ -61,11 +63,20 @@ def _as_written(texts: list[str]) -> list[str]:
     return texts
 
 
+def _copies_only(texts: list[str]) -> list[str]:
+    return prepare.embedding_forms(texts, lower_shouted=False)
+
+
 MODES: dict[str, tuple[Callable[[list[str]], list[str]], bool]] = {
     "before (each written form, no repeated-text themes)": (_as_written, False),
-    "copies in one form only": (prepare.embedding_forms, False),
-    "copies in one form + repeated-text themes (default)": (prepare.embedding_forms, True),
+    "copies in one form": (_copies_only, False),
+    "+ repeated-text themes": (_copies_only, True),
+    "+ capitals lowered (default)": (prepare.embedding_forms, True),
 }
+
+
+def shouted(text: str) -> bool:
+    return prepare.lowered_if_shouted(text) != text
 
 
 def sample_questions() -> list[LabelledSet]:
@@ -92,21 +103,19 @@ def sets() -> list[LabelledSet]:
 
 
 def count(texts: list[str], vectors: np.ndarray) -> list[int]:
-    """Themes, themes sharing their label, noise, noise copies of a much-repeated answer, the largest such."""
+    """Themes, themes sharing their label, themes mostly in capitals, noise, noise copies of a much-repeated
+    answer, the largest such group."""
     result = cluster_question(vectors, RunSettings())
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
     themes = explain_themes(texts, vectors, labels)
     shared = sum(n for n in Counter(t.label for t in themes.values()).values() if n > 1)
+    in_capitals = np.array([shouted(t) for t in texts])
+    capitals = sum(in_capitals[labels == k].mean() > 0.5 for k in themes)
     copies = Counter(prepare.dedup_key(t) for t in texts)
     repeated = Counter(prepare.dedup_key(t) for t, k in zip(texts, labels, strict=True) if k < 0)
     repeated = Counter({key: n for key, n in repeated.items() if copies[key] >= mcs})
-    return [
-        len(themes),
-        shared,
-        int((labels < 0).sum()),
-        sum(repeated.values()),
-        max(repeated.values(), default=0),
-    ]
+    largest = max(repeated.values(), default=0)
+    return [len(themes), shared, int(capitals), int((labels < 0).sum()), sum(repeated.values()), largest]
 
 
 def main() -> None:
@@ -116,7 +125,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     embedder = get_embedder("use-multilingual")
     cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
-    totals = {mode: np.zeros(6) for mode in MODES}
+    totals = {mode: np.zeros(7) for mode in MODES}
     try:
         for s in sets():
             for mode, (forms, repeated_themes) in MODES.items():
@@ -128,17 +137,18 @@ def main() -> None:
                     row = count(s.texts, vectors)
                 finally:
                     cluster.repeated_text_themes = rule
-                totals[mode] += [*row[:4], 0, len(s.texts)]
-                totals[mode][4] = max(totals[mode][4], row[4])
+                totals[mode] += [*row[:5], 0, len(s.texts)]
+                totals[mode][5] = max(totals[mode][5], row[5])
                 print(s.name, mode, row, flush=True)
     finally:
         cache.close()
     lines = [
-        "| rule | themes | themes sharing their label | non classées | of which copies of a much-repeated "
-        "answer (largest group) |",
-        "|---|---|---|---|---|",
+        "| rule | themes | themes sharing their label | themes mostly in capitals | non classées | of which "
+        "copies of a much-repeated answer (largest group) |",
+        "|---|---|---|---|---|---|",
         *(
-            f"| {mode} | {t[0]:.0f} | {t[1]:.0f} | {t[2]:.0f} ({t[2] / t[5]:.1%}) | {t[3]:.0f} ({t[4]:.0f}) |"
+            f"| {mode} | {t[0]:.0f} | {t[1]:.0f} | {t[2]:.0f} | {t[3]:.0f} ({t[3] / t[6]:.1%}) "
+            f"| {t[4]:.0f} ({t[5]:.0f}) |"
             for mode, t in totals.items()
         ),
     ]
@@ -147,9 +157,10 @@ def main() -> None:
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/repeated.py`. "
             f"The 9 Grand Débat questions ({GD_PER_QUESTION_REPEATED} answers each, seed 0), the 3 questions "
             f"of `{SAMPLE.name}` and {', '.join(f'`{n}`' for n in OTHER_SETS)}: "
-            f"{int(next(iter(totals.values()))[5]):,} usable answers, default settings, seed 0, one run. A "
+            f"{int(next(iter(totals.values()))[6]):,} usable answers, default settings, seed 0, one run. A "
             "much-repeated answer is given at least `min_cluster_size` times (case, accents and punctuation "
-            "aside) in its question.",
+            "aside) in its question; a theme is mostly in capitals when most of its members are written in "
+            "capitals (`lowered_if_shouted`).",
             "",
             *lines,
         ]

@@ -152,21 +152,43 @@ def dedup_key(text: str) -> str:
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
-def embedding_forms(texts: Sequence[str]) -> list[str]:
+def embedding_forms(texts: Sequence[str], *, lower_shouted: bool = True) -> list[str]:
     """For each normalised text, the written form embedded for it: copies (one ``dedup_key``: case, accents
     and punctuation aside) share one vector, that of their most frequent form (ties: the first in sorted
-    order), so that they are one point of the clustering, as exact copies are.
+    order), so that they are one point of the clustering, as exact copies are; a form written mostly in
+    capitals is embedded in lower case (``lower_shouted``, :func:`lowered_if_shouted`).
 
     The sentence encoder reads "TVA", "tva" and "Tva" or "Impôt sur le revenu" and "impot sur le revenu" as
     different texts (cosine 0.7-0.8 between the themes they formed in the sample consultation), which split
-    one answer into two themes with one label; the campaign detector already counted them as copies. The
-    form depends only on the multiset of ``texts``, not on their order.
+    one answer into two themes with one label; the campaign detector already counted them as copies. And it
+    groups texts in capitals together whatever they say ("IL FAUT BAISSER LES IMPOTS", "PERSONNES AGEES",
+    "SANTE DEFENSE" made one theme of the sample). The form depends only on the multiset of ``texts``, not on
+    their order; the report always shows the texts as written.
     """
     forms: dict[str, Counter[str]] = {}
     for text in texts:
         forms.setdefault(dedup_key(text), Counter())[text] += 1
     chosen = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in forms.items()}
+    if lower_shouted:
+        chosen = {key: lowered_if_shouted(form) for key, form in chosen.items()}
     return [chosen[dedup_key(text)] for text in texts]
+
+
+SHOUTED_SHARE = 0.6  # more than this share of the letters of its long words in capitals: written in capitals
+SHOUTED_WORD_LETTERS = (
+    5  # shorter words are left out of the count: acronyms ("TVA", "CSG", "IRPP"), "LA", "ET"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def lowered_if_shouted(text: str) -> str:
+    """``text`` in lower case when it is written mostly in capitals, judged on its words of at least
+    ``SHOUTED_WORD_LETTERS`` letters (more than ``SHOUTED_SHARE`` of their letters capitals), else ``text``."""
+    long_words = [w for w in _LETTERS.findall(text) if len(w) >= SHOUTED_WORD_LETTERS]
+    letters = sum(map(len, long_words))
+    if long_words and sum(ch.isupper() for w in long_words for ch in w) > SHOUTED_SHARE * letters:
+        return text.lower()
+    return text
 
 
 def exclusion_reason(text: str) -> str | None:

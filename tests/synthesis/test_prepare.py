@@ -11,6 +11,7 @@ from synthesis.prepare import (
     embedding_forms,
     exclusion_reason,
     is_non_answer,
+    lowered_if_shouted,
     strip_accents,
 )
 
@@ -95,3 +96,23 @@ def test_copies_are_embedded_in_one_form():
     ]
     assert embedding_forms(list(reversed(texts))) == list(reversed(forms))  # the order of the rows aside
     assert embedding_forms([]) == []
+
+
+def test_texts_written_in_capitals_are_embedded_in_lower_case():
+    assert lowered_if_shouted("IL FAUT BAISSER LES IMPOTS !") == "il faut baisser les impots !"
+    assert lowered_if_shouted("PERSONNES AGEES, Santé") == "personnes agees, santé"  # 14 of 19 letters
+    assert lowered_if_shouted("RETRAITES") == "retraites"
+    for kept in (
+        "TVA",
+        "IRPP",
+        "CSG et TVA, ISF",
+        "La TVA sur les produits",
+        "Baisser la TVA et la CSG",
+        "Oui !",
+    ):
+        assert (
+            lowered_if_shouted(kept) == kept
+        )  # acronyms (words under 5 letters), a text with a few capitals
+    texts = ["SANTE DEFENSE", "Santé défense", "SANTE DEFENSE"]
+    assert embedding_forms(texts) == ["sante defense"] * 3  # the copies' form, then lowered
+    assert embedding_forms(texts, lower_shouted=False) == ["SANTE DEFENSE"] * 3
