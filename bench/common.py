@@ -142,6 +142,16 @@ def grand_debat_mixed(per_question: int = GD_PER_QUESTION, seed: int = SAMPLE_SE
     )
 
 
+def grand_debat_per_question(per_question: int, seed: int = SAMPLE_SEED) -> list[LabelledSet]:
+    """The draw of :func:`grand_debat_mixed`, one set per question (labels: the question, a single value)."""
+    gd = grand_debat_mixed(per_question=per_question, seed=seed)
+    return [
+        LabelledSet(f"granddebat/{q}", [gd.texts[i] for i in idx], gd.labels[idx], "")
+        for q in sorted(set(gd.labels.tolist()))
+        for idx in [np.flatnonzero(gd.labels == q)]
+    ]
+
+
 def grand_debat_question(name: str = "gd_animation_fiscalite_13.csv") -> tuple[list[str], str]:
     """All answers of one Grand Débat question (unlabelled: for speed and label checks)."""
     return [r["comment"] for r in _read_csv(DATA / "granddebat" / name)], GD_QUESTIONS[name]

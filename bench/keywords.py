@@ -21,7 +21,15 @@ import warnings
 from itertools import combinations
 
 import numpy as np
-from common import BENCHMARKS, LabelledSet, embed_cached, grand_debat_mixed, load_sets, machine, write_section
+from common import (
+    BENCHMARKS,
+    LabelledSet,
+    embed_cached,
+    grand_debat_per_question,
+    load_sets,
+    machine,
+    write_section,
+)
 
 import synthesis.explain as explain
 from schemas import RunSettings
@@ -64,12 +72,7 @@ def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str
 
 
 def sets() -> list[LabelledSet]:
-    gd = grand_debat_mixed(per_question=GD_PER_QUESTION_KEYWORDS)
-    per_question = [
-        LabelledSet(f"granddebat/{q}", [gd.texts[i] for i in idx], gd.labels[idx], "")
-        for q in sorted(set(gd.labels.tolist()))
-        for idx in [np.flatnonzero(gd.labels == q)]
-    ]
+    per_question = grand_debat_per_question(GD_PER_QUESTION_KEYWORDS)
     return per_question + load_sets(OTHER_SETS)
 
 

@@ -35,7 +35,7 @@ from common import (
     OUT,
     ROOT,
     LabelledSet,
-    grand_debat_mixed,
+    grand_debat_per_question,
     load_sets,
     machine,
     write_section,
@@ -93,12 +93,7 @@ def sample_questions() -> list[LabelledSet]:
 
 
 def sets() -> list[LabelledSet]:
-    gd = grand_debat_mixed(per_question=GD_PER_QUESTION_REPEATED)
-    per_question = [
-        LabelledSet(f"granddebat/{q}", [gd.texts[i] for i in idx], gd.labels[idx], "")
-        for q in sorted(set(gd.labels.tolist()))
-        for idx in [np.flatnonzero(gd.labels == q)]
-    ]
+    per_question = grand_debat_per_question(GD_PER_QUESTION_REPEATED)
     return per_question + sample_questions() + load_sets(OTHER_SETS)
 
 
