@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -44,23 +44,33 @@ def group_by_question(contributions: Sequence[Contribution]) -> dict[str, list[C
     return groups
 
 
-def _exclusion(c: Contribution, closed: bool = False) -> str | None:
-    """Why ``c`` is kept out of clustering, or None; in a ``closed`` question "Oui", "Non" are answers."""
-    if c.excluded:
+def _exclusion(text: str, excluded: str | None, closed: bool = False) -> str | None:
+    """Why a contribution is kept out of clustering, or None; in a ``closed`` question "Oui", "Non" are
+    answers."""
+    if excluded:
         return prepare.IMPORT_EXCLUDED
-    reason = prepare.exclusion_reason(c.text)
+    reason = prepare.exclusion_reason(text)
     return None if closed and reason == prepare.NON_ANSWER else reason
 
 
-def closed_questions(groups: dict[str, list[Contribution]]) -> dict[str, list[OptionCount]]:
-    """The tally of each closed question (:mod:`synthesis.closed`), judged on its answers with some content."""
-    tallies = {}
-    for qid, items in groups.items():
-        answers = [c.text for c in items if _exclusion(c, closed=True) is None]
-        tally = choice_tally(answers)
-        if tally is not None:
-            tallies[qid] = tally
-    return tallies
+def _tally(answers: Iterable[tuple[str, str | None]]) -> list[OptionCount] | None:
+    """:func:`synthesis.closed.choice_tally` of one question's (text, import exclusion) pairs, judged on the
+    answers with some content."""
+    return choice_tally([t for t, excluded in answers if _exclusion(t, excluded, closed=True) is None])
+
+
+def embedded_texts(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
+    """Sorted distinct texts that :func:`run` embeds for (question id, text, import exclusion) rows: the
+    usable texts (closed questions keep their "Oui" and "Non"), normalised, each copy in its
+    :func:`~synthesis.prepare.embedding_forms` form. The service embeds them ahead of a run, in shards."""
+    by_question: dict[str, list[tuple[str, str | None]]] = {}
+    for question_id, text, excluded in rows:
+        by_question.setdefault(question_id, []).append((text, excluded))
+    usable = []
+    for answers in by_question.values():
+        closed = _tally(answers) is not None
+        usable += [prepare.normalise_text(t) for t, ex in answers if _exclusion(t, ex, closed) is None]
+    return sorted(set(prepare.embedding_forms(usable)))
 
 
 def run(
@@ -86,8 +96,10 @@ def run(
     embedder = embedder or get_embedder(settings.embedder, settings.embedder_model)
 
     groups = group_by_question(contributions)
-    tallies = closed_questions(groups)
-    exclusions = {id(c): _exclusion(c, c.question_id in tallies) for c in contributions}
+    tallies = {
+        q: tally for q, items in groups.items() if (tally := _tally((c.text, c.excluded) for c in items))
+    }
+    exclusions = {id(c): _exclusion(c.text, c.excluded, c.question_id in tallies) for c in contributions}
     usable = [c for c in contributions if exclusions[id(c)] is None]
     norm = prepare.embedding_forms([prepare.normalise_text(c.text) for c in usable])
     report_progress("prepare", 1.0)

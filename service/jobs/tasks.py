@@ -13,7 +13,7 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -22,7 +22,6 @@ from schemas import RunSettings
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
 from service.models import Contribution, Import, Run, utcnow
-from synthesis import prepare
 from synthesis.embed import embed_unique, get_embedder
 from synthesis.errors import SynthesisError
 from synthesis.records import AuthorType, RejectedRow
@@ -209,19 +208,10 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
 
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
-    """The distinct normalised texts of shard ``shard_index`` of ``n_shards`` (sorted, split by position)."""
-    return _shard(_distinct_texts((r.text, r.excluded) for r in records), shard_index, n_shards)
+    """The distinct texts the pipeline embeds, shard ``shard_index`` of ``n_shards`` (sorted, split by position)."""
+    from synthesis.pipeline import embedded_texts
 
-
-def _distinct_texts(rows: Iterable[tuple[str, str | None]]) -> list[str]:
-    """Sorted distinct texts that the pipeline embeds for the (text, import exclusion) pairs: the
-    normalised usable texts, each copy in its :func:`~synthesis.prepare.embedding_forms` form."""
-    usable = [
-        prepare.normalise_text(text)
-        for text, excluded in rows
-        if not excluded and prepare.exclusion_reason(text) is None
-    ]
-    return sorted(set(prepare.embedding_forms(usable)))
+    return _shard(embedded_texts((r.question_id, r.text, r.excluded) for r in records), shard_index, n_shards)
 
 
 def _shard(distinct: list[str], shard_index: int, n_shards: int) -> list[str]:
@@ -246,13 +236,15 @@ def embed_shard(
         if run is None:
             return 0
         settings = RunSettings.model_validate(run.settings)
-        # Only the two columns the shard needs: every shard of a large consultation reads them all.
+        # Only the columns the shard needs: every shard of a large consultation reads them all.
         rows = s.exec(
-            select(Contribution.text, Contribution.excluded).where(
+            select(Contribution.question_id, Contribution.text, Contribution.excluded).where(
                 Contribution.consultation_id == run.consultation_id
             )
         ).all()
-    texts = _shard(_distinct_texts(rows), shard_index, n_shards)
+    from synthesis.pipeline import embedded_texts
+
+    texts = _shard(embedded_texts(rows), shard_index, n_shards)
     embed_unique(
         texts,
         get_embedder(settings.embedder, settings.embedder_model),

@@ -168,3 +168,33 @@ def test_copies_written_differently_are_embedded_once_and_share_their_place():
     tva = {place[f"c{i}"] for i, t in enumerate(texts) if t in {"TVA", "tva", "Tva.", "TVA !"}}
     la_tva = {place[f"c{i}"] for i, t in enumerate(texts) if t in {"la TVA", "La tva"}}
     assert len(tva) == 1 and len(la_tva) == 1
+
+
+def test_embedded_texts_are_exactly_what_a_run_embeds():
+    """The service embeds ``embedded_texts`` ahead of a run (in shards): the run must need no other text."""
+    from synthesis.pipeline import embedded_texts
+    from tests.utils.fake_embedder import HashEmbedder
+
+    class Recording(HashEmbedder):
+        def embed(self, texts):
+            self.seen = [*getattr(self, "seen", []), *texts]
+            return super().embed(texts)
+
+    free = granddebat_answers(limit=120) + ["Oui", "RAS", "TVA", "tva !", "IL FAUT BAISSER LA TVA", ""]
+    closed = ["Oui"] * 20 + ["Non"] * 15 + ["NON"] * 3
+    items = [Contribution(f"f{i}", f"s{i}", "libre", QUESTION, t, line=i) for i, t in enumerate(free)]
+    items += [
+        Contribution(f"c{i}", f"s{i}", "fermee", "Oui ou non ?", t, line=i) for i, t in enumerate(closed)
+    ]
+    items.append(Contribution("x", "sx", "libre", QUESTION, "Supprimer la CSG", line=1, excluded="corbeille"))
+    embedder = Recording()
+    run(items, RunSettings(), embedder=embedder)
+    expected = embedded_texts((c.question_id, c.text, c.excluded) for c in items)
+    assert sorted(set(embedder.seen)) == expected
+    assert (
+        "Oui" in expected
+        and "Non" in expected
+        and "RAS" not in expected
+        and "Supprimer la CSG" not in expected
+    )
+    assert "il faut baisser la tva" in expected and "tva !" not in expected
