@@ -67,25 +67,18 @@ def build(work: Path, target: int, ratio: float, *, million: bool = False) -> tu
 def embed_child(path: Path, cache_path: Path) -> None:
     """Embed the distinct usable texts of ``path`` into the SQLite cache (the 1M case's precomputation)."""
     from schemas import RunSettings
-    from synthesis import prepare
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.embed.parallel import resolve_workers
     from synthesis.ingest import iter_file
+    from synthesis.pipeline import embedded_texts
+    from synthesis.records import Contribution
 
-    usable = []
-    for item in iter_file(path, format="granddebat", secret=b"bench"):
-        text = getattr(item, "text", None)
-        if (
-            text is not None
-            and not getattr(item, "excluded", False)
-            and prepare.exclusion_reason(text) is None
-        ):
-            usable.append(prepare.normalise_text(text))
-    texts = set(prepare.embedding_forms(usable))  # as the pipeline embeds them
+    items = iter_file(path, format="granddebat", secret=b"bench")
+    texts = embedded_texts((c.question_id, c.text, c.excluded) for c in items if isinstance(c, Contribution))
     cache = SQLiteCache(cache_path)
     start = time.perf_counter()
     embed_unique(
-        sorted(texts),
+        texts,
         get_embedder("use-multilingual"),
         cache,
         workers=resolve_workers(RunSettings().embed_workers),
