@@ -832,7 +832,9 @@ def _cluster_distinct(
             X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest, noise_policy_on
         )
         assigned[rest] = labels[rest] != NOISE
-        labels, second = _renumbered(labels, second, weights)  # sizes now count the unfitted texts too
+    labels, second = _renumbered(
+        labels, second, weights
+    )  # sizes count what the policy let in, the unfitted texts
 
     repeated = repeated_text_themes(labels, weights, mcs)
     if len(repeated):

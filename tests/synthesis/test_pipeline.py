@@ -128,6 +128,11 @@ def test_real_embedder_end_to_end_is_deterministic():
     second = run(items, RunSettings())
     assert first.manifest.embedder.name == "use-multilingual"
     assert len(first.questions[0].clusters) >= 2
+    # themes numbered by size, counting the members the noise policy let in after HDBSCAN numbered them
+    sizes = [c.size for c in first.questions[0].clusters]
+    assert sizes == sorted(sizes, reverse=True) and any(
+        m.joined_by_noise_policy for c in first.questions[0].clusters for m in c.members
+    )
     a, b = json.loads(render_json(first)), json.loads(render_json(second))
     a["manifest"].pop("timings"), b["manifest"].pop("timings")
     assert a == b
