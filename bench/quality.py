@@ -12,8 +12,9 @@ number of themes, for:
 
 BERTopic and k-means get each text's own vector, as written (what BERTopic computes for its documents);
 ours gets the vectors the pipeline computes, where copies of one answer written with another case, accents
-or punctuation share their most frequent form's vector (``synthesis.prepare.embedding_forms``): that rule is
-part of our pipeline, so it must not change the baseline.
+or punctuation share their most frequent form's vector and a text written in capitals is read in lower case
+(``synthesis.prepare.embedding_forms``): those rules are part of our pipeline, so they must not change the
+baseline.
 
 Run: ``.venv/bin/python bench/quality.py [--no-write]``; writes ``bench/out/quality.json`` and the
 ``## Quality`` section of BENCHMARKS.md. On a labelled export of one's own (any format the product imports):
@@ -432,7 +433,8 @@ def main() -> None:
             "AMI/ARI count noise as one group; `ami_non_noise` is computed on non-noise items only. "
             "Non-answers are removed from every set for every method. BERTopic and k-means get each text's "
             "vector as written; ours, the pipeline's, where copies differing only in case, accents or "
-            "punctuation share their most frequent form's vector. `ours (sub-themes)` scores the finest "
+            "punctuation share their most frequent form's vector and a text in capitals is read in lower case. "
+            "`ours (sub-themes)` scores the finest "
             "level (sub-theme, or theme when not split). Sets: "
             + "; ".join(f"`{s.name}` {s.note}" for s in load_sets(args.sets))
             + ".",

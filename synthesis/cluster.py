@@ -832,9 +832,8 @@ def _cluster_distinct(
             X[rest], X[fit], fit_labels, fit_reduced, weights[fit], nearest, noise_policy_on
         )
         assigned[rest] = labels[rest] != NOISE
-    labels, second = _renumbered(
-        labels, second, weights
-    )  # sizes count what the policy let in, the unfitted texts
+    # numbered by size again: sizes now count the items the noise policy let in, and the unfitted texts
+    labels, second = _renumbered(labels, second, weights)
 
     repeated = repeated_text_themes(labels, weights, mcs)
     if len(repeated):

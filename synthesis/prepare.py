@@ -174,10 +174,10 @@ def embedding_forms(texts: Sequence[str], *, lower_shouted: bool = True) -> list
     return [chosen[dedup_key(text)] for text in texts]
 
 
-SHOUTED_SHARE = 0.6  # more than this share of the letters of its long words in capitals: written in capitals
-SHOUTED_WORD_LETTERS = (
-    5  # shorter words are left out of the count: acronyms ("TVA", "CSG", "IRPP"), "LA", "ET"
-)
+# Written in capitals: more than SHOUTED_SHARE of the letters of its words of SHOUTED_WORD_LETTERS letters or
+# more are capitals (shorter words are left out: acronyms such as "TVA", "CSG", "IRPP", and "LA", "ET").
+SHOUTED_SHARE = 0.6
+SHOUTED_WORD_LETTERS = 5
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
