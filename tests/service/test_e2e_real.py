@@ -56,5 +56,10 @@ def test_real_sample_with_default_embedder(client, keys, runner):
         members = {mm["contribution_id"] for mm in theme["members"]}
         for quote in theme["quotes"]:
             assert quote["contribution_id"] in members and texts[quote["contribution_id"]] == quote["text"]
+    # the sample's third question is a closed multiple-choice one: counted option by option, through the API
+    choices = {q["question_id"]: q["choices"] for q in report["questions"]}
+    assert choices["164"] == choices["166"] == [] and len(choices["9001"]) == 7
+    assert all(o["count"] >= 2 and 0 < o["share"] <= 1 for o in choices["9001"])
     html = client.get(f"/api/runs/{run['id']}/report", params={"format": "html"}, headers=h)
     assert html.status_code == 200 and "<html" in html.text.lower()
+    assert "Question fermée : réponses par option (7 options)" in html.text
