@@ -87,7 +87,8 @@ def run(
     """Synthesise ``contributions`` into a :class:`schemas.Report`.
 
     Every contribution ends up in exactly one of: a theme's members, the question's ``noise``, or its
-    ``excluded`` list (with a reason). Same input and settings give the same report (timings aside).
+    ``excluded`` list (with a reason). Same input and settings give the same report (timings aside). A
+    closed question's options are also counted (``choices``, :mod:`synthesis.closed`).
     """
     settings = settings or RunSettings()
     report_progress = progress or (lambda stage, fraction: None)
@@ -96,9 +97,11 @@ def run(
     embedder = embedder or get_embedder(settings.embedder, settings.embedder_model)
 
     groups = group_by_question(contributions)
-    tallies = {
-        q: tally for q, items in groups.items() if (tally := _tally((c.text, c.excluded) for c in items))
-    }
+    tallies = {}  # the closed questions' option counts (synthesis.closed)
+    for qid, items in groups.items():
+        tally = _tally((c.text, c.excluded) for c in items)
+        if tally is not None:
+            tallies[qid] = tally
     exclusions = {id(c): _exclusion(c.text, c.excluded, c.question_id in tallies) for c in contributions}
     usable = [c for c in contributions if exclusions[id(c)] is None]
     norm = prepare.embedding_forms([prepare.normalise_text(c.text) for c in usable])
