@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synthesis.prepare import dedup_key
+from synthesis.prepare import dedup_key, most_frequent
 
 CHOICE_SEPARATOR = "|"  # Cap Collectif's join of the options of one multiple-choice answer
 MIN_ANSWERS = 20
@@ -51,19 +51,18 @@ def choice_tally(texts: Sequence[str]) -> list[OptionCount] | None:
     """
     if len(texts) < MIN_ANSWERS:
         return None
-    chosen: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
+    forms: dict[str, Counter[str]] = {}  # each option's written forms, counted once per answer choosing it
     for text in texts:
         options = {dedup_key(o): o for o in options_of(text)}
         if not options:
             return None
         for key, written in options.items():
-            chosen[key] += 1
             forms.setdefault(key, Counter())[written] += 1
-            if len(chosen) > MAX_OPTIONS:
-                return None
+        if len(forms) > MAX_OPTIONS:
+            return None
+    chosen = {key: c.total() for key, c in forms.items()}
     if min(chosen.values()) < MIN_OPTION_ANSWERS or max(len(k.split()) for k in chosen) > MAX_OPTION_WORDS:
         return None
-    shown = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in forms.items()}
+    shown = {key: most_frequent(c) for key, c in forms.items()}
     ranked = sorted(chosen.items(), key=lambda kv: (-kv[1], shown[kv[0]]))
     return [OptionCount(shown[key], n, round(n / len(texts), 4)) for key, n in ranked]

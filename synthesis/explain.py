@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from synthesis.lemmas import lemma, lemma_table
-from synthesis.prepare import dedup_key, strip_accents
+from synthesis.prepare import dedup_key, most_frequent, strip_accents
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -178,7 +178,7 @@ class Vocabulary:
     def finish(self) -> None:
         """Fix each stem's surface form: its most frequent word (ties: alphabetical)."""
         for s, forms in self._forms.items():
-            self.surface[s] = min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            self.surface[s] = most_frequent(forms)
 
     def show(self, term: str) -> str:
         return " ".join(self.surface.get(p, p) for p in term.split(" "))

@@ -152,6 +152,12 @@ def dedup_key(text: str) -> str:
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
+def most_frequent(counts: Counter[str]) -> str:
+    """The most frequent of ``counts`` (ties: the first in sorted order): a written form shown or embedded for
+    all the forms counted together."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def embedding_forms(texts: Sequence[str], *, lower_shouted: bool = True) -> list[str]:
     """For each normalised text, the written form embedded for it: copies (one ``dedup_key``: case, accents
     and punctuation aside) share one vector, that of their most frequent form (ties: the first in sorted
@@ -168,7 +174,7 @@ def embedding_forms(texts: Sequence[str], *, lower_shouted: bool = True) -> list
     forms: dict[str, Counter[str]] = {}
     for text in texts:
         forms.setdefault(dedup_key(text), Counter())[text] += 1
-    chosen = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in forms.items()}
+    chosen = {key: most_frequent(c) for key, c in forms.items()}
     if lower_shouted:
         chosen = {key: lowered_if_shouted(form) for key, form in chosen.items()}
     return [chosen[dedup_key(text)] for text in texts]
