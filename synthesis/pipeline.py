@@ -44,19 +44,21 @@ def group_by_question(contributions: Sequence[Contribution]) -> dict[str, list[C
     return groups
 
 
-def _exclusion(text: str, excluded: str | None, closed: bool = False) -> str | None:
-    """Why a contribution is kept out of clustering, or None; in a ``closed`` question "Oui", "Non" are
-    answers."""
-    if excluded:
-        return prepare.IMPORT_EXCLUDED
-    reason = prepare.exclusion_reason(text)
-    return None if closed and reason == prepare.NON_ANSWER else reason
-
-
-def _tally(answers: Iterable[tuple[str, str | None]]) -> list[OptionCount] | None:
-    """:func:`synthesis.closed.choice_tally` of one question's (text, import exclusion) pairs, judged on the
-    answers with some content."""
-    return choice_tally([t for t, excluded in answers if _exclusion(t, excluded, closed=True) is None])
+def question_exclusions(
+    answers: Sequence[tuple[str, str | None]],
+) -> tuple[list[str | None], list[OptionCount] | None]:
+    """Why each of one question's (text, import exclusion) answers is kept out of clustering (None: it is
+    clustered), and the question's option counts when it is closed (:mod:`synthesis.closed`, judged on the
+    answers with some content): there "Oui" and "Non" are answers, not non-answers."""
+    reasons = [
+        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t) for t, excluded in answers
+    ]
+    tally = choice_tally(
+        [t for (t, _), r in zip(answers, reasons, strict=True) if r in (None, prepare.NON_ANSWER)]
+    )
+    if tally is not None:
+        reasons = [None if r == prepare.NON_ANSWER else r for r in reasons]
+    return reasons, tally
 
 
 def embedded_texts(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
@@ -68,8 +70,8 @@ def embedded_texts(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
         by_question.setdefault(question_id, []).append((text, excluded))
     usable = []
     for answers in by_question.values():
-        closed = _tally(answers) is not None
-        usable += [prepare.normalise_text(t) for t, ex in answers if _exclusion(t, ex, closed) is None]
+        reasons, _ = question_exclusions(answers)
+        usable += [prepare.normalise_text(t) for (t, _), r in zip(answers, reasons, strict=True) if r is None]
     return sorted(set(prepare.embedding_forms(usable)))
 
 
@@ -97,12 +99,13 @@ def run(
     embedder = embedder or get_embedder(settings.embedder, settings.embedder_model)
 
     groups = group_by_question(contributions)
+    exclusions: dict[int, str | None] = {}
     tallies = {}  # the closed questions' option counts (synthesis.closed)
     for qid, items in groups.items():
-        tally = _tally((c.text, c.excluded) for c in items)
+        reasons, tally = question_exclusions([(c.text, c.excluded) for c in items])
+        exclusions.update(zip(map(id, items), reasons, strict=True))
         if tally is not None:
             tallies[qid] = tally
-    exclusions = {id(c): _exclusion(c.text, c.excluded, c.question_id in tallies) for c in contributions}
     usable = [c for c in contributions if exclusions[id(c)] is None]
     norm = prepare.embedding_forms([prepare.normalise_text(c.text) for c in usable])
     report_progress("prepare", 1.0)
