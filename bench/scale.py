@@ -95,7 +95,7 @@ def million_child(path: Path, cache_path: Path) -> None:
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.ingest import iter_file
     from synthesis.origin import detect_campaigns
-    from synthesis.pipeline import cluster_question, group_by_question
+    from synthesis.pipeline import cluster_question, group_by_question, question_exclusions
 
     def stage(name: str, start: float, **facts: object) -> float:
         print(json.dumps({"stage": name, "s": round(time.perf_counter() - start, 1), **facts}), flush=True)
@@ -105,8 +105,12 @@ def million_child(path: Path, cache_path: Path) -> None:
     items = [x for x in iter_file(path, format="granddebat", secret=b"bench") if hasattr(x, "question_id")]
     t = stage("ingest", t, contributions=len(items))
     groups = group_by_question(items)
-    kept = {
-        q: [c for c in cs if not c.excluded and prepare.exclusion_reason(c.text) is None]
+    kept = {  # as the pipeline keeps them
+        q: [
+            c
+            for c, r in zip(cs, question_exclusions([(c.text, c.excluded) for c in cs])[0], strict=True)
+            if r is None
+        ]
         for q, cs in groups.items()
     }
     forms = iter(
