@@ -2,11 +2,13 @@
 
 For each Grand Débat question (``GD_PER_QUESTION_KEYWORDS`` answers each, seed 0) and the République
 numérique and Decidim sets of ``bench/common.py``, the themes of our pipeline (default settings, seed 0)
-are explained twice on the same themes: keywords from Snowball stems alone, and from stems of the lemmas of
-spaCy's French lookup table (the default, ``synthesis.lemmas``). Counted over all themes:
+are explained three times on the same themes: keywords from Snowball stems alone; from stems of the lemmas
+of spaCy's French lookup table (``synthesis.lemmas``); and the same where a word written without its accents
+is looked up as the question's accented spelling of it ("elus" as "élus", the default). Counted over all
+themes:
 
-- labels naming one word twice ("revenu · revenus"): two of its words are the same word inflected, judged
-  by the lemma table *or* by a final s/x (a test independent of the table);
+- labels naming one word twice ("revenu · revenus", "élus · elus"): two of its words are the same word
+  inflected, judged by the lemma table *or* by a final s/x, accents aside (a test independent of the table);
 - repeated keywords: one-word keywords of a theme that repeat another of its keywords by the same test;
 - seconds: ``explain_themes`` on all the themes (labels, keywords, quotes, "why").
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from collections.abc import Callable
 from itertools import combinations
 
 import numpy as np
@@ -35,15 +38,28 @@ import synthesis.explain as explain
 from schemas import RunSettings
 from synthesis.lemmas import lemma
 from synthesis.pipeline import cluster_question
+from synthesis.prepare import strip_accents
 
 GD_PER_QUESTION_KEYWORDS = 5000
 OTHER_SETS = ["rn-arguments/section_subtitle", "rn-proposals/section_subtitle", "decidim-comments/debate"]
-MODES = {"stems": lambda word: word, "lemmas, then stems (default)": lemma}
+# name: (what a written word is looked up as, words written without accents take the accented spelling)
+MODES: dict[str, tuple[Callable[[str], str], bool]] = {
+    "stems": (lambda word: word, False),
+    "lemmas, then stems": (lemma, False),
+    "lemmas of the accented spelling, then stems (default)": (lemma, True),
+}
 
 
 def same_word(a: str, b: str) -> bool:
-    """Two written words that are one word inflected: same lemma in the table, or one is the other + s/x."""
-    return lemma(a) == lemma(b) or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a
+    """Two written words that are one word inflected: same lemma in the table, or one is the other + s/x,
+    accents aside ("élus" and "elus")."""
+    la, lb = strip_accents(lemma(a)), strip_accents(lemma(b))
+    a, b = strip_accents(a), strip_accents(b)
+    return a == b or la == lb or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a
+
+
+def _no_accents(self: explain.Vocabulary, forms: object) -> None:
+    self.accented = {}
 
 
 def repeats(words: list[str]) -> int:
@@ -53,14 +69,17 @@ def repeats(words: list[str]) -> int:
 
 def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
     out = {}
-    for mode, lemma_of in MODES.items():
+    learn = explain.Vocabulary.learn_accents
+    for mode, (lemma_of, accents) in MODES.items():
         explain.lemma = lemma_of  # what Vocabulary.word_stem looks words up in
+        explain.Vocabulary.learn_accents = learn if accents else _no_accents  # type: ignore[method-assign]
         try:
             start = time.perf_counter()
             themes = explain.explain_themes(texts, vectors, labels)
             seconds = time.perf_counter() - start
         finally:
             explain.lemma = lemma
+            explain.Vocabulary.learn_accents = learn  # type: ignore[method-assign]
         label_repeats = sum(
             any(same_word(a, b) for a, b in combinations(t.label.replace(" · ", " ").split(), 2))
             for t in themes.values()
@@ -102,9 +121,9 @@ def main() -> None:
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/keywords.py`. "
             f"Themes of the 9 Grand Débat questions ({GD_PER_QUESTION_KEYWORDS} answers each, seed 0) and of "
-            f"{', '.join(f'`{n}`' for n in OTHER_SETS)} (default settings, seed 0), explained twice on the same "
-            "themes. Two words are one word inflected when the lemma table gives them one lemma or when one is "
-            "the other plus a final s or x (a test the table does not decide). One run.",
+            f"{', '.join(f'`{n}`' for n in OTHER_SETS)} (default settings, seed 0), explained three times on "
+            "the same themes. Two words are one word inflected when the lemma table gives them one lemma or when "
+            "one is the other plus a final s or x, accents aside (a test the table does not decide). One run.",
             "",
             *lines,
         ]

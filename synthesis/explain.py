@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -145,6 +145,19 @@ class Vocabulary:
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
     # each written word's stem, "" if it is not a content word (looked up once per question)
     _stem_of: dict[str, str] = field(default_factory=dict)
+    # French: the accented spelling that a word written without its accents stands for (``learn_accents``)
+    accented: dict[str, str] = field(default_factory=dict)
+
+    def learn_accents(self, forms: Iterable[tuple[tuple[str, str], int]]) -> None:
+        """Note the accented written forms of a question's words, ``((folded, form), count)`` pairs: a word
+        written without its accents ("elus", "interet") is then looked up in the lemma table as the question's
+        most frequent accented spelling of it ("élus", "intérêt"), so both are one term. The table holds
+        accented words only: "elus" stayed its own stem beside "élu", and a label read "élus · peuple · elus"."""
+        seen: dict[str, Counter[str]] = {}
+        for (folded, form), n in forms:
+            if form != folded:
+                seen.setdefault(folded, Counter())[form] += n
+        self.accented = {f: most_frequent(c) for f, c in seen.items()}
 
     def word_stem(self, folded: str, form: str) -> str:
         """The term of one word (folded, and lower case as written): the stem of its lemma (French) or of the
@@ -152,17 +165,17 @@ class Vocabulary:
         if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
             return ""
         if self.language == "fr":
-            folded = _fold_word(lemma(form))
+            folded = _fold_word(lemma(self.accented.get(form, form)))
             if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
                 return ""
         s = stem(folded, self.language)
         return "" if s in self.banned_stems else s
 
-    def terms(self, text: str, copies: int = 1) -> list[str]:
-        """Terms of ``text``: content stems, then bigrams of consecutive content words (its words' written
-        forms counted ``copies`` times)."""
+    def terms(self, text: str, copies: int = 1, written: list[tuple[str, str]] | None = None) -> list[str]:
+        """Terms of ``text`` (its :func:`word_forms` when given): content stems, then bigrams of consecutive
+        content words (its words' written forms counted ``copies`` times)."""
         stems = []
-        for w, form in word_forms(text):
+        for w, form in word_forms(text) if written is None else written:
             s = self._stem_of.get(form)
             if s is None:
                 s = self._stem_of[form] = self.word_stem(w, form)
@@ -274,7 +287,11 @@ def question_terms(
     """The terms of each text, and the vocabulary (surface forms) they were counted in (each distinct text
     is split once; copies share its list); ``language`` by :func:`detect_language` when not given."""
     vocab = question_vocabulary(question_text, language or detect_language(texts))
-    of_text = {t: vocab.terms(t, n) for t, n in Counter(texts).items()}
+    copies = Counter(texts)
+    forms = {t: word_forms(t) for t in copies}
+    if vocab.language == "fr":
+        vocab.learn_accents((form, copies[t]) for t, text_forms in forms.items() for form in text_forms)
+    of_text = {t: vocab.terms(t, n, forms[t]) for t, n in copies.items()}
     vocab.finish()
     return vocab, [of_text[t] for t in texts]
 

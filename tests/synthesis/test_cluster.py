@@ -19,6 +19,7 @@ from synthesis.cluster import (
     default_min_cluster_size,
     distinct_rows,
     exact_knn,
+    fine_scale,
     fit_sample,
     knn,
     renumber_by_size,
@@ -87,6 +88,22 @@ def test_no_theme_when_too_few_items():
     r = cluster_embeddings(x, random_state=0)
     assert np.all(r.labels == NOISE)
     assert set(r.noise_codes) == {NOISE_NO_THEME}
+
+
+def test_a_small_question_the_default_scale_leaves_out_gets_themes_at_a_finer_scale():
+    # 30 texts: three tight groups of 4 among 18 scattered ones; the default min_cluster_size (5) forms nothing
+    x, y = blobs(n_blobs=3, per_blob=4, n_outliers=18, seed=0)
+    given = cluster_embeddings(x, random_state=0, min_cluster_size=5, min_samples=5)  # a user's choice: kept
+    assert (given.labels == NOISE).all() and given.params["fine_scale"] is None
+    r = cluster_embeddings(x, random_state=0)
+    assert r.params["min_cluster_size"] == 5 and r.params["fine_scale"] == {
+        "min_cluster_size": 3,
+        "min_samples": 2,
+    }
+    groups = [set(r.labels[y == g].tolist()) for g in range(3)]
+    assert all(len(g) == 1 for g in groups) and len(set.union(*groups) - {NOISE}) == 3
+    assert (r.labels == NOISE).mean() <= 0.25 and NOISE_NO_THEME not in set(r.noise_codes)
+    assert cluster_embeddings(x, random_state=0).labels.tolist() == r.labels.tolist()
 
 
 def test_copies_share_their_text_theme_and_count_in_sizes():
@@ -306,6 +323,10 @@ def test_the_pipeline_keeps_noise_within_the_ceiling_and_says_so(monkeypatch):
     free = cluster_embeddings(x, random_state=0)  # 12.9 % noise here, so a lower ceiling is what binds
     assert free.params["noise_ceiling"] == 0.25 and free.params["noise_ceiling_joined"] == 0
     monkeypatch.setattr(cluster, "MAX_NOISE_SHARE", 0.05)
+    rule = cluster.fine_scale
+    monkeypatch.setattr(
+        cluster, "fine_scale", lambda *scale: None
+    )  # the ceiling alone (no finer scale tried)
     result = cluster_embeddings(x, random_state=0)
     noise = result.labels == NOISE
     assert noise.mean() <= 0.05 < (free.labels == NOISE).mean() and result.params["noise_ceiling"] == 0.05
@@ -321,6 +342,11 @@ def test_the_pipeline_keeps_noise_within_the_ceiling_and_says_so(monkeypatch):
     off = cluster_embeddings(x, random_state=0, noise_policy_on=False)
     assert off.params["noise_ceiling"] == "none" and off.params["noise_ceiling_joined"] == 0
     assert (off.labels == NOISE).mean() > 0.05  # without the policy, no ceiling either
+    # with the finer scale: over the ceiling after the policy, so HDBSCAN selects again; fewer items join by force
+    monkeypatch.setattr(cluster, "fine_scale", rule)
+    finer = cluster_embeddings(x, random_state=0)
+    assert finer.params["fine_scale"] == {"min_cluster_size": 7, "min_samples": 2}
+    assert (finer.labels == NOISE).mean() <= 0.05 and finer.params["noise_ceiling_joined"] < joined
 
 
 def test_fit_sample_budget():
@@ -342,6 +368,15 @@ def test_rules_and_helpers():
     assert default_min_cluster_size(50) == 7
     assert default_min_cluster_size(1000) == 10
     assert renumber_by_size(np.array([2, 2, 5, -1, 5, 5])).tolist() == [1, 1, 0, -1, 0, 0]
+    # the finer scale: min_cluster_size sqrt(n)/2, at least 3, min_samples 2, never larger than the default
+    assert (
+        fine_scale(30, 5, 5) == (3, 2)
+        and fine_scale(100, 10, 5) == (5, 2)
+        and fine_scale(10_000, 55, 5) == (50, 2)
+    )
+    assert (
+        fine_scale(400, 10, 5) == (10, 2) and fine_scale(30, 3, 2) is None and fine_scale(30, 5, 1) == (3, 1)
+    )
     x, _ = blobs()
     i1, d1 = exact_knn(x, 7, chunk=16)
     i2, d2 = exact_knn(x, 7)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from synthesis.explain import explain_themes, lemma_source, question_vocabulary
+from synthesis.explain import explain_themes, lemma_source, question_terms, question_vocabulary
 from synthesis.lemmas import lemma, lemma_table, murmurhash64a
 from tests.utils.fake_embedder import HashEmbedder
 
@@ -75,6 +75,28 @@ def test_inflections_of_one_word_are_one_keyword():
     assert ("impôt" in words) != ("impôts" in words)  # one term, shown in its most frequent written form
     # "cheval" and "chevaux" written twice each: the alphabetically first form is shown
     assert [kw for kw, _ in out[1].keywords if kw in ("cheval", "chevaux")] == ["cheval"]
+
+
+def test_a_word_written_without_its_accents_is_the_accented_word():
+    # seen in the Grand Débat ("En qui faites-vous confiance..."): a label read "élus · peuple · elus"
+    texts = [
+        "Les élus locaux",
+        "les élus de proximité",
+        "Les élus, le maire",
+        "les elus du peuple",
+        "Les elus locaux",
+        "Le peuple et ses élus",
+    ]
+    out = explain_themes(texts, HashEmbedder().embed(texts), np.zeros(len(texts), int), n_keywords=10)
+    words = [w for kw, _ in out[0].keywords for w in kw.split()]
+    assert "élus" in words and "elus" not in words  # one term, shown as most often written
+    assert [w for kw in out[0].matched_keywords for w in kw].count("élus") == 6  # every member has it
+    vocab, _ = question_terms(["les elus"], "")
+    assert vocab.word_stem("elus", "elus") != vocab.word_stem(
+        "elu", "élu"
+    )  # no accented spelling: as written
+    vocab, _ = question_terms(["les élus", "les elus"], "")
+    assert vocab.word_stem("elus", "elus") == vocab.word_stem("elu", "élu")
 
 
 def test_a_stop_words_inflections_are_stop_words_too():
