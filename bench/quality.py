@@ -446,7 +446,14 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   up in the lemma table as the question's most frequent accented spelling of it ("élus"): the table holds
   accented words only, so a Grand Débat label read "élus · peuple · elus". Section Keywords (`bench/keywords.py`,
   its test of "one word twice" now folding accents): labels naming one word twice 4 -> 0, repeated one-word
-  keywords 8 -> 1, on the same 320 themes.
+  keywords 8 -> 1, on the same 320 themes. And a theme whose keywords describe fewer of its members than one
+  repeated answer of at most 8 words, itself more than a fifth of the theme, is labelled by that answer
+  verbatim, between « » (`synthesis.explain.answer_label`): keywords leave out stop words, so 548 answers
+  "Personne" to "En qui faites-vous le plus confiance... ?" were labelled "actuellement · députés · peuple",
+  by the words of their few longer members, and 389 "Moi même" "biais · cqfd · donner parole"
+  (`gd_animation_democratie_11.csv`). On the 320 themes of section Keywords, 3 labels change (« Personne », « Moi même »,
+  « Tous », the last one "thème sans mot-clé" before); none of the 375 themes of `bench/repeated.py` shares
+  its label with another.
 - Eighth round, measured and rejected (scratch, 12 draws per size and set, seed 0): the finer scale for every
   question under 400 texts, not only where the default one fails (`min_cluster_size` √n/2, at least 3,
   `min_samples` half of it, at least 2). At 100 answers, RN section 0.041 -> 0.080, RN proposal 0.032 ->

@@ -27,6 +27,10 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORE
 MIN_TOKEN_CHARS = 3
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
+# A repeated answer labels its theme (``answer_label``) when it has at most this many words and makes up more
+# than this share of the theme (and more of it than the keyword label describes).
+ANSWER_LABEL_WORDS = 8
+ANSWER_LABEL_SHARE = 0.2
 QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 40, 400  # readable quote lengths; others are penalised, never cut
 MMR_LAMBDA = 0.7  # relevance vs diversity of quotes
 NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same quote
@@ -273,6 +277,28 @@ def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS
     return " · ".join(chosen) if chosen else NO_KEYWORD_LABEL
 
 
+def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str) -> str | None:
+    """The label of a theme whose keywords describe fewer of its members than one repeated answer does: that
+    answer as most often written, between « », or None (the keyword label stands). The answer must make up more
+    than ``ANSWER_LABEL_SHARE`` of the theme.
+
+    ``texts`` are the theme's members (one per contribution, copies included), ``matched`` the theme keywords
+    each contains, ``label`` its keyword label. Keywords leave out stop words, so a theme of 185 answers
+    "personne" (to "En qui faites-vous le plus confiance... ?") was labelled by the words of its few longer
+    members, "actuellement · députés · peuple", and a theme of "moi-même" answers "biais · cqfd · donner
+    parole". The answer must have at most ``ANSWER_LABEL_WORDS`` words (a label is short); its copies are
+    counted by :func:`synthesis.prepare.dedup_key` (case, accents and punctuation aside)."""
+    if not texts:
+        return None
+    terms = set(label.split(" · ")) if label != NO_KEYWORD_LABEL else set()
+    covered = sum(bool(terms.intersection(m)) for m in matched)
+    keys = Counter(dedup_key(t) for t in texts)
+    top = most_frequent(keys)
+    if keys[top] <= max(covered, ANSWER_LABEL_SHARE * len(texts)) or len(top.split()) > ANSWER_LABEL_WORDS:
+        return None
+    return f"« {most_frequent(Counter(t.strip() for t in texts if dedup_key(t) == top))} »"
+
+
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned."""
     stop = stop_words(language)
@@ -337,7 +363,9 @@ def explain_themes(
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
         matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
-        out[k] = ThemeExplanation(keywords, make_label(keywords), quotes, sims, matched)
+        label = make_label(keywords)
+        label = answer_label([texts[int(i)] for i in idx], matched, label) or label
+        out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     return out
 
 

@@ -488,13 +488,18 @@ def test_quotes_are_verbatim_with_source_id(report, contributions):
             assert quote.source_id == by_id[quote.contribution_id].source_id
 
 
-def test_labels_have_no_stop_word(report):
+def test_labels_have_no_stop_word(report, contributions):
     from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, words
 
     stop = french_stop_words()
+    text = {c.contribution_id: c.text for c in contributions}
     for theme in report.questions[0].clusters:
         for c in [theme, *theme.subclusters]:
-            assert c.label == NO_KEYWORD_LABEL or not set(words(c.label)) & stop, c.label
+            answers = {f"« {text[m.contribution_id].strip()} »" for m in c.members}
+            # a keyword label, or a repeated answer quoted verbatim (explain.answer_label), or none
+            assert c.label == NO_KEYWORD_LABEL or c.label in answers or not set(words(c.label)) & stop, (
+                c.label
+            )
             assert all(not set(words(k.term)) & stop for k in c.keywords)
 
 

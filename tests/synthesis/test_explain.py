@@ -4,6 +4,7 @@ import numpy as np
 
 from synthesis.explain import (
     NO_KEYWORD_LABEL,
+    answer_label,
     class_tfidf,
     explain_themes,
     french_stop_words,
@@ -92,6 +93,29 @@ def test_make_label_and_class_tfidf():
     )
     w = class_tfidf([[["tva", "produit"], ["tva"]], [["taxe"], ["taxe", "tva"]]])
     assert w[0]["tva"] > 0 and "taxe" not in w[0]
+
+
+def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
+    # seen in the Grand Débat ("En qui faites-vous le plus confiance... ?"): a theme of "personne" answers was
+    # labelled by the content words of its few longer members; "personne" is a stop word
+    texts = ["personne", "Personne", "personne.", "Personne !", "personne", "les députés actuellement"]
+    texts += ["le peuple", "actuellement, les députés"]
+    vectors = HashEmbedder().embed(texts)
+    out = explain_themes(
+        texts, vectors, np.zeros(len(texts), int), question_text="En qui avez-vous confiance ?"
+    )
+    assert out[0].label == "« personne »"  # as most often written, verbatim, between « »
+    assert out[0].keywords and "personne" not in [k for k, _ in out[0].keywords]  # keywords unchanged
+    # the keyword label stands when it describes as many members, or when no answer is a fifth of the theme
+    assert answer_label(["impôts", "impôts", "les impôts baissent"], [["impôts"]] * 3, "impôts") is None
+    assert answer_label([f"réponse {i}" for i in range(9)] + ["moi"] * 2, [[]] * 11, NO_KEYWORD_LABEL) is None
+    assert (
+        answer_label(["moi", "moi"] + [f"idée {i}" for i in range(5)], [[]] * 7, NO_KEYWORD_LABEL)
+        == "« moi »"
+    )
+    long = "je ne fais confiance à personne dans ce pays aujourd'hui"  # more than 8 words: not a label
+    assert answer_label([long] * 3 + ["le maire"], [[]] * 3 + [["maire"]], "maire") is None
+    assert answer_label([], [], NO_KEYWORD_LABEL) is None
 
 
 def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
