@@ -453,7 +453,11 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   by the words of their few longer members, and 389 "Moi même" "biais · cqfd · donner parole"
   (`gd_animation_democratie_11.csv`). On the 320 themes of section Keywords, 3 labels change (« Personne », « Moi même »,
   « Tous », the last one "thème sans mot-clé" before); none of the 375 themes of `bench/repeated.py` shares
-  its label with another.
+  its label with another. Themes, or sibling sub-themes, whose labels name the same terms in any order each
+  gain the first keyword of their own (`synthesis.explain.distinguish_labels`): two sub-themes of one Grand
+  Débat theme were both "migrants · accueillir · pays". Section Labels (`bench/labels.py`, 72,763
+  contributions of whole exports): top-level themes naming another's terms 2 -> 0, sub-themes naming a
+  sibling's 14 -> 0, labels describing fewer than a fifth of their members 7 -> 3.
 - Eighth round, measured and rejected (scratch, 12 draws per size and set, seed 0): the finer scale for every
   question under 400 texts, not only where the default one fails (`min_cluster_size` √n/2, at least 3,
   `min_samples` half of it, at least 2). At 100 answers, RN section 0.041 -> 0.080, RN proposal 0.032 ->

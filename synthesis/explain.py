@@ -366,7 +366,29 @@ def explain_themes(
         label = make_label(keywords)
         label = answer_label([texts[int(i)] for i in idx], matched, label) or label
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
+    distinguish_labels(out)
     return out
+
+
+def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
+    """Themes (or sibling sub-themes) whose keyword labels name the same terms, in any order, each gain the
+    first of their keywords, by weight, that shares no word with that label and is not a keyword of the
+    others (in place). Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", and two
+    themes "migrants · accueillir · pays" and "migrants · pays · accueillir"; the sub-themes now end in
+    "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels."""
+    by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
+    for t in themes.values():
+        if t.label != NO_KEYWORD_LABEL and not t.label.startswith("«"):
+            by_label.setdefault(frozenset(t.label.split(" · ")), []).append(t)
+    for terms, same in by_label.items():
+        words_of_label = {w for term in terms for w in term.split()}
+        for t in same if len(same) > 1 else ():
+            others = {k for o in same if o is not t for k, _ in o.keywords}
+            extra = next(
+                (k for k, _ in t.keywords if not set(k.split()) & words_of_label and k not in others), None
+            )
+            if extra is not None:
+                t.label = f"{t.label} · {extra}"
 
 
 def content_word_count(text: str) -> int:

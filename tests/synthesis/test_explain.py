@@ -4,8 +4,10 @@ import numpy as np
 
 from synthesis.explain import (
     NO_KEYWORD_LABEL,
+    ThemeExplanation,
     answer_label,
     class_tfidf,
+    distinguish_labels,
     explain_themes,
     french_stop_words,
     make_label,
@@ -116,6 +118,30 @@ def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
     long = "je ne fais confiance à personne dans ce pays aujourd'hui"  # more than 8 words: not a label
     assert answer_label([long] * 3 + ["le maire"], [[]] * 3 + [["maire"]], "maire") is None
     assert answer_label([], [], NO_KEYWORD_LABEL) is None
+
+
+def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
+    def theme(label, keywords):
+        return ThemeExplanation([(k, 1.0) for k in keywords], label, [], np.zeros(0))
+
+    themes = {
+        0: theme(
+            "migrants · accueillir · pays",
+            ["migrants", "accueillir", "migrants économiques", "france", "aider"],
+        ),
+        1: theme("migrants · pays · accueillir", ["migrants", "pays", "accueillir", "france", "intégration"]),
+        2: theme("taxe · habitation", ["taxe", "habitation", "france"]),
+        3: theme("taxe · habitation", ["taxe", "habitation"]),
+        4: theme("« Personne »", []),
+        5: theme("« Personne »", []),
+    }
+    distinguish_labels(themes)
+    # a keyword sharing a word with the label ("migrants économiques") or with the other theme ("france") is passed
+    assert themes[0].label == "migrants · accueillir · pays · aider"
+    assert themes[1].label == "migrants · pays · accueillir · intégration"
+    assert themes[2].label == "taxe · habitation · france"
+    assert themes[3].label == "taxe · habitation"  # no keyword of its own: unchanged
+    assert themes[4].label == "« Personne »"
 
 
 def test_words_keep_lexicalised_apostrophes_and_drop_elisions():

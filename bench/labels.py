@@ -1,0 +1,139 @@
+"""Theme labels as a reader meets them (issue 4): do they tell themes apart, and describe their members?
+
+Whole exports through the whole pipeline (``synthesis.pipeline.run``, default settings, seed 0): the 8 Grand
+Débat questions of ``../shared/data/granddebat`` (every answer), the 29 Decidim debates (one question each)
+and the 18 République numérique sections (one question each). Counted over every theme and sub-theme:
+
+- top-level themes of a question whose labels name the same terms as another's, in any order;
+- sub-themes whose labels name the same terms as a sibling's (the parent's label is allowed: a sub-theme is
+  often its theme's core);
+- labels that describe fewer than a fifth of their theme's members: for a keyword label, the members that
+  contain none of its terms (the "why" of each member lists the theme keywords it contains); for an answer
+  label (« Personne »), the members that are not copies of that answer;
+- answer labels.
+
+Twice: with keyword labels only (the rules below off) and with the default, where a repeated short answer
+that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
+sub-themes naming the same terms each gain a keyword of their own (``synthesis.explain.distinguish_labels``).
+
+Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+from common import BENCHMARKS, DATA, OUT, machine, write_section
+
+import synthesis.explain as explain
+from schemas import Report, RunSettings
+from synthesis.embed import SQLiteCache
+from synthesis.ingest import iter_file
+from synthesis.pipeline import run
+from synthesis.prepare import dedup_key
+from synthesis.records import Contribution
+
+EXPORTS = [
+    *sorted((DATA / "granddebat").glob("gd_animation_*.csv")),
+    DATA / "decidim-mel-nancy" / "commentaires_debats.csv",
+    DATA / "republique-numerique" / "opinions.csv",
+]
+MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this share is counted
+
+
+def _keyword_labels_only() -> None:
+    explain.answer_label = lambda texts, matched, label: None  # type: ignore[assignment]
+    explain.distinguish_labels = lambda themes: None  # type: ignore[assignment]
+
+
+def terms(label: str) -> frozenset[str]:
+    return frozenset(label.split(" · "))
+
+
+def described(theme: object, text: dict[str, str]) -> float:
+    """Share of the theme's members its label describes (module doc)."""
+    members = theme.members  # type: ignore[attr-defined]
+    label: str = theme.label  # type: ignore[attr-defined]
+    if label.startswith("«"):
+        key = dedup_key(label.strip("« »"))
+        return sum(dedup_key(text[m.contribution_id]) == key for m in members) / len(members)
+    words = terms(label)
+    return sum(bool(words.intersection(m.matched_keywords)) for m in members) / len(members)
+
+
+def count(report: Report, text: dict[str, str]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for q in report.questions:
+        out["top-level themes"] += len(q.clusters)
+        out["sub-themes"] += sum(len(c.subclusters) for c in q.clusters)
+        groups = [q.clusters, *(c.subclusters for c in q.clusters)]
+        for i, group in enumerate(groups):
+            shared = sum(n for n in Counter(terms(c.label) for c in group).values() if n > 1)
+            out[
+                "top-level themes naming another's terms" if i == 0 else "sub-themes naming a sibling's terms"
+            ] += shared
+        for c in (c for group in groups for c in group):
+            out[f"labels describing < {MIN_DESCRIBED:.0%} of their members"] += (
+                described(c, text) < MIN_DESCRIBED
+            )
+            out["answer labels"] += c.label.startswith("«")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
+    answer_label, distinguish_labels = explain.answer_label, explain.distinguish_labels
+    totals: dict[str, Counter[str]] = {"keyword labels only": Counter(), "default": Counter()}
+    contributions_in_all = 0
+    start = time.perf_counter()
+    try:
+        for path in EXPORTS:
+            items = [c for c in iter_file(Path(path), secret=b"bench") if isinstance(c, Contribution)]
+            text = {c.contribution_id: c.text for c in items}
+            contributions_in_all += len(items)
+            for mode, total in totals.items():
+                if mode != "default":
+                    _keyword_labels_only()
+                try:
+                    report = run(items, RunSettings(), cache=cache)
+                finally:
+                    explain.answer_label, explain.distinguish_labels = answer_label, distinguish_labels
+                row = count(report, text)
+                total.update(row)
+                print(path.name, mode, dict(row), flush=True)
+    finally:
+        cache.close()
+    keys = list(next(iter(totals.values())))
+    lines = [
+        "| labels | " + " | ".join(keys) + " |",
+        "|---|" + "---|" * len(keys),
+        *(f"| {mode} | " + " | ".join(str(t[k]) for k in keys) + " |" for mode, t in totals.items()),
+    ]
+    body = "\n".join(
+        [
+            f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/labels.py` "
+            f"({time.perf_counter() - start:.0f} s, embeddings cached). The 8 Grand Débat questions (every answer), "
+            "the 29 Decidim debates and the 18 République numérique sections (one question each): "
+            f"{contributions_in_all:,} contributions through the whole pipeline, default settings, seed 0. A label "
+            "describes a member when the member contains one of its terms (an answer label: when the member is a "
+            "copy of that answer, case, accents and punctuation aside). Keyword labels only: "
+            "`answer_label` and `distinguish_labels` off.",
+            "",
+            *lines,
+        ]
+    )
+    if not args.no_write:
+        write_section(BENCHMARKS, "Labels", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
