@@ -132,6 +132,13 @@ def analyse(
     text_column: Annotated[str | None, typer.Option(help="Colonne du texte (formats génériques).")] = None,
     id_column: Annotated[str | None, typer.Option(help="Colonne de l'identifiant.")] = None,
     question_column: Annotated[str | None, typer.Option(help="Colonne de la question.")] = None,
+    question_text: Annotated[
+        str | None,
+        typer.Option(
+            help="Texte de la question, pour un fichier sans colonne de question (défaut : le nom du fichier) ; "
+            "ses mots ne sont pas repris comme mots-clés."
+        ),
+    ] = None,
     author_column: Annotated[str | None, typer.Option(help="Colonne de l'auteur (pseudonymisé).")] = None,
     author_type_column: Annotated[str | None, typer.Option(help="Colonne du type d'auteur.")] = None,
     postcode_column: Annotated[str | None, typer.Option(help="Colonne du code postal.")] = None,
@@ -196,7 +203,9 @@ def analyse(
             )
         except ValidationError as exc:
             raise settings_error(exc) from exc
-        result = read_file(file, format=format, mapping=mapping, secret=load_secret(secret_file))
+        result = read_file(
+            file, format=format, mapping=mapping, secret=load_secret(secret_file), question_text=question_text
+        )
         err.print(
             f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
             f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées"

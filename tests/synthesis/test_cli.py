@@ -37,6 +37,23 @@ def test_analyse_real_sample_to_json_and_html(tmp_path):
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
 
 
+def test_the_question_of_a_file_without_a_question_column_can_be_given(tmp_path):
+    # the real Grand Débat answers of one question, in a one-column file (like ../shared/data/granddebat)
+    rows = [json.dumps(t, ensure_ascii=False) for t in ("Le maire, par confiance", "Les élus locaux") * 15]
+    path = tmp_path / "reponses.csv"
+    path.write_text("comment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    question = "En qui faites-vous le plus confiance pour vous faire représenter ?"
+    out = tmp_path / "report.json"
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, "--question-text", question, "--out", out)
+    assert result.exit_code == 0, result.output
+    (q,) = json.loads(out.read_text(encoding="utf-8"))["questions"]
+    assert q["question_text"] == question
+    keywords = {k["term"] for c in q["clusters"] for k in c["keywords"]}
+    assert "maire" in keywords and "confiance" not in keywords  # the question's own words are not keywords
+    assert analyse(path, "--embedder", FAKE_EMBEDDER, "--out", out).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["questions"][0]["question_text"] == "reponses"
+
+
 @pytest.mark.slow
 def test_analyse_with_default_embedder_is_deterministic(tmp_path):
     reports = []
