@@ -272,6 +272,15 @@ def embed_cached(
         cache.close()
 
 
+def publish(title: str, lines: list[str], *, write: bool) -> None:
+    """The section ``## title`` of BENCHMARKS.md, its ``lines`` joined: written there unless ``write`` is false
+    (``--no-write``), and printed."""
+    body = "\n".join(lines)
+    if write:
+        write_section(BENCHMARKS, title, body)
+    print(body)
+
+
 def machine() -> str:
     """One line describing the machine (CPU model, cores), for BENCHMARKS.md."""
     import os

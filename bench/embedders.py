@@ -19,13 +19,12 @@ import warnings
 
 import numpy as np
 from common import (
-    BENCHMARKS,
     LabelledSet,
     embed_cached,
     grand_debat_question,
     load_sets,
     machine,
-    write_section,
+    publish,
 )
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score
@@ -91,7 +90,8 @@ def main() -> None:
     verdict = f"Best measured (mean AMI, then texts/s): `{best}`; the default is `{DEFAULT_EMBEDDER}`" + (
         " (the best measured)." if best == DEFAULT_EMBEDDER else " (NOT the best measured: change it)."
     )
-    body = "\n".join(
+    publish(
+        "Embedders",
         [
             f"Machine: {machine()} (shared with other sessions). "
             "Command: `.venv/bin/python bench/embedders.py`.",
@@ -107,11 +107,9 @@ def main() -> None:
             'To use any other sentence-transformers model: `RunSettings(embedder="sentence-transformers", '
             'embedder_model="<model id or local path>")`; models load offline unless the environment '
             "allows downloads (`HF_HUB_OFFLINE` unset).",
-        ]
+        ],
+        write=not args.no_write,
     )
-    if not args.no_write:
-        write_section(BENCHMARKS, "Embedders", body)
-    print(body)
 
 
 if __name__ == "__main__":

@@ -25,13 +25,12 @@ from itertools import combinations
 
 import numpy as np
 from common import (
-    BENCHMARKS,
     LabelledSet,
     embed_cached,
     grand_debat_per_question,
     load_sets,
     machine,
-    write_section,
+    publish,
 )
 
 import synthesis.explain as explain
@@ -117,7 +116,8 @@ def main() -> None:
             for mode, t in totals.items()
         ),
     ]
-    body = "\n".join(
+    publish(
+        "Keywords",
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/keywords.py`. "
             f"Themes of the 9 Grand Débat questions ({GD_PER_QUESTION_KEYWORDS} answers each, seed 0) and of "
@@ -126,11 +126,9 @@ def main() -> None:
             "one is the other plus a final s or x, accents aside (a test the table does not decide). One run.",
             "",
             *lines,
-        ]
+        ],
+        write=not args.no_write,
     )
-    if not args.no_write:
-        write_section(BENCHMARKS, "Keywords", body)
-    print(body)
 
 
 if __name__ == "__main__":

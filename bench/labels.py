@@ -27,7 +27,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from common import BENCHMARKS, DATA, OUT, machine, write_section
+from common import DATA, OUT, machine, publish
 
 import synthesis.explain as explain
 from schemas import Report, RunSettings
@@ -117,7 +117,8 @@ def main() -> None:
         "|---|" + "---|" * len(keys),
         *(f"| {mode} | " + " | ".join(str(t[k]) for k in keys) + " |" for mode, t in totals.items()),
     ]
-    body = "\n".join(
+    publish(
+        "Labels",
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/labels.py` "
             f"({time.perf_counter() - start:.0f} s, embeddings cached). The 8 Grand Débat questions (every answer), "
@@ -128,11 +129,9 @@ def main() -> None:
             "`answer_label` and `distinguish_labels` off.",
             "",
             *lines,
-        ]
+        ],
+        write=not args.no_write,
     )
-    if not args.no_write:
-        write_section(BENCHMARKS, "Labels", body)
-    print(body)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ Three rules, measured one after the other on the themes a reader sees:
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
 the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
 counted over all questions: themes; themes whose label another theme of the question also has (labels from
-``explain_themes`` without the question's text); themes of which most members are written in capitals;
-contributions left "non classées", and how many of them are copies of an answer given at least
-``min_cluster_size`` times (the largest such group in brackets). "Before" is none of the rules (each written
+``explain_themes`` without the question's text, before ``distinguish_labels`` tells such themes apart by a
+keyword of their own); themes of which most members are written in capitals; contributions left "non
+classées", and how many of them are copies of an answer given at least ``min_cluster_size`` times (the
+largest such group in brackets). "Before" is none of the rules (each written
 form embedded as written, no repeated-text themes): the behaviour before the seventh round.
 
 Run: ``.venv/bin/python bench/repeated.py [--no-write]``; writes ``## Repeated answers`` in BENCHMARKS.md.
@@ -31,21 +32,20 @@ from collections.abc import Callable
 
 import numpy as np
 from common import (
-    BENCHMARKS,
     OUT,
     ROOT,
     LabelledSet,
     grand_debat_per_question,
     load_sets,
     machine,
-    write_section,
+    publish,
 )
 
 import synthesis.cluster as cluster
+import synthesis.explain as explain
 from schemas import RunSettings
 from synthesis import prepare
 from synthesis.embed import SQLiteCache, embed_unique, get_embedder
-from synthesis.explain import explain_themes
 from synthesis.ingest import iter_file
 from synthesis.pipeline import cluster_question
 from synthesis.records import Contribution
@@ -102,7 +102,11 @@ def count(texts: list[str], vectors: np.ndarray) -> list[int]:
     answer, the largest such group."""
     result = cluster_question(vectors, RunSettings())
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
-    themes = explain_themes(texts, vectors, labels)
+    distinguish, explain.distinguish_labels = explain.distinguish_labels, lambda themes: None
+    try:  # labels as the keywords make them: two themes with one label are two themes about one thing
+        themes = explain.explain_themes(texts, vectors, labels)
+    finally:
+        explain.distinguish_labels = distinguish
     shared = sum(n for n in Counter(t.label for t in themes.values()).values() if n > 1)
     in_capitals = np.array([shouted(t) for t in texts])
     capitals = sum(in_capitals[labels == k].mean() > 0.5 for k in themes)
@@ -147,7 +151,8 @@ def main() -> None:
             for mode, t in totals.items()
         ),
     ]
-    body = "\n".join(
+    publish(
+        "Repeated answers",
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/repeated.py`. "
             f"The 9 Grand Débat questions ({GD_PER_QUESTION_REPEATED} answers each, seed 0), the 3 questions "
@@ -158,11 +163,9 @@ def main() -> None:
             "capitals (`lowered_if_shouted`).",
             "",
             *lines,
-        ]
+        ],
+        write=not args.no_write,
     )
-    if not args.no_write:
-        write_section(BENCHMARKS, "Repeated answers", body)
-    print(body)
 
 
 if __name__ == "__main__":

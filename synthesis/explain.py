@@ -296,7 +296,12 @@ def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str)
     top = most_frequent(keys)
     if keys[top] <= max(covered, ANSWER_LABEL_SHARE * len(texts)) or len(top.split()) > ANSWER_LABEL_WORDS:
         return None
-    return f"« {most_frequent(Counter(t.strip() for t in texts if dedup_key(t) == top))} »"
+    return quoted(most_frequent(Counter(t.strip() for t in texts if dedup_key(t) == top)))
+
+
+def quoted(label: str) -> str:
+    """A theme label between « » where a sentence names it; an answer label already is."""
+    return label if label.startswith("« ") and label.endswith(" »") else f"« {label} »"
 
 
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:

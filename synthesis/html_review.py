@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from schemas import Cluster
+from synthesis.explain import quoted
 
 REVIEWED = "reviewed"
 AUTOMATIC = "automatic"
@@ -31,7 +32,7 @@ class ReviewEntry:
 
 def _theme(cluster_id: Any, clusters: Mapping[str, Cluster], old_label: Any = None) -> str:
     label = old_label or (clusters[cluster_id].label if cluster_id in clusters else None)
-    return f"« {label} » ({cluster_id})" if label else str(cluster_id)
+    return f"{quoted(label)} ({cluster_id})" if label else str(cluster_id)
 
 
 def action_text(entry: Mapping[str, Any], clusters: Mapping[str, Cluster], t: Callable[..., str]) -> str:

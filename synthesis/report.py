@@ -30,6 +30,7 @@ from synthesis.explain import (
     explain_themes,
     lemma_source,
     question_terms,
+    quoted,
 )
 from synthesis.records import Contribution
 
@@ -154,13 +155,13 @@ def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Clus
     return clusters
 
 
-# Reasons of "non classées" items (issue 4): code -> French text ({a}, {b}: theme labels).
+# Reasons of "non classées" items (issue 4): code -> French text ({a}, {b}: theme labels between « »).
 NOISE_TOO_SHORT = "too_short"
 MIN_CONTENT_WORDS = 2  # fewer content words than this: too short to be placed
 NOISE_REASONS = {
     NOISE_TOO_SHORT: "trop courte pour être rattachée à un thème (moins de {n} mots porteurs de sens)",
-    NOISE_ISOLATED: "isolée : aucun thème assez proche (le plus proche, « {a} », est hors de son seuil)",
-    NOISE_BETWEEN: "entre deux thèmes : « {a} » et « {b} », sans majorité claire parmi ses voisines",
+    NOISE_ISOLATED: "isolée : aucun thème assez proche (le plus proche, {a}, est hors de son seuil)",
+    NOISE_BETWEEN: "entre deux thèmes : {a} et {b}, sans majorité claire parmi ses voisines",
     NOISE_NO_THEME: "aucun thème n'a été formé pour cette question",
 }
 
@@ -186,10 +187,10 @@ def _noise(q: QuestionInput, clusters: list[Cluster]) -> list[NoiseItem]:
             best = int(np.argmax(sims))
             item.closest_cluster_id = clusters[best].cluster_id
             item.closest_similarity = round(float(sims[best]), 6)
-            a = clusters[best].label
+            a = quoted(clusters[best].label)
             other = int(r.second[i]) if len(r.second) else NOISE
             if code == NOISE_BETWEEN and other not in (NOISE, best):
-                item.other_cluster_id, b = clusters[other].cluster_id, clusters[other].label
+                item.other_cluster_id, b = clusters[other].cluster_id, quoted(clusters[other].label)
             elif code == NOISE_BETWEEN:
                 code = item.reason_code = NOISE_ISOLATED
         item.reason = NOISE_REASONS[code].format(a=a, b=b, n=MIN_CONTENT_WORDS)

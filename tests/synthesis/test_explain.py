@@ -12,6 +12,7 @@ from synthesis.explain import (
     french_stop_words,
     make_label,
     pick_quotes,
+    quoted,
     words,
 )
 from tests.utils.fake_embedder import HashEmbedder
@@ -115,6 +116,8 @@ def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
         answer_label(["moi", "moi"] + [f"idée {i}" for i in range(5)], [[]] * 7, NO_KEYWORD_LABEL)
         == "« moi »"
     )
+    # a sentence naming the theme (a "non classée"'s reason) quotes a keyword label, not an answer label again
+    assert quoted("maire · commune") == "« maire · commune »" and quoted(out[0].label) == "« personne »"
     long = "je ne fais confiance à personne dans ce pays aujourd'hui"  # more than 8 words: not a label
     assert answer_label([long] * 3 + ["le maire"], [[]] * 3 + [["maire"]], "maire") is None
     assert answer_label([], [], NO_KEYWORD_LABEL) is None
