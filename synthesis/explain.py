@@ -56,6 +56,9 @@ LANGUAGES = {"fr": "french", "en": "english", "de": "german"}
 EXTRA_BY_LANGUAGE = {"fr": EXTRA_STOP_WORDS, "en": EXTRA_STOP_WORDS_EN}
 DETECT_SAMPLE = 2000  # texts looked at to tell a question's language
 DETECT_MARGIN = 1.5  # another language must have this many times French's stop-word hits
+# ... and be this share of the words at least (stop words are a third of a European text's words): a text in
+# no language of LANGUAGES (the Chinese answers of Polis' vTaiwan) with one "in" among its words was German
+DETECT_MIN_SHARE = 0.1
 
 
 @cache
@@ -78,12 +81,14 @@ def french_stop_words() -> frozenset[str]:
 def detect_language(texts: Sequence[str]) -> str:
     """The language of a question's keywords: the one of ``LANGUAGES`` whose stop words the texts use most
     (an evenly spaced sample of ``DETECT_SAMPLE`` texts); French unless another has ``DETECT_MARGIN`` times
-    its count (English, German Polis or Decidim exports gave labels such as "the · need · for")."""
+    its count, and ``DETECT_MIN_SHARE`` of the words (English, German Polis or Decidim exports gave labels
+    such as "the · need · for")."""
     step = max(1, len(texts) // DETECT_SAMPLE)
     folded = [f for t in texts[::step] for f, _ in word_forms(t)]
     hits = {lang: sum(w in _spacy_stop_words(lang) for w in folded) for lang in LANGUAGES}
     best = max(hits, key=lambda lang: (hits[lang], lang == "fr"))
-    return best if hits[best] >= DETECT_MARGIN * hits["fr"] and best != "fr" else "fr"
+    enough = max(DETECT_MARGIN * hits["fr"], DETECT_MIN_SHARE * len(folded))
+    return best if hits[best] >= enough and best != "fr" else "fr"
 
 
 def lemma_source(language: str) -> str:

@@ -176,6 +176,13 @@ def test_keyword_language_is_told_from_the_answers():
     # French answers quoting a few English words stay French
     assert detect_language(TEXTS + ["le marketing de la start-up, c'est du fake news"]) == "fr"
     assert detect_language([]) == "fr"
+    # a language without these stop words (Chinese, as vTaiwan's answers, with one English word): French
+    assert (
+        detect_language(
+            ["我覺得現有計程車也必須可以接叫車", "計程車 的 司機 與 乘客 也 能 獲得 服務 in 台北"]
+        )
+        == "fr"
+    )
 
 
 def test_english_answers_get_english_keywords_without_stop_words():
