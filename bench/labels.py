@@ -4,8 +4,8 @@ Whole exports through the whole pipeline (``synthesis.pipeline.run``, default se
 Débat questions of ``../shared/data/granddebat`` (every answer), the 29 Decidim debates (one question each)
 and the 18 République numérique sections (one question each). Counted over every theme and sub-theme:
 
-- top-level themes of a question whose labels name the same terms as another's, in any order;
-- sub-themes whose labels name the same terms as a sibling's (the parent's label is allowed: a sub-theme is
+- top-level themes of a question whose labels name the same words as another's, in any order;
+- sub-themes whose labels name the same words as a sibling's (the parent's label is allowed: a sub-theme is
   often its theme's core);
 - labels that describe fewer than a fifth of their theme's members: for a keyword label, the members that
   contain none of its terms (the "why" of each member lists the theme keywords it contains); for an answer
@@ -14,7 +14,7 @@ and the 18 République numérique sections (one question each). Counted over eve
 
 Twice: with keyword labels only (the rules below off) and with the default, where a repeated short answer
 that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
-sub-themes naming the same terms each gain a keyword of their own (``synthesis.explain.distinguish_labels``).
+sub-themes naming the same words each gain a keyword of their own (``synthesis.explain.distinguish_labels``).
 
 Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in BENCHMARKS.md.
 """
@@ -50,8 +50,10 @@ def _keyword_labels_only() -> None:
     explain.distinguish_labels = lambda themes: None  # type: ignore[assignment]
 
 
-def terms(label: str) -> frozenset[str]:
-    return frozenset(label.split(" · "))
+def words(label: str) -> frozenset[str]:
+    """The words a label names, whatever their order and terms ("produits nécessité · tva" is "nécessité · tva ·
+    produits" to a reader)."""
+    return frozenset(label.replace(" · ", " ").split())
 
 
 def described(theme: object, text: dict[str, str]) -> float:
@@ -61,8 +63,8 @@ def described(theme: object, text: dict[str, str]) -> float:
     if label.startswith("«"):
         key = dedup_key(label.strip("« »"))
         return sum(dedup_key(text[m.contribution_id]) == key for m in members) / len(members)
-    words = terms(label)
-    return sum(bool(words.intersection(m.matched_keywords)) for m in members) / len(members)
+    terms = set(label.split(" · "))
+    return sum(bool(terms.intersection(m.matched_keywords)) for m in members) / len(members)
 
 
 def count(report: Report, text: dict[str, str]) -> Counter[str]:
@@ -72,9 +74,9 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
         out["sub-themes"] += sum(len(c.subclusters) for c in q.clusters)
         groups = [q.clusters, *(c.subclusters for c in q.clusters)]
         for i, group in enumerate(groups):
-            shared = sum(n for n in Counter(terms(c.label) for c in group).values() if n > 1)
+            shared = sum(n for n in Counter(words(c.label) for c in group).values() if n > 1)
             out[
-                "top-level themes naming another's terms" if i == 0 else "sub-themes naming a sibling's terms"
+                "top-level themes naming another's words" if i == 0 else "sub-themes naming a sibling's words"
             ] += shared
         for c in (c for group in groups for c in group):
             out[f"labels describing < {MIN_DESCRIBED:.0%} of their members"] += (

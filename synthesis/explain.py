@@ -381,17 +381,17 @@ def explain_themes(
 
 
 def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
-    """Themes (or sibling sub-themes) whose keyword labels name the same terms, in any order, each gain the
-    first of their keywords, by weight, that shares no word with that label and is not a keyword of the
-    others (in place). Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", and two
-    themes "migrants · accueillir · pays" and "migrants · pays · accueillir"; the sub-themes now end in
-    "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels."""
+    """Themes (or sibling sub-themes) whose keyword labels name the same words, in any order and terms, each
+    gain the first of their keywords, by weight, that shares no word with that label and is not a keyword of
+    the others (in place). Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", two
+    themes "migrants · accueillir · pays" and "migrants · pays · accueillir", two sub-themes of the sample
+    consultation "produits nécessité · tva" and "nécessité · tva · produits"; the first two sub-themes now end
+    in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels."""
     by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
     for t in themes.values():
         if t.label != NO_KEYWORD_LABEL and not t.label.startswith("«"):
-            by_label.setdefault(frozenset(t.label.split(" · ")), []).append(t)
-    for terms, same in by_label.items():
-        words_of_label = {w for term in terms for w in term.split()}
+            by_label.setdefault(frozenset(t.label.replace(" · ", " ").split()), []).append(t)
+    for words_of_label, same in by_label.items():
         for t in same if len(same) > 1 else ():
             others = {k for o in same if o is not t for k, _ in o.keywords}
             extra = next(

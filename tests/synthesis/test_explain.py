@@ -137,6 +137,8 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
         3: theme("taxe · habitation", ["taxe", "habitation"]),
         4: theme("« Personne »", []),
         5: theme("« Personne »", []),
+        6: theme("produits nécessité · tva", ["produits nécessité", "tva", "alimentaires"]),  # the same words
+        7: theme("nécessité · tva · produits", ["nécessité", "tva", "produits", "luxe"]),
     }
     distinguish_labels(themes)
     # a keyword sharing a word with the label ("migrants économiques") or with the other theme ("france") is passed
@@ -145,6 +147,7 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
     assert themes[2].label == "taxe · habitation · france"
     assert themes[3].label == "taxe · habitation"  # no keyword of its own: unchanged
     assert themes[4].label == "« Personne »"
+    assert themes[6].label.endswith(" · alimentaires") and themes[7].label.endswith(" · luxe")
 
 
 def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
