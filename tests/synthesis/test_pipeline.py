@@ -203,3 +203,20 @@ def test_embedded_texts_are_exactly_what_a_run_embeds():
         and "Supprimer la CSG" not in expected
     )
     assert "il faut baisser la tva" in expected and "tva !" not in expected
+
+
+@pytest.mark.slow
+def test_a_small_debate_the_default_scale_leaves_out_gets_themes():
+    # the 45 comments of a real Decidim debate (Lille / Nancy, 2019), one question: the default density scale
+    # formed no theme (45 « non classées »); the finer scale forms themes and leaves at most a quarter out
+    from synthesis.ingest import iter_file
+    from tests.utils.data import SHARED_DATA
+
+    path = SHARED_DATA / "decidim-mel-nancy" / "commentaires_debats.csv"
+    items = [c for c in iter_file(path, secret=b"test") if isinstance(c, Contribution)]
+    debate = [c for c in items if c.question_id == "debate-36"]
+    (q,) = run(debate, RunSettings()).questions
+    assert q.method["fine_scale"] == {"min_cluster_size": 3, "min_samples": 2}
+    assert len(q.clusters) >= 2 and len(q.noise) <= 0.25 * (len(debate) - len(q.excluded))
+    (given,) = run(debate, RunSettings(min_cluster_size=q.method["min_cluster_size"])).questions
+    assert not given.clusters and given.method["fine_scale"] is None  # the default scale, as the user set it
