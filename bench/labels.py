@@ -5,8 +5,8 @@ Débat questions of ``../shared/data/granddebat`` (every answer), the 29 Decidim
 and the 18 République numérique sections (one question each). Counted over every theme and sub-theme:
 
 - top-level themes of a question whose labels name the same words as another's, in any order;
-- sub-themes whose labels name the same words as a sibling's (the parent's label is allowed: a sub-theme is
-  often its theme's core);
+- sub-themes whose labels name the same words as a sibling's, and as their theme's (a sub-theme is often its
+  theme's core, but then the reader cannot tell the two apart);
 - labels that describe fewer than a fifth of their theme's members: for a keyword label, the members that
   contain none of its terms (the "why" of each member lists the theme keywords it contains); for an answer
   label (« Personne »), the members that are not copies of that answer;
@@ -14,7 +14,8 @@ and the 18 République numérique sections (one question each). Counted over eve
 
 Twice: with keyword labels only (the rules below off) and with the default, where a repeated short answer
 that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
-sub-themes naming the same words each gain a keyword of their own (``synthesis.explain.distinguish_labels``).
+sub-themes naming the same words, or a sub-theme named as its theme, each gain a keyword of their own
+(``synthesis.explain.distinguish_labels``).
 
 Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in BENCHMARKS.md.
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 from common import DATA, OUT, machine, publish
 
 import synthesis.explain as explain
+import synthesis.report as report_module
 from schemas import Report, RunSettings
 from synthesis.embed import SQLiteCache
 from synthesis.ingest import iter_file
@@ -47,7 +49,7 @@ MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this
 
 def _keyword_labels_only() -> None:
     explain.answer_label = lambda texts, matched, label: None  # type: ignore[assignment]
-    explain.distinguish_labels = lambda themes: None  # type: ignore[assignment]
+    explain.distinguish_labels = report_module.distinguish_labels = lambda themes: None  # type: ignore[assignment]
 
 
 def words(label: str) -> frozenset[str]:
@@ -78,6 +80,9 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
             out[
                 "top-level themes naming another's words" if i == 0 else "sub-themes naming a sibling's words"
             ] += shared
+        out["sub-themes named as their theme"] += sum(
+            words(s.label) == words(c.label) for c in q.clusters for s in c.subclusters
+        )
         for c in (c for group in groups for c in group):
             out[f"labels describing < {MIN_DESCRIBED:.0%} of their members"] += (
                 described(c, text) < MIN_DESCRIBED
@@ -108,6 +113,7 @@ def main() -> None:
                     report = run(items, RunSettings(), cache=cache)
                 finally:
                     explain.answer_label, explain.distinguish_labels = answer_label, distinguish_labels
+                    report_module.distinguish_labels = distinguish_labels
                 row = count(report, text)
                 total.update(row)
                 print(path.name, mode, dict(row), flush=True)

@@ -457,7 +457,8 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   gain the first keyword of their own (`synthesis.explain.distinguish_labels`): two sub-themes of one Grand
   Débat theme were both "migrants · accueillir · pays". Section Labels (`bench/labels.py`, 72,763
   contributions of whole exports): top-level themes naming another's words 2 -> 0, sub-themes naming a
-  sibling's 14 -> 0, labels describing fewer than a fifth of their members 7 -> 3. Not solved: themes that
+  sibling's 14 -> 0, sub-themes named as their theme 37 -> 3 (the rule also compares a sub-theme with its
+  theme), labels describing fewer than a fifth of their members 7 -> 3. Not solved: themes that
   are one answer in two word orders ("éducation santé" and "santé éducation", 19 answers each in the sample
   consultation; the encoder puts "Education, santé" and "Santé, éducation" at cosine 0.85) have no keyword of
   their own and keep labels that read the same.

@@ -386,7 +386,8 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     the others (in place). Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", two
     themes "migrants · accueillir · pays" and "migrants · pays · accueillir", two sub-themes of the sample
     consultation "produits nécessité · tva" and "nécessité · tva · produits"; the first two sub-themes now end
-    in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels."""
+    in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels. The
+    report also compares each sub-theme with its theme this way (a sub-theme is often its theme's core)."""
     by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
     for t in themes.values():
         if t.label != NO_KEYWORD_LABEL and not t.label.startswith("«"):

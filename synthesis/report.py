@@ -27,6 +27,7 @@ from synthesis.explain import (
     Vocabulary,
     content_word_count,
     detect_language,
+    distinguish_labels,
     explain_themes,
     lemma_source,
     question_terms,
@@ -124,6 +125,9 @@ def _subthemes(
         n_quotes=settings.n_quotes,
         terms=(vocab, [text_terms[i] for i in idx]),
     )
+    # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike do
+    parent = ThemeExplanation([(k.term, k.weight) for k in theme.keywords], theme.label, [], np.zeros(0))
+    distinguish_labels({**expl, NOISE: parent})
     out = []
     for s, e in expl.items():
         local = np.flatnonzero(sub == s)

@@ -488,6 +488,22 @@ def test_quotes_are_verbatim_with_source_id(report, contributions):
             assert quote.source_id == by_id[quote.contribution_id].source_id
 
 
+def test_a_sub_theme_reads_apart_from_its_theme_and_siblings_when_its_keywords_allow(report):
+    def words(label):
+        return frozenset(label.replace(" · ", " ").split())
+
+    named_alike = 0
+    for theme in report.questions[0].clusters:
+        for sub in theme.subclusters:
+            others = [theme, *(o for o in theme.subclusters if o is not sub)]
+            alike = [o for o in others if words(o.label) == words(sub.label)]
+            if alike:  # only when it has no keyword of its own to tell it apart (explain.distinguish_labels)
+                named_alike += 1
+                taken = {k.term for o in alike for k in o.keywords}
+                assert all(set(k.term.split()) & words(sub.label) or k.term in taken for k in sub.keywords)
+    assert sum(len(t.subclusters) for t in report.questions[0].clusters) > named_alike
+
+
 def test_labels_have_no_stop_word(report, contributions):
     from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, words
 
