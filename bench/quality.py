@@ -476,7 +476,12 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   for answers of at most 3 words once articles and "et" are set aside). In the sample consultation two themes
   "éducation santé" and "santé éducation" became one, but over the 15 questions of section Repeated answers
   themes sharing their label rose 0 -> 8 and "non classées" 5.0 % -> 5.3 % (in the sample, TVA answers
-  joined the IRPP/IFI ones): one point standing for more copies changes the fit more than it unites."""
+  joined the IRPP/IFI ones): one point standing for more copies changes the fit more than it unites.
+- Eighth round, measured and rejected (scratch; means over seeds 0-2; default RN section 0.201, RN proposal
+  0.292, RN proposals 0.162, GD 0.642, Decidim 0.323, Decidim comments 0.439): UMAP's other knobs. `min_dist`
+  0.1: 0.197, 0.289, 0.154, 0.631, 0.329, 0.414; `local_connectivity` 2: 0.191, 0.284, 0.156, 0.606, 0.363,
+  0.445; `set_op_mix_ratio` 0.5: 0.205, 0.300, 0.151, 0.645, 0.313, 0.450; `negative_sample_rate` 10: 0.201,
+  0.292, 0.160, 0.641, 0.319, 0.447. Within seed noise or a gain on one set paid on another."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
