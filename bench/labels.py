@@ -62,7 +62,7 @@ def described(theme: object, text: dict[str, str]) -> float:
     """Share of the theme's members its label describes (module doc)."""
     members = theme.members  # type: ignore[attr-defined]
     label: str = theme.label  # type: ignore[attr-defined]
-    if label.startswith("«"):
+    if explain.is_answer_label(label):
         key = dedup_key(label.strip("« »"))
         return sum(dedup_key(text[m.contribution_id]) == key for m in members) / len(members)
     terms = set(label.split(" · "))
@@ -87,7 +87,7 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
             out[f"labels describing < {MIN_DESCRIBED:.0%} of their members"] += (
                 described(c, text) < MIN_DESCRIBED
             )
-            out["answer labels"] += c.label.startswith("«")
+            out["answer labels"] += explain.is_answer_label(c.label)
     return out
 
 

@@ -304,9 +304,14 @@ def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str)
     return quoted(most_frequent(Counter(t.strip() for t in texts if dedup_key(t) == top)))
 
 
+def is_answer_label(label: str) -> bool:
+    """Whether a theme's label is a repeated answer between « » (:func:`answer_label`), not keywords."""
+    return label.startswith("« ") and label.endswith(" »")
+
+
 def quoted(label: str) -> str:
     """A theme label between « » where a sentence names it; an answer label already is."""
-    return label if label.startswith("« ") and label.endswith(" »") else f"« {label} »"
+    return label if is_answer_label(label) else f"« {label} »"
 
 
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
@@ -390,7 +395,7 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     report also compares each sub-theme with its theme this way (a sub-theme is often its theme's core)."""
     by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
     for t in themes.values():
-        if t.label != NO_KEYWORD_LABEL and not t.label.startswith("«"):
+        if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
             by_label.setdefault(frozenset(t.label.replace(" · ", " ").split()), []).append(t)
     for words_of_label, same in by_label.items():
         for t in same if len(same) > 1 else ():

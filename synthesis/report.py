@@ -125,7 +125,8 @@ def _subthemes(
         n_quotes=settings.n_quotes,
         terms=(vocab, [text_terms[i] for i in idx]),
     )
-    # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike do
+    # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike do;
+    # the theme takes part as a copy, so that its own label stays as it is
     parent = ThemeExplanation([(k.term, k.weight) for k in theme.keywords], theme.label, [], np.zeros(0))
     distinguish_labels({**expl, NOISE: parent})
     out = []
