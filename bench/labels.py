@@ -10,7 +10,11 @@ and the 18 République numérique sections (one question each). Counted over eve
 - labels that describe fewer than a fifth of their theme's members: for a keyword label, the members that
   contain none of its terms (the "why" of each member lists the theme keywords it contains); for an answer
   label (« Personne »), the members that are not copies of that answer;
-- answer labels.
+- answer labels;
+- two-word label terms that read across a break: most of the members holding both words write them apart, with
+  punctuation, a line break, "et" or "ou" between them ("tva revenu" from "TVA, revenu");
+- labels that show a two-word term as two words: most of the members holding either of two of the label's words
+  write both as one phrase, in one clause with only stop words between ("emploi · pôle" for "Pôle emploi").
 
 Twice: with keyword labels only (the rules below off) and with the default, where a repeated short answer
 that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
@@ -23,6 +27,8 @@ Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in 
 from __future__ import annotations
 
 import argparse
+import itertools
+import re
 import time
 import warnings
 from collections import Counter
@@ -36,7 +42,7 @@ from schemas import Report, RunSettings
 from synthesis.embed import SQLiteCache
 from synthesis.ingest import iter_file
 from synthesis.pipeline import run
-from synthesis.prepare import dedup_key
+from synthesis.prepare import dedup_key, strip_accents
 from synthesis.records import Contribution
 
 EXPORTS = [
@@ -45,6 +51,8 @@ EXPORTS = [
     DATA / "republique-numerique" / "opinions.csv",
 ]
 MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this share is counted
+BREAK = re.compile(r"[^\w\s'’-]+|\n|\s(?:et|ou)\s", re.IGNORECASE)  # between two words: two phrases
+TERMS = explain.question_vocabulary("")  # French stems of lemmas, "" for a stop word
 
 
 def _keyword_labels_only() -> None:
@@ -69,6 +77,41 @@ def described(theme: object, text: dict[str, str]) -> float:
     return sum(bool(terms.intersection(m.matched_keywords)) for m in members) / len(members)
 
 
+def together(text: str, a: str, b: str, ordered: bool, either: bool = False) -> bool | None:
+    """Whether ``text`` writes the terms ``a`` and ``b`` (stems of lemmas, as keywords are counted) as one
+    phrase, in one clause with no other content word between them (``ordered``: ``a`` first); None when it
+    lacks one of them (``either``: both)."""
+    clauses = [[TERMS.word_stem(w, form) for w, form in explain.word_forms(c)] for c in BREAK.split(text)]
+    present = {a, b} & {s for c in clauses for s in c}
+    if len(present) < (1 if either else 2):
+        return None
+    for clause in clauses:
+        content = [s for s in clause if s]
+        pairs = zip(content, content[1:], strict=False)
+        if any((x, y) == (a, b) or (not ordered and (y, x) == (a, b)) for x, y in pairs):
+            return True
+    return False
+
+
+def mostly_together(members: list[str], a: str, b: str, ordered: bool, either: bool = False) -> bool:
+    """Whether most of the members holding both words (``either``: one of them) write them as one phrase."""
+    seen = [t for t in (together(m, a, b, ordered, either) for m in members) if t is not None]
+    return bool(seen) and sum(seen) > len(seen) / 2
+
+
+def phrase_counts(label: str, members: list[str]) -> tuple[int, int]:
+    """(two-word label terms that read across a break, 1 if the label shows a two-word term as two words)."""
+    if explain.is_answer_label(label):
+        return 0, 0
+    terms = [[TERMS.word_stem(strip_accents(w), w) for w in t.casefold().split()] for t in label.split(" · ")]
+    across = sum(len(t) == 2 and not mostly_together(members, t[0], t[1], True) for t in terms)
+    single = [t[0] for t in terms if len(t) == 1]
+    split = any(
+        mostly_together(members, a, b, False, either=True) for a, b in itertools.combinations(single, 2)
+    )
+    return across, int(split)
+
+
 def count(report: Report, text: dict[str, str]) -> Counter[str]:
     out: Counter[str] = Counter()
     for q in report.questions:
@@ -88,6 +131,9 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
                 described(c, text) < MIN_DESCRIBED
             )
             out["answer labels"] += explain.is_answer_label(c.label)
+            across, split = phrase_counts(c.label, [text[m.contribution_id] for m in c.members])
+            out["two-word label terms read across a break"] += across
+            out["labels showing a two-word term as two words"] += split
     return out
 
 

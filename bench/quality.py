@@ -481,7 +481,24 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   0.292, RN proposals 0.162, GD 0.642, Decidim 0.323, Decidim comments 0.439): UMAP's other knobs. `min_dist`
   0.1: 0.197, 0.289, 0.154, 0.631, 0.329, 0.414; `local_connectivity` 2: 0.191, 0.284, 0.156, 0.606, 0.363,
   0.445; `set_op_mix_ratio` 0.5: 0.205, 0.300, 0.151, 0.645, 0.313, 0.450; `negative_sample_rate` 10: 0.201,
-  0.292, 0.160, 0.641, 0.319, 0.447. Within seed noise or a gain on one set paid on another."""
+  0.292, 0.160, 0.641, 0.319, 0.447. Within seed noise or a gain on one set paid on another.
+- Ninth round (labels, no effect on AMI): a two-word term is two consecutive content words of one clause,
+  with no punctuation, line break, dash or coordinating conjunction ("et", "ou", "ni", "mais", "car", "donc",
+  "puis") between them: lists had given "tva revenu · succession · csg" ("TVA, revenu, ...") and, on the
+  sample's closed question, "mairie école · poste · impôts" ("Mairie | École | ..."). A label shows a word
+  as its two-word term when the term is a compound of the question (held by at least half of the answers
+  holding its rarer word) and weighs at least 0.8 of the word in the theme: "pôle emploi · poste", not
+  "emploi · pôle · poste"; "transition écologique"; "charges sociales". The term's other word, already in the
+  label, becomes the term when the term weighs at least half of it ("services · publics"), else the word is
+  left out ("transports · commun"); and a word is not repeated in its plural ("issu · issus", which the lemma
+  table does not join). Section Labels (`bench/labels.py`, its two last columns new), before (71a3fc1) ->
+  after, default labels: two-word label terms read across a break 7 -> 1, labels showing a two-word term as
+  two words 131 -> 28; sub-themes named as their theme 3 -> 3, labels describing fewer than a fifth of their
+  members 3 -> 3, answer labels 4 -> 5. Section Keywords: one-word keywords 2,166 -> 2,277 of 3,200 (terms
+  across a break left the ten keywords), labels naming one word twice 0 -> 0 (1 without the plural rule);
+  the question's terms take 0.5 s instead of 0.3 s for 15,000 answers (three Grand Débat questions, median of
+  3 runs): splitting clauses and counting each term's answers. Still not solved: the sample's two themes of
+  19 answers "Éducation, santé" and "Santé, éducation" now both read "éducation · santé"."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

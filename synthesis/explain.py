@@ -1,7 +1,8 @@
 """Explain each theme: keywords (c-TF-IDF on stems of lemmas), short label, verbatim MMR quotes, members' "why".
 
 Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
-removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation"). In French each
+removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation") of consecutive
+content words of one clause (no punctuation or conjunction between them: "TVA, revenu" is a list). In French each
 written word is first replaced by its lemma from spaCy's lookup table (:mod:`synthesis.lemmas`: "revenus" and
 "revenu", "chevaux" and "cheval" are one keyword; "faisons" is the stop word "faire"), one lookup per
 distinct word, without the model's tagger (which wants each word in its sentence). English or German stop
@@ -24,9 +25,23 @@ from synthesis.prepare import dedup_key, most_frequent, strip_accents
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+# Two-word terms never span a clause break: punctuation, a line break or a dash between words ("TVA, revenu",
+# "Mairie | École", "santé - éducation"); an apostrophe or a hyphen inside a word is no break.
+_CLAUSE_BREAK = re.compile(r"[^\w \t'’-]+|\s[-–—]+\s")
+_WORD_OR_BREAK = re.compile(f"({_WORD.pattern})|{_CLAUSE_BREAK.pattern}")  # a word, or "" for a break
+# ... nor a coordinating conjunction: "éducation et santé", "taxe d'habitation ou taxe foncière" are lists, not
+# two-word terms (stop words otherwise stand between the words of a term: "produits de première nécessité").
+CONJUNCTIONS = {
+    "fr": frozenset("et ou ni mais car donc puis".split()),
+    "en": frozenset("and or nor but".split()),
+    "de": frozenset("und oder noch aber sondern".split()),
+}
 MIN_TOKEN_CHARS = 3
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
+# A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
+# term is a compound (``Vocabulary.is_compound``: half the question's answers holding its rarer word hold it).
+COMPOUND_SHARE = 0.8
 # A repeated answer labels its theme (``answer_label``) when it has at most this many words and makes up more
 # than this share of the theme (and more of it than the keyword label describes).
 ANSWER_LABEL_WORDS = 8
@@ -133,6 +148,19 @@ def _word_parts(word: str) -> tuple[tuple[str, str], ...]:
     return tuple((strip_accents(p), p) for p in parts if p)
 
 
+def clause_forms(text: str) -> list[list[tuple[str, str]]]:
+    """:func:`word_forms` of each clause of ``text`` (split at ``_CLAUSE_BREAK``), in order."""
+    clauses: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for word in _WORD_OR_BREAK.findall(text.casefold()):
+        if word:
+            current.extend(_word_parts(word))
+        elif current:
+            clauses.append(current)
+            current = []
+    return [*clauses, current] if current else clauses
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text`` (lower case, no accents, elisions such as l', d', qu' removed)."""
     return [f for f, _ in word_forms(text)]
@@ -156,6 +184,8 @@ class Vocabulary:
     _stem_of: dict[str, str] = field(default_factory=dict)
     # French: the accented spelling that a word written without its accents stands for (``learn_accents``)
     accented: dict[str, str] = field(default_factory=dict)
+    # answers (copies included) holding each term, counted by ``question_terms``
+    answers_with: Counter[str] = field(default_factory=Counter)
 
     def learn_accents(self, forms: Iterable[tuple[tuple[str, str], int]]) -> None:
         """Note the accented written forms of a question's words, ``((folded, form), count)`` pairs: a word
@@ -180,27 +210,47 @@ class Vocabulary:
         s = stem(folded, self.language)
         return "" if s in self.banned_stems else s
 
-    def terms(self, text: str, copies: int = 1, written: list[tuple[str, str]] | None = None) -> list[str]:
-        """Terms of ``text`` (its :func:`word_forms` when given): content stems, then bigrams of consecutive
-        content words (its words' written forms counted ``copies`` times)."""
-        stems = []
-        for w, form in word_forms(text) if written is None else written:
-            s = self._stem_of.get(form)
-            if s is None:
-                s = self._stem_of[form] = self.word_stem(w, form)
-            if not s:
-                continue
-            forms = self._forms.get(s)
-            if forms is None:
-                forms = self._forms[s] = Counter()
-            forms[form] += copies
-            stems.append(s)
-        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
+    def terms(
+        self, text: str, copies: int = 1, written: list[list[tuple[str, str]]] | None = None
+    ) -> list[str]:
+        """Terms of ``text`` (its :func:`clause_forms` when given): content stems, then bigrams of consecutive
+        content words of one clause, no conjunction between them (its words' written forms counted ``copies``
+        times)."""
+        stems, bigrams = [], []
+        breaks = CONJUNCTIONS.get(self.language, frozenset())
+        for clause in clause_forms(text) if written is None else written:
+            previous = ""
+            for w, form in clause:
+                if w in breaks:
+                    previous = ""
+                    continue
+                s = self._stem_of.get(form)
+                if s is None:
+                    s = self._stem_of[form] = self.word_stem(w, form)
+                if not s:
+                    continue
+                forms = self._forms.get(s)
+                if forms is None:
+                    forms = self._forms[s] = Counter()
+                forms[form] += copies
+                stems.append(s)
+                if previous and previous != s:
+                    bigrams.append(f"{previous} {s}")
+                previous = s
+        return stems + bigrams
 
     def finish(self) -> None:
         """Fix each stem's surface form: its most frequent word (ties: alphabetical)."""
         for s, forms in self._forms.items():
             self.surface[s] = most_frequent(forms)
+
+    def is_compound(self, term: str) -> bool:
+        """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
+        at least ("foncière" is mostly written in "taxe foncière"; "santé" and "éducation", listed together
+        by some, are mostly written apart)."""
+        parts = term.split(" ")
+        n = self.answers_with
+        return len(parts) == 2 and 0 < n[term] >= min(n[parts[0]], n[parts[1]]) / 2
 
     def show(self, term: str) -> str:
         return " ".join(self.surface.get(p, p) for p in term.split(" "))
@@ -270,16 +320,44 @@ class ThemeExplanation:
     matched_keywords: list[list[str]] = field(default_factory=list)
 
 
-def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS) -> str:
-    """Short label from the top keywords; a word already inside a chosen two-word term is not repeated."""
-    chosen: list[str] = []
-    for term, _ in keywords:
-        if any(set(term.split()) & set(c.split()) for c in chosen):
+def _singular(word: str) -> str:
+    """A label word without accents and without a final s or x, to tell a word from its plural."""
+    folded = strip_accents(word)
+    return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
+
+
+def make_label(
+    keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS, compounds: Iterable[str] = ()
+) -> str:
+    """Short label from the top keywords (by weight); a word already inside a chosen two-word term is not
+    repeated. A word mostly written in one of the two-word keywords that are ``compounds`` (a phrase, not two
+    words listed together: :meth:`Vocabulary.is_compound`), weighing at least ``COMPOUND_SHARE`` of the word,
+    is shown as that term ("pôle emploi": the label read "emploi · pôle"). If the term's other word stands in
+    the label already, the term takes its place when it weighs at least half of it ("services · publics" is
+    "services publics"); otherwise the word adds nothing to the label and is left out ("transports · commun").
+    Where the other word is inside another term of the label, the word is shown alone. A word is not repeated
+    in its plural either ("issu · issus": the lemma table does not know every plural)."""
+    compounds, weights = set(compounds), dict(keywords)
+    label: list[str] = []
+    for word, weight in keywords:
+        used = {_singular(w) for t in label for w in t.split()}
+        if used & {_singular(w) for w in word.split()}:
             continue
-        chosen.append(term)
-        if len(chosen) == n_terms:
+        term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
+        if term != word and weights[term] >= COMPOUND_SHARE * weight:
+            other = next(w for w in term.split() if w != word)
+            if other in label:
+                if weights[term] >= weights[other] / 2:
+                    label[label.index(other)] = term
+                continue
+            if _singular(other) in used:  # inside another two-word term: the word is shown alone
+                term = word
+        else:
+            term = word
+        label.append(term)
+        if len(label) == n_terms:
             break
-    return " · ".join(chosen) if chosen else NO_KEYWORD_LABEL
+    return " · ".join(label) if label else NO_KEYWORD_LABEL
 
 
 def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str) -> str | None:
@@ -329,10 +407,12 @@ def question_terms(
     is split once; copies share its list); ``language`` by :func:`detect_language` when not given."""
     vocab = question_vocabulary(question_text, language or detect_language(texts))
     copies = Counter(texts)
-    forms = {t: word_forms(t) for t in copies}
+    forms = {t: clause_forms(t) for t in copies}
     if vocab.language == "fr":
-        vocab.learn_accents((form, copies[t]) for t, text_forms in forms.items() for form in text_forms)
+        vocab.learn_accents((form, copies[t]) for t, clauses in forms.items() for c in clauses for form in c)
     of_text = {t: vocab.terms(t, n, forms[t]) for t, n in copies.items()}
+    for t, n in copies.items():
+        vocab.answers_with.update(dict.fromkeys(of_text[t], n))
     vocab.finish()
     return vocab, [of_text[t] for t in texts]
 
@@ -378,7 +458,7 @@ def explain_themes(
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
         matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
-        label = make_label(keywords)
+        label = make_label(keywords, compounds=(shown[t] for t in shown if vocab.is_compound(t)))
         label = answer_label([texts[int(i)] for i in idx], matched, label) or label
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)

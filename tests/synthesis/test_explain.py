@@ -12,6 +12,7 @@ from synthesis.explain import (
     french_stop_words,
     make_label,
     pick_quotes,
+    question_terms,
     quoted,
     words,
 )
@@ -96,6 +97,56 @@ def test_make_label_and_class_tfidf():
     )
     w = class_tfidf([[["tva", "produit"], ["tva"]], [["taxe"], ["taxe", "tva"]]])
     assert w[0]["tva"] > 0 and "taxe" not in w[0]
+
+
+def test_two_word_terms_stay_inside_a_clause():
+    # lists are not two-word terms: "TVA, revenu" gave the label "tva revenu · succession · csg", "Mairie | École"
+    # (a closed question's options) "mairie école · poste · impôts"
+    _, terms = question_terms(
+        [
+            "TVA, revenu",
+            "Mairie | École\nPoste",
+            "santé - éducation",
+            "éducation et santé",
+            "la taxe d'habitation",
+        ]
+        + ["les produits de première nécessité ou de luxe"]
+    )
+    assert [[t for t in ts if " " in t] for ts in terms] == [
+        [],
+        [],
+        [],
+        [],
+        ["tax habit"],
+        ["produit necessit"],
+    ]
+
+
+def test_a_word_mostly_written_in_a_compound_is_shown_in_it():
+    # "Pôle emploi" read "emploi · pôle"; a compound among the keywords takes the place of its words
+    keywords = [("emploi", 1.0), ("pôle", 1.0), ("pôle emploi", 1.0), ("poste", 0.5)]
+    assert make_label(keywords) == "emploi · pôle · poste"  # not a compound of the question: two words
+    assert make_label(keywords, compounds=["pôle emploi"]) == "pôle emploi · poste"
+    # its other word, already chosen, becomes the compound when the compound is half of it at least
+    keywords = [("services", 1.0), ("santé", 0.9), ("publics", 0.6), ("services publics", 0.55)]
+    assert make_label(keywords, compounds=["services publics"]) == "services publics · santé"
+    # ... otherwise the word adds nothing ("transports · commun" for "transports en commun")
+    keywords = [("transports", 1.0), ("commun", 0.3), ("transports commun", 0.3), ("rurales", 0.2)]
+    assert make_label(keywords, compounds=["transports commun"]) == "transports · rurales"
+    # a word rarely written in the compound within the theme stays alone
+    keywords = [("tva", 1.0), ("produits", 0.8), ("tva produits", 0.3)]
+    assert make_label(keywords, compounds=["tva produits"]) == "tva · produits"
+    # nor is a word repeated in its plural
+    assert make_label([("issu", 1.0), ("issus", 0.9), ("société", 0.8)]) == "issu · société"
+
+
+def test_compounds_are_judged_on_the_whole_question():
+    texts = ["Pôle emploi", "pôle emploi et CAF", "le Pôle Emploi", "emploi des jeunes"]
+    texts += ["Santé, éducation", "santé éducation", "la santé", "l'éducation", "éducation"]
+    vocab, _ = question_terms(texts)
+    assert vocab.is_compound("pol emploi")  # 3 of the 3 answers holding "pôle"
+    assert not vocab.is_compound("sant educ")  # 1 of the 3 holding "santé" (the other one is a list)
+    assert not vocab.is_compound("emploi")
 
 
 def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
