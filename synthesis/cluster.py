@@ -58,7 +58,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
@@ -690,6 +691,33 @@ def merge_themes(
     return top, sub
 
 
+def join_themes(
+    result: ClusterResult, embeddings: np.ndarray, groups: Sequence[Sequence[int]]
+) -> ClusterResult:
+    """``result`` (one row per item of ``embeddings``) with each group of themes made one theme, without
+    sub-themes (its parts, alike to a reader, would come back as sub-themes alike); themes are numbered by size
+    again, their centres and thresholds recomputed, and ``params["joined_themes"]`` counts the themes that
+    joined another."""
+    labels, second, sublabels = result.labels.copy(), result.second.copy(), result.sublabels.copy()
+    for group in groups:
+        members = np.isin(labels, group)
+        labels[members], sublabels[members] = min(group), NOISE
+        second[np.isin(second, group)] = min(group)
+    labels, second = _renumbered(labels, second, np.ones(len(labels)))
+    k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
+    centres = theme_centres(embeddings, labels, k)
+    joined = int(str(result.params.get("joined_themes", 0))) + sum(len(g) - 1 for g in groups)
+    return replace(
+        result,
+        labels=labels,
+        sublabels=sublabels,
+        second=second,
+        centres=centres,
+        thresholds=theme_thresholds(embeddings, labels, centres) if k else np.zeros(0),
+        params={**result.params, "joined_themes": joined},
+    )
+
+
 def split_theme(
     embeddings: np.ndarray,
     reduced: np.ndarray,
@@ -934,6 +962,8 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         # texts copied at least min_cluster_size times that no theme took in: a theme each
         "repeated_text_themes": len(args["repeated"]),  # type: ignore[arg-type]
         "max_themes": args["max_themes"],
+        # themes joined to another because their labels read the same (join_themes, by the report)
+        "joined_themes": 0,
         "random_state": args["random_state"],
     }
 

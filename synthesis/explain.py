@@ -476,7 +476,7 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
     for t in themes.values():
         if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
-            by_label.setdefault(frozenset(t.label.replace(" · ", " ").split()), []).append(t)
+            by_label.setdefault(_label_words(t.label), []).append(t)
     for words_of_label, same in by_label.items():
         for t in same if len(same) > 1 else ():
             others = {k for o in same if o is not t for k, _ in o.keywords}
@@ -485,6 +485,22 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
             )
             if extra is not None:
                 t.label = f"{t.label} · {extra}"
+
+
+def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
+    """Groups of themes whose keyword labels still name the same words after :func:`distinguish_labels`: no
+    keyword of their own tells them apart (the sample consultation's "Éducation, santé" and "Santé,
+    éducation", 19 answers each, which the encoder puts apart). The report makes each group one theme."""
+    by_words: dict[frozenset[str], list[int]] = {}
+    for k, t in themes.items():
+        if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
+            by_words.setdefault(_label_words(t.label), []).append(k)
+    return [sorted(g) for g in by_words.values() if len(g) > 1]
+
+
+def _label_words(label: str) -> frozenset[str]:
+    """The words a label names, whatever their order and terms."""
+    return frozenset(label.replace(" · ", " ").split())
 
 
 def content_word_count(text: str) -> int:

@@ -21,7 +21,7 @@ from schemas import (
     RunSettings,
 )
 from synthesis import prepare
-from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult
+from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult, join_themes
 from synthesis.explain import (
     ThemeExplanation,
     Vocabulary,
@@ -32,6 +32,7 @@ from synthesis.explain import (
     lemma_source,
     question_terms,
     quoted,
+    same_label_groups,
 )
 from synthesis.records import Contribution
 
@@ -151,6 +152,10 @@ def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Clus
         n_quotes=settings.n_quotes,
         terms=terms,
     )
+    same = same_label_groups(top)
+    if same:  # themes a reader cannot tell apart are one theme
+        q.result = join_themes(q.result, q.vectors, same)
+        return _themes(q, settings, language)
     clusters = []
     for k, expl in top.items():
         idx = np.flatnonzero(labels == k)

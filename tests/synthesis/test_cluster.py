@@ -21,6 +21,7 @@ from synthesis.cluster import (
     exact_knn,
     fine_scale,
     fit_sample,
+    join_themes,
     knn,
     renumber_by_size,
     repeated_text_themes,
@@ -540,3 +541,20 @@ def test_preloading_from_two_threads_imports_the_libraries_and_restores_numba():
         thread.join()
     assert "umap" in sys.modules and "hdbscan" in sys.modules
     assert numba.njit is original
+
+
+def test_joined_themes_are_one_theme_numbered_by_size():
+    X, _ = blobs(n_blobs=3, per_blob=20, n_outliers=0)
+    result = cluster_embeddings(X, random_state=0)
+    assert int(result.labels.max()) == 2
+    # a noise item between themes 1 and 2, which then join: it lies beside one theme, no longer between two
+    result.labels[0], result.noise_codes[0], result.second[0] = NOISE, NOISE_BETWEEN, 2
+    joined = join_themes(result, X, [[1, 2]])
+    sizes = np.bincount(joined.labels[joined.labels != NOISE])
+    assert sizes.tolist() == sorted(sizes.tolist(), reverse=True) and len(sizes) == 2
+    assert len(set(joined.labels[np.isin(result.labels, [1, 2])].tolist())) == 1
+    big = joined.labels[result.labels == 1][0]
+    assert big == 0 and joined.second[0] == 0  # the joined theme, 39 items, is first now
+    assert (joined.sublabels[joined.labels == big] == NOISE).all()
+    assert joined.centres.shape == (2, X.shape[1]) and len(joined.thresholds) == 2
+    assert joined.params["joined_themes"] == 1 and result.params["joined_themes"] == 0
