@@ -49,6 +49,12 @@ ANSWER_LABEL_SHARE = 0.2
 QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 40, 400  # readable quote lengths; others are penalised, never cut
 MMR_LAMBDA = 0.7  # relevance vs diversity of quotes
 NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same quote
+# ... and so do two quotes sharing this share of their words (lemmas, stop words included: Jaccard index),
+# unless a negation is among the words that differ ("je suis favorable..." and "je ne suis pas favorable...")
+NEAR_DUPLICATE_WORDS = 0.8
+NEGATIONS = frozenset(
+    "ne pas non jamais rien aucun aucune ni sans not no never nor nicht kein keine nie".split()
+)
 
 # Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents).
 EXTRA_STOP_WORDS = frozenset(
@@ -286,8 +292,11 @@ def _readability(length: int) -> float:
 def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> list[int]:
     """Indices of up to ``n_quotes`` representative, diverse members (MMR around the medoid).
 
-    Exact duplicates (same ``dedup_key``) are collapsed first; a candidate whose cosine to a chosen quote is
-    at least ``NEAR_DUPLICATE_SIM`` is skipped. Relevance = similarity to the medoid x readability.
+    Exact duplicates (same ``dedup_key``) are collapsed first; a candidate is skipped when its cosine to a
+    chosen quote is at least ``NEAR_DUPLICATE_SIM``, or when it says the same words as one (:func:`_same_words`):
+    the encoder set "l'impôt sur le revenu" and "Les impôts sur le revenu",
+    "Pôle emploi|La mairie" and "La mairie|Pôle emploi" apart, and both were quoted. Relevance = similarity
+    to the medoid x readability.
     """
     first: dict[str, int] = {}
     for i, t in enumerate(texts):
@@ -299,16 +308,35 @@ def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> lis
     medoid = vectors[int(np.argmax(vectors @ centre))]
     relevance = (vectors[cand] @ medoid) * np.array([_readability(len(texts[i])) for i in cand])
     chosen: list[int] = []
+    chosen_words: list[frozenset[str]] = []
     max_sim = np.full(len(cand), -np.inf)
+    skipped = np.zeros(len(cand), bool)
     while len(chosen) < n_quotes:
         score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * (max_sim if chosen else 0.0)
-        score[(max_sim >= NEAR_DUPLICATE_SIM) | np.isin(cand, chosen)] = -np.inf
+        score[(max_sim >= NEAR_DUPLICATE_SIM) | skipped] = -np.inf
         best = int(np.argmax(score))
         if not np.isfinite(score[best]):
             break
+        skipped[best] = True
+        best_words = quote_words(texts[int(cand[best])])
+        if any(_same_words(best_words, w) for w in chosen_words):
+            continue
         chosen.append(int(cand[best]))
+        chosen_words.append(best_words)
         max_sim = np.maximum(max_sim, vectors[cand] @ vectors[cand[best]])
     return chosen
+
+
+def quote_words(text: str) -> frozenset[str]:
+    """The words of a quote as :func:`pick_quotes` compares them: folded lemmas, stop words included (so
+    "je suis prêt" and "je ne suis pas prêt" differ)."""
+    return frozenset(_fold_word(lemma(form)) for _, form in word_forms(text))
+
+
+def _same_words(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two quotes' words (:func:`quote_words`) say the same: ``NEAR_DUPLICATE_WORDS`` of them shared
+    (Jaccard index), no negation among the others."""
+    return len(a & b) >= NEAR_DUPLICATE_WORDS * len(a | b) and not (a ^ b) & NEGATIONS
 
 
 @dataclass

@@ -79,6 +79,24 @@ def test_pick_quotes_skips_near_identical_vectors():
     assert not {0, 1} <= set(chosen)
 
 
+def test_pick_quotes_skips_quotes_saying_the_same_words():
+    # the encoder set these apart (vectors far from each other here), and the sample quoted both of each pair
+    texts = [
+        "l'impôt sur le revenu",
+        "Les impôts sur le revenu",
+        "Pôle emploi|La mairie",
+        "La mairie|Pôle emploi",
+    ]
+    # a negation is not the same, however many words are shared
+    texts += ["Je suis favorable à la suppression de la taxe d'habitation pour tous les ménages de France"]
+    texts += [
+        "Je ne suis pas favorable à la suppression de la taxe d'habitation pour tous les ménages de France"
+    ]
+    chosen = pick_quotes(texts, np.eye(len(texts)), len(texts))
+    assert len(chosen) == 4 and len({0, 1} & set(chosen)) == 1 and len({2, 3} & set(chosen)) == 1
+    assert {4, 5} <= set(chosen)
+
+
 def test_member_why_lists_matched_keywords():
     _, out = _explain()
     theme = out[1]
