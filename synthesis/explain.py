@@ -501,11 +501,8 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     consultation "produits nécessité · tva" and "nécessité · tva · produits"; the first two sub-themes now end
     in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels. The
     report also compares each sub-theme with its theme this way (a sub-theme is often its theme's core)."""
-    by_label: dict[frozenset[str], list[ThemeExplanation]] = {}
-    for t in themes.values():
-        if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
-            by_label.setdefault(_label_words(t.label), []).append(t)
-    for words_of_label, same in by_label.items():
+    for words_of_label, keys in _by_label_words(themes).items():
+        same = [themes[k] for k in keys]
         for t in same if len(same) > 1 else ():
             others = {k for o in same if o is not t for k, _ in o.keywords}
             extra = next(
@@ -519,16 +516,16 @@ def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
     """Groups of themes whose keyword labels still name the same words after :func:`distinguish_labels`: no
     keyword of their own tells them apart (the sample consultation's "Éducation, santé" and "Santé,
     éducation", 19 answers each, which the encoder puts apart). The report makes each group one theme."""
-    by_words: dict[frozenset[str], list[int]] = {}
+    return [sorted(g) for g in _by_label_words(themes).values() if len(g) > 1]
+
+
+def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str], list[int]]:
+    """The themes with a keyword label, by the words it names, whatever their order and terms."""
+    out: dict[frozenset[str], list[int]] = {}
     for k, t in themes.items():
         if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
-            by_words.setdefault(_label_words(t.label), []).append(k)
-    return [sorted(g) for g in by_words.values() if len(g) > 1]
-
-
-def _label_words(label: str) -> frozenset[str]:
-    """The words a label names, whatever their order and terms."""
-    return frozenset(label.replace(" · ", " ").split())
+            out.setdefault(frozenset(t.label.replace(" · ", " ").split()), []).append(k)
+    return out
 
 
 def content_word_count(text: str) -> int:
