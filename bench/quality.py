@@ -513,7 +513,15 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   Labels, 75,362 contributions), before (1c8c719) -> after: pairs of quotes with the same words 82 -> 0,
   sharing at least 80 % of their words 299 -> 5 (the 5 differ by a negation), quotes 3,581 -> 3,566 of 741
   themes and sub-themes (themes with fewer than 5 quotes 62 -> 67: their other answers said the same as
-  their quotes), quotes of readable length 2,494 -> 2,510; all verbatim."""
+  their quotes), quotes of readable length 2,494 -> 2,510; all verbatim.
+- Ninth round (quotes, no effect on AMI): a theme split into sub-themes quotes them in proportion to their
+  sizes (`synthesis.explain.spread_quotes`: seats by largest remainder, each sub-theme's own quotes in their
+  order, drawn round by round from the largest sub-theme; no two saying the same words). The quotes nearest a
+  whole theme's medoid came from one of its parts: the sample's theme of 285 answers "payer plus d'impôts ?
+  Non" (65 answers) beside "mieux dépenser" (74) and "faire des économies" (71) quoted five refusals. Section
+  Quotes, before (the round above) -> after: themes split into sub-themes whose quotes all come from one
+  sub-theme 67 -> 2 of 128, their members in a sub-theme their quotes show 69.7 % -> 96.9 %; quotes of
+  readable length 2,510 -> 2,473 (sub-themes' quotes are nearer their medoids, some shorter)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

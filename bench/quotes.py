@@ -11,7 +11,9 @@ Counted over the quotes of every theme and sub-theme:
   order aside: "l'impôt sur le revenu" and "Les impôts sur le revenu"), or four fifths of them at least
   (Jaccard index of :func:`synthesis.explain.quote_words`, stop words included), and of these the pairs whose
   other words hold a negation ("je suis favorable..." and "je ne suis pas favorable...": not the same);
-- quotes of readable length (40 to 400 characters), and verbatim quotes (each is its member's text, checked).
+- quotes of readable length (40 to 400 characters), and verbatim quotes (each is its member's text, checked);
+- for themes split into sub-themes: those whose quotes all come from one sub-theme, and the share of their
+  members that are in a sub-theme one of their quotes comes from (summed over these themes).
 
 Run: ``.venv/bin/python bench/quotes.py [--no-write]``; writes ``## Quotes`` in BENCHMARKS.md.
 """
@@ -58,6 +60,13 @@ def count(report: Report, text: dict[str, str], n_quotes: int) -> Counter[str]:
                 out["... of which differing by a negation"] += shared >= SAME_SHARE and bool(
                     (a ^ b) & NEGATIONS
                 )
+        for c in (t for t in q.clusters if t.subclusters):
+            part = {m.contribution_id: i for i, s in enumerate(c.subclusters) for m in s.members}
+            shown = {part[x.contribution_id] for x in c.quotes}
+            out["themes with sub-themes"] += 1
+            out["... quoting one sub-theme only"] += len(shown) == 1
+            out["their members in a quoted sub-theme"] += sum(c.subclusters[i].size for i in shown)
+            out["their members"] += c.size
     return out
 
 
@@ -99,6 +108,9 @@ def main() -> None:
             "| " + " | ".join(keys) + " |",
             "|" + "---|" * len(keys),
             "| " + " | ".join(str(total[k]) for k in keys) + " |",
+            "",
+            f"Members of themes split into sub-themes that are in a sub-theme their theme quotes: "
+            f"{total['their members in a quoted sub-theme'] / max(1, total['their members']):.1%}.",
         ],
         write=not args.no_write,
     )

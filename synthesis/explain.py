@@ -339,6 +339,41 @@ def _same_words(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= NEAR_DUPLICATE_WORDS * len(a | b) and not (a ^ b) & NEGATIONS
 
 
+def spread_quotes(
+    parts: Sequence[Sequence[str]], sizes: Sequence[int], n_quotes: int
+) -> list[tuple[int, int]]:
+    """(part, rank) of up to ``n_quotes`` quotes of a theme drawn from the quotes of its parts (sub-themes),
+    each part's in its own order (medoid first): seats in proportion to the parts' ``sizes`` (largest
+    remainder; a part never gives more quotes than it has), drawn round by round, the largest part first; a
+    quote saying the same words as one already drawn is passed over for the part's next. The medoid-nearest
+    quotes of a whole theme all came from one part: a Grand Débat theme of 285 answers, "payer plus
+    d'impôts ? Non" (65 answers) beside "mieux dépenser" (74) and "faire des économies" (71), quoted five
+    refusals."""
+    order = sorted(range(len(parts)), key=lambda p: -sizes[p])
+    n = min(n_quotes, sum(len(p) for p in parts))
+    total = max(1, sum(sizes))
+    seats = [0] * len(parts)
+    for _ in range(n):
+        best = max(
+            (p for p in order if seats[p] < len(parts[p])), key=lambda p: sizes[p] * n / total - seats[p]
+        )
+        seats[best] += 1
+    drawn: list[tuple[int, int]] = []
+    drawn_words: list[frozenset[str]] = []
+    following = [0] * len(parts)
+    for r in range(max(seats, default=0)):
+        for p in (p for p in order if seats[p] > r):
+            while following[p] < len(parts[p]):
+                rank = following[p]
+                following[p] += 1
+                words_of_quote = quote_words(parts[p][rank])
+                if not any(_same_words(words_of_quote, w) for w in drawn_words):
+                    drawn.append((p, rank))
+                    drawn_words.append(words_of_quote)
+                    break
+    return drawn
+
+
 @dataclass
 class ThemeExplanation:
     keywords: list[tuple[str, float]]

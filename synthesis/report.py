@@ -33,6 +33,7 @@ from synthesis.explain import (
     question_terms,
     quoted,
     same_label_groups,
+    spread_quotes,
 )
 from synthesis.records import Contribution
 
@@ -161,6 +162,12 @@ def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Clus
         idx = np.flatnonzero(labels == k)
         theme = _theme(f"{q.question_id}-{k}", idx, q, expl, q.result.strengths)
         theme.subclusters = _subthemes(theme, idx, q, settings, terms)
+        if theme.subclusters:  # the theme's quotes show each of its parts, in proportion
+            parts = theme.subclusters
+            picks = spread_quotes(
+                [[x.text for x in s.quotes] for s in parts], [s.size for s in parts], settings.n_quotes
+            )
+            theme.quotes = [parts[p].quotes[rank].model_copy() for p, rank in picks]
         clusters.append(theme)
     return clusters
 

@@ -14,6 +14,7 @@ from synthesis.explain import (
     pick_quotes,
     question_terms,
     quoted,
+    spread_quotes,
     words,
 )
 from tests.utils.fake_embedder import HashEmbedder
@@ -297,3 +298,20 @@ def test_stems_come_from_the_c_snowball_build_with_the_reference_stems():
     reference = FrenchStemmer()
     for word in ["impots", "fiscalite", "taxes", "transitions", "ecologique", "democratiques", "referendum"]:
         assert stem(word) == reference.stemWord(word)
+
+
+def test_a_theme_quotes_its_sub_themes_in_proportion():
+    # a Grand Débat theme of 285 answers quoted five refusals to pay more, the part nearest its medoid
+    letters = "abcde"
+    parts = [
+        [f"refus {c}{c}{c}" for c in letters],
+        [f"mieux dépenser {c}{c}{c}" for c in letters],
+        ["économies"],
+    ]
+    picks = spread_quotes(parts, [65, 74, 21], 5)
+    assert picks == [(1, 0), (0, 0), (2, 0), (1, 1), (0, 1)]  # seats 2, 2, 1 by largest remainder
+    assert spread_quotes(parts, [100, 10, 1], 5) == [(0, r) for r in range(5)]  # 4.5, 0.45, 0.05: all 5
+    # a part never gives more quotes than it has; a quote saying the same words as one drawn is passed over
+    parts = [["Les impôts sur le revenu", "l'impôt sur le revenu", "la TVA"], ["pôle emploi"]]
+    assert spread_quotes(parts, [1, 100], 5) == [(1, 0), (0, 0), (0, 2)]
+    assert spread_quotes(parts, [1, 1], 0) == []
