@@ -9,8 +9,10 @@ method alike: they are exclusions, not themes, and no human tag describes them.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,8 @@ if str(ROOT) not in sys.path:  # run as ``python bench/x.py`` from the repositor
 from bench.measure import write_section  # noqa: E402,F401 (re-exported for the benches)
 from synthesis import prepare  # noqa: E402
 from synthesis.embed import SQLiteCache, embed_unique, get_embedder  # noqa: E402
+from synthesis.ingest import iter_file  # noqa: E402
+from synthesis.records import Contribution  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench" / "out"
@@ -264,12 +268,31 @@ def embed_cached(
     pipeline embeds them (copies in one form, ``prepare.embedding_forms``), or each text ``as_written`` (what
     BERTopic or any other method given the model would embed)."""
     embedder = get_embedder(embedder_name, model)
-    cache = SQLiteCache(OUT / f"embeddings-{embedder_name}.sqlite")
+    cache = embedding_cache(embedder_name)
     try:
         norm = [prepare.normalise_text(t) for t in texts]
         return embed_unique(norm if as_written else prepare.embedding_forms(norm), embedder, cache)
     finally:
         cache.close()
+
+
+def bench_arguments(doc: str) -> argparse.Namespace:
+    """The command line of a bench that writes one section of BENCHMARKS.md (``--no-write``: print it only);
+    libraries' warnings are silenced."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    warnings.filterwarnings("ignore")
+    return parser.parse_args()
+
+
+def embedding_cache(embedder_name: str = "use-multilingual") -> SQLiteCache:
+    """The benches' embedding cache of ``embedder_name``, under ``bench/out/`` (the caller closes it)."""
+    return SQLiteCache(OUT / f"embeddings-{embedder_name}.sqlite")
+
+
+def export_contributions(path: Path) -> list[Contribution]:
+    """The contributions of a whole export, as ``synthese analyse`` imports it (rejected rows left out)."""
+    return [c for c in iter_file(path, secret=b"bench") if isinstance(c, Contribution)]
 
 
 def publish(title: str, lines: list[str], *, write: bool) -> None:

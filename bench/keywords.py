@@ -17,15 +17,14 @@ Run: ``.venv/bin/python bench/keywords.py [--no-write]``; writes ``## Keywords``
 
 from __future__ import annotations
 
-import argparse
 import time
-import warnings
 from collections.abc import Callable
 from itertools import combinations
 
 import numpy as np
 from common import (
     LabelledSet,
+    bench_arguments,
     embed_cached,
     grand_debat_per_question,
     load_sets,
@@ -95,10 +94,7 @@ def sets() -> list[LabelledSet]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
-    args = parser.parse_args()
-    warnings.filterwarnings("ignore")
+    args = bench_arguments(__doc__)
     lemma("")  # the table is read once, outside the timings
     totals = {mode: np.zeros(5) for mode in MODES}
     for s in sets():

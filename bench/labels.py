@@ -26,24 +26,19 @@ Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in 
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import re
 import time
-import warnings
 from collections import Counter
 from pathlib import Path
 
-from common import DATA, OUT, machine, publish
+from common import DATA, bench_arguments, embedding_cache, export_contributions, machine, publish
 
 import synthesis.explain as explain
 import synthesis.report as report_module
 from schemas import Report, RunSettings
-from synthesis.embed import SQLiteCache
-from synthesis.ingest import iter_file
 from synthesis.pipeline import run
 from synthesis.prepare import dedup_key, strip_accents
-from synthesis.records import Contribution
 
 EXPORTS = [
     *sorted((DATA / "granddebat").glob("gd_animation_*.csv")),
@@ -138,18 +133,15 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
-    args = parser.parse_args()
-    warnings.filterwarnings("ignore")
-    cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
+    args = bench_arguments(__doc__)
+    cache = embedding_cache()
     answer_label, distinguish_labels = explain.answer_label, explain.distinguish_labels
     totals: dict[str, Counter[str]] = {"keyword labels only": Counter(), "default": Counter()}
     contributions_in_all = 0
     start = time.perf_counter()
     try:
         for path in EXPORTS:
-            items = [c for c in iter_file(Path(path), secret=b"bench") if isinstance(c, Contribution)]
+            items = export_contributions(Path(path))
             text = {c.contribution_id: c.text for c in items}
             contributions_in_all += len(items)
             for mode, total in totals.items():

@@ -521,7 +521,12 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   Non" (65 answers) beside "mieux dépenser" (74) and "faire des économies" (71) quoted five refusals. Section
   Quotes, before (the round above) -> after: themes split into sub-themes whose quotes all come from one
   sub-theme 67 -> 2 of 128, their members in a sub-theme their quotes show 69.7 % -> 96.9 %; quotes of
-  readable length 2,510 -> 2,473 (sub-themes' quotes are nearer their medoids, some shorter)."""
+  readable length 2,510 -> 2,473 (sub-themes' quotes are nearer their medoids, some shorter).
+- Ninth round: section Repeated answers now counts themes whose labels name the same words in any order, as
+  section Labels does; it compared labels as strings, so "éducation santé" and "santé éducation" counted as
+  two labels. Its default row reads 6 instead of 0, with this round's labels as with the eighth round's (the
+  eighth round's `synthesis/explain.py` gives 6 too); the bench turns `distinguish_labels` off, and with it on
+  one pair is left (the sample's "éducation · santé" twice), which the report now joins (above)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -20,22 +20,17 @@ Run: ``.venv/bin/python bench/quotes.py [--no-write]``; writes ``## Quotes`` in 
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import time
-import warnings
 from collections import Counter
 from pathlib import Path
 
-from common import OUT, ROOT, machine, publish
+from common import ROOT, bench_arguments, embedding_cache, export_contributions, machine, publish
 from labels import EXPORTS
 
 from schemas import Report, RunSettings
-from synthesis.embed import SQLiteCache
 from synthesis.explain import NEGATIONS, QUOTE_MAX_CHARS, QUOTE_MIN_CHARS, quote_words
-from synthesis.ingest import iter_file
 from synthesis.pipeline import run
-from synthesis.records import Contribution
 
 SAMPLE = ROOT / "sample_consultations" / "granddebat_fiscalite_sample.csv"
 SAME_SHARE = 0.8
@@ -71,18 +66,15 @@ def count(report: Report, text: dict[str, str], n_quotes: int) -> Counter[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
-    args = parser.parse_args()
-    warnings.filterwarnings("ignore")
-    cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
+    args = bench_arguments(__doc__)
+    cache = embedding_cache()
     settings = RunSettings()
     total: Counter[str] = Counter()
     contributions_in_all = 0
     start = time.perf_counter()
     try:
         for path in [SAMPLE, *EXPORTS]:
-            items = [c for c in iter_file(Path(path), secret=b"bench") if isinstance(c, Contribution)]
+            items = export_contributions(Path(path))
             contributions_in_all += len(items)
             row = count(
                 run(items, settings, cache=cache),

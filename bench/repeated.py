@@ -13,7 +13,8 @@ Three rules, measured one after the other on the themes a reader sees:
 
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
 the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
-counted over all questions: themes; themes whose label another theme of the question also has (labels from
+counted over all questions: themes; themes whose label names the same words as another theme's of the
+question, in any order (labels from
 ``explain_themes`` without the question's text, before ``distinguish_labels`` tells such themes apart by a
 keyword of their own); themes of which most members are written in capitals; contributions left "non
 classées", and how many of them are copies of an answer given at least ``min_cluster_size`` times (the
@@ -25,16 +26,15 @@ Run: ``.venv/bin/python bench/repeated.py [--no-write]``; writes ``## Repeated a
 
 from __future__ import annotations
 
-import argparse
-import warnings
 from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 from common import (
-    OUT,
     ROOT,
     LabelledSet,
+    bench_arguments,
+    embedding_cache,
     grand_debat_per_question,
     load_sets,
     machine,
@@ -45,7 +45,7 @@ import synthesis.cluster as cluster
 import synthesis.explain as explain
 from schemas import RunSettings
 from synthesis import prepare
-from synthesis.embed import SQLiteCache, embed_unique, get_embedder
+from synthesis.embed import embed_unique, get_embedder
 from synthesis.ingest import iter_file
 from synthesis.pipeline import cluster_question
 from synthesis.records import Contribution
@@ -107,7 +107,8 @@ def count(texts: list[str], vectors: np.ndarray) -> list[int]:
         themes = explain.explain_themes(texts, vectors, labels)
     finally:
         explain.distinguish_labels = distinguish
-    shared = sum(n for n in Counter(t.label for t in themes.values()).values() if n > 1)
+    named = Counter(frozenset(t.label.replace(" · ", " ").split()) for t in themes.values())
+    shared = sum(n for n in named.values() if n > 1)
     in_capitals = np.array([shouted(t) for t in texts])
     capitals = sum(in_capitals[labels == k].mean() > 0.5 for k in themes)
     copies = Counter(prepare.dedup_key(t) for t in texts)
@@ -118,12 +119,9 @@ def count(texts: list[str], vectors: np.ndarray) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
-    args = parser.parse_args()
-    warnings.filterwarnings("ignore")
+    args = bench_arguments(__doc__)
     embedder = get_embedder("use-multilingual")
-    cache = SQLiteCache(OUT / "embeddings-use-multilingual.sqlite")
+    cache = embedding_cache()
     totals = {mode: np.zeros(7) for mode in MODES}
     try:
         for s in sets():
