@@ -526,7 +526,11 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   section Labels does; it compared labels as strings, so "éducation santé" and "santé éducation" counted as
   two labels. Its default row reads 6 instead of 0, with this round's labels as with the eighth round's (the
   eighth round's `synthesis/explain.py` gives 6 too); the bench turns `distinguish_labels` off, and with it on
-  one pair is left (the sample's "éducation · santé" twice), which the report now joins (above)."""
+  one pair is left (the sample's "éducation · santé" twice), which the report now joins (above).
+- Ninth round: sibling sub-themes whose labels still name the same words after `distinguish_labels` are one
+  sub-theme too (`synthesis.report._subthemes`, numbered by size again): the sample's "produits nécessité ·
+  tva" sub-themes of 51 and 17 answers, side by side in one theme, are one of 68. Section Labels unchanged
+  (no such pair in the whole exports); section Quotes: 741 -> 740 themes and sub-themes."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -21,7 +21,15 @@ from schemas import (
     RunSettings,
 )
 from synthesis import prepare
-from synthesis.cluster import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME, ClusterResult, join_themes
+from synthesis.cluster import (
+    NOISE,
+    NOISE_BETWEEN,
+    NOISE_ISOLATED,
+    NOISE_NO_THEME,
+    ClusterResult,
+    join_themes,
+    renumber_by_size,
+)
 from synthesis.explain import (
     ThemeExplanation,
     Vocabulary,
@@ -113,24 +121,31 @@ def _subthemes(
 ) -> list[Cluster]:
     """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question
     (``terms``: the question's, see :func:`synthesis.explain.question_terms`)."""
-    sub = q.result.sublabels[idx]
-    if len(set(sub.tolist()) - {NOISE}) < 2:
-        return []
+    sub = q.result.sublabels[idx].copy()
     texts = [q.kept[i].text for i in idx]
     vocab, text_terms = terms
-    expl = explain_themes(
-        texts,
-        q.vectors[idx],
-        sub,
-        question_text=q.question_text,
-        n_keywords=settings.n_keywords,
-        n_quotes=settings.n_quotes,
-        terms=(vocab, [text_terms[i] for i in idx]),
-    )
-    # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike do;
-    # the theme takes part as a copy, so that its own label stays as it is
-    parent = ThemeExplanation([(k.term, k.weight) for k in theme.keywords], theme.label, [], np.zeros(0))
-    distinguish_labels({**expl, NOISE: parent})
+    while True:
+        if len(set(sub.tolist()) - {NOISE}) < 2:
+            return []
+        expl = explain_themes(
+            texts,
+            q.vectors[idx],
+            sub,
+            question_text=q.question_text,
+            n_keywords=settings.n_keywords,
+            n_quotes=settings.n_quotes,
+            terms=(vocab, [text_terms[i] for i in idx]),
+        )
+        # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike
+        # do; the theme takes part as a copy, so that its own label stays as it is
+        parent = ThemeExplanation([(k.term, k.weight) for k in theme.keywords], theme.label, [], np.zeros(0))
+        distinguish_labels({**expl, NOISE: parent})
+        same = same_label_groups(expl)  # siblings still alike are one sub-theme, as themes are
+        if not same:
+            break
+        for group in same:
+            sub[np.isin(sub, group)] = min(group)
+        sub = renumber_by_size(sub)
     out = []
     for s, e in expl.items():
         local = np.flatnonzero(sub == s)

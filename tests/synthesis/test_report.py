@@ -11,7 +11,7 @@ from tests.utils.fake_embedder import HashEmbedder
 QUESTION = "Pour quelles missions de l'État seriez-vous prêt à payer plus d'impôts ?"
 
 
-def question(texts: list[str], labels: list[int]) -> QuestionInput:
+def question(texts: list[str], labels: list[int], sublabels: list[int] | None = None) -> QuestionInput:
     items = [Contribution(f"c{i}", f"s{i}", "q", QUESTION, t) for i, t in enumerate(texts)]
     vectors = HashEmbedder().embed(texts)
     lab = np.array(labels)
@@ -21,7 +21,8 @@ def question(texts: list[str], labels: list[int]) -> QuestionInput:
     result = ClusterResult(
         labels=lab,
         strengths=np.where(lab == NOISE, 0.0, 1.0),
-        sublabels=np.where(lab == 0, np.arange(n) % 2, NOISE),  # theme 0 has two sub-themes
+        # theme 0 has two sub-themes unless told
+        sublabels=np.where(lab == 0, np.arange(n) % 2, NOISE) if sublabels is None else np.array(sublabels),
         reduced=np.zeros((n, 2)),
         assigned=np.zeros(n, bool),
         centres=centres,
@@ -56,3 +57,16 @@ def test_themes_whose_labels_differ_stay_apart():
     texts += ["Santé, éducation, culture", "santé éducation culture", "Culture, santé, éducation"]
     report = build_question_report(question(texts, [0] * 3 + [1] * 3), RunSettings())
     assert len(report.clusters) == 2 and report.method["joined_themes"] == 0
+
+
+def test_sibling_sub_themes_whose_labels_name_the_same_words_are_one_sub_theme():
+    # the sample's "produits nécessité · tva" sub-themes of 51 and 17 answers, side by side
+    texts = ["Education, santé", "l'éducation, la santé", "Éducation et santé"]
+    texts += ["Santé, éducation", "Santé et éducation", "la santé, l'éducation"]
+    texts += ["la défense nationale", "défense nationale et armée", "l'armée, la défense nationale"]
+    report = build_question_report(question(texts, [0] * 9, [2] * 3 + [0] * 3 + [1] * 3), RunSettings())
+    subs = report.clusters[0].subclusters
+    assert [(s.cluster_id, s.label, len(s.members)) for s in subs] == [
+        ("q-0.0", "éducation · santé", 6),  # numbered by size again
+        ("q-0.1", "défense nationale · armée", 3),
+    ]
