@@ -16,7 +16,8 @@ and the 18 République numérique sections (one question each). Counted over eve
 - labels that show a two-word term as two words: most of the members holding either of two of the label's words
   write both as one phrase, in one clause with only stop words between ("emploi · pôle" for "Pôle emploi").
 
-Twice: with keyword labels only (the rules below off) and with the default, where a repeated short answer
+Twice: with keyword labels only (the rules below off, and no theme or sub-theme joined to another for its
+label) and with the default, where a repeated short answer
 that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
 sub-themes naming the same words, or a sub-theme named as its theme, each gain a keyword of their own
 (``synthesis.explain.distinguish_labels``).
@@ -53,6 +54,7 @@ TERMS = explain.question_vocabulary("")  # French stems of lemmas, "" for a stop
 def _keyword_labels_only() -> None:
     explain.answer_label = lambda texts, matched, label: None  # type: ignore[assignment]
     explain.distinguish_labels = report_module.distinguish_labels = lambda themes: None  # type: ignore[assignment]
+    report_module.same_label_groups = lambda themes: []  # type: ignore[assignment]
 
 
 def words(label: str) -> frozenset[str]:
@@ -136,6 +138,7 @@ def main() -> None:
     args = bench_arguments(__doc__)
     cache = embedding_cache()
     answer_label, distinguish_labels = explain.answer_label, explain.distinguish_labels
+    same_label_groups = report_module.same_label_groups
     totals: dict[str, Counter[str]] = {"keyword labels only": Counter(), "default": Counter()}
     contributions_in_all = 0
     start = time.perf_counter()
@@ -152,6 +155,7 @@ def main() -> None:
                 finally:
                     explain.answer_label, explain.distinguish_labels = answer_label, distinguish_labels
                     report_module.distinguish_labels = distinguish_labels
+                    report_module.same_label_groups = same_label_groups
                 row = count(report, text)
                 total.update(row)
                 print(path.name, mode, dict(row), flush=True)
@@ -172,7 +176,8 @@ def main() -> None:
             f"{contributions_in_all:,} contributions through the whole pipeline, default settings, seed 0. A label "
             "describes a member when the member contains one of its terms (an answer label: when the member is a "
             "copy of that answer, case, accents and punctuation aside). Keyword labels only: "
-            "`answer_label` and `distinguish_labels` off.",
+            "`answer_label` and `distinguish_labels` off, and no theme joined for its label "
+            "(`same_label_groups`).",
             "",
             *lines,
         ],

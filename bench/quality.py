@@ -530,7 +530,16 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Ninth round: sibling sub-themes whose labels still name the same words after `distinguish_labels` are one
   sub-theme too (`synthesis.report._subthemes`, numbered by size again): the sample's "produits nécessité ·
   tva" sub-themes of 51 and 17 answers, side by side in one theme, are one of 68. Section Labels unchanged
-  (no such pair in the whole exports); section Quotes: 741 -> 740 themes and sub-themes."""
+  (no such pair in the whole exports); section Quotes: 741 -> 740 themes and sub-themes.
+- Ninth round (labels): a two-word term is shown as participants wrote the pair ("revenu foncier", "taxes
+  carburants"), not as each word's own most frequent form ("revenu foncière", "taxe carburants"); a word of
+  the pair that differs from the word alone only by case or accents is written as the word alone ("sante
+  securité" is "santé sécurité"). Labels are now chosen on the terms, then shown. Accents and plurals aside, a
+  keyword that names a label's words does not distinguish it ("revenus · déclaration · impôts" had gained
+  "impôt revenu"; `_label_words`). Sections Labels and Keywords written again: default labels, terms read
+  across a break 1 -> 2 (a label of a Grand Débat question, "paye suffisamment · sommes prêts · mieux", now
+  shown as written), sub-themes named as their theme 3 -> 3, labels naming one word twice 0. Section Labels'
+  "keyword labels only" row now also keeps themes alike apart (no `same_label_groups`), as before this round."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -225,7 +225,7 @@ class Vocabulary:
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         for clause in clause_forms(text) if written is None else written:
-            previous = ""
+            previous = previous_form = ""
             for w, form in clause:
                 if w in breaks:
                     previous = ""
@@ -241,14 +241,32 @@ class Vocabulary:
                 forms[form] += copies
                 stems.append(s)
                 if previous and previous != s:
-                    bigrams.append(f"{previous} {s}")
-                previous = s
+                    bigram = f"{previous} {s}"
+                    bigrams.append(bigram)
+                    written_pairs = self._forms.get(bigram)
+                    if written_pairs is None:
+                        written_pairs = self._forms[bigram] = Counter()
+                    written_pairs[f"{previous_form} {form}"] += copies
+                previous, previous_form = s, form
         return stems + bigrams
 
     def finish(self) -> None:
-        """Fix each stem's surface form: its most frequent word (ties: alphabetical)."""
-        for s, forms in self._forms.items():
-            self.surface[s] = most_frequent(forms)
+        """Fix each term's surface form: its most frequent written word (ties: alphabetical), or pair of words
+        for a two-word term ("revenu foncier", not "revenu foncière" from the forms of each word alone), a
+        word of the pair written as its word alone when only case or accents differ ("sante securité" is
+        "santé sécurité")."""
+        pairs = []
+        for term, forms in self._forms.items():
+            if " " in term:
+                pairs.append(term)
+            else:
+                self.surface[term] = most_frequent(forms)
+        for term in pairs:
+            written = most_frequent(self._forms[term]).split(" ")
+            alone = [self.surface[s] for s in term.split(" ")]
+            self.surface[term] = " ".join(
+                a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
+            )
 
     def is_compound(self, term: str) -> bool:
         """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
@@ -259,7 +277,7 @@ class Vocabulary:
         return len(parts) == 2 and 0 < n[term] >= min(n[parts[0]], n[parts[1]]) / 2
 
     def show(self, term: str) -> str:
-        return " ".join(self.surface.get(p, p) for p in term.split(" "))
+        return self.surface.get(term) or " ".join(self.surface.get(p, p) for p in term.split(" "))
 
 
 def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
@@ -390,7 +408,10 @@ def _singular(word: str) -> str:
 
 
 def make_label(
-    keywords: Sequence[tuple[str, float]], n_terms: int = LABEL_TERMS, compounds: Iterable[str] = ()
+    keywords: Sequence[tuple[str, float]],
+    n_terms: int = LABEL_TERMS,
+    compounds: Iterable[str] = (),
+    show: Callable[[str], str] = str,
 ) -> str:
     """Short label from the top keywords (by weight); a word already inside a chosen two-word term is not
     repeated. A word mostly written in one of the two-word keywords that are ``compounds`` (a phrase, not two
@@ -399,7 +420,8 @@ def make_label(
     the label already, the term takes its place when it weighs at least half of it ("services · publics" is
     "services publics"); otherwise the word adds nothing to the label and is left out ("transports · commun").
     Where the other word is inside another term of the label, the word is shown alone. A word is not repeated
-    in its plural either ("issu · issus": the lemma table does not know every plural)."""
+    in its plural either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be
+    terms (stems), each label term then shown by ``show``."""
     compounds, weights = set(compounds), dict(keywords)
     label: list[str] = []
     for word, weight in keywords:
@@ -420,7 +442,7 @@ def make_label(
         label.append(term)
         if len(label) == n_terms:
             break
-    return " · ".join(label) if label else NO_KEYWORD_LABEL
+    return " · ".join(map(show, label)) if label else NO_KEYWORD_LABEL
 
 
 def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str) -> str | None:
@@ -521,7 +543,7 @@ def explain_themes(
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
         matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
-        label = make_label(keywords, compounds=(shown[t] for t in shown if vocab.is_compound(t)))
+        label = make_label(top, compounds=(t for t, _ in top if vocab.is_compound(t)), show=vocab.show)
         label = answer_label([texts[int(i)] for i in idx], matched, label) or label
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)
@@ -541,7 +563,7 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
         for t in same if len(same) > 1 else ():
             others = {k for o in same if o is not t for k, _ in o.keywords}
             extra = next(
-                (k for k, _ in t.keywords if not set(k.split()) & words_of_label and k not in others), None
+                (k for k, _ in t.keywords if not _label_words(k) & words_of_label and k not in others), None
             )
             if extra is not None:
                 t.label = f"{t.label} · {extra}"
@@ -555,12 +577,19 @@ def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
 
 
 def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str], list[int]]:
-    """The themes with a keyword label, by the words it names, whatever their order and terms."""
+    """The themes with a keyword label, by the words it names (:func:`_label_words`), whatever their order and
+    terms."""
     out: dict[frozenset[str], list[int]] = {}
     for k, t in themes.items():
         if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
-            out.setdefault(frozenset(t.label.replace(" · ", " ").split()), []).append(k)
+            out.setdefault(_label_words(t.label), []).append(k)
     return out
+
+
+def _label_words(label: str) -> frozenset[str]:
+    """The words a label (or keyword) names, accents and plurals aside (:func:`_singular`): "impôt revenu"
+    names the words of "revenus · impôts"."""
+    return frozenset(_singular(w) for w in label.replace(" · ", " ").split())
 
 
 def content_word_count(text: str) -> int:
