@@ -539,7 +539,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   "impôt revenu"; `_label_words`). Sections Labels and Keywords written again: default labels, terms read
   across a break 1 -> 2 (a label of a Grand Débat question, "paye suffisamment · sommes prêts · mieux", now
   shown as written), sub-themes named as their theme 3 -> 3, labels naming one word twice 0. Section Labels'
-  "keyword labels only" row now also keeps themes alike apart (no `same_label_groups`), as before this round."""
+  "keyword labels only" row now also keeps themes alike apart (no `same_label_groups`), as before this round.
+  A pair's written forms are counted as the terms are, and looked at only for the terms shown: a question's
+  terms take 0.5 s for 15,000 answers (0.3 s before this round, 0.7 s when every pair's form was fixed)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

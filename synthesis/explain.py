@@ -186,6 +186,8 @@ class Vocabulary:
     language: str = "fr"
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
+    # each two-word term's written pairs of words, counted (``show``)
+    _pairs: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     # each written word's stem, "" if it is not a content word (looked up once per question)
     _stem_of: dict[str, str] = field(default_factory=dict)
     # French: the accented spelling that a word written without its accents stands for (``learn_accents``)
@@ -243,30 +245,18 @@ class Vocabulary:
                 if previous and previous != s:
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
-                    written_pairs = self._forms.get(bigram)
-                    if written_pairs is None:
-                        written_pairs = self._forms[bigram] = Counter()
-                    written_pairs[f"{previous_form} {form}"] += copies
+                    pairs = self._pairs.get(bigram)
+                    if pairs is None:
+                        pairs = self._pairs[bigram] = {}
+                    pair = (previous_form, form)
+                    pairs[pair] = pairs.get(pair, 0) + copies
                 previous, previous_form = s, form
         return stems + bigrams
 
     def finish(self) -> None:
-        """Fix each term's surface form: its most frequent written word (ties: alphabetical), or pair of words
-        for a two-word term ("revenu foncier", not "revenu foncière" from the forms of each word alone), a
-        word of the pair written as its word alone when only case or accents differ ("sante securité" is
-        "santé sécurité")."""
-        pairs = []
-        for term, forms in self._forms.items():
-            if " " in term:
-                pairs.append(term)
-            else:
-                self.surface[term] = most_frequent(forms)
-        for term in pairs:
-            written = most_frequent(self._forms[term]).split(" ")
-            alone = [self.surface[s] for s in term.split(" ")]
-            self.surface[term] = " ".join(
-                a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
-            )
+        """Fix each stem's surface form: its most frequent written word (ties: alphabetical)."""
+        for s, forms in self._forms.items():
+            self.surface[s] = most_frequent(forms)
 
     def is_compound(self, term: str) -> bool:
         """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
@@ -277,7 +267,19 @@ class Vocabulary:
         return len(parts) == 2 and 0 < n[term] >= min(n[parts[0]], n[parts[1]]) / 2
 
     def show(self, term: str) -> str:
-        return self.surface.get(term) or " ".join(self.surface.get(p, p) for p in term.split(" "))
+        """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
+        wrote the pair ("revenu foncier", not "revenu foncière" from the forms of each word alone; ties:
+        alphabetical), a word of the pair written as its word alone where only case or accents differ ("sante
+        securité" is "santé sécurité"). Pairs are looked at when first shown: most are never shown."""
+        shown = self.surface.get(term)
+        if shown is None:
+            alone = [self.surface.get(p, p) for p in term.split(" ")]
+            pairs = self._pairs.get(term)
+            written = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[0] if pairs else alone
+            shown = self.surface[term] = " ".join(
+                a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
+            )
+        return shown
 
 
 def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
