@@ -275,7 +275,7 @@ class Vocabulary:
         if shown is None:
             alone = [self.surface.get(p, p) for p in term.split(" ")]
             pairs = self._pairs.get(term)
-            written = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[0] if pairs else alone
+            written = most_frequent(pairs) if pairs else alone
             shown = self.surface[term] = " ".join(
                 a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
             )
@@ -338,11 +338,9 @@ def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> lis
         if not np.isfinite(score[best]):
             break
         skipped[best] = True
-        best_words = quote_words(texts[int(cand[best])])
-        if any(_same_words(best_words, w) for w in chosen_words):
+        if not _says_something_new(texts[int(cand[best])], chosen_words):
             continue
         chosen.append(int(cand[best]))
-        chosen_words.append(best_words)
         max_sim = np.maximum(max_sim, vectors[cand] @ vectors[cand[best]])
     return chosen
 
@@ -357,6 +355,16 @@ def _same_words(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether two quotes' words (:func:`quote_words`) say the same: ``NEAR_DUPLICATE_WORDS`` of them shared
     (Jaccard index), no negation among the others."""
     return len(a & b) >= NEAR_DUPLICATE_WORDS * len(a | b) and not (a ^ b) & NEGATIONS
+
+
+def _says_something_new(text: str, said: list[frozenset[str]]) -> bool:
+    """Whether a quote's words differ from those of every quote ``said`` already (:func:`_same_words`); if so
+    they join ``said``."""
+    words_of_quote = quote_words(text)
+    if any(_same_words(words_of_quote, w) for w in said):
+        return False
+    said.append(words_of_quote)
+    return True
 
 
 def spread_quotes(
@@ -386,10 +394,8 @@ def spread_quotes(
             while following[p] < len(parts[p]):
                 rank = following[p]
                 following[p] += 1
-                words_of_quote = quote_words(parts[p][rank])
-                if not any(_same_words(words_of_quote, w) for w in drawn_words):
+                if _says_something_new(parts[p][rank], drawn_words):
                     drawn.append((p, rank))
-                    drawn_words.append(words_of_quote)
                     break
     return drawn
 
@@ -427,8 +433,8 @@ def make_label(
     compounds, weights = set(compounds), dict(keywords)
     label: list[str] = []
     for word, weight in keywords:
-        used = {_singular(w) for t in label for w in t.split()}
-        if used & {_singular(w) for w in word.split()}:
+        used = _label_words(" ".join(label))
+        if used & _label_words(word):
             continue
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
         if term != word and weights[term] >= COMPOUND_SHARE * weight:
@@ -497,8 +503,9 @@ def question_terms(
     forms = {t: clause_forms(t) for t in copies}
     if vocab.language == "fr":
         vocab.learn_accents((form, copies[t]) for t, clauses in forms.items() for c in clauses for form in c)
-    of_text = {t: vocab.terms(t, n, forms[t]) for t, n in copies.items()}
+    of_text = {}
     for t, n in copies.items():
+        of_text[t] = vocab.terms(t, n, forms[t])
         vocab.answers_with.update(dict.fromkeys(of_text[t], n))
     vocab.finish()
     return vocab, [of_text[t] for t in texts]

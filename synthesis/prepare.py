@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 # Reason codes for contributions kept out of clustering (each has a French message in EXCLUSION_MESSAGES).
 EMPTY = "empty"
@@ -152,9 +153,12 @@ def dedup_key(text: str) -> str:
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
-def most_frequent(counts: Counter[str]) -> str:
-    """The most frequent of ``counts`` (ties: the first in sorted order): a written form shown or embedded for
-    all the forms counted together."""
+_Form = TypeVar("_Form", str, tuple[str, str])
+
+
+def most_frequent(counts: Mapping[_Form, int]) -> _Form:
+    """The most frequent of ``counts`` (ties: the first in sorted order): a written form (or pair of words)
+    shown or embedded for all the forms counted together."""
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 

@@ -137,7 +137,7 @@ def _subthemes(
             terms=(vocab, [text_terms[i] for i in idx]),
         )
         # a sub-theme named as its theme (often its core) gains a keyword of its own, as siblings named alike
-        # do; the theme takes part as a copy, so that its own label stays as it is
+        # do; the theme takes part as a fresh copy on each pass (distinguish_labels extends the copy's label)
         parent = ThemeExplanation([(k.term, k.weight) for k in theme.keywords], theme.label, [], np.zeros(0))
         distinguish_labels({**expl, NOISE: parent})
         same = same_label_groups(expl)  # siblings still alike are one sub-theme, as themes are
@@ -156,22 +156,23 @@ def _subthemes(
 
 def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Cluster]:
     """Top-level themes, each listing all its members, with sub-themes of the same shape (issue 4)."""
-    labels = q.result.labels
     texts = [c.text for c in q.kept]
     terms = question_terms(texts, q.question_text, language)
-    top = explain_themes(
-        texts,
-        q.vectors,
-        labels,
-        question_text=q.question_text,
-        n_keywords=settings.n_keywords,
-        n_quotes=settings.n_quotes,
-        terms=terms,
-    )
-    same = same_label_groups(top)
-    if same:  # themes a reader cannot tell apart are one theme
-        q.result = join_themes(q.result, q.vectors, same)
-        return _themes(q, settings, language)
+    while True:
+        labels = q.result.labels
+        top = explain_themes(
+            texts,
+            q.vectors,
+            labels,
+            question_text=q.question_text,
+            n_keywords=settings.n_keywords,
+            n_quotes=settings.n_quotes,
+            terms=terms,
+        )
+        same = same_label_groups(top)
+        if not same:
+            break
+        q.result = join_themes(q.result, q.vectors, same)  # themes a reader cannot tell apart are one theme
     clusters = []
     for k, expl in top.items():
         idx = np.flatnonzero(labels == k)

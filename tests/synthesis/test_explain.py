@@ -320,7 +320,15 @@ def test_a_theme_quotes_its_sub_themes_in_proportion():
 def test_a_two_word_term_is_shown_as_participants_wrote_it():
     # shown from each word's own most frequent form, "revenus fonciers" read "revenu foncière"
     texts = ["les revenus fonciers", "revenus fonciers", "la taxe foncière", "taxe foncière", "taxe foncière"]
-    texts += ["sante securite", "sante securite", "santé sécurité", "la santé", "la santé", "la sécurité", "sécurité"]
+    texts += [
+        "sante securite",
+        "sante securite",
+        "santé sécurité",
+        "la santé",
+        "la santé",
+        "la sécurité",
+        "sécurité",
+    ]
     vocab, terms = question_terms(texts)
     pair = next(t for t in terms[0] if " " in t)
     assert vocab.show(pair) == "revenus fonciers" and vocab.show(pair.split()[1]) == "foncière"
