@@ -16,12 +16,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from synthesis.lemmas import lemma, lemma_table
-from synthesis.prepare import dedup_key, most_frequent, strip_accents
+from synthesis.prepare import dedup_key, most_frequent, spacy_stop_words, strip_accents
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -70,7 +69,6 @@ EXTRA_STOP_WORDS_EN = frozenset(
     """don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't
     it's i'm i've i'd i'll you're we're they're that's there's what's let's he's she's""".split()
 )
-STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
 # Languages of the keywords: spaCy's stop words (shipped as text files: importing spaCy costs ~4 s) and Snowball's
 # stemmer of the same language. French is the product's language and the default.
 LANGUAGES = {"fr": "french", "en": "english", "de": "german"}
@@ -84,8 +82,7 @@ DETECT_MIN_SHARE = 0.1
 
 @cache
 def _spacy_stop_words(language: str) -> frozenset[str]:
-    lines = (STOP_WORDS_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_fold_word(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(_fold_word(w) for w in spacy_stop_words(language))
 
 
 @cache

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 # Reason codes for contributions kept out of clustering (each has a French message in EXCLUSION_MESSAGES).
@@ -18,7 +19,7 @@ IMPORT_EXCLUDED = "import_excluded"
 EXCLUSION_MESSAGES = {
     EMPTY: "texte vide",
     NO_LETTERS: "aucun mot (ponctuation, chiffres ou symboles seulement)",
-    NON_ANSWER: "non-réponse (« RAS », « néant », « je ne sais pas »…)",
+    NON_ANSWER: "non-réponse (« RAS », « néant », « je ne sais pas », « pas d'exemple »…)",
 }
 
 _WS = re.compile(r"\s+")
@@ -57,6 +58,7 @@ NON_ANSWERS = frozenset(
         "je n ai pas d idee",
         "non",
         "oui",
+        "pas",
         "non concerne",
         "non concernee",
         "non concernes",
@@ -115,7 +117,24 @@ _NON_ANSWER_FILLER = re.compile(
     r"(?:\s+(?:merci|du tout|en particulier|pour l instant|pour le moment|a ce jour|pour ma part"
     r"|trop|vraiment))*$"
 )
+_YES_NO = re.compile(r"^(?:(?:non|oui)\s+)+")  # before a non-answer, says nothing more ("Non, aucune")
 MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "non"
+
+# Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
+# remembering or answering, and else only stop words ("Pas d'exemple précis en tête", "Je n'en vois pas",
+# "Pas à ma connaissance", "Je ne comprends pas la question", "Je ne sais plus"). Judged on ``dedup_key``'s words.
+NOTHING_TO_SAY = frozenset(
+    """sais sait savoir saurais idee idees exemple exemples question questions reponse reponses repondre souviens
+    souvient souvenir souvenirs rappelle rappeler connaissance connais connait comprends comprend compris avis
+    opinion prononce prononcer commentaire commentaires vois voit vient viennent memoire tete esprit experience
+    concerne concernee concernes concernees precis precise recent recents recemment specialement particulier
+    particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
+    answer""".split()
+)
+NOTHING_TO_SAY_NEGATIONS = frozenset("ne n pas non jamais rien aucun aucune ni sans not no never don".split())
+# ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)
+NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
+STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
 
 
 def normalise_text(text: str) -> str:
@@ -219,12 +238,41 @@ def is_non_answer(text: str) -> bool:
 
 
 def _is_non_answer_key(key: str) -> bool:
-    if len(key.split()) > MAX_NON_ANSWER_WORDS:
+    words = key.split()
+    if len(words) > MAX_NON_ANSWER_WORDS:
         return False
-    if key in NON_ANSWERS:
-        return True
+    return _is_listed(key) or _is_listed(_YES_NO.sub("", key)) or _says_nothing(words)
+
+
+def _is_listed(key: str) -> bool:
     core = _NON_ANSWER_FILLER.match(key)
-    return core is not None and core.group(1) in NON_ANSWERS
+    return key in NON_ANSWERS or (core is not None and core.group(1) in NON_ANSWERS)
+
+
+def _says_nothing(words: Sequence[str]) -> bool:
+    present = set(words)
+    return (
+        bool(present & NOTHING_TO_SAY_NEGATIONS)
+        and bool(present & NOTHING_TO_SAY)
+        and not present & NOTHING_TO_SAY_ANSWERS
+        and present <= NOTHING_TO_SAY | NOTHING_TO_SAY_NEGATIONS | _filler_words()
+    )
+
+
+@cache
+def spacy_stop_words(language: str) -> tuple[str, ...]:
+    """spaCy's stop words of ``language`` as its list writes them (shipped as text files: importing spaCy costs
+    ~4 s)."""
+    lines = (STOP_WORDS_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _filler_words() -> frozenset[str]:
+    """French and English stop words as ``dedup_key`` splits them ("aujourd'hui": "aujourd", "hui"), and the
+    letters that elision leaves ("d'exemple": "d", "exemple"), and "oui" ("Oui, mais je ne m'en souviens plus")."""
+    words = {w for language in ("fr", "en") for stop in spacy_stop_words(language) for w in dedup_key(stop).split()}
+    return frozenset(words | set("abcdefghijklmnopqrstuvwxyz") | {"qu", "oui"})
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

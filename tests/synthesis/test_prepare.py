@@ -35,6 +35,14 @@ from synthesis.prepare import (
         "Euh... non",
         "RAS pour l'instant",
         "Pas concerné",
+        "Pas d'exemple précis en tête.",
+        "Non, je n'en vois pas",
+        "Pas à ma connaissance",
+        "Je ne comprends pas la question",
+        "Oui mais je ne m'en souviens plus",
+        "Rien ne me vient à l'esprit",
+        "Non, aucune.",
+        "Pas à ce jour",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -52,6 +60,13 @@ def test_short_non_answers_are_excluded(text):
         "Non, il faut baisser la TVA sur l'essence",
         "Je ne sais pas pourquoi on paie autant de taxes sur le carburant",
         "Le maire",
+        "Montrer l'exemple",
+        "Je ne vois personne",
+        "Pas de problème particulier",
+        "Ce n'est pas un sujet pour moi",
+        "Je ne sais pas à qui faire confiance",
+        "Non, personne",
+        "Non, tous",
     ],
 )
 def test_real_answers_are_kept(text):
