@@ -271,7 +271,9 @@ def spacy_stop_words(language: str) -> tuple[str, ...]:
 def _filler_words() -> frozenset[str]:
     """French and English stop words as ``dedup_key`` splits them ("aujourd'hui": "aujourd", "hui"), and the
     letters that elision leaves ("d'exemple": "d", "exemple"), and "oui" ("Oui, mais je ne m'en souviens plus")."""
-    words = {w for language in ("fr", "en") for stop in spacy_stop_words(language) for w in dedup_key(stop).split()}
+    words = {
+        w for language in ("fr", "en") for stop in spacy_stop_words(language) for w in dedup_key(stop).split()
+    }
     return frozenset(words | set("abcdefghijklmnopqrstuvwxyz") | {"qu", "oui"})
 
 
