@@ -64,10 +64,13 @@ EXTRA_STOP_WORDS = frozenset(
 )
 
 
-# English contractions kept whole by ``word_forms`` ("don't"); spaCy's list has only their parts ("n't").
+# English contractions kept whole by ``word_forms`` ("don't"); spaCy's list has only their parts ("n't"). And,
+# as "faut", "chose", "beaucoup" in French, "need" ("we need...", "the city needs to..."), "like" ("I would like
+# to see..."), "thing", "lot".
 EXTRA_STOP_WORDS_EN = frozenset(
     """don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't
-    it's i'm i've i'd i'll you're we're they're that's there's what's let's he's she's""".split()
+    it's i'm i've i'd i'll you're we're they're that's there's what's let's he's she's
+    need needs needed needing like thing things lot lots yes etc""".split()
 )
 # Languages of the keywords: spaCy's stop words (shipped as text files: importing spaCy costs ~4 s) and Snowball's
 # stemmer of the same language. French is the product's language and the default.
