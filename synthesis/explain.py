@@ -35,6 +35,14 @@ CONJUNCTIONS = {
     "en": frozenset("and or nor but".split()),
     "de": frozenset("und oder noch aber sondern".split()),
 }
+# French forms of "avoir" (folded) and what may stand between one and its participle ("n'a jamais été")
+_AVOIR = frozenset(
+    """ai as a avons avez ont avais avait avions aviez avaient aurai auras aura aurons aurez auront aurais aurait
+    aurions auriez auraient aie aies ait ayons ayez aient eusse eut ayant avoir""".split()
+)
+_BETWEEN_AUXILIARY = frozenset(
+    "pas jamais deja toujours souvent bien tres plus vraiment aussi rarement".split()
+)
 MIN_TOKEN_CHARS = 3
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
@@ -226,12 +234,18 @@ class Vocabulary:
         times)."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
+        french = self.language == "fr"
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
+            auxiliary = False  # French: a form of "avoir" stands before, adverbs aside ("j'ai toujours été")
             for w, form in clause:
                 if w in breaks:
                     previous = ""
                     continue
+                if french:
+                    if w == "ete" and auxiliary:
+                        continue  # "a été" is "être", a stop word; "l'été", "en été" the season
+                    auxiliary = w in _AVOIR or (auxiliary and w in _BETWEEN_AUXILIARY)
                 s = self._stem_of.get(form)
                 if s is None:
                     s = self._stem_of[form] = self.word_stem(w, form)

@@ -13,8 +13,10 @@ from synthesis.explain import (
     make_label,
     pick_quotes,
     question_terms,
+    question_vocabulary,
     quoted,
     spread_quotes,
+    stem,
     words,
 )
 from tests.utils.fake_embedder import HashEmbedder
@@ -336,3 +338,15 @@ def test_a_two_word_term_is_shown_as_participants_wrote_it():
     assert vocab.show(pair) == "revenus fonciers" and vocab.show(pair.split()[1]) == "foncière"
     # a word of the pair that differs from the word alone only by its accents is written as the word alone
     assert vocab.show(next(t for t in terms[5] if " " in t)) == "santé sécurité"
+
+
+def test_ete_after_avoir_is_the_verb_not_the_season():
+    """ "J'ai été amené à..." is "être", a stop word; "l'été", "en été", "les étés" are the season."""
+    vocab = question_vocabulary("")
+    assert vocab.terms("J'ai été amené à scolariser mon fils") == vocab.terms(
+        "J'ai amené à scolariser mon fils"
+    )
+    assert vocab.terms("Il n'a jamais été facile") == vocab.terms("Il n'a jamais facile")
+    season = stem("ete")
+    for text in ["l'été est trop chaud", "en été il fait chaud", "les étés chauds", "à la fin de l'été"]:
+        assert season in vocab.terms(text), text
