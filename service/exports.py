@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from service import crud
 from service.models import Run
+from synthesis.prepare import mask_pii
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
@@ -77,7 +78,7 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "zipcode": c.zipcode,
                 "submitted_at": c.submitted_at,
                 "channel": c.channel,
-                "text": c.text,
+                "text": mask_pii(c.text),
             }
         )
     return rows

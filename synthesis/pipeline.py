@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -63,16 +63,26 @@ def question_exclusions(
 
 def embedded_texts(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
     """Sorted distinct texts that :func:`run` embeds for (question id, text, import exclusion) rows: the
-    usable texts (closed questions keep their "Oui" and "Non"), normalised, each copy in its
-    :func:`~synthesis.prepare.embedding_forms` form. The service embeds them ahead of a run, in shards."""
+    usable texts (closed questions keep their "Oui" and "Non"), e-mails and phone numbers cut out, normalised,
+    each copy in its :func:`~synthesis.prepare.embedding_forms` form. The service embeds them ahead of a run, in shards."""
     by_question: dict[str, list[tuple[str, str | None]]] = {}
     for question_id, text, excluded in rows:
-        by_question.setdefault(question_id, []).append((text, excluded))
+        by_question.setdefault(question_id, []).append((prepare.mask_pii(text), excluded))
     usable = []
     for answers in by_question.values():
         reasons, _ = question_exclusions(answers)
         usable += [prepare.normalise_text(t) for (t, _), r in zip(answers, reasons, strict=True) if r is None]
     return sorted(set(prepare.embedding_forms(usable)))
+
+
+def masked(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """``contributions`` with their e-mail addresses and phone numbers cut out (:func:`prepare.mask_pii`): the
+    texts that the run analyses and its report shows, quotes included."""
+    out = []
+    for c in contributions:
+        text = prepare.mask_pii(c.text)
+        out.append(c if text == c.text else replace(c, text=text))
+    return out
 
 
 def run(
@@ -93,6 +103,7 @@ def run(
     closed question's options are also counted (``choices``, :mod:`synthesis.closed`).
     """
     settings = settings or RunSettings()
+    contributions = masked(contributions)
     report_progress = progress or (lambda stage, fraction: None)
     timer = _Timer({})
     t = time.perf_counter()

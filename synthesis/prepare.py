@@ -281,6 +281,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 
 
+PII_MASK = "[…]"  # French editorial mark of a cut in a quote; no word, so never a keyword
+
+
 def mask_pii(text: str) -> str:
-    """Text for display with e-mail addresses and French phone numbers masked."""
-    return _PHONE.sub("[téléphone masqué]", _EMAIL.sub("[e-mail masqué]", text))
+    """``text`` with e-mail addresses and French phone numbers cut out, each replaced by ``PII_MASK``: the form
+    that is analysed and shown (RGPD; ``../shared/DESIGN.md``), the contribution as stored keeping them."""
+    if "@" in text:
+        text = _EMAIL.sub(PII_MASK, text)
+    return _PHONE.sub(PII_MASK, text)

@@ -14,7 +14,7 @@ from service.report_store import sync_rows
 from service.review import ops
 from service.review.split import split
 from synthesis.embed import embed_unique, get_embedder
-from synthesis.prepare import embedding_forms, normalise_text
+from synthesis.prepare import embedding_forms, mask_pii, normalise_text
 
 
 def current_report(run: Run) -> Report:
@@ -49,7 +49,8 @@ def _split_inputs(
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
-    texts = {c.key: c.text for c in session.exec(select(Contribution).where(col(Contribution.key).in_(keys)))}
+    rows = session.exec(select(Contribution).where(col(Contribution.key).in_(keys)))
+    texts = {c.key: mask_pii(c.text) for c in rows}  # as the report shows them (synthesis.pipeline.masked)
     settings = RunSettings.model_validate(report.manifest.settings)
     from service.jobs.cache import DBEmbeddingCache
 

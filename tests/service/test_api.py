@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import openpyxl
 from sqlmodel import Session, func, select
@@ -94,6 +95,7 @@ def test_exports(client, keys, runner):
     rows = consultation_rows()
     rows[1]["avis"] = '=HYPERLINK("http://x") Je souhaite des garages à vélo'
     rows[2]["avis"] = "@SUM(1) - vélo en ville pistes cyclables"
+    rows[3]["avis"] = "Des pistes cyclables, écrivez-moi : velo@exemple.fr ou 06 12 34 56 78"
     done = make_run(client, runner, h, rows=rows)
     url = f"/api/runs/{done.run_id}/export"
     data = client.get(url, params={"format": "csv"}, headers=h)
@@ -102,6 +104,18 @@ def test_exports(client, keys, runner):
     assert len(table) == len(rows)
     texts = {r["source_id"]: r["text"] for r in table}
     assert texts["c1"].startswith("'=HYPERLINK") and texts["c2"].startswith("'@SUM")
+    # RGPD: e-mail addresses and phone numbers are cut out of every text shown, stored as written
+    assert texts["c3"] == "Des pistes cyclables, écrivez-moi : […] ou […]"
+    key = next(r["contribution_id"] for r in table if r["source_id"] == "c3")
+    assert client.get(f"/api/contributions/{key}", headers=h).json()["text"] == texts["c3"]
+    assert "exemple.fr" not in json.dumps(done.report)
+    for theme in clusters(done.report):
+        members = client.get(
+            f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members",
+            params={"limit": 1000},
+            headers=h,
+        )
+        assert "exemple.fr" not in members.text
     assert {r["status"] for r in table} <= {"clustered", "noise", "excluded"}
     assert all(r["weight"] for r in table)
     xlsx = client.get(url, params={"format": "xlsx"}, headers=h)
@@ -112,6 +126,7 @@ def test_exports(client, keys, runner):
     polis = client.get(url, params={"format": "polis"}, headers=h)
     assert 'filename="comments.csv"' in polis.headers["content-disposition"]
     comments = list(csv.DictReader(io.StringIO(polis.text)))
+    assert "exemple.fr" not in polis.text and "exemple.fr" not in data.text
     assert list(comments[0]) == [
         "timestamp",
         "datetime",

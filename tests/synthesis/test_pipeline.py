@@ -185,7 +185,15 @@ def test_embedded_texts_are_exactly_what_a_run_embeds():
             self.seen = [*getattr(self, "seen", []), *texts]
             return super().embed(texts)
 
-    free = granddebat_answers(limit=120) + ["Oui", "RAS", "TVA", "tva !", "IL FAUT BAISSER LA TVA", ""]
+    free = granddebat_answers(limit=120) + [
+        "Oui",
+        "RAS",
+        "TVA",
+        "tva !",
+        "IL FAUT BAISSER LA TVA",
+        "",
+        "TVA : a@b.fr",
+    ]
     closed = ["Oui"] * 20 + ["Non"] * 15 + ["NON"] * 3
     items = [Contribution(f"f{i}", f"s{i}", "libre", QUESTION, t, line=i) for i, t in enumerate(free)]
     items += [
@@ -220,3 +228,25 @@ def test_a_small_debate_the_default_scale_leaves_out_gets_themes():
     assert len(q.clusters) >= 2 and len(q.noise) <= 0.25 * (len(debate) - len(q.excluded))
     (given,) = run(debate, RunSettings(min_cluster_size=q.method["min_cluster_size"])).questions
     assert not given.clusters and given.method["fine_scale"] is None  # the default scale, as the user set it
+
+
+def test_emails_and_phone_numbers_are_cut_out_of_everything_the_report_shows():
+    """RGPD (DESIGN.md): an e-mail address or a phone number is replaced by "[…]" in the texts analysed and
+    shown, quotes and labels included; a text that was only an address has no word left."""
+    register_fake_embedder()
+    texts = granddebat_answers(limit=300)
+    texts += [f"Baisser la TVA sur le carburant, écrivez-moi : ami{i}@exemple.fr" for i in range(40)]
+    texts += [f"Supprimer la taxe d'habitation, appelez le 06 12 34 56 {i:02d}" for i in range(40)]
+    texts += ["contact@exemple.fr"]
+    items = [Contribution(f"c{i}", f"s{i}", "164", QUESTION, t, line=i + 2) for i, t in enumerate(texts)]
+    report = run(items, RunSettings(embedder=FAKE_EMBEDDER))
+    out = render_json(report)
+    assert "exemple.fr" not in out and "06 12 34 56" not in out
+    shown = {c.contribution_id: c.text for c in report.contributions}
+    assert shown["c300"] == "Baisser la TVA sur le carburant, écrivez-moi : […]"
+    assert shown["c340"] == "Supprimer la taxe d'habitation, appelez le […]"
+    q = report.questions[0]
+    assert {e.contribution_id: e.reason_code for e in q.excluded}[f"c{len(texts) - 1}"] == "no_letters"
+    quotes = [qt for c in q.clusters for qt in c.quotes]
+    assert any("[…]" in qt.text for qt in quotes)
+    assert all(qt.text == shown[qt.contribution_id] for qt in quotes)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from schemas.api import AssignmentPublic, ContributionPublic, ErrorOut, PreviousVersion
 from service import crud
 from service.api.deps import ContributionDep, SessionDep
+from synthesis.prepare import mask_pii
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
 
@@ -46,5 +47,7 @@ def get_contribution(contribution: ContributionDep, session: SessionDep) -> Cont
         PreviousVersion.model_validate(v, from_attributes=True)
         for v in crud.list_contribution_versions(session=session, contribution_id=contribution.id)
     ]
-    data = contribution.model_dump()
+    # e-mail addresses and phone numbers are cut out of every text shown (as in the report); stored as written
+    versions = [v.model_copy(update={"text": mask_pii(v.text)}) for v in versions]
+    data = contribution.model_dump() | {"text": mask_pii(contribution.text)}
     return ContributionPublic(**data, previous_versions=versions, assignments=assignments)

@@ -27,6 +27,7 @@ from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
 from synthesis.html import render_report_page
+from synthesis.prepare import mask_pii
 
 router = APIRouter(tags=["runs"])
 ERRORS = {
@@ -220,7 +221,7 @@ def list_cluster_members(
             contribution_id=c.id,
             key=c.key,
             source_id=c.source_id,
-            text=c.text,
+            text=mask_pii(c.text),
             strength=a.strength,
             weight=a.weight,
             flags=flags.get(c.id, []),
