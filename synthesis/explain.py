@@ -237,15 +237,12 @@ class Vocabulary:
         french = self.language == "fr"
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
-            auxiliary = False  # French: a form of "avoir" stands before, adverbs aside ("j'ai toujours été")
-            for w, form in clause:
+            for i, (w, form) in enumerate(clause):
                 if w in breaks:
                     previous = ""
                     continue
-                if french:
-                    if w == "ete" and auxiliary:
-                        continue  # "a été" is "être", a stop word; "l'été", "en été" the season
-                    auxiliary = w in _AVOIR or (auxiliary and w in _BETWEEN_AUXILIARY)
+                if w == "ete" and french and _after_avoir(clause, i):
+                    continue  # "a été" is "être", a stop word; "l'été", "en été" the season
                 s = self._stem_of.get(form)
                 if s is None:
                     s = self._stem_of[form] = self.word_stem(w, form)
@@ -294,6 +291,14 @@ class Vocabulary:
                 a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
             )
         return shown
+
+
+def _after_avoir(clause: list[tuple[str, str]], i: int) -> bool:
+    """Whether a form of "avoir" stands before the clause's ``i``-th word, adverbs aside ("j'ai toujours")."""
+    for w, _ in reversed(clause[:i]):
+        if w not in _BETWEEN_AUXILIARY:
+            return w in _AVOIR
+    return False
 
 
 def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
