@@ -569,7 +569,11 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   never a keyword (`synthesis.pipeline.masked`, `synthesis.prepare.mask_pii`; the API's member, contribution
   and export routes too; the stored contribution keeps them). 4 of the 106,318 texts of `../shared/data` hold
   one, 2 of them République numérique arguments; this bench does not mask them (the table above is
-  unchanged). Masking takes 0.16 s per 100,000 texts."""
+  unchanged). Masking takes 0.16 s per 100,000 texts.
+- Tenth round, measured and rejected (means over seeds 0-2; default RN section 0.201, RN proposal 0.292, RN
+  proposals 0.162, GD 0.637, Decidim 0.323, Decidim comments 0.439): HDBSCAN's `cluster_selection_epsilon`
+  in the UMAP layout, 0.2: 0.201, 0.293, 0.162, 0.647, 0.323, 0.439 (within seed noise); 0.5: 0.042, 0.027,
+  0.051, 0.565, 0.323, 0.286 (4 to 6 themes)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
