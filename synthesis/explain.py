@@ -63,12 +63,19 @@ NEGATIONS = frozenset(
     "ne pas non jamais rien aucun aucune ni sans not no never nor nicht kein keine nie".split()
 )
 
-# Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents).
+# Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents). The modal verbs
+# "devoir", "pouvoir" and "vouloir" in every conjugated form; the infinitives "devoir" and "pouvoir" stay words,
+# being nouns too ("droits et devoirs", "pouvoir d'achat").
 EXTRA_STOP_WORDS = frozenset(
-    """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir doit doivent
-    devrait pourrait peut peuvent etc ainsi aussi alors donc car chose choses cela ceci ca cet cette ces
-    oui non pas rien aucun aucune chaque meme memes autre autres beaucoup vraiment faudrait mettre
-    aujourd'hui quelqu'une""".split()
+    """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir etc ainsi aussi
+    alors donc car chose choses cela ceci ca cet cette ces oui non pas rien aucun aucune chaque meme memes autre
+    autres beaucoup vraiment faudrait mettre aujourd'hui quelqu'une
+    dois doit devons devez doivent devais devait devions deviez devaient devrai devras devra devrons devrez
+    devront devrais devrait devrions devriez devraient doive doives
+    peux peut pouvons pouvez peuvent pouvais pouvait pouvions pouviez pouvaient pourrai pourras pourra pourrons
+    pourrez pourront pourrais pourrait pourrions pourriez pourraient puisse puisses puissions puissiez puissent
+    vouloir veux veut voulons voulez veulent voulais voulait voulions vouliez voulaient voudrai voudras voudra
+    voudrons voudrez voudront voudrais voudrait voudrions voudriez voudraient veuille veuillent voulu""".split()
 )
 
 

@@ -350,3 +350,12 @@ def test_ete_after_avoir_is_the_verb_not_the_season():
     season = stem("ete")
     for text in ["l'été est trop chaud", "en été il fait chaud", "les étés chauds", "à la fin de l'été"]:
         assert season in vocab.terms(text), text
+
+
+def test_modal_verbs_are_stop_words_but_their_nouns_are_not():
+    """ "devrions", "pourront", "voudrais" say nothing of a theme; "pouvoir d'achat" and "devoirs" do."""
+    vocab = question_vocabulary("")
+    for text in ["Nous devrions baisser la TVA", "On pourront baisser la TVA", "Je voudrais baisser la TVA"]:
+        assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
+    assert stem("pouvoir") in vocab.terms("le pouvoir d'achat des retraités")
+    assert stem("devoir") in vocab.terms("les droits et les devoirs du citoyen")
