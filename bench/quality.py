@@ -573,7 +573,16 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Tenth round, measured and rejected (means over seeds 0-2; default RN section 0.201, RN proposal 0.292, RN
   proposals 0.162, GD 0.637, Decidim 0.323, Decidim comments 0.439): HDBSCAN's `cluster_selection_epsilon`
   in the UMAP layout, 0.2: 0.201, 0.293, 0.162, 0.647, 0.323, 0.439 (within seed noise); 0.5: 0.042, 0.027,
-  0.051, 0.565, 0.323, 0.286 (4 to 6 themes)."""
+  0.051, 0.565, 0.323, 0.286 (4 to 6 themes).
+- Tenth round (labels, no effect on AMI): the modal verbs "devoir", "pouvoir" and "vouloir" are stop words in
+  every conjugated form ("pourront", "devraient", "voudrais"), as "faut", "doit" and "peut" already were;
+  the infinitives "devoir" and "pouvoir" stay words, being nouns too ("droits et devoirs", "pouvoir
+  d'achat"). Over 1,005 themes and sub-themes (the 9 Grand Débat files, the sample, Decidim proposals and
+  comments, République numérique proposals and arguments; `synthese analyse`, default settings; scratch
+  comparison of the labels), 20 labels change: "misère monde · accueillir · pouvoir" is now "misère monde ·
+  accueillir · pays", "privé · économie · pourra" "privé · économie · réutilisation"; no label names a
+  conjugated modal (8 before). Section Labels: keyword labels only, sub-themes named as their theme 38 ->
+  37; the default row unchanged."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
