@@ -235,6 +235,7 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
     run_ids = select(Run.id).where(Run.consultation_id == cid)
     contribution_ids = select(Contribution.id).where(Contribution.consultation_id == cid)
     try:
+        _forget_vectors(session, cid)
         for table in (ReviewAction, Flag, Assignment, Theme):
             session.execute(delete(table).where(col(table.run_id).in_(run_ids)))
         session.execute(delete(Run).where(Run.consultation_id == cid))
@@ -248,6 +249,62 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
     except BaseException:
         session.rollback()
         raise
+
+
+def _forget_vectors(session: Session, consultation_id: int) -> None:
+    """Delete what the embedding cache derived from a consultation's texts (RGPD): the vectors of every form
+    of its texts, current and previous, that a run may have embedded (``synthesis.pipeline.embedded_texts``:
+    e-mails cut out or not, normalised, read in lower case when written in capitals), for every model its runs
+    used; and every stored k-NN search, whose keys (hashes of vectors) cannot be traced back to a
+    consultation. Other consultations sharing a text embed it again, to the same vector: each text is
+    embedded independently of what the cache holds (``synthesis.embed``)."""
+    from sqlalchemy import delete
+
+    from service.models import StoredEmbedding, StoredKnn
+    from synthesis.embed import text_key
+    from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
+
+    contributions = select(Contribution.id).where(Contribution.consultation_id == consultation_id)
+    texts = set(
+        session.exec(select(Contribution.text).where(Contribution.consultation_id == consultation_id))
+    )
+    texts |= set(
+        session.exec(
+            select(ContributionVersion.text).where(
+                col(ContributionVersion.contribution_id).in_(contributions)
+            )
+        )
+    )
+    forms = {normalise_text(t) for text in texts for t in (text, mask_pii(text))}
+    forms |= {lowered_if_shouted(f) for f in forms}
+    models = {
+        _model_id(run) for run in session.exec(select(Run).where(Run.consultation_id == consultation_id))
+    }
+    keys = sorted(text_key(m, f) for m in models - {None} for f in forms)
+    for start in range(0, len(keys), 500):
+        session.execute(
+            delete(StoredEmbedding).where(col(StoredEmbedding.key).in_(keys[start : start + 500]))
+        )
+    if models:
+        session.execute(delete(StoredKnn))
+
+
+def _model_id(run: Run) -> str | None:
+    """The embedding model id of ``run``: its report's, else the one its settings name (None if unknown)."""
+    import json
+
+    if run.report:
+        return str(json.loads(run.report)["manifest"]["embedder"]["model_id"])
+    name, model = run.settings.get("embedder", "use-multilingual"), run.settings.get("embedder_model")
+    if name == "use-multilingual":
+        from synthesis.embed.use_multilingual import MODEL_ID
+
+        return MODEL_ID
+    if name == "sentence-transformers":
+        from synthesis.embed.sentence_transformers import DEFAULT_MODEL
+
+        return str(model or DEFAULT_MODEL)
+    return None
 
 
 def get_published_run(*, session: Session, token: str) -> Run | None:

@@ -27,6 +27,39 @@ def test_consultation_crud(client, keys):
     assert client.get(f"/api/consultations/{body['id']}", headers=h).status_code == 404
 
 
+def test_deleting_a_consultation_forgets_the_vectors_of_its_texts(client, keys, runner, engine):
+    """RGPD: the embedding cache keeps no vector of a deleted consultation's texts, nor any k-NN search; another
+    consultation's vectors stay."""
+    from service.models import StoredEmbedding, StoredKnn
+
+    def stored() -> int:
+        with Session(engine) as s:
+            return s.exec(select(func.count()).select_from(StoredEmbedding)).one()
+
+    h = keys.h()
+    kept = make_run(client, runner, h)
+    alone = stored()
+    rows = consultation_rows()
+    for row in rows:
+        row["avis"] += " à Lille"  # no text in common with the first consultation
+    gone = make_run(client, runner, h, rows=rows)
+    assert stored() > alone
+    with Session(engine) as s:
+        s.add(StoredKnn(key="k", k=1, idx=b"\0" * 4, dist=b"\0" * 4))
+        s.commit()
+    assert client.delete(f"/api/consultations/{gone.consultation_id}", headers=h).status_code == 204
+    assert stored() == alone
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(StoredKnn)).one() == 0
+    # the consultation kept runs again on its cached vectors, to the same report
+    again = client.post(
+        f"/api/consultations/{kept.consultation_id}/runs", json={"settings": FAST_SETTINGS}, headers=h
+    )
+    runner.drain()
+    report = client.get(f"/api/runs/{again.json()['id']}/report", headers=h).json()
+    assert stored() == alone and clusters(report) == clusters(kept.report)
+
+
 def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):
     h = keys.h()
     cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
