@@ -214,3 +214,5 @@ class StoredKnn(SQLModel, table=True):
     k: int
     idx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     dist: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # the oldest searches are deleted beyond synthesis.embed.cache.KNN_KEEP_BYTES
+    created_at: datetime = Field(default_factory=utcnow)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
-from service.models import StoredEmbedding, StoredKnn
-from synthesis.embed.cache import knn_blobs, knn_from_blobs
+from service.models import StoredEmbedding, StoredKnn, utcnow
+from synthesis.embed.cache import knn_blobs, knn_from_blobs, knn_overflow
 
 _TABLE = StoredEmbedding.__table__  # type: ignore[attr-defined]
 _KNN = StoredKnn.__table__  # type: ignore[attr-defined]
@@ -57,9 +57,17 @@ class DBEmbeddingCache:
         return None if row is None else knn_from_blobs(*row)
 
     def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
+        """Store a search, then delete the oldest beyond ``KNN_KEEP_BYTES``."""
         row = dict(zip(("key", "k", "idx", "dist"), (key, *knn_blobs(idx, dist)), strict=True))
         with self.engine.begin() as conn:
-            conn.execute(_insert_ignore(self.engine.dialect.name, _KNN), [row])
+            conn.execute(_insert_ignore(self.engine.dialect.name, _KNN), [row | {"created_at": utcnow()}])
+            size = func.length(_KNN.c.idx) + func.length(_KNN.c.dist)
+            newest_first = conn.execute(
+                select(_KNN.c.key, size).order_by(_KNN.c.created_at.desc(), _KNN.c.key.desc())
+            )
+            drop = knn_overflow((k, int(n)) for k, n in newest_first)
+            if drop:
+                conn.execute(delete(_KNN).where(_KNN.c.key.in_(drop)))
 
     def __len__(self) -> int:
         with self.engine.connect() as conn:

@@ -27,6 +27,23 @@ def knn_blobs(idx: np.ndarray, dist: np.ndarray) -> tuple[int, bytes, bytes]:
     return int(idx.shape[1]), idx.astype(np.int32).tobytes(), dist.astype(np.float32).tobytes()
 
 
+# The k-NN searches kept: the most recently stored within this many bytes (a search of 100,000 texts weighs 12 MB,
+# the assignment of a million texts to a sampled fit 78 MB); older ones are deleted when a new one is stored.
+KNN_KEEP_BYTES = 1 << 30
+
+
+def knn_overflow(newest_first: Iterable[tuple[str, int]], budget: int | None = None) -> list[str]:
+    """Keys of the stored searches to delete, given ``(key, bytes)`` from the newest to the oldest: all those
+    past ``budget`` (``KNN_KEEP_BYTES``) bytes, counted from the newest, which is always kept."""
+    budget = KNN_KEEP_BYTES if budget is None else budget
+    drop, total = [], 0
+    for i, (key, size) in enumerate(newest_first):
+        total += size
+        if i and total > budget:
+            drop.append(key)
+    return drop
+
+
 def knn_from_blobs(k: int, idx: bytes, dist: bytes) -> tuple[np.ndarray, np.ndarray]:
     """The (n, k) indices (int64) and distances (float32) that :func:`knn_blobs` stored."""
     return (
@@ -112,9 +129,13 @@ class SQLiteCache:
         return None if row is None else knn_from_blobs(*row)
 
     def put_knn(self, key: str, idx: np.ndarray, dist: np.ndarray) -> None:
+        """Store a search (a new row: the newest), then delete the oldest beyond ``KNN_KEEP_BYTES``."""
         row = (key, *knn_blobs(idx, dist))
         with self._lock:
             self._conn.execute("INSERT OR REPLACE INTO knn (key, k, idx, dist) VALUES (?, ?, ?, ?)", row)
+            sizes = self._conn.execute("SELECT key, length(idx) + length(dist) FROM knn ORDER BY rowid DESC")
+            drop = knn_overflow(sizes)
+            self._conn.executemany("DELETE FROM knn WHERE key = ?", [(k,) for k in drop])
             self._conn.commit()
 
     def close(self) -> None:

@@ -155,3 +155,19 @@ def test_db_cache_keeps_knn_searches(engine):
     cache.put_knn(key, idx, dist)  # a second run storing the same search: kept once, no error
     got_idx, got_dist = cache.get_knn(key)
     assert np.array_equal(got_idx, idx) and got_dist.tobytes() == dist.tobytes()
+
+
+def test_db_cache_deletes_the_oldest_knn_searches_beyond_the_budget(engine, monkeypatch):
+    import time
+
+    import numpy as np
+
+    import synthesis.embed.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "KNN_KEEP_BYTES", 500)
+    cache = DBEmbeddingCache(engine)
+    idx, dist = np.zeros((10, 3), dtype=np.int64), np.zeros((10, 3), dtype=np.float32)  # 240 bytes stored
+    for key in "abc":
+        cache.put_knn(key, idx, dist)
+        time.sleep(0.01)  # distinct times of storage
+    assert cache.get_knn("a") is None and cache.get_knn("b") and cache.get_knn("c")

@@ -40,6 +40,22 @@ def test_sqlite_cache_keeps_knn_searches(tmp_path):
     assert got_dist.tobytes() == dist.tobytes()
 
 
+def test_the_oldest_knn_searches_are_deleted_beyond_the_budget(tmp_path, monkeypatch):
+    """The cache keeps the most recent k-NN searches within ``KNN_KEEP_BYTES`` (each one here: 240 bytes)."""
+    import synthesis.embed.cache as cache_module
+
+    idx, dist = np.zeros((10, 3), dtype=np.int64), np.zeros((10, 3), dtype=np.float32)
+    monkeypatch.setattr(cache_module, "KNN_KEEP_BYTES", 500)
+    cache = SQLiteCache(tmp_path / "c.sqlite3")
+    for key in "abc":
+        cache.put_knn(key, idx, dist)
+    assert cache.get_knn("a") is None and cache.get_knn("b") and cache.get_knn("c")
+    cache.put_knn("a", idx, dist)  # computed again: now the newest
+    assert cache.get_knn("b") is None and cache.get_knn("c") and cache.get_knn("a")
+    # the newest search is kept even when it alone weighs more than the budget
+    assert cache_module.knn_overflow([("big", 900), ("old", 10)], budget=500) == ["old"]
+
+
 def test_cache_key_depends_on_model():
     assert text_key("a", "x") != text_key("b", "x")
 
