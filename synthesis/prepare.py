@@ -279,14 +279,20 @@ def _filler_words() -> frozenset[str]:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# any international number: "+", a country code, then 8 to 14 digits with spaces, dots, dashes or brackets, no
+# amount ("+1 500 000 000 €")
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.()-]{0,2}\d){8,14}(?!\d|\s?[%€$£])")
 
 
 PII_MASK = "[…]"  # French editorial mark of a cut in a quote; no word, so never a keyword
 
 
 def mask_pii(text: str) -> str:
-    """``text`` with e-mail addresses and French phone numbers cut out, each replaced by ``PII_MASK``: the form
-    that is analysed and shown (RGPD; ``../shared/DESIGN.md``), the contribution as stored keeping them."""
+    """``text`` with e-mail addresses and phone numbers (French, or international with "+") cut out, each
+    replaced by ``PII_MASK``: the form that is analysed and shown (RGPD; ``../shared/DESIGN.md``), the
+    contribution as stored keeping them."""
     if "@" in text:
         text = _EMAIL.sub(PII_MASK, text)
+    if "+" in text:
+        text = _PHONE_INTERNATIONAL.sub(PII_MASK, text)
     return _PHONE.sub(PII_MASK, text)

@@ -12,6 +12,7 @@ from synthesis.prepare import (
     exclusion_reason,
     is_non_answer,
     lowered_if_shouted,
+    mask_pii,
     strip_accents,
 )
 
@@ -131,3 +132,22 @@ def test_texts_written_in_capitals_are_embedded_in_lower_case():
     texts = ["SANTE DEFENSE", "Santé défense", "SANTE DEFENSE"]
     assert embedding_forms(texts) == ["sante defense"] * 3  # the copies' form, then lowered
     assert embedding_forms(texts, lower_shouted=False) == ["SANTE DEFENSE"] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Écrivez-moi : jean.dupont@exemple.fr, merci", "Écrivez-moi : […], merci"),
+        ("Mon numéro : 06 12 34 56 78", "Mon numéro : […]"),
+        ("06.12.34.56.78 ou +33 6 12 34 56 78", "[…] ou […]"),
+        ("Appelez le +32 2 123 45 67 ou le +1 (555) 123-4567", "Appelez le […] ou le […]"),
+        # amounts, percentages, postcodes and years are not phone numbers
+        (
+            "+1 500 000 000 € de budget, +20 % en 2019, 75001 Paris",
+            "+1 500 000 000 € de budget, +20 % en 2019, 75001 Paris",
+        ),
+        ("C++ et 3,14", "C++ et 3,14"),
+    ],
+)
+def test_emails_and_phone_numbers_are_cut_out(text, shown):
+    assert mask_pii(text) == shown
