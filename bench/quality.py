@@ -548,8 +548,8 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   en tête", "Je n'en vois pas", "Pas à ma connaissance", "Je ne comprends pas la question", "Je ne sais
   plus"); "Non, aucune" and "Pas à ce jour" as "aucune" and "non" already were (`synthesis.prepare`). "Pas de
   problème", "Aucune difficulté" and "Je ne vois personne" answer the question and stay. Over the 106,318
-  texts of the Grand Débat, Decidim, République numérique and Polis files in `../shared/data`, 350 more texts
-  are non-answers (268 of the 19,131 answers of `grand_debat_comments.csv`, 0 to 13 per other Grand Débat
+  texts of the Grand Débat, Decidim, République numérique and Polis files in `../shared/data`, 353 more texts
+  are non-answers (292 of the 19,131 answers of `grand_debat_comments.csv`, 1 to 15 per other Grand Débat
   question, none elsewhere). `gd-mixed/question` loses 23 of its 8,426 texts: ours 0.642 -> 0.637 (seed range
   0.631-0.647), BERTopic 0.485 -> 0.475; the five other sets are unchanged.
 - Tenth round (labels, no effect on AMI): English keywords leave out "need", "like", "thing", "lot", "yes" and
