@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 import numpy as np
 
 from synthesis.lemmas import lemma, lemma_table
+from synthesis.prepare import NEGATIONS as NEGATIONS_FR_EN
 from synthesis.prepare import dedup_key, most_frequent, spacy_stop_words, strip_accents
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -59,9 +60,7 @@ NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same 
 # ... and so do two quotes sharing this share of their words (lemmas, stop words included: Jaccard index),
 # unless a negation is among the words that differ ("je suis favorable..." and "je ne suis pas favorable...")
 NEAR_DUPLICATE_WORDS = 0.8
-NEGATIONS = frozenset(
-    "ne pas non jamais rien aucun aucune ni sans not no never nor nicht kein keine nie".split()
-)
+NEGATIONS = NEGATIONS_FR_EN | frozenset("nor nicht kein keine nie".split())
 
 # Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents). The modal verbs
 # "devoir", "pouvoir" and "vouloir" in every conjugated form; the infinitives "devoir" and "pouvoir" stay words,

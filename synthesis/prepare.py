@@ -131,7 +131,10 @@ NOTHING_TO_SAY = frozenset(
     particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
     answer""".split()
 )
-NOTHING_TO_SAY_NEGATIONS = frozenset("ne n pas non jamais rien aucun aucune ni sans not no never don".split())
+# French and English negations (``explain`` adds German ones to compare quotes)
+NEGATIONS = frozenset("ne pas non jamais rien aucun aucune ni sans not no never".split())
+# ... and the pieces that ``dedup_key`` leaves of "n'" and "don't"
+NOTHING_TO_SAY_NEGATIONS = NEGATIONS | {"n", "don"}
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)
 NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
 STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
@@ -241,7 +244,8 @@ def _is_non_answer_key(key: str) -> bool:
     words = key.split()
     if len(words) > MAX_NON_ANSWER_WORDS:
         return False
-    return _is_listed(key) or _is_listed(_YES_NO.sub("", key)) or _says_nothing(words)
+    bare = _YES_NO.sub("", key)
+    return _is_listed(key) or (bare != key and _is_listed(bare)) or _says_nothing(words)
 
 
 def _is_listed(key: str) -> bool:
