@@ -7,8 +7,9 @@ of spaCy's French lookup table (``synthesis.lemmas``); and the same where a word
 is looked up as the question's accented spelling of it ("elus" as "élus", the default). Counted over all
 themes:
 
-- labels naming one word twice ("revenu · revenus", "élus · elus"): two of its words are the same word
-  inflected, judged by the lemma table *or* by a final s/x, accents aside (a test independent of the table);
+- labels naming one word twice ("revenu · revenus", "élus · elus"): two of its words (a negated term's negation
+  aside: "pas de problème · pas de soucis" names each word once) are the same word inflected, judged by the
+  lemma table *or* by a final s/x, accents aside (a test independent of the table);
 - repeated keywords: one-word keywords of a theme that repeat another of its keywords by the same test;
 - seconds: ``explain_themes`` on all the themes (labels, keywords, quotes, "why").
 
@@ -56,6 +57,16 @@ def same_word(a: str, b: str) -> bool:
     return a == b or la == lb or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a
 
 
+def content_words(label: str) -> list[str]:
+    """The words of a label as written, each negated term's negation left out ("pas de problème · pas de
+    soucis" names "problème" and "soucis", not "pas" twice)."""
+    out = []
+    for term in label.split(" · "):
+        forms = explain.word_forms(term)
+        out += [form for _, form in forms[len(forms) - len(explain.without_negation(term)) :]]
+    return out
+
+
 def _no_accents(self: explain.Vocabulary, forms: object) -> None:
     self.accented = {}
 
@@ -79,8 +90,7 @@ def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str
             explain.lemma = lemma
             explain.Vocabulary.learn_accents = learn  # type: ignore[method-assign]
         label_repeats = sum(
-            any(same_word(a, b) for a, b in combinations(t.label.replace(" · ", " ").split(), 2))
-            for t in themes.values()
+            any(same_word(a, b) for a, b in combinations(content_words(t.label), 2)) for t in themes.values()
         )
         keyword_repeats = sum(repeats([k for k, _ in t.keywords if " " not in k]) for t in themes.values())
         one_word = sum(sum(" " not in k for k, _ in t.keywords) for t in themes.values())

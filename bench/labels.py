@@ -14,7 +14,10 @@ and the 18 République numérique sections (one question each). Counted over eve
 - two-word label terms that read across a break: most of the members holding both words write them apart, with
   punctuation, a line break, "et" or "ou" between them ("tva revenu" from "TVA, revenu");
 - labels that show a two-word term as two words: most of the members holding either of two of the label's words
-  write both as one phrase, in one clause with only stop words between ("emploi · pôle" for "Pôle emploi").
+  write both as one phrase, in one clause with only stop words between ("emploi · pôle" for "Pôle emploi");
+- labels that show a word most of its members negate, without the negation: most of the theme's members
+  holding it have a negation before it in its clause, with at most three stop words between ("difficulté ·
+  particulier" for "Pas de difficulté particulière").
 
 Twice: with keyword labels only (the rules below off, and no theme or sub-theme joined to another for its
 label) and with the default, where a repeated short answer
@@ -49,6 +52,7 @@ EXPORTS = [
 MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this share is counted
 BREAK = re.compile(r"[^\w\s'’-]+|\n|\s(?:et|ou)\s", re.IGNORECASE)  # between two words: two phrases
 TERMS = explain.question_vocabulary("")  # French stems of lemmas, "" for a stop word
+NEGATIONS = frozenset("pas jamais aucun aucune sans ni non not no never without".split())
 
 
 def _keyword_labels_only() -> None:
@@ -100,13 +104,51 @@ def phrase_counts(label: str, members: list[str]) -> tuple[int, int]:
     """(two-word label terms that read across a break, 1 if the label shows a two-word term as two words)."""
     if explain.is_answer_label(label):
         return 0, 0
-    terms = [[TERMS.word_stem(strip_accents(w), w) for w in t.casefold().split()] for t in label.split(" · ")]
+    # content words only: a negated term ("pas de difficulté particulière") is judged on the words it negates
+    terms = [
+        [s for s in (TERMS.word_stem(w, form) for w, form in explain.word_forms(t)) if s]
+        for t in label.split(" · ")
+    ]
     across = sum(len(t) == 2 and not mostly_together(members, t[0], t[1], True) for t in terms)
     single = [t[0] for t in terms if len(t) == 1]
     split = any(
         mostly_together(members, a, b, False, either=True) for a, b in itertools.combinations(single, 2)
     )
     return across, int(split)
+
+
+def negated(text: str, term: str) -> bool | None:
+    """Whether ``text`` writes the word ``term`` (a stem of a lemma) after a negation, in its clause, with at most
+    three stop words between ("pas de difficulté", "aucun problème", "sans emploi", "not enough housing"); None
+    when it lacks the word. Judged on the words, independently of the keywords' own rule."""
+    found = None
+    for clause in BREAK.split(text):
+        written = explain.word_forms(clause)
+        for i, (w, form) in enumerate(written):
+            if TERMS.word_stem(w, form) == term:
+                for x, x_form in reversed(written[max(0, i - 4) : i]):
+                    if x in NEGATIONS or x.endswith("n't"):
+                        found = True
+                        break
+                    if TERMS.word_stem(x, x_form):
+                        break
+                found = bool(found)
+    return found
+
+
+def negated_word(label: str, members: list[str]) -> int:
+    """1 if the label shows a single word that most of the members holding it negate, without its negation
+    ("difficulté · particulier" for "Pas de difficulté particulière")."""
+    if explain.is_answer_label(label):
+        return 0
+    for term in label.split(" · "):
+        if " " in term:
+            continue
+        stem = TERMS.word_stem(strip_accents(term.casefold()), term.casefold())
+        seen = [n for n in (negated(m, stem) for m in members) if n is not None] if stem else []
+        if seen and sum(seen) > len(seen) / 2:
+            return 1
+    return 0
 
 
 def count(report: Report, text: dict[str, str]) -> Counter[str]:
@@ -131,6 +173,9 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
             across, split = phrase_counts(c.label, [text[m.contribution_id] for m in c.members])
             out["two-word label terms read across a break"] += across
             out["labels showing a two-word term as two words"] += split
+            out["labels showing a word most of its members negate"] += negated_word(
+                c.label, [text[m.contribution_id] for m in c.members]
+            )
     return out
 
 

@@ -44,6 +44,39 @@ _AVOIR = frozenset(
 _BETWEEN_AUXILIARY = frozenset(
     "pas jamais deja toujours souvent bien tres plus vraiment aussi rarement".split()
 )
+# A negation makes the next content word a term of its own, "¬" before its stem, shown as written from the
+# negation on ("pas de difficulté", "aucun problème", "sans emploi", "not enough housing"): the word alone said
+# the opposite of the answers ("difficulté · particulier" labelled 203 "Pas de difficulté particulière"). Only
+# the words of ``NEGATION_GAP`` (articles, "assez", "eu"...), at most ``NEGATION_MAX_GAP`` of them, may stand
+# between; any other word ends the negation ("pas que", "not only"). "ne" is not one: "ne ... que" is "only".
+NEGATED = "¬"
+NEGATION_MARKERS = {
+    "fr": frozenset("pas jamais aucun aucune sans ni non".split()),
+    "en": frozenset(
+        """not no never without nor cannot don't doesn't didn't isn't aren't wasn't weren't can't couldn't
+        won't wouldn't shouldn't haven't hasn't""".split()
+    ),
+    "de": frozenset("nicht kein keine keinen keinem keiner keines nie ohne".split()),
+}
+NEGATION_GAP = {
+    "fr": frozenset(
+        """de du des d l le la les un une assez trop tres vraiment eu ete a au aux en mon ma mes son sa ses leur
+        leurs notre nos votre vos ce cet cette ces""".split()
+    ),
+    "en": frozenset(
+        "a an the any enough more much many be been have had to too very really so my our their".split()
+    ),
+    "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
+}
+NEGATION_MAX_GAP = 3
+# Two words that are one stop word: "pas grand-chose" (not much), "pas grand monde" (hardly anyone) were
+# labelled "pas grand · monde"
+STOP_PAIRS = frozenset({("grand", "chose"), ("grand", "monde")})
+_STOP_PAIR_WORDS = frozenset(w for pair in STOP_PAIRS for w in pair)
+# "pas" after these words is the noun ("un pas en avant", "à deux pas de la mairie"), not a negation
+_PAS_NOUN = frozenset(
+    "un le les des du ce premier premiers petit petits grand grands deux trois quelques".split()
+)
 MIN_TOKEN_CHARS = 3
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
@@ -168,13 +201,31 @@ def _word_parts(word: str) -> tuple[tuple[str, str], ...]:
     return tuple((strip_accents(p), p) for p in parts if p)
 
 
+@lru_cache(maxsize=200_000)
+def _clause_word_parts(word: str) -> tuple[tuple[str, str], ...]:
+    """:func:`_word_parts`, each elision kept before its word as a part of its own, its form ending in an
+    apostrophe (("d", "d'"), ("impots", "impôts")): a negated term is shown as written ("pas d'impôts")."""
+    out: list[tuple[str, str]] = []
+    for p in word.replace("’", "'").split("-"):
+        elision = _ELISION.match(p)
+        if elision:
+            out.append((strip_accents(elision.group()[:-1]), elision.group()))
+        out.extend(_word_parts(p))
+    return tuple(out)
+
+
+def _is_elision(form: str) -> bool:
+    return form.endswith("'")
+
+
 def clause_forms(text: str) -> list[list[tuple[str, str]]]:
-    """:func:`word_forms` of each clause of ``text`` (split at ``_CLAUSE_BREAK``), in order."""
+    """:func:`word_forms` of each clause of ``text`` (split at ``_CLAUSE_BREAK``), in order, with the elisions
+    as parts of their own (:func:`_clause_word_parts`)."""
     clauses: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     for word in _WORD_OR_BREAK.findall(text.casefold()):
         if word:
-            current.extend(_word_parts(word))
+            current.extend(_clause_word_parts(word))
         elif current:
             clauses.append(current)
             current = []
@@ -201,7 +252,7 @@ class Vocabulary:
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
     # each two-word term's written pairs of words, counted (``show``)
-    _pairs: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    _pairs: dict[str, dict[tuple[str, ...], int]] = field(default_factory=dict)
     # each written word's stem, "" if it is not a content word (looked up once per question)
     _stem_of: dict[str, str] = field(default_factory=dict)
     # French: the accented spelling that a word written without its accents stands for (``learn_accents``)
@@ -216,7 +267,7 @@ class Vocabulary:
         accented words only: "elus" stayed its own stem beside "élu", and a label read "élus · peuple · elus"."""
         seen: dict[str, Counter[str]] = {}
         for (folded, form), n in forms:
-            if form != folded:
+            if form != folded and not _is_elision(form):
                 seen.setdefault(folded, Counter())[form] += n
         self.accented = {f: most_frequent(c) for f, c in seen.items()}
 
@@ -236,19 +287,35 @@ class Vocabulary:
         self, text: str, copies: int = 1, written: list[list[tuple[str, str]]] | None = None
     ) -> list[str]:
         """Terms of ``text`` (its :func:`clause_forms` when given): content stems, then bigrams of consecutive
-        content words of one clause, no conjunction between them (its words' written forms counted ``copies``
-        times)."""
+        content words of one clause, no conjunction or negation between them (its words' written forms counted
+        ``copies`` times). A content word under a negation is ``NEGATED`` + its stem, and so is a bigram that
+        starts with it ("pas de difficulté particulière"); each is shown as most often written from the
+        negation on."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
+        markers = NEGATION_MARKERS.get(self.language, frozenset())
+        gap = NEGATION_GAP.get(self.language, frozenset())
         french = self.language == "fr"
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
+            negation = -1  # index of the negation that the next content word is under, -1 if none
+            previous_negation = -1  # ... that ``previous`` was under
             for i, (w, form) in enumerate(clause):
+                if negation >= 0 and w in gap and i - negation <= NEGATION_MAX_GAP:
+                    continue
+                if w in markers and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN):
+                    negation, previous = i, ""  # a bigram never spans a negation
+                    continue
+                negation_here, negation = negation, -1
+                if form[-1] == "'":  # an elision (:func:`_clause_word_parts`)
+                    continue
                 if w in breaks:
                     previous = ""
                     continue
                 if w == "ete" and french and _after_avoir(clause, i):
                     continue  # "a été" is "être", a stop word; "l'été", "en été" the season
+                if w in _STOP_PAIR_WORDS and french and _in_stop_pair(clause, i):
+                    continue
                 s = self._stem_of.get(form)
                 if s is None:
                     s = self._stem_of[form] = self.word_stem(w, form)
@@ -258,17 +325,28 @@ class Vocabulary:
                 if forms is None:
                     forms = self._forms[s] = Counter()
                 forms[form] += copies
+                if negation_here >= 0:  # (then ``previous`` is "": a negation ends a bigram)
+                    s = NEGATED + s
+                    self._count_form(s, tuple(f for _, f in clause[negation_here : i + 1]), copies)
                 stems.append(s)
                 if previous and previous != s:
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
-                    pairs = self._pairs.get(bigram)
-                    if pairs is None:
-                        pairs = self._pairs[bigram] = {}
-                    pair = (previous_form, form)
-                    pairs[pair] = pairs.get(pair, 0) + copies
-                previous, previous_form = s, form
+                    if previous_negation >= 0:
+                        self._count_form(
+                            bigram, tuple(f for _, f in clause[previous_negation : i + 1]), copies
+                        )
+                    else:
+                        self._count_form(bigram, (previous_form, form), copies)
+                previous, previous_form, previous_negation = s, form, negation_here
         return stems + bigrams
+
+    def _count_form(self, term: str, written: tuple[str, ...], copies: int) -> None:
+        """Count one written form (its words) of a two-word or negated term (``show``)."""
+        pairs = self._pairs.get(term)
+        if pairs is None:
+            pairs = self._pairs[term] = {}
+        pairs[written] = pairs.get(written, 0) + copies
 
     def finish(self) -> None:
         """Fix each stem's surface form: its most frequent written word (ties: alphabetical)."""
@@ -287,16 +365,28 @@ class Vocabulary:
         """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
         wrote the pair ("revenu foncier", not "revenu foncière" from the forms of each word alone; ties:
         alphabetical), a word of the pair written as its word alone where only case or accents differ ("sante
-        securité" is "santé sécurité"). Pairs are looked at when first shown: most are never shown."""
+        securité" is "santé sécurité"); a negated term (:meth:`terms`) as most often written from its negation on,
+        verbatim ("pas d'impôts"). Pairs are looked at when first shown: most are never shown."""
         shown = self.surface.get(term)
-        if shown is None:
+        if shown is None and term.startswith(NEGATED):
+            negation = most_frequent(self._pairs[term])
+            shown = self.surface[term] = "".join(f if _is_elision(f) else f"{f} " for f in negation).rstrip()
+        elif shown is None:
             alone = [self.surface.get(p, p) for p in term.split(" ")]
             pairs = self._pairs.get(term)
-            written = most_frequent(pairs) if pairs else alone
+            written = most_frequent(pairs) if pairs else tuple(alone)
             shown = self.surface[term] = " ".join(
                 a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
             )
         return shown
+
+
+def _in_stop_pair(clause: list[tuple[str, str]], i: int) -> bool:
+    """Whether the clause's ``i``-th word is one of ``STOP_PAIRS`` with the word before or after it."""
+    w = clause[i][0]
+    return (i + 1 < len(clause) and (w, clause[i + 1][0]) in STOP_PAIRS) or (
+        i > 0 and (clause[i - 1][0], w) in STOP_PAIRS
+    )
 
 
 def _after_avoir(clause: list[tuple[str, str]], i: int) -> bool:
@@ -435,8 +525,9 @@ class ThemeExplanation:
 
 
 def _singular(word: str) -> str:
-    """A label word without accents and without a final s or x, to tell a word from its plural."""
-    folded = strip_accents(word)
+    """A label word without accents and without a final s or x, to tell a word from its plural (a negated
+    term's word too: "difficulté" and "pas de difficulté" are not shown side by side)."""
+    folded = strip_accents(word.removeprefix(NEGATED))
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
 
@@ -624,6 +715,23 @@ def _label_words(label: str) -> frozenset[str]:
     """The words a label (or keyword) names, accents and plurals aside (:func:`_singular`): "impôt revenu"
     names the words of "revenus · impôts"."""
     return frozenset(_singular(w) for w in label.replace(" · ", " ").split())
+
+
+def without_negation(term: str) -> list[str]:
+    """Folded words of a label term or keyword, its leading negation left out (the negation word and the words
+    of ``NEGATION_GAP`` after it): "pas de problème" is ["probleme"]. A negated term shows its negation as
+    written (:meth:`Vocabulary.terms`); its other words are content words, as every keyword's."""
+    folded = words(term)
+    if len(folded) > 1 and any(folded[0] in m for m in NEGATION_MARKERS.values()):
+        i = 1
+        while (
+            i <= NEGATION_MAX_GAP
+            and i < len(folded) - 1
+            and any(folded[i] in g for g in NEGATION_GAP.values())
+        ):
+            i += 1
+        return folded[i:]
+    return folded
 
 
 def content_word_count(text: str) -> int:

@@ -175,7 +175,7 @@ def dedup_key(text: str) -> str:
     return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
-_Form = TypeVar("_Form", str, tuple[str, str])
+_Form = TypeVar("_Form", str, tuple[str, ...])
 
 
 def most_frequent(counts: Mapping[_Form, int]) -> _Form:

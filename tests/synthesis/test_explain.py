@@ -3,6 +3,7 @@
 import numpy as np
 
 from synthesis.explain import (
+    NEGATED,
     NO_KEYWORD_LABEL,
     ThemeExplanation,
     answer_label,
@@ -17,6 +18,7 @@ from synthesis.explain import (
     quoted,
     spread_quotes,
     stem,
+    without_negation,
     words,
 )
 from tests.utils.fake_embedder import HashEmbedder
@@ -360,3 +362,66 @@ def test_modal_verbs_are_stop_words_but_their_nouns_are_not():
         assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
     assert stem("pouvoir") in vocab.terms("le pouvoir d'achat des retraités")
     assert stem("devoir") in vocab.terms("les droits et les devoirs du citoyen")
+
+
+def test_a_negated_word_is_a_term_of_its_own_shown_as_written():
+    """ "Pas de difficulté particulière" is no difficulty: the word alone said the opposite of the answer."""
+    vocab, terms = question_terms(
+        [
+            "Pas de difficulté particulière.",
+            "pas de difficulté",
+            "Je n'ai jamais eu de difficultés",
+            "Je ne paie pas d'impôts",
+            "pas d'impôts",
+            "à deux pas de la mairie",
+            "Je ne pense pas que les impôts baissent",
+            "Une difficulté : la carte scolaire",
+        ]
+    )
+    difficulty, tax = stem("difficulte"), stem("impot")
+    assert NEGATED + difficulty in terms[0] and difficulty not in terms[0]
+    assert vocab.show(NEGATED + difficulty) == "pas de difficulté"
+    assert vocab.show(f"{NEGATED}{difficulty} {stem('particulier')}") == "pas de difficulté particulière"
+    assert terms[2] == [NEGATED + difficulty]  # "jamais eu de": one negation, whatever the words between
+    assert vocab.show(NEGATED + tax) == "pas d'impôts"  # the elision as written
+    assert not any(" " in t for t in terms[3])  # no two-word term across a negation ("paie impôts")
+    assert terms[5] == [stem("mairie")]  # "deux pas": the noun
+    assert tax in terms[6]  # "pas que": the negation ends before "impôts"
+    assert difficulty in terms[7]
+    english = question_vocabulary("", "en")
+    assert english.terms("no public transport")[0] == NEGATED + stem("public", "en")
+    assert english.terms("not only housing")[0] == stem("housing", "en")
+
+
+def test_a_theme_of_negated_answers_is_labelled_with_its_negation():
+    texts = [
+        "Pas de problème particulier",
+        "pas de problème",
+        "Aucun problème",
+        "Pas de problème, tout s'est bien passé",
+        "Je n'ai rencontré aucun problème particulier",
+        "Un problème de transport scolaire",
+        "Le problème du transport scolaire en zone rurale",
+        "problème de bus scolaire",
+        "Transport scolaire : problème d'horaires",
+    ]
+    labels = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1])
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, n_keywords=6)
+    assert out[0].label.startswith(("pas de problème", "aucun problème")), out[0].label
+    assert "problème" not in out[1].label or "problème" in out[1].label.split(" · "), out[1].label
+    # the label's stop words are those of its negations only
+    stop = french_stop_words()
+    for theme in out.values():
+        assert not any(w in stop for t in theme.label.split(" · ") for w in without_negation(t)), theme.label
+    assert without_negation("pas d'impôts") == ["impots"]
+    assert without_negation("aucun impôt sur le revenu") == ["impot", "sur", "le", "revenu"]
+    assert without_negation("don't raise taxes") == ["raise", "taxes"]
+    assert without_negation("pas") == ["pas"]  # a negation alone is no negated term
+
+
+def test_grand_chose_and_grand_monde_are_stop_words():
+    vocab = question_vocabulary("")
+    terms = vocab.terms("La France ne pèse pas grand-chose dans le monde")
+    assert stem("monde") in terms and not any(stem("grand") in t for t in terms)
+    assert vocab.terms("pas grand chose") == vocab.terms("Pas grand monde !") == []
+    assert stem("grand") in vocab.terms("un grand pays")
