@@ -126,14 +126,18 @@ def negated(text: str, term: str) -> bool | None:
         written = explain.word_forms(clause)
         for i, (w, form) in enumerate(written):
             if TERMS.word_stem(w, form) == term:
-                for x, x_form in reversed(written[max(0, i - 4) : i]):
-                    if x in NEGATIONS or x.endswith("n't"):
-                        found = True
-                        break
-                    if TERMS.word_stem(x, x_form):
-                        break
-                found = bool(found)
+                found = found or _after_negation(written[max(0, i - 4) : i])
     return found
+
+
+def _after_negation(before: list[tuple[str, str]]) -> bool:
+    """Whether a negation stands among ``before`` (folded and written words) after its last content word."""
+    for w, form in reversed(before):
+        if w in NEGATIONS or w.endswith("n't"):
+            return True
+        if TERMS.word_stem(w, form):
+            return False
+    return False
 
 
 def negated_word(label: str, members: list[str]) -> int:
