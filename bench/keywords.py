@@ -62,8 +62,8 @@ def content_words(label: str) -> list[str]:
     soucis" names "problème" and "soucis", not "pas" twice)."""
     out = []
     for term in label.split(" · "):
-        forms = explain.word_forms(term)
-        out += [form for _, form in forms[len(forms) - len(explain.without_negation(term)) :]]
+        content = explain.without_negation(term)
+        out += [form for w, form in explain.word_forms(term) if w in content]
     return out
 
 

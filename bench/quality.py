@@ -583,25 +583,29 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   accueillir · pays", "privé · économie · pourra" "privé · économie · réutilisation"; no label names a
   conjugated modal (8 before). Section Labels: keyword labels only, sub-themes named as their theme 38 ->
   37; the default row unchanged.
-- Eleventh round (labels, no effect on AMI): a word under a negation is a term of its own, shown as written from
-  the negation on ("pas de difficulté", "aucun problème", "sans abris", "pas d'impôts"; "pas", "jamais",
-  "aucun(e)", "sans", "ni", "non", and English "not", "no", "never", "without", "don't"...; only articles,
-  possessives, "assez", "trop", "eu", "été"... may stand between, so "pas que", "not only" and "à deux pas
-  de" negate nothing; "ne" alone does not, "ne ... que" being "only"). Keywords had left the negation out
-  with the stop words, so labels said the opposite of their answers: 203 "Pas de difficulté particulière"
-  read "difficulté · particulier · rencontré", 238 "Pas de problème particulier" "problème · particulier ·
-  soucis", "Je ne suis pas prêt à payer plus d'impôts" "payer impôts · prêt · augmenter"; now "pas de
-  difficulté · particulier · rencontré", "pas de problème · pas de soucis · particulier", "impôts · payer ·
-  publics" (`gd_animation_organisation_32.csv`, `gd_animation_fiscalite_17.csv`). "Pas grand-chose" and "pas
-  grand monde" are stop words (they read "pas grand"). Section Labels, new column (a negation before the
-  word in its clause, at most three stop words between, judged by the bench apart from the keywords' rule),
-  before (36997d2) -> after, default labels: labels showing a word most of its members negate 26 -> 1 (the
-  one left, "immigration · france · problème", is a sub-theme of 265 answers where 48 call immigration a
-  problem and 41 say it is not one); 77 of 647 labels change; labels describing fewer than a fifth of their
-  members 2 -> 3, the others unchanged. The labels keep no stop word but a negated term's negation (tests).
-  Section Keywords: one-word keywords 2,186 -> 2,152 (some became negated terms), labels naming one word
-  twice 0 -> 0 (the negation aside); explaining all its themes takes 4.3 s instead of 3.4 s (median of 3
-  runs each, `bench/keywords.py --no-write`, on a worktree at 36997d2 and here, alternately)."""
+- Eleventh round (labels, no effect on AMI): a word under a negation is a term of its own, shown as most often
+  written from the negation on ("pas de difficulté", "aucun problème", "sans abris", "pas d'impôts"; "pas",
+  "jamais", "aucun(e)", "sans", "ni", "non", and English "not", "no", "never", "without", "don't"...; only
+  articles, possessives, "assez", "trop", "eu", "été"... may stand between, so "pas que", "not only" and "à
+  deux pas de" negate nothing), and so is a verb between "ne" (or "n'") and "pas", "jamais", "plus", "rien"
+  ("ne sais pas", "n'arrive plus", "ne le trouve jamais"; "ne ... que" is "only"). A negated word is in no
+  two-word term. Keywords had left the negation out with the stop words, so labels said the opposite of their
+  answers: 203 "Pas de difficulté particulière" read "difficulté · particulier · rencontré", 238 "Pas de
+  problème particulier" "problème · particulier · soucis", "Je ne suis pas prêt à payer plus d'impôts" "payer
+  impôts · prêt · augmenter"; now "pas de difficulté · particulier · rencontré", "pas de problème · pas de
+  soucis · particulier", "impôts · payer · publics" (`gd_animation_organisation_32.csv`,
+  `gd_animation_fiscalite_17.csv`). "Pas grand-chose" and "pas grand monde" are stop words (they read "pas
+  grand"). Section Labels, new column (a negation before the word in its clause, at most three stop words
+  between, judged by the bench apart from the keywords' rule), before (36997d2) -> after, default labels:
+  labels showing a word most of its members negate 26 -> 1 (the one left, "immigration · france ·
+  problème", is a sub-theme of 265 answers where 48 call immigration a problem and 41 say it is not one); 87
+  of 647 labels change; labels describing fewer than a fifth of their members 2 -> 4, the other columns
+  unchanged. No label holds a stop word outside a negated term's negation (tests; 0 of the 647). Section
+  Keywords: one-word keywords 2,186 -> 2,148 (some became negated terms), labels naming one word twice 0 ->
+  0 (a negation aside); explaining all its themes takes 4.3-4.7 s instead of 3.4 s (`bench/keywords.py
+  --no-write`, a worktree at 36997d2 and this code run alternately, 2-3 runs each). Themes unchanged: the
+  Quality table above is given again, every row identical (`bench/quality.py --no-write --no-scale
+  --no-small`)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -69,6 +69,10 @@ NEGATION_GAP = {
     "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
 }
 NEGATION_MAX_GAP = 3
+# French "ne" (or "n'"), object pronouns, a verb, then one of these: the verb is negated ("je ne comprends pas",
+# "n'arrive plus"), shown from "ne" to it; "ne ... que" ("only") is not a negation
+NE_SECOND = frozenset("pas jamais plus rien guere point".split())
+NE_PRONOUNS = frozenset("me te se le la les lui leur y en nous vous m t s l".split())
 # Two words that are one stop word: "pas grand-chose" (not much), "pas grand monde" (hardly anyone) were
 # labelled "pas grand · monde"
 STOP_PAIRS = frozenset({("grand", "chose"), ("grand", "monde")})
@@ -288,9 +292,9 @@ class Vocabulary:
     ) -> list[str]:
         """Terms of ``text`` (its :func:`clause_forms` when given): content stems, then bigrams of consecutive
         content words of one clause, no conjunction or negation between them (its words' written forms counted
-        ``copies`` times). A content word under a negation is ``NEGATED`` + its stem, and so is a bigram that
-        starts with it ("pas de difficulté particulière"); each is shown as most often written from the
-        negation on."""
+        ``copies`` times). A content word under a negation is ``NEGATED`` + its stem, shown as most often
+        written from the negation on ("pas de difficulté", "ne comprends pas"), and in no bigram (its
+        negation and the words between would be shown too)."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         markers = NEGATION_MARKERS.get(self.language, frozenset())
@@ -299,8 +303,10 @@ class Vocabulary:
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
             negation = -1  # index of the negation that the next content word is under, -1 if none
-            previous_negation = -1  # ... that ``previous`` was under
+            verb = ne = -1  # a verb between "ne" and "pas", and the index of its "ne"
             for i, (w, form) in enumerate(clause):
+                if french and (w == "ne" or form == "n'"):
+                    verb, ne = _verb_after_ne(clause, i), i
                 if negation >= 0 and w in gap and i - negation <= NEGATION_MAX_GAP:
                     continue
                 if w in markers and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN):
@@ -325,20 +331,21 @@ class Vocabulary:
                 if forms is None:
                     forms = self._forms[s] = Counter()
                 forms[form] += copies
-                if negation_here >= 0:  # (then ``previous`` is "": a negation ends a bigram)
+                if negation_here >= 0 or i == verb:
+                    start, end = (
+                        (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
+                    )  # through "pas"
                     s = NEGATED + s
-                    self._count_form(s, tuple(f for _, f in clause[negation_here : i + 1]), copies)
+                    self._count_form(s, tuple(f for _, f in clause[start:end]), copies)
+                    stems.append(s)
+                    previous = ""  # a negated word is in no two-word term
+                    continue
                 stems.append(s)
                 if previous and previous != s:
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
-                    if previous_negation >= 0:
-                        self._count_form(
-                            bigram, tuple(f for _, f in clause[previous_negation : i + 1]), copies
-                        )
-                    else:
-                        self._count_form(bigram, (previous_form, form), copies)
-                previous, previous_form, previous_negation = s, form, negation_here
+                    self._count_form(bigram, (previous_form, form), copies)
+                previous, previous_form = s, form
         return stems + bigrams
 
     def _count_form(self, term: str, written: tuple[str, ...], copies: int) -> None:
@@ -365,8 +372,8 @@ class Vocabulary:
         """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
         wrote the pair ("revenu foncier", not "revenu foncière" from the forms of each word alone; ties:
         alphabetical), a word of the pair written as its word alone where only case or accents differ ("sante
-        securité" is "santé sécurité"); a negated term (:meth:`terms`) as most often written from its negation on,
-        verbatim ("pas d'impôts"). Pairs are looked at when first shown: most are never shown."""
+        securité" is "santé sécurité"); a negated term (:meth:`terms`) as most often written, verbatim ("pas
+        d'impôts", "n'arrive pas"). Pairs are looked at when first shown: most are never shown."""
         shown = self.surface.get(term)
         if shown is None and term.startswith(NEGATED):
             negation = most_frequent(self._pairs[term])
@@ -379,6 +386,15 @@ class Vocabulary:
                 a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
             )
         return shown
+
+
+def _verb_after_ne(clause: list[tuple[str, str]], i: int) -> int:
+    """The index of the verb that the clause's ``i``-th word ("ne", "n'") negates, -1 if none: object pronouns
+    aside, the next word, when one of ``NE_SECOND`` follows it."""
+    j = i + 1
+    while j < len(clause) and clause[j][0] in NE_PRONOUNS:
+        j += 1
+    return j if j + 1 < len(clause) and clause[j + 1][0] in NE_SECOND else -1
 
 
 def _in_stop_pair(clause: list[tuple[str, str]], i: int) -> bool:
@@ -718,10 +734,13 @@ def _label_words(label: str) -> frozenset[str]:
 
 
 def without_negation(term: str) -> list[str]:
-    """Folded words of a label term or keyword, its leading negation left out (the negation word and the words
-    of ``NEGATION_GAP`` after it): "pas de problème" is ["probleme"]. A negated term shows its negation as
+    """Folded words of a label term or keyword, its negation left out: the negation word and the words of
+    ``NEGATION_GAP`` after it ("pas de problème" is ["probleme"]), or "ne", the pronouns after it and the word
+    of ``NE_SECOND`` after the verb ("ne le trouve pas" is ["trouve"]). A negated term shows its negation as
     written (:meth:`Vocabulary.terms`); its other words are content words, as every keyword's."""
     folded = words(term)
+    if len(folded) > 1 and re.match(r"n(?:e\s|['’])", term, re.IGNORECASE) and folded[-1] in NE_SECOND:
+        return [w for w in folded[:-1] if w != "ne" and w not in NE_PRONOUNS]
     if len(folded) > 1 and any(folded[0] in m for m in NEGATION_MARKERS.values()):
         i = 1
         while (
