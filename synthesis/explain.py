@@ -48,7 +48,8 @@ _BETWEEN_AUXILIARY = frozenset(
 # negation on ("pas de difficulté", "aucun problème", "sans emploi", "not enough housing"): the word alone said
 # the opposite of the answers ("difficulté · particulier" labelled 203 "Pas de difficulté particulière"). Only
 # the words of ``NEGATION_GAP`` (articles, "assez", "eu"...), at most ``NEGATION_MAX_GAP`` of them, may stand
-# between; any other word ends the negation ("pas que", "not only"). "ne" is not one: "ne ... que" is "only".
+# between; any other word ends the negation ("pas que", "not only"). "ne" alone is not one ("ne ... que" is
+# "only"): it negates a verb followed by "pas" (``NE_SECOND``).
 NEGATED = "¬"
 NEGATION_MARKERS = {
     "fr": frozenset("pas jamais aucun aucune sans ni non".split()),
@@ -332,9 +333,8 @@ class Vocabulary:
                     forms = self._forms[s] = Counter()
                 forms[form] += copies
                 if negation_here >= 0 or i == verb:
-                    start, end = (
-                        (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
-                    )  # through "pas"
+                    # from the negation on; a verb after "ne", through its "pas"
+                    start, end = (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
                     s = NEGATED + s
                     self._count_form(s, tuple(f for _, f in clause[start:end]), copies)
                     stems.append(s)
