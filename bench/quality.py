@@ -599,8 +599,8 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   between, judged by the bench apart from the keywords' rule), before (36997d2) -> after, default labels:
   labels showing a word most of its members negate 26 -> 1 (the one left, "immigration · france ·
   problème", is a sub-theme of 265 answers where 48 call immigration a problem and 41 say it is not one); 87
-  of 647 labels change; labels describing fewer than a fifth of their members 2 -> 4, the other columns
-  unchanged. No label holds a stop word outside a negated term's negation (tests; 0 of the 647). Section
+  of 647 labels change; labels describing fewer than a fifth of their members 2 -> 4, the default row's
+  other columns unchanged. No label holds a stop word outside a negated term's negation (tests; 0 of the 647). Section
   Keywords: one-word keywords 2,186 -> 2,148 (some became negated terms), labels naming one word twice 0 ->
   0 (a negation aside); explaining all its themes takes 4.3-4.7 s instead of 3.4 s (`bench/keywords.py
   --no-write`, a worktree at 36997d2 and this code run alternately, 2-3 runs each). Themes unchanged: the
