@@ -199,23 +199,25 @@ def word_forms(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=200_000)
 def _word_parts(word: str) -> tuple[tuple[str, str], ...]:
-    """:func:`word_forms` of one lower-case word (cached: a consultation repeats a small vocabulary): split at
-    hyphens, the leading elision dropped; an apostrophe left inside a part is part of the word ("aujourd'hui",
-    "quelqu'un", "presqu'île": split, they gave the non-words "aujourd", "quelqu", "presqu")."""
-    parts = (_ELISION.sub("", p) for p in word.replace("’", "'").split("-"))
-    return tuple((strip_accents(p), p) for p in parts if p)
+    """:func:`word_forms` of one lower-case word (cached: a consultation repeats a small vocabulary): its
+    :func:`_clause_word_parts` without the elisions."""
+    return tuple(part for part in _clause_word_parts(word) if not _is_elision(part[1]))
 
 
 @lru_cache(maxsize=200_000)
 def _clause_word_parts(word: str) -> tuple[tuple[str, str], ...]:
-    """:func:`_word_parts`, each elision kept before its word as a part of its own, its form ending in an
-    apostrophe (("d", "d'"), ("impots", "impôts")): a negated term is shown as written ("pas d'impôts")."""
+    """(folded, as written) parts of one lower-case word: split at hyphens, each leading elision a part of its
+    own, its form ending in an apostrophe (("d", "d'"), ("impots", "impôts")), so that a negated term is shown
+    as written ("pas d'impôts"). An apostrophe left inside a part is part of the word ("aujourd'hui",
+    "quelqu'un", "presqu'île": split, they gave the non-words "aujourd", "quelqu", "presqu")."""
     out: list[tuple[str, str]] = []
     for p in word.replace("’", "'").split("-"):
         elision = _ELISION.match(p)
         if elision:
             out.append((strip_accents(elision.group()[:-1]), elision.group()))
-        out.extend(_word_parts(p))
+            p = p[elision.end() :]
+        if p:
+            out.append((strip_accents(p), p))
     return tuple(out)
 
 
