@@ -2,14 +2,16 @@
 
 For each Grand Débat question (``GD_PER_QUESTION_KEYWORDS`` answers each, seed 0) and the République
 numérique and Decidim sets of ``bench/common.py``, the themes of our pipeline (default settings, seed 0)
-are explained three times on the same themes: keywords from Snowball stems alone; from stems of the lemmas
-of spaCy's French lookup table (``synthesis.lemmas``); and the same where a word written without its accents
-is looked up as the question's accented spelling of it ("elus" as "élus", the default). Counted over all
-themes:
+are explained four times on the same themes: keywords from Snowball stems alone; from stems of the lemmas
+of spaCy's French lookup table (``synthesis.lemmas``); the same where a word written without its accents
+is looked up as the question's accented spelling of it ("elus" as "élus"); and the same where a slip of the
+pen is read as the word it stands for ("acceuillir" as "accueillir", the default). Counted over all themes:
 
-- labels naming one word twice ("revenu · revenus", "élus · elus"): two of its words (a negated term's negation
-  aside: "pas de problème · pas de soucis" names each word once) are the same word inflected, judged by the
-  lemma table *or* by a final s/x, accents aside (a test independent of the table);
+- labels naming one word twice ("revenu · revenus", "élus · elus", "quotas · quotats"): two of its words (a
+  negated term's negation aside: "pas de problème · pas de soucis" names each word once) are the same word
+  inflected, judged by the lemma table *or* by a final s/x, accents aside (a test independent of the table),
+  or the same word misspelt: one edit apart, accents aside, 6 letters or more, the same first letter (a test
+  blind to the dictionaries that ``synthesis.lemmas.is_french_word`` reads);
 - repeated keywords: one-word keywords of a theme that repeat another of its keywords by the same test;
 - seconds: ``explain_themes`` on all the themes (labels, keywords, quotes, "why").
 
@@ -41,20 +43,24 @@ from synthesis.prepare import strip_accents
 
 GD_PER_QUESTION_KEYWORDS = 5000
 OTHER_SETS = ["rn-arguments/section_subtitle", "rn-proposals/section_subtitle", "decidim-comments/debate"]
-# name: (what a written word is looked up as, words written without accents take the accented spelling)
-MODES: dict[str, tuple[Callable[[str], str], bool]] = {
-    "stems": (lambda word: word, False),
-    "lemmas, then stems": (lemma, False),
-    "lemmas of the accented spelling, then stems (default)": (lemma, True),
+# name: (what a written word is looked up as, words written without accents take the accented spelling,
+# slips of the pen are read as the word they stand for)
+MODES: dict[str, tuple[Callable[[str], str], bool, bool]] = {
+    "stems": (lambda word: word, False, False),
+    "lemmas, then stems": (lemma, False, False),
+    "lemmas of the accented spelling, then stems": (lemma, True, False),
+    "the same, slips of the pen read as the word (default)": (lemma, True, True),
 }
 
 
 def same_word(a: str, b: str) -> bool:
     """Two written words that are one word inflected: same lemma in the table, or one is the other + s/x,
-    accents aside ("élus" and "elus")."""
+    accents aside ("élus" and "elus"); or one word misspelt: one edit apart, 6 letters or more, the same
+    first letter, accents aside ("quotas" and "quotats")."""
     la, lb = strip_accents(lemma(a)), strip_accents(lemma(b))
     a, b = strip_accents(a), strip_accents(b)
-    return a == b or la == lb or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a
+    slip = min(len(a), len(b)) >= 6 and a[0] == b[0] and explain._one_edit(a, b)
+    return a == b or la == lb or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a or slip
 
 
 def content_words(label: str) -> list[str]:
@@ -71,6 +77,10 @@ def _no_accents(self: explain.Vocabulary, forms: object) -> None:
     self.accented = {}
 
 
+def _no_spellings(self: explain.Vocabulary, forms: object) -> None:
+    self.spelled = {}
+
+
 def repeats(words: list[str]) -> int:
     """How many of ``words`` repeat an earlier one (by :func:`same_word`)."""
     return sum(any(same_word(w, v) for v in words[:i]) for i, w in enumerate(words))
@@ -78,10 +88,11 @@ def repeats(words: list[str]) -> int:
 
 def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
     out = {}
-    learn = explain.Vocabulary.learn_accents
-    for mode, (lemma_of, accents) in MODES.items():
+    learn, learn_spellings = explain.Vocabulary.learn_accents, explain.Vocabulary.learn_spellings
+    for mode, (lemma_of, accents, spellings) in MODES.items():
         explain.lemma = lemma_of  # what Vocabulary.word_stem looks words up in
         explain.Vocabulary.learn_accents = learn if accents else _no_accents  # type: ignore[method-assign]
+        explain.Vocabulary.learn_spellings = learn_spellings if spellings else _no_spellings  # type: ignore[method-assign]
         try:
             start = time.perf_counter()
             themes = explain.explain_themes(texts, vectors, labels)
@@ -89,6 +100,7 @@ def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str
         finally:
             explain.lemma = lemma
             explain.Vocabulary.learn_accents = learn  # type: ignore[method-assign]
+            explain.Vocabulary.learn_spellings = learn_spellings  # type: ignore[method-assign]
         label_repeats = sum(
             any(same_word(a, b) for a, b in combinations(content_words(t.label), 2)) for t in themes.values()
         )
@@ -127,9 +139,11 @@ def main() -> None:
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/keywords.py`. "
             f"Themes of the 9 Grand Débat questions ({GD_PER_QUESTION_KEYWORDS} answers each, seed 0) and of "
-            f"{', '.join(f'`{n}`' for n in OTHER_SETS)} (default settings, seed 0), explained three times on "
+            f"{', '.join(f'`{n}`' for n in OTHER_SETS)} (default settings, seed 0), explained four times on "
             "the same themes. Two words are one word inflected when the lemma table gives them one lemma or when "
-            "one is the other plus a final s or x, accents aside (a test the table does not decide). One run.",
+            "one is the other plus a final s or x, accents aside (a test the table does not decide), and one word "
+            "misspelt when they are one edit apart, 6 letters or more, with the same first letter, accents aside "
+            "(a test blind to the dictionaries of the default's spelling rule). One run.",
             "",
             *lines,
         ],

@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain
 
 import numpy as np
 
-from synthesis.lemmas import lemma, lemma_table
+from synthesis.lemmas import is_french_word, lemma, lemma_table
 from synthesis.prepare import NEGATIONS as NEGATIONS_FR_EN
-from synthesis.prepare import dedup_key, most_frequent, spacy_stop_words, strip_accents
+from synthesis.prepare import dedup_key, fold_letters, most_frequent, spacy_stop_words
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -75,14 +76,22 @@ NEGATION_MAX_GAP = 3
 NE_SECOND = frozenset("pas jamais plus rien guere point".split())
 NE_PRONOUNS = frozenset("me te se le la les lui leur y en nous vous m t s l".split())
 # Two words that are one stop word: "pas grand-chose" (not much), "pas grand monde" (hardly anyone) were
-# labelled "pas grand · monde"
-STOP_PAIRS = frozenset({("grand", "chose"), ("grand", "monde")})
+# labelled "pas grand · monde"; "(mettre, mise) en place" ("quotas · place · annuels" for "mettre en place
+# des quotas annuels"), "sur place" (on site) and "(mettre, mise) en œuvre"
+STOP_PAIRS = frozenset(
+    {("grand", "chose"), ("grand", "monde"), ("en", "place"), ("sur", "place"), ("en", "oeuvre")}
+)
 _STOP_PAIR_WORDS = frozenset(w for pair in STOP_PAIRS for w in pair)
 # "pas" after these words is the noun ("un pas en avant", "à deux pas de la mairie"), not a negation
 _PAS_NOUN = frozenset(
     "un le les des du ce premier premiers petit petits grand grands deux trois quelques".split()
 )
 MIN_TOKEN_CHARS = 3
+# French: a word that spaCy's model does not know, of at least this many letters, one edit from a word it knows
+# that the question's answers write at least ``SPELLING_RATIO`` times as often, is read as that word
+# (``Vocabulary.learn_spellings``: "acceuillir", "quotats", "polution")
+SPELLING_MIN_CHARS = 6
+SPELLING_RATIO = 5
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
@@ -102,11 +111,12 @@ NEGATIONS = NEGATIONS_FR_EN | frozenset("nor nicht kein keine nie".split())
 
 # Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents). The modal verbs
 # "devoir", "pouvoir" and "vouloir" in every conjugated form; the infinitives "devoir" and "pouvoir" stay words,
-# being nouns too ("droits et devoirs", "pouvoir d'achat").
+# being nouns too ("droits et devoirs", "pouvoir d'achat"). "mis", "mise" and "mises", forms of
+# "mettre" that the lemma table leaves as they are ("mis en place", "mise en œuvre").
 EXTRA_STOP_WORDS = frozenset(
     """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir etc ainsi aussi
     alors donc car chose choses cela ceci ca cet cette ces oui non pas rien aucun aucune chaque meme memes autre
-    autres beaucoup vraiment faudrait mettre aujourd'hui quelqu'une
+    autres beaucoup vraiment faudrait mettre mis mise mises aujourd'hui quelqu'une
     dois doit devons devez doivent devais devait devions deviez devaient devrai devras devra devrons devrez
     devront devrais devrait devrions devriez devraient doive doives
     peux peut pouvons pouvez peuvent pouvais pouvait pouvions pouviez pouvaient pourrai pourras pourra pourrons
@@ -170,8 +180,9 @@ def lemma_source(language: str) -> str:
 
 
 def _fold_word(word: str) -> str:
-    """A word as :func:`word_forms` folds it: lower case, no accents, one kind of apostrophe."""
-    return strip_accents(word.casefold().replace("’", "'"))
+    """A word as :func:`word_forms` folds it: lower case, no accents, ligatures as two letters, one kind of
+    apostrophe."""
+    return fold_letters(word.casefold().replace("’", "'"))
 
 
 @cache
@@ -214,10 +225,10 @@ def _clause_word_parts(word: str) -> tuple[tuple[str, str], ...]:
     for p in word.replace("’", "'").split("-"):
         elision = _ELISION.match(p)
         if elision:
-            out.append((strip_accents(elision.group()[:-1]), elision.group()))
+            out.append((fold_letters(elision.group()[:-1]), elision.group()))
             p = p[elision.end() :]
         if p:
-            out.append((strip_accents(p), p))
+            out.append((fold_letters(p), p))
     return tuple(out)
 
 
@@ -264,6 +275,8 @@ class Vocabulary:
     _stem_of: dict[str, str] = field(default_factory=dict)
     # French: the accented spelling that a word written without its accents stands for (``learn_accents``)
     accented: dict[str, str] = field(default_factory=dict)
+    # French: the word that a slip of the pen stands for (``learn_spellings``), both as written
+    spelled: dict[str, str] = field(default_factory=dict)
     # answers (copies included) holding each term, counted by ``question_terms``
     answers_with: Counter[str] = field(default_factory=Counter)
 
@@ -278,12 +291,46 @@ class Vocabulary:
                 seen.setdefault(folded, Counter())[form] += n
         self.accented = {f: most_frequent(c) for f, c in seen.items()}
 
+    def learn_spellings(self, forms: Counter[tuple[str, str]]) -> None:
+        """Note the slips of the pen among a question's words, ``(folded, form)`` pairs counted: a word of
+        ``SPELLING_MIN_CHARS`` letters or more that is no French word (:func:`is_french_word`, accents aside),
+        one edit from a French word with the same first letter (a letter added, dropped or replaced, or two
+        letters swapped; accents aside) that the answers write ``SPELLING_RATIO`` times as often or more, is
+        read as that word, in its most frequent spelling (the most frequent such word where several are). A
+        label read "quotas · place · quotats"; 29 answers writing "acceuillir" did not hold the keyword
+        "accueillir". A word of its own that the dictionaries miss is written about as often as its
+        neighbours, or has none."""
+        count: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = {}
+        for (folded, form), n in forms.items():
+            if len(folded) >= MIN_TOKEN_CHARS and folded not in self.stop and not _is_elision(form):
+                count[folded] += n
+                spellings.setdefault(folded, Counter())[form] += n
+        known = {f for f, c in spellings.items() if any(is_french_word(form) for form in c)}
+        near: dict[str, list[str]] = {}  # a known word, and each word one letter shorter, -> the known words
+        for k in known:
+            if count[k] >= SPELLING_RATIO and len(k) >= SPELLING_MIN_CHARS - 1:
+                for key in (k, *_deletions(k)):
+                    near.setdefault(key, []).append(k)
+        self.spelled = {}
+        for f in count.keys() - known:
+            if len(f) < SPELLING_MIN_CHARS:
+                continue
+            # a slip keeps its first letter: "prépas" is not "repas", "reforestation" not "déforestation"
+            candidates = {k for key in (f, *_deletions(f)) for k in near.get(key, ()) if k[0] == f[0]}
+            fits = [k for k in candidates if count[k] >= SPELLING_RATIO * count[f] and _one_edit(f, k)]
+            if fits:
+                word = most_frequent(spellings[min(fits, key=lambda k: (-count[k], k))])
+                self.spelled.update(dict.fromkeys(spellings[f], word))
+
     def word_stem(self, folded: str, form: str) -> str:
         """The term of one word (folded, and lower case as written): the stem of its lemma (French) or of the
-        word, "" for a stop word (the lemma's too: "faisons" is "faire"), a short word or a banned stem."""
+        word, "" for a stop word (the lemma's too: "faisons" is "faire"), a short word or a banned stem; a
+        slip of the pen (:meth:`learn_spellings`) is the word it stands for."""
         if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
             return ""
         if self.language == "fr":
+            form = self.spelled.get(form, form)
             folded = _fold_word(lemma(self.accented.get(form, form)))
             if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
                 return ""
@@ -303,6 +350,7 @@ class Vocabulary:
         markers = NEGATION_MARKERS.get(self.language, frozenset())
         gap = NEGATION_GAP.get(self.language, frozenset())
         french = self.language == "fr"
+        spelled = self.spelled
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
             negation = -1  # index of the negation that the next content word is under, -1 if none
@@ -325,6 +373,7 @@ class Vocabulary:
                     continue  # "a été" is "être", a stop word; "l'été", "en été" the season
                 if w in _STOP_PAIR_WORDS and french and _in_stop_pair(clause, i):
                     continue
+                form = spelled.get(form, form)
                 s = self._stem_of.get(form)
                 if s is None:
                     s = self._stem_of[form] = self.word_stem(w, form)
@@ -338,7 +387,7 @@ class Vocabulary:
                     # from the negation on; a verb after "ne", through its "pas"
                     start, end = (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
                     s = NEGATED + s
-                    self._count_form(s, tuple(f for _, f in clause[start:end]), copies)
+                    self._count_form(s, tuple(spelled.get(f, f) for _, f in clause[start:end]), copies)
                     stems.append(s)
                     previous = ""  # a negated word is in no two-word term
                     continue
@@ -413,6 +462,24 @@ def _after_avoir(clause: list[tuple[str, str]], i: int) -> bool:
         if w not in _BETWEEN_AUXILIARY:
             return w in _AVOIR
     return False
+
+
+def _deletions(word: str) -> list[str]:
+    """``word`` less one of its letters, each way."""
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one edit apart: a letter added, dropped or replaced, or two neighbouring
+    letters swapped (optimal string alignment distance 1)."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]])
+        )
+    return len(a) == len(b) + 1 and b in _deletions(a)
 
 
 def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
@@ -545,7 +612,7 @@ class ThemeExplanation:
 def _singular(word: str) -> str:
     """A label word without accents and without a final s or x, to tell a word from its plural (a negated
     term's word too: "difficulté" and "pas de difficulté" are not shown side by side)."""
-    folded = strip_accents(word.removeprefix(NEGATED))
+    folded = fold_letters(word.removeprefix(NEGATED))
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
 
@@ -636,7 +703,12 @@ def question_terms(
     copies = Counter(texts)
     forms = {t: clause_forms(t) for t in copies}
     if vocab.language == "fr":
-        vocab.learn_accents((form, copies[t]) for t, clauses in forms.items() for c in clauses for form in c)
+        # every written word counted, copies included (Counter counts an iterable in C: one pass for them all)
+        written = Counter(
+            chain.from_iterable(c for t, clauses in forms.items() for c in clauses for _ in range(copies[t]))
+        )
+        vocab.learn_accents(written.items())
+        vocab.learn_spellings(written)
     of_text = {}
     for t, n in copies.items():
         of_text[t] = vocab.terms(t, n, forms[t])

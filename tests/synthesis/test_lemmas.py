@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from synthesis.explain import explain_themes, lemma_source, question_terms, question_vocabulary
-from synthesis.lemmas import lemma, lemma_table, murmurhash64a
+from synthesis.lemmas import is_french_word, lemma, lemma_table, murmurhash64a
 from tests.utils.fake_embedder import HashEmbedder
 
 # spaCy 3.8's ``spacy.strings.hash_string`` of each word (its keys of the lookup table), computed with spaCy;
@@ -119,3 +119,56 @@ def test_question_words_are_banned_in_every_inflection():
 def test_english_words_are_not_looked_up():
     vocab = question_vocabulary("", language="en")
     assert vocab.word_stem("revenus", "revenus") != vocab.word_stem("revenu", "revenu")
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("accueillir", True),
+        ("croix", True),  # in spaCy's vocabulary only
+        ("délation", True),  # in pyspellchecker's dictionary only
+        ("deductions", True),  # "déductions" without its accents
+        ("catastrophes", True),  # a form of the lemma table
+        ("acceuillir", False),
+        ("quotats", False),
+        ("difficuluté", False),
+    ],
+)
+def test_known_french_words(word, known):
+    assert is_french_word(word) is known
+
+
+def test_a_slip_of_the_pen_is_read_as_the_word():
+    # seen in the Grand Débat: a label read "quotas · place · quotats", and 29 answers writing "acceuillir"
+    # did not hold the theme's keyword "accueillir"
+    texts = [
+        *["Accueillir les réfugiés", "Il faut accueillir dignement", "accueillir moins"] * 2,
+        "Acceuillir les réfugiés de guerre",
+        *["Instaurer des quotas", "des quotas annuels", "Quotas"] * 2,
+        "Des quotats",
+    ]
+    labels = np.array([0] * 7 + [1] * 7)
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, n_keywords=10)
+    shown = {w for theme in out.values() for kw, _ in theme.keywords for w in kw.split()}
+    assert {"accueillir", "quotas"} <= shown and not shown & {"acceuillir", "quotats"}
+    assert "accueillir" in out[0].matched_keywords[6]  # the member's "why" holds the keyword it misspelt
+    assert "quotas" in out[1].matched_keywords[6]
+    vocab, _ = question_terms(texts)
+    assert vocab.spelled == {"acceuillir": "accueillir", "quotats": "quotas"}
+
+
+def test_words_that_are_not_slips_stay_apart():
+    texts = [
+        *["Le salaire minimum"] * 10,
+        "Le panneau solaire",  # a French word one letter from a much more frequent one
+        *["Les repas à la cantine"] * 10,
+        "Les prépas",  # unknown, but its first letter differs: slips keep the first letter
+        *["Le marché"] * 10,
+        "les marchés",  # the plural: a known word
+        *["Accueillir"] * 4,
+        "acceuillir",  # fewer than SPELLING_RATIO times as often: maybe a word of its own
+        *["Interdire les pesticides"] * 10,
+        "Les glyfosate",  # one edit from nothing the answers write
+    ]
+    vocab, _ = question_terms(texts)
+    assert vocab.spelled == {}

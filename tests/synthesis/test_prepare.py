@@ -10,6 +10,7 @@ from synthesis.prepare import (
     NON_ANSWER,
     embedding_forms,
     exclusion_reason,
+    fold_letters,
     is_non_answer,
     lowered_if_shouted,
     mask_pii,
@@ -94,6 +95,11 @@ def test_strip_accents_equals_decomposing_the_whole_text():
     for text in samples:
         assert strip_accents(text) == reference(text)
     assert strip_accents("Élève à l'école") == "Eleve a l'ecole"
+
+
+def test_fold_letters_writes_ligatures_as_two_letters():
+    assert fold_letters("Cœur, œuvre, Œdipe, ex æquo, école") == "Coeur, oeuvre, OEdipe, ex aequo, ecole"
+    assert fold_letters("coeur") == "coeur"
 
 
 def test_copies_are_embedded_in_one_form():
