@@ -5,7 +5,9 @@ removed), shown as their most frequent surface form, plus two-word terms ("taxe 
 content words of one clause (no punctuation or conjunction between them: "TVA, revenu" is a list). In French each
 written word is first replaced by its lemma from spaCy's lookup table (:mod:`synthesis.lemmas`: "revenus" and
 "revenu", "chevaux" and "cheval" are one keyword; "faisons" is the stop word "faire"), one lookup per
-distinct word, without the model's tagger (which wants each word in its sentence). English or German stop
+distinct word, without the model's tagger (which wants each word in its sentence); a word written without its
+accents is read as its accented spelling, and a slip of the pen as the word it stands for
+(:meth:`Vocabulary.learn_accents`, :meth:`Vocabulary.learn_spellings`). English or German stop
 words and stems, with no lemma, when a question's answers are in that language (:func:`detect_language`).
 The surface form shown is always a word that participants wrote."""
 

@@ -12,6 +12,9 @@ whereas the keywords need one lemma per distinct word of a question. spaCy keys 
 MurmurHash2 (``MurmurHash64A``, seed 1) of the word's UTF-8 bytes, its ``hash_string``: :func:`murmurhash64a`
 computes the same key (the tests hold keys that spaCy 3.8's own function computed). A word
 the table does not hold is its own lemma.
+
+:func:`is_french_word` tells the keywords which words are French words (the model's vocabulary, the table and
+pyspellchecker's French list), so that a slip of the pen is read as the word it stands for.
 """
 
 from __future__ import annotations
