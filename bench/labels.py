@@ -1,8 +1,9 @@
 """Theme labels as a reader meets them (issue 4): do they tell themes apart, and describe their members?
 
 Whole exports through the whole pipeline (``synthesis.pipeline.run``, default settings, seed 0): the 8 Grand
-Débat questions of ``../shared/data/granddebat`` (every answer), the 29 Decidim debates (one question each)
-and the 18 République numérique sections (one question each). Counted over every theme and sub-theme:
+Débat questions of ``../shared/data/granddebat`` (every answer, each with its question's text, as a full
+export gives it: the files hold the answers only), the 29 Decidim debates (one question each) and the 18
+République numérique sections (one question each). Counted over every theme and sub-theme:
 
 - top-level themes of a question whose labels name the same words as another's, in any order;
 - sub-themes whose labels name the same words as a sibling's, and as their theme's (a sub-theme is often its
@@ -30,19 +31,29 @@ Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import time
 from collections import Counter
 from pathlib import Path
 
-from common import DATA, bench_arguments, embedding_cache, export_contributions, machine, publish
+from common import (
+    DATA,
+    GD_QUESTIONS,
+    bench_arguments,
+    embedding_cache,
+    export_contributions,
+    machine,
+    publish,
+)
 
 import synthesis.explain as explain
 import synthesis.report as report_module
 from schemas import Report, RunSettings
 from synthesis.pipeline import run
 from synthesis.prepare import dedup_key, strip_accents
+from synthesis.records import Contribution
 
 EXPORTS = [
     *sorted((DATA / "granddebat").glob("gd_animation_*.csv")),
@@ -53,6 +64,15 @@ MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this
 BREAK = re.compile(r"[^\w\s'’-]+|\n|\s(?:et|ou)\s", re.IGNORECASE)  # between two words: two phrases
 TERMS = explain.question_vocabulary("")  # French stems of lemmas, "" for a stop word
 NEGATIONS = frozenset("pas jamais aucun aucune sans ni non not no never without".split())
+
+
+def contributions(path: Path) -> list[Contribution]:
+    """The contributions of an export; those of a Grand Débat file take their question's text
+    (``GD_QUESTIONS``), so that the question's own words are left out of the keywords as in a full export (the
+    file name stood for the question, and none of its words was left out)."""
+    items = export_contributions(path)
+    question = GD_QUESTIONS.get(path.name)
+    return [dataclasses.replace(c, question_text=question) for c in items] if question else items
 
 
 def _keyword_labels_only() -> None:
@@ -193,7 +213,7 @@ def main() -> None:
     start = time.perf_counter()
     try:
         for path in EXPORTS:
-            items = export_contributions(Path(path))
+            items = contributions(Path(path))
             text = {c.contribution_id: c.text for c in items}
             contributions_in_all += len(items)
             for mode, total in totals.items():
@@ -220,7 +240,8 @@ def main() -> None:
         "Labels",
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/labels.py` "
-            f"({time.perf_counter() - start:.0f} s, embeddings cached). The 8 Grand Débat questions (every answer), "
+            f"({time.perf_counter() - start:.0f} s, embeddings cached). The 8 Grand Débat questions (every answer, "
+            "with its question's text, whose words are no keywords), "
             "the 29 Decidim debates and the 18 République numérique sections (one question each): "
             f"{contributions_in_all:,} contributions through the whole pipeline, default settings, seed 0. A label "
             "describes a member when the member contains one of its terms (an answer label: when the member is a "

@@ -326,9 +326,14 @@ class Vocabulary:
                 self.spelled.update(dict.fromkeys(spellings[f], word))
 
     def word_stem(self, folded: str, form: str) -> str:
-        """The term of one word (folded, and lower case as written): the stem of its lemma (French) or of the
-        word, "" for a stop word (the lemma's too: "faisons" is "faire"), a short word or a banned stem; a
-        slip of the pen (:meth:`learn_spellings`) is the word it stands for."""
+        """The term of one word (folded, and lower case as written): its :meth:`content_stem`, "" for a
+        banned stem (a word of the question)."""
+        s = self.content_stem(folded, form)
+        return "" if s in self.banned_stems else s
+
+    def content_stem(self, folded: str, form: str) -> str:
+        """The stem of one word's lemma (French) or of the word, "" for a stop word (the lemma's too: "faisons"
+        is "faire") or a short word; a slip of the pen (:meth:`learn_spellings`) is the word it stands for."""
         if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
             return ""
         if self.language == "fr":
@@ -336,17 +341,16 @@ class Vocabulary:
             folded = _fold_word(lemma(self.accented.get(form, form)))
             if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
                 return ""
-        s = stem(folded, self.language)
-        return "" if s in self.banned_stems else s
+        return stem(folded, self.language)
 
     def terms(
         self, text: str, copies: int = 1, written: list[list[tuple[str, str]]] | None = None
     ) -> list[str]:
         """Terms of ``text`` (its :func:`clause_forms` when given): content stems, then bigrams of consecutive
         content words of one clause, no conjunction or negation between them (its words' written forms counted
-        ``copies`` times). A content word under a negation is ``NEGATED`` + its stem, shown as most often
-        written from the negation on ("pas de difficulté", "ne comprends pas"), and in no bigram (its
-        negation and the words between would be shown too)."""
+        ``copies`` times). A content word under a negation, a word of the question's included, is ``NEGATED`` +
+        its stem, shown as most often written from the negation on ("pas de difficulté", "ne comprends pas",
+        "pas prêt"), and in no bigram (its negation and the words between would be shown too)."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         markers = NEGATION_MARKERS.get(self.language, frozenset())
@@ -378,14 +382,17 @@ class Vocabulary:
                 form = spelled.get(form, form)
                 s = self._stem_of.get(form)
                 if s is None:
-                    s = self._stem_of[form] = self.word_stem(w, form)
-                if not s:
+                    s = self._stem_of[form] = self.content_stem(w, form)
+                negated = negation_here >= 0 or i == verb
+                # a word of the question is no term, unless negated: the negation is the answer ("pas prêt"
+                # to "Seriez-vous prêt à payer plus d'impôts ?")
+                if not s or (s in self.banned_stems and not negated):
                     continue
                 forms = self._forms.get(s)
                 if forms is None:
                     forms = self._forms[s] = Counter()
                 forms[form] += copies
-                if negation_here >= 0 or i == verb:
+                if negated:
                     # from the negation on; a verb after "ne", through its "pas"
                     start, end = (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
                     s = NEGATED + s

@@ -54,6 +54,7 @@ def test_keywords_have_no_stop_word_number_or_question_word():
                 assert w not in stop, term
                 assert not any(ch.isdigit() for ch in w)
                 assert w not in {"impots", "baisser", "priorite"}, term  # the question's own words
+            assert not term.startswith(("pas ", "ne ", "n'", "aucun", "sans ")), term  # no negation here
         for w in words(theme.label):
             assert w not in stop
 
@@ -428,6 +429,28 @@ def test_a_theme_of_negated_answers_is_labelled_with_its_negation():
     assert without_negation("ne le trouve jamais") == without_negation("n'trouve pas") == ["trouve"]
     assert without_negation("don't raise taxes") == ["raise", "taxes"]
     assert without_negation("pas") == ["pas"]  # a negation alone is no negated term
+
+
+def test_a_negated_word_of_the_question_is_the_answer():
+    # the sample consultation: 65 answers "Je ne suis pas prêt à payer plus d'impôts" to this question were
+    # labelled "ne sais pas · taxé · moyens", the question's words "prêt", "payer" and "impôts" being removed
+    question = "Pour quelle(s) mission(s) de l'État seriez-vous prêt(e) à payer plus d'impôts ?"
+    texts = [
+        "Je ne suis pas prêt à payer plus d'impôts !",
+        "je ne suis pas prête à payer plus d'impôts",
+        "Pas prêt à payer plus d'impôts, nous payons assez",
+        "Je ne suis pas prêt à payer plus d'impôts.",
+        "Prêt à payer plus d'impôts pour la santé",
+        "La santé et l'hôpital",
+        "la santé publique",
+        "Plus d'impôts pour la santé, je suis prêt",
+    ]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    assert out[0].label.split(" · ")[0] == "pas prêt", out[0].label
+    assert all("pas prêt" in kws for kws in out[0].matched_keywords)
+    # not negated, the question's words are still no keyword
+    assert not {w for kw, _ in out[1].keywords for w in words(kw)} & {"pret", "payer", "impots"}
 
 
 def test_grand_chose_and_grand_monde_are_stop_words():
