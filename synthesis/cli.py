@@ -136,7 +136,7 @@ def analyse(
         str | None,
         typer.Option(
             help="Texte de la question, pour un fichier sans colonne de question (défaut : le nom du fichier) ; "
-            "ses mots ne sont pas repris comme mots-clés."
+            "ses mots ne sont pas repris comme mots-clés, sauf sous une négation (« pas prêt »)."
         ),
     ] = None,
     author_column: Annotated[str | None, typer.Option(help="Colonne de l'auteur (pseudonymisé).")] = None,
