@@ -93,6 +93,7 @@ MIN_TOKEN_CHARS = 3
 # that the question's answers write at least ``SPELLING_RATIO`` times as often, is read as that word
 # (``Vocabulary.learn_spellings``: "acceuillir", "quotats", "polution")
 SPELLING_MIN_CHARS = 6
+SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnellement": 25 letters)
 SPELLING_RATIO = 5
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
@@ -316,7 +317,7 @@ class Vocabulary:
                     near.setdefault(key, []).append(k)
         self.spelled = {}
         for f in count.keys() - known:
-            if len(f) < SPELLING_MIN_CHARS:
+            if not SPELLING_MIN_CHARS <= len(f) <= SPELLING_MAX_CHARS:
                 continue
             # a slip keeps its first letter: "prépas" is not "repas", "reforestation" not "déforestation"
             candidates = {k for key in (f, *_deletions(f)) for k in near.get(key, ()) if k[0] == f[0]}
