@@ -89,9 +89,9 @@ _PAS_NOUN = frozenset(
     "un le les des du ce premier premiers petit petits grand grands deux trois quelques".split()
 )
 MIN_TOKEN_CHARS = 3
-# French: a word that spaCy's model does not know, of at least this many letters, one edit from a word it knows
-# that the question's answers write at least ``SPELLING_RATIO`` times as often, is read as that word
-# (``Vocabulary.learn_spellings``: "acceuillir", "quotats", "polution")
+# French: a word of no French word list (``synthesis.lemmas.is_french_word``), of at least this many letters,
+# one edit from a French word that the question's answers write at least ``SPELLING_RATIO`` times as often, is
+# read as that word (``Vocabulary.learn_spellings``: "acceuillir", "quotats", "polution")
 SPELLING_MIN_CHARS = 6
 SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnellement": 25 letters)
 SPELLING_RATIO = 5
