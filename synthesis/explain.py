@@ -47,6 +47,8 @@ _AVOIR = frozenset(
 _BETWEEN_AUXILIARY = frozenset(
     "pas jamais deja toujours souvent bien tres plus vraiment aussi rarement".split()
 )
+# What may stand between "nous" and its verb ("nous ne sommes pas", "nous en sommes", "nous y sommes")
+_BETWEEN_SUBJECT = frozenset("ne n y en".split())
 # A negation makes the next content word a term of its own, "¬" before its stem, shown as written from the
 # negation on ("pas de difficulté", "aucun problème", "sans emploi", "not enough housing"): the word alone said
 # the opposite of the answers ("difficulté · particulier" labelled 203 "Pas de difficulté particulière"). Only
@@ -378,6 +380,8 @@ class Vocabulary:
                     continue
                 if w == "ete" and french and _after_avoir(clause, i):
                     continue  # "a été" is "être", a stop word; "l'été", "en été" the season
+                if w == "sommes" and french and _with_nous(clause, i):
+                    continue  # "nous sommes" is "être"; "les sommes versées" are sums
                 if w in _STOP_PAIR_WORDS and french and _in_stop_pair(clause, i):
                     continue
                 form = spelled.get(form, form)
@@ -471,6 +475,18 @@ def _after_avoir(clause: list[tuple[str, str]], i: int) -> bool:
     for w, _ in reversed(clause[:i]):
         if w not in _BETWEEN_AUXILIARY:
             return w in _AVOIR
+    return False
+
+
+def _with_nous(clause: list[tuple[str, str]], i: int) -> bool:
+    """Whether the clause's ``i``-th word has "nous" for subject: before it, "ne", "en" or "y" aside ("nous ne
+    sommes pas"), or right after it ("sommes-nous"). A Grand Débat theme read "sommes · argent · mieux" for
+    "nous sommes déjà trop imposés" (21 of the 25 members writing "sommes")."""
+    if i + 1 < len(clause) and clause[i + 1][0] == "nous":
+        return True
+    for w, _ in reversed(clause[:i]):
+        if w not in _BETWEEN_SUBJECT:
+            return w == "nous"
     return False
 
 

@@ -355,6 +355,15 @@ def test_ete_after_avoir_is_the_verb_not_the_season():
         assert season in vocab.terms(text), text
 
 
+def test_sommes_after_nous_is_the_verb_not_the_sums():
+    vocab = question_vocabulary("")
+    somme = stem("somme")
+    for text in ["Nous sommes déjà trop imposés", "nous ne sommes pas écoutés", "Où en sommes-nous ?"]:
+        assert somme not in vocab.terms(text), text
+    assert somme in vocab.terms("Les sommes versées aux entreprises")
+    assert somme in vocab.terms("des sommes folles")
+
+
 def test_modal_verbs_are_stop_words_but_their_nouns_are_not():
     """Modal verbs ("devrions", "pourront", "voudrais") say nothing of a theme; "pouvoir d'achat" and "devoirs"
     do."""
