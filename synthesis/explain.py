@@ -401,9 +401,11 @@ class Vocabulary:
                     # from the negation on; a verb after "ne", through its "pas"
                     start, end = (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
                     s = NEGATED + s
+                    previous = ""  # a negated word is in no two-word term
+                    if s in self.banned_stems:  # negated in the question too
+                        continue
                     self._count_form(s, tuple(spelled.get(f, f) for _, f in clause[start:end]), copies)
                     stems.append(s)
-                    previous = ""  # a negated word is in no two-word term
                     continue
                 stems.append(s)
                 if previous and previous != s:
@@ -713,11 +715,15 @@ def quoted(label: str) -> str:
 
 
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
-    """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned."""
+    """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned, and
+    its negated terms too: a negated word of the question is a term (:meth:`Vocabulary.terms`: "pas prêt"
+    answers "Seriez-vous prêt ... ?"), unless the question negates it ("ne fonctionne pas" only repeats "Quels
+    services ne fonctionnent pas ?")."""
     stop = stop_words(language)
     words_of_question = Vocabulary(stop, language=language)
     banned = {words_of_question.word_stem(w, form) for w, form in word_forms(question_text)} - {""}
-    return Vocabulary(stop, frozenset(banned), language=language)
+    negated = {t for t in words_of_question.terms(question_text) if t.startswith(NEGATED)}
+    return Vocabulary(stop, frozenset(banned | negated), language=language)
 
 
 def question_terms(

@@ -460,6 +460,10 @@ def test_a_negated_word_of_the_question_is_the_answer():
     assert all("pas prêt" in kws for kws in out[0].matched_keywords)
     # not negated, the question's words are still no keyword
     assert not {w for kw, _ in out[1].keywords for w in words(kw)} & {"pret", "payer", "impots"}
+    # negated in the question too, a word only repeats the question
+    question = "Quels services publics ne fonctionnent pas bien ?"
+    _, terms = question_terms(["La poste ne fonctionne pas", "ça ne fonctionne pas du tout"], question)
+    assert terms == [[stem("poste")], []]
 
 
 def test_grand_chose_and_grand_monde_are_stop_words():
