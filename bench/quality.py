@@ -629,18 +629,20 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   difficulté particulière" to the Grand Débat question on schooling's "difficultés", given its text, "particulier
   · rencontré · non concerné", now "pas de difficulté · particulier · rencontré" (the eleventh round's negated
   terms had not reached them: section Labels ran the Grand Débat files without their question's text, which it
-  now gives them, as a full export does). Section Labels with the question texts, 8aa4edb -> (1)-(3) -> (4):
-  default labels describing fewer than a fifth of their members 7 -> 7 -> 5 (keyword labels only: 11 -> 11 -> 9),
-  every other default column unchanged; (4) changes 17 of 647 labels, members described by their label 82,832 ->
-  83,295 (scratch comparison). (5) "sommes" with "nous" for subject is the verb "être" ("nous ne sommes pas",
-  "sommes-nous"), as "été" after "avoir" (tenth round): "sommes · argent · mieux" labelled 370 answers, where 21
-  of the 25 members holding "sommes" wrote "nous sommes" (now "argent · mieux · suffisamment"); 2 of 647 labels
-  change. Section Keywords (its test of one word twice now also counting a word and its misspelling, judged
-  without the word lists): labels naming one word twice 2 -> 1 (left: "érosion littoral · litoral · côtes",
-  "litoral" being in spaCy's vocabulary), repeated one-word keywords 4 -> 3. Cost: a question's terms, on the 8
-  whole Grand Débat questions (71,374 answers), 2.7-3.2 s -> 3.4-3.8 s (a worktree at 8aa4edb and this code run
-  alternately, 3 runs each), and 0.24 s once per process to read the word lists. Themes unchanged: the Quality
-  table above is given again, every row identical (`bench/quality.py --no-write --no-scale --no-small`)."""
+  now gives them, as a full export does). A word that the question itself negates stays out, negated or not ("ne
+  fonctionne pas" only repeats "Quels services ne fonctionnent pas bien ?"). Section Labels with the question
+  texts, 8aa4edb -> (1)-(3) -> (4): default labels describing fewer than a fifth of their members 7 -> 7 -> 5
+  (keyword labels only: 11 -> 11 -> 9), every other default column unchanged; (4) changes 17 of 647 labels,
+  members described by their label 82,832 -> 83,295 (scratch comparison). (5) "sommes" with "nous" for subject is
+  the verb "être" ("nous ne sommes pas", "sommes-nous"), as "été" after "avoir" (tenth round): "sommes · argent ·
+  mieux" labelled 370 answers, where 21 of the 25 members holding "sommes" wrote "nous sommes" (now "argent ·
+  mieux · suffisamment"); 2 of 647 labels change. Section Keywords (its test of one word twice now also counting
+  a word and its misspelling, judged without the word lists): labels naming one word twice 2 -> 1 (left: "érosion
+  littoral · litoral · côtes", "litoral" being in spaCy's vocabulary), repeated one-word keywords 4 -> 3. Cost: a
+  question's terms, on the 8 whole Grand Débat questions (71,374 answers), 2.7-3.2 s -> 3.4-3.8 s (a worktree at
+  8aa4edb and this code run alternately, 3 runs each), and 0.24 s once per process to read the word lists. Themes
+  unchanged: the Quality table above is given again, every row identical (`bench/quality.py --no-write --no-scale
+  --no-small`)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
