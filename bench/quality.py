@@ -624,7 +624,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   convaincre"); theme keywords found in members 280,429 -> 280,987, memberships holding one 104,806 -> 104,884 of
   113,927; every column of section Labels unchanged. (4) A word of the question under a negation is a keyword,
   the negation being the answer: the question's own words are left out of the keywords, so 65 answers "Je ne suis
-  pas prêt à payer plus d'impôts" to "... seriez- vous prêt(e) à payer plus d'impôts ?" (the sample consultation)
+  pas prêt à payer plus d'impôts" to "... seriez-vous prêt(e) à payer plus d'impôts ?" (the sample consultation)
   were labelled "ne sais pas · taxé · moyens", now "pas prêt · pas payer · ne sais pas"; and 203 answers "Pas de
   difficulté particulière" to the Grand Débat question on schooling's "difficultés", given its text, "particulier
   · rencontré · non concerné", now "pas de difficulté · particulier · rencontré" (the eleventh round's negated
