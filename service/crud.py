@@ -10,8 +10,9 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from service.core.security import hash_api_key, new_api_key
 from service.models import (
@@ -21,8 +22,11 @@ from service.models import (
     Contribution,
     ContributionVersion,
     Flag,
+    Import,
     ReviewAction,
     Run,
+    StoredEmbedding,
+    StoredKnn,
     Tenant,
     Theme,
 )
@@ -227,15 +231,11 @@ def count_review_actions(*, session: Session, run_id: int) -> int:
 
 def delete_consultation(*, session: Session, consultation: Consultation) -> None:
     """Delete a consultation and everything derived from it (RGPD), in one transaction."""
-    from sqlalchemy import delete
-
-    from service.models import Import
-
     cid = consultation.id
     run_ids = select(Run.id).where(Run.consultation_id == cid)
     contribution_ids = select(Contribution.id).where(Contribution.consultation_id == cid)
     try:
-        _forget_vectors(session, cid)
+        _forget_vectors(session, cid, contribution_ids)
         for table in (ReviewAction, Flag, Assignment, Theme):
             session.execute(delete(table).where(col(table.run_id).in_(run_ids)))
         session.execute(delete(Run).where(Run.consultation_id == cid))
@@ -251,27 +251,23 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
         raise
 
 
-def _forget_vectors(session: Session, consultation_id: int) -> None:
+def _forget_vectors(session: Session, consultation_id: int, contribution_ids: SelectOfScalar[Any]) -> None:
     """Delete what the embedding cache derived from a consultation's texts (RGPD): the vectors of every form
     of its texts, current and previous, that a run may have embedded (``synthesis.pipeline.embedded_texts``:
     e-mails cut out or not, normalised, read in lower case when written in capitals), for every model its runs
     used; and every stored k-NN search, whose keys (hashes of vectors) cannot be traced back to a
     consultation. Other consultations sharing a text embed it again, to the same vector: each text is
     embedded independently of what the cache holds (``synthesis.embed``)."""
-    from sqlalchemy import delete
-
-    from service.models import StoredEmbedding, StoredKnn
     from synthesis.embed import text_key
     from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
 
-    contributions = select(Contribution.id).where(Contribution.consultation_id == consultation_id)
     texts = set(
         session.exec(select(Contribution.text).where(Contribution.consultation_id == consultation_id))
     )
     texts |= set(
         session.exec(
             select(ContributionVersion.text).where(
-                col(ContributionVersion.contribution_id).in_(contributions)
+                col(ContributionVersion.contribution_id).in_(contribution_ids)
             )
         )
     )

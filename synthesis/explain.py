@@ -336,11 +336,10 @@ class Vocabulary:
 
     def content_stem(self, folded: str, form: str) -> str:
         """The stem of one word's lemma (French) or of the word, "" for a stop word (the lemma's too: "faisons"
-        is "faire") or a short word; a slip of the pen (:meth:`learn_spellings`) is the word it stands for."""
+        is "faire") or a short word. :meth:`terms` reads a slip of the pen as its word before calling it."""
         if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
             return ""
         if self.language == "fr":
-            form = self.spelled.get(form, form)
             folded = _fold_word(lemma(self.accented.get(form, form)))
             if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
                 return ""
@@ -472,24 +471,22 @@ def _in_stop_pair(clause: list[tuple[str, str]], i: int) -> bool:
     )
 
 
+def _word_before(clause: list[tuple[str, str]], i: int, between: frozenset[str]) -> str:
+    """The folded word before the clause's ``i``-th word, the words of ``between`` aside; "" if none."""
+    return next((w for w, _ in reversed(clause[:i]) if w not in between), "")
+
+
 def _after_avoir(clause: list[tuple[str, str]], i: int) -> bool:
     """Whether a form of "avoir" stands before the clause's ``i``-th word, adverbs aside ("j'ai toujours")."""
-    for w, _ in reversed(clause[:i]):
-        if w not in _BETWEEN_AUXILIARY:
-            return w in _AVOIR
-    return False
+    return _word_before(clause, i, _BETWEEN_AUXILIARY) in _AVOIR
 
 
 def _with_nous(clause: list[tuple[str, str]], i: int) -> bool:
     """Whether the clause's ``i``-th word has "nous" for subject: before it, "ne", "en" or "y" aside ("nous ne
     sommes pas"), or right after it ("sommes-nous"). A Grand Débat theme read "sommes · argent · mieux" for
     "nous sommes déjà trop imposés" (21 of the 25 members writing "sommes")."""
-    if i + 1 < len(clause) and clause[i + 1][0] == "nous":
-        return True
-    for w, _ in reversed(clause[:i]):
-        if w not in _BETWEEN_SUBJECT:
-            return w == "nous"
-    return False
+    after = clause[i + 1][0] if i + 1 < len(clause) else ""
+    return "nous" in (after, _word_before(clause, i, _BETWEEN_SUBJECT))
 
 
 def _deletions(word: str) -> list[str]:
