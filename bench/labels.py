@@ -194,12 +194,11 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
                 described(c, text) < MIN_DESCRIBED
             )
             out["answer labels"] += explain.is_answer_label(c.label)
-            across, split = phrase_counts(c.label, [text[m.contribution_id] for m in c.members])
+            members = [text[m.contribution_id] for m in c.members]
+            across, split = phrase_counts(c.label, members)
             out["two-word label terms read across a break"] += across
             out["labels showing a two-word term as two words"] += split
-            out["labels showing a word most of its members negate"] += negated_word(
-                c.label, [text[m.contribution_id] for m in c.members]
-            )
+            out["labels showing a word most of its members negate"] += negated_word(c.label, members)
     return out
 
 
