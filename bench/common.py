@@ -3,8 +3,9 @@
 Every set is a :class:`LabelledSet`: texts (one per item, in a fixed order), a ground-truth label per item,
 and the question text that an import would carry. Large sets are subsampled deterministically (a seeded
 permutation, never "the first N rows"), so every benchmark sees the same items on every machine.
-Non-answers and empty texts (``synthesis.prepare.exclusion_reason``) are removed from every set, for every
-method alike: they are exclusions, not themes, and no human tag describes them.
+Non-answers and empty texts (``synthesis.prepare.exclusion_reason``, given each text's question as the product
+is) are removed from every set, for every method alike: they are exclusions, not themes, and no human tag
+describes them.
 """
 
 from __future__ import annotations
@@ -82,8 +83,13 @@ class LabelledSet:
         return len(set(self.labels.tolist()))
 
 
-def _usable(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:
-    keep = [i for i, t in enumerate(texts) if prepare.exclusion_reason(t) is None]
+def _usable(
+    texts: list[str], labels: list[str], questions: list[str] | None = None
+) -> tuple[list[str], np.ndarray]:
+    """The texts that are not non-answers to their question (``questions``, one per text: "Aucune" answers a
+    question asking which ones), normalised, and their labels."""
+    which = [prepare.asks_which(q) for q in questions] if questions else [False] * len(texts)
+    keep = [i for i, t in enumerate(texts) if prepare.exclusion_reason(t, which_question=which[i]) is None]
     return [prepare.normalise_text(texts[i]) for i in keep], np.asarray([labels[i] for i in keep])
 
 
@@ -136,7 +142,7 @@ def grand_debat_mixed(per_question: int = GD_PER_QUESTION, seed: int = SAMPLE_SE
         pick = np.sort(rng.permutation(len(answers))[:per_question])
         texts += [answers[i] for i in pick]
         labels += [name.removesuffix(".csv")] * len(pick)
-    t, y = _usable(texts, labels)
+    t, y = _usable(texts, labels, [GD_QUESTIONS[f"{name}.csv"] for name in labels])
     return LabelledSet(
         "gd-mixed/question",
         t,
@@ -240,7 +246,7 @@ def labelled_file(
         )
     sets = []
     for group, (texts, labels) in groups.items():
-        t, y = _usable(texts, labels)
+        t, y = _usable(texts, labels, [group] * len(texts) if group_column else None)
         name = f"{path.stem}[{group}]/{label_column}" if group_column else f"{path.stem}/{label_column}"
         if len(set(y.tolist())) < 2:
             raise InputFileError(

@@ -70,11 +70,11 @@ def embed_child(path: Path, cache_path: Path) -> None:
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.embed.parallel import resolve_workers
     from synthesis.ingest import iter_file
-    from synthesis.pipeline import embedded_texts
+    from synthesis.pipeline import embedded_texts, question_texts
     from synthesis.records import Contribution
 
-    items = iter_file(path, format="granddebat", secret=b"bench")
-    texts = embedded_texts((c.question_id, c.text, c.excluded) for c in items if isinstance(c, Contribution))
+    items = [c for c in iter_file(path, format="granddebat", secret=b"bench") if isinstance(c, Contribution)]
+    texts = embedded_texts(((c.question_id, c.text, c.excluded) for c in items), question_texts(items))
     cache = SQLiteCache(cache_path)
     start = time.perf_counter()
     embed_unique(
@@ -108,7 +108,11 @@ def million_child(path: Path, cache_path: Path) -> None:
     kept = {  # as the pipeline keeps them
         q: [
             c
-            for c, r in zip(cs, question_exclusions([(c.text, c.excluded) for c in cs])[0], strict=True)
+            for c, r in zip(
+                cs,
+                question_exclusions([(c.text, c.excluded) for c in cs], cs[0].question_text)[0],
+                strict=True,
+            )
             if r is None
         ]
         for q, cs in groups.items()

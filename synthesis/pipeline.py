@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -44,14 +44,25 @@ def group_by_question(contributions: Sequence[Contribution]) -> dict[str, list[C
     return groups
 
 
+def question_texts(contributions: Iterable[Contribution]) -> dict[str, str]:
+    """Each question id's text as :func:`run` reads it: its first contribution's."""
+    texts: dict[str, str] = {}
+    for c in contributions:
+        texts.setdefault(c.question_id, c.question_text)
+    return texts
+
+
 def question_exclusions(
-    answers: Sequence[tuple[str, str | None]],
+    answers: Sequence[tuple[str, str | None]], question_text: str = ""
 ) -> tuple[list[str | None], list[OptionCount] | None]:
     """Why each of one question's (text, import exclusion) answers is kept out of clustering (None: it is
     clustered), and the question's option counts when it is closed (:mod:`synthesis.closed`, judged on the
-    answers with some content): there "Oui" and "Non" are answers, not non-answers."""
+    answers with some content): there "Oui" and "Non" are answers, not non-answers. "Aucune" answers a
+    ``question_text`` asking which ones or who (:func:`synthesis.prepare.asks_which`)."""
+    which = prepare.asks_which(question_text)
     reasons = [
-        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t) for t, excluded in answers
+        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t, which_question=which)
+        for t, excluded in answers
     ]
     tally = choice_tally(
         [t for (t, _), r in zip(answers, reasons, strict=True) if r in (None, prepare.NON_ANSWER)]
@@ -61,16 +72,19 @@ def question_exclusions(
     return reasons, tally
 
 
-def embedded_texts(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
-    """Sorted distinct texts that :func:`run` embeds for (question id, text, import exclusion) rows: the
-    usable texts (closed questions keep their "Oui" and "Non"), e-mails and phone numbers cut out, normalised,
-    each copy in its :func:`~synthesis.prepare.embedding_forms` form. The service embeds them ahead of a run, in shards."""
+def embedded_texts(
+    rows: Iterable[tuple[str, str, str | None]], question_texts: Mapping[str, str]
+) -> list[str]:
+    """Sorted distinct texts that :func:`run` embeds for (question id, text, import exclusion) rows, given each
+    question's text: the usable texts (closed questions keep their "Oui" and "Non"), e-mails and phone numbers
+    cut out, normalised, each copy in its :func:`~synthesis.prepare.embedding_forms` form. The service embeds
+    them ahead of a run, in shards."""
     by_question: dict[str, list[tuple[str, str | None]]] = {}
     for question_id, text, excluded in rows:
         by_question.setdefault(question_id, []).append((prepare.mask_pii(text), excluded))
     usable = []
-    for answers in by_question.values():
-        reasons, _ = question_exclusions(answers)
+    for question_id, answers in by_question.items():
+        reasons, _ = question_exclusions(answers, question_texts.get(question_id, ""))
         usable += [prepare.normalise_text(t) for (t, _), r in zip(answers, reasons, strict=True) if r is None]
     return sorted(set(prepare.embedding_forms(usable)))
 
@@ -113,7 +127,7 @@ def run(
     exclusions: dict[int, str | None] = {}
     tallies = {}  # the closed questions' option counts (synthesis.closed)
     for qid, items in groups.items():
-        reasons, tally = question_exclusions([(c.text, c.excluded) for c in items])
+        reasons, tally = question_exclusions([(c.text, c.excluded) for c in items], items[0].question_text)
         exclusions.update(zip(map(id, items), reasons, strict=True))
         if tally is not None:
             tallies[qid] = tally

@@ -118,6 +118,16 @@ _NON_ANSWER_FILLER = re.compile(
     r"|trop|vraiment))*$"
 )
 _YES_NO = re.compile(r"^(?:(?:non|oui)\s+)+")  # before a non-answer, says nothing more ("Non, aucune")
+# "None" is the answer to a question asking which ones, or who: "Aucune" to "Pour quelle(s) politique(s) publique(s)
+# [...] seriez-vous prêts à payer plus d'impôts ?" is a refusal (947 of the Grand Débat's 8,947 answers), as
+# "Personne" answers "En qui faites-vous le plus confiance... ?". To other questions ("Avez-vous des remarques ?")
+# it says nothing more than "Non". Compared once the yes / no and the filler are set aside ("Non, aucune").
+NONE_ANSWERS = frozenset({"aucun", "aucune", "aucuns", "aucunes", "none"})
+_ASKS_WHICH = re.compile(
+    r"\b(?:quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|which|what|who|whom)\b"
+    # "qui" asks only at the start of a sentence or after a preposition ("En qui...", "À qui..."), not as a relative
+    r"|(?:^|[.?!;:¿]\s*|\b(?:a|en|de|pour|par|avec|chez|sur|envers|contre|to|in)\s+)qui\b"
+)
 MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "non"
 
 # Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
@@ -234,34 +244,49 @@ def lowered_if_shouted(text: str) -> str:
     return text
 
 
-def exclusion_reason(text: str) -> str | None:
-    """Reason code why ``text`` cannot be clustered, or None when it is a usable answer."""
+def asks_which(question: str) -> bool:
+    """True when ``question`` asks which ones, or who ("Quels impôts... ?", "En qui... ?", "Which...?"): then "Aucun"
+    and "Aucune" answer it (:data:`NONE_ANSWERS`)."""
+    return _ASKS_WHICH.search(strip_accents(question).casefold()) is not None
+
+
+def exclusion_reason(text: str, *, which_question: bool = False) -> str | None:
+    """Reason code why ``text`` cannot be clustered, or None when it is a usable answer (``which_question``: the
+    question asks which ones or who, :func:`asks_which`, so that "Aucune" is an answer)."""
     if not text or not text.strip():
         return EMPTY
     key = dedup_key(text)
     if not any(ch.isalpha() for ch in key):
         return NO_LETTERS
-    if _is_non_answer_key(key):
+    if _is_non_answer_key(key, which_question):
         return NON_ANSWER
     return None
 
 
-def is_non_answer(text: str) -> bool:
-    """True when the whole text is a short non-answer ("RAS", "Néant", "Non merci", "je ne sais pas")."""
-    return _is_non_answer_key(dedup_key(text))
+def is_non_answer(text: str, *, which_question: bool = False) -> bool:
+    """True when the whole text is a short non-answer ("RAS", "Néant", "Non merci", "je ne sais pas"; "Aucune"
+    unless the question asks which ones)."""
+    return _is_non_answer_key(dedup_key(text), which_question)
 
 
-def _is_non_answer_key(key: str) -> bool:
+def _is_non_answer_key(key: str, which_question: bool = False) -> bool:
     words = key.split()
     if len(words) > MAX_NON_ANSWER_WORDS:
         return False
     bare = _YES_NO.sub("", key)
+    if which_question and _core(bare) in NONE_ANSWERS:
+        return False
     return _is_listed(key) or (bare != key and _is_listed(bare)) or _says_nothing(words)
 
 
-def _is_listed(key: str) -> bool:
+def _core(key: str) -> str:
+    """``key`` without the filler around a non-answer ("euh", "merci", "pour l'instant"...)."""
     core = _NON_ANSWER_FILLER.match(key)
-    return key in NON_ANSWERS or (core is not None and core.group(1) in NON_ANSWERS)
+    return key if core is None else core.group(1)
+
+
+def _is_listed(key: str) -> bool:
+    return key in NON_ANSWERS or _core(key) in NON_ANSWERS
 
 
 def _says_nothing(words: Sequence[str]) -> bool:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from schemas import RunSettings
 from service.jobs import JobStatus
@@ -209,9 +209,10 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
     """The distinct texts the pipeline embeds, shard ``shard_index`` of ``n_shards`` (sorted, split by position)."""
-    from synthesis.pipeline import embedded_texts
+    from synthesis.pipeline import embedded_texts, question_texts
 
-    return _shard(embedded_texts((r.question_id, r.text, r.excluded) for r in records), shard_index, n_shards)
+    rows = ((r.question_id, r.text, r.excluded) for r in records)
+    return _shard(embedded_texts(rows, question_texts(records)), shard_index, n_shards)
 
 
 def _shard(distinct: list[str], shard_index: int, n_shards: int) -> list[str]:
@@ -237,14 +238,19 @@ def embed_shard(
             return 0
         settings = RunSettings.model_validate(run.settings)
         # Only the columns the shard needs: every shard of a large consultation reads them all.
+        of_consultation = Contribution.consultation_id == run.consultation_id
         rows = s.exec(
-            select(Contribution.question_id, Contribution.text, Contribution.excluded).where(
-                Contribution.consultation_id == run.consultation_id
-            )
+            select(Contribution.question_id, Contribution.text, Contribution.excluded).where(of_consultation)
         ).all()
+        # each question's text as the run reads it, its first contribution's (not repeated on every row)
+        first = (
+            select(func.min(Contribution.id)).where(of_consultation).group_by(col(Contribution.question_id))
+        )
+        question = select(Contribution.question_id, Contribution.question_text)
+        texts_of = dict(s.exec(question.where(col(Contribution.id).in_(first))).all())
     from synthesis.pipeline import embedded_texts
 
-    texts = _shard(embedded_texts(rows), shard_index, n_shards)
+    texts = _shard(embedded_texts(rows, texts_of), shard_index, n_shards)
     embed_unique(
         texts,
         get_embedder(settings.embedder, settings.embedder_model),

@@ -10,15 +10,18 @@ from openpyxl import Workbook
 from bench.common import labelled_file
 from synthesis.errors import InputFileError
 
+Q2 = "Quels impôts baisser ?"
 ROWS = [
     ("Q1", "Il faut plus de pistes cyclables en ville", "mobilité"),
     ("Q1", "Les bus devraient passer plus souvent le soir", "mobilité"),
     ("Q1", "Planter des arbres dans les cours d'école", "nature"),
     ("Q1", "RAS", "nature"),  # a non-answer: left out, as in every set
-    ("Q2", "Baisser la TVA sur les produits de première nécessité", "impôts"),
-    ("Q2", "Supprimer la taxe d'habitation pour tous", "impôts"),
-    ("Q2", "Réduire les dépenses de l'État", "dépenses"),
-    ("Q2", "Une réponse sans étiquette", ""),  # not annotated: left out
+    ("Q1", "Aucune", "nature"),  # ... as "Aucune" is, unless the question asks which ones
+    (Q2, "Baisser la TVA sur les produits de première nécessité", "impôts"),
+    (Q2, "Supprimer la taxe d'habitation pour tous", "impôts"),
+    (Q2, "Réduire les dépenses de l'État", "dépenses"),
+    (Q2, "Aucun", "aucun"),  # answers Q2 (grouped by question), says nothing without it (the whole file)
+    (Q2, "Une réponse sans étiquette", ""),  # not annotated: left out
 ]
 
 
@@ -32,12 +35,12 @@ def _csv(tmp_path: Path) -> Path:
 
 def test_csv_in_any_encoding_grouped_by_question(tmp_path: Path) -> None:
     sets = labelled_file(_csv(tmp_path), "réponse", "thème", group_column="question")
-    assert [s.name for s in sets] == ["étiquettes[Q1]/thème", "étiquettes[Q2]/thème"]
+    assert [s.name for s in sets] == ["étiquettes[Q1]/thème", f"étiquettes[{Q2}]/thème"]
     q1, q2 = sets
     assert q1.texts == [ROWS[0][1], ROWS[1][1], ROWS[2][1]]
     assert q1.labels.tolist() == ["mobilité", "mobilité", "nature"]
     assert q1.question_text == "Q1"
-    assert q2.labels.tolist() == ["impôts", "impôts", "dépenses"]
+    assert q2.labels.tolist() == ["impôts", "impôts", "dépenses", "aucun"]
 
 
 def test_whole_file_as_one_set(tmp_path: Path) -> None:

@@ -177,7 +177,7 @@ def test_copies_written_differently_are_embedded_once_and_share_their_place():
 
 def test_embedded_texts_are_exactly_what_a_run_embeds():
     """The service embeds ``embedded_texts`` ahead of a run (in shards): the run must need no other text."""
-    from synthesis.pipeline import embedded_texts
+    from synthesis.pipeline import embedded_texts, question_texts
     from tests.utils.fake_embedder import HashEmbedder
 
     class Recording(HashEmbedder):
@@ -193,6 +193,7 @@ def test_embedded_texts_are_exactly_what_a_run_embeds():
         "IL FAUT BAISSER LA TVA",
         "",
         "TVA : a@b.fr",
+        "Aucun",
     ]
     closed = ["Oui"] * 20 + ["Non"] * 15 + ["NON"] * 3
     items = [Contribution(f"f{i}", f"s{i}", "libre", QUESTION, t, line=i) for i, t in enumerate(free)]
@@ -200,9 +201,14 @@ def test_embedded_texts_are_exactly_what_a_run_embeds():
         Contribution(f"c{i}", f"s{i}", "fermee", "Oui ou non ?", t, line=i) for i, t in enumerate(closed)
     ]
     items.append(Contribution("x", "sx", "libre", QUESTION, "Supprimer la CSG", line=1, excluded="corbeille"))
+    remarks = ["Aucune"] + granddebat_answers(limit=30)
+    items += [
+        Contribution(f"r{i}", f"s{i}", "remarques", "Des remarques ?", t, line=i)
+        for i, t in enumerate(remarks)
+    ]
     embedder = Recording()
     run(items, RunSettings(), embedder=embedder)
-    expected = embedded_texts((c.question_id, c.text, c.excluded) for c in items)
+    expected = embedded_texts(((c.question_id, c.text, c.excluded) for c in items), question_texts(items))
     assert sorted(set(embedder.seen)) == expected
     assert (
         "Oui" in expected
@@ -210,6 +216,8 @@ def test_embedded_texts_are_exactly_what_a_run_embeds():
         and "RAS" not in expected
         and "Supprimer la CSG" not in expected
     )
+    # "Aucun" answers "Quels sont... ?", "Aucune" says nothing to "Des remarques ?"
+    assert "Aucun" in expected and "Aucune" not in expected
     assert "il faut baisser la tva" in expected and "tva !" not in expected
 
 

@@ -8,6 +8,7 @@ from synthesis.prepare import (
     EMPTY,
     NO_LETTERS,
     NON_ANSWER,
+    asks_which,
     embedding_forms,
     exclusion_reason,
     fold_letters,
@@ -73,6 +74,35 @@ def test_short_non_answers_are_excluded(text):
 )
 def test_real_answers_are_kept(text):
     assert exclusion_reason(text) is None
+
+
+@pytest.mark.parametrize("text", ["Aucun", "Aucune.", "Non, aucune", "aucunes !", "None"])
+def test_none_answers_a_question_asking_which_ones(text):
+    # "Aucune" refuses "Pour quelle(s) politique(s) seriez-vous prêts à payer plus d'impôts ?" (947 of the Grand
+    # Débat's 8,947 answers); to "Avez-vous des remarques ?" it says no more than "Non"
+    assert exclusion_reason(text, which_question=True) is None
+    assert exclusion_reason(text) == NON_ANSWER
+    assert exclusion_reason("Aucune idée", which_question=True) == NON_ANSWER
+    assert exclusion_reason("Je ne sais pas", which_question=True) == NON_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "which"),
+    [
+        ("Pour quelle(s) politique(s) publique(s) seriez-vous prêts à payer plus d'impôts ?", True),
+        ("Quels sont selon vous les impôts qu'il faut baisser en priorité ?", True),
+        ("En qui faites-vous le plus confiance pour vous faire représenter ?", True),
+        ("À qui faites-vous confiance ?", True),
+        ("Qui devrait décider ?", True),
+        ("Which services are missing?", True),
+        ("Avez-vous des remarques ?", False),
+        ("Y a-t-il des règles qui vous semblent inutiles ?", False),
+        ("grand_debat_comments", False),
+        ("", False),
+    ],
+)
+def test_asks_which(question, which):
+    assert asks_which(question) is which
 
 
 def test_empty_and_symbols():

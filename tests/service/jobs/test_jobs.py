@@ -19,7 +19,9 @@ from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 
 
-def _consultation(engine, tmp_path, changed: dict[int, str] | None = None) -> int:
+def _consultation(
+    engine, tmp_path, changed: dict[int, str] | None = None, question: str | None = None
+) -> int:
     from schemas import ColumnMapping
 
     path = tmp_path / "e.csv"
@@ -37,6 +39,7 @@ def _consultation(engine, tmp_path, changed: dict[int, str] | None = None) -> in
             path=path,
             filename="e.csv",
             mapping=ColumnMapping(text="avis", id="id"),
+            question_text=question,
         )
         return c.id
 
@@ -50,16 +53,24 @@ def _run(engine, cid: int, **fields) -> int:
 
 
 def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
-    # copies written differently: the shards embed the form the pipeline embeds for all of them
-    copies = {0: "Baisser la TVA", 1: "baisser la tva", 2: "Baisser la TVA !", 3: "Baisser la TVA"}
-    cid = _consultation(engine, tmp_path, changed=copies)
+    # copies written differently: the shards embed the form the pipeline embeds for all of them; "Aucune"
+    # answers the question (which ones?), as the run reads its text
+    copies = {
+        0: "Baisser la TVA",
+        1: "baisser la tva",
+        2: "Baisser la TVA !",
+        3: "Baisser la TVA",
+        4: "Aucune",
+    }
+    cid = _consultation(engine, tmp_path, changed=copies, question="Quels impôts faut-il baisser ?")
     run_id = _run(engine, cid)
     with Session(engine) as s:
         records, *_ = load_inputs(s, cid)
     shards = [shard_texts(records, i, 3) for i in range(3)]
     assert sorted(t for sh in shards for t in sh) == sorted(set().union(*map(set, shards)))
     embedded = {t for sh in shards for t in sh}
-    assert "Baisser la TVA" in embedded and not {"baisser la tva", "Baisser la TVA !"} & embedded
+    assert "Baisser la TVA" in embedded and "Aucune" in embedded
+    assert not {"baisser la tva", "Baisser la TVA !"} & embedded
     assert sum(embed_shard(run_id, i, 3, engine=engine) for i in range(3)) == len(
         {t for sh in shards for t in sh}
     )
