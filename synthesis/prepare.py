@@ -25,92 +25,98 @@ EXCLUSION_MESSAGES = {
 _WS = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+|_")
 
+# "None" is the answer to a question asking which ones, or who: "Aucune" to "Pour quelle(s) politique(s) publique(s)
+# [...] seriez-vous prêts à payer plus d'impôts ?" is a refusal (947 of the Grand Débat's 8,947 answers), as
+# "Personne" answers "En qui faites-vous le plus confiance... ?". To other questions ("Avez-vous des remarques ?")
+# it says nothing more than "Non". Compared once the yes / no and the filler are set aside ("Non, aucune").
+# Inclusive spellings as ``dedup_key`` leaves them: "aucun(e)", "aucun.e.s".
+NONE_ANSWERS = frozenset(
+    "aucun aucune aucuns aucunes none".split() + ["aucun e", "aucune s", "aucun e s", "aucun es"]
+)
 # Whole answers that say nothing about the question; compared after ``dedup_key`` normalisation (issue 4).
 # Kept conservative: "personne", "aucune difficulté", "pas de problème" answer some questions, so they stay.
-NON_ANSWERS = frozenset(
-    {
-        "ras",
-        "r a s",
-        "rien a signaler",
-        "rien",
-        "rien a dire",
-        "rien a ajouter",
-        "neant",
-        "nc",
-        "nsp",
-        "nspp",
-        "ne sais pas",
-        "je ne sais pas",
-        "je sais pas",
-        "sais pas",
-        "ne sait pas",
-        "je ne sais",
-        "aucun",
-        "aucune",
-        "aucuns",
-        "aucunes",
-        "aucun avis",
-        "sans avis",
-        "pas d avis",
-        "je n ai pas d avis",
-        "pas d idee",
-        "aucune idee",
-        "je n ai pas d idee",
-        "non",
-        "oui",
-        "pas",
-        "non concerne",
-        "non concernee",
-        "non concernes",
-        "pas concerne",
-        "pas concernee",
-        "je ne suis pas concerne",
-        "je ne suis pas concernee",
-        "ne me concerne pas",
-        "sans objet",
-        "idem",
-        "voir plus haut",
-        "cf plus haut",
-        "voir ci dessus",
-        "cf ci dessus",
-        "ok",
-        "x",
-        "xx",
-        "xxx",
-        "na",
-        "n a",
-        "pas de reponse",
-        "sans reponse",
-        "pas de commentaire",
-        "aucun commentaire",
-        "sans commentaire",
-        "no comment",
-        "none",
-        "nothing",
-        "test",
-        "je n en sais rien",
-        "j en sais rien",
-        "pas d opinion",
-        "sans opinion",
-        "aucune opinion",
-        "je ne vois pas",
-        "ne vois pas",
-        "je ne me prononce pas",
-        "ne se prononce pas",
-        "pas vraiment",
-        "pas d enfant",
-        "pas d enfants",
-        "je n ai pas d enfant",
-        "je n ai pas d enfants",
-        "bof",
-        "pareil",
-        "je ne peux pas repondre",
-        "pas de commentaires",
-        "aucun commentaires",
-        "rien de special",
-        "rien de particulier",
-    }
-)
+NON_ANSWERS = (
+    frozenset(
+        {
+            "ras",
+            "r a s",
+            "rien a signaler",
+            "rien",
+            "rien a dire",
+            "rien a ajouter",
+            "neant",
+            "nc",
+            "nsp",
+            "nspp",
+            "ne sais pas",
+            "je ne sais pas",
+            "je sais pas",
+            "sais pas",
+            "ne sait pas",
+            "je ne sais",
+            "aucun avis",
+            "sans avis",
+            "pas d avis",
+            "je n ai pas d avis",
+            "pas d idee",
+            "aucune idee",
+            "je n ai pas d idee",
+            "non",
+            "oui",
+            "pas",
+            "non concerne",
+            "non concernee",
+            "non concernes",
+            "pas concerne",
+            "pas concernee",
+            "je ne suis pas concerne",
+            "je ne suis pas concernee",
+            "ne me concerne pas",
+            "sans objet",
+            "idem",
+            "voir plus haut",
+            "cf plus haut",
+            "voir ci dessus",
+            "cf ci dessus",
+            "ok",
+            "x",
+            "xx",
+            "xxx",
+            "na",
+            "n a",
+            "pas de reponse",
+            "sans reponse",
+            "pas de commentaire",
+            "aucun commentaire",
+            "sans commentaire",
+            "no comment",
+            "nothing",
+            "test",
+            "je n en sais rien",
+            "j en sais rien",
+            "pas d opinion",
+            "sans opinion",
+            "aucune opinion",
+            "je ne vois pas",
+            "ne vois pas",
+            "je ne me prononce pas",
+            "ne se prononce pas",
+            "pas vraiment",
+            "pas d enfant",
+            "pas d enfants",
+            "je n ai pas d enfant",
+            "je n ai pas d enfants",
+            "bof",
+            "pareil",
+            "je ne peux pas repondre",
+            "pas de commentaires",
+            "aucun commentaires",
+            "rien de special",
+            "rien de particulier",
+        }
+    )
+    | NONE_ANSWERS
+)  # when the question does not ask which ones
 # Filler that may surround a non-answer without changing it ("Non merci", "RAS pour l'instant").
 _NON_ANSWER_FILLER = re.compile(
     r"^(?:(?:euh|bah|ben|alors|hum|et bien|eh bien)\s+)*(.*?)"
@@ -118,11 +124,6 @@ _NON_ANSWER_FILLER = re.compile(
     r"|trop|vraiment))*$"
 )
 _YES_NO = re.compile(r"^(?:(?:non|oui)\s+)+")  # before a non-answer, says nothing more ("Non, aucune")
-# "None" is the answer to a question asking which ones, or who: "Aucune" to "Pour quelle(s) politique(s) publique(s)
-# [...] seriez-vous prêts à payer plus d'impôts ?" is a refusal (947 of the Grand Débat's 8,947 answers), as
-# "Personne" answers "En qui faites-vous le plus confiance... ?". To other questions ("Avez-vous des remarques ?")
-# it says nothing more than "Non". Compared once the yes / no and the filler are set aside ("Non, aucune").
-NONE_ANSWERS = frozenset({"aucun", "aucune", "aucuns", "aucunes", "none"})
 _ASKS_WHICH = re.compile(
     r"\b(?:quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|which|what|who|whom)\b"
     # "qui" asks only at the start of a sentence or after a preposition ("En qui...", "À qui..."), not as a relative

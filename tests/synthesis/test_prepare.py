@@ -76,7 +76,9 @@ def test_real_answers_are_kept(text):
     assert exclusion_reason(text) is None
 
 
-@pytest.mark.parametrize("text", ["Aucun", "Aucune.", "Non, aucune", "aucunes !", "None"])
+@pytest.mark.parametrize(
+    "text", ["Aucun", "Aucune.", "Non, aucune", "aucunes !", "Aucun(e)", "aucun.e.s", "None"]
+)
 def test_none_answers_a_question_asking_which_ones(text):
     # "Aucune" refuses "Pour quelle(s) politique(s) seriez-vous prêts à payer plus d'impôts ?" (947 of the Grand
     # Débat's 8,947 answers); to "Avez-vous des remarques ?" it says no more than "Non"
