@@ -109,6 +109,15 @@ def test_helpers_speak_french():
     assert "1/4" in words.weight_text(0.25, t, lambda v, d=0: f"{v:.{d}f}")
 
 
+def test_territory_index_is_read_only_where_enough_were_expected():
+    # 2 contributions of a département where 0.84 were expected (the sample's « Aucun » theme): no reading
+    rows = words.distribution(
+        {"10": 2, "59": 12, "75": 6}, str, t, index={"10": 2.37, "59": 2.4, "75": 0.3}
+    ).rows
+    notes = {r.name: r.note for r in rows}
+    assert notes == {"59": t("index.high"), "10": "", "75": t("index.low")}
+
+
 def test_flags_in_words():
     flags = words.explain_flags(
         ["campaign:q1-c2", "organisation", "organisation:non_profit", "very_active_author"], t, 3
