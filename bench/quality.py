@@ -653,23 +653,25 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Thirteenth round, adopted (issue 4, non-answers): "Aucun" or "Aucune" (with "Non," before it, or "merci" after,
   as other non-answers; also written "aucun(e)" or "aucun.e.s", 12 answers, kept whatever the question) is an
   answer to a question asking which ones or who, and is clustered with the others; to another question it says no
-  more than "Non" and stays a non-answer (`synthesis.prepare.asks_which`: "quel(le)(s)", "lequel"..., "qui"
-  opening a sentence or after a preposition, English "which", "what", "who"). 947 of the 8,947 answers to "Pour
-  quelle(s) politique(s) publique(s) [...] seriez-vous prêts à payer plus d'impôts ?" are "aucun(e)(s)": a
-  refusal, which the report set aside with "je ne sais pas". They are now the sub-theme « Aucun » (1,293 answers)
-  of the largest theme, "mieux · dépenses · pas payer" (3,906 of 8,926). 270 "Aucun" to "Quels sont selon vous
-  les impôts qu'il faut baisser en priorité ?" are a theme « Aucun » of 346, 128 to "quels types de services
-  publics vous manquent" a theme « Aucun », 17 to "En qui faites-vous le plus confiance" join the theme «
-  Personne » (`synthese analyse` on each file with `--question-text`). The service's embedding shards read each
-  question's text as the run does (a test holds it); so do the benches (`bench.common`, and a labelled file
-  grouped by question). `gd-mixed/question` keeps 135 more texts (8,403 -> 8,538): ours 0.637 -> 0.626 (at seed 0
-  the 134 "Aucun" answers of five questions are in one theme of 407 short answers, of several questions, which
-  the question labels count as mixed), BERTopic 0.475 -> 0.483, margin +0.162 -> +0.143; the five other sets are
-  unchanged. Small questions: the Grand Débat draws are new draws of a new set; at 30 answers their 12-draw mean
-  fell 0.283 -> 0.183, but over 48 other draws (seeds 12-59, scratch) the old and new sets give 0.243 and 0.244
-  (standard deviation 0.14 per draw), at 60 answers 0.292 and 0.285. Sections Labels, Quotes, Repeated answers
-  and Keywords written again with the new inputs: default labels, answer labels 4 -> 6 (the « Aucun » themes),
-  labels describing fewer than a fifth of their members 5 -> 6, sub-themes named as their theme 3 -> 2."""
+  more than "Non" and stays a non-answer (`synthesis.prepare.answered_by_none`: "quel(le)(s)", "lequel"..., "qui"
+  opening a sentence or after a preposition, English "which", "what", "who"; not where it asks for the
+  participant's own ideas, proposals or remarks, "Quelles propositions feriez-vous ?", where "Aucune" has nothing
+  to add). 947 of the 8,947 answers to "Pour quelle(s) politique(s) publique(s) [...] seriez-vous prêts à payer
+  plus d'impôts ?" are "aucun(e)(s)": a refusal, which the report set aside with "je ne sais pas". They are now
+  the sub-theme « Aucun » (1,293 answers) of the largest theme, "mieux · dépenses · pas payer" (3,906 of 8,926).
+  270 "Aucun" to "Quels sont selon vous les impôts qu'il faut baisser en priorité ?" are a theme « Aucun » of
+  346, 128 to "quels types de services publics vous manquent" a theme « Aucun », 17 to "En qui faites-vous le
+  plus confiance" join the theme « Personne » (`synthese analyse` on each file with `--question-text`). The
+  service's embedding shards read each question's text as the run does (a test holds it); so do the benches
+  (`bench.common`, and a labelled file grouped by question). `gd-mixed/question` keeps 135 more texts (8,403 ->
+  8,538): ours 0.637 -> 0.626 (at seed 0 the 134 "Aucun" answers of five questions are in one theme of 407 short
+  answers, of several questions, which the question labels count as mixed), BERTopic 0.475 -> 0.483, margin
+  +0.162 -> +0.143; the five other sets are unchanged. Small questions: the Grand Débat draws are new draws of a
+  new set; at 30 answers their 12-draw mean fell 0.283 -> 0.183, but over 48 other draws (seeds 12-59, scratch)
+  the old and new sets give 0.243 and 0.244 (standard deviation 0.14 per draw), at 60 answers 0.292 and 0.285.
+  Sections Labels, Quotes, Repeated answers and Keywords written again with the new inputs: default labels,
+  answer labels 4 -> 6 (the « Aucun » themes), labels describing fewer than a fifth of their members 5 -> 6,
+  sub-themes named as their theme 3 -> 2."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

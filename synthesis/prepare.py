@@ -129,6 +129,12 @@ _ASKS_WHICH = re.compile(
     # "qui" asks only at the start of a sentence or after a preposition ("En qui...", "À qui..."), not as a relative
     r"|(?:^|[.?!;:¿]\s*|\b(?:a|en|de|pour|par|avec|chez|sur|envers|contre|to|in)\s+)qui\b"
 )
+# ... but not when it asks for the participant's own ideas or remarks: "Aucune" to "Quelles propositions
+# feriez-vous ?" or "Quelles remarques souhaitez-vous ajouter ?" says there is nothing to add
+_ASKS_FOR_MORE = re.compile(
+    r"\b(?:remarques?|commentaires?|observations?|suggestions?|precisions?|propositions?|idees?|solutions?"
+    r"|ajouter|remarks?|comments?|ideas?|proposals?|add)\b"
+)
 MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "non"
 
 # Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
@@ -245,37 +251,39 @@ def lowered_if_shouted(text: str) -> str:
     return text
 
 
-def asks_which(question: str) -> bool:
-    """True when ``question`` asks which ones, or who ("Quels impôts... ?", "En qui... ?", "Which...?"): then "Aucun"
-    and "Aucune" answer it (:data:`NONE_ANSWERS`)."""
-    return _ASKS_WHICH.search(strip_accents(question).casefold()) is not None
+def answered_by_none(question: str) -> bool:
+    """True when "Aucun" and "Aucune" answer ``question`` (:data:`NONE_ANSWERS`): it asks which ones, or who
+    ("Quels impôts... ?", "En qui... ?", "Which...?"), and not for the participant's ideas, proposals or
+    remarks ("Quelles propositions feriez-vous ?")."""
+    folded = strip_accents(question).casefold()
+    return _ASKS_WHICH.search(folded) is not None and _ASKS_FOR_MORE.search(folded) is None
 
 
-def exclusion_reason(text: str, *, which_question: bool = False) -> str | None:
-    """Reason code why ``text`` cannot be clustered, or None when it is a usable answer (``which_question``: the
-    question asks which ones or who, :func:`asks_which`, so that "Aucune" is an answer)."""
+def exclusion_reason(text: str, *, none_is_answer: bool = False) -> str | None:
+    """Reason code why ``text`` cannot be clustered, or None when it is a usable answer (``none_is_answer``: "Aucune"
+    answers the question, :func:`answered_by_none`)."""
     if not text or not text.strip():
         return EMPTY
     key = dedup_key(text)
     if not any(ch.isalpha() for ch in key):
         return NO_LETTERS
-    if _is_non_answer_key(key, which_question):
+    if _is_non_answer_key(key, none_is_answer):
         return NON_ANSWER
     return None
 
 
-def is_non_answer(text: str, *, which_question: bool = False) -> bool:
+def is_non_answer(text: str, *, none_is_answer: bool = False) -> bool:
     """True when the whole text is a short non-answer ("RAS", "Néant", "Non merci", "je ne sais pas"; "Aucune"
-    unless the question asks which ones)."""
-    return _is_non_answer_key(dedup_key(text), which_question)
+    unless it answers the question, ``none_is_answer``)."""
+    return _is_non_answer_key(dedup_key(text), none_is_answer)
 
 
-def _is_non_answer_key(key: str, which_question: bool = False) -> bool:
+def _is_non_answer_key(key: str, none_is_answer: bool = False) -> bool:
     words = key.split()
     if len(words) > MAX_NON_ANSWER_WORDS:
         return False
     bare = _YES_NO.sub("", key)
-    if which_question and _core(bare) in NONE_ANSWERS:
+    if none_is_answer and _core(bare) in NONE_ANSWERS:
         return False
     return _is_listed(key) or (bare != key and _is_listed(bare)) or _says_nothing(words)
 

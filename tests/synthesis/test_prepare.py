@@ -8,7 +8,7 @@ from synthesis.prepare import (
     EMPTY,
     NO_LETTERS,
     NON_ANSWER,
-    asks_which,
+    answered_by_none,
     embedding_forms,
     exclusion_reason,
     fold_letters,
@@ -82,10 +82,10 @@ def test_real_answers_are_kept(text):
 def test_none_answers_a_question_asking_which_ones(text):
     # "Aucune" refuses "Pour quelle(s) politique(s) seriez-vous prêts à payer plus d'impôts ?" (947 of the Grand
     # Débat's 8,947 answers); to "Avez-vous des remarques ?" it says no more than "Non"
-    assert exclusion_reason(text, which_question=True) is None
+    assert exclusion_reason(text, none_is_answer=True) is None
     assert exclusion_reason(text) == NON_ANSWER
-    assert exclusion_reason("Aucune idée", which_question=True) == NON_ANSWER
-    assert exclusion_reason("Je ne sais pas", which_question=True) == NON_ANSWER
+    assert exclusion_reason("Aucune idée", none_is_answer=True) == NON_ANSWER
+    assert exclusion_reason("Je ne sais pas", none_is_answer=True) == NON_ANSWER
 
 
 @pytest.mark.parametrize(
@@ -98,13 +98,17 @@ def test_none_answers_a_question_asking_which_ones(text):
         ("Qui devrait décider ?", True),
         ("Which services are missing?", True),
         ("Avez-vous des remarques ?", False),
+        # asking for the participant's own ideas or remarks: "Aucune" has nothing to add
+        ("Quelles propositions feriez-vous pour améliorer la ville ?", False),
+        ("Quelles autres remarques souhaitez-vous ajouter ?", False),
+        ("Which ideas would you add?", False),
         ("Y a-t-il des règles qui vous semblent inutiles ?", False),
         ("grand_debat_comments", False),
         ("", False),
     ],
 )
-def test_asks_which(question, which):
-    assert asks_which(question) is which
+def test_answered_by_none(question, which):
+    assert answered_by_none(question) is which
 
 
 def test_empty_and_symbols():
