@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,11 +71,18 @@ def embed_child(path: Path, cache_path: Path) -> None:
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.embed.parallel import resolve_workers
     from synthesis.ingest import iter_file
-    from synthesis.pipeline import embedded_texts, question_texts
+    from synthesis.pipeline import embedded_texts
     from synthesis.records import Contribution
 
-    items = [c for c in iter_file(path, format="granddebat", secret=b"bench") if isinstance(c, Contribution)]
-    texts = embedded_texts(((c.question_id, c.text, c.excluded) for c in items), question_texts(items))
+    question_texts: dict[str, str] = {}  # filled as the rows stream by, read by embedded_texts after them
+
+    def rows() -> Iterator[tuple[str, str, str | None]]:
+        for c in iter_file(path, format="granddebat", secret=b"bench"):
+            if isinstance(c, Contribution):
+                question_texts.setdefault(c.question_id, c.question_text)
+                yield c.question_id, c.text, c.excluded
+
+    texts = embedded_texts(rows(), question_texts)
     cache = SQLiteCache(cache_path)
     start = time.perf_counter()
     embed_unique(
