@@ -88,8 +88,12 @@ def _usable(
 ) -> tuple[list[str], np.ndarray]:
     """The texts that are not non-answers to their question (``questions``, one per text: "Aucune" answers a
     question asking which ones), normalised, and their labels."""
-    which = [prepare.answered_by_none(q) for q in questions] if questions else [False] * len(texts)
-    keep = [i for i, t in enumerate(texts) if prepare.exclusion_reason(t, none_is_answer=which[i]) is None]
+    none_is_answer = [prepare.answered_by_none(q) for q in questions] if questions else [False] * len(texts)
+    keep = [
+        i
+        for i, t in enumerate(texts)
+        if prepare.exclusion_reason(t, none_is_answer=none_is_answer[i]) is None
+    ]
     return [prepare.normalise_text(texts[i]) for i in keep], np.asarray([labels[i] for i in keep])
 
 

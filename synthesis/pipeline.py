@@ -57,11 +57,11 @@ def question_exclusions(
 ) -> tuple[list[str | None], list[OptionCount] | None]:
     """Why each of one question's (text, import exclusion) answers is kept out of clustering (None: it is
     clustered), and the question's option counts when it is closed (:mod:`synthesis.closed`, judged on the
-    answers with some content): there "Oui" and "Non" are answers, not non-answers. "Aucune" answers a
-    ``question_text`` asking which ones or who (:func:`synthesis.prepare.answered_by_none`)."""
-    which = prepare.answered_by_none(question_text)
+    answers with some content): there "Oui" and "Non" are answers, not non-answers. "Aucune" is an answer
+    where it answers ``question_text`` (:func:`synthesis.prepare.answered_by_none`: "Quels impôts... ?")."""
+    none_is_answer = prepare.answered_by_none(question_text)
     reasons = [
-        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t, none_is_answer=which)
+        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t, none_is_answer=none_is_answer)
         for t, excluded in answers
     ]
     tally = choice_tally(
