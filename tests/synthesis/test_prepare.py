@@ -89,7 +89,7 @@ def test_none_answers_a_question_asking_which_ones(text):
 
 
 @pytest.mark.parametrize(
-    ("question", "which"),
+    ("question", "answered"),
     [
         ("Pour quelle(s) politique(s) publique(s) seriez-vous prêts à payer plus d'impôts ?", True),
         ("Quels sont selon vous les impôts qu'il faut baisser en priorité ?", True),
@@ -107,8 +107,8 @@ def test_none_answers_a_question_asking_which_ones(text):
         ("", False),
     ],
 )
-def test_answered_by_none(question, which):
-    assert answered_by_none(question) is which
+def test_answered_by_none(question, answered):
+    assert answered_by_none(question) is answered
 
 
 def test_empty_and_symbols():
