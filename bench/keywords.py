@@ -121,7 +121,7 @@ def main() -> None:
     totals = {mode: np.zeros(5) for mode in MODES}
     for s in sets():
         vectors = embed_cached(s.texts)
-        labels = cluster_question(vectors, RunSettings()).labels
+        labels = cluster_question(vectors, RunSettings(), texts=s.texts).labels
         for mode, row in count(s.texts, vectors, labels).items():
             totals[mode] += row
             print(s.name, mode, [round(x, 2) for x in row], flush=True)

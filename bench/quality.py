@@ -70,9 +70,10 @@ def scores(truth: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     }
 
 
-def ours(X: np.ndarray, **changes: object) -> tuple[np.ndarray, np.ndarray]:
-    """Top-level and finest (sub-theme) labels of our pipeline with the default settings (and ``changes``)."""
-    r = cluster_question(X, RunSettings(**changes))
+def ours(X: np.ndarray, texts: list[str] | None = None, **changes: object) -> tuple[np.ndarray, np.ndarray]:
+    """Top-level and finest (sub-theme) labels of our pipeline with the default settings (and ``changes``), given
+    the ``texts`` of ``X`` as a run gives them."""
+    r = cluster_question(X, RunSettings(**changes), texts=texts)
     fine = np.where(r.labels == NOISE, NOISE, r.labels * 1000 + np.maximum(r.sublabels, 0))
     return r.labels, fine
 
@@ -119,7 +120,7 @@ def evaluate(sets: list[LabelledSet], seeds: tuple[int, ...] = SEEDS) -> list[di
             }
             for seed in seeds:
                 t = time.perf_counter()
-                top, fine = ours(X, random_state=seed)
+                top, fine = ours(X, s.texts, random_state=seed)
                 seconds = time.perf_counter() - t
                 runs["ours"].append((top, seconds))
                 runs["ours (sub-themes)"].append((fine, seconds))
@@ -172,7 +173,7 @@ def scale_check() -> tuple[list[str], dict[str, object]]:
         amis, times = [], []
         for seed in SCALE_SEEDS:
             t = time.perf_counter()
-            top, _ = ours(X, fit_max=fit_max, random_state=seed)
+            top, _ = ours(X, s.texts, fit_max=fit_max, random_state=seed)
             times.append(time.perf_counter() - t)
             sc = scores(s.labels, top)
             amis.append(sc["ami"])
@@ -223,11 +224,11 @@ def small_questions(sets: list[LabelledSet]) -> list[str]:
                     if method == "BERTopic":
                         labels = bertopic([s.texts[i] for i in idx], written[idx])
                     elif method == "ours":
-                        labels = ours(X[idx])[0]
+                        labels = ours(X[idx], [s.texts[i] for i in idx])[0]
                     else:
                         rule, cluster.fine_scale = cluster.fine_scale, _no_finer_scale
                         try:
-                            labels = ours(X[idx])[0]
+                            labels = ours(X[idx], [s.texts[i] for i in idx])[0]
                         finally:
                             cluster.fine_scale = rule
                     sc = scores(s.labels[idx], labels)

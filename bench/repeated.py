@@ -1,6 +1,6 @@
 """Answers repeated or written differently (issue 4): one vector per answer, a theme for the much-repeated ones.
 
-Three rules, measured one after the other on the themes a reader sees:
+Four rules, measured one after the other on the themes a reader sees:
 
 - **copies in one form** (``synthesis.prepare.embedding_forms``): texts that differ only in case, accents or
   punctuation ("TVA" / "tva", "Impôt sur le revenu" / "impot sur le revenu") get one vector, so they are one
@@ -9,7 +9,9 @@ Three rules, measured one after the other on the themes a reader sees:
 - **repeated-text themes** (``synthesis.cluster.repeated_text_themes``): a text copied at least
   ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée";
 - **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
-  embedded in lower case; the encoder grouped such texts whatever they said.
+  embedded in lower case; the encoder grouped such texts whatever they said;
+- **same answers joined** (``synthesis.cluster.same_answer_joins``): a "non classée" short answer whose words
+  are those of members of a theme, articles aside ("Impôts locaux" beside "Les impôts locaux."), joins it.
 
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
 the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
@@ -67,11 +69,12 @@ def _copies_only(texts: list[str]) -> list[str]:
     return prepare.embedding_forms(texts, lower_shouted=False)
 
 
-MODES: dict[str, tuple[Callable[[list[str]], list[str]], bool]] = {
-    "before (each written form, no repeated-text themes)": (_as_written, False),
-    "copies in one form": (_copies_only, False),
-    "+ repeated-text themes": (_copies_only, True),
-    "+ capitals lowered (default)": (prepare.embedding_forms, True),
+MODES: dict[str, tuple[Callable[[list[str]], list[str]], bool, bool]] = {
+    "before (each written form, no repeated-text themes)": (_as_written, False, False),
+    "copies in one form": (_copies_only, False, False),
+    "+ repeated-text themes": (_copies_only, True, False),
+    "+ capitals lowered": (prepare.embedding_forms, True, False),
+    "+ same answers joined (default)": (prepare.embedding_forms, True, True),
 }
 
 
@@ -97,10 +100,11 @@ def sets() -> list[LabelledSet]:
     return per_question + sample_questions() + load_sets(OTHER_SETS)
 
 
-def count(texts: list[str], vectors: np.ndarray) -> list[int]:
+def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int]:
     """Themes, themes sharing their label, themes mostly in capitals, noise, noise copies of a much-repeated
-    answer, the largest such group."""
-    result = cluster_question(vectors, RunSettings())
+    answer, the largest such group, noise saying what members of a theme say (``same_answers``: the run is
+    given the texts, so that such noise joins the theme, :func:`synthesis.cluster.same_answer_joins`)."""
+    result = cluster_question(vectors, RunSettings(), texts=texts if same_answers else None)
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
     distinguish, explain.distinguish_labels = explain.distinguish_labels, lambda themes: None
     try:  # labels as the keywords make them: two themes with one label are two themes about one thing
@@ -115,37 +119,48 @@ def count(texts: list[str], vectors: np.ndarray) -> list[int]:
     repeated = Counter(prepare.dedup_key(t) for t, k in zip(texts, labels, strict=True) if k < 0)
     repeated = Counter({key: n for key, n in repeated.items() if copies[key] >= mcs})
     largest = max(repeated.values(), default=0)
-    return [len(themes), shared, int(capitals), int((labels < 0).sum()), sum(repeated.values()), largest]
+    words = [explain.answer_words(t) for t in texts]
+    said = {w for w, k in zip(words, labels, strict=True) if k >= 0 and w is not None}
+    same = sum(k < 0 and w in said for w, k in zip(words, labels, strict=True))
+    return [
+        len(themes),
+        shared,
+        int(capitals),
+        int((labels < 0).sum()),
+        sum(repeated.values()),
+        largest,
+        same,
+    ]
 
 
 def main() -> None:
     args = bench_arguments(__doc__)
     embedder = get_embedder("use-multilingual")
     cache = embedding_cache()
-    totals = {mode: np.zeros(7) for mode in MODES}
+    totals = {mode: np.zeros(8) for mode in MODES}
     try:
         for s in sets():
-            for mode, (forms, repeated_themes) in MODES.items():
+            for mode, (forms, repeated_themes, same_answers) in MODES.items():
                 vectors = embed_unique(forms(s.texts), embedder, cache)
                 rule = cluster.repeated_text_themes
                 if not repeated_themes:
                     cluster.repeated_text_themes = _no_repeated_themes
                 try:
-                    row = count(s.texts, vectors)
+                    row = count(s.texts, vectors, same_answers)
                 finally:
                     cluster.repeated_text_themes = rule
-                totals[mode] += [*row[:5], 0, len(s.texts)]
+                totals[mode] += [*row[:5], 0, len(s.texts), row[6]]
                 totals[mode][5] = max(totals[mode][5], row[5])
                 print(s.name, mode, row, flush=True)
     finally:
         cache.close()
     lines = [
         "| rule | themes | themes sharing their label | themes mostly in capitals | non classées | of which "
-        "copies of a much-repeated answer (largest group) |",
-        "|---|---|---|---|---|---|",
+        "copies of a much-repeated answer (largest group) | of which saying what members of a theme say |",
+        "|---|---|---|---|---|---|---|",
         *(
             f"| {mode} | {t[0]:.0f} | {t[1]:.0f} | {t[2]:.0f} | {t[3]:.0f} ({t[3] / t[6]:.1%}) "
-            f"| {t[4]:.0f} ({t[5]:.0f}) |"
+            f"| {t[4]:.0f} ({t[5]:.0f}) | {t[7]:.0f} |"
             for mode, t in totals.items()
         ),
     ]
@@ -158,7 +173,9 @@ def main() -> None:
             f"{int(next(iter(totals.values()))[6]):,} usable answers, default settings, seed 0, one run. A "
             "much-repeated answer is given at least `min_cluster_size` times (case, accents and punctuation "
             "aside) in its question; a theme is mostly in capitals when most of its members are written in "
-            "capitals (`lowered_if_shouted`).",
+            'capitals (`lowered_if_shouted`). A "non classée" says what members of a theme say when its '
+            "words are theirs, in any order, articles, case, accents and punctuation aside (at most 8 words, "
+            "`synthesis.explain.answer_words`).",
             "",
             *lines,
         ],

@@ -138,7 +138,7 @@ def million_child(path: Path, cache_path: Path) -> None:
         campaigns, _ = detect_campaigns(q, cs, vectors[q], settings)
         t = stage(f"campaigns q{q}", t, n=len(cs), campaigns=len(campaigns))
     for q, X in vectors.items():
-        result = cluster_question(X, settings)
+        result = cluster_question(X, settings, texts=[c.text for c in kept[q]])
         t = stage(f"cluster q{q}", t, n=len(X), themes=int(np.max(result.labels)) + 1)
 
 

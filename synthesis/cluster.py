@@ -12,7 +12,10 @@ arguments, Grand Débat questions mixed, Decidim proposals), by rule and never p
 - noise policy: an item HDBSCAN left out joins a theme only when it is clearly inside it, i.e. most of its
   nearest clustered neighbours (``NOISE_VOTE``) are in that theme *and* its similarity to the theme's centre
   is at least that of the theme's least typical member (``THRESHOLD_QUANTILE = 0``: inside the theme's own
-  extent). The rest stays "non classée", isolated or between two named themes;
+  extent). The rest stays "non classée", isolated or between two named themes, unless it is a short answer
+  saying the words of members of a theme, articles aside (:func:`same_answer_joins`, given the texts' words):
+  the encoder set "Impôts locaux" apart from the theme of "Les impôts locaux." (nearest theme, "taxe
+  foncière", at similarity 0.61), and 8 answers "Crèches" were "non classées" while "Les crèches" had a theme;
 - no theme holding most of a question while the density hierarchy splits it (:func:`split_dominant`):
   "eom" then selects again with ``max_cluster_size`` = half the points;
 - a finer scale for questions the default one leaves unexplained (:func:`fine_scale`): when HDBSCAN forms
@@ -58,7 +61,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import warnings
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import ModuleType
@@ -751,6 +755,24 @@ def repeated_text_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_si
     return np.flatnonzero((labels == NOISE) & (weights >= min_cluster_size))
 
 
+def same_answer_joins(
+    labels: np.ndarray, keys: Sequence[Collection[Hashable]], weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The noise items that say what items in a theme say (``keys``: the ways each is said, possibly none),
+    and the theme each joins: the one holding most of those items (``weights``; ties: the larger)."""
+    held: dict[Hashable, Counter[int]] = {}
+    for i in np.flatnonzero(labels != NOISE).tolist():
+        for key in keys[i]:
+            held.setdefault(key, Counter())[int(labels[i])] += int(weights[i])
+    rows, themes = [], []
+    for i in np.flatnonzero(labels == NOISE).tolist():
+        counts = sum((held.get(key, Counter()) for key in keys[i]), Counter[int]())
+        if counts:
+            rows.append(i)
+            themes.append(min(counts, key=lambda t: (-counts[t], t)))  # themes are numbered by size
+    return np.array(rows, dtype=np.int64), np.array(themes, dtype=np.int64)
+
+
 def fit_sample(points: np.ndarray, max_fit: int, random_state: int) -> np.ndarray:
     """Sorted indices of the distinct texts UMAP and HDBSCAN are fitted on, given the number of ``points``
     (m,) each stands for: all of them, or the longest prefix of a seeded permutation that holds at most
@@ -778,16 +800,21 @@ def cluster_embeddings(
     random_state: int = 0,
     max_fit: int = FIT_MAX,
     knn_store: KnnStore | None = None,
+    answer_keys: Sequence[Hashable | None] | None = None,
 ) -> ClusterResult:
     """Cluster unit-norm embeddings (n, d) of one question into themes and sub-themes (see the module doc).
 
     Identical rows (copies of one text) are clustered together, as at most ``min_samples`` points, and share
     the result. ``knn_store`` keeps the k-NN searches for later runs (:func:`knn`): same result, faster.
+    ``answer_keys`` (n,): what each item says, where it is short enough to compare (``None`` elsewhere; the
+    pipeline gives :func:`synthesis.explain.answer_words`): a "non classée" item saying what members of a
+    theme say joins that theme (:func:`same_answer_joins`, with the noise policy).
     """
     first, inverse, counts = distinct_rows(embeddings)
     result = _cluster_distinct(
         embeddings[first],
         counts,
+        keys=None if answer_keys is None else _row_keys(answer_keys, inverse, len(first)),
         n_components=n_components,
         n_neighbors=n_neighbors,
         min_cluster_size=min_cluster_size,
@@ -803,6 +830,18 @@ def cluster_embeddings(
     )
     result.params["contributions"] = int(embeddings.shape[0])
     return result.take(inverse)
+
+
+def _row_keys(
+    answer_keys: Sequence[Hashable | None], inverse: np.ndarray, m: int
+) -> list[frozenset[Hashable]]:
+    """The answer keys of the items of each distinct row: copies sharing one vector may be read differently
+    ("Elus et associations" and "élus et associations": the lemma table knows the accented word only)."""
+    rows: list[set[Hashable]] = [set() for _ in range(m)]
+    for key, row in zip(answer_keys, inverse, strict=True):
+        if key is not None:
+            rows[row].add(key)
+    return [frozenset(r) for r in rows]
 
 
 def _cluster_distinct(
@@ -821,8 +860,10 @@ def _cluster_distinct(
     random_state: int,
     max_fit: int,
     knn_store: KnnStore | None,
+    keys: Sequence[Collection[Hashable]] | None = None,
 ) -> ClusterResult:
-    """:func:`cluster_embeddings` on distinct rows ``X`` (m, d), each standing for ``weights`` (m,) items."""
+    """:func:`cluster_embeddings` on distinct rows ``X`` (m, d), each standing for ``weights`` (m,) items
+    (``keys``: the ways each is said)."""
     m = X.shape[0]
     points = np.minimum(weights, min_samples or DEFAULT_MIN_SAMPLES)  # what each text weighs in the fit
     mcs = min_cluster_size or default_min_cluster_size(int(points.sum()))
@@ -904,6 +945,14 @@ def _cluster_distinct(
         codes[repeated], second[repeated], assigned[repeated], strengths[repeated] = "", NOISE, False, 1.0
         labels, second = _renumbered(labels, second, weights)
 
+    same_joined = np.zeros(0, np.int64)
+    if noise_policy_on and keys is not None:
+        same_joined, themes = same_answer_joins(labels, keys, weights)
+        if len(same_joined):
+            labels[same_joined], codes[same_joined] = themes, ""
+            second[same_joined], assigned[same_joined] = NOISE, True
+            labels, second = _renumbered(labels, second, weights)
+
     ceiling_joined = np.zeros(0, np.int64)
     if noise_policy_on:
         ceiling_joined, themes = noise_ceiling(X, labels, weights, MAX_NOISE_SHARE)
@@ -958,6 +1007,8 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
         # at most this share of the items stays noise; how many items joined a theme because of it
         "noise_ceiling": MAX_NOISE_SHARE if args["noise_policy_on"] else "none",
+        # "non classées" items that say what members of a theme say (same_answer_joins): they joined it
+        "same_answer_joined": int(args["weights"][args["same_joined"]].sum()),  # type: ignore[index]
         "noise_ceiling_joined": int(args["weights"][args["ceiling_joined"]].sum()),  # type: ignore[index]
         # texts copied at least min_cluster_size times that no theme took in: a theme each
         "repeated_text_themes": len(args["repeated"]),  # type: ignore[arg-type]

@@ -576,6 +576,19 @@ def quote_words(text: str) -> frozenset[str]:
     return frozenset(_fold_word(lemma(form)) for _, form in word_forms(text))
 
 
+# Articles, as folded lemmas: "Les impôts locaux" and "Impôts locaux", "Des crèches" and "Crèches" are one answer.
+ARTICLES = frozenset("le la les l un une des du de d the a an".split())
+
+
+def answer_words(text: str) -> frozenset[str] | None:
+    """The words of a short answer (at most ``ANSWER_LABEL_WORDS`` words) as :func:`quote_words` reads them,
+    articles aside: answers with the same words say the same thing, whatever their order, case, accents,
+    punctuation, number or articles. None for a longer text, or one with no word but articles."""
+    if len(text.split()) > ANSWER_LABEL_WORDS:
+        return None
+    return quote_words(text) - ARTICLES or None
+
+
 def _same_words(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether two quotes' words (:func:`quote_words`) say the same: ``NEAR_DUPLICATE_WORDS`` of them shared
     (Jaccard index), no negation among the others."""

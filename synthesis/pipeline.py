@@ -16,6 +16,7 @@ from synthesis.closed import OptionCount, choice_tally
 from synthesis.cluster import ClusterResult, KnnStore, cluster_embeddings, preload_libraries
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
+from synthesis.explain import answer_words
 from synthesis.origin import annotate_consultation, annotate_origin
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import QuestionInput, build_question_report, library_versions
@@ -188,10 +189,14 @@ def run(
 
 
 def cluster_question(
-    X: np.ndarray, settings: RunSettings, knn_store: KnnStore | None = None
+    X: np.ndarray,
+    settings: RunSettings,
+    knn_store: KnnStore | None = None,
+    texts: Sequence[str] | None = None,
 ) -> ClusterResult:
     """:func:`synthesis.cluster.cluster_embeddings` of one question's vectors with the run's settings
-    (``knn_store``: where its k-NN searches are kept for later runs)."""
+    (``knn_store``: where its k-NN searches are kept for later runs; ``texts``: the texts of the vectors, so
+    that a "non classée" answer saying what members of a theme say joins it)."""
     return cluster_embeddings(
         X,
         n_components=settings.n_components,
@@ -206,6 +211,7 @@ def cluster_question(
         random_state=settings.random_state,
         max_fit=settings.fit_max,
         knn_store=knn_store,
+        answer_keys=None if texts is None else [answer_words(t) for t in texts],
     )
 
 
@@ -222,7 +228,7 @@ def _question(
     """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
     taken from ``jobs`` when it ran in the background."""
     t = time.perf_counter()
-    result = cluster_question(X, settings, knn_store)
+    result = cluster_question(X, settings, knn_store, [c.text for c in kept])
     t = timer.stage("cluster", t)
     q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
     question = build_question_report(q_input, settings)

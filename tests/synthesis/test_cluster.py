@@ -25,6 +25,7 @@ from synthesis.cluster import (
     knn,
     renumber_by_size,
     repeated_text_themes,
+    same_answer_joins,
 )
 from synthesis.pipeline import run
 from synthesis.records import Contribution
@@ -150,6 +151,37 @@ def test_an_answer_repeated_word_for_word_that_no_theme_takes_in_is_a_theme():
     assert sizes[theme] == 40 and (np.diff(sizes) <= 0).all()  # numbered by size, copies counted
     few = cluster_embeddings(np.vstack([x, np.repeat(middle[None], 3, axis=0)]), random_state=0)
     assert few.params["repeated_text_themes"] == 0  # 3 copies: fewer than min_cluster_size
+
+
+def test_a_non_classee_answer_saying_what_members_of_a_theme_say_joins_it():
+    x, _ = blobs(n_blobs=3, per_blob=30, n_outliers=120, dim=48)  # 12.9 % noise (test below)
+    plain = cluster_embeddings(x, random_state=0)
+    alone = np.flatnonzero(plain.labels == NOISE)[:2].tolist()  # two items no theme takes in...
+    member = int(np.flatnonzero(plain.labels == 2)[0])
+    keys: list[object] = [None] * len(x)
+    keys[alone[0]] = keys[member] = frozenset({"impot", "local"})  # ...the first says what a member says
+    keys[alone[1]] = frozenset({"creche"})  # the second what no member says
+    r = cluster_embeddings(x, random_state=0, answer_keys=keys)
+    assert r.labels[alone[0]] == r.labels[member] != NOISE and r.assigned[alone[0]]
+    assert r.noise_codes[alone[0]] == "" and r.second[alone[0]] == NOISE
+    assert r.labels[alone[1]] == NOISE and r.params["same_answer_joined"] == 1
+    others = np.ones(len(x), bool)
+    others[alone[0]] = False
+    assert np.array_equal(r.labels[others] == NOISE, plain.labels[others] == NOISE)
+    assert (
+        cluster_embeddings(x, random_state=0, answer_keys=keys, noise_policy_on=False).labels[alone[0]]
+        == NOISE
+    )
+
+    # the theme holding most of the answer's contributions; a tie goes to the larger theme (lower number)
+    labels, weights = np.array([0, 1, 1, NOISE, NOISE, NOISE]), np.array([3, 1, 1, 1, 1, 1])
+    keys = [{"a"}, {"a"}, {"a"}, {"a"}, set(), {"b"}]
+    rows, themes = same_answer_joins(labels, keys, weights)
+    assert rows.tolist() == [3] and themes.tolist() == [0]
+    assert same_answer_joins(labels, keys, np.ones(6))[1].tolist() == [1]
+    assert same_answer_joins(np.array([0, 1, NOISE]), [{"a"}, {"a"}, {"a"}], np.ones(3))[1].tolist() == [0]
+    # copies sharing one vector may be read two ways ("Elus", "élus"): either way joins
+    assert same_answer_joins(np.array([NOISE, 1]), [{"elus", "elu"}, {"elu"}], np.ones(2))[1].tolist() == [1]
 
 
 def test_sampled_fit_places_every_text_deterministically():

@@ -7,6 +7,7 @@ from synthesis.explain import (
     NO_KEYWORD_LABEL,
     ThemeExplanation,
     answer_label,
+    answer_words,
     class_tfidf,
     distinguish_labels,
     explain_themes,
@@ -101,6 +102,17 @@ def test_pick_quotes_skips_quotes_saying_the_same_words():
     chosen = pick_quotes(texts, np.eye(len(texts)), len(texts))
     assert len(chosen) == 4 and len({0, 1} & set(chosen)) == 1 and len({2, 3} & set(chosen)) == 1
     assert {4, 5} <= set(chosen)
+
+
+def test_answer_words_are_the_same_whatever_the_articles_and_the_form():
+    assert answer_words("Les impôts locaux.") == answer_words("Impôts locaux") == answer_words("impot local")
+    assert answer_words("Des crèches !") == answer_words("Crèches") == answer_words("la crèche")
+    assert answer_words("Éducation, santé") == answer_words("santé - éducation")
+    assert answer_words("pas de TVA") != answer_words("TVA")  # a negation is a word
+    assert answer_words("Santé et éducation") != answer_words("Santé, éducation")
+    assert answer_words("Les") is None and answer_words("?!") is None
+    assert answer_words("un deux trois quatre cinq six sept huit") is not None
+    assert answer_words("un deux trois quatre cinq six sept huit neuf") is None  # longer: not compared
 
 
 def test_member_why_lists_matched_keywords():

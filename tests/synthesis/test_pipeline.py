@@ -258,3 +258,27 @@ def test_emails_and_phone_numbers_are_cut_out_of_everything_the_report_shows():
     quotes = [qt for c in q.clusters for qt in c.quotes]
     assert any("[…]" in qt.text for qt in quotes)
     assert all(qt.text == shown[qt.contribution_id] for qt in quotes)
+
+
+@pytest.mark.slow
+def test_no_non_classee_answer_says_what_members_of_a_theme_say():
+    """The sample consultation's question 164 (real embedder): "Impôts locaux" was "non classée", isolated,
+    while its theme quoted "Les impôts locaux."; a short answer saying a theme's words joins that theme."""
+    from synthesis.explain import answer_words
+    from synthesis.ingest import iter_file
+    from tests.utils.data import SAMPLES
+
+    items = [
+        x
+        for x in iter_file(SAMPLES / "granddebat_fiscalite_sample.csv", format="granddebat", secret=b"test")
+        if isinstance(x, Contribution) and x.question_id == "164"
+    ]
+    q = run(items, RunSettings()).questions[0]
+    text = {c.contribution_id: c.text for c in items}
+    theme_of = {m.contribution_id: c.cluster_id for c in q.clusters for m in c.members}
+    said = {answer_words(text[cid]) for cid in theme_of} - {None}
+    assert not [text[n.contribution_id] for n in q.noise if answer_words(text[n.contribution_id]) in said]
+    written = ("impôts locaux", "les impôts locaux")
+    local = {theme_of.get(cid) for cid, t in text.items() if t.strip(" .-").casefold() in written}
+    assert len(local) == 1 and None not in local
+    assert q.method["same_answer_joined"] >= 4  # "Impôts locaux" three times, "impôts locaux" once
