@@ -36,7 +36,8 @@ class RunSettings(BaseModel):
     noise_policy: bool = Field(
         True,
         description="Let a noise item join a theme when it is clearly inside it (neighbour vote and distance "
-        "threshold, see synthesis.cluster); the others stay 'non classées'.",
+        "threshold, see synthesis.cluster) or says the same words as members of it (a short answer, articles "
+        "aside); the others stay 'non classées'.",
     )
     umap_epochs: int | None = Field(
         None,
