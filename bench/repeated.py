@@ -10,8 +10,9 @@ Four rules, measured one after the other on the themes a reader sees:
   ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée";
 - **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
   embedded in lower case; the encoder grouped such texts whatever they said;
-- **same answers joined** (``synthesis.cluster.same_answer_joins``): a "non classée" short answer whose words
-  are those of members of a theme, articles aside ("Impôts locaux" beside "Les impôts locaux."), joins it.
+- **same answers joined** (``synthesis.cluster.same_answer_themes``): short answers saying the same words,
+  articles aside ("Impôts locaux" and "Les impôts locaux."), are in the theme holding most of them, "non
+  classées" included.
 
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
 the sample consultation (``sample_consultations/``) and three other labelled sets, default settings, seed 0,
@@ -103,7 +104,7 @@ def sets() -> list[LabelledSet]:
 def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int]:
     """Themes, themes sharing their label, themes mostly in capitals, noise, noise copies of a much-repeated
     answer, the largest such group, noise saying what members of a theme say (``same_answers``: the run is
-    given the texts, so that such noise joins the theme, :func:`synthesis.cluster.same_answer_joins`)."""
+    given the texts, so that such noise joins the theme, :func:`synthesis.cluster.same_answer_themes`)."""
     result = cluster_question(vectors, RunSettings(), texts=texts if same_answers else None)
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
     distinguish, explain.distinguish_labels = explain.distinguish_labels, lambda themes: None

@@ -36,12 +36,12 @@ class Member(BaseModel):
     weight: float = Field(1.0, description="1/N where the author gave N answers to this question.")
     joined_by_noise_policy: bool = Field(
         False,
-        description="HDBSCAN did not place it: either HDBSCAN left it out and it joined because most of its "
-        "neighbours are in the theme and it is within the theme's distance threshold, or because it says the "
-        "same words as members of the theme (a short answer, articles aside), or because more than a quarter "
-        "of the question was left out and it is among the closest to a theme (issue 4); or, above fit_max "
-        "texts, it was outside the sample HDBSCAN saw and most of its nearest sampled texts are in the theme "
-        "(issue 8).",
+        description="HDBSCAN did not place it here: either HDBSCAN left it out and it joined because most of "
+        "its neighbours are in the theme and it is within the theme's distance threshold, or because more than a "
+        "quarter of the question was left out and it is among the closest to a theme; or it is a short answer "
+        "and most of the contributions saying the same words (articles aside) are in this theme (issue 4); or, "
+        "above fit_max texts, it was outside the sample HDBSCAN saw and most of its nearest sampled texts are in "
+        "the theme (issue 8).",
     )
 
 

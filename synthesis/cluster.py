@@ -12,10 +12,12 @@ arguments, Grand Débat questions mixed, Decidim proposals), by rule and never p
 - noise policy: an item HDBSCAN left out joins a theme only when it is clearly inside it, i.e. most of its
   nearest clustered neighbours (``NOISE_VOTE``) are in that theme *and* its similarity to the theme's centre
   is at least that of the theme's least typical member (``THRESHOLD_QUANTILE = 0``: inside the theme's own
-  extent). The rest stays "non classée", isolated or between two named themes, unless it is a short answer
-  saying the words of members of a theme, articles aside (:func:`same_answer_joins`, given the texts' words):
-  the encoder set "Impôts locaux" apart from the theme of "Les impôts locaux." (nearest theme, "taxe
-  foncière", at similarity 0.61), and 8 answers "Crèches" were "non classées" while "Les crèches" had a theme;
+  extent). The rest stays "non classée", isolated or between two named themes;
+- one theme per short answer (:func:`same_answer_themes`, given the texts' words, with the noise policy): answers
+  saying the same words, whatever their order and articles, are placed in the theme holding most of them, "non
+  classées" included. The encoder set "Impôts locaux" apart from the theme of "Les impôts locaux." (nearest
+  theme, "taxe foncière", at similarity 0.61), left 8 answers "Crèches" "non classées" while "Les crèches" had a
+  theme, and put 47 "Santé" in one theme and 91 in another;
 - no theme holding most of a question while the density hierarchy splits it (:func:`split_dominant`):
   "eom" then selects again with ``max_cluster_size`` = half the points;
 - a finer scale for questions the default one leaves unexplained (:func:`fine_scale`): when HDBSCAN forms
@@ -755,21 +757,23 @@ def repeated_text_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_si
     return np.flatnonzero((labels == NOISE) & (weights >= min_cluster_size))
 
 
-def same_answer_joins(
+def same_answer_themes(
     labels: np.ndarray, keys: Sequence[Collection[Hashable]], weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The noise items that say what items in a theme say (``keys``: the ways each is said, possibly none),
-    and the theme each joins: the one holding most of those items (``weights``; ties: the larger)."""
+    """The items to place in the theme holding most of the items that say what they say (``keys``: the ways
+    each is said, possibly none; ``weights``; ties: the larger theme), and that theme: the noise items saying
+    what items in a theme say, and the items of another theme."""
     held: dict[Hashable, Counter[int]] = {}
     for i in np.flatnonzero(labels != NOISE).tolist():
         for key in keys[i]:
             held.setdefault(key, Counter())[int(labels[i])] += int(weights[i])
     rows, themes = [], []
-    for i in np.flatnonzero(labels == NOISE).tolist():
+    for i, own in enumerate(labels.tolist()):
         counts = sum((held.get(key, Counter()) for key in keys[i]), Counter[int]())
-        if counts:
+        best = min(counts, key=lambda t: (-counts[t], t), default=NOISE)  # themes are numbered by size
+        if best not in (own, NOISE):
             rows.append(i)
-            themes.append(min(counts, key=lambda t: (-counts[t], t)))  # themes are numbered by size
+            themes.append(best)
     return np.array(rows, dtype=np.int64), np.array(themes, dtype=np.int64)
 
 
@@ -807,8 +811,8 @@ def cluster_embeddings(
     Identical rows (copies of one text) are clustered together, as at most ``min_samples`` points, and share
     the result. ``knn_store`` keeps the k-NN searches for later runs (:func:`knn`): same result, faster.
     ``answer_keys`` (n,): what each item says, where it is short enough to compare (``None`` elsewhere; the
-    pipeline gives :func:`synthesis.explain.answer_words`): a "non classée" item saying what members of a
-    theme say joins that theme (:func:`same_answer_joins`, with the noise policy).
+    pipeline gives :func:`synthesis.explain.answer_words`): items saying the same words are in one theme,
+    the one holding most of them (:func:`same_answer_themes`, with the noise policy).
     """
     first, inverse, counts = distinct_rows(embeddings)
     result = _cluster_distinct(
@@ -945,12 +949,13 @@ def _cluster_distinct(
         codes[repeated], second[repeated], assigned[repeated], strengths[repeated] = "", NOISE, False, 1.0
         labels, second = _renumbered(labels, second, weights)
 
-    same_joined = np.zeros(0, np.int64)
+    same_placed, same_joined = np.zeros(0, np.int64), 0
     if noise_policy_on and keys is not None:
-        same_joined, themes = same_answer_joins(labels, keys, weights)
-        if len(same_joined):
-            labels[same_joined], codes[same_joined] = themes, ""
-            second[same_joined], assigned[same_joined] = NOISE, True
+        same_placed, themes = same_answer_themes(labels, keys, weights)
+        if len(same_placed):
+            same_joined = int(weights[same_placed][labels[same_placed] == NOISE].sum())
+            labels[same_placed], codes[same_placed], strengths[same_placed] = themes, "", 0.0
+            second[same_placed], assigned[same_placed] = NOISE, True
             labels, second = _renumbered(labels, second, weights)
 
     ceiling_joined = np.zeros(0, np.int64)
@@ -1007,8 +1012,10 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
         # at most this share of the items stays noise; how many items joined a theme because of it
         "noise_ceiling": MAX_NOISE_SHARE if args["noise_policy_on"] else "none",
-        # "non classées" items that say what members of a theme say (same_answer_joins): they joined it
-        "same_answer_joined": int(args["weights"][args["same_joined"]].sum()),  # type: ignore[index]
+        # short answers placed with most of the contributions saying the same words (same_answer_themes):
+        # "non classées" that joined a theme, and members of a theme that moved to another
+        "same_answer_joined": args["same_joined"],
+        "same_answer_moved": int(args["weights"][args["same_placed"]].sum()) - args["same_joined"],  # type: ignore
         "noise_ceiling_joined": int(args["weights"][args["ceiling_joined"]].sum()),  # type: ignore[index]
         # texts copied at least min_cluster_size times that no theme took in: a theme each
         "repeated_text_themes": len(args["repeated"]),  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from synthesis.cluster import (
     knn,
     renumber_by_size,
     repeated_text_themes,
-    same_answer_joins,
+    same_answer_themes,
 )
 from synthesis.pipeline import run
 from synthesis.records import Contribution
@@ -153,7 +153,7 @@ def test_an_answer_repeated_word_for_word_that_no_theme_takes_in_is_a_theme():
     assert few.params["repeated_text_themes"] == 0  # 3 copies: fewer than min_cluster_size
 
 
-def test_a_non_classee_answer_saying_what_members_of_a_theme_say_joins_it():
+def test_a_short_answer_is_in_the_theme_holding_most_of_it_non_classees_included():
     x, _ = blobs(n_blobs=3, per_blob=30, n_outliers=120, dim=48)  # 12.9 % noise (test below)
     plain = cluster_embeddings(x, random_state=0)
     alone = np.flatnonzero(plain.labels == NOISE)[:2].tolist()  # two items no theme takes in...
@@ -165,6 +165,7 @@ def test_a_non_classee_answer_saying_what_members_of_a_theme_say_joins_it():
     assert r.labels[alone[0]] == r.labels[member] != NOISE and r.assigned[alone[0]]
     assert r.noise_codes[alone[0]] == "" and r.second[alone[0]] == NOISE
     assert r.labels[alone[1]] == NOISE and r.params["same_answer_joined"] == 1
+    assert r.params["same_answer_moved"] == 0
     others = np.ones(len(x), bool)
     others[alone[0]] = False
     assert np.array_equal(r.labels[others] == NOISE, plain.labels[others] == NOISE)
@@ -173,15 +174,22 @@ def test_a_non_classee_answer_saying_what_members_of_a_theme_say_joins_it():
         == NOISE
     )
 
-    # the theme holding most of the answer's contributions; a tie goes to the larger theme (lower number)
+    # the theme holding most of the answer's contributions (a tie: the larger theme, the lower number)
     labels, weights = np.array([0, 1, 1, NOISE, NOISE, NOISE]), np.array([3, 1, 1, 1, 1, 1])
     keys = [{"a"}, {"a"}, {"a"}, {"a"}, set(), {"b"}]
-    rows, themes = same_answer_joins(labels, keys, weights)
-    assert rows.tolist() == [3] and themes.tolist() == [0]
-    assert same_answer_joins(labels, keys, np.ones(6))[1].tolist() == [1]
-    assert same_answer_joins(np.array([0, 1, NOISE]), [{"a"}, {"a"}, {"a"}], np.ones(3))[1].tolist() == [0]
+    rows, themes = same_answer_themes(labels, keys, weights)
+    assert rows.tolist() == [1, 2, 3] and themes.tolist() == [0, 0, 0]  # theme 1 holds fewer "a": they move
+    rows, themes = same_answer_themes(labels, keys, np.ones(6))
+    assert rows.tolist() == [0, 3] and themes.tolist() == [1, 1]
+    rows, themes = same_answer_themes(np.array([0, 1, NOISE]), [{"a"}, {"a"}, {"a"}], np.ones(3))
+    assert rows.tolist() == [1, 2] and themes.tolist() == [0, 0]
     # copies sharing one vector may be read two ways ("Elus", "élus"): either way joins
-    assert same_answer_joins(np.array([NOISE, 1]), [{"elus", "elu"}, {"elu"}], np.ones(2))[1].tolist() == [1]
+    assert same_answer_themes(np.array([NOISE, 1]), [{"elus", "elu"}, {"elu"}], np.ones(2))[1].tolist() == [1]
+    # an answer in two themes goes to the one holding most of it, or to the larger theme
+    rows, themes = same_answer_themes(np.array([0, 0, 1, 1, 1, 2]), [{"a"}] * 5 + [set()], np.ones(6))
+    assert rows.tolist() == [0, 1] and themes.tolist() == [1, 1]
+    rows, themes = same_answer_themes(np.array([0, 1]), [{"a"}, {"a"}], np.ones(2))
+    assert rows.tolist() == [1] and themes.tolist() == [0]
 
 
 def test_sampled_fit_places_every_text_deterministically():
