@@ -18,13 +18,16 @@ République numérique sections (one question each). Counted over every theme an
   write both as one phrase, in one clause with only stop words between ("emploi · pôle" for "Pôle emploi");
 - labels that show a word most of its members negate, without the negation: most of the theme's members
   holding it have a negation before it in its clause, with at most three stop words between ("difficulté ·
-  particulier" for "Pas de difficulté particulière").
+  particulier" for "Pas de difficulté particulière");
+- terms of a keyword label, after the first, that fewer than one member in twenty contain (c-TF-IDF weighs what
+  sets a theme apart: "revenu · petites · succession" labelled 644 answers, 2 of them holding "petites").
 
-Twice: with keyword labels only (the rules below off, and no theme or sub-theme joined to another for its
-label) and with the default, where a repeated short answer
-that the keywords miss labels its theme verbatim (``synthesis.explain.answer_label``) and themes or sibling
-sub-themes naming the same words, or a sub-theme named as its theme, each gain a keyword of their own
-(``synthesis.explain.distinguish_labels``).
+Three times: with keyword labels only (the rules below off, and no theme or sub-theme joined to another for its
+label); with the default, where a repeated short answer that the keywords miss labels its theme verbatim
+(``synthesis.explain.answer_label``) and themes or sibling sub-themes naming the same words, or a sub-theme
+named as its theme, each gain a keyword of their own (``synthesis.explain.distinguish_labels``); and with the
+default but any of the top keywords in a label (``LABEL_MIN_SHARE`` 0: before the fourteenth round, a label's
+terms after the first were not required to be written by a tenth as many members as its first).
 
 Run: ``.venv/bin/python bench/labels.py [--no-write]``; writes ``## Labels`` in BENCHMARKS.md.
 """
@@ -50,7 +53,7 @@ from common import (
 
 import synthesis.explain as explain
 import synthesis.report as report_module
-from schemas import Report, RunSettings
+from schemas import Cluster, Report, RunSettings
 from synthesis.pipeline import run
 from synthesis.prepare import dedup_key, strip_accents
 from synthesis.records import Contribution
@@ -199,7 +202,19 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
             out["two-word label terms read across a break"] += across
             out["labels showing a two-word term as two words"] += split
             out["labels showing a word most of its members negate"] += negated_word(c.label, members)
+            out[f"label terms after the first written by < {RARE_TERM:.0%} of the members"] += rare_terms(c)
     return out
+
+
+RARE_TERM = 0.05
+
+
+def rare_terms(theme: Cluster) -> int:
+    """The terms of a keyword label, after the first, that fewer than ``RARE_TERM`` of the members contain."""
+    if explain.is_answer_label(theme.label):
+        return 0
+    held = Counter(k for m in theme.members for k in set(m.matched_keywords))
+    return sum(held[t] < RARE_TERM * len(theme.members) for t in theme.label.split(" · ")[1:])
 
 
 def main() -> None:
@@ -207,7 +222,12 @@ def main() -> None:
     cache = embedding_cache()
     answer_label, distinguish_labels = explain.answer_label, explain.distinguish_labels
     same_label_groups = report_module.same_label_groups
-    totals: dict[str, Counter[str]] = {"keyword labels only": Counter(), "default": Counter()}
+    label_min_share = explain.LABEL_MIN_SHARE
+    totals: dict[str, Counter[str]] = {
+        "keyword labels only": Counter(),
+        "default, any keyword in a label (before the fourteenth round)": Counter(),
+        "default": Counter(),
+    }
     contributions_in_all = 0
     start = time.perf_counter()
     try:
@@ -216,11 +236,14 @@ def main() -> None:
             text = {c.contribution_id: c.text for c in items}
             contributions_in_all += len(items)
             for mode, total in totals.items():
-                if mode != "default":
+                if mode == "keyword labels only":
                     _keyword_labels_only()
+                elif mode != "default":
+                    explain.LABEL_MIN_SHARE = 0.0
                 try:
                     report = run(items, RunSettings(), cache=cache)
                 finally:
+                    explain.LABEL_MIN_SHARE = label_min_share
                     explain.answer_label, explain.distinguish_labels = answer_label, distinguish_labels
                     report_module.distinguish_labels = distinguish_labels
                     report_module.same_label_groups = same_label_groups
@@ -246,7 +269,8 @@ def main() -> None:
             "describes a member when the member contains one of its terms (an answer label: when the member is a "
             "copy of that answer, case, accents and punctuation aside). Keyword labels only: "
             "`answer_label` and `distinguish_labels` off, and no theme joined for its label "
-            "(`same_label_groups`).",
+            "(`same_label_groups`). Any keyword in a label: `LABEL_MIN_SHARE` 0, a label's terms after the first "
+            "need not be written by a tenth as many members as its first.",
             "",
             *lines,
         ],

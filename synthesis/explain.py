@@ -102,6 +102,11 @@ LABEL_TERMS = 3
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
 # term is a compound (``Vocabulary.is_compound``: half the question's answers holding its rarer word hold it).
 COMPOUND_SHARE = 0.8
+# A label's terms after the first are each written by at least this share of the members who write its first:
+# c-TF-IDF weighs what sets a theme apart, and 2 of its 644 members writing "petites" (642 "revenu") labelled it
+# "revenu · petites · succession". Relative to the first term, so that the label of a theme where no word is
+# widely written still names several of its words.
+LABEL_MIN_SHARE = 0.1
 # A repeated answer labels its theme (``answer_label``) when it has at most this many words and makes up more
 # than this share of the theme (and more of it than the keyword label describes).
 ANSWER_LABEL_WORDS = 8
@@ -800,11 +805,25 @@ def explain_themes(
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
         matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
-        label = make_label(top, compounds=(t for t, _ in top if vocab.is_compound(t)), show=vocab.show)
+        label = make_label(
+            _widely_written(top, [text_terms[int(i)] for i in idx]),
+            compounds=(t for t, _ in top if vocab.is_compound(t)),
+            show=vocab.show,
+        )
         label = answer_label([texts[int(i)] for i in idx], matched, label) or label
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)
     return out
+
+
+def _widely_written(
+    top: Sequence[tuple[str, float]], member_terms: Sequence[list[str]]
+) -> list[tuple[str, float]]:
+    """The first of a theme's ``top`` keywords and the others written by at least ``LABEL_MIN_SHARE`` as many
+    of its members (``member_terms``: each member's terms): the keywords a label may name."""
+    holders = Counter(t for terms in member_terms for t in set(terms))
+    least = LABEL_MIN_SHARE * holders[top[0][0]] if top else 0.0
+    return [*top[:1], *((t, w) for t, w in top[1:] if holders[t] >= least)]
 
 
 def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:

@@ -115,6 +115,27 @@ def test_answer_words_are_the_same_whatever_the_articles_and_the_form():
     assert answer_words("un deux trois quatre cinq six sept huit neuf") is None  # longer: not compared
 
 
+def test_a_label_names_no_word_that_few_members_write(monkeypatch):
+    import synthesis.explain as explain
+
+    texts = (
+        ["L'impôt sur le revenu"] * 38
+        + ["Le revenu des petites successions"] * 2
+        + ["La TVA sur les produits"] * 20
+    )
+    labels = np.array([0] * 40 + [1] * 20)
+    vectors = HashEmbedder().embed(texts)
+    themes = explain_themes(texts, vectors, labels, question_text=QUESTION)
+    assert themes[0].label == "revenu"  # 2 of its 40 members write "petites successions"...
+    assert "petites successions" in dict(themes[0].keywords)  # ...which stays a keyword, with its weight
+    assert themes[1].label == "tva produits"
+    monkeypatch.setattr(explain, "LABEL_MIN_SHARE", 0.05)  # 2 writers, a twentieth of those of "revenu"
+    assert (
+        explain_themes(texts, vectors, labels, question_text=QUESTION)[0].label
+        == "revenu · petites successions"
+    )
+
+
 def test_member_why_lists_matched_keywords():
     _, out = _explain()
     theme = out[1]
