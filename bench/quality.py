@@ -672,7 +672,49 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   the old and new sets give 0.243 and 0.244 (standard deviation 0.14 per draw), at 60 answers 0.292 and 0.285.
   Sections Labels, Quotes, Repeated answers and Keywords written again with the new inputs: default labels,
   answer labels 4 -> 6 (the « Aucun » themes), labels describing fewer than a fifth of their members 5 -> 6,
-  sub-themes named as their theme 3 -> 2."""
+  sub-themes named as their theme 3 -> 2.
+- Fourteenth round, adopted (issue 4, one theme per answer): short answers (at most 8 words) that say the same
+  words, whatever their order, case, accents, punctuation, number and articles (`synthesis.explain.answer_words`:
+  the lemmas of `quote_words`, articles aside), are in one theme, the one holding most of them (ties: the larger),
+  and a "non classée" one joins it (`synthesis.cluster.same_answer_themes`, with the noise policy; manifest
+  `same_answer_joined` and `same_answer_moved`; such members are flagged as joined). Copies sharing one vector
+  may be read two ways (the lemma table knows "élus", not "elus"): a distinct text carries every reading of its
+  copies. Read in the sample consultation: 4 "Impôts locaux" were "non classées", isolated (nearest theme "taxe
+  foncière", similarity 0.61), while the theme "locaux · harmoniser · territoriales" quoted "Les impôts locaux."
+  (0.96 to its centre); "Impôt sur le revenu" was in two themes (47 and 27 answers); 4 "Dépendance" were "non
+  classées" beside a theme holding "La dépendance". In `gd_animation_organisation_15.csv`, 8 "Crèches" were "non
+  classées" while "Les crèches" and "Des crèches" had a theme, and "Santé" was in two themes (91 and 47). Section
+  Repeated answers
+  (new row and column): "non classées" 2,355 (4.7 %) -> 2,255 (4.5 %), of which saying what members of a theme
+  say 97 -> 0. The table above, thirteenth round -> now: GD 0.626 -> 0.629 (margin +0.143 -> +0.146), the five
+  other sets identical; sampled fit at scale, default sample 0.635 -> 0.636, every text 0.626 -> 0.630; small
+  questions, GD at 30 answers 0.183 -> 0.184. Joining the "non classées" alone (scratch
+  `bench/out/scratch/same_answer.py`, means over seeds 0-2): GD 0.627, the other sets identical. Reading the
+  answers' words takes 0.5 s for the 71,374 answers of the 8 Grand Débat questions.
+- Fourteenth round (labels, no effect on AMI): a label's terms after the first are written by at least a tenth
+  as many members as its first (`synthesis.explain.LABEL_MIN_SHARE`; the keywords keep every term, with its
+  weight). c-TF-IDF weighs what sets a theme apart: 2 of 644 members writing "petites" and 2 "succession" (642
+  "revenu") labelled a theme "revenu · petites · succession" (`gd_animation_fiscalite_13.csv`); in the sample, 34
+  answers "Éducation" read "éducation · culture · qualité" (3 and 2 members), now "éducation". The share is
+  relative to the first term, so that the label of a theme where no word is
+  widely written still names several: a tenth of the members instead raised the labels describing fewer than a
+  fifth of their members from 6 to 20 (`bench/labels.py --no-write`, scratch); a fifth as many as the first gave
+  the default row within 1 of a tenth's on every column. Section Labels (new row and column), any keyword ->
+  now: label terms after the first written by fewer than one member in twenty 52 -> 15 (those left are keywords
+  a theme gains to be told from a sibling, or a sub-theme from its theme, `distinguish_labels`: the core
+  sub-theme of the theme "revenu" above reads "revenu · petites"), labels describing fewer than a fifth of their
+  members 6 -> 6, sub-themes named as their theme 2 -> 3, labels showing a two-word term as two words 23 -> 22.
+  Section Keywords: labels naming one word twice 1 -> 0. Section Repeated answers counts labels before
+  `distinguish_labels`, which now name the same words more often (themes sharing their label 2 -> 6); after it,
+  no two top-level themes of a question name the same words (section Labels), and no more themes are joined (329
+  top-level themes either way). Ordering the keywords `distinguish_labels` adds by how many members write them
+  rather than by weight changed no figure of section Labels (scratch run): not kept.
+- Fourteenth round, measured and rejected (scratch `bench/out/scratch/merge_cap.py`, means over seeds 0-2): other
+  ways of merging themes down to the 30-theme cap, on the RN arguments (section, proposal): Ward on the centres
+  weighted by size 0.200, 0.293; the smallest theme into its nearest, repeatedly, 0.195, 0.291; cosine distance
+  times the smaller size 0.199, 0.292; average linkage (the default) 0.201, 0.292; no cap 0.202, 0.295 with 33
+  themes. The cap binds on those two sets only (the others have 4 to 20 themes) and costs them at most 0.003: it
+  is not where the margin is lost."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
