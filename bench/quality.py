@@ -684,11 +684,10 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   (0.96 to its centre); "Impôt sur le revenu" was in two themes (47 and 27 answers); 4 "Dépendance" were "non
   classées" beside a theme holding "La dépendance". In `gd_animation_organisation_15.csv`, 8 "Crèches" were "non
   classées" while "Les crèches" and "Des crèches" had a theme, and "Santé" was in two themes (91 and 47). Section
-  Repeated answers
-  (new row and column): "non classées" 2,355 (4.7 %) -> 2,255 (4.5 %), of which saying what members of a theme
-  say 97 -> 0. The table above, thirteenth round -> now: GD 0.626 -> 0.629 (margin +0.143 -> +0.146), the five
-  other sets identical; sampled fit at scale, default sample 0.635 -> 0.636, every text 0.626 -> 0.630; small
-  questions, GD at 30 answers 0.183 -> 0.184. Joining the "non classées" alone (scratch
+  Repeated answers (new row and column): "non classées" 2,355 (4.7 %) -> 2,255 (4.5 %), of which saying what
+  members of a theme say 97 -> 0. The table above, thirteenth round -> now: GD 0.626 -> 0.629 (margin +0.143
+  -> +0.146), the five other sets identical; sampled fit at scale, default sample 0.635 -> 0.636, every text
+  0.626 -> 0.630; small questions, GD at 30 answers 0.183 -> 0.184. Joining the "non classées" alone (scratch
   `bench/out/scratch/same_answer.py`, means over seeds 0-2): GD 0.627, the other sets identical. Reading the
   answers' words takes 0.5 s for the 71,374 answers of the 8 Grand Débat questions.
 - Fourteenth round (labels, no effect on AMI): a label's terms after the first are written by at least a tenth
@@ -696,10 +695,10 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   weight). c-TF-IDF weighs what sets a theme apart: 2 of 644 members writing "petites" and 2 "succession" (642
   "revenu") labelled a theme "revenu · petites · succession" (`gd_animation_fiscalite_13.csv`); in the sample, 34
   answers "Éducation" read "éducation · culture · qualité" (3 and 2 members), now "éducation". The share is
-  relative to the first term, so that the label of a theme where no word is
-  widely written still names several: a tenth of the members instead raised the labels describing fewer than a
-  fifth of their members from 6 to 20 (`bench/labels.py --no-write`, scratch); a fifth as many as the first gave
-  the default row within 1 of a tenth's on every column. Section Labels (new row and column), any keyword ->
+  relative to the first term, so that the label of a theme where no word is widely written still names several:
+  a tenth of the members instead raised the labels describing fewer than a fifth of their members from 6 to 20
+  (`bench/labels.py --no-write`, scratch); a fifth as many as the first gave the default row within 1 of a
+  tenth's on every column. Section Labels (new row and column), any keyword ->
   now: label terms after the first written by fewer than one member in twenty 52 -> 15 (those left are keywords
   a theme gains to be told from a sibling, or a sub-theme from its theme, `distinguish_labels`: the core
   sub-theme of the theme "revenu" above reads "revenu · petites"), labels describing fewer than a fifth of their

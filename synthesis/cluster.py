@@ -760,9 +760,9 @@ def repeated_text_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_si
 def same_answer_themes(
     labels: np.ndarray, keys: Sequence[Collection[Hashable]], weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The items to place in the theme holding most of the items that say what they say (``keys``: the ways
-    each is said, possibly none; ``weights``; ties: the larger theme), and that theme: the noise items saying
-    what items in a theme say, and the items of another theme."""
+    """Each short answer in one theme, the one holding most of the items that say it (``keys``: the ways each
+    item is said, possibly none; ``weights``; ties: the larger theme). Returns the items elsewhere, noise
+    included, and the theme each goes to."""
     held: dict[Hashable, Counter[int]] = {}
     for i in np.flatnonzero(labels != NOISE).tolist():
         for key in keys[i]:
@@ -949,11 +949,12 @@ def _cluster_distinct(
         codes[repeated], second[repeated], assigned[repeated], strengths[repeated] = "", NOISE, False, 1.0
         labels, second = _renumbered(labels, second, weights)
 
-    same_placed, same_joined = np.zeros(0, np.int64), 0
+    same_joined = same_moved = 0
     if noise_policy_on and keys is not None:
         same_placed, themes = same_answer_themes(labels, keys, weights)
         if len(same_placed):
             same_joined = int(weights[same_placed][labels[same_placed] == NOISE].sum())
+            same_moved = int(weights[same_placed].sum()) - same_joined
             labels[same_placed], codes[same_placed], strengths[same_placed] = themes, "", 0.0
             second[same_placed], assigned[same_placed] = NOISE, True
             labels, second = _renumbered(labels, second, weights)
@@ -1015,7 +1016,7 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         # short answers placed with most of the contributions saying the same words (same_answer_themes):
         # "non classées" that joined a theme, and members of a theme that moved to another
         "same_answer_joined": args["same_joined"],
-        "same_answer_moved": int(args["weights"][args["same_placed"]].sum()) - args["same_joined"],  # type: ignore
+        "same_answer_moved": args["same_moved"],
         "noise_ceiling_joined": int(args["weights"][args["ceiling_joined"]].sum()),  # type: ignore[index]
         # texts copied at least min_cluster_size times that no theme took in: a theme each
         "repeated_text_themes": len(args["repeated"]),  # type: ignore[arg-type]

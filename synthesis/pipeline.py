@@ -196,7 +196,7 @@ def cluster_question(
 ) -> ClusterResult:
     """:func:`synthesis.cluster.cluster_embeddings` of one question's vectors with the run's settings
     (``knn_store``: where its k-NN searches are kept for later runs; ``texts``: the texts of the vectors, so
-    that a "non classée" answer saying what members of a theme say joins it)."""
+    that short answers saying the same words are in one theme, "non classées" included)."""
     return cluster_embeddings(
         X,
         n_components=settings.n_components,
