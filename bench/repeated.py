@@ -20,9 +20,10 @@ counted over all questions: themes; themes whose label names the same words as a
 question, in any order (labels from
 ``explain_themes`` without the question's text, before ``distinguish_labels`` tells such themes apart by a
 keyword of their own); themes of which most members are written in capitals; contributions left "non
-classées", and how many of them are copies of an answer given at least ``min_cluster_size`` times (the
-largest such group in brackets). "Before" is none of the rules (each written
-form embedded as written, no repeated-text themes): the behaviour before the seventh round.
+classées", how many of them are copies of an answer given at least ``min_cluster_size`` times (the largest
+such group in brackets), and how many say the words of members of a theme (``synthesis.explain.answer_words``).
+"Before" is none of the rules (each written form embedded as written, no repeated-text themes): the behaviour
+before the seventh round.
 
 Run: ``.venv/bin/python bench/repeated.py [--no-write]``; writes ``## Repeated answers`` in BENCHMARKS.md.
 """
