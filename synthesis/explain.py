@@ -585,10 +585,12 @@ def quote_words(text: str) -> frozenset[str]:
 ARTICLES = frozenset("le la les l un une des du de d the a an".split())
 
 
+@lru_cache(maxsize=1 << 18)
 def answer_words(text: str) -> frozenset[str] | None:
     """The words of a short answer (at most ``ANSWER_LABEL_WORDS`` words) as :func:`quote_words` reads them,
     articles aside: answers with the same words say the same thing, whatever their order, case, accents,
-    punctuation, number or articles. None for a longer text, or one with no word but articles."""
+    punctuation, number or articles. None for a longer text, or one with no word but articles. Cached, as
+    :func:`synthesis.prepare.dedup_key` is: a large consultation repeats its short answers."""
     if len(text.split()) > ANSWER_LABEL_WORDS:
         return None
     return quote_words(text) - ARTICLES or None
