@@ -841,11 +841,14 @@ def _row_keys(
 ) -> list[frozenset[Hashable]]:
     """The answer keys of the items of each distinct row: copies sharing one vector may be read differently
     ("Elus et associations" and "élus et associations": the lemma table knows the accented word only)."""
-    rows: list[set[Hashable]] = [set() for _ in range(m)]
-    for key, row in zip(answer_keys, inverse, strict=True):
+    rows: dict[
+        int, set[Hashable]
+    ] = {}  # only the rows with a key: 100,000 empty sets cost garbage collections
+    for key, row in zip(answer_keys, inverse.tolist(), strict=True):
         if key is not None:
-            rows[row].add(key)
-    return [frozenset(r) for r in rows]
+            rows.setdefault(row, set()).add(key)
+    none: frozenset[Hashable] = frozenset()
+    return [frozenset(rows[r]) if r in rows else none for r in range(m)]
 
 
 def _cluster_distinct(
