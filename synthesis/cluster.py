@@ -841,9 +841,8 @@ def _row_keys(
 ) -> list[frozenset[Hashable]]:
     """The answer keys of the items of each distinct row: copies sharing one vector may be read differently
     ("Elus et associations" and "élus et associations": the lemma table knows the accented word only)."""
-    rows: dict[
-        int, set[Hashable]
-    ] = {}  # only the rows with a key: 100,000 empty sets cost garbage collections
+    # only the rows with a key: 100,000 empty sets cost garbage collections
+    rows: dict[int, set[Hashable]] = {}
     for key, row in zip(answer_keys, inverse.tolist(), strict=True):
         if key is not None:
             rows.setdefault(row, set()).add(key)
