@@ -191,6 +191,16 @@ def test_a_short_answer_is_in_the_theme_holding_most_of_it_non_classees_included
     rows, themes = same_answer_themes(np.array([0, 1]), [{"a"}, {"a"}], np.ones(2))
     assert rows.tolist() == [1] and themes.tolist() == [0]
 
+    # a theme whose every member says what more members of another say is emptied: themes numbered again
+    k = int(plain.labels.max()) + 1
+    smallest, largest = np.flatnonzero(plain.labels == k - 1), np.flatnonzero(plain.labels == 0)
+    keys = [None] * len(x)
+    for i in [*smallest, *largest[: len(smallest) + 1]]:
+        keys[i] = "a"
+    r = cluster_embeddings(x, random_state=0, answer_keys=keys)
+    assert set(r.labels.tolist()) - {NOISE} == set(range(k - 1)) and r.centres.shape[0] == k - 1
+    assert len(set(r.labels[smallest].tolist())) == 1 and r.params["same_answer_moved"] == len(smallest)
+
 
 def test_sampled_fit_places_every_text_deterministically():
     x, y = blobs(n_blobs=4, per_blob=400, n_outliers=40, seed=1)
