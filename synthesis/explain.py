@@ -806,9 +806,10 @@ def explain_themes(
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
-        matched = [[shown[t] for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
+        member_top = [[t for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
+        matched = [[shown[t] for t in terms] for terms in member_top]
         label = make_label(
-            _widely_written(top, [text_terms[int(i)] for i in idx]),
+            _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=vocab.show,
         )
@@ -822,8 +823,8 @@ def _widely_written(
     top: Sequence[tuple[str, float]], member_terms: Sequence[list[str]]
 ) -> list[tuple[str, float]]:
     """The first of a theme's ``top`` keywords and the others written by at least ``LABEL_MIN_SHARE`` as many
-    of its members (``member_terms``: each member's terms): the keywords a label may name."""
-    holders = Counter(t for terms in member_terms for t in set(terms))
+    of its members (``member_terms``: each member's top keywords, once each): the keywords a label may name."""
+    holders = Counter(chain.from_iterable(member_terms))
     least = LABEL_MIN_SHARE * holders[top[0][0]] if top else 0.0
     return [*top[:1], *((t, w) for t, w in top[1:] if holders[t] >= least)]
 
