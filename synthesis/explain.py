@@ -581,19 +581,20 @@ def quote_words(text: str) -> frozenset[str]:
     return frozenset(_fold_word(lemma(form)) for _, form in word_forms(text))
 
 
-# Articles, as folded lemmas: "Les impôts locaux" and "Impôts locaux", "Des crèches" and "Crèches" are one answer.
-ARTICLES = frozenset("le la les l un une des du de d the a an".split())
+# Articles and "and", as folded lemmas: "Les impôts locaux" and "Impôts locaux", "Des crèches" and "Crèches",
+# "Santé et éducation" and "Santé, éducation" are one answer.
+ANSWER_FILLERS = frozenset("le la les l un une des du de d et the a an and".split())
 
 
 @lru_cache(maxsize=1 << 18)
 def answer_words(text: str) -> frozenset[str] | None:
     """The words of a short answer (at most ``ANSWER_LABEL_WORDS`` words) as :func:`quote_words` reads them,
-    articles aside: answers with the same words say the same thing, whatever their order, case, accents,
-    punctuation, number or articles. None for a longer text, or one with no word but articles. Cached, as
+    articles and "and" aside: answers with the same words say the same thing, whatever their order, case,
+    accents, punctuation, number, articles or "and". None for a longer text, or one with no other word. Cached, as
     :func:`synthesis.prepare.dedup_key` is: a large consultation repeats its short answers."""
     if len(text.split()) > ANSWER_LABEL_WORDS:
         return None
-    return quote_words(text) - ARTICLES or None
+    return quote_words(text) - ANSWER_FILLERS or None
 
 
 def _same_words(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -23,11 +23,13 @@ from synthesis.cluster import (
     fit_sample,
     join_themes,
     knn,
+    reduce,
     renumber_by_size,
     repeated_text_themes,
     same_answer_themes,
 )
-from synthesis.pipeline import run
+from synthesis.embed import get_embedder
+from synthesis.pipeline import cluster_question, run
 from synthesis.records import Contribution
 from synthesis.report import NOISE_REASONS, render_json
 from tests.utils.data import granddebat_answers
@@ -106,6 +108,29 @@ def test_a_small_question_the_default_scale_leaves_out_gets_themes_at_a_finer_sc
     assert all(len(g) == 1 for g in groups) and len(set.union(*groups) - {NOISE}) == 3
     assert (r.labels == NOISE).mean() <= 0.25 and NOISE_NO_THEME not in set(r.noise_codes)
     assert cluster_embeddings(x, random_state=0).labels.tolist() == r.labels.tolist()
+
+
+def test_umap_lays_out_any_question_it_can():
+    x, _ = blobs(n_blobs=2, per_blob=4, n_outliers=0, dim=24)  # 8 points: more than n_components + 2
+    assert reduce(x, n_components=5, n_neighbors=15, random_state=0).shape == (8, 5)
+    assert reduce(x[:7], n_components=5, n_neighbors=15, random_state=0).shape == (
+        7,
+        24,
+    )  # too few: unchanged
+
+
+@pytest.mark.slow
+def test_a_question_of_sixteen_real_answers_gets_themes():
+    # Without a layout (below 17 points, before the fifteenth round) none of these draws formed a theme: HDBSCAN
+    # on the 512-d vectors themselves finds no three answers that close.
+    answers = [
+        t for t in granddebat_answers("gd_animation_organisation_15.csv", limit=400) if len(t.split()) >= 3
+    ]
+    embedder = get_embedder("use-multilingual")
+    for draw in range(3):
+        texts = [answers[i] for i in np.random.default_rng(draw).choice(len(answers), 16, replace=False)]
+        r = cluster_question(embedder.embed(texts), RunSettings(), texts=texts)
+        assert r.labels.max() >= 1 and (r.labels == NOISE).mean() <= 0.25, draw
 
 
 def test_copies_share_their_text_theme_and_count_in_sizes():
