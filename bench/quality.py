@@ -742,7 +742,17 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   and themes and sub-themes quoted 738 -> 758 (the small questions above), labels describing fewer than a fifth
   of their members 6 -> 6, label terms after the first written by fewer than one member in twenty 15 -> 14, all
   3,645 quotes verbatim, none with the same words. Measured and rejected: `wordllama` 0.4.0 (PyPI), whose
-  weights are in its wheel but whose tokenizer is downloaded from Hugging Face when it loads."""
+  weights are in its wheel but whose tokenizer is downloaded from Hugging Face when it loads.
+- Fifteenth round (labels, no effect on AMI): adverbs that say how sure, how much or when, not what, are stop
+  words ("actuellement", "évidemment", "normalement", "uniquement", "cordialement", "simplement", "absolument"...,
+  `synthesis.explain.EXTRA_STOP_WORDS`; the adjectives stay: "la politique actuelle"). Over the 664 labels of
+  section Labels' exports (scratch `bench/out/scratch/dump_labels.py`, before and after), 7 change: "européenne ·
+  actuelle · définir" -> "européenne · définir · pas de politique" (its members write "Il n'y a pas de politique
+  migratoire actuellement"), "cordialement · retraite · députés" -> "retraite · députés · blessé", "bon · pas le
+  cas · actuellement" -> "bon · pas le cas · vraie"; and one reads worse, a Decidim theme of nine answers saying yes
+  ("Évidemment", "Je partage ce point de vue"), "partage · point vue · évidemment" -> "partage point · vue".
+  Section Labels unchanged; section Keywords: one-word keywords 2,163 -> 2,154. Non-answers are judged on their
+  own word lists (`synthesis.prepare`), which this does not change."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -411,6 +411,18 @@ def test_modal_verbs_are_stop_words_but_their_nouns_are_not():
     assert stem("devoir") in vocab.terms("les droits et les devoirs du citoyen")
 
 
+def test_adverbs_of_degree_certainty_and_time_are_stop_words_but_their_adjectives_are_not():
+    # "européenne · actuelle · définir" read "actuellement", "partage · point vue · évidemment" "Évidemment"
+    vocab = question_vocabulary("")
+    for text in [
+        "Actuellement, baisser la TVA",
+        "Évidemment baisser la TVA",
+        "baisser simplement la TVA. Cordialement",
+    ]:
+        assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
+    assert stem("actuelle") in vocab.terms("la politique actuelle")
+
+
 def test_a_negated_word_is_a_term_of_its_own_shown_as_written():
     """A word under a negation is a term of its own: "Pas de difficulté particulière" is no difficulty, and the
     word alone said the opposite of the answer."""
