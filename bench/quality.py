@@ -752,7 +752,14 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   cas · actuellement" -> "bon · pas le cas · vraie"; and one reads worse, a Decidim theme of nine answers saying yes
   ("Évidemment", "Je partage ce point de vue"), "partage · point vue · évidemment" -> "partage point · vue".
   Section Labels unchanged; section Keywords: one-word keywords 2,163 -> 2,154. Non-answers are judged on their
-  own word lists (`synthesis.prepare`), which this does not change."""
+  own word lists (`synthesis.prepare`), which this does not change.
+- Fifteenth round (labels, no effect on AMI): a word is shown alone, not in a two-word term, when the term's
+  other word is shown in a weightier two-word term (`synthesis.explain.make_label`): "dispositif · signes
+  française · langue" -> "dispositif · française · langue signes" (a République numérique section), "tva produits
+  · nécessité · revenu" -> "tva · produits nécessité · revenu" (the first-necessity goods of a Grand Débat
+  sub-theme); the other 662 labels of section Labels' exports unchanged (scratch `dump_labels.py`), section
+  Labels and Keywords unchanged. Not mended: "partage point · vue" (a Decidim theme of nine answers, "Je partage
+  ce point de vue"), where "partage point" weighs as much as "partage" and more than "point vue"."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -678,9 +678,11 @@ def make_label(
     is shown as that term ("pôle emploi": the label read "emploi · pôle"). If the term's other word stands in
     the label already, the term takes its place when it weighs at least half of it ("services · publics" is
     "services publics"); otherwise the word adds nothing to the label and is left out ("transports · commun").
-    Where the other word is inside another term of the label, the word is shown alone. A word is not repeated
-    in its plural either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be
-    terms (stems), each label term then shown by ``show``."""
+    Where the other word is inside another term of the label, or would be shown as a weightier two-word keyword
+    ("langue des signes française": "française · langue signes", not "signes française · langue"), the word is
+    shown alone.
+    A word is not repeated in its plural either ("issu · issus": the lemma table does not know every plural).
+    ``keywords`` may be terms (stems), each label term then shown by ``show``."""
     compounds, weights = set(compounds), dict(keywords)
     label: list[str] = []
     for word, weight in keywords:
@@ -690,7 +692,10 @@ def make_label(
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
         if term != word and weights[term] >= COMPOUND_SHARE * weight:
             other = next(w for w in term.split() if w != word)
-            if other in label:
+            owner = next(t for t, _ in keywords if t in compounds and other in t.split())
+            if owner != term and weights[owner] >= COMPOUND_SHARE * weights.get(other, 0.0):
+                term = word  # the other word is shown as a weightier term ("langue signes")
+            elif other in label:
                 if weights[term] >= weights[other] / 2:
                     label[label.index(other)] = term
                 continue

@@ -199,6 +199,19 @@ def test_a_word_mostly_written_in_a_compound_is_shown_in_it():
     assert make_label(keywords, compounds=["tva produits"]) == "tva · produits"
     # nor is a word repeated in its plural
     assert make_label([("issu", 1.0), ("issus", 0.9), ("société", 0.8)]) == "issu · société"
+    # a word whose compound's other word is shown in a weightier compound stays alone: "langue des signes
+    # française" read "signes française · langue"
+    keywords = [
+        ("dispositif", 1.0),
+        ("française", 0.8),
+        ("langue", 0.8),
+        ("langue signes", 0.8),
+        ("signes", 0.8),
+    ]
+    label = make_label(
+        [*keywords, ("signes française", 0.75)], compounds=["langue signes", "signes française"]
+    )
+    assert label == "dispositif · française · langue signes"
 
 
 def test_compounds_are_judged_on_the_whole_question():
