@@ -2,7 +2,8 @@
 
 Whole exports through the whole pipeline (``synthesis.pipeline.run``, default settings, seed 0): the sample
 consultation of the demo, the 8 Grand Débat questions of ``../shared/data/granddebat`` (every answer), the 29
-Decidim debates and the 18 République numérique sections (one question each), as in ``bench/labels.py``.
+Decidim debates and the 18 République numérique sections (one question each), as in ``bench/labels.py`` (the
+Grand Débat answers with their question's text).
 Counted over the quotes of every theme and sub-theme:
 
 - quotes, and themes with fewer quotes than the settings ask for (a theme with fewer distinct answers has
@@ -26,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from common import ROOT, bench_arguments, embedding_cache, export_contributions, machine, publish
-from labels import EXPORTS
+from labels import EXPORTS, contributions
 
 from schemas import Report, RunSettings
 from synthesis.explain import NEGATIONS, QUOTE_MAX_CHARS, QUOTE_MIN_CHARS, quote_words
@@ -74,7 +75,7 @@ def main() -> None:
     start = time.perf_counter()
     try:
         for path in [SAMPLE, *EXPORTS]:
-            items = export_contributions(Path(path))
+            items = export_contributions(Path(path)) if path == SAMPLE else contributions(Path(path))
             contributions_in_all += len(items)
             row = count(
                 run(items, settings, cache=cache),
@@ -91,8 +92,9 @@ def main() -> None:
         [
             f"Machine: {machine()} (shared with other sessions). Command: `.venv/bin/python bench/quotes.py` "
             f"({time.perf_counter() - start:.0f} s, embeddings cached). The sample consultation, the 8 Grand Débat "
-            "questions (every answer), the 29 Decidim debates and the 18 République numérique sections (one "
-            f"question each): {contributions_in_all:,} contributions through the whole pipeline, default settings "
+            "questions (every answer, with its question's text), the 29 Decidim debates and the 18 République "
+            f"numérique sections (one question each): {contributions_in_all:,} contributions through the whole "
+            "pipeline, default settings "
             f"({settings.n_quotes} quotes per theme), seed 0. Words of a quote: its lemmas, accents aside, stop "
             "words included (`synthesis.explain.quote_words`); two quotes share the share of words given by the "
             "Jaccard index.",

@@ -39,9 +39,9 @@ class Member(BaseModel):
         description="HDBSCAN did not place it here: either HDBSCAN left it out and it joined because most of "
         "its neighbours are in the theme and it is within the theme's distance threshold, or because more than a "
         "quarter of the question was left out and it is among the closest to a theme; or it is a short answer "
-        "and most of the contributions saying the same words (articles and 'and' aside) are in this theme (issue 4); or, "
-        "above fit_max texts, it was outside the sample HDBSCAN saw and most of its nearest sampled texts are in "
-        "the theme (issue 8).",
+        "and most of the contributions saying the same words (articles and 'and' aside) are in this theme "
+        "(issue 4); or, above fit_max texts, it was outside the sample HDBSCAN saw and most of its nearest "
+        "sampled texts are in the theme (issue 8).",
     )
 
 

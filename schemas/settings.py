@@ -37,7 +37,8 @@ class RunSettings(BaseModel):
         True,
         description="Let a noise item join a theme when it is clearly inside it (neighbour vote and distance "
         "threshold, see synthesis.cluster) or says the same words as members of it (a short answer, articles "
-        "and 'and' aside; such answers are all in the theme holding most of them); the others stay 'non classées'.",
+        "and 'and' aside; such answers are all in the theme holding most of them); the others stay "
+        "'non classées'.",
     )
     umap_epochs: int | None = Field(
         None,

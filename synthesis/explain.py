@@ -680,9 +680,8 @@ def make_label(
     "services publics"); otherwise the word adds nothing to the label and is left out ("transports · commun").
     Where the other word is inside another term of the label, or would be shown as a weightier two-word keyword
     ("langue des signes française": "française · langue signes", not "signes française · langue"), the word is
-    shown alone.
-    A word is not repeated in its plural either ("issu · issus": the lemma table does not know every plural).
-    ``keywords`` may be terms (stems), each label term then shown by ``show``."""
+    shown alone. A word is not repeated in its plural either ("issu · issus": the lemma table does not know every
+    plural). ``keywords`` may be terms (stems), each label term then shown by ``show``."""
     compounds, weights = set(compounds), dict(keywords)
     label: list[str] = []
     for word, weight in keywords:

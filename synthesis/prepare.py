@@ -137,12 +137,14 @@ MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "
 
 # Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
 # remembering or answering, and else only stop words ("Pas d'exemple précis en tête", "Je n'en vois pas",
-# "Pas à ma connaissance", "Je ne comprends pas la question", "Je ne sais plus"). Judged on ``dedup_key``'s words.
+# "Pas à ma connaissance", "Je ne comprends pas la question", "Je ne sais plus", "Sans objet pour moi", "Pas de
+# remarques", "Non concerné dernièrement"). Judged on ``dedup_key``'s words.
 NOTHING_TO_SAY = frozenset(
     """sais sait savoir saurais idee idees exemple exemples question questions reponse reponses repondre souviens
     souvient souvenir souvenirs rappelle rappeler connaissance connais connait comprends comprend compris avis
-    opinion prononce prononcer commentaire commentaires vois voit vient viennent memoire tete esprit experience
-    concerne concernee concernes concernees precis precise recent recents recemment specialement particulier
+    opinion prononce prononcer commentaire commentaires remarque remarques observation observations objet objets
+    vois voit vient viennent memoire tete esprit experience concerne concernee concernes concernees concerner
+    concernant precis precise recent recents recemment dernierement specialement particulier
     particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
     answer""".split()
 )

@@ -367,6 +367,30 @@ def test_a_homogeneous_dominant_theme_is_kept_whole():
     assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
 
 
+def test_a_capped_selection_leaving_most_points_out_is_made_again_with_fewer_samples(monkeypatch):
+    # gd_animation_organisation_32.csv: the capped selection left 51.7 % out with min_samples 5, 38.6 % with 2,
+    # and one theme kept 90 % of the answers
+    from synthesis import cluster
+
+    raw, calls, noisy = np.zeros(100, np.int64), [], {5}
+
+    def capped(points, mcs, samples, method, max_size=0):
+        calls.append(samples)
+        labels = np.repeat([0, 1, 2], [20, 20, 60])
+        labels[40:] = NOISE if samples in noisy else labels[40:]  # 60 % left out
+        return labels, np.ones(100)
+
+    monkeypatch.setattr(cluster, "_hdbscan", capped)
+    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
+    assert split and calls == [5, cluster.FINE_MIN_SAMPLES] and (labels == NOISE).mean() == 0
+    calls.clear()
+    noisy.add(2)  # fewer samples leave too much out as well: the dominant theme stays
+    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
+    assert not split and calls == [5, 2] and np.array_equal(labels, raw)
+    calls.clear()
+    assert not cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 2)[2] and calls == [2]
+
+
 def test_noise_ceiling_lets_the_closest_noise_items_join_until_a_quarter_is_left():
     from synthesis.cluster import MAX_NOISE_SHARE, noise_ceiling
 

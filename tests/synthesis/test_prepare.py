@@ -46,6 +46,11 @@ from synthesis.prepare import (
         "Rien ne me vient à l'esprit",
         "Non, aucune.",
         "Pas à ce jour",
+        "Sans objet pour moi.",
+        "sans objet me concernant",
+        "Pas de remarques",
+        "sans observation",
+        "Non concerné dernièrement",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -70,6 +75,9 @@ def test_short_non_answers_are_excluded(text):
         "Je ne sais pas à qui faire confiance",
         "Non, personne",
         "Non, tous",
+        "Ce n'est pas déjà le cas ?",
+        "rien de plus qu'actuellement",
+        "Pas de remarque sur l'école",
     ],
 )
 def test_real_answers_are_kept(text):
