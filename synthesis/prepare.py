@@ -133,7 +133,9 @@ _ASKS_FOR_MORE = re.compile(
     r"\b(?:remarques?|commentaires?|observations?|suggestions?|precisions?|propositions?|idees?|solutions?"
     r"|ajouter|remarks?|comments?|ideas?|proposals?|add)\b"
 )
-MAX_NON_ANSWER_WORDS = 8  # a longer text is an answer, even if it starts with "non"
+# A longer text is an answer, even if it starts with "non". The letters that elision leaves ("n'", "l'") do not
+# count: "Non, je n'en ai pas à l'esprit" is 7 words.
+MAX_NON_ANSWER_WORDS = 8
 
 # Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
 # remembering or answering, and else only stop words ("Pas d'exemple précis en tête", "Je n'en vois pas",
@@ -143,8 +145,8 @@ NOTHING_TO_SAY = frozenset(
     """sais sait savoir saurais idee idees exemple exemples question questions reponse reponses repondre souviens
     souvient souvenir souvenirs rappelle rappeler connaissance connais connait comprends comprend compris avis
     opinion prononce prononcer commentaire commentaires remarque remarques observation observations objet objets
-    vois voit vient viennent memoire tete esprit experience concerne concernee concernes concernees concerner
-    concernant precis precise recent recents recemment dernierement specialement particulier
+    vois voit vient viennent revient occasion memoire tete esprit experience concerne concernee concernes
+    concernees concerner concernant precis precise recent recents recemment dernierement specialement particulier
     particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
     answer""".split()
 )
@@ -280,7 +282,7 @@ def is_non_answer(text: str, *, none_is_answer: bool = False) -> bool:
 
 def _is_non_answer_key(key: str, none_is_answer: bool = False) -> bool:
     words = key.split()
-    if len(words) > MAX_NON_ANSWER_WORDS:
+    if sum(len(w) > 1 for w in words) > MAX_NON_ANSWER_WORDS:
         return False
     bare = _YES_NO.sub("", key)
     if none_is_answer and _core(bare) in NONE_ANSWERS:

@@ -51,6 +51,9 @@ from synthesis.prepare import (
         "Pas de remarques",
         "sans observation",
         "Non concerné dernièrement",
+        "Non, je n'en ai pas à l'esprit",
+        "Je n'en ai pas eu l'occasion",
+        "Ça ne me revient pas",
     ],
 )
 def test_short_non_answers_are_excluded(text):
