@@ -11,7 +11,7 @@ Four rules, measured one after the other on the themes a reader sees:
 - **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
   embedded in lower case; the encoder grouped such texts whatever they said;
 - **same answers joined** (``synthesis.cluster.same_answer_themes``): short answers saying the same words,
-  articles aside ("Impôts locaux" and "Les impôts locaux."), are in the theme holding most of them, "non
+  articles and "et" aside ("Impôts locaux" and "Les impôts locaux."), are in the theme holding most of them, "non
   classées" included.
 
 For the 9 Grand Débat questions (``GD_PER_QUESTION_REPEATED`` answers each, seed 0), the three questions of
@@ -176,7 +176,7 @@ def main() -> None:
             "much-repeated answer is given at least `min_cluster_size` times (case, accents and punctuation "
             "aside) in its question; a theme is mostly in capitals when most of its members are written in "
             'capitals (`lowered_if_shouted`). A "non classée" says what members of a theme say when its '
-            "words are theirs, in any order, articles, case, accents and punctuation aside (at most 8 words, "
+            'words are theirs, in any order, articles, "et", case, accents and punctuation aside (at most 8 words, '
             "`synthesis.explain.answer_words`).",
             "",
             *lines,
