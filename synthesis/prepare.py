@@ -112,6 +112,9 @@ _SAYS_NOTHING = frozenset(
         "aucun commentaires",
         "rien de special",
         "rien de particulier",
+        "je l ignore",
+        "j ignore",
+        "deja repondu",
     }
 )
 NON_ANSWERS = _SAYS_NOTHING | NONE_ANSWERS  # "Aucune" too, where it does not answer the question
@@ -133,18 +136,22 @@ _ASKS_FOR_MORE = re.compile(
     r"\b(?:remarques?|commentaires?|observations?|suggestions?|precisions?|propositions?|idees?|solutions?"
     r"|ajouter|remarks?|comments?|ideas?|proposals?|add)\b"
 )
-# A longer text is an answer, even if it starts with "non". The letters that elision leaves ("n'", "l'") do not
-# count: "Non, je n'en ai pas à l'esprit" is 7 words.
-MAX_NON_ANSWER_WORDS = 8
+# A longer text is an answer, even if it says only words of a non-answer. The letters that elision leaves ("n'",
+# "l'") do not count: "Je n'ai pas les compétences pour répondre à cette question" is 9 words.
+MAX_NON_ANSWER_WORDS = 12
 
 # Short answers saying only that the participant has nothing to say: a negation, a word about knowing,
 # remembering or answering, and else only stop words ("Pas d'exemple précis en tête", "Je n'en vois pas",
 # "Pas à ma connaissance", "Je ne comprends pas la question", "Je ne sais plus", "Sans objet pour moi", "Pas de
-# remarques", "Non concerné dernièrement"). Judged on ``dedup_key``'s words.
+# remarques", "Non concerné dernièrement", "Je n'ai pas les compétences pour répondre", "Je n'y ai pas
+# réfléchi"). Judged on ``dedup_key``'s words. Left out as answering words: "capacité" ("pas de capacité
+# d'accueil"), "spécialiste" ("pas de spécialistes" is a missing service), "sujet" ("ce n'est pas un sujet").
 NOTHING_TO_SAY = frozenset(
     """sais sait savoir saurais idee idees exemple exemples question questions reponse reponses repondre souviens
     souvient souvenir souvenirs rappelle rappeler connaissance connais connait comprends comprend compris avis
     opinion prononce prononcer commentaire commentaires remarque remarques observation observations objet objets
+    competence competences competent competente connaissances expertise elements informations reflechi repond
+    reponds saisis saisi citer fournir soumettre
     vois voit vient viennent revient occasion memoire tete esprit experience concerne concernee concernes
     concernees concerner concernant precis precise recent recents recemment dernierement specialement particulier
     particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
@@ -154,6 +161,13 @@ NOTHING_TO_SAY = frozenset(
 NEGATIONS = frozenset("ne pas non jamais rien aucun aucune ni sans not no never".split())
 # ... and the pieces that ``dedup_key`` leaves of "n'" and "don't"
 NOTHING_TO_SAY_NEGATIONS = NEGATIONS | {"n", "don"}
+# Words that say how the participant feels about saying nothing ("Franchement, je ne sais pas", "Aujourd'hui je
+# ne sais pas", "Il y en a certainement mais je ne m'en souviens pas", "Je préfère ne pas répondre"): stop words
+# of a non-answer, as spaCy's are
+NOTHING_TO_SAY_FILLERS = frozenset(
+    """franchement honnetement sincerement justement malheureusement helas aujourd jour certainement surement
+    pourtant desole desolee prefere""".split()
+)
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)
 NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
 STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
@@ -320,12 +334,13 @@ def spacy_stop_words(language: str) -> tuple[str, ...]:
 
 @cache
 def _filler_words() -> frozenset[str]:
-    """French and English stop words as ``dedup_key`` splits them ("aujourd'hui": "aujourd", "hui"), and the
-    letters that elision leaves ("d'exemple": "d", "exemple"), and "oui" ("Oui, mais je ne m'en souviens plus")."""
+    """French and English stop words as ``dedup_key`` splits them ("quelqu'un": "quelqu", "un"), the letters that
+    elision leaves ("d'exemple": "d", "exemple"), "oui" ("Oui, mais je ne m'en souviens plus") and
+    :data:`NOTHING_TO_SAY_FILLERS`."""
     words = {
         w for language in ("fr", "en") for stop in spacy_stop_words(language) for w in dedup_key(stop).split()
     }
-    return frozenset(words | set("abcdefghijklmnopqrstuvwxyz") | {"qu", "oui"})
+    return frozenset(words | set("abcdefghijklmnopqrstuvwxyz") | {"qu", "oui"} | NOTHING_TO_SAY_FILLERS)
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -54,6 +54,15 @@ from synthesis.prepare import (
         "Non, je n'en ai pas à l'esprit",
         "Je n'en ai pas eu l'occasion",
         "Ça ne me revient pas",
+        "Je n'ai pas les compétences pour répondre à cette question",
+        "Je n'y ai pas réfléchi.",
+        "Je l'ignore",
+        "Franchement, je ne sais pas",
+        "Aujourd'hui, je ne sais pas...",
+        "Il y en a certainement mais je ne m'en souviens pas",
+        "Je préfère ne pas répondre",
+        "Désolé, je ne vois pas.",
+        "Déjà répondu",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -81,6 +90,11 @@ def test_short_non_answers_are_excluded(text):
         "Ce n'est pas déjà le cas ?",
         "rien de plus qu'actuellement",
         "Pas de remarque sur l'école",
+        "Pas de spécialistes",
+        "Pas assez de capacité d'accueil",
+        "Ce n'est pas le sujet du moment",
+        "Donner l'exemple plus qu'elle ne le fait",
+        "Aux personnes compétentes",
     ],
 )
 def test_real_answers_are_kept(text):
