@@ -2,7 +2,8 @@
 
 Issue 4. Keywords are Snowball stems of folded words (stop words, numbers and the question's own words
 removed), shown as their most frequent surface form, plus two-word terms ("taxe habitation") of consecutive
-content words of one clause (no punctuation or conjunction between them: "TVA, revenu" is a list). In French each
+content words of one clause (no punctuation or conjunction between them: "TVA, revenu" is a list), a noun of the
+question in those that answers mostly write with it ("immigration choisie"). In French each
 written word is first replaced by its lemma from spaCy's lookup table (:mod:`synthesis.lemmas`: "revenus" and
 "revenu", "chevaux" and "cheval" are one keyword; "faisons" is the stop word "faire"), one lookup per
 distinct word, without the model's tagger (which wants each word in its sentence); a word written without its
@@ -99,6 +100,10 @@ SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnelleme
 SPELLING_RATIO = 5
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
+# French infinitives end so: a word of the question whose lemma does is taken for a verb (``question_vocabulary``),
+# unless it ends as these nouns and adjectives do ("territoire", "nécessaire", "matière")
+INFINITIVE_ENDINGS = ("er", "ir", "re")
+NOUN_ENDINGS = ("aire", "oire", "ere")
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
 # term is a compound (``Vocabulary.is_compound``: half the question's answers holding its rarer word hold it).
 COMPOUND_SHARE = 0.8
@@ -142,11 +147,13 @@ EXTRA_STOP_WORDS = frozenset(
 
 # English contractions kept whole by ``word_forms`` ("don't"); spaCy's list has only their parts ("n't"). And,
 # as "faut", "chose", "beaucoup" in French, "need" ("we need...", "the city needs to..."), "like" ("I would like
-# to see..."), "thing", "lot".
+# to see..."), "thing", "lot"; and, as in French, adverbs that say how sure, how much or when ("currently").
 EXTRA_STOP_WORDS_EN = frozenset(
     """don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't
     it's i'm i've i'd i'll you're we're they're that's there's what's let's he's she's
-    need needs needed needing like thing things lot lots yes etc""".split()
+    need needs needed needing like thing things lot lots yes etc
+    currently obviously normally simply actually absolutely certainly clearly particularly surely frankly
+    finally totally completely basically definitely probably especially generally truly honestly""".split()
 )
 # Languages of the keywords: spaCy's stop words (shipped as text files: importing spaCy costs ~4 s) and Snowball's
 # stemmer of the same language. French is the product's language and the default.
@@ -281,6 +288,8 @@ class Vocabulary:
     stop: frozenset[str]
     banned_stems: frozenset[str] = frozenset()
     language: str = "fr"
+    # the banned stems that are in two-word terms with the word next to them (``question_vocabulary``)
+    paired_stems: frozenset[str] = frozenset()
     surface: dict[str, str] = field(default_factory=dict)
     _forms: dict[str, Counter[str]] = field(default_factory=dict)
     # each two-word term's written pairs of words, counted (``show``)
@@ -358,10 +367,12 @@ class Vocabulary:
         self, text: str, copies: int = 1, written: list[list[tuple[str, str]]] | None = None
     ) -> list[str]:
         """Terms of ``text`` (its :func:`clause_forms` when given): content stems, then bigrams of consecutive
-        content words of one clause, no conjunction or negation between them (its words' written forms counted
-        ``copies`` times). A content word under a negation, a word of the question's included, is ``NEGATED`` +
-        its stem, shown as most often written from the negation on ("pas de difficulté", "ne comprends pas",
-        "pas prêt"), and in no bigram (its negation and the words between would be shown too)."""
+        content words of one clause, no conjunction, negation or word of the question between them (its words'
+        written forms counted ``copies`` times). A word of the question is no stem, but one of ``paired_stems``
+        is in bigrams with the words right next to it (``question_terms`` keeps the compounds). A
+        content word under a negation, a word of the question's included, is ``NEGATED`` + its stem, shown as
+        most often written from the negation on ("pas de difficulté", "ne comprends pas", "pas prêt"), and in no
+        bigram (its negation and the words between would be shown too)."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         markers = NEGATION_MARKERS.get(self.language, frozenset())
@@ -370,6 +381,7 @@ class Vocabulary:
         spelled = self.spelled
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
+            previous_at = -1  # the index of ``previous`` in the clause
             negation = -1  # index of the negation that the next content word is under, -1 if none
             verb = ne = -1  # a verb between "ne" and "pas", and the index of its "ne"
             for i, (w, form) in enumerate(clause):
@@ -381,7 +393,8 @@ class Vocabulary:
                     negation, previous = i, ""  # a bigram never spans a negation
                     continue
                 negation_here, negation = negation, -1
-                if form[-1] == "'":  # an elision (:func:`_clause_word_parts`)
+                if form[-1] == "'":  # an elision (:func:`_clause_word_parts`): "services d'urgence" are next
+                    previous_at += previous_at == i - 1
                     continue
                 if w in breaks:
                     previous = ""
@@ -397,9 +410,17 @@ class Vocabulary:
                 if s is None:
                     s = self._stem_of[form] = self.content_stem(w, form)
                 negated = negation_here >= 0 or i == verb
+                if not s:
+                    continue
                 # a word of the question is no term, unless negated: the negation is the answer ("pas prêt"
-                # to "Seriez-vous prêt à payer plus d'impôts ?")
-                if not s or (s in self.banned_stems and not negated):
+                # to "Seriez-vous prêt à payer plus d'impôts ?"); it is in a two-word term with a word of the
+                # answer, which ``question_terms`` keeps where it is a compound ("société civile")
+                if s in self.banned_stems and not negated:
+                    paired = s in self.paired_stems
+                    if paired and previous and previous not in self.banned_stems and previous_at == i - 1:
+                        bigrams.append(f"{previous} {s}")
+                        self._count_form(bigrams[-1], (previous_form, form), copies)
+                    previous, previous_form, previous_at = (s, form, i) if paired else ("", "", -1)
                     continue
                 forms = self._forms.get(s)
                 if forms is None:
@@ -416,11 +437,11 @@ class Vocabulary:
                     stems.append(s)
                     continue
                 stems.append(s)
-                if previous and previous != s:
+                if previous and previous != s and (previous_at == i - 1 or previous not in self.banned_stems):
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
                     self._count_form(bigram, (previous_form, form), copies)
-                previous, previous_form = s, form
+                previous, previous_form, previous_at = s, form, i
         return stems + bigrams
 
     def _count_form(self, term: str, written: tuple[str, ...], copies: int) -> None:
@@ -438,10 +459,12 @@ class Vocabulary:
     def is_compound(self, term: str) -> bool:
         """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
         at least ("foncière" is mostly written in "taxe foncière"; "santé" and "éducation", listed together
-        by some, are mostly written apart)."""
+        by some, are mostly written apart); with a word of the question, by half of those that hold its other
+        word ("civile" is mostly written in "société civile")."""
         parts = term.split(" ")
         n = self.answers_with
-        return len(parts) == 2 and 0 < n[term] >= min(n[parts[0]], n[parts[1]]) / 2
+        held = [n[p] for p in parts if p not in self.banned_stems]
+        return len(parts) == 2 and bool(held) and 0 < n[term] >= min(held) / 2
 
     def show(self, term: str) -> str:
         """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
@@ -747,9 +770,18 @@ def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     services ne fonctionnent pas ?")."""
     stop = stop_words(language)
     words_of_question = Vocabulary(stop, language=language)
-    banned = {words_of_question.word_stem(w, form) for w, form in word_forms(question_text)} - {""}
+    stems = {form: words_of_question.word_stem(w, form) for w, form in word_forms(question_text)}
+    banned = set(stems.values()) - {""}
     negated = {t for t in words_of_question.terms(question_text) if t.startswith(NEGATED)}
-    return Vocabulary(stop, frozenset(banned | negated), language=language)
+    # French nouns and adjectives of the question, told from its verbs by their lemma: "immigration choisie"
+    # answers "Que pensez-vous de l'immigration ?", "baisser TVA" only repeats "Quels impôts faut-il baisser ?"
+    paired = {s for form, s in stems.items() if s and language == "fr" and not _is_infinitive(lemma(form))}
+    return Vocabulary(stop, frozenset(banned | negated), language=language, paired_stems=frozenset(paired))
+
+
+def _is_infinitive(word: str) -> bool:
+    folded = _fold_word(word)
+    return folded.endswith(INFINITIVE_ENDINGS) and not folded.endswith(NOUN_ENDINGS)
 
 
 def question_terms(
@@ -771,6 +803,17 @@ def question_terms(
     for t, n in copies.items():
         of_text[t] = vocab.terms(t, n, forms[t])
         vocab.answers_with.update(dict.fromkeys(of_text[t], n))
+    # a two-word term with a word of the question is kept where it is a compound: "immigration" alone
+    # repeats "Que pensez-vous de l'immigration... ?", "immigration choisie" answers it
+    with_question_word = {
+        t for t in vocab.answers_with if " " in t and not vocab.banned_stems.isdisjoint(t.split(" "))
+    }
+    dropped = {t for t in with_question_word if not vocab.is_compound(t)}
+    if dropped:
+        for t, terms in of_text.items():
+            of_text[t] = [term for term in terms if term not in dropped]
+        for t in dropped:
+            del vocab.answers_with[t]
     vocab.finish()
     return vocab, [of_text[t] for t in texts]
 

@@ -434,6 +434,9 @@ def test_adverbs_of_degree_certainty_and_time_are_stop_words_but_their_adjective
     ]:
         assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
     assert stem("actuelle") in vocab.terms("la politique actuelle")
+    english = question_vocabulary("", "en")  # "fire · currently · population" (a Polis conversation)
+    assert english.terms("Currently, the fire department") == english.terms("the fire department")
+    assert stem("current", "en") in english.terms("the current system")
 
 
 def test_a_negated_word_is_a_term_of_its_own_shown_as_written():
@@ -552,3 +555,30 @@ def test_words_with_ligatures_are_the_words_written_with_two_letters():
     texts = ["Le cœur du problème", "le coeur de ville", "une œuvre", "les oeuvres"]
     _, terms = question_terms(texts)
     assert terms[0][0] == terms[1][0] and terms[2] == terms[3]
+
+
+def test_a_noun_of_the_question_is_in_the_compounds_answers_write_with_it():
+    # "civile · issus · sociale" labelled the answers "des élus issus de la société civile" to "En qui faites-vous
+    # le plus confiance pour vous faire représenter dans la société ?": "société" was left out as a question word
+    question = "Que pensez-vous de l'immigration et de la politique migratoire ? Faut-il la baisser ?"
+    texts = [
+        "Une immigration choisie",
+        "l'immigration choisie, comme au Canada",
+        "Immigration choisie et contrôlée",
+        "Une immigration massive",
+        "Des arrivées massives",
+        "Une pression massive sur les salaires",
+        "Baisser les salaires",
+        "une politique européenne commune",
+        "La politique européenne",
+        "Contrôler l'immigration clandestine",
+    ]
+    vocab, terms = question_terms(texts, question)
+    assert vocab.show("immigr chois") == "immigration choisie"
+    assert all("immigr chois" in t for t in terms[:3])
+    assert vocab.show("polit europeen") == "politique européenne"
+    # where answers mostly write the word apart from the question's, it is no compound and no term
+    assert "immigr massiv" not in terms[3]
+    # a verb of the question ("baisser") is in no term, and no term spans a word of the question
+    assert terms[6] == [stem("salaire")]
+    assert "immigr clandestin" in terms[9] and "control clandestin" not in terms[9]
