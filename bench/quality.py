@@ -803,7 +803,53 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   so sections Labels, Quotes, Repeated answers and Keywords move with them (default labels: sub-themes 317 ->
   297, 15 of them in `gd_animation_transition_25.csv`, which lost 2 texts; labels describing fewer than a fifth
   of their members 6 -> 6; Repeated answers: « non classées » 2,318 -> 2,361, of which saying what members of a
-  theme say 0; Quotes: 739 themes and sub-themes, all 3,542 quotes verbatim, none with the same words)."""
+  theme say 0; Quotes: 739 themes and sub-themes, all 3,542 quotes verbatim, none with the same words).
+- Sixteenth round, adopted (issue 4, non-answers): read in the report of `gd_animation_transition_25.csv`, whose
+  theme "question · répondre · ne sais pas" (82 answers) held "Je n'ai pas les compétences pour répondre à cette
+  question", "Je l'ignore", "Je n'y ai pas réfléchi", "Franchement, je ne sais pas", "Déjà répondu". Words about
+  knowing or answering join `synthesis.prepare.NOTHING_TO_SAY` ("compétence(s)", "compétent(e)",
+  "connaissances", "expertise", "éléments", "informations", "réfléchi", "répond(s)", "saisi(s)", "citer",
+  "fournir", "soumettre"); words that say how the participant feels about having nothing to say are stop words
+  of a non-answer (`NOTHING_TO_SAY_FILLERS`: "franchement", "honnêtement", "malheureusement", "hélas",
+  "aujourd'hui", "certainement", "sûrement", "pourtant", "désolé", "préfère"...); "Je l'ignore", "J'ignore" and
+  "Déjà répondu" are listed; a non-answer may have 12 words instead of 8 ("Je n'ai pas les compétences pour
+  répondre à cette question" has 9). Over the 98,319 texts (scratch `non_answers_all.py`), 66 more are
+  non-answers (5,944 -> 6,010), all read, none wrongly: 36 in `grand_debat_comments.csv` ("Il y en a
+  certainement mais je ne m'en souviens pas", "Je n'ai pas d'exemples à citer"), 10 in
+  `gd_animation_transition_25.csv`, 9 in `gd_animation_democratie_11.csv`. Measured and left out: "capacité"
+  ("pas de capacité d'accueil"), "spécialiste" ("pas de spécialistes" is a missing service), "sujet" ("Ce n'est
+  pas le sujet du moment"), "domaine", "valable" ("rien de valable"); a limit of 14 words also took "Pour ma part
+  ça va. Mais je ne suis peut-être pas un exemple". `gd-mixed/question` loses 7 texts (8,535 -> 8,528) and is
+  drawn anew: ours 0.636 -> 0.632 (19.7 themes instead of 13.7, noise 0.5 % -> 1.6 %), BERTopic 0.485 -> 0.488,
+  margin +0.151 -> +0.144, k-means told the true k 0.467 -> 0.455; the five other sets' rows are identical. The
+  small questions' Grand Débat draws are new draws (at 10 answers 0.013 -> 0.082, at 16 0.235 -> 0.260); the
+  sampled fit at scale has 42,775 texts instead of 42,809 (default sample 0.634 -> 0.631, every text 0.632 ->
+  0.637). The layouts of the questions that lose texts move, and sections Labels, Quotes, Repeated answers and
+  Keywords with them (section Labels run with this change alone, at 08ec909, and with the next one: the same
+  figures but one): default labels, sub-themes 297 -> 309, labels describing fewer than a fifth of their members
+  6 -> 9, label terms after the first written by fewer than one member in twenty 15 -> 14; Repeated answers:
+  « non classées » 2,361 -> 2,236 (4.7 % -> 4.4 %), of which saying what members of a theme say 0; Quotes: 751
+  themes and sub-themes, all 3,606 quotes verbatim, none with the same words; Keywords: 313 themes, no label
+  naming one word twice.
+- Sixteenth round, adopted (labels, no effect on AMI): a noun or adjective of the question (a word whose lemma is
+  no infinitive, `synthesis.explain.question_vocabulary`) is in the two-word terms that answers mostly write with
+  it, the two words side by side (`Vocabulary.is_compound`: half of the answers holding its other word hold the
+  term), and no two-word term spans a word of the question any more. Read in the report of
+  `gd_animation_democratie_11.csv`: "des élus issus de la société civile" was labelled "civile · issus ·
+  sociale", "société" being a word of the question. 18 of the 661 labels of section Labels' exports change
+  (scratch `dump_labels.py`), among them "civile · issus · sociale" -> "société civile · issu · sociale",
+  "choisie · canada · australie" -> "immigration choisie · canada · australie", "taxe foncière · habitation ·
+  locaux" -> "taxe foncière · habitation · impôts locaux", "indirects · directs · taxe" -> "impôts indirects ·
+  directs · taxe", "trésor · poste · commun" -> "trésor public · poste · commun", "blanc · cas · élection" ->
+  "vote blanc · cas · élection", "parlement · europe · lois" -> "parlement européen · europe · lois", and
+  "addictions · affecté aide · âge" -> "addictions · affecté · âge" (a term that spanned "aider"). A verb of the
+  question stays out of every term: "baisser TVA" only repeats "Quels impôts faut-il baisser ?". Section Labels:
+  two-word label terms read across a break 2 -> 1, the other columns as with the non-answers alone. English
+  adverbs that say how sure or when ("currently", "obviously", "probably") are stop words, as the French ones
+  are: of the 337 labels of the 19 Polis conversations (scratch `polis_labels.py`), 4 change, "fire · currently
+  · population" -> "fire · population · internet", "current system · explain · works" -> "current · system ·
+  explain" (a term that spanned "electoral", a word of the question), and two German labels in their last word
+  or order."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
