@@ -212,6 +212,27 @@ def _assets() -> tuple[str, str, str]:
     return css, js, digest
 
 
+# "{n|campagne détectée|campagnes détectées}": the singular or the plural words by the count ``n`` (either may hold
+# other values, "{n|La ligne rejetée|Les {n} lignes rejetées}"); report.js reads the same syntax
+_PLURAL = re.compile(r"\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}")
+
+
+def plural_forms(text: str, values: dict[str, Any], lang: str = "fr") -> str:
+    """``text`` with each ``{key|singular|plural}`` replaced by the form the count ``values[key]`` (a number or
+    a number as shown, "8 944") takes: in French the singular below 2 ("0 campagne détectée"), in English for 1
+    only. A key without a value is left as it is."""
+
+    def form(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        digits = re.sub(r"\D", "", str(value))
+        n = value if isinstance(value, int | float) else int(digits) if digits else 2
+        return match.group(2) if (n < 2 if lang == "fr" else n == 1) else match.group(3)
+
+    return _PLURAL.sub(form, text)
+
+
 def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str:
     """12 345 (fr) / 12,345 (en); '—' for unknown."""
     if not isinstance(value, int | float):  # None, or a value missing from an older report
@@ -320,7 +341,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
 
     def t(key: str, **values: Any) -> str:
         text = strings.get(key, key)
-        return text.format(**values) if values else text
+        return plural_forms(text, values, lang).format(**values) if values else text
 
     def num(v: float | int | None, digits: int = 0) -> str:
         return _number(v, lang, digits)

@@ -13,8 +13,16 @@
     "page-review": "#/relecture" };
   root.classList.add("js");
 
+  /* "{n|campagne|campagnes}": the form the count n takes (the singular below 2 in French, for 1 in English),
+     as synthesis.html.plural_forms reads it. */
+  var PLURAL = /\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}/g;
   function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, key) {
+    return template.replace(PLURAL, function (all, key, one, many) {
+      if (!(key in values)) return all;
+      var digits = String(values[key]).replace(/\D/g, "");
+      var n = digits ? Number(digits) : 2;
+      return (lang === "fr" ? n < 2 : n === 1) ? one : many;
+    }).replace(/\{(\w+)\}/g, function (all, key) {
       return key in values ? String(values[key]) : all;
     });
   }

@@ -99,7 +99,9 @@ def test_theme_search_and_pagination(report_page, sample):
     assert visible.count() == min(20, expected) and expected >= 1
     for i in range(visible.count()):
         assert fold(word) in fold(visible.nth(i).locator("blockquote").inner_text())
-    assert f"sur {theme.size}" in page.locator(".page.active [data-status]").inner_text()
+    status = page.locator(".page.active [data-status]").inner_text()
+    assert f"sur {theme.size}" in status
+    assert status.endswith(" correspond" if expected == 1 else " correspondent"), status  # in agreement
     # A full-page screenshot of this (now taller) page leaves chromium's click coordinates off afterwards:
     # capture the viewport on the results instead.
     visible.first.scroll_into_view_if_needed()

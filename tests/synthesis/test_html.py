@@ -28,7 +28,7 @@ from schemas import (
 )
 from schemas.report import OriginBreakdown
 from synthesis.errors import UnsupportedLanguageError
-from synthesis.html import render_report_page, route_id
+from synthesis.html import plural_forms, render_report_page, route_id
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -356,3 +356,19 @@ def test_a_closed_question_shows_its_options_escaped():
     assert "Closed question: answers per option (2 options)" in en
     assert SCRIPT not in fr and "&lt;script&gt;alert(1)&lt;/script&gt;" in fr
     assert "Question fermée" not in render_report_page(make_report())  # free text: no tally
+
+
+def test_counts_agree_with_their_words():
+    # the overview read "1 campagnes détectées", the subtitle "1 question(s)"
+    line = "{n} {n|campagne détectée|campagnes détectées}"
+    assert plural_forms(line, {"n": "1"}) == "{n} campagne détectée"
+    assert plural_forms(line, {"n": 0}) == "{n} campagne détectée"  # French: the singular below 2
+    assert plural_forms(line, {"n": "8\u202f944"}) == "{n} campagnes détectées"
+    assert plural_forms("{n} {n|campaign|campaigns}", {"n": 0}, "en") == "{n} campaigns"
+    assert plural_forms("{n|The row|The {n} rows}", {"n": 3}, "en") == "The {n} rows"
+    assert plural_forms(line, {}) == line  # no count given: left for the page's script
+    html = render_report_page(make_report())  # one question, one campaign, one "non classée", one exclusion
+    assert "1 question —" in html and "question(s)" not in html
+    assert "2 thèmes, 1 non classée, 1 exclue, 1 campagne détectée." in html
+    assert "1 campagne (textes déposés plusieurs fois, à l&#39;identique ou presque) regroupe 2" in html
+    assert "1 unclassified, 1 excluded, 1 campaign detected." in render_report_page(make_report(), lang="en")

@@ -148,7 +148,7 @@ def test_overview_who_speaks_without_raw_keys(page):
     assert "Territoires absents" in who and "sur-représentés" in who and "sous-représentés" in who
     assert "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 9 dans une campagne" in who
     assert "sans code postal : 1" in who
-    assert "1 auteurs ont écrit plus de 3 contributions" in who
+    assert "1 auteur a écrit plus de 3 contributions" in who
     assert "&lt;script&gt;" in who and SCRIPT not in who  # a repeated short answer, escaped
 
 
@@ -174,7 +174,7 @@ def test_theme_page_origin(page):
 def test_campaigns_page(page):
     camp = section(page, "/campagnes")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in camp and SCRIPT not in camp and IMG not in camp
-    assert "dont 1 contributions sans auteur connu" in camp
+    assert "dont 1 contribution sans auteur connu (comptée comme un auteur)" in camp
     assert "du 1er février 2019 à 10 h 05 au 2 février 2019 à 18 h 30" in camp
     assert "2 contributions dans l&#39;heure qui suit le 1er février 2019 à 10 h 05" in camp
     assert re.search(r"<del><span class=\"sr-only\">retiré : </span>&lt;script&gt;", camp)
