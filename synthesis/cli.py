@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from schemas import ColumnMapping, Report, RunSettings
 from synthesis.errors import SettingsError, SynthesisError
+from synthesis.plural import plural_forms
 
 if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help` is instant
     from synthesis.embed import EmbeddingCache
@@ -56,6 +57,29 @@ def load_secret(path: Path | None) -> bytes:
         path.write_text(secrets.token_hex(32), encoding="ascii")
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip().encode()
+
+
+# What ``analyse`` tells on its way, each count in agreement with its words (``synthesis.html.plural_forms``)
+_MESSAGES = {
+    "fr": {
+        "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, {rejected} "
+        "{rejected|ligne rejetée|lignes rejetées}",
+        "written": "Rapport écrit dans {out} : {themes} {themes|thème|thèmes}, {clustered} {clustered|contribution "
+        "classée|contributions classées}, {noise} {noise|non classée|non classées}, {excluded} "
+        "{excluded|exclue|exclues}.",
+    },
+    "en": {
+        "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, {rejected} rejected "
+        "{rejected|row|rows}",
+        "written": "Report written to {out}: {themes} {themes|theme|themes}, {clustered} {clustered|contribution|"
+        "contributions} in a theme, {noise} unclassified, {excluded} excluded.",
+    },
+}
+
+
+def _say(lang: str, key: str, **values: object) -> str:
+    messages = _MESSAGES["en" if lang == "en" else "fr"]
+    return plural_forms(messages[key], values, lang).format(**values)
 
 
 def fail(exc: SynthesisError, lang: str) -> None:
@@ -207,8 +231,14 @@ def analyse(
             file, format=format, mapping=mapping, secret=load_secret(secret_file), question_text=question_text
         )
         err.print(
-            f"{result.rows_read} lignes lues ({result.format.value}, {result.encoding}), "
-            f"{len(result.contributions)} contributions, {len(result.rejected)} lignes rejetées"
+            _say(
+                lang,
+                "read",
+                rows=result.rows_read,
+                format=f"{result.format.value}, {result.encoding}",
+                n=len(result.contributions),
+                rejected=len(result.rejected),
+            )
         )
         # A one-shot command: the modules and the imported rows live until exit, so the cycle collector
         # need not walk them again at every full collection during the run, nor at exit (measured on
@@ -233,9 +263,17 @@ def analyse(
     else:
         out.write_text(text, encoding="utf-8")
         c = report.manifest.counts
+        themes = sum(len(q.clusters) for q in report.questions)
         err.print(
-            f"Rapport écrit dans {out} : {sum(len(q.clusters) for q in report.questions)} thèmes, "
-            f"{c.clustered} contributions classées, {c.noise} non classées, {c.excluded} exclues."
+            _say(
+                lang,
+                "written",
+                out=out,
+                themes=themes,
+                clustered=c.clustered,
+                noise=c.noise,
+                excluded=c.excluded,
+            )
         )
     gc.freeze()
 

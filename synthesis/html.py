@@ -38,6 +38,7 @@ from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
+from synthesis.plural import plural_forms
 
 LANGUAGES = ("fr", "en")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
@@ -210,27 +211,6 @@ def _assets() -> tuple[str, str, str]:
     js = static.joinpath("report.js").read_text("utf-8")
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     return css, js, digest
-
-
-# "{n|campagne détectée|campagnes détectées}": the singular or the plural words by the count ``n`` (either may hold
-# other values, "{n|La ligne rejetée|Les {n} lignes rejetées}"); report.js reads the same syntax
-_PLURAL = re.compile(r"\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}")
-
-
-def plural_forms(text: str, values: dict[str, Any], lang: str = "fr") -> str:
-    """``text`` with each ``{key|singular|plural}`` replaced by the form the count ``values[key]`` (a number or
-    a number as shown, "8 944") takes: in French the singular below 2 ("0 campagne détectée"), in English for 1
-    only. A key without a value is left as it is."""
-
-    def form(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        if value is None:
-            return match.group(0)
-        digits = re.sub(r"\D", "", str(value))
-        n = value if isinstance(value, int | float) else int(digits) if digits else 2
-        return match.group(2) if (n < 2 if lang == "fr" else n == 1) else match.group(3)
-
-    return _PLURAL.sub(form, text)
 
 
 def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str:

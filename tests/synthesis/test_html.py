@@ -28,7 +28,7 @@ from schemas import (
 )
 from schemas.report import OriginBreakdown
 from synthesis.errors import UnsupportedLanguageError
-from synthesis.html import plural_forms, render_report_page, route_id
+from synthesis.html import render_report_page, route_id
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -360,13 +360,6 @@ def test_a_closed_question_shows_its_options_escaped():
 
 def test_counts_agree_with_their_words():
     # the overview read "1 campagnes détectées", the subtitle "1 question(s)"
-    line = "{n} {n|campagne détectée|campagnes détectées}"
-    assert plural_forms(line, {"n": "1"}) == "{n} campagne détectée"
-    assert plural_forms(line, {"n": 0}) == "{n} campagne détectée"  # French: the singular below 2
-    assert plural_forms(line, {"n": "8\u202f944"}) == "{n} campagnes détectées"
-    assert plural_forms("{n} {n|campaign|campaigns}", {"n": 0}, "en") == "{n} campaigns"
-    assert plural_forms("{n|The row|The {n} rows}", {"n": 3}, "en") == "The {n} rows"
-    assert plural_forms(line, {}) == line  # no count given: left for the page's script
     html = render_report_page(make_report())  # one question, one campaign, one "non classée", one exclusion
     assert "1 question —" in html and "question(s)" not in html
     assert "2 thèmes, 1 non classée, 1 exclue, 1 campagne détectée." in html

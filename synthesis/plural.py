@@ -1,0 +1,30 @@
+"""Counts in agreement with their words in the strings users read (report page, command line).
+
+A string writes ``{n|singular|plural}`` where the words depend on the count ``n``: "{n} {n|campagne
+détectée|campagnes détectées}" reads "1 campagne détectée", "3 campagnes détectées". The report page's script
+reads the same syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# either form may hold other values: "{n|La ligne rejetée|Les {n} lignes rejetées}"
+_PLURAL = re.compile(r"\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}")
+
+
+def plural_forms(text: str, values: Mapping[str, object], lang: str = "fr") -> str:
+    """``text`` with each ``{key|singular|plural}`` replaced by the form the count ``values[key]`` (a number or
+    a number as shown, "8 944") takes: in French the singular below 2 ("0 campagne détectée"), in English for 1
+    only. A key without a value is left as it is."""
+
+    def form(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        digits = re.sub(r"\D", "", str(value))
+        n = value if isinstance(value, int | float) else int(digits) if digits else 2
+        return match.group(2) if (n < 2 if lang == "fr" else n == 1) else match.group(3)
+
+    return _PLURAL.sub(form, text)

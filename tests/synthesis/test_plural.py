@@ -1,0 +1,23 @@
+"""Counts in agreement with their words (the report page read "1 campagnes détectées", "1 question(s)")."""
+
+from synthesis.plural import plural_forms
+
+LINE = "{n} {n|campagne détectée|campagnes détectées}"
+
+
+def test_french_takes_the_singular_below_two():
+    assert plural_forms(LINE, {"n": "1"}) == "{n} campagne détectée"
+    assert plural_forms(LINE, {"n": 0}) == "{n} campagne détectée"
+    assert (
+        plural_forms(LINE, {"n": "8\u202f944"}) == "{n} campagnes détectées"
+    )  # a number as the page shows it
+
+
+def test_english_takes_the_singular_for_one_only():
+    assert plural_forms("{n} {n|campaign|campaigns}", {"n": 0}, "en") == "{n} campaigns"
+    assert plural_forms("{n} {n|campaign|campaigns}", {"n": "1"}, "en") == "{n} campaign"
+
+
+def test_a_form_may_hold_values_and_a_missing_count_is_left_for_the_script():
+    assert plural_forms("{n|The row|The {n} rows}", {"n": 3}, "en") == "The {n} rows"
+    assert plural_forms(LINE, {}) == LINE
