@@ -849,7 +849,16 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   are: of the 337 labels of the 19 Polis conversations (scratch `polis_labels.py`), 4 change, "fire · currently
   · population" -> "fire · population · internet", "current system · explain · works" -> "current · system ·
   explain" (a term that spanned "electoral", a word of the question), and two German labels in their last word
-  or order."""
+  or order.
+- Sixteenth round, measured and rejected (scratch scripts): (1) each text's vector as the mean of its
+  sentences' vectors (pieces of at least 1, 80 or 200 characters), against the whole text's: 10-NN label purity
+  RN section 0.359 -> 0.326 / 0.346 / 0.358, RN proposal 0.222 -> 0.192 / 0.210 / 0.221, RN proposals 0.232 ->
+  0.228 / 0.226 / 0.229, GD 0.816 -> 0.802 / 0.811 / 0.811, Decidim 0.540 -> 0.538 / 0.542 / 0.544, Decidim
+  comments 0.380 -> 0.356 / 0.369 / 0.380: never higher by more than 0.004 (`sentmean.py`). (2) A proposal's
+  title counted once more in its vector (whole text + w x title, renormalised; the importers keep the title):
+  10-NN purity rises on both sets with titles (w 0.5: RN proposals 0.232 -> 0.255, Decidim 0.540 -> 0.551), but
+  our AMI over seeds 0-4 (`titles_ami.py`) goes RN proposals 0.159 -> 0.163, 0.172, 0.187, 0.172 at w 0.3, 0.5,
+  0.7, 1.0 and Decidim 0.333 -> 0.309, 0.283, 0.249, 0.269: not a rule for every consultation."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
