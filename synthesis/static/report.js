@@ -14,7 +14,7 @@
   root.classList.add("js");
 
   /* "{n|campagne|campagnes}": the form the count n takes (the singular below 2 in French, for 1 in English),
-     as synthesis.html.plural_forms reads it. */
+     as synthesis.plural.plural_forms reads it. */
   var PLURAL = /\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}/g;
   function fmt(template, values) {
     return template.replace(PLURAL, function (all, key, one, many) {
