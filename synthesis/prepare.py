@@ -168,6 +168,7 @@ NOTHING_TO_SAY_FILLERS = frozenset(
     """franchement honnetement sincerement justement malheureusement helas aujourd jour certainement surement
     pourtant desole desolee prefere""".split()
 )
+_INDEFINITE = frozenset({"un", "une"})
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)
 NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
 STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
@@ -316,9 +317,13 @@ def _is_listed(key: str) -> bool:
 
 def _says_nothing(words: Sequence[str]) -> bool:
     present = set(words)
+    # after "un" or "une" the word names something: "Être un exemple, ce qu'elle n'est pas" answers
+    about_knowing = {
+        w for before, w in zip(("", *words[:-1]), words, strict=True) if before not in _INDEFINITE
+    }
     return (
         bool(present & NOTHING_TO_SAY_NEGATIONS)
-        and bool(present & NOTHING_TO_SAY)
+        and bool(about_knowing & NOTHING_TO_SAY)
         and not present & NOTHING_TO_SAY_ANSWERS
         and present <= NOTHING_TO_SAY | NOTHING_TO_SAY_NEGATIONS | _filler_words()
     )

@@ -95,6 +95,7 @@ def test_short_non_answers_are_excluded(text):
         "Ce n'est pas le sujet du moment",
         "Donner l'exemple plus qu'elle ne le fait",
         "Aux personnes compétentes",
+        "Etre un exemple, ce qu'elle n'est pas.",  # an example to be, not "no example"
     ],
 )
 def test_real_answers_are_kept(text):
