@@ -76,6 +76,9 @@ NEGATION_GAP = {
     "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
 }
 NEGATION_MAX_GAP = 3
+# Stop words that a negation makes a term of ("pas encore": not yet, to "Votre vie est-elle touchée par le
+# changement climatique ?"); the negation is shown as written
+NEGATED_STOP_WORDS = {"fr": frozenset({"encore"}), "en": frozenset({"yet"})}
 # French "ne" (or "n'"), object pronouns, a verb, then one of these: the verb is negated ("je ne comprends pas",
 # "n'arrive plus"), shown from "ne" to it; "ne ... que" ("only") is not a negation
 NE_SECOND = frozenset("pas jamais plus rien guere point".split())
@@ -411,6 +414,11 @@ class Vocabulary:
                     s = self._stem_of[form] = self.content_stem(w, form)
                 negated = negation_here >= 0 or i == verb
                 if not s:
+                    if negation_here >= 0 and w in NEGATED_STOP_WORDS.get(self.language, ()):
+                        term = NEGATED + w  # "pas encore": not yet, an answer ("Pas encore mais ça viendra")
+                        self._count_form(term, tuple(f for _, f in clause[negation_here : i + 1]), copies)
+                        stems.append(term)
+                        previous = ""
                     continue
                 # a word of the question is no term, unless negated: the negation is the answer ("pas prêt"
                 # to "Seriez-vous prêt à payer plus d'impôts ?"); it is in a two-word term with a word of the

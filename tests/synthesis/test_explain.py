@@ -477,6 +477,16 @@ def test_a_negated_word_is_a_term_of_its_own_shown_as_written():
     english = question_vocabulary("", "en")
     assert english.terms("no public transport")[0] == NEGATED + stem("public", "en")
     assert english.terms("not only housing")[0] == stem("housing", "en")
+    # "not yet", a stop word, is an answer to "Is your life touched by climate change?" ("tard · sais · instant"
+    # labelled 97 answers "Pas encore mais ça ne saurait tarder")
+    question = (
+        "Si oui, de quelle manière votre vie quotidienne est-elle touchée par le changement climatique ?"
+    )
+    vocab = question_vocabulary(question)
+    assert vocab.terms("Pas encore.") == [NEGATED + "encore"] == vocab.terms("je ne suis pas encore touchée")
+    assert vocab.show(NEGATED + "encore") == "pas encore"
+    assert vocab.terms("encore plus de canicules") == [stem("canicule")]
+    assert english.terms("not yet")[0] == NEGATED + "yet"
 
 
 def test_a_theme_of_negated_answers_is_labelled_with_its_negation():
