@@ -870,7 +870,16 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   labels describing fewer than a fifth of their members 9 -> 9, label terms after the first written by fewer than
   one member in twenty 14 -> 13), Quotes (746 themes and sub-themes, all 3,581 quotes verbatim, none with the
   same words), Repeated answers (« non classées » 2,236 -> 2,322, 4.4 % -> 4.6 %, of which saying what members of
-  a theme say 0) and Keywords (313 themes, no label naming one word twice) with it."""
+  a theme say 0) and Keywords (313 themes, no label naming one word twice) with it.
+- Sixteenth round (labels, no effect on AMI): "pas encore" (not yet; English "not yet") is a term, shown as
+  written, though "encore" is a stop word (`synthesis.explain.NEGATED_STOP_WORDS`). Read in section Labels'
+  list of labels that describe fewer than a fifth of their members (scratch `undescribed.py`): in
+  `gd_animation_transition_14.csv` ("Si oui, de quelle manière votre vie quotidienne est-elle touchée par le
+  changement climatique ?") 97 answers "Pas encore", "Pas encore mais ça ne saurait tarder" were labelled "tard ·
+  sais · instant", now "pas encore · tard · sais"; 3 of the 656 labels of section Labels' exports change (scratch
+  `dump_labels.py`), none of the 337 Polis labels. Section Labels: labels describing fewer than a fifth of their
+  members 9 -> 7, label terms after the first written by fewer than one member in twenty 13 -> 12; section
+  Keywords: one-word keywords 2,193 -> 2,192, the other columns unchanged."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
