@@ -154,7 +154,7 @@ NOTHING_TO_SAY = frozenset(
     reponds saisis saisi citer fournir soumettre
     vois voit vient viennent revient occasion memoire tete esprit experience concerne concernee concernes
     concernees concerner concernant precis precise recent recents recemment dernierement specialement particulier
-    particuliere particulierement spontanement immediat instant moment souhaite know idea sure remember example
+    particuliere particulierement spontanement immediat immediate instant moment souhaite know idea sure remember example
     answer""".split()
 )
 # French and English negations (``explain`` adds German ones to compare quotes)
@@ -166,7 +166,7 @@ NOTHING_TO_SAY_NEGATIONS = NEGATIONS | {"n", "don"}
 # of a non-answer, as spaCy's are
 NOTHING_TO_SAY_FILLERS = frozenset(
     """franchement honnetement sincerement justement malheureusement helas aujourd jour certainement surement
-    pourtant desole desolee prefere""".split()
+    pourtant desole desolee prefere doute personnel personnelle personnels""".split()
 )
 _INDEFINITE = frozenset({"un", "une"})
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)

@@ -63,6 +63,8 @@ from synthesis.prepare import (
         "Je préfère ne pas répondre",
         "Désolé, je ne vois pas.",
         "Déjà répondu",
+        "Pas d'exemples personnels",
+        "Je n'en ai pas en tête.. mais il y en a sans doute.",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -91,6 +93,7 @@ def test_short_non_answers_are_excluded(text):
         "rien de plus qu'actuellement",
         "Pas de remarque sur l'école",
         "Pas de spécialistes",
+        "Pas assez de personnel",
         "Pas assez de capacité d'accueil",
         "Ce n'est pas le sujet du moment",
         "Donner l'exemple plus qu'elle ne le fait",
