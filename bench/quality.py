@@ -879,7 +879,21 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   sais · instant", now "pas encore · tard · sais"; 3 of the 656 labels of section Labels' exports change (scratch
   `dump_labels.py`), none of the 337 Polis labels. Section Labels: labels describing fewer than a fifth of their
   members 9 -> 7, label terms after the first written by fewer than one member in twenty 13 -> 12; section
-  Keywords: one-word keywords 2,193 -> 2,192, the other columns unchanged."""
+  Keywords: one-word keywords 2,193 -> 2,192, the other columns unchanged.
+- Sixteenth round (issue 4, non-answers): "immédiate" joins the words about knowing or answering, "sans doute"
+  and "personnel(le)(s)" the stop words of a non-answer: read in the report of `grand_debat_comments.csv`, whose
+  theme "liste longue · ne me souviens pas · pas d'exemple" held "Je n'en ai pas en mémoire immédiate", "Je n'en
+  ai pas en tête.. mais il y en a sans doute.", "pas d'exemple personnel". Over the 98,319 texts (scratch
+  `non_answers_all.py`) 8 more non-answers (6,008 -> 6,016), all read, none wrongly ("Pas assez de personnel"
+  stays an answer: no word about knowing). This round in all: 74 more non-answers and 2 answers again (5,944 ->
+  6,016). `gd-mixed/question` draws none of them: the table above is unchanged; the sampled fit at scale holds
+  42,775 texts again (default sample 0.639 -> 0.639, `--fit-max 10000` 0.613 -> 0.622, every text 0.633 ->
+  0.636). The layouts of `gd_animation_organisation_32.csv` and `grand_debat_comments.csv` move, and sections
+  Labels (sub-themes 304 -> 298, labels describing fewer than a fifth of their members 7 -> 6, label terms after
+  the first written by fewer than one member in twenty 12 -> 11), Quotes (740 themes and sub-themes, all 3,551
+  quotes verbatim, none with the same words), Repeated answers (« non classées » 2,322 -> 2,300, 4.6 % -> 4.5 %,
+  of which saying what members of a theme say 0) and Keywords (313 themes, no label naming one word twice) with
+  them."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
