@@ -59,7 +59,8 @@ def load_secret(path: Path | None) -> bytes:
     return path.read_text(encoding="ascii").strip().encode()
 
 
-# What ``analyse`` tells on its way, each count in agreement with its words (:func:`synthesis.plural.plural_forms`)
+# What ``analyse`` tells on its way, each count in agreement with its words
+# (:func:`synthesis.plural.plural_forms`)
 _MESSAGES = {
     "fr": {
         "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, {rejected} "

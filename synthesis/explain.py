@@ -103,8 +103,8 @@ SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnelleme
 SPELLING_RATIO = 5
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
-# French infinitives end so: a word of the question whose lemma does is taken for a verb (``question_vocabulary``),
-# unless it ends as these nouns and adjectives do ("territoire", "nécessaire", "matière")
+# French infinitives end so: a word of the question whose lemma does is taken for a verb
+# (``question_vocabulary``), unless it ends as these nouns and adjectives do ("territoire", "nécessaire", "matière")
 INFINITIVE_ENDINGS = ("er", "ir", "re")
 NOUN_ENDINGS = ("aire", "oire", "ere")
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
@@ -813,10 +813,11 @@ def question_terms(
         vocab.answers_with.update(dict.fromkeys(of_text[t], n))
     # a two-word term with a word of the question is kept where it is a compound: "immigration" alone
     # repeats "Que pensez-vous de l'immigration... ?", "immigration choisie" answers it
-    with_question_word = {
-        t for t in vocab.answers_with if " " in t and not vocab.banned_stems.isdisjoint(t.split(" "))
+    dropped = {
+        t
+        for t in vocab.answers_with
+        if " " in t and not vocab.banned_stems.isdisjoint(t.split(" ")) and not vocab.is_compound(t)
     }
-    dropped = {t for t in with_question_word if not vocab.is_compound(t)}
     if dropped:
         for t, terms in of_text.items():
             of_text[t] = [term for term in terms if term not in dropped]

@@ -154,8 +154,8 @@ NOTHING_TO_SAY = frozenset(
     reponds saisis saisi citer fournir soumettre
     vois voit vient viennent revient occasion memoire tete esprit experience concerne concernee concernes
     concernees concerner concernant precis precise recent recents recemment dernierement specialement particulier
-    particuliere particulierement spontanement immediat immediate instant moment souhaite know idea sure remember example
-    answer""".split()
+    particuliere particulierement spontanement immediat immediate instant moment souhaite know idea sure remember
+    example answer""".split()
 )
 # French and English negations (``explain`` adds German ones to compare quotes)
 NEGATIONS = frozenset("ne pas non jamais rien aucun aucune ni sans not no never".split())
