@@ -63,15 +63,15 @@ def load_secret(path: Path | None) -> bytes:
 # (:func:`synthesis.plural.plural_forms`)
 _MESSAGES = {
     "fr": {
-        "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, {rejected} "
-        "{rejected|ligne rejetée|lignes rejetées}",
+        "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, "
+        "{rejected|aucune ligne rejetée|{rejected} ligne rejetée|{rejected} lignes rejetées}",
         "written": "Rapport écrit dans {out} : {themes} {themes|thème|thèmes}, {clustered} {clustered|contribution "
         "classée|contributions classées}, {noise} {noise|non classée|non classées}, {excluded} "
         "{excluded|exclue|exclues}.",
     },
     "en": {
-        "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, {rejected} rejected "
-        "{rejected|row|rows}",
+        "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
+        "{rejected|no rejected row|{rejected} rejected row|{rejected} rejected rows}",
         "written": "Report written to {out}: {themes} {themes|theme|themes}, {clustered} {clustered|contribution|"
         "contributions} in a theme, {noise} unclassified, {excluded} excluded.",
     },

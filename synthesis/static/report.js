@@ -14,14 +14,18 @@
   root.classList.add("js");
 
   /* "{n|campagne|campagnes}": the form the count n takes (the singular below 2 in French, for 1 in English),
-     as synthesis.plural.plural_forms reads it. */
-  var PLURAL = /\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)\}/g;
+     "{n|aucune|une|{n}}" with a form for 0 first, as synthesis.plural.plural_forms reads it. */
+  var PLURAL = /\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)(?:\|((?:[^|{}]|\{\w+\})*))?\}/g;
   function fmt(template, values) {
-    return template.replace(PLURAL, function (all, key, one, many) {
+    return template.replace(PLURAL, function (all, key, first, second, third) {
       if (!(key in values)) return all;
       var digits = String(values[key]).replace(/\D/g, "");
       var n = digits ? Number(digits) : 2;
-      return (lang === "fr" ? n < 2 : n === 1) ? one : many;
+      if (third !== undefined) {
+        if (n === 0) return first;
+        first = second; second = third;
+      }
+      return (lang === "fr" ? n < 2 : n === 1) ? first : second;
     }).replace(/\{(\w+)\}/g, function (all, key) {
       return key in values ? String(values[key]) : all;
     });
@@ -260,8 +264,8 @@
       matched.forEach(function (li, i) {
         li.classList.toggle("is-paged", Math.floor(i / size) !== page);
       });
-      status.textContent = matched.length ? fmt(box.getAttribute("data-fmt-status"),
-        { shown: number(matched.length), total: number(items.length) }) : box.getAttribute("data-fmt-empty");
+      status.textContent = fmt(box.getAttribute("data-fmt-status"),
+        { shown: number(matched.length), total: number(items.length) });
       pager.hidden = pages <= 1;
       label.textContent = fmt(pageFmt, { page: number(page + 1), pages: number(pages) });
       prev.disabled = page === 0;

@@ -115,7 +115,9 @@ def test_theme_search_and_pagination(report_page, sample):
     go(page, "#" + route_id("theme", theme.cluster_id))
     search.fill("zzzqqqxxx")
     assert visible.count() == 0
-    assert "Aucune contribution" in page.locator(".page.active [data-status]").inner_text()
+    # the status's form for none (synthesis.plural), read by the page's script
+    none = f"Aucune contribution sur {theme.size} ne correspond à la recherche."
+    assert page.locator(".page.active [data-status]").inner_text() == none
     search.fill("")
     if theme.size > 20:
         page.locator(".page.active [data-next]").click()

@@ -365,3 +365,11 @@ def test_counts_agree_with_their_words():
     assert "2 thèmes, 1 non classée, 1 exclue, 1 campagne détectée." in html
     assert "1 campagne (textes déposés plusieurs fois, à l&#39;identique ou presque) regroupe 2" in html
     assert "1 unclassified, 1 excluded, 1 campaign detected." in render_report_page(make_report(), lang="en")
+    # and "0 campagne détectée", "0 a été rejetée" read "aucune"
+    report = make_report()
+    report.questions[0].campaigns = []
+    report.manifest.counts.rejected = 0
+    html = render_report_page(report)
+    assert "1 exclue, aucune campagne détectée." in html and "0 campagne" not in html
+    assert "lues ; aucune n&#39;a été rejetée." in html and "0 a été rejetée" not in html
+    assert "none was rejected" in render_report_page(report, lang="en")

@@ -21,3 +21,13 @@ def test_english_takes_the_singular_for_one_only():
 def test_a_form_may_hold_values_and_a_missing_count_is_left_for_the_script():
     assert plural_forms("{n|The row|The {n} rows}", {"n": 3}, "en") == "The {n} rows"
     assert plural_forms(LINE, {}) == LINE
+
+
+def test_a_form_for_none_may_come_first():
+    # "0 campagne détectée": French takes the singular for 0, where a reader writes "aucune"
+    line = "{n|aucune campagne détectée|{n} campagne détectée|{n} campagnes détectées}"
+    assert plural_forms(line, {"n": "0"}) == "aucune campagne détectée"
+    assert plural_forms(line, {"n": 1}) == "{n} campagne détectée"
+    assert plural_forms(line, {"n": "12"}) == "{n} campagnes détectées"
+    assert plural_forms("{n|no row|{n} row|{n} rows}", {"n": 0}, "en") == "no row"
+    assert plural_forms("{n|no row|{n} row|{n} rows}", {"n": 1}, "en") == "{n} row"
