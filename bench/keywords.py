@@ -68,7 +68,7 @@ def content_words(label: str) -> list[str]:
     soucis" names "problème" and "soucis", not "pas" twice)."""
     out = []
     for term in label.split(" · "):
-        content = explain.without_negation(term)
+        content = explain.named_words(term)
         out += [form for w, form in explain.word_forms(term) if w in content]
     return out
 

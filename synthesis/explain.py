@@ -23,7 +23,7 @@ from itertools import chain
 
 import numpy as np
 
-from synthesis.lemmas import is_french_word, lemma, lemma_table
+from synthesis.lemmas import is_french_word, is_verb, lemma, lemma_table
 from synthesis.prepare import NEGATIONS as NEGATIONS_FR_EN
 from synthesis.prepare import dedup_key, fold_letters, most_frequent, spacy_stop_words
 
@@ -76,6 +76,21 @@ NEGATION_GAP = {
     "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
 }
 NEGATION_MAX_GAP = 3
+# a two-word term is shown as participants most often wrote it, with the words between its words ("transports
+# en commun", "impôt sur le revenu") where at most this many stand between them, all articles, prepositions or
+# determiners (folded; an elision as its letter); else as its two words ("je partage complètement ce point")
+PHRASE_MAX_GAP = 2
+PHRASE_LINKS = {
+    "fr": frozenset(
+        "de du des d la le les l en au aux a sur sous par pour dans avec contre entre chez vers un une son sa ses "
+        "leur leurs notre nos votre vos mon ma mes ce cet cette ces".split()
+    ),
+    "en": frozenset("of the a an to for in on at by with from our their my your its his her".split()),
+    "de": frozenset(
+        "der die das des dem den ein eine einer eines einem einen von vom zu zur zum für mit im in am an auf aus "
+        "bei".split()
+    ),
+}
 # Stop words that a negation makes a term of ("pas encore": not yet, to "Votre vie est-elle touchée par le
 # changement climatique ?"); the negation is shown as written
 NEGATED_STOP_WORDS = {"fr": frozenset({"encore"}), "en": frozenset({"yet"})}
@@ -103,10 +118,6 @@ SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnelleme
 SPELLING_RATIO = 5
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
-# French infinitives end so: a word of the question whose lemma does is taken for a verb
-# (``question_vocabulary``), unless it ends as these nouns and adjectives do ("territoire", "nécessaire", "matière")
-INFINITIVE_ENDINGS = ("er", "ir", "re")
-NOUN_ENDINGS = ("aire", "oire", "ere")
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
 # term is a compound (``Vocabulary.is_compound``: half the question's answers holding its rarer word hold it).
 COMPOUND_SHARE = 0.8
@@ -260,6 +271,11 @@ def _is_elision(form: str) -> bool:
     return form.endswith("'")
 
 
+def _joined(forms: Sequence[str]) -> str:
+    """Written words as one phrase, an elision joined to the word after it ("pas d'impôts")."""
+    return "".join(f if _is_elision(f) else f"{f} " for f in forms).rstrip()
+
+
 def clause_forms(text: str) -> list[list[tuple[str, str]]]:
     """:func:`word_forms` of each clause of ``text`` (split at ``_CLAUSE_BREAK``), in order, with the elisions
     as parts of their own (:func:`_clause_word_parts`)."""
@@ -384,7 +400,8 @@ class Vocabulary:
         spelled = self.spelled
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
-            previous_at = -1  # the index of ``previous`` in the clause
+            previous_at = -1  # the index of ``previous`` in the clause (of an elision right after it)
+            previous_word = -1  # the index of ``previous`` itself
             negation = -1  # index of the negation that the next content word is under, -1 if none
             verb = ne = -1  # a verb between "ne" and "pas", and the index of its "ne"
             for i, (w, form) in enumerate(clause):
@@ -427,8 +444,11 @@ class Vocabulary:
                     paired = s in self.paired_stems
                     if paired and previous and previous not in self.banned_stems and previous_at == i - 1:
                         bigrams.append(f"{previous} {s}")
-                        self._count_form(bigrams[-1], (previous_form, form), copies)
+                        self._count_form(
+                            bigrams[-1], _phrase(clause, previous_word, i, previous_form, form), copies
+                        )
                     previous, previous_form, previous_at = (s, form, i) if paired else ("", "", -1)
+                    previous_word = previous_at
                     continue
                 forms = self._forms.get(s)
                 if forms is None:
@@ -448,8 +468,9 @@ class Vocabulary:
                 if previous and previous != s and (previous_at == i - 1 or previous not in self.banned_stems):
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
-                    self._count_form(bigram, (previous_form, form), copies)
+                    self._count_form(bigram, _phrase(clause, previous_word, i, previous_form, form), copies)
                 previous, previous_form, previous_at = s, form, i
+                previous_word = i
         return stems + bigrams
 
     def _count_form(self, term: str, written: tuple[str, ...], copies: int) -> None:
@@ -476,22 +497,39 @@ class Vocabulary:
 
     def show(self, term: str) -> str:
         """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
-        wrote the pair ("revenu foncier", not "revenu foncière" from the forms of each word alone; ties:
+        wrote it, with the articles and prepositions between its words (:func:`_shown_phrase`: "transports en
+        commun"; "revenu foncier", not "revenu foncière" from the forms of each word alone; ties:
         alphabetical), a word of the pair written as its word alone where only case or accents differ ("sante
         securité" is "santé sécurité"); a negated term (:meth:`terms`) as most often written, verbatim ("pas
         d'impôts", "n'arrive pas"). Pairs are looked at when first shown: most are never shown."""
         shown = self.surface.get(term)
         if shown is None and term.startswith(NEGATED):
-            negation = most_frequent(self._pairs[term])
-            shown = self.surface[term] = "".join(f if _is_elision(f) else f"{f} " for f in negation).rstrip()
+            shown = self.surface[term] = _joined(most_frequent(self._pairs[term]))
         elif shown is None:
             alone = [self.surface.get(p, p) for p in term.split(" ")]
             pairs = self._pairs.get(term)
-            written = most_frequent(pairs) if pairs else tuple(alone)
-            shown = self.surface[term] = " ".join(
-                a if _fold_word(a) == _fold_word(w) else w for w, a in zip(written, alone, strict=True)
-            )
+            links = PHRASE_LINKS.get(self.language, frozenset())
+            written = list(_shown_phrase(most_frequent(pairs), links) if pairs else alone)
+            for at, a in zip((0, -1), alone, strict=True):
+                written[at] = a if _fold_word(a) == _fold_word(written[at]) else written[at]
+            shown = self.surface[term] = _joined(written)
         return shown
+
+
+def _phrase(clause: list[tuple[str, str]], start: int, end: int, first: str, last: str) -> tuple[str, ...]:
+    """The written words of a two-word term, from its first word ``first``, the clause's ``start``-th, to its
+    last, the ``end``-th: "transports en commun", "carte d'", "identité" (:meth:`Vocabulary.show`)."""
+    return first, *(f for _, f in clause[start + 1 : end]), last
+
+
+def _shown_phrase(written: Sequence[str], links: frozenset[str]) -> Sequence[str]:
+    """A two-word term's written words as shown: with the words between its two words where they are at most
+    ``PHRASE_MAX_GAP`` of ``links`` (articles, prepositions: "transports en commun"), else its two words alone
+    ("je partage complètement ce point de vue" is "partage point")."""
+    between = written[1:-1]
+    if len(between) > PHRASE_MAX_GAP or any(fold_letters(f.rstrip("'")) not in links for f in between):
+        return written[0], written[-1]
+    return written
 
 
 def _verb_after_ne(clause: list[tuple[str, str]], i: int) -> int:
@@ -783,13 +821,8 @@ def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     negated = {t for t in words_of_question.terms(question_text) if t.startswith(NEGATED)}
     # French nouns and adjectives of the question, told from its verbs by their lemma: "immigration choisie"
     # answers "Que pensez-vous de l'immigration ?", "baisser TVA" only repeats "Quels impôts faut-il baisser ?"
-    paired = {s for form, s in stems.items() if s and language == "fr" and not _is_infinitive(lemma(form))}
+    paired = {s for form, s in stems.items() if s and language == "fr" and not is_verb(lemma(form))}
     return Vocabulary(stop, frozenset(banned | negated), language=language, paired_stems=frozenset(paired))
-
-
-def _is_infinitive(word: str) -> bool:
-    folded = _fold_word(word)
-    return folded.endswith(INFINITIVE_ENDINGS) and not folded.endswith(NOUN_ENDINGS)
 
 
 def question_terms(
@@ -932,11 +965,13 @@ def _label_words(label: str) -> frozenset[str]:
     return frozenset(_singular(w) for w in label.replace(" · ", " ").split())
 
 
-def without_negation(term: str) -> list[str]:
-    """Folded words of a label term or keyword, its negation left out: the negation word and the words of
-    ``NEGATION_GAP`` after it ("pas de problème" is ["probleme"]), or "ne", the pronouns after it and the word
-    of ``NE_SECOND`` after the verb ("ne le trouve pas" is ["trouve"]). A negated term shows its negation as
-    written (:meth:`Vocabulary.terms`); its other words are content words, as every keyword's."""
+def named_words(term: str) -> list[str]:
+    """Folded content words of a label term or keyword. A negated term's negation is left out: the negation
+    word and the words of ``NEGATION_GAP`` after it ("pas de problème" is ["probleme"]), or "ne", the pronouns
+    after it and the word of ``NE_SECOND`` after the verb ("ne le trouve pas" is ["trouve"]); so are the stop
+    words inside a two-word term ("transports en commun" is ["transports", "commun"]). A negated term and a
+    two-word term show these as written (:meth:`Vocabulary.show`); their other words are content words, as
+    every keyword's."""
     folded = words(term)
     if len(folded) > 1 and re.match(r"n(?:e\s|['’])", term, re.IGNORECASE) and folded[-1] in NE_SECOND:
         return [w for w in folded[:-1] if w != "ne" and w not in NE_PRONOUNS]
@@ -949,7 +984,7 @@ def without_negation(term: str) -> list[str]:
         ):
             i += 1
         return folded[i:]
-    return folded
+    return [folded[0], folded[-1]] if len(folded) > 2 else folded
 
 
 def content_word_count(text: str) -> int:

