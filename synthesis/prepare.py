@@ -171,6 +171,19 @@ NOTHING_TO_SAY_FILLERS = frozenset(
 _INDEFINITE = frozenset({"un", "une"})
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)
 NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
+# Answers that only send the reader to another answer ("Voir ci-dessus", "Voir texte ci-dessus", "Voir mon autre
+# contribution", "J'ai déjà répondu plus haut", "Voir doc joint"): a word that refers, a word that says where,
+# and else only words naming a part of the questionnaire and stop words. Judged on ``dedup_key``'s words.
+# "Voir ci-dessus les retraites en grande pauvreté" answers.
+REFERS_TO = frozenset("voir cf idem see repondu detaille explique mentionne indique".split())
+REFERENCE_PLACES = frozenset(
+    """ci dessus dessous apres haut bas infra supra precedente precedentes precedent precedemment autre autres
+    derniere dernier joint jointe pj above below previous earlier""".split()
+)
+REFERENCE_NOUNS = frozenset(
+    """texte paragraphe reponse reponses question questions rubrique questionnaire contribution contributions
+    proposition propositions commentaire commentaires doc document point partie merci answer comment""".split()
+)
 STOP_WORDS_DIR = Path(__file__).parent / "data" / "stopwords"
 
 
@@ -302,7 +315,12 @@ def _is_non_answer_key(key: str, none_is_answer: bool = False) -> bool:
     bare = _YES_NO.sub("", key)
     if none_is_answer and _core(bare) in NONE_ANSWERS:
         return False
-    return _is_listed(key) or (bare != key and _is_listed(bare)) or _says_nothing(words)
+    return (
+        _is_listed(key)
+        or (bare != key and _is_listed(bare))
+        or _says_nothing(words)
+        or _refers_elsewhere(words)
+    )
 
 
 def _core(key: str) -> str:
@@ -326,6 +344,16 @@ def _says_nothing(words: Sequence[str]) -> bool:
         and bool(about_knowing & NOTHING_TO_SAY)
         and not present & NOTHING_TO_SAY_ANSWERS
         and present <= NOTHING_TO_SAY | NOTHING_TO_SAY_NEGATIONS | _filler_words()
+    )
+
+
+def _refers_elsewhere(words: Sequence[str]) -> bool:
+    """Whether the words only send the reader to another answer ("voir ci-dessus": :data:`REFERS_TO`)."""
+    present = set(words)
+    return (
+        bool(present & REFERS_TO)
+        and bool(present & REFERENCE_PLACES)
+        and present <= REFERS_TO | REFERENCE_PLACES | REFERENCE_NOUNS | _filler_words()
     )
 
 

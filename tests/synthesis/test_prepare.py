@@ -65,6 +65,15 @@ from synthesis.prepare import (
         "Déjà répondu",
         "Pas d'exemples personnels",
         "Je n'en ai pas en tête.. mais il y en a sans doute.",
+        # answers that only send the reader to another answer
+        "Voir texte ci-dessus",
+        "voir paragraphe ci-dessus",
+        "Voir ci-dessous.",
+        "voir mon autre contribution",
+        "VOIR EN BAS DU QUESTIONNAIRE",
+        "Voir doc joint",
+        "déjà répondu dans une autre contribution",
+        "J'ai déjà répondu plus haut",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -99,6 +108,9 @@ def test_short_non_answers_are_excluded(text):
         "Donner l'exemple plus qu'elle ne le fait",
         "Aux personnes compétentes",
         "Etre un exemple, ce qu'elle n'est pas.",  # an example to be, not "no example"
+        "Voir ci-dessus les retraites en grande pauvreté",  # a reference, and an answer
+        "Voir les autres pays",
+        "Par écrit",
     ],
 )
 def test_real_answers_are_kept(text):
