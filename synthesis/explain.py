@@ -894,23 +894,53 @@ def explain_themes(
     out: dict[int, ThemeExplanation] = {}
     for k in (c for c in classes if c >= 0):
         idx = np.flatnonzero(labels == k)
-        top = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))[:n_keywords]
-        keywords = [(vocab.show(t), round(float(v), 6)) for t, v in top]
+        ranked = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ranked[:n_keywords]
         centre = vectors[idx].mean(axis=0)
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
-        shown = dict(zip((t for t, _ in top), (kw for kw, _ in keywords), strict=True))
-        member_top = [[t for t in dict.fromkeys(text_terms[int(i)]) if t in shown] for i in idx]
-        matched = [[shown[t] for t in terms] for terms in member_top]
+        top_terms = dict(top)
+        member_top = [[t for t in dict.fromkeys(text_terms[int(i)]) if t in top_terms] for i in idx]
         label = make_label(
             _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=vocab.show,
         )
-        label = answer_label([texts[int(i)] for i in idx], matched, label) or label
+        label = answer_label([texts[int(i)] for i in idx], _shown(member_top, vocab), label) or label
+        # the keywords listed, and each member's: a word mostly written in a listed two-word term is left out,
+        # unless the label names it
+        listed = dict(_listed_keywords(ranked, n_keywords, vocab, set(label.split(" · "))))
+        keywords = [(vocab.show(t), round(float(v), 6)) for t, v in listed.items()]
+        matched = _shown([[t for t in dict.fromkeys(text_terms[int(i)]) if t in listed] for i in idx], vocab)
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)
     return out
+
+
+def _shown(member_terms: Sequence[list[str]], vocab: Vocabulary) -> list[list[str]]:
+    return [[vocab.show(t) for t in terms] for terms in member_terms]
+
+
+def _listed_keywords(
+    ranked: Sequence[tuple[str, float]], n: int, vocab: Vocabulary, label_terms: set[str]
+) -> list[tuple[str, float]]:
+    """The ``n`` first of a theme's ``ranked`` terms, each word that participants mostly write inside one of
+    the listed two-word terms left out: a compound (:meth:`Vocabulary.is_compound`) that weighs at least
+    ``COMPOUND_SHARE`` of the word says it ("commun" of "transports en commun", "grise" of "carte grise"; the
+    list read "transports, transports en commun, commun"). A word stays where its compound is not listed, or
+    where it is one of the ``label_terms`` (as shown)."""
+    candidates = ranked[: 2 * n]
+    weight = dict(candidates)
+    compounds = [t for t, _ in candidates if " " in t and vocab.is_compound(t)]
+    inside = {
+        w: [t for t in compounds if w in t.split(" ") and weight[t] >= COMPOUND_SHARE * weight[w]]
+        for w, _ in candidates
+        if " " not in w and vocab.show(w) not in label_terms
+    }
+    first = {t for t, _ in [c for c in candidates if not inside.get(c[0])][:n]}
+    return [
+        (t, w) for t, w in candidates if t in first or (inside.get(t) and not first.intersection(inside[t]))
+    ][:n]
 
 
 def _widely_written(

@@ -629,3 +629,26 @@ def test_a_two_word_term_is_shown_with_the_articles_and_prepositions_between_its
     # other words between them (an adverb, a determiner that is no article) are not shown
     assert {"partage point", "produits nécessité"} <= shown
     assert named_words("transports en commun") == ["transports", "commun"]
+
+
+def test_a_word_mostly_written_in_a_listed_two_word_term_is_not_listed_alone():
+    # the keywords read "transports, transports en commun, commun": "commun" says nothing but in its term
+    texts = [
+        "Les transports en commun",
+        "transports en commun insuffisants",
+        "Des transports en commun plus fréquents",
+        "Pas de transports en commun le soir",
+        "les transports scolaires",
+        "Transports scolaires et bus",
+        "La poste",
+        "Un bureau de poste",
+        "La poste du village",
+        "poste et mairie",
+    ]
+    labels = np.array([0] * 6 + [1] * 4)
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text="Que vous manque-t-il ?")
+    keywords = [k for k, _ in out[0].keywords]
+    assert "transports en commun" in keywords and "transports" in keywords, keywords
+    assert "commun" not in keywords, keywords
+    assert all("commun" not in m for m in out[0].matched_keywords)  # nor in the members' "why"
+    assert {"transports en commun", "transports"} <= set(out[0].matched_keywords[0])
