@@ -91,6 +91,7 @@ PHRASE_LINKS = {
         "bei".split()
     ),
 }
+_LINK_WORDS = frozenset().union(*PHRASE_LINKS.values())
 # Stop words that a negation makes a term of ("pas encore": not yet, to "Votre vie est-elle touchée par le
 # changement climatique ?"); the negation is shown as written
 NEGATED_STOP_WORDS = {"fr": frozenset({"encore"}), "en": frozenset({"yet"})}
@@ -519,6 +520,8 @@ class Vocabulary:
 def _phrase(clause: list[tuple[str, str]], start: int, end: int, first: str, last: str) -> tuple[str, ...]:
     """The written words of a two-word term, from its first word ``first``, the clause's ``start``-th, to its
     last, the ``end``-th: "transports en commun", "carte d'", "identité" (:meth:`Vocabulary.show`)."""
+    if end == start + 1:
+        return first, last
     return first, *(f for _, f in clause[start + 1 : end]), last
 
 
@@ -991,8 +994,9 @@ def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str],
 
 def _label_words(label: str) -> frozenset[str]:
     """The words a label (or keyword) names, accents and plurals aside (:func:`_singular`): "impôt revenu"
-    names the words of "revenus · impôts"."""
-    return frozenset(_singular(w) for w in label.replace(" · ", " ").split())
+    names the words of "revenus · impôts"; the articles and prepositions of its two-word terms aside
+    ("président de la république" names "président" and "république")."""
+    return frozenset(_singular(w) for w in words(label.replace(" · ", " ")) if w not in _LINK_WORDS)
 
 
 def named_words(term: str) -> list[str]:

@@ -264,6 +264,11 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
         5: theme("« Personne »", []),
         6: theme("produits nécessité · tva", ["produits nécessité", "tva", "alimentaires"]),  # the same words
         7: theme("nécessité · tva · produits", ["nécessité", "tva", "produits", "luxe"]),
+        # two-word terms shown with their articles and prepositions, which name no word of their own
+        8: theme(
+            "président de la république · élus", ["président de la république", "élus", "droit de vote"]
+        ),
+        9: theme("élus · président de la république", ["élus", "président de la république", "maire"]),
     }
     distinguish_labels(themes)
     # a keyword sharing a word with the label ("migrants économiques") or with the other theme ("france") is passed
@@ -273,6 +278,7 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
     assert themes[3].label == "taxe · habitation"  # no keyword of its own: unchanged
     assert themes[4].label == "« Personne »"
     assert themes[6].label.endswith(" · alimentaires") and themes[7].label.endswith(" · luxe")
+    assert themes[8].label.endswith(" · droit de vote") and themes[9].label.endswith(" · maire")
 
 
 def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
