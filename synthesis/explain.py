@@ -903,25 +903,27 @@ def explain_themes(
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
         quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
         top_terms = dict(top)
-        member_top = [[t for t in dict.fromkeys(text_terms[int(i)]) if t in top_terms] for i in idx]
+        member_terms = [dict.fromkeys(text_terms[int(i)]) for i in idx]
+        member_top = [[t for t in terms if t in top_terms] for terms in member_terms]
         label = make_label(
             _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=vocab.show,
         )
-        label = answer_label([texts[int(i)] for i in idx], _shown(member_top, vocab), label) or label
+        shown = {t: vocab.show(t) for t in top_terms}
+        label = (
+            answer_label([texts[int(i)] for i in idx], [[shown[t] for t in m] for m in member_top], label)
+            or label
+        )
         # the keywords listed, and each member's: a word mostly written in a listed two-word term is left out,
         # unless the label names it
         listed = dict(_listed_keywords(ranked, n_keywords, vocab, set(label.split(" · "))))
-        keywords = [(vocab.show(t), round(float(v), 6)) for t, v in listed.items()]
-        matched = _shown([[t for t in dict.fromkeys(text_terms[int(i)]) if t in listed] for i in idx], vocab)
+        shown.update((t, vocab.show(t)) for t in listed if t not in shown)
+        keywords = [(shown[t], round(float(v), 6)) for t, v in listed.items()]
+        matched = [[shown[t] for t in terms if t in listed] for terms in member_terms]
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)
     return out
-
-
-def _shown(member_terms: Sequence[list[str]], vocab: Vocabulary) -> list[list[str]]:
-    return [[vocab.show(t) for t in terms] for terms in member_terms]
 
 
 def _listed_keywords(
