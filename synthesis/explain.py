@@ -920,7 +920,9 @@ def explain_themes(
         listed = dict(_listed_keywords(ranked, n_keywords, vocab, set(label.split(" · "))))
         shown.update((t, vocab.show(t)) for t in listed if t not in shown)
         keywords = [(shown[t], round(float(v), 6)) for t, v in listed.items()]
-        matched = [[shown[t] for t in terms if t in listed] for terms in member_terms]
+        # (the listed keywords are most often some of the top ones: each member's top terms are enough)
+        holders = member_top if listed.keys() <= top_terms.keys() else member_terms
+        matched = [[shown[t] for t in terms if t in listed] for terms in holders]
         out[k] = ThemeExplanation(keywords, label, quotes, sims, matched)
     distinguish_labels(out)
     return out
