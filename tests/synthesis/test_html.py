@@ -372,4 +372,6 @@ def test_counts_agree_with_their_words():
     html = render_report_page(report)
     assert "1 exclue, aucune campagne détectée." in html and "0 campagne" not in html
     assert "lues ; aucune n&#39;a été rejetée." in html and "0 a été rejetée" not in html
+    assert '<span class="stat-value">0</span><span class="stat-caption">ligne rejetée</span>' in html
+    assert '<span class="stat-caption">lignes lues</span>' in html
     assert "none was rejected" in render_report_page(report, lang="en")
