@@ -150,7 +150,7 @@ def make_report() -> Report:
             )
         ],
         campaigns=[campaign],
-        origin={"very_active_authors": 1, "note": IMG},
+        origin={"very_active_authors": 1, "very_active_contributions": 3, "note": IMG},
         method={"min_cluster_size": 2},
     )
     manifest = RunManifest(
@@ -374,4 +374,6 @@ def test_counts_agree_with_their_words():
     assert "lues ; aucune n&#39;a été rejetée." in html and "0 a été rejetée" not in html
     assert '<span class="stat-value">0</span><span class="stat-caption">ligne rejetée</span>' in html
     assert '<span class="stat-caption">lignes lues</span>' in html
+    for page in (html, render_report_page(make_report())):
+        assert not re.search(r"(?<![\d\u202f\u00a0])[01] (?:contributions|lignes|thèmes|exemplaires)\b", page)
     assert "none was rejected" in render_report_page(report, lang="en")
