@@ -173,8 +173,8 @@ _INDEFINITE = frozenset({"un", "une"})
 NOTHING_TO_SAY_ANSWERS = frozenset("personne tous toutes".split())
 # Answers that only send the reader to another answer ("Voir ci-dessus", "Voir texte ci-dessus", "Voir mon autre
 # contribution", "J'ai déjà répondu plus haut", "Voir doc joint"): a word that refers, a word that says where,
-# and else only words naming a part of the questionnaire, "merci" and stop words. Judged on ``dedup_key``'s words.
-# "Voir ci-dessus les retraites en grande pauvreté" answers.
+# and else only words naming a part of the questionnaire, "merci" and stop words. Judged on ``dedup_key``'s
+# words. "Voir ci-dessus les retraites en grande pauvreté" answers.
 REFERS_TO = frozenset("voir cf idem see repondu detaille explique mentionne indique".split())
 REFERENCE_PLACES = frozenset(
     """ci dessus dessous apres haut bas infra supra precedente precedentes precedent precedemment autre autres
