@@ -894,56 +894,57 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   quotes verbatim, none with the same words), Repeated answers (« non classées » 2,322 -> 2,300, 4.6 % -> 4.5 %,
   of which saying what members of a theme say 0) and Keywords (313 themes, no label naming one word twice) with
   them.
-- Seventeenth round (labels and keywords, no effect on AMI): a two-word term is shown as participants most often
-  wrote it, with the words between its two words where they are at most two articles, prepositions or
-  determiners (`synthesis.explain.PHRASE_LINKS`, French, English, German; an elision as its letter): read in the
-  report of `gd_animation_organisation_15.csv`, whose themes were labelled "transports commun", "carte grise ·
-  permis conduire · préfecture", "carte identité · mairie · passeport". Where the form written most often has
-  other words between ("je partage complètement ce point de vue", "produits de première nécessité"), the two
-  words are shown alone, as before. 84 of the 650 labels of section Labels' exports change (scratch
+- Seventeenth round (labels and keywords, no effect on AMI): a two-word term is shown as participants most
+  often wrote it, with the words between its two words where they are at most two articles, prepositions or
+  determiners (`synthesis.explain.PHRASE_LINKS`, French, English, German; an elision as its letter): read in
+  the report of `gd_animation_organisation_15.csv`, whose themes were labelled "transports commun", "carte
+  grise · permis conduire · préfecture", "carte identité · mairie · passeport". Where the form written most
+  often has other words between ("je partage complètement ce point de vue", "produits de première nécessité"),
+  the two words are shown alone, as before. 84 of the 650 labels of section Labels' exports change (scratch
   `dump_labels.py`, commit 85f80ed against 37c4375), among them "pollution air" -> "pollution de l'air",
-  "président république" -> "président de la république", "taxe habitation" -> "taxe d'habitation", "droit sol"
-  -> "droit du sol", "montrer exemple" -> "montrer l'exemple", "transports commun" -> "transports en commun",
-  "permis conduire" -> "permis de conduire", "langue signes" -> "langue des signes"; 8 of the 337 Polis labels
-  ("lack transparency" -> "lack of transparency", "treaty waitangi" -> "treaty of waitangi", "anstieg
-  bevölkerung" -> "anstieg der bevölkerung"). A noun of the question that ends as an infinitive ("quartier",
-  "centre", "usager") is no longer taken for a verb (`synthesis.lemmas.is_verb`: a verb is the lemma of at least
-  9 forms of the lemma table or of one of its conjugated forms, a noun of its plural only) and is in the two-word
-  terms of its answers, as the question's other nouns: no label of section Labels' exports changes (no question
-  there holds such a noun).
-- Seventeenth round (issue 4, non-answers): an answer that only sends the reader to another answer ("Voir texte
-  ci-dessus", "voir paragraphe ci-dessus", "Voir ci-dessous.", "voir mon autre contribution", "Voir doc joint",
-  "VOIR EN BAS DU QUESTIONNAIRE", "déjà répondu dans une autre contribution") is a non-answer
-  (`synthesis.prepare.REFERS_TO`: a word that refers, a word that says where, and else only words naming a part
-  of the questionnaire and stop words); read among the « non classées » of `gd_animation_organisation_15.csv`,
-  where "Voir ci-dessus" was excluded and "Voir texte ci-dessus" was not. Over the 98,319 texts (scratch
-  `non_answers_all.py`) 22 more non-answers (6,016 -> 6,038), all read, none wrongly ("Voir ci-dessus les
-  retraites en grande pauvreté" stays an answer). `gd-mixed/question` loses one of them (8,528 -> 8,527 texts)
-  and is drawn anew: ours 0.632 -> 0.636, BERTopic 0.488 -> 0.488 (margin +0.148); the five other sets' rows are
-  unchanged. Small questions: the GD column moves with the draws (10 answers 0.082 -> 0.099, 200 answers 0.464
-  -> 0.484). The sampled fit at scale holds 42,767 texts instead of 42,775 (default sample 0.639 -> 0.642,
-  `--fit-max 10000` 0.622 -> 0.608, every text 0.636 -> 0.633: the seeds' spread). The layouts of
-  `gd_animation_democratie_43.csv`, `gd_animation_fiscalite_13.csv`, `gd_animation_organisation_15.csv`,
-  `gd_animation_transition_25.csv` and `grand_debat_comments.csv` move, and sections Labels (with the phrases
-  above: top-level themes 352 -> 344, sub-themes 298 -> 304, labels describing fewer than a fifth of their members
-  6 -> 4, two-word label terms read across a break 1 -> 0, labels showing a two-word term as two words 19 -> 21,
-  label terms after the first written by fewer than one member in twenty 11 -> 8), Quotes (738 themes and
-  sub-themes, all 3,546 quotes verbatim, none with the same words), Repeated answers (« non classées » 2,300 ->
-  2,066, 4.5 % -> 4.1 %, of which saying what members of a theme say 0) and Keywords (310 themes, no label naming
-  one word twice) with them.
+  "président république" -> "président de la république", "taxe habitation" -> "taxe d'habitation", "droit
+  sol" -> "droit du sol", "montrer exemple" -> "montrer l'exemple", "transports commun" -> "transports en
+  commun", "permis conduire" -> "permis de conduire", "langue signes" -> "langue des signes"; 8 of the 337
+  Polis labels ("lack transparency" -> "lack of transparency", "treaty waitangi" -> "treaty of waitangi",
+  "anstieg bevölkerung" -> "anstieg der bevölkerung"). A noun of the question that ends as an infinitive
+  ("quartier", "centre", "usager") is no longer taken for a verb (`synthesis.lemmas.is_verb`: a verb is the
+  lemma of at least 9 forms of the lemma table or of one of its conjugated forms, a noun of its plural only)
+  and is in the two-word terms of its answers, as the question's other nouns: no label of section Labels'
+  exports changes (no question there holds such a noun).
+- Seventeenth round (issue 4, non-answers): an answer that only sends the reader to another answer ("Voir
+  texte ci-dessus", "voir paragraphe ci-dessus", "Voir ci-dessous.", "voir mon autre contribution", "Voir doc
+  joint", "VOIR EN BAS DU QUESTIONNAIRE", "déjà répondu dans une autre contribution") is a non-answer
+  (`synthesis.prepare.REFERS_TO`: a word that refers, a word that says where, and else only words naming a
+  part of the questionnaire and stop words); read among the « non classées » of
+  `gd_animation_organisation_15.csv`, where "Voir ci-dessus" was excluded and "Voir texte ci-dessus" was not.
+  Over the 98,319 texts (scratch `non_answers_all.py`) 22 more non-answers (6,016 -> 6,038), all read, none
+  wrongly ("Voir ci-dessus les retraites en grande pauvreté" stays an answer). `gd-mixed/question` loses one
+  of them (8,528 -> 8,527 texts) and is drawn anew: ours 0.632 -> 0.636, BERTopic 0.488 -> 0.488 (margin
+  +0.148); the five other sets' rows are unchanged. Small questions: the GD column moves with the draws (10
+  answers 0.082 -> 0.099, 200 answers 0.464 -> 0.484). The sampled fit at scale holds 42,767 texts instead of
+  42,775 (default sample 0.639 -> 0.642, `--fit-max 10000` 0.622 -> 0.608, every text 0.636 -> 0.633: the
+  seeds' spread). The layouts of `gd_animation_democratie_43.csv`, `gd_animation_fiscalite_13.csv`,
+  `gd_animation_organisation_15.csv`, `gd_animation_transition_25.csv` and `grand_debat_comments.csv` move,
+  and sections Labels (with the phrases above: top-level themes 352 -> 344, sub-themes 298 -> 304, labels
+  describing fewer than a fifth of their members 6 -> 4, two-word label terms read across a break 1 -> 0,
+  labels showing a two-word term as two words 19 -> 21, label terms after the first written by fewer than one
+  member in twenty 11 -> 8), Quotes (738 themes and sub-themes, all 3,546 quotes verbatim, none with the same
+  words), Repeated answers (« non classées » 2,300 -> 2,066, 4.5 % -> 4.1 %, of which saying what members of a
+  theme say 0) and Keywords (310 themes, no label naming one word twice) with them.
 - Seventeenth round (keywords, no effect on AMI or on how labels are made): a word that participants mostly
   write inside one of a theme's listed two-word keywords (a compound weighing at least `COMPOUND_SHARE` of the
   word, the rule labels already follow) is not listed alone, nor in the members' "why", unless the label names
-  it: the keywords of `gd_animation_organisation_15.csv`'s theme read "transports, transports en commun, commun,
-  train…", now "transports en commun, train, bus, transports collectifs…". Section Keywords (`bench/keywords.py`
-  at 31809c5 against a0e942e): one-word keywords 2,175 -> 2,073 of 3,100, the other columns unchanged. Section
-  Labels (`bench/labels.py --no-write` at 31809c5 against a0e942e): 4 of the 648 labels change, by the keyword a
-  theme named as another gains (`distinguish_labels` picks it from the listed keywords): sub-themes named as their
-  theme 1 -> 2 ("produits nécessité · tva · ere" has no "ere" to gain any more, "ere" being written in "1ère
-  nécessité"), label terms after the first written by fewer than one member in twenty 8 -> 9, the other columns
-  unchanged. The words a label names, by which themes named alike are found and told apart, leave out the
-  articles and prepositions of its two-word terms ("président de la république" shared "de" with "droit de
-  vote"): 1 more label changes, "taxe d'habitation · csg retraités · supprimer" gains "· imposition"."""
+  it: the keywords of `gd_animation_organisation_15.csv`'s theme read "transports, transports en commun,
+  commun, train…", now "transports en commun, train, bus, transports collectifs…". Section Keywords
+  (`bench/keywords.py` at 31809c5 against a0e942e): one-word keywords 2,175 -> 2,073 of 3,100, the other
+  columns unchanged. Section Labels (`bench/labels.py --no-write` at 31809c5 against a0e942e): 4 of the 648
+  labels change, by the keyword a theme named as another gains (`distinguish_labels` picks it from the listed
+  keywords): sub-themes named as their theme 1 -> 2 ("produits nécessité · tva · ere" has no "ere" to gain any
+  more, "ere" being written in "1ère nécessité"), label terms after the first written by fewer than one member
+  in twenty 8 -> 9, the other columns unchanged. The words a label names, by which themes named alike are
+  found and told apart, leave out the articles and prepositions of its two-word terms ("président de la
+  république" shared "de" with "droit de vote"): 1 more label changes, "taxe d'habitation · csg retraités ·
+  supprimer" gains "· imposition"."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
