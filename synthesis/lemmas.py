@@ -145,8 +145,8 @@ def is_verb(word: str) -> bool:
         return False
     if table.forms.get(word, 0) >= MIN_VERB_FORMS:
         return True
-    stem = word[:-2]
-    return any(table.get(stem + ending) == word for ending in CONJUGATED_ENDINGS)
+    stems = (word[:-3], word[:-2]) if word.endswith("oir") else (word[:-2],)  # "falloir": "fallait"
+    return any(table.get(stem + ending) == word for stem in stems for ending in CONJUGATED_ENDINGS)
 
 
 @cache

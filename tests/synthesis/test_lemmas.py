@@ -59,6 +59,8 @@ def test_unknown_word_is_its_own_lemma():
         ("croire", True),  # ends as "territoire" does
         ("numériser", True),  # a rarer verb: the table holds few of its forms, "numérise" among them
         ("densifier", True),
+        ("falloir", True),  # "fallait": the stem of a verb in -oir
+        ("couloir", False),  # "coulait" is "couler"'s
         ("quartier", False),  # nouns and adjectives that end as infinitives do
         ("avenir", False),
         ("centre", False),
