@@ -115,6 +115,11 @@ _SAYS_NOTHING = frozenset(
         "je l ignore",
         "j ignore",
         "deja repondu",
+        "non applicable",
+        "pas applicable",
+        "non pertinent",
+        "non pertinente",
+        "pas pertinent",
     }
 )
 NON_ANSWERS = _SAYS_NOTHING | NONE_ANSWERS  # "Aucune" too, where it does not answer the question
@@ -162,11 +167,11 @@ NEGATIONS = frozenset("ne pas non jamais rien aucun aucune ni sans not no never"
 # ... and the pieces that ``dedup_key`` leaves of "n'" and "don't"
 NOTHING_TO_SAY_NEGATIONS = NEGATIONS | {"n", "don"}
 # Words that say how the participant feels about saying nothing ("Franchement, je ne sais pas", "Aujourd'hui je
-# ne sais pas", "Il y en a certainement mais je ne m'en souviens pas", "Je préfère ne pas répondre"): stop words
-# of a non-answer, as spaCy's are
+# ne sais pas", "Il y en a certainement mais je ne m'en souviens pas", "Je préfère ne pas répondre"), and
+# "été" ("Je n'ai pas été concerné"; spaCy's list lacks it): stop words of a non-answer, as spaCy's are
 NOTHING_TO_SAY_FILLERS = frozenset(
     """franchement honnetement sincerement justement malheureusement helas aujourd jour certainement surement
-    pourtant desole desolee prefere doute personnel personnelle personnels""".split()
+    pourtant desole desolee prefere doute personnel personnelle personnels ete""".split()
 )
 _INDEFINITE = frozenset({"un", "une"})
 # ... but these words answer "who" or "which" questions ("Je ne vois personne" is the answer « Personne »)

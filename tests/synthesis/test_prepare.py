@@ -74,6 +74,9 @@ from synthesis.prepare import (
         "Voir doc joint",
         "déjà répondu dans une autre contribution",
         "J'ai déjà répondu plus haut",
+        "Non applicable.",
+        "Non pertinent",
+        "Je n'ai pas été concerné",
     ],
 )
 def test_short_non_answers_are_excluded(text):
@@ -111,6 +114,9 @@ def test_short_non_answers_are_excluded(text):
         "Voir ci-dessus les retraites en grande pauvreté",  # a reference, and an answer
         "Voir les autres pays",
         "Par écrit",
+        "Non applicable à Paris",
+        "Hors sujet",  # an argument that a proposal is off-topic (République numérique) takes a side
+        "Pas de canicule cet été",
     ],
 )
 def test_real_answers_are_kept(text):
