@@ -944,7 +944,25 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   in twenty 8 -> 9, the other columns unchanged. The words a label names, by which themes named alike are
   found and told apart, leave out the articles and prepositions of its two-word terms ("président de la
   république" shared "de" with "droit de vote"): 1 more label changes, "taxe d'habitation · csg retraités ·
-  supprimer" gains "· imposition"."""
+  supprimer" gains "· imposition".
+- Seventeenth round (issue 4, non-answers): "Non applicable" and "Non pertinent" are listed non-answers, as
+  "Sans objet" is, and "été" is a stop word of a non-answer ("Je n'ai pas été concerné"; spaCy's list lacks
+  it); read in the keywords of a theme of `gd_animation_organisation_15.csv`, "ne manquent pas, compliqué,
+  loin, non applicable, monde, non pertinent". Over the 98,319 texts (scratch `non_answers_all.py`) 8 more
+  non-answers (6,038 -> 6,046: 6 in `gd_animation_organisation_15.csv`, 2 in
+  `gd_animation_organisation_32.csv`), all read, none wrongly; "Hors sujet" stays an answer (8 République
+  numérique arguments say it of a proposal, a side taken), as do "Non applicable à Paris" and "Pas de canicule
+  cet été". `gd-mixed/question` loses one of them (8,527 -> 8,526 texts) and is drawn anew: ours 0.636 ->
+  0.641, BERTopic 0.488 -> 0.468 (its range 0.443-0.481 over the seeds: the draw's spread), margin +0.173; the
+  five other sets' rows are unchanged. Small questions: the GD column moves with the draws (16 answers 0.284
+  -> 0.235, 10 answers 0.099 -> 0.124). The sampled fit at scale holds 42,762 texts (default sample 0.642 ->
+  0.641, `--fit-max 10000` 0.608 -> 0.608, every text 0.633 -> 0.636). The layouts of the two questions move,
+  and sections Labels (top-level themes 344 -> 346, sub-themes 304 -> 297, answer labels 6 -> 7, labels
+  showing a two-word term as two words 21 -> 22, label terms after the first written by fewer than one member
+  in twenty 9 -> 11, labels describing fewer than a fifth of their members 4 -> 4), Quotes (733 themes and
+  sub-themes, all 3,516 quotes verbatim, none with the same words), Repeated answers (« non classées » 2,066
+  -> 2,185, 4.1 % -> 4.3 %, of which saying what members of a theme say 0) and Keywords (312 themes, no label
+  naming one word twice) with them."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
