@@ -519,7 +519,8 @@ class Vocabulary:
 
 def _phrase(clause: list[tuple[str, str]], start: int, end: int, first: str, last: str) -> tuple[str, ...]:
     """The written words of a two-word term, from its first word ``first``, the clause's ``start``-th, to its
-    last, the ``end``-th: "transports en commun", "carte d'", "identité" (:meth:`Vocabulary.show`)."""
+    last, the ``end``-th: ("transports", "en", "commun"), ("carte", "d'", "identité") (read by
+    :meth:`Vocabulary.show`)."""
     if end == start + 1:
         return first, last
     return first, *(f for _, f in clause[start + 1 : end]), last
