@@ -401,8 +401,7 @@ class Vocabulary:
         spelled = self.spelled
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
-            previous_at = -1  # the index of ``previous`` in the clause (of an elision right after it)
-            previous_word = -1  # the index of ``previous`` itself
+            previous_at = -1  # the index of ``previous`` in the clause
             negation = -1  # index of the negation that the next content word is under, -1 if none
             verb = ne = -1  # a verb between "ne" and "pas", and the index of its "ne"
             for i, (w, form) in enumerate(clause):
@@ -414,8 +413,7 @@ class Vocabulary:
                     negation, previous = i, ""  # a bigram never spans a negation
                     continue
                 negation_here, negation = negation, -1
-                if form[-1] == "'":  # an elision (:func:`_clause_word_parts`): "services d'urgence" are next
-                    previous_at += previous_at == i - 1
+                if form[-1] == "'":  # an elision (:func:`_clause_word_parts`)
                     continue
                 if w in breaks:
                     previous = ""
@@ -443,13 +441,17 @@ class Vocabulary:
                 # answer, which ``question_terms`` keeps where it is a compound ("société civile")
                 if s in self.banned_stems and not negated:
                     paired = s in self.paired_stems
-                    if paired and previous and previous not in self.banned_stems and previous_at == i - 1:
+                    if (
+                        paired
+                        and previous
+                        and previous not in self.banned_stems
+                        and _next_to(clause, previous_at, i)
+                    ):
                         bigrams.append(f"{previous} {s}")
                         self._count_form(
-                            bigrams[-1], _phrase(clause, previous_word, i, previous_form, form), copies
+                            bigrams[-1], _phrase(clause, previous_at, i, previous_form, form), copies
                         )
                     previous, previous_form, previous_at = (s, form, i) if paired else ("", "", -1)
-                    previous_word = previous_at
                     continue
                 forms = self._forms.get(s)
                 if forms is None:
@@ -466,12 +468,15 @@ class Vocabulary:
                     stems.append(s)
                     continue
                 stems.append(s)
-                if previous and previous != s and (previous_at == i - 1 or previous not in self.banned_stems):
+                if (
+                    previous
+                    and previous != s
+                    and (previous not in self.banned_stems or _next_to(clause, previous_at, i))
+                ):
                     bigram = f"{previous} {s}"
                     bigrams.append(bigram)
-                    self._count_form(bigram, _phrase(clause, previous_word, i, previous_form, form), copies)
+                    self._count_form(bigram, _phrase(clause, previous_at, i, previous_form, form), copies)
                 previous, previous_form, previous_at = s, form, i
-                previous_word = i
         return stems + bigrams
 
     def _count_form(self, term: str, written: tuple[str, ...], copies: int) -> None:
@@ -515,6 +520,12 @@ class Vocabulary:
                 written[at] = a if _fold_word(a) == _fold_word(written[at]) else written[at]
             shown = self.surface[term] = _joined(written)
         return shown
+
+
+def _next_to(clause: list[tuple[str, str]], start: int, end: int) -> bool:
+    """Whether only elisions stand between the clause's ``start``-th and ``end``-th words ("services d'urgence"
+    are next to each other)."""
+    return all(f[-1] == "'" for _, f in clause[start + 1 : end])
 
 
 def _phrase(clause: list[tuple[str, str]], start: int, end: int, first: str, last: str) -> tuple[str, ...]:
