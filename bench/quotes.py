@@ -12,7 +12,8 @@ Counted over the quotes of every theme and sub-theme:
   order aside: "l'impôt sur le revenu" and "Les impôts sur le revenu"), or four fifths of them at least
   (Jaccard index of :func:`synthesis.explain.quote_words`, stop words included), and of these the pairs whose
   other words hold a negation ("je suis favorable..." and "je ne suis pas favorable...": not the same);
-- quotes of readable length (40 to 400 characters), and verbatim quotes (each is its member's text, checked);
+- quotes of readable length (40 to 400 characters), quotes writing each of their words more than twice on
+  average ("L'éducation. L'éducation. [...]"), and verbatim quotes (each is its member's text, checked);
 - for themes split into sub-themes: those whose quotes all come from one sub-theme, and the share of their
   members that are in a sub-theme one of their quotes comes from (summed over these themes).
 
@@ -30,7 +31,14 @@ from common import ROOT, bench_arguments, embedding_cache, export_contributions,
 from labels import EXPORTS, contributions
 
 from schemas import Report, RunSettings
-from synthesis.explain import NEGATIONS, QUOTE_MAX_CHARS, QUOTE_MIN_CHARS, quote_words
+from synthesis.explain import (
+    NEGATIONS,
+    QUOTE_MAX_CHARS,
+    QUOTE_MAX_REPEATS,
+    QUOTE_MIN_CHARS,
+    quote_words,
+    word_repeats,
+)
 from synthesis.pipeline import run
 
 SAMPLE = ROOT / "sample_consultations" / "granddebat_fiscalite_sample.csv"
@@ -49,6 +57,7 @@ def count(report: Report, text: dict[str, str], n_quotes: int) -> Counter[str]:
             out["quotes of readable length"] += sum(
                 QUOTE_MIN_CHARS <= len(t) <= QUOTE_MAX_CHARS for t in quotes
             )
+            out["quotes repeating their words"] += sum(word_repeats(t) > QUOTE_MAX_REPEATS for t in quotes)
             for a, b in itertools.combinations(map(quote_words, quotes), 2):
                 shared = len(a & b) / len(a | b) if a | b else 1.0
                 out["pairs with the same words"] += shared == 1.0

@@ -132,6 +132,10 @@ LABEL_MIN_SHARE = 0.1
 ANSWER_LABEL_WORDS = 8
 ANSWER_LABEL_SHARE = 0.2
 QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 40, 400  # readable quote lengths; others are penalised, never cut
+# A quote that writes each of its words (stop words aside) more than this many times on average is penalised as
+# much: "L'éducation. L'éducation. [...]" (18 times) was quoted for its theme of the Grand Débat before
+# "L'éducation, pour tous". Long texts repeat their words more: République numérique's articles of law, up to 2.45.
+QUOTE_MAX_REPEATS = 2.5
 MMR_LAMBDA = 0.7  # relevance vs diversity of quotes
 NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same quote
 # ... and so do two quotes sharing this share of their words (lemmas, stop words included: Jaccard index),
@@ -627,6 +631,19 @@ def _readability(length: int) -> float:
     return 1.0
 
 
+def word_repeats(text: str) -> float:
+    """How many times ``text`` writes each of its words on average, case, accents and the stop words of every
+    language of ``LANGUAGES`` aside (1 for a text without other words)."""
+    stop = _stop_words_of_all_languages()
+    words = [w for w in map(_fold_word, _WORD.findall(text)) if w not in stop]
+    return len(words) / len(set(words)) if words else 1.0
+
+
+@cache
+def _stop_words_of_all_languages() -> frozenset[str]:
+    return frozenset().union(*map(stop_words, LANGUAGES))
+
+
 def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> list[int]:
     """Indices of up to ``n_quotes`` representative, diverse members (MMR around the medoid).
 
@@ -634,7 +651,7 @@ def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> lis
     chosen quote is at least ``NEAR_DUPLICATE_SIM``, or when it says the same words as one (:func:`_same_words`):
     the encoder set "l'impôt sur le revenu" and "Les impôts sur le revenu",
     "Pôle emploi|La mairie" and "La mairie|Pôle emploi" apart, and both were quoted. Relevance = similarity
-    to the medoid x readability.
+    to the medoid x readability (length, and words written over and over: ``QUOTE_MAX_REPEATS``).
     """
     first: dict[str, int] = {}
     for i, t in enumerate(texts):
@@ -649,12 +666,17 @@ def pick_quotes(texts: Sequence[str], vectors: np.ndarray, n_quotes: int) -> lis
     chosen_words: list[frozenset[str]] = []
     max_sim = np.full(len(cand), -np.inf)
     skipped = np.zeros(len(cand), bool)
+    read = np.zeros(len(cand), bool)  # whether a candidate's relevance counts its repeated words
     while len(chosen) < n_quotes:
         score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * (max_sim if chosen else 0.0)
         score[(max_sim >= NEAR_DUPLICATE_SIM) | skipped] = -np.inf
         best = int(np.argmax(score))
         if not np.isfinite(score[best]):
             break
+        if not read[best]:  # lowers the relevance only: read where it could decide, then choose again
+            read[best] = True
+            relevance[best] *= min(1.0, QUOTE_MAX_REPEATS / word_repeats(texts[int(cand[best])]))
+            continue
         skipped[best] = True
         if not _says_something_new(texts[int(cand[best])], chosen_words):
             continue

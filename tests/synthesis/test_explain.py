@@ -20,6 +20,7 @@ from synthesis.explain import (
     quoted,
     spread_quotes,
     stem,
+    word_repeats,
     words,
 )
 from tests.utils.fake_embedder import HashEmbedder
@@ -102,6 +103,19 @@ def test_pick_quotes_skips_quotes_saying_the_same_words():
     chosen = pick_quotes(texts, np.eye(len(texts)), len(texts))
     assert len(chosen) == 4 and len({0, 1} & set(chosen)) == 1 and len({2, 3} & set(chosen)) == 1
     assert {4, 5} <= set(chosen)
+
+
+def test_pick_quotes_passes_over_a_text_repeating_its_words():
+    # the repeated text is nearer the medoid, but a reader learns nothing from its seventh "L'éducation"
+    texts = [
+        " ".join(["L'éducation."] * 7),
+        "L'éducation, pour tous les enfants du pays",
+        "L'éducation et la santé",
+    ]
+    v = np.array([[1.0, 0.0], [0.95, 0.312], [0.95, -0.312]])  # the first is the medoid
+    assert pick_quotes(texts, v, 1) == [1]
+    assert word_repeats(texts[0]) == 7 and word_repeats("Santé, SANTE, transports et la santé") == 2
+    assert word_repeats("123 !") == word_repeats("Et le la les") == 1
 
 
 def test_answer_words_are_the_same_whatever_the_articles_and_the_form():
