@@ -846,6 +846,26 @@ def quoted(label: str) -> str:
     return label if is_answer_label(label) else f"« {label} »"
 
 
+def _participle_forms(form: str) -> set[str]:
+    """The forms of a French past participle that the lemma table holds, for any of them ("touchée":
+    "touché", "touchée", "touchés", "touchées"; "perdue": "perdu", "perdue"...), none for a word none of whose
+    forms has a verb for lemma ("santé", "idée"). The table reads some of them as nouns or adjectives, others
+    as the verb: the question's "touchée" was "touchée", the answers' "touché" "toucher", and a label of the
+    answers to "De quelle manière votre vie quotidienne est-elle touchée par le changement climatique ?" read
+    "impact · touché · réchauffement"; so are the question's "donnée" and the answers' "données" ("donner"),
+    "perdu" and "perdue" ("perdre")."""
+    word = form.casefold()
+    masculines = {word} | {
+        word[: -len(e)] for e in ("e", "s", "es") if word.endswith(e) and len(word) > len(e) + 2
+    }
+    out: set[str] = set()
+    for m in masculines:
+        forms = {f for f in (m, m + "e", m + "s", m + "es") if is_french_word(f)}
+        if any(is_verb(lemma(f)) for f in forms):
+            out |= forms
+    return out
+
+
 def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     """A vocabulary with the stop words of ``language``, and the stems of the question's own words banned, and
     its negated terms too: a negated word of the question is a term (:meth:`Vocabulary.terms`: "pas prêt"
@@ -855,6 +875,13 @@ def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     words_of_question = Vocabulary(stop, language=language)
     stems = {form: words_of_question.word_stem(w, form) for w, form in word_forms(question_text)}
     banned = set(stems.values()) - {""}
+    if language == "fr":  # every form of a participle, whichever lemma the table gives each
+        banned |= {
+            words_of_question.word_stem(_fold_word(f), f)
+            for form, s in stems.items()
+            if s
+            for f in _participle_forms(form)
+        }
     negated = {t for t in words_of_question.terms(question_text) if t.startswith(NEGATED)}
     # French nouns and adjectives of the question, told from its verbs by their lemma: "immigration choisie"
     # answers "Que pensez-vous de l'immigration ?", "baisser TVA" only repeats "Quels impôts faut-il baisser ?"

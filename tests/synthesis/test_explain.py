@@ -561,6 +561,27 @@ def test_a_negated_word_of_the_question_is_the_answer():
     assert terms == [[stem("poste")], []]
 
 
+def test_every_form_of_a_participle_of_the_question_is_a_word_of_the_question():
+    # the lemma table reads "touchée" as itself and "touché" as "toucher": "impact · touché · réchauffement"
+    question = "De quelle manière votre vie quotidienne est-elle touchée par le changement climatique ?"
+    texts = [
+        "Je suis touché par la chaleur",
+        "Nous sommes touchés par les canicules",
+        "touchée par la sécheresse",
+    ]
+    _, terms = question_terms(texts, question)
+    assert terms == [[stem("chaleur")], [stem("canicule")], [stem("secheresse")]]
+    # "données" is "donner" in the table, "donnée" itself
+    _, terms = question_terms(["Des données de santé", "La donnée"], "Service public de la donnée")
+    assert terms == [[stem("sante")], []]
+    # and "perdue" is "perdre", "perdus" itself
+    _, terms = question_terms(["Une confiance perdue", "perdus en forêt"], "Qu'avez-vous perdu ?")
+    assert terms == [[stem("confiance")], [stem("foret")]]
+    # a noun in -ée is no participle: "idées" stays a word of the answers to a question on "la santé"
+    _, terms = question_terms(["De bonnes idées"], "Que faire pour la santé ?")
+    assert stem("idee") in terms[0], terms
+
+
 def test_grand_chose_and_grand_monde_are_stop_words():
     vocab = question_vocabulary("")
     terms = vocab.terms("La France ne pèse pas grand-chose dans le monde")
