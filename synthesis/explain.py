@@ -32,7 +32,11 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORE
 # Two-word terms never span a clause break: punctuation, a line break or a dash between words ("TVA, revenu",
 # "Mairie | École", "santé - éducation"); an apostrophe or a hyphen inside a word is no break.
 _CLAUSE_BREAK = re.compile(r"[^\w \t'’-]+|\s[-–—]+\s")
-_WORD_OR_BREAK = re.compile(f"({_WORD.pattern})|{_CLAUSE_BREAK.pattern}")  # a word, or "" for a break
+# In a clause, a word, a number or a word starting with digits ("1ère", "2019": never a term, but a word that
+# stands between two words, "produits de 1ère nécessité"), or a break
+_NUMBER = r"(?<!\w)\w*\d[\w'’]*"
+_has_digit = re.compile(r"\d").search
+_WORD_OR_BREAK = re.compile(f"({_WORD.pattern})|({_NUMBER})|{_CLAUSE_BREAK.pattern}")
 # ... nor a coordinating conjunction: "éducation et santé", "taxe d'habitation ou taxe foncière" are lists, not
 # two-word terms (stop words otherwise stand between the words of a term: "produits de première nécessité").
 CONJUNCTIONS = {
@@ -77,13 +81,17 @@ NEGATION_GAP = {
 }
 NEGATION_MAX_GAP = 3
 # a two-word term is shown as participants most often wrote it, with the words between its words ("transports
-# en commun", "impôt sur le revenu") where at most this many stand between them, all articles, prepositions or
-# determiners (folded; an elision as its letter); else as its two words ("je partage complètement ce point")
+# en commun", "impôt sur le revenu") where at most this many stand between them, all articles, prepositions,
+# determiners or ordinals (folded; an elision as its letter); else as its two words ("je partage complètement
+# ce point")
 PHRASE_MAX_GAP = 2
 PHRASE_LINKS = {
     "fr": frozenset(
         "de du des d la le les l en au aux a sur sous par pour dans avec contre entre chez vers un une son sa ses "
-        "leur leurs notre nos votre vos mon ma mes ce cet cette ces".split()
+        "leur leurs notre nos votre vos mon ma mes ce cet cette ces "
+        # ordinals ("produits de première nécessité", "produits de 1ère nécessité")
+        "premier premiere premiers premieres 1er 1ere 1re 1ers 1eres second seconde seconds secondes 2nd 2nde "
+        "deuxieme deuxiemes 2e 2eme 2emes troisieme troisiemes 3e 3eme 3emes".split()
     ),
     "en": frozenset("of the a an to for in on at by with from our their my your its his her".split()),
     "de": frozenset(
@@ -286,9 +294,11 @@ def clause_forms(text: str) -> list[list[tuple[str, str]]]:
     as parts of their own (:func:`_clause_word_parts`)."""
     clauses: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
-    for word in _WORD_OR_BREAK.findall(text.casefold()):
+    for word, number in _WORD_OR_BREAK.findall(text.casefold()):
         if word:
             current.extend(_clause_word_parts(word))
+        elif number:
+            current.append((fold_letters(number), number))
         elif current:
             clauses.append(current)
             current = []
@@ -379,7 +389,7 @@ class Vocabulary:
     def content_stem(self, folded: str, form: str) -> str:
         """The stem of one word's lemma (French) or of the word, "" for a stop word (the lemma's too: "faisons"
         is "faire") or a short word. :meth:`terms` reads a slip of the pen as its word before calling it."""
-        if len(folded) < MIN_TOKEN_CHARS or folded in self.stop:
+        if len(folded) < MIN_TOKEN_CHARS or folded in self.stop or _has_digit(folded):
             return ""
         if self.language == "fr":
             folded = _fold_word(lemma(self.accented.get(form, form)))
