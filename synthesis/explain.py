@@ -23,7 +23,7 @@ from itertools import chain
 
 import numpy as np
 
-from synthesis.lemmas import is_french_word, is_verb, lemma, lemma_table
+from synthesis.lemmas import in_dictionary, is_french_word, is_verb, lemma, lemma_table
 from synthesis.prepare import NEGATIONS as NEGATIONS_FR_EN
 from synthesis.prepare import dedup_key, fold_letters, most_frequent, spacy_stop_words
 
@@ -501,9 +501,24 @@ class Vocabulary:
         pairs[written] = pairs.get(written, 0) + copies
 
     def finish(self) -> None:
-        """Fix each stem's surface form: its most frequent written word (ties: alphabetical)."""
+        """Fix each stem's surface form: its most frequent written word (ties: alphabetical), a word written
+        without its accents counted as its accented spelling (``learn_accents``: "etat" is "état")."""
         for s, forms in self._forms.items():
+            if self.accented and not self.accented.keys().isdisjoint(forms):
+                merged: Counter[str] = Counter()
+                for form, n in forms.items():
+                    merged[self.with_accents(form)] += n
+                forms = merged
             self.surface[s] = most_frequent(forms)
+
+    def with_accents(self, form: str) -> str:
+        """A word as shown: written without its accents, its accented spelling (``learn_accents``) where the
+        French dictionary holds that spelling and not the word as written (:func:`in_dictionary`: "etat" is
+        "état", "celibataires" "célibataires"); else as written ("taxe", not "taxé"; "tva", not "två")."""
+        accented = self.accented.get(form)
+        if accented is None or in_dictionary(form) or not in_dictionary(accented):
+            return form
+        return accented
 
     def is_compound(self, term: str) -> bool:
         """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
@@ -531,7 +546,8 @@ class Vocabulary:
             links = PHRASE_LINKS.get(self.language, frozenset())
             written = list(_shown_phrase(most_frequent(pairs), links) if pairs else alone)
             for at, a in zip((0, -1), alone, strict=True):
-                written[at] = a if _fold_word(a) == _fold_word(written[at]) else written[at]
+                w = written[at]
+                written[at] = a if _fold_word(a) == _fold_word(w) else self.with_accents(w)
             shown = self.surface[term] = _joined(written)
         return shown
 

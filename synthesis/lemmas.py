@@ -150,16 +150,29 @@ def is_verb(word: str) -> bool:
 
 
 @cache
+def _dictionary() -> frozenset[str]:
+    """pyspellchecker's French dictionary, its words as written."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="fr", distance=1).word_frequency.keys())
+
+
+@cache
 def _cached_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """The words of the two lists, as written and folded (:func:`is_french_word`); read once, 0.24 s."""
     import json
 
-    from spellchecker import SpellChecker
-
     with open(_model_file(_VOCAB_FILE)[0], encoding="utf-8") as f:
-        words = set(json.load(f))
-    words.update(SpellChecker(language="fr", distance=1).word_frequency.keys())
+        words = set(json.load(f)) | _dictionary()
     return frozenset(words), frozenset(fold_letters(w) for w in words)
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether a lower-case word is in pyspellchecker's French dictionary exactly as written, accents
+    included: "école", "taxe" and "taxé" are; "ecole", "impots" and "tva" are not (spaCy's vocabulary holds
+    the words of its training texts as they were written, "ecole" too)."""
+    with _LOCK:
+        return word in _dictionary()
 
 
 def is_french_word(word: str) -> bool:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from synthesis.explain import explain_themes, lemma_source, question_terms, question_vocabulary
-from synthesis.lemmas import is_french_word, is_verb, lemma, lemma_table, murmurhash64a
+from synthesis.lemmas import in_dictionary, is_french_word, is_verb, lemma, lemma_table, murmurhash64a
 from tests.utils.fake_embedder import HashEmbedder
 
 # spaCy 3.8's ``spacy.strings.hash_string`` of each word (its keys of the lookup table), computed with spaCy;
@@ -122,6 +122,17 @@ def test_a_word_written_without_its_accents_is_the_accented_word():
     )  # no accented spelling: as written
     vocab, _ = question_terms(["les élus", "les elus"], "")
     assert vocab.word_stem("elus", "elus") == vocab.word_stem("elu", "élu")
+
+
+def test_a_word_most_written_without_its_accents_is_shown_with_them_where_it_is_no_word_so():
+    # "action publique · etat · france", "revenu des celibataires · gros · travail" (Decidim, Grand Débat)
+    texts = ["L'Etat", "l'etat", "l'État", "la taxe", "la taxe", "taxé", "la TVA", "TVA"]
+    texts += ["le revenu des celibataires", "Le revenu des celibataires", "le revenu des célibataires"]
+    vocab, terms = question_terms(texts, "")
+    shown = {vocab.show(t) for ts in terms for t in ts}
+    assert {"état", "taxe", "tva", "revenu des célibataires"} <= shown
+    assert not {"etat", "taxé", "celibataires"} & shown
+    assert in_dictionary("école") and not in_dictionary("ecole") and in_dictionary("taxe")
 
 
 def test_a_stop_words_inflections_are_stop_words_too():
