@@ -290,13 +290,15 @@ def annotate_origin(
     for item in question.noise:
         item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
     very_active = [a for a, k in n_answers.items() if k > settings.active_author_threshold]
+    authors, without_author = distinct_authors(kept)
     short = sorted(detector.short_repeats_, key=lambda g: (-len(g), g[0]))
     question.origin = {
         "campaigns": len(campaigns),
         "in_campaigns": len(campaign_of),
         "kept": len(kept),
         "excluded": len(items) - len(kept),
-        "distinct_authors": distinct_authors(kept)[0],
+        "distinct_authors": authors,
+        "without_author": without_author,
         "weighted": round(sum(weights.values()), 6),
         "very_active_authors": len(very_active),
         "very_active_contributions": sum(n_answers[a] for a in very_active),
@@ -351,9 +353,11 @@ def annotate_consultation(
                 )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
     times = {c.contribution_id: parse_time(c.created_at) for c in contributions}
+    authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
-        "distinct_authors": distinct_authors(contributions)[0],
+        "distinct_authors": authors,
+        "without_author": without_author,
         "in_campaigns": len(in_campaign),
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),

@@ -169,6 +169,8 @@ def test_theme_breakdowns_conserve_counts(annotated):
     assert question.origin["in_campaigns"] == 6 and question.origin["kept"] == len(kept)
     assert question.origin["excluded"] == len(items) - len(kept) == 1
     assert question.origin["very_active_authors"] == 1
+    unknown = sum(c.author_ref is None for c in kept)
+    assert question.origin["without_author"] == unknown and 0 < unknown < len(kept)
 
 
 def test_consultation_origin(annotated):
@@ -177,6 +179,7 @@ def test_consultation_origin(annotated):
     annotate_consultation(report, items, settings)
     o = report.origin
     assert o["in_campaigns"] == 6 and o["contributions"] == len(items)
+    assert o["without_author"] == sum(c.author_ref is None for c in items)
     part = o["participation"]
     assert part["level"] == "departement" and {r["territory"] for r in part["rows"]} == {"75", "69"}
     idx = question.clusters[0].origin.territory_index
