@@ -162,13 +162,15 @@ def test_missing_values_are_said_not_left_empty():
     assert "Dates de dépôt non renseignées" in who and "Canal de dépôt non renseigné." in who
 
 
-def test_a_file_without_authors_says_so_rather_than_that_no_author_is_very_active():
+def test_a_file_without_authors_or_author_types_says_so():
     report = origin_report()
     report.origin["without_author"] = report.origin["contributions"]
+    report.origin["author_types"] = {"unknown": 8}
     report.questions[0].origin.update(without_author=7, very_active_authors=0, very_active_contributions=0)
     who = section(render_report_page(report), "/")
     assert "8 contributions ; auteurs non renseignés dans le fichier" in who
     assert t("who.very_active.no_authors") in who
+    assert "Type d&#39;auteur non renseigné dans le fichier." in who and '<th scope="row">inconnu</th>' not in who
     assert "participants distincts" not in who and "Aucun auteur n&#39;a écrit" not in who
     report.questions[0].origin["without_author"] = 6  # one contribution has an author
     who = section(render_report_page(report), "/")
