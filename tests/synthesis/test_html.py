@@ -106,6 +106,7 @@ def make_report() -> Report:
             territories={"75": 3, IMG: 1},
             territory_index={"75": 1.2},
             campaigns=[{"campaign_id": "q1-camp-0", "count": 2}],
+            campaigns_counted_once=3,
         ),
     )
     theme_b = Cluster(

@@ -184,6 +184,11 @@ def test_theme_page_origin(page):
     assert "&lt;img src=x onerror=alert(1)&gt;" in theme  # an odd territory key is shown as text
     assert f'href="#{route_id("campagne", "q1-camp-0")}"' in theme
     assert "Canal de dépôt non renseigné." in theme
+    assert "contributions, campagnes comptées une fois" in theme  # 3: the figure counts contributions
+    report = origin_report()
+    report.questions[0].clusters[0].origin.author_types = {"unknown": 4}
+    theme = section(render_report_page(report), route_id("theme", "q1-0"))
+    assert "Type d&#39;auteur non renseigné dans le fichier." in theme and "citoyen·ne" not in theme
 
 
 def test_campaigns_page(page):
