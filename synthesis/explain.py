@@ -32,9 +32,9 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORE
 # Two-word terms never span a clause break: punctuation, a line break or a dash between words ("TVA, revenu",
 # "Mairie | École", "santé - éducation"); an apostrophe or a hyphen inside a word is no break.
 _CLAUSE_BREAK = re.compile(r"[^\w \t'’-]+|\s[-–—]+\s")
-# In a clause, a word, a number or a word starting with digits ("1ère", "2019": never a term, but a word that
-# stands between two words, "produits de 1ère nécessité"), or a break
-_NUMBER = r"(?<!\w)\w*\d[\w'’]*"
+# In a clause, a word, a number or a word starting with digits ("1ère", "2019", "1 ère": never a term, but a
+# word that stands between two words, "produits de 1ère nécessité"; "ère" alone was a keyword), or a break
+_NUMBER = r"(?<!\w)\w*\d[\w'’]*(?:[ \t](?:[eè]res?|ers?|[eè]mes?|nde?s?)(?!\w))?"
 _has_digit = re.compile(r"\d").search
 _WORD_OR_BREAK = re.compile(f"({_WORD.pattern})|({_NUMBER})|{_CLAUSE_BREAK.pattern}")
 # ... nor a coordinating conjunction: "éducation et santé", "taxe d'habitation ou taxe foncière" are lists, not
@@ -572,7 +572,9 @@ def _shown_phrase(written: Sequence[str], links: frozenset[str]) -> Sequence[str
     ``PHRASE_MAX_GAP`` of ``links`` (articles, prepositions: "transports en commun"), else its two words alone
     ("je partage complètement ce point de vue" is "partage point")."""
     between = written[1:-1]
-    if len(between) > PHRASE_MAX_GAP or any(fold_letters(f.rstrip("'")) not in links for f in between):
+    if len(between) > PHRASE_MAX_GAP or any(
+        fold_letters(f.rstrip("'")).replace(" ", "") not in links for f in between
+    ):
         return written[0], written[-1]
     return written
 
