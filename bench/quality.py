@@ -962,7 +962,32 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   in twenty 9 -> 11, labels describing fewer than a fifth of their members 4 -> 4), Quotes (733 themes and
   sub-themes, all 3,516 quotes verbatim, none with the same words), Repeated answers (« non classées » 2,066
   -> 2,185, 4.1 % -> 4.3 %, of which saying what members of a theme say 0) and Keywords (312 themes, no label
-  naming one word twice) with them."""
+  naming one word twice) with them.
+- Eighteenth round (labels, keywords and quotes; the clustering is untouched, so the table above is the
+  seventeenth round's and `bench/quality.py` was not re-run): read in whole-export reports
+  (`gd_animation_fiscalite_17.csv`, `gd_animation_organisation_32.csv`, `gd_animation_transition_14.csv`,
+  `gd_animation_fiscalite_13.csv` in Chromium, the Decidim debates and proposals). (1) Every form of a past
+  participle of the question is a word of the question, whichever lemma the table gives each
+  (`synthesis.explain._participle_forms`): the question's "touchée" was "touchée", the answers' "touché"
+  "toucher", and labels read "impact · touché · réchauffement"; so were "donnée" and "données" ("donner"). (2)
+  A number or a word starting with digits is a word of its clause, never a term ("1ère", "2019", and "1 ère"
+  with its ordinal): "produits de 1ère nécessité" could be shown "produits de nécessité", a form nobody wrote,
+  and "ère" was a keyword ("produits ère", "ère nécessité"); ordinals join the articles and prepositions
+  shown between a two-word term's words ("produits de première nécessité"). (3) A word most written without
+  its accents is shown with them where pyspellchecker's French dictionary holds the accented spelling and not
+  the word as written (`synthesis.lemmas.in_dictionary`): "etat" -> "état", "revenu des celibataires" ->
+  "revenu des célibataires", "chaines" -> "chaînes"; "taxe" and "tva" stay (showing every learnt accented
+  spelling gave "taxé", "pâys", "två": measured and rejected). 13 of the 643 labels of section Labels'
+  exports change (scratch `dump_labels.py`, 638b2c6 against d32031f), among them "produits nécessité · tva" ->
+  "produits de première nécessité · tva", "impact · touché · réchauffement" -> "impact · réchauffement ·
+  dérèglement", "action publique · etat · france" -> "action publique · état · france", "écologique ·
+  énergies · taxes" -> "écologique · énergie · taxes" (the unaccented copies counted with their accented
+  spelling); none of the 337 Polis labels (scratch `polis_labels.py`). Section Labels' and Keywords' counts
+  are unchanged. (4) Quotes: a text that writes each of its words more than `QUOTE_MAX_REPEATS` (2.5) times on
+  average, stop words aside, is penalised as much ("L'éducation. L'éducation. [...]", 18 times, was quoted
+  before "L'éducation, pour tous"; the articles of law of République numérique reach 2.45); section Quotes
+  counts such quotes: 5 -> 2 ("La TVA ainsi que la TVA sur la TVA, etc....", twice), the other columns
+  unchanged. The 100k re-run (section Scale) is 28.9 s at f1c7969."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
