@@ -50,6 +50,7 @@ class OriginBreakdown(BaseModel):
 
     contributions: int = 0
     distinct_authors: int = 0
+    authors_unknown: int = Field(0, description="Members without author (each counted as a distinct author).")
     weighted: float = 0.0
     without_campaigns: int = 0
     author_types: dict[str, int] = Field(default_factory=dict)

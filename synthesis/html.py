@@ -102,7 +102,12 @@ def theme_stats(cluster: Cluster, in_campaign: set[str]) -> ThemeStats:
     origin = cluster.origin
     return ThemeStats(
         contributions=cluster.size,
-        participants=origin.distinct_authors if origin and origin.distinct_authors else None,
+        # none known where no member has an author: each would count as one
+        participants=(
+            origin.distinct_authors
+            if origin and origin.distinct_authors and origin.authors_unknown < cluster.size
+            else None
+        ),
         weighted=round(
             origin.weighted if origin and origin.weighted else sum(m.weight for m in cluster.members), 2
         ),

@@ -234,9 +234,11 @@ def breakdown(
     outside = None
     if settings.territory:
         outside = sum(1 for c in members if OUTSIDE_TERRITORY in member_flags(c, 0, settings, None))
+    authors, unknown = distinct_authors(members)
     return OriginBreakdown(
         contributions=n,
-        distinct_authors=distinct_authors(members)[0],
+        distinct_authors=authors,
+        authors_unknown=unknown,
         weighted=round(sum(weights[c.contribution_id] for c in members), 6),
         without_campaigns=len(free),
         weighted_without_campaigns=round(sum(weights[c.contribution_id] for c in free), 6),

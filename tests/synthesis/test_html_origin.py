@@ -166,12 +166,23 @@ def test_a_file_without_authors_or_author_types_says_so():
     report = origin_report()
     report.origin["without_author"] = report.origin["contributions"]
     report.origin["author_types"] = {"unknown": 8}
+    campaign = report.questions[0].campaigns[0]
+    campaign.authors_unknown = campaign.size
     report.questions[0].origin.update(without_author=7, very_active_authors=0, very_active_contributions=0)
     who = section(render_report_page(report), "/")
     assert "8 contributions ; auteurs non renseignés dans le fichier" in who
     assert t("who.very_active.no_authors") in who
-    assert "Type d&#39;auteur non renseigné dans le fichier." in who and '<th scope="row">inconnu</th>' not in who
+    assert (
+        "Type d&#39;auteur non renseigné dans le fichier." in who
+        and '<th scope="row">inconnu</th>' not in who
+    )
     assert "participants distincts" not in who and "Aucun auteur n&#39;a écrit" not in who
+    campaigns = section(render_report_page(report), "/campagnes")
+    assert "<dd>non renseignés dans le fichier</dd>" in campaigns and "sans auteur connu" not in campaigns
+    theme = report.questions[0].clusters[0]
+    theme.origin.authors_unknown = theme.size  # each of its 4 contributions would count as a participant
+    page = section(render_report_page(report), route_id("theme", "q1-0"))
+    assert '"stat-value">—</span><span class="stat-caption">participants</span>' in page  # not 3
     report.questions[0].origin["without_author"] = 6  # one contribution has an author
     who = section(render_report_page(report), "/")
     assert "Aucun auteur n&#39;a écrit plus de 3 contributions" in who

@@ -163,7 +163,9 @@ def test_theme_breakdowns_conserve_counts(annotated):
         assert sum(o.channels.values()) == cl.size
         assert o.without_campaigns == cl.size - sum(c["count"] for c in o.campaigns)
     first = question.clusters[0].origin
+    first_ids = {m.contribution_id for m in question.clusters[0].members}
     assert first.without_campaigns == 2 and first.campaigns_counted_once == 3
+    assert first.authors_unknown == sum(c.author_ref is None for c in kept if c.contribution_id in first_ids)
     assert first.distinct_authors == 6 and first.weighted == pytest.approx(0.5 + 0.5 + 4 + 0.4)
     assert first.channels == {"papier": 2, "web": 6} and first.outside_territory == 0
     assert question.origin["in_campaigns"] == 6 and question.origin["kept"] == len(kept)
