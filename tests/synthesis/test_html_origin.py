@@ -7,7 +7,7 @@ import re
 import pytest
 
 from schemas import Report
-from schemas.report import CampaignVariant
+from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import html_origin as words
 from synthesis.html import render_report_page, route_id
 from tests.synthesis.test_html import IMG, SCRIPT, make_report
@@ -183,6 +183,12 @@ def test_a_file_without_authors_or_author_types_says_so():
     theme.origin.authors_unknown = theme.size  # each of its 4 contributions would count as a participant
     page = section(render_report_page(report), route_id("theme", "q1-0"))
     assert '"stat-value">—</span><span class="stat-caption">participants</span>' in page  # not 3
+    for theme in report.questions[0].clusters:
+        theme.origin = theme.origin or OriginBreakdown(contributions=theme.size)
+        theme.origin.authors_unknown = theme.size
+    themes = section(render_report_page(report), "/themes")
+    assert 'value="participants"' not in themes and 'value="weighted"' in themes  # no bars of nothing
+    assert 'value="participants"' in section(render_report_page(origin_report()), "/themes")
     report.questions[0].origin["without_author"] = 6  # one contribution has an author
     who = section(render_report_page(report), "/")
     assert "Aucun auteur n&#39;a écrit plus de 3 contributions" in who
