@@ -41,6 +41,8 @@ from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.plural import plural_forms
 
 LANGUAGES = ("fr", "en")
+# the non classées and excluded tables show each text up to this many characters (its page shows it whole)
+EXCERPT_CHARS = 200
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
 
 
@@ -349,6 +351,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),
         "route": route_id,
+        "excerpt_chars": EXCERPT_CHARS,
         "source_of": lambda cid: _source_of(view, cid),
         "n_themes": sum(len(q.clusters) for q in report.questions),
         "campaign_count": len(campaigns),

@@ -28,7 +28,7 @@ from schemas import (
 )
 from schemas.report import OriginBreakdown
 from synthesis.errors import UnsupportedLanguageError
-from synthesis.html import render_report_page, route_id
+from synthesis.html import EXCERPT_CHARS, render_report_page, route_id
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -265,6 +265,19 @@ def test_contribution_pages_say_where_and_why(page):
     assert "Exclue de l&#39;analyse" in excluded and "non-réponse" in excluded
     campaign = section("c8")
     assert 'href="#/campagne/q1-camp-0"' in campaign
+
+
+def test_unclassified_and_excluded_tables_show_each_text_cut_at_a_word(page):
+    start = page.index('id="/non-classees"')
+    table = page[start : page.index("</section>", start)]
+    assert "<td>voir https://exemple.org/x et &lt;a href=" in table and "<td>RAS</td>" in table
+    report = make_report()
+    long = "Une contribution très longue " + "sur les impôts locaux " * 20
+    report.contributions[5].text = long  # c6, the non classée
+    table = render_report_page(report)
+    table = table[table.index('id="/non-classees"') :]
+    shown = table[table.index("<td>Une contribution") + 4 : table.index("…</td>")]
+    assert len(shown) <= EXCERPT_CHARS and long.startswith(shown + " ")  # a whole word last
 
 
 def test_quotes_link_to_their_source_contribution(page):
