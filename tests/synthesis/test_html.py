@@ -349,6 +349,9 @@ def test_methodology_names_every_parameter_and_explains_a_sampled_fit():
         assert sentence[lang] in html and "--fit-max 1000 --umap-epochs 30" in html
         yes = {"fr": "oui", "en": "yes"}[lang]
         assert f"subclusters</code></th><td>{yes}</td>" in html  # a boolean, not the number 1
+        assert "territory</code></th><td>—</td>" in html  # none declared, not "[]"
+    report.manifest.settings["territory"] = ["75", "92"]
+    assert 'territory</code></th><td><code>["75", "92"]</code></td>' in render_report_page(report)
     assert sentence["fr"] not in render_report_page(make_report())  # no sample, no sentence
 
 
