@@ -987,7 +987,10 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   average, stop words aside, is penalised as much ("L'éducation. L'éducation. [...]", 18 times, was quoted
   before "L'éducation, pour tous"; the articles of law of République numérique reach 2.45); section Quotes
   counts such quotes: 5 -> 2 ("La TVA ainsi que la TVA sur la TVA, etc....", twice), the other columns
-  unchanged. The 100k re-run (section Scale) is 28.9 s at f1c7969."""
+  unchanged. The 100k re-run (section Scale) is 28.9 s at f1c7969. Measured and rejected: no two-word term
+  across more than 3 words ("TVA sur les biens de première nécessité" made "tva nécessité", "biens" being the
+  stop word "bien"): 9 labels change, some for the worse ("températures élevées · extrêmes · été" ->
+  "élevées · températures · extrêmes", "températures de plus en plus élevées" no longer counted)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
