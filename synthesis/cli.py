@@ -79,8 +79,14 @@ _MESSAGES = {
 
 
 def _say(lang: str, key: str, **values: object) -> str:
+    """A message with its counts in agreement, each shown with its thousands apart ("8 957", "8,957")."""
     messages = _MESSAGES["en" if lang == "en" else "fr"]
-    return plural_forms(messages[key], values, lang).format(**values)
+    shown = {k: _thousands(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+    return plural_forms(messages[key], values, lang).format(**shown)
+
+
+def _thousands(n: int, lang: str) -> str:
+    return f"{n:,}" if lang == "en" else f"{n:,}".replace(",", "\u00a0")  # no line break inside a number
 
 
 def fail(exc: SynthesisError, lang: str) -> None:
