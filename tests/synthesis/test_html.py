@@ -394,3 +394,12 @@ def test_counts_agree_with_their_words():
     for page in (html, render_report_page(make_report())):
         assert not re.search(r"(?<![\d\u202f\u00a0])[01] (?:contributions|lignes|thèmes|exemplaires)\b", page)
     assert "none was rejected" in render_report_page(report, lang="en")
+    # a question with no theme, nothing excluded: "0 thème, 5 non classées, 0 exclue" (a Decidim debate)
+    report.questions[0].clusters, report.questions[0].excluded = [], []
+    assert (
+        "1 contribution : aucun thème, 1 non classée, aucune exclue, aucune campagne"
+        in render_report_page(report)
+    )
+    assert "1 contribution: no theme, 1 unclassified, none excluded, no campaign" in render_report_page(
+        report, lang="en"
+    )
