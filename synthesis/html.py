@@ -352,6 +352,9 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "pct": lambda part, whole: _percent(part, whole, lang),
         "route": route_id,
         "excerpt_chars": EXCERPT_CHARS,
+        # French sets a space before ":" and ";" (no line break there), English none
+        "colon": "\u00a0: " if lang == "fr" else ": ",
+        "semicolon": "\u00a0; " if lang == "fr" else "; ",
         "source_of": lambda cid: _source_of(view, cid),
         "n_themes": sum(len(q.clusters) for q in report.questions),
         "campaign_count": len(campaigns),

@@ -303,6 +303,9 @@ def test_theme_chart_bars_use_numbers_only(parsed):
 def test_english_and_unknown_language():
     html = render_report_page(make_report(), lang="en")
     assert '<html lang="en">' in html and "Methodology" in html and "Where it went, and why" in html
+    # English sets no space before a colon, French a no-break one
+    assert "Theme: tva" in html and " : " not in html.split("<body", 1)[1].split("<script", 1)[0]
+    assert "Thème\u00a0: tva" in render_report_page(make_report())
     with pytest.raises(UnsupportedLanguageError, match="de"):
         render_report_page(make_report(), lang="de")
 
