@@ -141,4 +141,5 @@ def contribution_data(view: Any, ctx: dict[str, Any], route_key: Callable[[str],
         "campaigns": campaigns.rows,
         "shared": [row[0] for row in texts.rows],
         "strings": {k: t(k) for k in JS_STRINGS},
+        "colon": ctx["colon"],
     }

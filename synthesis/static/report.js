@@ -101,13 +101,13 @@
       fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"]);
       add(box, dl);
     } else if (it.n !== undefined) {
-      add(box, make("p", "placement noise", S["contribution.noise"] + " : " + data.shared[it.n] + "."));
+      add(box, make("p", "placement noise", S["contribution.noise"] + data.colon + data.shared[it.n] + "."));
       if (it.nc !== undefined) {
         add(box, add(make("p"), S["contribution.closest"] + " ", themeLink(it.nc),
           " (" + S["why.similarity"] + " " + it.ns + "). " + S["contribution.closest.note"]));
       }
     } else if (it.x !== undefined) {
-      add(box, make("p", "placement excluded", S["contribution.excluded"] + " : " + data.shared[it.x] + "."));
+      add(box, make("p", "placement excluded", S["contribution.excluded"] + data.colon + data.shared[it.x] + "."));
     } else {
       add(box, make("p", "placement", S["contribution.unplaced"]));
     }
@@ -156,7 +156,7 @@
     h2.tabIndex = -1;
     add(dyn, h2);
     if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
-    if (it.q !== undefined) add(dyn, make("p", "question", S.question + " : " + data.shared[it.q]));
+    if (it.q !== undefined) add(dyn, make("p", "question", S.question + data.colon + data.shared[it.q]));
     var shown = it.m ? listedText(key) : it.t;
     var text = make("blockquote", "text main-text", shown);
     if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));

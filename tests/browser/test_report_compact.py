@@ -48,6 +48,17 @@ def test_member_link_opens_contribution_built_on_demand(compact_page, sample):
     assert watch.errors == [] and watch.blocked == []
 
 
+def test_an_unclassified_contribution_built_on_demand_says_why(compact_page, sample):
+    page, _ = compact_page
+    noise = sample.report.questions[0].noise[0]
+    page.evaluate("h => { location.hash = h; }", "#" + route_id("contribution", noise.contribution_id))
+    page.wait_for_function(  # the one on-demand page (id "/contribution"), filled by the hash's handler
+        "id => document.querySelector('.page.active h2')?.textContent.includes(id)", arg=noise.source_id
+    )
+    said = page.locator(".page.active .placement.noise").inner_text()
+    assert said == f"Non classée\u00a0: {noise.reason}."  # French typography, as the pre-rendered pages
+
+
 def test_hostile_texts_from_the_data_block_stay_text(compact_page, sample):
     page, watch = compact_page
     for text in HOSTILE:

@@ -65,6 +65,7 @@ def test_compact_page_has_one_dynamic_section_and_the_data(compact):
     assert data["campaigns"][items["c8"]["cp"][0][0]] == [route_id("campagne", "q1-camp-0"), "q1-camp-0"]
     assert items["c8"]["w"].startswith("Poids 1/2") and items["c8"]["cp"][0][2] == []
     assert data["strings"]["contribution.where"] == "Où est-elle allée, et pourquoi"
+    assert data["colon"] == "\u00a0: "  # French typography ("Non classée : isolée")
 
 
 def test_compact_page_is_still_safe(compact):
