@@ -43,6 +43,9 @@ from synthesis.plural import plural_forms
 LANGUAGES = ("fr", "en")
 # the non classées and excluded tables show each text up to this many characters (its page shows it whole)
 EXCERPT_CHARS = 200
+# a quote longer than this shows its first QUOTE_EXCERPT_CHARS characters, the whole quote in a <details>: a
+# République numérique theme quoted an article of law of 19,765 characters
+QUOTE_FOLD_CHARS, QUOTE_EXCERPT_CHARS = 600, 400
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
 
 
@@ -352,6 +355,8 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "pct": lambda part, whole: _percent(part, whole, lang),
         "route": route_id,
         "excerpt_chars": EXCERPT_CHARS,
+        "quote_fold_chars": QUOTE_FOLD_CHARS,
+        "quote_excerpt_chars": QUOTE_EXCERPT_CHARS,
         # French sets a space before ":" and ";" (no line break there), English none
         "colon": "\u00a0: " if lang == "fr" else ": ",
         "semicolon": "\u00a0; " if lang == "fr" else "; ",

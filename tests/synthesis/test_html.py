@@ -28,7 +28,7 @@ from schemas import (
 )
 from schemas.report import OriginBreakdown
 from synthesis.errors import UnsupportedLanguageError
-from synthesis.html import EXCERPT_CHARS, render_report_page, route_id
+from synthesis.html import EXCERPT_CHARS, QUOTE_EXCERPT_CHARS, render_report_page, route_id
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -278,6 +278,22 @@ def test_unclassified_and_excluded_tables_show_each_text_cut_at_a_word(page):
     table = table[table.index('id="/non-classees"') :]
     shown = table[table.index("<td>Une contribution") + 4 : table.index("…</td>")]
     assert len(shown) <= EXCERPT_CHARS and long.startswith(shown + " ")  # a whole word last
+
+
+def test_a_long_quote_shows_its_beginning_and_the_whole_text_on_demand():
+    report = make_report()
+    long = "Article 12 - Qualification juridique des données " + "et de leur réutilisation " * 40
+    theme = report.questions[0].clusters[1]
+    theme.quotes[0].text = long
+    page = render_report_page(report)
+    start = page.index(f'id="{route_id("theme", theme.cluster_id)}"')
+    quotes = page[start : page.index("</ul>", page.index('class="quotes"', start))]
+    excerpt = quotes[quotes.index('<blockquote class="text">') + 25 : quotes.index("…</blockquote>")]
+    assert len(excerpt) <= QUOTE_EXCERPT_CHARS and long.startswith(excerpt + " ")
+    n = f"{len(long):,}".replace(",", "\u202f")
+    assert f"<summary>Lire l&#39;extrait en entier ({n} caractères)</summary>" in quotes
+    assert f'<blockquote class="text">{long}</blockquote></details>' in quotes  # verbatim, whole
+    assert "<details" not in render_report_page(make_report()).split('class="quotes"')[1].split("</ul>")[0]
 
 
 def test_quotes_link_to_their_source_contribution(page):
