@@ -20,6 +20,7 @@ from service.imports import import_file
 from service.jobs import JobStatus
 from service.jobs.tasks import execute_run
 from service.models import Consultation
+from synthesis.plural import say
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_consultations" / "granddebat_fiscalite_sample.csv"
@@ -56,8 +57,16 @@ def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) ->
             secret=settings.pseudonym_secret.encode(),
         )
         typer.echo(
-            f"Import de {sample.name} : {imp.rows_read} lignes lues, {imp.accepted} contributions, "
-            f"{len(imp.rejected)} lignes rejetées.",
+            say(
+                "Import de {name} : {rows} {rows|ligne lue|lignes lues}, {n} {n|contribution|contributions}, "
+                "{rejected|aucune ligne rejetée|{rejected} ligne rejetée|{rejected} lignes rejetées}.",
+                {
+                    "name": sample.name,
+                    "rows": imp.rows_read,
+                    "n": imp.accepted,
+                    "rejected": len(imp.rejected),
+                },
+            ),
             err=True,
         )
         run = crud.create_run(

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from schemas import ColumnMapping, Report, RunSettings
 from synthesis.errors import SettingsError, SynthesisError
-from synthesis.plural import plural_forms
+from synthesis.plural import say
 
 if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help` is instant
     from synthesis.embed import EmbeddingCache
@@ -60,7 +60,7 @@ def load_secret(path: Path | None) -> bytes:
 
 
 # What ``analyse`` tells on its way, each count in agreement with its words
-# (:func:`synthesis.plural.plural_forms`)
+# (:func:`synthesis.plural.say`)
 _MESSAGES = {
     "fr": {
         "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, "
@@ -79,14 +79,7 @@ _MESSAGES = {
 
 
 def _say(lang: str, key: str, **values: object) -> str:
-    """A message with its counts in agreement, each shown with its thousands apart ("8 957", "8,957")."""
-    messages = _MESSAGES["en" if lang == "en" else "fr"]
-    shown = {k: _thousands(v, lang) if isinstance(v, int) else v for k, v in values.items()}
-    return plural_forms(messages[key], values, lang).format(**shown)
-
-
-def _thousands(n: int, lang: str) -> str:
-    return f"{n:,}" if lang == "en" else f"{n:,}".replace(",", "\u00a0")  # no line break inside a number
+    return say(_MESSAGES["en" if lang == "en" else "fr"][key], values, lang)
 
 
 def fail(exc: SynthesisError, lang: str) -> None:

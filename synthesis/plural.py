@@ -35,3 +35,14 @@ def plural_forms(text: str, values: Mapping[str, object], lang: str = "fr") -> s
         return str(one if (n < 2 if lang == "fr" else n == 1) else many)
 
     return _PLURAL.sub(form, text)
+
+
+def say(text: str, values: Mapping[str, object], lang: str = "fr") -> str:
+    """``text`` with its counts in agreement (:func:`plural_forms`) and its values in place, each whole
+    number shown with its thousands apart: "8 957" (French, a no-break space: a number is never cut at the end
+    of a line), "8,957" (English). For the command line; the report page formats its own numbers."""
+    shown = {
+        k: (f"{v:,}" if lang == "en" else f"{v:,}".replace(",", "\u00a0")) if isinstance(v, int) else v
+        for k, v in values.items()
+    }
+    return plural_forms(text, values, lang).format(**shown)

@@ -1,6 +1,6 @@
 """Counts in agreement with their words (the report page read "1 campagnes détectées", "1 question(s)")."""
 
-from synthesis.plural import plural_forms
+from synthesis.plural import plural_forms, say
 
 LINE = "{n} {n|campagne détectée|campagnes détectées}"
 
@@ -31,3 +31,10 @@ def test_a_form_for_none_may_come_first():
     assert plural_forms(line, {"n": "12"}) == "{n} campagnes détectées"
     assert plural_forms("{n|no row|{n} row|{n} rows}", {"n": 0}, "en") == "no row"
     assert plural_forms("{n|no row|{n} row|{n} rows}", {"n": 1}, "en") == "{n} row"
+
+
+def test_say_puts_the_values_in_with_their_thousands_apart():
+    # the demo read "1300 lignes lues, 2599 contributions, 0 lignes rejetées"
+    line = "{rows} {rows|ligne lue|lignes lues}, {rejected|aucune ligne rejetée|{rejected} lignes rejetées}"
+    assert say(line, {"rows": 1300, "rejected": 0}) == "1\u00a0300 lignes lues, aucune ligne rejetée"
+    assert say("{n} {n|row|rows} in {name}", {"n": 2599, "name": "a.csv"}, "en") == "2,599 rows in a.csv"
