@@ -145,6 +145,9 @@ QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 40, 400  # readable quote lengths; others are
 # "L'éducation, pour tous". Long texts repeat their words more: République numérique's articles of law, up to 2.45.
 QUOTE_MAX_REPEATS = 2.5
 MMR_LAMBDA = 0.7  # relevance vs diversity of quotes
+# copies of a text of this many words or more are one voice for keywords, as for campaigns (the default of
+# ``RunSettings.campaign_min_words``); shorter identical answers are written by several (``class_tfidf``)
+COPY_MIN_WORDS = 15
 NEAR_DUPLICATE_SIM = 0.95  # two quotes this similar (cosine) count as the same quote
 # ... and so do two quotes sharing this share of their words (lemmas, stop words included: Jaccard index),
 # unless a negation is among the words that differ ("je suis favorable..." and "je ne suis pas favorable...")
@@ -632,22 +635,47 @@ def _one_edit(a: str, b: str) -> bool:
     return len(a) == len(b) + 1 and b in _deletions(a)
 
 
-def class_tfidf(docs_per_class: Sequence[Sequence[list[str]]]) -> list[dict[str, float]]:
-    """Class-based TF-IDF (BERTopic's c-TF-IDF): a weight dict per class; a term counts once per document."""
+def class_tfidf(
+    docs_per_class: Sequence[Sequence[list[str]]], texts_per_class: Sequence[Sequence[str]] | None = None
+) -> list[dict[str, float]]:
+    """Class-based TF-IDF (BERTopic's c-TF-IDF): a weight dict per class; a term counts once per document.
+
+    Terms held by a single text of a class are noise, unless the class has nothing else (tiny sub-themes). The
+    copies of a text of ``COPY_MIN_WORDS`` words or more (``texts_per_class``, the text of each document; case,
+    accents, spaces and punctuation aside, :func:`synthesis.prepare.dedup_key`) are one text there, as they are
+    one campaign: a comment posted twice gave all ten keywords of its Decidim theme of nine comments, tied, in
+    alphabetical order ("addictions · affecté · âge"). Shorter copies are answers that several write ("Santé").
+    Weights count every copy."""
     counts = [Counter(t for toks in docs for t in set(toks)) for docs in docs_per_class]
     total_per_term: Counter[str] = Counter()
     for c in counts:
         total_per_term.update(c)
     avg_words = max(1.0, sum(sum(c.values()) for c in counts) / max(1, len(counts)))
     out = []
-    for c in counts:
+    for k, c in enumerate(counts):
         size = max(1, sum(c.values()))
-        # Terms of a single document are noise, unless the class has nothing else (tiny sub-themes).
-        keep = {t: k for t, k in c.items() if k > 1} or dict(c)
+        held = c if texts_per_class is None else _held_by_texts(c, docs_per_class[k], texts_per_class[k])
+        keep = {t: n for t, n in c.items() if held[t] > 1} or dict(c)
         out.append(
-            {t: (k / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, k in keep.items()}
+            {t: (n / size) * float(np.log(1 + avg_words / total_per_term[t])) for t, n in keep.items()}
         )
     return out
+
+
+def _held_by_texts(count: Counter[str], docs: Sequence[list[str]], texts: Sequence[str]) -> Counter[str]:
+    """``count`` (documents holding each term) with the copies of each text of ``COPY_MIN_WORDS`` words or more
+    counted once."""
+    keys = [dedup_key(t) if t.count(" ") >= COPY_MIN_WORDS - 1 else "" for t in texts]  # ~ words
+    repeated = {key: n for key, n in Counter(keys).items() if n > 1 and key}
+    if not repeated:
+        return count
+    held = count.copy()
+    for key, doc in zip(keys, docs, strict=True):
+        if key in repeated:
+            held.subtract(dict.fromkeys(set(doc), repeated.pop(key) - 1))
+            if not repeated:
+                break
+    return held
 
 
 def _readability(length: int) -> float:
@@ -979,7 +1007,10 @@ def explain_themes(
     weights = dict(
         zip(
             classes,
-            class_tfidf([[text_terms[int(i)] for i in np.flatnonzero(labels == k)] for k in classes]),
+            class_tfidf(
+                [[text_terms[int(i)] for i in np.flatnonzero(labels == k)] for k in classes],
+                [[texts[int(i)] for i in np.flatnonzero(labels == k)] for k in classes],
+            ),
             strict=True,
         )
     )

@@ -174,6 +174,33 @@ def test_make_label_and_class_tfidf():
     assert w[0]["tva"] > 0 and "taxe" not in w[0]
 
 
+def test_a_long_text_posted_twice_is_one_text_for_keywords():
+    # a Decidim comment posted twice (its spaces aside) gave all ten keywords of its theme of nine, tied
+    long = (
+        "Le service public est notre bien commun pour autant il faut revoir les services techniques du pays"
+    )
+    texts = [
+        long,
+        long.replace(" pour", "  pour") + " !",
+        "Il faut garder le service public",
+        "Garder le service",
+    ]
+    docs = [
+        ["bien", "commun", "servic"],
+        ["bien", "commun", "servic"],
+        ["gard", "servic"],
+        ["gard", "servic"],
+    ]
+    weights = class_tfidf([docs, [["autre"], ["autre"]]], [texts, ["a", "b"]])[0]
+    assert set(weights) == {"servic", "gard"}  # "bien commun" is written by one text, twice
+    assert set(class_tfidf([docs, [["autre"], ["autre"]]])[0]) == {"servic", "gard", "bien", "commun"}
+    # copies of a short answer are several people writing it: "Santé" twice is kept
+    short = class_tfidf(
+        [[["sant"], ["sant"], ["educ"]], [["x"], ["x"]]], [["Santé", "Santé", "Éducation"], ["x", "x"]]
+    )
+    assert "sant" in short[0] and weights["servic"] > weights["gard"]
+
+
 def test_two_word_terms_stay_inside_a_clause():
     # lists are not two-word terms: "TVA, revenu" gave the label "tva revenu · succession · csg", "Mairie | École"
     # (a closed question's options) "mairie école · poste · impôts"
