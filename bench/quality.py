@@ -972,25 +972,31 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   "toucher", and labels read "impact · touché · réchauffement"; so were "donnée" and "données" ("donner"). (2)
   A number or a word starting with digits is a word of its clause, never a term ("1ère", "2019", and "1 ère"
   with its ordinal): "produits de 1ère nécessité" could be shown "produits de nécessité", a form nobody wrote,
-  and "ère" was a keyword ("produits ère", "ère nécessité"); ordinals join the articles and prepositions
-  shown between a two-word term's words ("produits de première nécessité"). (3) A word most written without
-  its accents is shown with them where pyspellchecker's French dictionary holds the accented spelling and not
-  the word as written (`synthesis.lemmas.in_dictionary`): "etat" -> "état", "revenu des celibataires" ->
-  "revenu des célibataires", "chaines" -> "chaînes"; "taxe" and "tva" stay (showing every learnt accented
-  spelling gave "taxé", "pâys", "två": measured and rejected). 13 of the 643 labels of section Labels'
-  exports change (scratch `dump_labels.py`, 638b2c6 against d32031f), among them "produits nécessité · tva" ->
-  "produits de première nécessité · tva", "impact · touché · réchauffement" -> "impact · réchauffement ·
-  dérèglement", "action publique · etat · france" -> "action publique · état · france", "écologique ·
-  énergies · taxes" -> "écologique · énergie · taxes" (the unaccented copies counted with their accented
-  spelling); none of the 337 Polis labels (scratch `polis_labels.py`). Section Labels' and Keywords' counts
-  are unchanged. (4) Quotes: a text that writes each of its words more than `QUOTE_MAX_REPEATS` (2.5) times on
-  average, stop words aside, is penalised as much ("L'éducation. L'éducation. [...]", 18 times, was quoted
-  before "L'éducation, pour tous"; the articles of law of République numérique reach 2.45); section Quotes
-  counts such quotes: 5 -> 2 ("La TVA ainsi que la TVA sur la TVA, etc....", twice), the other columns
-  unchanged. The 100k re-run (section Scale) is 28.9 s at f1c7969. Measured and rejected: no two-word term
+  and "ère" was a keyword ("produits ère", "ère nécessité"); ordinals join the articles and prepositions shown
+  between a two-word term's words ("produits de première nécessité"). (3) A word most written without its
+  accents is shown with them where pyspellchecker's French dictionary holds the accented spelling and not the
+  word as written (`synthesis.lemmas.in_dictionary`): "etat" -> "état", "revenu des celibataires" -> "revenu
+  des célibataires", "chaines" -> "chaînes"; "taxe" and "tva" stay (showing every learnt accented spelling
+  gave "taxé", "pâys", "två": measured and rejected). 13 of the 643 labels of section Labels' exports change
+  (scratch `dump_labels.py`, 638b2c6 against d32031f), among them "produits nécessité · tva" -> "produits de
+  première nécessité · tva", "impact · touché · réchauffement" -> "impact · réchauffement · dérèglement",
+  "action publique · etat · france" -> "action publique · état · france", "écologique · énergies · taxes" ->
+  "écologique · énergie · taxes" (the unaccented copies counted with their accented spelling); none of the 337
+  Polis labels (scratch `polis_labels.py`). Section Labels' and Keywords' counts are unchanged. (4) Quotes: a
+  text that writes each of its words more than `QUOTE_MAX_REPEATS` (2.5) times on average, stop words aside,
+  is penalised as much ("L'éducation. L'éducation. [...]", 18 times, was quoted before "L'éducation, pour
+  tous"; the articles of law of République numérique reach 2.45); section Quotes counts such quotes: 5 -> 2
+  ("La TVA ainsi que la TVA sur la TVA, etc....", twice), the other columns unchanged. (5) The copies of a
+  text of 15 words or more (`COPY_MIN_WORDS`, the default of `campaign_min_words`; case, accents, spaces and
+  punctuation aside) are one text for the rule that a term held by a single text of a theme is noise, as they
+  are one campaign (`class_tfidf`): a Decidim comment posted twice gave its theme of nine all its words as
+  keywords, tied, labelled alphabetically "addictions · affecté · âge", now "économies · fini · rentable" (1
+  more label of section Labels' exports, none of the Polis labels); section Keywords: one-word keywords 2,085
+  -> 2,092 of 3,100, its other counts unchanged. With (1)-(5), 14 of the 643 labels change (65485cc against
+  d32031f). The 100k re-run (section Scale) is 28.9 s at f1c7969. Measured and rejected: no two-word term
   across more than 3 words ("TVA sur les biens de première nécessité" made "tva nécessité", "biens" being the
-  stop word "bien"): 9 labels change, some for the worse ("températures élevées · extrêmes · été" ->
-  "élevées · températures · extrêmes", "températures de plus en plus élevées" no longer counted)."""
+  stop word "bien"): 9 labels change, some for the worse ("températures élevées · extrêmes · été" -> "élevées
+  · températures · extrêmes", "températures de plus en plus élevées" no longer counted)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
