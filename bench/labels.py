@@ -9,7 +9,8 @@ République numérique sections (one question each). Counted over every theme an
 - sub-themes whose labels name the same words as a sibling's, and as their theme's (a sub-theme is often its
   theme's core, but then the reader cannot tell the two apart);
 - labels that describe fewer than a fifth of their theme's members: for a keyword label, the members that
-  contain none of its terms (the "why" of each member lists the theme keywords it contains); for an answer
+  contain none of its terms (the "why" of each member lists the theme keywords it contains; a phrase that two
+  keywords make, "supprimer la taxe d'habitation", is contained where one of them is); for an answer
   label (« Personne »), the members that are not copies of that answer;
 - answer labels;
 - two-word label terms that read across a break: most of the members holding both words write them apart, with
@@ -79,7 +80,7 @@ def contributions(path: Path) -> list[Contribution]:
 
 
 def _keyword_labels_only() -> None:
-    explain.answer_label = lambda texts, matched, label: None  # type: ignore[assignment]
+    explain.answer_label = lambda texts, matched, label, also=(): None  # type: ignore[assignment]
     explain.distinguish_labels = report_module.distinguish_labels = lambda themes: None  # type: ignore[assignment]
     report_module.same_label_groups = lambda themes: []  # type: ignore[assignment]
 
@@ -97,8 +98,17 @@ def described(theme: object, text: dict[str, str]) -> float:
     if explain.is_answer_label(label):
         key = dedup_key(label.strip("« »"))
         return sum(dedup_key(text[m.contribution_id]) == key for m in members) / len(members)
-    terms = set(label.split(" · "))
-    return sum(bool(terms.intersection(m.matched_keywords)) for m in members) / len(members)
+    terms = label.split(" · ")
+    return sum(any(holds(t, m.matched_keywords) for t in terms) for m in members) / len(members)
+
+
+def holds(term: str, keywords: list[str]) -> bool:
+    """Whether a member whose "why" lists ``keywords`` holds a label term: the term itself, or, for a phrase that
+    two keywords make ("supprimer la taxe" and "taxe d'habitation": "supprimer la taxe d'habitation",
+    ``synthesis.explain.make_label``), the keyword it begins or ends with."""
+    return term in keywords or any(
+        " " in k and (term.startswith(k + " ") or term.endswith(" " + k)) for k in keywords
+    )
 
 
 def together(text: str, a: str, b: str, ordered: bool, either: bool = False) -> bool | None:
@@ -213,8 +223,9 @@ def rare_terms(theme: Cluster) -> int:
     """The terms of a keyword label, after the first, that fewer than ``RARE_TERM`` of the members contain."""
     if explain.is_answer_label(theme.label):
         return 0
-    held = Counter(k for m in theme.members for k in set(m.matched_keywords))
-    return sum(held[t] < RARE_TERM * len(theme.members) for t in theme.label.split(" · ")[1:])
+    terms = theme.label.split(" · ")[1:]
+    held = Counter(t for m in theme.members for t in terms if holds(t, m.matched_keywords))
+    return sum(held[t] < RARE_TERM * len(theme.members) for t in terms)
 
 
 def main() -> None:

@@ -833,26 +833,42 @@ def make_label(
     n_terms: int = LABEL_TERMS,
     compounds: Iterable[str] = (),
     show: Callable[[str], str] = str,
+    chained: Callable[[str, str], str | None] | None = None,
+    parts: dict[str, tuple[str, str]] | None = None,
 ) -> str:
-    """Short label from the top keywords (by weight); a word already inside a chosen two-word term is not
-    repeated. A word mostly written in one of the two-word keywords that are ``compounds`` (a phrase, not two
-    words listed together: :meth:`Vocabulary.is_compound`), weighing at least ``COMPOUND_SHARE`` of the word,
-    is shown as that term ("pôle emploi": the label read "emploi · pôle"). If the term's other word stands in
-    the label already, the term takes its place when it weighs at least half of it ("services · publics" is
-    "services publics"); otherwise the word adds nothing to the label and is left out ("transports · commun").
-    Where the other word is inside another term of the label, or would be shown as a weightier two-word keyword
-    ("langue des signes française": "française · langue signes", not "signes française · langue"), the word is
-    shown alone. A word is not repeated in its plural either ("issu · issus": the lemma table does not know every
-    plural). ``keywords`` may be terms (stems), each label term then shown by ``show``."""
+    """Short label from the top keywords (by weight); a word already inside a chosen two-word term is not repeated,
+    but where its compound shares a word with that term and ``chained`` (the two terms) gives the phrase they
+    make as members write it, the label shows that phrase ("supprimer la taxe" and "taxe d'habitation":
+    "supprimer la taxe d'habitation", not "supprimer la taxe · habitation"; ``parts`` receives each such
+    phrase's two terms, as shown). A word mostly written in one of the two-word keywords that are
+    ``compounds`` (a phrase, not two words listed together: :meth:`Vocabulary.is_compound`), weighing at least
+    ``COMPOUND_SHARE`` of the word, is shown as that term ("pôle emploi": the label read "emploi · pôle"). If
+    the term's other word stands in the label already, the term takes its place when it weighs at least half
+    of it ("services · publics" is "services publics"); otherwise the word adds nothing to the label and is
+    left out ("transports · commun"). Where the other word is inside another term of the label, or would be
+    shown as a weightier two-word keyword ("langue des signes française": "française · langue signes", not
+    "signes française · langue"), the word is shown alone. A word is not repeated in its plural either ("issu
+    · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems), each label term
+    then shown by ``show``."""
     compounds, weights = set(compounds), dict(keywords)
     label: list[str] = []
+    phrases: dict[str, str] = {}  # a label term shown as the phrase it makes with a compound (``chained``)
+    in_phrases: set[str] = set()
     for word, weight in keywords:
-        used = _label_words(" ".join(label))
+        used = _label_words(" ".join(label)) | in_phrases
         if used & _label_words(word):
             continue
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
         if term != word and weights[term] >= COMPOUND_SHARE * weight:
             other = next(w for w in term.split() if w != word)
+            holder = next((t for t in label if t not in phrases and other in t.split(" ")), None)
+            phrase = chained(holder, term) if chained is not None and holder is not None else None
+            if phrase is not None and holder is not None:
+                phrases[holder] = phrase
+                in_phrases |= _label_words(word)
+                if parts is not None:
+                    parts[phrase] = (show(holder), show(term))
+                continue
             owner = next(t for t, _ in keywords if t in compounds and other in t.split())
             if owner != term and weights[owner] >= COMPOUND_SHARE * weights.get(other, 0.0):
                 term = word  # the other word is shown as a weightier term ("langue signes")
@@ -867,23 +883,64 @@ def make_label(
         label.append(term)
         if len(label) == n_terms:
             break
-    return " · ".join(map(show, label)) if label else NO_KEYWORD_LABEL
+    return " · ".join(phrases.get(t) or show(t) for t in label) if label else NO_KEYWORD_LABEL
 
 
-def answer_label(texts: Sequence[str], matched: Sequence[list[str]], label: str) -> str | None:
-    """The label of a theme whose keywords describe fewer of its members than one repeated answer does: that
-    answer as most often written, between « », or None (the keyword label stands). The answer must make up more
-    than ``ANSWER_LABEL_SHARE`` of the theme.
+def phrase_of(first: str, second: str, texts: Sequence[str]) -> str | None:
+    """The phrase that two shown two-word terms make, the last word of the first being the first of the second
+    ("supprimer la taxe", "taxe d'habitation": "supprimer la taxe d'habitation"), when at least half of the
+    ``texts`` that write the first write the phrase (case, accents and spaces aside); None otherwise."""
+    return _phrase_in(first, second, [_folded_phrase(t) for t in texts])
+
+
+def _phrase_in(first: str, second: str, folded: Sequence[str]) -> str | None:
+    """:func:`phrase_of` in texts already folded (:func:`_folded_phrase`)."""
+    head, _, tail = second.partition(" ")
+    if not tail or _fold_word(first.rsplit(" ", 1)[-1]) != _fold_word(head):
+        return None
+    phrase = f"{first} {tail}"
+    key_first, key_phrase = _folded_phrase(first), _folded_phrase(phrase)
+    with_first = sum(key_first in t for t in folded)
+    return phrase if with_first and 2 * sum(key_phrase in t for t in folded) >= with_first else None
+
+
+class _Phrases:
+    """``make_label``'s ``chained`` for one theme: :func:`phrase_of` two terms as shown, in either order, in the
+    theme's member texts (folded once, when first asked: few labels have such terms)."""
+
+    def __init__(self, vocab: Vocabulary, texts: Sequence[str]) -> None:
+        self.vocab, self.texts = vocab, texts
+        self.folded: list[str] | None = None
+
+    def __call__(self, a: str, b: str) -> str | None:
+        if self.folded is None:
+            self.folded = [_folded_phrase(t) for t in self.texts]
+        first, second = self.vocab.show(a), self.vocab.show(b)
+        return _phrase_in(first, second, self.folded) or _phrase_in(second, first, self.folded)
+
+
+def _folded_phrase(text: str) -> str:
+    return " ".join(fold_letters(text.casefold().replace("’", "'")).split())
+
+
+def answer_label(
+    texts: Sequence[str], matched: Sequence[list[str]], label: str, also: Iterable[str] = ()
+) -> str | None:
+    """The label of a theme whose keywords describe fewer of its members than one repeated answer does: that answer
+    as most often written, between « », or None (the keyword label stands). The answer must make up more than
+    ``ANSWER_LABEL_SHARE`` of the theme.
 
     ``texts`` are the theme's members (one per contribution, copies included), ``matched`` the theme keywords
-    each contains, ``label`` its keyword label. Keywords leave out stop words, so a theme of 185 answers
-    "personne" (to "En qui faites-vous le plus confiance... ?") was labelled by the words of its few longer
-    members, "actuellement · députés · peuple", and a theme of "moi-même" answers "biais · cqfd · donner
-    parole". The answer must have at most ``ANSWER_LABEL_WORDS`` words (a label is short); its copies are
-    counted by :func:`synthesis.prepare.dedup_key` (case, accents and punctuation aside)."""
+    each contains, ``label`` its keyword label, ``also`` the keywords its phrases are made of
+    (``make_label``'s ``parts``), which describe the members holding them too. Keywords leave out stop words,
+    so a theme of 185 answers "personne" (to "En qui faites-vous le plus confiance... ?") was labelled by the
+    words of its few longer members, "actuellement · députés · peuple", and a theme of "moi-même" answers
+    "biais · cqfd · donner parole". The answer must have at most ``ANSWER_LABEL_WORDS`` words (a label is
+    short); its copies are counted by :func:`synthesis.prepare.dedup_key` (case, accents and punctuation
+    aside)."""
     if not texts:
         return None
-    terms = set(label.split(" · ")) if label != NO_KEYWORD_LABEL else set()
+    terms = set(label.split(" · ")) | set(also) if label != NO_KEYWORD_LABEL else set()
     covered = sum(bool(terms.intersection(m)) for m in matched)
     keys = Counter(dedup_key(t) for t in texts)
     top = most_frequent(keys)
@@ -1025,14 +1082,22 @@ def explain_themes(
         top_terms = dict(top)
         member_terms = [dict.fromkeys(text_terms[int(i)]) for i in idx]
         member_top = [[t for t in terms if t in top_terms] for terms in member_terms]
+        parts: dict[str, tuple[str, str]] = {}
         label = make_label(
             _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=vocab.show,
+            chained=_Phrases(vocab, [texts[int(i)] for i in idx]),
+            parts=parts,
         )
         shown = {t: vocab.show(t) for t in top_terms}
         label = (
-            answer_label([texts[int(i)] for i in idx], [[shown[t] for t in m] for m in member_top], label)
+            answer_label(
+                [texts[int(i)] for i in idx],
+                [[shown[t] for t in m] for m in member_top],
+                label,
+                also=(t for pair in parts.values() for t in pair),
+            )
             or label
         )
         # the keywords listed, and each member's: a word mostly written in a listed two-word term is left out,

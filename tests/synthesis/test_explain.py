@@ -14,6 +14,7 @@ from synthesis.explain import (
     french_stop_words,
     make_label,
     named_words,
+    phrase_of,
     pick_quotes,
     question_terms,
     question_vocabulary,
@@ -703,6 +704,29 @@ def test_a_two_word_term_is_shown_with_the_articles_and_prepositions_between_its
     # a number is no link ("classes de 30 élèves" is not "classes de élèves"), nor is an adverb
     assert {"classes élèves", "partage point"} <= shown
     assert named_words("transports en commun") == ["transports", "commun"]
+
+
+def test_two_terms_sharing_a_word_are_shown_as_the_phrase_members_write():
+    # "supprimer la taxe · habitation", "tva sur les produits · nécessité" (Grand Débat, fiscalité)
+    assert (
+        phrase_of("supprimer la taxe", "taxe d'habitation", ["Supprimer la taxe d’habitation", "x"])
+        == "supprimer la taxe d'habitation"
+    )
+    assert phrase_of("supprimer la taxe", "taxe foncière", ["Supprimer la taxe d'habitation"]) is None
+    assert phrase_of("taxe d'habitation", "supprimer la taxe", ["Supprimer la taxe d'habitation"]) is None
+    texts = ["Supprimer la taxe foncière"] * 3 + ["supprimer la taxe d'habitation"] * 2
+    assert phrase_of("supprimer la taxe", "taxe d'habitation", texts) is None  # 2 of the 5 write it
+    texts = (
+        ["La TVA sur les produits de première nécessité"] * 6
+        + ["TVA sur les produits de première nécessité et impôt sur le revenu"] * 3
+        + ["Les produits de première nécessité"] * 2
+        + ["Impôt sur le revenu", "impôt sur le revenu des ménages", "La taxe foncière", "taxe foncière"] * 3
+    )
+    labels = np.array([0] * 11 + [1] * 12)
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text="Quels impôts baisser ?")
+    assert out[0].label.split(" · ")[0] == "tva sur les produits de première nécessité", out[0].label
+    assert "nécessité" not in out[0].label.split(" · ")[1:]  # it read "tva sur les produits · nécessité"
+    assert "produits de première nécessité" in dict(out[0].keywords)  # the keywords stay as they were
 
 
 def test_a_word_mostly_written_in_a_listed_two_word_term_is_not_listed_alone():
