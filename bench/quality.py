@@ -993,10 +993,23 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   keywords, tied, labelled alphabetically "addictions · affecté · âge", now "économies · fini · rentable" (1
   more label of section Labels' exports, none of the Polis labels); section Keywords: one-word keywords 2,085
   -> 2,092 of 3,100, its other counts unchanged. With (1)-(5), 14 of the 643 labels change (65485cc against
-  d32031f). The 100k re-run (section Scale) is 28.9 s at f1c7969. Measured and rejected: no two-word term
-  across more than 3 words ("TVA sur les biens de première nécessité" made "tva nécessité", "biens" being the
-  stop word "bien"): 9 labels change, some for the worse ("températures élevées · extrêmes · été" -> "élevées
-  · températures · extrêmes", "températures de plus en plus élevées" no longer counted)."""
+  d32031f). (6) Two terms that share a word are shown as the phrase members write
+  (`synthesis.explain.phrase_of`), where at least half of the members writing the first write the phrase:
+  "supprimer la taxe · habitation" -> "supprimer la taxe d'habitation", "tva sur les produits · nécessité" ->
+  "tva sur les produits de première nécessité", "qualité de l'air · mauvaise" -> "mauvaise qualité de l'air",
+  "revenu des classes · moyennes" -> "revenu des classes moyennes", "retraités sur l'inflation · indexer ·
+  supprimer la hausse" -> "indexer les retraités sur l'inflation · supprimer la hausse de la csg": 17 more of
+  the 643 labels change (dc7512a against 65485cc), none of the 337 Polis labels. A phrase's two keywords
+  describe the members holding them, for `answer_label` (without it, 6 of these themes took an answer label, «
+  Taxe d'habitation ») and for section Labels (`bench/labels.py`, `holds`). Section Labels: sub-themes named
+  as their theme 2 -> 1 (keyword labels only: sub-themes naming a sibling's words 6 -> 4; any keyword: label
+  terms after the first written by fewer than one member in twenty 43 -> 46), the other counts unchanged;
+  section Keywords: repeated one-word keywords 5 -> 4, one-word keywords 2,092 -> 2,091; section Quotes
+  unchanged. With (1)-(6), 29 labels change (dc7512a against d32031f). The 100k re-run (section Scale) is 28.9
+  s at f1c7969. Measured and rejected: no two-word term across more than 3 words ("TVA sur les biens de
+  première nécessité" made "tva nécessité", "biens" being the stop word "bien"): 9 labels change, some for the
+  worse ("températures élevées · extrêmes · été" -> "élevées · températures · extrêmes", "températures de plus
+  en plus élevées" no longer counted)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
