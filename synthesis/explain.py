@@ -862,8 +862,7 @@ def make_label(
         if term != word and weights[term] >= COMPOUND_SHARE * weight:
             other = next(w for w in term.split() if w != word)
             holder = next((t for t in label if t not in phrases and other in t.split(" ")), None)
-            phrase = chained(holder, term) if chained is not None and holder is not None else None
-            if phrase is not None and holder is not None:
+            if chained is not None and holder is not None and (phrase := chained(holder, term)) is not None:
                 phrases[holder] = phrase
                 in_phrases |= _label_words(word)
                 if parts is not None:
@@ -1061,24 +1060,26 @@ def explain_themes(
     """
     vocab, text_terms = terms or question_terms(texts, question_text)
     classes = sorted(int(x) for x in np.unique(labels))
+    members = {k: np.flatnonzero(labels == k) for k in classes}
+    member_texts = {k: [texts[int(i)] for i in idx] for k, idx in members.items()}
     weights = dict(
         zip(
             classes,
             class_tfidf(
-                [[text_terms[int(i)] for i in np.flatnonzero(labels == k)] for k in classes],
-                [[texts[int(i)] for i in np.flatnonzero(labels == k)] for k in classes],
+                [[text_terms[int(i)] for i in members[k]] for k in classes],
+                [member_texts[k] for k in classes],
             ),
             strict=True,
         )
     )
     out: dict[int, ThemeExplanation] = {}
     for k in (c for c in classes if c >= 0):
-        idx = np.flatnonzero(labels == k)
+        idx = members[k]
         ranked = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))
         top = ranked[:n_keywords]
         centre = vectors[idx].mean(axis=0)
         sims = vectors[idx] @ (centre / (np.linalg.norm(centre) or 1.0))
-        quotes = [int(idx[j]) for j in pick_quotes([texts[int(i)] for i in idx], vectors[idx], n_quotes)]
+        quotes = [int(idx[j]) for j in pick_quotes(member_texts[k], vectors[idx], n_quotes)]
         top_terms = dict(top)
         member_terms = [dict.fromkeys(text_terms[int(i)]) for i in idx]
         member_top = [[t for t in terms if t in top_terms] for terms in member_terms]
@@ -1087,13 +1088,13 @@ def explain_themes(
             _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=vocab.show,
-            chained=_Phrases(vocab, [texts[int(i)] for i in idx]),
+            chained=_Phrases(vocab, member_texts[k]),
             parts=parts,
         )
         shown = {t: vocab.show(t) for t in top_terms}
         label = (
             answer_label(
-                [texts[int(i)] for i in idx],
+                member_texts[k],
                 [[shown[t] for t in m] for m in member_top],
                 label,
                 also=(t for pair in parts.values() for t in pair),
