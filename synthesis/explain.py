@@ -80,6 +80,16 @@ NEGATION_GAP = {
     "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
 }
 NEGATION_MAX_GAP = 3
+# "trop de" makes the next content word a term of its own in the same way, ``EXCESS`` before its stem, shown
+# from "trop" on: "trop d'immigration" answers "Que pensez-vous de l'immigration ?" where "immigration" alone
+# repeats the question (a theme of 127 answers, most "Trop d'immigration", was labelled "économiques ·
+# illégale · stopper"), and "trop de taxes" says the opposite of "plus de taxes". "trop" before an adjective
+# only says how much ("températures trop élevées" are "températures élevées"): it makes no term.
+EXCESS = "⁺"
+EXCESS_MARKERS = {"fr": frozenset({"trop"})}
+_EXCESS_OF = frozenset({"de", "d"})
+_MARKED = (NEGATED, EXCESS)
+_MARKER_WORDS = frozenset().union(*NEGATION_MARKERS.values(), *EXCESS_MARKERS.values())
 # a two-word term is shown as participants most often wrote it, with the words between its words ("transports
 # en commun", "impôt sur le revenu") where at most this many stand between them, all articles, prepositions,
 # determiners or ordinals (folded; an elision as its letter); else as its two words ("je partage complètement
@@ -409,25 +419,35 @@ class Vocabulary:
         is in bigrams with the words right next to it (``question_terms`` keeps the compounds). A
         content word under a negation, a word of the question's included, is ``NEGATED`` + its stem, shown as
         most often written from the negation on ("pas de difficulté", "ne comprends pas", "pas prêt"), and in no
-        bigram (its negation and the words between would be shown too)."""
+        bigram (its negation and the words between would be shown too); after "trop de", ``EXCESS`` + its stem
+        ("trop d'impôts")."""
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         markers = NEGATION_MARKERS.get(self.language, frozenset())
+        excess = EXCESS_MARKERS.get(self.language, frozenset())
         gap = NEGATION_GAP.get(self.language, frozenset())
         french = self.language == "fr"
         spelled = self.spelled
         for clause in clause_forms(text) if written is None else written:
             previous = previous_form = ""
             previous_at = -1  # the index of ``previous`` in the clause
-            negation = -1  # index of the negation that the next content word is under, -1 if none
+            negation = -1  # index of the negation (or "trop") that the next content word is under, -1 if none
+            mark = NEGATED  # ... and the mark it gives that word, ``EXCESS`` for "trop"
             verb = ne = -1  # a verb between "ne" and "pas", and the index of its "ne"
             for i, (w, form) in enumerate(clause):
                 if french and (w == "ne" or form == "n'"):
                     verb, ne = _verb_after_ne(clause, i), i
                 if negation >= 0 and w in gap and i - negation <= NEGATION_MAX_GAP:
                     continue
-                if w in markers and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN):
+                if (
+                    w in markers
+                    and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN)
+                    or w in excess
+                    and i + 1 < len(clause)
+                    and clause[i + 1][0] in _EXCESS_OF
+                ):
                     negation, previous = i, ""  # a bigram never spans a negation
+                    mark = EXCESS if w in excess else NEGATED
                     continue
                 negation_here, negation = negation, -1
                 if form[-1] == "'":  # an elision (:func:`_clause_word_parts`)
@@ -447,7 +467,11 @@ class Vocabulary:
                     s = self._stem_of[form] = self.content_stem(w, form)
                 negated = negation_here >= 0 or i == verb
                 if not s:
-                    if negation_here >= 0 and w in NEGATED_STOP_WORDS.get(self.language, ()):
+                    if (
+                        negation_here >= 0
+                        and mark == NEGATED
+                        and w in NEGATED_STOP_WORDS.get(self.language, ())
+                    ):
                         term = NEGATED + w  # "pas encore": not yet, an answer ("Pas encore mais ça viendra")
                         self._count_form(term, tuple(f for _, f in clause[negation_here : i + 1]), copies)
                         stems.append(term)
@@ -477,7 +501,7 @@ class Vocabulary:
                 if negated:
                     # from the negation on; a verb after "ne", through its "pas"
                     start, end = (negation_here, i + 1) if negation_here >= 0 else (ne, i + 2)
-                    s = NEGATED + s
+                    s = (mark if negation_here >= 0 else NEGATED) + s
                     previous = ""  # a negated word is in no two-word term
                     if s in self.banned_stems:  # negated in the question too
                         continue
@@ -541,7 +565,7 @@ class Vocabulary:
         securité" is "santé sécurité"); a negated term (:meth:`terms`) as most often written, verbatim ("pas
         d'impôts", "n'arrive pas"). Pairs are looked at when first shown: most are never shown."""
         shown = self.surface.get(term)
-        if shown is None and term.startswith(NEGATED):
+        if shown is None and term.startswith(_MARKED):
             shown = self.surface[term] = _joined(most_frequent(self._pairs[term]))
         elif shown is None:
             alone = [self.surface.get(p, p) for p in term.split(" ")]
@@ -824,7 +848,7 @@ class ThemeExplanation:
 def _singular(word: str) -> str:
     """A label word without accents and without a final s or x, to tell a word from its plural (a negated
     term's word too: "difficulté" and "pas de difficulté" are not shown side by side)."""
-    folded = fold_letters(word.removeprefix(NEGATED))
+    folded = fold_letters(word.lstrip("".join(_MARKED)))
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
 
@@ -994,7 +1018,7 @@ def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
             if s
             for f in _participle_forms(form)
         }
-    negated = {t for t in words_of_question.terms(question_text) if t.startswith(NEGATED)}
+    negated = {t for t in words_of_question.terms(question_text) if t.startswith(_MARKED)}
     # French nouns and adjectives of the question, told from its verbs by their lemma: "immigration choisie"
     # answers "Que pensez-vous de l'immigration ?", "baisser TVA" only repeats "Quels impôts faut-il baisser ?"
     paired = {s for form, s in stems.items() if s and language == "fr" and not is_verb(lemma(form))}
@@ -1199,7 +1223,7 @@ def named_words(term: str) -> list[str]:
     folded = words(term)
     if len(folded) > 1 and re.match(r"n(?:e\s|['’])", term, re.IGNORECASE) and folded[-1] in NE_SECOND:
         return [w for w in folded[:-1] if w != "ne" and w not in NE_PRONOUNS]
-    if len(folded) > 1 and any(folded[0] in m for m in NEGATION_MARKERS.values()):
+    if len(folded) > 1 and folded[0] in _MARKER_WORDS:
         i = 1
         while (
             i <= NEGATION_MAX_GAP

@@ -3,6 +3,7 @@
 import numpy as np
 
 from synthesis.explain import (
+    EXCESS,
     NEGATED,
     NO_KEYWORD_LABEL,
     ThemeExplanation,
@@ -587,6 +588,33 @@ def test_a_negated_word_of_the_question_is_the_answer():
     question = "Quels services publics ne fonctionnent pas bien ?"
     _, terms = question_terms(["La poste ne fonctionne pas", "ça ne fonctionne pas du tout"], question)
     assert terms == [[stem("poste")], []]
+
+
+def test_too_much_of_a_word_is_a_term_of_its_own():
+    # 127 answers to this question, most "Trop d'immigration", were labelled "économiques · illégale · stopper":
+    # "immigration" alone repeats the question, "trop d'immigration" is the answer
+    question = "Que pensez-vous de l'immigration en France et de la politique migratoire ?"
+    texts = [
+        "Trop d'immigration",
+        "Il y a beaucoup trop d'immigration",
+        "trop trop d'immigration !",
+        "Trop d'immigration illégale",
+        "L'immigration est une chance",
+        "Une immigration choisie",
+        "immigration choisie comme au Canada",
+        "Il faut une immigration choisie",
+    ]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    assert out[0].label.split(" · ")[0] == "trop d'immigration", out[0].label
+    assert all("trop d'immigration" in kws for kws in out[0].matched_keywords)
+    assert named_words("trop d'immigration") == ["immigration"]
+    vocab = question_vocabulary("")
+    assert vocab.terms("pas trop de problèmes") == [NEGATED + stem("probleme")]  # the negation's
+    # not "taxes": "trop de taxes" says the opposite of "plus de taxes"
+    assert vocab.terms("trop de taxes") == [EXCESS + stem("taxe")]
+    # "trop" before an adjective only says how much: "températures trop élevées" are "températures élevées"
+    assert vocab.terms("des températures trop élevées") == vocab.terms("des températures élevées")
 
 
 def test_every_form_of_a_participle_of_the_question_is_a_word_of_the_question():
