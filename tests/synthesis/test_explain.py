@@ -201,6 +201,20 @@ def test_a_long_text_posted_twice_is_one_text_for_keywords():
         [[["sant"], ["sant"], ["educ"]], [["x"], ["x"]]], [["Santé", "Santé", "Éducation"], ["x", "x"]]
     )
     assert "sant" in short[0] and weights["servic"] > weights["gard"]
+    # a campaign weighs as one text: 30 copies of a text on animals (one with other punctuation, so without
+    # its two-word term), 2 other members on animals and 6 asking to ban pesticides
+    campaign = (
+        "Adopter une position ferme pour le bien-être animal et interdire l'exportation d'animaux vivants vers "
+        "les pays tiers"
+    )
+    texts = [campaign] * 29 + [campaign.replace(" et", ", et")] + ["Les animaux vivants"] * 2
+    docs = [["anim", "export", "anim export"]] * 29 + [["anim", "export"]] + [["anim", "viv"]] * 2
+    texts += ["Interdire les pesticides"] * 6
+    docs += [["interd", "pesticid"]] * 6
+    weights = class_tfidf([docs, [["autre"], ["autre"]]], [texts, ["a", "b"]])[0]
+    assert weights["pesticid"] > weights["anim"] > 0
+    assert max(class_tfidf([docs, [["autre"], ["autre"]]])[0].items(), key=lambda kv: kv[1])[0] == "anim"
+    assert "export" not in weights and "anim export" not in weights  # one text's words, however many copies
 
 
 def test_two_word_terms_stay_inside_a_clause():
