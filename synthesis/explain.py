@@ -135,6 +135,8 @@ MIN_TOKEN_CHARS = 3
 SPELLING_MIN_CHARS = 6
 SPELLING_MAX_CHARS = 40  # longer "words" are no slips ("anticonstitutionnellement": 25 letters)
 SPELLING_RATIO = 5
+# a theme's words are shown as most written by this many of its members at most (``Vocabulary.shown_in``)
+FORMS_SAMPLE = 300
 NO_KEYWORD_LABEL = "thème sans mot-clé"
 LABEL_TERMS = 3
 # A label shows a word as its two-word term when the term weighs this share of the word in the theme, and the
@@ -546,6 +548,60 @@ class Vocabulary:
         if accented is None or in_dictionary(form) or not in_dictionary(accented):
             return form
         return accented
+
+    def shown_in(self, terms: Iterable[str], texts: Sequence[str]) -> dict[str, str]:
+        """The words among ``terms`` written as several words ("travail" and "travaux", "commun" and "commune",
+        "aide" and "aider": one stem of lemmas; a plural, accents or a verb's conjugation aside,
+        :meth:`words_of`), each shown as the word that ``texts`` (a theme's members; at most ``FORMS_SAMPLE`` of
+        them, evenly spaced) write most, where they write it more than the word :meth:`show` shows, in its form
+        most written in the question: "code · travaux · routes" labelled the answers "Code du travail, code des
+        impôts", "travaux" being most written in the question ("déclaration de travaux"), and "transports ·
+        commune" the answers "transports en commun"."""
+        words: dict[str, tuple[str, str]] = {}  # written form -> (term, its word)
+        for t in terms:
+            forms = self._forms.get(t)
+            if forms is not None and len(of := self.words_of(forms)) > 1 and len(set(of.values())) > 1:
+                words.update((f, (t, w)) for f, w in of.items())
+        if not words:
+            return {}
+        counts: dict[str, Counter[str]] = {}
+        spelled = self.spelled
+        for text in texts[:: max(1, -(-len(texts) // FORMS_SAMPLE))]:
+            for _, form in word_forms(text):
+                hit = words.get(spelled.get(form, form))
+                if hit is not None:
+                    counts.setdefault(hit[0], Counter())[hit[1]] += 1
+        out = {}
+        for t, count in counts.items():
+            word, forms, shown = most_frequent(count), self._forms[t], _singular(self.show(t))
+            if count[word] > count[next((words[f][1] for f in forms if _singular(f) == shown), "")]:
+                out[t] = self.with_accents(
+                    most_frequent({f: n for f, n in forms.items() if words[f][1] == word})
+                )
+        return out
+
+    def words_of(self, forms: Iterable[str]) -> dict[str, str]:
+        """The word that each written form is a form of (one of them): forms alike without accents and plural
+        (:func:`_singular`), and in French the forms of one verb ("payer", "paie", "payé"), are one word."""
+        word: dict[str, str] = {}
+
+        def of(form: str) -> str:
+            while word[form] != form:
+                form = word[form]
+            return form
+
+        first: dict[str, str] = {}  # a key (a form without plural, an infinitive) -> the first form with it
+        for f in forms:
+            word[f] = f
+            keys = [_singular(f)]
+            if self.language == "fr" and is_verb(infinitive := lemma(f)):
+                keys.append(infinitive)
+            for key in keys:
+                if key in first:
+                    word[of(f)] = of(first[key])
+                else:
+                    first[key] = f
+        return {f: of(f) for f in word}
 
     def is_compound(self, term: str) -> bool:
         """Whether a two-word term is a compound: held by half of the answers that hold the rarer of its words
@@ -1115,14 +1171,14 @@ def explain_themes(
         member_terms = [dict.fromkeys(text_terms[int(i)]) for i in idx]
         member_top = [[t for t in terms if t in top_terms] for terms in member_terms]
         parts: dict[str, tuple[str, str]] = {}
+        shown = {t: vocab.show(t) for t in top_terms} | vocab.shown_in(top_terms, member_texts[k])
         label = make_label(
             _widely_written(top, member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
-            show=vocab.show,
+            show=shown.__getitem__,
             chained=_Phrases(vocab, member_texts[k]),
             parts=parts,
         )
-        shown = {t: vocab.show(t) for t in top_terms}
         label = (
             answer_label(
                 member_texts[k],
@@ -1188,9 +1244,14 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     for words_of_label, keys in _by_label_words(themes).items():
         same = [themes[k] for k in keys]
         for t in same if len(same) > 1 else ():
-            others = {k for o in same if o is not t for k, _ in o.keywords}
+            others = {_named_stems(k) for o in same if o is not t for k, _ in o.keywords}
             extra = next(
-                (k for k, _ in t.keywords if not _label_words(k) & words_of_label and k not in others), None
+                (
+                    k
+                    for k, _ in t.keywords
+                    if not _named_stems(k) & words_of_label and _named_stems(k) not in others
+                ),
+                None,
             )
             if extra is not None:
                 t.label = f"{t.label} · {extra}"
@@ -1204,13 +1265,22 @@ def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
 
 
 def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str], list[int]]:
-    """The themes with a keyword label, by the words it names (:func:`_label_words`), whatever their order and
+    """The themes with a keyword label, by the words it names (:func:`_named_stems`), whatever their order and
     terms."""
     out: dict[frozenset[str], list[int]] = {}
     for k, t in themes.items():
         if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
-            out.setdefault(_label_words(t.label), []).append(k)
+            out.setdefault(_named_stems(t.label), []).append(k)
     return out
+
+
+def _named_stems(label: str) -> frozenset[str]:
+    """The words a label (or keyword) names, as stems of their French lemmas, the articles and prepositions of
+    its two-word terms aside: "impôt revenu" names the words of "revenus · impôts", and "taxer · tva" those of
+    "taxes · tva" (each theme shows a word as its members write it most, :meth:`Vocabulary.shown_in`)."""
+    return frozenset(
+        stem(lemma(form)) for w, form in word_forms(label.replace(" · ", " ")) if w not in _LINK_WORDS
+    )
 
 
 def _label_words(label: str) -> frozenset[str]:

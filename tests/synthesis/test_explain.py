@@ -631,6 +631,40 @@ def test_too_much_of_a_word_is_a_term_of_its_own():
     assert vocab.terms("des températures trop élevées") == vocab.terms("des températures élevées")
 
 
+def test_a_theme_shows_a_word_as_its_members_write_it():
+    # one stem of lemmas, two words: the question writes "travaux" most, a theme "travail" ("code · travaux ·
+    # routes" labelled the answers "Code du travail, code des impôts"); "transports · commune" labelled
+    # "transports en commun"
+    texts = [
+        "Les travaux",
+        "des travaux",
+        "Les travaux dans la maison",
+        "travaux",
+        "les travaux au jardin",
+        "Le travail",
+        "le travail le dimanche",
+        "Le travail des jeunes",
+    ]
+    labels = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, n_keywords=6)
+    assert out[0].label == "travaux" and out[1].label == "travail", out
+    assert "travail" in dict(out[1].keywords) and all("travail" in kws for kws in out[1].matched_keywords)
+    # a plural, a verb's forms and accents are one word: shown as the question writes them most
+    vocab, _ = question_terms(["payer la taxe", "nous payons", "payés", "payer", "les taxes", "Taxes"])
+    forms = ["payer", "payé", "payés", "payons", "député", "députés"]
+    assert set(vocab.words_of(forms).values()) == {"payer", "député"}
+    assert vocab.shown_in([stem("payer"), stem("taxe")], ["payé", "nous payons", "taxe"]) == {}
+    # sibling themes showing one word in two forms still read the same ("taxer · tva", "taxes · tva")
+    themes = {
+        0: ThemeExplanation([("taxer", 1.0), ("tva", 0.9), ("produits", 0.5)], "taxer · tva", [], np.ones(2)),
+        1: ThemeExplanation(
+            [("taxes", 1.0), ("tva", 0.9), ("carburant", 0.5)], "taxes · tva", [], np.ones(2)
+        ),
+    }
+    distinguish_labels(themes)
+    assert [t.label for t in themes.values()] == ["taxer · tva · produits", "taxes · tva · carburant"]
+
+
 def test_every_form_of_a_participle_of_the_question_is_a_word_of_the_question():
     # the lemma table reads "touchée" as itself and "touché" as "toucher": "impact · touché · réchauffement"
     question = "De quelle manière votre vie quotidienne est-elle touchée par le changement climatique ?"
