@@ -351,6 +351,8 @@ class Vocabulary:
     spelled: dict[str, str] = field(default_factory=dict)
     # answers (copies included) holding each term, counted by ``question_terms``
     answers_with: Counter[str] = field(default_factory=Counter)
+    # each stem's written forms as words (``words_of``), for those written as several words only; {} if one
+    _words: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def learn_accents(self, forms: Iterable[tuple[tuple[str, str], int]]) -> None:
         """Note the accented written forms of a question's words, ``((folded, form), count)`` pairs: a word
@@ -559,9 +561,12 @@ class Vocabulary:
         commune" the answers "transports en commun"."""
         words: dict[str, tuple[str, str]] = {}  # written form -> (term, its word)
         for t in terms:
-            forms = self._forms.get(t)
-            if forms is not None and len(of := self.words_of(forms)) > 1 and len(set(of.values())) > 1:
-                words.update((f, (t, w)) for f, w in of.items())
+            of = self._words.get(t)
+            if of is None and (forms := self._forms.get(t)) is not None:
+                of = self._words[t] = self.words_of(forms)
+                if len(set(of.values())) < 2:
+                    of = self._words[t] = {}
+            words.update((f, (t, w)) for f, w in (of or {}).items())
         if not words:
             return {}
         counts: dict[str, Counter[str]] = {}
