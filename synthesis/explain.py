@@ -558,7 +558,10 @@ class Vocabulary:
         them, evenly spaced) write most, where they write it more than the word :meth:`show` shows, in its form
         most written in the question: "code · travaux · routes" labelled the answers "Code du travail, code des
         impôts", "travaux" being most written in the question ("déclaration de travaux"), and "transports ·
-        commune" the answers "transports en commun"."""
+        commune" the answers "transports en commun". French only: without a lemma table, a plural or a declension
+        would read as another word ("förderung", "förderungen")."""
+        if self.language != "fr":
+            return {}
         words: dict[str, tuple[str, str]] = {}  # written form -> (term, its word)
         for t in terms:
             of = self._words.get(t)
@@ -586,8 +589,8 @@ class Vocabulary:
         return out
 
     def words_of(self, forms: Iterable[str]) -> dict[str, str]:
-        """The word that each written form is a form of (one of them): forms alike without accents and plural
-        (:func:`_singular`), and in French the forms of one verb ("payer", "paie", "payé"), are one word."""
+        """The word that each French written form is a form of (one of them): forms alike without accents and
+        plural (:func:`_singular`), and the forms of one verb ("payer", "payons", "payé"), are one word."""
         word: dict[str, str] = {}
 
         def of(form: str) -> str:
@@ -599,7 +602,7 @@ class Vocabulary:
         for f in forms:
             word[f] = f
             keys = [_singular(f)]
-            if self.language == "fr" and is_verb(infinitive := lemma(f)):
+            if is_verb(infinitive := lemma(f)):
                 keys.append(infinitive)
             for key in keys:
                 if key in first:

@@ -654,6 +654,8 @@ def test_a_theme_shows_a_word_as_its_members_write_it():
     forms = ["payer", "payé", "payés", "payons", "député", "députés"]
     assert set(vocab.words_of(forms).values()) == {"payer", "député"}
     assert vocab.shown_in([stem("payer"), stem("taxe")], ["payé", "nous payons", "taxe"]) == {}
+    english, _ = question_terms(["the family", "families", "families"], language="en")
+    assert english.shown_in([stem("family", "en")], ["the family"]) == {}  # French only
     # sibling themes showing one word in two forms still read the same ("taxer · tva", "taxes · tva")
     themes = {
         0: ThemeExplanation([("taxer", 1.0), ("tva", 0.9), ("produits", 0.5)], "taxer · tva", [], np.ones(2)),
