@@ -1009,7 +1009,38 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   s at f1c7969. Measured and rejected: no two-word term across more than 3 words ("TVA sur les biens de
   première nécessité" made "tva nécessité", "biens" being the stop word "bien"): 9 labels change, some for the
   worse ("températures élevées · extrêmes · été" -> "élevées · températures · extrêmes", "températures de plus
-  en plus élevées" no longer counted)."""
+  en plus élevées" no longer counted).
+- Nineteenth round (keywords and labels; the clustering is untouched, so the table above is the seventeenth
+  round's and `bench/quality.py` was not re-run): read in whole-export reports (`gd_animation_democratie_43.csv`,
+  `gd_animation_transition_25.csv`, `grand_debat_comments.csv`, `gd_animation_fiscalite_13.csv`). (1) A word
+  after "trop de" is a term of its own, shown from "trop" on, a word of the question included
+  (`synthesis.explain.EXCESS`): 127 answers to "Que pensez-vous de l'immigration ... ?", most "Trop
+  d'immigration", were labelled "économiques · illégale · stopper", now "trop d'immigration · économiques ·
+  illégale"; "taxes · france · mieux" -> "taxes · trop d'impôts · france", "classes · élèves · manque" ->
+  "classes · trop d'élèves · manque". "trop" before an adjective makes no term: with it, "températures
+  élevées" was lost ("températures trop élevées"). 14 of the 643 labels of section Labels' exports change
+  (scratch `dump_labels.py`, 93cc3d4 against 270cfcc). Measured and rejected: "moins de" the same way ("moins
+  d'oiseaux"): 6 labels change, none naming "moins de", some for the worse ("oiseaux · insectes · jardin" ->
+  "oiseaux · jardin · vois"). (2) The copies of a text of 15 words or more weigh as one text in c-TF-IDF
+  (`class_tfidf`), as they were one text for the rule that a term held by a single text is noise: 211 copies
+  of a Grand Débat text gave their theme of 389 answers the keywords "bruts grands", "grands perdants",
+  "mesures gouvernementales"; 47 copies labelled a theme whose 179 other members ask to ban pesticides "animaux
+  vivants · agricole commune · élevages intensifs", now "pesticides · produits · interdire" (its sub-theme of
+  the campaign keeps "exportation d'animaux · protection · élevages intensifs"). 21 labels change (c0f1e21
+  against 93cc3d4). (3) A stem of lemmas written as several words ("travail" and "travaux", "commun" and
+  "commune", "accueil" and "accueillir", "public" and "publique") is shown in each theme as the word its
+  members write most, where they write it more than the question's most written word (`Vocabulary.shown_in`,
+  French only, up to 300 members per theme, evenly spaced): "code · travaux · routes" labelled "Code du
+  travail, code des impôts" (52 members write "travail", none "travaux"), "transports · commune · villes"
+  the answers "transports en commun"; now "transports · commun · villes", "communes · rurales · maisons"
+  (was "commun · rurales"), "école · publique", "pas de difficulté · particulière". Labels alike are compared
+  by the stems of lemmas they name (`_named_stems`), so that "taxer · tva" and "taxes · tva" still read the
+  same. 47 labels change (530ab0d against c0f1e21); for English and German (the Polis conversations), 52
+  of 337 changed with plurals and declensions read as other words ("förderung" -> "förderungen"), hence
+  French only: none. With (1)-(3), 76 of the 643 labels change (65e3026 against 270cfcc), none of the 337
+  Polis labels. Section Labels: two-word terms shown as two words 22 -> 23 -> 22 (keyword labels only:
+  sub-themes named as their theme 29 -> 26, the bench comparing shown words), the other counts unchanged;
+  section Keywords: one-word keywords 2,091 -> 2,087, explain time 5.30 -> 5.75 s on 312 themes."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
