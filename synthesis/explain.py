@@ -77,17 +77,24 @@ NEGATION_GAP = {
     "en": frozenset(
         "a an the any enough more much many be been have had to too very really so my our their".split()
     ),
-    "de": frozenset("ein eine einen einem einer mehr genug zu so sehr der die das den dem".split()),
+    "de": frozenset(
+        "ein eine einen einem einer mehr genug zu so sehr der die das den dem viel viele vielen vieler".split()
+    ),
 }
 NEGATION_MAX_GAP = 3
 # "trop de" makes the next content word a term of its own in the same way, ``EXCESS`` before its stem, shown
 # from "trop" on: "trop d'immigration" answers "Que pensez-vous de l'immigration ?" where "immigration" alone
 # repeats the question (a theme of 127 answers, most "Trop d'immigration", was labelled "économiques ·
-# illégale · stopper"), and "trop de taxes" says the opposite of "plus de taxes". "trop" before an adjective
-# only says how much ("températures trop élevées" are "températures élevées"): it makes no term.
+# illégale · stopper"), and "trop de taxes" says the opposite of "plus de taxes"; so do English "too many",
+# "too much" and German "zu viel(e)". "trop" before an adjective only says how much ("températures trop
+# élevées" are "températures élevées"): it makes no term.
 EXCESS = "⁺"
-EXCESS_MARKERS = {"fr": frozenset({"trop"})}
-_EXCESS_OF = frozenset({"de", "d"})
+EXCESS_MARKERS = {"fr": frozenset({"trop"}), "en": frozenset({"too"}), "de": frozenset({"zu"})}
+_EXCESS_OF = {
+    "fr": frozenset({"de", "d"}),
+    "en": frozenset({"many", "much"}),
+    "de": frozenset({"viel", "viele", "vielen", "vieler"}),
+}
 _MARKED = (NEGATED, EXCESS)
 _MARKER_WORDS = frozenset().union(*NEGATION_MARKERS.values(), *EXCESS_MARKERS.values())
 # a two-word term is shown as participants most often wrote it, with the words between its words ("transports
@@ -448,7 +455,7 @@ class Vocabulary:
                     and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN)
                     or w in excess
                     and i + 1 < len(clause)
-                    and clause[i + 1][0] in _EXCESS_OF
+                    and clause[i + 1][0] in _EXCESS_OF[self.language]
                 ):
                     negation, previous = i, ""  # a bigram never spans a negation
                     mark = EXCESS if w in excess else NEGATED

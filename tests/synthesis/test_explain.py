@@ -627,6 +627,9 @@ def test_too_much_of_a_word_is_a_term_of_its_own():
     assert vocab.terms("pas trop de problèmes") == [NEGATED + stem("probleme")]  # the negation's
     # not "taxes": "trop de taxes" says the opposite of "plus de taxes"
     assert vocab.terms("trop de taxes") == [EXCESS + stem("taxe")]
+    english, german = question_vocabulary("", "en"), question_vocabulary("", "de")
+    assert english.terms("too many cars") == [EXCESS + stem("car", "en")] != english.terms("too expensive")
+    assert german.terms("zu viele Autos") == [EXCESS + stem("autos", "de")] != german.terms("zu Hause")
     # "trop" before an adjective only says how much: "températures trop élevées" are "températures élevées"
     assert vocab.terms("des températures trop élevées") == vocab.terms("des températures élevées")
 
