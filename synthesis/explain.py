@@ -581,11 +581,12 @@ class Vocabulary:
             return {}
         counts: dict[str, Counter[str]] = {}
         spelled = self.spelled
-        for text in texts[:: max(1, -(-len(texts) // FORMS_SAMPLE))]:
-            for _, form in word_forms(text):
+        sample = " ".join(texts[:: max(1, -(-len(texts) // FORMS_SAMPLE))])
+        for token, n in Counter(_WORD.findall(sample.casefold())).items():  # as word_forms reads each text
+            for _, form in _word_parts(token):
                 hit = words.get(spelled.get(form, form))
                 if hit is not None:
-                    counts.setdefault(hit[0], Counter())[hit[1]] += 1
+                    counts.setdefault(hit[0], Counter())[hit[1]] += n
         out = {}
         for t, count in counts.items():
             word, forms, shown = most_frequent(count), self._forms[t], _singular(self.show(t))
