@@ -578,6 +578,12 @@ def test_a_theme_of_negated_answers_is_labelled_with_its_negation():
     assert named_words("pas") == ["pas"]  # a negation alone is no negated term
 
 
+def _two_themes(texts: list[str], question: str) -> dict[int, ThemeExplanation]:
+    """:func:`explain_themes` on two themes, the first four texts and the last four."""
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    return explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+
+
 def test_a_negated_word_of_the_question_is_the_answer():
     # the sample consultation: 65 answers "Je ne suis pas prêt à payer plus d'impôts" to this question were
     # labelled "ne sais pas · taxé · moyens", the question's words "prêt", "payer" and "impôts" being removed
@@ -592,8 +598,7 @@ def test_a_negated_word_of_the_question_is_the_answer():
         "la santé publique",
         "Plus d'impôts pour la santé, je suis prêt",
     ]
-    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
-    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    out = _two_themes(texts, question)
     assert out[0].label.split(" · ")[0] == "pas prêt", out[0].label
     assert all("pas prêt" in kws for kws in out[0].matched_keywords)
     # not negated, the question's words are still no keyword
@@ -618,8 +623,7 @@ def test_too_much_of_a_word_is_a_term_of_its_own():
         "immigration choisie comme au Canada",
         "Il faut une immigration choisie",
     ]
-    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
-    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    out = _two_themes(texts, question)
     assert out[0].label.split(" · ")[0] == "trop d'immigration", out[0].label
     assert all("trop d'immigration" in kws for kws in out[0].matched_keywords)
     assert named_words("trop d'immigration") == ["immigration"]
