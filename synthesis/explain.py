@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain
@@ -1189,7 +1189,7 @@ def explain_themes(
         parts: dict[str, tuple[str, str]] = {}
         shown = {t: vocab.show(t) for t in top_terms} | vocab.shown_in(top_terms, member_texts[k])
         label = make_label(
-            _widely_written(top, member_top),
+            _widely_written(_written_together(top, member_terms), member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=shown.__getitem__,
             chained=_Phrases(vocab, member_texts[k]),
@@ -1237,6 +1237,25 @@ def _listed_keywords(
     return [
         (t, w) for t, w in candidates if t in first or (inside.get(t) and not first.intersection(inside[t]))
     ][:n]
+
+
+def _written_together(
+    top: Sequence[tuple[str, float]], member_terms: Sequence[Mapping[str, object]]
+) -> list[tuple[str, float]]:
+    """A theme's ``top`` keywords less the two-word terms that fewer than half of the members writing both
+    their words write as one phrase (``member_terms``: each member's terms): the sample consultation's theme
+    of 13 answers "TVA, impôt sur le revenu", "La TVA et l'impôt sur le revenu", two of them "Impôt sur le
+    revenu TVA", was labelled "revenu tva"; its label names the two words apart ("revenu · tva")."""
+    pairs = {t: t.split(" ") for t, _ in top if " " in t}
+    if not pairs:
+        return list(top)
+    together, both = Counter[str](), Counter[str]()
+    for terms in member_terms:
+        for t, (a, b) in pairs.items():
+            if a in terms and b in terms:
+                both[t] += 1
+                together[t] += t in terms
+    return [(t, w) for t, w in top if t not in pairs or 2 * together[t] >= both[t]]
 
 
 def _widely_written(

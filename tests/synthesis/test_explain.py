@@ -240,6 +240,25 @@ def test_two_word_terms_stay_inside_a_clause():
     ]
 
 
+def test_a_label_shows_two_words_most_members_write_apart_apart():
+    # the sample consultation: 13 answers, 2 of them "Impôt sur le revenu TVA", labelled "revenu tva"
+    texts = [
+        "TVA, impôt sur le revenu",
+        "La TVA et l'impôt sur le revenu",
+        "Impôt sur le revenu TVA",
+        "impôt sur le revenu  TVA",
+        "l'impôt sur le revenu et la TVA",
+        "La taxe foncière",
+        "taxe foncière",
+        "la taxe foncière des propriétaires",
+    ] + ["La TVA", "TVA", "la TVA sur l'essence", "Le revenu", "revenu", "revenus des ménages"] * 4
+    labels = np.array([0] * 5 + [1] * 3 + [2] * 24)
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=QUESTION, n_keywords=6)
+    assert out[0].keywords[0][0] == "revenu tva"  # still a keyword, the first
+    assert sorted(out[0].label.split(" · ")) == ["revenu", "tva"], out[0].label
+    assert out[1].label == "taxe foncière"  # written as one phrase by every member writing both words
+
+
 def test_a_word_mostly_written_in_a_compound_is_shown_in_it():
     # "Pôle emploi" read "emploi · pôle"; a compound among the keywords takes the place of its words
     keywords = [("emploi", 1.0), ("pôle", 1.0), ("pôle emploi", 1.0), ("poste", 0.5)]
