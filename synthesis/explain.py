@@ -1245,7 +1245,7 @@ def _written_together(
     """A theme's ``top`` keywords less the two-word terms that fewer than half of the members writing both
     their words write as one phrase (``member_terms``: each member's terms): the sample consultation's theme
     of 13 answers "TVA, impôt sur le revenu", "La TVA et l'impôt sur le revenu", two of them "Impôt sur le
-    revenu TVA", was labelled "revenu tva"; its label names the two words apart ("revenu · tva")."""
+    revenu TVA", was labelled "revenu tva"; its label names the two words apart ("tva · revenu")."""
     pairs = {t: t.split(" ") for t, _ in top if " " in t}
     if not pairs:
         return list(top)
