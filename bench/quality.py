@@ -1040,7 +1040,12 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   French only: none. With (1)-(3), 76 of the 643 labels change (65e3026 against 270cfcc), none of the 337
   Polis labels. Section Labels: two-word terms shown as two words 22 -> 23 -> 22 (keyword labels only:
   sub-themes named as their theme 29 -> 26, the bench comparing shown words), the other counts unchanged;
-  section Keywords: one-word keywords 2,091 -> 2,087, explain time 5.30 -> 5.75 s on 312 themes."""
+  section Keywords: one-word keywords 2,091 -> 2,087, explain time 5.30 -> 5.75 s on 312 themes. (4) A
+  two-word term that fewer than half of the members writing both its words write as one phrase names no label,
+  its words may (`_written_together`): the sample consultation's theme of 13 answers "TVA, impôt sur le
+  revenu", "La TVA et l'impôt sur le revenu", two of them "Impôt sur le revenu TVA", was labelled "revenu
+  tva", now "tva · revenu"; none of the 643 labels of section Labels' exports nor of the 337 Polis labels
+  changes."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
