@@ -240,7 +240,7 @@ def test_two_word_terms_stay_inside_a_clause():
     ]
 
 
-def test_a_label_shows_two_words_most_members_write_apart_apart():
+def test_a_label_names_apart_two_words_most_members_write_apart():
     # the sample consultation: 13 answers, 2 of them "Impôt sur le revenu TVA", labelled "revenu tva"
     texts = [
         "TVA, impôt sur le revenu",
