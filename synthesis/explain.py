@@ -176,12 +176,16 @@ NEGATIONS = NEGATIONS_FR_EN | frozenset("nor nicht kein keine nie".split())
 # Words that carry no theme in consultation answers, beyond spaCy's list (folded, no accents). The modal verbs
 # "devoir", "pouvoir" and "vouloir" in every conjugated form; the infinitives "devoir" and "pouvoir" stay words,
 # being nouns too ("droits et devoirs", "pouvoir d'achat"). "mis", "mise" and "mises", forms of
-# "mettre" that the lemma table leaves as they are ("mis en place", "mise en œuvre"). Adverbs that say how
-# sure, how much or when, not what ("actuellement", "évidemment", "cordialement").
+# "mettre" that the lemma table leaves as they are ("mis en place", "mise en œuvre"). "permettre", which says
+# what something allows, not what ("mieux · permettrait · consultation"; "permis" stays a word: "permis de
+# construire"). Adverbs that say how sure, how much or when, not what ("actuellement", "évidemment",
+# "cordialement").
 EXTRA_STOP_WORDS = frozenset(
     """etre avoir faire plus moins tres tout tous toute toutes trop bien peu fait faut falloir etc ainsi aussi
     alors donc car chose choses cela ceci ca cet cette ces oui non pas rien aucun aucune chaque meme memes autre
     autres beaucoup vraiment faudrait mettre mis mise mises aujourd'hui quelqu'une
+    permettre permet permets permettent permettait permettaient permettrait permettraient permettant permettra
+    permettront permette permettes
     actuellement evidemment normalement uniquement cordialement simplement justement forcement reellement
     totalement completement absolument certainement clairement particulierement considerablement surement
     effectivement franchement globalement finalement davantage

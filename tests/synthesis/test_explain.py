@@ -732,6 +732,9 @@ def test_en_place_and_en_oeuvre_are_stop_words():
     assert vocab.terms("Mise en œuvre") == vocab.terms("mettre en oeuvre") == []
     assert stem("place") in vocab.terms("une place en crèche")
     assert "main oeuvr" in vocab.terms("la main-d'œuvre qualifiée")
+    # "permettre" says what something allows, not what ("mieux · permettrait · consultation")
+    assert vocab.terms("cela permettrait une consultation") == vocab.terms("une consultation")
+    assert stem("permis") in vocab.terms("le permis de construire")
 
 
 def test_words_with_ligatures_are_the_words_written_with_two_letters():
