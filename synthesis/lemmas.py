@@ -130,8 +130,15 @@ def lemma_table() -> LemmaTable:
 
 def lemma(word: str) -> str:
     """The lemma of a lower-case French word as written ("revenus" → "revenu", "chevaux" → "cheval"), or the
-    word itself when the table does not hold it."""
-    return lemma_table().get(word) or word
+    word itself when the table does not hold it; an English plural in "-ies" that the table lacks, its "-y"
+    singular where that is a French word ("lobbies" → "lobby", as the table reads "lobbys" and "hobbies": a
+    theme of 177 answers was labelled "lobbies · lobbys · lobbying")."""
+    found = lemma_table().get(word)
+    if found:
+        return found
+    if word.endswith("ies") and len(word) > 5 and is_french_word(singular := word[:-3] + "y"):
+        return singular
+    return word
 
 
 def is_verb(word: str) -> bool:

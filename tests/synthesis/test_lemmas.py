@@ -50,6 +50,13 @@ def test_unknown_word_is_its_own_lemma():
     assert lemma("") == ""
 
 
+def test_an_english_plural_in_ies_is_its_singular_in_y():
+    # the table holds "lobbys" and "hobbies", not "lobbies": a theme was labelled "lobbies · lobbys · lobbying"
+    assert lemma("lobbies") == lemma("lobbys") == "lobby"
+    assert lemma("zzbries") == "zzbries"  # no French word "zzbry"
+    assert lemma("sorties") == "sortie" and lemma("envies") == "envie"  # French words the table holds
+
+
 @pytest.mark.parametrize(
     ("word", "verb"),
     [
