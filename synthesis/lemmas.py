@@ -11,7 +11,8 @@ and ~260 MB (thinc pulls torch in where it is installed), and the model's tagger
 whereas the keywords need one lemma per distinct word of a question. spaCy keys the table by the 64-bit
 MurmurHash2 (``MurmurHash64A``, seed 1) of the word's UTF-8 bytes, its ``hash_string``: :func:`murmurhash64a`
 computes the same key (the tests hold keys that spaCy 3.8's own function computed). A word
-the table does not hold is its own lemma.
+the table does not hold is its own lemma, but for an English plural in "-ies" whose singular in "-y" is a
+French word ("lobbies": the table holds "lobbys" and "hobbies").
 
 :func:`is_french_word` tells the keywords which words are French words (the model's vocabulary, the table and
 pyspellchecker's French list), so that a slip of the pen is read as the word it stands for.
