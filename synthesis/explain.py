@@ -986,10 +986,17 @@ def make_label(
                 term = word
         else:
             term = word
+        if _spelled_as_one(show(term)) in {_spelled_as_one(show(t)) for t in label}:
+            continue  # one word written in two ("health care", "healthcare")
         label.append(term)
         if len(label) == n_terms:
             break
     return " · ".join(phrases.get(t) or show(t) for t in label) if label else NO_KEYWORD_LABEL
+
+
+def _spelled_as_one(term: str) -> str:
+    """A label term's content words as one word ("health care" and "healthcare" are "healthcare")."""
+    return "".join(named_words(term))
 
 
 def phrase_of(first: str, second: str, texts: Sequence[str]) -> str | None:

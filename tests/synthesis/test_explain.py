@@ -259,6 +259,16 @@ def test_a_label_names_apart_two_words_most_members_write_apart():
     assert out[1].label == "taxe foncière"  # written as one phrase by every member writing both words
 
 
+def test_a_label_names_a_word_written_in_one_or_two_words_once():
+    # three labels of a Polis conversation read "education · health care · healthcare"
+    keywords = [("health care", 1.0), ("healthcare", 0.9), ("insurance", 0.5)]
+    assert make_label(keywords) == "health care · insurance"
+    assert (
+        make_label([("healthcare", 1.0), ("health care", 0.9), ("insurance", 0.5)])
+        == "healthcare · insurance"
+    )
+
+
 def test_a_word_mostly_written_in_a_compound_is_shown_in_it():
     # "Pôle emploi" read "emploi · pôle"; a compound among the keywords takes the place of its words
     keywords = [("emploi", 1.0), ("pôle", 1.0), ("pôle emploi", 1.0), ("poste", 0.5)]
