@@ -1054,7 +1054,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   that is a French word (`synthesis.lemmas.lemma`: "lobbies" -> "lobby", as the table reads "lobbys" and
   "hobbies"): "lobbies · lobbys · lobbying" (177 answers of `gd_animation_transition_25.csv`) -> "lobbies ·
   lobbying · lobbyistes", still three words of one root (1 of the 643 labels changes); section Labels
-  unchanged, section Keywords: one-word keywords 2,084 -> 2,083 (explain time 5.63 s)."""
+  unchanged, section Keywords: one-word keywords 2,084 -> 2,083 (explain time 5.63 s). (7) A word written in
+  one or two words is named once in a label (`make_label`, `_spelled_as_one`): "education · health care ·
+  healthcare" -> "education · health care · schools", 3 of the 337 Polis labels; none of the 643."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
