@@ -89,13 +89,14 @@ NEGATION_MAX_GAP = 3
 # "too much" and German "zu viel(e)". "trop" before an adjective only says how much ("températures trop
 # élevées" are "températures élevées"): it makes no term.
 EXCESS = "⁺"
-EXCESS_MARKERS = {"fr": frozenset({"trop"}), "en": frozenset({"too"}), "de": frozenset({"zu"})}
-_EXCESS_OF = {
-    "fr": frozenset({"de", "d"}),
-    "en": frozenset({"many", "much"}),
-    "de": frozenset({"viel", "viele", "vielen", "vieler"}),
+# each language's "trop", and the words after it that make it "trop de"
+EXCESS_MARKERS = {
+    "fr": {"trop": frozenset({"de", "d"})},
+    "en": {"too": frozenset({"many", "much"})},
+    "de": {"zu": frozenset({"viel", "viele", "vielen", "vieler"})},
 }
 _MARKED = (NEGATED, EXCESS)
+_MARKS = "".join(_MARKED)
 _MARKER_WORDS = frozenset().union(*NEGATION_MARKERS.values(), *EXCESS_MARKERS.values())
 # a two-word term is shown as participants most often wrote it, with the words between its words ("transports
 # en commun", "impôt sur le revenu") where at most this many stand between them, all articles, prepositions,
@@ -439,7 +440,7 @@ class Vocabulary:
         stems, bigrams = [], []
         breaks = CONJUNCTIONS.get(self.language, frozenset())
         markers = NEGATION_MARKERS.get(self.language, frozenset())
-        excess = EXCESS_MARKERS.get(self.language, frozenset())
+        excess = EXCESS_MARKERS.get(self.language, {})
         gap = NEGATION_GAP.get(self.language, frozenset())
         french = self.language == "fr"
         spelled = self.spelled
@@ -459,7 +460,7 @@ class Vocabulary:
                     and not (w == "pas" and i and clause[i - 1][0] in _PAS_NOUN)
                     or w in excess
                     and i + 1 < len(clause)
-                    and clause[i + 1][0] in _EXCESS_OF[self.language]
+                    and clause[i + 1][0] in excess[w]
                 ):
                     negation, previous = i, ""  # a bigram never spans a negation
                     mark = EXCESS if w in excess else NEGATED
@@ -931,7 +932,7 @@ class ThemeExplanation:
 def _singular(word: str) -> str:
     """A label word without accents and without a final s or x, to tell a word from its plural (a negated
     term's word too: "difficulté" and "pas de difficulté" are not shown side by side)."""
-    folded = fold_letters(word.lstrip("".join(_MARKED)))
+    folded = fold_letters(word.lstrip(_MARKS))
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
 
