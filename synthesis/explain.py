@@ -1019,17 +1019,18 @@ def _phrase_in(first: str, second: str, folded: Sequence[str]) -> str | None:
 
 
 class _Phrases:
-    """``make_label``'s ``chained`` for one theme: :func:`phrase_of` two terms as shown, in either order, in the
-    theme's member texts (folded once, when first asked: few labels have such terms)."""
+    """``make_label``'s ``chained`` for one theme: :func:`phrase_of` two terms as ``show`` shows them (as the
+    label does), in either order, in the theme's member texts (folded once, when first asked: few labels have
+    such terms)."""
 
-    def __init__(self, vocab: Vocabulary, texts: Sequence[str]) -> None:
-        self.vocab, self.texts = vocab, texts
+    def __init__(self, show: Callable[[str], str], texts: Sequence[str]) -> None:
+        self.show, self.texts = show, texts
         self.folded: list[str] | None = None
 
     def __call__(self, a: str, b: str) -> str | None:
         if self.folded is None:
             self.folded = [_folded_phrase(t) for t in self.texts]
-        first, second = self.vocab.show(a), self.vocab.show(b)
+        first, second = self.show(a), self.show(b)
         return _phrase_in(first, second, self.folded) or _phrase_in(second, first, self.folded)
 
 
@@ -1204,7 +1205,7 @@ def explain_themes(
             _widely_written(_written_together(top, member_terms), member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=shown.__getitem__,
-            chained=_Phrases(vocab, member_texts[k]),
+            chained=_Phrases(shown.__getitem__, member_texts[k]),
             parts=parts,
         )
         label = (
