@@ -607,10 +607,14 @@ def test_a_theme_of_negated_answers_is_labelled_with_its_negation():
     assert named_words("pas") == ["pas"]  # a negation alone is no negated term
 
 
-def _two_themes(texts: list[str], question: str) -> dict[int, ThemeExplanation]:
-    """:func:`explain_themes` on two themes, the first four texts and the last four."""
+def _labelled_by(texts: list[str], question: str, term: str) -> dict[int, ThemeExplanation]:
+    """:func:`explain_themes` on two themes, the first four texts and the last four, having checked that the
+    first theme's label starts with ``term`` and that each of its members holds it."""
     labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
-    return explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    out = explain_themes(texts, HashEmbedder().embed(texts), labels, question_text=question, n_keywords=6)
+    assert out[0].label.split(" · ")[0] == term, out[0].label
+    assert all(term in kws for kws in out[0].matched_keywords)
+    return out
 
 
 def test_a_negated_word_of_the_question_is_the_answer():
@@ -627,9 +631,7 @@ def test_a_negated_word_of_the_question_is_the_answer():
         "la santé publique",
         "Plus d'impôts pour la santé, je suis prêt",
     ]
-    out = _two_themes(texts, question)
-    assert out[0].label.split(" · ")[0] == "pas prêt", out[0].label
-    assert all("pas prêt" in kws for kws in out[0].matched_keywords)
+    out = _labelled_by(texts, question, "pas prêt")
     # not negated, the question's words are still no keyword
     assert not {w for kw, _ in out[1].keywords for w in words(kw)} & {"pret", "payer", "impots"}
     # negated in the question too, a word only repeats the question
@@ -652,9 +654,7 @@ def test_too_much_of_a_word_is_a_term_of_its_own():
         "immigration choisie comme au Canada",
         "Il faut une immigration choisie",
     ]
-    out = _two_themes(texts, question)
-    assert out[0].label.split(" · ")[0] == "trop d'immigration", out[0].label
-    assert all("trop d'immigration" in kws for kws in out[0].matched_keywords)
+    _labelled_by(texts, question, "trop d'immigration")
     assert named_words("trop d'immigration") == ["immigration"]
     vocab = question_vocabulary("")
     assert vocab.terms("pas trop de problèmes") == [NEGATED + stem("probleme")]  # the negation's
