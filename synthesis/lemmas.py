@@ -180,7 +180,8 @@ def in_dictionary(word: str) -> bool:
     included: "école", "taxe" and "taxé" are; "ecole", "impots" and "tva" are not (spaCy's vocabulary holds
     the words of its training texts as they were written, "ecole" too)."""
     with _LOCK:
-        return word in _dictionary()
+        words = _dictionary()
+    return word in words
 
 
 def is_french_word(word: str) -> bool:
