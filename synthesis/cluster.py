@@ -712,14 +712,22 @@ def merge_themes(
 def join_themes(
     result: ClusterResult, embeddings: np.ndarray, groups: Sequence[Sequence[int]]
 ) -> ClusterResult:
-    """``result`` (one row per item of ``embeddings``) with each group of themes made one theme, without
-    sub-themes (its parts, alike to a reader, would come back as sub-themes alike); themes are numbered by size
-    again, their centres and thresholds recomputed, and ``params["joined_themes"]`` counts the themes that
-    joined another."""
+    """``result`` (one row per item of ``embeddings``) with each group of themes made one theme; themes are
+    numbered by size again, their centres and thresholds recomputed, and ``params["joined_themes"]`` counts the
+    themes that joined another. The joined theme's sub-themes are its parts' sub-themes, a part not split being
+    one sub-theme; where no part is split, it has none (its parts, alike to a reader, would come back as
+    sub-themes alike)."""
     labels, second, sublabels = result.labels.copy(), result.second.copy(), result.sublabels.copy()
     for group in groups:
         members = np.isin(labels, group)
-        labels[members], sublabels[members] = min(group), NOISE
+        if not (sublabels[members] == NOISE).all():
+            offset = 0
+            for part in (labels == g for g in group):
+                unsplit = (sublabels[part] == NOISE).all()
+                sublabels[part] = offset if unsplit else sublabels[part] + offset
+                offset = int(sublabels[part].max()) + 1
+            sublabels[members] = renumber_by_size(sublabels[members])
+        labels[members] = min(group)
         second[np.isin(second, group)] = min(group)
     labels, second = _renumbered(labels, second, np.ones(len(labels)))
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0

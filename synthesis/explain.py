@@ -634,6 +634,17 @@ class Vocabulary:
         held = [n[p] for p in parts if p not in self.banned_stems]
         return len(parts) == 2 and bool(held) and 0 < n[term] >= min(held) / 2
 
+    def is_phrase(self, term: str) -> bool:
+        """Whether a two-word term is shown as participants most often wrote it, its words next to each other
+        or joined by articles and prepositions (:func:`_shown_phrase`: "grande ville", "pollution de l'air"),
+        not as two words that other words stood between ("fibre territoire" of "la fibre sur tout le
+        territoire")."""
+        pairs = self._pairs.get(term)
+        if not pairs or term.startswith(_MARKED):
+            return False
+        written = most_frequent(pairs)
+        return len(_shown_phrase(written, PHRASE_LINKS.get(self.language, frozenset()))) == len(written)
+
     def show(self, term: str) -> str:
         """A term as shown: a stem's surface form (:meth:`finish`); a two-word term as participants most often
         wrote it, with the articles and prepositions between its words (:func:`_shown_phrase`: "transports en
@@ -943,6 +954,7 @@ def make_label(
     show: Callable[[str], str] = str,
     chained: Callable[[str, str], str | None] | None = None,
     parts: dict[str, tuple[str, str]] | None = None,
+    written_as_phrases: Iterable[str] = (),
 ) -> str:
     """Short label from the top keywords (by weight); a word already inside a chosen two-word term is not repeated,
     but where its compound shares a word with that term and ``chained`` (the two terms) gives the phrase they
@@ -953,12 +965,15 @@ def make_label(
     ``COMPOUND_SHARE`` of the word, is shown as that term ("pôle emploi": the label read "emploi · pôle"). If
     the term's other word stands in the label already, the term takes its place when it weighs at least half
     of it ("services · publics" is "services publics"); otherwise the word adds nothing to the label and is
-    left out ("transports · commun"). Where the other word is inside another term of the label, or would be
+    left out ("transports · commun"). A compound that is one of ``written_as_phrases`` (:meth:`Vocabulary.is_phrase`)
+    also takes the place of its two words when both would stand in the label and it weighs at least half of
+    each, however often its words are written apart ("habite · ville · grande": "habite · grande ville ·
+    rurales"). Where the other word is inside another term of the label, or would be
     shown as a weightier two-word keyword ("langue des signes française": "française · langue signes", not
     "signes française · langue"), the word is shown alone. A word is not repeated in its plural either ("issu
     · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems), each label term
     then shown by ``show``."""
-    compounds, weights = set(compounds), dict(keywords)
+    compounds, weights, as_phrases = set(compounds), dict(keywords), set(written_as_phrases)
     label: list[str] = []
     phrases: dict[str, str] = {}  # a label term shown as the phrase it makes with a compound (``chained``)
     in_phrases: set[str] = set()
@@ -967,8 +982,11 @@ def make_label(
         if used & _label_words(word):
             continue
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
-        if term != word and weights[term] >= COMPOUND_SHARE * weight:
-            other = next(w for w in term.split() if w != word)
+        other = next((w for w in term.split() if w != word), "")
+        if term != word and (
+            weights[term] >= COMPOUND_SHARE * weight
+            or (term in as_phrases and other in label and 2 * weights[term] >= max(weight, weights[other]))
+        ):
             holder = next((t for t in label if t not in phrases and other in t.split(" ")), None)
             if chained is not None and holder is not None and (phrase := chained(holder, term)) is not None:
                 phrases[holder] = phrase
@@ -1205,6 +1223,7 @@ def explain_themes(
             _widely_written(_written_together(top, member_terms), member_top),
             compounds=(t for t, _ in top if vocab.is_compound(t)),
             show=shown.__getitem__,
+            written_as_phrases=(t for t, _ in top if vocab.is_phrase(t)),
             chained=_Phrases(shown.__getitem__, member_texts[k]),
             parts=parts,
         )
@@ -1283,8 +1302,10 @@ def _widely_written(
 
 def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     """Themes (or sibling sub-themes) whose keyword labels name the same words, in any order and terms, each
-    gain the first of their keywords, by weight, that shares no word with that label and is not a keyword of
-    the others (in place). Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", two
+    gain the first of their keywords, by weight, that shares no word with that label, is not a keyword of the
+    others and is written by at least ``LABEL_MIN_SHARE`` as many members as its most written keyword (in
+    place; each theme's ``matched_keywords``): "transports en commun · poste" named a sub-theme of 468 answers,
+    15 of which name the post office. Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", two
     themes "migrants · accueillir · pays" and "migrants · pays · accueillir", two sub-themes of the sample
     consultation "produits nécessité · tva" and "nécessité · tva · produits"; the first two sub-themes now end
     in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels. The
@@ -1293,11 +1314,15 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
         same = [themes[k] for k in keys]
         for t in same if len(same) > 1 else ():
             others = {_named_stems(k) for o in same if o is not t for k, _ in o.keywords}
+            holders = Counter(chain.from_iterable(t.matched_keywords))
+            least = LABEL_MIN_SHARE * max(holders.values(), default=0)
             extra = next(
                 (
                     k
                     for k, _ in t.keywords
-                    if not _named_stems(k) & words_of_label and _named_stems(k) not in others
+                    if not _named_stems(k) & words_of_label
+                    and _named_stems(k) not in others
+                    and holders[k] >= max(least, 1)
                 ),
                 None,
             )

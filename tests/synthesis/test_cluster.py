@@ -656,3 +656,14 @@ def test_joined_themes_are_one_theme_numbered_by_size():
     assert (joined.sublabels[joined.labels == big] == NOISE).all()
     assert joined.centres.shape == (2, X.shape[1]) and len(joined.thresholds) == 2
     assert joined.params["joined_themes"] == 1 and result.params["joined_themes"] == 0
+    # a joined theme's sub-themes are its parts' sub-themes, a part not split being one
+    one, two = np.flatnonzero(result.labels == 1), np.flatnonzero(result.labels == 2)
+    result.sublabels[one] = np.arange(len(one)) % 2  # theme 1 split in two halves, theme 2 not split
+    sub = join_themes(result, X, [[1, 2]]).sublabels
+    assert (
+        len(set(sub[one[::2]].tolist()))
+        == len(set(sub[one[1::2]].tolist()))
+        == len(set(sub[two].tolist()))
+        == 1
+    )
+    assert sorted({sub[one[0]], sub[one[1]], sub[two[0]]}) == [0, 1, 2] and sub[two[0]] == 0  # by size

@@ -300,6 +300,37 @@ def test_a_word_mostly_written_in_a_compound_is_shown_in_it():
     assert label == "dispositif · française · langue signes"
 
 
+def test_two_label_words_members_write_as_one_phrase_are_shown_as_it():
+    # "habite · ville · grande" (Grand Débat, services publics): "grande ville" weighs half of each of its words,
+    # most of whose uses are elsewhere ("la ville", "grande agglomération"); written as a phrase, it is shown
+    keywords = [("habite", 1.0), ("ville", 0.9), ("grande", 0.7), ("rurales", 0.6), ("grande ville", 0.5)]
+    compounds = ["grande ville"]
+    assert make_label(keywords, compounds=compounds) == "habite · ville · grande"
+    label = make_label(keywords, compounds=compounds, written_as_phrases=compounds)
+    assert label == "habite · grande ville · rurales"
+    # not where it weighs less than half of either word, nor where one of its words is not in the label
+    light = [*keywords[:4], ("grande ville", 0.4)]
+    assert make_label(light, compounds=compounds, written_as_phrases=compounds) == "habite · ville · grande"
+    assert (
+        make_label(keywords, n_terms=2, compounds=compounds, written_as_phrases=compounds) == "habite · ville"
+    )
+
+
+def test_a_two_word_term_written_with_other_words_between_is_no_phrase():
+    texts = [
+        "J'habite une grande ville",
+        "les grandes villes",
+        "grande ville",
+        "la fibre sur tout le territoire",
+    ]
+    texts += ["fibre sur tout le territoire", "le territoire", "la pollution de l'air", "pollution de l'air"]
+    vocab, text_terms = question_terms(texts)
+    term = {vocab.show(t): t for terms in text_terms for t in terms}
+    assert vocab.is_phrase(term["grande ville"]) and vocab.is_phrase(term["pollution de l'air"])
+    assert not vocab.is_phrase(term["fibre territoire"])
+    assert not vocab.is_phrase(term["territoire"])  # one word
+
+
 def test_compounds_are_judged_on_the_whole_question():
     texts = ["Pôle emploi", "pôle emploi et CAF", "le Pôle Emploi", "emploi des jeunes"]
     texts += ["Santé, éducation", "santé éducation", "la santé", "l'éducation", "éducation"]
@@ -335,8 +366,11 @@ def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
 
 
 def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
-    def theme(label, keywords):
-        return ThemeExplanation([(k, 1.0) for k in keywords], label, [], np.zeros(0))
+    def theme(label, keywords, members=None):
+        # members: each member's keywords (default one member holding them all)
+        out = ThemeExplanation([(k, 1.0) for k in keywords], label, [], np.zeros(0))
+        out.matched_keywords = [list(keywords)] if members is None else members
+        return out
 
     themes = {
         0: theme(
@@ -355,6 +389,13 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
             "président de la république · élus", ["président de la république", "élus", "droit de vote"]
         ),
         9: theme("élus · président de la république", ["élus", "président de la république", "maire"]),
+        # "transports en commun · poste" named a sub-theme of 468 answers, 15 of them about the post office
+        10: theme(
+            "transports en commun",
+            ["transports en commun", "poste"],
+            [["transports en commun"]] * 20 + [["poste"]],
+        ),
+        11: theme("transports en commun", ["transports en commun", "train", "bus"], [["train"]] * 2),
     }
     distinguish_labels(themes)
     # a keyword sharing a word with the label ("migrants économiques") or with the other theme ("france") is passed
@@ -365,6 +406,12 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
     assert themes[4].label == "« Personne »"
     assert themes[6].label.endswith(" · alimentaires") and themes[7].label.endswith(" · luxe")
     assert themes[8].label.endswith(" · droit de vote") and themes[9].label.endswith(" · maire")
+    # a keyword of its own written by fewer than a tenth as many members as its most written one tells nothing
+    assert themes[10].label == "transports en commun" and themes[11].label == "transports en commun · train"
+    themes[10].label = themes[11].label = "transports en commun"
+    themes[10].matched_keywords += [["poste"]] * 2  # 2 members, a tenth of the 20 holding the first
+    distinguish_labels(themes)
+    assert themes[10].label == "transports en commun · poste"
 
 
 def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
@@ -699,6 +746,8 @@ def test_a_theme_shows_a_word_as_its_members_write_it():
             [("taxes", 1.0), ("tva", 0.9), ("carburant", 0.5)], "taxes · tva", [], np.ones(2)
         ),
     }
+    for t in themes.values():
+        t.matched_keywords = [[k for k, _ in t.keywords]] * 2
     distinguish_labels(themes)
     assert [t.label for t in themes.values()] == ["taxer · tva · produits", "taxes · tva · carburant"]
 
