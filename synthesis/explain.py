@@ -965,14 +965,15 @@ def make_label(
     ``COMPOUND_SHARE`` of the word, is shown as that term ("pôle emploi": the label read "emploi · pôle"). If
     the term's other word stands in the label already, the term takes its place when it weighs at least half
     of it ("services · publics" is "services publics"); otherwise the word adds nothing to the label and is
-    left out ("transports · commun"). A compound that is one of ``written_as_phrases`` (:meth:`Vocabulary.is_phrase`)
-    also takes the place of its two words when both would stand in the label and it weighs at least half of
-    each, however often its words are written apart ("habite · ville · grande": "habite · grande ville ·
-    rurales"). Where the other word is inside another term of the label, or would be
-    shown as a weightier two-word keyword ("langue des signes française": "française · langue signes", not
-    "signes française · langue"), the word is shown alone. A word is not repeated in its plural either ("issu
-    · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems), each label term
-    then shown by ``show``."""
+    left out ("transports · commun"). A word that would be shown alone, its other word in the label already,
+    makes with it a two-word keyword of ``written_as_phrases`` (:meth:`Vocabulary.is_phrase`), compound or
+    not, shown in that word's place, where it weighs at least half of each ("habite · ville · grande":
+    "habite · grande ville · rurales"; ``keywords`` hold only the two-word terms that most members writing
+    both words write as one, :func:`_written_together`). Where the other word is inside another term of the label, or
+    would be shown as a weightier two-word keyword ("langue des signes française": "française · langue
+    signes", not "signes française · langue"), the word is shown alone. A word is not repeated in its plural
+    either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems),
+    each label term then shown by ``show``."""
     compounds, weights, as_phrases = set(compounds), dict(keywords), set(written_as_phrases)
     label: list[str] = []
     phrases: dict[str, str] = {}  # a label term shown as the phrase it makes with a compound (``chained``)
@@ -982,11 +983,8 @@ def make_label(
         if used & _label_words(word):
             continue
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
-        other = next((w for w in term.split() if w != word), "")
-        if term != word and (
-            weights[term] >= COMPOUND_SHARE * weight
-            or (term in as_phrases and other in label and 2 * weights[term] >= max(weight, weights[other]))
-        ):
+        if term != word and weights[term] >= COMPOUND_SHARE * weight:
+            other = next(w for w in term.split() if w != word)
             holder = next((t for t in label if t not in phrases and other in t.split(" ")), None)
             if chained is not None and holder is not None and (phrase := chained(holder, term)) is not None:
                 phrases[holder] = phrase
@@ -1005,12 +1003,26 @@ def make_label(
                 term = word
         else:
             term = word
+        pair = next((t for t, _ in keywords if t in as_phrases and _other_word(t, word) in label), "")
+        if (
+            term == word
+            and pair
+            and 2 * weights[pair] >= max(weight, weights[other := _other_word(pair, word)])
+        ):
+            label[label.index(other)] = pair  # "ville", then "grande": "grande ville"
+            continue
         if _spelled_as_one(show(term)) in {_spelled_as_one(show(t)) for t in label}:
             continue  # one word written in two ("health care", "healthcare")
         label.append(term)
         if len(label) == n_terms:
             break
     return " · ".join(phrases.get(t) or show(t) for t in label) if label else NO_KEYWORD_LABEL
+
+
+def _other_word(term: str, word: str) -> str:
+    """The word of a two-word term that is not ``word``; "" where ``word`` is not one of its words."""
+    parts = term.split(" ")
+    return parts[1 - parts.index(word)] if len(parts) == 2 and word in parts else ""
 
 
 def _spelled_as_one(term: str) -> str:
@@ -1304,12 +1316,13 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
     """Themes (or sibling sub-themes) whose keyword labels name the same words, in any order and terms, each
     gain the first of their keywords, by weight, that shares no word with that label, is not a keyword of the
     others and is written by at least ``LABEL_MIN_SHARE`` as many members as its most written keyword (in
-    place; each theme's ``matched_keywords``): "transports en commun · poste" named a sub-theme of 468 answers,
-    15 of which name the post office. Two sub-themes of a Grand Débat theme were both "migrants · accueillir · pays", two
-    themes "migrants · accueillir · pays" and "migrants · pays · accueillir", two sub-themes of the sample
-    consultation "produits nécessité · tva" and "nécessité · tva · produits"; the first two sub-themes now end
-    in "intégration" and "pouvoir". A theme with no such keyword keeps its label; so do answer labels. The
-    report also compares each sub-theme with its theme this way (a sub-theme is often its theme's core)."""
+    place; each theme's ``matched_keywords``). Two sub-themes of a Grand Débat theme were both "migrants ·
+    accueillir · pays", two themes "migrants · accueillir · pays" and "migrants · pays · accueillir", two
+    sub-themes of the sample consultation "produits nécessité · tva" and "nécessité · tva · produits"; the
+    first two sub-themes now end in "intégration" and "pouvoir"; "transports en commun · poste" named a
+    sub-theme of 468 answers, 15 of which name the post office: it reads as its theme. A theme with no such
+    keyword keeps its label; so do answer labels. The report also compares each sub-theme with its theme this
+    way (a sub-theme is often its theme's core)."""
     for words_of_label, keys in _by_label_words(themes).items():
         same = [themes[k] for k in keys]
         for t in same if len(same) > 1 else ():

@@ -304,16 +304,23 @@ def test_two_label_words_members_write_as_one_phrase_are_shown_as_it():
     # "habite · ville · grande" (Grand Débat, services publics): "grande ville" weighs half of each of its words,
     # most of whose uses are elsewhere ("la ville", "grande agglomération"); written as a phrase, it is shown
     keywords = [("habite", 1.0), ("ville", 0.9), ("grande", 0.7), ("rurales", 0.6), ("grande ville", 0.5)]
-    compounds = ["grande ville"]
-    assert make_label(keywords, compounds=compounds) == "habite · ville · grande"
-    label = make_label(keywords, compounds=compounds, written_as_phrases=compounds)
-    assert label == "habite · grande ville · rurales"
+    phrases = ["grande ville"]  # a phrase, not a compound of the question: "grande" is written in many others
+    assert make_label(keywords) == "habite · ville · grande"
+    assert make_label(keywords, written_as_phrases=phrases) == "habite · grande ville · rurales"
     # not where it weighs less than half of either word, nor where one of its words is not in the label
     light = [*keywords[:4], ("grande ville", 0.4)]
-    assert make_label(light, compounds=compounds, written_as_phrases=compounds) == "habite · ville · grande"
-    assert (
-        make_label(keywords, n_terms=2, compounds=compounds, written_as_phrases=compounds) == "habite · ville"
+    assert make_label(light, written_as_phrases=phrases) == "habite · ville · grande"
+    assert make_label(keywords, n_terms=2, written_as_phrases=phrases) == "habite · ville"
+    # two terms sharing a word still make the phrase members write ("supprimer la taxe d'habitation")
+    keywords = [("supprimer", 1.0), ("supprimer taxe", 0.9), ("habitation", 0.8), ("taxe habitation", 0.8)]
+    pairs = ["supprimer taxe", "taxe habitation"]
+    label = make_label(
+        keywords,
+        compounds=pairs,
+        written_as_phrases=pairs,
+        chained=lambda a, b: "supprimer la taxe d'habitation" if (a, b) == tuple(pairs) else None,
     )
+    assert label == "supprimer la taxe d'habitation", label
 
 
 def test_a_two_word_term_written_with_other_words_between_is_no_phrase():
