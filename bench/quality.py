@@ -1059,31 +1059,38 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   healthcare" -> "education · health care · schools", 3 of the 337 Polis labels; none of the 643.
 - Twentieth round (labels; the clustering is untouched, so the table above is the seventeenth round's and
   `bench/quality.py` was not re-run): read in whole-export reports (`gd_animation_organisation_15.csv`,
-  `gd_animation_democratie_11.csv`, its page in Chromium). (1) Two words a label would name, written as one
-  phrase by the members (their most written form has them side by side or joined by articles and
-  prepositions, `Vocabulary.is_phrase`), are shown as that phrase where it weighs half of each word at least,
-  however often the words are written apart elsewhere (`make_label`, `written_as_phrases`): "habite · ville ·
-  grande" (410 answers "J'habite une grande ville, mais...") -> "habite · grande ville · rurales"; "produits
-  de luxe", "pollution de l'air", "transports en commun · voiture", "logiciels libres", "donner des leçons ·
-  montrer l'exemple". Two words that other words stood between are not ("la fibre sur tout le territoire"
-  would have read "fibre territoire"). 12 of the 643 labels of section Labels' exports change (scratch
-  `dump_labels.py`), 5 of the 337 Polis labels ("renewable energy · fossil fuel · clean"); section Labels:
-  labels showing a two-word term as two words 22 -> 18, labels describing fewer than a fifth of their members
-  4 -> 5 (a phrase holds fewer members than either of its words). (2) The keyword that tells apart themes (or
-  sibling sub-themes, or a sub-theme and its theme) whose labels name the same words is written by at least a
-  tenth as many of the theme's members as its most written keyword (`distinguish_labels`, as
-  `LABEL_MIN_SHARE` for a label's terms): "transports en commun · poste" named a sub-theme of 468 answers, 15
-  of them naming the post office; it reads "transports en commun" (the theme's core). Section Labels: label
-  terms after the first written by fewer than 5 % of the members 11 -> 3, sub-themes named as their theme 1
-  -> 8, top-level themes 346 -> 345 and sub-themes 297 -> 295 (themes that no well-written keyword tells
-  apart are joined: "proximité · maire · citoyens · concitoyens" and "maire · proximité · citoyens ·
-  commune" of `gd_animation_democratie_11.csv`, their last words written by few, are "maire · proximité ·
-  citoyens", 814 answers). (3) A joined theme keeps its parts' sub-themes, a part not split being one
-  (`synthesis.cluster.join_themes`; it had none): that theme has 4 ("citoyens · petites communes · maire",
-  103 answers). With (1)-(3), 62 of the 643 label keys differ (renumbering included), none of the 337 Polis
-  labels beyond (1); section Keywords unchanged (one-word keywords 2,083, explain time 5.97 s, 5.63 s before,
-  within the machine's ±0.3 s); section Quotes: 733 -> 729 themes and sub-themes, 3,516 -> 3,497 quotes, all
-  verbatim, themes quoting one sub-theme only 2 -> 3."""
+  `gd_animation_democratie_11.csv`, `gd_animation_fiscalite_17.csv`, a page in Chromium). (1) A word that a
+  label would show alone, its other word in the label already, is shown with it as the two-word keyword they
+  make where the members write that keyword as one phrase (its most written form has the two words side by
+  side or joined by articles and prepositions, `Vocabulary.is_phrase`; most members writing both words write
+  it, `_written_together`) and it weighs half of each word at least, a compound of the question or not
+  (`make_label`, `written_as_phrases`; chains of two terms sharing a word, "supprimer la taxe
+  d'habitation", go first): "habite · ville · grande" (410 answers "J'habite une grande ville, mais...") ->
+  "habite · grande ville · rurales"; "asile · droit · clandestins" -> "droit d'asile · clandestins ·
+  frontières", "températures · élevées · augmentation" -> "augmentation des températures · élevées", "école
+  privée", "place en crèche", "transport scolaire", "centrales à charbon", "pollution de l'air"; Polis: "gun
+  control", "equal pay", "term limits". Two words that other words stood between make none ("la fibre sur
+  tout le territoire" would read "fibre territoire"). 72 of the 643 labels of section Labels' exports change
+  (scratch `dump_labels.py`: 12 when only compounds of the question counted, 61 with every phrase, one in
+  both), 22
+  of the 337 Polis labels; some read a fragment of a longer phrase ("commerciaux avec les pays · échanges")
+  or split one ("donner l'exemple · leçons · montrer", was "donner des leçons · montrer l'exemple").
+  Section Labels: labels showing a two-word term as two words 22 -> 4, two-word terms read across a break 0
+  -> 1 ("aider les pays", 75 answers), labels describing fewer than a fifth of their members 4 -> 4. (2) The
+  keyword that tells apart themes (or sibling sub-themes, or a sub-theme and its theme) whose labels name the
+  same words is written by at least a tenth as many of the theme's members as its most written keyword
+  (`distinguish_labels`, as `LABEL_MIN_SHARE` for a label's terms): "transports en commun · poste" named a
+  sub-theme of 468 answers, 15 of them naming the post office; it reads "transports en commun" (the theme's
+  core). Section Labels: label terms after the first written by fewer than 5 % of the members 11 -> 3,
+  sub-themes named as their theme 1 -> 7, top-level themes 346 -> 345 and sub-themes 297 -> 295 (themes that
+  no well-written keyword tells apart are joined: "proximité · maire · citoyens · concitoyens" and "maire ·
+  proximité · citoyens · commune" of `gd_animation_democratie_11.csv`, their last words written by few, are
+  "maire · proximité · citoyens", 814 answers). (3) A joined theme keeps its parts' sub-themes, a part not
+  split being one (`synthesis.cluster.join_themes`; it had none): that theme has 4 ("citoyens · petites
+  communes · maire", 103 answers). With (1)-(3), 121 of the 643 label keys differ (renumbering included).
+  Section Keywords: one-word keywords 2,083 -> 2,084, explain time 5.63 -> 5.77 s (the machine moves it by
+  ±0.3 s); section Quotes: 733 -> 729 themes and sub-themes, 3,516 -> 3,497 quotes, all verbatim, themes
+  quoting one sub-theme only 2 -> 3."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
