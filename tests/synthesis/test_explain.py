@@ -416,7 +416,7 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
     # a keyword of its own written by fewer than a tenth as many members as its most written one tells nothing
     assert themes[10].label == "transports en commun" and themes[11].label == "transports en commun · train"
     themes[10].label = themes[11].label = "transports en commun"
-    themes[10].matched_keywords += [["poste"]] * 2  # 2 members, a tenth of the 20 holding the first
+    themes[10].matched_keywords += [["poste"]] * 2  # 3 hold it: over a tenth of the 20 holding the first
     distinguish_labels(themes)
     assert themes[10].label == "transports en commun · poste"
 
