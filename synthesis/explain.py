@@ -1350,6 +1350,13 @@ def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
     return [sorted(g) for g in _by_label_words(themes).values() if len(g) > 1]
 
 
+def names_same_words(a: str, b: str) -> bool:
+    """Whether two keyword labels name the same words, in any order and terms, as :func:`distinguish_labels`
+    compares them: a sub-theme that no keyword of its own tells from its theme is named as its theme."""
+    keyword_labels = all(x != NO_KEYWORD_LABEL and not is_answer_label(x) for x in (a, b))
+    return keyword_labels and _named_stems(a) == _named_stems(b)
+
+
 def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str], list[int]]:
     """The themes with a keyword label, by the words it names (:func:`_named_stems`), whatever their order and
     terms."""

@@ -36,6 +36,7 @@ from schemas import (
 )
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
+from synthesis.explain import names_same_words
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.plural import plural_forms
@@ -95,6 +96,8 @@ class View:
     stats: dict[str, ThemeStats]
     campaign_ids: dict[str, set[str]]
     order: list[str]
+    # sub-themes whose labels name their theme's words (no keyword of their own told them apart)
+    named_as_theme: set[str] = field(default_factory=set)
 
 
 def _campaign_ids(q: QuestionReport) -> set[str]:
@@ -146,6 +149,9 @@ def build_view(report: Report) -> View:
         view.campaign_ids[q.question_id] = in_campaign = _campaign_ids(q)
         for theme in q.clusters:
             _place_members(view, q, theme)
+            view.named_as_theme.update(
+                sub.cluster_id for sub in theme.subclusters if names_same_words(sub.label, theme.label)
+            )
             for cl in [theme, *theme.subclusters]:
                 view.clusters[cl.cluster_id] = cl
                 view.stats[cl.cluster_id] = theme_stats(cl, in_campaign)

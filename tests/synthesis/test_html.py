@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
+from importlib.resources import files
 
 import pytest
+from markupsafe import escape
 
 from schemas import (
     Campaign,
@@ -343,9 +346,6 @@ def test_report_without_contributions_still_renders():
 
 
 def test_methodology_names_every_parameter_and_explains_a_sampled_fit():
-    import json
-    from importlib.resources import files
-
     import numpy as np
 
     from schemas import RunSettings
@@ -422,3 +422,18 @@ def test_counts_agree_with_their_words():
     assert "1 contribution: no theme, 1 unclassified, none excluded, no campaign" in render_report_page(
         report, lang="en"
     )
+
+
+def test_a_sub_theme_named_as_its_theme_says_why():
+    # "transports en commun" under "transports en commun": no keyword of its own, written by a tenth of its
+    # members, told it from its theme; the page says so rather than leave the reader wondering
+    report = make_report()
+    theme = report.questions[0].clusters[0]
+    theme.label = "produits · tva"
+    theme.subclusters[0].label = "tva · produits"  # the same words, in another order
+    strings = json.loads((files("synthesis") / "static" / "i18n.json").read_text("utf-8"))
+    for lang in ("fr", "en"):
+        html = render_report_page(report, lang=lang)
+        hint, short = strings[lang]["subtheme.named_as_theme"], strings[lang]["subtheme.named_as_theme.short"]
+        assert html.count(escape(hint)) == 1 and html.count(f"({escape(short)})") == 1
+    assert escape(strings["fr"]["subtheme.named_as_theme"]) not in render_report_page(make_report())
