@@ -969,9 +969,9 @@ def make_label(
     makes with it a two-word keyword of ``written_as_phrases`` (:meth:`Vocabulary.is_phrase`), compound or
     not, shown in that word's place, where it weighs at least half of each ("habite · ville · grande":
     "habite · grande ville · rurales"; ``keywords`` hold only the two-word terms that most members writing
-    both words write as one, :func:`_written_together`). Where the other word is inside another term of the label, or
-    would be shown as a weightier two-word keyword ("langue des signes française": "française · langue
-    signes", not "signes française · langue"), the word is shown alone. A word is not repeated in its plural
+    both words write as one, :func:`_written_together`). Where the other word is inside another term of the
+    label, or would be shown as a weightier two-word keyword ("langue des signes française": "française ·
+    langue signes", not "signes française · langue"), the word is shown alone. A word is not repeated in its plural
     either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems),
     each label term then shown by ``show``."""
     compounds, weights, as_phrases = set(compounds), dict(keywords), set(written_as_phrases)
@@ -1003,14 +1003,11 @@ def make_label(
                 term = word
         else:
             term = word
-        pair = next((t for t, _ in keywords if t in as_phrases and _other_word(t, word) in label), "")
-        if (
-            term == word
-            and pair
-            and 2 * weights[pair] >= max(weight, weights[other := _other_word(pair, word)])
-        ):
-            label[label.index(other)] = pair  # "ville", then "grande": "grande ville"
-            continue
+        if term == word:  # shown alone: its phrase with a word of the label ("ville", then "grande")
+            pair = next((t for t, _ in keywords if t in as_phrases and _other_word(t, word) in label), "")
+            if pair and 2 * weights[pair] >= max(weight, weights[other := _other_word(pair, word)]):
+                label[label.index(other)] = pair  # "grande ville"
+                continue
         if _spelled_as_one(show(term)) in {_spelled_as_one(show(t)) for t in label}:
             continue  # one word written in two ("health care", "healthcare")
         label.append(term)
