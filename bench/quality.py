@@ -1095,7 +1095,12 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   other word is inside another of its terms ("chaleur en été · fortes", "dérèglement des saisons ·
   marquées"): 24 of the 643 labels change, and the word left out is as often the one that tells two taxes or
   two cards apart ("taxe foncière · impôts locaux · habitation" -> "... · payer", "carte grise · identité ·
-  passeport" -> "carte grise · passeport · permis", "impôts indirects · directs" -> "impôts indirects")."""
+  passeport" -> "carte grise · passeport · permis", "impôts indirects · directs" -> "impôts indirects"). Also
+  measured and rejected: rule (1) with the phrase weighing half of the word it places only, not of the
+  label's word too: 57 more labels change, many for the better ("démocratie participative", "horaires
+  d'ouverture", "grande pauvreté", "conseillers d'orientation"), but a phrase then often narrows the label's
+  word or splits another phrase ("oiseaux · insectes · jardin" -> "oiseaux dans mon jardin · insectes · vois",
+  "satisfait · école publique" -> "satisfait de l'école · publique", "numérique" -> "citoyen au numérique")."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
