@@ -971,9 +971,9 @@ def make_label(
     "habite · grande ville · rurales"; ``keywords`` hold only the two-word terms that most members writing
     both words write as one, :func:`_written_together`). Where the other word is inside another term of the
     label, or would be shown as a weightier two-word keyword ("langue des signes française": "française ·
-    langue signes", not "signes française · langue"), the word is shown alone. A word is not repeated in its plural
-    either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be terms (stems),
-    each label term then shown by ``show``."""
+    langue signes", not "signes française · langue"), the word is shown alone. A word is not repeated in its
+    plural either ("issu · issus": the lemma table does not know every plural). ``keywords`` may be terms
+    (stems), each label term then shown by ``show``."""
     compounds, weights, as_phrases = set(compounds), dict(keywords), set(written_as_phrases)
     label: list[str] = []
     phrases: dict[str, str] = {}  # a label term shown as the phrase it makes with a compound (``chained``)
@@ -984,7 +984,7 @@ def make_label(
             continue
         term = next((t for t, _ in keywords if t in compounds and word in t.split()), word)
         if term != word and weights[term] >= COMPOUND_SHARE * weight:
-            other = next(w for w in term.split() if w != word)
+            other = _other_word(term, word)
             holder = next((t for t in label if t not in phrases and other in t.split(" ")), None)
             if chained is not None and holder is not None and (phrase := chained(holder, term)) is not None:
                 phrases[holder] = phrase
@@ -1330,8 +1330,8 @@ def distinguish_labels(themes: dict[int, ThemeExplanation]) -> None:
                 (
                     k
                     for k, _ in t.keywords
-                    if not _named_stems(k) & words_of_label
-                    and _named_stems(k) not in others
+                    if not (named := _named_stems(k)) & words_of_label
+                    and named not in others
                     and holders[k] >= max(least, 1)
                 ),
                 None,
@@ -1350,8 +1350,7 @@ def same_label_groups(themes: dict[int, ThemeExplanation]) -> list[list[int]]:
 def names_same_words(a: str, b: str) -> bool:
     """Whether two keyword labels name the same words, in any order and terms, as :func:`distinguish_labels`
     compares them: a sub-theme that no keyword of its own tells from its theme is named as its theme."""
-    keyword_labels = all(x != NO_KEYWORD_LABEL and not is_answer_label(x) for x in (a, b))
-    return keyword_labels and _named_stems(a) == _named_stems(b)
+    return _is_keyword_label(a) and _is_keyword_label(b) and _named_stems(a) == _named_stems(b)
 
 
 def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str], list[int]]:
@@ -1359,9 +1358,14 @@ def _by_label_words(themes: dict[int, ThemeExplanation]) -> dict[frozenset[str],
     terms."""
     out: dict[frozenset[str], list[int]] = {}
     for k, t in themes.items():
-        if t.label != NO_KEYWORD_LABEL and not is_answer_label(t.label):
+        if _is_keyword_label(t.label):
             out.setdefault(_named_stems(t.label), []).append(k)
     return out
+
+
+def _is_keyword_label(label: str) -> bool:
+    """Whether a label is made of keywords: not an answer label (« Personne »), not ``NO_KEYWORD_LABEL``."""
+    return label != NO_KEYWORD_LABEL and not is_answer_label(label)
 
 
 def _named_stems(label: str) -> frozenset[str]:
