@@ -1144,9 +1144,13 @@ def question_vocabulary(question_text: str, language: str = "fr") -> Vocabulary:
     return Vocabulary(stop, frozenset(banned | negated), language=language, paired_stems=frozenset(paired))
 
 
+# The finished vocabulary of a question and the terms of each of its texts (:func:`question_terms`)
+QuestionTerms = tuple[Vocabulary, list[list[str]]]
+
+
 def question_terms(
     texts: Sequence[str], question_text: str = "", language: str | None = None
-) -> tuple[Vocabulary, list[list[str]]]:
+) -> QuestionTerms:
     """The terms of each text, and the vocabulary (surface forms) they were counted in (each distinct text
     is split once; copies share its list); ``language`` by :func:`detect_language` when not given."""
     vocab = question_vocabulary(question_text, language or detect_language(texts))

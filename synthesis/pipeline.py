@@ -61,10 +61,11 @@ def question_exclusions(
     answers with some content): there "Oui" and "Non" are answers, not non-answers. "Aucune" is an answer
     where it answers ``question_text`` (:func:`synthesis.prepare.answered_by_none`: "Quels impôts... ?")."""
     none_is_answer = prepare.answered_by_none(question_text)
-    reasons = [
-        prepare.IMPORT_EXCLUDED if excluded else prepare.exclusion_reason(t, none_is_answer=none_is_answer)
-        for t, excluded in answers
-    ]
+    of_text: dict[str, str | None] = {}  # each distinct text judged once: a consultation repeats its answers
+    for t, excluded in answers:
+        if not excluded and t not in of_text:
+            of_text[t] = prepare.exclusion_reason(t, none_is_answer=none_is_answer)
+    reasons = [prepare.IMPORT_EXCLUDED if excluded else of_text[t] for t, excluded in answers]
     tally = choice_tally(
         [t for (t, _), r in zip(answers, reasons, strict=True) if r in (None, prepare.NON_ANSWER)]
     )
@@ -161,7 +162,10 @@ def run(
 
     jobs = None
     if background.wanted(len(usable), settings):
-        jobs = background.CampaignJobs([(q, partial(detection_inputs, q)) for q in groups], settings)
+        jobs = background.QuestionJobs(
+            [(q, items[0].question_text, partial(detection_inputs, q)) for q, items in groups.items()],
+            settings,
+        )
     questions = []
     knn_store = cache if isinstance(cache, KnnStore) else None  # the embedding cache keeps k-NN searches too
     try:
@@ -170,6 +174,14 @@ def run(
             questions.append(_question(items, kept, X, exclusions, settings, timer, jobs, knn_store))
             questions[-1].choices = [ChoiceCount(**vars(o)) for o in tallies.get(qid, [])]
             report_progress("cluster", (qi + 1) / len(groups))
+        # origin flags once every question is explained: a worker fits each question's campaign detector after
+        # splitting its texts into terms, and has had the clustering of the questions after it to do so
+        t = time.perf_counter()
+        for question, (qid, items) in zip(questions, groups.items(), strict=True):
+            kept, X = inputs(qid)
+            detector = jobs.detector(qid) if jobs is not None else None
+            annotate_origin(question, items, kept, X, settings, detector)
+        timer.stage("origin", t)
     finally:
         if jobs is not None:
             jobs.close()
@@ -222,20 +234,19 @@ def _question(
     exclusions: dict[int, str | None],
     settings: RunSettings,
     timer: _Timer,
-    jobs: background.CampaignJobs | None = None,
+    jobs: background.QuestionJobs | None = None,
     knn_store: KnnStore | None = None,
 ) -> QuestionReport:
-    """Cluster, explain and annotate one question (``kept`` are the rows of ``X``); campaign detection is
-    taken from ``jobs`` when it ran in the background."""
+    """Cluster and explain one question (``kept`` are the rows of ``X``); the terms of its texts are taken from
+    ``jobs`` when they were split in the background."""
     t = time.perf_counter()
+    question_id = items[0].question_id
     result = cluster_question(X, settings, knn_store, [c.text for c in kept])
     t = timer.stage("cluster", t)
-    q_input = QuestionInput(items[0].question_id, items[0].question_text, items, kept, X, result, exclusions)
+    terms = jobs.terms(question_id) if jobs is not None else None
+    q_input = QuestionInput(question_id, items[0].question_text, items, kept, X, result, exclusions, terms)
     question = build_question_report(q_input, settings)
-    t = timer.stage("report", t)
-    detector = jobs.detector(items[0].question_id) if jobs is not None else None
-    annotate_origin(question, items, kept, X, settings, detector)
-    timer.stage("origin", t)
+    timer.stage("report", t)
     return question
 
 

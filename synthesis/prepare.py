@@ -23,7 +23,7 @@ EXCLUSION_MESSAGES = {
 }
 
 _WS = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[^\w]+|_")
+_NON_WORD = re.compile(r"[\W_]+")  # a run of punctuation, spaces and underscores
 
 # "None" is the answer to a question asking which ones, or who: "Aucune" to "Pour quelle(s) politique(s) publique(s)
 # [...] seriez-vous prêts à payer plus d'impôts ?" is a refusal (947 of the Grand Débat's 8,947 answers), as
@@ -235,7 +235,7 @@ def dedup_key(text: str) -> str:
     key was computed 2 s worth of times); the cache holds at most 262,144 keys, each no longer than its text.
     """
     folded = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
-    return _WS.sub(" ", _NON_WORD.sub(" ", folded)).strip()
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 _Form = TypeVar("_Form", str, tuple[str, ...])
@@ -281,7 +281,7 @@ def lowered_if_shouted(text: str) -> str:
     ``SHOUTED_WORD_LETTERS`` letters (more than ``SHOUTED_SHARE`` of their letters capitals), else ``text``."""
     long_words = [w for w in _LETTERS.findall(text) if len(w) >= SHOUTED_WORD_LETTERS]
     letters = sum(map(len, long_words))
-    if long_words and sum(ch.isupper() for w in long_words for ch in w) > SHOUTED_SHARE * letters:
+    if long_words and sum(map(str.isupper, "".join(long_words))) > SHOUTED_SHARE * letters:
         return text.lower()
     return text
 
@@ -315,7 +315,7 @@ def is_non_answer(text: str, *, none_is_answer: bool = False) -> bool:
 
 def _is_non_answer_key(key: str, none_is_answer: bool = False) -> bool:
     words = key.split()
-    if sum(len(w) > 1 for w in words) > MAX_NON_ANSWER_WORDS:
+    if len(words) - [*map(len, words)].count(1) > MAX_NON_ANSWER_WORDS:  # words of two letters or more
         return False
     bare = _YES_NO.sub("", key)
     if none_is_answer and _core(bare) in NONE_ANSWERS:

@@ -31,10 +31,9 @@ from synthesis.cluster import (
     renumber_by_size,
 )
 from synthesis.explain import (
+    QuestionTerms,
     ThemeExplanation,
-    Vocabulary,
     content_word_count,
-    detect_language,
     distinguish_labels,
     explain_themes,
     lemma_source,
@@ -72,7 +71,8 @@ def library_versions() -> dict[str, str]:
 
 @dataclass
 class QuestionInput:
-    """What the report needs of one question: all its contributions and the clustering of the kept ones."""
+    """What the report needs of one question: all its contributions and the clustering of the kept ones
+    (``terms``: the terms of the kept texts, when a worker process split them, see ``synthesis.background``)."""
 
     question_id: str
     question_text: str
@@ -81,6 +81,7 @@ class QuestionInput:
     vectors: np.ndarray
     result: ClusterResult
     exclusions: dict[int, str | None]
+    terms: QuestionTerms | None = None
 
 
 def _theme(
@@ -118,7 +119,7 @@ def _subthemes(
     idx: np.ndarray,
     q: QuestionInput,
     settings: RunSettings,
-    terms: tuple[Vocabulary, list[list[str]]],
+    terms: QuestionTerms,
 ) -> list[Cluster]:
     """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question
     (``terms``: the question's, see :func:`synthesis.explain.question_terms`)."""
@@ -155,10 +156,9 @@ def _subthemes(
     return out
 
 
-def _themes(q: QuestionInput, settings: RunSettings, language: str) -> list[Cluster]:
+def _themes(q: QuestionInput, settings: RunSettings, terms: QuestionTerms) -> list[Cluster]:
     """Top-level themes, each listing all its members, with sub-themes of the same shape (issue 4)."""
     texts = [c.text for c in q.kept]
-    terms = question_terms(texts, q.question_text, language)
     while True:
         labels = q.result.labels
         top = explain_themes(
@@ -247,8 +247,10 @@ def build_question_report(q: QuestionInput, settings: RunSettings) -> QuestionRe
                 contribution_id=c.contribution_id, source_id=c.source_id, reason=reason, reason_code=code
             )
         )
-    language = detect_language([c.text for c in q.kept])  # of the keywords: stop words and stems
-    clusters = _themes(q, settings, language) if len(q.kept) else []
+    # the keywords' language (stop words and stems) is the vocabulary's: detect_language of the kept texts
+    terms = q.terms or question_terms([c.text for c in q.kept], q.question_text)
+    language = terms[0].language
+    clusters = _themes(q, settings, terms) if len(q.kept) else []
     return QuestionReport(
         question_id=q.question_id,
         question_text=q.question_text,

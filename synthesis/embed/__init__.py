@@ -94,10 +94,11 @@ def embed_unique(
         done += len(chunk)
         if progress is not None and distinct:
             progress(done / len(distinct))
-    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    for i, text in enumerate(texts):
-        out[i] = vectors[text]
-    return out
+    if not distinct:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    table = np.asarray([vectors[t] for t in distinct], dtype=np.float32)  # row j: distinct[j]
+    row = {t: j for j, t in enumerate(distinct)}
+    return table[[row[t] for t in texts]]
 
 
 def _embedded_batches(

@@ -97,9 +97,9 @@ CAMPAIGN = (
 )
 
 
-def test_campaigns_detected_in_a_worker_process_give_the_same_report(monkeypatch):
+def test_terms_and_campaigns_found_in_a_worker_process_give_the_same_report(monkeypatch):
     if resolve_workers(0) < 2:
-        pytest.skip("one core: campaigns are always detected in-process")
+        pytest.skip("one core: terms and campaigns are always found in-process")
     register_fake_embedder()
     copies = [
         Contribution(f"k{i}", f"k{i}", "164", QUESTION, CAMPAIGN + suffix, line=1000 + i)
@@ -110,14 +110,17 @@ def test_campaigns_detected_in_a_worker_process_give_the_same_report(monkeypatch
     inline = run(items, settings)
     assert inline.questions[0].campaigns  # the copies are found
 
-    fitted = []
-    detector = background.CampaignJobs.detector
+    done = []
     monkeypatch.setattr(background, "MIN_TEXTS", 0)
-    monkeypatch.setattr(
-        background.CampaignJobs, "detector", lambda self, q: fitted.append(detector(self, q)) or fitted[-1]
-    )
+    for job in ("terms", "detector"):
+        from_worker = getattr(background.QuestionJobs, job)
+        monkeypatch.setattr(
+            background.QuestionJobs,
+            job,
+            lambda self, q, get=from_worker: done.append(get(self, q)) or done[-1],
+        )
     in_worker = run(items, settings)
-    assert len(fitted) == 1 and fitted[0] is not None  # fitted by the worker, not in-process
+    assert len(done) == 2 and None not in done  # split and fitted by the worker, not in-process
     assert strip(in_worker) == strip(inline)
 
 
@@ -142,9 +145,10 @@ def test_a_failed_background_job_falls_back_to_none():
     def broken() -> tuple[list[str], object]:
         raise MemoryError("no room for the vectors")
 
-    jobs = background.CampaignJobs([("164", broken)], RunSettings())
+    jobs = background.QuestionJobs([("164", QUESTION, broken)], RunSettings())
     try:
-        assert jobs.detector("164") is None  # the pipeline then fits the detector in-process
+        assert jobs.terms("164") is None  # the pipeline then splits the texts in-process
+        assert jobs.detector("164") is None  # and fits the detector
         assert jobs.detector("other question") is None
     finally:
         jobs.close()
