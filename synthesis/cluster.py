@@ -752,7 +752,8 @@ def split_theme(
     fitted: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sub-themes of a theme's members (HDBSCAN "leaf" on the ``fitted`` ones, default all); every member gets
-    a sub-theme (the others and HDBSCAN's noise: the nearest sub-theme centre), or all are ``NOISE``."""
+    a sub-theme (the others and HDBSCAN's noise: the nearest sub-theme centre), or all are ``NOISE``. Numbered
+    by size once every member has its sub-theme."""
     fit = np.flatnonzero(np.ones(len(reduced), bool) if fitted is None else fitted)
     sub_mcs = max(5, min_cluster_size // 2, len(fit) // 20)
     none = np.full(len(reduced), NOISE, dtype=np.int64)
@@ -768,7 +769,7 @@ def split_theme(
     sub[rest] = np.argmax(
         embeddings[rest] @ centres.T, axis=1
     )  # inside the parent already: nearest sub-theme
-    return sub
+    return renumber_by_size(sub, weights)
 
 
 def repeated_text_themes(labels: np.ndarray, weights: np.ndarray, min_cluster_size: int) -> np.ndarray:

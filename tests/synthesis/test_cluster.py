@@ -354,6 +354,23 @@ def test_a_dominant_theme_is_split_along_the_density_hierarchy():
     assert (labels == -1).mean() <= MAX_THEME_SHARE
 
 
+def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
+    # a theme of "Utiliser les logiciels libres ... dans les écoles" (République numérique) listed its sub-themes
+    # of 23 and 41 arguments in that order: numbered before HDBSCAN's noise joined the nearest
+    from synthesis.cluster import split_theme
+
+    rng = np.random.default_rng(0)
+    core_a, core_b = rng.normal(0, 0.05, (12, 2)), rng.normal(0, 0.05, (14, 2)) + [10, 0]
+    alone = np.array([[-40, 30], [35, 40], [-30, -45], [45, -35]])  # each alone in the layout: noise
+    reduced = np.vstack([core_a, core_b, alone]).astype(np.float32)
+    vectors = np.zeros((30, 3), np.float32)
+    vectors[:12, 0] = vectors[12:26, 1] = vectors[26:, 0] = 1
+    vectors[26:, 2] = 0.5  # the four read as the first core's texts
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sub = split_theme(vectors, reduced, 10)
+    assert sub.tolist() == [0] * 12 + [1] * 14 + [0] * 4  # 16 members, then 14
+
+
 def test_a_homogeneous_dominant_theme_is_kept_whole():
     from synthesis.cluster import _hdbscan, split_dominant
 
