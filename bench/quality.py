@@ -1100,7 +1100,22 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   label's word too: 57 more labels change, many for the better ("démocratie participative", "horaires
   d'ouverture", "grande pauvreté", "conseillers d'orientation"), but a phrase then often narrows the label's
   word or splits another phrase ("oiseaux · insectes · jardin" -> "oiseaux dans mon jardin · insectes · vois",
-  "satisfait · école publique" -> "satisfait de l'école · publique", "numérique" -> "citoyen au numérique")."""
+  "satisfait · école publique" -> "satisfait de l'école · publique", "numérique" -> "citoyen au numérique").
+- Twenty-first round (sub-themes and speed; the clustering's themes are untouched: `bench/quality.py`, re-run at
+  5e43847, 474 s, gives every AMI, ARI, noise share and theme count of the seventeenth round's table again,
+  "ours (sub-themes)" included, only the seconds move): read in whole-export reports (République numérique
+  arguments, one question per proposal; the Decidim proposals; a Polis conversation). (1) Sub-themes are
+  numbered by size once HDBSCAN's noise has joined the nearest one (`synthesis.cluster.split_theme`; they were
+  numbered before): "Utiliser les logiciels libres & GNU/Linux dans les écoles et les universités" listed its
+  sub-themes of 23 and 41 arguments in that order. In section Labels' exports 33 of the 107 split themes had
+  their sub-themes out of order; 86 sub-theme ids now name another of their theme's sub-themes, the same 640
+  labels (scratch `dump_labels.py`, compared theme by theme). Section Quotes unchanged (729 themes and
+  sub-themes, 3,497 quotes). (2) Issue 8 (section Scale): a worker process splits each question's texts
+  into terms before fitting its campaign detector, the report the same byte for byte; the 100k re-run 29.2-30.0
+  -> 26.4-26.7 s alternated. Measured and rejected: restoring the accents of a label word from the French
+  dictionary where it holds one accented spelling of it (not only from the accented spellings the question's
+  answers write): no French label of section Labels' exports changes, and of the three it would change among
+  the République numérique arguments and Decidim proposals, two are English words ("creative", "special")."""
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -72,7 +72,8 @@ class QuestionJobs:
         for qid, question_text, inputs in questions:
             terms, detector = self._terms[qid], self._detectors[qid]
             if self._closed.is_set():
-                terms.cancel(), detector.cancel()
+                terms.cancel()
+                detector.cancel()
                 continue
             try:
                 texts, vectors = inputs()
