@@ -534,6 +534,9 @@ def test_report_hierarchy_is_consistent(report):
             seen |= sub_members
             assert sub.cluster_id.startswith(theme.cluster_id + ".")
             assert not sub.subclusters
+        sizes = [sub.size for sub in theme.subclusters]
+        assert sizes == sorted(sizes, reverse=True)  # listed by size, as the themes are
+    assert [t.size for t in q.clusters] == sorted((t.size for t in q.clusters), reverse=True)
 
 
 def test_report_json_validates_against_the_schema(report):
