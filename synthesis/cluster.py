@@ -940,7 +940,8 @@ def _cluster_distinct(
         else None
     )
     fine_used = None
-    if finer and (fitted_themes[0].max() == NOISE or noise_share(fitted_themes[0]) > MAX_NOISE_SHARE):
+    # m = 0: every answer of the question was excluded (non-answers), no text to select again
+    if finer and m and (fitted_themes[0].max() == NOISE or noise_share(fitted_themes[0]) > MAX_NOISE_SHARE):
         retry = density_themes(*finer)
         if noise_share(retry[0]) < noise_share(fitted_themes[0]):
             fitted_themes, fine_used = retry, {"min_cluster_size": finer[0], "min_samples": finer[1]}

@@ -354,6 +354,12 @@ def test_a_dominant_theme_is_split_along_the_density_hierarchy():
     assert (labels == -1).mean() <= MAX_THEME_SHARE
 
 
+def test_no_text_gives_no_theme():
+    # a question whose every answer was excluded as a non-answer: no text reaches the clustering
+    result = cluster_embeddings(np.zeros((0, 8), np.float32), answer_keys=[])
+    assert result.labels.shape == result.sublabels.shape == (0,) and len(result.centres) == 0
+
+
 def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
     # a theme of "Utiliser les logiciels libres ... dans les écoles" (République numérique) listed its sub-themes
     # of 23 and 41 arguments in that order: numbered before HDBSCAN's noise joined the nearest

@@ -7,6 +7,7 @@ import pytest
 from schemas import RunSettings
 from synthesis import background
 from synthesis.embed.parallel import resolve_workers
+from synthesis.html import render_report_page
 from synthesis.pipeline import run
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import render_json
@@ -95,6 +96,21 @@ CAMPAIGN = (
     "Je demande la suppression de la taxe foncière pour les retraités modestes qui ont travaillé toute leur "
     "vie pour payer leur maison et ne peuvent plus la payer"
 )
+
+
+def test_a_question_whose_every_answer_is_a_non_answer_is_reported_not_fatal():
+    # it failed the whole run (HDBSCAN's finer scale was tried on no text at all)
+    register_fake_embedder()
+    empty = [
+        Contribution(f"n{i}", f"n{i}", "165", "Autre chose à ajouter ?", text, line=900 + i)
+        for i, text in enumerate(["RAS", "Rien", "je ne sais pas", "", "Néant"])
+    ]
+    report = run(contributions(200) + empty, RunSettings(embedder=FAKE_EMBEDDER))
+    themed, nothing = report.questions
+    assert themed.clusters and not nothing.clusters and not nothing.noise
+    assert sorted(e.contribution_id for e in nothing.excluded) == [c.contribution_id for c in empty]
+    assert {e.reason_code for e in nothing.excluded} == {"non_answer", "empty"}
+    assert "Autre chose à ajouter ?" in render_report_page(report)  # the page too
 
 
 def test_terms_and_campaigns_found_in_a_worker_process_give_the_same_report(monkeypatch):
