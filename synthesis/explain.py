@@ -1088,7 +1088,8 @@ def answer_label(
     top = most_frequent(keys)
     if keys[top] <= max(covered, ANSWER_LABEL_SHARE * len(texts)) or len(top.split()) > ANSWER_LABEL_WORDS:
         return None
-    return quoted(most_frequent(Counter(t.strip() for t in texts if dedup_key(t) == top)))
+    # one line: an answer written over two lines ("TVA\nCSG") is shown as written, its line break a space
+    return quoted(most_frequent(Counter(" ".join(t.split()) for t in texts if dedup_key(t) == top)))
 
 
 def is_answer_label(label: str) -> bool:

@@ -370,6 +370,8 @@ def test_a_repeated_answer_the_keywords_miss_labels_its_theme():
     long = "je ne fais confiance à personne dans ce pays aujourd'hui"  # more than 8 words: not a label
     assert answer_label([long] * 3 + ["le maire"], [[]] * 3 + [["maire"]], "maire") is None
     assert answer_label([], [], NO_KEYWORD_LABEL) is None
+    # a label is one line, whatever the breaks and spaces the answer was written with
+    assert answer_label(["TVA\r\nCSG", "TVA\nCSG ", "TVA  CSG"], [[]] * 3, NO_KEYWORD_LABEL) == "« TVA CSG »"
 
 
 def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
