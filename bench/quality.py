@@ -1109,8 +1109,14 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   numbered before): "Utiliser les logiciels libres & GNU/Linux dans les écoles et les universités" listed its
   sub-themes of 23 and 41 arguments in that order. In section Labels' exports 33 of the 107 split themes had
   their sub-themes out of order; 86 sub-theme ids now name another of their theme's sub-themes, the same 640
-  labels (scratch `dump_labels.py`, compared theme by theme). Section Quotes unchanged (729 themes and
-  sub-themes, 3,497 quotes). (2) Issue 8 (section Scale): a worker process splits each question's texts
+  labels (scratch `dump_labels.py`, compared theme by theme); among the Polis conversations 60 sub-theme ids
+  in 22 themes, the same 337 labels (`polis_labels.py`). Section Quotes unchanged (729 themes and
+  sub-themes, 3,497 quotes). (2) A question whose every answer is excluded (non-answers) failed the whole run
+  since the eighth round (`_cluster_distinct` tried its finer scale on no text); it is now reported with its
+  exclusions (`test_pipeline.py::test_a_question_whose_every_answer_is_a_non_answer_is_reported_not_fatal`).
+  (3) An answer label is one line ("TVA", a line break, "CSG" reads « TVA CSG »; none of the 640 and 337
+  labels changes).
+  (4) Issue 8 (section Scale): a worker process splits each question's texts
   into terms before fitting its campaign detector, the report the same byte for byte; the 100k re-run 29.2-30.0
   -> 26.4-26.7 s alternated. Measured and rejected: restoring the accents of a label word from the French
   dictionary where it holds one accented spelling of it (not only from the accented spellings the question's
