@@ -4,10 +4,11 @@ The terms of each text, from which the report's keywords and labels are counted
 (:func:`synthesis.explain.question_terms`), need only a question's texts; campaign detection
 (``synthesis.duplicates``) its texts and vectors; neither needs its themes. Clustering leaves a core idle most
 of the time (UMAP's layout and HDBSCAN run on one thread). On a large consultation the pipeline therefore
-splits each question's texts into terms, then fits its campaign detector, in one spawned worker process,
-question after question, while it clusters; explaining the themes then starts from the terms, and
-``annotate_origin`` only attaches the fitted groups to the themes. Both are the same deterministic code on the
-same inputs, so the report is identical (tested).
+splits the texts of each question into terms, then fits the campaign detector of each, in one spawned worker
+process, in the order of the questions, while it clusters; explaining a question's themes then starts from its
+terms, and ``annotate_origin``, once every question is explained, only attaches the fitted groups to the
+themes. Both are the same deterministic code on the same inputs, so the report is identical (tested). The
+worker exits as soon as its last detector is fitted.
 
 Only one question's texts and vectors are in flight at a time (a feeder thread sends the next question when
 the worker returns the previous one), so the parent holds no extra copy of every question's vectors. If the
@@ -21,7 +22,8 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -50,8 +52,8 @@ def wanted(n_texts: int, settings: RunSettings) -> bool:
 
 
 class QuestionJobs:
-    """Split the texts of each question into terms, then fit its campaign detector, in one worker process, in
-    order, in the background.
+    """Split the texts of each question into terms, then fit the campaign detector of each, in one worker
+    process, in the background.
 
     ``questions``: (question id, question text, function returning the question's kept texts and their
     vectors), in the order the caller will ask for them.
@@ -69,22 +71,26 @@ class QuestionJobs:
         self._feeder.start()
 
     def _feed(self, questions: list[tuple[str, str, QuestionInputs]]) -> None:
+        # the terms of every question first: the report needs each as soon as its question is clustered, the
+        # detectors only once every question is explained
         for qid, question_text, inputs in questions:
-            terms, detector = self._terms[qid], self._detectors[qid]
-            if self._closed.is_set():
-                terms.cancel()
-                detector.cancel()
-                continue
-            try:
-                texts, vectors = inputs()
-                # the terms first: the report needs them as soon as the question is clustered, the detector
-                # only after its report
-                terms.set_result(self._pool.submit(question_terms, texts, question_text).result())
-                detector.set_result(self._pool.submit(fit_detector, texts, vectors, self._settings).result())
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller, who falls back in-process
-                for result in (terms, detector):
-                    if not result.done():
-                        result.set_exception(exc)
+            self._run(self._terms[qid], question_terms, partial(_texts_and, inputs, question_text))
+        for qid, _, inputs in questions:
+            self._run(self._detectors[qid], fit_detector, partial(_texts_vectors_and, inputs, self._settings))
+        # every question done: the worker's memory goes back now, not once the last question is explained
+        self._pool.shutdown(wait=True)
+
+    def _run(
+        self, result: Future[Any], function: Callable[..., Any], arguments: Callable[[], tuple[Any, ...]]
+    ) -> None:
+        """``function(*arguments())`` in the worker, into ``result`` (cancelled once closed)."""
+        if self._closed.is_set():
+            result.cancel()
+            return
+        try:
+            result.set_result(self._pool.submit(function, *arguments()).result())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who falls back in-process
+            result.set_exception(exc)
 
     def terms(self, question_id: str) -> QuestionTerms | None:
         """The terms of the texts of ``question_id`` (waits for them), or None if the worker failed."""
@@ -99,6 +105,17 @@ class QuestionJobs:
         self._closed.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._feeder.join()
+
+
+def _texts_and(inputs: QuestionInputs, question_text: str) -> tuple[list[str], str]:
+    return inputs()[0], question_text
+
+
+def _texts_vectors_and(
+    inputs: QuestionInputs, settings: RunSettings
+) -> tuple[list[str], np.ndarray, RunSettings]:
+    texts, vectors = inputs()
+    return texts, vectors, settings
 
 
 _Result = TypeVar("_Result")
