@@ -174,8 +174,8 @@ def run(
             questions.append(_question(items, kept, X, exclusions, settings, timer, jobs, knn_store))
             questions[-1].choices = [ChoiceCount(**vars(o)) for o in tallies.get(qid, [])]
             report_progress("cluster", (qi + 1) / len(groups))
-        # origin flags once every question is explained: a worker fits each question's campaign detector after
-        # splitting its texts into terms, and has had the clustering of the questions after it to do so
+        # origin flags once every question is explained: a worker fits the campaign detectors after splitting
+        # every question's texts into terms (synthesis.background)
         t = time.perf_counter()
         for question, (qid, items) in zip(questions, groups.items(), strict=True):
             kept, X = inputs(qid)

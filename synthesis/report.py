@@ -248,7 +248,7 @@ def build_question_report(q: QuestionInput, settings: RunSettings) -> QuestionRe
             )
         )
     # the keywords' language (stop words and stems) is the vocabulary's: detect_language of the kept texts
-    terms = q.terms or question_terms([c.text for c in q.kept], q.question_text)
+    terms = q.terms if q.terms is not None else question_terms([c.text for c in q.kept], q.question_text)
     language = terms[0].language
     clusters = _themes(q, settings, terms) if len(q.kept) else []
     return QuestionReport(
