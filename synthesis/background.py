@@ -73,12 +73,17 @@ class QuestionJobs:
     def _feed(self, questions: list[tuple[str, str, QuestionInputs]]) -> None:
         # the terms of every question first: the report needs each as soon as its question is clustered, the
         # detectors only once every question is explained
-        for qid, question_text, inputs in questions:
-            self._run(self._terms[qid], question_terms, partial(_texts_and, inputs, question_text))
-        for qid, _, inputs in questions:
-            self._run(self._detectors[qid], fit_detector, partial(_texts_vectors_and, inputs, self._settings))
-        # every question done: the worker's memory goes back now, not once the last question is explained
-        self._pool.shutdown(wait=True)
+        try:
+            for qid, question_text, inputs in questions:
+                self._run(self._terms[qid], question_terms, partial(_texts_and, inputs, question_text))
+            for qid, _, inputs in questions:
+                self._run(
+                    self._detectors[qid], fit_detector, partial(_texts_vectors_and, inputs, self._settings)
+                )
+        finally:
+            # every question done: the worker's memory goes back now, not once the last question is explained
+            # (only this thread shuts the pool down while it runs: two threads at once close its queues twice)
+            self._pool.shutdown(wait=True)
 
     def _run(
         self, result: Future[Any], function: Callable[..., Any], arguments: Callable[[], tuple[Any, ...]]
@@ -101,9 +106,9 @@ class QuestionJobs:
         return _wait(self._detectors.get(question_id))
 
     def close(self) -> None:
-        """Stop feeding the worker and shut it down (pending questions are cancelled)."""
+        """Stop feeding the worker (pending questions are cancelled) and wait until it is shut down (after the
+        job it is running, if any)."""
         self._closed.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
         self._feeder.join()
 
 
