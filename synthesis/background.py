@@ -37,6 +37,7 @@ from synthesis.origin import fit_detector
 # work it takes off the main process.
 MIN_TEXTS = 20_000
 
+QuestionTexts = Callable[[], list[str]]
 QuestionInputs = Callable[[], tuple[list[str], np.ndarray]]
 
 
@@ -55,14 +56,16 @@ class QuestionJobs:
     """Split the texts of each question into terms, then fit the campaign detector of each, in one worker
     process, in the background.
 
-    ``questions``: (question id, question text, function returning the question's kept texts and their
-    vectors), in the order the caller will ask for them.
+    ``questions``: (question id, question text, function returning the question's kept texts, function
+    returning them and their vectors), in the order the caller will ask for them (the terms need no vectors).
     """
 
-    def __init__(self, questions: Sequence[tuple[str, str, QuestionInputs]], settings: RunSettings) -> None:
+    def __init__(
+        self, questions: Sequence[tuple[str, str, QuestionTexts, QuestionInputs]], settings: RunSettings
+    ) -> None:
         self._settings = settings
-        self._terms: dict[str, Future[QuestionTerms]] = {qid: Future() for qid, _, _ in questions}
-        self._detectors: dict[str, Future[CampaignDetector]] = {qid: Future() for qid, _, _ in questions}
+        self._terms: dict[str, Future[QuestionTerms]] = {qid: Future() for qid, *_ in questions}
+        self._detectors: dict[str, Future[CampaignDetector]] = {qid: Future() for qid, *_ in questions}
         self._closed = threading.Event()
         # after the terms of every question, a fresh worker fits the detectors: the lemma table and word lists
         # that the terms needed go back (the all-process peak of a 100k re-run: 1,840-1,967 -> 1,790 MiB)
@@ -75,13 +78,13 @@ class QuestionJobs:
         self._feeder = threading.Thread(target=self._feed, args=(list(questions),), daemon=True)
         self._feeder.start()
 
-    def _feed(self, questions: list[tuple[str, str, QuestionInputs]]) -> None:
+    def _feed(self, questions: list[tuple[str, str, QuestionTexts, QuestionInputs]]) -> None:
         # the terms of every question first: the report needs each as soon as its question is clustered, the
         # detectors only once every question is explained
         try:
-            for qid, question_text, inputs in questions:
-                self._run(self._terms[qid], question_terms, partial(_texts_and, inputs, question_text))
-            for qid, _, inputs in questions:
+            for qid, question_text, texts, _ in questions:
+                self._run(self._terms[qid], question_terms, partial(_texts_and, texts, question_text))
+            for qid, _, _, inputs in questions:
                 self._run(
                     self._detectors[qid], fit_detector, partial(_texts_vectors_and, inputs, self._settings)
                 )
@@ -117,8 +120,8 @@ class QuestionJobs:
         self._feeder.join()
 
 
-def _texts_and(inputs: QuestionInputs, question_text: str) -> tuple[list[str], str]:
-    return inputs()[0], question_text
+def _texts_and(texts: QuestionTexts, question_text: str) -> tuple[list[str], str]:
+    return texts(), question_text
 
 
 def _texts_vectors_and(

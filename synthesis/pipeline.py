@@ -156,14 +156,19 @@ def run(
         kept = kept_of[qid]
         return kept, vectors[[row_of[id(c)] for c in kept]].reshape(len(kept), embedder.dimension)
 
+    def texts_of(qid: str) -> list[str]:
+        return [c.text for c in kept_of[qid]]
+
     def detection_inputs(qid: str) -> tuple[list[str], np.ndarray]:
-        kept, X = inputs(qid)
-        return [c.text for c in kept], X
+        return texts_of(qid), inputs(qid)[1]
 
     jobs = None
     if background.wanted(len(usable), settings):
         jobs = background.QuestionJobs(
-            [(q, items[0].question_text, partial(detection_inputs, q)) for q, items in groups.items()],
+            [
+                (q, items[0].question_text, partial(texts_of, q), partial(detection_inputs, q))
+                for q, items in groups.items()
+            ],
             settings,
         )
     questions = []

@@ -161,7 +161,7 @@ def test_a_failed_background_job_falls_back_to_none():
     def broken() -> tuple[list[str], object]:
         raise MemoryError("no room for the vectors")
 
-    jobs = background.QuestionJobs([("164", QUESTION, broken)], RunSettings())
+    jobs = background.QuestionJobs([("164", QUESTION, lambda: broken()[0], broken)], RunSettings())
     try:
         assert jobs.terms("164") is None  # the pipeline then splits the texts in-process
         assert jobs.detector("164") is None  # and fits the detector
