@@ -3,8 +3,9 @@
 A string writes ``{n|singular|plural}`` where the words depend on the count ``n``: "{n} {n|campagne
 détectée|campagnes détectées}" reads "1 campagne détectée", "3 campagnes détectées". A form for none may come
 first, ``{n|zero|singular|plural}``: "{n|aucune campagne détectée|{n} campagne détectée|{n} campagnes
-détectées}" reads "aucune campagne détectée" where French would write "0 campagne détectée". The report page's
-script reads the same syntax.
+détectées}" reads "aucune campagne détectée" where French would write "0 campagne détectée". A form may hold
+another count's forms: "{n|aucune n'est classée|{n} est classée en {k} {k|thème|thèmes}|{n} sont classées en {k}
+{k|thème|thèmes}}". The report page's script reads the same syntax.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def plural_forms(text: str, values: Mapping[str, object], lang: str = "fr") -> s
     """``text`` with each ``{key|singular|plural}`` replaced by the form the count ``values[key]`` (a number or
     a number as shown, "8 944") takes: in French the singular below 2 ("0 campagne détectée"), in English for 1
     only; with three forms, ``{key|zero|singular|plural}``, the first for 0. A key without a value is left as it
-    is."""
+    is. Nested forms are read from the innermost out."""
 
     def form(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
@@ -34,7 +35,9 @@ def plural_forms(text: str, values: Mapping[str, object], lang: str = "fr") -> s
             return str(zero)
         return str(one if (n < 2 if lang == "fr" else n == 1) else many)
 
-    return _PLURAL.sub(form, text)
+    while (read := _PLURAL.sub(form, text)) != text:  # the outer forms match once the inner ones are read
+        text = read
+    return text
 
 
 def say(text: str, values: Mapping[str, object], lang: str = "fr") -> str:

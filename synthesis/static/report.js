@@ -16,7 +16,7 @@
   /* "{n|campagne|campagnes}": the form the count n takes (the singular below 2 in French, for 1 in English),
      "{n|aucune|une|{n}}" with a form for 0 first, as synthesis.plural.plural_forms reads it. */
   var PLURAL = /\{(\w+)\|((?:[^|{}]|\{\w+\})*)\|((?:[^|{}]|\{\w+\})*)(?:\|((?:[^|{}]|\{\w+\})*))?\}/g;
-  function fmt(template, values) {
+  function forms(template, values) {
     return template.replace(PLURAL, function (all, key, first, second, third) {
       if (!(key in values)) return all;
       var digits = String(values[key]).replace(/\D/g, "");
@@ -26,7 +26,13 @@
         first = second; second = third;
       }
       return (lang === "fr" ? n < 2 : n === 1) ? first : second;
-    }).replace(/\{(\w+)\}/g, function (all, key) {
+    });
+  }
+  function fmt(template, values) {
+    var read;
+    /* nested forms: the outer ones match once the inner ones are read */
+    while ((read = forms(template, values)) !== template) template = read;
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
       return key in values ? String(values[key]) : all;
     });
   }

@@ -1,5 +1,6 @@
 """End-to-end properties of synthesis.pipeline.run on real answers: conservation, verbatim quotes, determinism."""
 
+import html
 import json
 
 import pytest
@@ -111,6 +112,11 @@ def test_a_question_whose_every_answer_is_a_non_answer_is_reported_not_fatal():
     assert sorted(e.contribution_id for e in nothing.excluded) == [c.contribution_id for c in empty]
     assert {e.reason_code for e in nothing.excluded} == {"non_answer", "empty"}
     assert "Autre chose à ajouter ?" in render_report_page(report)  # the page too
+    alone = run(empty, RunSettings(embedder=FAKE_EMBEDDER))
+    assert not alone.questions[0].clusters and len(alone.questions[0].excluded) == len(empty)
+    page = html.unescape(render_report_page(alone))  # it read "0 a été regroupée en 0 thème"
+    assert "5 ont été exclues de l'analyse avec un motif, aucune n'a été regroupée en thème et aucune" in page
+    assert "none was grouped into a theme" in render_report_page(alone, lang="en")
 
 
 def test_terms_and_campaigns_found_in_a_worker_process_give_the_same_report(monkeypatch):

@@ -38,3 +38,12 @@ def test_say_puts_the_values_in_with_their_thousands_apart():
     line = "{rows} {rows|ligne lue|lignes lues}, {rejected|aucune ligne rejetée|{rejected} lignes rejetées}"
     assert say(line, {"rows": 1300, "rejected": 0}) == "1\u00a0300 lignes lues, aucune ligne rejetée"
     assert say("{n} {n|row|rows} in {name}", {"n": 2599, "name": "a.csv"}, "en") == "2,599 rows in a.csv"
+
+
+def test_a_form_may_hold_another_counts_forms():
+    # a report whose every answer was excluded read "0 a été regroupée en 0 thème"
+    line = "{c|aucune n'est classée|{c} est classée en {k} {k|thème|thèmes}|{c} sont classées en {k} {k|thème|thèmes}}"
+    assert plural_forms(line, {"c": 0, "k": 0}) == "aucune n'est classée"
+    assert plural_forms(line, {"c": 1, "k": 1}) == "{c} est classée en {k} thème"
+    assert say(line, {"c": 40, "k": 3}) == "40 sont classées en 3 thèmes"
+    assert plural_forms(line, {"c": 40}) == line  # k unknown: the whole left for the script
