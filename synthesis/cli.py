@@ -1,6 +1,6 @@
 """Command line of the library: ``synthese analyse`` and ``synthese preview`` (the service adds ``serve`` and ``admin``).
 
-Messages are in French; ``--lang en`` switches error messages to English.
+Messages are in French; ``--lang en`` switches the messages and the HTML report to English.
 """
 
 from __future__ import annotations
@@ -199,10 +199,11 @@ def analyse(
     secret_file: Annotated[
         Path | None, typer.Option(envvar="SYNTHESE_SECRET_FILE", help="Clé de pseudonymisation.")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Langue des messages : fr ou en.")] = "fr",
+    lang: Annotated[str, typer.Option(help="Langue des messages et du rapport HTML : fr ou en.")] = "fr",
 ) -> None:
     """Importe FILE, le synthétise et écrit le rapport (JSON ou HTML)."""
     from synthesis.embed import SQLiteCache
+    from synthesis.html import check_language
     from synthesis.ingest import read_file
     from synthesis.report import render_html, render_json
 
@@ -216,6 +217,7 @@ def analyse(
         date=date_column,
     )
     try:
+        check_language(lang)  # before the run, not after
         tuning = {"fit_max": fit_max, "umap_epochs": umap_epochs}
         try:
             settings = RunSettings(
@@ -254,7 +256,7 @@ def analyse(
         fail(exc, lang)
         return
     text = (
-        render_html(report)
+        render_html(report, lang)
         if out is not None and out.suffix.lower() in {".html", ".htm"}
         else render_json(report)
     )

@@ -265,6 +265,16 @@ def _label(strings: dict[str, str], prefix: str, key: Any) -> str:
     return strings.get(f"{prefix}.{key}", str(key))
 
 
+def check_language(lang: str) -> None:
+    """Raise :class:`UnsupportedLanguageError` unless the report page is written in ``lang``."""
+    if lang not in LANGUAGES:
+        raise UnsupportedLanguageError(
+            f"Langue du rapport non prise en charge : {lang!r} (choisir fr ou en).",
+            f"Unsupported report language: {lang!r} (choose fr or en).",
+            value=lang,
+        )
+
+
 def render_report_page(
     report: Report,
     *,
@@ -295,12 +305,7 @@ def render_report_page(
     str
         The HTML document (UTF-8 text), with no external reference.
     """
-    if lang not in LANGUAGES:
-        raise UnsupportedLanguageError(
-            f"Langue du rapport non prise en charge : {lang!r} (choisir fr ou en).",
-            f"Unsupported report language: {lang!r} (choose fr or en).",
-            value=lang,
-        )
+    check_language(lang)
     if review_version not in VERSIONS:
         raise SettingsError(
             f"Version du rapport inconnue : {review_version!r} (choisir reviewed ou automatic).",

@@ -270,8 +270,8 @@ def render_json(report: Report) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
-def render_html(report: Report) -> str:
-    """The self-contained French HTML page of the report (see synthesis.html)."""
+def render_html(report: Report, lang: str = "fr") -> str:
+    """The self-contained HTML page of the report, in French or English (see synthesis.html)."""
     from synthesis.html import render_report_page
 
-    return render_report_page(report)
+    return render_report_page(report, lang=lang)

@@ -40,6 +40,11 @@ def test_analyse_real_sample_to_json_and_html(tmp_path):
     html = tmp_path / "report.html"
     assert analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html).exit_code == 0
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    # the English page with --lang en (it wrote the French one)
+    assert analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html, "--lang", "en").exit_code == 0
+    assert '<html lang="en">' in html.read_text(encoding="utf-8")
+    wrong = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html, "--lang", "de")
+    assert wrong.exit_code == 2 and "'de'" in wrong.output and "lignes lues" not in wrong.output  # before the run
 
 
 def test_the_question_of_a_file_without_a_question_column_can_be_given(tmp_path):
