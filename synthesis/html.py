@@ -36,10 +36,11 @@ from schemas import (
 )
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
-from synthesis.explain import names_same_words
+from synthesis.explain import names_same_words, quoted
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.plural import plural_forms
+from synthesis.report import MIN_CONTENT_WORDS
 
 LANGUAGES = ("fr", "en")
 # the non classées and excluded tables show each text up to this many characters (its page shows it whole)
@@ -347,6 +348,18 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
     def num(v: float | int | None, digits: int = 0) -> str:
         return _number(v, lang, digits)
 
+    def noise_reason(n: NoiseItem) -> str:
+        """Why ``n`` is « non classée »: the pipeline's French reason, or its translation with the themes named."""
+        if lang == "fr" or not n.reason_code:
+            return n.reason
+        a, b = (view.clusters.get(cid or "") for cid in (n.closest_cluster_id, n.other_cluster_id))
+        return t(
+            f"noise.{n.reason_code}",
+            a=quoted(a.label) if a else "—",
+            b=quoted(b.label) if b else "—",
+            n=MIN_CONTENT_WORDS,
+        )
+
     def label(prefix: str, key: Any) -> str:
         return _label(strings, prefix, key)
 
@@ -361,6 +374,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "t": t,
         "known": strings,
         "label": label,
+        "noise_reason": noise_reason,
         "namer": lambda prefix: partial(label, prefix),
         "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),

@@ -73,7 +73,7 @@ def _placement(item: dict[str, Any], p: Any, view: Any, ctx: dict[str, Any], the
             item["kw"] = ", ".join(mem.matched_keywords)
     elif p.noise:
         n = p.noise
-        item["n"] = shared(_reason(ctx, "noise", n.reason_code, n.reason))
+        item["n"] = shared(ctx["noise_reason"](n))
         if n.closest_cluster_id in view.clusters:
             item["nc"] = theme(view.clusters[n.closest_cluster_id])
             item["ns"] = num(n.closest_similarity, 3)

@@ -44,7 +44,9 @@ def test_analyse_real_sample_to_json_and_html(tmp_path):
     assert analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html, "--lang", "en").exit_code == 0
     assert '<html lang="en">' in html.read_text(encoding="utf-8")
     wrong = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html, "--lang", "de")
-    assert wrong.exit_code == 2 and "'de'" in wrong.output and "lignes lues" not in wrong.output  # before the run
+    assert (
+        wrong.exit_code == 2 and "'de'" in wrong.output and "lignes lues" not in wrong.output
+    )  # before the run
 
 
 def test_the_question_of_a_file_without_a_question_column_can_be_given(tmp_path):

@@ -31,7 +31,13 @@ from schemas import (
 )
 from schemas.report import OriginBreakdown
 from synthesis.errors import UnsupportedLanguageError
-from synthesis.html import EXCERPT_CHARS, QUOTE_EXCERPT_CHARS, render_report_page, route_id
+from synthesis.html import (
+    CONTRIBUTION_PAGES,
+    EXCERPT_CHARS,
+    QUOTE_EXCERPT_CHARS,
+    render_report_page,
+    route_id,
+)
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -327,6 +333,23 @@ def test_english_and_unknown_language():
     assert "Thème\u00a0: tva" in render_report_page(make_report())
     with pytest.raises(UnsupportedLanguageError, match="de"):
         render_report_page(make_report(), lang="de")
+
+
+@pytest.mark.parametrize("pages", [CONTRIBUTION_PAGES, 0], ids=["pre-rendered", "on-demand"])
+def test_every_reason_for_a_non_classee_is_translated_with_its_themes(pages):
+    # the English page read "between" and "too_short" (and "Unclassified: between." on a contribution's page)
+    report = make_report()
+    noise = report.questions[0].noise[0]
+    for code, words in [
+        ("between", "between two themes: « taxe, habitation » and « tva "),
+        ("isolated", "isolated: no theme close enough (the closest, « taxe, habitation », is outside"),
+        ("too_short", "too short to be attached to a theme (fewer than 2 meaningful words)"),
+        ("no_theme", "no theme was formed for this question"),
+    ]:
+        noise.reason_code, noise.other_cluster_id = code, "q1-0" if code == "between" else None
+        html = render_report_page(report, lang="en", contribution_pages=pages)
+        assert html.count(words) == 2, code  # the table, and the contribution's page or its data
+        assert f">{code}<" not in html and f"{code}." not in html
 
 
 def test_deterministic_and_same_as_render_html(page):
