@@ -44,14 +44,25 @@ def campaign_flag(campaign_id: str) -> str:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp (``Z`` accepted) as naive UTC (naive input kept as is); None when unreadable."""
+    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one); None when
+    unreadable. Hours are shown and binned as written, the local time the contribution's page shows: an
+    export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def instant(t: datetime) -> datetime:
+    """``t`` as naive UTC, to order and measure times written with different offsets (naive ``t`` as is)."""
+    return t if t.tzinfo is None else t.astimezone(UTC).replace(tzinfo=None)
+
+
+def wall_clock(t: datetime) -> datetime:
+    """The local time ``t`` writes, without its offset: "10:38:00+01:00" is 10:38."""
+    return t.replace(tzinfo=None)
 
 
 def author_weights(items: Sequence[Contribution]) -> list[float]:
@@ -93,9 +104,9 @@ def densest_window(timestamps: Sequence[float], width: float = 3600.0) -> tuple[
 
 def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
     """First and last timestamps of a campaign and its densest one-hour window (when dates are known)."""
-    times = sorted(t for t in (parse_time(c.created_at) for c in members) if t is not None)
+    times = sorted((t for t in (parse_time(c.created_at) for c in members) if t is not None), key=instant)
     if times:
-        start, count = densest_window([(t - times[0]).total_seconds() for t in times])
+        start, count = densest_window([(instant(t) - instant(times[0])).total_seconds() for t in times])
         campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
         campaign.densest_hour, campaign.densest_hour_count = times[start].isoformat(), count
     return campaign
@@ -313,8 +324,9 @@ def annotate_origin(
 def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
     """Hours with submissions far above the consultation's hourly baseline (median and MAD, robust).
 
-    Every hour between the first and last submission counts, empty ones too. An hour is a burst when its count
-    exceeds ``median + BURST_MADS * 1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
+    ``timestamps`` are naive local times (:func:`wall_clock`). Every hour between the first and last
+    submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
+    1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
     """
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
     if not hours:
@@ -354,7 +366,7 @@ def annotate_consultation(
                     cl.origin.territories, whole, min_count=5
                 )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times = {c.contribution_id: parse_time(c.created_at) for c in contributions}
+    times = {c.contribution_id: wall_clock(t) for c in contributions if (t := parse_time(c.created_at))}
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -364,10 +376,7 @@ def annotate_consultation(
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
-        "bursts": bursts(
-            (t for t in times.values() if t is not None),
-            (t for i, t in times.items() if t is not None and i in in_campaign),
-        ),
+        "bursts": bursts(times.values(), (t for i, t in times.items() if i in in_campaign)),
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",

@@ -5,14 +5,17 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from schemas import Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
 from synthesis.origin import (
     VERY_ACTIVE,
+    _set_times,
     annotate_consultation,
     annotate_origin,
     author_weights,
     bursts,
+    instant,
     parse_time,
+    wall_clock,
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
@@ -209,3 +212,24 @@ def test_bursts():
     ] == 40
     assert parse_time("2019-02-05T14:30:00Z") == parse_time("2019-02-05T15:30:00+01:00")
     assert parse_time("pas une date") is None
+
+
+def test_hours_are_read_as_written_and_ordered_by_instant():
+    # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
+    t = parse_time("2019-01-17T10:38:00+01:00")
+    assert (
+        wall_clock(t).isoformat() == "2019-01-17T10:38:00" and instant(t).isoformat() == "2019-01-17T09:38:00"
+    )
+    local = [
+        wall_clock(parse_time(f"2019-01-{d:02d}T{h:02d}:05:00+01:00")) for d in range(1, 11) for h in (8, 20)
+    ]
+    local += [wall_clock(parse_time("2019-01-05T10:38:00+01:00"))] * 30
+    assert [b["hour"] for b in bursts(local)["bursts"]] == ["2019-01-05T10:00:00"]
+    # a campaign's times keep their offset, ordered by instant: 11:00+02:00 is before 10:30+01:00
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
+        for i, when in enumerate(["2019-04-01T10:30:00+01:00", "2019-04-01T11:00:00+02:00"])
+    ]
+    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    assert (camp.first_seen, camp.last_seen) == ("2019-04-01T11:00:00+02:00", "2019-04-01T10:30:00+01:00")
+    assert camp.densest_hour == camp.first_seen and camp.densest_hour_count == 2
