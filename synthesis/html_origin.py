@@ -119,6 +119,7 @@ def distribution(
 
 @dataclass
 class Burst:
+    day: str
     start: str
     end: str
     count: int
@@ -165,10 +166,12 @@ def bursts(data: Mapping[str, Any] | None, lang: str) -> list[Burst]:
     out = []
     for b in (data or {}).get("bursts", []):
         start = datetime.fromisoformat(str(b["hour"]))
+        end = (start.hour + 1) % 24
         out.append(
             Burst(
-                start=format_datetime(start.isoformat(), lang),
-                end=f"{(start.hour + 1) % 24} h" if lang == "fr" else f"{(start.hour + 1) % 24:02d}:00",
+                day=format_datetime(start.isoformat(), lang, time=False),
+                start=f"{start.hour} h" if lang == "fr" else f"{start.hour:02d}:00",
+                end=f"{end} h" if lang == "fr" else f"{end:02d}:00",
                 count=int(b.get("count", 0)),
                 in_campaigns=int(b.get("in_campaigns", 0)),
             )
