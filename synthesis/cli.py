@@ -65,15 +65,16 @@ _MESSAGES = {
     "fr": {
         "read": "{rows} {rows|ligne lue|lignes lues} ({format}), {n} {n|contribution|contributions}, "
         "{rejected|aucune ligne rejetée|{rejected} ligne rejetée|{rejected} lignes rejetées}",
-        "written": "Rapport écrit dans {out} : {themes} {themes|thème|thèmes}, {clustered} {clustered|contribution "
-        "classée|contributions classées}, {noise} {noise|non classée|non classées}, {excluded} "
-        "{excluded|exclue|exclues}.",
+        "written": "Rapport écrit dans {out} : {themes|aucun thème|{themes} thème|{themes} thèmes}, "
+        "{clustered|aucune contribution classée|{clustered} contribution classée|{clustered} contributions "
+        "classées}, {noise} {noise|non classée|non classées}, {excluded} {excluded|exclue|exclues}.",
     },
     "en": {
         "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
         "{rejected|no rejected row|{rejected} rejected row|{rejected} rejected rows}",
-        "written": "Report written to {out}: {themes} {themes|theme|themes}, {clustered} {clustered|contribution|"
-        "contributions} in a theme, {noise} unclassified, {excluded} excluded.",
+        "written": "Report written to {out}: {themes|no theme|{themes} theme|{themes} themes}, "
+        "{clustered|no contribution|{clustered} contribution|{clustered} contributions} in a theme, {noise} "
+        "unclassified, {excluded} excluded.",
     },
 }
 

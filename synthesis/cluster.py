@@ -98,9 +98,7 @@ LINK_WEIGHT = 0.5
 # member) scored as well as or better than 0.1 on every set of bench/quality.py (BENCHMARKS.md, Quality
 # notes): 0.1 left 4-13 % of items as noise although most sat inside a theme's extent, among its members.
 THRESHOLD_QUANTILE = 0.0
-NOISE_POLICY = (
-    f"vote>={NOISE_VOTE} of {NOISE_NEIGHBOURS} neighbours, similarity>=q{THRESHOLD_QUANTILE} of members"
-)
+NOISE_POLICY = "vote_and_threshold"  # the method's record: NOISE_VOTE of NOISE_NEIGHBOURS, THRESHOLD_QUANTILE
 # Issue 4: at most this share of a question's items stay "non classées". Above it, the noise items closest to a
 # theme's extent join that theme, flagged as joined (``noise_ceiling``); the manifest says how many.
 MAX_NOISE_SHARE = 0.25
@@ -1035,6 +1033,9 @@ def _params(args: dict[str, object], mcs: int, ms: int) -> dict[str, object]:
         # a theme holding more than MAX_THEME_SHARE of the points was split along the hierarchy (split_dominant)
         "dominant_split": args["dominant_split"],
         "noise_policy": NOISE_POLICY if args["noise_policy_on"] else "none",
+        "noise_vote": NOISE_VOTE if args["noise_policy_on"] else None,
+        "noise_neighbours": NOISE_NEIGHBOURS if args["noise_policy_on"] else None,
+        "noise_threshold_quantile": THRESHOLD_QUANTILE if args["noise_policy_on"] else None,
         # at most this share of the items stays noise; how many items joined a theme because of it
         "noise_ceiling": MAX_NOISE_SHARE if args["noise_policy_on"] else "none",
         # short answers placed with most of the contributions saying the same words (same_answer_themes):

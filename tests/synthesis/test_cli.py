@@ -49,6 +49,16 @@ def test_analyse_real_sample_to_json_and_html(tmp_path):
     )  # before the run
 
 
+def test_a_file_of_non_answers_says_no_theme(tmp_path):
+    # it read "0 thème, 0 contribution classée"
+    path = tmp_path / "reponses.csv"
+    path.write_text("comment\nRAS\nRien\nNéant\n", encoding="utf-8")
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, "--out", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ": aucun thème, aucune contribution classée, 0 non classée, 3 exclues." in said
+
+
 def test_the_question_of_a_file_without_a_question_column_can_be_given(tmp_path):
     # the real Grand Débat answers of one question, in a one-column file (like ../shared/data/granddebat)
     rows = [json.dumps(t, ensure_ascii=False) for t in ("Le maire, par confiance", "Les élus locaux") * 15]

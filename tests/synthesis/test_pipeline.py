@@ -116,6 +116,7 @@ def test_a_question_whose_every_answer_is_a_non_answer_is_reported_not_fatal():
     assert not alone.questions[0].clusters and len(alone.questions[0].excluded) == len(empty)
     page = html.unescape(render_report_page(alone))  # it read "0 a été regroupée en 0 thème"
     assert "5 ont été exclues de l'analyse avec un motif, aucune n'a été regroupée en thème et aucune" in page
+    assert "aucune contribution non classée et 5 exclues pour cette question" in page  # was "0 contribution…"
     assert "none was grouped into a theme" in render_report_page(alone, lang="en")
 
 
