@@ -14,6 +14,13 @@ every worker process) and tokenises 16x faster, and on 40,000 Grand Débat answe
 on 8 texts only, where the port breaks SentencePiece's rules (it splits a run of unknown characters such as
 emoji into one ``<unk>`` each, and resolves ties in runs like ``!!!!!!!!`` differently). Since those texts'
 vectors change, the model id (part of the cache key) names the tokenizer.
+
+A text longer than ``CHUNK_CHARS`` characters is encoded in pieces of at most that length, cut at a space,
+and its vector is the mean of theirs weighted by their lengths: the encoder's working memory grows with a
+text's tokens (about 7 GB for a 1 MB text, which got a run killed), a piece's stays under 100 MB. At most
+``MAX_PIECES`` pieces, spread evenly over the text, are read (a 5 MB text took 92 s in 263 pieces). No text
+of the real exports in ``../shared/data`` is that long (the longest, a République numérique proposal, has
+19,634 characters).
 """
 
 from __future__ import annotations
@@ -30,6 +37,21 @@ from synthesis.errors import BackendNotInstalledError
 
 MODEL_ID = "universal-sentence-encoder-multilingual-3+sentencepiece"
 DIMENSION = 512
+CHUNK_CHARS = 20_000  # longer texts are encoded in pieces (module docstring)
+MAX_PIECES = 10  # ... of which at most this many, spread over the text, make its vector
+
+
+def pieces(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters, each cut at the last space before the
+    limit (mid-word only where a piece holds no space); the pieces joined are ``text``."""
+    out = []
+    while len(text) > size:
+        cut = text.rfind(" ", 1, size + 1)
+        cut = size if cut <= 0 else cut
+        out.append(text[:cut])
+        text = text[cut:]
+    out.append(text)
+    return out
 
 
 class USEMultilingualEmbedder:
@@ -74,5 +96,13 @@ class USEMultilingualEmbedder:
         model = self._model
         out = np.empty((len(texts), DIMENSION), dtype=np.float32)
         for i, text in enumerate(texts):
-            out[i] = model.encode([text])[0]
+            if len(text) <= CHUNK_CHARS:
+                out[i] = model.encode([text])[0]
+                continue
+            parts = pieces(text, CHUNK_CHARS)
+            parts = [
+                parts[j] for j in np.unique(np.linspace(0, len(parts) - 1, MAX_PIECES).round().astype(int))
+            ]
+            vectors = np.vstack([model.encode([part])[0] for part in parts])
+            out[i] = np.average(vectors, axis=0, weights=[len(part) for part in parts])
         return l2_normalise(out)

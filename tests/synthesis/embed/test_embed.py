@@ -117,3 +117,32 @@ def test_sentence_transformers_packaged_minilm_offline(monkeypatch):
     assert out.shape == (3, 384)
     sims = out @ out.T
     assert sims[0, 1] > sims[0, 2]  # a real model, not noise
+
+
+def test_pieces_cut_at_a_space_and_join_back():
+    from synthesis.embed.use_multilingual import pieces
+
+    text = "un deux trois quatre cinq six"
+    assert pieces(text, 10) == ["un deux", " trois", " quatre", " cinq six"]
+    assert "".join(pieces(text, 10)) == text and pieces(text, 100) == [text]
+    assert pieces("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]  # no space: cut mid-word
+
+
+def test_use_multilingual_reads_a_very_long_text_in_pieces(monkeypatch):
+    # a 5 MB answer got the run killed (the encoder's memory grows with a text's tokens)
+    from synthesis.embed import use_multilingual
+
+    emb = get_embedder("use-multilingual")
+    sentence = "La fiscalité locale doit être plus juste pour les ménages modestes. "
+    seen = []
+    encode = emb._model.encode
+    monkeypatch.setattr(emb._model, "encode", lambda batch: seen.append(len(batch[0])) or encode(batch))
+    text = sentence * 400  # 27,200 characters
+    short, long = emb.embed([sentence * 10, text])
+    assert max(seen) <= use_multilingual.CHUNK_CHARS and len(seen) == 3  # the short text, then 2 pieces
+    whole = encode([text])[0]
+    assert float(long @ whole) / np.linalg.norm(whole) > 0.99 and abs(np.linalg.norm(long) - 1) < 1e-5
+    assert float(short @ emb.embed([sentence * 10])[0]) == pytest.approx(1.0)  # shorter texts as before
+    seen.clear()
+    emb.embed([sentence * 10_000])  # 680,000 characters: MAX_PIECES of its 35 pieces
+    assert len(seen) == use_multilingual.MAX_PIECES
