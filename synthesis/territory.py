@@ -39,6 +39,9 @@ GUESSED = "guessed"
 OUTSIDE_DEPARTEMENTS = "outside_departements"
 INVALID = "invalid"
 MISSING = "missing"
+NO_POPULATION = (
+    "no_population"  # located, in no row of the reference population (a count, not a Location status)
+)
 
 UNKNOWN_TERRITORY = "inconnu"  # key of contributions without a usable postcode in distributions
 
@@ -285,11 +288,14 @@ def participation_report(
     locs = [locate(c.zipcode) for c in _participants(contributions)]
     counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
     rows = participation(counts, population)
+    status = Counter(loc.status for loc in locs)
+    # located, but where the reference population has no row (Mayotte, or outside the declared territory)
+    status[NO_POPULATION] = sum(k for t, k in counts.items() if t not in population)
     return {
         "level": level,
         "participants": len(locs),
         "located": sum(counts.get(k, 0) for k in population),
-        "location_status": dict(sorted(Counter(loc.status for loc in locs).items())),
+        "location_status": dict(sorted((k, v) for k, v in status.items() if v)),
         "rows": rows,
         "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
         "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],

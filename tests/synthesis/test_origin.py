@@ -233,3 +233,17 @@ def test_hours_are_read_as_written_and_ordered_by_instant():
     camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
     assert (camp.first_seen, camp.last_seen) == ("2019-04-01T11:00:00+02:00", "2019-04-01T10:30:00+01:00")
     assert camp.densest_hour == camp.first_seen and camp.densest_hour_count == 2
+
+
+def test_every_participant_is_located_or_said_apart():
+    # 3 participants of Mayotte (no legal population in the table) were in no count of the page
+    zips = ["75011", "97650", "97630", None, "98000"]  # Paris, Mayotte x2, none, Monaco
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z) for i, z in enumerate(zips)
+    ]
+    out = participation_report(items, RunSettings())
+    apart = {k: v for k, v in out["location_status"].items() if k != "ok"}
+    assert out["located"] == 1 and apart == {"missing": 1, "outside_departements": 1, "no_population": 2}
+    assert out["located"] + sum(apart.values()) == out["participants"] == 5
+    declared = participation_report(items, RunSettings(territory=["13"]))  # Paris is outside it
+    assert declared["located"] == 0 and declared["location_status"]["no_population"] == 3
