@@ -188,6 +188,12 @@ class RunManifest(BaseModel):
         default_factory=dict, description="Seconds per stage (not deterministic)."
     )
     exclusion_counts: dict[str, int] = Field(default_factory=dict)
+    import_options: dict[str, str] = Field(
+        default_factory=dict,
+        description="How the file was read, where the command line knows it: the format read, and the columns "
+        "and question text given (`format`, `text_column`…, `question_text`); the methodology's command "
+        "repeats them. Empty for imports made through the API.",
+    )
 
 
 class RejectedRowOut(BaseModel):

@@ -117,6 +117,18 @@ def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | No
     return ColumnMapping(text=text, **columns)
 
 
+def import_options(format: str, mapping: ColumnMapping | None, question_text: str | None) -> dict[str, str]:
+    """The options that read the file again as this run read it (``RunManifest.import_options``): the format
+    read (detected or given), each column given, the question text given."""
+    options = {"format": format}
+    for field, column in (mapping.model_dump() if mapping else {}).items():
+        if column is not None:
+            options[f"{field}_column"] = column
+    if question_text is not None:
+        options["question_text"] = question_text
+    return options
+
+
 def run_with_progress(result: IngestResult, settings: RunSettings, cache: EmbeddingCache | None) -> Report:
     """Run the pipeline on an import with one progress bar per stage on stderr."""
     from synthesis.pipeline import run
@@ -253,6 +265,7 @@ def analyse(
             else SQLiteCache(cache or Path.home() / ".cache" / "synthese" / "embeddings.sqlite3")
         )
         report = run_with_progress(result, settings, emb_cache)
+        report.manifest.import_options = import_options(result.format.value, mapping, question_text)
     except SynthesisError as exc:
         fail(exc, lang)
         return

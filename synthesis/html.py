@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -188,9 +189,13 @@ def theme_maxima(view: View, q: QuestionReport) -> tuple[float, float, float]:
 
 
 def reproduce_command(report: Report) -> str:
-    """The CLI line that re-runs this analysis (options the CLI exposes; the others are the manifest's)."""
+    """The CLI line that re-runs this analysis (options the CLI exposes; the others are the manifest's), with
+    the import's options where the manifest has them (``import_options``)."""
     settings = report.manifest.settings
-    parts = ["synthese analyse FICHIER", f"--seed {report.manifest.seed}"]
+    parts = ["synthese analyse FICHIER"]
+    for name, value in report.manifest.import_options.items():  # --format, --text-column…, --question-text
+        parts.append(f"--{name.replace('_', '-')} {shlex.quote(value)}")
+    parts.append(f"--seed {report.manifest.seed}")
     if settings.get("embedder") not in (None, "use-multilingual"):
         parts.append(f"--embedder {settings['embedder']}")
     if settings.get("embedder_model"):

@@ -1,11 +1,15 @@
 """The ``synthese analyse`` command end to end on a real sample, and its errors on bad input."""
 
+import html
 import json
+import shlex
 
 import pytest
 from typer.testing import CliRunner
 
+from schemas import Report
 from synthesis.cli import app
+from synthesis.html import render_report_page, reproduce_command
 from tests.utils.data import SAMPLES
 from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
 
@@ -74,6 +78,32 @@ def test_the_question_of_a_file_without_a_question_column_can_be_given(tmp_path)
     assert "maire" in keywords and "confiance" not in keywords  # the question's own words are not keywords
     assert analyse(path, "--embedder", FAKE_EMBEDDER, "--out", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["questions"][0]["question_text"] == "reponses"
+
+
+def test_the_methodology_command_reads_the_file_as_the_run_did(tmp_path):
+    # the page's command left out --question-text and the columns: run again, 16 of 27 labels changed
+    path = tmp_path / "réponses.csv"
+    path.write_text("n,avis\n" + "".join(f"{i},Le maire de la commune {i % 3}\n" for i in range(30)), "utf-8")
+    question = "En qui avez-vous confiance ? (l'élu)"
+    args = ["--text-column", "avis", "--id-column", "n", "--question-text", question, "--seed", "3"]
+    out = tmp_path / "r.json"
+    assert analyse(path, "--embedder", FAKE_EMBEDDER, *args, "--out", out).exit_code == 0
+    report = Report.model_validate_json(out.read_text(encoding="utf-8"))
+    assert report.manifest.import_options == {
+        "format": "csv", "text_column": "avis", "id_column": "n", "question_text": question,
+    }  # fmt: skip
+    command = shlex.split(reproduce_command(report))
+    assert command[:3] == ["synthese", "analyse", "FICHIER"] and command[-2:] == ["--out", "rapport.html"]
+    again = tmp_path / "again.json"
+    rerun = analyse(path, *command[3:-2], "--embedder", FAKE_EMBEDDER, "--out", again)
+    assert rerun.exit_code == 0, rerun.output
+    first, second = (json.loads(f.read_text(encoding="utf-8")) for f in (out, again))
+    for r in (first, second):
+        r["manifest"].pop("timings")
+    assert first == second
+    assert "n'est pas enregistrée" not in render_report_page(report)
+    report.manifest.import_options = {}  # an import through the API: the page says what it lacks
+    assert "n'est pas enregistrée pour ce rapport" in html.unescape(render_report_page(report))
 
 
 @pytest.mark.slow
