@@ -287,6 +287,12 @@ def test_unclassified_and_excluded_tables_show_each_text_cut_at_a_word(page):
     table = table[table.index('id="/non-classees"') :]
     shown = table[table.index("<td>Une contribution") + 4 : table.index("…</td>")]
     assert len(shown) <= EXCERPT_CHARS and long.startswith(shown + " ")  # a whole word last
+    assert long not in table[: table.index("</section>")]  # the whole text is on the contribution's page
+    # a large report's contribution pages are built by the script: the whole text is one click away here
+    table = render_report_page(report, contribution_pages=0)
+    table = table[table.index('id="/non-classees"') : table.index('id="/campagnes"')]
+    assert f"<summary>Lire le texte en entier ({len(long)} caractères)</summary>" in table
+    assert f'<blockquote class="text">{long}</blockquote>' in table
 
 
 def test_a_long_quote_shows_its_beginning_and_the_whole_text_on_demand():
