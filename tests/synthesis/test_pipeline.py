@@ -117,6 +117,13 @@ def test_a_question_whose_every_answer_is_a_non_answer_is_reported_not_fatal():
     page = html.unescape(render_report_page(alone))  # it read "0 a été regroupée en 0 thème"
     assert "5 ont été exclues de l'analyse avec un motif, aucune n'a été regroupée en thème et aucune" in page
     assert "aucune contribution non classée et 5 exclues pour cette question" in page  # was "0 contribution…"
+    # it listed UMAP's settings and "Aucun auteur n'a écrit plus de 3 contributions" for this question
+    assert "Autre chose à ajouter ? : aucune contribution n'a été analysée (toutes ont été exclues)" in page
+    assert "Aucune contribution à cette question n'a été analysée : toutes ont été exclues." in page
+    assert (
+        "Paramètres effectivement utilisés"
+        not in page.split("Autre chose à ajouter ? : aucune", 1)[1].split("</section>")[0]
+    )
     assert "none was grouped into a theme" in render_report_page(alone, lang="en")
 
 
