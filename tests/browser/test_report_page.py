@@ -209,6 +209,26 @@ def test_print_shows_every_section_without_navigation(report_page, sample):
     page.emulate_media(media="screen")
 
 
+def test_a_phone_scrolls_wide_tables_not_the_page(report_page, sample):
+    # at 375 px the page scrolled sideways (786 px wide on #/themes) and the sticky menu took 254 px of 700
+    page, _ = report_page
+    page.set_viewport_size({"width": 375, "height": 700})
+    try:
+        theme = biggest_theme(sample)
+        pages = ["#/themes", "#/non-classees", "#/campagnes", "#/methodologie", "#/"]
+        pages += [
+            "#" + route_id("theme", theme.cluster_id),
+            "#" + route_id("contribution", theme.members[0].contribution_id),
+        ]
+        for hash_ in pages:
+            go(page, hash_)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, hash_
+        page.evaluate("window.scrollTo(0, 2000)")
+        assert page.locator("nav.site").evaluate("el => el.getBoundingClientRect().bottom") <= 0
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_works_without_javascript(browser, sample):
     page, watch = open_page(browser, sample.path.as_uri(), javascript=False)
     try:
