@@ -204,7 +204,7 @@
       fillContribution(id.slice(PREFIX.length));
       return { page: dyn, target: null, refresh: true };
     }
-    if (!el) return { page: doc.getElementById("/"), target: null };
+    if (!el) return { page: doc.getElementById("/"), target: null, missing: id };
     var page = el.classList.contains("page") ? el : el.closest(".page");
     return { page: page, target: page === el ? null : el };
   }
@@ -216,12 +216,17 @@
       else a.removeAttribute("aria-current");
     });
   }
+  var missingBox = doc.querySelector("[data-route-missing]");
   function show(focus) {
     var r = resolve();
     if (!r.page) { /* a plain anchor outside any page (skip link): keep the page, move focus */
       var el = doc.getElementById(location.hash.slice(1));
       if (el) el.focus();
       return;
+    }
+    if (missingBox) { /* an address no page has (an old link): say so above the overview shown instead */
+      missingBox.hidden = !r.missing;
+      missingBox.textContent = r.missing ? fmt(missingBox.getAttribute("data-route-missing"), { route: "#" + r.missing }) : "";
     }
     if (current !== r.page || r.refresh) {
       if (current) current.classList.remove("active");

@@ -209,6 +209,19 @@ def test_print_shows_every_section_without_navigation(report_page, sample):
     page.emulate_media(media="screen")
 
 
+def test_an_address_no_page_has_says_so(report_page):
+    # "#/theme/999" (an old link) silently showed the overview
+    page, _ = report_page
+    page.evaluate("() => { location.hash = '#/theme/999'; }")
+    assert_active(page, "/")
+    notice = page.locator("[data-route-missing]")
+    notice.wait_for(state="visible")
+    assert "Aucune page de ce rapport n'a l'adresse #/theme/999" in notice.inner_text()
+    go(page, "#/themes")
+    go(page, "#/")
+    assert notice.is_hidden()
+
+
 def test_a_phone_scrolls_wide_tables_not_the_page(report_page, sample):
     # at 375 px the page scrolled sideways (786 px wide on #/themes) and the sticky menu took 254 px of 700
     page, _ = report_page
