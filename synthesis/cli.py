@@ -92,12 +92,22 @@ def fail(exc: SynthesisError, lang: str) -> None:
     raise typer.Exit(code=2)
 
 
+# Run settings whose command-line option is not named after them
+_OPTION_OF_SETTING = {"random_state": "--seed", "embedder_model": "--model"}
+
+
+def option_name(loc: tuple[int | str, ...]) -> str:
+    """The option of ``analyse`` that sets the run setting at ``loc`` (``random_state`` → ``--seed``)."""
+    field = "_".join(str(part) for part in loc)
+    return _OPTION_OF_SETTING.get(field, "--" + field.replace("_", "-"))
+
+
 def settings_error(exc: ValidationError) -> SettingsError:
     """A run-setting option out of range, named in French and in English (not pydantic's trace)."""
     bounds = {"greater_than_equal": ("≥", "ge"), "less_than_equal": ("≤", "le")}
     fr, en = [], []
     for error in exc.errors():
-        name = "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
+        name = option_name(error["loc"])
         sign, key = bounds.get(error["type"], ("", ""))
         if sign:
             limit = error.get("ctx", {}).get(key)

@@ -128,3 +128,15 @@ def test_fit_options_reach_the_run_settings_and_bad_values_are_named(tmp_path):
     assert "--fit-max doit être ≥ 1000 (reçu : 10)" in bad.output and "--min-cluster-size" in bad.output
     english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--umap-epochs", 1, "--lang", "en")
     assert english.exit_code == 2 and "--umap-epochs must be ≥ 10 (got 1)" in english.output
+
+
+@pytest.mark.parametrize(("seed", "bound"), [(-1, "≥ 0"), (2**32, "≤ 4294967295")])
+def test_a_seed_numpy_cannot_take_is_refused_before_the_run(seed, bound):
+    # it read the file, then crashed on numpy's "Seed must be between 0 and 2**32 - 1"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--seed", seed)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Erreur (invalid_settings) : Réglage invalide : --seed doit être {bound} (reçu : {seed})"
+        in " ".join(result.output.split())
+    )
+    assert "lignes lues" not in result.output
