@@ -20,7 +20,12 @@ class RunSettings(BaseModel):
     embedder_model: str | None = Field(
         None, description="Model id or local path for the sentence-transformers backend."
     )
-    random_state: int = Field(0, description="The one seed given to every random step.")
+    random_state: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="The one seed given to every random step (numpy's range: 0 to 2**32 - 1).",
+    )
     n_components: int = Field(5, ge=2, le=100, description="Dimensions after reduction (UMAP).")
     n_neighbors: int = Field(15, ge=2, le=200, description="UMAP neighbours.")
     min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN min_cluster_size; None = by rule.")

@@ -6,6 +6,7 @@ message in French (the default shown to users) and in English.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -96,3 +97,42 @@ class UnsupportedLanguageError(SynthesisError):
     """A report was asked in a language the library does not render (issue 7: fr or en)."""
 
     code = "unsupported_language"
+
+
+class OutputFileError(SettingsError):
+    """The report cannot be written where it was asked (no such folder, a folder, no right to write)."""
+
+    code = "invalid_output"
+
+
+class CacheFileError(SettingsError):
+    """The embedding cache file cannot be opened as one (a folder, not SQLite, another program's database)."""
+
+    code = "invalid_cache"
+
+
+class SecretFileError(SettingsError):
+    """The pseudonymisation key file cannot be read as a key (unreadable, not text, empty)."""
+
+    code = "invalid_secret"
+
+
+# Why a file operation failed, by errno, in French and in English (``strerror`` is English only)
+_OS_REASONS = {
+    errno.ENOENT: ("il n'existe pas", "it does not exist"),
+    errno.EISDIR: ("c'est un dossier", "it is a folder"),
+    errno.EEXIST: ("un fichier du même nom existe déjà", "a file of that name already exists"),
+    errno.ENOTDIR: ("un élément du chemin n'est pas un dossier", "a part of the path is not a folder"),
+    errno.EACCES: ("accès refusé", "permission denied"),
+    errno.EPERM: ("accès refusé", "permission denied"),
+    errno.EROFS: ("système de fichiers en lecture seule", "read-only file system"),
+    errno.ENOSPC: ("plus de place sur le disque", "no space left on device"),
+}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why ``exc`` happened, in French and in English (its ``strerror`` when its errno is not listed)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    reason = exc.strerror or type(exc).__name__
+    return reason, reason

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 from synthesis.embed.base import Embedder, l2_normalise
 from synthesis.embed.cache import EmbeddingCache, MemoryCache, SQLiteCache, text_key
-from synthesis.errors import UnknownEmbedderError
+from synthesis.errors import BackendNotInstalledError, UnknownEmbedderError
 
 DEFAULT_EMBEDDER = "use-multilingual"
 
@@ -36,8 +37,14 @@ BUILTIN_BACKENDS = frozenset(REGISTRY)
 _LOADED: dict[tuple[str, str | None], Embedder] = {}
 
 
-def get_embedder(name: str = DEFAULT_EMBEDDER, model: str | None = None) -> Embedder:
-    """The backend registered as ``name``, loaded once per process."""
+# The package an optional built-in backend needs (see pyproject's extras)
+_BACKEND_PACKAGES = {"sentence-transformers": "sentence_transformers"}
+
+
+def check_embedder(name: str) -> None:
+    """Raise, loading nothing, what :func:`get_embedder` would on ``name``: an unknown name
+    (:class:`UnknownEmbedderError`), a backend whose optional package is not installed
+    (:class:`BackendNotInstalledError`)."""
     if name not in REGISTRY:
         known = ", ".join(sorted(REGISTRY))
         raise UnknownEmbedderError(
@@ -45,6 +52,18 @@ def get_embedder(name: str = DEFAULT_EMBEDDER, model: str | None = None) -> Embe
             f"Unknown embedder: {name!r} (available: {known})",
             value=name,
         )
+    package = _BACKEND_PACKAGES.get(name)
+    if package is not None and importlib.util.find_spec(package) is None:
+        raise BackendNotInstalledError(
+            f"Le backend {name} n'est pas installé : pip install '.[{name}]'",
+            f"The {name} backend is not installed: pip install '.[{name}]'",
+            value=name,
+        )
+
+
+def get_embedder(name: str = DEFAULT_EMBEDDER, model: str | None = None) -> Embedder:
+    """The backend registered as ``name``, loaded once per process."""
+    check_embedder(name)
     key = (name, model)
     if key not in _LOADED:
         _LOADED[key] = REGISTRY[name](model)
@@ -123,6 +142,7 @@ __all__ = [
     "EmbeddingCache",
     "MemoryCache",
     "SQLiteCache",
+    "check_embedder",
     "embed_unique",
     "get_embedder",
     "l2_normalise",

@@ -16,6 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
+from synthesis.errors import CacheFileError, os_reason
+
 
 def text_key(model_id: str, text: str) -> str:
     """Cache key of one text for one model: sha256 over the model id and the text."""
@@ -50,6 +52,56 @@ def knn_from_blobs(k: int, idx: bytes, dist: bytes) -> tuple[np.ndarray, np.ndar
         np.frombuffer(idx, dtype=np.int32).astype(np.int64).reshape(-1, k),
         np.frombuffer(dist, dtype=np.float32).reshape(-1, k).copy(),
     )
+
+
+CACHE_TABLES = frozenset({"embeddings", "knn"})
+
+
+def cache_reason(exc: OSError | sqlite3.Error) -> tuple[str, str]:
+    """Why the cache file could not be opened, in French and in English."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        return (
+            "ce n'est pas une base SQLite (fichier abîmé ?)",
+            "it is not an SQLite database (damaged file?)",
+        )
+    return f"erreur SQLite : {exc}", f"SQLite error: {exc}"
+
+
+def cache_error(path: Path, reason_fr: str, reason_en: str) -> CacheFileError:
+    return CacheFileError(
+        f"Le cache d'embeddings {path} ne peut pas servir : {reason_fr} ; il n'est pas modifié.",
+        f"The embedding cache {path} cannot be used: {reason_en}; it is left as it is.",
+        value=str(path),
+    )
+
+
+def refuse_foreign_tables(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database holding other tables than the cache's: it is not a cache, and is not changed."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    foreign = sorted(name for (name,) in rows if name not in CACHE_TABLES and not name.startswith("sqlite_"))
+    if foreign:
+        tables = ", ".join(foreign)
+        raise cache_error(
+            path,
+            f"c'est une base SQLite qui n'est pas un cache d'embeddings (tables : {tables})",
+            f"it is an SQLite database that is not an embedding cache (tables: {tables})",
+        )
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    # A cache: after a power cut it may lack the last batches (they are embedded again), never be corrupt;
+    # so no fsync at every batch's commit.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+    # k-NN searches of large questions (synthesis.cluster.knn): indices (int32) and distances (float32)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS knn (key TEXT PRIMARY KEY, k INTEGER NOT NULL, idx BLOB NOT NULL, "
+        "dist BLOB NOT NULL)"
+    )
+    conn.commit()
 
 
 class EmbeddingCache(Protocol):
@@ -88,23 +140,27 @@ class SQLiteCache:
     processes of one machine."""
 
     def __init__(self, path: str | Path) -> None:
+        """Open (or create) the cache at ``path``; :class:`CacheFileError` when it is a folder, not SQLite, or
+        another program's database (which is left untouched, never emptied)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # A cache: after a power cut it may lack the last batches (they are embedded again), never be corrupt;
-        # so no fsync at every batch's commit.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
-        )
-        # k-NN searches of large questions (synthesis.cluster.knn): indices (int32) and distances (float32)
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS knn (key TEXT PRIMARY KEY, k INTEGER NOT NULL, idx BLOB NOT NULL, "
-            "dist BLOB NOT NULL)"
-        )
-        self._conn.commit()
+        if self.path.is_dir():
+            raise cache_error(self.path, "c'est un dossier", "it is a folder")
+        try:
+            self._conn = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise cache_error(self.path, *cache_reason(exc)) from exc
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False)
+        try:
+            refuse_foreign_tables(conn, self.path)
+            create_tables(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

@@ -76,3 +76,13 @@ def test_unknown_embedder_fails_the_run_with_its_reason(client, keys, runner):
     assert run["status"] == "failed", run
     assert run["error"]["code"] == "unknown_embedder" and "nope" in run["error"]["message"], run
     assert client.get(f"/api/runs/{run_id}/report", headers=h).status_code == 409
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_a_seed_numpy_cannot_take_is_a_422_naming_it(client, keys, seed):
+    # it was accepted, and the run failed on numpy's "Seed must be between 0 and 2**32 - 1"
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    bad = client.post(f"/api/consultations/{cid}/runs", json={"settings": {"random_state": seed}}, headers=h)
+    assert bad.status_code == 422, bad.text
+    assert "random_state" in bad.json()["message"]

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from schemas import Report
 from synthesis.cli import app
+from synthesis.errors import SettingsError
 from synthesis.html import render_report_page, reproduce_command
 from tests.utils.data import SAMPLES
 from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
@@ -158,3 +159,215 @@ def test_fit_options_reach_the_run_settings_and_bad_values_are_named(tmp_path):
     assert "--fit-max doit être ≥ 1000 (reçu : 10)" in bad.output and "--min-cluster-size" in bad.output
     english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--umap-epochs", 1, "--lang", "en")
     assert english.exit_code == 2 and "--umap-epochs must be ≥ 10 (got 1)" in english.output
+
+
+@pytest.mark.parametrize(("seed", "bound"), [(-1, "≥ 0"), (2**32, "≤ 4294967295")])
+def test_a_seed_numpy_cannot_take_is_refused_before_the_run(seed, bound):
+    # it read the file, then crashed on numpy's "Seed must be between 0 and 2**32 - 1"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--seed", seed)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Erreur (invalid_settings) : Réglage invalide : --seed doit être {bound} (reçu : {seed})"
+        in " ".join(result.output.split())
+    )
+    assert "lignes lues" not in result.output
+
+
+def said(result):
+    """The output on one line (rich wraps long messages)."""
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("where", "french", "english"),
+    [
+        ("nodir/r.json", "le dossier {tmp}/nodir n'existe pas", "folder {tmp}/nodir does not exist"),
+        (".", "c'est un dossier", "it is a folder"),
+        (
+            "export.csv/r.json",
+            "un élément du chemin n'est pas un dossier",
+            "a part of the path is not a folder",
+        ),
+    ],
+    ids=["no-folder", "a-folder", "under-a-file"],
+)
+def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(tmp_path, where, french, english):
+    # it ran the whole analysis, then ended on a FileNotFoundError / IsADirectoryError traceback
+    (tmp_path / "export.csv").write_text("comment\nbonjour\n", encoding="utf-8")
+    out = tmp_path / where
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"Erreur (invalid_output) : Impossible d'écrire le rapport dans {out} : " in said(result)
+    assert french.format(tmp=tmp_path) in said(result) and "lignes lues" not in result.output
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", "en")
+    assert f"Error (invalid_output): Cannot write the report to {out}: " in said(result)
+    assert english.format(tmp=tmp_path) in said(result)
+
+
+def test_the_check_of_the_report_path_leaves_no_file_and_an_existing_report_as_it_is(tmp_path, monkeypatch):
+    import synthesis.cli as cli
+
+    reports, seen = tmp_path / "reports", []
+
+    def look_and_stop(*args):
+        seen.append(sorted(reports.iterdir()))
+        raise SettingsError("arrêt du test", "test stop")
+
+    monkeypatch.setattr(cli, "run_with_progress", look_and_stop)
+    reports.mkdir()
+    new, old = reports / "new.json", reports / "old.json"
+    old.write_text("{}", encoding="utf-8")
+    assert "arrêt du test" in analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", new).output
+    assert "arrêt du test" in analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", old).output
+    assert (
+        seen == [[old], [old]] and old.read_text(encoding="utf-8") == "{}"
+    )  # as they were when the run began
+
+
+def test_a_report_that_cannot_be_written_after_the_run_is_a_clear_error(tmp_path, monkeypatch):
+    # the folder goes away during the run: a clear error, not a traceback
+    import shutil
+
+    import synthesis.cli as cli
+
+    run = cli.run_with_progress
+
+    def run_then_remove_the_folder(*args):
+        report = run(*args)
+        shutil.rmtree(tmp_path / "out")
+        return report
+
+    monkeypatch.setattr(cli, "run_with_progress", run_then_remove_the_folder)
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "r.json"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "lignes lues" in result.output  # the run happened
+    assert f"Erreur (invalid_output) : Impossible d'écrire le rapport dans {out} : le dossier" in said(result)
+
+
+def _not_a_cache(folder, kind):
+    folder.mkdir()
+    path = folder / "cache.sqlite3"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "damaged":
+        path.write_bytes(b"SQLite format 2\x00" + bytes(range(256)) * 8)
+    else:  # another program's database
+        import sqlite3
+
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE users (name TEXT)")
+        conn.commit()
+        conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("folder", "c'est un dossier"),
+        ("damaged", "ce n'est pas une base SQLite"),
+        ("foreign", "c'est une base SQLite qui n'est pas un cache d'embeddings (tables : users)"),
+    ],
+)
+def test_a_cache_that_is_not_one_is_refused_before_the_run_and_left_as_it_is(tmp_path, kind, reason):
+    # it ended on an sqlite3 OperationalError / DatabaseError traceback after the import
+    path = _not_a_cache(tmp_path / "caches", kind)
+    before = sorted(path.parent.iterdir()), None if kind == "folder" else path.read_bytes()
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--cache", path)
+    assert result.exit_code == 2, result.output
+    assert f"Erreur (invalid_cache) : Le cache d'embeddings {path} ne peut pas servir : {reason}" in said(
+        result
+    )
+    assert "--no-cache" in result.output and "lignes lues" not in result.output
+    assert (sorted(path.parent.iterdir()), None if kind == "folder" else path.read_bytes()) == before
+    english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--cache", path, "--lang", "en")
+    assert f"Error (invalid_cache): The embedding cache {path} cannot be used: " in said(english)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\xff\xfe\x00\x81 binary key", "ce n'est pas un texte UTF-8"),
+        (b" \n", "le fichier est vide"),
+        (None, "c'est un dossier"),
+    ],
+    ids=["binary", "empty", "folder"],
+)
+def test_a_secret_file_that_is_not_a_key_is_refused_naming_it(tmp_path, content, reason):
+    # a binary key ended on a UnicodeDecodeError traceback; an empty one pseudonymised with an empty key
+    path = tmp_path / "secret"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--secret-file", path)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Erreur (invalid_secret) : La clé de pseudonymisation {path} ne peut pas servir : {reason}"
+        in said(result)
+    )
+    assert "lignes lues" not in result.output
+    english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--secret-file", path, "--lang", "en")
+    assert f"Error (invalid_secret): The pseudonymisation key {path} cannot be used: " in said(english)
+
+
+def test_a_secret_is_text_read_as_the_service_reads_its_key(tmp_path):
+    # the service encodes PSEUDONYM_SECRET as UTF-8: the same key file gives the same pseudonyms
+    from synthesis.cli import load_secret
+
+    path = tmp_path / "secret"
+    path.write_text("clé de la consultation « été »\n", encoding="utf-8")
+    assert load_secret(path) == "clé de la consultation « été »".encode()
+    created = tmp_path / "new" / "secret"
+    assert len(load_secret(created)) == 64 and load_secret(created) == created.read_bytes()
+
+
+NOT_A_TABLE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--embedder", "nope"], "Erreur (unknown_embedder) : Embedder inconnu : 'nope'"),
+        (["--model", "paraphrase-multilingual"], "--model paraphrase-multilingual ne s'emploie qu'avec"),
+    ],
+    ids=["unknown", "model-it-ignores"],
+)
+def test_the_embedder_is_checked_before_the_file_is_read(tmp_path, args, expected):
+    # an unknown embedder was refused only after the whole file had been read (here: the file's error came first)
+    path = tmp_path / "export.csv"
+    path.write_bytes(NOT_A_TABLE)
+    result = analyse(path, *args)
+    assert result.exit_code == 2, result.output
+    assert expected in said(result) and "binary" not in said(result)
+
+
+def preview(*args):
+    return runner.invoke(app, ["preview", *map(str, args)])
+
+
+@pytest.mark.parametrize("command", [analyse, preview], ids=["analyse", "preview"])
+def test_a_missing_file_or_a_folder_is_said_in_the_chosen_language(tmp_path, command):
+    # typer said "Invalid value for 'FILE': File '…' does not exist." in English whatever --lang
+    missing = tmp_path / "absent.csv"
+    result = command(missing)
+    assert result.exit_code == 2 and f"Erreur (invalid_file) : Fichier introuvable : {missing}" in said(
+        result
+    )
+    result = command(missing, "--lang", "en")
+    assert result.exit_code == 2 and f"Error (invalid_file): File not found: {missing}" in said(result)
+    result = command(tmp_path)
+    assert result.exit_code == 2 and f"Erreur (invalid_file) : {tmp_path} est un dossier" in said(result)
+    result = command(tmp_path, "--lang", "en")
+    assert result.exit_code == 2 and f"Error (invalid_file): {tmp_path} is a folder" in said(result)
+
+
+@pytest.mark.parametrize("command", [analyse, preview], ids=["analyse", "preview"])
+def test_an_unknown_language_is_refused_in_french_with_a_french_prefix(command):
+    # preview accepted --lang xx; analyse refused it as « Error (…) : Langue … », an English prefix on French
+    result = command(SAMPLE, "--lang", "xx")
+    assert result.exit_code == 2, result.output
+    assert "Erreur (unsupported_language) : Langue non prise en charge : --lang 'xx'" in said(result)
+    assert "Error" not in result.output and "Colonnes" not in result.output
