@@ -4,8 +4,9 @@ One contribution per row, even when its text is blank (the preparation step excl
 Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name,
 and recorded in ``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is
 the mapped id column, or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an
-object). Without a question column every row answers one question, ``question_id = "1"``, with
-``question_text`` from the caller (else the file name).
+object or written on one line: see :mod:`.tabular`), distinct for every row. Without a question column every
+row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the file
+name).
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ def _dict_getter(record: dict[str, Any], columns: dict[str, str | None]) -> Call
 
 
 def cell(value: Any) -> str:
-    """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO."""
+    """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO,
+    lone surrogates become U+FFFD (:func:`scrub`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -181,8 +183,18 @@ def cell(value: Any) -> str:
     if isinstance(value, dict | list):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return scrub(json.dumps(value, ensure_ascii=False))
+    return scrub(str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with its lone UTF-16 surrogates (a JSON escape such as ``"\\udc80"`` decodes to one) replaced
+    by U+FFFD, the replacement character: no encoder accepts them, so they would break every later step.
+    ``text`` itself is returned when it has none."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 _DIGITS = re.compile(r"^\d{4,5}$")
