@@ -99,9 +99,9 @@ def resolve_mapping(
         if mapping is None:
             raise MappingError(
                 "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). "
-                "Colonnes disponibles : " + _listing(columns),
+                "Colonnes disponibles : " + listing(columns),
                 "No text column given nor recognised. Name it (--text-column). Available columns: "
-                + _listing(columns),
+                + listing(columns, "en"),
                 column=None,
                 available=columns,
             )
@@ -110,8 +110,9 @@ def resolve_mapping(
         if col is not None and col not in columns:
             raise MappingError(
                 f"La colonne « {col} » ({field_name}) est absente du fichier. Colonnes disponibles : "
-                + _listing(columns),
-                f"Column '{col}' ({field_name}) is not in the file. Available columns: " + _listing(columns),
+                + listing(columns),
+                f"Column '{col}' ({field_name}) is not in the file. Available columns: "
+                + listing(columns, "en"),
                 value=col,
                 column=col,
                 available=columns,
@@ -120,9 +121,14 @@ def resolve_mapping(
     return mapping
 
 
-def _listing(columns: list[str]) -> str:
-    shown = ", ".join(f"« {c} »" for c in columns[:40])
-    return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "") if columns else "(aucune)"
+def listing(columns: list[str], lang: str = "fr") -> str:
+    """Column names for a message: « a », « b »… in French, 'a', 'b'… in English (the first 40, then how many
+    more)."""
+    if not columns:
+        return "(aucune)" if lang == "fr" else "(none)"
+    quote = "« {} »" if lang == "fr" else "'{}'"
+    shown = ", ".join(quote.format(c) for c in columns[:40])
+    return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "")
 
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
