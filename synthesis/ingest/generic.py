@@ -131,6 +131,28 @@ def listing(columns: list[str], lang: str = "fr") -> str:
     return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "")
 
 
+def missing_text_column(
+    file_name: str, export: tuple[str, str], column: str, columns: list[str]
+) -> MappingError:
+    """The error of a platform export without the column its texts are read from.
+
+    ``export`` names the export in French (with its article: « l'export Decidim de commentaires ») and in
+    English; the message lists the columns found and says how to import the file anyway (as a generic file,
+    naming its text column).
+    """
+    return MappingError(
+        f"La colonne de texte « {column} » est absente de {export[0]} « {file_name} » : ses textes seraient "
+        f"tous vides. Colonnes trouvées : {listing(columns)}. Si les textes sont dans une autre colonne, "
+        "importez le fichier au format générique en la désignant (--format csv --text-column <colonne>).",
+        f"The text column '{column}' is missing from the {export[1]} '{file_name}': every text would be "
+        f"empty. Columns found: {listing(columns, 'en')}. If the texts are in another column, import the file "
+        "as a generic one naming it (--format csv --text-column <column>).",
+        value=column,
+        column=column,
+        available=columns,
+    )
+
+
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """CSV records through the mapping: one contribution per row."""
     mapping = resolve_mapping(source.columns, source.mapping, source.extras)
