@@ -1,10 +1,11 @@
 """Shared types of the ingest layer: the ``Format`` enum, the result of an import and the streaming reader.
 
 Counting rule (issue 3, "nothing lost"): every data row of a file ends up in exactly one of three counters:
-``rows_with_contributions`` (it yielded one or more contributions), ``rows_without_answer`` (a wide Grand
-Débat row whose question cells are all blank: the participant skipped every question; not a rejection) or
-``rejected`` (a :class:`RejectedRow` with its line and a French reason). So ``rows_read`` equals their sum,
-always. Blank physical lines between records are not data rows; they are counted apart in ``blank_lines``.
+``rows_with_contributions`` (it yielded one or more contributions), ``rows_without_answer`` (it yielded an
+empty list; no reader does so any more, since the report counts only rows read and rejected: a Grand Débat
+row with no answer at all is rejected with its reason) or ``rejected`` (a :class:`RejectedRow` with its line
+and a French reason). So ``rows_read`` equals their sum, always. Blank physical lines between records are not
+data rows; they are counted apart in ``blank_lines``.
 """
 
 from __future__ import annotations

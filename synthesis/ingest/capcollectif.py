@@ -8,6 +8,9 @@ reader of the synthesis expects as "the question":
   section_subtitle`` (``section_title`` when the subtitle is blank); its text is the title, a blank line, then
   the body. ``author_vip`` marks the government's own texts: author type ``ELECTED_OR_INSTITUTION``. Trashed
   rows are kept and excluded with a reason. Ids: ``opinion-<id>`` / ``argument-<id>``.
+
+A file without its text column (``body`` for arguments, ``body_text`` for proposals) is refused with an error
+naming it and the columns found.
 """
 
 from __future__ import annotations
@@ -19,14 +22,23 @@ from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
 from .common import Getter, join_title_body, named_records, truthy
+from .generic import missing_text_column
 from .privacy import author_ref
 
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (is_trashed)"
+# Column of the texts and name of the export (French, English) of each kind of file
+_TEXT_COLUMNS = {
+    "arguments": ("body", ("l'export Cap Collectif d'arguments", "Cap Collectif arguments export")),
+    "opinions": ("body_text", ("l'export Cap Collectif de propositions", "Cap Collectif proposals export")),
+}
 
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per proposal or argument row."""
     build = _argument if source.kind == "arguments" else _opinion
+    text, export = _TEXT_COLUMNS["arguments" if build is _argument else "opinions"]
+    if text not in source.columns:
+        raise missing_text_column(source.path.name, export, text, source.columns)
     for record in named_records(source):
         if isinstance(record, RejectedRow):
             yield record

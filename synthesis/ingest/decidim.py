@@ -7,17 +7,21 @@ when French is absent). Rich-text bodies (HTML) are reduced to text.
   read from ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``;
   ``question_text`` is the root's title when a debates / proposals export is given in ``related`` (by default:
   the other Decidim files of the same folder), matched by URL (or by id when the comment has no URL), else
-  ``Débat n° <id>``.
+  ``Débat n° <id>``. An unreadable side file only costs its titles: a warning naming it goes to
+  ``extras["warnings"]`` and the log.
 - **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
 - **Debates** (usually the organisers' questions) answer their component.
 
-``user_group/*`` non-empty (posted on behalf of an organisation) gives ``AuthorType.ORGANISATION`` and
-``extra["organisation"]``; ``alignment`` (1 pour, 0 neutre, -1 contre) and ``depth`` are kept in ``extra``.
+A file without its text column (``body``; ``description`` for debates) is refused with an error naming it and
+the columns found. ``user_group/*`` non-empty (posted on behalf of an organisation) gives
+``AuthorType.ORGANISATION`` and ``extra["organisation"]``; ``alignment`` (1 pour, 0 neutre, -1 contre) and
+``depth`` are kept in ``extra``.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +32,7 @@ from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
 from .common import Getter, join_title_body, localised_column, named_records
+from .generic import missing_text_column
 from .privacy import author_ref
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -35,6 +40,7 @@ _BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
 _KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
 _URL_KINDS = {"debates": "debate", "proposals": "proposal"}
 _LABELS = {"debate": "Débat", "proposal": "Proposition"}
+_log = logging.getLogger(__name__)
 
 
 def plain_text(value: str) -> str:
@@ -70,9 +76,9 @@ def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict[st
 
 
 def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
-    titles = related_titles(source.related)
+    body_col = text_column(source, "body", ("l'export Decidim de commentaires", "Decidim comments export"))
+    titles = related_titles(source.related, source.extras)
     roots: dict[str, tuple[str, str, str]] = {}  # comment id -> (kind, root id, root url)
-    body_col = localised_column(source.columns, "body") or "body"
 
     def build(line: int, get: Getter) -> Contribution | RejectedRow:
         cid = get("id").strip()
@@ -116,6 +122,14 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
     return build
 
 
+def text_column(source: RowSource, base: str, export: tuple[str, str]) -> str:
+    """The (possibly localised) column of ``base``; an error naming it and the columns found when absent."""
+    column = localised_column(source.columns, base)
+    if column is None:
+        raise missing_text_column(source.path.name, export, base, source.columns)
+    return column
+
+
 def _root_from_url(url: str) -> tuple[str, str, str] | None:
     parts = url.rstrip("/").split("/")
     if len(parts) >= 2 and parts[-2] in _URL_KINDS and parts[-1]:
@@ -125,7 +139,7 @@ def _root_from_url(url: str) -> tuple[str, str, str] | None:
 
 def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     title_col = localised_column(source.columns, "title") or "title"
-    body_col = localised_column(source.columns, "body") or "body"
+    body_col = text_column(source, "body", ("l'export Decidim de propositions", "Decidim proposals export"))
     category_col = localised_column(source.columns, "category/name") or "category/name"
 
     def build(line: int, get: Getter) -> Contribution:
@@ -158,7 +172,7 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
 
 def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     title_col = localised_column(source.columns, "title") or "title"
-    body_col = localised_column(source.columns, "description") or "description"
+    body_col = text_column(source, "description", ("l'export Decidim de débats", "Decidim debates export"))
 
     def build(line: int, get: Getter) -> Contribution:
         did = get("id").strip() or f"ligne-{line}"
@@ -182,26 +196,55 @@ def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution |
     return build
 
 
-def related_titles(paths: list[Path]) -> dict[str, str]:
-    """Titles of debates / proposals in the given Decidim exports, keyed by URL and by ``<kind>-<id>``."""
-    from .api import open_rows  # local import: api imports this module
+def related_titles(paths: list[Path], extras: dict[str, Any] | None = None) -> dict[str, str]:
+    """Titles of debates / proposals in the given Decidim exports, keyed by URL and by ``<kind>-<id>``.
 
+    An unreadable side file only costs the titles it would have given: the import goes on without them, and a
+    warning naming the file (French and English) is added to ``extras["warnings"]`` and logged.
+    """
     titles: dict[str, str] = {}
     for path in paths:
         try:
-            source, fmt_kind = open_rows(path)
-        except InputFileError:  # an unreadable side file only costs the titles it would have given
-            continue
-        if fmt_kind not in {"debates", "proposals"}:
-            continue
-        kind = fmt_kind[:-1]
-        title_col = localised_column(source.columns, "title") or "title"
-        id_i, url_i, title_i = source.index("id"), source.index("url"), source.index(title_col)
-        for _, fields in source.records:
-            if id_i is None or title_i is None or len(fields) != len(source.columns):
-                continue
-            title = plain_text(fields[title_i]).strip()
-            titles[f"{kind}-{fields[id_i].strip()}"] = title
-            if url_i is not None and fields[url_i].strip():
-                titles[fields[url_i].strip()] = title
+            titles.update(_titles_of(path))
+        except (InputFileError, OSError) as exc:
+            _warn_unreadable(path, exc, extras)
     return titles
+
+
+def _titles_of(path: Path) -> dict[str, str]:
+    """Titles of one debates / proposals export (none when the file holds other records)."""
+    from .api import open_rows  # local import: api imports this module
+
+    source, fmt_kind = open_rows(path)
+    if fmt_kind not in {"debates", "proposals"}:
+        return {}
+    kind = fmt_kind[:-1]
+    title_col = localised_column(source.columns, "title") or "title"
+    id_i, url_i, title_i = source.index("id"), source.index("url"), source.index(title_col)
+    titles: dict[str, str] = {}
+    for _, fields in source.records:
+        if id_i is None or title_i is None or len(fields) != len(source.columns):
+            continue
+        title = plain_text(fields[title_i]).strip()
+        titles[f"{kind}-{fields[id_i].strip()}"] = title
+        if url_i is not None and fields[url_i].strip():
+            titles[fields[url_i].strip()] = title
+    return titles
+
+
+def _warn_unreadable(path: Path, exc: Exception, extras: dict[str, Any] | None) -> None:
+    """Record and log that the side file ``path`` was skipped, and why."""
+    why_fr = exc.message_fr if isinstance(exc, InputFileError) else str(exc)
+    why_en = exc.message_en if isinstance(exc, InputFileError) else str(exc)
+    warning = {
+        "code": "related_file_unreadable",
+        "message_fr": f"Fichier voisin « {path.name} » ignoré (il n'est pas le fichier importé, il ne donnait que "
+        f"les titres des débats et propositions commentés) : {why_fr} Les commentaires sont importés sans ces "
+        "titres.",
+        "message_en": f"Side file '{path.name}' skipped (it is not the imported file, it only gave the titles of "
+        f"the debates and proposals commented on): {why_en} The comments are imported without those titles.",
+        "value": str(path),
+    }
+    if extras is not None:
+        extras.setdefault("warnings", []).append(warning)
+    _log.warning("%s", warning["message_fr"])

@@ -4,8 +4,9 @@ One contribution per row, even when its text is blank (the preparation step excl
 Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name,
 and recorded in ``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is
 the mapped id column, or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an
-object). Without a question column every row answers one question, ``question_id = "1"``, with
-``question_text`` from the caller (else the file name).
+object or written on one line: see :mod:`.tabular`), distinct for every row. Without a question column every
+row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the file
+name).
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ def resolve_mapping(
         if mapping is None:
             raise MappingError(
                 "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). "
-                "Colonnes disponibles : " + _listing(columns),
+                "Colonnes disponibles : " + listing(columns),
                 "No text column given nor recognised. Name it (--text-column). Available columns: "
-                + _listing(columns),
+                + listing(columns, "en"),
                 column=None,
                 available=columns,
             )
@@ -109,8 +110,9 @@ def resolve_mapping(
         if col is not None and col not in columns:
             raise MappingError(
                 f"La colonne « {col} » ({field_name}) est absente du fichier. Colonnes disponibles : "
-                + _listing(columns),
-                f"Column '{col}' ({field_name}) is not in the file. Available columns: " + _listing(columns),
+                + listing(columns),
+                f"Column '{col}' ({field_name}) is not in the file. Available columns: "
+                + listing(columns, "en"),
                 value=col,
                 column=col,
                 available=columns,
@@ -119,9 +121,36 @@ def resolve_mapping(
     return mapping
 
 
-def _listing(columns: list[str]) -> str:
-    shown = ", ".join(f"« {c} »" for c in columns[:40])
-    return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "") if columns else "(aucune)"
+def listing(columns: list[str], lang: str = "fr") -> str:
+    """Column names for a message: « a », « b »… in French, 'a', 'b'… in English (the first 40, then how many
+    more)."""
+    if not columns:
+        return "(aucune)" if lang == "fr" else "(none)"
+    quote = "« {} »" if lang == "fr" else "'{}'"
+    shown = ", ".join(quote.format(c) for c in columns[:40])
+    return shown + (f" … (+{len(columns) - 40})" if len(columns) > 40 else "")
+
+
+def missing_text_column(
+    file_name: str, export: tuple[str, str], column: str, columns: list[str]
+) -> MappingError:
+    """The error of a platform export without the column its texts are read from.
+
+    ``export`` names the export in French (with its article: « l'export Decidim de commentaires ») and in
+    English; the message lists the columns found and says how to import the file anyway (as a generic file,
+    naming its text column).
+    """
+    return MappingError(
+        f"La colonne de texte « {column} » est absente de {export[0]} « {file_name} » : ses textes seraient "
+        f"tous vides. Colonnes trouvées : {listing(columns)}. Si les textes sont dans une autre colonne, "
+        "importez le fichier au format générique en la désignant (--format csv --text-column <colonne>).",
+        f"The text column '{column}' is missing from the {export[1]} '{file_name}': every text would be "
+        f"empty. Columns found: {listing(columns, 'en')}. If the texts are in another column, import the file "
+        "as a generic one naming it (--format csv --text-column <column>).",
+        value=column,
+        column=column,
+        available=columns,
+    )
 
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
@@ -169,7 +198,8 @@ def _dict_getter(record: dict[str, Any], columns: dict[str, str | None]) -> Call
 
 
 def cell(value: Any) -> str:
-    """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO."""
+    """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO,
+    lone surrogates become U+FFFD (:func:`scrub`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -181,8 +211,18 @@ def cell(value: Any) -> str:
     if isinstance(value, dict | list):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return scrub(json.dumps(value, ensure_ascii=False))
+    return scrub(str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with its lone UTF-16 surrogates (a JSON escape such as ``"\\udc80"`` decodes to one) replaced
+    by U+FFFD, the replacement character: no encoder accepts them, so they would break every later step.
+    ``text`` itself is returned when it has none."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 _DIGITS = re.compile(r"^\d{4,5}$")

@@ -3,10 +3,16 @@
 Header: ``id, reference, title, createdAt, publishedAt, updatedAt, trashed, trashedStatus, authorId,
 authorType, authorZipCode`` then one ``<base64 id> - <question text>`` column per question, the id decoding to
 ``Question:<n>``. Each non-blank question cell is one contribution (a blank cell means the participant skipped
-the question; a row with no answer at all is counted in ``rows_without_answer``, not rejected).
-``question_id`` is ``<n>``; ``source_id`` is the row's ``reference`` (its ``id`` when the reference is blank);
-``contribution_id`` is ``<reference>-q<n>``, stable across re-imports. Multiple-choice answers keep Cap
-Collectif's ``|`` join verbatim. Trashed rows are kept, each contribution excluded with a French reason.
+the question). A row with no answer at all gives no contribution: it is a rejected row with the reason
+:data:`NO_ANSWER_REASON` and its line, so that every row read is accounted for in the report (``rows_read ==
+rows with contributions + rejected``). ``question_id`` is ``<n>``; ``source_id`` is the row's ``reference``
+(its ``id`` when the reference is blank); ``contribution_id`` is ``<reference>-q<n>``, stable across
+re-imports. Multiple-choice answers keep Cap Collectif's ``|`` join verbatim. Trashed rows are kept, each
+contribution excluded with a French reason.
+
+A header without question column, or with one question in two columns (a column copied or two exports
+pasted side by side), is refused with an error naming it: the second case would give one participant two
+answers to one question under the same identifier, and nothing tells which column is right.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from synthesis.errors import InputFileError, MappingError
 from synthesis.records import Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
 from .common import author_type, fit_width, truthy
+from .generic import listing
 from .privacy import author_ref
 
 METADATA_COLUMNS = (
@@ -39,6 +47,7 @@ METADATA_COLUMNS = (
 _QUESTION_HEADER = re.compile(r"^([A-Za-z0-9+/_-]{8,}={0,2}) - (.*)$", re.DOTALL)
 _DECODED = re.compile(r"^Question:(\d+)$")
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (trashed)"
+NO_ANSWER_REASON = "aucune réponse : toutes les cellules de question de la ligne sont vides"
 
 
 @dataclass(frozen=True)
@@ -86,10 +95,49 @@ def question_columns(columns: list[str]) -> list[QuestionColumn]:
     return out
 
 
+def checked_questions(columns: list[str], file_name: str) -> list[QuestionColumn]:
+    """The question columns of a wide header; an error when there is none or one question has two columns."""
+    questions = question_columns(columns)
+    if not questions:
+        raise MappingError(
+            f"Aucune colonne de question (« <identifiant> - <question> ») dans l'export Grand Débat "
+            f"« {file_name} ». Colonnes trouvées : {listing(columns)}",
+            f"No question column ('<id> - <question>') in the Grand Débat export '{file_name}'. "
+            f"Columns found: {listing(columns, 'en')}",
+            value=file_name,
+            available=columns,
+        )
+    first: dict[str, QuestionColumn] = {}
+    for q in questions:
+        seen = first.setdefault(q.question_id, q)
+        if seen is not q:
+            raise _repeated_question(seen, q, columns[q.index], file_name)
+    return questions
+
+
+def _repeated_question(
+    first: QuestionColumn, again: QuestionColumn, header: str, file_name: str
+) -> InputFileError:
+    text = first.question_text if len(first.question_text) <= 80 else first.question_text[:79] + "…"
+    where = f"{first.index + 1} et {again.index + 1}"
+    return InputFileError(
+        f"La question {first.question_id} « {text} » occupe deux colonnes de « {file_name} » (colonnes n° "
+        f"{where}) : un export Grand Débat n'a qu'une colonne par question, et rien ne dit laquelle garder. "
+        "Supprimez la colonne en double (ou corrigez son en-tête si elle porte une autre question), puis "
+        "importez de nouveau le fichier.",
+        f"Question {first.question_id} '{text}' fills two columns of '{file_name}' (columns "
+        f"{first.index + 1} and {again.index + 1}): a Grand Débat export has one column per question, and "
+        "nothing tells which one to keep. Delete the repeated column (or fix its header if it holds another "
+        "question), then import the file again.",
+        value=header,
+        column=header,
+    )
+
+
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One outcome per data row: its contributions (one per non-blank answer) or its rejection."""
     cols = source.columns
-    questions = question_columns(cols)
+    questions = checked_questions(cols, source.path.name)
     source.extras["questions"] = [
         {"question_id": q.question_id, "question_text": q.question_text} for q in questions
     ]
@@ -107,7 +155,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
             continue
         answers = [(q, fields[q.index]) for q in questions if fields[q.index].strip()]
         if not answers:
-            yield []
+            yield RejectedRow(line, NO_ANSWER_REASON)
             continue
         reference = get(fields, "reference") or get(fields, "id") or f"ligne-{line}"
         excluded = None

@@ -1,11 +1,17 @@
 """Records of XLSX workbooks, JSON arrays and JSON Lines files, as ``(line, dict)`` pairs.
 
-- XLSX: the first sheet with a header row, read in openpyxl's streaming mode; ``line`` is the Excel row
-  number; formulas are read as their text (``=…``), never evaluated.
-- JSON: a top-level array of objects (``line`` is the physical line where each object starts), or an object
-  holding one such array (``line`` is then the record number). JSON is loaded whole: use JSON Lines for big
-  files.
-- JSON Lines: one object per line, streamed; a line that is not a JSON object becomes a rejected row.
+- XLSX: the first sheet with a header row (an empty sheet is skipped), read in openpyxl's streaming mode and
+  like a CSV: ``line`` is the Excel row number, a repeated column name gives its first column, a row with
+  values beyond the header is rejected; formulas are read as their text (``=…``), never evaluated; a damaged
+  sheet is an error naming it.
+- JSON: a top-level array of objects (``line`` is the physical line where each object starts; when two
+  objects start on one line, as in a one-line minified file, every object is numbered by its position in the
+  array instead), or an object holding one such array (``line`` is then the record number). JSON is loaded
+  whole: use JSON Lines for big files; nesting too deep for the decoder is an error naming its line.
+- JSON Lines: one object per line, streamed; a line that is not a JSON object (or nests too deep) becomes a
+  rejected row.
+
+Lone UTF-16 surrogates (``"\\udc80"`` escapes) in keys and values become U+FFFD (:func:`generic.scrub`).
 """
 
 from __future__ import annotations
@@ -15,52 +21,119 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from synthesis.errors import InputFileError
+from synthesis.errors import EmptyFileError, InputFileError
 from synthesis.records import RejectedRow
 
-from .generic import cell
+from .generic import cell, scrub
 
 Record = tuple[int, dict[str, Any] | RejectedRow]
 COLUMN_SCAN = 1000
+TOO_DEEP_FR = "des listes ou des objets emboîtés sur plus d'environ 1 000 niveaux"
+TOO_DEEP_EN = "arrays or objects nested more than about 1,000 levels deep"
 
 
 def xlsx_records(path: Path) -> tuple[list[str], Iterator[Record]]:
-    """Header and data rows of the first non-empty sheet."""
+    """Header and data rows of the first sheet with a header row (an empty sheet is skipped).
+
+    Rows are read as a CSV's would be: ``line`` is the Excel row number, a repeated column name gives its
+    first column, and a row with values beyond the header's last column is rejected with a reason (never
+    silently cut). A damaged sheet raises an :class:`InputFileError` naming it.
+    """
+    book = _open_book(path)
+    for sheet in book.worksheets:
+        rows = _sheet_rows(sheet, path)
+        found = _header(rows)
+        if found is not None:
+            header_line, header = found
+            return header, _xlsx_rows(book, rows, header_line, header)
+    book.close()
+    raise EmptyFileError(
+        f"Le classeur « {path.name} » est vide : aucune feuille n'a d'en-tête ni de données.",
+        f"The workbook '{path.name}' is empty: no sheet has a header or data.",
+        value=path.name,
+    )
+
+
+def _open_book(path: Path) -> Any:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
+        return load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged archive
         raise InputFileError(
             f"Classeur XLSX illisible « {path.name} » : {exc}",
             f"Unreadable XLSX workbook '{path.name}': {exc}",
             value=path.name,
         ) from None
-    sheet = book.worksheets[0] if book.worksheets else None
-    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-    header: list[str] = []
-    for first in rows:
-        header = [cell(v).strip() for v in first]
-        if any(header):
-            break
-    while header and not header[-1]:
-        header.pop()
 
-    def records() -> Iterator[Record]:
-        for n, values in enumerate(rows, start=2):
-            if values is None or all(v is None or cell(v) == "" for v in values):
+
+def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``(Excel row number, values)`` of a sheet; a damaged sheet XML raises an error naming the sheet."""
+    rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+    last = 0
+    while True:
+        try:
+            last, values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # the XML parser, zipfile and openpyxl each raise their own kinds
+            raise InputFileError(
+                f"La feuille « {sheet.title} » du classeur « {path.name} » est endommagée après la ligne "
+                f"{last} ({exc}). Réenregistrez le classeur depuis votre tableur ou exportez-le en CSV.",
+                f"Sheet '{sheet.title}' of workbook '{path.name}' is damaged after row {last} ({exc}). "
+                "Save the workbook again from your spreadsheet or export it as CSV.",
+                value=sheet.title,
+                line=last + 1,
+            ) from None
+        yield last, values or ()
+
+
+def _header(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> tuple[int, list[str]] | None:
+    """The first non-empty row as clean column names (trailing blank names dropped), with its row number."""
+    for n, values in rows:
+        header = [cell(v).strip() for v in values]
+        while header and not header[-1]:
+            header.pop()
+        if header:
+            return n, header
+    return None
+
+
+def _xlsx_rows(
+    book: Any, rows: Iterator[tuple[int, tuple[Any, ...]]], header_line: int, header: list[str]
+) -> Iterator[Record]:
+    first = {name: i for i, name in reversed(list(enumerate(header))) if name}
+    try:
+        for n, values in rows:
+            texts = [cell(v) for v in values]
+            while texts and not texts[-1].strip():
+                texts.pop()
+            if not any(t.strip() for t in texts):
+                continue  # an empty row is not a data row
+            if len(texts) > len(header):
+                yield n, _too_wide(n, texts, len(header))
                 continue
-            yield n, {h: v for h, v in zip(header, values, strict=False) if h}
+            yield n, {name: values[i] if i < len(values) else None for name, i in first.items()}
+    finally:
         book.close()
 
-    return header, records()
+
+def _too_wide(line: int, texts: list[str], width: int) -> RejectedRow:
+    from openpyxl.utils import get_column_letter
+
+    extra = [get_column_letter(i + 1) for i in range(width, len(texts)) if texts[i].strip()]
+    return RejectedRow(
+        line,
+        f"la ligne a des valeurs dans {len(extra)} colonne(s) sans en-tête ({', '.join(extra)}) alors que "
+        f"l'en-tête a {width} colonne(s) : nommez ces colonnes ou déplacez ces valeurs",
+    )
 
 
 def json_records(path: Path, encoding: str) -> tuple[list[str], Iterator[Record]]:
     """Header (keys in order of first appearance) and objects of a JSON array."""
     text = path.read_text(encoding=encoding).lstrip("\ufeff")
     try:
-        items = _array_with_lines(text)
+        items = _numbered(_array_with_lines(text))
     except ValueError as exc:
         line = text.count("\n", 0, getattr(exc, "pos", 0) or 0) + 1
         raise InputFileError(
@@ -68,7 +141,21 @@ def json_records(path: Path, encoding: str) -> tuple[list[str], Iterator[Record]
             f"Invalid JSON at line {line}: {exc}. Expected: an array of objects.",
             line=line,
         ) from None
+    except _TooDeep as exc:
+        raise InputFileError(
+            f"JSON trop imbriqué ligne {exc.line} : {TOO_DEEP_FR}. Attendu : une liste d'objets.",
+            f"JSON nested too deeply at line {exc.line}: {TOO_DEEP_EN}. Expected: an array of objects.",
+            line=exc.line,
+        ) from None
     return _columns([obj for _, obj in items[:COLUMN_SCAN]]), iter(_checked(items))
+
+
+class _TooDeep(Exception):
+    """A JSON value nested deeper than the decoder's recursion allows, starting at ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def _array_with_lines(text: str) -> list[tuple[int, Any]]:
@@ -76,19 +163,27 @@ def _array_with_lines(text: str) -> list[tuple[int, Any]]:
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     if not stripped.startswith("["):
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise _TooDeep(1) from None
         if isinstance(data, dict):
             arrays = [v for v in data.values() if isinstance(v, list)]
             if len(arrays) == 1:
                 return list(enumerate(arrays[0], start=1))
         raise json.JSONDecodeError("ni une liste, ni un objet contenant une liste", text, 0)
     items, pos = [], offset + 1
+    line, counted = 1, 0  # lines are counted incrementally: a big file stays linear
     while True:
         pos = _skip_ws(text, pos)
         if text.startswith("]", pos):
             break
-        value, end = decoder.raw_decode(text, pos)
-        items.append((text.count("\n", 0, pos) + 1, value))
+        line, counted = line + text.count("\n", counted, pos), pos
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except RecursionError:
+            raise _TooDeep(line) from None
+        items.append((line, value))
         pos = _skip_ws(text, end)
         if text.startswith(",", pos):
             pos += 1
@@ -99,6 +194,15 @@ def _array_with_lines(text: str) -> list[tuple[int, Any]]:
     return items
 
 
+def _numbered(items: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """Items keep the line they start on when lines tell them apart; otherwise (a one-line, minified file,
+    or two objects on one line) every item is numbered by its position in the array, from 1."""
+    lines = [line for line, _ in items]
+    if all(a < b for a, b in zip(lines, lines[1:], strict=False)):
+        return items
+    return [(n, value) for n, (_, value) in enumerate(items, start=1)]
+
+
 def _skip_ws(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
@@ -107,10 +211,16 @@ def _skip_ws(text: str, pos: int) -> int:
 
 def _checked(items: list[tuple[int, Any]]) -> Iterator[Record]:
     for line, obj in items:
-        if isinstance(obj, dict):
-            yield line, obj
-        else:
-            yield line, RejectedRow(line, f"élément JSON qui n'est pas un objet ({type(obj).__name__})")
+        yield _record(line, obj, "élément JSON")
+
+
+def _record(line: int, obj: Any, what: str) -> Record:
+    """A decoded object as a record (its keys cleaned of lone surrogates), anything else as a rejection."""
+    if not isinstance(obj, dict):
+        return line, RejectedRow(line, f"{what} qui n'est pas un objet ({type(obj).__name__})")
+    if any(scrub(key) is not key for key in obj):
+        obj = {scrub(key): value for key, value in obj.items()}
+    return line, obj
 
 
 def jsonl_records(path: Path, encoding: str) -> tuple[list[str], Iterator[Record]]:
@@ -133,12 +243,12 @@ def _jsonl(path: Path, encoding: str) -> Iterator[Record]:
             try:
                 obj = json.loads(line)
             except ValueError as exc:
-                yield n, RejectedRow(n, f"ligne JSON invalide : {exc}")
+                yield n, RejectedRow(n, f"ligne JSON invalide : {scrub(str(exc))}")
                 continue
-            if isinstance(obj, dict):
-                yield n, obj
-            else:
-                yield n, RejectedRow(n, f"ligne JSON qui n'est pas un objet ({type(obj).__name__})")
+            except RecursionError:
+                yield n, RejectedRow(n, f"ligne JSON trop imbriquée : {TOO_DEEP_FR}")
+                continue
+            yield _record(n, obj, "ligne JSON")
 
 
 def _columns(objects: list[Any]) -> list[str]:

@@ -18,12 +18,12 @@ POLIS = SHARED_DATA / "polis" / "15-per-hour-seattle" / "comments.csv"
 RN = SHARED_DATA / "republique-numerique" / "arguments.csv"
 
 REAL_FILES = [
-    # (path, form fields, rows read, contributions)
-    (SAMPLES / "granddebat_fiscalite_sample.csv", {}, 1300, 2599),
-    (DECIDIM / "commentaires_debats.csv", {}, 693, 693),
-    (DECIDIM / "propositions-libres.csv", {}, 196, 196),
-    (POLIS, {}, 54, 54),
-    (RN, {}, 3994, 3994),
+    # (path, form fields, rows read, contributions, rejected rows)
+    (SAMPLES / "granddebat_fiscalite_sample.csv", {}, 1300, 2599, 44),  # 44 rows without any answer
+    (DECIDIM / "commentaires_debats.csv", {}, 693, 693, 0),
+    (DECIDIM / "propositions-libres.csv", {}, 196, 196, 0),
+    (POLIS, {}, 54, 54, 0),
+    (RN, {}, 3994, 3994, 0),
 ]
 
 
@@ -38,15 +38,17 @@ def _upload(client, cid, headers, name, content, **fields):
 
 
 @pytest.mark.parametrize(
-    ("path", "fields", "rows", "contributions"), REAL_FILES, ids=lambda v: getattr(v, "name", "")
+    ("path", "fields", "rows", "contributions", "rejected"), REAL_FILES, ids=lambda v: getattr(v, "name", "")
 )
-def test_real_export_imports_exactly_and_idempotently(client, keys, path, fields, rows, contributions):
+def test_real_export_imports_exactly_and_idempotently(
+    client, keys, path, fields, rows, contributions, rejected
+):
     h = keys.h()
     cid = _consultation(client, h)
     first = _upload(client, cid, h, path.name, path.read_bytes(), **fields)
     assert first.status_code == 201, first.text
     body = first.json()
-    assert (body["rows_read"], body["accepted"], len(body["rejected"])) == (rows, contributions, 0)
+    assert (body["rows_read"], body["accepted"], len(body["rejected"])) == (rows, contributions, rejected)
     again = _upload(client, cid, h, path.name, path.read_bytes(), **fields).json()
     assert again["accepted"] == contributions
     listing = client.get(f"/api/consultations/{cid}", headers=h).json()

@@ -39,9 +39,9 @@ def test_analyse_real_sample_to_json_and_html(tmp_path):
     assert report["manifest"]["input_sha256"]
     assert "1\u00a0300 lignes lues" in result.output  # thousands apart, never on two lines
     said = " ".join(result.output.split())
-    assert "1 300 lignes lues" in said and "aucune ligne rejetée" in said and "Rapport écrit dans" in said
+    assert "1 300 lignes lues" in said and "44 lignes rejetées" in said and "Rapport écrit dans" in said
     said = " ".join(analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", "en").output.split())
-    assert "1,300 rows read" in said and "no rejected row" in said and "Report written to" in said
+    assert "1,300 rows read" in said and "44 rejected rows" in said and "Report written to" in said
     html = tmp_path / "report.html"
     assert analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", html).exit_code == 0
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

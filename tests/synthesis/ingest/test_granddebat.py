@@ -7,9 +7,14 @@ from collections import Counter
 
 import pytest
 
-from synthesis.errors import FormatDetectionError
+from synthesis.errors import FormatDetectionError, InputFileError, MappingError
 from synthesis.ingest import Format, iter_file, read_file
-from synthesis.ingest.granddebat import TRASHED_REASON, decode_question_header, encode_question_header
+from synthesis.ingest.granddebat import (
+    NO_ANSWER_REASON,
+    TRASHED_REASON,
+    decode_question_header,
+    encode_question_header,
+)
 from synthesis.records import AuthorType, RejectedRow
 
 from .conftest import GD_SAMPLE
@@ -27,8 +32,8 @@ def test_sample_counts():
     assert result.extras["counts"] == {
         "rows_read": 1300,
         "rows_with_contributions": 1256,
-        "rows_without_answer": 44,
-        "rejected": 0,
+        "rows_without_answer": 0,
+        "rejected": 44,  # rows without any answer, each with its line and reason
         "contributions": 2599,
         "blank_lines": 0,
     }
@@ -95,7 +100,7 @@ def test_trashed_blank_types_and_pseudonyms(write):
     assert c["2-4-q164"].author_type is AuthorType.ELECTED_OR_INSTITUTION and c["2-4-q164"].author_ref is None
     assert c["2-4-q164"].text == "=CMD|' /C calc'!A0"  # formulas are data: imported verbatim
     assert c["2-1-q164"].author_ref == c["2-1-q166"].author_ref != "User:1"
-    assert result.extras["counts"]["rows_without_answer"] == 1 and result.rows_read == 4
+    assert [(r.line, r.reason) for r in result.rejected] == [(4, NO_ANSWER_REASON)] and result.rows_read == 4
 
 
 def test_wide_row_with_wrong_width_and_duplicate_reference_are_rejected(write):
@@ -125,7 +130,55 @@ def test_stream_is_lazy_and_counts_at_the_end():
     stream = iter_file(GD_SAMPLE)
     assert stream.format is Format.GRANDDEBAT and len(stream.sha256) == 64 and stream.rows_read == 0
     items = list(stream)
-    assert stream.rows_read == 1300 and len(items) == 2599
-    assert not any(isinstance(i, RejectedRow) for i in items)
+    assert stream.rows_read == 1300 and len(items) == 2599 + 44
+    assert sum(isinstance(i, RejectedRow) for i in items) == 44  # the rows without any answer
     with pytest.raises(RuntimeError):
         list(stream)
+
+
+def test_every_row_read_is_accounted_for(write):
+    path = write(
+        "gd.csv", HEADER + "X1,2-1,,,,,false,,,,,a,\nX2,2-2,,,,,false,,,,,,\n\nX3,2-3,,,,,false,,,,, ,\n"
+    )
+    result = read_file(path)
+    counts = result.extras["counts"]
+    assert [c.contribution_id for c in result.contributions] == ["2-1-q164"]
+    assert [(r.line, r.reason) for r in result.rejected] == [(3, NO_ANSWER_REASON), (5, NO_ANSWER_REASON)]
+    assert result.rows_read == 3 == counts["rows_with_contributions"] + counts["rejected"]
+    assert counts["blank_lines"] == 1  # a blank physical line is not a row
+
+
+def test_a_question_in_two_columns_is_refused_naming_it(write):
+    header = HEADER.rstrip("\n") + ",QUXVlc3Rpb246MTY0 - Quels impôts baisser ?\n"
+    path = write("gd.csv", header + "X1,2-1,,,,,false,,,,,a,b,c\n")
+    with pytest.raises(
+        InputFileError, match=r"La question 164 « Quels impôts baisser \? » occupe deux colonnes"
+    ) as e:
+        read_file(path)
+    assert "colonnes n° 12 et 14" in e.value.message_fr and "columns 12 and 14" in e.value.message_en
+
+
+def test_an_export_without_question_column_is_refused(write):
+    path = write("gd.csv", HEADER.split(",QUX")[0] + "\nX1,2-1,,,,,false,,,,\n")
+    with pytest.raises(MappingError, match="Aucune colonne de question") as e:
+        read_file(path)
+    assert "« authorZipCode »" in e.value.message_fr and "'authorZipCode'" in e.value.message_en
+
+
+def test_report_counts_add_up_with_rows_without_answer(write):
+    from schemas import RunSettings
+    from synthesis.pipeline import run
+    from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
+
+    register_fake_embedder()
+    path = write("gd.csv", HEADER + "X1,2-1,,,,,false,,,,,La TVA,La santé\nX2,2-2,,,,,false,,,,,,\n")
+    result = read_file(path)
+    report = run(
+        result.contributions,
+        RunSettings(embedder=FAKE_EMBEDDER),
+        rejected=result.rejected,
+        rows_read=result.rows_read,
+    )
+    counts = report.manifest.counts
+    rows_with_answers = len({c.source_id for c in result.contributions})
+    assert counts.rows_read == 2 == counts.rejected + rows_with_answers
