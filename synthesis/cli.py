@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -34,6 +35,9 @@ from synthesis.plural import say
 if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help` is instant
     from synthesis.embed import EmbeddingCache
     from synthesis.ingest import IngestResult
+
+# the command says its warnings itself, in the chosen language: no second, French-only copy from the log
+logging.getLogger("synthesis").addHandler(logging.NullHandler())
 
 app = typer.Typer(
     help="Synthèse traçable des contributions d'une consultation en ligne.",
@@ -425,6 +429,9 @@ def read_input(
             rejected=len(result.rejected),
         )
     )
+    for warning in result.extras.get("warnings", []):  # e.g. a side file skipped: said, not only logged
+        prefix = "[yellow]Attention[/] : " if lang != "en" else "[yellow]Warning[/]: "
+        err.print(prefix + warning["message_en" if lang == "en" else "message_fr"], soft_wrap=True)
     return result
 
 

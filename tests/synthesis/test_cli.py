@@ -371,3 +371,21 @@ def test_an_unknown_language_is_refused_in_french_with_a_french_prefix(command):
     assert result.exit_code == 2, result.output
     assert "Erreur (unsupported_language) : Langue non prise en charge : --lang 'xx'" in said(result)
     assert "Error" not in result.output and "Colonnes" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_side_file_skipped_is_said_once_in_the_chosen_language(tmp_path, lang):
+    from tests.synthesis.ingest.test_decidim import COMMENTS, DEBATES
+
+    path = tmp_path / "comments.csv"
+    path.write_text(COMMENTS, encoding="utf-8")
+    (tmp_path / "debats.csv").write_text(DEBATES + '99;;"Titre cassé;d;0;2019;u;1\n', encoding="utf-8")
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, "--out", tmp_path / "r.json", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    warned = (
+        "Attention : Fichier voisin « debats.csv » ignoré"
+        if lang == "fr"
+        else "Warning: Side file 'debats.csv'"
+    )
+    assert said.count(warned) == 1 and said.count("debats.csv") == 1, said
