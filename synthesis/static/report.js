@@ -167,9 +167,21 @@
     var text = make("blockquote", "text main-text", shown);
     if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
     add(dyn, text);
+    sameRow(dyn, it, key, S);
     placement(dyn, it, S);
     flags(dyn, it, S);
     info(dyn, it, key, S);
+  }
+  function sameRow(box, it, key, S) {  /* the other answers the same row of the export gave */
+    var row = findSource(it.s) || [];
+    if (row.length < 2) return;
+    add(box, make("p", "same-row", fmt(S["contribution.same_row"], { n: number(row.length) })));
+    var ul = make("ul", "compact same-row");
+    add(box, ul);
+    row.forEach(function (k) {
+      var q = data.items[k].q !== undefined ? data.shared[data.items[k].q] : k;
+      add(ul, add(make("li"), k === key ? make("strong", null, q) : link(PREFIX + k, q)));
+    });
   }
   var listed = null;
   function listedText(key) {  /* the text shown in a theme's member list (written once in the file) */
@@ -188,7 +200,10 @@
     if (!loadData()) return null;
     if (!bySource) {
       bySource = {};
-      Object.keys(data.items).forEach(function (k) { bySource[data.items[k].s] = k; });
+      Object.keys(data.items).forEach(function (k) {  /* a row's answers, in the report's order */
+        var s = data.items[k].s;
+        (Object.prototype.hasOwnProperty.call(bySource, s) ? bySource[s] : (bySource[s] = [])).push(k);
+      });
     }
     return Object.prototype.hasOwnProperty.call(bySource, value) ? bySource[value] : null;
   }
@@ -317,7 +332,8 @@
       var msg = form.querySelector("[data-goto-msg]");
       var value = form.querySelector("input").value.trim();
       var hit = value && doc.querySelector('.page-contribution:not([data-dynamic])[data-source-id="' + CSS.escape(value) + '"]');
-      var key = value && !hit && dataEl ? findSource(value) : null;
+      var row = value && !hit && dataEl ? findSource(value) : null;
+      var key = row ? row[0] : null;
       if (hit) { msg.textContent = ""; location.hash = "#" + hit.id; }
       else if (key !== null) { msg.textContent = ""; location.hash = "#" + PREFIX + key; }
       else msg.textContent = msg.getAttribute("data-notfound");

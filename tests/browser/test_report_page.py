@@ -7,7 +7,8 @@ import unicodedata
 
 import pytest
 
-from synthesis.html import route_id
+from schemas import RunSettings
+from synthesis.html import render_report_page, route_id
 from tests.browser.conftest import HOSTILE, exported_copy, open_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -278,3 +279,48 @@ def test_exported_file_offline_same_content(browser, sample, report_page, tmp_pa
         assert copy_watch.errors == [] and copy_watch.dialogs == []
     finally:
         copy.context.close()
+
+
+@pytest.mark.parametrize("pages", [None, 0], ids=["pre-rendered", "on-demand"])
+def test_the_answers_of_one_row_lead_to_each_other(browser, tmp_path, pages):
+    # "Contribution n° 2-80" opened one answer of that Grand Débat row, with no word of its other answers
+    from synthesis.ingest import read_file
+    from synthesis.pipeline import run
+    from tests.utils.data import SAMPLES
+    from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
+
+    register_fake_embedder()
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    (tmp_path / "export.csv").write_text("".join(lines[:41]), encoding="utf-8")
+    result = read_file(tmp_path / "export.csv", format="granddebat", secret=b"k")
+    report = run(result.contributions, RunSettings(embedder=FAKE_EMBEDDER), rejected=result.rejected)
+    path = tmp_path / "rapport.html"
+    path.write_text(
+        render_report_page(report, **({} if pages is None else {"contribution_pages": 0})), "utf-8"
+    )
+    rows: dict[str, list] = {}
+    for c in report.contributions:
+        rows.setdefault(c.source_id, []).append(c)
+    row = next(r for r in rows.values() if len(r) == 3)
+    page, watch = open_page(browser, path.as_uri())
+    try:
+        page.get_by_label("Contribution n°").fill(row[0].source_id)
+        page.get_by_role("button", name="Afficher").click()
+        page.wait_for_function(
+            "h => location.hash === h && document.querySelector('.page.active ul.same-row li strong')",
+            arg="#" + route_id("contribution", row[0].contribution_id),
+            timeout=10_000,
+        )
+        said = page.locator(".page.active p.same-row").inner_text()
+        assert "La même ligne de l'export a donné 3 réponses" in said
+        items = page.locator(".page.active ul.same-row li")
+        assert items.count() == 3 and items.nth(0).locator("strong").count() == 1
+        items.nth(2).locator("a").click()
+        page.wait_for_function(
+            "h => location.hash === h && document.querySelector('.page.active ul.same-row li:nth-child(3) strong')",
+            arg="#" + route_id("contribution", row[2].contribution_id),
+            timeout=10_000,
+        )
+        assert watch.blocked == [] and watch.errors == []
+    finally:
+        page.context.close()
