@@ -152,6 +152,22 @@ def test_overview_who_speaks_without_raw_keys(page):
     assert "&lt;script&gt;" in who and SCRIPT not in who  # a repeated short answer, escaped
 
 
+def test_territory_sources_are_cited_where_territories_are_shown():
+    report = origin_report()
+    assert "La Poste (ODbL); Insee" in render_report_page(report)
+    report.origin["participation"]["located"] = 0  # no postcode in the file: no territory, no source
+    assert "La Poste (ODbL); Insee" not in render_report_page(report)
+
+
+def test_many_questions_fold_their_methodology_tables():
+    # the République numérique's 230 questions made a page 300,000 px tall
+    report = make_report()
+    (question,) = report.questions
+    assert '<details class="method-question">' not in render_report_page(report)
+    report.questions = [question.model_copy(update={"question_id": f"q{i}"}) for i in range(4)]
+    assert render_report_page(report).count('<details class="method-question">') == 4
+
+
 def test_a_burst_outside_campaigns_says_no_zero():
     # it read "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 0 dans une campagne"
     report = origin_report()
