@@ -8,6 +8,7 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from schemas import Report, RunSettings
+from schemas.api import MAX_ID
 from service.errors import ConflictError, NotFoundError
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
@@ -38,7 +39,7 @@ def run_keys(session: Session, run_id: int) -> dict[str, int]:
 
 
 def _contribution(session: Session, run: Run, contribution_id: int) -> Contribution:
-    c = session.get(Contribution, contribution_id)
+    c = session.get(Contribution, contribution_id) if 1 <= contribution_id <= MAX_ID else None
     if c is None or c.consultation_id != run.consultation_id:
         raise NotFoundError("Contribution introuvable", "Contribution not found", value=contribution_id)
     return c
