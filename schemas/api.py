@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from schemas.report import RejectedRowOut, Report
-from schemas.settings import RunSettings
+from schemas.settings import MAX_MIN_CLUSTER_SIZE, RunSettings
 
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tabs and line breaks allowed
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_characters", "must not contain control characters")
+    return value
+
+
+def _no_control_in_text(value: str | None) -> str | None:
+    if value is not None and _CONTROL_IN_TEXT.search(value):
+        raise PydanticCustomError("control_characters", "must not contain control characters")
+    return value
+
+
+# A title or label: one line of text, surrounding spaces removed, not empty once they are.
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_no_control)
+]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_no_control)
+]
+MAX_DESCRIPTION = 10_000
+Description = Annotated[
+    str | None,
+    StringConstraints(strip_whitespace=True, max_length=MAX_DESCRIPTION),
+    AfterValidator(_no_control_in_text),
+]
+
+MAX_ID = 2**31 - 1
+"""Largest id (and offset) the API accepts: ids are 32-bit integer columns (PostgreSQL ``integer``); a larger
+number names nothing, and SQLite cannot even bind one past 2**63."""
 
 
 class ErrorOut(BaseModel):
@@ -26,8 +62,8 @@ class ConsultationCreate(BaseModel):
         extra="forbid",
         json_schema_extra={"examples": [{"title": "Plan vélo 2025", "description": "Consultation en ligne"}]},
     )
-    title: str = Field(..., min_length=1, max_length=500)
-    description: str | None = None
+    title: Title = Field(..., description="One line, 1 to 500 characters (surrounding spaces removed).")
+    description: Description = Field(None, description="At most 10,000 characters.")
 
 
 class ConsultationPublic(BaseModel):
@@ -70,6 +106,8 @@ class RunCreate(BaseModel):
     settings: RunSettings = Field(default_factory=RunSettings)
     carry_review_from: int | None = Field(
         None,
+        ge=1,
+        le=MAX_ID,
         description="Earlier run of this consultation whose review is re-applied where it fits.",
     )
 
@@ -155,7 +193,7 @@ class ContributionPublic(BaseModel):
 
 class RenameTheme(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "Pistes cyclables"}]})
-    label: str = Field(..., min_length=1, max_length=300)
+    label: Label = Field(..., description="One line, 1 to 300 characters (surrounding spaces removed).")
 
 
 class MergeThemes(BaseModel):
@@ -165,20 +203,22 @@ class MergeThemes(BaseModel):
 
 class SplitTheme(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"min_cluster_size": 5}]})
-    min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN min_cluster_size for the split.")
+    min_cluster_size: int | None = Field(
+        None, ge=2, le=MAX_MIN_CLUSTER_SIZE, description="HDBSCAN min_cluster_size for the split."
+    )
 
 
 class MoveContribution(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"contribution_id": 12, "to_cluster_id": "q1-2"}]}
     )
-    contribution_id: int
+    contribution_id: int = Field(..., ge=1, le=MAX_ID)
     to_cluster_id: str | None = Field(..., description="Target theme; null moves it to « non classées ».")
 
 
 class RejectQuote(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"contribution_id": 12}]})
-    contribution_id: int
+    contribution_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class ReviewActionPublic(BaseModel):

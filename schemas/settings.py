@@ -6,6 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Upper bounds of the settings that size the work of a run (a run holds a runner until it ends): generous
+# against every default and rule of synthesis.cluster, small enough that no request can keep a runner for days.
+MAX_MIN_CLUSTER_SIZE = 10_000
+MAX_MIN_SAMPLES = 1_000
+MAX_UMAP_EPOCHS = 1_000
+MAX_FIT_MAX = 200_000
+MAX_EMBED_WORKERS = 64
+MAX_COUNT = 1_000_000  # thresholds counted in answers or words: no larger value means anything
+
 
 class RunSettings(BaseModel):
     """Every knob of a synthesis run; recorded whole in the RunManifest.
@@ -28,8 +37,20 @@ class RunSettings(BaseModel):
     )
     n_components: int = Field(5, ge=2, le=100, description="Dimensions after reduction (UMAP).")
     n_neighbors: int = Field(15, ge=2, le=200, description="UMAP neighbours.")
-    min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN min_cluster_size; None = by rule.")
-    min_samples: int | None = Field(None, ge=1, description="HDBSCAN min_samples; None = by rule.")
+    min_cluster_size: int | None = Field(
+        None,
+        ge=2,
+        le=MAX_MIN_CLUSTER_SIZE,
+        description="HDBSCAN min_cluster_size; None = by rule (5 to 200). At most 10,000: a theme needs that "
+        "many answers.",
+    )
+    min_samples: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_MIN_SAMPLES,
+        description="HDBSCAN min_samples; None = by rule (5). At most 1,000: each point's core distance is "
+        "its min_samples-th neighbour's, searched for every point.",
+    )
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     subclusters: bool = Field(True, description="Split each theme into sub-themes (second level).")
     max_themes: int = Field(
@@ -48,23 +69,30 @@ class RunSettings(BaseModel):
     umap_epochs: int | None = Field(
         None,
         ge=10,
+        le=MAX_UMAP_EPOCHS,
         description="UMAP optimisation epochs; None = by rule (200 up to 5,000 fitted points, 100 up to 15,000, "
-        "else 50: synthesis.cluster).",
+        "else 50: synthesis.cluster). At most 1,000 (UMAP's own rule never asks more than 500); the layout's "
+        "time grows with them.",
     )
     fit_max: int = Field(
         30_000,
         ge=1000,
+        le=MAX_FIT_MAX,
         description="Above this many texts in a question (copies counted up to min_samples), UMAP and HDBSCAN "
         "are fitted on a seeded sample of at most that size and each other text takes the theme of most of its "
         "nearest fitted texts, or meets the noise policy's rule (synthesis.cluster); smaller is faster and, at "
-        "scale, further from a full fit; above 30,000 the neighbour search is approximate (NN-descent).",
+        "scale, further from a full fit; above 30,000 the neighbour search is approximate (NN-descent). At most "
+        "200,000: UMAP and HDBSCAN on more points take hours on one run; larger questions are sampled.",
     )
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)
-    campaign_min_size: int = Field(5, ge=2, description="Smallest group of copies reported as a campaign.")
+    campaign_min_size: int = Field(
+        5, ge=2, le=MAX_COUNT, description="Smallest group of copies reported as a campaign."
+    )
     campaign_min_words: int = Field(
         15,
         ge=1,
+        le=MAX_COUNT,
         description="Shortest campaign template, in words: shorter identical answers are convergent.",
     )
     campaign_near_threshold: float = Field(
@@ -82,6 +110,7 @@ class RunSettings(BaseModel):
     active_author_threshold: int = Field(
         3,
         ge=2,
+        le=MAX_COUNT,
         description="An author with more than this many contributions to one question is 'very active'.",
     )
     territory: list[str] = Field(
@@ -96,7 +125,9 @@ class RunSettings(BaseModel):
     embed_workers: int = Field(
         0,
         ge=0,
-        description="Processes that embed new texts; 0 = auto (available cores). Never changes the result.",
+        le=MAX_EMBED_WORKERS,
+        description="Processes that embed new texts; 0 = auto (available cores). Never changes the result. "
+        "At most 64 (never more than the available cores are started).",
     )
 
 

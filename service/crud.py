@@ -14,6 +14,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from schemas.api import MAX_ID
 from service.core.security import hash_api_key, new_api_key
 from service.models import (
     ApiKey,
@@ -30,6 +31,11 @@ from service.models import (
     Tenant,
     Theme,
 )
+
+
+def _is_id(value: int) -> bool:
+    """Whether ``value`` can name a row (ids are 32-bit integer columns; SQLite fails on ints past 2**63)."""
+    return 1 <= value <= MAX_ID
 
 
 def create_tenant(*, session: Session, name: str) -> Tenant:
@@ -72,7 +78,7 @@ def create_consultation(
 
 
 def get_consultation(*, session: Session, tenant_id: int, consultation_id: int) -> Consultation | None:
-    row = session.get(Consultation, consultation_id)
+    row = session.get(Consultation, consultation_id) if _is_id(consultation_id) else None
     return row if row is not None and row.tenant_id == tenant_id else None
 
 
@@ -104,7 +110,7 @@ def list_contributions(*, session: Session, consultation_id: int) -> list[Contri
 
 
 def get_contribution(*, session: Session, tenant_id: int, contribution_id: int) -> Contribution | None:
-    row = session.get(Contribution, contribution_id)
+    row = session.get(Contribution, contribution_id) if _is_id(contribution_id) else None
     if (
         row is None
         or get_consultation(session=session, tenant_id=tenant_id, consultation_id=row.consultation_id) is None
@@ -133,7 +139,7 @@ def create_run(
 
 
 def get_run(*, session: Session, tenant_id: int, run_id: int) -> Run | None:
-    run = session.get(Run, run_id)
+    run = session.get(Run, run_id) if _is_id(run_id) else None
     if (
         run is None
         or get_consultation(session=session, tenant_id=tenant_id, consultation_id=run.consultation_id) is None

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from service.api.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimitMiddleware
 from service.api.main import api_router, public_router
 from service.core.config import Settings, get_settings
 from service.core.db import make_engine, upgrade_database
@@ -52,6 +53,7 @@ def create_app(
     app.state.engine, app.state.runner, app.state.settings = engine, runner, settings
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + FORM_OVERHEAD_BYTES)
     app.include_router(api_router)
     app.include_router(public_router)
 
@@ -59,5 +61,9 @@ def create_app(
     def health() -> dict[str, str]:
         """Liveness probe (no key needed): answers while the process serves requests."""
         return {"status": "ok"}
+
+    @app.head("/api/health", include_in_schema=False)
+    def health_head() -> None:
+        """HEAD of the liveness probe (load balancers and monitors use it): 200, no body."""
 
     return app

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from service import crud
 from service.core.config import Settings, get_settings
-from service.errors import ForbiddenError, NotFoundError, UnauthorizedError
+from service.errors import ForbiddenError, NotFoundError, UnauthorizedError, request_lang
 from service.jobs import Runner
 from service.models import ApiKey, Consultation, Contribution, Run
 
@@ -25,7 +25,13 @@ def get_runner(request: Request) -> Runner:
     return request.app.state.runner
 
 
+def get_lang(request: Request) -> str:
+    """The caller's language: "en" with ``Accept-Language: en…``, else "fr"."""
+    return request_lang(request)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+LangDep = Annotated[str, Depends(get_lang)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[Runner, Depends(get_runner)]
 

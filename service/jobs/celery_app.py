@@ -102,7 +102,7 @@ def error_of(exc: BaseException) -> dict:
     return {
         "code": "internal_error",
         "message": f"Erreur interne : {exc!r}",
-        "details": {"type": type(exc).__name__},
+        "details": {"message_en": f"Internal error: {exc!r}", "type": type(exc).__name__},
     }
 
 

@@ -178,7 +178,7 @@ def execute_run(
             {
                 "code": "internal_error",
                 "message": f"Erreur interne : {exc!r}",
-                "details": {"type": type(exc).__name__},
+                "details": {"message_en": f"Internal error: {exc!r}", "type": type(exc).__name__},
             },
         )
         return JobStatus.FAILED

@@ -8,6 +8,7 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from schemas import Report, RunSettings
+from schemas.api import MAX_ID
 from service.errors import ConflictError, NotFoundError
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
@@ -38,18 +39,24 @@ def run_keys(session: Session, run_id: int) -> dict[str, int]:
 
 
 def _contribution(session: Session, run: Run, contribution_id: int) -> Contribution:
-    c = session.get(Contribution, contribution_id)
+    c = session.get(Contribution, contribution_id) if 1 <= contribution_id <= MAX_ID else None
     if c is None or c.consultation_id != run.consultation_id:
         raise NotFoundError("Contribution introuvable", "Contribution not found", value=contribution_id)
     return c
 
 
 def _split_inputs(
-    session: Session, report: Report, cluster_id: str
+    session: Session, run: Run, report: Report, cluster_id: str
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
-    rows = session.exec(select(Contribution).where(col(Contribution.key).in_(keys)))
+    # Keys are unique per consultation only (``ligne-N`` repeats in every file without an id column):
+    # read this run's consultation, never another one's (or another tenant's).
+    rows = session.exec(
+        select(Contribution).where(
+            Contribution.consultation_id == run.consultation_id, col(Contribution.key).in_(keys)
+        )
+    )
     texts = {c.key: mask_pii(c.text) for c in rows}  # as the report shows them (synthesis.pipeline.masked)
     settings = RunSettings.model_validate(report.manifest.settings)
     from service.jobs.cache import DBEmbeddingCache
@@ -69,7 +76,7 @@ def apply_action(
     if action == "merge":
         return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
     if action == "split":
-        texts, vectors = _split_inputs(session, report, payload["cluster_id"])
+        texts, vectors = _split_inputs(session, run, report, payload["cluster_id"])
         return split(
             report,
             payload["cluster_id"],
@@ -88,11 +95,12 @@ def apply_action(
 
 def rejected_quotes(session: Session, run: Run) -> set[str]:
     ids = [a.payload["contribution_id"] for a in _actions(session, run.id) if a.action == "reject_quote"]
-    return (
-        {c.key for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids)))}
-        if ids
-        else set()
+    if not ids:
+        return set()
+    stmt = select(Contribution.key).where(
+        Contribution.consultation_id == run.consultation_id, col(Contribution.id).in_(ids)
     )
+    return set(session.exec(stmt))
 
 
 def _actions(session: Session, run_id: int) -> list[ReviewAction]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, func, select
 
+from service import crud
 from service.models import Contribution, Import
 from tests.service.factories import consultation_rows, to_csv
 from tests.service.helpers import upload
@@ -64,17 +65,37 @@ def test_english_messages_and_validation_errors(client, keys):
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_request"
 
 
-def test_unknown_embedder_fails_the_run_with_its_reason(client, keys, runner):
+def test_unknown_embedder_is_refused_at_request_time(client, keys, engine):
     h = keys.h()
     cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
     upload(client, cid, to_csv(consultation_rows()), h)
-    run_id = client.post(
-        f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "nope"}}, headers=h
-    ).json()["id"]
+    r = client.post(f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "nope"}}, headers=h)
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "unknown_embedder" and "nope" in r.json()["message"]
+    assert client.get(f"/api/consultations/{cid}/runs", headers=h).json()["count"] == 0
+
+
+def test_a_failed_run_reports_its_reason_in_the_callers_language(client, keys, runner, engine):
+    """A run that fails anyway (an embedder registered in the API process only, an older row…) keeps its
+    reason, French by default and English with Accept-Language: en."""
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    upload(client, cid, to_csv(consultation_rows()), h)
+    with Session(engine) as s:
+        run = crud.create_run(
+            session=s, consultation_id=cid, settings={"embedder": "nope"}, carry_review_from=None
+        )
+        run_id = run.id
+    runner.submit(run_id)
     runner.drain()
-    run = client.get(f"/api/runs/{run_id}", headers=h).json()
-    assert run["status"] == "failed", run
-    assert run["error"]["code"] == "unknown_embedder" and "nope" in run["error"]["message"], run
+    fr = client.get(f"/api/runs/{run_id}", headers=h).json()
+    assert fr["status"] == "failed", fr
+    assert fr["error"]["code"] == "unknown_embedder" and "nope" in fr["error"]["message"], fr
+    assert fr["error"]["message"].startswith("Embedder inconnu")
+    en = client.get(f"/api/runs/{run_id}", headers={**h, "Accept-Language": "en"}).json()
+    assert en["error"]["message"].startswith("Unknown embedder") and "nope" in en["error"]["message"], en
+    listed = client.get(f"/api/consultations/{cid}/runs", headers={**h, "Accept-Language": "en"}).json()
+    assert listed["data"][0]["error"]["message"] == en["error"]["message"]
     assert client.get(f"/api/runs/{run_id}/report", headers=h).status_code == 409
 
 

@@ -108,3 +108,54 @@ def test_missing_or_unknown_key(client, keys):
     assert r.status_code == 401 and r.json()["code"] == "unauthorized"
     r = client.get("/api/consultations", headers={"X-API-Key": "sk_wrong", "Accept-Language": "en"})
     assert r.status_code == 401 and r.json()["message"] == "Unknown or revoked API key"
+
+
+def _no_id_csv(rows: list[dict[str, str]]) -> bytes:
+    """The rows without their id column: the ingest then keys them by line (same keys in every file)."""
+    return to_csv([{k: v for k, v in row.items() if k != "id"} for row in rows])
+
+
+def _consultation_without_ids(client, h, rows) -> int:
+    cid = client.post("/api/consultations", json={"title": "Sans identifiants"}, headers=h).json()["id"]
+    r = client.post(
+        f"/api/consultations/{cid}/imports",
+        files={"file": ("export.csv", _no_id_csv(rows), "text/csv")},
+        data={"text_column": "avis", "author_column": "auteur"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    return cid
+
+
+def test_split_reads_only_the_runs_own_contributions(client, keys, runner):
+    """Contribution keys (``ligne-N`` without an id column) repeat across consultations and tenants: splitting
+    a theme re-reads its members' texts from this run's consultation only, never another one's."""
+    a = keys.h("a")
+    cid = _consultation_without_ids(client, a, consultation_rows())
+    secret_rows = [{**row, "avis": f"SECRETB {row['avis']}"} for row in consultation_rows()]
+    _consultation_without_ids(client, keys.h("b"), secret_rows)  # another tenant, same keys
+    _consultation_without_ids(
+        client, a, [{**row, "avis": f"AUTRE {row['avis']}"} for row in consultation_rows()]
+    )
+    run_id = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=a
+    ).json()["id"]
+    runner.drain()
+    report = client.get(f"/api/runs/{run_id}/report", headers=a).json()
+    first, second = clusters(report)[:2]
+    base = f"/api/runs/{run_id}/clusters"
+    r = client.post(
+        f"{base}/{second['cluster_id']}/merge", json={"into_cluster_id": first["cluster_id"]}, headers=a
+    )
+    assert r.status_code == 201, r.text
+    r = client.post(f"{base}/{first['cluster_id']}/split", json={"min_cluster_size": 5}, headers=a)
+    assert r.status_code == 201, r.text
+    seen = [
+        r.text,
+        client.get(f"/api/runs/{run_id}/report", headers=a).text,
+        client.get(f"/api/runs/{run_id}/report", params={"format": "html"}, headers=a).text,
+    ]
+    for part in r.json()["after"]["parts"]:
+        seen.append(client.get(f"{base}/{part['cluster_id']}/members", headers=a).text)
+    for text in seen:
+        assert "SECRETB" not in text and "AUTRE" not in text

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from schemas.api import ConsultationCreate, ConsultationPublic, ConsultationsPublic, ErrorOut
+from schemas.api import MAX_ID, ConsultationCreate, ConsultationPublic, ConsultationsPublic, ErrorOut
 from service import crud
 from service.api.deps import ConsultationDep, KeyDep, SessionDep, WriteKeyDep
 from service.models import Consultation
@@ -53,7 +53,7 @@ def create_consultation(
 def list_consultations(
     session: SessionDep,
     key: KeyDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ConsultationsPublic:
     """The caller's tenant's consultations, oldest first."""

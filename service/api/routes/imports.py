@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 import shutil
 import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
+from xml.etree.ElementTree import ParseError
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import ValidationError
@@ -14,9 +20,10 @@ from pydantic import ValidationError
 from schemas import ColumnMapping
 from schemas.api import ErrorOut, ImportPublic
 from service.api.deps import ConsultationDep, KeyDep, SessionDep, SettingsDep, WriteKeyDep
-from service.errors import RequestError, TooLargeError
+from service.errors import RequestError, TooLargeError, describe_validation_errors
 from service.imports import import_file
 from service.models import Import
+from synthesis.errors import EncodingError, InputFileError, SynthesisError
 
 router = APIRouter(tags=["imports"])
 ERRORS = {
@@ -42,17 +49,108 @@ def _save_upload(upload: UploadFile, dest: Path, limit: int) -> None:
             out.write(chunk)
 
 
+# Bytes of a stored upload's name (most file systems allow 255); the original name is kept as data only.
+STORED_NAME_BYTES = 200
+DISPLAY_NAME_CHARS = 255
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks allowed
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
+def display_name(filename: str | None) -> str:
+    """The upload's own name as data: its last path part, without control characters (NUL included)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip() or "upload"
+    return name if len(name) <= DISPLAY_NAME_CHARS else name[: DISPLAY_NAME_CHARS - 1] + "…"
+
+
+def stored_name(filename: str | None) -> str:
+    """A name the file system accepts for the upload: the display name cut to ``STORED_NAME_BYTES`` bytes, its
+    extension kept (``.csv`` added when it has none, as the readers expect one)."""
+    name = display_name(filename)
+    suffix = Path(name).suffix
+    if _SUFFIX.fullmatch(suffix):
+        name = name[: -len(suffix)]
+    else:
+        suffix = ".csv"
+    stem = name.strip(" .") or "upload"
+    stem = stem.encode()[: STORED_NAME_BYTES - len(suffix)].decode(errors="ignore")
+    return stem + suffix
+
+
 def _mapping(mapping: str | None, text_column: str | None, **columns: str | None) -> ColumnMapping | None:
     try:
         if mapping:
             return ColumnMapping.model_validate(json.loads(mapping))
         if text_column:
             return ColumnMapping(text=text_column, **{k: v for k, v in columns.items() if v})
-    except (ValueError, ValidationError) as exc:
+    except ValidationError as exc:
+        fr, en = (describe_validation_errors(exc.errors(), lang) for lang in ("fr", "en"))
         raise RequestError(
-            f"Champ « mapping » invalide : {exc}", f"Invalid 'mapping' field: {exc}", value=mapping
-        ) from exc
+            f"Champ « mapping » invalide : {fr}", f"Invalid 'mapping' field: {en}", value=_cap(mapping)
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise RequestError(
+            f"Champ « mapping » invalide : JSON illisible (ligne {exc.lineno}, colonne {exc.colno})",
+            f"Invalid 'mapping' field: unreadable JSON (line {exc.lineno}, column {exc.colno})",
+            value=_cap(mapping),
+        ) from None
+    except (ValueError, RecursionError):  # RecursionError: a JSON nested deeper than Python's stack
+        raise RequestError(
+            "Champ « mapping » invalide : JSON illisible ou trop imbriqué",
+            "Invalid 'mapping' field: unreadable or too deeply nested JSON",
+            value=_cap(mapping),
+        ) from None
     return None
+
+
+def _cap(value: str | None, limit: int = 200) -> str | None:
+    return value if value is None or len(value) <= limit else value[:limit] + "…"
+
+
+def _check_encoding(encoding: str | None) -> None:
+    """422 for an encoding Python does not know or that is no text encoding (rot13, base64…)."""
+    if not encoding:
+        return
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        known = False
+    if not known:
+        raise EncodingError(
+            f"Encodage inconnu : « {_cap(encoding)} » (essayez utf-8, cp1252 ou latin-1).",
+            f"Unknown encoding: '{_cap(encoding)}' (try utf-8, cp1252 or latin-1).",
+            value=_cap(encoding),
+        )
+
+
+@contextmanager
+def _reading(name: str, encoding: str | None = None) -> Iterator[None]:
+    """Errors of the readers that are the file's fault, as 422 naming the file (never a 500)."""
+    try:
+        yield
+    except SynthesisError:
+        raise
+    except RecursionError:
+        raise InputFileError(
+            f"« {name} » est imbriqué trop profondément pour être lu.",
+            f"'{name}' is nested too deeply to be read.",
+            value=name,
+        ) from None
+    except ParseError as exc:  # XLSX: malformed XML or a DOCTYPE / entity (billion laughs, XXE)
+        raise InputFileError(
+            f"Classeur XLSX illisible « {name} » : XML invalide ou interdit ({exc}).",
+            f"Unreadable XLSX workbook '{name}': invalid or forbidden XML ({exc}).",
+            value=name,
+        ) from None
+    except UnicodeError as exc:
+        which_fr = f"l'encodage « {encoding} »" if encoding else "l'encodage détecté"
+        which_en = f"encoding '{encoding}'" if encoding else "the detected encoding"
+        raise EncodingError(
+            f"« {name} » ne peut pas être lu avec {which_fr} ({exc.__class__.__name__}) : "
+            "essayez utf-8, cp1252 ou latin-1.",
+            f"'{name}' cannot be read with {which_en} ({exc.__class__.__name__}): try utf-8, cp1252 or latin-1.",
+            value=encoding or name,
+        ) from None
 
 
 def to_public(imp: Import) -> ImportPublic:
@@ -93,25 +191,32 @@ def create_import(
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
     text kept). A file problem answers 422 naming it, and nothing is written."""
+    if question_text is not None and _CONTROL.search(question_text):
+        raise RequestError(
+            "Champ « question_text » invalide : caractères de contrôle interdits",
+            "Invalid 'question_text' field: control characters are not allowed",
+            value=_cap(question_text),
+        )
     cmap = _mapping(mapping, text_column, id=id_column, question=question_column, author=author_column)
-    name = Path(file.filename or "upload").name
+    name = display_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="synthese-import-") as tmp:
         # A stable folder name: readers that name the question after the export's folder (Polis) then give
         # the same question id to every re-import into this consultation.
         folder = Path(tmp) / f"consultation-{consultation.id}"
         folder.mkdir()
-        path = folder / (name if Path(name).suffix else name + ".csv")
+        path = folder / stored_name(file.filename)
         _save_upload(file, path, settings.max_upload_bytes)
-        imp = import_file(
-            session=session,
-            consultation=consultation,
-            path=path,
-            filename=name,
-            format=format,
-            mapping=cmap,
-            secret=settings.pseudonym_secret.encode(),
-            question_text=question_text,
-        )
+        with _reading(name):
+            imp = import_file(
+                session=session,
+                consultation=consultation,
+                path=path,
+                filename=name,
+                format=format,
+                mapping=cmap,
+                secret=settings.pseudonym_secret.encode(),
+                question_text=question_text,
+            )
     return to_public(imp)
 
 
@@ -138,12 +243,14 @@ def preview_import(
     """Detected format, encoding, delimiter, columns, five rows, a suggested mapping; stores nothing."""
     from synthesis.ingest import preview
 
-    name = Path(file.filename or "upload").name
+    _check_encoding(encoding)
+    name = display_name(file.filename)
     tmp = tempfile.mkdtemp(prefix="synthese-preview-")
     try:
-        path = Path(tmp) / (name if Path(name).suffix else name + ".csv")
+        path = Path(tmp) / stored_name(file.filename)
         _save_upload(file, path, settings.max_upload_bytes)
-        result = preview(path, format=format, encoding=encoding)
+        with _reading(name, encoding):
+            result = preview(path, format=format, encoding=encoding)
         return result.model_dump(mode="json")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

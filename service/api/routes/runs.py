@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from schemas.api import (
+    MAX_ID,
     ErrorOut,
     MemberPublic,
     MembersPublic,
@@ -20,12 +21,13 @@ from schemas.api import (
     RunsPublic,
 )
 from service import crud
-from service.api.deps import ConsultationDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
+from service.api.deps import ConsultationDep, LangDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
 from service.compare import compare_runs
 from service.errors import ConflictError, NotFoundError
 from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
+from synthesis.errors import UnknownEmbedderError
 from synthesis.html import render_report_page
 from synthesis.prepare import mask_pii
 
@@ -39,14 +41,38 @@ ERRORS = {
 Version = Literal["reviewed", "automatic"]
 
 
-def to_public(session, run: Run) -> RunPublic:
+def check_embedder(name: str) -> None:
+    """422 ``unknown_embedder`` now rather than a run that fails later (the registry is a dict look-up)."""
+    from synthesis.embed import REGISTRY
+
+    if name not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY))
+        raise UnknownEmbedderError(
+            f"Embedder inconnu : {name!r} (disponibles : {known})",
+            f"Unknown embedder: {name!r} (available: {known})",
+            value=name,
+        )
+
+
+def localized_error(error: dict | None, lang: str) -> dict | None:
+    """A run's stored error in ``lang``: the English message is kept in ``details.message_en``."""
+    if error is None or lang != "en":
+        return error
+    details = dict(error.get("details") or {})
+    message_en = details.pop("message_en", None)
+    if not message_en:
+        return error
+    return {**error, "message": message_en, "details": {**details, "message_fr": error.get("message")}}
+
+
+def to_public(session, run: Run, lang: str = "fr") -> RunPublic:
     return RunPublic(
         id=run.id,
         consultation_id=run.consultation_id,
         status=run.status,
         stage=run.stage,
         progress=run.progress,
-        error=run.error,
+        error=localized_error(run.error, lang),
         settings=run.settings,
         carry_review_from=run.carry_review_from,
         review_actions=crud.count_review_actions(session=session, run_id=run.id),
@@ -65,9 +91,15 @@ def to_public(session, run: Run) -> RunPublic:
     responses=ERRORS,
 )
 def create_run(
-    consultation: ConsultationDep, body: RunCreate, session: SessionDep, key: WriteKeyDep, runner: RunnerDep
+    consultation: ConsultationDep,
+    body: RunCreate,
+    session: SessionDep,
+    key: WriteKeyDep,
+    runner: RunnerDep,
+    lang: LangDep,
 ) -> RunPublic:
     """Queue a synthesis of the consultation's current contributions; answers 202 with the run id at once."""
+    check_embedder(body.settings.embedder)
     if body.carry_review_from is not None:
         old = crud.get_run(session=session, tenant_id=key.tenant_id, run_id=body.carry_review_from)
         if old is None or old.consultation_id != consultation.id:
@@ -83,7 +115,7 @@ def create_run(
         carry_review_from=body.carry_review_from,
     )
     runner.submit(run.id)
-    return to_public(session, run)
+    return to_public(session, run, lang)
 
 
 @router.get(
@@ -93,10 +125,10 @@ def create_run(
     summary="Lister les analyses d'une consultation",
     responses=ERRORS,
 )
-def list_runs(consultation: ConsultationDep, session: SessionDep) -> RunsPublic:
+def list_runs(consultation: ConsultationDep, session: SessionDep, lang: LangDep) -> RunsPublic:
     """Every run of the consultation, oldest first."""
     rows = crud.list_runs(session=session, consultation_id=consultation.id)
-    return RunsPublic(data=[to_public(session, r) for r in rows], count=len(rows))
+    return RunsPublic(data=[to_public(session, r, lang) for r in rows], count=len(rows))
 
 
 @router.get(
@@ -106,9 +138,9 @@ def list_runs(consultation: ConsultationDep, session: SessionDep) -> RunsPublic:
     summary="État d'une analyse",
     responses=ERRORS,
 )
-def get_run(run: RunDep, session: SessionDep) -> RunPublic:
+def get_run(run: RunDep, session: SessionDep, lang: LangDep) -> RunPublic:
     """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error."""
-    return to_public(session, run)
+    return to_public(session, run, lang)
 
 
 @router.post(
@@ -118,7 +150,7 @@ def get_run(run: RunDep, session: SessionDep) -> RunPublic:
     summary="Annuler une analyse",
     responses=ERRORS,
 )
-def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> RunPublic:
+def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep) -> RunPublic:
     """A queued run is cancelled at once; a running one stops at its next progress step, storing nothing."""
     if JobStatus(run.status).finished:
         raise ConflictError(
@@ -132,7 +164,7 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> RunPublic:
     session.add(run)
     session.commit()
     session.refresh(run)
-    return to_public(session, run)
+    return to_public(session, run, lang)
 
 
 def review_info(session, run: Run, version: Version) -> ReviewInfo:
@@ -197,7 +229,7 @@ def list_cluster_members(
     run: RunDep,
     cluster_id: str,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     version: Annotated[Version, Query()] = "reviewed",
 ) -> MembersPublic:
