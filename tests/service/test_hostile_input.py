@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -473,6 +474,12 @@ async def _post_streamed(
     return start["status"], json.loads(body), max(0, read - 1)
 
 
+def _in_a_thread(fn, *args):
+    """``anyio.run(fn, *args)`` in a thread of its own (the browser tests' Playwright keeps a loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, fn, *args).result()
+
+
 def test_upload_over_the_limit_is_refused_before_it_is_read(engine, runner, keys):
     app = _small_upload_app(engine, runner)
     h = keys.h()
@@ -482,11 +489,11 @@ def test_upload_over_the_limit_is_refused_before_it_is_read(engine, runner, keys
     for path in (f"/api/consultations/{cid}/imports", "/api/imports/preview"):
         # a declared size over the limit: answered from the header, without reading the body
         declared = {**h, "content-length": str(sum(map(len, chunks)) + 500)}
-        status, body, read = anyio.run(_post_streamed, app, path, declared, chunks)
+        status, body, read = _in_a_thread(_post_streamed, app, path, declared, chunks)
         assert status == 413 and body["code"] == "payload_too_large", body
         assert read == 0, read
         # streamed without a size: cut off once past the limit (upload limit + the form's envelope)
-        status, body, read = anyio.run(_post_streamed, app, path, {**h, **EN}, chunks)
+        status, body, read = _in_a_thread(_post_streamed, app, path, {**h, **EN}, chunks)
         assert status == 413 and body["code"] == "payload_too_large", body
         assert "too large" in body["message"].lower()
         assert read < len(chunks) // 2, read

@@ -9,27 +9,9 @@ unchanged.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Sequence
-
-import numpy as np
 
 from synthesis.embed import REGISTRY
-from tests.utils.fake_embedder import HashEmbedder, register_fake_embedder
-
-SLOW_EMBEDDER = "fake-slow"
-SLOW_SECONDS_PER_TEXT = float(os.environ.get("SYNTHESE_TEST_SLOW_S", "0.02"))
-
-
-class SlowHashEmbedder(HashEmbedder):
-    """The fake embedder, slowed down per text (same vectors as "fake-hash", another model id)."""
-
-    name = SLOW_EMBEDDER
-    model_id = "fake-slow-64"
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        time.sleep(SLOW_SECONDS_PER_TEXT * len(texts))
-        return super().embed(texts)
+from tests.utils.fake_embedder import register_fake_embedder, register_slow_embedder
 
 
 def _counted(name: str, factory):
@@ -43,7 +25,7 @@ def _counted(name: str, factory):
 
 
 register_fake_embedder()
-REGISTRY[SLOW_EMBEDDER] = lambda model=None: SlowHashEmbedder()
+register_slow_embedder()
 for _name in list(REGISTRY):
     REGISTRY[_name] = _counted(_name, REGISTRY[_name])
 

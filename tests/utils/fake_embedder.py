@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,3 +43,24 @@ class HashEmbedder:
 def register_fake_embedder() -> None:
     """Make ``RunSettings(embedder="fake-hash")`` resolve to :class:`HashEmbedder`."""
     REGISTRY[FAKE_EMBEDDER] = lambda model=None: HashEmbedder()
+
+
+SLOW_EMBEDDER = "fake-slow"
+SLOW_SECONDS_PER_TEXT = float(os.environ.get("SYNTHESE_TEST_SLOW_S", "0.02"))
+
+
+class SlowHashEmbedder(HashEmbedder):
+    """The fake embedder, slowed down per text (same vectors as "fake-hash", another model id)."""
+
+    name = SLOW_EMBEDDER
+    model_id = "fake-slow-64"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(SLOW_SECONDS_PER_TEXT * len(texts))
+        return super().embed(texts)
+
+
+def register_slow_embedder() -> None:
+    """Make ``RunSettings(embedder="fake-slow")`` resolve to :class:`SlowHashEmbedder` (for tests that must
+    catch a run mid-embedding; the API checks the name when a run is asked for)."""
+    REGISTRY[SLOW_EMBEDDER] = lambda model=None: SlowHashEmbedder()
