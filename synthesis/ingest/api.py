@@ -66,7 +66,8 @@ def iter_file(
     mapping : columns of a generic CSV / XLSX / JSON / JSONL file (suggested from the header when None).
     secret : key of the HMAC that pseudonymises author identifiers.
     question_text : question of a generic file without a question column (default: the file name).
-    encoding : forces the text encoding (otherwise: BOM, UTF-8, then charset-normalizer).
+    encoding : forces the text encoding (otherwise: BOM, UTF-8, UTF-8 with some Windows-1252 lines, UTF-16/32,
+        then charset-normalizer); what the user should check is in ``extras["warnings"]`` (French and English).
     related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
 
     Raises
@@ -134,7 +135,8 @@ def _csv_stream(
 ) -> IngestStream:
     path = facts.path
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
-    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
+    extras: dict[str, Any] = {}  # the reader adds its warnings there once the file is read
+    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter, extras=extras)
     records = _guarded(csv_source.records(), facts.encoding)
     columns = read_header(records, path)
     detected, kind = format_from_columns(columns)
@@ -150,9 +152,9 @@ def _csv_stream(
         mapping=mapping,
         question_text=question_text,
         kind=kind if fmt is detected else "generic",
+        extras=extras,
     )
     source.extras["kind"] = source.kind
-    source.extras["warnings"] = csv_source.warnings  # filled as the file is read
     if fmt is Format.CSV:
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
@@ -201,7 +203,7 @@ def _tabular_stream(
     )
     source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if encoding == MIXED:
-        source.extras["warnings"] = [_MIXED_JSON_WARNING]
+        source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
     guarded = _guarded(records, encoding)
     return IngestStream(
         format=fmt,

@@ -71,6 +71,7 @@ _ACCEPTED_GUESSES = _WESTERN | {
 }
 
 
+#: Codec of a file that is UTF-8 but for some lines: UTF-8 where the bytes are valid UTF-8, Windows-1252 elsewhere.
 MIXED = "utf-8+cp1252"
 _MIXED_ERRORS = "synthese-cp1252-fallback"
 _WIDE = ("utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be")
@@ -88,11 +89,14 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 class _MixedDecoder(codecs.BufferedIncrementalDecoder):
+    """Incremental :data:`MIXED` decoder (a character cut between two reads waits for its end)."""
+
     def _buffer_decode(self, data: Any, errors: str, final: bool) -> tuple[str, int]:
         return codecs.utf_8_decode(data, _MIXED_ERRORS, final)
 
 
 def _mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
+    """Decode ``data`` as :data:`MIXED` (``errors`` is ignored: every byte decodes)."""
     return codecs.utf_8_decode(data, _MIXED_ERRORS, True)
 
 
@@ -106,6 +110,7 @@ _MIXED_INFO = codecs.CodecInfo(
 
 
 def _search(name: str) -> codecs.CodecInfo | None:
+    """Codec search function: :data:`MIXED` (Python hands it the name normalised to ``utf_8_cp1252``)."""
     return _MIXED_INFO if name in {"utf_8_cp1252", MIXED} else None
 
 

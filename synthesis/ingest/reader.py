@@ -92,15 +92,19 @@ class CsvSource:
     """A delimited text file read record by record: ``(start line, fields)``, header first.
 
     ``blank_lines`` counts the empty physical lines skipped between records and ``warnings`` holds what the
-    user should check (lines read as Windows-1252, a cut last character), both final after iteration.
+    user should check (lines read as Windows-1252, a cut last character), both final after iteration; the
+    warnings are also added to ``extras["warnings"]`` when ``extras`` is given (the import's extras).
     """
 
-    def __init__(self, path: Path, *, encoding: str, delimiter: str) -> None:
+    def __init__(
+        self, path: Path, *, encoding: str, delimiter: str, extras: dict[str, Any] | None = None
+    ) -> None:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
         self.blank_lines = 0
         self.warnings: list[dict[str, Any]] = []
+        self._extras = extras
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         with self.path.open("rb") as raw:
@@ -133,7 +137,12 @@ class CsvSource:
                 yield start, fields
             self._check_terminated(last_raw, last_start)
             if isinstance(text, _MixedText):
-                self.warnings.extend(mixed_warnings(text.fallback_lines, text.fallback_count, text.cut_line))
+                self._warn(mixed_warnings(text.fallback_lines, text.fallback_count, text.cut_line))
+
+    def _warn(self, warnings: list[dict[str, Any]]) -> None:
+        self.warnings.extend(warnings)
+        if warnings and self._extras is not None:
+            self._extras.setdefault("warnings", []).extend(warnings)
 
     def _decode_error(self, line: int) -> EncodingError:
         return EncodingError(

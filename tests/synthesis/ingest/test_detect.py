@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from synthesis.errors import EncodingError
+from synthesis.ingest import detect
 from synthesis.ingest.base import Format
 from synthesis.ingest.detect import MIXED, format_from_name, scan_file, sniff_delimiter
 
@@ -87,3 +89,17 @@ def test_json_lines_saved_as_json_is_json_lines():
     head = b'{"id": 1, "texte": "a"}\n{"id": 2, "texte": "b"}\n'
     assert format_from_name(Path("x.json"), head) is Format.JSONL
     assert format_from_name(Path("x.json"), b'{\n  "data": [{"id": 1}]\n}\n') is Format.JSON
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4, 1 << 20])
+def test_physical_lines_end_at_lf_crlf_or_cr_whatever_the_read_size(monkeypatch, chunk):
+    monkeypatch.setattr(detect, "CHUNK", chunk)
+    data = b"ab\r\ncd\ref\n\r\r\ngh\xc3\xa9"
+    assert list(detect.physical_lines(io.BytesIO(data))) == [
+        b"ab\r\n",
+        b"cd\r",
+        b"ef\n",
+        b"\r",
+        b"\r\n",
+        b"gh\xc3\xa9",
+    ]
