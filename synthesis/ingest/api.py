@@ -13,7 +13,15 @@ from synthesis.errors import EncodingError, FormatDetectionError, InputFileError
 
 from . import capcollectif, decidim, generic, granddebat, polis, tabular
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
-from .detect import FileFacts, format_from_columns, format_from_name, scan_file, sniff_delimiter
+from .detect import (
+    MIXED,
+    FileFacts,
+    format_from_columns,
+    format_from_name,
+    line_of,
+    scan_file,
+    sniff_delimiter,
+)
 from .reader import CsvSource, decoded_sample, read_header
 
 _CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
@@ -24,6 +32,14 @@ _CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
     Format.CSV: generic.rows,
 }
 MAX_RELATED_BYTES = 64 << 20
+_MIXED_JSON_WARNING = {
+    "code": "mixed_encoding",
+    "encoding": "cp1252",
+    "message_fr": "Des octets qui ne sont pas de l'UTF-8 ont été lus en Windows-1252 (le fichier mêle les deux "
+    "encodages) ; vérifiez les accents des textes.",
+    "message_en": "Some bytes that are not UTF-8 were read as Windows-1252 (the file mixes both encodings); "
+    "check the accents of the texts.",
+}
 
 
 def read_file(path: str | PathLike[str], **options: Any) -> IngestResult:
@@ -50,7 +66,8 @@ def iter_file(
     mapping : columns of a generic CSV / XLSX / JSON / JSONL file (suggested from the header when None).
     secret : key of the HMAC that pseudonymises author identifiers.
     question_text : question of a generic file without a question column (default: the file name).
-    encoding : forces the text encoding (otherwise: BOM, UTF-8, then charset-normalizer).
+    encoding : forces the text encoding (otherwise: BOM, UTF-8, UTF-8 with some Windows-1252 lines, UTF-16/32,
+        then charset-normalizer); what the user should check is in ``extras["warnings"]`` (French and English).
     related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
 
     Raises
@@ -61,9 +78,9 @@ def iter_file(
     path, fmt, facts = open_export(path, format, encoding)
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
-    if fmt in (Format.JSON, Format.JSONL) or (fmt is Format.AUTO and format_from_name(path, facts.sample)):
-        chosen = fmt if fmt is not Format.AUTO else format_from_name(path, facts.sample)
-        assert chosen is not None
+    named = format_from_name(path, facts.sample, facts.encoding) if fmt is Format.AUTO else None
+    if fmt in (Format.JSON, Format.JSONL) or named:
+        chosen = named or fmt
         return _tabular_stream(facts, chosen, mapping, secret, question_text)
     return _csv_stream(facts, fmt, mapping, secret, question_text, related)
 
@@ -118,7 +135,8 @@ def _csv_stream(
 ) -> IngestStream:
     path = facts.path
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
-    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
+    extras: dict[str, Any] = {}  # the reader adds its warnings there once the file is read
+    csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter, extras=extras)
     records = _guarded(csv_source.records(), facts.encoding)
     columns = read_header(records, path)
     detected, kind = format_from_columns(columns)
@@ -134,6 +152,7 @@ def _csv_stream(
         mapping=mapping,
         question_text=question_text,
         kind=kind if fmt is detected else "generic",
+        extras=extras,
     )
     source.extras["kind"] = source.kind
     if fmt is Format.CSV:
@@ -177,12 +196,14 @@ def _tabular_stream(
         try:
             read = tabular.json_records if fmt is Format.JSON else tabular.jsonl_records
             columns, records = read(path, encoding)
-        except UnicodeDecodeError as exc:
-            raise _encoding_error(encoding, exc) from None
+        except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
+            raise _encoding_error(encoding, exc, whole=fmt is Format.JSON) from None
     source = RowSource(
         path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text
     )
     source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
+    if encoding == MIXED:
+        source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
     guarded = _guarded(records, encoding)
     return IngestStream(
         format=fmt,
@@ -198,18 +219,23 @@ def _guarded(records: Iterator[Any], encoding: str) -> Iterator[Any]:
     """Turn a decoding failure in the middle of a file into an :class:`EncodingError`."""
     try:
         yield from records
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _encoding_error(encoding, exc) from None
     except csv.Error as exc:
-        raise InputFileError(f"CSV illisible : {exc}", f"Unreadable CSV: {exc}") from None
+        raise InputFileError(f"CSV illisible (détail : {exc}).", f"Unreadable CSV ({exc}).") from None
 
 
-def _encoding_error(encoding: str, exc: UnicodeDecodeError) -> EncodingError:
+def _encoding_error(encoding: str, exc: UnicodeError, *, whole: bool = False) -> EncodingError:
+    """Bytes that ``encoding`` cannot decode; ``whole``: the error's offset is in the whole file."""
+    line = line_of(exc) if whole else None
+    at_fr, at_en = (f" (ligne {line})", f" (line {line})") if line else ("", "")
     return EncodingError(
-        f"Le fichier n'est pas lisible en {encoding} ({exc.reason}). "
+        f"Le fichier n'est pas lisible en {encoding}{at_fr} : octets invalides dans cet encodage. "
         "Réenregistrez-le en UTF-8 ou indiquez son encodage.",
-        f"The file cannot be decoded as {encoding} ({exc.reason}). Save it as UTF-8 or give its encoding.",
+        f"The file cannot be decoded as {encoding}{at_en}: bytes not valid in that encoding. "
+        "Save it as UTF-8 or give its encoding.",
         value=encoding,
+        line=line,
     )
 
 

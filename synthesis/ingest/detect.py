@@ -2,18 +2,34 @@
 
 The whole file is read once up front (in 1 MiB chunks, constant memory) to compute its SHA-256 and to check
 that it is valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any row is imported. Policy when
-the bytes are not UTF-8 (Grand Débat files were also published as ISO-8859-1): when the non-ASCII characters,
-read as cp1252, are mostly Western letters and signs (French text), ``cp1252`` (a superset of ISO-8859-1's
-printable characters), or ``latin-1`` if a byte undefined in cp1252 is present; otherwise charset-normalizer's
-guess when it is a known encoding, else the same Western fallback. An explicit ``encoding`` always wins.
+the bytes are not UTF-8 (Grand Débat files were also published as ISO-8859-1):
+
+- a file that is UTF-8 except for some lines (one line edited in Excel, a Latin-1 row appended, an export cut
+  inside a multi-byte character) is read as :data:`MIXED` (``utf-8+cp1252``): each line is UTF-8 when it is
+  valid UTF-8, else Windows-1252, and the reader names those lines; its UTF-8 text is never garbled;
+- otherwise, when the non-ASCII characters, read as cp1252, are mostly Western letters and signs (French
+  text), ``cp1252`` (a superset of ISO-8859-1's printable characters), or ``latin-1`` if a byte undefined in
+  cp1252 is present; otherwise charset-normalizer's guess when it is a known encoding, else the same Western
+  fallback.
+
+UTF-16 and UTF-32 are told by their BOM, or without one by charset-normalizer (their NUL bytes would
+otherwise make the file look binary). An explicit ``encoding`` always wins; it must be a text encoding that
+decodes the start of the file.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import IO, Any
 
 from synthesis.errors import BinaryFileError, EmptyFileError, EncodingError
 
@@ -55,6 +71,53 @@ _ACCEPTED_GUESSES = _WESTERN | {
 }
 
 
+#: Codec of a file that is UTF-8 but for some lines: UTF-8 where the bytes are valid UTF-8, Windows-1252 elsewhere.
+MIXED = "utf-8+cp1252"
+_MIXED_ERRORS = "synthese-cp1252-fallback"
+_WIDE = ("utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 read as Windows-1252 (Latin-1 where it has a hole)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = bytes(exc.object[exc.start : exc.end])
+    try:
+        return bad.decode("cp1252"), exc.end
+    except UnicodeDecodeError:
+        return bad.decode("latin-1"), exc.end
+
+
+class _MixedDecoder(codecs.BufferedIncrementalDecoder):
+    """Incremental :data:`MIXED` decoder (a character cut between two reads waits for its end)."""
+
+    def _buffer_decode(self, data: Any, errors: str, final: bool) -> tuple[str, int]:
+        return codecs.utf_8_decode(data, _MIXED_ERRORS, final)
+
+
+def _mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
+    """Decode ``data`` as :data:`MIXED` (``errors`` is ignored: every byte decodes)."""
+    return codecs.utf_8_decode(data, _MIXED_ERRORS, True)
+
+
+_MIXED_INFO = codecs.CodecInfo(
+    name=MIXED,
+    encode=codecs.utf_8_encode,
+    decode=_mixed_decode,
+    incrementalencoder=codecs.getincrementalencoder("utf-8"),
+    incrementaldecoder=_MixedDecoder,
+)
+
+
+def _search(name: str) -> codecs.CodecInfo | None:
+    """Codec search function: :data:`MIXED` (Python hands it the name normalised to ``utf_8_cp1252``)."""
+    return _MIXED_INFO if name in {"utf_8_cp1252", MIXED} else None
+
+
+codecs.register_error(_MIXED_ERRORS, _cp1252_fallback)
+codecs.register(_search)
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the up-front scan learnt about a file."""
@@ -67,11 +130,39 @@ class FileFacts:
     sample: bytes
 
 
+@dataclass
+class _Bytes:
+    """What one pass over a file's bytes tells: size, digest, first bytes, UTF-8 validity."""
+
+    size: int
+    sha256: str
+    sample: bytes
+    utf8_ok: bool  # the whole file is valid UTF-8
+    utf8_cut: bool  # valid UTF-8 but for an incomplete character at the very end
+    cp1252_ok: bool  # no byte undefined in cp1252
+
+
 def scan_file(path: Path, encoding: str | None = None) -> FileFacts:
     """Hash the file, tell text from workbook from binary, and choose the text encoding."""
+    facts = _read_bytes(path)
+    wide = _wide_unicode(facts.sample)
+    kind = _kind(path, facts.sample, wide)
+    if kind == "text":
+        enc = _encoding(path, facts, wide, encoding)
+        if not _text_after_bom(facts.sample, enc).strip():
+            raise EmptyFileError(
+                f"Le fichier « {path.name} » est vide.", f"The file '{path.name}' is empty.", value=path.name
+            )
+    else:
+        enc = "binary"
+    return FileFacts(path, facts.size, facts.sha256, kind, enc, facts.sample)
+
+
+def _read_bytes(path: Path) -> _Bytes:
+    """One pass over the file in 1 MiB chunks (constant memory)."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    utf8_ok, cp1252_ok, size, sample = True, True, 0, b""
+    utf8_ok, utf8_cut, cp1252_ok, size, sample = True, False, True, 0, b""
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
@@ -89,33 +180,53 @@ def scan_file(path: Path, encoding: str | None = None) -> FileFacts:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8_ok = False
-    kind = _kind(path, sample)
-    if kind == "text":
-        enc = _encoding(sample, utf8_ok, cp1252_ok, encoding)
-        if not _text_after_bom(sample, enc).strip():
-            raise EmptyFileError(
-                f"Le fichier « {path.name} » est vide.", f"The file '{path.name}' is empty.", value=path.name
-            )
-    else:
-        enc = "binary"
-    return FileFacts(path, size, digest.hexdigest(), kind, enc, sample)
+            utf8_ok, utf8_cut = False, True
+    return _Bytes(size, digest.hexdigest(), sample, utf8_ok, utf8_cut, cp1252_ok)
 
 
-def _kind(path: Path, sample: bytes) -> str:
+def _kind(path: Path, sample: bytes, wide: str | None) -> str:
     if sample.startswith(b"PK\x03\x04"):
         if path.suffix.lower() in {".xlsx", ".xlsm", ""} or b"xl/" in sample[:4096]:
             return "xlsx"
         raise _binary(path, "archive ZIP (pas un classeur XLSX)", "ZIP archive (not an XLSX workbook)")
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith(_BINARY_MAGIC):
+        raise _binary(path, "fichier binaire", "binary file")
+    if wide:
         return "text"
-    if sample.startswith(_BINARY_MAGIC) or b"\x00" in sample:
+    if b"\x00" in sample:
         raise _binary(path, "fichier binaire", "binary file")
     text = sample.decode("latin-1")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-    if text and controls / len(text) > 0.05:
+    if _controls(text) > 0.05:
         raise _binary(path, "fichier binaire (caractères de contrôle)", "binary file (control characters)")
     return "text"
+
+
+def _controls(text: str) -> float:
+    """Share of control characters (other than tab, line ends and form feed) in ``text``."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return controls / len(text) if text else 0.0
+
+
+def _wide_unicode(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 (with or without BOM) when charset-normalizer says so and the text is plain text.
+
+    Without this, the NUL bytes of UTF-16 text made it a "binary file", and UTF-32 was read as UTF-16.
+    """
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" not in sample:
+        return None
+    guess = _charset_guess(sample)
+    if guess is None or guess not in _WIDE:
+        return None
+    try:
+        text = codecs.getincrementaldecoder(guess)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+    plain = any(ch in text for ch in "\n,;\t{[") and _controls(text) <= 0.05
+    return codecs.lookup(guess).name if plain else None
 
 
 def _binary(path: Path, what_fr: str, what_en: str) -> BinaryFileError:
@@ -127,28 +238,113 @@ def _binary(path: Path, what_fr: str, what_en: str) -> BinaryFileError:
     )
 
 
-def _encoding(sample: bytes, utf8_ok: bool, cp1252_ok: bool, explicit: str | None) -> str:
+def _encoding(path: Path, facts: _Bytes, wide: str | None, explicit: str | None) -> str:
     if explicit:
-        try:
-            return codecs.lookup(explicit).name
-        except LookupError:
-            raise EncodingError(
-                f"Encodage inconnu : « {explicit} » (essayez utf-8, cp1252 ou latin-1).",
-                f"Unknown encoding: '{explicit}' (try utf-8, cp1252 or latin-1).",
-                value=explicit,
-            ) from None
+        return _explicit(path, facts, explicit)
+    sample = facts.sample
     if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if utf8_ok:
+        return "utf-8-sig" if facts.utf8_ok else MIXED
+    if wide:
+        return wide
+    if facts.utf8_ok:
         return "utf-8"
+    if facts.utf8_cut or _has_utf8_lines(path):
+        return MIXED
     if _looks_western(sample):
-        return "cp1252" if cp1252_ok else "latin-1"
+        return "cp1252" if facts.cp1252_ok else "latin-1"
     guess = _charset_guess(sample)
     if guess and guess in _ACCEPTED_GUESSES and guess not in _WESTERN:
         return guess
-    return "cp1252" if cp1252_ok else "latin-1"
+    return "cp1252" if facts.cp1252_ok else "latin-1"
+
+
+def _explicit(path: Path, facts: _Bytes, explicit: str) -> str:
+    """The codec named by ``--encoding``, checked: a text encoding that decodes the start of the file."""
+    try:
+        info = codecs.lookup(explicit)
+    except LookupError:
+        raise EncodingError(
+            f"Encodage inconnu : « {explicit} » (essayez utf-8, cp1252 ou latin-1).",
+            f"Unknown encoding: '{explicit}' (try utf-8, cp1252 or latin-1).",
+            value=explicit,
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise EncodingError(
+            f"« {explicit} » n'est pas un encodage de texte (essayez utf-8, cp1252 ou latin-1).",
+            f"'{explicit}' is not a text encoding (try utf-8, cp1252 or latin-1).",
+            value=explicit,
+        )
+    try:
+        decoder = codecs.getincrementaldecoder(info.name)("strict")
+        decoder.decode(facts.sample, final=len(facts.sample) >= facts.size)
+    except UnicodeError as exc:
+        raise undecodable(path.name, info.name, line_of(exc)) from None
+    return info.name
+
+
+def line_of(exc: UnicodeError) -> int | None:
+    """Line where a decoding error starts in the bytes being decoded (None when the codec does not say)."""
+    data, start = getattr(exc, "object", None), getattr(exc, "start", None)
+    if isinstance(data, bytes | bytearray | memoryview) and isinstance(start, int):
+        return bytes(data[:start]).count(b"\n") + 1
+    return None
+
+
+def undecodable(name: str, encoding: str, line: int | None) -> EncodingError:
+    """The error for a file that its (given or detected) encoding cannot decode."""
+    at_fr, at_en = (f" (ligne {line})", f" (line {line})") if line else ("", "")
+    return EncodingError(
+        f"« {name} » n'est pas lisible en {encoding}{at_fr} : ses octets ne sont pas de cet encodage. "
+        "Indiquez le bon (par exemple utf-8, cp1252 ou latin-1), ou laissez-le détecter.",
+        f"'{name}' cannot be read as {encoding}{at_en}: its bytes are not in that encoding. Give the right "
+        "one (for instance utf-8, cp1252 or latin-1), or let it be detected.",
+        value=encoding,
+        line=line,
+    )
+
+
+_AFTER_CR = re.compile(rb"(?<=\r)(?=[^\n])")
+
+
+def physical_lines(raw: IO[bytes]) -> Iterator[bytes]:
+    """The lines of a binary stream, ended by ``\\n``, ``\\r\\n`` or ``\\r`` (as text read with ``newline=""``).
+
+    Read in pieces of at most :data:`CHUNK` bytes, so a file with ``\\r`` line ends is not read whole. Only
+    for encodings where these bytes are never part of another character (UTF-8, cp1252).
+    """
+    carry = b""
+    while True:
+        data = raw.readline(CHUNK)
+        if not data:
+            if carry:
+                yield carry
+            return
+        pieces = _AFTER_CR.split(carry + data)
+        carry = b"" if pieces[-1].endswith(b"\n") else pieces.pop()
+        yield from pieces
+
+
+def _has_utf8_lines(path: Path) -> bool:
+    """True when a file that is not all UTF-8 is UTF-8 but for some lines: then it is read line by line.
+
+    Some non-ASCII lines must be valid UTF-8 and, unless they are at least as many as the others, the other
+    lines must look like Western text (a short line of a Chinese GB18030 file can be valid UTF-8 by chance).
+    """
+    utf8_lines, other_lines, other = 0, 0, bytearray()
+    with path.open("rb") as fh:
+        for line in physical_lines(fh):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_lines += 1
+            except UnicodeDecodeError:
+                other_lines += 1
+                if len(other) < SAMPLE_BYTES:
+                    other += line
+    if not utf8_lines:
+        return False
+    return utf8_lines >= other_lines or _looks_western(bytes(other))
 
 
 _WESTERN_CHARS = frozenset("àâäáãçéèêëíìîïñóòôöõúùûüÿœæÀÂÄÁÃÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸŒÆ’‘“”«»€°–—…ß\xa0")
@@ -177,18 +373,37 @@ def _text_after_bom(sample: bytes, encoding: str) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter most frequent outside quotes in the first record of ``text`` (``,`` when none is)."""
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "\r\n":
-            break
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter that splits the first records of ``text`` into a steady number of fields (``,`` if none).
+
+    The header alone can mislead: ``id;profil;Quelles sont, selon vous, les priorités ?`` has as many commas
+    as semicolons. Each candidate is scored on the first :data:`SNIFF_RECORDS` records: the share of rows as
+    wide as the header first, then the fewest fields starting with a space (a comma in prose is followed
+    by one), then the most columns.
+    """
+    scores = {d: score for d in DELIMITERS if (score := _delimiter_score(text, d)) is not None}
+    return max(scores, key=lambda d: scores[d]) if scores else ","
+
+
+SNIFF_RECORDS = 50
+
+
+def _delimiter_score(text: str, delimiter: str) -> tuple[float, float, int] | None:
+    """How well ``delimiter`` splits ``text``: None when the header has a single field."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        records = [r for r in islice(reader, SNIFF_RECORDS + 1) if r]
+    except csv.Error:
+        return None
+    if len(records) > 2 and not text.endswith(("\n", "\r")):
+        records.pop()  # the sample may end inside the last record
+    if not records or len(records[0]) < 2:
+        return None
+    width = len(records[0])
+    rows = records[1:SNIFF_RECORDS]
+    steady = sum(len(r) == width or not any(f.strip() for f in r[width:]) for r in rows)
+    fields = [f for r in records[:SNIFF_RECORDS] for f in r[1:]]
+    spaced = sum(f.startswith(" ") for f in fields) / len(fields)
+    return (steady / len(rows) if rows else 1.0), -spaced, width
 
 
 def format_from_columns(columns: list[str]) -> tuple[Format, str]:
@@ -218,17 +433,33 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
     return Format.CSV, "generic"
 
 
-def format_from_name(path: Path, sample: bytes) -> Format | None:
-    """JSON / JSON Lines told by the extension or the first character; None for delimited text."""
+def format_from_name(path: Path, sample: bytes, encoding: str = "utf-8") -> Format | None:
+    """JSON / JSON Lines told by the extension or the content; None for delimited text.
+
+    A ``.csv``, ``.tsv`` or ``.txt`` file is delimited text even when its header starts with ``[`` or ``{``
+    (``[id],[texte]``); a ``.json`` file holding one object per line is JSON Lines.
+    """
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         return Format.JSONL
-    if suffix == ".json":
+    if suffix in {".csv", ".tsv", ".txt", ".tab"}:
+        return None
+    head = sample.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
+    if _json_lines(head):
+        return Format.JSONL
+    if suffix == ".json" or head.startswith(("[", "{")):
         return Format.JSON
-    head = sample.lstrip(codecs.BOM_UTF8).lstrip()
-    if head.startswith(b"["):
-        return Format.JSON
-    if head.startswith(b"{"):
-        first = head.split(b"\n", 1)[0].strip()
-        return Format.JSONL if first.endswith(b"}") and b"\n" in head.strip() else Format.JSON
     return None
+
+
+def _json_lines(head: str) -> bool:
+    """True when ``head`` starts with a JSON object alone on its line, followed by another line."""
+    if not head.startswith("{"):
+        return False
+    first, _, rest = head.partition("\n")
+    if not rest.strip():
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False

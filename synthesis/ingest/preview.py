@@ -15,7 +15,7 @@ from synthesis.errors import InputFileError
 from . import generic, granddebat, tabular
 from .api import _mismatch, open_export
 from .base import Format
-from .detect import format_from_columns, format_from_name, sniff_delimiter
+from .detect import format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
@@ -40,15 +40,23 @@ def preview(
     json_fmt = (
         fmt
         if fmt in (Format.JSON, Format.JSONL)
-        else (format_from_name(path, facts.sample) if fmt is Format.AUTO else None)
+        else (format_from_name(path, facts.sample, facts.encoding) if fmt is Format.AUTO else None)
     )
     if json_fmt is not None:
-        read = tabular.json_records if json_fmt is Format.JSON else tabular.jsonl_records
-        columns, records = read(path, facts.encoding)
-        sample = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
-        total, exact = (len(sample) + sum(1 for _ in records), True)
-        return _generic(base, json_fmt.value, facts.encoding, None, columns, sample, total, exact)
+        return _json(path, json_fmt, facts.encoding, base)
     return _delimited(path, facts.encoding, fmt, base)
+
+
+def _json(path: Path, fmt: Format, encoding: str, base: dict[str, Any]) -> ImportPreview:
+    """Preview of a JSON or JSON Lines file; bytes its encoding cannot decode give an EncodingError."""
+    read = tabular.json_records if fmt is Format.JSON else tabular.jsonl_records
+    try:
+        columns, records = read(path, encoding)
+        sample = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
+        total = len(sample) + sum(1 for _ in records)
+    except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
+        raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
+    return _generic(base, fmt.value, encoding, None, columns, sample, total, True)
 
 
 def _generic(

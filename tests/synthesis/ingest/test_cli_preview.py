@@ -28,3 +28,9 @@ def test_preview_command_error(write):
     path = write("x.csv", b"%PDF-1.4\n\x00\x01")
     result = CliRunner().invoke(app, ["preview", str(path)])
     assert result.exit_code == 2 and "binary_file" in result.output
+
+
+def test_preview_command_bad_encoding_is_a_clear_error(write):
+    path = write("x.csv", "id,texte\n1,un\n")
+    result = CliRunner().invoke(app, ["preview", str(path), "--encoding", "hex"])
+    assert result.exit_code == 2 and "invalid_encoding" in result.output and "hex" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from schemas.settings import ColumnMapping
 from synthesis.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -36,8 +37,6 @@ def test_unterminated_quote_names_its_line(write):
 
 
 def test_missing_mapped_column_lists_the_available_ones(write):
-    from schemas.settings import ColumnMapping
-
     path = write("x.csv", "id,body\n1,a\n")
     with pytest.raises(MappingError, match="« texte ».*absente.*« id », « body »") as err:
         iter_file(path, mapping=ColumnMapping(text="texte"))
@@ -103,3 +102,65 @@ def test_rows_of_wrong_width_are_rejected_with_line(write):
 )
 def test_sniff_delimiter(text, delimiter):
     assert sniff_delimiter(text) == delimiter
+
+
+def _utf8_rows(n: int) -> str:
+    return "id,texte\n" + "".join(f"{i},Réponse numéro {i} sur l'écologie\n" for i in range(1, n + 1))
+
+
+def test_mixed_file_keeps_its_utf8_text_and_names_the_cp1252_lines(write):
+    content = _utf8_rows(39).encode() + "40,élevé côté\n".encode("cp1252") + b"41,fin\n"
+    result = read_file(write("x.csv", content))
+    texts = {c.line: c.text for c in result.contributions}
+    assert texts[2] == "Réponse numéro 1 sur l'écologie" and texts[41] == "élevé côté"
+    assert not any("Ã" in t for t in texts.values()) and result.rows_read == 41
+    [warning] = result.extras["warnings"]
+    assert warning["code"] == "mixed_encoding" and warning["lines"] == [41]
+    assert "Ligne(s) 41 :" in warning["message_fr"] and "Line(s) 41:" in warning["message_en"]
+
+
+def test_mixed_file_lines_are_physical_lines_even_with_cr_ends(write):
+    content = b'id,texte\r1,\xc3\xa9t\xc3\xa9\r2,"multi\rligne"\r3,\xe9t\xe9\r'
+    result = read_file(write("x.csv", content))
+    assert [(c.line, c.text) for c in result.contributions] == [(2, "été"), (3, "multi\rligne"), (5, "été")]
+    assert result.extras["warnings"][0]["lines"] == [5]
+
+
+def test_utf8_export_cut_inside_a_character_keeps_utf8_and_says_so(write):
+    content = _utf8_rows(3).encode() + "4,coupé".encode()[:-1]
+    result = read_file(write("x.csv", content))
+    assert [c.text for c in result.contributions][-2:] == ["Réponse numéro 3 sur l'écologie", "coup"]
+    [warning] = result.extras["warnings"]
+    assert warning["code"] == "truncated_character" and warning["lines"] == [5]
+
+
+def test_forced_utf16_on_a_file_without_bom_is_an_encoding_error(write):
+    path = write("x.csv", "id,texte\n1,élevé\n", encoding="cp1252")
+    with pytest.raises(EncodingError, match="utf-16"):
+        read_file(path, encoding="utf-16")
+
+
+def test_semicolon_file_with_commas_in_the_header_is_split_on_semicolons(write):
+    question = "Quelles sont, selon vous, les priorités ?"
+    content = f"id;profil;{question}\n1;citoyen;Baisser, vite, la TVA\n"
+    result = read_file(write("x.csv", content), mapping=ColumnMapping(text=question, id="id"))
+    assert result.delimiter == ";" and result.contributions[0].text == "Baisser, vite, la TVA"
+
+
+@pytest.mark.parametrize("header", ["[id],[texte]", "{id},texte"])
+def test_csv_whose_header_starts_like_json_is_csv(write, header):
+    path = write("x.csv", f"{header}\n1,un\n2,deux\n")
+    result = read_file(path, mapping=ColumnMapping(text=header.split(",")[1]))
+    assert result.format.value == "csv" and [c.text for c in result.contributions] == ["un", "deux"]
+
+
+def test_json_lines_saved_as_json_is_read(write):
+    result = read_file(write("x.json", '{"id": 1, "texte": "a"}\n{"id": 2, "texte": "b"}\n'))
+    assert result.format.value == "jsonl" and [c.text for c in result.contributions] == ["a", "b"]
+
+
+def test_mixed_json_keeps_its_utf8_text_and_warns(write):
+    content = '[{"id": 1, "texte": "été"},\n'.encode() + '{"id": 2, "texte": "élu"}]\n'.encode("cp1252")
+    result = read_file(write("x.json", content))
+    assert [c.text for c in result.contributions] == ["été", "élu"] and result.encoding == "utf-8+cp1252"
+    assert result.extras["warnings"][0]["code"] == "mixed_encoding"
