@@ -100,8 +100,6 @@ class View:
     order: list[str]
     # sub-themes whose labels name their theme's words (no keyword of their own told them apart)
     named_as_theme: set[str] = field(default_factory=set)
-    # source id -> its contributions in page order, where a row gave several (one per question answered)
-    same_source: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _campaign_ids(q: QuestionReport) -> set[str]:
@@ -172,10 +170,6 @@ def build_view(report: Report) -> View:
     view.order = [c.contribution_id for c in report.contributions if c.contribution_id in view.placements]
     seen = set(view.order)
     view.order += [cid for cid in view.placements if cid not in seen]
-    by_source: dict[str, list[str]] = {}
-    for cid in view.order:
-        by_source.setdefault(_source_of(view, cid), []).append(cid)
-    view.same_source = {src: ids for src, ids in by_source.items() if len(ids) > 1}
     return view
 
 

@@ -26,7 +26,7 @@ JS_STRINGS = (
     "contribution.flags", "flagx.campaign", "campaign.ref", "campaign.diff", "diff.removed", "diff.added",
     "contribution.no_flags", "contribution.info", "info.source_id", "info.contribution_id",
     "info.author_type", "info.zipcode", "info.created_at", "info.channel", "text.missing", "question",
-    "contribution.dynamic.missing", "contribution.same_row",
+    "contribution.dynamic.missing",
 )  # fmt: skip
 
 

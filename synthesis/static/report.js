@@ -167,20 +167,36 @@
     var text = make("blockquote", "text main-text", shown);
     if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
     add(dyn, text);
-    sameRow(dyn, it, key, S);
+    sameRow(dyn, dataRow(it, key));
     placement(dyn, it, S);
     flags(dyn, it, S);
     info(dyn, it, key, S);
   }
-  function sameRow(box, it, key, S) {  /* the other answers the same row of the export gave */
-    var row = findSource(it.s) || [];
-    if (row.length < 2) return;
-    add(box, make("p", "same-row", fmt(S["contribution.same_row"], { n: number(row.length) })));
+  /* The other answers the same row of the export gave (one per question), linked from each: built here, from
+     the data block or from the pre-rendered pages of that row (adjacent in the file, so readable without the
+     script), to keep the file light. */
+  var sameRowText = doc.querySelector("main").getAttribute("data-same-row");
+  function sameRow(box, row) {  /* row: [{route, question, current}] */
+    if (row.length < 2 || box.querySelector("ul.same-row")) return;
+    var where = box.querySelector("blockquote.main-text");
+    var p = make("p", "same-row", fmt(sameRowText, { n: number(row.length) }));
     var ul = make("ul", "compact same-row");
-    add(box, ul);
-    row.forEach(function (k) {
+    row.forEach(function (r) { add(ul, add(make("li"), r.current ? make("strong", null, r.question) : link(r.route, r.question))); });
+    where.parentNode.insertBefore(ul, where.nextSibling);
+    where.parentNode.insertBefore(p, ul);
+  }
+  function dataRow(it, key) {
+    return (findSource(it.s) || []).map(function (k) {
       var q = data.items[k].q !== undefined ? data.shared[data.items[k].q] : k;
-      add(ul, add(make("li"), k === key ? make("strong", null, q) : link(PREFIX + k, q)));
+      return { route: PREFIX + k, question: q, current: k === key };
+    });
+  }
+  function pageRow(page) {
+    var src = page.getAttribute("data-source-id");
+    var pages = doc.querySelectorAll('.page-contribution:not([data-dynamic])[data-source-id="' + CSS.escape(src) + '"]');
+    return Array.prototype.map.call(pages, function (el) {
+      var q = el.querySelector("p.question span");
+      return { route: el.id, question: q ? q.textContent : el.id, current: el === page };
     });
   }
   var listed = null;
@@ -243,6 +259,7 @@
       missingBox.hidden = !r.missing;
       missingBox.textContent = r.missing ? fmt(missingBox.getAttribute("data-route-missing"), { route: "#" + r.missing }) : "";
     }
+    if (r.page.classList.contains("page-contribution") && !r.page.hasAttribute("data-dynamic")) sameRow(r.page, pageRow(r.page));
     if (current !== r.page || r.refresh) {
       if (current) current.classList.remove("active");
       r.page.classList.add("active");
