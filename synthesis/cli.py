@@ -27,7 +27,6 @@ from synthesis.errors import (
     SecretFileError,
     SettingsError,
     SynthesisError,
-    UnsupportedLanguageError,
     os_reason,
 )
 from synthesis.plural import say
@@ -140,14 +139,9 @@ def fail(exc: SynthesisError, lang: str) -> None:
 
 def check_lang(lang: str) -> None:
     """Refuse an unknown ``--lang`` before anything is read (its message is then in French)."""
-    from synthesis.html import LANGUAGES
+    from synthesis.html import check_language
 
-    if lang not in LANGUAGES:
-        raise UnsupportedLanguageError(
-            f"Langue non prise en charge : --lang {lang!r} (choisir fr ou en).",
-            f"Unsupported language: --lang {lang!r} (choose fr or en).",
-            value=lang,
-        )
+    check_language(lang, "--lang ")
 
 
 def check_input(file: Path) -> None:

@@ -271,12 +271,13 @@ def _label(strings: dict[str, str], prefix: str, key: Any) -> str:
     return strings.get(f"{prefix}.{key}", str(key))
 
 
-def check_language(lang: str) -> None:
-    """Raise :class:`UnsupportedLanguageError` unless the report page is written in ``lang``."""
+def check_language(lang: str, given_as: str = "") -> None:
+    """Raise :class:`UnsupportedLanguageError` unless the report page is written in ``lang``; ``given_as``
+    names how the user gave it (the command line's ``"--lang "``)."""
     if lang not in LANGUAGES:
         raise UnsupportedLanguageError(
-            f"Langue du rapport non prise en charge : {lang!r} (choisir fr ou en).",
-            f"Unsupported report language: {lang!r} (choose fr or en).",
+            f"Langue non prise en charge : {given_as}{lang!r} (choisir fr ou en).",
+            f"Unsupported language: {given_as}{lang!r} (choose fr or en).",
             value=lang,
         )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.settings import ColumnMapping
-from synthesis.errors import EncodingError, FormatDetectionError, InputFileError
+from synthesis.errors import FormatDetectionError, InputFileError
 
 from . import capcollectif, decidim, generic, granddebat, polis, tabular
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
@@ -21,6 +21,7 @@ from .detect import (
     line_of,
     scan_file,
     sniff_delimiter,
+    undecodable,
 )
 from .reader import CsvSource, decoded_sample, read_header
 
@@ -137,7 +138,7 @@ def _csv_stream(
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
     extras: dict[str, Any] = {}  # the reader adds its warnings there once the file is read
     csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter, extras=extras)
-    records = _guarded(csv_source.records(), facts.encoding)
+    records = _guarded(csv_source.records(), facts.encoding, path.name)
     columns = read_header(records, path)
     detected, kind = format_from_columns(columns)
     if fmt is Format.AUTO:
@@ -197,14 +198,14 @@ def _tabular_stream(
             read = tabular.json_records if fmt is Format.JSON else tabular.jsonl_records
             columns, records = read(path, encoding)
         except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
-            raise _encoding_error(encoding, exc, whole=fmt is Format.JSON) from None
+            raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
     source = RowSource(
         path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text
     )
     source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if encoding == MIXED:
         source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
-    guarded = _guarded(records, encoding)
+    guarded = _guarded(records, encoding, path.name)
     return IngestStream(
         format=fmt,
         encoding=encoding,
@@ -215,28 +216,14 @@ def _tabular_stream(
     )
 
 
-def _guarded(records: Iterator[Any], encoding: str) -> Iterator[Any]:
-    """Turn a decoding failure in the middle of a file into an :class:`EncodingError`."""
+def _guarded(records: Iterator[Any], encoding: str, name: str) -> Iterator[Any]:
+    """Turn a decoding failure in the middle of the file ``name`` into an :class:`EncodingError`."""
     try:
         yield from records
-    except UnicodeError as exc:
-        raise _encoding_error(encoding, exc) from None
+    except UnicodeError:
+        raise undecodable(name, encoding, None) from None
     except csv.Error as exc:
         raise InputFileError(f"CSV illisible (détail : {exc}).", f"Unreadable CSV ({exc}).") from None
-
-
-def _encoding_error(encoding: str, exc: UnicodeError, *, whole: bool = False) -> EncodingError:
-    """Bytes that ``encoding`` cannot decode; ``whole``: the error's offset is in the whole file."""
-    line = line_of(exc) if whole else None
-    at_fr, at_en = (f" (ligne {line})", f" (line {line})") if line else ("", "")
-    return EncodingError(
-        f"Le fichier n'est pas lisible en {encoding}{at_fr} : octets invalides dans cet encodage. "
-        "Réenregistrez-le en UTF-8 ou indiquez son encodage.",
-        f"The file cannot be decoded as {encoding}{at_en}: bytes not valid in that encoding. "
-        "Save it as UTF-8 or give its encoding.",
-        value=encoding,
-        line=line,
-    )
 
 
 def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> FormatDetectionError:

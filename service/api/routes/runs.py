@@ -27,7 +27,7 @@ from service.errors import ConflictError, NotFoundError
 from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
-from synthesis.errors import UnknownEmbedderError
+from synthesis.embed import check_embedder
 from synthesis.html import render_report_page
 from synthesis.prepare import mask_pii
 
@@ -39,19 +39,6 @@ ERRORS = {
     409: {"model": ErrorOut},
 }
 Version = Literal["reviewed", "automatic"]
-
-
-def check_embedder(name: str) -> None:
-    """422 ``unknown_embedder`` now rather than a run that fails later (the registry is a dict look-up)."""
-    from synthesis.embed import REGISTRY
-
-    if name not in REGISTRY:
-        known = ", ".join(sorted(REGISTRY))
-        raise UnknownEmbedderError(
-            f"Embedder inconnu : {name!r} (disponibles : {known})",
-            f"Unknown embedder: {name!r} (available: {known})",
-            value=name,
-        )
 
 
 def localized_error(error: dict | None, lang: str) -> dict | None:
@@ -99,7 +86,7 @@ def create_run(
     lang: LangDep,
 ) -> RunPublic:
     """Queue a synthesis of the consultation's current contributions; answers 202 with the run id at once."""
-    check_embedder(body.settings.embedder)
+    check_embedder(body.settings.embedder)  # 422 now rather than a run that fails later (a dict look-up)
     if body.carry_review_from is not None:
         old = crud.get_run(session=session, tenant_id=key.tenant_id, run_id=body.carry_review_from)
         if old is None or old.consultation_id != consultation.id:
