@@ -79,6 +79,14 @@ class ConsultationsPublic(BaseModel):
     count: int
 
 
+class ImportWarning(BaseModel):
+    """Something the import read but the user should know (it rejected nothing for it)."""
+
+    code: str = Field(..., description="related_file_unreadable, mixed_encoding…")
+    message: str = Field(..., description="In the caller's language (Accept-Language).")
+    value: str | None = None
+
+
 class ImportPublic(BaseModel):
     """What an import did: ``accepted`` = contributions read; ``added``/``updated``/``unchanged`` in DB."""
 
@@ -95,6 +103,11 @@ class ImportPublic(BaseModel):
     updated: int
     unchanged: int
     rejected: list[RejectedRowOut]
+    warnings: list[ImportWarning] = Field(
+        default_factory=list,
+        description="What was read but should be known: lines not in UTF-8 read as Windows-1252, a side file "
+        "skipped (its titles missing)…",
+    )
     created_at: datetime
 
 

@@ -121,6 +121,7 @@ def import_file(
         if chunk:
             _upsert_chunk(session, consultation.id, imp, chunk)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
+        imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         session.add(imp)
         session.commit()
     except BaseException:

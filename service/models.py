@@ -66,6 +66,11 @@ class Import(SQLModel, table=True):
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # what the import read but would have the user know: lines read as Windows-1252, a side file skipped…
+    # (``code``, ``message_fr``, ``message_en``, ``value``; see synthesis.ingest's ``extras["warnings"]``)
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -117,3 +117,26 @@ def test_hostile_bytes_never_give_a_5xx(client, keys, content, fmt):
     if r.status_code >= 400:
         assert r.json()["code"] and r.json()["message"]
     assert client.get("/api/health").status_code == 200
+
+
+def test_an_import_says_its_warnings_in_the_callers_language(client, keys):
+    # a UTF-8 file with one Windows-1252 line: the API imported it and said nothing of that line
+    h = keys.h()
+    cid = _consultation(client, h)
+    rows = "".join(f"{i},Avis numéro {i} sur la fiscalité locale\n" for i in range(1, 40)).encode()
+    content = b"id,avis\n" + rows + "40,Un avis écrit ailleurs\n".encode("cp1252")
+    fields = {"text_column": "avis", "id_column": "id"}
+    r = _upload(client, cid, h, "mixte.csv", content, **fields)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["accepted"] == 40 and body["rejected"] == []
+    [warning] = body["warnings"]
+    assert (
+        warning["code"] == "mixed_encoding"
+        and "41" in warning["message"]
+        and "Windows-1252" in warning["message"]
+    )
+    en = _upload(client, cid, {**h, "Accept-Language": "en"}, "mixte.csv", content, **fields).json()
+    assert en["warnings"][0]["message"] != warning["message"] and "41" in en["warnings"][0]["message"]
+    clean = _upload(client, cid, h, "propre.csv", b"id,avis\n" + rows, **fields).json()
+    assert clean["warnings"] == []

@@ -18,8 +18,8 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import ValidationError
 
 from schemas import ColumnMapping
-from schemas.api import ErrorOut, ImportPublic
-from service.api.deps import ConsultationDep, KeyDep, SessionDep, SettingsDep, WriteKeyDep
+from schemas.api import ErrorOut, ImportPublic, ImportWarning
+from service.api.deps import ConsultationDep, KeyDep, LangDep, SessionDep, SettingsDep, WriteKeyDep
 from service.errors import RequestError, TooLargeError, describe_validation_errors
 from service.imports import import_file
 from service.models import Import
@@ -153,8 +153,18 @@ def _reading(name: str, encoding: str | None = None) -> Iterator[None]:
         ) from None
 
 
-def to_public(imp: Import) -> ImportPublic:
-    return ImportPublic.model_validate(imp, from_attributes=True)
+def to_public(imp: Import, lang: str = "fr") -> ImportPublic:
+    """The import as the API shows it, its warnings in the caller's language."""
+    fields = {name: getattr(imp, name) for name in ImportPublic.model_fields if name != "warnings"}
+    warnings = [
+        ImportWarning(
+            code=str(w.get("code", "")),
+            message=str(w.get("message_en" if lang == "en" else "message_fr") or w.get("message_fr", "")),
+            value=None if w.get("value") is None else str(w["value"]),
+        )
+        for w in imp.warnings or []
+    ]
+    return ImportPublic.model_validate({**fields, "warnings": warnings})
 
 
 @router.post(
@@ -170,6 +180,7 @@ def create_import(
     session: SessionDep,
     settings: SettingsDep,
     key: WriteKeyDep,
+    lang: LangDep,
     file: Annotated[UploadFile, File(description="The export file (CSV, XLSX, JSON, JSON Lines).")],
     format: Annotated[
         str,
@@ -187,7 +198,8 @@ def create_import(
     author_column: Annotated[str | None, Form()] = None,
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
 ) -> ImportPublic:
-    """Import a file: every row becomes contributions or a rejected row (line + reason).
+    """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
+    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
     text kept). A file problem answers 422 naming it, and nothing is written."""
@@ -217,7 +229,7 @@ def create_import(
                 secret=settings.pseudonym_secret.encode(),
                 question_text=question_text,
             )
-    return to_public(imp)
+    return to_public(imp, lang)
 
 
 try:  # the preview model comes with the ingest layer (issue 3)
