@@ -35,7 +35,9 @@ import numpy as np
 from synthesis.embed.base import l2_normalise
 from synthesis.errors import BackendNotInstalledError
 
-MODEL_ID = "universal-sentence-encoder-multilingual-3+sentencepiece"
+# part of the cache key: it names what changes vectors (the tokenizer; long texts read in pieces, which
+# would otherwise give an older cache's whole-text vector on a re-run and a new one on a cold run)
+MODEL_ID = "universal-sentence-encoder-multilingual-3+sentencepiece+pieces"
 DIMENSION = 512
 CHUNK_CHARS = 20_000  # longer texts are encoded in pieces (module docstring)
 MAX_PIECES = 10  # ... of which at most this many, spread over the text, make its vector

@@ -95,6 +95,14 @@ class _MixedDecoder(codecs.BufferedIncrementalDecoder):
         return codecs.utf_8_decode(data, _MIXED_ERRORS, final)
 
 
+def western(data: bytes) -> str:
+    """``data`` read as Windows-1252, Latin-1 where it has a hole (every byte decodes)."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors=_MIXED_ERRORS)
+
+
 def _mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
     """Decode ``data`` as :data:`MIXED` (``errors`` is ignored: every byte decodes)."""
     return codecs.utf_8_decode(data, _MIXED_ERRORS, True)
@@ -163,12 +171,15 @@ def _read_bytes(path: Path) -> _Bytes:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     utf8_ok, utf8_cut, cp1252_ok, size, sample = True, False, True, 0, b""
+    ascii_until, tail = True, b""  # no non-ASCII byte but, maybe, in the last 3 (a cut character)
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             if not sample:
                 sample = chunk[:SAMPLE_BYTES]
             size += len(chunk)
+            ascii_until = ascii_until and tail.isascii()
+            ascii_until, tail = ascii_until and chunk[:-3].isascii(), chunk[-3:]
             if utf8_ok:
                 try:
                     decoder.decode(chunk)
@@ -180,7 +191,9 @@ def _read_bytes(path: Path) -> _Bytes:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8_ok, utf8_cut = False, True
+            # cut inside a UTF-8 character only where the file wrote some before ("allé" in cp1252, at the
+            # very end of a file that is ASCII otherwise, is no cut UTF-8 character)
+            utf8_ok, utf8_cut = False, not ascii_until
     return _Bytes(size, digest.hexdigest(), sample, utf8_ok, utf8_cut, cp1252_ok)
 
 
@@ -312,16 +325,26 @@ def physical_lines(raw: IO[bytes]) -> Iterator[bytes]:
     Read in pieces of at most :data:`CHUNK` bytes, so a file with ``\\r`` line ends is not read whole. Only
     for encodings where these bytes are never part of another character (UTF-8, cp1252).
     """
-    carry = b""
+    carry: list[bytes] = []  # the pieces of an unfinished line (joined once: a 64 MB line was quadratic)
     while True:
         data = raw.readline(CHUNK)
         if not data:
             if carry:
-                yield carry
+                yield b"".join(carry)
             return
-        pieces = _AFTER_CR.split(carry + data)
-        carry = b"" if pieces[-1].endswith(b"\n") else pieces.pop()
-        yield from pieces
+        if carry and carry[-1].endswith(b"\r") and not data.startswith(b"\n"):
+            yield b"".join(carry)  # a line ended by a lone "\r" at the end of the last piece
+            carry = []
+        pieces = _AFTER_CR.split(data)
+        last = pieces.pop()
+        if pieces:
+            yield b"".join([*carry, pieces[0]])
+            yield from pieces[1:]
+            carry = []
+        carry.append(last)
+        if last.endswith(b"\n"):
+            yield b"".join(carry)
+            carry = []
 
 
 def _has_utf8_lines(path: Path) -> bool:
@@ -336,8 +359,8 @@ def _has_utf8_lines(path: Path) -> bool:
             if line.isascii():
                 continue
             try:
-                line.decode("utf-8")
-                utf8_lines += 1
+                if _plausible_utf8(line.decode("utf-8")):
+                    utf8_lines += 1
             except UnicodeDecodeError:
                 other_lines += 1
                 if len(other) < SAMPLE_BYTES:
@@ -345,6 +368,13 @@ def _has_utf8_lines(path: Path) -> bool:
     if not utf8_lines:
         return False
     return utf8_lines >= other_lines or _looks_western(bytes(other))
+
+
+def _plausible_utf8(text: str) -> bool:
+    """True unless ``text``, valid UTF-8, holds characters that two Windows-1252 bytes make by chance: a capital
+    accented letter before a no-break space or a sign ("É\xa0" reads "ɠ", U+0180-U+07FF) or a C1 control
+    (U+0080-U+009F). Real UTF-8 text in those ranges (Greek, Cyrillic, Arabic…) is then no evidence either."""
+    return not any(0x80 <= ord(ch) < 0xA0 or 0x180 <= ord(ch) < 0x800 for ch in text)
 
 
 _WESTERN_CHARS = frozenset("àâäáãçéèêëíìîïñóòôöõúùûüÿœæÀÂÄÁÃÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸŒÆ’‘“”«»€°–—…ß\xa0")
@@ -400,7 +430,8 @@ def _delimiter_score(text: str, delimiter: str) -> tuple[float, float, int] | No
         return None
     width = len(records[0])
     rows = records[1:SNIFF_RECORDS]
-    steady = sum(len(r) == width or not any(f.strip() for f in r[width:]) for r in rows)
+    # as wide as the header, or wider by blank fields only: a row a wrong delimiter leaves whole is not steady
+    steady = sum(len(r) >= width and not any(f.strip() for f in r[width:]) for r in rows)
     fields = [f for r in records[:SNIFF_RECORDS] for f in r[1:]]
     spaced = sum(f.startswith(" ") for f in fields) / len(fields)
     return (steady / len(rows) if rows else 1.0), -spaced, width
@@ -445,11 +476,21 @@ def format_from_name(path: Path, sample: bytes, encoding: str = "utf-8") -> Form
     if suffix in {".csv", ".tsv", ".txt", ".tab"}:
         return None
     head = sample.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
+    if head.startswith("{") and "\n" not in head.rstrip():  # a first record longer than the sample
+        head = _first_lines(path, encoding)
     if _json_lines(head):
         return Format.JSONL
     if suffix == ".json" or head.startswith(("[", "{")):
         return Format.JSON
     return None
+
+
+def _first_lines(path: Path, encoding: str, limit: int = 64 * CHUNK) -> str:
+    """The file's first line (at most ``limit`` bytes) and the start of the next, to tell JSON Lines."""
+    with path.open("rb") as fh:
+        first = fh.readline(limit)
+        following = fh.read(SAMPLE_BYTES)
+    return (first + following).decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
 
 
 def _json_lines(head: str) -> bool:

@@ -12,6 +12,7 @@ file, which is dropped.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from typing import IO, Any
 
 from synthesis.errors import EmptyFileError, EncodingError, InputFileError, UnterminatedQuoteError
 
-from .detect import MIXED, physical_lines
+from .detect import MIXED, physical_lines, western
 
 # A 10 MB answer is still an answer (issue 3): lift the csv module's 128 KiB default field limit, process-
 # wide.
@@ -76,6 +77,8 @@ class _MixedText:
         return self._decode(data, self.count)
 
     def _decode(self, data: bytes, line: int) -> str:
+        if line == 1 and data.startswith(codecs.BOM_UTF8):  # kept, a quoted first column name kept its quotes
+            data = data[len(codecs.BOM_UTF8) :]
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -85,7 +88,8 @@ class _MixedText:
             self.fallback_count += 1
             if len(self.fallback_lines) < LISTED_LINES:
                 self.fallback_lines.append(line)
-            return data.decode(MIXED)
+            # the whole line: read byte by byte, "PRIORITÉ\xa0!" had its "É\xa0" taken for UTF-8's "ɠ"
+            return western(data)
 
 
 class CsvSource:

@@ -151,6 +151,23 @@ def test_odd_upload_names_are_stored_safely(client, keys, engine, name):
     assert "\x00" not in r.json()["file_name"]
 
 
+def test_an_upload_without_extension_is_read_by_its_content(client, keys):
+    # ".csv" was added to a name without extension: a JSON export named "export" was read as CSV
+    h = keys.h()
+    content = json.dumps(
+        [{"id": f"a{i}", "texte": f"Avis numéro {i} sur les transports"} for i in range(3)]
+    ).encode()
+    r = _preview(client, h, "export", content)
+    assert r.status_code == 200 and r.json()["format"] == "json" and r.json()["columns"] == ["id", "texte"], (
+        r.text
+    )
+    cid = _consultation(client, h)
+    r = _raw_upload(
+        client, f"/api/consultations/{cid}/imports", h, b"export", content, {"text_column": "texte"}
+    )
+    assert r.status_code == 201 and r.json()["format"] == "json" and r.json()["accepted"] == 3, r.text
+
+
 def test_nul_characters_that_would_reach_the_database_are_4xx(client, keys, runner, engine):
     """PostgreSQL refuses a NUL in any text (SQLite stores it): a NUL in a path or form field is the caller's
     fault, a 4xx on both."""

@@ -65,13 +65,14 @@ def display_name(filename: str | None) -> str:
 
 def stored_name(filename: str | None) -> str:
     """A name the file system accepts for the upload: the display name cut to ``STORED_NAME_BYTES`` bytes, its
-    extension kept (``.csv`` added when it has none, as the readers expect one)."""
+    extension kept; none is invented (a ``.csv`` added to an upload named "export" made its JSON read as CSV:
+    without an extension the readers tell the format from the content)."""
     name = display_name(filename)
     suffix = Path(name).suffix
     if _SUFFIX.fullmatch(suffix):
         name = name[: -len(suffix)]
     else:
-        suffix = ".csv"
+        suffix = ""
     stem = name.strip(" .") or "upload"
     stem = stem.encode()[: STORED_NAME_BYTES - len(suffix)].decode(errors="ignore")
     return stem + suffix

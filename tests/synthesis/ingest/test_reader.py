@@ -164,3 +164,43 @@ def test_mixed_json_keeps_its_utf8_text_and_warns(write):
     result = read_file(write("x.json", content))
     assert [c.text for c in result.contributions] == ["été", "élu"] and result.encoding == "utf-8+cp1252"
     assert result.extras["warnings"][0]["code"] == "mixed_encoding"
+
+
+def test_mixed_file_with_a_bom_reads_a_quoted_first_column_name(write):
+    # the BOM was kept on line 1: « "id" » with its quotes, ids lost, a re-import added its rows twice
+    content = b'\xef\xbb\xbf"id","texte"\r\n"1","caf\xc3\xa9"\r\n"2","th\xe9"\r\n'
+    result = read_file(write("x.csv", content))
+    assert [(c.source_id, c.text) for c in result.contributions] == [("1", "café"), ("2", "thé")]
+
+
+def test_a_windows_1252_file_stays_windows_1252_when_two_of_its_bytes_look_like_utf8(write):
+    # "PRIORITÉ\xa0: SANTÉ\xa0!" holds "É\xa0", valid UTF-8 for "ɠ": the whole file was read as mixed, garbled
+    rows = "".join(f"{i};Priorité numéro {i} : l'école\n" for i in range(2, 50))
+    content = ("id;texte\n" + rows + "50;PRIORITÉ\xa0: SANTÉ\xa0!\n").encode("cp1252")
+    result = read_file(write("x.csv", content))
+    assert result.encoding == "cp1252" and "warnings" not in result.extras
+    assert result.contributions[-1].text == "PRIORITÉ\xa0: SANTÉ\xa0!"
+    # in a file that is mixed indeed, a line read as Windows-1252 is read so whole
+    mixed = _utf8_rows(3).encode() + "4,élevé PRIORITÉ\xa0!\n".encode("cp1252")
+    assert read_file(write("y.csv", mixed)).contributions[-1].text == "élevé PRIORITÉ\xa0!"
+
+
+def test_a_windows_1252_file_ending_in_an_accent_keeps_it(write):
+    # "allé" at the very end, no final line break, a file ASCII otherwise: taken for a cut UTF-8 character
+    result = read_file(write("x.csv", b"id,texte\n1,bonjour\n2,je suis all\xe9"))
+    assert [c.text for c in result.contributions] == ["bonjour", "je suis allé"]
+    assert "warnings" not in result.extras
+
+
+def test_a_wrong_delimiter_that_leaves_rows_whole_is_not_chosen(write):
+    text = "id;date;idées,remarques,suggestions\n" + "".join(
+        f"{i};2024-01-0{i};Plus de bus le soir\n" for i in range(1, 6)
+    )
+    assert sniff_delimiter(text) == ";"
+
+
+def test_json_lines_in_a_json_file_whose_first_record_is_long(write):
+    # a first record over the 64 KiB sample: "JSON invalide ligne 2 : Extra data"
+    lines = "".join(f'{{"id": "{i}", "texte": "{"mot " * 20_000}{i}"}}\n' for i in range(3))
+    result = read_file(write("x.json", lines), mapping=ColumnMapping(text="texte", id="id"))
+    assert result.rows_read == 3 and len(result.contributions) == 3
