@@ -1128,8 +1128,10 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   the six sets is that long (the longest, a République numérique proposal with its title, has 19,628
   characters), so every vector, and every figure above, is unchanged. On the 9 longest proposals (over 5,000
   characters) pieces of 5,000 characters give vectors at cosine 0.967 at least (median 0.985) of the whole text's, so
-  the 20,000-character pieces stay closer still. The round otherwise mended bad input (imports, command line,
-  service) and the report page (section Labels' exports not re-read: no label or quote rule changed)."""
+  the 20,000-character pieces stay closer still. The model id, part of the embedding cache's key, now names
+  the pieces (`...+sentencepiece+pieces`): a cache made before is filled again once. The round otherwise
+  mended bad input (imports, command line, service) and the report page (section Labels' exports not re-read:
+  no label or quote rule changed)."""
 
 
 def table(rows: list[dict[str, object]]) -> str:
