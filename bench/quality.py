@@ -46,6 +46,7 @@ from common import (
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
 from schemas import RunSettings
+from schemas.settings import MAX_FIT_MAX
 from synthesis import cluster
 from synthesis.cluster import NOISE
 from synthesis.pipeline import cluster_question
@@ -151,7 +152,7 @@ def evaluate(sets: list[LabelledSet], seeds: tuple[int, ...] = SEEDS) -> list[di
 SCALE_PER_QUESTION = 5000
 SCALE_SEEDS = tuple(range(12))
 SMALLER_FIT = 10_000  # the default before the fifth round
-FULL_FIT = 10**9
+FULL_FIT = MAX_FIT_MAX  # the largest the settings allow, above the set's 42,150 texts: every text fitted
 
 
 def scale_check() -> tuple[list[str], dict[str, object]]:
