@@ -1123,7 +1123,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   dictionary where it holds one accented spelling of it (not only from the accented spellings the question's
   answers write): no French label of section Labels' exports changes, and of the three it would change among
   the République numérique arguments and Decidim proposals, two are English words ("creative", "special").
-- Twenty-second round (no clustering change; the table above is not re-run): the default embedder reads a
+- Twenty-second round (no clustering change: `bench/quality.py`, re-run at d09abf6, 475 s, gives every AMI, ARI,
+  noise share and theme count of the table again, the sampled-fit check's too; only the seconds move; its
+  full fit is now the largest `fit_max` the settings allow, 200,000, as 10**9 is refused): the default embedder reads a
   text over 20,000 characters in pieces of at most that length (at most 10, spread over it), its vector their
   length-weighted mean (`synthesis.embed.use_multilingual`): a 5 MB answer got a run killed (23 GB). No text of
   the six sets is that long (the longest, a République numérique proposal with its title, has 19,628
