@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from schemas.imports import ImportPreview
+from synthesis.ingest.detect import MIXED
 
 CELL = 60
 _OPTIONS = {
@@ -47,6 +48,11 @@ def render(p: ImportPreview, console: Console) -> None:
     ):
         facts.add_row(f"[bold]{label}[/]", escape(value))
     console.print(facts)
+    if p.encoding == MIXED:
+        console.print(
+            "\n[yellow]Attention[/] : des lignes ne sont pas en UTF-8 ; elles seront lues en Windows-1252, le "
+            "reste en UTF-8, et l'import les nommera."
+        )
     console.print(f"\n[bold]Colonnes ({len(p.columns)})[/] : " + escape(", ".join(p.columns)))
     if p.questions:
         console.print(f"\n[bold]Questions ({len(p.questions)})[/]")

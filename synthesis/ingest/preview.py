@@ -36,7 +36,8 @@ def preview(
             )
         columns, records = tabular.xlsx_records(path)
         rows = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
-        return _generic(base, "xlsx", "xlsx", None, columns, rows, 0, False)
+        total = len(rows) + sum(1 for _ in records)  # the sheet streamed to its end: it said "0 (estimation)"
+        return _generic(base, "xlsx", "xlsx", None, columns, rows, total, True)
     json_fmt = (
         fmt
         if fmt in (Format.JSON, Format.JSONL)

@@ -34,3 +34,14 @@ def test_preview_command_bad_encoding_is_a_clear_error(write):
     path = write("x.csv", "id,texte\n1,un\n")
     result = CliRunner().invoke(app, ["preview", str(path), "--encoding", "hex"])
     assert result.exit_code == 2 and "invalid_encoding" in result.output and "hex" in result.output
+
+
+def test_preview_command_says_a_mixed_file_has_lines_read_as_windows_1252(write):
+    rows = "".join(f"{i},Réponse numéro {i}\n" for i in range(1, 6))
+    path = write("x.csv", ("id,texte\n" + rows).encode() + "6,été\n".encode("cp1252"))
+    result = CliRunner().invoke(app, ["preview", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "Attention : des lignes ne sont pas en UTF-8" in result.output
+    clean = CliRunner().invoke(
+        app, ["preview", str(write("y.csv", "id,texte\n" + rows))], env={"COLUMNS": "200"}
+    )
+    assert "Attention" not in clean.output

@@ -41,3 +41,17 @@ def test_preview_of_csv_starting_with_a_bracket_and_of_json_lines_named_json(wri
     assert preview(write("x.csv", "[id],[texte]\n1,un\n")).columns == ["[id]", "[texte]"]
     p = preview(write("y.json", '{"id": 1, "texte": "a"}\n{"id": 2, "texte": "b"}\n'))
     assert p.format == "jsonl" and p.rows_estimate == 2
+
+
+def test_preview_of_a_workbook_counts_its_rows(write, tmp_path):
+    # it said "0 (estimation)" for every workbook
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "texte"])
+    for i in range(1, 13):
+        sheet.append([i, f"Avis numéro {i}"])
+    book.save(tmp_path / "x.xlsx")
+    p = preview(tmp_path / "x.xlsx")
+    assert p.rows_estimate == 12 and p.rows_estimate_exact and len(p.sample_rows) == 5
