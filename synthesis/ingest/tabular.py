@@ -129,6 +129,47 @@ def _too_wide(line: int, texts: list[str], width: int) -> RejectedRow:
     )
 
 
+# The json module's messages, in the user's words (French, English)
+_JSON_PROBLEMS = {
+    "Expecting value": ("valeur attendue", "a value was expected"),
+    "Extra data": (
+        "contenu après la fin du JSON (un objet par ligne ? c'est du JSON Lines : --format jsonl)",
+        "content after the end of the JSON (one object per line? that is JSON Lines: --format jsonl)",
+    ),
+    "Unterminated string starting at": ("texte entre guillemets non fermé", "unterminated quoted string"),
+    "Expecting ',' delimiter": ("virgule attendue", "a comma was expected"),
+    "Expecting ':' delimiter": ("deux-points attendus", "a colon was expected"),
+    "Expecting property name enclosed in double quotes": (
+        "nom de champ entre guillemets doubles attendu",
+        "a field name in double quotes was expected",
+    ),
+    "Invalid control character at": (
+        "caractère de contrôle dans un texte",
+        "control character inside a string",
+    ),
+    "Invalid \\escape": ("échappement « \\ » invalide", "invalid '\\' escape"),
+    "Invalid \\uXXXX escape": ("échappement « \\u » invalide", "invalid '\\u' escape"),
+    # this module's own (see _array_with_lines)
+    "ni une liste, ni un objet contenant une liste": (
+        "ni une liste, ni un objet contenant une liste",
+        "neither an array nor an object holding one",
+    ),
+    "',' ou ']' attendu": ("',' ou ']' attendu", "',' or ']' expected"),
+    "contenu après la fin de la liste": (
+        "contenu après la fin de la liste",
+        "content after the end of the array",
+    ),
+}
+
+
+def json_problem(exc: ValueError) -> tuple[str, str]:
+    """What is wrong in a JSON text, in French and English (the json module says it in English only)."""
+    msg = getattr(exc, "msg", str(exc))
+    fr, en = _JSON_PROBLEMS.get(msg, (msg, msg))
+    col = getattr(exc, "colno", None)
+    return (f"{fr} (colonne {col})", f"{en} (column {col})") if col else (fr, en)
+
+
 def json_records(path: Path, encoding: str) -> tuple[list[str], Iterator[Record]]:
     """Header (keys in order of first appearance) and objects of a JSON array."""
     text = path.read_text(encoding=encoding).lstrip("\ufeff")
@@ -136,9 +177,10 @@ def json_records(path: Path, encoding: str) -> tuple[list[str], Iterator[Record]
         items = _numbered(_array_with_lines(text))
     except ValueError as exc:
         line = text.count("\n", 0, getattr(exc, "pos", 0) or 0) + 1
+        fr, en = json_problem(exc)
         raise InputFileError(
-            f"JSON invalide ligne {line} : {exc}. Attendu : une liste d'objets.",
-            f"Invalid JSON at line {line}: {exc}. Expected: an array of objects.",
+            f"JSON invalide ligne {line} : {fr}. Attendu : une liste d'objets.",
+            f"Invalid JSON at line {line}: {en}. Expected: an array of objects.",
             line=line,
         ) from None
     except _TooDeep as exc:
@@ -243,7 +285,7 @@ def _jsonl(path: Path, encoding: str) -> Iterator[Record]:
             try:
                 obj = json.loads(line)
             except ValueError as exc:
-                yield n, RejectedRow(n, f"ligne JSON invalide : {scrub(str(exc))}")
+                yield n, RejectedRow(n, f"ligne JSON invalide : {scrub(json_problem(exc)[0])}")
                 continue
             except RecursionError:
                 yield n, RejectedRow(n, f"ligne JSON trop imbriquée : {TOO_DEEP_FR}")

@@ -139,3 +139,28 @@ def test_xlsx_empty_first_sheet_falls_back_to_the_next(tmp_path):
 def test_xlsx_without_any_header_is_an_empty_file(tmp_path):
     with pytest.raises(EmptyFileError, match="aucune feuille"):
         read_file(_book(tmp_path, lambda book: None))
+
+
+def test_json_errors_are_said_in_french_and_english(tmp_path):
+    # "JSON invalide ligne 1 : Expecting value: line 1 column 8 (char 7)", the French message in English
+    from synthesis.errors import InputFileError
+    from synthesis.ingest import read_file
+
+    path = tmp_path / "x.json"
+    path.write_text('[{"a": }]', encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_file(path)
+    assert (
+        caught.value.message_fr
+        == "JSON invalide ligne 1 : valeur attendue (colonne 8). Attendu : une liste d'objets."
+    )
+    assert (
+        "a value was expected (column 8)" in caught.value.message_en
+        and "Expecting" not in caught.value.message_fr
+    )
+    lines = tmp_path / "y.jsonl"
+    lines.write_text('{"texte": "un avis"}\n{"texte": "x', encoding="utf-8")
+    result = read_file(lines)
+    assert [r.reason for r in result.rejected] == [
+        "ligne JSON invalide : texte entre guillemets non fermé (colonne 11)"
+    ]
