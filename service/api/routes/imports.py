@@ -87,25 +87,21 @@ def _mapping(mapping: str | None, text_column: str | None, **columns: str | None
     except ValidationError as exc:
         fr, en = (describe_validation_errors(exc.errors(), lang) for lang in ("fr", "en"))
         raise RequestError(
-            f"Champ « mapping » invalide : {fr}", f"Invalid 'mapping' field: {en}", value=_cap(mapping)
+            f"Champ « mapping » invalide : {fr}", f"Invalid 'mapping' field: {en}", value=mapping
         ) from None
     except json.JSONDecodeError as exc:
         raise RequestError(
             f"Champ « mapping » invalide : JSON illisible (ligne {exc.lineno}, colonne {exc.colno})",
             f"Invalid 'mapping' field: unreadable JSON (line {exc.lineno}, column {exc.colno})",
-            value=_cap(mapping),
+            value=mapping,
         ) from None
     except (ValueError, RecursionError):  # RecursionError: a JSON nested deeper than Python's stack
         raise RequestError(
             "Champ « mapping » invalide : JSON illisible ou trop imbriqué",
             "Invalid 'mapping' field: unreadable or too deeply nested JSON",
-            value=_cap(mapping),
+            value=mapping,
         ) from None
     return None
-
-
-def _cap(value: str | None, limit: int = 200) -> str | None:
-    return value if value is None or len(value) <= limit else value[:limit] + "…"
 
 
 def _check_encoding(encoding: str | None) -> None:
@@ -118,9 +114,9 @@ def _check_encoding(encoding: str | None) -> None:
         known = False
     if not known:
         raise EncodingError(
-            f"Encodage inconnu : « {_cap(encoding)} » (essayez utf-8, cp1252 ou latin-1).",
-            f"Unknown encoding: '{_cap(encoding)}' (try utf-8, cp1252 or latin-1).",
-            value=_cap(encoding),
+            f"Encodage inconnu : « {encoding} » (essayez utf-8, cp1252 ou latin-1).",
+            f"Unknown encoding: '{encoding}' (try utf-8, cp1252 or latin-1).",
+            value=encoding,
         )
 
 
@@ -208,7 +204,7 @@ def create_import(
         raise RequestError(
             "Champ « question_text » invalide : caractères de contrôle interdits",
             "Invalid 'question_text' field: control characters are not allowed",
-            value=_cap(question_text),
+            value=question_text,
         )
     cmap = _mapping(mapping, text_column, id=id_column, question=question_column, author=author_column)
     name = display_name(file.filename)
