@@ -504,3 +504,5 @@ def _json_lines(head: str) -> bool:
         return isinstance(json.loads(first), dict)
     except ValueError:
         return False
+    except RecursionError:  # an object nested too deep for the decoder: the reader rejects that line alone
+        return True

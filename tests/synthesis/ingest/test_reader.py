@@ -204,3 +204,11 @@ def test_json_lines_in_a_json_file_whose_first_record_is_long(write):
     lines = "".join(f'{{"id": "{i}", "texte": "{"mot " * 20_000}{i}"}}\n' for i in range(3))
     result = read_file(write("x.json", lines), mapping=ColumnMapping(text="texte", id="id"))
     assert result.rows_read == 3 and len(result.contributions) == 3
+
+
+def test_json_lines_whose_first_line_nests_too_deep_keeps_the_others(write):
+    # telling JSON Lines from JSON raised RecursionError on such a first line (the service hid it as a 422)
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    result = read_file(write("x.json", deep + '\n{"texte": "un avis"}\n'))
+    assert [c.text for c in result.contributions] == ["un avis"]
+    assert [(r.line, r.reason.split(" :")[0]) for r in result.rejected] == [(1, "ligne JSON trop imbriquée")]
