@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -88,8 +88,13 @@ def status_for(exc: SynthesisError) -> int:
     return 400
 
 
+def headers_lang(headers: Mapping[str, str]) -> str:
+    """The caller's language from its headers: "en" with ``Accept-Language: en…``, else "fr"."""
+    return "en" if headers.get("accept-language", "").lower().startswith("en") else "fr"
+
+
 def request_lang(request: Request) -> str:
-    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "fr"
+    return headers_lang(request.headers)
 
 
 ECHO_CHARS = 200  # longest input (a column name, a value) an error repeats; longer ones end with "…"

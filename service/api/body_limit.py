@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import TooLargeError, error_body
+from service.errors import TooLargeError, error_body, headers_lang
 
 # Room for the multipart envelope and the form's text fields beside the file (the file itself is held to the
 # upload limit exactly while it is saved).
@@ -33,10 +33,6 @@ def too_large(limit: int, size: int | None) -> TooLargeError:
         value=size,
         limit=limit,
     )
-
-
-def _lang(headers: Headers) -> str:
-    return "en" if headers.get("accept-language", "").lower().startswith("en") else "fr"
 
 
 class BodySizeLimitMiddleware:
@@ -85,6 +81,6 @@ class BodySizeLimitMiddleware:
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, headers: Headers, size: int | None
     ) -> None:
-        body = error_body(too_large(self.max_bytes, size), _lang(headers))
+        body = error_body(too_large(self.max_bytes, size), headers_lang(headers))
         response = JSONResponse(body, status_code=413, headers={"Connection": "close"})
         await response(scope, receive, send)

@@ -25,13 +25,8 @@ def get_runner(request: Request) -> Runner:
     return request.app.state.runner
 
 
-def get_lang(request: Request) -> str:
-    """The caller's language: "en" with ``Accept-Language: en…``, else "fr"."""
-    return request_lang(request)
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
-LangDep = Annotated[str, Depends(get_lang)]
+LangDep = Annotated[str, Depends(request_lang)]  # "en" with Accept-Language: en…, else "fr"
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[Runner, Depends(get_runner)]
 
