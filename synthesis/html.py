@@ -369,6 +369,10 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
     def label(prefix: str, key: Any) -> str:
         return _label(strings, prefix, key)
 
+    def exclusion_reason(e: ExcludedItem) -> str:
+        """Why ``e`` is excluded: the pipeline's French reason, or its translation by code."""
+        return label("exclusion", e.reason_code) if e.reason_code and lang != "fr" else e.reason
+
     def territory_name(code: str) -> str:
         return words.territory_name(code, t)
 
@@ -381,6 +385,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "known": strings,
         "label": label,
         "noise_reason": noise_reason,
+        "exclusion_reason": exclusion_reason,
         "namer": lambda prefix: partial(label, prefix),
         "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),

@@ -50,11 +50,6 @@ class _Index:
         return self.pos[key]
 
 
-def _reason(ctx: dict[str, Any], prefix: str, code: str, reason: str) -> str:
-    """The pipeline's French reason, or its translation by code in another language."""
-    return str(ctx["label"](prefix, code)) if code and ctx["lang"] != "fr" else reason
-
-
 def _placement(item: dict[str, Any], p: Any, view: Any, ctx: dict[str, Any], themes: _Index) -> None:
     num, route, shared = ctx["num"], ctx["route"], ctx["shared"]
 
@@ -79,7 +74,7 @@ def _placement(item: dict[str, Any], p: Any, view: Any, ctx: dict[str, Any], the
             item["ns"] = num(n.closest_similarity, 3)
     elif p.excluded:
         e = p.excluded
-        item["x"] = shared(_reason(ctx, "exclusion", e.reason_code, e.reason))
+        item["x"] = shared(ctx["exclusion_reason"](e))
     if p.quoted_in:
         item["qu"] = [theme(cl) for cl in p.quoted_in]
 
