@@ -321,10 +321,33 @@ def annotate_origin(
     }
 
 
+def submission_key(c: Contribution) -> tuple[str, int, str, str]:
+    """What one submission's contributions share: a Grand Débat row answering 12 questions is 12
+    contributions but one submission, which must count once in an hour, not as a burst of 12."""
+    return c.source_id, c.line, c.author_ref or "", c.created_at or ""
+
+
+def submission_times(
+    contributions: Iterable[Contribution], in_campaign: set[str]
+) -> tuple[list[datetime], list[datetime]]:
+    """The local time (:func:`wall_clock`) of each dated submission (:func:`submission_key`), and of those
+    with a contribution in a campaign."""
+    times: dict[tuple[str, int, str, str], datetime] = {}
+    campaign: set[tuple[str, int, str, str]] = set()
+    for c in contributions:
+        if (t := parse_time(c.created_at)) is not None:
+            times[key := submission_key(c)] = wall_clock(t)
+            if c.contribution_id in in_campaign:
+                campaign.add(key)
+    return list(times.values()), [t for k, t in times.items() if k in campaign]
+
+
 def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
     """Hours with submissions far above the consultation's hourly baseline (median and MAD, robust).
 
-    ``timestamps`` are naive local times (:func:`wall_clock`). Every hour between the first and last
+    ``timestamps`` are naive local times (:func:`wall_clock`), one per submission
+    (:func:`submission_times`), ``campaign_times`` those of submissions with a campaign member. Every hour
+    between the first and last
     submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
     1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
     """
@@ -366,7 +389,7 @@ def annotate_consultation(
                     cl.origin.territories, whole, min_count=5
                 )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times = {c.contribution_id: wall_clock(t) for c in contributions if (t := parse_time(c.created_at))}
+    times, campaign_times = submission_times(contributions, in_campaign)
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -376,7 +399,7 @@ def annotate_consultation(
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
-        "bursts": bursts(times.values(), (t for i, t in times.items() if i in in_campaign)),
+        "bursts": bursts(times, campaign_times),
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",

@@ -146,7 +146,9 @@ def test_overview_who_speaks_without_raw_keys(page):
         assert f'<th scope="row">{name}</th>' in who
     assert "Paris (75)" in who and "Corse-du-Sud (2A)" in who and "Bouches-du-Rhône (13)" in who
     assert "Territoires absents" in who and "sur-représentés" in who and "sous-représentés" in who
-    assert "1er février 2019, de 10 h à 11 h : 12 contributions, dont 9 dans une campagne" in who
+    assert (
+        "1er février 2019, de 10 h à 11 h : 12 dépôts, dont 9 avec une contribution dans une campagne" in who
+    )
     assert "sans code postal\u00a0: 1" in who
     assert "1 auteur a écrit plus de 3 contributions" in who
     assert "&lt;script&gt;" in who and SCRIPT not in who  # a repeated short answer, escaped
@@ -169,11 +171,11 @@ def test_many_questions_fold_their_methodology_tables():
 
 
 def test_a_burst_outside_campaigns_says_no_zero():
-    # it read "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 0 dans une campagne"
+    # it read "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 0 dans une campagne" (now "dépôts")
     report = origin_report()
     report.origin["bursts"]["bursts"][0]["in_campaigns"] = 0
-    assert "1er février 2019, de 10 h à 11 h : 12 contributions</li>" in render_report_page(report)
-    assert "1 February 2019, 10:00 to 11:00: 12 contributions</li>" in render_report_page(report, lang="en")
+    assert "1er février 2019, de 10 h à 11 h : 12 dépôts</li>" in render_report_page(report)
+    assert "1 February 2019, 10:00 to 11:00: 12 submissions</li>" in render_report_page(report, lang="en")
 
 
 def test_missing_values_are_said_not_left_empty():

@@ -214,6 +214,33 @@ def test_bursts():
     assert parse_time("pas une date") is None
 
 
+def test_bursts_count_submissions_not_each_answer_of_one_form():
+    # a Grand Débat row answering 12 questions is 12 contributions: each such row, alone in its hour, was a
+    # "burst of 12 submissions" (200 bursts on a 200-row export), the real burst drowned among them
+    items = [
+        Contribution(
+            f"p{k}-q{j}",
+            f"p{k}",
+            f"q{j}",
+            "Q",
+            "texte",
+            line=k + 2,
+            author_ref=f"a{k}",
+            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:00",
+        )
+        for k in range(80)
+        for j in range(12)
+    ]
+    items += [
+        Contribution(f"x{k}", f"x{k}", "q0", "Q", "texte", line=100 + k, created_at="2019-02-05T14:30:00")
+        for k in range(15)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    found = report.origin["bursts"]["bursts"]
+    assert found == [{"hour": "2019-02-05T14:00:00", "count": 15, "in_campaigns": 0}]
+
+
 def test_hours_are_read_as_written_and_ordered_by_instant():
     # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
     t = parse_time("2019-01-17T10:38:00+01:00")
