@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schemas.settings import ColumnMapping
 from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
@@ -78,6 +79,20 @@ def test_polis_moderation_and_summary(tmp_path):
 def test_pseudonyms_depend_on_the_secret_and_hashes_on_content():
     assert pseudonymise("42", b"a") == pseudonymise("42", b"a") != pseudonymise("42", b"b")
     assert len(pseudonymise("42", b"a")) == 26 and "42" not in pseudonymise("42", b"a")[2:4]
+
+
+def test_one_author_written_several_ways_is_one_author_and_anonymous_is_nobody(tmp_path):
+    # "Jean Dupont" and " jean  DUPONT " were two authors (each under the very-active threshold), and the
+    # "Anonyme" of every participant who chose anonymity was one author: a "very active author" of 4 answers
+    authors = ["Jean Dupont", " jean  DUPONT ", "Jéan Dupont", "J.Dupont@Mail.fr", "j.dupont@mail.fr "]
+    authors += ["Anonyme", "anonyme", "ANONYME", "n/a", "-"]
+    rows = "".join(f"r{i};idée {i};{a}\n" for i, a in enumerate(authors))
+    path = tmp_path / "avis.csv"
+    path.write_text("ref;avis;auteur\n" + rows, encoding="utf-8")
+    mapping = ColumnMapping(text="avis", id="ref", author="auteur")
+    refs = [c.author_ref for c in read_file(path, mapping=mapping, secret=b"k").contributions]
+    assert refs[0] == refs[1] == refs[2] != refs[3] == refs[4] and refs[0] is not None
+    assert refs[5:] == [None] * 5
 
 
 def test_reimport_gives_the_same_ids_and_hashes(data):
