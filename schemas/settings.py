@@ -87,7 +87,11 @@ class RunSettings(BaseModel):
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)
     campaign_min_size: int = Field(
-        5, ge=2, le=MAX_COUNT, description="Smallest group of copies reported as a campaign."
+        5,
+        ge=2,
+        le=MAX_COUNT,
+        description="Smallest group of copies reported as a campaign, in contributions and in distinct authors "
+        "(one author repeating a text is a very active author, not a campaign).",
     )
     campaign_min_words: int = Field(
         15,

@@ -192,14 +192,23 @@ def detect_campaigns(
 ) -> tuple[list[Campaign], CampaignDetector]:
     """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first.
 
+    A group of copies is a campaign when ``campaign_min_size`` distinct authors wrote it (each contribution
+    without author counting as one): one author pasting a text six times is a very active author, not a
+    campaign of six participants.
+
     ``detector``: one already fitted by :func:`fit_detector` on these texts and vectors (in a worker process,
     see ``synthesis.background``); fitted here otherwise.
     """
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
     detector = detector or fit_detector([c.text for c in kept], usable, settings)
+    groups = [
+        g
+        for g in detector.groups_
+        if distinct_authors(kept[i] for i in g.members)[0] >= settings.campaign_min_size
+    ]
     campaigns = [
         build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
-        for k, g in enumerate(detector.groups_)
+        for k, g in enumerate(groups)
     ]
     return campaigns, detector
 

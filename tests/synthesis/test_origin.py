@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
     _set_times,
@@ -13,12 +14,14 @@ from synthesis.origin import (
     annotate_origin,
     author_weights,
     bursts,
+    detect_campaigns,
     instant,
     parse_time,
     wall_clock,
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
+from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
     "Nous demandons la suppression de la hausse de la CSG pour tous les retraités et une indexation des "
@@ -133,6 +136,31 @@ def test_campaign_found_with_authors_times_and_themes(annotated):
     assert cp.first_seen == "2019-02-01T10:00:00" and cp.last_seen == "2019-02-01T10:20:00"
     assert cp.densest_hour == "2019-02-01T10:00:00" and cp.densest_hour_count == 6
     assert cp.cluster_ids == ["q1-0"] and cp.variants[0].count == 6
+
+
+def test_one_author_repeating_a_text_is_not_a_campaign():
+    # one participant pasting the same paragraph six times was "a campaign: 6 contributions, 1 author"
+    def copies(authors):
+        return [
+            Contribution(f"c{i}", f"s{i}", "q", "Q", CAMPAIGN, author_ref=a) for i, a in enumerate(authors)
+        ]
+
+    settings = RunSettings()
+    assert detect_campaigns("q", copies(["busy"] * 6), None, settings)[0] == []
+    assert detect_campaigns("q", copies(["busy"] * 3 + ["a", "b"]), None, settings)[0] == []
+    (camp,), _ = detect_campaigns("q", copies(["busy"] * 2 + ["a", "b", "c", None]), None, settings)
+    assert camp.size == 6 and camp.distinct_authors == 5
+    (camp,), _ = detect_campaigns("q", copies([None] * 5), None, settings)  # no authors: each is one
+    assert camp.size == camp.distinct_authors == camp.authors_unknown == 5
+
+
+def test_the_republique_numerique_single_author_repeats_are_not_campaigns():
+    # both "campaigns" of the République numérique export were one author posting one argument 5 times
+    result = read_file(SHARED_DATA / "republique-numerique" / "arguments.csv", secret=b"k")
+    for question_id in ("135", "182"):
+        kept = [c for c in result.contributions if c.question_id == question_id and not c.excluded]
+        campaigns, detector = detect_campaigns(question_id, kept, None, RunSettings())
+        assert [len(g.members) for g in detector.groups_] == [5] and campaigns == []
 
 
 def test_weights_per_author_per_question_sum_to_one(annotated):
