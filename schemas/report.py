@@ -136,6 +136,11 @@ class Campaign(BaseModel):
         default_factory=list, description="Distinct wordings, most copied first; the template's is first."
     )
     authors_unknown: int = Field(0, description="Members without author (each counted as a distinct author).")
+    across_questions: list[str] = Field(
+        default_factory=list,
+        description="Ids (x1, x2…) of this campaign's texts also copied into other questions, most copied here "
+        "first; each is described in the report's origin, campaigns_across_questions.",
+    )
 
 
 class ChoiceCount(BaseModel):

@@ -182,6 +182,55 @@ def fit_detector(texts: Sequence[str], vectors: np.ndarray | None, settings: Run
     ).fit(list(texts), vectors)
 
 
+def copies_across_questions(
+    kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
+) -> dict[str, str]:
+    """Contribution id → ``x<k>`` for each text copied into several questions (issue 5).
+
+    A text (one ``dedup_key``, of ``campaign_min_words`` words at least) posted in two questions or more by
+    ``campaign_min_size`` distinct authors in all is one campaign even where each question holds too few of
+    its copies to show one: the same comment under ten Decidim debates, two Grand Débat questions with four
+    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies (ties: first seen).
+    """
+    by_key: dict[str, list[Contribution]] = {}
+    for kept in kept_by_question.values():
+        for c in kept:
+            key = dedup_key(c.text)
+            if len(key.split()) >= settings.campaign_min_words:
+                by_key.setdefault(key, []).append(c)
+    groups = [
+        copies
+        for copies in by_key.values()
+        if len({c.question_id for c in copies}) > 1
+        and distinct_authors(copies)[0] >= settings.campaign_min_size
+    ]
+    groups.sort(key=len, reverse=True)  # stable: ties keep their first-seen order
+    return {c.contribution_id: f"x{k + 1}" for k, copies in enumerate(groups) for c in copies}
+
+
+def _question_groups(
+    kept: Sequence[Contribution],
+    detector: CampaignDetector,
+    settings: RunSettings,
+    across: Mapping[str, str],
+) -> list[CampaignGroup]:
+    """The detector's groups written by ``campaign_min_size`` distinct authors or holding a text copied into
+    other questions (:func:`copies_across_questions`), and the rest of those copies as exact groups."""
+    groups = [
+        g
+        for g in detector.groups_
+        if distinct_authors(kept[i] for i in g.members)[0] >= settings.campaign_min_size
+        or any(kept[i].contribution_id in across for i in g.members)
+    ]
+    taken = {i for g in groups for i in g.members}
+    rest: dict[str, list[int]] = {}
+    for i, c in enumerate(kept):
+        if i not in taken and c.contribution_id in across:
+            rest.setdefault(across[c.contribution_id], []).append(i)
+    groups += [CampaignGroup(tuple(m), (EXACT,) * len(m), m[0]) for m in rest.values()]
+    return sorted(groups, key=lambda g: (-len(g.members), g.members[0]))
+
+
 def detect_campaigns(
     question_id: str,
     kept: Sequence[Contribution],
@@ -189,27 +238,27 @@ def detect_campaigns(
     settings: RunSettings,
     cluster_of: Mapping[str, str] | None = None,
     detector: CampaignDetector | None = None,
+    across: Mapping[str, str] | None = None,
 ) -> tuple[list[Campaign], CampaignDetector]:
     """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first.
 
     A group of copies is a campaign when ``campaign_min_size`` distinct authors wrote it (each contribution
     without author counting as one): one author pasting a text six times is a very active author, not a
-    campaign of six participants.
+    campaign of six participants. ``across`` (:func:`copies_across_questions`) adds the copies of texts
+    posted into other questions too, however few here; each campaign names them in ``across_questions``.
 
     ``detector``: one already fitted by :func:`fit_detector` on these texts and vectors (in a worker process,
     see ``synthesis.background``); fitted here otherwise.
     """
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
     detector = detector or fit_detector([c.text for c in kept], usable, settings)
-    groups = [
-        g
-        for g in detector.groups_
-        if distinct_authors(kept[i] for i in g.members)[0] >= settings.campaign_min_size
-    ]
-    campaigns = [
-        build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
-        for k, g in enumerate(groups)
-    ]
+    across = across or {}
+    campaigns = []
+    for k, g in enumerate(_question_groups(kept, detector, settings, across)):
+        campaign = build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
+        shared = Counter(x for i in g.members if (x := across.get(kept[i].contribution_id)))
+        campaign.across_questions = [x for x, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
+        campaigns.append(campaign)
     return campaigns, detector
 
 
@@ -283,16 +332,17 @@ def annotate_origin(
     vectors: np.ndarray,
     settings: RunSettings,
     detector: CampaignDetector | None = None,
+    across: Mapping[str, str] | None = None,
 ) -> None:
     """Add campaigns, member flags and weights, and each theme's origin breakdown to ``question`` (in place).
 
     ``items`` are all the question's contributions, ``kept`` those clustered (rows of ``vectors``).
     Campaigns are looked for among ``kept`` only: excluded texts (« RAS ») are not copies of anything.
-    ``detector``: see :func:`detect_campaigns`.
+    ``detector`` and ``across``: see :func:`detect_campaigns`.
     """
     cluster_of = {m.contribution_id: cl.cluster_id for cl in question.clusters for m in cl.members}
     campaigns, detector = detect_campaigns(
-        question.question_id, kept, vectors, settings, cluster_of, detector
+        question.question_id, kept, vectors, settings, cluster_of, detector, across
     )
     question.campaigns = campaigns
     campaign_of = {m.contribution_id: cp.campaign_id for cp in campaigns for m in cp.members}
@@ -380,6 +430,36 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
 
 
+def campaigns_across_questions(
+    report: Report, kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
+) -> list[dict[str, object]]:
+    """Each text copied into several questions (:func:`copies_across_questions`): its template, copies,
+    distinct authors, copies per question and the per-question campaigns that hold them."""
+    across = copies_across_questions(kept_by_question, settings)
+    copies: dict[str, list[Contribution]] = {}
+    for kept in kept_by_question.values():
+        for c in kept:
+            if c.contribution_id in across:
+                copies.setdefault(across[c.contribution_id], []).append(c)
+    out: list[dict[str, object]] = []
+    for x, members in sorted(copies.items(), key=lambda kv: int(kv[0][1:])):
+        authors, unknown = distinct_authors(members)
+        out.append(
+            {
+                "id": x,
+                "template": members[0].text,
+                "size": len(members),
+                "distinct_authors": authors,
+                "authors_unknown": unknown,
+                "questions": dict(Counter(c.question_id for c in members)),
+                "campaign_ids": [
+                    cp.campaign_id for q in report.questions for cp in q.campaigns if x in cp.across_questions
+                ],
+            }
+        )
+    return out
+
+
 def annotate_consultation(
     report: Report,
     contributions: Sequence[Contribution],
@@ -390,6 +470,10 @@ def annotate_consultation(
     by_id = {c.contribution_id: c for c in contributions}
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
+    kept_set, kept_by_question = set(kept_ids), dict[str, list[Contribution]]()
+    for c in contributions:  # in the pipeline's order (synthesis.pipeline.group_by_question)
+        if c.contribution_id in kept_set:
+            kept_by_question.setdefault(c.question_id, []).append(c)
     whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
     for q in report.questions:
         for cl in _all_clusters(q.clusters):
@@ -408,6 +492,7 @@ def annotate_consultation(
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
+        "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),
         "bursts": bursts(times, campaign_times),
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "

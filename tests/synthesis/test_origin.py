@@ -14,6 +14,7 @@ from synthesis.origin import (
     annotate_origin,
     author_weights,
     bursts,
+    copies_across_questions,
     detect_campaigns,
     instant,
     parse_time,
@@ -152,6 +153,20 @@ def test_one_author_repeating_a_text_is_not_a_campaign():
     assert camp.size == 6 and camp.distinct_authors == 5
     (camp,), _ = detect_campaigns("q", copies([None] * 5), None, settings)  # no authors: each is one
     assert camp.size == camp.distinct_authors == camp.authors_unknown == 5
+
+
+def test_copies_across_questions_need_distinct_authors_and_long_texts():
+    def copy(k, author, text=CAMPAIGN):
+        return Contribution(f"c{k}", f"s{k}", f"q{k}", "Q", text, author_ref=author)
+
+    settings = RunSettings()
+    spread = {f"q{k}": [copy(k, f"a{k}")] for k in range(5)}
+    assert copies_across_questions(spread, settings) == {f"c{k}": "x1" for k in range(5)}
+    assert copies_across_questions({f"q{k}": [copy(k, "busy")] for k in range(6)}, settings) == {}
+    assert (
+        copies_across_questions({f"q{k}": [copy(k, f"a{k}", "Baisser la TVA")] for k in range(6)}, settings)
+        == {}
+    )
 
 
 def test_the_republique_numerique_single_author_repeats_are_not_campaigns():
