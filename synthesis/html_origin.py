@@ -139,6 +139,7 @@ class Participation:
     absent: list[dict[str, Any]]
     over: list[dict[str, Any]]
     under: list[dict[str, Any]]
+    declared_unknown: list[str] = field(default_factory=list)
 
 
 def participation(data: Mapping[str, Any], t: Translate) -> Participation | None:
@@ -158,6 +159,7 @@ def participation(data: Mapping[str, Any], t: Translate) -> Participation | None
         absent=[r for r in rows if r.get("flag") == "absent"],
         over=sorted((r for r in rows if r.get("flag") == "over"), key=lambda r: -(r.get("index") or 0.0)),
         under=sorted((r for r in rows if r.get("flag") == "under"), key=lambda r: r.get("index") or 0.0),
+        declared_unknown=[str(code) for code in data.get("declared_unknown", [])],
     )
 
 

@@ -162,18 +162,64 @@ def locate(raw: str | None) -> Location:
     return Location(cp, AMBIGUOUS, communes, main, _region(main), deps)
 
 
+# Paris, Lyon and Marseille: the population table counts their arrondissements, which postcodes point to
+_ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A declared territory read: its communes (INSEE), départements, régions (``R<code>``), and the codes
+    that name none of them."""
+
+    communes: frozenset[str]
+    departements: frozenset[str]
+    regions: frozenset[str]
+    unknown: tuple[str, ...]
+
+
+@lru_cache(maxsize=64)
+def _declared(codes: tuple[str, ...]) -> Declared:
+    communes: set[str] = set()
+    deps: set[str] = set()
+    regs: set[str] = set()
+    unknown: list[str] = []
+    population, postcodes = commune_population(), postcode_table()
+    for raw in codes:
+        code = raw.strip().upper()
+        if code.startswith("R") and code[1:] in regions():
+            regs.add(code)
+        elif code in departements():
+            deps.add(code)
+        elif code in _ARRONDISSEMENTS:
+            communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
+        elif code in population:  # an INSEE code first: 2,995 of them are also some other place's postcode
+            communes.add(code)
+        elif (cp := normalise_postcode(code)) in postcodes:
+            communes.update(postcodes[cp or ""])
+        else:
+            unknown.append(raw)
+    return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))
+
+
+def read_declared(declared: Iterable[str]) -> Declared:
+    """The declared territory: département codes, régions written ``R<code>``, INSEE commune codes (Paris,
+    Lyon, Marseille's own codes meaning their arrondissements) or postcodes (those that are no INSEE code):
+    a city that declares "54000" or "75056" holds its participants of 54000 or 75011."""
+    return _declared(tuple(sorted(set(declared))))
+
+
 def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
-    """Whether a location lies in the declared territory (INSEE commune codes, département or région codes
-    written ``R<code>``); None when unknown. A postcode covering several communes is inside if any is."""
-    declared = set(declared)
-    if location.status in (MISSING, INVALID):
-        return None
-    if declared & set(location.communes) or declared & set(location.departements):
+    """Whether a location lies in the declared territory (:func:`read_declared`); None when unknown. A
+    postcode covering several communes is inside if any is."""
+    scope = read_declared(declared)
+    if location.status in (MISSING, INVALID) or not (scope.communes or scope.departements or scope.regions):
+        return None  # no postcode, or a territory naming no place known: nobody can be said outside it
+    if scope.communes & set(location.communes) or scope.departements & set(location.departements):
         return True
-    if location.region and f"R{location.region}" in declared:
+    if location.region and f"R{location.region}" in scope.regions:
         return True
     if location.status == GUESSED and any(
-        len(code) == 5 and code.startswith(location.departement or "#") for code in declared
+        code.startswith(location.departement or "#") for code in scope.communes
     ):
         return None  # a CEDEX code in the right département: cannot tell which commune
     return False
@@ -260,6 +306,20 @@ def _population_level(population: Mapping[str, int]) -> str:
     return "postcode" if sum(k in postcodes for k in keys) > len(keys) / 2 else "commune"
 
 
+def declared_population(declared: Iterable[str]) -> tuple[str, dict[str, int]]:
+    """The level and INSEE populations (PMUN) of a declared territory (:func:`read_declared`): its communes'
+    where it is declared by communes or postcodes only (a city's consultation compares its own communes, not
+    the 100 départements, 66 of them "absent"), else its départements' (those of its régions too)."""
+    scope = read_declared(declared)
+    if scope.communes and not (scope.departements or scope.regions):
+        pop = commune_population()
+        return "commune", {c: pop[c] for c in sorted(scope.communes) if c in pop}
+    deps = set(scope.departements) | {departement_of_commune(c) for c in scope.communes}
+    deps |= {d for d, v in departements().items() if f"R{v['region_code']}" in scope.regions}
+    pop = departement_population()
+    return "departement", {d: pop[d] for d in sorted(deps) if d in pop}
+
+
 def territory_key(loc: Location, level: str) -> str | None:
     """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
     if level == "departement":
@@ -277,14 +337,17 @@ def participation_report(
     settings: RunSettings,
     population: Mapping[str, int] | None = None,
 ) -> dict[str, object]:
-    """Participants per territory against a reference population (INSEE PMUN per département by default)."""
-    population = dict(population or settings.reference_population or departement_population())
-    level = _population_level(population)
-    if settings.territory:
-        scoped = {
-            k: v for k, v in population.items() if k in settings.territory or f"R{k}" in settings.territory
-        }
-        population = scoped or population
+    """Participants per territory against a reference population: the one given, else the INSEE PMUN of the
+    declared territory (:func:`declared_population`), else of every département."""
+    given = dict(population or settings.reference_population)
+    if given:
+        level = _population_level(given)
+        scoped = {k: v for k, v in given.items() if k in settings.territory or f"R{k}" in settings.territory}
+        population = scoped or given
+    else:
+        level, population = declared_population(settings.territory)
+        if not population:
+            level, population = "departement", departement_population()
     locs = [locate(c.zipcode) for c in _participants(contributions)]
     counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
     rows = participation(counts, population)
@@ -297,6 +360,7 @@ def participation_report(
         "located": sum(counts.get(k, 0) for k in population),
         "location_status": dict(sorted((k, v) for k, v in status.items() if v)),
         "rows": rows,
+        "declared_unknown": list(read_declared(settings.territory).unknown),
         "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
         "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],
         "under_represented": [r["territory"] for r in rows if r["flag"] == "under"],

@@ -260,3 +260,14 @@ def test_hostile_flag_codes_are_escaped():
     html = render_report_page(report)
     assert SCRIPT not in html and IMG not in html
     assert "Signalement « &lt;script&gt;alert(1)&lt;/script&gt; »." in html
+
+
+def test_a_declared_territory_code_naming_no_place_is_said():
+    report = origin_report()
+    report.origin["participation"]["declared_unknown"] = ["Nancy"]
+    who = section(render_report_page(report), "/")
+    assert (
+        "Ce code du territoire déclaré ne désigne aucun lieu connu" in who and "code postal) : Nancy." in who
+    )
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "This code of the declared territory names no place known" in english and "of it." in english

@@ -2,7 +2,10 @@
 
 import pytest
 
+from schemas import RunSettings
 from synthesis import territory as T
+from synthesis.records import Contribution
+from synthesis.territory import participation_report
 
 
 def test_every_departement_maps_from_some_postcode_and_has_a_region():
@@ -64,6 +67,48 @@ def test_in_territory():
     assert (
         T.in_territory(T.locate("75700"), ["75056", "75101"]) is None
     )  # CEDEX inside Paris: unknown commune
+
+
+def test_a_territory_declared_by_postcode_or_city_code_holds_its_participants():
+    # a city declaring its postcode "54000", or Paris its INSEE code "75056", saw every participant flagged
+    # "hors du territoire": declared codes were compared with the INSEE codes of arrondissements and communes only
+    assert T.in_territory(T.locate("54000"), ["54000"]) is True
+    assert T.in_territory(T.locate("54500"), ["54000"]) is False
+    assert T.in_territory(T.locate("75011"), ["75056"]) is True
+    assert T.in_territory(T.locate("69001"), ["75056"]) is False
+    # a territory naming no known place says nothing of anyone, rather than everyone outside
+    assert T.in_territory(T.locate("54000"), ["Nancy"]) is None
+    assert T.read_declared(["Nancy", "54"]).unknown == ("Nancy",)
+
+
+def test_participation_of_a_declared_territory_compares_its_own_places():
+    # a Nancy consultation (territory "54395") was compared with the 100 départements: 66 "absent", the
+    # Meurthe-et-Moselle "over-represented"; a région ("R44") fell back to the whole country too
+    items = [
+        Contribution(
+            f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=["54000", "54100", "54500"][i % 3]
+        )
+        for i in range(900)
+    ]
+    city = participation_report(items, RunSettings(territory=["54395"]))
+    assert city["level"] == "commune" and [r["territory"] for r in city["rows"]] == ["54395"]
+    assert city["located"] == 600 and city["absent"] == [] and city["over_represented"] == []
+    assert city["location_status"]["no_population"] == 300  # Vandœuvre-lès-Nancy's 54500: outside the city
+    grand_est = participation_report(items, RunSettings(territory=["R44"]))
+    assert [r["territory"] for r in grand_est["rows"]] == [
+        "08",
+        "10",
+        "51",
+        "52",
+        "54",
+        "55",
+        "57",
+        "67",
+        "68",
+        "88",
+    ]
+    unknown = participation_report(items, RunSettings(territory=["Nancy"]))
+    assert unknown["declared_unknown"] == ["Nancy"] and len(unknown["rows"]) == 100
 
 
 def test_representation_index_and_participation_flags():
