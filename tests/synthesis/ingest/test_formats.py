@@ -6,6 +6,7 @@ from schemas.settings import ColumnMapping
 from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
+from synthesis.origin import parse_time
 from synthesis.records import AuthorType
 
 COMMENTS = (
@@ -74,6 +75,15 @@ def test_polis_moderation_and_summary(tmp_path):
     assert result.extras["polis"]["votes"] == str(folder / "votes.csv")
     assert result.extras["polis"]["participants_votes"] is None
     assert result.contributions[0].author_ref == result.contributions[2].author_ref
+
+
+def test_polis_comments_are_dated_from_their_timestamp(data):
+    # every Polis comment read as undated (no bursts, no campaign time window): created_at was its
+    # "datetime", "Sat Nov 17 05:09:36 WIB 2018", which no date reader takes
+    result = read_file(data / "polis" / "15-per-hour-seattle" / "comments.csv")
+    assert result.contributions and all(parse_time(c.created_at) for c in result.contributions)
+    first = next(c for c in result.contributions if c.source_id == "53")
+    assert first.created_at == "2018-11-16T22:09:36+00:00"  # 05:09:36 WIB (UTC+7) on 17 November
 
 
 def test_pseudonyms_depend_on_the_secret_and_hashes_on_content():
