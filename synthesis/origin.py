@@ -12,6 +12,7 @@ with N kept answers to a question weighs 1/N on each, so an author's weights sum
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -43,16 +44,35 @@ def campaign_flag(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
 
 
+# "06/02/2019 23:54:17", "6/2/2019 14h30": French spreadsheets write the day first
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
+_CLOCK = re.compile(r"\d[ T,]+\d{1,2}[:h]\d{2}")  # a time of day after the date
+
+
 def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one); None when
-    unreadable. Hours are shown and binned as written, the local time the contribution's page shows: an
-    export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
+    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
+    day-first one ("06/02/2019 23:54"); None when unreadable. Hours are shown and binned as written, the
+    local time the contribution's page shows: an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
     if not value:
         return None
+    text = value.strip()
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    if (m := _DAY_FIRST.fullmatch(text)) is None:
+        return None
+    day, month, year, hour, minute, second = (int(g or 0) for g in m.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
+
+
+def parse_clock(value: str | None) -> datetime | None:
+    """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
+    as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
+    return parse_time(value) if value and _CLOCK.search(value) else None
 
 
 def instant(t: datetime) -> datetime:
@@ -103,12 +123,15 @@ def densest_window(timestamps: Sequence[float], width: float = 3600.0) -> tuple[
 
 
 def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
-    """First and last timestamps of a campaign and its densest one-hour window (when dates are known)."""
+    """First and last timestamps of a campaign and its densest one-hour window (when times of day are
+    known: :func:`parse_clock`)."""
     times = sorted((t for t in (parse_time(c.created_at) for c in members) if t is not None), key=instant)
     if times:
-        start, count = densest_window([(instant(t) - instant(times[0])).total_seconds() for t in times])
         campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
-        campaign.densest_hour, campaign.densest_hour_count = times[start].isoformat(), count
+    clocks = sorted((t for t in (parse_clock(c.created_at) for c in members) if t is not None), key=instant)
+    if clocks:
+        start, count = densest_window([(instant(t) - instant(clocks[0])).total_seconds() for t in clocks])
+        campaign.densest_hour, campaign.densest_hour_count = clocks[start].isoformat(), count
     return campaign
 
 
@@ -388,17 +411,21 @@ def submission_key(c: Contribution) -> tuple[str, int, str, str]:
 
 def submission_times(
     contributions: Iterable[Contribution], in_campaign: set[str]
-) -> tuple[list[datetime], list[datetime]]:
-    """The local time (:func:`wall_clock`) of each dated submission (:func:`submission_key`), and of those
-    with a contribution in a campaign."""
+) -> tuple[list[datetime], list[datetime], int]:
+    """The local time (:func:`wall_clock`) of each submission (:func:`submission_key`) with a time of day
+    (:func:`parse_clock`), of those with a contribution in a campaign, and how many submissions have none."""
     times: dict[tuple[str, int, str, str], datetime] = {}
     campaign: set[tuple[str, int, str, str]] = set()
+    undated: set[tuple[str, int, str, str]] = set()
     for c in contributions:
-        if (t := parse_time(c.created_at)) is not None:
-            times[key := submission_key(c)] = wall_clock(t)
-            if c.contribution_id in in_campaign:
-                campaign.add(key)
-    return list(times.values()), [t for k, t in times.items() if k in campaign]
+        key = submission_key(c)
+        if (t := parse_clock(c.created_at)) is None:
+            undated.add(key)
+            continue
+        times[key] = wall_clock(t)
+        if c.contribution_id in in_campaign:
+            campaign.add(key)
+    return list(times.values()), [t for k, t in times.items() if k in campaign], len(undated - set(times))
 
 
 def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
@@ -482,7 +509,7 @@ def annotate_consultation(
                     cl.origin.territories, whole, min_count=5
                 )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times, campaign_times = submission_times(contributions, in_campaign)
+    times, campaign_times, undated = submission_times(contributions, in_campaign)
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -493,7 +520,7 @@ def annotate_consultation(
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
         "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),
-        "bursts": bursts(times, campaign_times),
+        "bursts": {**bursts(times, campaign_times), "undated": undated},
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",

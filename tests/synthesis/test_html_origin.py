@@ -185,7 +185,7 @@ def test_missing_values_are_said_not_left_empty():
     report.origin["channels"] = {"inconnu": 8}
     who = section(render_report_page(report), "/")
     assert "Code postal non renseigné : la participation par territoire ne peut pas être calculée." in who
-    assert "Dates de dépôt non renseignées" in who and "Canal de dépôt non renseigné." in who
+    assert "Heures de dépôt non renseignées ou illisibles" in who and "Canal de dépôt non renseigné." in who
 
 
 def test_a_file_without_authors_or_author_types_says_so():
@@ -260,6 +260,14 @@ def test_hostile_flag_codes_are_escaped():
     html = render_report_page(report)
     assert SCRIPT not in html and IMG not in html
     assert "Signalement « &lt;script&gt;alert(1)&lt;/script&gt; »." in html
+
+
+def test_submissions_without_a_time_of_day_are_said_apart_from_the_bursts():
+    report = origin_report()
+    report.origin["bursts"]["undated"] = 7
+    assert "7 dépôts sans heure lisible ne sont pas comptés." in section(render_report_page(report), "/")
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "7 submissions without a readable time of day are not counted." in english
 
 
 def test_a_declared_territory_code_naming_no_place_is_said():

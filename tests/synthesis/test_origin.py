@@ -284,6 +284,37 @@ def test_bursts_count_submissions_not_each_answer_of_one_form():
     assert found == [{"hour": "2019-02-05T14:00:00", "count": 15, "in_campaigns": 0}]
 
 
+def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
+    # an export dated by day only ("2019-02-06") had each day's submissions at 0 h: ten "bursts" at midnight,
+    # and French day-first dates ("05/02/2019 14:30") read as no date at all, "dates not given"
+    by_day = [
+        Contribution(f"c{d}-{k}", f"c{d}-{k}", "q", "Q", "t", created_at=f"2019-02-{d:02d}")
+        for d in range(1, 11)
+        for k in range(12)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, by_day, RunSettings())
+    assert report.origin["bursts"] == {"hours": 0, "baseline": None, "bursts": [], "undated": 120}
+    camp = _set_times(
+        Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), by_day[:12]
+    )
+    assert camp.first_seen == "2019-02-01T00:00:00" and camp.densest_hour is None
+    french = [
+        Contribution(f"f{d}-{h}", f"f{d}-{h}", "q", "Q", "t", created_at=f"{d:02d}/02/2019 {h:02d}:15")
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    french += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", created_at="05/02/2019 14h30") for k in range(30)
+    ]
+    annotate_consultation(report, [*french, by_day[0]], RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-02-05T14:00:00"] and found["undated"] == 1
+    assert (
+        parse_time("31/02/2019 10:00") is None and parse_time("6/2/2019").isoformat() == "2019-02-06T00:00:00"
+    )
+
+
 def test_hours_are_read_as_written_and_ordered_by_instant():
     # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
     t = parse_time("2019-01-17T10:38:00+01:00")
