@@ -112,11 +112,21 @@ def region_population() -> dict[str, int]:
     return {r["REG"]: int(r["PMUN"]) for r in _read("donnees_regions.csv", ";")}
 
 
+# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix
+_WITH_NAME = re.compile(r"(?:F|FR)?\s*-?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE)
+_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*?[\s,(]+(\d{2}\s?\d{3})\)?", re.IGNORECASE)
+
+
 def normalise_postcode(raw: str | None) -> str | None:
-    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored."""
+    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored, a commune's
+    name beside the code and France's ``F-`` prefix set aside; another country's prefix (``D-10115``) is no
+    French postcode."""
     if raw is None:
         return None
-    text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace(" ", "").replace("\u00a0", "").strip()
+    text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace("\u00a0", " ").strip()
+    if (m := _WITH_NAME.fullmatch(text) or _NAME_FIRST.fullmatch(text)) is not None:
+        text = m.group(1)
+    text = text.replace(" ", "")
     if text.endswith(".0"):  # a spreadsheet number
         text = text[:-2]
     if not _DIGITS.fullmatch(text or "x"):

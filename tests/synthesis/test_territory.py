@@ -53,6 +53,27 @@ def test_locate(raw, status, dep, region):
     assert (loc.status, loc.departement, loc.region) == (status, dep, region)
 
 
+@pytest.mark.parametrize(
+    "raw, postcode",
+    [
+        ("75001 Paris", "75001"),
+        ("75001 PARIS 1ER", "75001"),
+        ("Nancy (54000)", "54000"),
+        ("Saint-Étienne 42000", "42000"),
+        ("54000-Nancy", "54000"),
+        ("F-75001", "75001"),
+        ("54 000 Nancy", "54000"),
+        ("D-10115 Berlin", None),  # another country's prefix
+        ("1000 Bruxelles", None),  # a foreign code with its town, not Ain's 01000
+        ("75001 75002", None),
+    ],
+)
+def test_a_postcode_written_with_its_commune_is_read(raw, postcode):
+    # "75001 Paris" or "Nancy (54000)", as spreadsheets often hold them, were "invalid": no territory
+    assert T.normalise_postcode(raw) == postcode
+    assert (T.locate(raw).status == T.INVALID) is (postcode is None)
+
+
 def test_shared_postcode_lists_every_commune_and_both_departements():
     loc = T.locate("01200")
     assert loc.departements == ("01", "74") and "74109" in loc.communes and len(loc.communes) > 5
