@@ -123,7 +123,11 @@ def test_flags_in_words():
         ["campaign:q1-c2", "organisation", "organisation:non_profit", "very_active_author"], t, 3
     )
     assert [f.campaign_id for f in flags] == ["q1-c2", None, None]
-    assert flags[1].text == "L'auteur est une organisation à but non lucratif."
+    # the flag names its evidence: the export's declared author type, never a guess from a name
+    assert flags[1].text == (
+        "L'auteur est une organisation à but non lucratif, selon le type d'auteur indiqué dans l'export "
+        "(jamais deviné d'après un nom ou un texte)."
+    )
     assert "plus de 3 contributions" in flags[2].text
     assert words.flag_badges(["organisation", "organisation:for_profit"], t) == [
         "organisation à but lucratif"
@@ -248,7 +252,7 @@ def test_campaigns_page(page):
 def test_contribution_flags_and_weight(page):
     c8 = section(page, route_id("contribution", "c8"))
     assert 'Fait partie de la <a href="#/campagne/q1-camp-0">campagne n° q1-camp-0</a>' in c8
-    assert "L&#39;auteur est une organisation à but lucratif." in c8
+    assert "L&#39;auteur est une organisation à but lucratif, selon le type d&#39;auteur indiqué" in c8
     assert "plus de 3 contributions à cette question" in c8
     assert "Poids 1/2 (0,500)" in c8
     assert "campaign:" not in c8 and "organisation:for_profit" not in c8
