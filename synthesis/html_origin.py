@@ -32,7 +32,8 @@ _DIFF = re.compile(r"([-+])«(.*?)(?:»|…$)", re.S)
 
 
 def territory_name(code: str, t: Translate) -> str:
-    """``Paris (75)``, ``Île-de-France`` for ``R11``, a plain phrase for contributions without postcode."""
+    """``Paris (75)``, ``Île-de-France`` for ``R11``, ``Nancy (54395)`` for a commune, a plain phrase for
+    contributions without postcode."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
     if code.startswith("R") and code[1:] in territory.regions():
@@ -40,6 +41,8 @@ def territory_name(code: str, t: Translate) -> str:
     dep = territory.departements().get(code)
     if dep:
         return f"{dep['name']} ({code})"
+    if code in territory.commune_names():
+        return f"{territory.commune_names()[code]} ({code})"
     return t("territory.commune", code=code) if len(code) == 5 else code
 
 

@@ -101,6 +101,12 @@ def commune_population() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def commune_names() -> dict[str, str]:
+    """INSEE commune code → its name ("54395" → "Nancy"; Paris, Lyon, Marseille by arrondissement)."""
+    return {r["COM"]: r["Commune"] for r in _read("donnees_communes.csv", ";")}
+
+
+@lru_cache(maxsize=1)
 def departement_population() -> dict[str, int]:
     """Département code → PMUN (100 départements: Mayotte has no legal population in this table)."""
     return {r["DEP"]: int(r["PMUN"]) for r in _read("donnees_departements.csv", ";")}

@@ -101,6 +101,9 @@ def test_helpers_speak_french():
     assert words.territory_name("2A", t) == "Corse-du-Sud (2A)"
     assert words.territory_name("R11", t) == "Île-de-France"
     assert words.territory_name("inconnu", t) == "code postal non renseigné ou inexploitable"
+    # a city's participation is by commune: "commune 54395" named no place a reader knows
+    assert words.territory_name("54395", t) == "Nancy (54395)"
+    assert words.territory_name("75111", t) == "Paris 11e Arrondissement (75111)"
     assert words.format_datetime("2019-02-01T11:40:48", "fr") == "1er février 2019 à 11 h 40"
     assert words.format_datetime("2019-03-18 22:24:47", "en") == "18 March 2019, 22:24"
     assert words.parse_diff("-«a b» +«c»") == [("-", "a b"), ("+", "c")]
