@@ -286,3 +286,18 @@ def test_a_declared_territory_code_naming_no_place_is_said():
     )
     english = section(render_report_page(report, lang="en"), "/")
     assert "This code of the declared territory names no place known" in english and "of it." in english
+
+
+def test_a_long_list_of_flagged_territories_is_folded():
+    # a participation by commune listed every "absent" commune in one open table: hundreds of rows
+    report = origin_report()
+    absent = [
+        {"territory": f"54{k:03d}", "contributions": 0, "population": 9000, "per_10000": 0.0, "index": 0.0}
+        for k in range(25)
+    ]
+    report.origin["participation"]["rows"] = [dict(r, flag="absent") for r in absent]
+    who = section(render_report_page(report), "/")
+    table = who[who.index("Territoires absents") :]
+    shown = table[: table.index("</table>")]
+    assert shown.count('<th scope="row">') == 10
+    assert "Les 15 autres territoires" in table
