@@ -25,6 +25,7 @@ from synthesis import territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
 from synthesis.prepare import dedup_key
 from synthesis.records import AuthorType, Contribution
+from synthesis.shingles import without_question
 
 VERY_ACTIVE = "very_active_author"
 OUTSIDE_TERRITORY = "outside_territory"
@@ -194,6 +195,12 @@ def build_campaign(
     return _set_times(campaign, members)
 
 
+def campaign_texts(kept: Sequence[Contribution]) -> list[str]:
+    """The texts campaigns are looked for in: each answer without the words of its question that it quotes
+    (``synthesis.shingles.without_question``)."""
+    return [without_question(c.text, c.question_text) for c in kept]
+
+
 def fit_detector(texts: Sequence[str], vectors: np.ndarray | None, settings: RunSettings) -> CampaignDetector:
     """The campaign detector of one question, fitted on its kept texts (and their vectors, when given)."""
     return CampaignDetector(
@@ -218,7 +225,7 @@ def copies_across_questions(
     by_key: dict[str, list[Contribution]] = {}
     for kept in kept_by_question.values():
         for c in kept:
-            key = dedup_key(c.text)
+            key = dedup_key(without_question(c.text, c.question_text))
             if len(key.split()) >= settings.campaign_min_words:
                 by_key.setdefault(key, []).append(c)
     groups = [
@@ -274,7 +281,7 @@ def detect_campaigns(
     see ``synthesis.background``); fitted here otherwise.
     """
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
-    detector = detector or fit_detector([c.text for c in kept], usable, settings)
+    detector = detector or fit_detector(campaign_texts(kept), usable, settings)
     across = across or {}
     campaigns = []
     for k, g in enumerate(_question_groups(kept, detector, settings, across)):
@@ -386,7 +393,14 @@ def annotate_origin(
         item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
     very_active = [a for a, k in n_answers.items() if k > settings.active_author_threshold]
     authors, without_author = distinct_authors(kept)
-    short = sorted(detector.short_repeats_, key=lambda g: (-len(g), g[0]))
+    # an answer that only quotes the question is no short answer either (its text, the question, is long)
+    quoted = {
+        i
+        for g in detector.short_repeats_
+        if not without_question(kept[g[0]].text, question.question_text)
+        for i in g
+    }
+    short = sorted((g for g in detector.short_repeats_ if g[0] not in quoted), key=lambda g: (-len(g), g[0]))
     question.origin = {
         "campaigns": len(campaigns),
         "in_campaigns": len(campaign_of),

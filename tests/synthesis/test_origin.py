@@ -155,6 +155,54 @@ def test_one_author_repeating_a_text_is_not_a_campaign():
     assert camp.size == camp.distinct_authors == camp.authors_unknown == 5
 
 
+def test_quoting_the_question_is_not_copying():
+    # six participants who quoted the question before six different answers, or answered with the question
+    # alone, were "a campaign of 6": the copied text was the question's, which every participant sees
+    question = (
+        "Que faudrait-il faire pour mieux associer les citoyens aux grandes orientations et à la décision "
+        "publique ? Comment mettre en place une démocratie plus participative ?"
+    )
+    own = ["Le RIC.", "Des conseils de quartier élus.", "Le tirage au sort.", "Plus de référendums locaux."]
+    own += ["Voter le budget communal.", "Réduire le nombre d'élus."]
+
+    def answers(texts):
+        return [
+            Contribution(f"c{i}", f"s{i}", "q", question, t, author_ref=f"a{i}") for i, t in enumerate(texts)
+        ]
+
+    settings = RunSettings()
+    assert detect_campaigns("q", answers([f"{question} {o}" for o in own]), None, settings)[0] == []
+    assert detect_campaigns("q", answers([question.upper()] * 6), None, settings)[0] == []
+    quoting = answers([f"Comment mettre en place une démocratie plus participative ? {CAMPAIGN}"] * 6)
+    (camp,), _ = detect_campaigns("q", quoting, None, settings)  # the same text after the quote: copied
+    assert camp.size == 6
+    # nor is an answer that only quotes the question a "short answer repeated"
+    only = answers([question] * 6)
+    report = QuestionReport(
+        question_id="q",
+        question_text=question,
+        clusters=[],
+        excluded=[],
+        noise=[NoiseItem(contribution_id=c.contribution_id, source_id=c.source_id, reason="r") for c in only],
+    )
+    annotate_origin(report, only, only, np.eye(6, dtype=np.float32), settings)
+    assert report.campaigns == [] and report.origin["repeated_short_answers"] == []
+    # the same text after each question's own words, in five questions, is one campaign across them
+    spread = {
+        f"q{k}": [
+            Contribution(
+                f"c{k}",
+                f"s{k}",
+                f"q{k}",
+                f"Que pensez-vous du projet n° {k} ?",
+                f"Que pensez-vous du projet n° {k} ? {CAMPAIGN}",
+            )
+        ]
+        for k in range(5)
+    }
+    assert copies_across_questions(spread, settings) == {f"c{k}": "x1" for k in range(5)}
+
+
 def test_copies_across_questions_need_distinct_authors_and_long_texts():
     def copy(k, author, text=CAMPAIGN):
         return Contribution(f"c{k}", f"s{k}", f"q{k}", "Q", text, author_ref=author)
