@@ -57,7 +57,10 @@ class OriginBreakdown(BaseModel):
     territories: dict[str, int] = Field(default_factory=dict)
     territory_index: dict[str, float] = Field(default_factory=dict)
     channels: dict[str, int] = Field(default_factory=dict)
-    campaigns: list[dict[str, Any]] = Field(default_factory=list)
+    campaigns: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Every campaign with members in the theme: campaign_id and count, largest first.",
+    )
     weighted_without_campaigns: float = Field(
         0.0, description="Weighted size, members of campaigns left out."
     )

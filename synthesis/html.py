@@ -410,6 +410,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "distribution": partial(words.distribution, t=t),
         "territory_name": territory_name,
         "top_territories": words.TOP_TERRITORIES,  # a flagged list longer than this is folded
+        "top_campaigns": words.TOP_CAMPAIGNS,
         "channel_name": str,
         "participation": lambda data: words.participation(data, t),
         "bursts": lambda data: words.bursts(data, lang),

@@ -18,6 +18,7 @@ from synthesis import territory
 Translate = Callable[..., str]
 UNKNOWN_KEYS = ("inconnu", "unknown", "")  # territory / channel / author type not stated
 TOP_TERRITORIES = 10
+TOP_CAMPAIGNS = 5  # a theme's campaigns shown with their template; the others folded, never left out
 INDEX_HIGH = 2.0  # a theme's territory share at least twice the consultation's: worth a word
 INDEX_LOW = 0.5
 # ... read so only where the theme would hold at least this many of the territory's contributions at the

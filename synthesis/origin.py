@@ -30,7 +30,6 @@ from synthesis.shingles import without_question
 VERY_ACTIVE = "very_active_author"
 OUTSIDE_TERRITORY = "outside_territory"
 UNKNOWN = "inconnu"
-TOP_CAMPAIGNS = 5
 BURST_MADS = 5.0  # an hour is a burst above median + 5 robust standard deviations
 BURST_MIN = 10  # ... and with at least this many submissions
 _TYPE_FLAGS = {
@@ -349,7 +348,7 @@ def breakdown(
         channels=dict(sorted(Counter(c.channel or UNKNOWN for c in members).items())),
         campaigns=[
             {"campaign_id": k, "count": v}
-            for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CAMPAIGNS]
+            for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         outside_territory=outside,
     )

@@ -301,3 +301,15 @@ def test_a_long_list_of_flagged_territories_is_folded():
     shown = table[: table.index("</table>")]
     assert shown.count('<th scope="row">') == 10
     assert "Les 15 autres territoires" in table
+
+
+def test_every_campaign_of_a_theme_is_named():
+    # a theme's breakdown kept its 5 largest campaigns: the page named 5 of 7, the other 2 in no list
+    report = origin_report()
+    theme = report.questions[0].clusters[1]
+    theme.origin = OriginBreakdown(
+        contributions=theme.size, campaigns=[{"campaign_id": f"q1-c{k}", "count": 1} for k in range(1, 8)]
+    )
+    page = render_report_page(report)
+    assert "Les 2 autres campagnes de ce thème" in page
+    assert all(f"campagne n° q1-c{k}" in page for k in range(1, 8))

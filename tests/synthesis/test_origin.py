@@ -13,6 +13,7 @@ from synthesis.origin import (
     annotate_consultation,
     annotate_origin,
     author_weights,
+    breakdown,
     bursts,
     copies_across_questions,
     detect_campaigns,
@@ -267,6 +268,16 @@ def test_theme_breakdowns_conserve_counts(annotated):
     assert question.origin["very_active_authors"] == 1
     unknown = sum(c.author_ref is None for c in kept)
     assert question.origin["without_author"] == unknown and 0 < unknown < len(kept)
+
+
+def test_a_theme_breakdown_names_every_campaign():
+    # a theme holding 7 campaigns named only the 5 largest: its other campaigns' members were in no list
+    members = [Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}") for k in range(7)]
+    campaign_of = {c.contribution_id: f"q-c{k + 1}" for k, c in enumerate(members)}
+    weights = {c.contribution_id: 1.0 for c in members}
+    out = breakdown(members, weights, campaign_of, RunSettings())
+    assert [c["campaign_id"] for c in out.campaigns] == [f"q-c{k}" for k in range(1, 8)]
+    assert sum(c["count"] for c in out.campaigns) == out.contributions - out.without_campaigns == 7
 
 
 def test_consultation_origin(annotated):
