@@ -412,7 +412,12 @@ def annotate_origin(
         "very_active_contributions": sum(n_answers[a] for a in very_active),
         "author_types": dict(sorted(Counter(c.author_type.value for c in kept).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in kept).items())),
-        "repeated_short_answers": [{"text": kept[g[0]].text, "count": len(g)} for g in short[:10]],
+        # "given word for word by several people": one author repeating "Oui" is not several people
+        "repeated_short_answers": [
+            {"text": kept[g[0]].text, "count": len(g), "distinct_authors": a}
+            for g, a in ((g, distinct_authors(kept[i] for i in g)[0]) for g in short)
+            if a > 1
+        ][:10],
     }
 
 

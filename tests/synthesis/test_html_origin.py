@@ -313,3 +313,12 @@ def test_every_campaign_of_a_theme_is_named():
     page = render_report_page(report)
     assert "Les 2 autres campagnes de ce thème" in page
     assert all(f"campagne n° q1-c{k}" in page for k in range(1, 8))
+
+
+def test_a_short_answer_repeated_says_by_how_many_authors():
+    report = origin_report()
+    report.questions[0].origin["repeated_short_answers"] = [
+        {"text": "La TVA", "count": 6, "distinct_authors": 3}
+    ]
+    assert "6 fois, par 3 auteurs distincts" in section(render_report_page(report), "/")
+    assert "6 times, by 3 distinct authors" in section(render_report_page(report, lang="en"), "/")

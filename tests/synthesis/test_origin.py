@@ -270,6 +270,26 @@ def test_theme_breakdowns_conserve_counts(annotated):
     assert question.origin["without_author"] == unknown and 0 < unknown < len(kept)
 
 
+def test_short_answers_repeated_by_one_author_are_not_several_peoples():
+    # "Oui" written 6 times by one participant was listed as a short answer "given word for word by several
+    # people, 6 times"
+    items = [Contribution(f"o{k}", f"s{k}", "q", "Q", "Oui", author_ref="busy") for k in range(6)]
+    items += [Contribution(f"t{k}", f"t{k}", "q", "Q", "La TVA", author_ref=f"a{k % 3}") for k in range(6)]
+    question = QuestionReport(
+        question_id="q",
+        question_text="Q",
+        clusters=[],
+        excluded=[],
+        noise=[
+            NoiseItem(contribution_id=c.contribution_id, source_id=c.source_id, reason="r") for c in items
+        ],
+    )
+    annotate_origin(question, items, items, np.eye(12, dtype=np.float32), RunSettings())
+    assert question.origin["repeated_short_answers"] == [
+        {"text": "La TVA", "count": 6, "distinct_authors": 3}
+    ]
+
+
 def test_a_theme_breakdown_names_every_campaign():
     # a theme holding 7 campaigns named only the 5 largest: its other campaigns' members were in no list
     members = [Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}") for k in range(7)]
