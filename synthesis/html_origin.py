@@ -128,6 +128,8 @@ class Burst:
     end: str
     count: int
     in_campaigns: int
+    same_second: int = 0
+    second: str = ""
 
 
 @dataclass
@@ -180,6 +182,8 @@ def bursts(data: Mapping[str, Any] | None, lang: str) -> list[Burst]:
                 end=f"{end} h" if lang == "fr" else f"{end:02d}:00",
                 count=int(b.get("count", 0)),
                 in_campaigns=int(b.get("in_campaigns", 0)),
+                same_second=int(b.get("same_second", 0)),
+                second=format_datetime(str(b["second"]), lang) if b.get("second") else "",
             )
         )
     return out

@@ -453,8 +453,11 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     (:func:`submission_times`), ``campaign_times`` those of submissions with a campaign member. Every hour
     between the first and last
     submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
-    1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
+    1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``. Each burst says how many of its submissions share
+    one second (``same_second``, at ``second``): hundreds at one second are an import's or a script's stamp,
+    not people posting one by one.
     """
+    timestamps = list(timestamps)
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
     if not hours:
         return {"hours": 0, "baseline": None, "bursts": []}
@@ -467,8 +470,18 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     mad = max(float(np.median(np.abs(counts - median))), 1.0)
     limit = median + BURST_MADS * 1.4826 * mad
     in_campaigns = Counter(t.replace(minute=0, second=0, microsecond=0) for t in campaign_times)
+    busiest: dict[datetime, tuple[int, datetime]] = {}  # hour -> (submissions at its busiest second, second)
+    for t, k in sorted(Counter(t.replace(microsecond=0) for t in timestamps).items()):
+        h = t.replace(minute=0, second=0)
+        busiest[h] = max(busiest.get(h, (0, t)), (k, t), key=lambda kt: kt[0])
     found = [
-        {"hour": h.isoformat(), "count": k, "in_campaigns": in_campaigns.get(h, 0)}
+        {
+            "hour": h.isoformat(),
+            "count": k,
+            "in_campaigns": in_campaigns.get(h, 0),
+            "same_second": busiest[h][0],
+            "second": busiest[h][1].isoformat(),
+        }
         for h, k in sorted(hours.items())
         if k > limit and k >= BURST_MIN
     ]

@@ -322,3 +322,13 @@ def test_a_short_answer_repeated_says_by_how_many_authors():
     ]
     assert "6 fois, par 3 auteurs distincts" in section(render_report_page(report), "/")
     assert "6 times, by 3 distinct authors" in section(render_report_page(report, lang="en"), "/")
+
+
+def test_a_burst_at_one_second_says_so():
+    # 300 submissions stamped with one second (an import's time) read as 300 people posting within the hour
+    report = origin_report()
+    report.origin["bursts"]["bursts"][0].update(same_second=12, second="2019-02-01T10:20:05")
+    who = section(render_report_page(report), "/")
+    assert "12 d&#39;entre eux portent la même seconde (1er février 2019 à 10 h 20)" in who
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "12 of them carry the same second (1 February 2019, 10:20)" in english

@@ -360,7 +360,15 @@ def test_bursts_count_submissions_not_each_answer_of_one_form():
     report = Report.model_construct(questions=[], origin={})
     annotate_consultation(report, items, RunSettings())
     found = report.origin["bursts"]["bursts"]
-    assert found == [{"hour": "2019-02-05T14:00:00", "count": 15, "in_campaigns": 0}]
+    assert found == [
+        {
+            "hour": "2019-02-05T14:00:00",
+            "count": 15,
+            "in_campaigns": 0,
+            "same_second": 15,  # all 15 at 14:30:00: the page says so
+            "second": "2019-02-05T14:30:00",
+        }
+    ]
 
 
 def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
