@@ -332,3 +332,23 @@ def test_a_burst_at_one_second_says_so():
     assert "12 d&#39;entre eux portent la même seconde (1er février 2019 à 10 h 20)" in who
     english = section(render_report_page(report, lang="en"), "/")
     assert "12 of them carry the same second (1 February 2019, 10:20)" in english
+
+
+def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
+    # the page said "the same text posted many times, identical or nearly so": no size, length or similarity
+    report = origin_report()
+    report.manifest.settings.update(
+        campaign_min_size=5,
+        campaign_min_words=15,
+        campaign_near_threshold=0.6,
+        campaign_semantic_threshold=0.9,
+    )
+    page = section(render_report_page(report), "/campagnes")
+    assert "un texte d&#39;au moins 15 mots" in page and "écrit par au moins 5 auteurs distincts" in page
+    assert (
+        "au moins 60 % de paires de mots en commun" in page
+        and "similarité de sens d&#39;au moins 0,90" in page
+    )
+    report.manifest.settings["campaign_semantic_threshold"] = None
+    english = section(render_report_page(report, lang="en"), "/campagnes")
+    assert "written by 5 distinct authors or more" in english and "similarity of meaning" not in english
