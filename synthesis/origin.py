@@ -24,7 +24,7 @@ from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
 from synthesis.prepare import dedup_key
-from synthesis.records import AuthorType, Contribution
+from synthesis.records import AuthorType, Contribution, anonymous_participants, submission_key
 from synthesis.shingles import without_question
 
 VERY_ACTIVE = "very_active_author"
@@ -92,10 +92,13 @@ def author_weights(items: Sequence[Contribution]) -> list[float]:
 
 
 def distinct_authors(items: Iterable[Contribution]) -> tuple[int, int]:
-    """(distinct authors, contributions without author); each one without author counts as distinct."""
+    """(distinct authors, contributions without author); the contributions without author count as their
+    submissions (:func:`synthesis.records.anonymous_participants`): an anonymous Grand Débat row pasting one
+    text into five questions is one author, not five."""
     items = list(items)
     unknown = sum(1 for c in items if c.author_ref is None)
-    return len({c.author_ref for c in items if c.author_ref is not None}) + unknown, unknown
+    known = len({c.author_ref for c in items if c.author_ref is not None})
+    return known + anonymous_participants(items), unknown
 
 
 def word_diff(template: str, text: str, max_chars: int = 200) -> str:
@@ -419,12 +422,6 @@ def annotate_origin(
             if a > 1
         ][:10],
     }
-
-
-def submission_key(c: Contribution) -> tuple[str, int, str, str]:
-    """What one submission's contributions share: a Grand Débat row answering 12 questions is 12
-    contributions but one submission, which must count once in an hour, not as a burst of 12."""
-    return c.source_id, c.line, c.author_ref or "", c.created_at or ""
 
 
 def submission_times(

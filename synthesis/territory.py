@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import RunSettings
-from synthesis.records import Contribution
+from synthesis.records import Contribution, submission_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
 
@@ -300,14 +300,15 @@ def participation(
 
 
 def _participants(contributions: Sequence[Contribution]) -> list[Contribution]:
-    """One contribution per author (the first), and every contribution without author."""
-    seen: set[str] = set()
+    """One contribution per author (the first), and per submission without author (as
+    :func:`synthesis.records.anonymous_participants` counts them)."""
+    seen: set[object] = set()
     out = []
     for c in contributions:
-        if c.author_ref is None or c.author_ref not in seen:
+        key = c.author_ref if c.author_ref is not None else submission_key(c) if c.created_at else id(c)
+        if key not in seen:
             out.append(c)
-            if c.author_ref is not None:
-                seen.add(c.author_ref)
+            seen.add(key)
     return out
 
 

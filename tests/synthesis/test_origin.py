@@ -17,6 +17,7 @@ from synthesis.origin import (
     bursts,
     copies_across_questions,
     detect_campaigns,
+    distinct_authors,
     instant,
     parse_time,
     wall_clock,
@@ -216,6 +217,34 @@ def test_copies_across_questions_need_distinct_authors_and_long_texts():
         copies_across_questions({f"q{k}": [copy(k, f"a{k}", "Baisser la TVA")] for k in range(6)}, settings)
         == {}
     )
+
+
+def test_an_anonymous_submission_is_one_participant_not_one_per_answer():
+    # an anonymous Grand Débat row answering 5 questions counted as 5 participants, and the text it pasted
+    # into its 5 answers as a campaign of 5 authors across questions
+    items = [
+        Contribution(
+            f"p{k}-q{j}",
+            f"p{k}",
+            f"q{j}",
+            "Q",
+            CAMPAIGN,
+            line=k + 2,
+            zipcode="54000",
+            created_at=f"2019-02-0{k + 1}T10:00:00",
+        )
+        for k in range(3)
+        for j in range(5)
+    ]
+    assert distinct_authors(items) == (3, 15)
+    assert participation_report(items, RunSettings())["participants"] == 3
+    by_question = defaultdict(list)
+    for c in items:
+        by_question[c.question_id].append(c)
+    assert copies_across_questions(by_question, RunSettings()) == {}
+    # undated rows of two files, both at line 5: nothing says they are one person
+    undated = [Contribution(f"u{k}", "ligne-5", f"q{k}", "Q", "t", line=5) for k in range(2)]
+    assert distinct_authors(undated) == (2, 2)
 
 
 def test_the_republique_numerique_single_author_repeats_are_not_campaigns():
