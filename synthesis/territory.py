@@ -359,7 +359,9 @@ def participation_report(
     given = dict(population or settings.reference_population)
     if given:
         level = _population_level(given)
-        scoped = {k: v for k, v in given.items() if k in settings.territory or f"R{k}" in settings.territory}
+        scope = read_declared(settings.territory)  # "54000" declares the communes its postcode covers
+        inside = set(settings.territory) | scope.communes | scope.departements | scope.regions
+        scoped = {k: v for k, v in given.items() if k in inside or f"R{k}" in inside}
         population = scoped or given
     else:
         level, population = declared_population(settings.territory)

@@ -128,6 +128,10 @@ def test_participation_of_a_declared_territory_compares_its_own_places():
         "68",
         "88",
     ]
+    # a population given by commune is scoped by the declared postcode's communes too
+    given = {"54395": 104_000, "54547": 29_000, "57463": 120_000}
+    scoped = participation_report(items, RunSettings(territory=["54000"], reference_population=given))
+    assert [r["territory"] for r in scoped["rows"]] == ["54395"]
     unknown = participation_report(items, RunSettings(territory=["Nancy"]))
     assert unknown["declared_unknown"] == ["Nancy"] and len(unknown["rows"]) == 100
 
