@@ -352,3 +352,4 @@ def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
     report.manifest.settings["campaign_semantic_threshold"] = None
     english = section(render_report_page(report, lang="en"), "/campagnes")
     assert "written by 5 distinct authors or more" in english and "similarity of meaning" not in english
+    assert "at least 60% of their word pairs" in english
