@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from datetime import time as dt_time
 
 import numpy as np
 
@@ -75,6 +76,12 @@ def parse_clock(value: str | None) -> datetime | None:
     return parse_time(value) if value and _CLOCK.search(value) else None
 
 
+def days_only(times: Sequence[datetime]) -> bool:
+    """Every time at 00:00:00: days that a spreadsheet's date cells wrote as date-times
+    ("2019-02-06T00:00:00"), no time of day, which would put each day's submissions in one midnight hour."""
+    return bool(times) and all(wall_clock(t).time() == dt_time() for t in times)
+
+
 def instant(t: datetime) -> datetime:
     """``t`` as naive UTC, to order and measure times written with different offsets (naive ``t`` as is)."""
     return t if t.tzinfo is None else t.astimezone(UTC).replace(tzinfo=None)
@@ -132,7 +139,7 @@ def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
     if times:
         campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
     clocks = sorted((t for t in (parse_clock(c.created_at) for c in members) if t is not None), key=instant)
-    if clocks:
+    if clocks and not days_only(clocks):
         start, count = densest_window([(instant(t) - instant(clocks[0])).total_seconds() for t in clocks])
         campaign.densest_hour, campaign.densest_hour_count = clocks[start].isoformat(), count
     return campaign
@@ -440,6 +447,8 @@ def submission_times(
         times[key] = wall_clock(t)
         if c.contribution_id in in_campaign:
             campaign.add(key)
+    if days_only(list(times.values())):
+        return [], [], len(undated | set(times))
     return list(times.values()), [t for k, t in times.items() if k in campaign], len(undated - set(times))
 
 

@@ -1,6 +1,7 @@
 """Participant-origin flags, weights and breakdowns (issue 5), on a hand-built question report."""
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -429,6 +430,14 @@ def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
     assert (
         parse_time("31/02/2019 10:00") is None and parse_time("6/2/2019").isoformat() == "2019-02-06T00:00:00"
     )
+    # a workbook's date cells come as date-times at midnight ("2019-02-01T00:00:00"): days, not times
+    cells = [replace(c, created_at=f"{c.created_at}T00:00:00") for c in by_day]
+    annotate_consultation(report, cells, RunSettings())
+    assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["undated"] == 120
+    camp = _set_times(
+        Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), cells[:12]
+    )
+    assert camp.densest_hour is None
 
 
 def test_hours_are_read_as_written_and_ordered_by_instant():
