@@ -12,8 +12,12 @@ Choices, documented here because they change figures:
   ``20xxx`` thus gives ``2A``/``2B``.
 - **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2
   digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
-- **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters, wrong length,
-  ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters that name no
+  commune, wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
+  hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
+  département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
+  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -29,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import RunSettings
+from synthesis.prepare import fold_letters, is_non_answer
 from synthesis.records import Contribution, submission_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
@@ -38,6 +43,8 @@ AMBIGUOUS = "ambiguous"
 GUESSED = "guessed"
 OUTSIDE_DEPARTEMENTS = "outside_departements"
 INVALID = "invalid"
+COMMUNE_NAME = "commune_name"
+AMBIGUOUS_NAME = "ambiguous_name"
 MISSING = "missing"
 NO_POPULATION = (
     "no_population"  # located, in no row of the reference population (a count, not a Location status)
@@ -142,6 +149,40 @@ def normalise_postcode(raw: str | None) -> str | None:
     return text if len(text) == 5 else None
 
 
+_PLM_NAMES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
+
+
+def fold_name(name: str) -> str:
+    """A commune's name as compared: no accents, lower case, words only, "st"/"ste" as "saint"/"sainte"."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold_letters(name).casefold()).split()
+    return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def communes_by_name() -> dict[str, tuple[str, ...]]:
+    """Folded commune name (:func:`fold_name`) → INSEE codes of the communes bearing it."""
+    out: dict[str, list[str]] = {}
+    for code, name in commune_names().items():
+        out.setdefault(fold_name(name), []).append(code)
+    for name, code in _PLM_NAMES.items():  # the table names their arrondissements only
+        out[name] = [c for c in commune_population() if c.startswith(_ARRONDISSEMENTS[code])]
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _by_name(raw: str) -> Location:
+    """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
+    of the Hautes-Pyrénées, but in a postcode field a non-answer)."""
+    if len(fold_name(raw)) < 2 or is_non_answer(raw):
+        return Location(None, INVALID)
+    communes = communes_by_name().get(fold_name(raw), ())
+    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
+    if len(deps) > 1:
+        return Location(None, AMBIGUOUS_NAME)
+    if not deps:
+        return Location(None, INVALID)
+    return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
+
+
 def _guess_departement(cp: str) -> str | None:
     if cp.startswith("20"):
         return "2A" if cp[2] in "01" else "2B"
@@ -159,6 +200,8 @@ def locate(raw: str | None) -> Location:
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
     cp = normalise_postcode(raw)
+    if cp is None and not any(ch.isdigit() for ch in str(raw)):
+        return _by_name(str(raw))
     if cp is None or cp == "00000":
         return Location(None, INVALID)
     communes = postcode_table().get(cp)
@@ -228,7 +271,9 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
     """Whether a location lies in the declared territory (:func:`read_declared`); None when unknown. A
     postcode covering several communes is inside if any is."""
     scope = read_declared(declared)
-    if location.status in (MISSING, INVALID) or not (scope.communes or scope.departements or scope.regions):
+    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME) or not (
+        scope.communes or scope.departements or scope.regions
+    ):
         return None  # no postcode, or a territory naming no place known: nobody can be said outside it
     if scope.communes & set(location.communes) or scope.departements & set(location.departements):
         return True

@@ -353,3 +353,12 @@ def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
     english = section(render_report_page(report, lang="en"), "/campagnes")
     assert "written by 5 distinct authors or more" in english and "similarity of meaning" not in english
     assert "at least 60% of their word pairs" in english
+
+
+def test_participants_located_by_a_commune_name_are_said_apart():
+    report = origin_report()
+    report.origin["participation"]["location_status"] = {"ok": 2, "commune_name": 3, "ambiguous_name": 1}
+    who = section(render_report_page(report), "/")
+    assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english

@@ -74,6 +74,25 @@ def test_a_postcode_written_with_its_commune_is_read(raw, postcode):
     assert (T.locate(raw).status == T.INVALID) is (postcode is None)
 
 
+def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place():
+    # a form asking "Votre commune ?" gave "Nancy", "Vandoeuvre les Nancy", "Paris": every one "invalid"
+    nancy = T.locate("Nancy")
+    assert (nancy.status, nancy.communes, nancy.departement) == (T.COMMUNE_NAME, ("54395",), "54")
+    assert T.locate("Vandoeuvre les Nancy").communes == T.locate("Vandœuvre-lès-Nancy").communes == ("54547",)
+    assert T.locate("St-Max").departement == "54" and len(T.locate("PARIS").communes) == 20
+    assert T.locate("Saint-Denis").status == T.AMBIGUOUS_NAME  # four communes, four départements
+    assert T.locate("aucun").status == T.INVALID  # a commune of the Hautes-Pyrénées, here a non-answer
+    assert T.in_territory(T.locate("Nancy"), ["54"]) is True
+    assert T.in_territory(T.locate("Saint-Denis"), ["93"]) is None
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Nancy", "nancy", "Laxou", "Saint-Denis"])
+    ]
+    out = participation_report(items, RunSettings(territory=["54395", "54304"]))
+    assert [(r["territory"], r["contributions"]) for r in out["rows"]] == [("54304", 1), ("54395", 2)]
+    assert out["location_status"] == {T.AMBIGUOUS_NAME: 1, T.COMMUNE_NAME: 3}
+
+
 def test_shared_postcode_lists_every_commune_and_both_departements():
     loc = T.locate("01200")
     assert loc.departements == ("01", "74") and "74109" in loc.communes and len(loc.communes) > 5
