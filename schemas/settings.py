@@ -120,7 +120,8 @@ class RunSettings(BaseModel):
     territory: list[str] = Field(
         default_factory=list,
         description="Declared territory of the consultation: département codes, régions written R<code>, INSEE "
-        "commune codes (75056 for all of Paris), postcodes; a code naming no place is listed in the report.",
+        "commune codes (75056 for all of Paris), postcodes, commune names borne in one département; a code "
+        "naming no place is listed in the report.",
     )
     reference_population: dict[str, int] = Field(
         default_factory=dict,

@@ -255,6 +255,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             communes.add(code)
         elif (cp := normalise_postcode(code)) in postcodes:
             communes.update(postcodes[cp or ""])
+        elif (named := _by_name(raw)).status == COMMUNE_NAME:
+            communes.update(named.communes)
         else:
             unknown.append(raw)
     return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))
@@ -262,7 +264,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
 
 def read_declared(declared: Iterable[str]) -> Declared:
     """The declared territory: département codes, régions written ``R<code>``, INSEE commune codes (Paris,
-    Lyon, Marseille's own codes meaning their arrondissements) or postcodes (those that are no INSEE code):
+    Lyon, Marseille's own codes meaning their arrondissements), postcodes (those that are no INSEE code) or
+    a commune's name borne in one département only:
     a city that declares "54000" or "75056" holds its participants of 54000 or 75011."""
     return _declared(tuple(sorted(set(declared))))
 

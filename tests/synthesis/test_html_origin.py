@@ -282,7 +282,8 @@ def test_a_declared_territory_code_naming_no_place_is_said():
     report.origin["participation"]["declared_unknown"] = ["Nancy"]
     who = section(render_report_page(report), "/")
     assert (
-        "Ce code du territoire déclaré ne désigne aucun lieu connu" in who and "code postal) : Nancy." in who
+        "Ce code du territoire déclaré ne désigne aucun lieu connu" in who
+        and "nom de commune) : Nancy." in who
     )
     english = section(render_report_page(report, lang="en"), "/")
     assert "This code of the declared territory names no place known" in english and "of it." in english
