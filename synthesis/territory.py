@@ -12,8 +12,9 @@ Choices, documented here because they change figures:
   ``20xxx`` thus gives ``2A``/``2B``.
 - **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2
   digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
-- **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters that name no
-  commune, wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
+  (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
+  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
 - **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
   hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
   département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
@@ -130,23 +131,33 @@ _WITH_NAME = re.compile(r"(?:F|FR)?\s*-?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[
 _NAME_FIRST = re.compile(r"[^\W\d_][^\d]*?[\s,(]+(\d{2}\s?\d{3})\)?", re.IGNORECASE)
 
 
-def normalise_postcode(raw: str | None) -> str | None:
-    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored, a commune's
-    name beside the code and France's ``F-`` prefix set aside; another country's prefix (``D-10115``) is no
-    French postcode."""
-    if raw is None:
-        return None
+def _written_digits(raw: str) -> str | None:
+    """The digits of a postcode as written, before any padding: spaces, a ``CEDEX`` suffix, a commune's name
+    beside the code, France's ``F-`` prefix and a spreadsheet's ``.0`` set aside; None if it is no number."""
     text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace("\u00a0", " ").strip()
     if (m := _WITH_NAME.fullmatch(text) or _NAME_FIRST.fullmatch(text)) is not None:
         text = m.group(1)
     text = text.replace(" ", "")
     if text.endswith(".0"):  # a spreadsheet number
         text = text[:-2]
-    if not _DIGITS.fullmatch(text or "x"):
-        return None
-    if len(text) == 4:
+    return text if _DIGITS.fullmatch(text or "x") else None
+
+
+def normalise_postcode(raw: str | None) -> str | None:
+    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored, a commune's
+    name beside the code and France's ``F-`` prefix set aside; another country's prefix (``D-10115``) is no
+    French postcode."""
+    text = _written_digits(raw) if raw is not None else None
+    if text is not None and len(text) == 4:
         text = "0" + text
-    return text if len(text) == 5 else None
+    return text if text is not None and len(text) == 5 else None
+
+
+def lost_zero(raw: str) -> bool:
+    """Whether ``raw`` reads as a postcode whose leading zero a spreadsheet dropped ("1000" for 01000): four
+    digits that, zero-padded, make a postcode of the table. "7501" makes none: a typo, not Ardèche's 07501."""
+    digits = _written_digits(raw)
+    return digits is not None and len(digits) == 4 and "0" + digits in postcode_table()
 
 
 _PLM_NAMES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
@@ -205,6 +216,9 @@ def locate(raw: str | None) -> Location:
     if cp is None or cp == "00000":
         return Location(None, INVALID)
     communes = postcode_table().get(cp)
+    written = _written_digits(str(raw)) or ""
+    if communes is None and len(written) == 4 and not re.search(r"(?i)\bcedex\b", str(raw)):
+        return Location(cp, INVALID)  # padded, still no postcode: no lost zero (a CEDEX code aside)
     if communes is None:
         dep = _guess_departement(cp)
         if dep is None:

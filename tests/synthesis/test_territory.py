@@ -94,6 +94,14 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     assert out["location_status"] == {T.AMBIGUOUS_NAME: 1, T.COMMUNE_NAME: 3}
 
 
+def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
+    # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
+    assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
+    assert T.locate("1000").status == T.OK and T.locate("1000").departement == "01"  # a real lost zero
+    assert T.locate("6901 CEDEX").departement == "06"  # a CEDEX code, not in the table: still guessed
+    assert T.lost_zero("1000") and not T.lost_zero("7501") and not T.lost_zero("75001")
+
+
 def test_shared_postcode_lists_every_commune_and_both_departements():
     loc = T.locate("01200")
     assert loc.departements == ("01", "74") and "74109" in loc.communes and len(loc.communes) > 5
