@@ -57,7 +57,10 @@ class OriginBreakdown(BaseModel):
     territories: dict[str, int] = Field(default_factory=dict)
     territory_index: dict[str, float] = Field(default_factory=dict)
     channels: dict[str, int] = Field(default_factory=dict)
-    campaigns: list[dict[str, Any]] = Field(default_factory=list)
+    campaigns: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Every campaign with members in the theme: campaign_id and count, largest first.",
+    )
     weighted_without_campaigns: float = Field(
         0.0, description="Weighted size, members of campaigns left out."
     )
@@ -136,6 +139,11 @@ class Campaign(BaseModel):
         default_factory=list, description="Distinct wordings, most copied first; the template's is first."
     )
     authors_unknown: int = Field(0, description="Members without author (each counted as a distinct author).")
+    across_questions: list[str] = Field(
+        default_factory=list,
+        description="Ids (x1, x2…) of this campaign's texts also copied into other questions, most copied here "
+        "first; each is described in the report's origin, campaigns_across_questions.",
+    )
 
 
 class ChoiceCount(BaseModel):

@@ -87,7 +87,11 @@ class RunSettings(BaseModel):
     n_keywords: int = Field(10, ge=1, le=50)
     n_quotes: int = Field(5, ge=3, le=5)
     campaign_min_size: int = Field(
-        5, ge=2, le=MAX_COUNT, description="Smallest group of copies reported as a campaign."
+        5,
+        ge=2,
+        le=MAX_COUNT,
+        description="Smallest group of copies reported as a campaign, in contributions and in distinct authors "
+        "(one author repeating a text is a very active author, not a campaign).",
     )
     campaign_min_words: int = Field(
         15,
@@ -115,7 +119,9 @@ class RunSettings(BaseModel):
     )
     territory: list[str] = Field(
         default_factory=list,
-        description="Declared territory of the consultation (INSEE codes, départements).",
+        description="Declared territory of the consultation: département codes, régions written R<code>, INSEE "
+        "commune codes (75056 for all of Paris), postcodes, commune names borne in one département; a code "
+        "naming no place is listed in the report.",
     )
     reference_population: dict[str, int] = Field(
         default_factory=dict,

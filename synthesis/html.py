@@ -398,7 +398,9 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "semicolon": "\u00a0; " if lang == "fr" else "; ",
         "source_of": lambda cid: _source_of(view, cid),
         "n_themes": sum(len(q.clusters) for q in report.questions),
-        "campaign_count": len(campaigns),
+        # a text copied into several questions is one campaign, however many questions hold a part of it
+        "campaign_count": len({tuple(c.across_questions) or (c.campaign_id,) for c in campaigns}),
+        "across": {str(a.get("id")): a for a in (report.origin or {}).get("campaigns_across_questions", [])},
         "campaign_members": len({m.contribution_id for camp in campaigns for m in camp.members}),
         "campaigns_by_id": {camp.campaign_id: camp for camp in campaigns},
         "active_threshold": threshold if threshold is not None else "N",
@@ -407,6 +409,8 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "loop_id": lambda ident: _UNSAFE_ID.sub("_", ident),
         "distribution": partial(words.distribution, t=t),
         "territory_name": territory_name,
+        "top_territories": words.TOP_TERRITORIES,  # a flagged list longer than this is folded
+        "top_campaigns": words.TOP_CAMPAIGNS,
         "channel_name": str,
         "participation": lambda data: words.participation(data, t),
         "bursts": lambda data: words.bursts(data, lang),

@@ -18,6 +18,7 @@ from synthesis import territory
 Translate = Callable[..., str]
 UNKNOWN_KEYS = ("inconnu", "unknown", "")  # territory / channel / author type not stated
 TOP_TERRITORIES = 10
+TOP_CAMPAIGNS = 5  # a theme's campaigns shown with their template; the others folded, never left out
 INDEX_HIGH = 2.0  # a theme's territory share at least twice the consultation's: worth a word
 INDEX_LOW = 0.5
 # ... read so only where the theme would hold at least this many of the territory's contributions at the
@@ -32,7 +33,8 @@ _DIFF = re.compile(r"([-+])«(.*?)(?:»|…$)", re.S)
 
 
 def territory_name(code: str, t: Translate) -> str:
-    """``Paris (75)``, ``Île-de-France`` for ``R11``, a plain phrase for contributions without postcode."""
+    """``Paris (75)``, ``Île-de-France`` for ``R11``, ``Nancy (54395)`` for a commune, a plain phrase for
+    contributions without postcode."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
     if code.startswith("R") and code[1:] in territory.regions():
@@ -40,6 +42,8 @@ def territory_name(code: str, t: Translate) -> str:
     dep = territory.departements().get(code)
     if dep:
         return f"{dep['name']} ({code})"
+    if code in territory.commune_names():
+        return f"{territory.commune_names()[code]} ({code})"
     return t("territory.commune", code=code) if len(code) == 5 else code
 
 
@@ -124,6 +128,8 @@ class Burst:
     end: str
     count: int
     in_campaigns: int
+    same_second: int = 0
+    second: str = ""
 
 
 @dataclass
@@ -139,6 +145,7 @@ class Participation:
     absent: list[dict[str, Any]]
     over: list[dict[str, Any]]
     under: list[dict[str, Any]]
+    declared_unknown: list[str] = field(default_factory=list)
 
 
 def participation(data: Mapping[str, Any], t: Translate) -> Participation | None:
@@ -158,6 +165,7 @@ def participation(data: Mapping[str, Any], t: Translate) -> Participation | None
         absent=[r for r in rows if r.get("flag") == "absent"],
         over=sorted((r for r in rows if r.get("flag") == "over"), key=lambda r: -(r.get("index") or 0.0)),
         under=sorted((r for r in rows if r.get("flag") == "under"), key=lambda r: r.get("index") or 0.0),
+        declared_unknown=[str(code) for code in data.get("declared_unknown", [])],
     )
 
 
@@ -174,6 +182,8 @@ def bursts(data: Mapping[str, Any] | None, lang: str) -> list[Burst]:
                 end=f"{end} h" if lang == "fr" else f"{end:02d}:00",
                 count=int(b.get("count", 0)),
                 in_campaigns=int(b.get("in_campaigns", 0)),
+                same_second=int(b.get("same_second", 0)),
+                second=format_datetime(str(b["second"]), lang) if b.get("second") else "",
             )
         )
     return out

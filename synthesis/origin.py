@@ -12,9 +12,11 @@ with N kept answers to a question weighs 1/N on each, so an author's weights sum
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from datetime import time as dt_time
 
 import numpy as np
 
@@ -23,12 +25,12 @@ from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
 from synthesis.prepare import dedup_key
-from synthesis.records import AuthorType, Contribution
+from synthesis.records import AuthorType, Contribution, anonymous_participants, submission_key
+from synthesis.shingles import without_question
 
 VERY_ACTIVE = "very_active_author"
 OUTSIDE_TERRITORY = "outside_territory"
 UNKNOWN = "inconnu"
-TOP_CAMPAIGNS = 5
 BURST_MADS = 5.0  # an hour is a burst above median + 5 robust standard deviations
 BURST_MIN = 10  # ... and with at least this many submissions
 _TYPE_FLAGS = {
@@ -43,16 +45,41 @@ def campaign_flag(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
 
 
+# "06/02/2019 23:54:17", "6/2/2019 14h30": French spreadsheets write the day first
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
+_CLOCK = re.compile(r"\d[ T,]+\d{1,2}[:h]\d{2}")  # a time of day after the date
+
+
 def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one); None when
-    unreadable. Hours are shown and binned as written, the local time the contribution's page shows: an
-    export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
+    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
+    day-first one ("06/02/2019 23:54"); None when unreadable. Hours are shown and binned as written, the
+    local time the contribution's page shows: an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
     if not value:
         return None
+    text = value.strip()
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    if (m := _DAY_FIRST.fullmatch(text)) is None:
+        return None
+    day, month, year, hour, minute, second = (int(g or 0) for g in m.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
+
+
+def parse_clock(value: str | None) -> datetime | None:
+    """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
+    as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
+    return parse_time(value) if value and _CLOCK.search(value) else None
+
+
+def days_only(times: Sequence[datetime]) -> bool:
+    """Every time at 00:00:00: days that a spreadsheet's date cells wrote as date-times
+    ("2019-02-06T00:00:00"), no time of day, which would put each day's submissions in one midnight hour."""
+    return bool(times) and all(wall_clock(t).time() == dt_time() for t in times)
 
 
 def instant(t: datetime) -> datetime:
@@ -72,10 +99,13 @@ def author_weights(items: Sequence[Contribution]) -> list[float]:
 
 
 def distinct_authors(items: Iterable[Contribution]) -> tuple[int, int]:
-    """(distinct authors, contributions without author); each one without author counts as distinct."""
+    """(distinct authors, contributions without author); the contributions without author count as their
+    submissions (:func:`synthesis.records.anonymous_participants`): an anonymous Grand Débat row pasting one
+    text into five questions is one author, not five."""
     items = list(items)
     unknown = sum(1 for c in items if c.author_ref is None)
-    return len({c.author_ref for c in items if c.author_ref is not None}) + unknown, unknown
+    known = len({c.author_ref for c in items if c.author_ref is not None})
+    return known + anonymous_participants(items), unknown
 
 
 def word_diff(template: str, text: str, max_chars: int = 200) -> str:
@@ -103,12 +133,15 @@ def densest_window(timestamps: Sequence[float], width: float = 3600.0) -> tuple[
 
 
 def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
-    """First and last timestamps of a campaign and its densest one-hour window (when dates are known)."""
+    """First and last timestamps of a campaign and its densest one-hour window (when times of day are
+    known: :func:`parse_clock`)."""
     times = sorted((t for t in (parse_time(c.created_at) for c in members) if t is not None), key=instant)
     if times:
-        start, count = densest_window([(instant(t) - instant(times[0])).total_seconds() for t in times])
         campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
-        campaign.densest_hour, campaign.densest_hour_count = times[start].isoformat(), count
+    clocks = sorted((t for t in (parse_clock(c.created_at) for c in members) if t is not None), key=instant)
+    if clocks and not days_only(clocks):
+        start, count = densest_window([(instant(t) - instant(clocks[0])).total_seconds() for t in clocks])
+        campaign.densest_hour, campaign.densest_hour_count = clocks[start].isoformat(), count
     return campaign
 
 
@@ -171,6 +204,12 @@ def build_campaign(
     return _set_times(campaign, members)
 
 
+def campaign_texts(kept: Sequence[Contribution]) -> list[str]:
+    """The texts campaigns are looked for in: each answer without the words of its question that it quotes
+    (``synthesis.shingles.without_question``)."""
+    return [without_question(c.text, c.question_text) for c in kept]
+
+
 def fit_detector(texts: Sequence[str], vectors: np.ndarray | None, settings: RunSettings) -> CampaignDetector:
     """The campaign detector of one question, fitted on its kept texts (and their vectors, when given)."""
     return CampaignDetector(
@@ -182,6 +221,55 @@ def fit_detector(texts: Sequence[str], vectors: np.ndarray | None, settings: Run
     ).fit(list(texts), vectors)
 
 
+def copies_across_questions(
+    kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
+) -> dict[str, str]:
+    """Contribution id → ``x<k>`` for each text copied into several questions (issue 5).
+
+    A text (one ``dedup_key``, of ``campaign_min_words`` words at least) posted in two questions or more by
+    ``campaign_min_size`` distinct authors in all is one campaign even where each question holds too few of
+    its copies to show one: the same comment under ten Decidim debates, two Grand Débat questions with four
+    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies (ties: first seen).
+    """
+    by_key: dict[str, list[Contribution]] = {}
+    for kept in kept_by_question.values():
+        for c in kept:
+            key = dedup_key(without_question(c.text, c.question_text))
+            if len(key.split()) >= settings.campaign_min_words:
+                by_key.setdefault(key, []).append(c)
+    groups = [
+        copies
+        for copies in by_key.values()
+        if len({c.question_id for c in copies}) > 1
+        and distinct_authors(copies)[0] >= settings.campaign_min_size
+    ]
+    groups.sort(key=len, reverse=True)  # stable: ties keep their first-seen order
+    return {c.contribution_id: f"x{k + 1}" for k, copies in enumerate(groups) for c in copies}
+
+
+def _question_groups(
+    kept: Sequence[Contribution],
+    detector: CampaignDetector,
+    settings: RunSettings,
+    across: Mapping[str, str],
+) -> list[CampaignGroup]:
+    """The detector's groups written by ``campaign_min_size`` distinct authors or holding a text copied into
+    other questions (:func:`copies_across_questions`), and the rest of those copies as exact groups."""
+    groups = [
+        g
+        for g in detector.groups_
+        if distinct_authors(kept[i] for i in g.members)[0] >= settings.campaign_min_size
+        or any(kept[i].contribution_id in across for i in g.members)
+    ]
+    taken = {i for g in groups for i in g.members}
+    rest: dict[str, list[int]] = {}
+    for i, c in enumerate(kept):
+        if i not in taken and c.contribution_id in across:
+            rest.setdefault(across[c.contribution_id], []).append(i)
+    groups += [CampaignGroup(tuple(m), (EXACT,) * len(m), m[0]) for m in rest.values()]
+    return sorted(groups, key=lambda g: (-len(g.members), g.members[0]))
+
+
 def detect_campaigns(
     question_id: str,
     kept: Sequence[Contribution],
@@ -189,18 +277,27 @@ def detect_campaigns(
     settings: RunSettings,
     cluster_of: Mapping[str, str] | None = None,
     detector: CampaignDetector | None = None,
+    across: Mapping[str, str] | None = None,
 ) -> tuple[list[Campaign], CampaignDetector]:
     """Campaigns among the kept contributions of one question, ids ``<question_id>-c<k>`` largest first.
+
+    A group of copies is a campaign when ``campaign_min_size`` distinct authors wrote it (each contribution
+    without author counting as one): one author pasting a text six times is a very active author, not a
+    campaign of six participants. ``across`` (:func:`copies_across_questions`) adds the copies of texts
+    posted into other questions too, however few here; each campaign names them in ``across_questions``.
 
     ``detector``: one already fitted by :func:`fit_detector` on these texts and vectors (in a worker process,
     see ``synthesis.background``); fitted here otherwise.
     """
     usable = vectors if vectors is not None and len(vectors) == len(kept) and len(kept) else None
-    detector = detector or fit_detector([c.text for c in kept], usable, settings)
-    campaigns = [
-        build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
-        for k, g in enumerate(detector.groups_)
-    ]
+    detector = detector or fit_detector(campaign_texts(kept), usable, settings)
+    across = across or {}
+    campaigns = []
+    for k, g in enumerate(_question_groups(kept, detector, settings, across)):
+        campaign = build_campaign(f"{question_id}-c{k + 1}", g, kept, usable, cluster_of or {})
+        shared = Counter(x for i in g.members if (x := across.get(kept[i].contribution_id)))
+        campaign.across_questions = [x for x, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
+        campaigns.append(campaign)
     return campaigns, detector
 
 
@@ -261,7 +358,7 @@ def breakdown(
         channels=dict(sorted(Counter(c.channel or UNKNOWN for c in members).items())),
         campaigns=[
             {"campaign_id": k, "count": v}
-            for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CAMPAIGNS]
+            for k, v in sorted(camp_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         outside_territory=outside,
     )
@@ -274,16 +371,17 @@ def annotate_origin(
     vectors: np.ndarray,
     settings: RunSettings,
     detector: CampaignDetector | None = None,
+    across: Mapping[str, str] | None = None,
 ) -> None:
     """Add campaigns, member flags and weights, and each theme's origin breakdown to ``question`` (in place).
 
     ``items`` are all the question's contributions, ``kept`` those clustered (rows of ``vectors``).
     Campaigns are looked for among ``kept`` only: excluded texts (« RAS ») are not copies of anything.
-    ``detector``: see :func:`detect_campaigns`.
+    ``detector`` and ``across``: see :func:`detect_campaigns`.
     """
     cluster_of = {m.contribution_id: cl.cluster_id for cl in question.clusters for m in cl.members}
     campaigns, detector = detect_campaigns(
-        question.question_id, kept, vectors, settings, cluster_of, detector
+        question.question_id, kept, vectors, settings, cluster_of, detector, across
     )
     question.campaigns = campaigns
     campaign_of = {m.contribution_id: cp.campaign_id for cp in campaigns for m in cp.members}
@@ -304,7 +402,14 @@ def annotate_origin(
         item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
     very_active = [a for a, k in n_answers.items() if k > settings.active_author_threshold]
     authors, without_author = distinct_authors(kept)
-    short = sorted(detector.short_repeats_, key=lambda g: (-len(g), g[0]))
+    # an answer that only quotes the question is no short answer either (its text, the question, is long)
+    quoted = {
+        i
+        for g in detector.short_repeats_
+        if not without_question(kept[g[0]].text, question.question_text)
+        for i in g
+    }
+    short = sorted((g for g in detector.short_repeats_ if g[0] not in quoted), key=lambda g: (-len(g), g[0]))
     question.origin = {
         "campaigns": len(campaigns),
         "in_campaigns": len(campaign_of),
@@ -317,17 +422,48 @@ def annotate_origin(
         "very_active_contributions": sum(n_answers[a] for a in very_active),
         "author_types": dict(sorted(Counter(c.author_type.value for c in kept).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in kept).items())),
-        "repeated_short_answers": [{"text": kept[g[0]].text, "count": len(g)} for g in short[:10]],
+        # "given word for word by several people": one author repeating "Oui" is not several people
+        "repeated_short_answers": [
+            {"text": kept[g[0]].text, "count": len(g), "distinct_authors": a}
+            for g, a in ((g, distinct_authors(kept[i] for i in g)[0]) for g in short)
+            if a > 1
+        ][:10],
     }
+
+
+def submission_times(
+    contributions: Iterable[Contribution], in_campaign: set[str]
+) -> tuple[list[datetime], list[datetime], int]:
+    """The local time (:func:`wall_clock`) of each submission (:func:`submission_key`) with a time of day
+    (:func:`parse_clock`), of those with a contribution in a campaign, and how many submissions have none."""
+    times: dict[tuple[str, int, str, str], datetime] = {}
+    campaign: set[tuple[str, int, str, str]] = set()
+    undated: set[tuple[str, int, str, str]] = set()
+    for c in contributions:
+        key = submission_key(c)
+        if (t := parse_clock(c.created_at)) is None:
+            undated.add(key)
+            continue
+        times[key] = wall_clock(t)
+        if c.contribution_id in in_campaign:
+            campaign.add(key)
+    if days_only(list(times.values())):
+        return [], [], len(undated | set(times))
+    return list(times.values()), [t for k, t in times.items() if k in campaign], len(undated - set(times))
 
 
 def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
     """Hours with submissions far above the consultation's hourly baseline (median and MAD, robust).
 
-    ``timestamps`` are naive local times (:func:`wall_clock`). Every hour between the first and last
+    ``timestamps`` are naive local times (:func:`wall_clock`), one per submission
+    (:func:`submission_times`), ``campaign_times`` those of submissions with a campaign member. Every hour
+    between the first and last
     submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
-    1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``.
+    1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``. Each burst says how many of its submissions share
+    one second (``same_second``, at ``second``): hundreds at one second are an import's or a script's stamp,
+    not people posting one by one.
     """
+    timestamps = list(timestamps)
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
     if not hours:
         return {"hours": 0, "baseline": None, "bursts": []}
@@ -340,12 +476,52 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     mad = max(float(np.median(np.abs(counts - median))), 1.0)
     limit = median + BURST_MADS * 1.4826 * mad
     in_campaigns = Counter(t.replace(minute=0, second=0, microsecond=0) for t in campaign_times)
+    busiest: dict[datetime, tuple[int, datetime]] = {}  # hour -> (submissions at its busiest second, second)
+    for t, k in sorted(Counter(t.replace(microsecond=0) for t in timestamps).items()):
+        h = t.replace(minute=0, second=0)
+        busiest[h] = max(busiest.get(h, (0, t)), (k, t), key=lambda kt: kt[0])
     found = [
-        {"hour": h.isoformat(), "count": k, "in_campaigns": in_campaigns.get(h, 0)}
+        {
+            "hour": h.isoformat(),
+            "count": k,
+            "in_campaigns": in_campaigns.get(h, 0),
+            "same_second": busiest[h][0],
+            "second": busiest[h][1].isoformat(),
+        }
         for h, k in sorted(hours.items())
         if k > limit and k >= BURST_MIN
     ]
     return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
+
+
+def campaigns_across_questions(
+    report: Report, kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
+) -> list[dict[str, object]]:
+    """Each text copied into several questions (:func:`copies_across_questions`): its template, copies,
+    distinct authors, copies per question and the per-question campaigns that hold them."""
+    across = copies_across_questions(kept_by_question, settings)
+    copies: dict[str, list[Contribution]] = {}
+    for kept in kept_by_question.values():
+        for c in kept:
+            if c.contribution_id in across:
+                copies.setdefault(across[c.contribution_id], []).append(c)
+    out: list[dict[str, object]] = []
+    for x, members in sorted(copies.items(), key=lambda kv: int(kv[0][1:])):
+        authors, unknown = distinct_authors(members)
+        out.append(
+            {
+                "id": x,
+                "template": members[0].text,
+                "size": len(members),
+                "distinct_authors": authors,
+                "authors_unknown": unknown,
+                "questions": dict(Counter(c.question_id for c in members)),
+                "campaign_ids": [
+                    cp.campaign_id for q in report.questions for cp in q.campaigns if x in cp.across_questions
+                ],
+            }
+        )
+    return out
 
 
 def annotate_consultation(
@@ -358,6 +534,10 @@ def annotate_consultation(
     by_id = {c.contribution_id: c for c in contributions}
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
+    kept_set, kept_by_question = set(kept_ids), dict[str, list[Contribution]]()
+    for c in contributions:  # in the pipeline's order (synthesis.pipeline.group_by_question)
+        if c.contribution_id in kept_set:
+            kept_by_question.setdefault(c.question_id, []).append(c)
     whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
     for q in report.questions:
         for cl in _all_clusters(q.clusters):
@@ -366,7 +546,7 @@ def annotate_consultation(
                     cl.origin.territories, whole, min_count=5
                 )
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times = {c.contribution_id: wall_clock(t) for c in contributions if (t := parse_time(c.created_at))}
+    times, campaign_times, undated = submission_times(contributions, in_campaign)
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -376,7 +556,8 @@ def annotate_consultation(
         "campaigns": sum(len(q.campaigns) for q in report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
-        "bursts": bursts(times.values(), (t for i, t in times.items() if i in in_campaign)),
+        "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),
+        "bursts": {**bursts(times, campaign_times), "undated": undated},
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",

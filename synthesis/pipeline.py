@@ -17,7 +17,7 @@ from synthesis.cluster import ClusterResult, KnnStore, cluster_embeddings, prelo
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
 from synthesis.explain import answer_words
-from synthesis.origin import annotate_consultation, annotate_origin
+from synthesis.origin import annotate_consultation, annotate_origin, campaign_texts, copies_across_questions
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import QuestionInput, build_question_report, library_versions
 
@@ -160,7 +160,7 @@ def run(
         return [c.text for c in kept_of[qid]]
 
     def detection_inputs(qid: str) -> tuple[list[str], np.ndarray]:
-        return texts_of(qid), inputs(qid)[1]
+        return campaign_texts(kept_of[qid]), inputs(qid)[1]
 
     jobs = None
     if background.wanted(len(usable), settings):
@@ -182,10 +182,11 @@ def run(
         # origin flags once every question is explained: a worker fits the campaign detectors after splitting
         # every question's texts into terms (synthesis.background)
         t = time.perf_counter()
+        across = copies_across_questions(kept_of, settings)  # one campaign spread over several questions
         for question, (qid, items) in zip(questions, groups.items(), strict=True):
             kept, X = inputs(qid)
             detector = jobs.detector(qid) if jobs is not None else None
-            annotate_origin(question, items, kept, X, settings, detector)
+            annotate_origin(question, items, kept, X, settings, detector, across)
         timer.stage("origin", t)
     finally:
         if jobs is not None:

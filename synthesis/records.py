@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -41,6 +42,26 @@ class Contribution:
     channel: str | None = None
     excluded: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def submission_key(c: Contribution) -> tuple[str, int, str, str]:
+    """What one submission's contributions share: a Grand Débat row answering 12 questions is 12
+    contributions but one submission (one participant, one moment)."""
+    return c.source_id, c.line, c.author_ref or "", c.created_at or ""
+
+
+def anonymous_participants(items: Iterable[Contribution]) -> int:
+    """Participants among contributions without author: one per dated submission (:func:`submission_key`),
+    one per undated contribution (two undated files' line 5 would be no proof of one person)."""
+    dated: set[tuple[str, int, str, str]] = set()
+    undated = 0
+    for c in items:
+        if c.author_ref is None:
+            if c.created_at:
+                dated.add(submission_key(c))
+            else:
+                undated += 1
+    return len(dated) + undated
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,28 @@ def segments(text: str, min_words: int) -> tuple[str, list[str]]:
     return whole, list(dict.fromkeys(long_parts))
 
 
+QUOTED_MIN_WORDS = 3  # a question's sentence this long, quoted whole in an answer, is no part of a copy
+
+
+@lru_cache(maxsize=1024)
+def question_parts(question: str) -> tuple[str, ...]:
+    """Keys of ``question`` and of its sentences of :data:`QUOTED_MIN_WORDS` words or more, longest first."""
+    parts = {k for k in (dedup_key(p) for p in _SENTENCE_END.split(question)) if k}
+    parts.add(dedup_key(question))
+    return tuple(sorted((p for p in parts if len(p.split()) >= QUOTED_MIN_WORDS), key=lambda p: (-len(p), p)))
+
+
+def without_question(text: str, question: str) -> str:
+    """``text`` as copies are compared: where it quotes the question (whole, or a sentence of it), its key
+    without those words; else ``text`` unchanged. Every participant sees the question: six people who
+    quote it before six different answers, or who answer with the question alone, copied nobody."""
+    padded, quoted = f" {dedup_key(text)} ", False
+    for part in question_parts(question) if question else ():
+        if f" {part} " in padded:
+            padded, quoted = padded.replace(f" {part} ", " "), True
+    return " ".join(padded.split()) if quoted else text
+
+
 def jaccard(a: Set[str], b: Set[str]) -> float:
     """Jaccard similarity of two sets (0 when both are empty)."""
     union = len(a | b)

@@ -12,8 +12,13 @@ Choices, documented here because they change figures:
   ``20xxx`` thus gives ``2A``/``2B``.
 - **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2
   digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
-- **4 digits** (a spreadsheet dropped the leading zero): zero-padded. **Invalid** (letters, wrong length,
-  ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
+  (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
+  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
+- **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
+  hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
+  département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
+  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -29,7 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import RunSettings
-from synthesis.records import Contribution
+from synthesis.prepare import fold_letters, is_non_answer
+from synthesis.records import Contribution, submission_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
 
@@ -38,6 +44,8 @@ AMBIGUOUS = "ambiguous"
 GUESSED = "guessed"
 OUTSIDE_DEPARTEMENTS = "outside_departements"
 INVALID = "invalid"
+COMMUNE_NAME = "commune_name"
+AMBIGUOUS_NAME = "ambiguous_name"
 MISSING = "missing"
 NO_POPULATION = (
     "no_population"  # located, in no row of the reference population (a count, not a Location status)
@@ -101,6 +109,12 @@ def commune_population() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def commune_names() -> dict[str, str]:
+    """INSEE commune code → its name ("54395" → "Nancy"; Paris, Lyon, Marseille by arrondissement)."""
+    return {r["COM"]: r["Commune"] for r in _read("donnees_communes.csv", ";")}
+
+
+@lru_cache(maxsize=1)
 def departement_population() -> dict[str, int]:
     """Département code → PMUN (100 départements: Mayotte has no legal population in this table)."""
     return {r["DEP"]: int(r["PMUN"]) for r in _read("donnees_departements.csv", ";")}
@@ -112,18 +126,72 @@ def region_population() -> dict[str, int]:
     return {r["REG"]: int(r["PMUN"]) for r in _read("donnees_regions.csv", ";")}
 
 
-def normalise_postcode(raw: str | None) -> str | None:
-    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored."""
-    if raw is None:
-        return None
-    text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace(" ", "").replace("\u00a0", "").strip()
+# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix
+_WITH_NAME = re.compile(r"(?:F|FR)?\s*-?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE)
+_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*?[\s,(]+(\d{2}\s?\d{3})\)?", re.IGNORECASE)
+
+
+def _written_digits(raw: str) -> str | None:
+    """The digits of a postcode as written, before any padding: spaces, a ``CEDEX`` suffix, a commune's name
+    beside the code, France's ``F-`` prefix and a spreadsheet's ``.0`` set aside; None if it is no number."""
+    text = re.sub(r"(?i)\bcedex\b.*$", "", str(raw)).replace("\u00a0", " ").strip()
+    if (m := _WITH_NAME.fullmatch(text) or _NAME_FIRST.fullmatch(text)) is not None:
+        text = m.group(1)
+    text = text.replace(" ", "")
     if text.endswith(".0"):  # a spreadsheet number
         text = text[:-2]
-    if not _DIGITS.fullmatch(text or "x"):
-        return None
-    if len(text) == 4:
+    return text if _DIGITS.fullmatch(text or "x") else None
+
+
+def normalise_postcode(raw: str | None) -> str | None:
+    """Five digits, or None: spaces and a ``CEDEX`` suffix removed, a lost leading zero restored, a commune's
+    name beside the code and France's ``F-`` prefix set aside; another country's prefix (``D-10115``) is no
+    French postcode."""
+    text = _written_digits(raw) if raw is not None else None
+    if text is not None and len(text) == 4:
         text = "0" + text
-    return text if len(text) == 5 else None
+    return text if text is not None and len(text) == 5 else None
+
+
+def lost_zero(raw: str) -> bool:
+    """Whether ``raw`` reads as a postcode whose leading zero a spreadsheet dropped ("1000" for 01000): four
+    digits that, zero-padded, make a postcode of the table. "7501" makes none: a typo, not Ardèche's 07501."""
+    digits = _written_digits(raw)
+    return digits is not None and len(digits) == 4 and "0" + digits in postcode_table()
+
+
+_PLM_NAMES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
+
+
+def fold_name(name: str) -> str:
+    """A commune's name as compared: no accents, lower case, words only, "st"/"ste" as "saint"/"sainte"."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold_letters(name).casefold()).split()
+    return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def communes_by_name() -> dict[str, tuple[str, ...]]:
+    """Folded commune name (:func:`fold_name`) → INSEE codes of the communes bearing it."""
+    out: dict[str, list[str]] = {}
+    for code, name in commune_names().items():
+        out.setdefault(fold_name(name), []).append(code)
+    for name, code in _PLM_NAMES.items():  # the table names their arrondissements only
+        out[name] = [c for c in commune_population() if c.startswith(_ARRONDISSEMENTS[code])]
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _by_name(raw: str) -> Location:
+    """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
+    of the Hautes-Pyrénées, but in a postcode field a non-answer)."""
+    if len(fold_name(raw)) < 2 or is_non_answer(raw):
+        return Location(None, INVALID)
+    communes = communes_by_name().get(fold_name(raw), ())
+    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
+    if len(deps) > 1:
+        return Location(None, AMBIGUOUS_NAME)
+    if not deps:
+        return Location(None, INVALID)
+    return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
 
 
 def _guess_departement(cp: str) -> str | None:
@@ -143,9 +211,14 @@ def locate(raw: str | None) -> Location:
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
     cp = normalise_postcode(raw)
+    if cp is None and not any(ch.isdigit() for ch in str(raw)):
+        return _by_name(str(raw))
     if cp is None or cp == "00000":
         return Location(None, INVALID)
     communes = postcode_table().get(cp)
+    written = _written_digits(str(raw)) or ""
+    if communes is None and len(written) == 4 and not re.search(r"(?i)\bcedex\b", str(raw)):
+        return Location(cp, INVALID)  # padded, still no postcode: no lost zero (a CEDEX code aside)
     if communes is None:
         dep = _guess_departement(cp)
         if dep is None:
@@ -162,18 +235,69 @@ def locate(raw: str | None) -> Location:
     return Location(cp, AMBIGUOUS, communes, main, _region(main), deps)
 
 
+# Paris, Lyon and Marseille: the population table counts their arrondissements, which postcodes point to
+_ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A declared territory read: its communes (INSEE), départements, régions (``R<code>``), and the codes
+    that name none of them."""
+
+    communes: frozenset[str]
+    departements: frozenset[str]
+    regions: frozenset[str]
+    unknown: tuple[str, ...]
+
+
+@lru_cache(maxsize=64)
+def _declared(codes: tuple[str, ...]) -> Declared:
+    communes: set[str] = set()
+    deps: set[str] = set()
+    regs: set[str] = set()
+    unknown: list[str] = []
+    population, postcodes = commune_population(), postcode_table()
+    for raw in codes:
+        code = raw.strip().upper()
+        if code.startswith("R") and code[1:] in regions():
+            regs.add(code)
+        elif code in departements():
+            deps.add(code)
+        elif code in _ARRONDISSEMENTS:
+            communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
+        elif code in population:  # an INSEE code first: 2,995 of them are also some other place's postcode
+            communes.add(code)
+        elif (cp := normalise_postcode(code)) in postcodes:
+            communes.update(postcodes[cp or ""])
+        elif (named := _by_name(raw)).status == COMMUNE_NAME:
+            communes.update(named.communes)
+        else:
+            unknown.append(raw)
+    return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))
+
+
+def read_declared(declared: Iterable[str]) -> Declared:
+    """The declared territory: département codes, régions written ``R<code>``, INSEE commune codes (Paris,
+    Lyon, Marseille's own codes meaning their arrondissements), postcodes (those that are no INSEE code) or
+    a commune's name borne in one département only:
+    a city that declares "54000" or "75056" holds its participants of 54000 or 75011."""
+    return _declared(tuple(sorted(set(declared))))
+
+
 def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
-    """Whether a location lies in the declared territory (INSEE commune codes, département or région codes
-    written ``R<code>``); None when unknown. A postcode covering several communes is inside if any is."""
-    declared = set(declared)
-    if location.status in (MISSING, INVALID):
-        return None
-    if declared & set(location.communes) or declared & set(location.departements):
+    """Whether a location lies in the declared territory (:func:`read_declared`); None when unknown. A
+    postcode covering several communes is inside if any is."""
+    scope = read_declared(declared)
+    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME) or not (
+        scope.communes or scope.departements or scope.regions
+    ):
+        return None  # no postcode, or a territory naming no place known: nobody can be said outside it
+    if scope.communes & set(location.communes) or scope.departements & set(location.departements):
         return True
-    if location.region and f"R{location.region}" in declared:
+    if location.region and f"R{location.region}" in scope.regions:
         return True
     if location.status == GUESSED and any(
-        len(code) == 5 and code.startswith(location.departement or "#") for code in declared
+        code.startswith(location.departement or "#") for code in scope.communes
     ):
         return None  # a CEDEX code in the right département: cannot tell which commune
     return False
@@ -238,14 +362,15 @@ def participation(
 
 
 def _participants(contributions: Sequence[Contribution]) -> list[Contribution]:
-    """One contribution per author (the first), and every contribution without author."""
-    seen: set[str] = set()
+    """One contribution per author (the first), and per submission without author (as
+    :func:`synthesis.records.anonymous_participants` counts them)."""
+    seen: set[object] = set()
     out = []
     for c in contributions:
-        if c.author_ref is None or c.author_ref not in seen:
+        key = c.author_ref if c.author_ref is not None else submission_key(c) if c.created_at else id(c)
+        if key not in seen:
             out.append(c)
-            if c.author_ref is not None:
-                seen.add(c.author_ref)
+            seen.add(key)
     return out
 
 
@@ -258,6 +383,20 @@ def _population_level(population: Mapping[str, int]) -> str:
         return "departement"
     postcodes = postcode_table()
     return "postcode" if sum(k in postcodes for k in keys) > len(keys) / 2 else "commune"
+
+
+def declared_population(declared: Iterable[str]) -> tuple[str, dict[str, int]]:
+    """The level and INSEE populations (PMUN) of a declared territory (:func:`read_declared`): its communes'
+    where it is declared by communes or postcodes only (a city's consultation compares its own communes, not
+    the 100 départements, 66 of them "absent"), else its départements' (those of its régions too)."""
+    scope = read_declared(declared)
+    if scope.communes and not (scope.departements or scope.regions):
+        pop = commune_population()
+        return "commune", {c: pop[c] for c in sorted(scope.communes) if c in pop}
+    deps = set(scope.departements) | {departement_of_commune(c) for c in scope.communes}
+    deps |= {d for d, v in departements().items() if f"R{v['region_code']}" in scope.regions}
+    pop = departement_population()
+    return "departement", {d: pop[d] for d in sorted(deps) if d in pop}
 
 
 def territory_key(loc: Location, level: str) -> str | None:
@@ -277,14 +416,19 @@ def participation_report(
     settings: RunSettings,
     population: Mapping[str, int] | None = None,
 ) -> dict[str, object]:
-    """Participants per territory against a reference population (INSEE PMUN per département by default)."""
-    population = dict(population or settings.reference_population or departement_population())
-    level = _population_level(population)
-    if settings.territory:
-        scoped = {
-            k: v for k, v in population.items() if k in settings.territory or f"R{k}" in settings.territory
-        }
-        population = scoped or population
+    """Participants per territory against a reference population: the one given, else the INSEE PMUN of the
+    declared territory (:func:`declared_population`), else of every département."""
+    given = dict(population or settings.reference_population)
+    if given:
+        level = _population_level(given)
+        scope = read_declared(settings.territory)  # "54000" declares the communes its postcode covers
+        inside = set(settings.territory) | scope.communes | scope.departements | scope.regions
+        scoped = {k: v for k, v in given.items() if k in inside or f"R{k}" in inside}
+        population = scoped or given
+    else:
+        level, population = declared_population(settings.territory)
+        if not population:
+            level, population = "departement", departement_population()
     locs = [locate(c.zipcode) for c in _participants(contributions)]
     counts = Counter(k for k in (territory_key(loc, level) for loc in locs) if k is not None)
     rows = participation(counts, population)
@@ -297,6 +441,7 @@ def participation_report(
         "located": sum(counts.get(k, 0) for k in population),
         "location_status": dict(sorted((k, v) for k, v in status.items() if v)),
         "rows": rows,
+        "declared_unknown": list(read_declared(settings.territory).unknown),
         "absent": [r["territory"] for r in rows if r["flag"] == "absent"],
         "over_represented": [r["territory"] for r in rows if r["flag"] == "over"],
         "under_represented": [r["territory"] for r in rows if r["flag"] == "under"],

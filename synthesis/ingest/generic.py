@@ -18,6 +18,7 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import MappingError
 from synthesis.records import Contribution, RejectedRow
+from synthesis.territory import lost_zero
 
 from .base import RowOutcome, RowSource
 from .common import author_type, fit_width, fold
@@ -237,7 +238,7 @@ def _maker(
         source_id = (get("id") or "").strip() or f"ligne-{line}"
         question = (get("question") or "").strip()
         postcode = (get("postcode") or "").strip()
-        if _DIGITS.match(postcode) and len(postcode) == 4:  # a spreadsheet dropped the leading zero
+        if len(postcode) == 4 and _DIGITS.match(postcode) and lost_zero(postcode):  # "1000" for 01000
             postcode = "0" + postcode
         return Contribution(
             contribution_id=source_id,

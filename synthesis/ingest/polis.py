@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from synthesis.records import Contribution, RejectedRow
@@ -71,11 +72,26 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
                 text=fields[body] if body is not None else "",
                 line=line,
                 author_ref=author_ref(get("author-id"), source.secret),
-                created_at=get("datetime") or get("timestamp") or None,
+                created_at=posted_at(get("timestamp"), get("datetime")),
                 excluded=MODERATED_REASON if moderated == "-1" else None,
                 extra=extra,
             )
         ]
+
+
+def posted_at(timestamp: str, written: str) -> str | None:
+    """ISO 8601 (UTC) of a comment's ``timestamp``, milliseconds since 1970: its ``datetime`` is written as the
+    Polis server's clock shows it ("Sat Nov 17 05:09:36 WIB 2018"), which no date reader takes, so every
+    Polis comment read as undated (no submission bursts, no campaign time window). ``datetime`` as written
+    when the timestamp is missing or unreadable."""
+    if timestamp.strip().isdigit():
+        try:
+            moment = datetime.fromtimestamp(int(timestamp) / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            moment = None
+        if moment is not None:
+            return moment.isoformat(timespec="seconds")
+    return written.strip() or None
 
 
 def _sibling(folder: Path, name: str) -> str | None:

@@ -4,12 +4,20 @@ The raw identifier is used only to compute the pseudonym and is never stored in 
 ``extra``). The same (identifier, secret) pair always gives the same pseudonym, so "one author, many
 contributions" stays visible; without the secret the raw identifier cannot be recovered nor confirmed by brute
 force over a known list.
+
+An identifier is compared as people write it, not byte for byte (:func:`identity_key`): a spreadsheet's
+"Jean Dupont", " jean  DUPONT " and "Jean Dupont" with another accent are one author, and so are
+"Jean.Dupont@Mail.fr" and "jean.dupont@mail.fr"; a placeholder ("Anonyme", "n/a", "-") is no author at all,
+never one "very active author" holding every anonymous answer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
+
+from synthesis.prepare import strip_accents
 
 #: Hex characters kept from the digest: 96 bits, ample against collisions within one consultation.
 PSEUDONYM_LENGTH = 24
@@ -28,9 +36,45 @@ def pseudonymise(raw: str, secret: bytes) -> str:
     return "a_" + digest[:PSEUDONYM_LENGTH]
 
 
-def author_ref(raw: str | None, secret: bytes) -> str | None:
-    """Pseudonym of ``raw``, or None when the export gives no author."""
-    if raw is None:
+#: Folded author values that name nobody: forms and exports write them for an anonymous or deleted author.
+PLACEHOLDER_AUTHORS = frozenset(
+    {
+        "anonyme",
+        "anonymous",
+        "anon",
+        "inconnu",
+        "inconnue",
+        "unknown",
+        "n/a",
+        "n.a.",
+        "na",
+        "nc",
+        "n.c.",
+        "non renseigne",
+        "non communique",
+        "none",
+        "null",
+        "nan",
+        "utilisateur supprime",
+        "participant supprime",
+        "participante supprimee",
+        "compte supprime",
+        "deleted user",
+        "deleted participant",
+    }
+)
+
+
+def identity_key(raw: str) -> str | None:
+    """``raw`` as authors are compared: Unicode-normalised (NFKC), accents removed, case folded, spaces
+    collapsed; None when it names nobody (empty, no letter or digit, or a :data:`PLACEHOLDER_AUTHORS`)."""
+    key = " ".join(strip_accents(unicodedata.normalize("NFKC", raw)).casefold().split())
+    if not any(ch.isalnum() for ch in key) or key in PLACEHOLDER_AUTHORS:
         return None
-    raw = raw.strip()
-    return pseudonymise(raw, secret) if raw else None
+    return key
+
+
+def author_ref(raw: str | None, secret: bytes) -> str | None:
+    """Pseudonym of ``raw`` (of its :func:`identity_key`), or None when the export gives no author."""
+    key = identity_key(raw) if raw is not None else None
+    return pseudonymise(key, secret) if key is not None else None

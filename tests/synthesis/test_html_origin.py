@@ -101,6 +101,9 @@ def test_helpers_speak_french():
     assert words.territory_name("2A", t) == "Corse-du-Sud (2A)"
     assert words.territory_name("R11", t) == "Île-de-France"
     assert words.territory_name("inconnu", t) == "code postal non renseigné ou inexploitable"
+    # a city's participation is by commune: "commune 54395" named no place a reader knows
+    assert words.territory_name("54395", t) == "Nancy (54395)"
+    assert words.territory_name("75111", t) == "Paris 11e Arrondissement (75111)"
     assert words.format_datetime("2019-02-01T11:40:48", "fr") == "1er février 2019 à 11 h 40"
     assert words.format_datetime("2019-03-18 22:24:47", "en") == "18 March 2019, 22:24"
     assert words.parse_diff("-«a b» +«c»") == [("-", "a b"), ("+", "c")]
@@ -123,7 +126,11 @@ def test_flags_in_words():
         ["campaign:q1-c2", "organisation", "organisation:non_profit", "very_active_author"], t, 3
     )
     assert [f.campaign_id for f in flags] == ["q1-c2", None, None]
-    assert flags[1].text == "L'auteur est une organisation à but non lucratif."
+    # the flag names its evidence: the export's declared author type, never a guess from a name
+    assert flags[1].text == (
+        "L'auteur est une organisation à but non lucratif, selon le type d'auteur indiqué dans l'export "
+        "(jamais deviné d'après un nom ou un texte)."
+    )
     assert "plus de 3 contributions" in flags[2].text
     assert words.flag_badges(["organisation", "organisation:for_profit"], t) == [
         "organisation à but lucratif"
@@ -146,7 +153,9 @@ def test_overview_who_speaks_without_raw_keys(page):
         assert f'<th scope="row">{name}</th>' in who
     assert "Paris (75)" in who and "Corse-du-Sud (2A)" in who and "Bouches-du-Rhône (13)" in who
     assert "Territoires absents" in who and "sur-représentés" in who and "sous-représentés" in who
-    assert "1er février 2019, de 10 h à 11 h : 12 contributions, dont 9 dans une campagne" in who
+    assert (
+        "1er février 2019, de 10 h à 11 h : 12 dépôts, dont 9 avec une contribution dans une campagne" in who
+    )
     assert "sans code postal\u00a0: 1" in who
     assert "1 auteur a écrit plus de 3 contributions" in who
     assert "&lt;script&gt;" in who and SCRIPT not in who  # a repeated short answer, escaped
@@ -169,11 +178,11 @@ def test_many_questions_fold_their_methodology_tables():
 
 
 def test_a_burst_outside_campaigns_says_no_zero():
-    # it read "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 0 dans une campagne"
+    # it read "1er février 2019 à 10 h 00 à 11 h : 12 contributions, dont 0 dans une campagne" (now "dépôts")
     report = origin_report()
     report.origin["bursts"]["bursts"][0]["in_campaigns"] = 0
-    assert "1er février 2019, de 10 h à 11 h : 12 contributions</li>" in render_report_page(report)
-    assert "1 February 2019, 10:00 to 11:00: 12 contributions</li>" in render_report_page(report, lang="en")
+    assert "1er février 2019, de 10 h à 11 h : 12 dépôts</li>" in render_report_page(report)
+    assert "1 February 2019, 10:00 to 11:00: 12 submissions</li>" in render_report_page(report, lang="en")
 
 
 def test_missing_values_are_said_not_left_empty():
@@ -183,7 +192,7 @@ def test_missing_values_are_said_not_left_empty():
     report.origin["channels"] = {"inconnu": 8}
     who = section(render_report_page(report), "/")
     assert "Code postal non renseigné : la participation par territoire ne peut pas être calculée." in who
-    assert "Dates de dépôt non renseignées" in who and "Canal de dépôt non renseigné." in who
+    assert "Heures de dépôt non renseignées ou illisibles" in who and "Canal de dépôt non renseigné." in who
 
 
 def test_a_file_without_authors_or_author_types_says_so():
@@ -246,7 +255,7 @@ def test_campaigns_page(page):
 def test_contribution_flags_and_weight(page):
     c8 = section(page, route_id("contribution", "c8"))
     assert 'Fait partie de la <a href="#/campagne/q1-camp-0">campagne n° q1-camp-0</a>' in c8
-    assert "L&#39;auteur est une organisation à but lucratif." in c8
+    assert "L&#39;auteur est une organisation à but lucratif, selon le type d&#39;auteur indiqué" in c8
     assert "plus de 3 contributions à cette question" in c8
     assert "Poids 1/2 (0,500)" in c8
     assert "campaign:" not in c8 and "organisation:for_profit" not in c8
@@ -258,3 +267,99 @@ def test_hostile_flag_codes_are_escaped():
     html = render_report_page(report)
     assert SCRIPT not in html and IMG not in html
     assert "Signalement « &lt;script&gt;alert(1)&lt;/script&gt; »." in html
+
+
+def test_submissions_without_a_time_of_day_are_said_apart_from_the_bursts():
+    report = origin_report()
+    report.origin["bursts"]["undated"] = 7
+    assert "7 dépôts sans heure lisible ne sont pas comptés." in section(render_report_page(report), "/")
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "7 submissions without a readable time of day are not counted." in english
+
+
+def test_a_declared_territory_code_naming_no_place_is_said():
+    report = origin_report()
+    report.origin["participation"]["declared_unknown"] = ["Nancy"]
+    who = section(render_report_page(report), "/")
+    assert (
+        "Ce code du territoire déclaré ne désigne aucun lieu connu" in who
+        and "nom de commune) : Nancy." in who
+    )
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "This code of the declared territory names no place known" in english and "of it." in english
+
+
+def test_a_long_list_of_flagged_territories_is_folded():
+    # a participation by commune listed every "absent" commune in one open table: hundreds of rows
+    report = origin_report()
+    absent = [
+        {"territory": f"54{k:03d}", "contributions": 0, "population": 9000, "per_10000": 0.0, "index": 0.0}
+        for k in range(25)
+    ]
+    report.origin["participation"]["rows"] = [dict(r, flag="absent") for r in absent]
+    who = section(render_report_page(report), "/")
+    table = who[who.index("Territoires absents") :]
+    shown = table[: table.index("</table>")]
+    assert shown.count('<th scope="row">') == 10
+    assert "Les 15 autres territoires" in table
+
+
+def test_every_campaign_of_a_theme_is_named():
+    # a theme's breakdown kept its 5 largest campaigns: the page named 5 of 7, the other 2 in no list
+    report = origin_report()
+    theme = report.questions[0].clusters[1]
+    theme.origin = OriginBreakdown(
+        contributions=theme.size, campaigns=[{"campaign_id": f"q1-c{k}", "count": 1} for k in range(1, 8)]
+    )
+    page = render_report_page(report)
+    assert "Les 2 autres campagnes de ce thème" in page
+    assert all(f"campagne n° q1-c{k}" in page for k in range(1, 8))
+
+
+def test_a_short_answer_repeated_says_by_how_many_authors():
+    report = origin_report()
+    report.questions[0].origin["repeated_short_answers"] = [
+        {"text": "La TVA", "count": 6, "distinct_authors": 3}
+    ]
+    assert "6 fois, par 3 auteurs distincts" in section(render_report_page(report), "/")
+    assert "6 times, by 3 distinct authors" in section(render_report_page(report, lang="en"), "/")
+
+
+def test_a_burst_at_one_second_says_so():
+    # 300 submissions stamped with one second (an import's time) read as 300 people posting within the hour
+    report = origin_report()
+    report.origin["bursts"]["bursts"][0].update(same_second=12, second="2019-02-01T10:20:05")
+    who = section(render_report_page(report), "/")
+    assert "12 d&#39;entre eux portent la même seconde (1er février 2019 à 10 h 20)" in who
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "12 of them carry the same second (1 February 2019, 10:20)" in english
+
+
+def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
+    # the page said "the same text posted many times, identical or nearly so": no size, length or similarity
+    report = origin_report()
+    report.manifest.settings.update(
+        campaign_min_size=5,
+        campaign_min_words=15,
+        campaign_near_threshold=0.6,
+        campaign_semantic_threshold=0.9,
+    )
+    page = section(render_report_page(report), "/campagnes")
+    assert "un texte d&#39;au moins 15 mots" in page and "écrit par au moins 5 auteurs distincts" in page
+    assert (
+        "au moins 60 % de paires de mots en commun" in page
+        and "similarité de sens d&#39;au moins 0,90" in page
+    )
+    report.manifest.settings["campaign_semantic_threshold"] = None
+    english = section(render_report_page(report, lang="en"), "/campagnes")
+    assert "written by 5 distinct authors or more" in english and "similarity of meaning" not in english
+    assert "at least 60% of their word pairs" in english
+
+
+def test_participants_located_by_a_commune_name_are_said_apart():
+    report = origin_report()
+    report.origin["participation"]["location_status"] = {"ok": 2, "commune_name": 3, "ambiguous_name": 1}
+    who = section(render_report_page(report), "/")
+    assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
+    english = section(render_report_page(report, lang="en"), "/")
+    assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english

@@ -1,24 +1,31 @@
 """Participant-origin flags, weights and breakdowns (issue 5), on a hand-built question report."""
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
     _set_times,
     annotate_consultation,
     annotate_origin,
     author_weights,
+    breakdown,
     bursts,
+    copies_across_questions,
+    detect_campaigns,
+    distinct_authors,
     instant,
     parse_time,
     wall_clock,
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
+from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
     "Nous demandons la suppression de la hausse de la CSG pour tous les retraités et une indexation des "
@@ -135,6 +142,121 @@ def test_campaign_found_with_authors_times_and_themes(annotated):
     assert cp.cluster_ids == ["q1-0"] and cp.variants[0].count == 6
 
 
+def test_one_author_repeating_a_text_is_not_a_campaign():
+    # one participant pasting the same paragraph six times was "a campaign: 6 contributions, 1 author"
+    def copies(authors):
+        return [
+            Contribution(f"c{i}", f"s{i}", "q", "Q", CAMPAIGN, author_ref=a) for i, a in enumerate(authors)
+        ]
+
+    settings = RunSettings()
+    assert detect_campaigns("q", copies(["busy"] * 6), None, settings)[0] == []
+    assert detect_campaigns("q", copies(["busy"] * 3 + ["a", "b"]), None, settings)[0] == []
+    (camp,), _ = detect_campaigns("q", copies(["busy"] * 2 + ["a", "b", "c", None]), None, settings)
+    assert camp.size == 6 and camp.distinct_authors == 5
+    (camp,), _ = detect_campaigns("q", copies([None] * 5), None, settings)  # no authors: each is one
+    assert camp.size == camp.distinct_authors == camp.authors_unknown == 5
+
+
+def test_quoting_the_question_is_not_copying():
+    # six participants who quoted the question before six different answers, or answered with the question
+    # alone, were "a campaign of 6": the copied text was the question's, which every participant sees
+    question = (
+        "Que faudrait-il faire pour mieux associer les citoyens aux grandes orientations et à la décision "
+        "publique ? Comment mettre en place une démocratie plus participative ?"
+    )
+    own = ["Le RIC.", "Des conseils de quartier élus.", "Le tirage au sort.", "Plus de référendums locaux."]
+    own += ["Voter le budget communal.", "Réduire le nombre d'élus."]
+
+    def answers(texts):
+        return [
+            Contribution(f"c{i}", f"s{i}", "q", question, t, author_ref=f"a{i}") for i, t in enumerate(texts)
+        ]
+
+    settings = RunSettings()
+    assert detect_campaigns("q", answers([f"{question} {o}" for o in own]), None, settings)[0] == []
+    assert detect_campaigns("q", answers([question.upper()] * 6), None, settings)[0] == []
+    quoting = answers([f"Comment mettre en place une démocratie plus participative ? {CAMPAIGN}"] * 6)
+    (camp,), _ = detect_campaigns("q", quoting, None, settings)  # the same text after the quote: copied
+    assert camp.size == 6
+    # nor is an answer that only quotes the question a "short answer repeated"
+    only = answers([question] * 6)
+    report = QuestionReport(
+        question_id="q",
+        question_text=question,
+        clusters=[],
+        excluded=[],
+        noise=[NoiseItem(contribution_id=c.contribution_id, source_id=c.source_id, reason="r") for c in only],
+    )
+    annotate_origin(report, only, only, np.eye(6, dtype=np.float32), settings)
+    assert report.campaigns == [] and report.origin["repeated_short_answers"] == []
+    # the same text after each question's own words, in five questions, is one campaign across them
+    spread = {
+        f"q{k}": [
+            Contribution(
+                f"c{k}",
+                f"s{k}",
+                f"q{k}",
+                f"Que pensez-vous du projet n° {k} ?",
+                f"Que pensez-vous du projet n° {k} ? {CAMPAIGN}",
+            )
+        ]
+        for k in range(5)
+    }
+    assert copies_across_questions(spread, settings) == {f"c{k}": "x1" for k in range(5)}
+
+
+def test_copies_across_questions_need_distinct_authors_and_long_texts():
+    def copy(k, author, text=CAMPAIGN):
+        return Contribution(f"c{k}", f"s{k}", f"q{k}", "Q", text, author_ref=author)
+
+    settings = RunSettings()
+    spread = {f"q{k}": [copy(k, f"a{k}")] for k in range(5)}
+    assert copies_across_questions(spread, settings) == {f"c{k}": "x1" for k in range(5)}
+    assert copies_across_questions({f"q{k}": [copy(k, "busy")] for k in range(6)}, settings) == {}
+    assert (
+        copies_across_questions({f"q{k}": [copy(k, f"a{k}", "Baisser la TVA")] for k in range(6)}, settings)
+        == {}
+    )
+
+
+def test_an_anonymous_submission_is_one_participant_not_one_per_answer():
+    # an anonymous Grand Débat row answering 5 questions counted as 5 participants, and the text it pasted
+    # into its 5 answers as a campaign of 5 authors across questions
+    items = [
+        Contribution(
+            f"p{k}-q{j}",
+            f"p{k}",
+            f"q{j}",
+            "Q",
+            CAMPAIGN,
+            line=k + 2,
+            zipcode="54000",
+            created_at=f"2019-02-0{k + 1}T10:00:00",
+        )
+        for k in range(3)
+        for j in range(5)
+    ]
+    assert distinct_authors(items) == (3, 15)
+    assert participation_report(items, RunSettings())["participants"] == 3
+    by_question = defaultdict(list)
+    for c in items:
+        by_question[c.question_id].append(c)
+    assert copies_across_questions(by_question, RunSettings()) == {}
+    # undated rows of two files, both at line 5: nothing says they are one person
+    undated = [Contribution(f"u{k}", "ligne-5", f"q{k}", "Q", "t", line=5) for k in range(2)]
+    assert distinct_authors(undated) == (2, 2)
+
+
+def test_the_republique_numerique_single_author_repeats_are_not_campaigns():
+    # both "campaigns" of the République numérique export were one author posting one argument 5 times
+    result = read_file(SHARED_DATA / "republique-numerique" / "arguments.csv", secret=b"k")
+    for question_id in ("135", "182"):
+        kept = [c for c in result.contributions if c.question_id == question_id and not c.excluded]
+        campaigns, detector = detect_campaigns(question_id, kept, None, RunSettings())
+        assert [len(g.members) for g in detector.groups_] == [5] and campaigns == []
+
+
 def test_weights_per_author_per_question_sum_to_one(annotated):
     question, _, kept, _ = annotated
     sums = defaultdict(float)
@@ -178,6 +300,36 @@ def test_theme_breakdowns_conserve_counts(annotated):
     assert question.origin["without_author"] == unknown and 0 < unknown < len(kept)
 
 
+def test_short_answers_repeated_by_one_author_are_not_several_peoples():
+    # "Oui" written 6 times by one participant was listed as a short answer "given word for word by several
+    # people, 6 times"
+    items = [Contribution(f"o{k}", f"s{k}", "q", "Q", "Oui", author_ref="busy") for k in range(6)]
+    items += [Contribution(f"t{k}", f"t{k}", "q", "Q", "La TVA", author_ref=f"a{k % 3}") for k in range(6)]
+    question = QuestionReport(
+        question_id="q",
+        question_text="Q",
+        clusters=[],
+        excluded=[],
+        noise=[
+            NoiseItem(contribution_id=c.contribution_id, source_id=c.source_id, reason="r") for c in items
+        ],
+    )
+    annotate_origin(question, items, items, np.eye(12, dtype=np.float32), RunSettings())
+    assert question.origin["repeated_short_answers"] == [
+        {"text": "La TVA", "count": 6, "distinct_authors": 3}
+    ]
+
+
+def test_a_theme_breakdown_names_every_campaign():
+    # a theme holding 7 campaigns named only the 5 largest: its other campaigns' members were in no list
+    members = [Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}") for k in range(7)]
+    campaign_of = {c.contribution_id: f"q-c{k + 1}" for k, c in enumerate(members)}
+    weights = {c.contribution_id: 1.0 for c in members}
+    out = breakdown(members, weights, campaign_of, RunSettings())
+    assert [c["campaign_id"] for c in out.campaigns] == [f"q-c{k}" for k in range(1, 8)]
+    assert sum(c["count"] for c in out.campaigns) == out.contributions - out.without_campaigns == 7
+
+
 def test_consultation_origin(annotated):
     question, items, _, settings = annotated
     report = Report.model_construct(questions=[question], origin={})
@@ -212,6 +364,80 @@ def test_bursts():
     ] == 40
     assert parse_time("2019-02-05T14:30:00Z") == parse_time("2019-02-05T15:30:00+01:00")
     assert parse_time("pas une date") is None
+
+
+def test_bursts_count_submissions_not_each_answer_of_one_form():
+    # a Grand Débat row answering 12 questions is 12 contributions: each such row, alone in its hour, was a
+    # "burst of 12 submissions" (200 bursts on a 200-row export), the real burst drowned among them
+    items = [
+        Contribution(
+            f"p{k}-q{j}",
+            f"p{k}",
+            f"q{j}",
+            "Q",
+            "texte",
+            line=k + 2,
+            author_ref=f"a{k}",
+            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:00",
+        )
+        for k in range(80)
+        for j in range(12)
+    ]
+    items += [
+        Contribution(f"x{k}", f"x{k}", "q0", "Q", "texte", line=100 + k, created_at="2019-02-05T14:30:00")
+        for k in range(15)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    found = report.origin["bursts"]["bursts"]
+    assert found == [
+        {
+            "hour": "2019-02-05T14:00:00",
+            "count": 15,
+            "in_campaigns": 0,
+            "same_second": 15,  # all 15 at 14:30:00: the page says so
+            "second": "2019-02-05T14:30:00",
+        }
+    ]
+
+
+def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
+    # an export dated by day only ("2019-02-06") had each day's submissions at 0 h: ten "bursts" at midnight,
+    # and French day-first dates ("05/02/2019 14:30") read as no date at all, "dates not given"
+    by_day = [
+        Contribution(f"c{d}-{k}", f"c{d}-{k}", "q", "Q", "t", created_at=f"2019-02-{d:02d}")
+        for d in range(1, 11)
+        for k in range(12)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, by_day, RunSettings())
+    assert report.origin["bursts"] == {"hours": 0, "baseline": None, "bursts": [], "undated": 120}
+    camp = _set_times(
+        Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), by_day[:12]
+    )
+    assert camp.first_seen == "2019-02-01T00:00:00" and camp.densest_hour is None
+    french = [
+        Contribution(f"f{d}-{h}", f"f{d}-{h}", "q", "Q", "t", created_at=f"{d:02d}/02/2019 {h:02d}:15")
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    french += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", created_at="05/02/2019 14h30") for k in range(30)
+    ]
+    annotate_consultation(report, [*french, by_day[0]], RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-02-05T14:00:00"] and found["undated"] == 1
+    assert (
+        parse_time("31/02/2019 10:00") is None and parse_time("6/2/2019").isoformat() == "2019-02-06T00:00:00"
+    )
+    # a workbook's date cells come as date-times at midnight ("2019-02-01T00:00:00"): days, not times
+    cells = [replace(c, created_at=f"{c.created_at}T00:00:00") for c in by_day]
+    annotate_consultation(report, cells, RunSettings())
+    assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["undated"] == 120
+    camp = _set_times(
+        Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), cells[:12]
+    )
+    assert camp.densest_hour is None
 
 
 def test_hours_are_read_as_written_and_ordered_by_instant():

@@ -321,3 +321,46 @@ def test_a_short_answer_is_in_one_theme_whatever_its_articles():
     assert len(local) == 1 and None not in local
     assert q.method["same_answer_joined"] >= 4  # "Impôts locaux" three times, "impôts locaux" once
     assert q.method["same_answer_moved"] >= 27
+
+
+def test_a_campaign_spread_over_several_questions_is_found_and_counted_once():
+    # the same paragraph posted twice in each of three questions by six authors was in no campaign: campaigns
+    # were detected question by question, and no question held the 5 copies a campaign needs
+    register_fake_embedder()
+    campaign = (
+        "Nous, habitants du quartier, refusons la fermeture du bureau de poste et demandons le maintien de "
+        "tous les services publics de proximité dans nos communes rurales."
+    )
+    answers = granddebat_answers(limit=240)
+    items = []
+    for q in range(3):
+        texts = answers[q * 80 : (q + 1) * 80] + [campaign, campaign.upper()]
+        items += [
+            Contribution(
+                f"q{q}-{i}", f"s{q}-{i}", f"q{q}", f"Question {q}", t, line=i + 2, author_ref=f"a{q}-{i}"
+            )
+            for i, t in enumerate(texts)
+        ]
+    report = run(items, RunSettings(embedder=FAKE_EMBEDDER))
+    copies = {c.contribution_id for c in items if c.text.casefold() == campaign.casefold()}
+    flagged = {
+        m.contribution_id
+        for q in report.questions
+        for m in [*(m for cl in q.clusters for m in cl.members), *q.noise]
+        if any(f.startswith("campaign:") for f in m.flags)
+    }
+    assert flagged == copies
+    (across,) = report.origin["campaigns_across_questions"]
+    assert across["size"] == across["distinct_authors"] == 6 and across["questions"] == {
+        f"q{q}": 2 for q in range(3)
+    }
+    assert len(across["campaign_ids"]) == 3 and report.origin["in_campaigns"] == 6
+    assert all(c.across_questions == ["x1"] for q in report.questions for c in q.campaigns)
+    page = html.unescape(render_report_page(report))
+    assert "1 campagne (textes déposés plusieurs fois" in page
+    assert (
+        "6 exemplaires de 6 auteurs distincts dans 3 questions en tout, comptés comme une seule campagne"
+        in page
+    )
+    english = html.unescape(render_report_page(report, lang="en"))
+    assert "6 copies by 6 distinct authors in 3 questions in all, counted as one campaign" in english

@@ -2,7 +2,10 @@
 
 import pytest
 
+from schemas import RunSettings
 from synthesis import territory as T
+from synthesis.records import Contribution
+from synthesis.territory import participation_report
 
 
 def test_every_departement_maps_from_some_postcode_and_has_a_region():
@@ -50,6 +53,55 @@ def test_locate(raw, status, dep, region):
     assert (loc.status, loc.departement, loc.region) == (status, dep, region)
 
 
+@pytest.mark.parametrize(
+    "raw, postcode",
+    [
+        ("75001 Paris", "75001"),
+        ("75001 PARIS 1ER", "75001"),
+        ("Nancy (54000)", "54000"),
+        ("Saint-Étienne 42000", "42000"),
+        ("54000-Nancy", "54000"),
+        ("F-75001", "75001"),
+        ("54 000 Nancy", "54000"),
+        ("D-10115 Berlin", None),  # another country's prefix
+        ("1000 Bruxelles", None),  # a foreign code with its town, not Ain's 01000
+        ("75001 75002", None),
+    ],
+)
+def test_a_postcode_written_with_its_commune_is_read(raw, postcode):
+    # "75001 Paris" or "Nancy (54000)", as spreadsheets often hold them, were "invalid": no territory
+    assert T.normalise_postcode(raw) == postcode
+    assert (T.locate(raw).status == T.INVALID) is (postcode is None)
+
+
+def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place():
+    # a form asking "Votre commune ?" gave "Nancy", "Vandoeuvre les Nancy", "Paris": every one "invalid"
+    nancy = T.locate("Nancy")
+    assert (nancy.status, nancy.communes, nancy.departement) == (T.COMMUNE_NAME, ("54395",), "54")
+    assert T.locate("Vandoeuvre les Nancy").communes == T.locate("Vandœuvre-lès-Nancy").communes == ("54547",)
+    assert T.locate("St-Max").departement == "54" and len(T.locate("PARIS").communes) == 20
+    assert T.locate("Saint-Denis").status == T.AMBIGUOUS_NAME  # four communes, four départements
+    assert T.locate("aucun").status == T.INVALID  # a commune of the Hautes-Pyrénées, here a non-answer
+    assert T.in_territory(T.locate("Nancy"), ["54"]) is True
+    assert T.in_territory(T.locate("54000"), ["Nancy"]) is True  # a territory declared by its name too
+    assert T.in_territory(T.locate("Saint-Denis"), ["93"]) is None
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Nancy", "nancy", "Laxou", "Saint-Denis"])
+    ]
+    out = participation_report(items, RunSettings(territory=["54395", "54304"]))
+    assert [(r["territory"], r["contributions"]) for r in out["rows"]] == [("54304", 1), ("54395", 2)]
+    assert out["location_status"] == {T.AMBIGUOUS_NAME: 1, T.COMMUNE_NAME: 3}
+
+
+def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
+    # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
+    assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
+    assert T.locate("1000").status == T.OK and T.locate("1000").departement == "01"  # a real lost zero
+    assert T.locate("6901 CEDEX").departement == "06"  # a CEDEX code, not in the table: still guessed
+    assert T.lost_zero("1000") and not T.lost_zero("7501") and not T.lost_zero("75001")
+
+
 def test_shared_postcode_lists_every_commune_and_both_departements():
     loc = T.locate("01200")
     assert loc.departements == ("01", "74") and "74109" in loc.communes and len(loc.communes) > 5
@@ -64,6 +116,52 @@ def test_in_territory():
     assert (
         T.in_territory(T.locate("75700"), ["75056", "75101"]) is None
     )  # CEDEX inside Paris: unknown commune
+
+
+def test_a_territory_declared_by_postcode_or_city_code_holds_its_participants():
+    # a city declaring its postcode "54000", or Paris its INSEE code "75056", saw every participant flagged
+    # "hors du territoire": declared codes were compared with the INSEE codes of arrondissements and communes only
+    assert T.in_territory(T.locate("54000"), ["54000"]) is True
+    assert T.in_territory(T.locate("54500"), ["54000"]) is False
+    assert T.in_territory(T.locate("75011"), ["75056"]) is True
+    assert T.in_territory(T.locate("69001"), ["75056"]) is False
+    # a territory naming no known place says nothing of anyone, rather than everyone outside
+    assert T.in_territory(T.locate("54000"), ["Nancyville"]) is None
+    assert T.read_declared(["Nancyville", "54"]).unknown == ("Nancyville",)
+
+
+def test_participation_of_a_declared_territory_compares_its_own_places():
+    # a Nancy consultation (territory "54395") was compared with the 100 départements: 66 "absent", the
+    # Meurthe-et-Moselle "over-represented"; a région ("R44") fell back to the whole country too
+    items = [
+        Contribution(
+            f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=["54000", "54100", "54500"][i % 3]
+        )
+        for i in range(900)
+    ]
+    city = participation_report(items, RunSettings(territory=["54395"]))
+    assert city["level"] == "commune" and [r["territory"] for r in city["rows"]] == ["54395"]
+    assert city["located"] == 600 and city["absent"] == [] and city["over_represented"] == []
+    assert city["location_status"]["no_population"] == 300  # Vandœuvre-lès-Nancy's 54500: outside the city
+    grand_est = participation_report(items, RunSettings(territory=["R44"]))
+    assert [r["territory"] for r in grand_est["rows"]] == [
+        "08",
+        "10",
+        "51",
+        "52",
+        "54",
+        "55",
+        "57",
+        "67",
+        "68",
+        "88",
+    ]
+    # a population given by commune is scoped by the declared postcode's communes too
+    given = {"54395": 104_000, "54547": 29_000, "57463": 120_000}
+    scoped = participation_report(items, RunSettings(territory=["54000"], reference_population=given))
+    assert [r["territory"] for r in scoped["rows"]] == ["54395"]
+    unknown = participation_report(items, RunSettings(territory=["Saint-Denis"]))  # four communes
+    assert unknown["declared_unknown"] == ["Saint-Denis"] and len(unknown["rows"]) == 100
 
 
 def test_representation_index_and_participation_flags():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from schemas.settings import ColumnMapping
 from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
+from synthesis.origin import parse_time
 from synthesis.records import AuthorType
 
 COMMENTS = (
@@ -75,9 +77,32 @@ def test_polis_moderation_and_summary(tmp_path):
     assert result.contributions[0].author_ref == result.contributions[2].author_ref
 
 
+def test_polis_comments_are_dated_from_their_timestamp(data):
+    # every Polis comment read as undated (no bursts, no campaign time window): created_at was its
+    # "datetime", "Sat Nov 17 05:09:36 WIB 2018", which no date reader takes
+    result = read_file(data / "polis" / "15-per-hour-seattle" / "comments.csv")
+    assert result.contributions and all(parse_time(c.created_at) for c in result.contributions)
+    first = next(c for c in result.contributions if c.source_id == "53")
+    assert first.created_at == "2018-11-16T22:09:36+00:00"  # 05:09:36 WIB (UTC+7) on 17 November
+
+
 def test_pseudonyms_depend_on_the_secret_and_hashes_on_content():
     assert pseudonymise("42", b"a") == pseudonymise("42", b"a") != pseudonymise("42", b"b")
     assert len(pseudonymise("42", b"a")) == 26 and "42" not in pseudonymise("42", b"a")[2:4]
+
+
+def test_one_author_written_several_ways_is_one_author_and_anonymous_is_nobody(tmp_path):
+    # "Jean Dupont" and " jean  DUPONT " were two authors (each under the very-active threshold), and the
+    # "Anonyme" of every participant who chose anonymity was one author: a "very active author" of 4 answers
+    authors = ["Jean Dupont", " jean  DUPONT ", "Jéan Dupont", "J.Dupont@Mail.fr", "j.dupont@mail.fr "]
+    authors += ["Anonyme", "anonyme", "ANONYME", "n/a", "-"]
+    rows = "".join(f"r{i};idée {i};{a}\n" for i, a in enumerate(authors))
+    path = tmp_path / "avis.csv"
+    path.write_text("ref;avis;auteur\n" + rows, encoding="utf-8")
+    mapping = ColumnMapping(text="avis", id="ref", author="auteur")
+    refs = [c.author_ref for c in read_file(path, mapping=mapping, secret=b"k").contributions]
+    assert refs[0] == refs[1] == refs[2] != refs[3] == refs[4] and refs[0] is not None
+    assert refs[5:] == [None] * 5
 
 
 def test_reimport_gives_the_same_ids_and_hashes(data):

@@ -42,6 +42,14 @@ def _check(result):
     assert result.rows_read == 3
 
 
+def test_a_lost_zero_is_restored_only_where_it_makes_a_postcode(write):
+    path = write("x.csv", "avis,cp\nVélo,1000\nBus,7501\n")
+    zips = [
+        c.zipcode for c in read_file(path, mapping=ColumnMapping(text="avis", postcode="cp")).contributions
+    ]
+    assert zips == ["01000", "7501"]  # "7501" kept as written: no postcode 07501
+
+
 def test_csv(write):
     lines = ["ref,avis,auteur,profil,cp,theme"] + [
         ",".join(json.dumps(r[k]) if "," in r[k] or '"' in r[k] else r[k] for k in ROWS[0]) for r in ROWS
