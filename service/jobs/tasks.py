@@ -13,7 +13,7 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -79,9 +79,11 @@ def load_inputs(session: Session, consultation_id: int):
         .where(Contribution.consultation_id == consultation_id)
         .order_by(col(Contribution.id))
     ).all()
-    imports = session.exec(
-        select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
-    ).all()
+    imports = distinct_files(
+        session.exec(
+            select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
+        ).all()
+    )
     if len(imports) == 1:  # one file: its own counts make the conservation check exact
         rejected = [RejectedRow(r["line"], r["reason"]) for r in imports[0].rejected]
         rows_read, sha = imports[0].rows_read, imports[0].sha256
@@ -90,6 +92,14 @@ def load_inputs(session: Session, consultation_id: int):
         rows_read = None
         sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
     return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+
+
+def distinct_files(imports: Sequence[Import]) -> list[Import]:
+    """``imports`` (in import order) with each file read once: of imports of the same bytes (``sha256``), only
+    the latest, which read the rows that the consultation now holds. The same file imported twice adds no row
+    (see ``service.imports``), so its rows read and rejected rows are counted once in the report."""
+    latest = {imp.sha256: imp for imp in imports}
+    return [imp for imp in imports if latest[imp.sha256] is imp]
 
 
 class _Progress:

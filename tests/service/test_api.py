@@ -86,6 +86,27 @@ def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):
     assert detail["previous_versions"][0]["text"] == rows[0]["avis"]
 
 
+def test_a_file_imported_twice_is_counted_once_in_the_report(client, keys, runner):
+    # the second import adds nothing, yet the report listed every rejected row twice and counted 2 x 1 rejected
+    # rows beside the rows' distinct ids as the rows read (25 read, 2 rejected, for 24 rows and 1 rejected)
+    h = keys.h()
+    rows = [*consultation_rows(), {"id": "c0", "auteur": "user1", "avis": "Un second c0", "sujet": "velo"}]
+    reports = []
+    for times in (1, 2):
+        cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+        for _ in range(times):
+            assert len(upload(client, cid, to_csv(rows), h).json()["rejected"]) == 1  # the id seen twice
+        run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+        runner.drain()
+        reports.append(client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json())
+        reports[-1]["manifest"].pop("timings")
+    once, twice = reports
+    counts = twice["manifest"]["counts"]
+    assert (counts["rows_read"], counts["rejected"], len(twice["rejected"])) == (len(rows), 1, 1)
+    assert counts["rows_read"] == counts["rejected"] + counts["contributions"]
+    assert twice == once
+
+
 def test_run_report_members_contribution(client, keys, runner):
     h = keys.h()
     done = make_run(client, runner, h)
