@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from service.models import Contribution, ContributionVersion
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import clusters, make_run, upload
+from tests.utils.data import SHARED_DATA
 
 
 def test_consultation_crud(client, keys):
@@ -105,6 +106,21 @@ def test_a_file_imported_twice_is_counted_once_in_the_report(client, keys, runne
     assert (counts["rows_read"], counts["rejected"], len(twice["rejected"])) == (len(rows), 1, 1)
     assert counts["rows_read"] == counts["rejected"] + counts["contributions"]
     assert twice == once
+
+
+def test_two_files_sharing_ids_are_counted_row_by_row_in_the_report(client, keys, runner):
+    # a Decidim process's proposals (196) and debate comments (693) share 92 ids: the report counted the rows
+    # read as their distinct ids, 797 rows read for 889 contributions of one row each
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "Grand débat MEL"}, headers=h).json()["id"]
+    for name in ("propositions-libres.csv", "commentaires_debats.csv", "propositions-libres.csv"):
+        content = (SHARED_DATA / "decidim-mel-nancy" / name).read_bytes()
+        imp = client.post(f"/api/consultations/{cid}/imports", files={"file": (name, content)}, headers=h)
+        assert imp.status_code == 201, imp.text
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    counts = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()["manifest"]["counts"]
+    assert counts["rows_read"] == 196 + 693 == counts["contributions"] and counts["rejected"] == 0
 
 
 def test_run_report_members_contribution(client, keys, runner):
