@@ -50,7 +50,8 @@ def _engine(engine: Engine | None) -> Engine:
     return get_engine()
 
 
-def _record(c: Contribution) -> Record:
+def as_record(c: Contribution) -> Record:
+    """The pipeline's record of a stored contribution."""
     try:
         author_type = AuthorType(c.author_type)
     except ValueError:
@@ -93,7 +94,7 @@ def load_inputs(session: Session, consultation_id: int):
         # proposals and comments), and a newer export repeats the rows of an older one
         rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
-    return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
 
 
 def distinct_files(imports: Sequence[Import]) -> list[Import]:
