@@ -199,6 +199,9 @@ class RunManifest(BaseModel):
 class RejectedRowOut(BaseModel):
     line: int
     reason: str
+    reason_en: str = Field(
+        "", description="The reason in English (empty for a report made before it was kept)."
+    )
 
 
 class ContributionOut(BaseModel):

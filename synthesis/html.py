@@ -32,6 +32,7 @@ from schemas import (
     Member,
     NoiseItem,
     QuestionReport,
+    RejectedRowOut,
     Report,
     RunSettings,
 )
@@ -375,6 +376,10 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         """Why ``e`` is excluded: the pipeline's French reason, or its translation by code."""
         return label("exclusion", e.reason_code) if e.reason_code and lang != "fr" else e.reason
 
+    def rejected_reason(r: RejectedRowOut) -> str:
+        """Why row ``r`` was rejected, in the page's language where the import said it so."""
+        return r.reason_en if lang == "en" and r.reason_en else r.reason
+
     def territory_name(code: str) -> str:
         return words.territory_name(code, t)
 
@@ -388,6 +393,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "label": label,
         "noise_reason": noise_reason,
         "exclusion_reason": exclusion_reason,
+        "rejected_reason": rejected_reason,
         "namer": lambda prefix: partial(label, prefix),
         "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),

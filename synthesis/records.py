@@ -45,7 +45,8 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A data row that yields no contribution, with the reason (in French) and its line number."""
+    """A data row that yields no contribution, with its line number and the reason, in French and in English."""
 
     line: int
     reason: str
+    reason_en: str = ""

@@ -161,7 +161,11 @@ def _check_unique(contributions: list[Contribution], seen: dict[str, int]) -> Ro
     for kind, value in ids:
         first = seen.get(f"{kind}:{value}")
         if first is not None:
-            return RejectedRow(line, f"identifiant en double « {value} » (déjà vu à la ligne {first})")
+            return RejectedRow(
+                line,
+                f"identifiant en double « {value} » (déjà vu à la ligne {first})",
+                f"duplicate id '{value}' (already seen on line {first})",
+            )
     seen.update((f"{kind}:{value}", line) for kind, value in ids)
     return contributions
 

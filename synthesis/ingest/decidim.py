@@ -96,6 +96,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
             return RejectedRow(
                 line,
                 f"réponse au commentaire {parent_id} absent du fichier : débat ou proposition introuvable",
+                f"reply to comment {parent_id}, absent from the file: debate or proposal not found",
             )
         roots[cid] = root
         kind, root_id, root_url = root
