@@ -202,6 +202,9 @@ class RejectedRowOut(BaseModel):
     reason_en: str = Field(
         "", description="The reason in English (empty for a report made before it was kept)."
     )
+    file: str | None = Field(
+        None, description="The file the row was read from, where the report covers several imported files."
+    )
 
 
 class ContributionOut(BaseModel):

@@ -45,8 +45,10 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A data row that yields no contribution, with its line number and the reason, in French and in English."""
+    """A data row that yields no contribution, with its line number and the reason, in French and in English
+    (``file``: the name of the file it was read from, where a run reads several)."""
 
     line: int
     reason: str
     reason_en: str = ""
+    file: str | None = None

@@ -89,7 +89,9 @@ def load_inputs(session: Session, consultation_id: int):
         rejected = [_rejected(r) for r in imports[0].rejected]
         rows_read, sha = imports[0].rows_read, imports[0].sha256
     else:  # several files: each file's rejections, and each row that gave the consultation contributions once
-        rejected = [_rejected(r) for imp in imports for r in imp.rejected]
+        rejected = [
+            _rejected(r, imp.filename) for imp in imports for r in imp.rejected
+        ]  # lines of which file
         # a row is its id in the file that added it: two files may use the same ids (a Decidim process's
         # proposals and comments), and a newer export repeats the rows of an older one
         rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
@@ -97,9 +99,10 @@ def load_inputs(session: Session, consultation_id: int):
     return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
 
 
-def _rejected(row: dict) -> RejectedRow:
-    """A stored rejected row (its English reason absent from imports made before it was kept)."""
-    return RejectedRow(row["line"], row["reason"], row.get("reason_en", ""))
+def _rejected(row: dict, file: str | None = None) -> RejectedRow:
+    """A stored rejected row (its English reason absent from imports made before it was kept), read from
+    ``file`` where the run reads several."""
+    return RejectedRow(row["line"], row["reason"], row.get("reason_en", ""), file)
 
 
 def distinct_files(imports: Sequence[Import]) -> list[Import]:

@@ -123,6 +123,23 @@ def test_two_files_sharing_ids_are_counted_row_by_row_in_the_report(client, keys
     assert counts["rows_read"] == 196 + 693 == counts["contributions"] and counts["rejected"] == 0
 
 
+def test_rejected_rows_of_several_files_name_their_file(client, keys, runner):
+    # the report listed "ligne 26 : identifiant en double" twice, from two files, without saying which
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    for name, prefix in (("velo.csv", "a"), ("bus.csv", "b")):
+        rows = [{**r, "id": prefix + r["id"]} for r in consultation_rows()]
+        rows.append({**rows[0], "avis": "Un second"})  # the same id: rejected
+        assert upload(client, cid, to_csv(rows), h, name=name).status_code == 201
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    line = len(consultation_rows()) + 2
+    assert [(r["file"], r["line"]) for r in report["rejected"]] == [("velo.csv", line), ("bus.csv", line)]
+    page = client.get(f"/api/runs/{run.json()['id']}/report", params={"format": "html"}, headers=h).text
+    assert f"bus.csv, ligne {line}" in page and f"velo.csv, ligne {line}" in page
+
+
 def test_run_report_members_contribution(client, keys, runner):
     h = keys.h()
     done = make_run(client, runner, h)
