@@ -203,3 +203,26 @@ def test_rerun_carries_review_and_keeps_old_run(client, keys, runner):
     auto = _report(client, new, h, "automatic")
     assert "Mon thème" not in {c["label"] for c in clusters(auto)}
     assert len(TOPICS) and consultation_rows()
+
+
+def test_no_unclassified_item_names_a_theme_the_review_removed():
+    # after a merge, an item "between" the two themes still named the merged one (gone from the report), and
+    # one whose closest theme was emptied by moves named it too
+    from service.review import ops
+    from tests.synthesis.test_html import make_report
+
+    def named(report):
+        return {(n.closest_cluster_id, n.other_cluster_id) for q in report.questions for n in q.noise}
+
+    report = make_report()
+    (item,) = report.questions[0].noise
+    item.reason_code, item.closest_cluster_id, item.other_cluster_id = "between", "q1-0", "q1-1"
+    ops.merge(report, "q1-1", "q1-0")
+    assert named(report) == {("q1-0", None)}
+
+    report = make_report()
+    (gone,) = [cl for cl in report.questions[0].clusters if cl.cluster_id == "q1-1"]
+    for m in list(gone.members):
+        ops.move(report, m.contribution_id, m.source_id, "q1-0")
+    assert "q1-1" not in {cl.cluster_id for cl in report.questions[0].clusters}
+    assert named(report) == {(None, None)} and report.questions[0].noise[0].closest_similarity is None
