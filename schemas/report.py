@@ -207,6 +207,12 @@ class RunManifest(BaseModel):
 class RejectedRowOut(BaseModel):
     line: int
     reason: str
+    reason_en: str = Field(
+        "", description="The reason in English (empty for a report made before it was kept)."
+    )
+    file: str | None = Field(
+        None, description="The file the row was read from, where the report covers several imported files."
+    )
 
 
 class ContributionOut(BaseModel):

@@ -16,6 +16,18 @@ MAX_EMBED_WORKERS = 64
 MAX_COUNT = 1_000_000  # thresholds counted in answers or words: no larger value means anything
 
 
+# The run settings that ``synthese analyse`` sets with an option of their own; it takes every other one in
+# ``--settings`` (a JSON object), and the report's "reproduce" command writes them so.
+CLI_OPTION_OF_SETTING = {
+    "random_state": "--seed",
+    "embedder": "--embedder",
+    "embedder_model": "--model",
+    "min_cluster_size": "--min-cluster-size",
+    "fit_max": "--fit-max",
+    "umap_epochs": "--umap-epochs",
+}
+
+
 class RunSettings(BaseModel):
     """Every knob of a synthesis run; recorded whole in the RunManifest.
 

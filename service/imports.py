@@ -111,7 +111,7 @@ def import_file(
         chunk: list[Record] = []
         for item in stream:
             if isinstance(item, RejectedRow):
-                rejected.append({"line": item.line, "reason": item.reason})
+                rejected.append({"line": item.line, "reason": item.reason, "reason_en": item.reason_en})
                 continue
             chunk.append(item)
             imp.accepted += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import logging
 import secrets
 import sys
@@ -20,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from schemas import ColumnMapping, Report, RunSettings
+from schemas.settings import CLI_OPTION_OF_SETTING
 from synthesis.errors import (
     CacheFileError,
     InputFileError,
@@ -218,14 +220,41 @@ def open_cache(path: Path | None, no_cache: bool) -> EmbeddingCache | None:
         ) from exc
 
 
-# Run settings whose command-line option is not named after them
-_OPTION_OF_SETTING = {"random_state": "--seed", "embedder_model": "--model"}
-
-
 def option_name(loc: tuple[int | str, ...]) -> str:
-    """The option of ``analyse`` that sets the run setting at ``loc`` (``random_state`` → ``--seed``)."""
-    field = "_".join(str(part) for part in loc)
-    return _OPTION_OF_SETTING.get(field, "--" + field.replace("_", "-"))
+    """The option of ``analyse`` that sets the run setting at ``loc`` (``random_state`` → ``--seed``,
+    ``max_themes`` → ``--settings max_themes``)."""
+    field = str(loc[0]) if loc else ""
+    inner = "".join(f"[{part}]" for part in loc[1:])
+    return CLI_OPTION_OF_SETTING.get(field, f"--settings {field}") + inner
+
+
+def other_settings(text: str | None) -> dict[str, object]:
+    """The run settings given as a JSON object in ``--settings`` (those without an option of their own)."""
+    if text is None:
+        return {}
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(
+            f"--settings n'est pas un objet JSON valide (colonne {exc.colno}) : par exemple "
+            "'{\"max_themes\": 10}'.",
+            f"--settings is not valid JSON (column {exc.colno}): e.g. '{{\"max_themes\": 10}}'.",
+            value=text,
+        ) from exc
+    if not isinstance(values, dict):
+        raise SettingsError(
+            "--settings doit être un objet JSON : par exemple '{\"max_themes\": 10}'.",
+            "--settings must be a JSON object: e.g. '{\"max_themes\": 10}'.",
+            value=text,
+        )
+    own = sorted(set(values) & set(CLI_OPTION_OF_SETTING))
+    if own:
+        raise SettingsError(
+            f"--settings : {own[0]} se donne avec l'option {CLI_OPTION_OF_SETTING[own[0]]}.",
+            f"--settings: {own[0]} is given with the option {CLI_OPTION_OF_SETTING[own[0]]}.",
+            value=own[0],
+        )
+    return values
 
 
 def settings_error(exc: ValidationError) -> SettingsError:
@@ -239,6 +268,9 @@ def settings_error(exc: ValidationError) -> SettingsError:
             limit = error.get("ctx", {}).get(key)
             fr.append(f"{name} doit être {sign} {limit} (reçu : {error['input']})")
             en.append(f"{name} must be {sign} {limit} (got {error['input']})")
+        elif error["type"] == "extra_forbidden":  # a name in --settings that no setting has
+            fr.append(f"{name} : réglage inconnu")
+            en.append(f"{name}: unknown setting")
         else:
             fr.append(f"{name} : valeur invalide ({error['input']})")
             en.append(f"{name}: invalid value ({error['input']})")
@@ -341,6 +373,14 @@ def analyse(
     umap_epochs: Annotated[
         int | None, typer.Option(help="Époques d'optimisation d'UMAP (défaut : selon le volume).")
     ] = None,
+    settings_json: Annotated[
+        str | None,
+        typer.Option(
+            "--settings",
+            help='Les autres réglages, en objet JSON, par exemple \'{"max_themes": 10, "subclusters": false}\' '
+            "(noms de RunSettings ; la commande « Reproduire ce rapport » de la méthodologie les donne).",
+        ),
+    ] = None,
     cache: Annotated[Path | None, typer.Option(help="Fichier du cache d'embeddings.")] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")
@@ -366,6 +406,7 @@ def analyse(
         check_lang(lang)
         check_input(file)
         settings = run_settings(
+            **other_settings(settings_json),
             random_state=seed,
             embedder=embedder,
             embedder_model=model,

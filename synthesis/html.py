@@ -32,9 +32,11 @@ from schemas import (
     Member,
     NoiseItem,
     QuestionReport,
+    RejectedRowOut,
     Report,
     RunSettings,
 )
+from schemas.settings import CLI_OPTION_OF_SETTING
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
 from synthesis.explain import names_same_words, quoted
@@ -189,23 +191,24 @@ def theme_maxima(view: View, q: QuestionReport) -> tuple[float, float, float]:
 
 
 def reproduce_command(report: Report) -> str:
-    """The CLI line that re-runs this analysis (options the CLI exposes; the others are the manifest's), with
-    the import's options where the manifest has them (``import_options``)."""
-    settings = report.manifest.settings
+    """The CLI line that re-runs this analysis: the import's options where the manifest has them
+    (``import_options``), then every setting that differs from its default, with its own option or, for the
+    others (a run through the API may set any), in ``--settings`` as JSON."""
     parts = ["synthese analyse FICHIER"]
     for name, value in report.manifest.import_options.items():  # --format, --text-column…, --question-text
         parts.append(f"--{name.replace('_', '-')} {shlex.quote(value)}")
     parts.append(f"--seed {report.manifest.seed}")
-    if settings.get("embedder") not in (None, "use-multilingual"):
-        parts.append(f"--embedder {settings['embedder']}")
-    if settings.get("embedder_model"):
-        parts.append(f"--model {settings['embedder_model']}")
-    if settings.get("min_cluster_size") is not None:
-        parts.append(f"--min-cluster-size {settings['min_cluster_size']}")
-    if settings.get("fit_max") not in (None, RunSettings.model_fields["fit_max"].default):
-        parts.append(f"--fit-max {settings['fit_max']}")
-    if settings.get("umap_epochs") is not None:
-        parts.append(f"--umap-epochs {settings['umap_epochs']}")
+    defaults = RunSettings().model_dump()
+    changed = {
+        name: value
+        for name, value in report.manifest.settings.items()
+        if name in defaults and name != "random_state" and value != defaults[name]
+    }
+    for name, option in CLI_OPTION_OF_SETTING.items():
+        if name in changed:
+            parts.append(f"{option} {shlex.quote(str(changed.pop(name)))}")
+    if changed:
+        parts.append(f"--settings {shlex.quote(json.dumps(changed, ensure_ascii=False))}")
     parts.append("--out rapport.html")
     return " ".join(parts)
 
@@ -373,6 +376,10 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         """Why ``e`` is excluded: the pipeline's French reason, or its translation by code."""
         return label("exclusion", e.reason_code) if e.reason_code and lang != "fr" else e.reason
 
+    def rejected_reason(r: RejectedRowOut) -> str:
+        """Why row ``r`` was rejected, in the page's language where the import said it so."""
+        return r.reason_en if lang == "en" and r.reason_en else r.reason
+
     def territory_name(code: str) -> str:
         return words.territory_name(code, t)
 
@@ -386,6 +393,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "label": label,
         "noise_reason": noise_reason,
         "exclusion_reason": exclusion_reason,
+        "rejected_reason": rejected_reason,
         "namer": lambda prefix: partial(label, prefix),
         "num": num,
         "pct": lambda part, whole: _percent(part, whole, lang),

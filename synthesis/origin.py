@@ -384,22 +384,7 @@ def annotate_origin(
         question.question_id, kept, vectors, settings, cluster_of, detector, across
     )
     question.campaigns = campaigns
-    campaign_of = {m.contribution_id: cp.campaign_id for cp in campaigns for m in cp.members}
-    weights = dict(zip((c.contribution_id for c in kept), author_weights(kept), strict=True))
-    n_answers = Counter(c.author_ref for c in kept if c.author_ref is not None)
-    by_id = {c.contribution_id: c for c in kept}
-    flags = {
-        c.contribution_id: member_flags(
-            c, n_answers[c.author_ref or ""], settings, campaign_of.get(c.contribution_id)
-        )
-        for c in kept
-    }
-    for cl in _all_clusters(question.clusters):
-        for m in cl.members:
-            m.flags, m.weight = flags[m.contribution_id], round(weights[m.contribution_id], 6)
-        cl.origin = breakdown([by_id[m.contribution_id] for m in cl.members], weights, campaign_of, settings)
-    for item in question.noise:
-        item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
+    campaign_of, weights, n_answers = _annotate_placed(question, kept, settings)
     very_active = [a for a, k in n_answers.items() if k > settings.active_author_threshold]
     authors, without_author = distinct_authors(kept)
     # an answer that only quotes the question is no short answer either (its text, the question, is long)
@@ -429,6 +414,62 @@ def annotate_origin(
             if a > 1
         ][:10],
     }
+
+
+def _annotate_placed(
+    question: QuestionReport, kept: Sequence[Contribution], settings: RunSettings
+) -> tuple[dict[str, str], dict[str, float], Counter[str]]:
+    """Each member's and « non classée » item's flags and 1/N weight, and each theme's breakdown, from the
+    question's kept contributions and its campaigns; returns (campaign of, weights, answers per author)."""
+    campaign_of = {m.contribution_id: cp.campaign_id for cp in question.campaigns for m in cp.members}
+    weights = dict(zip((c.contribution_id for c in kept), author_weights(kept), strict=True))
+    n_answers = Counter(c.author_ref for c in kept if c.author_ref is not None)
+    by_id = {c.contribution_id: c for c in kept}
+    flags = {
+        c.contribution_id: member_flags(
+            c, n_answers[c.author_ref or ""], settings, campaign_of.get(c.contribution_id)
+        )
+        for c in kept
+    }
+    for cl in _all_clusters(question.clusters):
+        for m in cl.members:
+            m.flags, m.weight = flags[m.contribution_id], round(weights[m.contribution_id], 6)
+        cl.origin = breakdown([by_id[m.contribution_id] for m in cl.members], weights, campaign_of, settings)
+    for item in question.noise:
+        item.flags, item.weight = flags[item.contribution_id], round(weights[item.contribution_id], 6)
+    return campaign_of, weights, n_answers
+
+
+def refresh_origin(report: Report, contributions: Sequence[Contribution], settings: RunSettings) -> None:
+    """Recount, once a reviewer changed which theme holds which contribution (merge, split, move), what the
+    origin findings derive from the themes: each theme's and sub-theme's breakdown and territory index, each
+    member's and « non classée » item's flags and weight (a moved contribution keeps its own), and the themes
+    each campaign is found in. The campaigns, found on the texts, and the counts of each question and of the
+    consultation do not depend on the themes and stay as they are (in place)."""
+    by_id = {c.contribution_id: c for c in contributions}
+    for q in report.questions:
+        placed = [m.contribution_id for cl in q.clusters for m in cl.members]
+        _annotate_placed(q, [by_id[i] for i in placed + [n.contribution_id for n in q.noise]], settings)
+        cluster_of = {m.contribution_id: cl.cluster_id for cl in q.clusters for m in cl.members}
+        for cp in q.campaigns:
+            themes = Counter(
+                cluster_of[m.contribution_id] for m in cp.members if m.contribution_id in cluster_of
+            )
+            cp.cluster_ids = [k for k, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    _territory_indices(report, by_id)
+
+
+def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> None:
+    """Each theme's territory index against the territories of every kept contribution (in place)."""
+    kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
+    kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
+    whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
+    for q in report.questions:
+        for cl in _all_clusters(q.clusters):
+            if cl.origin is not None:
+                cl.origin.territory_index = territory.representation_index(
+                    cl.origin.territories, whole, min_count=5
+                )
 
 
 def submission_times(
@@ -532,19 +573,13 @@ def annotate_consultation(
 ) -> None:
     """Consultation-wide origin findings in ``report.origin`` and each theme's territory index (in place)."""
     by_id = {c.contribution_id: c for c in contributions}
-    kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
-    kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
-    kept_set, kept_by_question = set(kept_ids), dict[str, list[Contribution]]()
+    kept_set = {m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members}
+    kept_set |= {n.contribution_id for q in report.questions for n in q.noise}
+    kept_by_question: dict[str, list[Contribution]] = {}
     for c in contributions:  # in the pipeline's order (synthesis.pipeline.group_by_question)
         if c.contribution_id in kept_set:
             kept_by_question.setdefault(c.question_id, []).append(c)
-    whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
-    for q in report.questions:
-        for cl in _all_clusters(q.clusters):
-            if cl.origin is not None:
-                cl.origin.territory_index = territory.representation_index(
-                    cl.origin.territories, whole, min_count=5
-                )
+    _territory_indices(report, by_id)
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
     times, campaign_times, undated = submission_times(contributions, in_campaign)
     authors, without_author = distinct_authors(contributions)

@@ -198,7 +198,9 @@ def run(
     report_progress("report", 1.0)
     report = Report(
         manifest=manifest,
-        rejected=[RejectedRowOut(line=r.line, reason=r.reason) for r in rejected],
+        rejected=[
+            RejectedRowOut(line=r.line, reason=r.reason, reason_en=r.reason_en, file=r.file) for r in rejected
+        ],
         questions=questions,
         contributions=[_contribution_out(c) for c in contributions],
     )

@@ -66,7 +66,10 @@ def anonymous_participants(items: Iterable[Contribution]) -> int:
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A data row that yields no contribution, with the reason (in French) and its line number."""
+    """A data row that yields no contribution, with its line number and the reason, in French and in English
+    (``file``: the name of the file it was read from, where a run reads several)."""
 
     line: int
     reason: str
+    reason_en: str = ""
+    file: str | None = None

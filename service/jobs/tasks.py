@@ -13,7 +13,7 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -50,7 +50,8 @@ def _engine(engine: Engine | None) -> Engine:
     return get_engine()
 
 
-def _record(c: Contribution) -> Record:
+def as_record(c: Contribution) -> Record:
+    """The pipeline's record of a stored contribution."""
     try:
         author_type = AuthorType(c.author_type)
     except ValueError:
@@ -79,17 +80,37 @@ def load_inputs(session: Session, consultation_id: int):
         .where(Contribution.consultation_id == consultation_id)
         .order_by(col(Contribution.id))
     ).all()
-    imports = session.exec(
-        select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
-    ).all()
+    imports = distinct_files(
+        session.exec(
+            select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
+        ).all()
+    )
     if len(imports) == 1:  # one file: its own counts make the conservation check exact
-        rejected = [RejectedRow(r["line"], r["reason"]) for r in imports[0].rejected]
+        rejected = [_rejected(r) for r in imports[0].rejected]
         rows_read, sha = imports[0].rows_read, imports[0].sha256
-    else:  # several files: each file's rejections, rows counted by the pipeline
-        rejected = [RejectedRow(r["line"], r["reason"]) for imp in imports for r in imp.rejected]
-        rows_read = None
+    else:  # several files: each file's rejections, and each row that gave the consultation contributions once
+        rejected = [
+            _rejected(r, imp.filename) for imp in imports for r in imp.rejected
+        ]  # lines of which file
+        # a row is its id in the file that added it: two files may use the same ids (a Decidim process's
+        # proposals and comments), and a newer export repeats the rows of an older one
+        rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
-    return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+
+
+def _rejected(row: dict, file: str | None = None) -> RejectedRow:
+    """A stored rejected row (its English reason absent from imports made before it was kept), read from
+    ``file`` where the run reads several."""
+    return RejectedRow(row["line"], row["reason"], row.get("reason_en", ""), file)
+
+
+def distinct_files(imports: Sequence[Import]) -> list[Import]:
+    """``imports`` (in import order) with each file read once: of imports of the same bytes (``sha256``), only
+    the latest, which read the rows that the consultation now holds. The same file imported twice adds no row
+    (see ``service.imports``), so its rows read and rejected rows are counted once in the report."""
+    latest = {imp.sha256: imp for imp in imports}
+    return [imp for imp in imports if latest[imp.sha256] is imp]
 
 
 class _Progress:

@@ -59,11 +59,22 @@ def merge(report: Report, cluster_id: str, into: str) -> tuple[dict, dict]:
     dst.quotes.extend(src.quotes[:room])
     dst.size = len(dst.members)
     q.clusters.remove(src)
-    for n in q.noise:
-        if n.closest_cluster_id == cluster_id:
-            n.closest_cluster_id = into
+    forget_theme(q, cluster_id, into)
     recount(report)
     return before, {"target": _summary(dst), "merged": cluster_id}
+
+
+def forget_theme(q: QuestionReport, removed: str, into: str | None = None) -> None:
+    """« Non classées » items of ``q`` that name theme ``removed``, gone from the report, name ``into`` (the
+    theme that took its members) instead, or no theme; one between two themes that are now one names it once."""
+    for n in q.noise:
+        if n.closest_cluster_id == removed:
+            n.closest_cluster_id = into
+            n.closest_similarity = n.closest_similarity if into else None
+        if n.other_cluster_id == removed:
+            n.other_cluster_id = into
+        if n.other_cluster_id is not None and n.other_cluster_id == n.closest_cluster_id:
+            n.other_cluster_id = None
 
 
 def _take_out(q: QuestionReport, key: str) -> tuple[str | None, Member | None]:
@@ -81,6 +92,7 @@ def _take_out(q: QuestionReport, key: str) -> tuple[str | None, Member | None]:
                 cl.size = len(cl.members)
                 if not cl.members:
                     q.clusters.remove(cl)
+                    forget_theme(q, cl.cluster_id)
                 return cl.cluster_id, m
     for n in q.noise:
         if n.contribution_id == key:

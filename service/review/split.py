@@ -6,7 +6,7 @@ import numpy as np
 
 from schemas import Cluster, Keyword, Member, Quote, Report
 from service.errors import ReviewError
-from service.review.ops import find_cluster, recount
+from service.review.ops import find_cluster, forget_theme, recount
 from synthesis.cluster import NOISE, cluster_embeddings
 from synthesis.explain import explain_themes
 
@@ -83,6 +83,8 @@ def split(
     cl.members, cl.size, cl.subclusters = rest, len(rest), []
     cl.quotes = [qt for qt in cl.quotes if any(m.contribution_id == qt.contribution_id for m in rest)]
     q.clusters[pos : pos + 1] = ([cl] if rest else []) + new
+    if not rest:
+        forget_theme(q, cluster_id)
     recount(report)
     after = {
         "parts": [{"cluster_id": c.cluster_id, "label": c.label, "size": c.size} for c in new],

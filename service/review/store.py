@@ -10,12 +10,15 @@ from sqlmodel import Session, col, select
 from schemas import Report, RunSettings
 from schemas.api import MAX_ID
 from service.errors import ConflictError, NotFoundError
+from service.jobs.tasks import as_record
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
 from service.review import ops
 from service.review.split import split
 from synthesis.embed import embed_unique, get_embedder
+from synthesis.origin import refresh_origin
 from synthesis.prepare import embedding_forms, mask_pii, normalise_text
+from synthesis.records import Contribution as Record
 
 
 def current_report(run: Run) -> Report:
@@ -67,12 +70,34 @@ def _split_inputs(
     return texts, dict(zip(keys, X, strict=True))
 
 
+def _records(session: Session, run: Run, report: Report) -> list[Record]:
+    """The records of the contributions ``report`` holds, as stored (``key`` unique per consultation)."""
+    keys = {c.contribution_id for c in report.contributions}
+    rows = session.exec(select(Contribution).where(Contribution.consultation_id == run.consultation_id))
+    return [as_record(c) for c in rows if c.key in keys]
+
+
 def apply_action(
     report: Report, session: Session, run: Run, action: str, payload: dict[str, Any], rejected: set[str]
 ) -> tuple[dict, dict]:
     """Apply one action to ``report`` in place; payload ids are API ids (contribution ids are integers)."""
     if action == "rename":
         return ops.rename(report, payload["cluster_id"], payload["label"])
+    if action == "reject_quote":
+        c = _contribution(session, run, payload["contribution_id"])
+        return ops.reject_quote(report, payload["cluster_id"], c.key, rejected)
+    done = _regroup(report, session, run, action, payload)
+    # the themes hold other contributions: who speaks in each is counted again
+    refresh_origin(
+        report, _records(session, run, report), RunSettings.model_validate(report.manifest.settings)
+    )
+    return done
+
+
+def _regroup(
+    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any]
+) -> tuple[dict, dict]:
+    """A merge, split or move: an action that changes which theme holds which contribution."""
     if action == "merge":
         return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
     if action == "split":
@@ -85,11 +110,9 @@ def apply_action(
             min_cluster_size=payload.get("min_cluster_size"),
             random_state=report.manifest.seed,
         )
-    c = _contribution(session, run, payload["contribution_id"])
     if action == "move":
+        c = _contribution(session, run, payload["contribution_id"])
         return ops.move(report, c.key, c.source_id, payload["to_cluster_id"])
-    if action == "reject_quote":
-        return ops.reject_quote(report, payload["cluster_id"], c.key, rejected)
     raise ValueError(action)
 
 

@@ -153,13 +153,20 @@ class IngestStream:
 
 
 def _check_unique(contributions: list[Contribution], seen: dict[str, int]) -> RowOutcome:
-    """Reject a row whose identifier was already used by an earlier row (ids must be unique and stable)."""
-    source_id = contributions[0].source_id
+    """Reject a row whose identifier, or the id of one of its contributions, was already used by an earlier row
+    (ids must be unique and stable). Both are checked: a reader may make a contribution id of a row without id
+    from its line ("comment-42"), the id another row gives itself."""
     line = contributions[0].line
-    first = seen.get(source_id)
-    if first is not None:
-        return RejectedRow(line, f"identifiant en double « {source_id} » (déjà vu à la ligne {first})")
-    seen[source_id] = line
+    ids = [("row", contributions[0].source_id)] + [("contribution", c.contribution_id) for c in contributions]
+    for kind, value in ids:
+        first = seen.get(f"{kind}:{value}")
+        if first is not None:
+            return RejectedRow(
+                line,
+                f"identifiant en double « {value} » (déjà vu à la ligne {first})",
+                f"duplicate id '{value}' (already seen on line {first})",
+            )
+    seen.update((f"{kind}:{value}", line) for kind, value in ids)
     return contributions
 
 

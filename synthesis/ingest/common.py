@@ -63,6 +63,7 @@ def fit_width(line: int, fields: list[str], width: int) -> list[str] | RejectedR
         line,
         f"la ligne a {len(fields)} champ(s) alors que l'en-tête en a {width} "
         "(séparateur ou guillemet mal placé ?)",
+        f"the row has {len(fields)} field(s) where the header has {width} (a misplaced delimiter or quote?)",
     )
 
 

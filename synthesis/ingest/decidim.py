@@ -96,6 +96,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
             return RejectedRow(
                 line,
                 f"réponse au commentaire {parent_id} absent du fichier : débat ou proposition introuvable",
+                f"reply to comment {parent_id}, absent from the file: debate or proposal not found",
             )
         roots[cid] = root
         kind, root_id, root_url = root
@@ -108,7 +109,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
             extra["parent_id"] = parent_id
         label = f"{_LABELS.get(kind, kind.capitalize())} n° {root_id}"  # when no related export names it
         return Contribution(
-            contribution_id=f"comment-{cid or line}",
+            contribution_id=f"comment-{cid or f'ligne-{line}'}",  # as proposals and debates: never another's id
             source_id=cid or f"ligne-{line}",
             question_id=f"{kind}-{root_id}",
             question_text=titles.get(root_url if root_url else f"{kind}-{root_id}") or label,

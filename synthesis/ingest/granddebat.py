@@ -48,6 +48,7 @@ _QUESTION_HEADER = re.compile(r"^([A-Za-z0-9+/_-]{8,}={0,2}) - (.*)$", re.DOTALL
 _DECODED = re.compile(r"^Question:(\d+)$")
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (trashed)"
 NO_ANSWER_REASON = "aucune réponse : toutes les cellules de question de la ligne sont vides"
+NO_ANSWER_REASON_EN = "no answer: every question cell of the row is empty"
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
             continue
         answers = [(q, fields[q.index]) for q in questions if fields[q.index].strip()]
         if not answers:
-            yield RejectedRow(line, NO_ANSWER_REASON)
+            yield RejectedRow(line, NO_ANSWER_REASON, NO_ANSWER_REASON_EN)
             continue
         reference = get(fields, "reference") or get(fields, "id") or f"ligne-{line}"
         excluded = None

@@ -126,6 +126,8 @@ def _too_wide(line: int, texts: list[str], width: int) -> RejectedRow:
         line,
         f"la ligne a des valeurs dans {len(extra)} colonne(s) sans en-tête ({', '.join(extra)}) alors que "
         f"l'en-tête a {width} colonne(s) : nommez ces colonnes ou déplacez ces valeurs",
+        f"the row has values in {len(extra)} column(s) without a header ({', '.join(extra)}) where the header "
+        f"has {width} column(s): name these columns or move these values",
     )
 
 
@@ -253,13 +255,17 @@ def _skip_ws(text: str, pos: int) -> int:
 
 def _checked(items: list[tuple[int, Any]]) -> Iterator[Record]:
     for line, obj in items:
-        yield _record(line, obj, "élément JSON")
+        yield _record(line, obj, ("élément JSON", "JSON item"))
 
 
-def _record(line: int, obj: Any, what: str) -> Record:
-    """A decoded object as a record (its keys cleaned of lone surrogates), anything else as a rejection."""
+def _record(line: int, obj: Any, what: tuple[str, str]) -> Record:
+    """A decoded object as a record (its keys cleaned of lone surrogates), anything else as a rejection
+    (``what``: the record's name in French and in English)."""
     if not isinstance(obj, dict):
-        return line, RejectedRow(line, f"{what} qui n'est pas un objet ({type(obj).__name__})")
+        kind = type(obj).__name__
+        return line, RejectedRow(
+            line, f"{what[0]} qui n'est pas un objet ({kind})", f"{what[1]} that is not an object ({kind})"
+        )
     if any(scrub(key) is not key for key in obj):
         obj = {scrub(key): value for key, value in obj.items()}
     return line, obj
@@ -285,12 +291,20 @@ def _jsonl(path: Path, encoding: str) -> Iterator[Record]:
             try:
                 obj = json.loads(line)
             except ValueError as exc:
-                yield n, RejectedRow(n, f"ligne JSON invalide : {scrub(json_problem(exc)[0])}")
+                fr, en = (scrub(problem) for problem in json_problem(exc))
+                yield n, RejectedRow(n, f"ligne JSON invalide : {fr}", f"invalid JSON line: {en}")
                 continue
             except RecursionError:
-                yield n, RejectedRow(n, f"ligne JSON trop imbriquée : {TOO_DEEP_FR}")
+                yield (
+                    n,
+                    RejectedRow(
+                        n,
+                        f"ligne JSON trop imbriquée : {TOO_DEEP_FR}",
+                        f"JSON line nested too deep: {TOO_DEEP_EN}",
+                    ),
+                )
                 continue
-            yield _record(n, obj, "ligne JSON")
+            yield _record(n, obj, ("ligne JSON", "JSON line"))
 
 
 def _columns(objects: list[Any]) -> list[str]:

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from service.models import Contribution, ContributionVersion
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import clusters, make_run, upload
+from tests.utils.data import SHARED_DATA
 
 
 def test_consultation_crud(client, keys):
@@ -84,6 +85,59 @@ def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):
         assert changed.author_ref and changed.author_ref != "user0"  # pseudonymised, raw id stored nowhere
     detail = client.get(f"/api/contributions/{old[0].contribution_id}", headers=h).json()
     assert detail["previous_versions"][0]["text"] == rows[0]["avis"]
+
+
+def test_a_file_imported_twice_is_counted_once_in_the_report(client, keys, runner):
+    # the second import adds nothing, yet the report listed every rejected row twice and counted 2 x 1 rejected
+    # rows beside the rows' distinct ids as the rows read (25 read, 2 rejected, for 24 rows and 1 rejected)
+    h = keys.h()
+    rows = [*consultation_rows(), {"id": "c0", "auteur": "user1", "avis": "Un second c0", "sujet": "velo"}]
+    reports = []
+    for times in (1, 2):
+        cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+        for _ in range(times):
+            assert len(upload(client, cid, to_csv(rows), h).json()["rejected"]) == 1  # the id seen twice
+        run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+        runner.drain()
+        reports.append(client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json())
+        reports[-1]["manifest"].pop("timings")
+    once, twice = reports
+    counts = twice["manifest"]["counts"]
+    assert (counts["rows_read"], counts["rejected"], len(twice["rejected"])) == (len(rows), 1, 1)
+    assert counts["rows_read"] == counts["rejected"] + counts["contributions"]
+    assert twice == once
+
+
+def test_two_files_sharing_ids_are_counted_row_by_row_in_the_report(client, keys, runner):
+    # a Decidim process's proposals (196) and debate comments (693) share 92 ids: the report counted the rows
+    # read as their distinct ids, 797 rows read for 889 contributions of one row each
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "Grand débat MEL"}, headers=h).json()["id"]
+    for name in ("propositions-libres.csv", "commentaires_debats.csv", "propositions-libres.csv"):
+        content = (SHARED_DATA / "decidim-mel-nancy" / name).read_bytes()
+        imp = client.post(f"/api/consultations/{cid}/imports", files={"file": (name, content)}, headers=h)
+        assert imp.status_code == 201, imp.text
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    counts = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()["manifest"]["counts"]
+    assert counts["rows_read"] == 196 + 693 == counts["contributions"] and counts["rejected"] == 0
+
+
+def test_rejected_rows_of_several_files_name_their_file(client, keys, runner):
+    # the report listed "ligne 26 : identifiant en double" twice, from two files, without saying which
+    h = keys.h()
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    for name, prefix in (("velo.csv", "a"), ("bus.csv", "b")):
+        rows = [{**r, "id": prefix + r["id"]} for r in consultation_rows()]
+        rows.append({**rows[0], "avis": "Un second"})  # the same id: rejected
+        assert upload(client, cid, to_csv(rows), h, name=name).status_code == 201
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    line = len(consultation_rows()) + 2
+    assert [(r["file"], r["line"]) for r in report["rejected"]] == [("velo.csv", line), ("bus.csv", line)]
+    page = client.get(f"/api/runs/{run.json()['id']}/report", params={"format": "html"}, headers=h).text
+    assert f"bus.csv, ligne {line}" in page and f"velo.csv, ligne {line}" in page
 
 
 def test_run_report_members_contribution(client, keys, runner):

@@ -140,3 +140,34 @@ def test_an_import_says_its_warnings_in_the_callers_language(client, keys):
     assert en["warnings"][0]["message"] != warning["message"] and "41" in en["warnings"][0]["message"]
     clean = _upload(client, cid, h, "propre.csv", b"id,avis\n" + rows, **fields).json()
     assert clean["warnings"] == []
+
+
+def test_rejected_rows_say_their_reason_in_the_callers_language(client, keys, runner):
+    # an import asked for in English listed its rejected rows in French only
+    h = keys.h()
+    head = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    content = "".join(head[:30]).encode()  # rows 21 and 25 answer no question
+    cid = _consultation(client, h)
+    french = _upload(client, cid, h, "gd.csv", content).json()["rejected"]
+    english = _upload(
+        client,
+        _consultation(client, {**h, "Accept-Language": "en"}),
+        {**h, "Accept-Language": "en"},
+        "gd.csv",
+        content,
+    ).json()["rejected"]
+    assert [r["line"] for r in french] == [r["line"] for r in english] == [21, 25]
+    assert french[0]["reason"] == "aucune réponse : toutes les cellules de question de la ligne sont vides"
+    assert (
+        english[0]["reason"]
+        == english[0]["reason_en"]
+        == "no answer: every question cell of the row is empty"
+    )
+    run = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "fake-hash"}}, headers=h
+    )
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    assert [(r["line"], r["reason_en"]) for r in report["rejected"]] == [
+        (r["line"], r["reason_en"]) for r in english
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.service.factories import FAST_SETTINGS, TOPICS, consultation_rows
 from tests.service.helpers import clusters, make_run
 
@@ -115,6 +117,52 @@ def test_split_recluster_members(client, keys, runner):
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_review"
 
 
+def _themes(report):
+    """Every theme and sub-theme of ``report``."""
+    out, todo = [], clusters(report)
+    while todo:
+        out.append(todo.pop())
+        todo += out[-1]["subclusters"]
+    return out
+
+
+def _placed(report):
+    """contribution key -> (weight, flags) of every member and « non classée » item."""
+    found = {m["contribution_id"]: (m["weight"], m["flags"]) for t in clusters(report) for m in t["members"]}
+    return found | {
+        n["contribution_id"]: (n["weight"], n["flags"]) for q in report["questions"] for n in q["noise"]
+    }
+
+
+def test_who_speaks_in_each_theme_is_counted_again_after_a_review(client, keys, runner):
+    # the merged theme kept the breakdown of its former self (its participants, weight and campaigns counted
+    # on half its members), a split's parts had none, and a moved contribution lost its flags and 1/N weight
+    h = keys.h()
+    done = make_run(client, runner, h)
+    base = f"/api/runs/{done.run_id}"
+    a, b = clusters(done.report)[:2]
+    r = client.post(
+        f"{base}/clusters/{b['cluster_id']}/merge", json={"into_cluster_id": a["cluster_id"]}, headers=h
+    )
+    assert r.status_code == 201, r.text
+    r = client.post(f"{base}/clusters/{a['cluster_id']}/split", json={"min_cluster_size": 5}, headers=h)
+    assert r.status_code == 201, r.text
+    part = r.json()["after"]["parts"][0]["cluster_id"]
+    moved = _member_ids(client, done.run_id, part, h)[0]
+    r = client.post(f"{base}/moves", json={"contribution_id": moved, "to_cluster_id": None}, headers=h)
+    assert r.status_code == 201, r.text
+    reviewed = _report(client, done.run_id, h)
+    for theme in _themes(reviewed):
+        origin, members = theme["origin"], theme["members"]
+        assert (
+            origin["contributions"] == theme["size"] == len(members) == sum(origin["author_types"].values())
+        )
+        assert origin["weighted"] == pytest.approx(sum(m["weight"] for m in members))
+        assert origin["distinct_authors"] <= len(members)
+    assert _placed(reviewed) == _placed(done.report)  # each keeps its weight and flags (very active authors)
+    assert any("very_active_author" in flags for _, flags in _placed(reviewed).values())
+
+
 def test_invalid_review_actions(client, keys, runner):
     h = keys.h()
     done = make_run(client, runner, h)
@@ -155,3 +203,26 @@ def test_rerun_carries_review_and_keeps_old_run(client, keys, runner):
     auto = _report(client, new, h, "automatic")
     assert "Mon thème" not in {c["label"] for c in clusters(auto)}
     assert len(TOPICS) and consultation_rows()
+
+
+def test_no_unclassified_item_names_a_theme_the_review_removed():
+    # after a merge, an item "between" the two themes still named the merged one (gone from the report), and
+    # one whose closest theme was emptied by moves named it too
+    from service.review import ops
+    from tests.synthesis.test_html import make_report
+
+    def named(report):
+        return {(n.closest_cluster_id, n.other_cluster_id) for q in report.questions for n in q.noise}
+
+    report = make_report()
+    (item,) = report.questions[0].noise
+    item.reason_code, item.closest_cluster_id, item.other_cluster_id = "between", "q1-0", "q1-1"
+    ops.merge(report, "q1-1", "q1-0")
+    assert named(report) == {("q1-0", None)}
+
+    report = make_report()
+    (gone,) = [cl for cl in report.questions[0].clusters if cl.cluster_id == "q1-1"]
+    for m in list(gone.members):
+        ops.move(report, m.contribution_id, m.source_id, "q1-0")
+    assert "q1-1" not in {cl.cluster_id for cl in report.questions[0].clusters}
+    assert named(report) == {(None, None)} and report.questions[0].noise[0].closest_similarity is None

@@ -161,6 +161,32 @@ def test_fit_options_reach_the_run_settings_and_bad_values_are_named(tmp_path):
     assert english.exit_code == 2 and "--umap-epochs must be ≥ 10 (got 1)" in english.output
 
 
+@pytest.mark.parametrize(
+    ("given", "french", "english"),
+    [
+        (
+            '{"max_themes": 500}',
+            "--settings max_themes doit être ≤ 200 (reçu : 500)",
+            "must be ≤ 200 (got 500)",
+        ),
+        ('{"themes_max": 5}', "--settings themes_max : réglage inconnu", "themes_max: unknown setting"),
+        ('{"max_themes": 5', "n'est pas un objet JSON valide (colonne 17)", "is not valid JSON (column 17)"),
+        ("[5]", "--settings doit être un objet JSON", "--settings must be a JSON object"),
+        (
+            '{"random_state": 5}',
+            "random_state se donne avec l'option --seed",
+            "is given with the option --seed",
+        ),
+    ],
+    ids=["out-of-range", "unknown", "not-json", "not-an-object", "has-its-option"],
+)
+def test_bad_settings_are_named_before_the_run(given, french, english):
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--settings", given)
+    assert result.exit_code == 2 and "Erreur (invalid_settings)" in result.output
+    assert french in said(result) and "lignes lues" not in result.output
+    assert english in said(analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--settings", given, "--lang", "en"))
+
+
 @pytest.mark.parametrize(("seed", "bound"), [(-1, "≥ 0"), (2**32, "≤ 4294967295")])
 def test_a_seed_numpy_cannot_take_is_refused_before_the_run(seed, bound):
     # it read the file, then crashed on numpy's "Seed must be between 0 and 2**32 - 1"

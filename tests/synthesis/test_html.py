@@ -38,6 +38,7 @@ from synthesis.html import (
     render_report_page,
     route_id,
 )
+from synthesis.ingest.granddebat import NO_ANSWER_REASON, NO_ANSWER_REASON_EN
 from synthesis.report import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -466,3 +467,15 @@ def test_a_sub_theme_named_as_its_theme_says_why():
         hint, short = strings[lang]["subtheme.named_as_theme"], strings[lang]["subtheme.named_as_theme.short"]
         assert html.count(escape(hint)) == 1 and html.count(f"({escape(short)})") == 1
     assert escape(strings["fr"]["subtheme.named_as_theme"]) not in render_report_page(make_report())
+
+
+def test_rejected_rows_say_their_reason_in_the_pages_language():
+    # the English page listed "line 21: aucune réponse : toutes les cellules de question de la ligne sont vides"
+    report = make_report()
+    french, english = NO_ANSWER_REASON, NO_ANSWER_REASON_EN
+    report.rejected = [RejectedRowOut(line=21, reason=french, reason_en=english)]
+    assert escape(english) in render_report_page(report, lang="en")
+    assert escape(french) not in render_report_page(report, lang="en")
+    assert escape(french) in render_report_page(report) and escape(english) not in render_report_page(report)
+    report.rejected = [RejectedRowOut(line=21, reason=french)]  # a report made before reasons were in English
+    assert escape(french) in render_report_page(report, lang="en")

@@ -153,6 +153,9 @@ def _reading(name: str, encoding: str | None = None) -> Iterator[None]:
 def to_public(imp: Import, lang: str = "fr") -> ImportPublic:
     """The import as the API shows it, its warnings in the caller's language."""
     fields = {name: getattr(imp, name) for name in ImportPublic.model_fields if name != "warnings"}
+    fields["rejected"] = [  # each reason in the caller's language too, where the import said it in English
+        {**r, "reason": r.get("reason_en") or r["reason"]} if lang == "en" else r for r in imp.rejected
+    ]
     warnings = [
         ImportWarning(
             code=str(w.get("code", "")),

@@ -48,3 +48,15 @@ def test_a_readable_side_file_gives_the_titles_without_warning(write):
     result = read_file(path)
     assert [c.question_text for c in result.contributions] == ["Quelle fiscalité ?", "Débat n° 5"]
     assert "warnings" not in result.extras
+
+
+def test_a_comment_without_id_never_takes_another_comments_id(write):
+    # the comment without id on line 2 was "comment-2", the id of the comment whose export id is 2: two
+    # contributions with one id (the service kept one of them, the other overwritten)
+    no_id = COMMENTS.replace("\n1;", "\n;", 1)
+    result = read_file(write("comments.csv", no_id))
+    assert [(c.contribution_id, c.source_id) for c in result.contributions] == [
+        ("comment-ligne-2", "ligne-2"),
+        ("comment-2", "2"),
+    ]
+    assert not result.rejected and result.rows_read == 2

@@ -112,6 +112,13 @@ def test_wide_row_with_wrong_width_and_duplicate_reference_are_rejected(write):
     assert [r.line for r in result.rejected] == [3, 4]
     assert "12 champ(s)" in result.rejected[0].reason and "13" in result.rejected[0].reason
     assert "double" in result.rejected[1].reason and "ligne 2" in result.rejected[1].reason
+    # and in English, for the English report and API (they showed the French reason)
+    assert [r.reason_en for r in result.rejected] == [
+        "the row has 12 field(s) where the header has 13 (a misplaced delimiter or quote?)",
+        "duplicate id '2-1' (already seen on line 2)",
+    ]
+    nothing = read_file(write("gd2.csv", HEADER + "X1,2-1,,,,,false,,,,,,\n"))
+    assert [r.reason_en for r in nothing.rejected] == ["no answer: every question cell of the row is empty"]
 
 
 def test_header_codec_round_trip():

@@ -39,6 +39,7 @@ def test_jsonl_line_nested_too_deep_is_rejected_and_the_others_kept(write):
     result = read_file(write("x.jsonl", body))
     assert [c.text for c in result.contributions] == ["a", "c"]
     assert [r.line for r in result.rejected] == [2] and "trop imbriquée" in result.rejected[0].reason
+    assert result.rejected[0].reason_en.startswith("JSON line nested too deep: arrays or objects nested")
     assert result.rows_read == 3
 
 
@@ -102,6 +103,7 @@ def test_xlsx_row_wider_than_its_header_is_rejected_like_csv(tmp_path):
     assert [c.text for c in result.contributions] == ["gardé"]
     assert [r.line for r in result.rejected] == [3, 4]
     assert "sans en-tête (C)" in result.rejected[0].reason and "(D)" in result.rejected[1].reason
+    assert "1 column(s) without a header (C) where the header has 2" in result.rejected[0].reason_en
     assert result.rows_read == 3
 
 
@@ -163,4 +165,12 @@ def test_json_errors_are_said_in_french_and_english(tmp_path):
     result = read_file(lines)
     assert [r.reason for r in result.rejected] == [
         "ligne JSON invalide : texte entre guillemets non fermé (colonne 11)"
+    ]
+    assert (
+        result.rejected[0].reason_en.startswith("invalid JSON line: ")
+        and "(column 11)" in result.rejected[0].reason_en
+    )
+    (tmp_path / "z.jsonl").write_text('{"texte": "a"}\n[1]\n', encoding="utf-8")
+    assert [r.reason_en for r in read_file(tmp_path / "z.jsonl").rejected] == [
+        "JSON line that is not an object (list)"
     ]
