@@ -175,32 +175,44 @@ def theme_label(*, session: Session, run: Run, cluster_id: str, version: str = "
     )
 
 
+# A placed contribution with the text its run read: a later import may have changed the contribution's text
+# (the run's text is then one of its previous versions, as the run's report shows it).
+Placed = tuple[Assignment, Contribution, str]
+
+
+def _placed(where: Sequence[Any]) -> SelectOfScalar[Any]:
+    run_text = func.coalesce(ContributionVersion.text, Contribution.text)
+    return (
+        select(Assignment, Contribution, run_text)  # type: ignore[call-overload]
+        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
+        .outerjoin(
+            ContributionVersion,
+            (col(ContributionVersion.contribution_id) == Assignment.contribution_id)
+            & (col(ContributionVersion.version) == Assignment.text_version),
+        )
+        .where(*where)
+    )
+
+
 def list_members(
     *, session: Session, run_id: int, cluster_id: str, offset: int, limit: int, automatic: bool = False
-) -> tuple[list[tuple[Assignment, Contribution]], int]:
+) -> tuple[list[Placed], int]:
     """One page of a theme's members (after review, or as first produced), strongest first, then by id."""
     column = Assignment.auto_cluster_id if automatic else Assignment.cluster_id
     where = (Assignment.run_id == run_id, column == cluster_id)
     count = session.exec(select(func.count()).select_from(Assignment).where(*where)).one()
     stmt = (
-        select(Assignment, Contribution)
-        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
-        .where(*where)
+        _placed(where)
         .order_by(col(Assignment.strength).desc(), col(Assignment.id))
         .offset(offset)
         .limit(limit)
     )
-    return [(a, c) for a, c in session.exec(stmt)], count
+    return [(a, c, text) for a, c, text in session.exec(stmt)], count
 
 
-def list_assignments(*, session: Session, run_id: int) -> list[tuple[Assignment, Contribution]]:
-    stmt = (
-        select(Assignment, Contribution)
-        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
-        .where(Assignment.run_id == run_id)
-        .order_by(col(Contribution.id))
-    )
-    return [(a, c) for a, c in session.exec(stmt)]
+def list_assignments(*, session: Session, run_id: int) -> list[Placed]:
+    stmt = _placed((Assignment.run_id == run_id,)).order_by(col(Contribution.id))
+    return [(a, c, text) for a, c, text in session.exec(stmt)]
 
 
 def list_contribution_assignments(*, session: Session, contribution_id: int) -> list[Assignment]:

@@ -59,7 +59,7 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
     labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id)}
     flags = crud.list_flags(session=session, run_id=run.id)
     rows = []
-    for a, c in crud.list_assignments(session=session, run_id=run.id):
+    for a, c, text in crud.list_assignments(session=session, run_id=run.id):
         rows.append(
             {
                 "contribution_id": c.id,
@@ -78,7 +78,7 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "zipcode": c.zipcode,
                 "submitted_at": c.submitted_at,
                 "channel": c.channel,
-                "text": mask_pii(c.text),
+                "text": mask_pii(text),  # the text the run read, as its report shows it
             }
         )
     return rows

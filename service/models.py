@@ -173,6 +173,10 @@ class Assignment(SQLModel, table=True):
     strength: float | None = None
     weight: float = 1.0
     reason: str | None = Field(default=None, sa_column=Column(Text))
+    text_version: int | None = Field(
+        default=None,
+        description="The contribution's version the run analysed (a later import may change its text).",
+    )
 
 
 class Flag(SQLModel, table=True):

@@ -62,8 +62,15 @@ def _themes(report: Report) -> dict[str, dict[str, Any]]:
     }
 
 
-def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[str, int]) -> None:
-    """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction)."""
+def store_rows(
+    session: Session,
+    run_id: int,
+    report: Report,
+    key_to_id: dict[str, int],
+    versions: dict[int, int] | None = None,
+) -> None:
+    """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction);
+    ``versions`` (contribution id -> the text version the run read) goes on each assignment."""
     themes = [
         {"run_id": run_id, "cluster_id": cid, "auto_label": t["label"], "origin": "automatic", **t}
         for cid, t in _themes(report).items()
@@ -84,6 +91,7 @@ def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[st
                 "strength": p["strength"],
                 "weight": p["weight"],
                 "reason": p["reason"],
+                "text_version": (versions or {}).get(cid),
             }
         )
         flags.extend({"run_id": run_id, "contribution_id": cid, "flag": f} for f in p["flags"])

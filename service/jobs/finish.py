@@ -12,15 +12,23 @@ from service.report_store import store_rows
 from synthesis.report import render_json
 
 
-def write_results(engine: Engine, run_id: int, report: Report, key_to_id: dict[str, int], sha: str) -> None:
-    """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored)."""
+def write_results(
+    engine: Engine,
+    run_id: int,
+    report: Report,
+    key_to_id: dict[str, int],
+    sha: str,
+    versions: dict[int, int] | None = None,
+) -> None:
+    """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored).
+    ``versions`` (contribution id -> text version read) is kept on each assignment."""
     from service.jobs.tasks import RunCancelled
 
     with Session(engine) as s:
         run = s.get(Run, run_id)
         if run is None or run.cancel_requested:
             raise RunCancelled()
-        store_rows(s, run_id, report, key_to_id)
+        store_rows(s, run_id, report, key_to_id, versions)
         run.report = render_json(report)
         run.input_sha256 = sha
         if run.carry_review_from is not None:

@@ -73,7 +73,8 @@ def _record(c: Contribution) -> Record:
 
 
 def load_inputs(session: Session, consultation_id: int):
-    """(records, key->id, rejected rows, rows_read or None, input sha256) of a consultation as it stands."""
+    """(records, key->id, rejected rows, rows_read or None, input sha256, id->text version) of a consultation
+    as it stands: the versions say which text the run read once a later import changes some."""
     rows = session.exec(
         select(Contribution)
         .where(Contribution.consultation_id == consultation_id)
@@ -89,7 +90,8 @@ def load_inputs(session: Session, consultation_id: int):
         rejected = [RejectedRow(r["line"], r["reason"]) for imp in imports for r in imp.rejected]
         rows_read = None
         sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
-    return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+    versions = {c.id: c.version for c in rows}
+    return [_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
 
 
 class _Progress:
@@ -191,7 +193,7 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
 
     settings = RunSettings.model_validate(run.settings)
     with Session(engine) as s:
-        records, key_to_id, rejected, rows_read, sha = load_inputs(s, run.consultation_id)
+        records, key_to_id, rejected, rows_read, sha, versions = load_inputs(s, run.consultation_id)
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     report = run_pipeline(
         records,
@@ -204,7 +206,7 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
         progress=progress,
     )
     progress("store", 0.0)
-    write_results(engine, run.id, report, key_to_id, sha)
+    write_results(engine, run.id, report, key_to_id, sha, versions)
 
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:

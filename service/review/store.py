@@ -50,14 +50,20 @@ def _split_inputs(
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
-    # Keys are unique per consultation only (``ligne-N`` repeats in every file without an id column):
-    # read this run's consultation, never another one's (or another tenant's).
-    rows = session.exec(
-        select(Contribution).where(
-            Contribution.consultation_id == run.consultation_id, col(Contribution.key).in_(keys)
+    # The texts the run read, as its report shows them (e-mails cut out: synthesis.pipeline.masked), not the
+    # contributions' current texts, which a later import may have changed.
+    wanted = set(keys)
+    texts = {c.contribution_id: c.text for c in report.contributions if c.contribution_id in wanted}
+    missing = [k for k in keys if k not in texts]  # a report stored before it listed its contributions
+    if missing:
+        # Keys are unique per consultation only (``ligne-N`` repeats in every file without an id column):
+        # read this run's consultation, never another one's (or another tenant's).
+        rows = session.exec(
+            select(Contribution).where(
+                Contribution.consultation_id == run.consultation_id, col(Contribution.key).in_(missing)
+            )
         )
-    )
-    texts = {c.key: mask_pii(c.text) for c in rows}  # as the report shows them (synthesis.pipeline.masked)
+        texts |= {c.key: mask_pii(c.text) for c in rows}
     settings = RunSettings.model_validate(report.manifest.settings)
     from service.jobs.cache import DBEmbeddingCache
 

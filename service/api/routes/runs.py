@@ -234,18 +234,18 @@ def list_cluster_members(
         limit=limit,
         automatic=version == "automatic",
     )
-    flags = crud.list_flags(session=session, run_id=run.id, contribution_ids=[c.id for _, c in rows])
+    flags = crud.list_flags(session=session, run_id=run.id, contribution_ids=[c.id for _, c, _ in rows])
     data = [
         MemberPublic(
             contribution_id=c.id,
             key=c.key,
             source_id=c.source_id,
-            text=mask_pii(c.text),
+            text=mask_pii(text),
             strength=a.strength,
             weight=a.weight,
             flags=flags.get(c.id, []),
         )
-        for a, c in rows
+        for a, c, text in rows
     ]
     return MembersPublic(
         cluster_id=cluster_id, label=label, data=data, count=count, offset=offset, limit=limit

@@ -1,0 +1,65 @@
+"""Exports and member pages of a run show what the run read, whatever was imported after it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
+from tests.service.helpers import clusters, make_run, upload
+
+CORRECTED = "Texte corrigé dans un export plus récent"
+
+
+def test_old_run_keeps_the_texts_it_read_after_a_corrected_import(client, keys, runner):
+    """A corrected export re-imported after a run changes a contribution's text: that run's CSV export, member
+    pages and split still show the text its report shows (the new text belongs to the next run)."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    read = {c["source_id"]: c["text"] for c in done.report["contributions"]}
+    imp = upload(client, done.consultation_id, to_csv(consultation_rows(changed={0: CORRECTED})), h)
+    assert imp.json()["updated"] == 1
+
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text))
+    )
+    assert {r["source_id"]: r["text"] for r in rows} == read
+    shown = {
+        m["source_id"]: m["text"]
+        for cl in clusters(done.report)
+        for m in client.get(f"/api/runs/{done.run_id}/clusters/{cl['cluster_id']}/members", headers=h).json()[
+            "data"
+        ]
+    }
+    assert shown and all(read[s] == t for s, t in shown.items())
+
+    # a new run reads the corrected text, and shows it
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs", json={"settings": FAST_SETTINGS}, headers=h
+    )
+    runner.drain()
+    new = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/api/runs/{r.json()['id']}/export?format=csv", headers=h).text)
+        )
+    )
+    assert {x["source_id"]: x["text"] for x in new}["c0"] == CORRECTED
+
+
+def test_split_of_an_old_run_quotes_the_texts_it_read(client, keys, runner):
+    """Splitting a theme of a run after a corrected import quotes the texts of that run's report, verbatim."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    read = {c["contribution_id"]: c["text"] for c in done.report["contributions"]}
+    changed = {i: row["avis"] + " (corrigé)" for i, row in enumerate(consultation_rows()[:-1])}
+    upload(client, done.consultation_id, to_csv(consultation_rows(changed=changed)), h)
+    theme = max(clusters(done.report), key=lambda cl: cl["size"])
+    r = client.post(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/split",
+        json={"min_cluster_size": 3},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
+    quotes = [q for cl in clusters(report) for q in cl["quotes"]]
+    assert quotes and all(q["text"] == read[q["contribution_id"]] for q in quotes)
