@@ -66,7 +66,8 @@ def carry_review(session: Session, run: Run, report: Report, key_to_id: dict[str
     actions = session.exec(
         select(ReviewAction).where(ReviewAction.run_id == old.id).order_by(col(ReviewAction.id))
     )
-    reviewed, rejected, changed = report.model_copy(deep=True), set(), False
+    reviewed, changed = report.model_copy(deep=True), False
+    rejected: set[str] = set()  # keys of the quotes rejected so far, as record_action reads them
     for a in list(actions):
         payload = None if a.action == "split" else _translate(a.payload, matches)
         before, after = {}, {"skipped": "le thème n'a pas d'équivalent dans la nouvelle analyse"}
@@ -74,6 +75,8 @@ def carry_review(session: Session, run: Run, report: Report, key_to_id: dict[str
             try:
                 before, after = apply_action(reviewed, session, run, a.action, payload, rejected)
                 changed = True
+                if a.action == "reject_quote":  # a later replacement must not bring it back
+                    rejected |= set(before.get("quotes", [])) - set(after.get("quotes", []))
             except ReviewError as exc:
                 payload, after = None, {"skipped": exc.message_fr}
         session.add(

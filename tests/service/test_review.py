@@ -155,3 +155,38 @@ def test_rerun_carries_review_and_keeps_old_run(client, keys, runner):
     auto = _report(client, new, h, "automatic")
     assert "Mon thème" not in {c["label"] for c in clusters(auto)}
     assert len(TOPICS) and consultation_rows()
+
+
+def test_carried_quote_rejections_keep_every_rejected_quote_out(client, keys, runner):
+    """Two quotes rejected one after the other (the second being the first one's replacement) stay out of the
+    theme when the review is carried to a new run: the first one does not come back as the second's replacement."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    theme = max(clusters(done.report), key=lambda cl: cl["size"])
+    base = f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/quotes/reject"
+    members = client.get(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members", params={"limit": 1000}, headers=h
+    ).json()["data"]
+    api_id = {m["key"]: m["contribution_id"] for m in members}
+    rejected = []
+    for _ in range(2):
+        report = _report(client, done.run_id, h)
+        quote = next(cl for cl in clusters(report) if cl["cluster_id"] == theme["cluster_id"])["quotes"][0]
+        r = client.post(base, json={"contribution_id": api_id[quote["contribution_id"]]}, headers=h)
+        assert r.status_code == 201, r.text
+        rejected.append(quote["contribution_id"])
+    old_quotes = {
+        q["contribution_id"] for cl in clusters(_report(client, done.run_id, h)) for q in cl["quotes"]
+    }
+    assert not old_quotes & set(rejected)
+
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
+    runner.drain()
+    new_report = _report(client, r.json()["id"], h)
+    assert [a["after"].get("skipped") for a in new_report["review"]["history"]] == [None, None]
+    new_quotes = {q["contribution_id"] for cl in clusters(new_report) for q in cl["quotes"]}
+    assert not new_quotes & set(rejected)
