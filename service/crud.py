@@ -7,7 +7,7 @@ tenant's ids, so routes turn both "missing" and "not yours" into the same 404.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func
@@ -275,10 +275,8 @@ def _forget_vectors(session: Session, consultation_id: int, contribution_ids: Se
     e-mails cut out or not, normalised, read in lower case when written in capitals), for every model its runs
     used; and every stored k-NN search, whose keys (hashes of vectors) cannot be traced back to a
     consultation. Other consultations sharing a text embed it again, to the same vector: each text is
-    embedded independently of what the cache holds (``synthesis.embed``)."""
-    from synthesis.embed import text_key
-    from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
-
+    embedded independently of what the cache holds (``synthesis.embed``). A run still embedding forgets what
+    it stored after this, once it finds its consultation gone (``service.jobs.tasks``)."""
     texts = set(
         session.exec(select(Contribution.text).where(Contribution.consultation_id == consultation_id))
     )
@@ -289,17 +287,26 @@ def _forget_vectors(session: Session, consultation_id: int, contribution_ids: Se
             )
         )
     )
-    forms = {normalise_text(t) for text in texts for t in (text, mask_pii(text))}
-    forms |= {lowered_if_shouted(f) for f in forms}
     models = {
         _model_id(run) for run in session.exec(select(Run).where(Run.consultation_id == consultation_id))
     }
-    keys = sorted(text_key(m, f) for m in models - {None} for f in forms)
+    forget_texts(session=session, texts=texts, model_ids={m for m in models if m is not None})
+
+
+def forget_texts(*, session: Session, texts: Iterable[str], model_ids: set[str]) -> None:
+    """Delete the cached vectors of every form of ``texts`` a run embeds with ``model_ids`` and every stored
+    k-NN search (see :func:`_forget_vectors`); the caller commits."""
+    from synthesis.embed import text_key
+    from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
+
+    forms = {normalise_text(t) for text in texts for t in (text, mask_pii(text))}
+    forms |= {lowered_if_shouted(f) for f in forms}
+    keys = sorted(text_key(m, f) for m in model_ids for f in forms)
     for start in range(0, len(keys), 500):
         session.execute(
             delete(StoredEmbedding).where(col(StoredEmbedding.key).in_(keys[start : start + 500]))
         )
-    if models:
+    if model_ids:
         session.execute(delete(StoredKnn))
 
 

@@ -195,18 +195,33 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
     with Session(engine) as s:
         records, key_to_id, rejected, rows_read, sha, versions = load_inputs(s, run.consultation_id)
     embedder = get_embedder(settings.embedder, settings.embedder_model)
-    report = run_pipeline(
-        records,
-        settings,
-        rejected=rejected,
-        rows_read=rows_read,
-        input_sha256=sha,
-        embedder=embedder,
-        cache=DBEmbeddingCache(engine),
-        progress=progress,
-    )
-    progress("store", 0.0)
-    write_results(engine, run.id, report, key_to_id, sha, versions)
+    try:
+        report = run_pipeline(
+            records,
+            settings,
+            rejected=rejected,
+            rows_read=rows_read,
+            input_sha256=sha,
+            embedder=embedder,
+            cache=DBEmbeddingCache(engine),
+            progress=progress,
+        )
+        progress("store", 0.0)
+        write_results(engine, run.id, report, key_to_id, sha, versions)
+    except RunCancelled:
+        forget_if_deleted(engine, run.id, [r.text for r in records], embedder.model_id)
+        raise
+
+
+def forget_if_deleted(engine: Engine, run_id: int, texts: list[str], model_id: str) -> None:
+    """When the run is gone, its consultation deleted while it embedded (RGPD): delete the vectors it stored
+    after the deletion forgot the consultation's (``crud.delete_consultation``), and the k-NN searches."""
+    from service.crud import forget_texts
+
+    with Session(engine) as s:
+        if s.get(Run, run_id) is None:
+            forget_texts(session=s, texts=texts, model_ids={model_id})
+            s.commit()
 
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
@@ -253,12 +268,14 @@ def embed_shard(
     from synthesis.pipeline import embedded_texts
 
     texts = _shard(embedded_texts(rows, texts_of), shard_index, n_shards)
-    embed_unique(
-        texts,
-        get_embedder(settings.embedder, settings.embedder_model),
-        DBEmbeddingCache(engine),
-        progress=progress,
-    )
+    embedder = get_embedder(settings.embedder, settings.embedder_model)
+    try:
+        embed_unique(texts, embedder, DBEmbeddingCache(engine), progress=progress)
+        if progress is not None:
+            progress(1.0)  # a run deleted while the last batch was embedded forgets it here
+    except RunCancelled:
+        forget_if_deleted(engine, run_id, texts, embedder.model_id)
+        raise
     return len(texts)
 
 

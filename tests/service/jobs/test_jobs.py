@@ -182,3 +182,57 @@ def test_db_cache_deletes_the_oldest_knn_searches_beyond_the_budget(engine, monk
         cache.put_knn(key, idx, dist)
         time.sleep(0.01)  # distinct times of storage
     assert cache.get_knn("a") is None and cache.get_knn("b") and cache.get_knn("c")
+
+
+def test_a_consultation_deleted_while_its_run_embeds_leaves_no_vector(engine, tmp_path):
+    """RGPD: the consultation is deleted while its run embeds (after the run's last look at its row): the
+    vectors the run stores after the deletion forgot the consultation's are deleted too when the run stops."""
+    from service import crud
+    from service.jobs import tasks
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    original = tasks._Progress.__call__
+
+    def delete_after_embed_starts(self, stage, fraction):
+        original(self, stage, fraction)
+        if stage == "embed":
+            with Session(engine) as s:
+                consultation = s.get(Consultation, cid)
+                if consultation is not None:
+                    crud.delete_consultation(session=s, consultation=consultation)
+
+    tasks._Progress.__call__ = delete_after_embed_starts
+    try:
+        assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.CANCELLED
+    finally:
+        tasks._Progress.__call__ = original
+    with Session(engine) as s:
+        assert s.get(Run, run_id) is None and s.get(Consultation, cid) is None
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == 0
+
+
+def test_a_shard_of_a_deleted_consultation_leaves_no_vector(engine, tmp_path):
+    """The same for a Celery shard: deleted while it embeds, it forgets what it stored."""
+    from service import crud
+    from service.jobs.tasks import RunCancelled
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid, status="running")
+    calls = []
+
+    def progress(fraction: float) -> None:  # as ShardProgress: stops once the run is gone
+        calls.append(fraction)
+        with Session(engine) as s:
+            if s.get(Run, run_id) is None:
+                raise RunCancelled()
+            if len(calls) == 1:  # the deletion comes once the shard has started
+                crud.delete_consultation(session=s, consultation=s.get(Consultation, cid))
+
+    try:
+        embed_shard(run_id, 0, 1, engine=engine, progress=progress)
+    except RunCancelled:
+        pass
+    with Session(engine) as s:
+        assert s.get(Consultation, cid) is None
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == 0
