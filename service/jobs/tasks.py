@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
 from service.jobs import JobStatus
@@ -36,6 +36,15 @@ INTERRUPTED = {
 
 class RunCancelled(Exception):
     """Raised inside a run when its cancellation was requested."""
+
+
+class RunSuperseded(Exception):
+    """Raised inside an execution of a run that another execution finished first (a Celery task delivered again
+    while its first worker still ran it): this one stops and leaves the run as the other left it."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = JobStatus(status)
 
 
 def worker_id() -> str:
@@ -112,6 +121,8 @@ class _Progress:
             run = s.get(Run, self.run_id)
             if run is None or run.cancel_requested:
                 raise RunCancelled()
+            if JobStatus(run.status).finished:
+                raise RunSuperseded(run.status)
             run.stage, run.progress = stage, overall_progress(stage, fraction)
             s.add(run)
             s.commit()
@@ -135,12 +146,13 @@ def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
 
 
 def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None = None) -> None:
+    """End a run still running (one statement: a run another execution finished meanwhile is left as it is)."""
     with Session(engine) as s:
-        run = s.get(Run, run_id)
-        if run is None:
-            return
-        run.status, run.error, run.finished_at = status.value, error, utcnow()
-        s.add(run)
+        s.exec(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == JobStatus.RUNNING.value)
+            .values(status=status.value, error=error, finished_at=utcnow())
+        )
         s.commit()
 
 
@@ -159,6 +171,8 @@ def execute_run(
     except RunCancelled:
         _finish(engine, run_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
+    except RunSuperseded as exc:
+        return exc.status
     except SynthesisError as exc:
         data = exc.to_dict("fr")
         _finish(

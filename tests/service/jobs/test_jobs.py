@@ -236,3 +236,31 @@ def test_a_shard_of_a_deleted_consultation_leaves_no_vector(engine, tmp_path):
     with Session(engine) as s:
         assert s.get(Consultation, cid) is None
         assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == 0
+
+
+def test_a_second_execution_of_a_finished_run_leaves_it_succeeded(engine, tmp_path):
+    """Two executions of one run overlap (a Celery task delivered again while the first worker still runs it):
+    the one that finishes second finds the report written and leaves the run as the first left it, succeeded,
+    instead of failing it on the themes already stored."""
+    from service.jobs import tasks
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    original = tasks._Progress.__call__
+    second: list[JobStatus | None] = []
+
+    def overtaken_before_storing(self, stage, fraction):
+        original(self, stage, fraction)
+        if stage == "store" and not second:
+            second.append(None)  # the second execution runs whole, here, before the first one stores
+            second[0] = execute_run(run_id, engine=engine, progress_interval=0, resume=True)
+
+    tasks._Progress.__call__ = overtaken_before_storing
+    try:
+        first = execute_run(run_id, engine=engine, progress_interval=0)
+    finally:
+        tasks._Progress.__call__ = original
+    assert second == [JobStatus.SUCCEEDED] and first == JobStatus.SUCCEEDED
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        assert run.status == "succeeded" and run.error is None and run.report is not None
