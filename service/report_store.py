@@ -119,10 +119,13 @@ def sync_rows(session: Session, run_id: int, report: Report, key_to_id: dict[str
     rows = session.exec(select(Assignment).where(Assignment.run_id == run_id))
     for a in rows:
         p = by_id.get(a.contribution_id)
-        if p is None or (a.status, a.cluster_id) == (p["status"], p["cluster_id"]):
+        # the strength too: a moved member has the reviewed report's (0 in a theme, none in noise)
+        if p is None or (a.status, a.cluster_id, a.strength) == (p["status"], p["cluster_id"], p["strength"]):
             continue
         session.execute(
             update(Assignment)
             .where(col(Assignment.id) == a.id)
-            .values(status=p["status"], cluster_id=p["cluster_id"], reason=p["reason"])
+            .values(
+                status=p["status"], cluster_id=p["cluster_id"], reason=p["reason"], strength=p["strength"]
+            )
         )

@@ -63,3 +63,35 @@ def test_split_of_an_old_run_quotes_the_texts_it_read(client, keys, runner):
     report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
     quotes = [q for cl in clusters(report) for q in cl["quotes"]]
     assert quotes and all(q["text"] == read[q["contribution_id"]] for q in quotes)
+
+
+def test_a_reviewed_move_is_exported_as_the_reviewed_report_shows_it(client, keys, runner):
+    """A contribution moved by the review has, in the CSV export and on its theme's member page, the strength
+    the reviewed report gives it (0 in its new theme, none in « non classées »), not its automatic one."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    first, second = clusters(done.report)[:2]
+    members = client.get(f"/api/runs/{done.run_id}/clusters/{first['cluster_id']}/members", headers=h).json()
+    to_theme, to_noise = members["data"][0], members["data"][1]
+    assert to_theme["strength"] and to_noise["strength"]
+    for m, target in ((to_theme, second["cluster_id"]), (to_noise, None)):
+        r = client.post(
+            f"/api/runs/{done.run_id}/moves",
+            json={"contribution_id": m["contribution_id"], "to_cluster_id": target},
+            headers=h,
+        )
+        assert r.status_code == 201, r.text
+    report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
+    moved = next(
+        m for cl in clusters(report) for m in cl["members"] if m["contribution_id"] == to_theme["key"]
+    )
+    assert moved["strength"] == 0.0
+    csv_text = client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text
+    rows = {r["contribution_id"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+    assert rows[str(to_theme["contribution_id"])]["strength"] == "0.0"
+    assert rows[str(to_noise["contribution_id"])]["status"] == "noise"
+    assert rows[str(to_noise["contribution_id"])]["strength"] == ""
+    page = client.get(
+        f"/api/runs/{done.run_id}/clusters/{second['cluster_id']}/members", params={"limit": 1000}, headers=h
+    ).json()["data"]
+    assert next(m for m in page if m["key"] == to_theme["key"])["strength"] == 0.0
