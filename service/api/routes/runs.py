@@ -23,7 +23,7 @@ from schemas.api import (
 from service import crud
 from service.api.deps import ConsultationDep, LangDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
 from service.compare import compare_runs
-from service.errors import ConflictError, NotFoundError
+from service.errors import ConflictError, NotFoundError, RequestError
 from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
@@ -262,7 +262,16 @@ def list_cluster_members(
 def compare(
     run: RunDep, other: OtherRunDep, session: SessionDep, limit: Annotated[int, Query(ge=0, le=100000)] = 1000
 ) -> RunComparison:
-    """Which contributions moved between themes, and how each theme's size changed (matched by members)."""
+    """Which contributions moved between themes, and how each theme's size changed (matched by members); both
+    runs are of one consultation."""
+    if other.consultation_id != run.consultation_id:  # no contribution in common: every theme "shared 0"
+        raise RequestError(
+            f"Les analyses {run.id} et {other.id} portent sur des consultations différentes "
+            f"({run.consultation_id} et {other.consultation_id}) : comparez deux analyses d'une même consultation",
+            f"Runs {run.id} and {other.id} are of different consultations "
+            f"({run.consultation_id} and {other.consultation_id}): compare two runs of one consultation",
+            value=other.id,
+        )
     for r in (run, other):
         if r.report is None:
             raise ConflictError(
