@@ -1,7 +1,8 @@
 """The ``synthese`` console script: library commands (``analyse``, ``preview``) plus ``serve`` and ``admin``.
 
 ``synthese admin create-tenant NAME`` prints the new tenant's first key on its last line;
-``synthese admin create-key --tenant NAME [--read-only]`` adds a key; ``synthese serve`` starts the API
+``synthese admin create-key --tenant NAME [--read-only]`` adds a key, ``list-keys`` lists them and
+``revoke-key --tenant NAME KEY|PREFIX`` revokes one; ``synthese serve`` starts the API
 (migrations are applied at start-up).
 """
 
@@ -78,6 +79,64 @@ def create_key(
         kind = "lecture seule" if read_only else "lecture-écriture"
         typer.echo(f"Clé « {name} » ({kind}) pour « {tenant} » :")
         typer.echo(key)
+
+
+@admin.command(
+    "list-keys",
+    help="Liste les clés d'un tenant : préfixe, nom, droits, création, révocation (jamais la clé elle-même).",
+)
+def list_keys(tenant: Annotated[str, typer.Option("--tenant", help="Nom du tenant.")]) -> None:
+    """List a tenant's keys: prefix, name, rights, created, revoked (never the key itself)."""
+    from service import crud
+
+    with _session() as s:
+        row = _tenant(s, tenant)
+        for k in crud.list_api_keys(session=s, tenant_id=row.id):
+            rights = "lecture seule" if k.read_only else "lecture-écriture"
+            state = f"révoquée le {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
+            typer.echo(f"{k.prefix}…\t{k.name}\t{rights}\tcréée le {k.created_at:%Y-%m-%d %H:%M}\t{state}")
+
+
+@admin.command(
+    "revoke-key",
+    help="Révoque une clé d'un tenant, désignée par la clé ou par son préfixe (list-keys) : elle reçoit 401 "
+    "dès lors. Les rapports publiés restent en ligne (retirez-les par DELETE /api/runs/{id}/publish).",
+)
+def revoke_key(
+    key: Annotated[str, typer.Argument(help="La clé, ou son préfixe affiché par list-keys.")],
+    tenant: Annotated[str, typer.Option("--tenant", help="Nom du tenant.")],
+) -> None:
+    """Revoke a tenant's key, named by the key or its prefix: it answers 401 from now on."""
+    from service import crud
+
+    with _session() as s:
+        row = _tenant(s, tenant)
+        found = crud.find_api_keys(session=s, tenant_id=row.id, key_or_prefix=key.rstrip("…"))
+        if len(found) != 1:
+            why = (
+                ("aucune clé de ce tenant", "no key of this tenant")
+                if not found
+                else ("plusieurs clés", "several keys")
+            )
+            typer.echo(
+                f"{why[0].capitalize()} pour « {key} » : donnez la clé entière / {why[1]} for this value: "
+                "give the whole key",
+                err=True,
+            )
+            raise typer.Exit(1)
+        crud.revoke_api_key(session=s, key=found[0])
+        s.commit()
+        typer.echo(f"Clé « {found[0].name} » ({found[0].prefix}…) de « {tenant} » révoquée.")
+
+
+def _tenant(session: Session, name: str):
+    from service import crud
+
+    row = crud.get_tenant_by_name(session=session, name=name)
+    if row is None:
+        typer.echo(f"Tenant inconnu : « {name} » / unknown tenant", err=True)
+        raise typer.Exit(1)
+    return row
 
 
 @app.command(

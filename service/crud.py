@@ -30,6 +30,7 @@ from service.models import (
     StoredKnn,
     Tenant,
     Theme,
+    utcnow,
 )
 
 
@@ -60,6 +61,25 @@ def create_api_key(
     session.add(row)
     session.flush()
     return row, key
+
+
+def list_api_keys(*, session: Session, tenant_id: int) -> list[ApiKey]:
+    stmt = select(ApiKey).where(ApiKey.tenant_id == tenant_id).order_by(col(ApiKey.id))
+    return list(session.exec(stmt))
+
+
+def find_api_keys(*, session: Session, tenant_id: int, key_or_prefix: str) -> list[ApiKey]:
+    """The tenant's keys named by a whole key (its hash) or by the prefix that ``list_api_keys`` shows."""
+    by_hash = ApiKey.key_hash == hash_api_key(key_or_prefix)
+    stmt = select(ApiKey).where(ApiKey.tenant_id == tenant_id, by_hash | (ApiKey.prefix == key_or_prefix))
+    return list(session.exec(stmt.order_by(col(ApiKey.id))))
+
+
+def revoke_api_key(*, session: Session, key: ApiKey) -> None:
+    """From now on the key answers 401 (the row stays: the review history names its actions)."""
+    key.revoked_at = key.revoked_at or utcnow()
+    session.add(key)
+    session.flush()
 
 
 def get_api_key(*, session: Session, token: str) -> ApiKey | None:
