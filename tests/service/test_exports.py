@@ -95,3 +95,24 @@ def test_a_reviewed_move_is_exported_as_the_reviewed_report_shows_it(client, key
         f"/api/runs/{done.run_id}/clusters/{second['cluster_id']}/members", params={"limit": 1000}, headers=h
     ).json()["data"]
     assert next(m for m in page if m["key"] == to_theme["key"])["strength"] == 0.0
+
+
+def test_the_report_page_is_in_the_callers_language_and_the_html_export_is_that_page(client, keys, runner):
+    """The HTML report, its export and its published page were French whatever Accept-Language said; the HTML
+    export also lacked the review history that the report page shows."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    theme = clusters(done.report)[0]
+    rename = f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/rename"
+    assert client.post(rename, json={"label": "Mobilité douce"}, headers=h).status_code == 201
+    token = client.post(f"/api/runs/{done.run_id}/publish", headers=h).json()["token"]
+    pages = {
+        "report": (f"/api/runs/{done.run_id}/report", {"format": "html"}),
+        "export": (f"/api/runs/{done.run_id}/export", {"format": "html"}),
+        "published": (f"/r/{token}", {}),
+    }
+    for name, (url, params) in pages.items():
+        for lang, history in (("fr", "Historique"), ("en", "History")):
+            page = client.get(url, params=params, headers={**h, "Accept-Language": lang}).text
+            assert f'<html lang="{lang}"' in page, (name, lang)
+            assert history in page and "Mobilité douce" in page, (name, lang)
