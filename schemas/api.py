@@ -252,7 +252,8 @@ class ReviewActionPublic(BaseModel):
     payload: dict[str, Any]
     before: dict[str, Any]
     after: dict[str, Any]
-    carried_from: int | None
+    carried_from: int | None = Field(None, description="The earlier run's action that this one re-applies.")
+    carried_from_run: int | None = Field(None, description="The earlier run it was carried from.")
     created_at: datetime
 
 

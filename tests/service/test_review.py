@@ -190,3 +190,39 @@ def test_carried_quote_rejections_keep_every_rejected_quote_out(client, keys, ru
     assert [a["after"].get("skipped") for a in new_report["review"]["history"]] == [None, None]
     new_quotes = {q["contribution_id"] for cl in clusters(new_report) for q in cl["quotes"]}
     assert not new_quotes & set(rejected)
+
+
+def test_a_carried_review_page_names_the_earlier_run_and_the_actions_not_carried(client, keys, runner):
+    """The new run's « Relecture » page said « reprise de l'analyse n° N » with N the earlier action's id, not the
+    earlier run's, and showed an action that could not be carried (a split) as if it had been done."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    first, second, third = clusters(done.report)[:3]
+    base = f"/api/runs/{done.run_id}"
+    rename = client.post(f"{base}/clusters/{first['cluster_id']}/rename", json={"label": "Vélo"}, headers=h)
+    merge = {"into_cluster_id": third["cluster_id"]}
+    merged = client.post(f"{base}/clusters/{second['cluster_id']}/merge", json=merge, headers=h)
+    split = client.post(
+        f"{base}/clusters/{third['cluster_id']}/split", json={"min_cluster_size": 5}, headers=h
+    )
+    assert [rename.status_code, merged.status_code, split.status_code] == [201, 201, 201], split.text
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
+    runner.drain()
+    new = r.json()["id"]
+    history = client.get(f"/api/runs/{new}/review", headers=h).json()["data"]
+    assert [a["carried_from_run"] for a in history] == [done.run_id] * 3
+    assert [a["carried_from"] for a in history] != [done.run_id] * 3  # action ids: 1, 2, 3
+    assert [bool(a["after"].get("skipped")) for a in history] == [False, False, True]
+    assert history[2]["after"]["skipped_en"]
+    for lang, carried, not_carried in (
+        ("fr", f"reprise de l&#39;analyse n° {done.run_id}", "non reprise"),
+        ("en", f"carried from run no. {done.run_id}", "not carried over"),
+    ):
+        page = client.get(
+            f"/api/runs/{new}/report", params={"format": "html"}, headers={**h, "Accept-Language": lang}
+        ).text
+        assert page.count(carried) == 3 and page.count(not_carried) == 1, lang

@@ -154,12 +154,18 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep
     return to_public(session, run, lang)
 
 
-def review_info(session, run: Run, version: Version) -> ReviewInfo:
-    history = [
-        ReviewActionPublic.model_validate(a, from_attributes=True)
+def review_history(session, run: Run) -> list[ReviewActionPublic]:
+    """The run's review actions; a carried one names the earlier run (``carried_from`` is that run's action)."""
+    return [
+        ReviewActionPublic.model_validate(a, from_attributes=True).model_copy(
+            update={"carried_from_run": run.carry_review_from if a.carried_from is not None else None}
+        )
         for a in crud.list_review_actions(session=session, run_id=run.id)
     ]
-    return ReviewInfo(version=version, history=history)
+
+
+def review_info(session, run: Run, version: Version) -> ReviewInfo:
+    return ReviewInfo(version=version, history=review_history(session, run))
 
 
 def report_page(report, info: ReviewInfo, lang: str = "fr") -> str:
