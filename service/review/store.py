@@ -126,9 +126,13 @@ def save_review(session: Session, run: Run, report: Report) -> None:
 def record_action(
     *, session: Session, run: Run, action: str, payload: dict[str, Any], actor: str
 ) -> ReviewAction:
-    """Apply, record (who, when, before, after) and store the reviewed report; all or nothing."""
-    report = current_report(run)
+    """Apply, record (who, when, before, after) and store the reviewed report; all or nothing.
+
+    The run is read again, locked (PostgreSQL) until the commit: another reviewer's action stored since this
+    request read it is built upon, never overwritten."""
     try:
+        session.refresh(run, with_for_update=True)
+        report = current_report(run)
         before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
         row = ReviewAction(
             run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after

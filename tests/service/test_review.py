@@ -226,3 +226,32 @@ def test_a_carried_review_page_names_the_earlier_run_and_the_actions_not_carried
             f"/api/runs/{new}/report", params={"format": "html"}, headers={**h, "Accept-Language": lang}
         ).text
         assert page.count(carried) == 3 and page.count(not_carried) == 1, lang
+
+
+def test_two_reviewers_at_once_keep_both_corrections(client, keys, runner, engine):
+    """Two reviewers act on one run at the same time: the second action, whose request read the run before the
+    first one was stored, is applied on top of it; the first correction was lost from the reviewed report (and
+    its theme's label put back) while the history still listed it."""
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review.store import record_action
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    first, second = clusters(done.report)[:2]
+    with Session(engine) as late:
+        stale = late.get(Run, done.run_id)  # the second reviewer's request has read the run
+        r = client.post(
+            f"/api/runs/{done.run_id}/clusters/{first['cluster_id']}/rename",
+            json={"label": "Vélo"},
+            headers=h,
+        )
+        assert r.status_code == 201
+        payload = {"cluster_id": second["cluster_id"], "label": "Transports"}
+        record_action(session=late, run=stale, action="rename", payload=payload, actor="agent-b")
+    labels = {c["cluster_id"]: c["label"] for c in clusters(_report(client, done.run_id, h))}
+    assert (labels[first["cluster_id"]], labels[second["cluster_id"]]) == ("Vélo", "Transports")
+    export = client.get(f"/api/runs/{done.run_id}/export", params={"format": "csv"}, headers=h).text
+    assert "Vélo" in export and "Transports" in export
+    assert client.get(f"/api/runs/{done.run_id}/review", headers=h).json()["count"] == 2
