@@ -92,6 +92,8 @@ def load_inputs(session: Session, consultation_id: int):
     imports = session.exec(
         select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
     ).all()
+    # the same file imported again (which adds nothing) is one file: its rejected rows counted once
+    imports = list({i.sha256: i for i in imports}.values())
     if len(imports) == 1:  # one file: its own counts make the conservation check exact
         rejected = [RejectedRow(r["line"], r["reason"]) for r in imports[0].rejected]
         rows_read, sha = imports[0].rows_read, imports[0].sha256

@@ -264,3 +264,22 @@ def test_a_second_execution_of_a_finished_run_leaves_it_succeeded(engine, tmp_pa
     with Session(engine) as s:
         run = s.get(Run, run_id)
         assert run.status == "succeeded" and run.error is None and run.report is not None
+
+
+def test_the_same_file_imported_twice_is_read_once(engine):
+    """Re-importing an export adds nothing, but the next run read each import's rejected rows: the Grand Débat
+    sample imported twice gave a report of 88 rejected rows (44 in the file) and another input checksum."""
+    from tests.utils.data import SAMPLES
+
+    path = SAMPLES / "granddebat_fiscalite_sample.csv"
+    with Session(engine) as s:
+        t = Tenant(name="t")
+        s.add(t)
+        s.commit()
+        c = Consultation(tenant_id=t.id, title="c")
+        s.add(c)
+        s.commit()
+        imports = [import_file(session=s, consultation=c, path=path, filename=path.name) for _ in range(2)]
+        assert [i.added for i in imports] == [2599, 0] and len(imports[0].rejected) == 44
+        records, _, rejected, rows_read, sha, _ = load_inputs(s, c.id)
+    assert (len(records), len(rejected), rows_read, sha) == (2599, 44, 1300, imports[0].sha256)
