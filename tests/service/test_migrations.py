@@ -38,3 +38,35 @@ def test_postgres_migration_matches_models():
     finally:
         engine.dispose()
         drop_schema(schema)
+
+
+def _down_and_up(engine, url: str) -> None:
+    from alembic import command
+    from service.core.db import alembic_config
+
+    cfg = alembic_config(url)
+    for step, target in ((command.upgrade, "head"), (command.downgrade, "base"), (command.upgrade, "head")):
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+        if target == "base":
+            assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert _diff(engine) == []
+
+
+def test_sqlite_migrations_go_down_to_an_empty_database_and_up_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    _down_and_up(make_engine(url), url)
+
+
+@pytest.mark.postgres
+def test_postgres_migrations_go_down_to_an_empty_database_and_up_again():
+    from tests.service.conftest import POSTGRES_URL
+
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    engine = postgres_engine(schema)
+    try:
+        _down_and_up(engine, POSTGRES_URL)
+    finally:
+        engine.dispose()
+        drop_schema(schema)
