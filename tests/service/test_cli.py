@@ -82,3 +82,30 @@ def test_a_key_is_listed_and_revoked(tmp_path, monkeypatch):
                 assert client.get("/api/consultations", headers={"X-API-Key": kept}).status_code == 200
     finally:
         get_settings.cache_clear()
+
+
+def test_admin_commands_speak_english_with_lang_en(tmp_path, monkeypatch):
+    # the admin commands said everything in French (errors in French and English run together), with no --lang
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville C", "--lang", "en"])
+        assert r.exit_code == 0 and r.output.startswith(
+            "Tenant 'Ville C' created (id 1). API key (shown only once):"
+        )
+        assert r.output.strip().splitlines()[-1].startswith("sk_")
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville C", "--read-only", "--lang", "en"])
+        assert r.exit_code == 0 and "(read-only) for 'Ville C'" in r.output
+        listed = runner.invoke(app, ["admin", "list-keys", "--tenant", "Ville C", "--lang", "en"]).output
+        assert (
+            "read-write" in listed and "read-only" in listed and "active" in listed and "créée" not in listed
+        )
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville C", "--lang", "en"])
+        assert r.exit_code == 1 and r.output.strip() == "Tenant 'Ville C' already exists."
+        r = runner.invoke(app, ["admin", "revoke-key", "sk_nope", "--tenant", "Nulle part"])
+        assert r.exit_code == 1 and r.output.strip() == "Tenant inconnu : « Nulle part »."
+        r = runner.invoke(app, ["admin", "list-keys", "--tenant", "Ville C", "--lang", "de"])
+        assert r.exit_code == 2 and "fr ou en" in r.output
+    finally:
+        get_settings.cache_clear()
