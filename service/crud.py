@@ -217,16 +217,15 @@ def _placed(where: Sequence[Any]) -> SelectOfScalar[Any]:
 def list_members(
     *, session: Session, run_id: int, cluster_id: str, offset: int, limit: int, automatic: bool = False
 ) -> tuple[list[Placed], int]:
-    """One page of a theme's members (after review, or as first produced), strongest first, then by id."""
+    """One page of a theme's members (after review, or as first produced), strongest first (the version's
+    strength: ``auto_strength`` with ``automatic``), then by id."""
     column = Assignment.auto_cluster_id if automatic else Assignment.cluster_id
     where = (Assignment.run_id == run_id, column == cluster_id)
     count = session.exec(select(func.count()).select_from(Assignment).where(*where)).one()
-    stmt = (
-        _placed(where)
-        .order_by(col(Assignment.strength).desc(), col(Assignment.id))
-        .offset(offset)
-        .limit(limit)
+    strength = (
+        func.coalesce(Assignment.auto_strength, Assignment.strength) if automatic else Assignment.strength
     )
+    stmt = _placed(where).order_by(strength.desc(), col(Assignment.id)).offset(offset).limit(limit)
     return [(a, c, text) for a, c, text in session.exec(stmt)], count
 
 

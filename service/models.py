@@ -171,6 +171,9 @@ class Assignment(SQLModel, table=True):
     cluster_id: str | None = Field(default=None, max_length=300)
     auto_cluster_id: str | None = Field(default=None, max_length=300)
     strength: float | None = None
+    auto_strength: float | None = Field(
+        default=None, description="Strength as first produced (None on rows stored before it: see strength)."
+    )
     weight: float = 1.0
     reason: str | None = Field(default=None, sa_column=Column(Text))
     text_version: int | None = Field(

@@ -89,6 +89,7 @@ def store_rows(
                 "cluster_id": p["cluster_id"],
                 "auto_cluster_id": p["cluster_id"],
                 "strength": p["strength"],
+                "auto_strength": p["strength"],
                 "weight": p["weight"],
                 "reason": p["reason"],
                 "text_version": (versions or {}).get(cid),

@@ -1,4 +1,5 @@
-"""The version of its contribution a run analysed, so an older run shows the text it read after a new import
+"""The version of its contribution a run analysed, so an older run shows the text it read after a new import;
+the automatic strength, kept when the review moves a member
 
 Revision ID: 0006
 Revises: 0005
@@ -19,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("text_version", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("auto_strength", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.drop_column("auto_strength")
         batch_op.drop_column("text_version")

@@ -255,3 +255,24 @@ def test_two_reviewers_at_once_keep_both_corrections(client, keys, runner, engin
     export = client.get(f"/api/runs/{done.run_id}/export", params={"format": "csv"}, headers=h).text
     assert "Vélo" in export and "Transports" in export
     assert client.get(f"/api/runs/{done.run_id}/review", headers=h).json()["count"] == 2
+
+
+def test_the_automatic_version_keeps_a_moved_members_automatic_strength(client, keys, runner):
+    """A member moved by the review has the reviewed report's strength in the reviewed version, and keeps its
+    automatic strength (and rank) in the automatic version of its first theme."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    theme = clusters(done.report)[0]
+    url = f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members"
+    before = client.get(url, params={"version": "automatic", "limit": 1000}, headers=h).json()["data"]
+    moved = before[0]
+    r = client.post(
+        f"/api/runs/{done.run_id}/moves",
+        json={"contribution_id": moved["contribution_id"], "to_cluster_id": None},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    after = client.get(url, params={"version": "automatic", "limit": 1000}, headers=h).json()["data"]
+    assert after == before
+    reviewed = client.get(url, params={"limit": 1000}, headers=h).json()["data"]
+    assert moved["contribution_id"] not in {m["contribution_id"] for m in reviewed}

@@ -249,7 +249,9 @@ def list_cluster_members(
             key=c.key,
             source_id=c.source_id,
             text=mask_pii(text),
-            strength=a.strength,
+            strength=a.auto_strength
+            if version == "automatic" and a.auto_strength is not None
+            else a.strength,
             weight=a.weight,
             flags=flags.get(c.id, []),
         )
