@@ -21,6 +21,8 @@ def upgrade() -> None:
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("text_version", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("auto_strength", sa.Float(), nullable=True))
+    # until now the review never changed a strength: every stored one is the automatic one
+    op.execute("UPDATE assignments SET auto_strength = strength")
 
 
 def downgrade() -> None:
