@@ -116,3 +116,25 @@ def test_the_report_page_is_in_the_callers_language_and_the_html_export_is_that_
             page = client.get(url, params=params, headers={**h, "Accept-Language": lang}).text
             assert f'<html lang="{lang}"' in page, (name, lang)
             assert history in page and "Mobilité douce" in page, (name, lang)
+
+
+def test_old_run_exports_the_metadata_it_read_after_a_corrected_import(client, keys, runner):
+    """A corrected export that changes a contribution's postcode (not its text): an earlier run's CSV export gave
+    the new postcode while its report gives the one that run read (and counted in its territories)."""
+    import json
+
+    h = keys.h()
+    rows = [{**r, "cp": "59000"} for r in consultation_rows()]
+    mapping = json.dumps({"text": "avis", "id": "id", "author": "auteur", "postcode": "cp"})
+    cid = client.post("/api/consultations", json={"title": "Plan climat"}, headers=h).json()["id"]
+    assert upload(client, cid, to_csv(rows), h, mapping=mapping).status_code == 201
+    r = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    run_id = r.json()["id"]
+    report = client.get(f"/api/runs/{run_id}/report", headers=h).json()
+    read = {c["source_id"]: c["zipcode"] for c in report["contributions"]}
+    assert read["c0"] == "59000"
+    rows[0]["cp"] = "75001"
+    assert upload(client, cid, to_csv(rows), h, mapping=mapping).json()["updated"] == 1
+    exported = client.get(f"/api/runs/{run_id}/export", params={"format": "csv"}, headers=h).text
+    assert {r["source_id"]: r["zipcode"] for r in csv.DictReader(io.StringIO(exported))} == read
