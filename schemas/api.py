@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from schemas.imports import ImportPreview
 from schemas.report import RejectedRowOut, Report
 from schemas.settings import MAX_MIN_CLUSTER_SIZE, RunSettings
 
@@ -85,6 +86,15 @@ class ImportWarning(BaseModel):
     code: str = Field(..., description="related_file_unreadable, mixed_encoding…")
     message: str = Field(..., description="In the caller's language (Accept-Language).")
     value: str | None = None
+
+
+class ImportPreviewPublic(ImportPreview):
+    """A file's preview, its warnings in the caller's language as an import's are."""
+
+    warnings: list[ImportWarning] = Field(  # type: ignore[assignment]
+        default_factory=list,
+        description="What the import will warn about (lines not in UTF-8 read as Windows-1252…).",
+    )
 
 
 class ImportPublic(BaseModel):
@@ -242,7 +252,8 @@ class ReviewActionPublic(BaseModel):
     payload: dict[str, Any]
     before: dict[str, Any]
     after: dict[str, Any]
-    carried_from: int | None
+    carried_from: int | None = Field(None, description="The earlier run's action that this one re-applies.")
+    carried_from_run: int | None = Field(None, description="The earlier run it was carried from.")
     created_at: datetime
 
 

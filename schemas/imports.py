@@ -29,6 +29,16 @@ class PreviewQuestion(BaseModel):
     question_text: str
 
 
+class PreviewWarning(BaseModel):
+    """Something an import of the file will read but the user should check first (it rejects nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(..., description="mixed_encoding…, as the import's warnings name it")
+    message_fr: str
+    message_en: str
+
+
 class ImportPreview(BaseModel):
     """Detected format, encoding, delimiter, columns, sample rows and a suggested mapping of one file."""
 
@@ -55,3 +65,7 @@ class ImportPreview(BaseModel):
         0, description="Number of data rows: exact for small files, estimated otherwise."
     )
     rows_estimate_exact: bool = False
+    warnings: list[PreviewWarning] = Field(
+        default_factory=list,
+        description="What the import will warn about (lines not in UTF-8 read as Windows-1252…).",
+    )

@@ -19,7 +19,7 @@ def _placement(session: Session, run: Run) -> tuple[dict[int, tuple[Group, Contr
     rows = crud.list_assignments(session=session, run_id=run.id)
     labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id)}
     placed: dict[int, tuple[Group, Contribution]] = {}
-    for a, c in rows:
+    for a, c, _ in rows:
         if c.id is not None:
             placed[c.id] = ((a.question_id, a.status, a.cluster_id if a.status == "clustered" else None), c)
     return placed, labels

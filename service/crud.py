@@ -7,7 +7,7 @@ tenant's ids, so routes turn both "missing" and "not yours" into the same 404.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func
@@ -30,6 +30,7 @@ from service.models import (
     StoredKnn,
     Tenant,
     Theme,
+    utcnow,
 )
 
 
@@ -60,6 +61,25 @@ def create_api_key(
     session.add(row)
     session.flush()
     return row, key
+
+
+def list_api_keys(*, session: Session, tenant_id: int) -> list[ApiKey]:
+    stmt = select(ApiKey).where(ApiKey.tenant_id == tenant_id).order_by(col(ApiKey.id))
+    return list(session.exec(stmt))
+
+
+def find_api_keys(*, session: Session, tenant_id: int, key_or_prefix: str) -> list[ApiKey]:
+    """The tenant's keys named by a whole key (its hash) or by the prefix that ``list_api_keys`` shows."""
+    by_hash = ApiKey.key_hash == hash_api_key(key_or_prefix)
+    stmt = select(ApiKey).where(ApiKey.tenant_id == tenant_id, by_hash | (ApiKey.prefix == key_or_prefix))
+    return list(session.exec(stmt.order_by(col(ApiKey.id))))
+
+
+def revoke_api_key(*, session: Session, key: ApiKey) -> None:
+    """From now on the key answers 401 (the row stays: the review history names its actions)."""
+    key.revoked_at = key.revoked_at or utcnow()
+    session.add(key)
+    session.flush()
 
 
 def get_api_key(*, session: Session, token: str) -> ApiKey | None:
@@ -175,32 +195,43 @@ def theme_label(*, session: Session, run: Run, cluster_id: str, version: str = "
     )
 
 
+# A placed contribution with the text its run read: a later import may have changed the contribution's text
+# (the run's text is then one of its previous versions, as the run's report shows it).
+Placed = tuple[Assignment, Contribution, str]
+
+
+def _placed(where: Sequence[Any]) -> SelectOfScalar[Any]:
+    run_text = func.coalesce(ContributionVersion.text, Contribution.text)
+    return (
+        select(Assignment, Contribution, run_text)  # type: ignore[call-overload]
+        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
+        .outerjoin(
+            ContributionVersion,
+            (col(ContributionVersion.contribution_id) == Assignment.contribution_id)
+            & (col(ContributionVersion.version) == Assignment.text_version),
+        )
+        .where(*where)
+    )
+
+
 def list_members(
     *, session: Session, run_id: int, cluster_id: str, offset: int, limit: int, automatic: bool = False
-) -> tuple[list[tuple[Assignment, Contribution]], int]:
-    """One page of a theme's members (after review, or as first produced), strongest first, then by id."""
+) -> tuple[list[Placed], int]:
+    """One page of a theme's members (after review, or as first produced), strongest first (the version's
+    strength: ``auto_strength`` with ``automatic``), then by id."""
     column = Assignment.auto_cluster_id if automatic else Assignment.cluster_id
     where = (Assignment.run_id == run_id, column == cluster_id)
     count = session.exec(select(func.count()).select_from(Assignment).where(*where)).one()
-    stmt = (
-        select(Assignment, Contribution)
-        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
-        .where(*where)
-        .order_by(col(Assignment.strength).desc(), col(Assignment.id))
-        .offset(offset)
-        .limit(limit)
+    strength = (
+        func.coalesce(Assignment.auto_strength, Assignment.strength) if automatic else Assignment.strength
     )
-    return [(a, c) for a, c in session.exec(stmt)], count
+    stmt = _placed(where).order_by(strength.desc(), col(Assignment.id)).offset(offset).limit(limit)
+    return [(a, c, text) for a, c, text in session.exec(stmt)], count
 
 
-def list_assignments(*, session: Session, run_id: int) -> list[tuple[Assignment, Contribution]]:
-    stmt = (
-        select(Assignment, Contribution)
-        .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
-        .where(Assignment.run_id == run_id)
-        .order_by(col(Contribution.id))
-    )
-    return [(a, c) for a, c in session.exec(stmt)]
+def list_assignments(*, session: Session, run_id: int) -> list[Placed]:
+    stmt = _placed((Assignment.run_id == run_id,)).order_by(col(Contribution.id))
+    return [(a, c, text) for a, c, text in session.exec(stmt)]
 
 
 def list_contribution_assignments(*, session: Session, contribution_id: int) -> list[Assignment]:
@@ -263,10 +294,8 @@ def _forget_vectors(session: Session, consultation_id: int, contribution_ids: Se
     e-mails cut out or not, normalised, read in lower case when written in capitals), for every model its runs
     used; and every stored k-NN search, whose keys (hashes of vectors) cannot be traced back to a
     consultation. Other consultations sharing a text embed it again, to the same vector: each text is
-    embedded independently of what the cache holds (``synthesis.embed``)."""
-    from synthesis.embed import text_key
-    from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
-
+    embedded independently of what the cache holds (``synthesis.embed``). A run still embedding forgets what
+    it stored after this, once it finds its consultation gone (``service.jobs.tasks``)."""
     texts = set(
         session.exec(select(Contribution.text).where(Contribution.consultation_id == consultation_id))
     )
@@ -277,17 +306,26 @@ def _forget_vectors(session: Session, consultation_id: int, contribution_ids: Se
             )
         )
     )
-    forms = {normalise_text(t) for text in texts for t in (text, mask_pii(text))}
-    forms |= {lowered_if_shouted(f) for f in forms}
     models = {
         _model_id(run) for run in session.exec(select(Run).where(Run.consultation_id == consultation_id))
     }
-    keys = sorted(text_key(m, f) for m in models - {None} for f in forms)
+    forget_texts(session=session, texts=texts, model_ids={m for m in models if m is not None})
+
+
+def forget_texts(*, session: Session, texts: Iterable[str], model_ids: set[str]) -> None:
+    """Delete the cached vectors of every form of ``texts`` a run embeds with ``model_ids`` and every stored
+    k-NN search (see :func:`_forget_vectors`); the caller commits."""
+    from synthesis.embed import text_key
+    from synthesis.prepare import lowered_if_shouted, mask_pii, normalise_text
+
+    forms = {normalise_text(t) for text in texts for t in (text, mask_pii(text))}
+    forms |= {lowered_if_shouted(f) for f in forms}
+    keys = sorted(text_key(m, f) for m in model_ids for f in forms)
     for start in range(0, len(keys), 500):
         session.execute(
             delete(StoredEmbedding).where(col(StoredEmbedding.key).in_(keys[start : start + 500]))
         )
-    if models:
+    if model_ids:
         session.execute(delete(StoredKnn))
 
 

@@ -218,8 +218,39 @@ def describe_validation_errors(errors: Sequence[Any], lang: str) -> str:
     return text if where else what
 
 
+def _refused(request: Request) -> UnauthorizedError | ForbiddenError | None:
+    """The 401 (no valid key) or 403 (read-only key on a route that writes) a keyed route owes its caller, when
+    the request fails before the key is checked: FastAPI reads the body (JSON, multipart form) before any
+    dependency, so an unreadable body was answered 400/422 to anyone. Only ``/api`` routes take keys
+    (``/api/health`` aside)."""
+    path = request.url.path
+    if not path.startswith("/api/") or path.rstrip("/") == "/api/health":
+        return None
+    from sqlmodel import Session
+
+    from service.api.deps import check_api_key, get_write_key
+
+    try:
+        with Session(request.app.state.engine) as session:
+            key = check_api_key(session, request.headers.get("x-api-key"))
+        if _depends_on(getattr(request.scope.get("route"), "dependant", None), get_write_key):
+            get_write_key(key)
+    except (UnauthorizedError, ForbiddenError) as exc:
+        return exc
+    return None
+
+
+def _depends_on(dependant: Any, call: Any) -> bool:
+    """Whether a route's dependency tree calls ``call``."""
+    if dependant is None:
+        return False
+    return dependant.call is call or any(_depends_on(d, call) for d in dependant.dependencies)
+
+
 async def _validation_to_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if (refused := _refused(request)) is not None:
+        return await synthesis_error_handler(request, refused)
     lang = request_lang(request)
     raw = list(exc.errors())
     errors = [
@@ -329,6 +360,8 @@ def http_message(status: int, detail: Any, method: str, path: str) -> tuple[str,
 
 async def _http_to_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and (refused := _refused(request)) is not None:
+        return await synthesis_error_handler(request, refused)  # a form that could not be parsed
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     fr, en = http_message(exc.status_code, exc.detail, request.method, request.url.path)
     details: dict[str, Any] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime
 from typing import Any
 
@@ -55,16 +56,19 @@ def neutralise(value: Any) -> Any:
 
 
 def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
-    """One dict per contribution placed by the run (reviewed placement), in contribution id order."""
+    """One dict per contribution placed by the run (reviewed placement), in contribution id order, with what the
+    run read: a later import may have changed a contribution's text or metadata (its report keeps them)."""
     labels = {t.cluster_id: t.label for t in crud.list_themes(session=session, run_id=run.id)}
     flags = crud.list_flags(session=session, run_id=run.id)
+    read = {c["contribution_id"]: c for c in json.loads(run.report or "{}").get("contributions", [])}
     rows = []
-    for a, c in crud.list_assignments(session=session, run_id=run.id):
+    for a, c, text in crud.list_assignments(session=session, run_id=run.id):
+        seen = read.get(c.key, {})
         rows.append(
             {
                 "contribution_id": c.id,
-                "source_id": c.source_id,
-                "question_id": c.question_id,
+                "source_id": seen.get("source_id", c.source_id),
+                "question_id": a.question_id,
                 "status": a.status,
                 "theme_id": a.cluster_id,
                 "theme_label": labels.get(a.cluster_id) if a.cluster_id else None,
@@ -74,11 +78,11 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "flags": "|".join(flags.get(c.id, [])),
                 "reason": a.reason,
                 "author_ref": c.author_ref,
-                "author_type": c.author_type,
-                "zipcode": c.zipcode,
-                "submitted_at": c.submitted_at,
-                "channel": c.channel,
-                "text": mask_pii(c.text),
+                "author_type": seen.get("author_type") or c.author_type,
+                "zipcode": seen.get("zipcode", c.zipcode),
+                "submitted_at": seen.get("created_at", c.submitted_at),
+                "channel": seen.get("channel", c.channel),
+                "text": mask_pii(text),  # the text the run read, as its report shows it
             }
         )
     return rows

@@ -171,8 +171,15 @@ class Assignment(SQLModel, table=True):
     cluster_id: str | None = Field(default=None, max_length=300)
     auto_cluster_id: str | None = Field(default=None, max_length=300)
     strength: float | None = None
+    auto_strength: float | None = Field(
+        default=None, description="Strength as first produced (None on rows stored before it: see strength)."
+    )
     weight: float = 1.0
     reason: str | None = Field(default=None, sa_column=Column(Text))
+    text_version: int | None = Field(
+        default=None,
+        description="The contribution's version the run analysed (a later import may change its text).",
+    )
 
 
 class Flag(SQLModel, table=True):

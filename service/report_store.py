@@ -62,8 +62,15 @@ def _themes(report: Report) -> dict[str, dict[str, Any]]:
     }
 
 
-def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[str, int]) -> None:
-    """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction)."""
+def store_rows(
+    session: Session,
+    run_id: int,
+    report: Report,
+    key_to_id: dict[str, int],
+    versions: dict[int, int] | None = None,
+) -> None:
+    """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction);
+    ``versions`` (contribution id -> the text version the run read) goes on each assignment."""
     themes = [
         {"run_id": run_id, "cluster_id": cid, "auto_label": t["label"], "origin": "automatic", **t}
         for cid, t in _themes(report).items()
@@ -82,8 +89,10 @@ def store_rows(session: Session, run_id: int, report: Report, key_to_id: dict[st
                 "cluster_id": p["cluster_id"],
                 "auto_cluster_id": p["cluster_id"],
                 "strength": p["strength"],
+                "auto_strength": p["strength"],
                 "weight": p["weight"],
                 "reason": p["reason"],
+                "text_version": (versions or {}).get(cid),
             }
         )
         flags.extend({"run_id": run_id, "contribution_id": cid, "flag": f} for f in p["flags"])
@@ -111,10 +120,13 @@ def sync_rows(session: Session, run_id: int, report: Report, key_to_id: dict[str
     rows = session.exec(select(Assignment).where(Assignment.run_id == run_id))
     for a in rows:
         p = by_id.get(a.contribution_id)
-        if p is None or (a.status, a.cluster_id) == (p["status"], p["cluster_id"]):
+        # the strength too: a moved member has the reviewed report's (0 in a theme, none in noise)
+        if p is None or (a.status, a.cluster_id, a.strength) == (p["status"], p["cluster_id"], p["strength"]):
             continue
         session.execute(
             update(Assignment)
             .where(col(Assignment.id) == a.id)
-            .values(status=p["status"], cluster_id=p["cluster_id"], reason=p["reason"])
+            .values(
+                status=p["status"], cluster_id=p["cluster_id"], reason=p["reason"], strength=p["strength"]
+            )
         )

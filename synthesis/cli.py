@@ -69,9 +69,18 @@ def load_secret(path: Path | None) -> bytes:
     """The pseudonymisation key: the given file, else a per-machine key created once (0600).
 
     The key is text, read as UTF-8 and encoded back, like the service's ``PSEUDONYM_SECRET``: the same key gives
-    the same pseudonyms in both. A file that is not text, or empty, is refused (:class:`SecretFileError`).
+    the same pseudonyms in both. A file that is not text, or empty, is refused (:class:`SecretFileError`), and
+    so is a given file that does not exist: a key created in its place (a typo, a secret not mounted) would
+    pseudonymise the authors unlike the service and the earlier reports, and nothing would say so.
     """
-    path = path or default_secret_path()
+    default = default_secret_path()
+    if path is not None and not path.exists():
+        raise secret_error(
+            path,
+            f"il n'existe pas (seule la clé par défaut, {default}, est créée d'office)",
+            f"it does not exist (only the default key, {default}, is created when missing)",
+        )
+    path = path or default
     try:
         if not path.exists():
             create_secret(path)

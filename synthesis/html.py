@@ -328,7 +328,7 @@ def render_report_page(
     context.update(
         review=None
         if review is None
-        else review_entries(review, view.clusters, context["t"], context["fdate"]),
+        else review_entries(review, view.clusters, context["t"], context["fdate"], lang),
         review_version=review_version if review is not None else None,
         compact=compact,
         data_id=DATA_ID,

@@ -1,8 +1,9 @@
 """The review history (service's review actions) in plain words for the report page's "Relecture" section.
 
 ``synthesis`` never imports the service: entries are plain mappings with ``created_at``, ``actor``,
-``action`` and ``payload`` (optionally ``before``, ``after``, ``carried_from``), as ``ReviewActionPublic``
-dumps them.
+``action`` and ``payload`` (optionally ``before``, ``after``, ``carried_from_run``: the earlier run an action
+was carried from), as ``ReviewActionPublic`` dumps them. An action that could not be carried over has
+``after["skipped"]`` (French) and ``after["skipped_en"]``, the reason.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ VERSIONS = (REVIEWED, AUTOMATIC)
 
 @dataclass
 class ReviewEntry:
-    """One review action: when (readable), who, what (a sentence), and the run it was carried from."""
+    """One review action: when (readable), who, what (a sentence), the run it was carried from and, when it
+    could not be carried over, why (it changed nothing)."""
 
     when: str
     actor: str
     text: str
     carried_from: Any = None
+    skipped: str | None = None
 
 
 def _theme(cluster_id: Any, clusters: Mapping[str, Cluster], old_label: Any = None) -> str:
@@ -68,18 +71,23 @@ def review_entries(
     clusters: Mapping[str, Cluster],
     t: Callable[..., str],
     fdate: Callable[[str | None], str],
+    lang: str = "fr",
 ) -> list[ReviewEntry]:
-    """The history, oldest first, as readable entries."""
+    """The history, oldest first, as readable entries (a reason not to carry an action in ``lang``)."""
     out = []
     for entry in review:
         when = entry.get("created_at")
         when_text = when.isoformat(timespec="seconds") if isinstance(when, datetime) else when
+        after = dict(entry.get("after") or {})
+        skipped = after.get("skipped_en" if lang == "en" else "skipped") or after.get("skipped")
         out.append(
             ReviewEntry(
                 when=fdate(str(when_text)) if when_text else "—",
                 actor=str(entry.get("actor") or "—"),
-                text=action_text(entry, clusters, t),
-                carried_from=entry.get("carried_from"),
+                # a skipped action's theme ids are the earlier run's: never named after this run's themes
+                text=action_text(entry, {} if skipped else clusters, t),
+                carried_from=entry.get("carried_from_run"),
+                skipped=str(skipped) if skipped else None,
             )
         )
     return out

@@ -34,6 +34,11 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="C
 
 
 def get_api_key(session: SessionDep, token: Annotated[str | None, Security(api_key_header)]) -> ApiKey:
+    return check_api_key(session, token)
+
+
+def check_api_key(session: Session, token: str | None) -> ApiKey:
+    """The caller's key; 401 when missing, unknown or revoked."""
     if not token:
         raise UnauthorizedError("En-tête X-API-Key manquant", "Missing X-API-Key header")
     key = crud.get_api_key(session=session, token=token)

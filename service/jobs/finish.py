@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from schemas import Report
 from service.jobs import JobStatus
@@ -12,15 +12,26 @@ from service.report_store import store_rows
 from synthesis.report import render_json
 
 
-def write_results(engine: Engine, run_id: int, report: Report, key_to_id: dict[str, int], sha: str) -> None:
-    """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored)."""
-    from service.jobs.tasks import RunCancelled
+def write_results(
+    engine: Engine,
+    run_id: int,
+    report: Report,
+    key_to_id: dict[str, int],
+    sha: str,
+    versions: dict[int, int] | None = None,
+) -> None:
+    """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored).
+    ``versions`` (contribution id -> text version read) is kept on each assignment."""
+    from service.jobs.tasks import RunCancelled, RunSuperseded
 
     with Session(engine) as s:
-        run = s.get(Run, run_id)
+        # the row locked (PostgreSQL) until the commit: two executions of the run never both store
+        run = s.exec(select(Run).where(col(Run.id) == run_id).with_for_update()).first()
         if run is None or run.cancel_requested:
             raise RunCancelled()
-        store_rows(s, run_id, report, key_to_id)
+        if run.status != JobStatus.RUNNING.value:
+            raise RunSuperseded(run.status)
+        store_rows(s, run_id, report, key_to_id, versions)
         run.report = render_json(report)
         run.input_sha256 = sha
         if run.carry_review_from is not None:

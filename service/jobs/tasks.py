@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
 from service.jobs import JobStatus
@@ -36,6 +36,15 @@ INTERRUPTED = {
 
 class RunCancelled(Exception):
     """Raised inside a run when its cancellation was requested."""
+
+
+class RunSuperseded(Exception):
+    """Raised inside an execution of a run that another execution finished first (a Celery task delivered again
+    while its first worker still ran it): this one stops and leaves the run as the other left it."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = JobStatus(status)
 
 
 def worker_id() -> str:
@@ -74,7 +83,8 @@ def as_record(c: Contribution) -> Record:
 
 
 def load_inputs(session: Session, consultation_id: int):
-    """(records, key->id, rejected rows, rows_read or None, input sha256) of a consultation as it stands."""
+    """(records, key->id, rejected rows, rows read, input sha256, id->text version) of a consultation
+    as it stands: the versions say which text the run read once a later import changes some."""
     rows = session.exec(
         select(Contribution)
         .where(Contribution.consultation_id == consultation_id)
@@ -96,7 +106,8 @@ def load_inputs(session: Session, consultation_id: int):
         # proposals and comments), and a newer export repeats the rows of an older one
         rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
-    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha
+    versions = {c.id: c.version for c in rows}
+    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
 
 
 def _rejected(row: dict, file: str | None = None) -> RejectedRow:
@@ -131,6 +142,8 @@ class _Progress:
             run = s.get(Run, self.run_id)
             if run is None or run.cancel_requested:
                 raise RunCancelled()
+            if JobStatus(run.status).finished:
+                raise RunSuperseded(run.status)
             run.stage, run.progress = stage, overall_progress(stage, fraction)
             s.add(run)
             s.commit()
@@ -154,12 +167,13 @@ def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
 
 
 def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None = None) -> None:
+    """End a run still running (one statement: a run another execution finished meanwhile is left as it is)."""
     with Session(engine) as s:
-        run = s.get(Run, run_id)
-        if run is None:
-            return
-        run.status, run.error, run.finished_at = status.value, error, utcnow()
-        s.add(run)
+        s.exec(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == JobStatus.RUNNING.value)
+            .values(status=status.value, error=error, finished_at=utcnow())
+        )
         s.commit()
 
 
@@ -178,6 +192,8 @@ def execute_run(
     except RunCancelled:
         _finish(engine, run_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
+    except RunSuperseded as exc:
+        return exc.status
     except SynthesisError as exc:
         data = exc.to_dict("fr")
         _finish(
@@ -212,20 +228,35 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
 
     settings = RunSettings.model_validate(run.settings)
     with Session(engine) as s:
-        records, key_to_id, rejected, rows_read, sha = load_inputs(s, run.consultation_id)
+        records, key_to_id, rejected, rows_read, sha, versions = load_inputs(s, run.consultation_id)
     embedder = get_embedder(settings.embedder, settings.embedder_model)
-    report = run_pipeline(
-        records,
-        settings,
-        rejected=rejected,
-        rows_read=rows_read,
-        input_sha256=sha,
-        embedder=embedder,
-        cache=DBEmbeddingCache(engine),
-        progress=progress,
-    )
-    progress("store", 0.0)
-    write_results(engine, run.id, report, key_to_id, sha)
+    try:
+        report = run_pipeline(
+            records,
+            settings,
+            rejected=rejected,
+            rows_read=rows_read,
+            input_sha256=sha,
+            embedder=embedder,
+            cache=DBEmbeddingCache(engine),
+            progress=progress,
+        )
+        progress("store", 0.0)
+        write_results(engine, run.id, report, key_to_id, sha, versions)
+    except RunCancelled:
+        forget_if_deleted(engine, run.id, [r.text for r in records], embedder.model_id)
+        raise
+
+
+def forget_if_deleted(engine: Engine, run_id: int, texts: list[str], model_id: str) -> None:
+    """When the run is gone, its consultation deleted while it embedded (RGPD): delete the vectors it stored
+    after the deletion forgot the consultation's (``crud.delete_consultation``), and the k-NN searches."""
+    from service.crud import forget_texts
+
+    with Session(engine) as s:
+        if s.get(Run, run_id) is None:
+            forget_texts(session=s, texts=texts, model_ids={model_id})
+            s.commit()
 
 
 def shard_texts(records: list[Record], shard_index: int, n_shards: int) -> list[str]:
@@ -272,12 +303,14 @@ def embed_shard(
     from synthesis.pipeline import embedded_texts
 
     texts = _shard(embedded_texts(rows, texts_of), shard_index, n_shards)
-    embed_unique(
-        texts,
-        get_embedder(settings.embedder, settings.embedder_model),
-        DBEmbeddingCache(engine),
-        progress=progress,
-    )
+    embedder = get_embedder(settings.embedder, settings.embedder_model)
+    try:
+        embed_unique(texts, embedder, DBEmbeddingCache(engine), progress=progress)
+        if progress is not None:
+            progress(1.0)  # a run deleted while the last batch was embedded forgets it here
+    except RunCancelled:
+        forget_if_deleted(engine, run_id, texts, embedder.model_id)
+        raise
     return len(texts)
 
 

@@ -16,6 +16,19 @@ from service.models import Assignment, ReviewAction, Run
 from service.review.store import apply_action, save_review
 
 MATCH_THRESHOLD = 0.5
+# Why an action was not carried over, in French and English (``after.skipped``, ``after.skipped_en``).
+NO_MATCH = (
+    "le thème n'a pas d'équivalent dans la nouvelle analyse",
+    "the theme has no counterpart in the new run",
+)
+SPLIT_SKIPPED = (
+    "une division n'est pas rejouée : la nouvelle analyse regroupe les contributions à sa façon",
+    "a split is not replayed: the new run groups the contributions its own way",
+)
+
+
+def _skipped(reason_fr: str, reason_en: str) -> dict[str, str]:
+    return {"skipped": reason_fr, "skipped_en": reason_en}
 
 
 def theme_matches(old: dict[str, set[int]], new: dict[str, set[int]]) -> dict[str, str]:
@@ -66,16 +79,19 @@ def carry_review(session: Session, run: Run, report: Report, key_to_id: dict[str
     actions = session.exec(
         select(ReviewAction).where(ReviewAction.run_id == old.id).order_by(col(ReviewAction.id))
     )
-    reviewed, rejected, changed = report.model_copy(deep=True), set(), False
+    reviewed, changed = report.model_copy(deep=True), False
+    rejected: set[str] = set()  # keys of the quotes rejected so far, as record_action reads them
     for a in list(actions):
         payload = None if a.action == "split" else _translate(a.payload, matches)
-        before, after = {}, {"skipped": "le thème n'a pas d'équivalent dans la nouvelle analyse"}
+        before, after = {}, _skipped(*(SPLIT_SKIPPED if a.action == "split" else NO_MATCH))
         if payload is not None:
             try:
                 before, after = apply_action(reviewed, session, run, a.action, payload, rejected)
                 changed = True
+                if a.action == "reject_quote":  # a later replacement must not bring it back
+                    rejected |= set(before.get("quotes", [])) - set(after.get("quotes", []))
             except ReviewError as exc:
-                payload, after = None, {"skipped": exc.message_fr}
+                payload, after = None, _skipped(exc.message_fr, exc.message_en)
         session.add(
             ReviewAction(
                 run_id=run.id,

@@ -53,14 +53,20 @@ def _split_inputs(
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
-    # Keys are unique per consultation only (``ligne-N`` repeats in every file without an id column):
-    # read this run's consultation, never another one's (or another tenant's).
-    rows = session.exec(
-        select(Contribution).where(
-            Contribution.consultation_id == run.consultation_id, col(Contribution.key).in_(keys)
+    # The texts the run read, as its report shows them (e-mails cut out: synthesis.pipeline.masked), not the
+    # contributions' current texts, which a later import may have changed.
+    wanted = set(keys)
+    texts = {c.contribution_id: c.text for c in report.contributions if c.contribution_id in wanted}
+    missing = [k for k in keys if k not in texts]  # a report stored before it listed its contributions
+    if missing:
+        # Keys are unique per consultation only (``ligne-N`` repeats in every file without an id column):
+        # read this run's consultation, never another one's (or another tenant's).
+        rows = session.exec(
+            select(Contribution).where(
+                Contribution.consultation_id == run.consultation_id, col(Contribution.key).in_(missing)
+            )
         )
-    )
-    texts = {c.key: mask_pii(c.text) for c in rows}  # as the report shows them (synthesis.pipeline.masked)
+        texts |= {c.key: mask_pii(c.text) for c in rows}
     settings = RunSettings.model_validate(report.manifest.settings)
     from service.jobs.cache import DBEmbeddingCache
 
@@ -143,9 +149,13 @@ def save_review(session: Session, run: Run, report: Report) -> None:
 def record_action(
     *, session: Session, run: Run, action: str, payload: dict[str, Any], actor: str
 ) -> ReviewAction:
-    """Apply, record (who, when, before, after) and store the reviewed report; all or nothing."""
-    report = current_report(run)
+    """Apply, record (who, when, before, after) and store the reviewed report; all or nothing.
+
+    The run is read again, locked (PostgreSQL) until the commit: another reviewer's action stored since this
+    request read it is built upon, never overwritten."""
     try:
+        session.refresh(run, with_for_update=True)
+        report = current_report(run)
         before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
         row = ReviewAction(
             run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after

@@ -9,24 +9,39 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow
+from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow, PreviewWarning
 from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
 from .api import _mismatch, open_export
 from .base import Format
-from .detect import format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
+from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
 CELL_CHARS = 500
 ESTIMATE_BYTES = 1 << 20
+MIXED_WARNING = PreviewWarning(
+    code="mixed_encoding",
+    message_fr="Des lignes ne sont pas en UTF-8 : l'import les lira en Windows-1252, le reste en UTF-8, et les "
+    "nommera ; vérifiez leurs accents.",
+    message_en="Some lines are not UTF-8: the import will read them as Windows-1252, the rest as UTF-8, and "
+    "name them; check their accents.",
+)
 
 
 def preview(
     path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None
 ) -> ImportPreview:
-    """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``."""
+    """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``, and
+    ``warnings`` says what its import will warn about."""
+    result = _preview(path, format, encoding)
+    if result.encoding == MIXED:
+        result.warnings.append(MIXED_WARNING.model_copy())
+    return result
+
+
+def _preview(path: str | PathLike[str], format: Format | str, encoding: str | None) -> ImportPreview:
     path, fmt, facts = open_export(path, format, encoding)
     base: dict[str, Any] = {"file_name": path.name, "size_bytes": facts.size, "sha256": facts.sha256}
     if facts.kind == "xlsx" or fmt is Format.XLSX:

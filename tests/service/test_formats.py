@@ -171,3 +171,33 @@ def test_rejected_rows_say_their_reason_in_the_callers_language(client, keys, ru
     assert [(r["line"], r["reason_en"]) for r in report["rejected"]] == [
         (r["line"], r["reason_en"]) for r in english
     ]
+
+
+@pytest.mark.parametrize("name", ["mixte.csv", "mixte.json"])
+def test_a_preview_says_what_the_import_will_warn_about(client, keys, name):
+    # the preview of a UTF-8 file with one Windows-1252 line said nothing (the import warns); CSV and JSON
+    h = keys.h()
+    late = "Un avis écrit ailleurs".encode("cp1252")
+    if name.endswith(".csv"):
+        clean = (
+            b"id,avis\n" + "".join(f"{i},Avis numéro {i} sur la fiscalité\n" for i in range(1, 40)).encode()
+        )
+        content = clean + b"40," + late + b"\n"
+    else:
+        clean = json.dumps(
+            [{"id": i, "avis": f"Avis numéro {i} sur la fiscalité"} for i in range(1, 40)],
+            ensure_ascii=False,
+            indent=1,
+        ).encode()
+        content = clean[:-1] + b', {"id": 40, "avis": "' + late + b'"}\n]'
+
+    def preview(data: bytes, headers) -> dict:
+        r = client.post("/api/imports/preview", files={"file": (name, data, "text/plain")}, headers=headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    [fr] = preview(content, h)["warnings"]
+    [en] = preview(content, {**h, "Accept-Language": "en"})["warnings"]
+    assert fr["code"] == en["code"] == "mixed_encoding"
+    assert "Windows-1252" in fr["message"] and "lira" in fr["message"] and "will read" in en["message"]
+    assert preview(clean, h)["warnings"] == []

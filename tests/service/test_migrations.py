@@ -38,3 +38,68 @@ def test_postgres_migration_matches_models():
     finally:
         engine.dispose()
         drop_schema(schema)
+
+
+def _down_and_up(engine, url: str) -> None:
+    from alembic import command
+    from service.core.db import alembic_config
+
+    cfg = alembic_config(url)
+    for step, target in ((command.upgrade, "head"), (command.downgrade, "base"), (command.upgrade, "head")):
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+        if target == "base":
+            assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert _diff(engine) == []
+
+
+def test_sqlite_migrations_go_down_to_an_empty_database_and_up_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    _down_and_up(make_engine(url), url)
+
+
+@pytest.mark.postgres
+def test_postgres_migrations_go_down_to_an_empty_database_and_up_again():
+    from tests.service.conftest import POSTGRES_URL
+
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    engine = postgres_engine(schema)
+    try:
+        _down_and_up(engine, POSTGRES_URL)
+    finally:
+        engine.dispose()
+        drop_schema(schema)
+
+
+def test_0006_keeps_the_automatic_strength_of_the_assignments_stored_before_it(tmp_path):
+    # until 0006 the review never changed a stored strength: it is each assignment's automatic strength
+    from sqlalchemy import text
+
+    from alembic import command
+    from service.core.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = make_engine(url)
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        for sql in (
+            "INSERT INTO tenants (id, name, created_at) VALUES (1, 't', '2026-01-01')",
+            "INSERT INTO consultations (id, tenant_id, title, created_at) VALUES (1, 1, 'c', '2026-01-01')",
+            "INSERT INTO imports (id, consultation_id, filename, format, sha256, rows_read, accepted, added,"
+            " updated, unchanged, rejected, created_at) VALUES (1, 1, 'f', 'csv', 'x', 1, 1, 1, 0, 0, '[]',"
+            " '2026-01-01')",
+            "INSERT INTO contributions (id, consultation_id, import_id, last_import_id, key, source_id,"
+            " question_id, question_text, text, line, author_type, extra, version) VALUES (1, 1, 1, 1, 'k',"
+            " 's', 'q', 'Q', 't', 2, 'unknown', '{}', 1)",
+            "INSERT INTO runs (id, consultation_id, status, progress, settings, cancel_requested, created_at)"
+            " VALUES (1, 1, 'succeeded', 1, '{}', 0, '2026-01-01')",
+            "INSERT INTO assignments (run_id, contribution_id, question_id, status, cluster_id, auto_cluster_id,"
+            " strength, weight) VALUES (1, 1, 'q', 'clustered', '1-0', '1-0', 0.75, 1)",
+        ):
+            conn.execute(text(sql))
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT auto_strength FROM assignments")).scalar_one() == 0.75

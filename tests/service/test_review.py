@@ -226,3 +226,124 @@ def test_no_unclassified_item_names_a_theme_the_review_removed():
         ops.move(report, m.contribution_id, m.source_id, "q1-0")
     assert "q1-1" not in {cl.cluster_id for cl in report.questions[0].clusters}
     assert named(report) == {(None, None)} and report.questions[0].noise[0].closest_similarity is None
+
+
+def test_carried_quote_rejections_keep_every_rejected_quote_out(client, keys, runner):
+    """Two quotes rejected one after the other (the second being the first one's replacement) stay out of the
+    theme when the review is carried to a new run: the first one does not come back as the second's replacement."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    theme = max(clusters(done.report), key=lambda cl: cl["size"])
+    base = f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/quotes/reject"
+    members = client.get(
+        f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members", params={"limit": 1000}, headers=h
+    ).json()["data"]
+    api_id = {m["key"]: m["contribution_id"] for m in members}
+    rejected = []
+    for _ in range(2):
+        report = _report(client, done.run_id, h)
+        quote = next(cl for cl in clusters(report) if cl["cluster_id"] == theme["cluster_id"])["quotes"][0]
+        r = client.post(base, json={"contribution_id": api_id[quote["contribution_id"]]}, headers=h)
+        assert r.status_code == 201, r.text
+        rejected.append(quote["contribution_id"])
+    old_quotes = {
+        q["contribution_id"] for cl in clusters(_report(client, done.run_id, h)) for q in cl["quotes"]
+    }
+    assert not old_quotes & set(rejected)
+
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
+    runner.drain()
+    new_report = _report(client, r.json()["id"], h)
+    assert [a["after"].get("skipped") for a in new_report["review"]["history"]] == [None, None]
+    new_quotes = {q["contribution_id"] for cl in clusters(new_report) for q in cl["quotes"]}
+    assert not new_quotes & set(rejected)
+
+
+def test_a_carried_review_page_names_the_earlier_run_and_the_actions_not_carried(client, keys, runner):
+    """The new run's « Relecture » page said « reprise de l'analyse n° N » with N the earlier action's id, not the
+    earlier run's, and showed an action that could not be carried (a split) as if it had been done."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    first, second, third = clusters(done.report)[:3]
+    base = f"/api/runs/{done.run_id}"
+    rename = client.post(f"{base}/clusters/{first['cluster_id']}/rename", json={"label": "Vélo"}, headers=h)
+    merge = {"into_cluster_id": third["cluster_id"]}
+    merged = client.post(f"{base}/clusters/{second['cluster_id']}/merge", json=merge, headers=h)
+    split = client.post(
+        f"{base}/clusters/{third['cluster_id']}/split", json={"min_cluster_size": 5}, headers=h
+    )
+    assert [rename.status_code, merged.status_code, split.status_code] == [201, 201, 201], split.text
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
+    runner.drain()
+    new = r.json()["id"]
+    history = client.get(f"/api/runs/{new}/review", headers=h).json()["data"]
+    assert [a["carried_from_run"] for a in history] == [done.run_id] * 3
+    assert [a["carried_from"] for a in history] != [done.run_id] * 3  # action ids: 1, 2, 3
+    assert [bool(a["after"].get("skipped")) for a in history] == [False, False, True]
+    assert history[2]["after"]["skipped_en"]
+    for lang, carried, not_carried in (
+        ("fr", f"reprise de l&#39;analyse n° {done.run_id}", "non reprise"),
+        ("en", f"carried from run no. {done.run_id}", "not carried over"),
+    ):
+        page = client.get(
+            f"/api/runs/{new}/report", params={"format": "html"}, headers={**h, "Accept-Language": lang}
+        ).text
+        assert page.count(carried) == 3 and page.count(not_carried) == 1, lang
+
+
+def test_two_reviewers_at_once_keep_both_corrections(client, keys, runner, engine):
+    """Two reviewers act on one run at the same time: the second action, whose request read the run before the
+    first one was stored, is applied on top of it; the first correction was lost from the reviewed report (and
+    its theme's label put back) while the history still listed it."""
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review.store import record_action
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    first, second = clusters(done.report)[:2]
+    with Session(engine) as late:
+        stale = late.get(Run, done.run_id)  # the second reviewer's request has read the run
+        r = client.post(
+            f"/api/runs/{done.run_id}/clusters/{first['cluster_id']}/rename",
+            json={"label": "Vélo"},
+            headers=h,
+        )
+        assert r.status_code == 201
+        payload = {"cluster_id": second["cluster_id"], "label": "Transports"}
+        record_action(session=late, run=stale, action="rename", payload=payload, actor="agent-b")
+    labels = {c["cluster_id"]: c["label"] for c in clusters(_report(client, done.run_id, h))}
+    assert (labels[first["cluster_id"]], labels[second["cluster_id"]]) == ("Vélo", "Transports")
+    export = client.get(f"/api/runs/{done.run_id}/export", params={"format": "csv"}, headers=h).text
+    assert "Vélo" in export and "Transports" in export
+    assert client.get(f"/api/runs/{done.run_id}/review", headers=h).json()["count"] == 2
+
+
+def test_the_automatic_version_keeps_a_moved_members_automatic_strength(client, keys, runner):
+    """A member moved by the review has the reviewed report's strength in the reviewed version, and keeps its
+    automatic strength (and rank) in the automatic version of its first theme."""
+    h = keys.h()
+    done = make_run(client, runner, h)
+    theme = clusters(done.report)[0]
+    url = f"/api/runs/{done.run_id}/clusters/{theme['cluster_id']}/members"
+    before = client.get(url, params={"version": "automatic", "limit": 1000}, headers=h).json()["data"]
+    moved = before[0]
+    r = client.post(
+        f"/api/runs/{done.run_id}/moves",
+        json={"contribution_id": moved["contribution_id"], "to_cluster_id": None},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    after = client.get(url, params={"version": "automatic", "limit": 1000}, headers=h).json()["data"]
+    assert after == before
+    reviewed = client.get(url, params={"limit": 1000}, headers=h).json()["data"]
+    assert moved["contribution_id"] not in {m["contribution_id"] for m in reviewed}

@@ -346,8 +346,22 @@ def test_a_secret_is_text_read_as_the_service_reads_its_key(tmp_path):
     path = tmp_path / "secret"
     path.write_text("clé de la consultation « été »\n", encoding="utf-8")
     assert load_secret(path) == "clé de la consultation « été »".encode()
-    created = tmp_path / "new" / "secret"
-    assert len(load_secret(created)) == 64 and load_secret(created) == created.read_bytes()
+
+
+def test_only_the_default_secret_is_created_when_missing(tmp_path):
+    # a --secret-file that does not exist (a typo, a secret not mounted) was created with a new random key: the
+    # authors were pseudonymised unlike the service and the earlier reports, and nothing said so
+    from synthesis.cli import default_secret_path, load_secret
+
+    missing = tmp_path / "etc" / "secret"
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--secret-file", missing)
+    assert result.exit_code == 2, result.output
+    assert f"La clé de pseudonymisation {missing} ne peut pas servir : il n'existe pas" in said(result)
+    assert not missing.exists() and "lignes lues" not in result.output
+    english = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--secret-file", missing, "--lang", "en")
+    assert f"The pseudonymisation key {missing} cannot be used: it does not exist" in said(english)
+    created = load_secret(None)  # HOME is tmp_path: the per-machine key, created once
+    assert len(created) == 64 and default_secret_path().read_bytes() == created == load_secret(None)
 
 
 NOT_A_TABLE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4

@@ -25,7 +25,7 @@ REVIEW = [
         "before": {"cluster_id": "q1-1", "label": "taxe"},
     },
     {"created_at": "2024-05-01T10:05:00", "actor": "agent", "action": "move",
-     "payload": {"contribution_id": 12, "to_cluster_id": None}, "carried_from": 3},
+     "payload": {"contribution_id": 12, "to_cluster_id": None}, "carried_from": 41, "carried_from_run": 3},
     {"created_at": "2024-05-01T10:06:00", "actor": "agent", "action": "merge",
      "payload": {"cluster_id": "q1-9", "into_cluster_id": "q1-0"}},
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import ValidationError
 
 from schemas import ColumnMapping
-from schemas.api import ErrorOut, ImportPublic, ImportWarning
+from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportWarning
 from service.api.deps import ConsultationDep, KeyDep, LangDep, SessionDep, SettingsDep, WriteKeyDep
 from service.errors import RequestError, TooLargeError, describe_validation_errors
 from service.imports import import_file
@@ -232,15 +232,9 @@ def create_import(
     return to_public(imp, lang)
 
 
-try:  # the preview model comes with the ingest layer (issue 3)
-    from schemas.imports import ImportPreview as _PreviewModel
-except ImportError:  # pragma: no cover - before the ingest layer lands
-    _PreviewModel = dict  # type: ignore[assignment,misc]
-
-
 @router.post(
     "/imports/preview",
-    response_model=_PreviewModel,
+    response_model=ImportPreviewPublic,
     operation_id="preview_import",
     summary="Aperçu d'un fichier avant import",
     responses=ERRORS,
@@ -248,11 +242,13 @@ except ImportError:  # pragma: no cover - before the ingest layer lands
 def preview_import(
     key: KeyDep,
     settings: SettingsDep,
+    lang: LangDep,
     file: Annotated[UploadFile, File(description="The export file to inspect.")],
     format: Annotated[str, Form()] = "auto",
     encoding: Annotated[str | None, Form()] = None,
-) -> dict:
-    """Detected format, encoding, delimiter, columns, five rows, a suggested mapping; stores nothing."""
+) -> ImportPreviewPublic:
+    """Detected format, encoding, delimiter, columns, five rows, a suggested mapping, and what the import will
+    warn about (lines not in UTF-8 read as Windows-1252); stores nothing."""
     from synthesis.ingest import preview
 
     _check_encoding(encoding)
@@ -263,6 +259,10 @@ def preview_import(
         _save_upload(file, path, settings.max_upload_bytes)
         with _reading(name, encoding):
             result = preview(path, format=format, encoding=encoding)
-        return result.model_dump(mode="json")
+        warnings = [
+            ImportWarning(code=w.code, message=w.message_en if lang == "en" else w.message_fr)
+            for w in result.warnings
+        ]
+        return ImportPreviewPublic.model_validate(result.model_dump() | {"warnings": warnings})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -14,8 +14,8 @@ from schemas.api import (
     ReviewActionsPublic,
     SplitTheme,
 )
-from service import crud
 from service.api.deps import RunDep, SessionDep, WriteKeyDep
+from service.api.routes.runs import review_history
 from service.models import ApiKey, Run
 from service.review.store import record_action
 
@@ -124,7 +124,5 @@ def move_contribution(
 )
 def list_review_actions(run: RunDep, session: SessionDep) -> ReviewActionsPublic:
     """Every review action of the run in order: who, when, what, before and after."""
-    rows = crud.list_review_actions(session=session, run_id=run.id)
-    return ReviewActionsPublic(
-        data=[ReviewActionPublic.model_validate(r, from_attributes=True) for r in rows], count=len(rows)
-    )
+    rows = review_history(session, run)
+    return ReviewActionsPublic(data=rows, count=len(rows))

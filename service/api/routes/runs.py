@@ -23,7 +23,7 @@ from schemas.api import (
 from service import crud
 from service.api.deps import ConsultationDep, LangDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
 from service.compare import compare_runs
-from service.errors import ConflictError, NotFoundError
+from service.errors import ConflictError, NotFoundError, RequestError
 from service.jobs import JobStatus
 from service.models import Run
 from service.review.store import current_report
@@ -154,18 +154,24 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep
     return to_public(session, run, lang)
 
 
-def review_info(session, run: Run, version: Version) -> ReviewInfo:
-    history = [
-        ReviewActionPublic.model_validate(a, from_attributes=True)
+def review_history(session, run: Run) -> list[ReviewActionPublic]:
+    """The run's review actions; a carried one names the earlier run (``carried_from`` is that run's action)."""
+    return [
+        ReviewActionPublic.model_validate(a, from_attributes=True).model_copy(
+            update={"carried_from_run": run.carry_review_from if a.carried_from is not None else None}
+        )
         for a in crud.list_review_actions(session=session, run_id=run.id)
     ]
-    return ReviewInfo(version=version, history=history)
 
 
-def report_page(report, info: ReviewInfo) -> str:
-    """The report's HTML page, with its review history in its "Relecture" page."""
+def review_info(session, run: Run, version: Version) -> ReviewInfo:
+    return ReviewInfo(version=version, history=review_history(session, run))
+
+
+def report_page(report, info: ReviewInfo, lang: str = "fr") -> str:
+    """The report's HTML page in ``lang``, with its review history in its "Relecture" page."""
     history = [a.model_dump(mode="json") for a in info.history]
-    return render_report_page(report, review=history, review_version=info.version)
+    return render_report_page(report, lang=lang, review=history, review_version=info.version)
 
 
 @router.get(
@@ -184,12 +190,14 @@ def report_page(report, info: ReviewInfo) -> str:
 def get_report(
     run: RunDep,
     session: SessionDep,
+    lang: LangDep,
     format: Annotated[Literal["json", "html"], Query()] = "json",
     version: Annotated[
         Version, Query(description="reviewed (default) or the automatic original")
     ] = "reviewed",
 ):
-    """The reviewed report with its review history (``?version=automatic`` for the original)."""
+    """The reviewed report with its review history (``?version=automatic`` for the original); the HTML page is
+    in the caller's language (Accept-Language)."""
     if run.report is None:
         raise ConflictError(
             f"L'analyse {run.id} n'a pas de rapport (statut : {run.status})",
@@ -201,7 +209,7 @@ def get_report(
     report = current_report(run) if version == "reviewed" else Report.model_validate_json(run.report)
     info = review_info(session, run, version)
     if format == "html":
-        return HTMLResponse(report_page(report, info))
+        return HTMLResponse(report_page(report, info, lang))
     return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
 
 
@@ -234,18 +242,20 @@ def list_cluster_members(
         limit=limit,
         automatic=version == "automatic",
     )
-    flags = crud.list_flags(session=session, run_id=run.id, contribution_ids=[c.id for _, c in rows])
+    flags = crud.list_flags(session=session, run_id=run.id, contribution_ids=[c.id for _, c, _ in rows])
     data = [
         MemberPublic(
             contribution_id=c.id,
             key=c.key,
             source_id=c.source_id,
-            text=mask_pii(c.text),
-            strength=a.strength,
+            text=mask_pii(text),
+            strength=a.auto_strength
+            if version == "automatic" and a.auto_strength is not None
+            else a.strength,
             weight=a.weight,
             flags=flags.get(c.id, []),
         )
-        for a, c in rows
+        for a, c, text in rows
     ]
     return MembersPublic(
         cluster_id=cluster_id, label=label, data=data, count=count, offset=offset, limit=limit
@@ -262,7 +272,16 @@ def list_cluster_members(
 def compare(
     run: RunDep, other: OtherRunDep, session: SessionDep, limit: Annotated[int, Query(ge=0, le=100000)] = 1000
 ) -> RunComparison:
-    """Which contributions moved between themes, and how each theme's size changed (matched by members)."""
+    """Which contributions moved between themes, and how each theme's size changed (matched by members); both
+    runs are of one consultation."""
+    if other.consultation_id != run.consultation_id:  # no contribution in common: every theme "shared 0"
+        raise RequestError(
+            f"Les analyses {run.id} et {other.id} portent sur des consultations différentes "
+            f"({run.consultation_id} et {other.consultation_id}) : comparez deux analyses d'une même consultation",
+            f"Runs {run.id} and {other.id} are of different consultations "
+            f"({run.consultation_id} and {other.consultation_id}): compare two runs of one consultation",
+            value=other.id,
+        )
     for r in (run, other):
         if r.report is None:
             raise ConflictError(

@@ -182,3 +182,104 @@ def test_db_cache_deletes_the_oldest_knn_searches_beyond_the_budget(engine, monk
         cache.put_knn(key, idx, dist)
         time.sleep(0.01)  # distinct times of storage
     assert cache.get_knn("a") is None and cache.get_knn("b") and cache.get_knn("c")
+
+
+def test_a_consultation_deleted_while_its_run_embeds_leaves_no_vector(engine, tmp_path):
+    """RGPD: the consultation is deleted while its run embeds (after the run's last look at its row): the
+    vectors the run stores after the deletion forgot the consultation's are deleted too when the run stops."""
+    from service import crud
+    from service.jobs import tasks
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    original = tasks._Progress.__call__
+
+    def delete_after_embed_starts(self, stage, fraction):
+        original(self, stage, fraction)
+        if stage == "embed":
+            with Session(engine) as s:
+                consultation = s.get(Consultation, cid)
+                if consultation is not None:
+                    crud.delete_consultation(session=s, consultation=consultation)
+
+    tasks._Progress.__call__ = delete_after_embed_starts
+    try:
+        assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.CANCELLED
+    finally:
+        tasks._Progress.__call__ = original
+    with Session(engine) as s:
+        assert s.get(Run, run_id) is None and s.get(Consultation, cid) is None
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == 0
+
+
+def test_a_shard_of_a_deleted_consultation_leaves_no_vector(engine, tmp_path):
+    """The same for a Celery shard: deleted while it embeds, it forgets what it stored."""
+    from service import crud
+    from service.jobs.tasks import RunCancelled
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid, status="running")
+    calls = []
+
+    def progress(fraction: float) -> None:  # as ShardProgress: stops once the run is gone
+        calls.append(fraction)
+        with Session(engine) as s:
+            if s.get(Run, run_id) is None:
+                raise RunCancelled()
+            if len(calls) == 1:  # the deletion comes once the shard has started
+                crud.delete_consultation(session=s, consultation=s.get(Consultation, cid))
+
+    try:
+        embed_shard(run_id, 0, 1, engine=engine, progress=progress)
+    except RunCancelled:
+        pass
+    with Session(engine) as s:
+        assert s.get(Consultation, cid) is None
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() == 0
+
+
+def test_a_second_execution_of_a_finished_run_leaves_it_succeeded(engine, tmp_path):
+    """Two executions of one run overlap (a Celery task delivered again while the first worker still runs it):
+    the one that finishes second finds the report written and leaves the run as the first left it, succeeded,
+    instead of failing it on the themes already stored."""
+    from service.jobs import tasks
+
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    original = tasks._Progress.__call__
+    second: list[JobStatus | None] = []
+
+    def overtaken_before_storing(self, stage, fraction):
+        original(self, stage, fraction)
+        if stage == "store" and not second:
+            second.append(None)  # the second execution runs whole, here, before the first one stores
+            second[0] = execute_run(run_id, engine=engine, progress_interval=0, resume=True)
+
+    tasks._Progress.__call__ = overtaken_before_storing
+    try:
+        first = execute_run(run_id, engine=engine, progress_interval=0)
+    finally:
+        tasks._Progress.__call__ = original
+    assert second == [JobStatus.SUCCEEDED] and first == JobStatus.SUCCEEDED
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        assert run.status == "succeeded" and run.error is None and run.report is not None
+
+
+def test_the_same_file_imported_twice_is_read_once(engine):
+    """Re-importing an export adds nothing, but the next run read each import's rejected rows: the Grand Débat
+    sample imported twice gave a report of 88 rejected rows (44 in the file) and another input checksum."""
+    from tests.utils.data import SAMPLES
+
+    path = SAMPLES / "granddebat_fiscalite_sample.csv"
+    with Session(engine) as s:
+        t = Tenant(name="t")
+        s.add(t)
+        s.commit()
+        c = Consultation(tenant_id=t.id, title="c")
+        s.add(c)
+        s.commit()
+        imports = [import_file(session=s, consultation=c, path=path, filename=path.name) for _ in range(2)]
+        assert [i.added for i in imports] == [2599, 0] and len(imports[0].rejected) == 44
+        records, _, rejected, rows_read, sha, _ = load_inputs(s, c.id)
+    assert (len(records), len(rejected), rows_read, sha) == (2599, 44, 1300, imports[0].sha256)
