@@ -2,6 +2,10 @@
 
 Re-importing the same file adds nothing; a newer export of the same consultation adds its new rows and
 updates the changed ones, keeping each replaced text in ``contribution_versions``.
+
+A row is known by the id its export gives it. A row without one is known by its line (``ligne-<n>``), which
+only means something within its file: another file of the consultation holding a row of that line adds its
+own row (its key prefixed by its file's name, :func:`_own_key`) instead of overwriting the first file's.
 """
 
 from __future__ import annotations
@@ -40,21 +44,45 @@ def _values(rec: Record) -> dict:
     }
 
 
-def _upsert_chunk(session: Session, consultation_id: int, imp: Import, chunk: Sequence[Record]) -> None:
-    keys = [r.contribution_id for r in chunk]
+def _existing(session: Session, consultation_id: int, keys: Sequence[str]) -> dict[str, Contribution]:
     stmt = select(Contribution).where(
         Contribution.consultation_id == consultation_id, col(Contribution.key).in_(keys)
     )
-    existing = {c.key: c for c in session.exec(stmt)}
+    return {c.key: c for c in session.exec(stmt)}
+
+
+def _own_key(rec: Record, filename: str) -> str:
+    """The key of a row known by its line in ``filename`` once another file holds a row of that line."""
+    return f"{filename[:100]}:{rec.contribution_id}"  # keys hold 300 characters
+
+
+def _upsert_chunk(
+    session: Session,
+    consultation_id: int,
+    imp: Import,
+    chunk: Sequence[Record],
+    files: tuple[dict[int, str], str],
+) -> None:
+    """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`."""
+    file_of, filename = files
+    existing = _existing(session, consultation_id, [r.contribution_id for r in chunk])
+    keys: dict[str, str] = {}
+    for rec in chunk:
+        row = existing.get(rec.contribution_id)
+        by_line = rec.source_id == f"ligne-{rec.line}"  # the export gave the row no id
+        if by_line and row is not None and file_of.get(row.import_id, filename) != filename:
+            keys[rec.contribution_id] = _own_key(rec, filename)
+    existing |= _existing(session, consultation_id, list(keys.values()))
     for rec in chunk:
         values = _values(rec)
-        row = existing.get(rec.contribution_id)
+        values["key"] = keys.get(rec.contribution_id, rec.contribution_id)
+        row = existing.get(values["key"])
         if row is None:
             row = Contribution(
                 consultation_id=consultation_id, import_id=imp.id, last_import_id=imp.id, **values
             )
             session.add(row)
-            existing[rec.contribution_id] = row
+            existing[values["key"]] = row
             imp.added += 1
             continue
         text_changed = row.text != values["text"]
@@ -75,6 +103,20 @@ def _upsert_chunk(session: Session, consultation_id: int, imp: Import, chunk: Se
         session.add(row)
         imp.updated += 1
     session.flush()
+
+
+def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
+    """(import id → the file it read, for the consultation's imports before ``imp``; the file ``imp`` reads).
+    The same bytes imported under another name ("export (1).csv") are the file they were first imported as."""
+    earlier = session.exec(
+        select(Import)
+        .where(Import.consultation_id == imp.consultation_id, col(Import.id) != imp.id)
+        .order_by(col(Import.id).desc())
+    ).all()
+    first_name = {i.sha256: i.filename for i in earlier}  # the earliest import of each file written last
+    return {i.id: first_name[i.sha256] for i in earlier if i.id is not None}, first_name.get(
+        imp.sha256, imp.filename
+    )
 
 
 def import_file(
@@ -107,6 +149,7 @@ def import_file(
     try:
         session.add(imp)
         session.flush()
+        files = _file_names(session, imp)
         rejected: list[dict] = []
         chunk: list[Record] = []
         for item in stream:
@@ -116,10 +159,10 @@ def import_file(
             chunk.append(item)
             imp.accepted += 1
             if len(chunk) == CHUNK:
-                _upsert_chunk(session, consultation.id, imp, chunk)
+                _upsert_chunk(session, consultation.id, imp, chunk, files)
                 chunk = []
         if chunk:
-            _upsert_chunk(session, consultation.id, imp, chunk)
+            _upsert_chunk(session, consultation.id, imp, chunk, files)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         session.add(imp)

@@ -201,3 +201,20 @@ def test_a_preview_says_what_the_import_will_warn_about(client, keys, name):
     assert fr["code"] == en["code"] == "mixed_encoding"
     assert "Windows-1252" in fr["message"] and "lira" in fr["message"] and "will read" in en["message"]
     assert preview(clean, h)["warnings"] == []
+
+
+def test_files_without_ids_add_their_rows_and_a_corrected_file_updates_its_own(client, keys):
+    # two files without an id column are known by their lines: the second overwrote the first's rows
+    # ("updated: 3"), leaving the consultation with the second file's answers only
+    h = keys.h()
+    cid = _consultation(client, h)
+    north = "avis\nPlus de bancs au parc\nUn marché le dimanche\nDes arbres rue Hoche\n".encode()
+    south = "avis\nUne piscine couverte\nMoins de voitures\nUn cinéma de quartier\n".encode()
+    first = _upload(client, cid, h, "nord.csv", north).json()
+    second = _upload(client, cid, h, "sud.csv", south).json()
+    assert (first["added"], second["added"], second["updated"]) == (3, 3, 0)
+    corrected = _upload(client, cid, h, "sud.csv", south.replace(b"Moins", b"Beaucoup moins")).json()
+    assert (corrected["added"], corrected["updated"], corrected["unchanged"]) == (0, 1, 2)
+    # the same bytes under another name are that file again (its question, read from the name, changes)
+    assert _upload(client, cid, h, "nord (1).csv", north).json()["added"] == 0
+    assert client.get(f"/api/consultations/{cid}", headers=h).json()["contributions"] == 6
