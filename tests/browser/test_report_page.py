@@ -262,6 +262,38 @@ def test_works_without_javascript(browser, sample):
         page.context.close()
 
 
+def all_themes(sample):
+    return [t for c in sample.report.questions[0].clusters for t in (c, *c.subclusters)]
+
+
+def test_a_pager_is_shown_only_where_there_are_pages(report_page, sample):
+    # a theme of 20 contributions or fewer showed "Page précédente / Page suivante", both disabled: the pager's
+    # `hidden` attribute lost to the stylesheet's `display: flex`
+    page, _ = report_page
+    small = min(all_themes(sample), key=lambda t: t.size)
+    large = biggest_theme(sample)
+    assert small.size <= 20 < large.size
+    go(page, "#" + route_id("theme", small.cluster_id))
+    assert page.locator(".page.active [data-pager]").is_hidden()
+    go(page, "#" + route_id("theme", large.cluster_id))
+    assert page.locator(".page.active [data-pager]").is_visible()
+
+
+def test_without_javascript_no_control_that_needs_it(browser, sample):
+    # without the script, the theme chart's measure switch, each theme's search box and pager were shown and
+    # did nothing
+    page, _ = open_page(browser, sample.path.as_uri(), javascript=False)
+    try:
+        for selector in ("[data-measure]", "[data-pager]", "input[data-filter]", "[data-goto]"):
+            shown = page.locator(selector).evaluate_all(
+                "els => els.filter(e => e.getClientRects().length).length"
+            )
+            assert shown == 0, selector
+        assert page.locator(".member-list > li").first.is_visible()  # the lists themselves are all there
+    finally:
+        page.context.close()
+
+
 def test_exported_file_offline_same_content(browser, sample, report_page, tmp_path):
     page, watch = report_page
     exported = exported_copy(sample, tmp_path / "export")
