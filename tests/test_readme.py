@@ -1,0 +1,113 @@
+"""The README's commands work as written (house rule 24: docs are tested)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.utils.data import REPO_ROOT, SAMPLES
+
+README = REPO_ROOT / "README.md"
+# Safety nets only (a hung server or run must not hang the suite); nothing asserts on durations.
+START_TIMEOUT_S = 60
+SESSION_TIMEOUT_S = 300
+
+
+def sh_block(after: str) -> str:
+    """The first ```sh block of the README after the line holding ``after``."""
+    text = README.read_text(encoding="utf-8")
+    match = re.search(r"```sh\n(.*?)```", text[text.index(after) :], re.S)
+    assert match, f"no sh block after {after!r}"
+    return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(log.read_text())
+        try:
+            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"uvicorn start: still waiting after {START_TIMEOUT_S} s")
+
+
+def demo_consultation(url: str) -> None:
+    """What `make run` leaves: a « Démo » tenant whose consultation (and run) hold the ids 1."""
+    from sqlmodel import Session
+
+    from service import crud
+    from service.core.db import make_engine, upgrade_database
+
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        tenant = crud.create_tenant(session=session, name="Démo")
+        crud.create_consultation(session=session, tenant_id=tenant.id, title="Démo", description=None)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the README's session uses curl")
+def test_readme_api_session_runs_as_written(tmp_path):
+    # the session wrote the ids 1 into its addresses: after `make run` (whose demo consultation is id 1, in
+    # another tenant) its import answered 404 « Consultation 1 introuvable », and so did every later step
+    pytest.importorskip("service.main")
+    url = f"sqlite:///{tmp_path / 'data' / 'synthese.db'}"
+    (tmp_path / "data").mkdir()
+    demo_consultation(url)
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    (tmp_path / "export.csv").write_text("".join(lines[:41]), encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "test", "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("BROKER_URL", None)
+    port = free_port()
+    log = tmp_path / "uvicorn.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "service.main:create_app", "--factory", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server, log)
+        cli = f"{sys.executable} -c 'from service.cli import app; app()'"
+        script = (
+            sh_block("A typical session with the API")
+            .replace(".venv/bin/synthese", cli)
+            .replace("http://127.0.0.1:8000", f"http://127.0.0.1:{port}")
+        )
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=SESSION_TIMEOUT_S,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "succeeded" in done.stdout.splitlines()
+    assert '"url":"/r/' in done.stdout
+    assert (tmp_path / "rapport.html").read_text(encoding="utf-8").startswith("<!doctype html>")
