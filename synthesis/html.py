@@ -22,6 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from schemas import (
     Campaign,
@@ -37,7 +38,7 @@ from schemas import (
 )
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
-from synthesis.explain import names_same_words, quoted
+from synthesis.explain import names_same_words, quoted, text_language
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.plural import plural_forms
@@ -339,11 +340,20 @@ def _route_key(cid: str) -> str:
     return route_id("contribution", cid)[len("/contribution/") :]
 
 
+def data_language(view: View, lang: str) -> str:
+    """The language of the contributions' words (their texts, the question, the themes' labels and keywords)
+    where it is known and not the page's ``lang`` (a French consultation on the English page), else "": the
+    elements holding them are marked with it (RGAA 8.7: every change of language is marked)."""
+    language = text_language([c.text for c in view.texts.values()])
+    return language if language and language != lang else ""
+
+
 def _context(report: Report, lang: str) -> dict[str, Any]:
     """The template's variables and helpers (translation, numbers, routes, origin in words)."""
     strings = _strings()[lang]
     css, js, js_hash = _assets()
     view = build_view(report)
+    language = data_language(view, lang)
     campaigns = [camp for q in report.questions for camp in q.campaigns]
     threshold = report.manifest.settings.get("active_author_threshold")
 
@@ -381,6 +391,8 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "m": report.manifest,
         "view": view,
         "lang": lang,
+        "data_language": language,
+        "data_lang": Markup(' lang="{}"').format(language) if language else "",
         "t": t,
         "known": strings,
         "label": label,

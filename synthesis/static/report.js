@@ -67,7 +67,10 @@
     }
     return parent;
   }
-  function themeLink(i) { return link(data.themes[i][0], data.themes[i][1]); }
+  /* the contributions' words (texts, questions, theme labels) where their language is not the page's */
+  var textLang = doc.querySelector("main").getAttribute("data-text-lang");
+  function words(e) { if (textLang) e.lang = textLang; return e; }
+  function themeLink(i) { return words(link(data.themes[i][0], data.themes[i][1])); }
   function fact(dl, term, value, code) {
     var div = make("div");
     var dd = make("dd");
@@ -162,9 +165,9 @@
     h2.tabIndex = -1;
     add(dyn, h2);
     if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
-    if (it.q !== undefined) add(dyn, make("p", "question", S.question + data.colon + data.shared[it.q]));
+    if (it.q !== undefined) add(dyn, add(make("p", "question", S.question + data.colon), words(make("span", null, data.shared[it.q]))));
     var shown = it.m ? listedText(key) : it.t;
-    var text = make("blockquote", "text main-text", shown);
+    var text = words(make("blockquote", "text main-text", shown));
     if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
     add(dyn, text);
     sameRow(dyn, dataRow(it, key));
@@ -181,7 +184,7 @@
     var where = box.querySelector("blockquote.main-text");
     var p = make("p", "same-row", fmt(sameRowText, { n: number(row.length) }));
     var ul = make("ul", "compact same-row");
-    row.forEach(function (r) { add(ul, add(make("li"), r.current ? make("strong", null, r.question) : link(r.route, r.question))); });
+    row.forEach(function (r) { add(ul, add(make("li"), words(r.current ? make("strong", null, r.question) : link(r.route, r.question)))); });
     where.parentNode.insertBefore(ul, where.nextSibling);
     where.parentNode.insertBefore(p, ul);
   }

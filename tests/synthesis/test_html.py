@@ -335,10 +335,39 @@ def test_english_and_unknown_language():
     html = render_report_page(make_report(), lang="en")
     assert '<html lang="en">' in html and "Methodology" in html and "Where it went, and why" in html
     # English sets no space before a colon, French a no-break one
-    assert "Theme: tva" in html and " : " not in html.split("<body", 1)[1].split("<script", 1)[0]
-    assert "Thème\u00a0: tva" in render_report_page(make_report())
+    assert (
+        'Theme: <span lang="fr">tva' in html and " : " not in html.split("<body", 1)[1].split("<script", 1)[0]
+    )
+    assert "Thème\u00a0: <span>tva" in render_report_page(make_report())
     with pytest.raises(UnsupportedLanguageError, match="de"):
         render_report_page(make_report(), lang="de")
+
+
+def test_the_contributions_words_are_marked_as_french_on_the_english_page():
+    # the English page had no lang on the French texts, question, theme labels and keywords: a screen reader
+    # read them with English pronunciation (RGAA 8.7: a change of language is marked)
+    report = make_report()
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    for marked in (
+        '<span lang="fr">Quels impôts baisser ?</span>',
+        'Theme: <span lang="fr">tva',
+        '<th scope="row" lang="fr">taxe</th>',
+        'lang="fr">taxe, habitation</a>',
+        '<blockquote class="text" lang="fr">La TVA pèse sur les plus modestes.</blockquote>',
+        'data-text-lang="fr"',  # for the pages the script builds
+    ):
+        assert marked in body, marked
+    parsed = _Collect()
+    parsed.feed(body)
+    assert {d.get("lang") for tag, d in parsed.tags if tag == "blockquote"} == {"fr"}
+    # the French page marks nothing, nor does the English page of answers written in English
+    assert " lang=" not in render_report_page(report).split("<body", 1)[1]
+    # ... nor where the language is not told (Chinese, as in Polis' vTaiwan): never a wrong one
+    for text in ("We need more bike lanes and the buses should run at night", "我们需要更多的自行车道"):
+        other = report.model_copy(
+            update={"contributions": [c.model_copy(update={"text": text}) for c in report.contributions]}
+        )
+        assert " lang=" not in render_report_page(other, lang="en").split("<body", 1)[1], text
 
 
 @pytest.mark.parametrize("pages", [CONTRIBUTION_PAGES, 0], ids=["pre-rendered", "on-demand"])
