@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from synthesis.cli import app
+from synthesis.cli import LANG_HELP, app
+from synthesis.cli_lang import HELP_EN, LANG_HELP_EN
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -21,6 +22,40 @@ if TYPE_CHECKING:
 
 admin = typer.Typer(help="Administration : tenants et clés d'API.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
+Lang = Annotated[str, typer.Option(help=LANG_HELP)]
+
+HELP_EN.update(
+    {
+        "admin": {"": "Administration: tenants and API keys."},
+        "admin create-tenant": {
+            "": "Create a tenant and its first read-write key; the key is printed once, on the last line.",
+            "name": "Name of the tenant (the public body).",
+            "key_name": "Name of the first key.",
+            "lang": LANG_HELP_EN,
+        },
+        "admin create-key": {
+            "": "Add a key to a tenant (--read-only for an auditor); the key is printed on the last line.",
+            "tenant": "Name of the tenant.",
+            "name": "Name of the key (who acts, in the review history).",
+            "read_only": "Auditor's key: read only.",
+            "lang": LANG_HELP_EN,
+        },
+        "serve": {
+            "": "Start the API (jobs run in the process, unless BROKER_URL is set); DATABASE_URL names the "
+            "database.",
+            "host": "Address to listen on.",
+            "port": "Port to listen on.",
+            "lang": LANG_HELP_EN,
+        },
+        "demo": {
+            "": "Import the real sample consultation, synthesise it, publish its report, print its address, "
+            "then start the API.",
+            "host": "Address to listen on.",
+            "port": "Port to listen on.",
+            "lang": LANG_HELP_EN,
+        },
+    }
+)
 
 
 def _session() -> Session:
@@ -41,6 +76,7 @@ def _session() -> Session:
 def create_tenant(
     name: Annotated[str, typer.Argument(help="Nom du tenant (collectivité).")],
     key_name: Annotated[str, typer.Option("--key-name", help="Nom de la première clé.")] = "admin",
+    lang: Lang = "fr",
 ) -> None:
     """Create a tenant and its first read-write key; the key is printed on the last line (shown only once)."""
     from service import crud
@@ -64,6 +100,7 @@ def create_key(
     tenant: Annotated[str, typer.Option("--tenant", help="Nom du tenant.")],
     name: Annotated[str, typer.Option("--name", help="Nom de la clé (qui agit, dans l'historique).")] = "clé",
     read_only: Annotated[bool, typer.Option("--read-only", help="Clé d'auditeur : lecture seule.")] = False,
+    lang: Lang = "fr",
 ) -> None:
     """Add a key to a tenant (``--read-only`` for auditors); the key is printed on the last line."""
     from service import crud
@@ -87,6 +124,7 @@ def create_key(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    lang: Lang = "fr",
 ) -> None:
     """Start the API (in-process job runner unless BROKER_URL is set); DATABASE_URL selects the database."""
     import uvicorn
@@ -101,6 +139,7 @@ def serve(
 def demo(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    lang: Lang = "fr",
 ) -> None:
     """Import the real sample consultation, synthesise it, publish its report, print the URL, then serve the API."""
     import uvicorn

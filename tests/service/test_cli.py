@@ -44,3 +44,33 @@ def test_serve_and_library_commands_are_registered():
     for command in ("analyse", "serve", "admin"):
         assert command in out
     assert "--port" in CliRunner().invoke(app, ["serve", "--help"]).output
+
+
+def test_every_command_and_option_has_its_english_help():
+    # --lang en gave English messages, but the help of every command stayed French only
+    from typer.main import get_command
+
+    from synthesis.cli_lang import localise
+
+    def helps(lang: str) -> dict[str, str]:
+        root = get_command(app)
+        localise(root, lang)
+        found = {}
+
+        def walk(command, path):
+            found[path] = command.help or ""
+            for param in command.params:
+                found[f"{path} {param.name}"] = getattr(param, "help", None) or ""
+            for name, sub in getattr(command, "commands", {}).items():
+                walk(sub, f"{path} {name}".strip())
+
+        walk(root, "")
+        return found
+
+    try:
+        french, english = helps("fr"), helps("en")
+    finally:
+        helps("fr")  # typer's words back in French for the next tests
+    untranslated = sorted(k for k in french if english[k] == french[k])
+    assert untranslated == []
+    assert all(french.values()), [k for k, v in french.items() if not v]

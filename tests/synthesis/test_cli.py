@@ -389,3 +389,43 @@ def test_a_side_file_skipped_is_said_once_in_the_chosen_language(tmp_path, lang)
         else "Warning: Side file 'debats.csv'"
     )
     assert said.count(warned) == 1 and said.count("debats.csv") == 1, said
+
+
+def test_help_is_in_french_from_its_first_line_to_its_last():
+    # the help mixed French texts with typer's English ("Usage:", "[default: auto]", "Show this message and
+    # exit."), and the cache's and the key's default files were not said
+    out = runner.invoke(app, ["analyse", "--help"], env={"COLUMNS": "200"}).output
+    for french in ("Utilisation :", "[défaut : auto]", "Affiche cette aide", "[obligatoire]"):
+        assert french in out, french
+    for english in ("Usage:", "[default", "Show this message", "[required]"):
+        assert english not in out, english
+    assert "~/.cache/synthese/embeddings.sqlite3" in out and "~/.config/synthese/secret" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyse", "--help", "--lang", "en"],
+        ["--lang", "en", "analyse", "--help"],
+        ["analyse", "--lang=en", "--help"],
+    ],
+)
+def test_help_in_english_with_lang_en(args):
+    # --lang en switched the messages and the report to English, never the help: French only
+    out = runner.invoke(app, args, env={"COLUMNS": "200"}).output
+    for english in ("Usage:", "Import FILE, synthesise it", "Format of the export", "[default: auto]",
+                    "Show this message and exit.", "Column of the text"):  # fmt: skip
+        assert english in out, english
+    for french in ("Utilisation", "Colonne", "défaut", "Fichier"):
+        assert french not in out, french
+
+
+def test_a_column_option_without_text_column_is_said_in_both_languages(tmp_path):
+    # "--text-column est obligatoire avec les autres options de colonnes", in French whatever --lang, in an
+    # English "Invalid value" frame
+    fr = analyse(SAMPLE, "--id-column", "id", "--out", tmp_path / "r.json")
+    en = analyse(SAMPLE, "--id-column", "id", "--lang", "en")
+    assert fr.exit_code == en.exit_code == 2
+    assert "--id-column demande --text-column" in fr.output and "synthese preview" in fr.output
+    assert "Error (invalid_settings): --id-column needs --text-column" in en.output
+    assert "Invalid value" not in fr.output + en.output
