@@ -58,15 +58,49 @@ HELP_EN.update(
 )
 
 
-def _session() -> Session:
+def _session(lang: str) -> Session:
+    """A session on the service's database, migrated; an unreachable one said, not a traceback."""
+    from sqlalchemy.exc import OperationalError
     from sqlmodel import Session
 
     from service.core.config import get_settings
     from service.core.db import make_engine, upgrade_database
 
     engine = make_engine(get_settings().database_url)
-    upgrade_database(engine)
+    try:
+        upgrade_database(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        _say(
+            lang,
+            f"Base de données injoignable : {_database()} ({reason}). Vérifier DATABASE_URL, et que le serveur "
+            "de base de données tourne.",
+            f"Database unreachable: {_database()} ({reason}). Check DATABASE_URL, and that the database server "
+            "is running.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     return Session(engine)
+
+
+def _database() -> str:
+    """The database the admin commands write to, as the user can find it: a SQLite file by its absolute path
+    (the default, ``./data/synthese.db``, is relative to the folder the command runs in), another database
+    by its URL without the password."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from service.core.config import get_settings
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def _say(lang: str, fr: str, en: str, *, err: bool = False) -> None:
+    typer.echo(en if lang.startswith("en") else fr, err=err)
 
 
 @admin.command(
@@ -81,14 +115,26 @@ def create_tenant(
     """Create a tenant and its first read-write key; the key is printed on the last line (shown only once)."""
     from service import crud
 
-    with _session() as s:
+    with _session(lang) as s:
+        db = _database()
         if crud.get_tenant_by_name(session=s, name=name) is not None:
-            typer.echo(f"Le tenant « {name} » existe déjà / tenant already exists", err=True)
+            _say(
+                lang,
+                f"Le tenant « {name} » existe déjà dans {db}. Choisir un autre nom, ou lui ajouter une clé : "
+                f'synthese admin create-key --tenant "{name}"',
+                f"Tenant '{name}' already exists in {db}. Choose another name, or add it a key: "
+                f'synthese admin create-key --tenant "{name}"',
+                err=True,
+            )
             raise typer.Exit(1)
         tenant = crud.create_tenant(session=s, name=name)
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name=key_name)
         s.commit()
-        typer.echo(f"Tenant « {name} » créé (id {tenant.id}). Clé d'API (affichée une seule fois) :")
+        _say(
+            lang,
+            f"Tenant « {name} » créé (id {tenant.id}) dans {db}. Clé d'API (affichée une seule fois) :",
+            f"Tenant '{name}' created (id {tenant.id}) in {db}. API key (shown only once):",
+        )
         typer.echo(key)
 
 
@@ -105,15 +151,26 @@ def create_key(
     """Add a key to a tenant (``--read-only`` for auditors); the key is printed on the last line."""
     from service import crud
 
-    with _session() as s:
+    with _session(lang) as s:
+        db = _database()
         row = crud.get_tenant_by_name(session=s, name=tenant)
         if row is None:
-            typer.echo(f"Tenant inconnu : « {tenant} » / unknown tenant", err=True)
+            _say(
+                lang,
+                f"Aucun tenant « {tenant} » dans {db} (DATABASE_URL). Le créer : "
+                f'synthese admin create-tenant "{tenant}"',
+                f"No tenant '{tenant}' in {db} (DATABASE_URL). Create it: synthese admin create-tenant \"{tenant}\"",
+                err=True,
+            )
             raise typer.Exit(1)
         _, key = crud.create_api_key(session=s, tenant_id=row.id, name=name, read_only=read_only)
         s.commit()
-        kind = "lecture seule" if read_only else "lecture-écriture"
-        typer.echo(f"Clé « {name} » ({kind}) pour « {tenant} » :")
+        _say(
+            lang,
+            f"Clé « {name} » ({'lecture seule' if read_only else 'lecture-écriture'}) pour « {tenant} », dans "
+            f"{db} :",
+            f"Key '{name}' ({'read only' if read_only else 'read-write'}) for '{tenant}', in {db}:",
+        )
         typer.echo(key)
 
 

@@ -74,3 +74,41 @@ def test_every_command_and_option_has_its_english_help():
     untranslated = sorted(k for k in french if english[k] == french[k])
     assert untranslated == []
     assert all(french.values()), [k for k, v in french.items() if not v]
+
+
+def test_admin_says_which_database_and_what_to_do_next_in_both_languages(tmp_path, monkeypatch):
+    # run from another folder, create-tenant wrote to a new ./data/synthese.db there, and printed a key the
+    # running server refused, never saying where it had written; its errors were "Le tenant « X » existe déjà
+    # / tenant already exists", half in each language whatever the user's, with no next step
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///./data/admin.db")
+    get_settings.cache_clear()
+    db = str(tmp_path / "data" / "admin.db")
+    try:
+        runner = CliRunner()
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville A"])
+        assert r.exit_code == 0 and f"Tenant « Ville A » créé (id 1) dans {db}." in r.output
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville A", "--lang", "en"])
+        assert r.exit_code == 1
+        assert f"Tenant 'Ville A' already exists in {db}." in r.output and "existe" not in r.output
+        assert 'synthese admin create-key --tenant "Ville A"' in r.output
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville B"])
+        assert r.exit_code == 1 and f"Aucun tenant « Ville B » dans {db}" in r.output
+        assert "tenant already" not in r.output and 'synthese admin create-tenant "Ville B"' in r.output
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville A", "--read-only", "--lang", "en"])
+        assert r.exit_code == 0 and f"(read only) for 'Ville A', in {db}:" in r.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_admin_on_an_unreachable_database_says_so(monkeypatch):
+    # a PostgreSQL that does not answer gave a two-screen traceback of psycopg and SQLAlchemy
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://synthese:motdepasse@127.0.0.1:1/synthese")
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["admin", "create-tenant", "Ville A"])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 1
+    assert "Base de données injoignable : postgresql+psycopg://synthese:***@127.0.0.1:1/synthese" in r.output
+    assert "Traceback" not in r.output and "motdepasse" not in r.output
