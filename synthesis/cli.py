@@ -127,6 +127,10 @@ _MESSAGES = {
         "written": "Rapport écrit dans {out} : {themes|aucun thème|{themes} thème|{themes} thèmes}, "
         "{clustered|aucune contribution classée|{clustered} contribution classée|{clustered} contributions "
         "classées}, {noise} {noise|non classée|non classées}, {excluded} {excluded|exclue|exclues}.",
+        "no_theme": "Aucun thème : {analysed} {analysed|contribution analysée|contributions analysées}, trop "
+        "peu ou trop différentes pour former un thème d'au moins {least} contributions (--min-cluster-size). "
+        "Le rapport les montre toutes, une à une, « non classées » ; un thème se forme à partir de quelques "
+        "dizaines de contributions par question.",
     },
     "en": {
         "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
@@ -134,6 +138,10 @@ _MESSAGES = {
         "written": "Report written to {out}: {themes|no theme|{themes} theme|{themes} themes}, "
         "{clustered|no contribution|{clustered} contribution|{clustered} contributions} in a theme, {noise} "
         "unclassified, {excluded} excluded.",
+        "no_theme": "No theme: {analysed} {analysed|contribution|contributions} analysed, too few or too "
+        "different to form a theme of {least} contributions at least (--min-cluster-size). The report shows "
+        "each of them, « non classées » (unclassified); themes form from a few dozen contributions per "
+        "question.",
     },
 }
 
@@ -477,23 +485,26 @@ def emit_report(report: Report, out: Path | None, lang: str) -> None:
 
     html = out is not None and out.suffix.lower() in {".html", ".htm"}
     text = render_html(report, lang) if html else render_json(report)
-    if out is None:
-        sys.stdout.write(text)
-        return
-    write_report(out, text)
     c = report.manifest.counts
     themes = sum(len(q.clusters) for q in report.questions)
-    err.print(
-        _say(
-            lang,
-            "written",
-            out=out,
-            themes=themes,
-            clustered=c.clustered,
-            noise=c.noise,
-            excluded=c.excluded,
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_report(out, text)
+        err.print(
+            _say(
+                lang,
+                "written",
+                out=out,
+                themes=themes,
+                clustered=c.clustered,
+                noise=c.noise,
+                excluded=c.excluded,
+            )
         )
-    )
+    sizes = [q.method["min_cluster_size"] for q in report.questions if "min_cluster_size" in q.method]
+    if not themes and c.noise and sizes:  # a consultation too small for themes: say why, and what it gets
+        err.print(_say(lang, "no_theme", analysed=c.noise, least=min(sizes)), soft_wrap=True)
 
 
 @app.command()

@@ -429,3 +429,27 @@ def test_a_column_option_without_text_column_is_said_in_both_languages(tmp_path)
     assert "--id-column demande --text-column" in fr.output and "synthese preview" in fr.output
     assert "Error (invalid_settings): --id-column needs --text-column" in en.output
     assert "Invalid value" not in fr.output + en.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Aucun thème : 3 contributions analysées, trop peu ou trop différentes pour former un thème"),
+        ("en", "No theme: 3 contributions analysed, too few or too different to form a theme"),
+    ],
+)
+def test_a_consultation_too_small_for_themes_says_why(tmp_path, lang, said):
+    # three answers gave "aucun thème, 3 non classées" and nothing on why, or on what the report holds
+    export = tmp_path / "trois réponses.csv"
+    export.write_text(
+        "id,texte\r\n1,Plus de pistes cyclables\r\n2,Moins de voitures en ville\r\n3,Des bus plus fréquents\r\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dossier avec espaces" / "rapport.html"
+    out.parent.mkdir()
+    result = analyse(
+        export, "--text-column", "texte", "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", lang
+    )
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.output.split())
+    assert "(--min-cluster-size)" in result.output and out.exists()
