@@ -527,6 +527,6 @@ def preview(
     try:
         check_lang(lang)
         check_input(file)
-        preview_command(file, format, encoding)
+        preview_command(file, format, encoding, lang=lang)
     except SynthesisError as exc:
         fail(exc, lang)
