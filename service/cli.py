@@ -202,12 +202,12 @@ def demo(
     import uvicorn
 
     from service.core.config import get_settings
-    from service.demo import prepare_demo
+    from service.demo import message, prepare_demo
 
     settings = get_settings()
     base = f"http://{host}:{port}"
-    url, key = prepare_demo(settings, base_url=base)
-    typer.echo(f"\nRapport HTML : {url}\nAPI : {base}/docs (clé X-API-Key : {key})\n")
+    url, key = prepare_demo(settings, base_url=base, lang=lang)
+    typer.echo("\n" + message(lang, "ready", url=url, base=base, key=key) + "\n")
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
 
 

@@ -112,3 +112,22 @@ def test_admin_on_an_unreachable_database_says_so(monkeypatch):
     assert r.exit_code == 1
     assert "Base de données injoignable : postgresql+psycopg://synthese:***@127.0.0.1:1/synthese" in r.output
     assert "Traceback" not in r.output and "motdepasse" not in r.output
+
+
+def test_demo_speaks_english_with_lang_en(tmp_path, capsys):
+    # `synthese demo --lang en` (what `make run` does, for an English-speaking operator) said everything in
+    # French: the import, the running synthesis, the report's address
+    from service.core.config import Settings
+    from service.demo import message, prepare_demo
+    from tests.utils.data import SAMPLES
+
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    sample = tmp_path / "extrait.csv"
+    sample.write_text("".join(lines[:41]), encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", environment="test")
+    url, key = prepare_demo(settings, sample=sample, base_url="http://127.0.0.1:8000", lang="en")
+    said = capsys.readouterr().err
+    assert "Import of extrait.csv: 40 rows read" in said and "Synthesis running" in said
+    assert "Import de" not in said and "Synthèse" not in said
+    assert message("en", "ready", url=url, base="http://127.0.0.1:8000", key=key).startswith("HTML report: ")
+    assert url.startswith("http://127.0.0.1:8000/r/") and key.startswith("sk_")
