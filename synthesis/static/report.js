@@ -317,9 +317,11 @@
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
     }
+    /* a button the last or first page disables hands the focus to the other one (not to the page's top) */
+    function keep(button, other) { if (button.disabled && doc.activeElement !== other) other.focus(); }
     input.addEventListener("input", function () { page = 0; apply(); });
-    prev.addEventListener("click", function () { page -= 1; apply(); });
-    next.addEventListener("click", function () { page += 1; apply(); });
+    prev.addEventListener("click", function () { page -= 1; apply(); keep(prev, next); });
+    next.addEventListener("click", function () { page += 1; apply(); keep(next, prev); });
     apply();
   }
   doc.querySelectorAll("[data-members]").forEach(setupMembers);

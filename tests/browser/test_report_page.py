@@ -279,6 +279,25 @@ def test_a_pager_is_shown_only_where_there_are_pages(report_page, sample):
     assert page.locator(".page.active [data-pager]").is_visible()
 
 
+def test_the_pager_keeps_the_keyboard_focus_on_its_last_and_first_page(report_page, sample):
+    # reaching the last page with Enter on "Page suivante" disabled that button under the focus, which fell
+    # to the document's top: the next Tab went to "Aller au contenu"
+    page, _ = report_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    pages = -(-theme.size // 20)
+    assert pages >= 2
+    page.locator(".page.active [data-next]").focus()
+    for _ in range(pages - 1):
+        page.keyboard.press("Enter")
+    assert page.locator(".page.active [data-next]").is_disabled()
+    assert page.evaluate("document.activeElement.hasAttribute('data-prev')")
+    for _ in range(pages - 1):
+        page.keyboard.press("Enter")
+    assert page.locator(".page.active [data-prev]").is_disabled()
+    assert page.evaluate("document.activeElement.hasAttribute('data-next')")
+
+
 def test_without_javascript_no_control_that_needs_it(browser, sample):
     # without the script, the theme chart's measure switch, each theme's search box and pager were shown and
     # did nothing
