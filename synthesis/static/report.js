@@ -270,7 +270,14 @@
       markNav(r.page);
       doc.title = (r.page.getAttribute("data-title") || "") + " — " + baseTitle;
     }
-    if (r.target) { r.target.scrollIntoView(); return; }
+    if (r.target) {  /* a part of a page (a campaign, a question's non classées): the focus goes there too */
+      r.target.scrollIntoView();
+      if (focus) {
+        if (!r.target.hasAttribute("tabindex")) r.target.tabIndex = -1;
+        r.target.focus({ preventScroll: true });
+      }
+      return;
+    }
     window.scrollTo(0, 0);
     if (focus) {
       var h = r.page.querySelector("h2");

@@ -298,6 +298,18 @@ def test_the_pager_keeps_the_keyboard_focus_on_its_last_and_first_page(report_pa
     assert page.evaluate("document.activeElement.hasAttribute('data-next')")
 
 
+def test_a_link_to_a_part_of_a_page_moves_the_focus_there(report_page, sample):
+    # "#/non-classees/164" (or a campaign, "#/campagne/...") showed its page and scrolled to it, but the focus
+    # stayed on the link, hidden with its page: a screen reader went on reading from the document's top
+    page, _ = report_page
+    target = route_id("non-classees", sample.report.questions[0].question_id)
+    page.evaluate("h => { location.hash = h; }", "#" + target)
+    assert_active(page, "/non-classees")
+    page.wait_for_function("id => document.activeElement.id === id", arg=target, timeout=5000)
+    page.keyboard.press("Tab")  # and the keyboard goes on from there
+    assert page.evaluate("document.activeElement.closest('.page')?.id") == "/non-classees"
+
+
 def test_without_javascript_no_control_that_needs_it(browser, sample):
     # without the script, the theme chart's measure switch, each theme's search box and pager were shown and
     # did nothing
