@@ -343,6 +343,16 @@ def test_english_and_unknown_language():
         render_report_page(make_report(), lang="de")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_table_has_a_caption(lang):
+    # the tables of non classées and of excluded contributions had none (RGAA 5.4: a data table's title is
+    # tied to it), only a heading above them that did not name the question
+    html = render_report_page(make_report(), lang=lang)
+    tables = re.findall(r"<table\b[^>]*>\s*(<caption\b[^>]*>.*?</caption>)?", html, re.S)
+    assert tables and all(tables), [i for i, caption in enumerate(tables) if not caption]
+    assert re.search(r"<caption[^>]*>[^<]*1[^<]*<span[^>]*>Quels impôts baisser \?</span></caption>", html)
+
+
 def test_the_contributions_words_are_marked_as_french_on_the_english_page():
     # the English page had no lang on the French texts, question, theme labels and keywords: a screen reader
     # read them with English pronunciation (RGAA 8.7: a change of language is marked)
