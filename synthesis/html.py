@@ -22,7 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from schemas import (
     Campaign,
@@ -379,6 +379,13 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
     def label(prefix: str, key: Any) -> str:
         return _label(strings, prefix, key)
 
+    def t_words(key: str, q: str) -> str:
+        """``t(key, q=q)`` where ``q`` holds the contributions' words (a question): marked with their language."""
+        if not language:
+            return t(key, q=q)
+        before, after = t(key, q="\x00").split("\x00", 1)
+        return escape(before) + Markup('<span lang="{}">{}</span>').format(language, q) + escape(after)
+
     def exclusion_reason(e: ExcludedItem) -> str:
         """Why ``e`` is excluded: the pipeline's French reason, or its translation by code."""
         return label("exclusion", e.reason_code) if e.reason_code and lang != "fr" else e.reason
@@ -394,6 +401,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "data_language": language,
         "data_lang": Markup(' lang="{}"').format(language) if language else "",
         "t": t,
+        "t_words": t_words,
         "known": strings,
         "label": label,
         "noise_reason": noise_reason,

@@ -71,9 +71,9 @@
   var textLang = doc.querySelector("main").getAttribute("data-text-lang");
   function words(e) { if (textLang) e.lang = textLang; return e; }
   function themeLink(i) { return words(link(data.themes[i][0], data.themes[i][1])); }
-  function fact(dl, term, value, code) {
+  function fact(dl, term, value, code, inWords) {
     var div = make("div");
-    var dd = make("dd");
+    var dd = inWords ? words(make("dd")) : make("dd");
     add(dd, code ? make("code", null, value) : String(value));
     add(dl, add(div, make("dt", null, term), dd));
   }
@@ -81,7 +81,7 @@
     var span = make("span", "diff");
     parts.forEach(function (part, i) {
       var e = make(part[0] === "-" ? "del" : "ins");
-      add(e, make("span", "sr-only", S[part[0] === "-" ? "diff.removed" : "diff.added"] + " "), part[1]);
+      add(e, make("span", "sr-only", S[part[0] === "-" ? "diff.removed" : "diff.added"] + " "), words(make("span", null, part[1])));
       if (i) add(span, " ");
       add(span, e);
     });
@@ -107,7 +107,7 @@
       var dl = make("dl", "facts");
       if (it.sim) fact(dl, S["why.similarity.long"], it.sim);
       fact(dl, S["why.strength"], it.str);
-      fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"]);
+      fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"], false, !!it.kw);
       add(box, dl);
     } else if (it.n !== undefined) {
       add(box, make("p", "placement noise", S["contribution.noise"] + data.colon + data.shared[it.n] + "."));

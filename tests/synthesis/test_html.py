@@ -374,10 +374,34 @@ def test_the_contributions_words_are_marked_as_french_on_the_english_page():
     assert " lang=" not in render_report_page(report).split("<body", 1)[1]
     # ... nor where the language is not told (Chinese, as in Polis' vTaiwan): never a wrong one
     for text in ("We need more bike lanes and the buses should run at night", "我们需要更多的自行车道"):
-        other = report.model_copy(
-            update={"contributions": [c.model_copy(update={"text": text}) for c in report.contributions]}
+        other = report.model_copy(  # the importers' reasons aside: French whatever the data
+            update={
+                "contributions": [c.model_copy(update={"text": text}) for c in report.contributions],
+                "rejected": [],
+            }
         )
         assert " lang=" not in render_report_page(other, lang="en").split("<body", 1)[1], text
+
+
+def test_the_french_words_inside_english_sentences_are_marked_too():
+    # the question inside the chart's caption and the methodology's titles, the keywords a member shares
+    # with its theme, a campaign copy's added words and the importers' reasons (French only) were read as
+    # English on the English page
+    body = render_report_page(make_report(), lang="en").split("<body", 1)[1]
+    for marked in (
+        'Theme sizes — <span lang="fr">Quels impôts baisser ?</span>',
+        'Parameters actually used — <span lang="fr">Quels impôts baisser ?</span>',
+        'keywords: <span lang="fr">tva</span>',
+        '<dd lang="fr">tva</dd>',
+        'line 3: <span lang="fr">&lt;script&gt;',
+    ):
+        assert marked in body, marked
+    report = make_report()
+    report.questions[0].campaigns[0].members[1].diff = "-«taxe» +«impôt»"
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert '<del><span class="sr-only">removed: </span><span lang="fr">taxe</span></del>' in body
+    french = render_report_page(make_report()).split("<body", 1)[1]
+    assert " lang=" not in french and "Taille des thèmes — Quels impôts baisser ?" in french
 
 
 @pytest.mark.parametrize("pages", [CONTRIBUTION_PAGES, 0], ids=["pre-rendered", "on-demand"])
