@@ -111,3 +111,18 @@ def test_readme_api_session_runs_as_written(tmp_path):
     assert "succeeded" in done.stdout.splitlines()
     assert '"url":"/r/' in done.stdout
     assert (tmp_path / "rapport.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_alone_says_what_each_target_does():
+    # `make` alone ran the first rule, .venv/bin/python: it made a virtual environment and said nothing, and
+    # only run and test said what they do
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(REPO_ROOT)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    phony = re.search(r"^\.PHONY:(.*)$", (REPO_ROOT / "Makefile").read_text(), re.M)
+    assert phony
+    said = dict(re.findall(r"^  make ([\w-]+): (.+)$", done.stdout, re.M))
+    assert sorted(said) == sorted(phony.group(1).split())
+    assert all(len(text) > 20 for text in said.values())
