@@ -8,6 +8,7 @@ in French from its first line to its last.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,11 @@ import typer.rich_utils
 from typer.core import TyperGroup
 
 from schemas import RunSettings
+
+try:  # typer's own copy of click (0.2x), else click itself
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import UsageError  # type: ignore[assignment]
 
 LANG_OPTION = "--lang"
 
@@ -92,6 +98,51 @@ HELP_EN: dict[str, dict[str, str]] = {
 }
 
 
+# The usage errors typer writes (in English only: its copy of click has no translations), in French; and, in
+# both languages, what to do with a path that holds spaces
+_USAGE_ERRORS = {
+    "fr": [
+        (r"No such option: (\S+)", r"Option inconnue : \1"),
+        (r"\(Possible options: ([^)]*)\)", r"(options proches : \1)"),
+        (r"No such command '([^']*)'\.", r"Commande inconnue : « \1 »."),
+        (r"Did you mean (.+)\?$", r"Vouliez-vous dire \1 ?"),
+        (r"^Missing argument '([^']*)'\.", r"Argument manquant : « \1 »."),
+        (r"^Missing option '([^']*)'\.", r"Option manquante : \1."),
+        (r"^Missing command\.", "Commande manquante."),
+        (r"^Invalid value for '([^']*)': ", r"Valeur invalide pour \1 : "),
+        (r"^Invalid value: ", "Valeur invalide : "),
+        (r"Input should be a valid integer.*$", "un nombre entier est attendu."),
+        (r"Value '([^']*)' is not a valid (\w+)\.", r"« \1 » n'est pas une valeur possible (\2)."),
+        (r"Option '([^']*)' requires an argument\.", r"L'option \1 demande une valeur."),
+        (r"Option '([^']*)' does not take a value\.", r"L'option \1 ne prend pas de valeur."),
+        (
+            r"^Got unexpected extra argument\(s\) \((.*)\)$",
+            r"Argument en trop : \1. Un chemin qui contient des espaces s'écrit entre guillemets : "
+            r'"mon dossier/export.csv".',
+        ),
+    ],
+    "en": [
+        (
+            r"^(Got unexpected extra argument\(s\) \(.*\))$",
+            r'\1. A path that holds spaces is written between quotes: "my folder/export.csv".',
+        ),
+    ],
+}
+
+
+def usage_error_text(text: str, lang: str) -> str:
+    """typer's message for a usage error, in ``lang``, with the next step where one is known."""
+    for pattern, replacement in _USAGE_ERRORS[lang]:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def _said_in(exc: UsageError, lang: str) -> UsageError:
+    english = exc.format_message
+    exc.format_message = lambda: usage_error_text(english(), lang)  # type: ignore[method-assign]
+    return exc
+
+
 def requested_lang(args: Sequence[str]) -> str:
     """The language ``--lang`` asks for among ``args`` ("en" for any English tag), else French."""
     value = ""
@@ -119,10 +170,22 @@ class _Context(typer.Context):
 class LocalisedGroup(TyperGroup):
     """The root command: reads ``--lang`` on the whole command line before any help is written."""
 
+    lang = "fr"
+
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if parent is None:
-            localise(self, requested_lang(args))
-        return super().make_context(info_name, args, parent=parent, **extra)
+            self.lang = requested_lang(args)
+            localise(self, self.lang)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            raise _said_in(exc, self.lang) from None
+
+    def invoke(self, ctx: Any) -> Any:  # a command's own usage errors arise here
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise _said_in(exc, self.lang) from None
 
 
 def localise(root: Any, lang: str) -> None:

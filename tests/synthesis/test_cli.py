@@ -453,3 +453,29 @@ def test_a_consultation_too_small_for_themes_says_why(tmp_path, lang, said):
     assert result.exit_code == 0, result.output
     assert said in " ".join(result.output.split())
     assert "(--min-cluster-size)" in result.output and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["analyse", "x.csv", "--txt-column", "a"], "Option inconnue : --txt-column (options proches :"),
+        (["analyse"], "Argument manquant : « file »."),
+        (
+            ["analyse", "x.csv", "--seed", "abc"],
+            "Valeur invalide pour --seed : un nombre entier est attendu.",
+        ),
+        (["analsye", "x.csv"], "Commande inconnue : « analsye ». Vouliez-vous dire 'analyse' ?"),
+        (["analyse", "x.csv", "--out"], "L'option --out demande une valeur."),
+        (["analyse", "mon", "dossier/export.csv"], "Argument en trop : dossier/export.csv. Un chemin qui"),
+        (
+            ["analyse", "mon", "dossier/export.csv", "--lang", "en"],
+            "Got unexpected extra argument(s) (dossier/export.csv). A path that holds spaces is written between",
+        ),
+    ],
+)
+def test_usage_errors_are_said_in_the_users_language(args, said):
+    # a mistyped option or a missing file was told in typer's English ("No such option", "Missing argument")
+    # in a French frame; an unquoted path with spaces gave "Got unexpected extra argument(s)" and no next step
+    result = runner.invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert said in " ".join(result.output.replace("│", " ").split())
