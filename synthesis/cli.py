@@ -181,6 +181,18 @@ def check_input(file: Path) -> None:
         raise InputFileError(f"Fichier introuvable : {file}", f"File not found: {file}", value=str(file))
 
 
+def input_error(file: Path, exc: OSError) -> InputFileError:
+    """The export cannot be read (no right to, locked by the program that has it open, a failing disk)."""
+    reason_fr, reason_en = os_reason(exc)
+    return InputFileError(
+        f"Impossible de lire {file} : {reason_fr}. S'il est ouvert dans un autre logiciel (un tableur), le "
+        "fermer puis relancer ; sinon, en faire une copie lisible.",
+        f"Cannot read {file}: {reason_en}. If another program (a spreadsheet) has it open, close it and run "
+        "again; otherwise, make a readable copy.",
+        value=str(file),
+    )
+
+
 def output_error(out: Path, exc: OSError) -> OutputFileError:
     reason_fr, reason_en = os_reason(exc)
     if exc.errno == errno.ENOENT:
@@ -462,7 +474,10 @@ def read_input(
     """Import FILE and say what was read."""
     from synthesis.ingest import read_file
 
-    result = read_file(file, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    try:
+        result = read_file(file, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    except OSError as exc:
+        raise input_error(file, exc) from exc
     err.print(
         _say(
             lang,
@@ -527,6 +542,9 @@ def preview(
     try:
         check_lang(lang)
         check_input(file)
-        preview_command(file, format, encoding, lang=lang)
+        try:
+            preview_command(file, format, encoding, lang=lang)
+        except OSError as exc:
+            raise input_error(file, exc) from exc
     except SynthesisError as exc:
         fail(exc, lang)

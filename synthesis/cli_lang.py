@@ -116,12 +116,21 @@ _USAGE_ERRORS = {
         (r"Option '([^']*)' requires an argument\.", r"L'option \1 demande une valeur."),
         (r"Option '([^']*)' does not take a value\.", r"L'option \1 ne prend pas de valeur."),
         (
+            r"(?:path|file) '([^']*)' is not readable\.",
+            r"« \1 » ne peut pas être lu (droits d'accès, ou ouvert et verrouillé par un autre logiciel, un "
+            r"tableur par exemple : le fermer).",
+        ),
+        (
             r"^Got unexpected extra argument\(s\) \((.*)\)$",
             r"Argument en trop : \1. Un chemin qui contient des espaces s'écrit entre guillemets : "
             r'"mon dossier/export.csv".',
         ),
     ],
     "en": [
+        (
+            r"((?:path|file) '[^']*' is not readable\.)",
+            r"\1 Check its permissions, or close the program (a spreadsheet) that has it open and locked.",
+        ),
         (
             r"^(Got unexpected extra argument\(s\) \(.*\))$",
             r'\1. A path that holds spaces is written between quotes: "my folder/export.csv".',

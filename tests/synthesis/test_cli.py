@@ -2,7 +2,9 @@
 
 import html
 import json
+import os
 import shlex
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -479,3 +481,37 @@ def test_usage_errors_are_said_in_the_users_language(args, said):
     result = runner.invoke(app, args, env={"COLUMNS": "300"})
     assert result.exit_code == 2
     assert said in " ".join(result.output.replace("│", " ").split())
+
+
+UNREADABLE = Path("/proc/self/mem")  # opens, then every read fails (EIO): a real file that cannot be read
+
+
+@pytest.mark.skipif(not UNREADABLE.exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    ("command", "lang", "said"),
+    [
+        ("analyse", "fr", "Erreur (invalid_file) : Impossible de lire /proc/self/mem : erreur de lecture"),
+        ("analyse", "en", "Error (invalid_file): Cannot read /proc/self/mem: input/output error. If another"),
+        ("preview", "fr", "S'il est ouvert dans un autre logiciel (un tableur), le fermer puis relancer"),
+    ],
+)
+def test_an_export_that_cannot_be_read_is_said_not_a_traceback(command, lang, said):
+    # a read that failed (a file locked by the spreadsheet that has it open, a failing disk) ended in an
+    # OSError traceback
+    extra = ["--text-column", "x", "--no-cache"] if command == "analyse" else []
+    result = runner.invoke(app, [command, str(UNREADABLE), *extra, "--lang", lang], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and not isinstance(result.exception, OSError)
+    assert said in result.output
+
+
+@pytest.mark.skipif(
+    not Path("/proc/sys/vm/drop_caches").exists() or os.access("/proc/sys/vm/drop_caches", os.R_OK),
+    reason="needs a file this user cannot read",
+)
+def test_a_file_one_may_not_read_is_said_in_french():
+    # typer's "path '...' is not readable." came in English, with no hint of a lock
+    result = runner.invoke(app, ["analyse", "/proc/sys/vm/drop_caches"], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "« /proc/sys/vm/drop_caches » ne peut pas être lu (droits d'accès, ou ouvert et verrouillé" in (
+        " ".join(result.output.replace("│", " ").split())
+    )
