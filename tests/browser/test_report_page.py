@@ -310,6 +310,30 @@ def test_a_link_to_a_part_of_a_page_moves_the_focus_there(report_page, sample):
     assert page.evaluate("document.activeElement.closest('.page')?.id") == "/non-classees"
 
 
+def test_the_keyboard_focus_is_never_hidden_under_the_sticky_menu(report_page, sample):
+    # going back up a theme's member list with Shift+Tab scrolled each link just into view: under the sticky
+    # menu, which hid it (WCAG 2.4.11)
+    page, _ = report_page
+    page.set_viewport_size({"width": 1280, "height": 700})
+    try:
+        go(page, "#" + route_id("theme", biggest_theme(sample).cluster_id))
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.locator(".page.active [data-next]").focus()
+        hidden = []
+        for _ in range(40):
+            page.keyboard.press("Shift+Tab")
+            where = page.evaluate(
+                """() => { const e = document.activeElement;
+                  const menu = document.querySelector('nav.site').getBoundingClientRect().bottom;
+                  return [e.closest('main') !== null, e.getBoundingClientRect().top - menu, e.textContent]; }"""
+            )
+            if where[0] and where[1] < 0:
+                hidden.append(where)
+        assert hidden == []
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_without_javascript_no_control_that_needs_it(browser, sample):
     # without the script, the theme chart's measure switch, each theme's search box and pager were shown and
     # did nothing
