@@ -126,3 +126,22 @@ def test_make_alone_says_what_each_target_does():
     said = dict(re.findall(r"^  make ([\w-]+): (.+)$", done.stdout, re.M))
     assert sorted(said) == sorted(phony.group(1).split())
     assert all(len(text) > 20 for text in said.values())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the README makes the key with openssl")
+def test_readme_deployment_makes_its_secret_once_and_keeps_it(tmp_path):
+    # "PSEUDONYM_SECRET=$(openssl rand -hex 32) docker compose up" made a new key at each start: the same
+    # authors got new pseudonyms, and a later `docker compose up` without it refused to start
+    block = sh_block("### Scaled deployment")
+    setup = "\n".join(line for line in block.splitlines() if not line.startswith("docker "))
+    assert "docker compose up" in block and "PSEUDONYM_SECRET=$(" not in block
+    made = []
+    for _ in range(2):  # the second start reuses the key
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", setup], cwd=tmp_path, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        made.append((tmp_path / ".env").read_text())
+    env = made[0]
+    assert made[1] == env
+    assert re.search(r"^PSEUDONYM_SECRET=[0-9a-f]{64}$", env, re.M)
+    assert re.search(r"^POSTGRES_PASSWORD=\S{16,}$", env, re.M)
+    assert (tmp_path / ".env").stat().st_mode & 0o077 == 0
