@@ -155,7 +155,7 @@ def test_served_page_same_as_exported_file(server, browser, tmp_path):
         browser,
         f"{base}/api/runs/{run_id}/report?format=html",
         allow=("file://", base),
-        headers={"X-API-Key": key},
+        headers={"X-API-Key": key, "Accept-Language": "fr-FR,fr;q=0.9"},  # chromium's own is en-US
     )
     requests: list[str] = []
     page.on("request", lambda req: requests.append(req.url))

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from schemas.api import ErrorOut
 from service import exports
-from service.api.deps import RunDep, SessionDep
+from service.api.deps import LangDep, RunDep, SessionDep
 from service.errors import ConflictError
 from service.review.store import current_report
 from synthesis.report import render_html, render_json
@@ -39,6 +39,7 @@ MEDIA = {
 def export_run(
     run: RunDep,
     session: SessionDep,
+    lang: LangDep,
     format: Annotated[Literal["json", "html", "csv", "xlsx", "polis"], Query()] = "json",
 ) -> Response:
     """The reviewed report (json, html), every contribution with theme, flags and weight (csv, xlsx; formula
@@ -53,7 +54,7 @@ def export_run(
     name = "comments.csv" if format == "polis" else f"synthese-run-{run.id}.{ext}"
     if format in ("json", "html"):
         report = current_report(run)
-        body: str | bytes = render_json(report) if format == "json" else render_html(report)
+        body: str | bytes = render_json(report) if format == "json" else render_html(report, lang)
     else:
         rows = exports.contribution_rows(session, run)
         body = {"csv": exports.to_csv, "xlsx": exports.to_xlsx, "polis": exports.to_polis_comments}[format](

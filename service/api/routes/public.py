@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from schemas.api import ErrorOut, PublicationPublic, ReportPublic
 from service import crud
-from service.api.deps import RunDep, SessionDep, WriteKeyDep
+from service.api.deps import LangDep, RunDep, SessionDep, WriteKeyDep
 from service.api.routes.runs import ERRORS, report_page, review_info
 from service.errors import ConflictError, NotFoundError
 from service.review.store import current_report
@@ -70,7 +70,10 @@ def unpublish_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> Respons
     },
 )
 def read_published_report(
-    token: str, session: SessionDep, format: Annotated[Literal["html", "json"], Query()] = "html"
+    token: str,
+    session: SessionDep,
+    lang: LangDep,
+    format: Annotated[Literal["html", "json"], Query()] = "html",
 ):
     """The reviewed report behind a public link, with its review history; 404 for an unknown or revoked link."""
     run = crud.get_published_run(session=session, token=token)
@@ -82,7 +85,7 @@ def read_published_report(
     report, info = current_report(run), review_info(session, run, "reviewed")
     if format == "json":
         return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
-    return HTMLResponse(report_page(report, info))
+    return HTMLResponse(report_page(report, info, lang))
 
 
 LANDING = """<!doctype html><html lang="fr"><head><meta charset="utf-8">

@@ -162,10 +162,11 @@ def review_info(session, run: Run, version: Version) -> ReviewInfo:
     return ReviewInfo(version=version, history=history)
 
 
-def report_page(report, info: ReviewInfo) -> str:
-    """The report's HTML page, with its review history in its "Relecture" page."""
+def report_page(report, info: ReviewInfo, lang: str = "fr") -> str:
+    """The report's HTML page in ``lang`` (the caller's Accept-Language), its review history in its
+    "Relecture" page."""
     history = [a.model_dump(mode="json") for a in info.history]
-    return render_report_page(report, review=history, review_version=info.version)
+    return render_report_page(report, lang=lang, review=history, review_version=info.version)
 
 
 @router.get(
@@ -188,6 +189,7 @@ def get_report(
     version: Annotated[
         Version, Query(description="reviewed (default) or the automatic original")
     ] = "reviewed",
+    lang: LangDep = "fr",
 ):
     """The reviewed report with its review history (``?version=automatic`` for the original)."""
     if run.report is None:
@@ -201,7 +203,7 @@ def get_report(
     report = current_report(run) if version == "reviewed" else Report.model_validate_json(run.report)
     info = review_info(session, run, version)
     if format == "html":
-        return HTMLResponse(report_page(report, info))
+        return HTMLResponse(report_page(report, info, lang))
     return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
 
 
