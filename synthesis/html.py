@@ -364,17 +364,26 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
     def num(v: float | int | None, digits: int = 0) -> str:
         return _number(v, lang, digits)
 
-    def noise_reason(n: NoiseItem) -> str:
-        """Why ``n`` is « non classée »: the pipeline's French reason, or its translation with the themes named."""
+    def noise_reason(n: NoiseItem, marked: bool = False) -> str:
+        """Why ``n`` is « non classée »: the pipeline's French reason, or its translation with the themes named;
+        ``marked``: as HTML, the French reason or the themes' labels marked with their language."""
         if lang == "fr" or not n.reason_code:
-            return n.reason
+            return (
+                Markup('<span lang="fr">{}</span>').format(n.reason) if marked and lang != "fr" else n.reason
+            )
         a, b = (view.clusters.get(cid or "") for cid in (n.closest_cluster_id, n.other_cluster_id))
-        return t(
-            f"noise.{n.reason_code}",
-            a=quoted(a.label) if a else "—",
-            b=quoted(b.label) if b else "—",
-            n=MIN_CONTENT_WORDS,
-        )
+        key = f"noise.{n.reason_code}"
+        values: dict[str, Any] = {
+            "a": quoted(a.label) if a else "—",
+            "b": quoted(b.label) if b else "—",
+            "n": MIN_CONTENT_WORDS,
+        }
+        if not (marked and language):
+            return t(key, **values)
+        for name, cl in (("a", a), ("b", b)):
+            if cl:
+                values[name] = Markup('<span lang="{}">{}</span>').format(language, values[name])
+        return Markup(escape(plural_forms(strings.get(key, key), values, lang))).format(**values)
 
     def label(prefix: str, key: Any) -> str:
         return _label(strings, prefix, key)

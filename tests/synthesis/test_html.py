@@ -404,6 +404,18 @@ def test_the_french_words_inside_english_sentences_are_marked_too():
     assert " lang=" not in french and "Taille des thèmes — Quels impôts baisser ?" in french
 
 
+def test_the_themes_named_in_a_reason_are_marked_as_french_on_the_english_page():
+    # "isolated: no theme close enough (the closest, « taxe, habitation », ...)": the French label inside the
+    # English reason was read as English, on the non classées table and the contribution's page
+    report = make_report()
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert body.count('the closest, <span lang="fr">« taxe, habitation »</span>, is outside') == 2
+    report.questions[0].noise[0].reason_code = None  # a reason without code: the pipeline's French, as is
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert '<td><span lang="fr">isolée</span></td>' in body
+    assert "the closest, « taxe" not in render_report_page(make_report())
+
+
 @pytest.mark.parametrize("pages", [CONTRIBUTION_PAGES, 0], ids=["pre-rendered", "on-demand"])
 def test_every_reason_for_a_non_classee_is_translated_with_its_themes(pages):
     # the English page read "between" and "too_short" (and "Unclassified: between." on a contribution's page)
@@ -417,6 +429,7 @@ def test_every_reason_for_a_non_classee_is_translated_with_its_themes(pages):
     ]:
         noise.reason_code, noise.other_cluster_id = code, "q1-0" if code == "between" else None
         html = render_report_page(report, lang="en", contribution_pages=pages)
+        html = re.sub(r'<span lang="fr">(« [^<]* »)</span>', r"\1", html)  # the labels, marked as French
         assert html.count(words) == 2, code  # the table, and the contribution's page or its data
         assert f">{code}<" not in html and f"{code}." not in html
 
