@@ -50,3 +50,11 @@ def test_the_report_page_speaks_the_readers_language(client, keys, runner):
         assert french.status_code == english.status_code == 200, name
         assert '<html lang="fr">' in french.text and "Méthodologie" in french.text, name
         assert '<html lang="en">' in english.text and "Methodology" in english.text, name
+
+
+def test_the_home_page_speaks_the_readers_language(client):
+    # the service's home page was French whatever Accept-Language, with no main landmark
+    french = client.get("/").text
+    english = client.get("/", headers={"Accept-Language": "en"}).text
+    assert '<html lang="fr">' in french and "Documentation de l'API" in french and "<main>" in french
+    assert '<html lang="en">' in english and "API documentation (OpenAPI)" in english and "<main>" in english
