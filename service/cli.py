@@ -186,6 +186,7 @@ def serve(
     """Start the API (in-process job runner unless BROKER_URL is set); DATABASE_URL selects the database."""
     import uvicorn
 
+    _check_free(host, port, lang)
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
 
 
@@ -206,9 +207,32 @@ def demo(
 
     settings = get_settings()
     base = f"http://{host}:{port}"
+    _check_free(host, port, lang)  # before the synthesis, which takes a minute or two
     url, key = prepare_demo(settings, base_url=base, lang=lang)
     typer.echo("\n" + message(lang, "ready", url=url, base=base, key=key) + "\n")
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
+
+
+def _check_free(host: str, port: int, lang: str) -> None:
+    """Refuse an address another program already listens on, with what to do (uvicorn said it in English, after
+    the demo's whole synthesis)."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        _say(
+            lang,
+            f"Impossible d'écouter sur {host}:{port} ({exc.strerror or exc}) : une autre instance tourne peut-être "
+            f"déjà (son adresse : http://{host}:{port}). Choisir un autre port : --port {port + 1} (make run : "
+            f"PORT={port + 1} make run).",
+            f"Cannot listen on {host}:{port} ({exc.strerror or exc}): another instance may already be running "
+            f"(its address: http://{host}:{port}). Choose another port: --port {port + 1} (make run: PORT={port + 1} "
+            "make run).",
+            err=True,
+        )
+        raise typer.Exit(1) from None
 
 
 def main() -> None:  # pragma: no cover - console entry

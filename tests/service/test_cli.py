@@ -131,3 +131,23 @@ def test_demo_speaks_english_with_lang_en(tmp_path, capsys):
     assert "Import de" not in said and "Synthèse" not in said
     assert message("en", "ready", url=url, base="http://127.0.0.1:8000", key=key).startswith("HTML report: ")
     assert url.startswith("http://127.0.0.1:8000/r/") and key.startswith("sk_")
+
+
+def test_demo_and_serve_on_a_taken_port_say_so_before_any_work(tmp_path, monkeypatch):
+    # `make run` while another one served: the demo imported and synthesised the sample for a minute or two,
+    # then uvicorn logged "[Errno 98] ... address already in use" in English and stopped
+    import socket
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    get_settings.cache_clear()
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as taken:
+            port = taken.getsockname()[1]
+            fr = CliRunner().invoke(app, ["demo", "--port", str(port)])
+            en = CliRunner().invoke(app, ["serve", "--port", str(port), "--lang", "en"])
+    finally:
+        get_settings.cache_clear()
+    assert fr.exit_code == en.exit_code == 1
+    assert f"Impossible d'écouter sur 127.0.0.1:{port}" in fr.output and f"--port {port + 1}" in fr.output
+    assert f"Cannot listen on 127.0.0.1:{port}" in en.output
+    assert not (tmp_path / "demo.db").exists()  # nothing imported, nothing synthesised
