@@ -24,9 +24,17 @@ admin = typer.Typer(help="Administration : tenants et clés d'API.", no_args_is_
 app.add_typer(admin, name="admin")
 Lang = Annotated[str, typer.Option(help=LANG_HELP)]
 
+
+@admin.callback()
+def _admin(ctx: typer.Context, lang: Lang = "fr") -> None:
+    """Administration: tenants and API keys."""
+    # "synthese admin --lang en create-tenant X" (or "synthese --lang en admin ..."): the commands' own --lang
+    ctx.default_map = {name: {"lang": lang} for name in ctx.command.commands}  # type: ignore[attr-defined]
+
+
 HELP_EN.update(
     {
-        "admin": {"": "Administration: tenants and API keys."},
+        "admin": {"": "Administration: tenants and API keys.", "lang": LANG_HELP_EN},
         "admin create-tenant": {
             "": "Create a tenant and its first read-write key; the key is printed once, on the last line.",
             "name": "Name of the tenant (the public body).",

@@ -151,3 +151,20 @@ def test_demo_and_serve_on_a_taken_port_say_so_before_any_work(tmp_path, monkeyp
     assert f"Impossible d'écouter sur 127.0.0.1:{port}" in fr.output and f"--port {port + 1}" in fr.output
     assert f"Cannot listen on 127.0.0.1:{port}" in en.output
     assert not (tmp_path / "demo.db").exists()  # nothing imported, nothing synthesised
+
+
+def test_admin_takes_lang_before_its_command_too(tmp_path, monkeypatch):
+    # "synthese admin --lang en ..." (or "--help --lang en") answered "No such option: --lang", and
+    # "synthese --lang en admin create-tenant X" spoke French
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'admin.db'}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        helped = runner.invoke(app, ["admin", "--help", "--lang", "en"], env={"COLUMNS": "200"})
+        assert helped.exit_code == 0 and "Administration: tenants and API keys." in helped.output
+        r = runner.invoke(app, ["admin", "--lang", "en", "create-tenant", "Ville A"])
+        assert r.exit_code == 0 and "Tenant 'Ville A' created (id 1)" in r.output
+        r = runner.invoke(app, ["--lang", "en", "admin", "create-key", "--tenant", "Ville A"])
+        assert r.exit_code == 0 and "(read-write) for 'Ville A'" in r.output
+    finally:
+        get_settings.cache_clear()
