@@ -71,6 +71,14 @@
   var textLang = doc.querySelector("main").getAttribute("data-text-lang");
   function words(e) { if (textLang) e.lang = textLang; return e; }
   function themeLink(i) { return words(link(data.themes[i][0], data.themes[i][1])); }
+  /* a reason naming themes « label »: each label marked as the contributions' words */
+  function quotedWords(text) {
+    var span = make("span");
+    String(text).split(/(« [^»]* »)/).forEach(function (part, i) {
+      if (part) add(span, i % 2 ? words(make("span", null, part)) : part);
+    });
+    return span;
+  }
   function fact(dl, term, value, code, inWords) {
     var div = make("div");
     var dd = inWords ? words(make("dd")) : make("dd");
@@ -110,7 +118,7 @@
       fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"], false, !!it.kw);
       add(box, dl);
     } else if (it.n !== undefined) {
-      add(box, make("p", "placement noise", S["contribution.noise"] + data.colon + data.shared[it.n] + "."));
+      add(box, add(make("p", "placement noise", S["contribution.noise"] + data.colon), quotedWords(data.shared[it.n]), "."));
       if (it.nc !== undefined) {
         add(box, add(make("p"), S["contribution.closest"] + " ", themeLink(it.nc),
           " (" + S["why.similarity"] + " " + it.ns + "). " + S["contribution.closest.note"]));

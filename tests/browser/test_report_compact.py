@@ -154,3 +154,20 @@ def test_a_page_built_on_demand_marks_the_french_words_on_the_english_page(brows
         assert watch.errors == []
     finally:
         page.context.close()
+
+
+def test_a_reason_built_on_demand_marks_the_french_themes_it_names(browser, sample, tmp_path):
+    # the English reason of a non classée built by the script ("isolated: ... the closest, « label », ...")
+    # read the French label as English, where the pre-rendered page marks it
+    path = tmp_path / "report.html"
+    path.write_text(render_report_page(sample.report, lang="en", contribution_pages=0), encoding="utf-8")
+    page, watch = open_page(browser, path.as_uri())
+    try:
+        noise = next(n for n in sample.report.questions[0].noise if n.reason_code in ("isolated", "between"))
+        page.evaluate("h => { location.hash = h; }", "#" + route_id("contribution", noise.contribution_id))
+        page.wait_for_function("() => document.querySelector('.page.active .placement.noise') !== null")
+        marked = page.locator('.page.active .placement.noise span[lang="fr"]')
+        assert marked.count() >= 1 and marked.first.inner_text().startswith("« ")
+        assert watch.errors == []
+    finally:
+        page.context.close()
