@@ -145,3 +145,15 @@ def test_readme_deployment_makes_its_secret_once_and_keeps_it(tmp_path):
     assert re.search(r"^PSEUDONYM_SECRET=[0-9a-f]{64}$", env, re.M)
     assert re.search(r"^POSTGRES_PASSWORD=\S{16,}$", env, re.M)
     assert (tmp_path / ".env").stat().st_mode & 0o077 == 0
+
+
+def test_readme_says_what_the_docs_page_needs():
+    # the README sent to /docs for the API's description: a page that loads Swagger UI from a CDN, blank on
+    # the offline machines the product is made for, with no word of /openapi.json, which needs nothing
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="API").body).decode()
+    hosts = set(re.findall(r"https://([^/\"']+)/", page)) - {"fastapi.tiangolo.com"}  # the favicon
+    readme = README.read_text(encoding="utf-8")
+    assert "`/openapi.json`" in readme
+    assert all(host in readme for host in hosts), hosts
