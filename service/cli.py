@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from synthesis.cli import app
+from synthesis.cli import LANG_HELP, app
+from synthesis.cli_lang import HELP_EN, LANG_HELP_EN
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,43 +23,105 @@ if TYPE_CHECKING:
 
 admin = typer.Typer(help="Administration : tenants et clés d'API.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
-
-Lang = Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en.")]
-# What the admin commands say, in French and English (``--lang en``); the key itself is always the last line.
-_MESSAGES = {
-    "fr": {
-        "tenant_exists": "Le tenant « {name} » existe déjà.",
-        "tenant_unknown": "Tenant inconnu : « {name} ».",
-        "tenant_created": "Tenant « {name} » créé (id {id}). Clé d'API (affichée une seule fois) :",
-        "key_created": "Clé « {name} » ({kind}) pour « {tenant} » (affichée une seule fois) :",
-        "read_only": "lecture seule",
-        "read_write": "lecture-écriture",
-        "key_line": "{prefix}…\t{name}\t{kind}\tcréée le {created}\t{state}",
-        "active": "active",
-        "revoked_on": "révoquée le {when}",
-        "no_key": "Aucune clé de ce tenant pour « {key} » : donnez la clé entière ou son préfixe (list-keys).",
-        "several_keys": "Plusieurs clés pour « {key} » : donnez la clé entière.",
-        "key_revoked": "Clé « {name} » ({prefix}…) de « {tenant} » révoquée.",
-    },
-    "en": {
-        "tenant_exists": "Tenant '{name}' already exists.",
-        "tenant_unknown": "Unknown tenant: '{name}'.",
-        "tenant_created": "Tenant '{name}' created (id {id}). API key (shown only once):",
-        "key_created": "Key '{name}' ({kind}) for '{tenant}' (shown only once):",
-        "read_only": "read-only",
-        "read_write": "read-write",
-        "key_line": "{prefix}…\t{name}\t{kind}\tcreated {created}\t{state}",
-        "active": "active",
-        "revoked_on": "revoked {when}",
-        "no_key": "No key of this tenant for '{key}': give the whole key or its prefix (list-keys).",
-        "several_keys": "Several keys for '{key}': give the whole key.",
-        "key_revoked": "Key '{name}' ({prefix}…) of '{tenant}' revoked.",
-    },
-}
+Lang = Annotated[str, typer.Option(help=LANG_HELP)]
 
 
-def _say(lang: str, message: str, **values: object) -> str:
-    return _MESSAGES["en" if lang == "en" else "fr"][message].format(**values)
+@admin.callback()
+def _admin(ctx: typer.Context, lang: Lang = "fr") -> None:
+    """Administration: tenants and API keys."""
+    # "synthese admin --lang en create-tenant X" (or "synthese --lang en admin ..."): the commands' own --lang
+    ctx.default_map = {name: {"lang": lang} for name in ctx.command.commands}  # type: ignore[attr-defined]
+
+
+HELP_EN.update(
+    {
+        "admin": {"": "Administration: tenants and API keys.", "lang": LANG_HELP_EN},
+        "admin create-tenant": {
+            "": "Create a tenant and its first read-write key; the key is printed once, on the last line.",
+            "name": "Name of the tenant (the public body).",
+            "key_name": "Name of the first key.",
+            "lang": LANG_HELP_EN,
+        },
+        "admin create-key": {
+            "": "Add a key to a tenant (--read-only for an auditor); the key is printed on the last line.",
+            "tenant": "Name of the tenant.",
+            "name": "Name of the key (who acts, in the review history).",
+            "read_only": "Auditor's key: read only.",
+            "lang": LANG_HELP_EN,
+        },
+        "admin list-keys": {
+            "": "List a tenant's keys: prefix, name, rights, created, revoked (never the key itself).",
+            "tenant": "Name of the tenant.",
+            "lang": LANG_HELP_EN,
+        },
+        "admin revoke-key": {
+            "": "Revoke a tenant's key, named by the key or by its prefix (list-keys): it gets 401 from then on. "
+            "Published reports stay online (take them down with DELETE /api/runs/{id}/publish).",
+            "key": "The key, or its prefix as list-keys shows it.",
+            "tenant": "Name of the tenant.",
+            "lang": LANG_HELP_EN,
+        },
+        "serve": {
+            "": "Start the API (jobs run in the process, unless BROKER_URL is set); DATABASE_URL names the "
+            "database.",
+            "host": "Address to listen on.",
+            "port": "Port to listen on.",
+            "lang": LANG_HELP_EN,
+        },
+        "demo": {
+            "": "Import the real sample consultation, synthesise it, publish its report, print its address, "
+            "then start the API.",
+            "host": "Address to listen on.",
+            "port": "Port to listen on.",
+            "lang": LANG_HELP_EN,
+        },
+    }
+)
+
+
+def _session(lang: str) -> Session:
+    """A session on the service's database, migrated; an unreachable one said, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import Session
+
+    from service.core.config import get_settings
+    from service.core.db import make_engine, upgrade_database
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        upgrade_database(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        _say(
+            lang,
+            f"Base de données injoignable : {_database()} ({reason}). Vérifier DATABASE_URL, et que le serveur "
+            "de base de données tourne.",
+            f"Database unreachable: {_database()} ({reason}). Check DATABASE_URL, and that the database server "
+            "is running.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    return Session(engine)
+
+
+def _database() -> str:
+    """The database the admin commands write to, as the user can find it: a SQLite file by its absolute path
+    (the default, ``./data/synthese.db``, is relative to the folder the command runs in), another database
+    by its URL without the password."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from service.core.config import get_settings
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def _say(lang: str, fr: str, en: str, *, err: bool = False) -> None:
+    typer.echo(en if lang.startswith("en") else fr, err=err)
 
 
 def _check_lang(lang: str) -> None:
@@ -71,25 +134,26 @@ def _check_lang(lang: str) -> None:
         fail(exc, lang)
 
 
-def _session() -> Session:
-    from sqlmodel import Session
-
-    from service.core.config import get_settings
-    from service.core.db import make_engine, upgrade_database
-
-    engine = make_engine(get_settings().database_url)
-    upgrade_database(engine)
-    return Session(engine)
-
-
-def _tenant(session: Session, name: str, lang: str):
+def _tenant(session: Session, name: str, lang: str, db: str):
+    """The tenant ``name``, or exit with what to do."""
     from service import crud
 
     row = crud.get_tenant_by_name(session=session, name=name)
     if row is None:
-        typer.echo(_say(lang, "tenant_unknown", name=name), err=True)
+        _say(
+            lang,
+            f'Aucun tenant « {name} » dans {db} (DATABASE_URL). Le créer : synthese admin create-tenant "{name}"',
+            f"No tenant '{name}' in {db} (DATABASE_URL). Create it: synthese admin create-tenant \"{name}\"",
+            err=True,
+        )
         raise typer.Exit(1)
     return row
+
+
+def _kind(lang: str, read_only: bool) -> str:
+    if lang.startswith("en"):
+        return "read-only" if read_only else "read-write"
+    return "lecture seule" if read_only else "lecture-écriture"
 
 
 @admin.command(
@@ -105,14 +169,26 @@ def create_tenant(
     from service import crud
 
     _check_lang(lang)
-    with _session() as s:
+    with _session(lang) as s:
+        db = _database()
         if crud.get_tenant_by_name(session=s, name=name) is not None:
-            typer.echo(_say(lang, "tenant_exists", name=name), err=True)
+            _say(
+                lang,
+                f"Le tenant « {name} » existe déjà dans {db}. Choisir un autre nom, ou lui ajouter une clé : "
+                f'synthese admin create-key --tenant "{name}"',
+                f"Tenant '{name}' already exists in {db}. Choose another name, or add it a key: "
+                f'synthese admin create-key --tenant "{name}"',
+                err=True,
+            )
             raise typer.Exit(1)
         tenant = crud.create_tenant(session=s, name=name)
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name=key_name)
         s.commit()
-        typer.echo(_say(lang, "tenant_created", name=name, id=tenant.id))
+        _say(
+            lang,
+            f"Tenant « {name} » créé (id {tenant.id}) dans {db}. Clé d'API (affichée une seule fois) :",
+            f"Tenant '{name}' created (id {tenant.id}) in {db}. API key (shown only once):",
+        )
         typer.echo(key)
 
 
@@ -130,12 +206,17 @@ def create_key(
     from service import crud
 
     _check_lang(lang)
-    with _session() as s:
-        row = _tenant(s, tenant, lang)
+    with _session(lang) as s:
+        db = _database()
+        row = _tenant(s, tenant, lang, db)
         _, key = crud.create_api_key(session=s, tenant_id=row.id, name=name, read_only=read_only)
         s.commit()
-        kind = _say(lang, "read_only" if read_only else "read_write")
-        typer.echo(_say(lang, "key_created", name=name, kind=kind, tenant=tenant))
+        kind = _kind(lang, read_only)
+        _say(
+            lang,
+            f"Clé « {name} » ({kind}) pour « {tenant} », dans {db} (affichée une seule fois) :",
+            f"Key '{name}' ({kind}) for '{tenant}', in {db} (shown only once):",
+        )
         typer.echo(key)
 
 
@@ -150,15 +231,17 @@ def list_keys(
     from service import crud
 
     _check_lang(lang)
-    with _session() as s:
-        row = _tenant(s, tenant, lang)
+    with _session(lang) as s:
+        row = _tenant(s, tenant, lang, _database())
         for k in crud.list_api_keys(session=s, tenant_id=row.id):
-            revoked = k.revoked_at and f"{k.revoked_at:%Y-%m-%d %H:%M}"
-            state = _say(lang, "revoked_on", when=revoked) if revoked else _say(lang, "active")
-            kind = _say(lang, "read_only" if k.read_only else "read_write")
             created = f"{k.created_at:%Y-%m-%d %H:%M}"
-            typer.echo(
-                _say(lang, "key_line", prefix=k.prefix, name=k.name, kind=kind, created=created, state=state)
+            revoked = k.revoked_at and f"{k.revoked_at:%Y-%m-%d %H:%M}"
+            _say(
+                lang,
+                f"{k.prefix}…\t{k.name}\t{_kind(lang, k.read_only)}\tcréée le {created}\t"
+                + (f"révoquée le {revoked}" if revoked else "active"),
+                f"{k.prefix}…\t{k.name}\t{_kind(lang, k.read_only)}\tcreated {created}\t"
+                + (f"revoked {revoked}" if revoked else "active"),
             )
 
 
@@ -176,15 +259,32 @@ def revoke_key(
     from service import crud
 
     _check_lang(lang)
-    with _session() as s:
-        row = _tenant(s, tenant, lang)
+    with _session(lang) as s:
+        row = _tenant(s, tenant, lang, _database())
         found = crud.find_api_keys(session=s, tenant_id=row.id, key_or_prefix=key.rstrip("…"))
-        if len(found) != 1:
-            typer.echo(_say(lang, "several_keys" if found else "no_key", key=key), err=True)
+        if len(found) > 1:
+            _say(
+                lang,
+                f"Plusieurs clés pour « {key} » : donnez la clé entière.",
+                f"Several keys for '{key}': give the whole key.",
+                err=True,
+            )
+            raise typer.Exit(1)
+        if not found:
+            _say(
+                lang,
+                f"Aucune clé de ce tenant pour « {key} » : donnez la clé entière ou son préfixe (list-keys).",
+                f"No key of this tenant for '{key}': give the whole key or its prefix (list-keys).",
+                err=True,
+            )
             raise typer.Exit(1)
         crud.revoke_api_key(session=s, key=found[0])
         s.commit()
-        typer.echo(_say(lang, "key_revoked", name=found[0].name, prefix=found[0].prefix, tenant=tenant))
+        _say(
+            lang,
+            f"Clé « {found[0].name} » ({found[0].prefix}…) de « {tenant} » révoquée.",
+            f"Key '{found[0].name}' ({found[0].prefix}…) of '{tenant}' revoked.",
+        )
 
 
 @app.command(
@@ -194,10 +294,12 @@ def revoke_key(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    lang: Lang = "fr",
 ) -> None:
     """Start the API (in-process job runner unless BROKER_URL is set); DATABASE_URL selects the database."""
     import uvicorn
 
+    _check_free(host, port, lang)
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
 
 
@@ -208,18 +310,42 @@ def serve(
 def demo(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    lang: Lang = "fr",
 ) -> None:
     """Import the real sample consultation, synthesise it, publish its report, print the URL, then serve the API."""
     import uvicorn
 
     from service.core.config import get_settings
-    from service.demo import prepare_demo
+    from service.demo import message, prepare_demo
 
     settings = get_settings()
     base = f"http://{host}:{port}"
-    url, key = prepare_demo(settings, base_url=base)
-    typer.echo(f"\nRapport HTML : {url}\nAPI : {base}/docs (clé X-API-Key : {key})\n")
+    _check_free(host, port, lang)  # before the synthesis, which takes a minute or two
+    url, key = prepare_demo(settings, base_url=base, lang=lang)
+    typer.echo("\n" + message(lang, "ready", url=url, base=base, key=key) + "\n")
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=1)
+
+
+def _check_free(host: str, port: int, lang: str) -> None:
+    """Refuse an address another program already listens on, with what to do (uvicorn said it in English, after
+    the demo's whole synthesis)."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        _say(
+            lang,
+            f"Impossible d'écouter sur {host}:{port} ({exc.strerror or exc}) : une autre instance tourne peut-être "
+            f"déjà (son adresse : http://{host}:{port}). Choisir un autre port : --port {port + 1} (make run : "
+            f"PORT={port + 1} make run).",
+            f"Cannot listen on {host}:{port} ({exc.strerror or exc}): another instance may already be running "
+            f"(its address: http://{host}:{port}). Choose another port: --port {port + 1} (make run: PORT={port + 1} "
+            "make run).",
+            err=True,
+        )
+        raise typer.Exit(1) from None
 
 
 def main() -> None:  # pragma: no cover - console entry

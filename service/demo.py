@@ -26,6 +26,29 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_consultations" / "granddebat_fiscalite_sample.csv"
 TENANT = "Démo"
 TITLE = "Grand Débat national 2019 — fiscalité (extrait)"
+# What the demo says on its way, in French and in English (``synthese demo --lang en``)
+MESSAGES = {
+    "fr": {
+        "imported": "Import de {name} : {rows} {rows|ligne lue|lignes lues}, {n} {n|contribution|contributions}, "
+        "{rejected|aucune ligne rejetée|{rejected} ligne rejetée|{rejected} lignes rejetées}.",
+        "running": "Synthèse en cours (une à deux minutes sur 2 cœurs)…",
+        "failed": "La synthèse a échoué : {error}",
+        "ready": "Rapport HTML : {url}\nAPI : {base}/docs (clé X-API-Key : {key})",
+    },
+    "en": {
+        "imported": "Import of {name}: {rows} {rows|row|rows} read, {n} {n|contribution|contributions}, "
+        "{rejected|no rejected row|{rejected} rejected row|{rejected} rejected rows}.",
+        "running": "Synthesis running (one to two minutes on 2 cores)…",
+        "failed": "The synthesis failed: {error}",
+        "ready": "HTML report: {url}\nAPI: {base}/docs (X-API-Key key: {key})",
+    },
+}
+
+
+def message(lang: str, which: str, /, **values: object) -> str:
+    """The demo's message ``which`` in ``lang`` (French unless English), ``values`` put in."""
+    lang = "en" if lang.startswith("en") else "fr"
+    return say(MESSAGES[lang][which], values, lang)
 
 
 def _consultation(session: Session, tenant_id: int) -> Consultation:
@@ -40,7 +63,9 @@ def _consultation(session: Session, tenant_id: int) -> Consultation:
     )
 
 
-def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) -> tuple[str, str]:
+def prepare_demo(
+    settings: Settings, *, sample: Path = SAMPLE, base_url: str, lang: str = "fr"
+) -> tuple[str, str]:
     """Import, synthesise and publish the sample; returns (report URL, API key)."""
     engine = make_engine(settings.database_url)
     upgrade_database(engine)
@@ -57,15 +82,13 @@ def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) ->
             secret=settings.pseudonym_secret.encode(),
         )
         typer.echo(
-            say(
-                "Import de {name} : {rows} {rows|ligne lue|lignes lues}, {n} {n|contribution|contributions}, "
-                "{rejected|aucune ligne rejetée|{rejected} ligne rejetée|{rejected} lignes rejetées}.",
-                {
-                    "name": sample.name,
-                    "rows": imp.rows_read,
-                    "n": imp.accepted,
-                    "rejected": len(imp.rejected),
-                },
+            message(
+                lang,
+                "imported",
+                name=sample.name,
+                rows=imp.rows_read,
+                n=imp.accepted,
+                rejected=len(imp.rejected),
             ),
             err=True,
         )
@@ -77,12 +100,13 @@ def prepare_demo(settings: Settings, *, sample: Path = SAMPLE, base_url: str) ->
         )
         run_id = run.id
 
-    typer.echo("Synthèse en cours (une à deux minutes sur 2 cœurs)…", err=True)
+    typer.echo(message(lang, "running"), err=True)
     execute_run(run_id, engine=engine)
     with Session(engine) as s:
         run = s.get(type(run), run_id)
         if run is None or run.status != JobStatus.SUCCEEDED.value:
-            raise typer.Exit(f"La synthèse a échoué : {run.error if run else 'analyse introuvable'}")
+            typer.echo(message(lang, "failed", error=run.error if run else "—"), err=True)
+            raise typer.Exit(1)
         token = crud.publish_run(session=s, run=run)
     engine.dispose()
     return f"{base_url}/r/{token}", key

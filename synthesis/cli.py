@@ -1,6 +1,7 @@
 """Command line of the library: ``synthese analyse`` and ``synthese preview`` (the service adds ``serve`` and ``admin``).
 
-Messages are in French; ``--lang en`` switches the messages and the HTML report to English.
+Messages and help are in French; ``--lang en`` switches them and the HTML report to English
+(:mod:`synthesis.cli_lang`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from schemas import ColumnMapping, Report, RunSettings
 from schemas.settings import CLI_OPTION_OF_SETTING
+from synthesis.cli_lang import LocalisedGroup
 from synthesis.errors import (
     CacheFileError,
     InputFileError,
@@ -41,23 +43,38 @@ if TYPE_CHECKING:  # heavy imports stay inside the commands, so `synthese --help
 logging.getLogger("synthesis").addHandler(logging.NullHandler())
 
 app = typer.Typer(
+    cls=LocalisedGroup,  # the help in English with --lang en (synthesis.cli_lang)
     help="Synthèse traçable des contributions d'une consultation en ligne.",
     no_args_is_help=True,
     add_completion=False,
 )
 err = Console(stderr=True)
+LANG_HELP = "Langue de l'aide, des messages et du rapport HTML : fr ou en."
 
 
 @app.callback()
-def _main() -> None:
+def _main(
+    ctx: typer.Context,
+    lang: Annotated[str, typer.Option(help=LANG_HELP)] = "fr",
+) -> None:
     """Synthèse traçable des contributions d'une consultation en ligne."""
+    # "synthese --lang en analyse FILE": the command's own --lang takes this value unless given
+    ctx.default_map = {name: {"lang": lang} for name in ctx.command.commands}  # type: ignore[attr-defined]
 
 
 STAGE_LABELS = {
-    "prepare": "Préparation",
-    "embed": "Plongements (embeddings)",
-    "cluster": "Regroupement en thèmes",
-    "report": "Rapport",
+    "fr": {
+        "prepare": "Préparation",
+        "embed": "Plongements (embeddings)",
+        "cluster": "Regroupement en thèmes",
+        "report": "Rapport",
+    },
+    "en": {
+        "prepare": "Preparation",
+        "embed": "Embeddings",
+        "cluster": "Clustering into themes",
+        "report": "Report",
+    },
 }
 
 
@@ -121,6 +138,10 @@ _MESSAGES = {
         "written": "Rapport écrit dans {out} : {themes|aucun thème|{themes} thème|{themes} thèmes}, "
         "{clustered|aucune contribution classée|{clustered} contribution classée|{clustered} contributions "
         "classées}, {noise} {noise|non classée|non classées}, {excluded} {excluded|exclue|exclues}.",
+        "no_theme": "Aucun thème : {analysed} {analysed|contribution analysée|contributions analysées}, trop "
+        "peu ou trop différentes pour former un thème d'au moins {least} contributions (--min-cluster-size). "
+        "Le rapport les montre toutes, une à une, « non classées » ; un thème se forme à partir de quelques "
+        "dizaines de contributions par question.",
     },
     "en": {
         "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
@@ -128,6 +149,10 @@ _MESSAGES = {
         "written": "Report written to {out}: {themes|no theme|{themes} theme|{themes} themes}, "
         "{clustered|no contribution|{clustered} contribution|{clustered} contributions} in a theme, {noise} "
         "unclassified, {excluded} excluded.",
+        "no_theme": "No theme: {analysed} {analysed|contribution|contributions} analysed, too few or too "
+        "different to form a theme of {least} contributions at least (--min-cluster-size). The report shows "
+        "each of them, « non classées » (unclassified); themes form from a few dozen contributions per "
+        "question.",
     },
 }
 
@@ -165,6 +190,18 @@ def check_input(file: Path) -> None:
         )
     if not file.exists():
         raise InputFileError(f"Fichier introuvable : {file}", f"File not found: {file}", value=str(file))
+
+
+def input_error(file: Path, exc: OSError) -> InputFileError:
+    """The export cannot be read (no right to, locked by the program that has it open, a failing disk)."""
+    reason_fr, reason_en = os_reason(exc)
+    return InputFileError(
+        f"Impossible de lire {file} : {reason_fr}. S'il est ouvert dans un autre logiciel (un tableur), le "
+        "fermer puis relancer ; sinon, en faire une copie lisible.",
+        f"Cannot read {file}: {reason_en}. If another program (a spreadsheet) has it open, close it and run "
+        "again; otherwise, make a readable copy.",
+        value=str(file),
+    )
 
 
 def output_error(out: Path, exc: OSError) -> OutputFileError:
@@ -288,8 +325,15 @@ def settings_error(exc: ValidationError) -> SettingsError:
 
 def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | None:
     if text is None:
-        if any(columns.values()):
-            raise typer.BadParameter("--text-column est obligatoire avec les autres options de colonnes")
+        given = " ".join(f"--{name.replace('_', '-')}-column" for name, column in columns.items() if column)
+        if given:
+            raise SettingsError(
+                f"{given} demande --text-column, la colonne du texte des contributions (« synthese preview "
+                "FICHIER » suggère les colonnes).",
+                f"{given} needs --text-column, the column of the contributions' text (`synthese preview FILE` "
+                "suggests the columns).",
+                value=given,
+            )
         return None
     return ColumnMapping(text=text, **columns)
 
@@ -306,7 +350,9 @@ def import_options(format: str, mapping: ColumnMapping | None, question_text: st
     return options
 
 
-def run_with_progress(result: IngestResult, settings: RunSettings, cache: EmbeddingCache | None) -> Report:
+def run_with_progress(
+    result: IngestResult, settings: RunSettings, cache: EmbeddingCache | None, lang: str = "fr"
+) -> Report:
     """Run the pipeline on an import with one progress bar per stage on stderr."""
     from synthesis.pipeline import run
 
@@ -321,7 +367,8 @@ def run_with_progress(result: IngestResult, settings: RunSettings, cache: Embedd
 
         def progress(stage: str, fraction: float) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=1.0)
+                labels = STAGE_LABELS["en" if lang == "en" else "fr"]
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=1.0)
             bar.update(tasks[stage], completed=fraction)
 
         return run(
@@ -337,11 +384,18 @@ def run_with_progress(result: IngestResult, settings: RunSettings, cache: Embedd
 
 @app.command()
 def analyse(
-    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSONL…).")],
+    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSON Lines…).")],
     format: Annotated[
-        str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")
+        str,
+        typer.Option(
+            "--format",
+            help="Format de l'export : auto (reconnu dans le fichier), granddebat, capcollectif, decidim, "
+            "polis, ou csv, xlsx, json, jsonl avec --text-column.",
+        ),
     ] = "auto",
-    text_column: Annotated[str | None, typer.Option(help="Colonne du texte (formats génériques).")] = None,
+    text_column: Annotated[
+        str | None, typer.Option(help="Colonne du texte (formats génériques : csv, xlsx, json, jsonl).")
+    ] = None,
     id_column: Annotated[str | None, typer.Option(help="Colonne de l'identifiant.")] = None,
     question_column: Annotated[str | None, typer.Option(help="Colonne de la question.")] = None,
     question_text: Annotated[
@@ -363,10 +417,10 @@ def analyse(
         int, typer.Option("--seed", help="Graine de toutes les étapes aléatoires (de 0 à 4294967295).")
     ] = 0,
     embedder: Annotated[
-        str, typer.Option(help="use-multilingual (défaut) ou sentence-transformers.")
+        str, typer.Option(help="use-multilingual ou sentence-transformers.")
     ] = "use-multilingual",
     model: Annotated[
-        str | None, typer.Option(help="Modèle sentence-transformers (id ou chemin local).")
+        str | None, typer.Option(help="Modèle sentence-transformers (id du hub ou dossier local).")
     ] = None,
     min_cluster_size: Annotated[
         int | None, typer.Option(help="Taille minimale d'un thème (défaut : selon le volume).")
@@ -390,29 +444,37 @@ def analyse(
             "(noms de RunSettings ; la commande « Reproduire ce rapport » de la méthodologie les donne).",
         ),
     ] = None,
-    cache: Annotated[Path | None, typer.Option(help="Fichier du cache d'embeddings.")] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="Fichier du cache d'embeddings (défaut : ~/.cache/synthese/embeddings.sqlite3)."),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ne pas utiliser de cache d'embeddings.")
     ] = False,
     secret_file: Annotated[
-        Path | None, typer.Option(envvar="SYNTHESE_SECRET_FILE", help="Clé de pseudonymisation.")
+        Path | None,
+        typer.Option(
+            envvar="SYNTHESE_SECRET_FILE",
+            help="Clé de pseudonymisation, un fichier texte (défaut : ~/.config/synthese/secret, créée au "
+            "premier lancement).",
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Langue des messages et du rapport HTML : fr ou en.")] = "fr",
+    lang: Annotated[str, typer.Option(help=LANG_HELP)] = "fr",
 ) -> None:
     """Importe FILE, le synthétise et écrit le rapport (JSON ou HTML)."""
-    mapping = build_mapping(
-        text_column,
-        id=id_column,
-        question=question_column,
-        author=author_column,
-        author_type=author_type_column,
-        postcode=postcode_column,
-        date=date_column,
-    )
     tuning = {"fit_max": fit_max, "umap_epochs": umap_epochs}
     try:
         # everything that can be checked is, before the file is read and the (long) run starts
         check_lang(lang)
+        mapping = build_mapping(
+            text_column,
+            id=id_column,
+            question=question_column,
+            author=author_column,
+            author_type=author_type_column,
+            postcode=postcode_column,
+            date=date_column,
+        )
         check_input(file)
         settings = run_settings(
             **other_settings(settings_json),
@@ -430,7 +492,7 @@ def analyse(
         # need not walk them again at every full collection during the run, nor at exit (measured on
         # 8,957 answers: 0.4 s less during the run, 0.45 s less at exit).
         gc.freeze()
-        report = run_with_progress(result, settings, emb_cache)
+        report = run_with_progress(result, settings, emb_cache, lang)
         report.manifest.import_options = import_options(result.format.value, mapping, question_text)
         emit_report(report, out, lang)
     except SynthesisError as exc:
@@ -462,7 +524,10 @@ def read_input(
     """Import FILE and say what was read."""
     from synthesis.ingest import read_file
 
-    result = read_file(file, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    try:
+        result = read_file(file, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    except OSError as exc:
+        raise input_error(file, exc) from exc
     err.print(
         _say(
             lang,
@@ -485,33 +550,41 @@ def emit_report(report: Report, out: Path | None, lang: str) -> None:
 
     html = out is not None and out.suffix.lower() in {".html", ".htm"}
     text = render_html(report, lang) if html else render_json(report)
-    if out is None:
-        sys.stdout.write(text)
-        return
-    write_report(out, text)
     c = report.manifest.counts
     themes = sum(len(q.clusters) for q in report.questions)
-    err.print(
-        _say(
-            lang,
-            "written",
-            out=out,
-            themes=themes,
-            clustered=c.clustered,
-            noise=c.noise,
-            excluded=c.excluded,
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_report(out, text)
+        err.print(
+            _say(
+                lang,
+                "written",
+                out=out,
+                themes=themes,
+                clustered=c.clustered,
+                noise=c.noise,
+                excluded=c.excluded,
+            )
         )
-    )
+    sizes = [q.method["min_cluster_size"] for q in report.questions if "min_cluster_size" in q.method]
+    if not themes and c.noise and sizes:  # a consultation too small for themes: say why, and what it gets
+        err.print(_say(lang, "no_theme", analysed=c.noise, least=min(sizes)), soft_wrap=True)
 
 
 @app.command()
 def preview(
     file: Annotated[Path, typer.Argument(help="Fichier exporté à examiner.")],
     format: Annotated[
-        str, typer.Option("--format", help="auto|granddebat|capcollectif|decidim|polis|csv|xlsx|json|jsonl")
+        str,
+        typer.Option(
+            "--format",
+            help="Format de l'export : auto (reconnu dans le fichier), granddebat, capcollectif, decidim, "
+            "polis, csv, xlsx, json, jsonl.",
+        ),
     ] = "auto",
-    encoding: Annotated[str | None, typer.Option(help="Encodage forcé (sinon détecté).")] = None,
-    lang: Annotated[str, typer.Option(help="Langue des messages d'erreur : fr ou en.")] = "fr",
+    encoding: Annotated[str | None, typer.Option(help="Encodage à employer (défaut : détecté).")] = None,
+    lang: Annotated[str, typer.Option(help=LANG_HELP)] = "fr",
 ) -> None:
     """Montre le format, l'encodage, le séparateur, les colonnes, 5 lignes et la correspondance suggérée."""
     from synthesis.cli_preview import preview_command
@@ -519,6 +592,9 @@ def preview(
     try:
         check_lang(lang)
         check_input(file)
-        preview_command(file, format, encoding)
+        try:
+            preview_command(file, format, encoding, lang=lang)
+        except OSError as exc:
+            raise input_error(file, exc) from exc
     except SynthesisError as exc:
         fail(exc, lang)

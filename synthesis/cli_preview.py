@@ -1,4 +1,4 @@
-"""``synthese preview FILE``: what an import would see, printed in French with rich (issue 3)."""
+"""``synthese preview FILE``: what an import would see, printed with rich in French, or English (issue 3)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.table import Table
 
 from schemas.imports import ImportPreview
 from synthesis.ingest.detect import MIXED
+from synthesis.plural import say
 
 CELL = 60
 _OPTIONS = {
@@ -21,62 +22,117 @@ _OPTIONS = {
     "postcode": "--postcode-column",
     "date": "--date-column",
 }
+# The words of the preview, in French and in English (``--lang en``)
+_WORDS = {
+    "fr": {
+        "file": "Fichier",
+        "bytes": "octets",
+        "format": "Format détecté",
+        "encoding": "Encodage",
+        "delimiter": "Séparateur",
+        "tab": "tabulation",
+        "rows": "Lignes de données",
+        "estimate": " (estimation)",
+        "sha": "Empreinte SHA-256",
+        "mixed": "[yellow]Attention[/] : des lignes ne sont pas en UTF-8 ; elles seront lues en Windows-1252, le "
+        "reste en UTF-8, et l'import les nommera.",
+        "columns": "Colonnes",
+        "questions": "Questions",
+        "no_text": "[yellow]Aucune colonne de texte reconnue[/] : indiquez-la avec --text-column.",
+        "mapping": "Correspondance suggérée",
+        "first": "{n|première ligne|{n} premières lignes}",
+        "line": "ligne",
+        "more": "(… {n} autres colonnes non affichées)",
+        "colon": " : ",
+        "quoted": "« {} »",
+        "lang": "fr",
+    },
+    "en": {
+        "file": "File",
+        "bytes": "bytes",
+        "format": "Detected format",
+        "encoding": "Encoding",
+        "delimiter": "Delimiter",
+        "tab": "tab",
+        "rows": "Data rows",
+        "estimate": " (estimate)",
+        "sha": "SHA-256 checksum",
+        "mixed": "[yellow]Warning[/]: some lines are not UTF-8; they will be read as Windows-1252, the rest as "
+        "UTF-8, and the import will name them.",
+        "columns": "Columns",
+        "questions": "Questions",
+        "no_text": "[yellow]No text column recognised[/]: give it with --text-column.",
+        "mapping": "Suggested mapping",
+        "first": "{n|first row|first {n} rows}",
+        "line": "line",
+        "more": "(… {n} more columns not shown)",
+        "colon": ": ",
+        "quoted": "'{}'",
+        "lang": "en",
+    },
+}
 
 
 def preview_command(
-    file: Path, format: str = "auto", encoding: str | None = None, console: Console | None = None
+    file: Path,
+    format: str = "auto",
+    encoding: str | None = None,
+    console: Console | None = None,
+    lang: str = "fr",
 ) -> ImportPreview:
     """Print the preview of ``file`` (errors propagate as :class:`~synthesis.errors.InputFileError`)."""
     from synthesis.ingest import preview
 
     result = preview(file, format=format, encoding=encoding)
-    render(result, console or Console())
+    render(result, console or Console(), lang)
     return result
 
 
-def render(p: ImportPreview, console: Console) -> None:
+def _count(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", " " if lang == "fr" else ",")
+
+
+def render(p: ImportPreview, console: Console, lang: str = "fr") -> None:
+    w = _WORDS["en" if lang == "en" else "fr"]
     facts = Table.grid(padding=(0, 2))
-    delimiter = {"\t": "tabulation", None: "—"}.get(p.delimiter, f"« {p.delimiter} »")
-    estimate = f"{p.rows_estimate:,}".replace(",", " ") + ("" if p.rows_estimate_exact else " (estimation)")
+    delimiter = {"\t": w["tab"], None: "—"}.get(p.delimiter, w["quoted"].format(p.delimiter))
+    estimate = _count(p.rows_estimate, lang) + ("" if p.rows_estimate_exact else w["estimate"])
     for label, value in (
-        ("Fichier", f"{p.file_name} ({p.size_bytes:,} octets)".replace(",", " ")),
-        ("Format détecté", p.format + (f" ({p.kind})" if p.kind else "")),
-        ("Encodage", p.encoding),
-        ("Séparateur", delimiter),
-        ("Lignes de données", estimate),
-        ("Empreinte SHA-256", p.sha256),
+        (w["file"], f"{p.file_name} ({_count(p.size_bytes, lang)} {w['bytes']})"),
+        (w["format"], p.format + (f" ({p.kind})" if p.kind else "")),
+        (w["encoding"], p.encoding),
+        (w["delimiter"], delimiter),
+        (w["rows"], estimate),
+        (w["sha"], p.sha256),
     ):
         facts.add_row(f"[bold]{label}[/]", escape(value))
     console.print(facts)
     if p.encoding == MIXED:
-        console.print(
-            "\n[yellow]Attention[/] : des lignes ne sont pas en UTF-8 ; elles seront lues en Windows-1252, le "
-            "reste en UTF-8, et l'import les nommera."
-        )
-    console.print(f"\n[bold]Colonnes ({len(p.columns)})[/] : " + escape(", ".join(p.columns)))
+        console.print("\n" + w["mixed"])
+    console.print(f"\n[bold]{w['columns']} ({len(p.columns)})[/]{w['colon']}" + escape(", ".join(p.columns)))
     if p.questions:
-        console.print(f"\n[bold]Questions ({len(p.questions)})[/]")
+        console.print(f"\n[bold]{w['questions']} ({len(p.questions)})[/]")
         for q in p.questions:
-            console.print(f"  {escape(q.question_id)} : {escape(q.question_text)}")
-    _sample(p, console)
+            console.print(f"  {escape(q.question_id)}{w['colon']}{escape(q.question_text)}")
+    _sample(p, console, w)
     if p.mapping_required:
         if p.suggested_mapping is None:
-            console.print("\n[yellow]Aucune colonne de texte reconnue[/] : indiquez-la avec --text-column.")
+            console.print("\n" + w["no_text"])
         else:
             chosen = p.suggested_mapping.model_dump()
             options = " ".join(f'{_OPTIONS[k]} "{v}"' for k, v in chosen.items() if v and k in _OPTIONS)
-            console.print(f"\n[bold]Correspondance suggérée[/] : {escape(options)}")
+            console.print(f"\n[bold]{w['mapping']}[/]{w['colon']}{escape(options)}")
 
 
-def _sample(p: ImportPreview, console: Console) -> None:
+def _sample(p: ImportPreview, console: Console, w: dict[str, str]) -> None:
     if not p.sample_rows:
         return
     columns = p.columns[:8]
     if p.questions:  # wide export: the answers matter more than the metadata
         wanted = ["reference", "authorType", "authorZipCode"]
         columns = [c for c in p.columns if c in wanted] + p.columns[-len(p.questions) :][:5]
-    table = Table(title=f"{len(p.sample_rows)} premières lignes", show_lines=False)
-    table.add_column("ligne", justify="right")
+    table = Table(title=say(w["first"], {"n": len(p.sample_rows)}, w["lang"]), show_lines=False)
+    table.add_column(w["line"], justify="right")
     for col in columns:
         table.add_column(escape(col if len(col) <= 30 else col[:29] + "…"), overflow="fold")
     for row in p.sample_rows:
@@ -84,4 +140,4 @@ def _sample(p: ImportPreview, console: Console) -> None:
         table.add_row(str(row.line), *[escape(c if len(c) <= CELL else c[: CELL - 1] + "…") for c in cells])
     console.print(table)
     if len(p.columns) > len(columns):
-        console.print(f"(… {len(p.columns) - len(columns)} autres colonnes non affichées)")
+        console.print(w["more"].format(n=len(p.columns) - len(columns)))

@@ -127,6 +127,8 @@ _OS_REASONS = {
     errno.EPERM: ("accès refusé", "permission denied"),
     errno.EROFS: ("système de fichiers en lecture seule", "read-only file system"),
     errno.ENOSPC: ("plus de place sur le disque", "no space left on device"),
+    errno.EIO: ("erreur de lecture ou d'écriture du support", "input/output error"),
+    errno.EBUSY: ("il est occupé par un autre programme", "it is busy with another program"),
 }
 
 

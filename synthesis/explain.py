@@ -249,6 +249,22 @@ def detect_language(texts: Sequence[str]) -> str:
     return best if hits[best] >= enough and best != "fr" else "fr"
 
 
+def text_language(texts: Sequence[str]) -> str | None:
+    """The language the texts are written in, where their stop words tell it: the one of ``LANGUAGES`` whose
+    stop words are ``DETECT_MIN_SHARE`` of the words (an evenly spaced sample of ``DETECT_SAMPLE`` texts) and
+    ``DETECT_MARGIN`` times any other's; None otherwise (Chinese, a mix, no words). Unlike
+    :func:`detect_language`, no default: the report page marks a text's language only where it is known."""
+    step = max(1, len(texts) // DETECT_SAMPLE)
+    folded = [f for t in texts[::step] for f, _ in word_forms(t)]
+    hits = sorted(
+        ((sum(w in _spacy_stop_words(lang) for w in folded), lang) for lang in LANGUAGES), reverse=True
+    )
+    (best, language), (second, _) = hits[0], hits[1]
+    if folded and best >= DETECT_MIN_SHARE * len(folded) and best >= DETECT_MARGIN * second:
+        return language
+    return None
+
+
 def lemma_source(language: str) -> str:
     """The lemma table the keywords of ``language`` went through ("" where none: English, German)."""
     return lemma_table().source if language == "fr" else ""

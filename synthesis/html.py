@@ -22,6 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from schemas import (
     Campaign,
@@ -39,7 +40,7 @@ from schemas import (
 from schemas.settings import CLI_OPTION_OF_SETTING
 from synthesis import html_origin as words
 from synthesis.errors import SettingsError, UnsupportedLanguageError
-from synthesis.explain import names_same_words, quoted
+from synthesis.explain import names_same_words, quoted, text_language
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.plural import plural_forms
@@ -342,11 +343,20 @@ def _route_key(cid: str) -> str:
     return route_id("contribution", cid)[len("/contribution/") :]
 
 
+def data_language(view: View, lang: str) -> str:
+    """The language of the contributions' words (their texts, the question, the themes' labels and keywords)
+    where it is known and not the page's ``lang`` (a French consultation on the English page), else "": the
+    elements holding them are marked with it (RGAA 8.7: every change of language is marked)."""
+    language = text_language([c.text for c in view.texts.values()])
+    return language if language and language != lang else ""
+
+
 def _context(report: Report, lang: str) -> dict[str, Any]:
     """The template's variables and helpers (translation, numbers, routes, origin in words)."""
     strings = _strings()[lang]
     css, js, js_hash = _assets()
     view = build_view(report)
+    language = data_language(view, lang)
     campaigns = [camp for q in report.questions for camp in q.campaigns]
     threshold = report.manifest.settings.get("active_author_threshold")
 
@@ -357,20 +367,36 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
     def num(v: float | int | None, digits: int = 0) -> str:
         return _number(v, lang, digits)
 
-    def noise_reason(n: NoiseItem) -> str:
-        """Why ``n`` is « non classée »: the pipeline's French reason, or its translation with the themes named."""
+    def noise_reason(n: NoiseItem, marked: bool = False) -> str:
+        """Why ``n`` is « non classée »: the pipeline's French reason, or its translation with the themes named;
+        ``marked``: as HTML, the French reason or the themes' labels marked with their language."""
         if lang == "fr" or not n.reason_code:
-            return n.reason
+            return (
+                Markup('<span lang="fr">{}</span>').format(n.reason) if marked and lang != "fr" else n.reason
+            )
         a, b = (view.clusters.get(cid or "") for cid in (n.closest_cluster_id, n.other_cluster_id))
-        return t(
-            f"noise.{n.reason_code}",
-            a=quoted(a.label) if a else "—",
-            b=quoted(b.label) if b else "—",
-            n=MIN_CONTENT_WORDS,
-        )
+        key = f"noise.{n.reason_code}"
+        values: dict[str, Any] = {
+            "a": quoted(a.label) if a else "—",
+            "b": quoted(b.label) if b else "—",
+            "n": MIN_CONTENT_WORDS,
+        }
+        if not (marked and language):
+            return t(key, **values)
+        for name, cl in (("a", a), ("b", b)):
+            if cl:
+                values[name] = Markup('<span lang="{}">{}</span>').format(language, values[name])
+        return Markup(escape(plural_forms(strings.get(key, key), values, lang))).format(**values)
 
     def label(prefix: str, key: Any) -> str:
         return _label(strings, prefix, key)
+
+    def t_words(key: str, q: str) -> str:
+        """``t(key, q=q)`` where ``q`` holds the contributions' words (a question): marked with their language."""
+        if not language:
+            return t(key, q=q)
+        before, after = t(key, q="\x00").split("\x00", 1)
+        return escape(before) + Markup('<span lang="{}">{}</span>').format(language, q) + escape(after)
 
     def exclusion_reason(e: ExcludedItem) -> str:
         """Why ``e`` is excluded: the pipeline's French reason, or its translation by code."""
@@ -388,7 +414,10 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "m": report.manifest,
         "view": view,
         "lang": lang,
+        "data_language": language,
+        "data_lang": Markup(' lang="{}"').format(language) if language else "",
         "t": t,
+        "t_words": t_words,
         "known": strings,
         "label": label,
         "noise_reason": noise_reason,

@@ -67,10 +67,21 @@
     }
     return parent;
   }
-  function themeLink(i) { return link(data.themes[i][0], data.themes[i][1]); }
-  function fact(dl, term, value, code) {
+  /* the contributions' words (texts, questions, theme labels) where their language is not the page's */
+  var textLang = doc.querySelector("main").getAttribute("data-text-lang");
+  function words(e) { if (textLang) e.lang = textLang; return e; }
+  function themeLink(i) { return words(link(data.themes[i][0], data.themes[i][1])); }
+  /* a reason naming themes « label »: each label marked as the contributions' words */
+  function quotedWords(text) {
+    var span = make("span");
+    String(text).split(/(« [^»]* »)/).forEach(function (part, i) {
+      if (part) add(span, i % 2 ? words(make("span", null, part)) : part);
+    });
+    return span;
+  }
+  function fact(dl, term, value, code, inWords) {
     var div = make("div");
-    var dd = make("dd");
+    var dd = inWords ? words(make("dd")) : make("dd");
     add(dd, code ? make("code", null, value) : String(value));
     add(dl, add(div, make("dt", null, term), dd));
   }
@@ -78,7 +89,7 @@
     var span = make("span", "diff");
     parts.forEach(function (part, i) {
       var e = make(part[0] === "-" ? "del" : "ins");
-      add(e, make("span", "sr-only", S[part[0] === "-" ? "diff.removed" : "diff.added"] + " "), part[1]);
+      add(e, make("span", "sr-only", S[part[0] === "-" ? "diff.removed" : "diff.added"] + " "), words(make("span", null, part[1])));
       if (i) add(span, " ");
       add(span, e);
     });
@@ -104,10 +115,10 @@
       var dl = make("dl", "facts");
       if (it.sim) fact(dl, S["why.similarity.long"], it.sim);
       fact(dl, S["why.strength"], it.str);
-      fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"]);
+      fact(dl, S["why.keywords.long"], it.kw || S["why.keywords.none"], false, !!it.kw);
       add(box, dl);
     } else if (it.n !== undefined) {
-      add(box, make("p", "placement noise", S["contribution.noise"] + data.colon + data.shared[it.n] + "."));
+      add(box, add(make("p", "placement noise", S["contribution.noise"] + data.colon), quotedWords(data.shared[it.n]), "."));
       if (it.nc !== undefined) {
         add(box, add(make("p"), S["contribution.closest"] + " ", themeLink(it.nc),
           " (" + S["why.similarity"] + " " + it.ns + "). " + S["contribution.closest.note"]));
@@ -162,9 +173,9 @@
     h2.tabIndex = -1;
     add(dyn, h2);
     if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
-    if (it.q !== undefined) add(dyn, make("p", "question", S.question + data.colon + data.shared[it.q]));
+    if (it.q !== undefined) add(dyn, add(make("p", "question", S.question + data.colon), words(make("span", null, data.shared[it.q]))));
     var shown = it.m ? listedText(key) : it.t;
-    var text = make("blockquote", "text main-text", shown);
+    var text = words(make("blockquote", "text main-text", shown));
     if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
     add(dyn, text);
     sameRow(dyn, dataRow(it, key));
@@ -181,7 +192,7 @@
     var where = box.querySelector("blockquote.main-text");
     var p = make("p", "same-row", fmt(sameRowText, { n: number(row.length) }));
     var ul = make("ul", "compact same-row");
-    row.forEach(function (r) { add(ul, add(make("li"), r.current ? make("strong", null, r.question) : link(r.route, r.question))); });
+    row.forEach(function (r) { add(ul, add(make("li"), words(r.current ? make("strong", null, r.question) : link(r.route, r.question)))); });
     where.parentNode.insertBefore(ul, where.nextSibling);
     where.parentNode.insertBefore(p, ul);
   }
@@ -267,7 +278,14 @@
       markNav(r.page);
       doc.title = (r.page.getAttribute("data-title") || "") + " — " + baseTitle;
     }
-    if (r.target) { r.target.scrollIntoView(); return; }
+    if (r.target) {  /* a part of a page (a campaign, a question's non classées): the focus goes there too */
+      r.target.scrollIntoView();
+      if (focus) {
+        if (!r.target.hasAttribute("tabindex")) r.target.tabIndex = -1;
+        r.target.focus({ preventScroll: true });
+      }
+      return;
+    }
     window.scrollTo(0, 0);
     if (focus) {
       var h = r.page.querySelector("h2");
@@ -314,9 +332,11 @@
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
     }
+    /* a button the last or first page disables hands the focus to the other one (not to the page's top) */
+    function keep(button, other) { if (button.disabled && doc.activeElement !== other) other.focus(); }
     input.addEventListener("input", function () { page = 0; apply(); });
-    prev.addEventListener("click", function () { page -= 1; apply(); });
-    next.addEventListener("click", function () { page += 1; apply(); });
+    prev.addEventListener("click", function () { page -= 1; apply(); keep(prev, next); });
+    next.addEventListener("click", function () { page += 1; apply(); keep(next, prev); });
     apply();
   }
   doc.querySelectorAll("[data-members]").forEach(setupMembers);

@@ -136,3 +136,38 @@ def test_campaign_template_is_escaped(browser, sample, tmp_path):
         assert page.locator("img").count() == 0 and watch.dialogs == [] and watch.errors == []
     finally:
         page.context.close()
+
+
+def test_a_page_built_on_demand_marks_the_french_words_on_the_english_page(browser, sample, tmp_path):
+    # the contribution page the script builds showed the French text, question and theme on the English page
+    # with no lang: read with English pronunciation (RGAA 8.7)
+    path = tmp_path / "report.html"
+    path.write_text(render_report_page(sample.report, lang="en", contribution_pages=0), encoding="utf-8")
+    page, watch = open_page(browser, path.as_uri())
+    try:
+        member = biggest_theme(sample).members[0]
+        page.evaluate("h => { location.hash = h; }", "#" + route_id("contribution", member.contribution_id))
+        page.wait_for_function("() => document.querySelector('.page.active')?.id === '/contribution'")
+        assert page.locator(".page.active blockquote.main-text").get_attribute("lang") == "fr"
+        assert page.locator(".page.active .placement a").first.get_attribute("lang") == "fr"
+        assert page.locator(".page.active h2").evaluate("el => el.closest('[lang]').lang") == "en"
+        assert watch.errors == []
+    finally:
+        page.context.close()
+
+
+def test_a_reason_built_on_demand_marks_the_french_themes_it_names(browser, sample, tmp_path):
+    # the English reason of a non classée built by the script ("isolated: ... the closest, « label », ...")
+    # read the French label as English, where the pre-rendered page marks it
+    path = tmp_path / "report.html"
+    path.write_text(render_report_page(sample.report, lang="en", contribution_pages=0), encoding="utf-8")
+    page, watch = open_page(browser, path.as_uri())
+    try:
+        noise = next(n for n in sample.report.questions[0].noise if n.reason_code in ("isolated", "between"))
+        page.evaluate("h => { location.hash = h; }", "#" + route_id("contribution", noise.contribution_id))
+        page.wait_for_function("() => document.querySelector('.page.active .placement.noise') !== null")
+        marked = page.locator('.page.active .placement.noise span[lang="fr"]')
+        assert marked.count() >= 1 and marked.first.inner_text().startswith("« ")
+        assert watch.errors == []
+    finally:
+        page.context.close()

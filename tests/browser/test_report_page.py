@@ -262,6 +262,93 @@ def test_works_without_javascript(browser, sample):
         page.context.close()
 
 
+def all_themes(sample):
+    return [t for c in sample.report.questions[0].clusters for t in (c, *c.subclusters)]
+
+
+def test_a_pager_is_shown_only_where_there_are_pages(report_page, sample):
+    # a theme of 20 contributions or fewer showed "Page précédente / Page suivante", both disabled: the pager's
+    # `hidden` attribute lost to the stylesheet's `display: flex`
+    page, _ = report_page
+    small = min(all_themes(sample), key=lambda t: t.size)
+    large = biggest_theme(sample)
+    assert small.size <= 20 < large.size
+    go(page, "#" + route_id("theme", small.cluster_id))
+    assert page.locator(".page.active [data-pager]").is_hidden()
+    go(page, "#" + route_id("theme", large.cluster_id))
+    assert page.locator(".page.active [data-pager]").is_visible()
+
+
+def test_the_pager_keeps_the_keyboard_focus_on_its_last_and_first_page(report_page, sample):
+    # reaching the last page with Enter on "Page suivante" disabled that button under the focus, which fell
+    # to the document's top: the next Tab went to "Aller au contenu"
+    page, _ = report_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    pages = -(-theme.size // 20)
+    assert pages >= 2
+    page.locator(".page.active [data-next]").focus()
+    for _ in range(pages - 1):
+        page.keyboard.press("Enter")
+    assert page.locator(".page.active [data-next]").is_disabled()
+    assert page.evaluate("document.activeElement.hasAttribute('data-prev')")
+    for _ in range(pages - 1):
+        page.keyboard.press("Enter")
+    assert page.locator(".page.active [data-prev]").is_disabled()
+    assert page.evaluate("document.activeElement.hasAttribute('data-next')")
+
+
+def test_a_link_to_a_part_of_a_page_moves_the_focus_there(report_page, sample):
+    # "#/non-classees/164" (or a campaign, "#/campagne/...") showed its page and scrolled to it, but the focus
+    # stayed on the link, hidden with its page: a screen reader went on reading from the document's top
+    page, _ = report_page
+    target = route_id("non-classees", sample.report.questions[0].question_id)
+    page.evaluate("h => { location.hash = h; }", "#" + target)
+    assert_active(page, "/non-classees")
+    page.wait_for_function("id => document.activeElement.id === id", arg=target, timeout=5000)
+    page.keyboard.press("Tab")  # and the keyboard goes on from there
+    assert page.evaluate("document.activeElement.closest('.page')?.id") == "/non-classees"
+
+
+def test_the_keyboard_focus_is_never_hidden_under_the_sticky_menu(report_page, sample):
+    # going back up a theme's member list with Shift+Tab scrolled each link just into view: under the sticky
+    # menu, which hid it (WCAG 2.4.11)
+    page, _ = report_page
+    page.set_viewport_size({"width": 1280, "height": 700})
+    try:
+        go(page, "#" + route_id("theme", biggest_theme(sample).cluster_id))
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.locator(".page.active [data-next]").focus()
+        hidden = []
+        for _ in range(40):
+            page.keyboard.press("Shift+Tab")
+            where = page.evaluate(
+                """() => { const e = document.activeElement;
+                  const menu = document.querySelector('nav.site').getBoundingClientRect().bottom;
+                  return [e.closest('main') !== null, e.getBoundingClientRect().top - menu, e.textContent]; }"""
+            )
+            if where[0] and where[1] < 0:
+                hidden.append(where)
+        assert hidden == []
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_without_javascript_no_control_that_needs_it(browser, sample):
+    # without the script, the theme chart's measure switch, each theme's search box and pager were shown and
+    # did nothing
+    page, _ = open_page(browser, sample.path.as_uri(), javascript=False)
+    try:
+        for selector in ("[data-measure]", "[data-pager]", "input[data-filter]", "[data-goto]"):
+            shown = page.locator(selector).evaluate_all(
+                "els => els.filter(e => e.getClientRects().length).length"
+            )
+            assert shown == 0, selector
+        assert page.locator(".member-list > li").first.is_visible()  # the lists themselves are all there
+    finally:
+        page.context.close()
+
+
 def test_exported_file_offline_same_content(browser, sample, report_page, tmp_path):
     page, watch = report_page
     exported = exported_copy(sample, tmp_path / "export")

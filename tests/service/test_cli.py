@@ -91,9 +91,8 @@ def test_admin_commands_speak_english_with_lang_en(tmp_path, monkeypatch):
     try:
         runner = CliRunner()
         r = runner.invoke(app, ["admin", "create-tenant", "Ville C", "--lang", "en"])
-        assert r.exit_code == 0 and r.output.startswith(
-            "Tenant 'Ville C' created (id 1). API key (shown only once):"
-        )
+        assert r.exit_code == 0 and r.output.startswith("Tenant 'Ville C' created (id 1) in ")
+        assert "API key (shown only once):" in r.output
         assert r.output.strip().splitlines()[-1].startswith("sk_")
         r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville C", "--read-only", "--lang", "en"])
         assert r.exit_code == 0 and "(read-only) for 'Ville C'" in r.output
@@ -102,10 +101,134 @@ def test_admin_commands_speak_english_with_lang_en(tmp_path, monkeypatch):
             "read-write" in listed and "read-only" in listed and "active" in listed and "créée" not in listed
         )
         r = runner.invoke(app, ["admin", "create-tenant", "Ville C", "--lang", "en"])
-        assert r.exit_code == 1 and r.output.strip() == "Tenant 'Ville C' already exists."
+        assert r.exit_code == 1 and r.output.startswith("Tenant 'Ville C' already exists in ")
         r = runner.invoke(app, ["admin", "revoke-key", "sk_nope", "--tenant", "Nulle part"])
-        assert r.exit_code == 1 and r.output.strip() == "Tenant inconnu : « Nulle part »."
+        assert r.exit_code == 1 and r.output.startswith("Aucun tenant « Nulle part » dans ")
         r = runner.invoke(app, ["admin", "list-keys", "--tenant", "Ville C", "--lang", "de"])
         assert r.exit_code == 2 and "fr ou en" in r.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_every_command_and_option_has_its_english_help():
+    # --lang en gave English messages, but the help of every command stayed French only
+    from typer.main import get_command
+
+    from synthesis.cli_lang import localise
+
+    def helps(lang: str) -> dict[str, str]:
+        root = get_command(app)
+        localise(root, lang)
+        found = {}
+
+        def walk(command, path):
+            found[path] = command.help or ""
+            for param in command.params:
+                found[f"{path} {param.name}"] = getattr(param, "help", None) or ""
+            for name, sub in getattr(command, "commands", {}).items():
+                walk(sub, f"{path} {name}".strip())
+
+        walk(root, "")
+        return found
+
+    try:
+        french, english = helps("fr"), helps("en")
+    finally:
+        helps("fr")  # typer's words back in French for the next tests
+    untranslated = sorted(k for k in french if english[k] == french[k])
+    assert untranslated == []
+    assert all(french.values()), [k for k, v in french.items() if not v]
+
+
+def test_admin_says_which_database_and_what_to_do_next_in_both_languages(tmp_path, monkeypatch):
+    # run from another folder, create-tenant wrote to a new ./data/synthese.db there, and printed a key the
+    # running server refused, never saying where it had written; its errors were "Le tenant « X » existe déjà
+    # / tenant already exists", half in each language whatever the user's, with no next step
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///./data/admin.db")
+    get_settings.cache_clear()
+    db = str(tmp_path / "data" / "admin.db")
+    try:
+        runner = CliRunner()
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville A"])
+        assert r.exit_code == 0 and f"Tenant « Ville A » créé (id 1) dans {db}." in r.output
+        r = runner.invoke(app, ["admin", "create-tenant", "Ville A", "--lang", "en"])
+        assert r.exit_code == 1
+        assert f"Tenant 'Ville A' already exists in {db}." in r.output and "existe" not in r.output
+        assert 'synthese admin create-key --tenant "Ville A"' in r.output
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville B"])
+        assert r.exit_code == 1 and f"Aucun tenant « Ville B » dans {db}" in r.output
+        assert "tenant already" not in r.output and 'synthese admin create-tenant "Ville B"' in r.output
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville A", "--read-only", "--lang", "en"])
+        assert r.exit_code == 0 and f"(read-only) for 'Ville A', in {db} (shown only once):" in r.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_admin_on_an_unreachable_database_says_so(monkeypatch):
+    # a PostgreSQL that does not answer gave a two-screen traceback of psycopg and SQLAlchemy
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://synthese:motdepasse@127.0.0.1:1/synthese")
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["admin", "create-tenant", "Ville A"])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 1
+    assert "Base de données injoignable : postgresql+psycopg://synthese:***@127.0.0.1:1/synthese" in r.output
+    assert "Traceback" not in r.output and "motdepasse" not in r.output
+
+
+def test_demo_speaks_english_with_lang_en(tmp_path, capsys):
+    # `synthese demo --lang en` (what `make run` does, for an English-speaking operator) said everything in
+    # French: the import, the running synthesis, the report's address
+    from service.core.config import Settings
+    from service.demo import message, prepare_demo
+    from tests.utils.data import SAMPLES
+
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    sample = tmp_path / "extrait.csv"
+    sample.write_text("".join(lines[:41]), encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", environment="test")
+    url, key = prepare_demo(settings, sample=sample, base_url="http://127.0.0.1:8000", lang="en")
+    said = capsys.readouterr().err
+    assert "Import of extrait.csv: 40 rows read" in said and "Synthesis running" in said
+    assert "Import de" not in said and "Synthèse" not in said
+    assert message("en", "ready", url=url, base="http://127.0.0.1:8000", key=key).startswith("HTML report: ")
+    assert url.startswith("http://127.0.0.1:8000/r/") and key.startswith("sk_")
+
+
+def test_demo_and_serve_on_a_taken_port_say_so_before_any_work(tmp_path, monkeypatch):
+    # `make run` while another one served: the demo imported and synthesised the sample for a minute or two,
+    # then uvicorn logged "[Errno 98] ... address already in use" in English and stopped
+    import socket
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    get_settings.cache_clear()
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as taken:
+            port = taken.getsockname()[1]
+            fr = CliRunner().invoke(app, ["demo", "--port", str(port)])
+            en = CliRunner().invoke(app, ["serve", "--port", str(port), "--lang", "en"])
+    finally:
+        get_settings.cache_clear()
+    assert fr.exit_code == en.exit_code == 1
+    assert f"Impossible d'écouter sur 127.0.0.1:{port}" in fr.output and f"--port {port + 1}" in fr.output
+    assert f"Cannot listen on 127.0.0.1:{port}" in en.output
+    assert not (tmp_path / "demo.db").exists()  # nothing imported, nothing synthesised
+
+
+def test_admin_takes_lang_before_its_command_too(tmp_path, monkeypatch):
+    # "synthese admin --lang en ..." (or "--help --lang en") answered "No such option: --lang", and
+    # "synthese --lang en admin create-tenant X" spoke French
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'admin.db'}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        helped = runner.invoke(app, ["admin", "--help", "--lang", "en"], env={"COLUMNS": "200"})
+        assert helped.exit_code == 0 and "Administration: tenants and API keys." in helped.output
+        r = runner.invoke(app, ["admin", "--lang", "en", "create-tenant", "Ville A"])
+        assert r.exit_code == 0 and "Tenant 'Ville A' created (id 1)" in r.output
+        r = runner.invoke(app, ["--lang", "en", "admin", "create-key", "--tenant", "Ville A"])
+        assert r.exit_code == 0 and "(read-write) for 'Ville A'" in r.output
     finally:
         get_settings.cache_clear()

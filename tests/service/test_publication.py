@@ -29,3 +29,32 @@ def test_read_only_key_cannot_publish(client, keys, runner):
     done = make_run(client, runner, keys.h("a"))
     r = client.post(f"/api/runs/{done.run_id}/publish", headers=keys.h("a_ro"))
     assert r.status_code == 403
+
+
+def test_the_report_page_speaks_the_readers_language(client, keys, runner):
+    # the HTML report was French whatever Accept-Language, on the public link as through the API and the
+    # export: an English reader could not get the English page the library renders
+    a = keys.h("a")
+    done = make_run(client, runner, a)
+    url = client.post(f"/api/runs/{done.run_id}/publish", headers=a).json()["url"]
+    en = {"Accept-Language": "en-GB,en;q=0.9"}
+    pages = {
+        "public": (url, {}),
+        "api": (f"/api/runs/{done.run_id}/report", {"format": "html"}),
+        "export": (f"/api/runs/{done.run_id}/export", {"format": "html"}),
+    }
+    for name, (path, params) in pages.items():
+        headers = {} if name == "public" else a
+        french = client.get(path, params=params, headers=headers)
+        english = client.get(path, params=params, headers={**headers, **en})
+        assert french.status_code == english.status_code == 200, name
+        assert '<html lang="fr">' in french.text and "Méthodologie" in french.text, name
+        assert '<html lang="en">' in english.text and "Methodology" in english.text, name
+
+
+def test_the_home_page_speaks_the_readers_language(client):
+    # the service's home page was French whatever Accept-Language, with no main landmark
+    french = client.get("/").text
+    english = client.get("/", headers={"Accept-Language": "en"}).text
+    assert '<html lang="fr">' in french and "Documentation de l'API" in french and "<main>" in french
+    assert '<html lang="en">' in english and "API documentation (OpenAPI)" in english and "<main>" in english

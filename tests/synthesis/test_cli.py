@@ -2,7 +2,9 @@
 
 import html
 import json
+import os
 import shlex
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -429,3 +431,127 @@ def test_a_side_file_skipped_is_said_once_in_the_chosen_language(tmp_path, lang)
         else "Warning: Side file 'debats.csv'"
     )
     assert said.count(warned) == 1 and said.count("debats.csv") == 1, said
+
+
+def test_help_is_in_french_from_its_first_line_to_its_last():
+    # the help mixed French texts with typer's English ("Usage:", "[default: auto]", "Show this message and
+    # exit."), and the cache's and the key's default files were not said
+    out = runner.invoke(app, ["analyse", "--help"], env={"COLUMNS": "200"}).output
+    for french in ("Utilisation :", "[défaut : auto]", "Affiche cette aide", "[obligatoire]"):
+        assert french in out, french
+    for english in ("Usage:", "[default", "Show this message", "[required]"):
+        assert english not in out, english
+    assert "~/.cache/synthese/embeddings.sqlite3" in out and "~/.config/synthese/secret" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyse", "--help", "--lang", "en"],
+        ["--lang", "en", "analyse", "--help"],
+        ["analyse", "--lang=en", "--help"],
+    ],
+)
+def test_help_in_english_with_lang_en(args):
+    # --lang en switched the messages and the report to English, never the help: French only
+    out = runner.invoke(app, args, env={"COLUMNS": "200"}).output
+    for english in ("Usage:", "Import FILE, synthesise it", "Format of the export", "[default: auto]",
+                    "Show this message and exit.", "Column of the text"):  # fmt: skip
+        assert english in out, english
+    for french in ("Utilisation", "Colonne", "défaut", "Fichier"):
+        assert french not in out, french
+
+
+def test_a_column_option_without_text_column_is_said_in_both_languages(tmp_path):
+    # "--text-column est obligatoire avec les autres options de colonnes", in French whatever --lang, in an
+    # English "Invalid value" frame
+    fr = analyse(SAMPLE, "--id-column", "id", "--out", tmp_path / "r.json")
+    en = analyse(SAMPLE, "--id-column", "id", "--lang", "en")
+    assert fr.exit_code == en.exit_code == 2
+    assert "--id-column demande --text-column" in fr.output and "synthese preview" in fr.output
+    assert "Error (invalid_settings): --id-column needs --text-column" in en.output
+    assert "Invalid value" not in fr.output + en.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Aucun thème : 3 contributions analysées, trop peu ou trop différentes pour former un thème"),
+        ("en", "No theme: 3 contributions analysed, too few or too different to form a theme"),
+    ],
+)
+def test_a_consultation_too_small_for_themes_says_why(tmp_path, lang, said):
+    # three answers gave "aucun thème, 3 non classées" and nothing on why, or on what the report holds
+    export = tmp_path / "trois réponses.csv"
+    export.write_text(
+        "id,texte\r\n1,Plus de pistes cyclables\r\n2,Moins de voitures en ville\r\n3,Des bus plus fréquents\r\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dossier avec espaces" / "rapport.html"
+    out.parent.mkdir()
+    result = analyse(
+        export, "--text-column", "texte", "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", lang
+    )
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.output.split())
+    assert "(--min-cluster-size)" in result.output and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["analyse", "x.csv", "--txt-column", "a"], "Option inconnue : --txt-column (options proches :"),
+        (["analyse"], "Argument manquant : « file »."),
+        (
+            ["analyse", "x.csv", "--seed", "abc"],
+            "Valeur invalide pour --seed : un nombre entier est attendu.",
+        ),
+        (["analsye", "x.csv"], "Commande inconnue : « analsye ». Vouliez-vous dire 'analyse' ?"),
+        (["analyse", "x.csv", "--out"], "L'option --out demande une valeur."),
+        (["analyse", "mon", "dossier/export.csv"], "Argument en trop : dossier/export.csv. Un chemin qui"),
+        (
+            ["analyse", "mon", "dossier/export.csv", "--lang", "en"],
+            "Got unexpected extra argument(s) (dossier/export.csv). A path that holds spaces is written between",
+        ),
+    ],
+)
+def test_usage_errors_are_said_in_the_users_language(args, said):
+    # a mistyped option or a missing file was told in typer's English ("No such option", "Missing argument")
+    # in a French frame; an unquoted path with spaces gave "Got unexpected extra argument(s)" and no next step
+    result = runner.invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert said in " ".join(result.output.replace("│", " ").split())
+
+
+UNREADABLE = Path("/proc/self/mem")  # opens, then every read fails (EIO): a real file that cannot be read
+
+
+@pytest.mark.skipif(not UNREADABLE.exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    ("command", "lang", "said"),
+    [
+        ("analyse", "fr", "Erreur (invalid_file) : Impossible de lire /proc/self/mem : erreur de lecture"),
+        ("analyse", "en", "Error (invalid_file): Cannot read /proc/self/mem: input/output error. If another"),
+        ("preview", "fr", "S'il est ouvert dans un autre logiciel (un tableur), le fermer puis relancer"),
+    ],
+)
+def test_an_export_that_cannot_be_read_is_said_not_a_traceback(command, lang, said):
+    # a read that failed (a file locked by the spreadsheet that has it open, a failing disk) ended in an
+    # OSError traceback
+    extra = ["--text-column", "x", "--no-cache"] if command == "analyse" else []
+    result = runner.invoke(app, [command, str(UNREADABLE), *extra, "--lang", lang], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and not isinstance(result.exception, OSError)
+    assert said in result.output
+
+
+@pytest.mark.skipif(
+    not Path("/proc/sys/vm/drop_caches").exists() or os.access("/proc/sys/vm/drop_caches", os.R_OK),
+    reason="needs a file this user cannot read",
+)
+def test_a_file_one_may_not_read_is_said_in_french():
+    # typer's "path '...' is not readable." came in English, with no hint of a lock
+    result = runner.invoke(app, ["analyse", "/proc/sys/vm/drop_caches"], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "« /proc/sys/vm/drop_caches » ne peut pas être lu (droits d'accès, ou ouvert et verrouillé" in (
+        " ".join(result.output.replace("│", " ").split())
+    )

@@ -336,10 +336,85 @@ def test_english_and_unknown_language():
     html = render_report_page(make_report(), lang="en")
     assert '<html lang="en">' in html and "Methodology" in html and "Where it went, and why" in html
     # English sets no space before a colon, French a no-break one
-    assert "Theme: tva" in html and " : " not in html.split("<body", 1)[1].split("<script", 1)[0]
-    assert "Thème\u00a0: tva" in render_report_page(make_report())
+    assert (
+        'Theme: <span lang="fr">tva' in html and " : " not in html.split("<body", 1)[1].split("<script", 1)[0]
+    )
+    assert "Thème\u00a0: <span>tva" in render_report_page(make_report())
     with pytest.raises(UnsupportedLanguageError, match="de"):
         render_report_page(make_report(), lang="de")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_table_has_a_caption(lang):
+    # the tables of non classées and of excluded contributions had none (RGAA 5.4: a data table's title is
+    # tied to it), only a heading above them that did not name the question
+    html = render_report_page(make_report(), lang=lang)
+    tables = re.findall(r"<table\b[^>]*>\s*(<caption\b[^>]*>.*?</caption>)?", html, re.S)
+    assert tables and all(tables), [i for i, caption in enumerate(tables) if not caption]
+    assert re.search(r"<caption[^>]*>[^<]*1[^<]*<span[^>]*>Quels impôts baisser \?</span></caption>", html)
+
+
+def test_the_contributions_words_are_marked_as_french_on_the_english_page():
+    # the English page had no lang on the French texts, question, theme labels and keywords: a screen reader
+    # read them with English pronunciation (RGAA 8.7: a change of language is marked)
+    report = make_report()
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    for marked in (
+        '<span lang="fr">Quels impôts baisser ?</span>',
+        'Theme: <span lang="fr">tva',
+        '<th scope="row" lang="fr">taxe</th>',
+        'lang="fr">taxe, habitation</a>',
+        '<blockquote class="text" lang="fr">La TVA pèse sur les plus modestes.</blockquote>',
+        'data-text-lang="fr"',  # for the pages the script builds
+    ):
+        assert marked in body, marked
+    parsed = _Collect()
+    parsed.feed(body)
+    assert {d.get("lang") for tag, d in parsed.tags if tag == "blockquote"} == {"fr"}
+    # the French page marks nothing, nor does the English page of answers written in English
+    assert " lang=" not in render_report_page(report).split("<body", 1)[1]
+    # ... nor where the language is not told (Chinese, as in Polis' vTaiwan): never a wrong one
+    for text in ("We need more bike lanes and the buses should run at night", "我们需要更多的自行车道"):
+        other = report.model_copy(  # the importers' reasons aside: French whatever the data
+            update={
+                "contributions": [c.model_copy(update={"text": text}) for c in report.contributions],
+                "rejected": [],
+            }
+        )
+        assert " lang=" not in render_report_page(other, lang="en").split("<body", 1)[1], text
+
+
+def test_the_french_words_inside_english_sentences_are_marked_too():
+    # the question inside the chart's caption and the methodology's titles, the keywords a member shares
+    # with its theme, a campaign copy's added words and the importers' reasons (French only) were read as
+    # English on the English page
+    body = render_report_page(make_report(), lang="en").split("<body", 1)[1]
+    for marked in (
+        'Theme sizes — <span lang="fr">Quels impôts baisser ?</span>',
+        'Parameters actually used — <span lang="fr">Quels impôts baisser ?</span>',
+        'keywords: <span lang="fr">tva</span>',
+        '<dd lang="fr">tva</dd>',
+        'line 3: <span lang="fr">&lt;script&gt;',
+    ):
+        assert marked in body, marked
+    report = make_report()
+    report.questions[0].campaigns[0].members[1].diff = "-«taxe» +«impôt»"
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert '<del><span class="sr-only">removed: </span><span lang="fr">taxe</span></del>' in body
+    french = render_report_page(make_report()).split("<body", 1)[1]
+    assert " lang=" not in french and "Taille des thèmes — Quels impôts baisser ?" in french
+
+
+def test_the_themes_named_in_a_reason_are_marked_as_french_on_the_english_page():
+    # "isolated: no theme close enough (the closest, « taxe, habitation », ...)": the French label inside the
+    # English reason was read as English, on the non classées table and the contribution's page
+    report = make_report()
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert body.count('the closest, <span lang="fr">« taxe, habitation »</span>, is outside') == 2
+    report.questions[0].noise[0].reason_code = None  # a reason without code: the pipeline's French, as is
+    body = render_report_page(report, lang="en").split("<body", 1)[1]
+    assert '<td><span lang="fr">isolée</span></td>' in body
+    assert "the closest, « taxe" not in render_report_page(make_report())
 
 
 @pytest.mark.parametrize("pages", [CONTRIBUTION_PAGES, 0], ids=["pre-rendered", "on-demand"])
@@ -355,6 +430,7 @@ def test_every_reason_for_a_non_classee_is_translated_with_its_themes(pages):
     ]:
         noise.reason_code, noise.other_cluster_id = code, "q1-0" if code == "between" else None
         html = render_report_page(report, lang="en", contribution_pages=pages)
+        html = re.sub(r'<span lang="fr">(« [^<]* »)</span>', r"\1", html)  # the labels, marked as French
         assert html.count(words) == 2, code  # the table, and the contribution's page or its data
         assert f">{code}<" not in html and f"{code}." not in html
 

@@ -89,19 +89,40 @@ def read_published_report(
     return HTMLResponse(report_page(report, info, lang))
 
 
-LANDING = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Synthèse de consultations</title>
-<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}
-a{color:#000091}</style></head><body>
-<h1>Synthèse traçable de consultations</h1>
-<p>Ce service importe les exports des plateformes de consultation, regroupe les contributions en thèmes et
-produit une synthèse vérifiable : chaque thème liste toutes ses contributions, ses citations sont verbatim,
-et l'origine des contributions (campagnes, organisations, territoires) est signalée.</p>
-<ul><li><a href="/docs">Documentation de l'API (OpenAPI)</a></li>
-<li>Les rapports publiés s'ouvrent par leur lien <code>/r/…</code>.</li></ul>
-</body></html>"""
+_LANDING = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}}
+a{{color:#000091}}</style></head><body><main>
+<h1>{heading}</h1>
+<p>{text}</p>
+<ul><li><a href="/docs">{docs}</a></li>
+<li>{links}</li></ul>
+</main></body></html>"""
+LANDING = {
+    "fr": _LANDING.format(
+        lang="fr",
+        title="Synthèse de consultations",
+        heading="Synthèse traçable de consultations",
+        text="Ce service importe les exports des plateformes de consultation, regroupe les contributions en "
+        "thèmes et produit une synthèse vérifiable : chaque thème liste toutes ses contributions, ses citations "
+        "sont verbatim, et l'origine des contributions (campagnes, organisations, territoires) est signalée.",
+        docs="Documentation de l'API (OpenAPI)",
+        links="Les rapports publiés s'ouvrent par leur lien <code>/r/…</code>.",
+    ),
+    "en": _LANDING.format(
+        lang="en",
+        title="Consultation synthesis",
+        heading="Traceable synthesis of consultations",
+        text="This service imports the exports of consultation platforms, groups the contributions into themes "
+        "and produces a verifiable synthesis: each theme lists all its contributions, its quotes are verbatim, "
+        "and the origin of the contributions (campaigns, organisations, territories) is flagged.",
+        docs="API documentation (OpenAPI)",
+        links="Published reports open through their link <code>/r/…</code>.",
+    ),
+}
 
 
 @public_router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing() -> str:
-    return LANDING
+def landing(lang: LangDep) -> str:
+    """The service's home page, in the caller's language (Accept-Language)."""
+    return LANDING[lang]

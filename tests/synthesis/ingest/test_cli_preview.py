@@ -45,3 +45,17 @@ def test_preview_command_says_a_mixed_file_has_lines_read_as_windows_1252(write)
         app, ["preview", str(write("y.csv", "id,texte\n" + rows))], env={"COLUMNS": "200"}
     )
     assert "Attention" not in clean.output
+
+
+def test_preview_command_in_english_with_lang_en(write):
+    # --lang en changed only the error messages: the preview itself stayed French ("Format détecté",
+    # "premières lignes", "Correspondance suggérée")
+    path = write("x.csv", "id;texte\n1;Plus de bus\n")
+    result = CliRunner().invoke(app, ["preview", str(path), "--lang", "en"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for english in ("Detected format", "Delimiter", "first row", "Suggested mapping: --text-column"):
+        assert english in result.output, english
+    for french in ("Fichier", "Format détecté", "premières", "Correspondance", "octets"):
+        assert french not in result.output, french
+    big = CliRunner().invoke(app, ["preview", str(GD_SAMPLE), "--lang", "en"], env={"COLUMNS": "200"})
+    assert "1,300" in big.output and "first 5 rows" in big.output
