@@ -386,7 +386,7 @@ def test_the_contributions_words_are_marked_as_french_on_the_english_page():
 
 def test_the_french_words_inside_english_sentences_are_marked_too():
     # the question inside the chart's caption and the methodology's titles, the keywords a member shares
-    # with its theme, a campaign copy's added words and the importers' reasons (French only) were read as
+    # with its theme, a campaign copy's added words and the importers' reasons where they have no English one were read as
     # English on the English page
     body = render_report_page(make_report(), lang="en").split("<body", 1)[1]
     for marked in (
