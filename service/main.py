@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from service.api.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimitMiddleware
+from service.api.docs import install_docs
 from service.api.main import api_router, public_router
 from service.core.config import Settings, get_settings
 from service.core.db import make_engine, upgrade_database
@@ -48,7 +49,12 @@ def create_app(
         runner.stop()
 
     app = FastAPI(
-        title="Synthèse de consultations", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+        title="Synthèse de consultations",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served from this process (service.api.docs), not from a CDN
+        redoc_url=None,
     )
     app.state.engine, app.state.runner, app.state.settings = engine, runner, settings
     app.dependency_overrides[get_settings] = lambda: settings
@@ -56,6 +62,7 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + FORM_OVERHEAD_BYTES)
     app.include_router(api_router)
     app.include_router(public_router)
+    install_docs(app)
 
     @app.get("/api/health", tags=["health"], operation_id="health", summary="État du service")
     def health() -> dict[str, str]:

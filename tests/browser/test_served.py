@@ -183,3 +183,17 @@ def test_served_page_same_as_exported_file(server, browser, tmp_path):
         copy.context.close()
     finally:
         page.context.close()
+
+
+def test_the_api_documentation_page_works_offline(server, browser):
+    # /docs loaded Swagger UI from cdn.jsdelivr.net: on a machine without Internet access it stayed blank
+    base, _ = server
+    page, watch = open_page(browser, f"{base}/docs", allow=(base,))
+    try:
+        page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+        assert "Synthèse de consultations" in page.inner_text(".swagger-ui .info .title")
+        assert page.locator(".opblock").count() > 10  # the routes are listed
+        assert watch.blocked == [] and watch.errors == []
+    finally:
+        page.context.close()
+    assert httpx.get(f"{base}/redoc").status_code == 404  # ReDoc loads from a CDN too: not offered

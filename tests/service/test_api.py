@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 from sqlmodel import Session, func, select
@@ -303,3 +304,13 @@ def test_preview(client, keys):
 def test_health_and_openapi(client):
     assert client.get("/api/health").json() == {"status": "ok"}
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_the_documentation_page_needs_no_other_site(client):
+    # FastAPI's /docs loaded Swagger UI from cdn.jsdelivr.net: blank on an offline or intranet machine
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "https://" not in page.text and "http://" not in page.text
+    for asset in re.findall(r"""(?:src|href)=['"](/docs-assets/[^'"]+)['"]""", page.text):
+        assert client.get(asset).status_code == 200, asset
+    assert len(re.findall("/docs-assets/", page.text)) == 3  # script, stylesheet, icon
