@@ -248,7 +248,10 @@ def _number(value: float | int | None, lang: str = "fr", digits: int = 0) -> str
 
 
 def _percent(part: float, whole: float, lang: str = "fr") -> str:
-    return "—" if not whole else _number(100.0 * part / whole, lang, 1) + "\u00a0%"
+    if not whole:
+        return "—"
+    # French puts a (no-break) space before the sign, English none: "21,2 %", "21.2%"
+    return _number(100.0 * part / whole, lang, 1) + ("%" if lang == "en" else "\u00a0%")
 
 
 def _width(part: float | None, whole: float | None) -> str:

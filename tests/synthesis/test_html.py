@@ -555,3 +555,33 @@ def test_rejected_rows_say_their_reason_in_the_pages_language():
     assert escape(french) in render_report_page(report) and escape(english) not in render_report_page(report)
     report.rejected = [RejectedRowOut(line=21, reason=french)]  # a report made before reasons were in English
     assert escape(french) in render_report_page(report, lang="en")
+
+
+def test_a_share_is_written_as_each_language_writes_it():
+    # the English page wrote "21.2 %", the French spacing
+    from synthesis.html import _percent
+
+    assert _percent(212, 1000) == "21,2\u00a0%"
+    assert _percent(212, 1000, "en") == "21.2%"
+    assert _percent(1, 0, "en") == "—"
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_chart_colours_stand_out_from_the_page_and_from_each_other():
+    # the campaign part of each bar (#b3b3f5) was 1.97:1 on white, under WCAG 1.4.11's 3:1 for a chart's parts
+    css = files("synthesis").joinpath("static/report.css").read_text(encoding="utf-8")
+    colour = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", css))
+    for background in ("#ffffff", colour["bg-alt"], colour["blue"]):
+        assert _contrast(colour["campaign"], background) >= 3, background
+    assert _contrast(colour["blue"], "#ffffff") >= 3
