@@ -58,3 +58,25 @@ def test_the_home_page_speaks_the_readers_language(client):
     english = client.get("/", headers={"Accept-Language": "en"}).text
     assert '<html lang="fr">' in french and "Documentation de l'API" in french and "<main>" in french
     assert '<html lang="en">' in english and "API documentation (OpenAPI)" in english and "<main>" in english
+
+
+def test_a_published_report_names_no_reviewer(client, keys, runner):
+    # the public page and JSON showed each review action's API key name, often an agent's own name
+    a = keys.h("a")
+    done = make_run(client, runner, a)
+    first, second = clusters(done.report)[:2]
+    base = f"/api/runs/{done.run_id}/clusters"
+    client.post(f"{base}/{first['cluster_id']}/rename", json={"label": "Vélo"}, headers=a)
+    client.post(f"{base}/{second['cluster_id']}/rename", json={"label": "Bus"}, headers=a)
+    assert client.get(f"/api/runs/{done.run_id}/report", headers=a).json()["review"]["history"][0][
+        "actor"
+    ] == (
+        "agent-a"  # the tenant's own view keeps the key's name
+    )
+    url = client.post(f"/api/runs/{done.run_id}/publish", headers=a).json()["url"]
+    history = client.get(url, params={"format": "json"}).json()["review"]["history"]
+    assert [h["actor"] for h in history] == ["relecteur 1", "relecteur 1"]
+    english = client.get(url, params={"format": "json"}, headers={"Accept-Language": "en"}).json()
+    assert english["review"]["history"][0]["actor"] == "reviewer 1"
+    page = client.get(url).text
+    assert "agent-a" not in page and "relecteur 1" in page

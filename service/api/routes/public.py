@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from schemas.api import ErrorOut, PublicationPublic, ReportPublic
+from schemas.api import ErrorOut, PublicationPublic, ReportPublic, ReviewInfo
 from service import crud
 from service.api.deps import LangDep, RunDep, SessionDep, WriteKeyDep
 from service.api.routes.runs import ERRORS, report_page, review_info
@@ -55,6 +55,19 @@ def unpublish_run(run: RunDep, session: SessionDep, key: WriteKeyDep) -> Respons
     return Response(status_code=204)
 
 
+def _public_history(info: ReviewInfo, lang: str) -> ReviewInfo:
+    """The review history as the public reads it: who acted is « relecteur 1 », « relecteur 2 »… in the order
+    they first acted, never the name of their API key, which is often an agent's own (personal data the
+    tenant never chose to publish); each action stays attributed to the same reviewer."""
+    word = "reviewer" if lang == "en" else "relecteur"
+    number: dict[str, int] = {}
+    history = [
+        a.model_copy(update={"actor": f"{word} {number.setdefault(a.actor, len(number) + 1)}"})
+        for a in info.history
+    ]
+    return info.model_copy(update={"history": history})
+
+
 @public_router.get(
     "/r/{token}",
     response_model=ReportPublic,
@@ -83,7 +96,7 @@ def read_published_report(
             "Rapport publié introuvable (lien inconnu ou retiré)",
             "Published report not found (unknown or revoked link)",
         )
-    report, info = current_report(run), review_info(session, run, "reviewed")
+    report, info = current_report(run), _public_history(review_info(session, run, "reviewed"), lang)
     if format == "json":
         return JSONResponse(ReportPublic(**report.model_dump(), review=info).model_dump(mode="json"))
     return HTMLResponse(report_page(report, info, lang))
