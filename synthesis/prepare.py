@@ -222,19 +222,26 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 
 
 def fold_letters(text: str) -> str:
-    """:func:`strip_accents`, ligatures written as two letters ("Cœur" -> "Coeur"): how keywords compare words
-    (copies of a text, ``dedup_key``, are compared without accents only)."""
+    """:func:`strip_accents`, ligatures written as two letters ("Cœur" -> "Coeur"): how keywords compare words,
+    and copies of a text (``dedup_key``)."""
     return text if text.isascii() else strip_accents(text).translate(_LIGATURES)
+
+
+# Characters that show nothing, inside a word: a zero-width space or joiner, a word joiner, a byte order mark, a
+# soft hyphen (read as punctuation, each would split its word in two)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
 @lru_cache(maxsize=1 << 18)
 def dedup_key(text: str) -> str:
-    """Lower case, no accents, punctuation and spaces collapsed: texts with equal keys are exact copies.
+    """Lower case, no accents, ligatures as two letters, punctuation and spaces collapsed, invisible characters
+    (zero-width space, soft hyphen…) dropped: texts with equal keys are exact copies ("cœur" and "coeur", a
+    word with a zero-width space pasted from a web page and the same word typed).
 
     Cached: exclusion, campaign detection and quote choice key the same texts (at 100,000 contributions the
     key was computed 2 s worth of times); the cache holds at most 262,144 keys, each no longer than its text.
     """
-    folded = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
+    folded = fold_letters(unicodedata.normalize("NFKC", text).translate(_INVISIBLE)).casefold()
     return _NON_WORD.sub(" ", folded).strip()
 
 

@@ -174,3 +174,13 @@ def test_real_embeddings_on_a_small_sample():
     assert len(campaigns) == 1 and campaigns[0].size == 7
     sims = [m.similarity for m in campaigns[0].members]
     assert all(s is not None and s > 0.75 for s in sims), sims
+
+
+def test_copies_differing_by_a_ligature_or_an_invisible_character_are_exact_copies():
+    # "cœur" / "coeur" and a zero-width space pasted from a web page made copies of one text distinct texts,
+    # joined (if at all) by the near layer, with their words counted apart
+    text = TEMPLATE + " Le cœur de ville mérite mieux."
+    copies = [text, text.replace("cœur", "coeur"), text.replace("ville", "vil\u200ble"), text, text.upper()]
+    det = CampaignDetector(semantic_threshold=None).fit(copies + OTHERS)
+    [group] = det.groups_
+    assert group.members == (0, 1, 2, 3, 4) and set(group.kinds) == {EXACT}

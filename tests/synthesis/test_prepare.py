@@ -240,3 +240,10 @@ def test_texts_written_in_capitals_are_embedded_in_lower_case():
 )
 def test_emails_and_phone_numbers_are_cut_out(text, shown):
     assert mask_pii(text) == shown
+
+
+def test_copies_are_keyed_without_ligatures_or_invisible_characters():
+    from synthesis.prepare import dedup_key
+
+    assert dedup_key("Le CŒUR de ville !") == dedup_key("le coeur de ville") == "le coeur de ville"
+    assert dedup_key("vé\u200blo\u00ad") == dedup_key("Vélo") == "velo"
