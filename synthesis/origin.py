@@ -229,7 +229,9 @@ def copies_across_questions(
     A text (one ``dedup_key``, of ``campaign_min_words`` words at least) posted in two questions or more by
     ``campaign_min_size`` distinct authors in all is one campaign even where each question holds too few of
     its copies to show one: the same comment under ten Decidim debates, two Grand Débat questions with four
-    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies (ties: first seen).
+    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies, ties by the copied text's key: never
+    by the order of the questions, which the pipeline (every question) and :func:`annotate_consultation`
+    (questions in order of their first kept answer) do not share, so that both give a text the same id.
     """
     by_key: dict[str, list[Contribution]] = {}
     for kept in kept_by_question.values():
@@ -237,14 +239,16 @@ def copies_across_questions(
             key = dedup_key(without_question(c.text, c.question_text))
             if len(key.split()) >= settings.campaign_min_words:
                 by_key.setdefault(key, []).append(c)
-    groups = [
-        copies
-        for copies in by_key.values()
-        if len({c.question_id for c in copies}) > 1
-        and distinct_authors(copies)[0] >= settings.campaign_min_size
-    ]
-    groups.sort(key=len, reverse=True)  # stable: ties keep their first-seen order
-    return {c.contribution_id: f"x{k + 1}" for k, copies in enumerate(groups) for c in copies}
+    groups = sorted(
+        (
+            (key, copies)
+            for key, copies in by_key.items()
+            if len({c.question_id for c in copies}) > 1
+            and distinct_authors(copies)[0] >= settings.campaign_min_size
+        ),
+        key=lambda kc: (-len(kc[1]), kc[0]),
+    )
+    return {c.contribution_id: f"x{k + 1}" for k, (_, copies) in enumerate(groups) for c in copies}
 
 
 def _question_groups(

@@ -473,3 +473,25 @@ def test_every_participant_is_located_or_said_apart():
     assert out["located"] + sum(apart.values()) == out["participants"] == 5
     declared = participation_report(items, RunSettings(territory=["13"]))  # Paris is outside it
     assert declared["located"] == 0 and declared["location_status"]["no_population"] == 3
+
+
+def test_a_text_copied_across_questions_keeps_its_id_whatever_the_order_of_the_questions():
+    # two texts copied as often: their ids x1, x2 went by the order the questions were read in, which the
+    # pipeline (every question) and the consultation's summary (questions of a kept answer) do not share,
+    # so a campaign's "also copied into other questions" described the other text
+    other = CAMPAIGN.replace("CAMPAIGN", "AUTRE") + " Et une autre phrase encore pour changer ce texte."
+
+    def copies(q, text, tag):
+        return [
+            Contribution(f"{q}-{tag}{i}", f"s{q}-{tag}{i}", q, "Q", text, author_ref=f"{q}{tag}{i}")
+            for i in range(3)
+        ]
+
+    first = {
+        "q0": copies("q0", CAMPAIGN, "a") + copies("q0", other, "b"),
+        "q1": copies("q1", other, "b") + copies("q1", CAMPAIGN, "a"),
+    }
+    second = dict(reversed(list(first.items())))
+    found = copies_across_questions(first, RunSettings())
+    assert sorted(set(found.values())) == ["x1", "x2"]
+    assert copies_across_questions(second, RunSettings()) == found
