@@ -539,6 +539,12 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
 
 
+def campaign_count(questions: Iterable[QuestionReport]) -> int:
+    """The consultation's campaigns: one per campaign of one question, and one per set of texts copied into
+    several questions (:func:`copies_across_questions`), however many questions hold a part of it."""
+    return len({tuple(c.across_questions) or (c.campaign_id,) for q in questions for c in q.campaigns})
+
+
 def campaigns_across_questions(
     report: Report, kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
 ) -> list[dict[str, object]]:
@@ -592,7 +598,7 @@ def annotate_consultation(
         "distinct_authors": authors,
         "without_author": without_author,
         "in_campaigns": len(in_campaign),
-        "campaigns": sum(len(q.campaigns) for q in report.questions),
+        "campaigns": campaign_count(report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
         "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),

@@ -495,3 +495,26 @@ def test_a_text_copied_across_questions_keeps_its_id_whatever_the_order_of_the_q
     found = copies_across_questions(first, RunSettings())
     assert sorted(set(found.values())) == ["x1", "x2"]
     assert copies_across_questions(second, RunSettings()) == found
+
+
+def test_a_text_copied_into_three_questions_is_one_campaign_in_the_json_as_on_the_page():
+    # the page said "1 campagne" for a text copied into three questions, the report's origin 3 campaigns
+    items = [Contribution(f"q{k}-c", f"s{k}", f"q{k}", "Q", CAMPAIGN, author_ref=f"a{k}") for k in range(4)]
+    questions = [
+        QuestionReport(
+            question_id=f"q{k}",
+            question_text="Q",
+            clusters=[],
+            excluded=[],
+            noise=[NoiseItem(contribution_id=f"q{k}-c", source_id=f"s{k}", reason="r")],
+            campaigns=[
+                Campaign.model_construct(
+                    campaign_id=f"q{k}-c1", across_questions=["x1"] if k < 3 else [], members=[]
+                )
+            ],
+        )
+        for k in range(4)
+    ]
+    report = Report.model_construct(questions=questions, origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["campaigns"] == 2  # the text of three questions, and q3's own
