@@ -400,13 +400,17 @@ def declared_population(declared: Iterable[str]) -> tuple[str, dict[str, int]]:
 
 
 def territory_key(loc: Location, level: str) -> str | None:
-    """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
+    """The territory a location counts in at ``level``; the most populous commune for a shared postcode. A
+    commune's name borne by several communes names none of them ("Paris": any of its 20 arrondissements, not
+    the most populous one), so it counts at the département level and above only."""
     if level == "departement":
         return loc.departement
     if level == "region":
         return f"R{loc.region}" if loc.region else None
     if level == "postcode":
         return loc.postcode if loc.communes else None
+    if loc.status == COMMUNE_NAME and len(loc.communes) > 1:
+        return None
     pop = commune_population()
     return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
 
