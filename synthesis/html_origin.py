@@ -32,11 +32,15 @@ _MONTHS = {
 _DIFF = re.compile(r"([-+])«(.*?)(?:»|…$)", re.S)
 
 
-def territory_name(code: str, t: Translate) -> str:
+def territory_name(code: str, t: Translate, level: str = "") -> str:
     """``Paris (75)``, ``Île-de-France`` for ``R11``, ``Nancy (54395)`` for a commune, a plain phrase for
-    contributions without postcode."""
+    contributions without postcode. At the ``postcode`` level, a code is a postcode: never named after the
+    commune whose INSEE code it also is (2,950 of them: the postcode 01100 is Oyonnax's, the INSEE code 01100
+    Cheignieu-la-Balme's)."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
+    if level == "postcode":
+        return t("territory.postcode", code=code)
     if code.startswith("R") and code[1:] in territory.regions():
         return territory.regions()[code[1:]]
     dep = territory.departements().get(code)
@@ -152,11 +156,12 @@ def participation(data: Mapping[str, Any], t: Translate) -> Participation | None
     """Readable participation (see ``synthesis.territory.participation_report``); None without data."""
     if not data:
         return None
-    rows = [dict(r, name=territory_name(str(r["territory"]), t)) for r in data.get("rows", [])]
+    level = str(data.get("level", "departement"))
+    rows = [dict(r, name=territory_name(str(r["territory"]), t, level)) for r in data.get("rows", [])]
     population = sum(int(r.get("population") or 0) for r in rows)
     located = int(data.get("located") or 0)
     return Participation(
-        level=str(data.get("level", "departement")),
+        level=level,
         participants=int(data.get("participants") or 0),
         located=located,
         statuses={k: v for k, v in dict(data.get("location_status", {})).items() if k != territory.OK},

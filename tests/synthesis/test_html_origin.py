@@ -363,3 +363,13 @@ def test_participants_located_by_a_commune_name_are_said_apart():
     assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
     english = section(render_report_page(report, lang="en"), "/")
     assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english
+
+
+def test_a_participation_by_postcode_names_postcodes_not_the_communes_bearing_their_number():
+    # a population given by postcode: the row of postcode 01100 (Oyonnax) read "Cheignieu-la-Balme (01100)",
+    # the commune whose INSEE code is 01100
+    row = {"territory": "01100", "contributions": 3, "population": 30000, "per_10000": 1.0, "index": 1.0}
+    part = words.participation({"level": "postcode", "rows": [row], "located": 3}, t)
+    assert part is not None and part.rows[0]["name"] == "code postal 01100"
+    by_commune = words.participation({"level": "commune", "rows": [row], "located": 3}, t)
+    assert by_commune is not None and by_commune.rows[0]["name"] == "Cheignieu-la-Balme (01100)"
