@@ -541,8 +541,25 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
 
 def campaign_count(questions: Iterable[QuestionReport]) -> int:
     """The consultation's campaigns: one per campaign of one question, and one per set of texts copied into
-    several questions (:func:`copies_across_questions`), however many questions hold a part of it."""
-    return len({tuple(c.across_questions) or (c.campaign_id,) for q in questions for c in q.campaigns})
+    several questions (:func:`copies_across_questions`), however many questions hold a part of it: campaigns
+    sharing a copied text are one, whichever order or share of its texts each holds (one question's
+    campaign of texts x1 and x2, another's of x2 and x1, a third's of x1 alone)."""
+    root: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while root.setdefault(x, x) != x:
+            x = root[x]
+        return x
+
+    alone = 0
+    for c in (c for q in questions for c in q.campaigns):
+        if not c.across_questions:
+            alone += 1
+            continue
+        first = find(c.across_questions[0])
+        for x in c.across_questions[1:]:
+            root[find(x)] = first
+    return alone + len({find(x) for x in list(root)})
 
 
 def campaigns_across_questions(

@@ -16,6 +16,7 @@ from synthesis.origin import (
     author_weights,
     breakdown,
     bursts,
+    campaign_count,
     copies_across_questions,
     detect_campaigns,
     distinct_authors,
@@ -518,3 +519,21 @@ def test_a_text_copied_into_three_questions_is_one_campaign_in_the_json_as_on_th
     report = Report.model_construct(questions=questions, origin={})
     annotate_consultation(report, items, RunSettings())
     assert report.origin["campaigns"] == 2  # the text of three questions, and q3's own
+
+
+def test_campaigns_sharing_a_copied_text_are_one_whatever_order_they_name_their_texts_in():
+    # one question's campaign held texts x1 and x2, another's x2 and x1 (its most copied first), a third's x1
+    # alone: three campaigns were counted for one campaign spread over three questions
+    def question(k, across):
+        return QuestionReport(
+            question_id=f"q{k}",
+            question_text="Q",
+            clusters=[],
+            excluded=[],
+            noise=[],
+            campaigns=[Campaign.model_construct(campaign_id=f"q{k}-c1", across_questions=across, members=[])],
+        )
+
+    spread = [question(0, ["x1", "x2"]), question(1, ["x2", "x1"]), question(2, ["x1"])]
+    assert campaign_count(spread) == 1
+    assert campaign_count([*spread, question(3, []), question(4, ["x3"]), question(5, ["x3"])]) == 3
