@@ -502,8 +502,9 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
 
     ``timestamps`` are naive local times (:func:`wall_clock`), one per submission
     (:func:`submission_times`), ``campaign_times`` those of submissions with a campaign member. Every hour
-    between the first and last
-    submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
+    of each day with a submission counts, empty ones too (``hours``); days without any do not: one date
+    mistyped decades away ("2091") made every hour between empty, the baseline 0 and each busy hour a
+    burst. An hour is a burst when its count exceeds ``median + BURST_MADS *
     1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``. Each burst says how many of its submissions share
     one second (``same_second``, at ``second``): hundreds at one second are an import's or a script's stamp,
     not people posting one by one.
@@ -512,11 +513,11 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
     if not hours:
         return {"hours": 0, "baseline": None, "bursts": []}
-    first, last = min(hours), max(hours)
-    span = int((last - first).total_seconds() // 3600) + 1
+    day_index = {day: i for i, day in enumerate(sorted({h.date() for h in hours}))}
+    span = 24 * len(day_index)
     counts = np.zeros(span)
     for h, k in hours.items():
-        counts[int((h - first).total_seconds() // 3600)] = k
+        counts[24 * day_index[h.date()] + h.hour] = k
     median = float(np.median(counts))
     mad = max(float(np.median(np.abs(counts - median))), 1.0)
     limit = median + BURST_MADS * 1.4826 * mad

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -537,3 +538,13 @@ def test_campaigns_sharing_a_copied_text_are_one_whatever_order_they_name_their_
     spread = [question(0, ["x1", "x2"]), question(1, ["x2", "x1"]), question(2, ["x1"])]
     assert campaign_count(spread) == 1
     assert campaign_count([*spread, question(3, []), question(4, ["x3"]), question(5, ["x3"])]) == 3
+
+
+def test_one_mistyped_year_leaves_the_bursts_baseline_as_it_is():
+    # one submission dated 2091 instead of 2019 made the 630,000 empty hours between part of the baseline:
+    # median 0, and each of the 120 hours of the consultation (12 submissions each) a "burst"
+    start = datetime(2019, 2, 1)
+    times = [start + timedelta(minutes=5 * k) for k in range(12 * 24 * 5)]
+    assert bursts(times)["baseline"] == 12.0 and bursts(times)["bursts"] == []
+    out = bursts([*times, datetime(2091, 2, 1, 10)])
+    assert out["baseline"] == 12.0 and out["bursts"] == [] and out["hours"] == 24 * 6
