@@ -126,9 +126,13 @@ def region_population() -> dict[str, int]:
     return {r["REG"]: int(r["PMUN"]) for r in _read("donnees_regions.csv", ";")}
 
 
-# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix
-_WITH_NAME = re.compile(r"(?:F|FR)?\s*-?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE)
-_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*?[\s,(]+(\d{2}\s?\d{3})\)?", re.IGNORECASE)
+# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix.
+# No two adjacent parts may match the same characters (`\s*-?\s*`, `[^\d]*?[\s,(]+`): on a value of spaces (a
+# hostile file's cell) the engine tried every split of them, a time quadratic in the value's length.
+_WITH_NAME = re.compile(
+    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE
+)
+_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?", re.IGNORECASE)
 
 
 def _written_digits(raw: str) -> str | None:

@@ -192,3 +192,16 @@ def test_paris_written_as_a_name_is_counted_in_no_single_arrondissement():
     assert {r["territory"]: r["contributions"] for r in whole["rows"] if r["contributions"]} == {"75": 33}
     # a name borne by one commune is that commune
     assert T.territory_key(T.locate("Nancy"), "commune") == "54395"
+
+
+def test_a_long_value_in_a_postcode_field_is_read_in_linear_time():
+    # a cell of spaces between two letters took a time quadratic in its length (0.4 s at 5,000 characters,
+    # minutes at the 131,072 a CSV field may hold): two parts of the postcode patterns matched the same spaces
+    import time
+
+    for value in ("a" + " " * 50_000 + "x", "F" + " " * 50_000 + "x", "Nancy" + " " * 50_000 + "54000"):
+        start = time.perf_counter()
+        T.normalise_postcode(value)
+        assert time.perf_counter() - start < 0.5, value[:10]
+    assert T.normalise_postcode("Nancy" + " " * 50 + "54000") == "54000"
+    assert T.normalise_postcode("Nancy (54000)") == T.normalise_postcode("F - 54000") == "54000"
