@@ -507,7 +507,8 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     burst. An hour is a burst when its count exceeds ``median + BURST_MADS *
     1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``. Each burst says how many of its submissions share
     one second (``same_second``, at ``second``): hundreds at one second are an import's or a script's stamp,
-    not people posting one by one.
+    not people posting one by one. Only where the times give seconds: in a file whose every time is at
+    ``:00`` ("06/02/2019 14:30"), the submissions of one minute would all "share a second".
     """
     timestamps = list(timestamps)
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
@@ -526,13 +527,13 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     for t, k in sorted(Counter(t.replace(microsecond=0) for t in timestamps).items()):
         h = t.replace(minute=0, second=0)
         busiest[h] = max(busiest.get(h, (0, t)), (k, t), key=lambda kt: kt[0])
+    seconds = any(t.second or t.microsecond for t in timestamps)  # else minutes: no second is shared
     found = [
         {
             "hour": h.isoformat(),
             "count": k,
             "in_campaigns": in_campaigns.get(h, 0),
-            "same_second": busiest[h][0],
-            "second": busiest[h][1].isoformat(),
+            **({"same_second": busiest[h][0], "second": busiest[h][1].isoformat()} if seconds else {}),
         }
         for h, k in sorted(hours.items())
         if k > limit and k >= BURST_MIN

@@ -380,7 +380,7 @@ def test_bursts_count_submissions_not_each_answer_of_one_form():
             "texte",
             line=k + 2,
             author_ref=f"a{k}",
-            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:00",
+            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:{1 + k % 50:02d}",  # to the second
         )
         for k in range(80)
         for j in range(12)
@@ -548,3 +548,16 @@ def test_one_mistyped_year_leaves_the_bursts_baseline_as_it_is():
     assert bursts(times)["baseline"] == 12.0 and bursts(times)["bursts"] == []
     out = bursts([*times, datetime(2091, 2, 1, 10)])
     assert out["baseline"] == 12.0 and out["bursts"] == [] and out["hours"] == 24 * 6
+
+
+def test_times_to_the_minute_share_no_second():
+    # a file dated to the minute ("06/02/2019 14:30") has every time at :00: a burst's submissions of one minute
+    # were said to "carry the same second, as an import or a script stamps them"
+    start = datetime(2019, 2, 1)
+    quiet = [start + timedelta(minutes=20 * k) for k in range(3 * 24 * 5)]
+    busy = [datetime(2019, 2, 3, 14, m) for m in range(60) for _ in range(5)]  # 300 people, 5 a minute
+    (burst,) = bursts([*quiet, *busy])["bursts"]
+    assert burst["count"] == 300 + 3 and "same_second" not in burst and "second" not in burst
+    stamped = [datetime(2019, 2, 3, 14, 0, 7)] * 300  # with seconds: one import's stamp
+    (burst,) = bursts([*quiet, *stamped])["bursts"]
+    assert burst["same_second"] == 300 and burst["second"] == "2019-02-03T14:00:07"
