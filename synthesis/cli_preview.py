@@ -9,7 +9,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from schemas.imports import ImportPreview
-from synthesis.ingest.detect import MIXED
 from synthesis.plural import say
 
 CELL = 60
@@ -34,8 +33,7 @@ _WORDS = {
         "rows": "Lignes de données",
         "estimate": " (estimation)",
         "sha": "Empreinte SHA-256",
-        "mixed": "[yellow]Attention[/] : des lignes ne sont pas en UTF-8 ; elles seront lues en Windows-1252, le "
-        "reste en UTF-8, et l'import les nommera.",
+        "warning": "[yellow]Attention[/] : ",
         "columns": "Colonnes",
         "questions": "Questions",
         "no_text": "[yellow]Aucune colonne de texte reconnue[/] : indiquez-la avec --text-column.",
@@ -57,8 +55,7 @@ _WORDS = {
         "rows": "Data rows",
         "estimate": " (estimate)",
         "sha": "SHA-256 checksum",
-        "mixed": "[yellow]Warning[/]: some lines are not UTF-8; they will be read as Windows-1252, the rest as "
-        "UTF-8, and the import will name them.",
+        "warning": "[yellow]Warning[/]: ",
         "columns": "Columns",
         "questions": "Questions",
         "no_text": "[yellow]No text column recognised[/]: give it with --text-column.",
@@ -107,8 +104,10 @@ def render(p: ImportPreview, console: Console, lang: str = "fr") -> None:
     ):
         facts.add_row(f"[bold]{label}[/]", escape(value))
     console.print(facts)
-    if p.encoding == MIXED:
-        console.print("\n" + w["mixed"])
+    for warning in p.warnings:  # as the preview words them (the API gives the same), each one said
+        console.print(
+            "\n" + w["warning"] + escape(warning.message_en if lang == "en" else warning.message_fr)
+        )
     console.print(f"\n[bold]{w['columns']} ({len(p.columns)})[/]{w['colon']}" + escape(", ".join(p.columns)))
     if p.questions:
         console.print(f"\n[bold]{w['questions']} ({len(p.questions)})[/]")

@@ -43,6 +43,7 @@ from synthesis.errors import SettingsError, UnsupportedLanguageError
 from synthesis.explain import names_same_words, quoted, text_language
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
+from synthesis.origin import campaign_count
 from synthesis.plural import plural_forms
 from synthesis.report import MIN_CONTENT_WORDS
 
@@ -438,8 +439,8 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "semicolon": "\u00a0; " if lang == "fr" else "; ",
         "source_of": lambda cid: _source_of(view, cid),
         "n_themes": sum(len(q.clusters) for q in report.questions),
-        # a text copied into several questions is one campaign, however many questions hold a part of it
-        "campaign_count": len({tuple(c.across_questions) or (c.campaign_id,) for c in campaigns}),
+        # a text copied into several questions is one campaign, as the report's origin counts them
+        "campaign_count": campaign_count(report.questions),
         "across": {str(a.get("id")): a for a in (report.origin or {}).get("campaigns_across_questions", [])},
         "campaign_members": len({m.contribution_id for camp in campaigns for m in camp.members}),
         "campaigns_by_id": {camp.campaign_id: camp for camp in campaigns},

@@ -32,11 +32,15 @@ _MONTHS = {
 _DIFF = re.compile(r"([-+])«(.*?)(?:»|…$)", re.S)
 
 
-def territory_name(code: str, t: Translate) -> str:
+def territory_name(code: str, t: Translate, level: str = "") -> str:
     """``Paris (75)``, ``Île-de-France`` for ``R11``, ``Nancy (54395)`` for a commune, a plain phrase for
-    contributions without postcode."""
+    contributions without postcode. At the ``postcode`` level, a code is a postcode: never named after the
+    commune whose INSEE code it also is (2,950 of them: the postcode 01100 is Oyonnax's, the INSEE code 01100
+    Cheignieu-la-Balme's)."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
+    if level == "postcode":
+        return t("territory.postcode", code=code)
     if code.startswith("R") and code[1:] in territory.regions():
         return territory.regions()[code[1:]]
     dep = territory.departements().get(code)
@@ -47,8 +51,9 @@ def territory_name(code: str, t: Translate) -> str:
     return t("territory.commune", code=code) if len(code) == 5 else code
 
 
-def format_datetime(value: str | None, lang: str, *, time: bool = True) -> str:
-    """``1er février 2019 à 11 h 40`` / ``1 February 2019, 11:40``; the raw value when unreadable."""
+def format_datetime(value: str | None, lang: str, *, time: bool = True, seconds: bool = False) -> str:
+    """``1er février 2019 à 11 h 40`` / ``1 February 2019, 11:40`` (with ``seconds``, ``à 11 h 40 min 05 s``
+    / ``11:40:05``); the raw value when unreadable."""
     if not value:
         return "—"
     try:
@@ -58,9 +63,10 @@ def format_datetime(value: str | None, lang: str, *, time: bool = True) -> str:
     month = _MONTHS.get(lang, _MONTHS["fr"])[d.month - 1]
     if lang == "en":
         day = f"{d.day} {month} {d.year}"
-        return f"{day}, {d:%H:%M}" if time else day
+        return f"{day}, {d:%H:%M:%S}" if seconds else f"{day}, {d:%H:%M}" if time else day
     day = f"{'1er' if d.day == 1 else d.day} {month} {d.year}"
-    return f"{day} à {d.hour} h {d.minute:02d}" if time else day
+    clock = f"{d.hour} h {d.minute:02d}" + (f" min {d.second:02d} s" if seconds else "")
+    return f"{day} à {clock}" if time or seconds else day
 
 
 def parse_diff(diff: str | None) -> list[tuple[str, str]]:
@@ -152,11 +158,12 @@ def participation(data: Mapping[str, Any], t: Translate) -> Participation | None
     """Readable participation (see ``synthesis.territory.participation_report``); None without data."""
     if not data:
         return None
-    rows = [dict(r, name=territory_name(str(r["territory"]), t)) for r in data.get("rows", [])]
+    level = str(data.get("level", "departement"))
+    rows = [dict(r, name=territory_name(str(r["territory"]), t, level)) for r in data.get("rows", [])]
     population = sum(int(r.get("population") or 0) for r in rows)
     located = int(data.get("located") or 0)
     return Participation(
-        level=str(data.get("level", "departement")),
+        level=level,
         participants=int(data.get("participants") or 0),
         located=located,
         statuses={k: v for k, v in dict(data.get("location_status", {})).items() if k != territory.OK},
@@ -183,7 +190,8 @@ def bursts(data: Mapping[str, Any] | None, lang: str) -> list[Burst]:
                 count=int(b.get("count", 0)),
                 in_campaigns=int(b.get("in_campaigns", 0)),
                 same_second=int(b.get("same_second", 0)),
-                second=format_datetime(str(b["second"]), lang) if b.get("second") else "",
+                # "the same second": written with its seconds
+                second=format_datetime(str(b["second"]), lang, seconds=True) if b.get("second") else "",
             )
         )
     return out

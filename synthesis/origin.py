@@ -229,7 +229,9 @@ def copies_across_questions(
     A text (one ``dedup_key``, of ``campaign_min_words`` words at least) posted in two questions or more by
     ``campaign_min_size`` distinct authors in all is one campaign even where each question holds too few of
     its copies to show one: the same comment under ten Decidim debates, two Grand Débat questions with four
-    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies (ties: first seen).
+    copies each. Ids ``x1``, ``x2``… go by decreasing number of copies, ties by the copied text's key: never
+    by the order of the questions, which the pipeline (every question) and :func:`annotate_consultation`
+    (questions in order of their first kept answer) do not share, so that both give a text the same id.
     """
     by_key: dict[str, list[Contribution]] = {}
     for kept in kept_by_question.values():
@@ -237,14 +239,16 @@ def copies_across_questions(
             key = dedup_key(without_question(c.text, c.question_text))
             if len(key.split()) >= settings.campaign_min_words:
                 by_key.setdefault(key, []).append(c)
-    groups = [
-        copies
-        for copies in by_key.values()
-        if len({c.question_id for c in copies}) > 1
-        and distinct_authors(copies)[0] >= settings.campaign_min_size
-    ]
-    groups.sort(key=len, reverse=True)  # stable: ties keep their first-seen order
-    return {c.contribution_id: f"x{k + 1}" for k, copies in enumerate(groups) for c in copies}
+    groups = sorted(
+        (
+            (key, copies)
+            for key, copies in by_key.items()
+            if len({c.question_id for c in copies}) > 1
+            and distinct_authors(copies)[0] >= settings.campaign_min_size
+        ),
+        key=lambda kc: (-len(kc[1]), kc[0]),
+    )
+    return {c.contribution_id: f"x{k + 1}" for k, (_, copies) in enumerate(groups) for c in copies}
 
 
 def _question_groups(
@@ -498,21 +502,23 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
 
     ``timestamps`` are naive local times (:func:`wall_clock`), one per submission
     (:func:`submission_times`), ``campaign_times`` those of submissions with a campaign member. Every hour
-    between the first and last
-    submission counts, empty ones too. An hour is a burst when its count exceeds ``median + BURST_MADS *
+    of each day with a submission counts, empty ones too (``hours``); days without any do not: one date
+    mistyped decades away ("2091") made every hour between empty, the baseline 0 and each busy hour a
+    burst. An hour is a burst when its count exceeds ``median + BURST_MADS *
     1.4826 * MAD`` (MAD floored at 1) and ``BURST_MIN``. Each burst says how many of its submissions share
     one second (``same_second``, at ``second``): hundreds at one second are an import's or a script's stamp,
-    not people posting one by one.
+    not people posting one by one. Only where the times give seconds: in a file whose every time is at
+    ``:00`` ("06/02/2019 14:30"), the submissions of one minute would all "share a second".
     """
     timestamps = list(timestamps)
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in timestamps)
     if not hours:
         return {"hours": 0, "baseline": None, "bursts": []}
-    first, last = min(hours), max(hours)
-    span = int((last - first).total_seconds() // 3600) + 1
+    day_index = {day: i for i, day in enumerate(sorted({h.date() for h in hours}))}
+    span = 24 * len(day_index)
     counts = np.zeros(span)
     for h, k in hours.items():
-        counts[int((h - first).total_seconds() // 3600)] = k
+        counts[24 * day_index[h.date()] + h.hour] = k
     median = float(np.median(counts))
     mad = max(float(np.median(np.abs(counts - median))), 1.0)
     limit = median + BURST_MADS * 1.4826 * mad
@@ -521,18 +527,41 @@ def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = 
     for t, k in sorted(Counter(t.replace(microsecond=0) for t in timestamps).items()):
         h = t.replace(minute=0, second=0)
         busiest[h] = max(busiest.get(h, (0, t)), (k, t), key=lambda kt: kt[0])
+    seconds = any(t.second or t.microsecond for t in timestamps)  # else minutes: no second is shared
     found = [
         {
             "hour": h.isoformat(),
             "count": k,
             "in_campaigns": in_campaigns.get(h, 0),
-            "same_second": busiest[h][0],
-            "second": busiest[h][1].isoformat(),
+            **({"same_second": busiest[h][0], "second": busiest[h][1].isoformat()} if seconds else {}),
         }
         for h, k in sorted(hours.items())
         if k > limit and k >= BURST_MIN
     ]
     return {"hours": span, "baseline": median, "threshold": round(limit, 3), "bursts": found}
+
+
+def campaign_count(questions: Iterable[QuestionReport]) -> int:
+    """The consultation's campaigns: one per campaign of one question, and one per set of texts copied into
+    several questions (:func:`copies_across_questions`), however many questions hold a part of it: campaigns
+    sharing a copied text are one, whichever order or share of its texts each holds (one question's
+    campaign of texts x1 and x2, another's of x2 and x1, a third's of x1 alone)."""
+    root: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while root.setdefault(x, x) != x:
+            x = root[x]
+        return x
+
+    alone = 0
+    for c in (c for q in questions for c in q.campaigns):
+        if not c.across_questions:
+            alone += 1
+            continue
+        first = find(c.across_questions[0])
+        for x in c.across_questions[1:]:
+            root[find(x)] = first
+    return alone + len({find(x) for x in list(root)})
 
 
 def campaigns_across_questions(
@@ -588,7 +617,7 @@ def annotate_consultation(
         "distinct_authors": authors,
         "without_author": without_author,
         "in_campaigns": len(in_campaign),
-        "campaigns": sum(len(q.campaigns) for q in report.questions),
+        "campaigns": campaign_count(report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
         "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),

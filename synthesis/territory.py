@@ -126,9 +126,13 @@ def region_population() -> dict[str, int]:
     return {r["REG"]: int(r["PMUN"]) for r in _read("donnees_regions.csv", ";")}
 
 
-# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix
-_WITH_NAME = re.compile(r"(?:F|FR)?\s*-?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE)
-_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*?[\s,(]+(\d{2}\s?\d{3})\)?", re.IGNORECASE)
+# "54000 Nancy", "Nancy 54000", "F-75001 Paris": a postcode written with its commune's name, or France's prefix.
+# No two adjacent parts may match the same characters (`\s*-?\s*`, `[^\d]*?[\s,(]+`): on a value of spaces (a
+# hostile file's cell) the engine tried every split of them, a time quadratic in the value's length.
+_WITH_NAME = re.compile(
+    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE
+)
+_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?", re.IGNORECASE)
 
 
 def _written_digits(raw: str) -> str | None:
@@ -400,13 +404,17 @@ def declared_population(declared: Iterable[str]) -> tuple[str, dict[str, int]]:
 
 
 def territory_key(loc: Location, level: str) -> str | None:
-    """The territory a location counts in at ``level``; the most populous commune for a shared postcode."""
+    """The territory a location counts in at ``level``; the most populous commune for a shared postcode. A
+    commune's name borne by several communes names none of them ("Paris": any of its 20 arrondissements, not
+    the most populous one), so it counts at the département level and above only."""
     if level == "departement":
         return loc.departement
     if level == "region":
         return f"R{loc.region}" if loc.region else None
     if level == "postcode":
         return loc.postcode if loc.communes else None
+    if loc.status == COMMUNE_NAME and len(loc.communes) > 1:
+        return None
     pop = commune_population()
     return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
 

@@ -51,6 +51,7 @@ PLACEHOLDER_AUTHORS = frozenset(
         "nc",
         "n.c.",
         "non renseigne",
+        "non renseignee",
         "non communique",
         "none",
         "null",
@@ -65,11 +66,22 @@ PLACEHOLDER_AUTHORS = frozenset(
 )
 
 
+def _letters(key: str) -> str:
+    """``key``'s letters and digits only: a placeholder as written with any punctuation ("#N/A", "Anonyme.",
+    "non-renseigné", "Inconnu(e)")."""
+    return "".join(ch for ch in key if ch.isalnum())
+
+
+_PLACEHOLDER_LETTERS = frozenset(map(_letters, PLACEHOLDER_AUTHORS))
+
+
 def identity_key(raw: str) -> str | None:
     """``raw`` as authors are compared: Unicode-normalised (NFKC), accents removed, case folded, spaces
-    collapsed; None when it names nobody (empty, no letter or digit, or a :data:`PLACEHOLDER_AUTHORS`)."""
+    collapsed; None when it names nobody (empty, no letter or digit, or a :data:`PLACEHOLDER_AUTHORS`
+    whatever its punctuation: a spreadsheet's "#N/A", "Anonyme.", "non-renseigné")."""
     key = " ".join(strip_accents(unicodedata.normalize("NFKC", raw)).casefold().split())
-    if not any(ch.isalnum() for ch in key) or key in PLACEHOLDER_AUTHORS:
+    letters = _letters(key)
+    if not letters or letters in _PLACEHOLDER_LETTERS:
         return None
     return key
 

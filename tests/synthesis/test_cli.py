@@ -555,3 +555,19 @@ def test_a_file_one_may_not_read_is_said_in_french():
     assert "« /proc/sys/vm/drop_caches » ne peut pas être lu (droits d'accès, ou ouvert et verrouillé" in (
         " ".join(result.output.replace("│", " ").split())
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_preview_says_each_warning_as_the_preview_words_it(tmp_path, lang):
+    # the command line wrote its own copy of the mixed-encoding warning, worded unlike the preview's (and the
+    # API's), and would have said none of the preview's other warnings
+    from synthesis.ingest import preview as read_preview
+
+    path = tmp_path / "mixe.csv"
+    rows = "".join(f"{i},Réponse numéro {i}\n" for i in range(1, 6))
+    path.write_bytes(("id,texte\n" + rows).encode() + "6,été\n".encode("cp1252"))
+    (warning,) = read_preview(path).warnings
+    out = runner.invoke(app, ["preview", str(path), "--lang", lang], env={"COLUMNS": "300"})
+    said = " ".join(out.output.split())
+    assert out.exit_code == 0
+    assert (warning.message_en if lang == "en" else warning.message_fr) in said

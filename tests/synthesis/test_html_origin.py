@@ -330,9 +330,9 @@ def test_a_burst_at_one_second_says_so():
     report = origin_report()
     report.origin["bursts"]["bursts"][0].update(same_second=12, second="2019-02-01T10:20:05")
     who = section(render_report_page(report), "/")
-    assert "12 d&#39;entre eux portent la même seconde (1er février 2019 à 10 h 20)" in who
+    assert "12 d&#39;entre eux portent la même seconde (1er février 2019 à 10 h 20 min 05 s)" in who
     english = section(render_report_page(report, lang="en"), "/")
-    assert "12 of them carry the same second (1 February 2019, 10:20)" in english
+    assert "12 of them carry the same second (1 February 2019, 10:20:05)" in english
 
 
 def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
@@ -363,3 +363,22 @@ def test_participants_located_by_a_commune_name_are_said_apart():
     assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
     english = section(render_report_page(report, lang="en"), "/")
     assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english
+
+
+def test_a_participation_by_postcode_names_postcodes_not_the_communes_bearing_their_number():
+    # a population given by postcode: the row of postcode 01100 (Oyonnax) read "Cheignieu-la-Balme (01100)",
+    # the commune whose INSEE code is 01100
+    row = {"territory": "01100", "contributions": 3, "population": 30000, "per_10000": 1.0, "index": 1.0}
+    part = words.participation({"level": "postcode", "rows": [row], "located": 3}, t)
+    assert part is not None and part.rows[0]["name"] == "code postal 01100"
+    by_commune = words.participation({"level": "commune", "rows": [row], "located": 3}, t)
+    assert by_commune is not None and by_commune.rows[0]["name"] == "Cheignieu-la-Balme (01100)"
+
+
+def test_the_second_a_burst_s_submissions_share_is_written_with_its_seconds():
+    # "12 of them carry the same second (1 February 2019, 10:20)": the second was not written, only its minute
+    burst = {"hour": "2019-02-01T10:00:00", "count": 40, "same_second": 12, "second": "2019-02-01T10:20:05"}
+    (fr,) = words.bursts({"bursts": [burst]}, "fr")
+    (en,) = words.bursts({"bursts": [burst]}, "en")
+    assert fr.second == "1er février 2019 à 10 h 20 min 05 s" and en.second == "1 February 2019, 10:20:05"
+    assert words.format_datetime("2019-02-01T10:20:05", "fr") == "1er février 2019 à 10 h 20"

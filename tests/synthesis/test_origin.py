@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from synthesis.origin import (
     author_weights,
     breakdown,
     bursts,
+    campaign_count,
     copies_across_questions,
     detect_campaigns,
     distinct_authors,
@@ -378,7 +380,7 @@ def test_bursts_count_submissions_not_each_answer_of_one_form():
             "texte",
             line=k + 2,
             author_ref=f"a{k}",
-            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:00",
+            created_at=f"2019-02-{1 + k // 8:02d}T{(k * 3) % 24:02d}:10:{1 + k % 50:02d}",  # to the second
         )
         for k in range(80)
         for j in range(12)
@@ -473,3 +475,89 @@ def test_every_participant_is_located_or_said_apart():
     assert out["located"] + sum(apart.values()) == out["participants"] == 5
     declared = participation_report(items, RunSettings(territory=["13"]))  # Paris is outside it
     assert declared["located"] == 0 and declared["location_status"]["no_population"] == 3
+
+
+def test_a_text_copied_across_questions_keeps_its_id_whatever_the_order_of_the_questions():
+    # two texts copied as often: their ids x1, x2 went by the order the questions were read in, which the
+    # pipeline (every question) and the consultation's summary (questions of a kept answer) do not share,
+    # so a campaign's "also copied into other questions" described the other text
+    other = CAMPAIGN.replace("CAMPAIGN", "AUTRE") + " Et une autre phrase encore pour changer ce texte."
+
+    def copies(q, text, tag):
+        return [
+            Contribution(f"{q}-{tag}{i}", f"s{q}-{tag}{i}", q, "Q", text, author_ref=f"{q}{tag}{i}")
+            for i in range(3)
+        ]
+
+    first = {
+        "q0": copies("q0", CAMPAIGN, "a") + copies("q0", other, "b"),
+        "q1": copies("q1", other, "b") + copies("q1", CAMPAIGN, "a"),
+    }
+    second = dict(reversed(list(first.items())))
+    found = copies_across_questions(first, RunSettings())
+    assert sorted(set(found.values())) == ["x1", "x2"]
+    assert copies_across_questions(second, RunSettings()) == found
+
+
+def test_a_text_copied_into_three_questions_is_one_campaign_in_the_json_as_on_the_page():
+    # the page said "1 campagne" for a text copied into three questions, the report's origin 3 campaigns
+    items = [Contribution(f"q{k}-c", f"s{k}", f"q{k}", "Q", CAMPAIGN, author_ref=f"a{k}") for k in range(4)]
+    questions = [
+        QuestionReport(
+            question_id=f"q{k}",
+            question_text="Q",
+            clusters=[],
+            excluded=[],
+            noise=[NoiseItem(contribution_id=f"q{k}-c", source_id=f"s{k}", reason="r")],
+            campaigns=[
+                Campaign.model_construct(
+                    campaign_id=f"q{k}-c1", across_questions=["x1"] if k < 3 else [], members=[]
+                )
+            ],
+        )
+        for k in range(4)
+    ]
+    report = Report.model_construct(questions=questions, origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["campaigns"] == 2  # the text of three questions, and q3's own
+
+
+def test_campaigns_sharing_a_copied_text_are_one_whatever_order_they_name_their_texts_in():
+    # one question's campaign held texts x1 and x2, another's x2 and x1 (its most copied first), a third's x1
+    # alone: three campaigns were counted for one campaign spread over three questions
+    def question(k, across):
+        return QuestionReport(
+            question_id=f"q{k}",
+            question_text="Q",
+            clusters=[],
+            excluded=[],
+            noise=[],
+            campaigns=[Campaign.model_construct(campaign_id=f"q{k}-c1", across_questions=across, members=[])],
+        )
+
+    spread = [question(0, ["x1", "x2"]), question(1, ["x2", "x1"]), question(2, ["x1"])]
+    assert campaign_count(spread) == 1
+    assert campaign_count([*spread, question(3, []), question(4, ["x3"]), question(5, ["x3"])]) == 3
+
+
+def test_one_mistyped_year_leaves_the_bursts_baseline_as_it_is():
+    # one submission dated 2091 instead of 2019 made the 630,000 empty hours between part of the baseline:
+    # median 0, and each of the 120 hours of the consultation (12 submissions each) a "burst"
+    start = datetime(2019, 2, 1)
+    times = [start + timedelta(minutes=5 * k) for k in range(12 * 24 * 5)]
+    assert bursts(times)["baseline"] == 12.0 and bursts(times)["bursts"] == []
+    out = bursts([*times, datetime(2091, 2, 1, 10)])
+    assert out["baseline"] == 12.0 and out["bursts"] == [] and out["hours"] == 24 * 6
+
+
+def test_times_to_the_minute_share_no_second():
+    # a file dated to the minute ("06/02/2019 14:30") has every time at :00: a burst's submissions of one minute
+    # were said to "carry the same second, as an import or a script stamps them"
+    start = datetime(2019, 2, 1)
+    quiet = [start + timedelta(minutes=20 * k) for k in range(3 * 24 * 5)]
+    busy = [datetime(2019, 2, 3, 14, m) for m in range(60) for _ in range(5)]  # 300 people, 5 a minute
+    (burst,) = bursts([*quiet, *busy])["bursts"]
+    assert burst["count"] == 300 + 3 and "same_second" not in burst and "second" not in burst
+    stamped = [datetime(2019, 2, 3, 14, 0, 7)] * 300  # with seconds: one import's stamp
+    (burst,) = bursts([*quiet, *stamped])["bursts"]
+    assert burst["same_second"] == 300 and burst["second"] == "2019-02-03T14:00:07"

@@ -173,3 +173,35 @@ def test_representation_index_and_participation_flags():
     assert by["A"]["per_10000"] == 100.0 and by["A"]["flag"] == "over"
     assert by["B"]["flag"] == "absent" and by["C"]["flag"] == "under"
     assert by["D"]["flag"] is None  # too small to judge (fewer than 5 expected)
+
+
+def test_paris_written_as_a_name_is_counted_in_no_single_arrondissement():
+    # "Paris" in a commune field was counted, at the commune level of a city's consultation, in the most
+    # populous of its 20 arrondissements (the 15e), which it made over-represented
+    def person(k, place):
+        return Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}", zipcode=place)
+
+    items = [person(k, "Paris") for k in range(30)] + [person(100 + k, "75011") for k in range(3)]
+    report = participation_report(items, RunSettings(territory=["75056"]))
+    assert report["level"] == "commune"
+    counted = {r["territory"]: r["contributions"] for r in report["rows"] if r["contributions"]}
+    assert counted == {"75111": 3}
+    assert report["location_status"] == {"commune_name": 30, "ok": 3}
+    # at the département level, "Paris" is Paris
+    whole = participation_report(items, RunSettings())
+    assert {r["territory"]: r["contributions"] for r in whole["rows"] if r["contributions"]} == {"75": 33}
+    # a name borne by one commune is that commune
+    assert T.territory_key(T.locate("Nancy"), "commune") == "54395"
+
+
+def test_a_long_value_in_a_postcode_field_is_read_in_linear_time():
+    # a cell of spaces between two letters took a time quadratic in its length (0.4 s at 5,000 characters,
+    # minutes at the 131,072 a CSV field may hold): two parts of the postcode patterns matched the same spaces
+    import time
+
+    for value in ("a" + " " * 50_000 + "x", "F" + " " * 50_000 + "x", "Nancy" + " " * 50_000 + "54000"):
+        start = time.perf_counter()
+        T.normalise_postcode(value)
+        assert time.perf_counter() - start < 0.5, value[:10]
+    assert T.normalise_postcode("Nancy" + " " * 50 + "54000") == "54000"
+    assert T.normalise_postcode("Nancy (54000)") == T.normalise_postcode("F - 54000") == "54000"

@@ -40,7 +40,7 @@ def test_preview_command_says_a_mixed_file_has_lines_read_as_windows_1252(write)
     rows = "".join(f"{i},Réponse numéro {i}\n" for i in range(1, 6))
     path = write("x.csv", ("id,texte\n" + rows).encode() + "6,été\n".encode("cp1252"))
     result = CliRunner().invoke(app, ["preview", str(path)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0 and "Attention : des lignes ne sont pas en UTF-8" in result.output
+    assert result.exit_code == 0 and "Attention : Des lignes ne sont pas en UTF-8" in result.output
     clean = CliRunner().invoke(
         app, ["preview", str(write("y.csv", "id,texte\n" + rows))], env={"COLUMNS": "200"}
     )

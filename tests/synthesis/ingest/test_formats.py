@@ -111,3 +111,16 @@ def test_reimport_gives_the_same_ids_and_hashes(data):
     assert [c.contribution_id for c in a.contributions] == [c.contribution_id for c in b.contributions]
     assert [content_hash(c) for c in a.contributions] == [content_hash(c) for c in b.contributions]
     assert a.sha256 == b.sha256
+
+
+def test_a_placeholder_author_with_punctuation_is_nobody(tmp_path):
+    # a spreadsheet's "#N/A", "Anonyme.", "non-renseigné" or "Inconnu(e)" was an author: every row holding it
+    # one "very active author"; a name with punctuation stays a name
+    authors = ["#N/A", "Anonyme.", "(anonyme)", "non-renseigné", "Non renseigné(e)", "Inconnu(e)", "N.A"]
+    authors += ["Jean-Marie N.", "Anne (Nancy)"]
+    rows = "".join(f"r{i};idée {i};{a}\n" for i, a in enumerate(authors))
+    path = tmp_path / "avis.csv"
+    path.write_text("ref;avis;auteur\n" + rows, encoding="utf-8")
+    mapping = ColumnMapping(text="avis", id="ref", author="auteur")
+    refs = [c.author_ref for c in read_file(path, mapping=mapping, secret=b"k").contributions]
+    assert refs[:7] == [None] * 7 and None not in refs[7:]
