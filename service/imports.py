@@ -75,7 +75,11 @@ def _upsert_chunk(
     existing |= _existing(session, consultation_id, list(keys.values()))
     for rec in chunk:
         values = _values(rec)
-        values["key"] = keys.get(rec.contribution_id, rec.contribution_id)
+        if rec.contribution_id in keys:  # its line, in its file: the row is no other file's row of that line
+            values["key"], values["source_id"] = (
+                keys[rec.contribution_id],
+                f"{filename[:100]}:{rec.source_id}",
+            )
         row = existing.get(values["key"])
         if row is None:
             row = Contribution(

@@ -218,3 +218,20 @@ def test_files_without_ids_add_their_rows_and_a_corrected_file_updates_its_own(c
     # the same bytes under another name are that file again (its question, read from the name, changes)
     assert _upload(client, cid, h, "nord (1).csv", north).json()["added"] == 0
     assert client.get(f"/api/consultations/{cid}", headers=h).json()["contributions"] == 6
+
+
+def test_anonymous_rows_of_two_files_are_two_participants(client, keys, runner):
+    # two files without ids nor authors: row 2 of each, dated alike, read as one submission, one participant
+    h = keys.h()
+    cid = _consultation(client, h)
+    day = "2019-02-06 10:00:00"
+    north = f"avis,date\nPlus de bancs au parc,{day}\nUn marché le dimanche,{day}\n".encode()
+    south = f"avis,date\nUne piscine couverte,{day}\nMoins de voitures,{day}\n".encode()
+    for name, content in (("nord.csv", north), ("sud.csv", south)):
+        assert _upload(client, cid, h, name, content).status_code == 201
+    run = client.post(
+        f"/api/consultations/{cid}/runs", json={"settings": {"embedder": "fake-hash"}}, headers=h
+    )
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    assert report["origin"]["distinct_authors"] == 4
