@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from schemas import Report, RunSettings
 from schemas.api import MAX_ID
+from service import crud
 from service.errors import ConflictError, NotFoundError
 from service.jobs.tasks import as_record
 from service.models import Assignment, Contribution, ReviewAction, Run
@@ -151,10 +152,10 @@ def record_action(
 ) -> ReviewAction:
     """Apply, record (who, when, before, after) and store the reviewed report; all or nothing.
 
-    The run is read again, locked (PostgreSQL) until the commit: another reviewer's action stored since this
-    request read it is built upon, never overwritten."""
+    The run is read again, locked until the commit (``crud.lock_run``, SQLite included): another reviewer's
+    action stored since this request read it is built upon, never overwritten."""
     try:
-        session.refresh(run, with_for_update=True)
+        crud.lock_run(session=session, run_id=run.id)  # refreshes ``run``, the session's copy of the row
         report = current_report(run)
         before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
         row = ReviewAction(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.service.factories import FAST_SETTINGS, TOPICS, consultation_rows
@@ -347,3 +349,85 @@ def test_the_automatic_version_keeps_a_moved_members_automatic_strength(client, 
     assert after == before
     reviewed = client.get(url, params={"limit": 1000}, headers=h).json()["data"]
     assert moved["contribution_id"] not in {m["contribution_id"] for m in reviewed}
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_engine(request, tmp_path):
+    """A database that two threads reach through two connections (the in-memory one shares one connection)."""
+    from sqlmodel import SQLModel
+
+    from service.core.db import make_engine
+    from tests.service.conftest import drop_schema, postgres_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    if request.param == "postgres":
+        eng = postgres_engine(schema)
+    else:
+        eng = make_engine(f"sqlite:///{tmp_path / 'review.db'}")
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    if request.param == "postgres":
+        drop_schema(schema)
+
+
+def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_engine, monkeypatch):
+    """Both requests read the reviewed report before either stores: the later one must wait for the earlier one's
+    commit and build on it. SQLite has no SELECT ... FOR UPDATE (SQLAlchemy leaves it out), so the run was not
+    locked there and the later reviewer's save put the earlier one's theme label back."""
+    import threading
+
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session
+
+    from service import crud
+    from service.core.config import Settings
+    from service.jobs.inprocess import InProcessRunner
+    from service.main import create_app
+    from service.models import Run
+    from service.review import store
+    from tests.service.conftest import Keys
+
+    runner = InProcessRunner(shared_engine)
+    settings = Settings(
+        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
+    )
+    app = create_app(settings, engine=shared_engine, runner=runner)
+    with Session(shared_engine) as s:
+        tenant = crud.create_tenant(session=s, name="Ville A")
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="agent-a")
+        s.commit()
+    h = Keys(a=key, a_ro=key, b=key).h()
+    with TestClient(app) as client:
+        done = make_run(client, runner, h)
+    first, second = clusters(done.report)[:2]
+
+    read_by_a, b_done = threading.Event(), threading.Event()
+    apply = store.apply_action
+
+    def slow_apply(report, session, run, action, payload, rejected):
+        if payload.get("label") == "Vélo":  # reviewer A has read the report; B acts before A stores
+            read_by_a.set()
+            b_done.wait(timeout=2)
+        return apply(report, session, run, action, payload, rejected)
+
+    monkeypatch.setattr(store, "apply_action", slow_apply)
+
+    def act(label: str, cluster_id: str, actor: str) -> None:
+        with Session(shared_engine) as s:
+            run = s.get(Run, done.run_id)
+            payload = {"cluster_id": cluster_id, "label": label}
+            store.record_action(session=s, run=run, action="rename", payload=payload, actor=actor)
+
+    a = threading.Thread(target=act, args=("Vélo", first["cluster_id"], "agent-a"))
+    a.start()
+    assert read_by_a.wait(timeout=10)
+    try:
+        act("Transports", second["cluster_id"], "agent-b")
+    finally:
+        b_done.set()
+        a.join()
+    with Session(shared_engine) as s:
+        report = store.current_report(s.get(Run, done.run_id))
+    labels = {c.cluster_id: c.label for q in report.questions for c in q.clusters}
+    assert (labels[first["cluster_id"]], labels[second["cluster_id"]]) == ("Vélo", "Transports")
