@@ -109,6 +109,26 @@ def test_a_file_imported_twice_is_counted_once_in_the_report(client, keys, runne
     assert twice == once
 
 
+def test_a_newer_export_of_a_file_replaces_its_rejected_rows_in_the_report(client, keys, runner):
+    # export.csv downloaded again a week later (7 more rows, the same row with a duplicate id): the report read
+    # both versions' rejected rows, 2 rejected rows (lines 32 and 39 of "export.csv") and 39 rows read, for a
+    # file of 38 rows, 1 of them rejected; a version imported after it is that file again, as service.imports
+    # knows a file by its name
+    h = keys.h()
+    rows = consultation_rows()
+    twin = {"id": "c0", "auteur": "user1", "avis": "Un second c0", "sujet": "velo"}
+    older, newer = to_csv([*rows[:30], twin]), to_csv([*rows, twin])
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    for content in (older, newer):
+        assert len(upload(client, cid, content, h).json()["rejected"]) == 1
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    counts = report["manifest"]["counts"]
+    assert (counts["rows_read"], counts["rejected"], counts["contributions"]) == (len(rows) + 1, 1, len(rows))
+    assert [(r["line"], r["file"]) for r in report["rejected"]] == [(len(rows) + 2, None)]
+
+
 def test_two_files_sharing_ids_are_counted_row_by_row_in_the_report(client, keys, runner):
     # a Decidim process's proposals (196) and debate comments (693) share 92 ids: the report counted the rows
     # read as their distinct ids, 797 rows read for 889 contributions of one row each
