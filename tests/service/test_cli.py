@@ -197,6 +197,37 @@ def test_demo_speaks_english_with_lang_en(tmp_path, capsys):
     assert url.startswith("http://127.0.0.1:8000/r/") and key.startswith("sk_")
 
 
+def test_a_failed_demo_says_why_in_the_operator_s_language(tmp_path, monkeypatch, capsys):
+    # the demo printed the run's stored error as a Python dict, its message in French whatever --lang said:
+    # "The synthesis failed: {'code': 'settings_error', 'message': 'min_cluster_size (50) dépasse ...', ...}"
+    import pytest
+    import typer
+
+    from service.core.config import Settings
+    from service.demo import prepare_demo
+    from service.jobs import tasks
+    from synthesis.errors import SettingsError
+    from tests.utils.data import SAMPLES
+
+    def fails(engine, run, progress):
+        raise SettingsError("le réglage ne convient pas", "the setting does not fit", value=50)
+
+    monkeypatch.setattr(tasks, "_compute", fails)
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    sample = tmp_path / "extrait.csv"
+    sample.write_text("".join(lines[:11]), encoding="utf-8")
+    for lang, said, unsaid in (
+        ("en", "The synthesis failed: the setting does not fit", "réglage"),
+        ("fr", "La synthèse a échoué : le réglage ne convient pas", "setting"),
+    ):
+        settings = Settings(database_url=f"sqlite:///{tmp_path / f'demo-{lang}.db'}", environment="test")
+        with pytest.raises(typer.Exit) as exit_:
+            prepare_demo(settings, sample=sample, base_url="http://127.0.0.1:8000", lang=lang)
+        err = capsys.readouterr().err
+        assert exit_.value.exit_code == 1
+        assert said in err and unsaid not in err and "{" not in err, err
+
+
 def test_demo_and_serve_on_a_taken_port_say_so_before_any_work(tmp_path, monkeypatch):
     # `make run` while another one served: the demo imported and synthesised the sample for a minute or two,
     # then uvicorn logged "[Errno 98] ... address already in use" in English and stopped
