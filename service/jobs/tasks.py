@@ -59,12 +59,17 @@ def _engine(engine: Engine | None) -> Engine:
     return get_engine()
 
 
+def author_type_of(value: str | None) -> AuthorType:
+    """A stored author type as the pipeline's (unknown when it names none)."""
+    try:
+        return AuthorType(value)
+    except ValueError:
+        return AuthorType.UNKNOWN
+
+
 def as_record(c: Contribution) -> Record:
     """The pipeline's record of a stored contribution."""
-    try:
-        author_type = AuthorType(c.author_type)
-    except ValueError:
-        author_type = AuthorType.UNKNOWN
+    author_type = author_type_of(c.author_type)
     return Record(
         contribution_id=c.key,
         source_id=c.source_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ from schemas import Report, RunSettings
 from schemas.api import MAX_ID
 from service import crud
 from service.errors import ConflictError, NotFoundError
-from service.jobs.tasks import as_record
+from service.jobs.tasks import as_record, author_type_of
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
 from service.review import ops
@@ -78,10 +79,25 @@ def _split_inputs(
 
 
 def _records(session: Session, run: Run, report: Report) -> list[Record]:
-    """The records of the contributions ``report`` holds, as stored (``key`` unique per consultation)."""
-    keys = {c.contribution_id for c in report.contributions}
+    """The records of the run's consultation (``key`` unique per consultation) as the run read them: the metadata
+    ``report`` lists for a contribution (postcode, author type, date, channel: a later import may have changed
+    them) over the stored one; a report stored before it listed its contributions takes the stored ones."""
+    read = {c.contribution_id: c for c in report.contributions}
     rows = session.exec(select(Contribution).where(Contribution.consultation_id == run.consultation_id))
-    return [as_record(c) for c in rows if c.key in keys]
+    records = []
+    for c in rows:
+        rec, seen = as_record(c), read.get(c.key)
+        if seen is not None:
+            rec = replace(
+                rec,
+                source_id=seen.source_id,
+                author_type=author_type_of(seen.author_type),
+                zipcode=seen.zipcode,
+                created_at=seen.created_at,
+                channel=seen.channel,
+            )
+        records.append(rec)
+    return records
 
 
 def apply_action(

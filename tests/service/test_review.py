@@ -431,3 +431,71 @@ def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_e
         report = store.current_report(s.get(Run, done.run_id))
     labels = {c.cluster_id: c.label for q in report.questions for c in q.clusters}
     assert (labels[first["cluster_id"]], labels[second["cluster_id"]]) == ("Vélo", "Transports")
+
+
+def test_a_review_after_a_new_import_counts_who_speaks_as_the_run_read_it(client, keys, runner):
+    """A newer export corrects every postcode (Nancy's 54000 to Paris' 75001, same texts); a reviewer then moves
+    one contribution in the run made before it. The move recounted every theme's territories from the
+    contributions' current postcodes, so themes the move never touched said « 75 » while the run, its
+    consultation-wide counts and its exports read « 54 »."""
+    import json
+
+    from tests.service.factories import to_csv
+    from tests.service.helpers import upload
+
+    h = keys.h()
+    mapping = json.dumps({"text": "avis", "id": "id", "author": "auteur", "postcode": "cp"})
+    rows = [{**r, "cp": "54000"} for r in consultation_rows()]
+    cid = client.post("/api/consultations", json={"title": "Plan climat"}, headers=h).json()["id"]
+    assert upload(client, cid, to_csv(rows), h, mapping=mapping).status_code == 201
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h).json()
+    runner.drain()
+    before = _report(client, run["id"], h)
+    a, b, *others = clusters(before)
+    assert others and all(set(c["origin"]["territories"]) == {"54"} for c in clusters(before))
+    newer = upload(client, cid, to_csv([{**r, "cp": "75001"} for r in rows]), h, mapping=mapping)
+    assert newer.json()["updated"] == len(rows)
+    moved = _member_ids(client, run["id"], a["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{run['id']}/moves",
+        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    after = {c["cluster_id"]: c for c in clusters(_report(client, run["id"], h))}
+    for c in (a, b, *others):
+        assert set(after[c["cluster_id"]]["origin"]["territories"]) == {"54"}, c["cluster_id"]
+    untouched = others[0]["cluster_id"]
+    assert (
+        after[untouched]["origin"]
+        == next(c for c in clusters(before) if c["cluster_id"] == untouched)["origin"]
+    )
+
+
+def test_a_run_whose_report_lists_no_contributions_is_still_reviewed(client, keys, runner, engine):
+    """Reports stored before Report.contributions existed list none: a merge, split or move recounted the origin
+    of the contributions the report listed, found none of its members, and answered 500 (KeyError)."""
+    import json
+
+    from sqlmodel import Session
+
+    from service.models import Run
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    with Session(engine) as s:
+        run = s.get(Run, done.run_id)
+        old = json.loads(run.report)
+        old["contributions"] = []
+        run.report = json.dumps(old)
+        s.add(run)
+        s.commit()
+    a, b = clusters(done.report)[:2]
+    moved = _member_ids(client, done.run_id, a["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{done.run_id}/moves",
+        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert moved in _member_ids(client, done.run_id, b["cluster_id"], h)
