@@ -74,7 +74,8 @@ def _split_inputs(
 
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     norm = embedding_forms([normalise_text(texts[k]) for k in keys])
-    X = embed_unique(norm, embedder, DBEmbeddingCache(session.get_bind()))
+    # through the session's connection: the action holds the run's lock (SQLite: the database's) until its commit
+    X = embed_unique(norm, embedder, DBEmbeddingCache(session.connection()))
     return texts, dict(zip(keys, X, strict=True))
 
 

@@ -371,12 +371,8 @@ def shared_engine(request, tmp_path):
         drop_schema(schema)
 
 
-def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_engine, monkeypatch):
-    """Both requests read the reviewed report before either stores: the later one must wait for the earlier one's
-    commit and build on it. SQLite has no SELECT ... FOR UPDATE (SQLAlchemy leaves it out), so the run was not
-    locked there and the later reviewer's save put the earlier one's theme label back."""
-    import threading
-
+def _run_on(engine):
+    """A finished run made through the API on ``engine``."""
     from fastapi.testclient import TestClient
     from sqlmodel import Session
 
@@ -384,22 +380,58 @@ def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_e
     from service.core.config import Settings
     from service.jobs.inprocess import InProcessRunner
     from service.main import create_app
-    from service.models import Run
-    from service.review import store
-    from tests.service.conftest import Keys
 
-    runner = InProcessRunner(shared_engine)
+    runner = InProcessRunner(engine)
     settings = Settings(
         environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
     )
-    app = create_app(settings, engine=shared_engine, runner=runner)
-    with Session(shared_engine) as s:
+    with Session(engine) as s:
         tenant = crud.create_tenant(session=s, name="Ville A")
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="agent-a")
         s.commit()
-    h = Keys(a=key, a_ro=key, b=key).h()
-    with TestClient(app) as client:
-        done = make_run(client, runner, h)
+    with TestClient(create_app(settings, engine=engine, runner=runner)) as client:
+        return make_run(client, runner, {"X-API-Key": key})
+
+
+def test_a_split_embeds_what_the_cache_lacks_while_the_run_is_locked(shared_engine):
+    """A split embeds its theme's texts (their written forms chosen among its members only, so some are not in
+    the cache) and stores the vectors while its action holds the run's lock; on SQLite, whose lock is the whole
+    database's, the cache's own connection waited for it (busy_timeout, 30 s) and failed: 'database is
+    locked'."""
+    from sqlalchemy import delete, func
+    from sqlmodel import Session, select
+
+    from service.models import Run, StoredEmbedding
+    from service.review import store
+
+    done = _run_on(shared_engine)
+    with Session(shared_engine) as s:
+        s.execute(delete(StoredEmbedding))
+        s.commit()
+    a, b = clusters(done.report)[:2]
+    for action, payload in (
+        ("merge", {"cluster_id": b["cluster_id"], "into_cluster_id": a["cluster_id"]}),
+        ("split", {"cluster_id": a["cluster_id"], "min_cluster_size": 5}),
+    ):
+        with Session(shared_engine) as s:
+            run = s.get(Run, done.run_id)
+            store.record_action(session=s, run=run, action=action, payload=payload, actor="agent-a")
+    with Session(shared_engine) as s:
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() > 0  # the vectors are kept
+
+
+def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_engine, monkeypatch):
+    """Both requests read the reviewed report before either stores: the later one must wait for the earlier one's
+    commit and build on it. SQLite has no SELECT ... FOR UPDATE (SQLAlchemy leaves it out), so the run was not
+    locked there and the later reviewer's save put the earlier one's theme label back."""
+    import threading
+
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review import store
+
+    done = _run_on(shared_engine)
     first, second = clusters(done.report)[:2]
 
     read_by_a, b_done = threading.Event(), threading.Event()
