@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -9,7 +10,7 @@ from service.cli import app
 from service.core.config import get_settings
 from service.core.db import make_engine
 from service.core.security import hash_api_key
-from service.models import ApiKey
+from service.models import ApiKey, Tenant
 
 
 def test_create_tenant_and_keys(tmp_path, monkeypatch):
@@ -263,3 +264,38 @@ def test_admin_takes_lang_before_its_command_too(tmp_path, monkeypatch):
         assert r.exit_code == 0 and "(read-write) for 'Ville A'" in r.output
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_name_longer_than_its_column_is_refused_before_anything_is_written(tmp_path, monkeypatch, database):
+    # tenants' and keys' names hold 200 characters: PostgreSQL refused a longer one with a DataError traceback
+    # ("value too long for type character varying(200)"), SQLite stored it whole
+    import uuid
+
+    from tests.service.conftest import POSTGRES_URL, drop_schema, postgres_engine
+
+    schema = f"cli_{uuid.uuid4().hex[:12]}"
+    if database == "postgres":
+        postgres_engine(schema).dispose()
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        long = "Communauté d'agglomération " * 8  # 216 characters
+        for lang, said in (("fr", "200 caractères au plus"), ("en", "200 characters at most")):
+            r = runner.invoke(app, ["admin", "create-tenant", long, "--lang", lang])
+            assert r.exit_code == 1 and said in r.output and "Traceback" not in r.output, r.output
+        assert runner.invoke(app, ["admin", "create-tenant", "Ville"]).exit_code == 0
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville", "--name", long, "--lang", "en"])
+        assert r.exit_code == 1 and "200 characters at most" in r.output, r.output
+        with Session(make_engine(url)) as s:
+            assert [t.name for t in s.exec(select(Tenant))] == ["Ville"] and len(
+                s.exec(select(ApiKey)).all()
+            ) == 1
+    finally:
+        get_settings.cache_clear()
+        if database == "postgres":
+            drop_schema(schema)
