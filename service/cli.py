@@ -301,12 +301,21 @@ def revoke_key(
                 err=True,
             )
             raise typer.Exit(1)
-        crud.revoke_api_key(session=s, key=found[0])
+        row_key = found[0]
+        if row_key.revoked_at is not None:  # nothing to do: said as it is, its first revocation's date kept
+            when = f"{row_key.revoked_at:%Y-%m-%d %H:%M}"
+            _say(
+                lang,
+                f"Clé « {row_key.name} » ({row_key.prefix}…) de « {tenant} » déjà révoquée le {when}.",
+                f"Key '{row_key.name}' ({row_key.prefix}…) of '{tenant}' already revoked on {when}.",
+            )
+            return
+        crud.revoke_api_key(session=s, key=row_key)
         s.commit()
         _say(
             lang,
-            f"Clé « {found[0].name} » ({found[0].prefix}…) de « {tenant} » révoquée.",
-            f"Key '{found[0].name}' ({found[0].prefix}…) of '{tenant}' revoked.",
+            f"Clé « {row_key.name} » ({row_key.prefix}…) de « {tenant} » révoquée.",
+            f"Key '{row_key.name}' ({row_key.prefix}…) of '{tenant}' revoked.",
         )
 
 

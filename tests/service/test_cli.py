@@ -299,3 +299,22 @@ def test_a_name_longer_than_its_column_is_refused_before_anything_is_written(tmp
         get_settings.cache_clear()
         if database == "postgres":
             drop_schema(schema)
+
+
+def test_a_key_revoked_again_is_said_to_be_revoked_already(tmp_path, monkeypatch):
+    # revoke-key on a key revoked yesterday said "Clé « agent » (...) révoquée." as if it had just been revoked,
+    # while it kept its first revocation's date
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        runner.invoke(app, ["admin", "create-tenant", "Ville A"])
+        key = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville A", "--name", "agent"])
+        prefix = key.output.strip().splitlines()[-1][:10]
+        first = runner.invoke(app, ["admin", "revoke-key", "--tenant", "Ville A", prefix])
+        assert first.exit_code == 0 and "déjà" not in first.output
+        for lang, said in (("fr", "déjà révoquée le "), ("en", "already revoked on ")):
+            again = runner.invoke(app, ["admin", "revoke-key", "--tenant", "Ville A", prefix, "--lang", lang])
+            assert again.exit_code == 0 and said in again.output, again.output
+    finally:
+        get_settings.cache_clear()
