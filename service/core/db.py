@@ -75,10 +75,18 @@ def migrating(engine: Engine) -> Iterator[Connection]:
 
 
 def upgrade_database(engine: Engine) -> None:
-    """`alembic upgrade head` on ``engine`` (the same connection, so in-memory SQLite works too)."""
+    """`alembic upgrade head` on ``engine`` (the same connection, so in-memory SQLite works too); nothing at all
+    when the database is at head already (every start-up: the foreign keys are not checked again)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     from alembic import command
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == set(ScriptDirectory.from_config(cfg).get_heads()):
+        return
     with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -139,3 +139,18 @@ def test_sqlite_migrations_go_down_and_up_on_a_database_holding_a_run(tmp_path):
         assert conn.execute(text("SELECT auto_strength FROM assignments")).scalar_one() == 0.75
         assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1  # enforced again afterwards
     assert _diff(engine) == []
+
+
+def test_a_start_up_on_a_database_at_head_migrates_nothing(tmp_path, monkeypatch):
+    # every start-up runs upgrade_database: at head, it must not take the migrations' path (on SQLite a check
+    # of every foreign key of the database, seconds on a large one)
+    from service.core import db
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade_database(engine)
+
+    def refuse(engine):
+        raise AssertionError("migrations run on a database at head")
+
+    monkeypatch.setattr(db, "migrating", refuse)
+    upgrade_database(engine)
