@@ -41,12 +41,11 @@ def run_migrations_online() -> None:
     ):  # given by service.core.db.upgrade_database (same connection: in-memory SQLite)
         _run(connection)
         return
-    from service.core.db import make_engine
+    from service.core.db import make_engine, migrating
 
     engine = make_engine(_url())
-    with engine.connect() as conn:
+    with migrating(engine) as conn:
         _run(conn)
-        conn.commit()
     engine.dispose()
 
 

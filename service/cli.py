@@ -150,6 +150,27 @@ def _tenant(session: Session, name: str, lang: str, db: str):
     return row
 
 
+def _check_names(lang: str, **names: str) -> None:
+    """Refuse a tenant's or key's name longer than its column (``tenant``, ``key``: the names given), before
+    anything is written: PostgreSQL refused it with a traceback, SQLite stored it whole."""
+    from service.models import ApiKey, Tenant
+
+    for which, value in names.items():
+        table = Tenant if which == "tenant" else ApiKey
+        limit = table.__table__.c.name.type.length  # type: ignore[attr-defined]
+        if len(value) > limit:
+            what_fr, what_en = ("du tenant", "tenant") if which == "tenant" else ("de la clé", "key")
+            _say(
+                lang,
+                f"Nom {what_fr} trop long : {len(value)} caractères, {limit} caractères au plus. En choisir un "
+                "plus court.",
+                f"The {what_en}'s name is too long: {len(value)} characters, {limit} characters at most. Choose a "
+                "shorter one.",
+                err=True,
+            )
+            raise typer.Exit(1)
+
+
 def _kind(lang: str, read_only: bool) -> str:
     if lang.startswith("en"):
         return "read-only" if read_only else "read-write"
@@ -169,6 +190,7 @@ def create_tenant(
     from service import crud
 
     _check_lang(lang)
+    _check_names(lang, tenant=name, key=key_name)
     with _session(lang) as s:
         db = _database()
         if crud.get_tenant_by_name(session=s, name=name) is not None:
@@ -206,6 +228,7 @@ def create_key(
     from service import crud
 
     _check_lang(lang)
+    _check_names(lang, key=name)
     with _session(lang) as s:
         db = _database()
         row = _tenant(s, tenant, lang, db)
@@ -278,12 +301,21 @@ def revoke_key(
                 err=True,
             )
             raise typer.Exit(1)
-        crud.revoke_api_key(session=s, key=found[0])
+        row_key = found[0]
+        if row_key.revoked_at is not None:  # nothing to do: said as it is, its first revocation's date kept
+            when = f"{row_key.revoked_at:%Y-%m-%d %H:%M}"
+            _say(
+                lang,
+                f"Clé « {row_key.name} » ({row_key.prefix}…) de « {tenant} » déjà révoquée le {when}.",
+                f"Key '{row_key.name}' ({row_key.prefix}…) of '{tenant}' already revoked on {when}.",
+            )
+            return
+        crud.revoke_api_key(session=s, key=row_key)
         s.commit()
         _say(
             lang,
-            f"Clé « {found[0].name} » ({found[0].prefix}…) de « {tenant} » révoquée.",
-            f"Key '{found[0].name}' ({found[0].prefix}…) of '{tenant}' revoked.",
+            f"Clé « {row_key.name} » ({row_key.prefix}…) de « {tenant} » révoquée.",
+            f"Key '{row_key.name}' ({row_key.prefix}…) of '{tenant}' revoked.",
         )
 
 

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -156,6 +156,17 @@ def create_run(
     session.commit()
     session.refresh(run)
     return run
+
+
+def lock_run(*, session: Session, run_id: int) -> Run | None:
+    """Run ``run_id`` read afresh and locked until the caller's transaction ends: a second writer waits, then
+    reads what the first one stored. PostgreSQL locks the row (``SELECT ... FOR UPDATE``); SQLite has no
+    ``FOR UPDATE`` (SQLAlchemy leaves it out, and reads take no lock), so a no-op write takes the database's
+    write lock first."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Run).where(col(Run.id) == run_id).values(id=Run.id))
+    stmt = select(Run).where(col(Run.id) == run_id).with_for_update()
+    return session.exec(stmt.execution_options(populate_existing=True)).first()
 
 
 def get_run(*, session: Session, tenant_id: int, run_id: int) -> Run | None:

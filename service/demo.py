@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from schemas import RunSettings
 from service import crud
+from service.api.routes.runs import localized_error
 from service.core.config import Settings
 from service.core.db import make_engine, upgrade_database
 from service.imports import import_file
@@ -105,7 +106,8 @@ def prepare_demo(
     with Session(engine) as s:
         run = s.get(type(run), run_id)
         if run is None or run.status != JobStatus.SUCCEEDED.value:
-            typer.echo(message(lang, "failed", error=run.error if run else "—"), err=True)
+            error = localized_error(run.error, lang) if run else None  # its message in the user's language
+            typer.echo(message(lang, "failed", error=(error or {}).get("message", "—")), err=True)
             raise typer.Exit(1)
         token = crud.publish_run(session=s, run=run)
     engine.dispose()

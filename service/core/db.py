@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
 
@@ -47,12 +49,45 @@ def alembic_config(url: str):
     return cfg
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection for migrations, committed at the end. On SQLite the foreign keys are off meanwhile: a batch
+    operation rebuilds a table (copy, drop the old one, rename), and dropping a table that other rows reference
+    fails while they are enforced (Alembic's batch mode asks for them off); they are checked once the migrations
+    are done, then enforced again (``PRAGMA foreign_keys`` is ignored inside a transaction, hence outside it)."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            yield conn
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows whose foreign key names no row: {broken[:5]}")
+            conn.commit()
+        finally:
+            conn.rollback()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade_database(engine: Engine) -> None:
-    """`alembic upgrade head` on ``engine`` (the same connection, so in-memory SQLite works too)."""
+    """`alembic upgrade head` on ``engine`` (the same connection, so in-memory SQLite works too); nothing at all
+    when the database is at head already (every start-up: the foreign keys are not checked again)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     from alembic import command
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == set(ScriptDirectory.from_config(cfg).get_heads()):
+        return
+    with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

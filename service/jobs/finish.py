@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schemas import Report
+from service.crud import lock_run
 from service.jobs import JobStatus
-from service.models import Run, utcnow
+from service.models import utcnow
 from service.report_store import store_rows
 from synthesis.report import render_json
 
@@ -25,8 +26,8 @@ def write_results(
     from service.jobs.tasks import RunCancelled, RunSuperseded
 
     with Session(engine) as s:
-        # the row locked (PostgreSQL) until the commit: two executions of the run never both store
-        run = s.exec(select(Run).where(col(Run.id) == run_id).with_for_update()).first()
+        # the row locked until the commit (SQLite included): two executions of the run never both store
+        run = lock_run(session=s, run_id=run_id)
         if run is None or run.cancel_requested:
             raise RunCancelled()
         if run.status != JobStatus.RUNNING.value:

@@ -59,12 +59,17 @@ def _engine(engine: Engine | None) -> Engine:
     return get_engine()
 
 
+def author_type_of(value: str | None) -> AuthorType:
+    """A stored author type as the pipeline's (unknown when it names none)."""
+    try:
+        return AuthorType(value)
+    except ValueError:
+        return AuthorType.UNKNOWN
+
+
 def as_record(c: Contribution) -> Record:
     """The pipeline's record of a stored contribution."""
-    try:
-        author_type = AuthorType(c.author_type)
-    except ValueError:
-        author_type = AuthorType.UNKNOWN
+    author_type = author_type_of(c.author_type)
     return Record(
         contribution_id=c.key,
         source_id=c.source_id,
@@ -90,22 +95,20 @@ def load_inputs(session: Session, consultation_id: int):
         .where(Contribution.consultation_id == consultation_id)
         .order_by(col(Contribution.id))
     ).all()
-    imports = distinct_files(
-        session.exec(
-            select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
-        ).all()
-    )
-    if len(imports) == 1:  # one file: its own counts make the conservation check exact
-        rejected = [_rejected(r) for r in imports[0].rejected]
-        rows_read, sha = imports[0].rows_read, imports[0].sha256
-    else:  # several files: each file's rejections, and each row that gave the consultation contributions once
-        rejected = [
-            _rejected(r, imp.filename) for imp in imports for r in imp.rejected
-        ]  # lines of which file
+    imports = session.exec(
+        select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
+    ).all()
+    files = distinct_files(imports)
+    if len({i.sha256 for i in imports}) == 1:  # one file: its own counts make the conservation check exact
+        rejected = [_rejected(r) for r in files[0].rejected]
+        rows_read, sha = files[0].rows_read, files[0].sha256
+    else:  # several files or versions: each file's rejections, each row that gave the consultation contributions
+        many = len(files) > 1  # rejected lines say of which file
+        rejected = [_rejected(r, imp.filename if many else None) for imp in files for r in imp.rejected]
         # a row is its id in the file that added it: two files may use the same ids (a Decidim process's
         # proposals and comments), and a newer export repeats the rows of an older one
         rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
-        sha = hashlib.sha256("\n".join(sorted(i.sha256 for i in imports)).encode()).hexdigest()
+        sha = hashlib.sha256("\n".join(sorted({i.sha256 for i in imports})).encode()).hexdigest()
     versions = {c.id: c.version for c in rows}
     return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
 
@@ -117,11 +120,16 @@ def _rejected(row: dict, file: str | None = None) -> RejectedRow:
 
 
 def distinct_files(imports: Sequence[Import]) -> list[Import]:
-    """``imports`` (in import order) with each file read once: of imports of the same bytes (``sha256``), only
-    the latest, which read the rows that the consultation now holds. The same file imported twice adds no row
-    (see ``service.imports``), so its rows read and rejected rows are counted once in the report."""
-    latest = {imp.sha256: imp for imp in imports}
-    return [imp for imp in imports if latest[imp.sha256] is imp]
+    """``imports`` (in import order) with each file read once: of the imports of one file, only the latest, whose
+    rejected rows are the file's as it now stands. One file is what ``service.imports`` takes for one: the same
+    bytes (imported again, maybe under another name: the name it was first imported as), or the same name (a
+    corrected file, or a newer export of it, which updates the rows it shares with the earlier version). The
+    earlier versions' rows stay counted through the contributions they gave."""
+    first_name: dict[str, str] = {}
+    for imp in imports:
+        first_name.setdefault(imp.sha256, imp.filename)
+    latest = {first_name[imp.sha256]: imp for imp in imports}
+    return [imp for imp in imports if latest[first_name[imp.sha256]] is imp]
 
 
 class _Progress:

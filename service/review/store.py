@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -9,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from schemas import Report, RunSettings
 from schemas.api import MAX_ID
+from service import crud
 from service.errors import ConflictError, NotFoundError
-from service.jobs.tasks import as_record
+from service.jobs.tasks import as_record, author_type_of
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
 from service.review import ops
@@ -72,15 +74,31 @@ def _split_inputs(
 
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     norm = embedding_forms([normalise_text(texts[k]) for k in keys])
-    X = embed_unique(norm, embedder, DBEmbeddingCache(session.get_bind()))
+    # through the session's connection: the action holds the run's lock (SQLite: the database's) until its commit
+    X = embed_unique(norm, embedder, DBEmbeddingCache(session.connection()))
     return texts, dict(zip(keys, X, strict=True))
 
 
 def _records(session: Session, run: Run, report: Report) -> list[Record]:
-    """The records of the contributions ``report`` holds, as stored (``key`` unique per consultation)."""
-    keys = {c.contribution_id for c in report.contributions}
+    """The records of the run's consultation (``key`` unique per consultation) as the run read them: the metadata
+    ``report`` lists for a contribution (postcode, author type, date, channel: a later import may have changed
+    them) over the stored one; a report stored before it listed its contributions takes the stored ones."""
+    read = {c.contribution_id: c for c in report.contributions}
     rows = session.exec(select(Contribution).where(Contribution.consultation_id == run.consultation_id))
-    return [as_record(c) for c in rows if c.key in keys]
+    records = []
+    for c in rows:
+        rec, seen = as_record(c), read.get(c.key)
+        if seen is not None:
+            rec = replace(
+                rec,
+                source_id=seen.source_id,
+                author_type=author_type_of(seen.author_type),
+                zipcode=seen.zipcode,
+                created_at=seen.created_at,
+                channel=seen.channel,
+            )
+        records.append(rec)
+    return records
 
 
 def apply_action(
@@ -151,10 +169,10 @@ def record_action(
 ) -> ReviewAction:
     """Apply, record (who, when, before, after) and store the reviewed report; all or nothing.
 
-    The run is read again, locked (PostgreSQL) until the commit: another reviewer's action stored since this
-    request read it is built upon, never overwritten."""
+    The run is read again, locked until the commit (``crud.lock_run``, SQLite included): another reviewer's
+    action stored since this request read it is built upon, never overwritten."""
     try:
-        session.refresh(run, with_for_update=True)
+        crud.lock_run(session=session, run_id=run.id)  # refreshes ``run``, the session's copy of the row
         report = current_report(run)
         before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
         row = ReviewAction(

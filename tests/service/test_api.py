@@ -109,6 +109,26 @@ def test_a_file_imported_twice_is_counted_once_in_the_report(client, keys, runne
     assert twice == once
 
 
+def test_a_newer_export_of_a_file_replaces_its_rejected_rows_in_the_report(client, keys, runner):
+    # export.csv downloaded again a week later (7 more rows, the same row with a duplicate id): the report read
+    # both versions' rejected rows, 2 rejected rows (lines 32 and 39 of "export.csv") and 39 rows read, for a
+    # file of 38 rows, 1 of them rejected; a version imported after it is that file again, as service.imports
+    # knows a file by its name
+    h = keys.h()
+    rows = consultation_rows()
+    twin = {"id": "c0", "auteur": "user1", "avis": "Un second c0", "sujet": "velo"}
+    older, newer = to_csv([*rows[:30], twin]), to_csv([*rows, twin])
+    cid = client.post("/api/consultations", json={"title": "t"}, headers=h).json()["id"]
+    for content in (older, newer):
+        assert len(upload(client, cid, content, h).json()["rejected"]) == 1
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
+    counts = report["manifest"]["counts"]
+    assert (counts["rows_read"], counts["rejected"], counts["contributions"]) == (len(rows) + 1, 1, len(rows))
+    assert [(r["line"], r["file"]) for r in report["rejected"]] == [(len(rows) + 2, None)]
+
+
 def test_two_files_sharing_ids_are_counted_row_by_row_in_the_report(client, keys, runner):
     # a Decidim process's proposals (196) and debate comments (693) share 92 ids: the report counted the rows
     # read as their distinct ids, 797 rows read for 889 contributions of one row each
@@ -314,3 +334,24 @@ def test_the_documentation_page_needs_no_other_site(client):
     for asset in re.findall(r"""(?:src|href)=['"](/docs-assets/[^'"]+)['"]""", page.text):
         assert client.get(asset).status_code == 200, asset
     assert len(re.findall("/docs-assets/", page.text)) == 3  # script, stylesheet, icon
+
+
+def test_the_documentation_page_is_given_a_description_its_swagger_ui_reads(client):
+    # the bundled Swagger UI (4.15) reads OpenAPI 2.0 and 3.0.n only: given FastAPI's 3.1.0 description, /docs
+    # showed "Unable to render this definition. The provided definition does not specify a valid version field"
+    # and no route at all
+    from swagger_ui_bundle import swagger_ui_path
+
+    bundled = int(re.search(r"swagger-ui-(\d+)\.", str(swagger_ui_path)).group(1))
+    page = client.get("/docs").text
+    url = re.search(r"""url: ['"]([^'"]+)['"]""", page).group(1)
+    described = client.get(url)
+    assert described.status_code == 200
+    doc = described.json()
+    if bundled < 5:
+        assert re.fullmatch(r"3\.0\.\d+", doc["openapi"]), doc["openapi"]
+        assert '{"type": "null"}' not in json.dumps(doc) and '"const"' not in json.dumps(doc)
+    full = client.get("/openapi.json").json()
+    assert full["openapi"].startswith("3.1") and doc["paths"].keys() == full["paths"].keys()
+    member = doc["components"]["schemas"]["MemberPublic"]["properties"]["strength"]
+    assert member.get("nullable") is True and member["type"] == "number", member

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -9,7 +10,7 @@ from service.cli import app
 from service.core.config import get_settings
 from service.core.db import make_engine
 from service.core.security import hash_api_key
-from service.models import ApiKey
+from service.models import ApiKey, Tenant
 
 
 def test_create_tenant_and_keys(tmp_path, monkeypatch):
@@ -197,6 +198,37 @@ def test_demo_speaks_english_with_lang_en(tmp_path, capsys):
     assert url.startswith("http://127.0.0.1:8000/r/") and key.startswith("sk_")
 
 
+def test_a_failed_demo_says_why_in_the_operator_s_language(tmp_path, monkeypatch, capsys):
+    # the demo printed the run's stored error as a Python dict, its message in French whatever --lang said:
+    # "The synthesis failed: {'code': 'settings_error', 'message': 'min_cluster_size (50) dépasse ...', ...}"
+    import pytest
+    import typer
+
+    from service.core.config import Settings
+    from service.demo import prepare_demo
+    from service.jobs import tasks
+    from synthesis.errors import SettingsError
+    from tests.utils.data import SAMPLES
+
+    def fails(engine, run, progress):
+        raise SettingsError("le réglage ne convient pas", "the setting does not fit", value=50)
+
+    monkeypatch.setattr(tasks, "_compute", fails)
+    lines = (SAMPLES / "granddebat_fiscalite_sample.csv").read_text(encoding="utf-8").splitlines(True)
+    sample = tmp_path / "extrait.csv"
+    sample.write_text("".join(lines[:11]), encoding="utf-8")
+    for lang, said, unsaid in (
+        ("en", "The synthesis failed: the setting does not fit", "réglage"),
+        ("fr", "La synthèse a échoué : le réglage ne convient pas", "setting"),
+    ):
+        settings = Settings(database_url=f"sqlite:///{tmp_path / f'demo-{lang}.db'}", environment="test")
+        with pytest.raises(typer.Exit) as exit_:
+            prepare_demo(settings, sample=sample, base_url="http://127.0.0.1:8000", lang=lang)
+        err = capsys.readouterr().err
+        assert exit_.value.exit_code == 1
+        assert said in err and unsaid not in err and "{" not in err, err
+
+
 def test_demo_and_serve_on_a_taken_port_say_so_before_any_work(tmp_path, monkeypatch):
     # `make run` while another one served: the demo imported and synthesised the sample for a minute or two,
     # then uvicorn logged "[Errno 98] ... address already in use" in English and stopped
@@ -230,5 +262,59 @@ def test_admin_takes_lang_before_its_command_too(tmp_path, monkeypatch):
         assert r.exit_code == 0 and "Tenant 'Ville A' created (id 1)" in r.output
         r = runner.invoke(app, ["--lang", "en", "admin", "create-key", "--tenant", "Ville A"])
         assert r.exit_code == 0 and "(read-write) for 'Ville A'" in r.output
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_name_longer_than_its_column_is_refused_before_anything_is_written(tmp_path, monkeypatch, database):
+    # tenants' and keys' names hold 200 characters: PostgreSQL refused a longer one with a DataError traceback
+    # ("value too long for type character varying(200)"), SQLite stored it whole
+    import uuid
+
+    from tests.service.conftest import POSTGRES_URL, drop_schema, postgres_engine
+
+    schema = f"cli_{uuid.uuid4().hex[:12]}"
+    if database == "postgres":
+        postgres_engine(schema).dispose()
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        long = "Communauté d'agglomération " * 8  # 216 characters
+        for lang, said in (("fr", "200 caractères au plus"), ("en", "200 characters at most")):
+            r = runner.invoke(app, ["admin", "create-tenant", long, "--lang", lang])
+            assert r.exit_code == 1 and said in r.output and "Traceback" not in r.output, r.output
+        assert runner.invoke(app, ["admin", "create-tenant", "Ville"]).exit_code == 0
+        r = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville", "--name", long, "--lang", "en"])
+        assert r.exit_code == 1 and "200 characters at most" in r.output, r.output
+        with Session(make_engine(url)) as s:
+            assert [t.name for t in s.exec(select(Tenant))] == ["Ville"] and len(
+                s.exec(select(ApiKey)).all()
+            ) == 1
+    finally:
+        get_settings.cache_clear()
+        if database == "postgres":
+            drop_schema(schema)
+
+
+def test_a_key_revoked_again_is_said_to_be_revoked_already(tmp_path, monkeypatch):
+    # revoke-key on a key revoked yesterday said "Clé « agent » (...) révoquée." as if it had just been revoked,
+    # while it kept its first revocation's date
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        runner.invoke(app, ["admin", "create-tenant", "Ville A"])
+        key = runner.invoke(app, ["admin", "create-key", "--tenant", "Ville A", "--name", "agent"])
+        prefix = key.output.strip().splitlines()[-1][:10]
+        first = runner.invoke(app, ["admin", "revoke-key", "--tenant", "Ville A", prefix])
+        assert first.exit_code == 0 and "déjà" not in first.output
+        for lang, said in (("fr", "déjà révoquée le "), ("en", "already revoked on ")):
+            again = runner.invoke(app, ["admin", "revoke-key", "--tenant", "Ville A", prefix, "--lang", lang])
+            assert again.exit_code == 0 and said in again.output, again.output
     finally:
         get_settings.cache_clear()

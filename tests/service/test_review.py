@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.service.factories import FAST_SETTINGS, TOPICS, consultation_rows
@@ -347,3 +349,185 @@ def test_the_automatic_version_keeps_a_moved_members_automatic_strength(client, 
     assert after == before
     reviewed = client.get(url, params={"limit": 1000}, headers=h).json()["data"]
     assert moved["contribution_id"] not in {m["contribution_id"] for m in reviewed}
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_engine(request, tmp_path):
+    """A database that two threads reach through two connections (the in-memory one shares one connection)."""
+    from sqlmodel import SQLModel
+
+    from service.core.db import make_engine
+    from tests.service.conftest import drop_schema, postgres_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    if request.param == "postgres":
+        eng = postgres_engine(schema)
+    else:
+        eng = make_engine(f"sqlite:///{tmp_path / 'review.db'}")
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    if request.param == "postgres":
+        drop_schema(schema)
+
+
+def _run_on(engine):
+    """A finished run made through the API on ``engine``."""
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session
+
+    from service import crud
+    from service.core.config import Settings
+    from service.jobs.inprocess import InProcessRunner
+    from service.main import create_app
+
+    runner = InProcessRunner(engine)
+    settings = Settings(
+        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
+    )
+    with Session(engine) as s:
+        tenant = crud.create_tenant(session=s, name="Ville A")
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="agent-a")
+        s.commit()
+    with TestClient(create_app(settings, engine=engine, runner=runner)) as client:
+        return make_run(client, runner, {"X-API-Key": key})
+
+
+def test_a_split_embeds_what_the_cache_lacks_while_the_run_is_locked(shared_engine):
+    """A split embeds its theme's texts (their written forms chosen among its members only, so some are not in
+    the cache) and stores the vectors while its action holds the run's lock; on SQLite, whose lock is the whole
+    database's, the cache's own connection waited for it (busy_timeout, 30 s) and failed: 'database is
+    locked'."""
+    from sqlalchemy import delete, func
+    from sqlmodel import Session, select
+
+    from service.models import Run, StoredEmbedding
+    from service.review import store
+
+    done = _run_on(shared_engine)
+    with Session(shared_engine) as s:
+        s.execute(delete(StoredEmbedding))
+        s.commit()
+    a, b = clusters(done.report)[:2]
+    for action, payload in (
+        ("merge", {"cluster_id": b["cluster_id"], "into_cluster_id": a["cluster_id"]}),
+        ("split", {"cluster_id": a["cluster_id"], "min_cluster_size": 5}),
+    ):
+        with Session(shared_engine) as s:
+            run = s.get(Run, done.run_id)
+            store.record_action(session=s, run=run, action=action, payload=payload, actor="agent-a")
+    with Session(shared_engine) as s:
+        assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() > 0  # the vectors are kept
+
+
+def test_two_reviewers_acting_at_the_same_instant_keep_both_corrections(shared_engine, monkeypatch):
+    """Both requests read the reviewed report before either stores: the later one must wait for the earlier one's
+    commit and build on it. SQLite has no SELECT ... FOR UPDATE (SQLAlchemy leaves it out), so the run was not
+    locked there and the later reviewer's save put the earlier one's theme label back."""
+    import threading
+
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review import store
+
+    done = _run_on(shared_engine)
+    first, second = clusters(done.report)[:2]
+
+    read_by_a, b_done = threading.Event(), threading.Event()
+    apply = store.apply_action
+
+    def slow_apply(report, session, run, action, payload, rejected):
+        if payload.get("label") == "Vélo":  # reviewer A has read the report; B acts before A stores
+            read_by_a.set()
+            b_done.wait(timeout=2)
+        return apply(report, session, run, action, payload, rejected)
+
+    monkeypatch.setattr(store, "apply_action", slow_apply)
+
+    def act(label: str, cluster_id: str, actor: str) -> None:
+        with Session(shared_engine) as s:
+            run = s.get(Run, done.run_id)
+            payload = {"cluster_id": cluster_id, "label": label}
+            store.record_action(session=s, run=run, action="rename", payload=payload, actor=actor)
+
+    a = threading.Thread(target=act, args=("Vélo", first["cluster_id"], "agent-a"))
+    a.start()
+    assert read_by_a.wait(timeout=10)
+    try:
+        act("Transports", second["cluster_id"], "agent-b")
+    finally:
+        b_done.set()
+        a.join()
+    with Session(shared_engine) as s:
+        report = store.current_report(s.get(Run, done.run_id))
+    labels = {c.cluster_id: c.label for q in report.questions for c in q.clusters}
+    assert (labels[first["cluster_id"]], labels[second["cluster_id"]]) == ("Vélo", "Transports")
+
+
+def test_a_review_after_a_new_import_counts_who_speaks_as_the_run_read_it(client, keys, runner):
+    """A newer export corrects every postcode (Nancy's 54000 to Paris' 75001, same texts); a reviewer then moves
+    one contribution in the run made before it. The move recounted every theme's territories from the
+    contributions' current postcodes, so themes the move never touched said « 75 » while the run, its
+    consultation-wide counts and its exports read « 54 »."""
+    import json
+
+    from tests.service.factories import to_csv
+    from tests.service.helpers import upload
+
+    h = keys.h()
+    mapping = json.dumps({"text": "avis", "id": "id", "author": "auteur", "postcode": "cp"})
+    rows = [{**r, "cp": "54000"} for r in consultation_rows()]
+    cid = client.post("/api/consultations", json={"title": "Plan climat"}, headers=h).json()["id"]
+    assert upload(client, cid, to_csv(rows), h, mapping=mapping).status_code == 201
+    run = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h).json()
+    runner.drain()
+    before = _report(client, run["id"], h)
+    a, b, *others = clusters(before)
+    assert others and all(set(c["origin"]["territories"]) == {"54"} for c in clusters(before))
+    newer = upload(client, cid, to_csv([{**r, "cp": "75001"} for r in rows]), h, mapping=mapping)
+    assert newer.json()["updated"] == len(rows)
+    moved = _member_ids(client, run["id"], a["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{run['id']}/moves",
+        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    after = {c["cluster_id"]: c for c in clusters(_report(client, run["id"], h))}
+    for c in (a, b, *others):
+        assert set(after[c["cluster_id"]]["origin"]["territories"]) == {"54"}, c["cluster_id"]
+    untouched = others[0]["cluster_id"]
+    assert (
+        after[untouched]["origin"]
+        == next(c for c in clusters(before) if c["cluster_id"] == untouched)["origin"]
+    )
+
+
+def test_a_run_whose_report_lists_no_contributions_is_still_reviewed(client, keys, runner, engine):
+    """Reports stored before Report.contributions existed list none: a merge, split or move recounted the origin
+    of the contributions the report listed, found none of its members, and answered 500 (KeyError)."""
+    import json
+
+    from sqlmodel import Session
+
+    from service.models import Run
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    with Session(engine) as s:
+        run = s.get(Run, done.run_id)
+        old = json.loads(run.report)
+        old["contributions"] = []
+        run.report = json.dumps(old)
+        s.add(run)
+        s.commit()
+    a, b = clusters(done.report)[:2]
+    moved = _member_ids(client, done.run_id, a["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{done.run_id}/moves",
+        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert moved in _member_ids(client, done.run_id, b["cluster_id"], h)
