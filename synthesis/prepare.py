@@ -229,7 +229,21 @@ def fold_letters(text: str) -> str:
 
 # Characters that show nothing, inside a word: a zero-width space or joiner, a word joiner, a byte order mark, a
 # soft hyphen (read as punctuation, each would split its word in two)
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+class _CopyTable(_AccentTable):
+    """``str.translate`` table of :func:`dedup_key`, filled on first use: :func:`fold_letters` and the
+    :data:`_INVISIBLE` characters dropped, in one pass over the text."""
+
+    def __missing__(self, codepoint: int) -> str:
+        ch = chr(codepoint)
+        value = "" if ch in _INVISIBLE else fold_letters(ch)
+        self[codepoint] = value
+        return value
+
+
+_COPY = _CopyTable()
 
 
 @lru_cache(maxsize=1 << 18)
@@ -241,8 +255,10 @@ def dedup_key(text: str) -> str:
     Cached: exclusion, campaign detection and quote choice key the same texts (at 100,000 contributions the
     key was computed 2 s worth of times); the cache holds at most 262,144 keys, each no longer than its text.
     """
-    folded = fold_letters(unicodedata.normalize("NFKC", text).translate(_INVISIBLE)).casefold()
-    return _NON_WORD.sub(" ", folded).strip()
+    folded = unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        folded = folded.translate(_COPY)
+    return _NON_WORD.sub(" ", folded.casefold()).strip()
 
 
 _Form = TypeVar("_Form", str, tuple[str, ...])
