@@ -364,3 +364,19 @@ def test_a_campaign_spread_over_several_questions_is_found_and_counted_once():
     )
     english = html.unescape(render_report_page(report, lang="en"))
     assert "6 copies by 6 distinct authors in 3 questions in all, counted as one campaign" in english
+
+
+def test_a_run_collects_garbage_less_often_and_restores_the_process_thresholds():
+    # at Python's default thresholds the collector walked the run's millions of objects again and again
+    import gc
+
+    from synthesis.pipeline import RUN_GC_THRESHOLDS
+
+    seen: set[tuple[int, int, int]] = set()
+    before = gc.get_threshold()
+    run(
+        contributions(60),
+        RunSettings(embedder=FAKE_EMBEDDER),
+        progress=lambda *_: seen.add(gc.get_threshold()),
+    )
+    assert seen == {RUN_GC_THRESHOLDS} and gc.get_threshold() == before
