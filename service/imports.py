@@ -5,7 +5,7 @@ updates the changed ones, keeping each replaced text in ``contribution_versions`
 
 A row is known by the id its export gives it. A row without one is known by its line (``ligne-<n>``), which
 only means something within its file: another file of the consultation holding a row of that line adds its
-own row (its key prefixed by its file's name, :func:`_own_key`) instead of overwriting the first file's.
+own row (its key prefixed by its file's name, :func:`_in_file`) instead of overwriting the first file's.
 """
 
 from __future__ import annotations
@@ -51,9 +51,10 @@ def _existing(session: Session, consultation_id: int, keys: Sequence[str]) -> di
     return {c.key: c for c in session.exec(stmt)}
 
 
-def _own_key(rec: Record, filename: str) -> str:
-    """The key of a row known by its line in ``filename`` once another file holds a row of that line."""
-    return f"{filename[:100]}:{rec.contribution_id}"  # keys hold 300 characters
+def _in_file(value: str, filename: str) -> str:
+    """The key (or source id) of a row known by its line in ``filename``, once another file holds a row of that
+    line: ``value`` prefixed by the file's name (cut so that keys stay within their 300 characters)."""
+    return f"{filename[:100]}:{value}"
 
 
 def _upsert_chunk(
@@ -71,15 +72,12 @@ def _upsert_chunk(
         row = existing.get(rec.contribution_id)
         by_line = rec.source_id == f"ligne-{rec.line}"  # the export gave the row no id
         if by_line and row is not None and file_of.get(row.import_id, filename) != filename:
-            keys[rec.contribution_id] = _own_key(rec, filename)
+            keys[rec.contribution_id] = _in_file(rec.contribution_id, filename)
     existing |= _existing(session, consultation_id, list(keys.values()))
     for rec in chunk:
         values = _values(rec)
         if rec.contribution_id in keys:  # its line, in its file: the row is no other file's row of that line
-            values["key"], values["source_id"] = (
-                keys[rec.contribution_id],
-                f"{filename[:100]}:{rec.source_id}",
-            )
+            values["key"], values["source_id"] = keys[rec.contribution_id], _in_file(rec.source_id, filename)
         row = existing.get(values["key"])
         if row is None:
             row = Contribution(
