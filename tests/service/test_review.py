@@ -10,6 +10,17 @@ from tests.service.factories import FAST_SETTINGS, TOPICS, consultation_rows
 from tests.service.helpers import clusters, make_run
 
 
+def _carried_run(client, runner, done, h):
+    """A new run of ``done``'s consultation carrying its review, run to its end: the answer of its request."""
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs",
+        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
+        headers=h,
+    )
+    runner.drain()
+    return r
+
+
 def _report(client, run_id, h, version="reviewed"):
     return client.get(f"/api/runs/{run_id}/report", params={"version": version}, headers=h).json()
 
@@ -189,12 +200,7 @@ def test_rerun_carries_review_and_keeps_old_run(client, keys, runner):
         f"/api/runs/{done.run_id}/clusters/{a['cluster_id']}/rename", json={"label": "Mon thème"}, headers=h
     )
     client.post(f"/api/runs/{done.run_id}/clusters/nope/rename", json={"label": "x"}, headers=h)  # refused
-    r = client.post(
-        f"/api/consultations/{done.consultation_id}/runs",
-        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
-        headers=h,
-    )
-    runner.drain()
+    r = _carried_run(client, runner, done, h)
     new = r.json()["id"]
     assert client.get(f"/api/runs/{new}", headers=h).json()["status"] == "succeeded"
     new_report = _report(client, new, h)
@@ -253,12 +259,7 @@ def test_carried_quote_rejections_keep_every_rejected_quote_out(client, keys, ru
     }
     assert not old_quotes & set(rejected)
 
-    r = client.post(
-        f"/api/consultations/{done.consultation_id}/runs",
-        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
-        headers=h,
-    )
-    runner.drain()
+    r = _carried_run(client, runner, done, h)
     new_report = _report(client, r.json()["id"], h)
     assert [a["after"].get("skipped") for a in new_report["review"]["history"]] == [None, None]
     new_quotes = {q["contribution_id"] for cl in clusters(new_report) for q in cl["quotes"]}
@@ -279,12 +280,7 @@ def test_a_carried_review_page_names_the_earlier_run_and_the_actions_not_carried
         f"{base}/clusters/{third['cluster_id']}/split", json={"min_cluster_size": 5}, headers=h
     )
     assert [rename.status_code, merged.status_code, split.status_code] == [201, 201, 201], split.text
-    r = client.post(
-        f"/api/consultations/{done.consultation_id}/runs",
-        json={"settings": FAST_SETTINGS, "carry_review_from": done.run_id},
-        headers=h,
-    )
-    runner.drain()
+    r = _carried_run(client, runner, done, h)
     new = r.json()["id"]
     history = client.get(f"/api/runs/{new}/review", headers=h).json()["data"]
     assert [a["carried_from_run"] for a in history] == [done.run_id] * 3

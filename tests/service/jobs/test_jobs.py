@@ -19,6 +19,16 @@ from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 
 
+def _empty_consultation(s: Session) -> Consultation:
+    t = Tenant(name="t")
+    s.add(t)
+    s.commit()
+    c = Consultation(tenant_id=t.id, title="c")
+    s.add(c)
+    s.commit()
+    return c
+
+
 def _consultation(
     engine, tmp_path, changed: dict[int, str] | None = None, question: str | None = None
 ) -> int:
@@ -27,12 +37,7 @@ def _consultation(
     path = tmp_path / "e.csv"
     path.write_bytes(to_csv(consultation_rows(changed=changed)))
     with Session(engine) as s:
-        t = Tenant(name="t")
-        s.add(t)
-        s.commit()
-        c = Consultation(tenant_id=t.id, title="c")
-        s.add(c)
-        s.commit()
+        c = _empty_consultation(s)
         import_file(
             session=s,
             consultation=c,
@@ -273,12 +278,7 @@ def test_the_same_file_imported_twice_is_read_once(engine):
 
     path = SAMPLES / "granddebat_fiscalite_sample.csv"
     with Session(engine) as s:
-        t = Tenant(name="t")
-        s.add(t)
-        s.commit()
-        c = Consultation(tenant_id=t.id, title="c")
-        s.add(c)
-        s.commit()
+        c = _empty_consultation(s)
         imports = [import_file(session=s, consultation=c, path=path, filename=path.name) for _ in range(2)]
         assert [i.added for i in imports] == [2599, 0] and len(imports[0].rejected) == 44
         records, _, rejected, rows_read, sha, _ = load_inputs(s, c.id)
