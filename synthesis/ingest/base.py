@@ -129,7 +129,7 @@ class IngestStream:
 
     def _iterate(self) -> Iterator[Item]:
         counts = self.counts
-        seen: dict[str, int] = {}
+        seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
         for outcome in self._rows():
             counts.rows_read += 1
             if isinstance(outcome, list) and outcome:
@@ -152,21 +152,27 @@ class IngestStream:
             )
 
 
-def _check_unique(contributions: list[Contribution], seen: dict[str, int]) -> RowOutcome:
+def _check_unique(
+    contributions: list[Contribution], seen: tuple[dict[str, int], dict[str, int]]
+) -> RowOutcome:
     """Reject a row whose identifier, or the id of one of its contributions, was already used by an earlier row
     (ids must be unique and stable). Both are checked: a reader may make a contribution id of a row without id
-    from its line ("comment-42"), the id another row gives itself."""
+    from its line ("comment-42"), the id another row gives itself. ``seen``: the line of each row id and of each
+    contribution id so far, keyed by the records' own strings (no new string per id: a million rows)."""
     line = contributions[0].line
-    ids = [("row", contributions[0].source_id)] + [("contribution", c.contribution_id) for c in contributions]
-    for kind, value in ids:
-        first = seen.get(f"{kind}:{value}")
+    rows, ids = seen
+    row_id = contributions[0].source_id
+    for value, first in [(row_id, rows.get(row_id))] + [
+        (c.contribution_id, ids.get(c.contribution_id)) for c in contributions
+    ]:
         if first is not None:
             return RejectedRow(
                 line,
                 f"identifiant en double « {value} » (déjà vu à la ligne {first})",
                 f"duplicate id '{value}' (already seen on line {first})",
             )
-    seen.update((f"{kind}:{value}", line) for kind, value in ids)
+    rows[row_id] = line
+    ids.update((c.contribution_id, line) for c in contributions)
     return contributions
 
 

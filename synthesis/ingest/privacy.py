@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import unicodedata
 
 from synthesis.prepare import strip_accents
@@ -66,10 +67,13 @@ PLACEHOLDER_AUTHORS = frozenset(
 )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # Python's \w is str.isalnum() and the underscore
+
+
 def _letters(key: str) -> str:
     """``key``'s letters and digits only: a placeholder as written with any punctuation ("#N/A", "Anonyme.",
     "non-renseigné", "Inconnu(e)")."""
-    return "".join(ch for ch in key if ch.isalnum())
+    return _NOT_ALNUM.sub("", key)
 
 
 _PLACEHOLDER_LETTERS = frozenset(map(_letters, PLACEHOLDER_AUTHORS))
