@@ -565,11 +565,10 @@ def campaign_count(questions: Iterable[QuestionReport]) -> int:
 
 
 def campaigns_across_questions(
-    report: Report, kept_by_question: Mapping[str, Sequence[Contribution]], settings: RunSettings
+    report: Report, kept_by_question: Mapping[str, Sequence[Contribution]], across: Mapping[str, str]
 ) -> list[dict[str, object]]:
-    """Each text copied into several questions (:func:`copies_across_questions`): its template, copies,
-    distinct authors, copies per question and the per-question campaigns that hold them."""
-    across = copies_across_questions(kept_by_question, settings)
+    """Each text copied into several questions (``across``, :func:`copies_across_questions`): its template,
+    copies, distinct authors, copies per question and the per-question campaigns that hold them."""
     copies: dict[str, list[Contribution]] = {}
     for kept in kept_by_question.values():
         for c in kept:
@@ -599,8 +598,12 @@ def annotate_consultation(
     contributions: Sequence[Contribution],
     settings: RunSettings,
     population: Mapping[str, int] | None = None,
+    across: Mapping[str, str] | None = None,
 ) -> None:
-    """Consultation-wide origin findings in ``report.origin`` and each theme's territory index (in place)."""
+    """Consultation-wide origin findings in ``report.origin`` and each theme's territory index (in place).
+
+    ``across``: the texts copied into several questions, as the pipeline found them for the questions'
+    campaigns (:func:`copies_across_questions`); found here when not given."""
     by_id = {c.contribution_id: c for c in contributions}
     kept_set = {m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members}
     kept_set |= {n.contribution_id for q in report.questions for n in q.noise}
@@ -620,7 +623,11 @@ def annotate_consultation(
         "campaigns": campaign_count(report.questions),
         "author_types": dict(sorted(Counter(c.author_type.value for c in contributions).items())),
         "channels": dict(sorted(Counter(c.channel or UNKNOWN for c in contributions).items())),
-        "campaigns_across_questions": campaigns_across_questions(report, kept_by_question, settings),
+        "campaigns_across_questions": campaigns_across_questions(
+            report,
+            kept_by_question,
+            copies_across_questions(kept_by_question, settings) if across is None else across,
+        ),
         "bursts": {**bursts(times, campaign_times), "undated": undated},
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "

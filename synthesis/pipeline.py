@@ -233,7 +233,7 @@ def run(
         questions=questions,
         contributions=[_contribution_out(c) for c in contributions],
     )
-    annotate_consultation(report, contributions, settings)  # issue 5: bursts, participation, territory index
+    annotate_consultation(report, contributions, settings, across=across)  # issue 5: bursts, participation…
     return report
 
 
