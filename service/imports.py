@@ -10,7 +10,7 @@ own row (its key prefixed by its file's name, :func:`_in_file`) instead of overw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -107,15 +107,23 @@ def _upsert_chunk(
     session.flush()
 
 
+def first_names(imports: Iterable[Import]) -> dict[str, str]:
+    """Each file's bytes (sha256) → the name it was first imported as, ``imports`` in import order: the same
+    bytes imported again under another name ("export (1).csv") are that file."""
+    names: dict[str, str] = {}
+    for imp in imports:
+        names.setdefault(imp.sha256, imp.filename)
+    return names
+
+
 def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
-    """(import id → the file it read, for the consultation's imports before ``imp``; the file ``imp`` reads).
-    The same bytes imported under another name ("export (1).csv") are the file they were first imported as."""
+    """(import id → the file it read, for the consultation's imports before ``imp``; the file ``imp`` reads)."""
     earlier = session.exec(
         select(Import)
         .where(Import.consultation_id == imp.consultation_id, col(Import.id) != imp.id)
-        .order_by(col(Import.id).desc())
+        .order_by(col(Import.id))
     ).all()
-    first_name = {i.sha256: i.filename for i in earlier}  # the earliest import of each file written last
+    first_name = first_names(earlier)
     return {i.id: first_name[i.sha256] for i in earlier if i.id is not None}, first_name.get(
         imp.sha256, imp.filename
     )

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
+from service.imports import first_names
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
 from service.models import Contribution, Import, Run, utcnow
@@ -125,9 +126,7 @@ def distinct_files(imports: Sequence[Import]) -> list[Import]:
     bytes (imported again, maybe under another name: the name it was first imported as), or the same name (a
     corrected file, or a newer export of it, which updates the rows it shares with the earlier version). The
     earlier versions' rows stay counted through the contributions they gave."""
-    first_name: dict[str, str] = {}
-    for imp in imports:
-        first_name.setdefault(imp.sha256, imp.filename)
+    first_name = first_names(imports)
     latest = {first_name[imp.sha256]: imp for imp in imports}
     return [imp for imp in imports if latest[first_name[imp.sha256]] is imp]
 
