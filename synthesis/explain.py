@@ -241,11 +241,9 @@ def detect_language(texts: Sequence[str]) -> str:
     (an evenly spaced sample of ``DETECT_SAMPLE`` texts); French unless another has ``DETECT_MARGIN`` times
     its count, and ``DETECT_MIN_SHARE`` of the words (English, German Polis or Decidim exports gave labels
     such as "the · need · for")."""
-    step = max(1, len(texts) // DETECT_SAMPLE)
-    folded = [f for t in texts[::step] for f, _ in word_forms(t)]
-    hits = {lang: sum(w in _spacy_stop_words(lang) for w in folded) for lang in LANGUAGES}
+    hits, words = _stop_word_hits(texts)
     best = max(hits, key=lambda lang: (hits[lang], lang == "fr"))
-    enough = max(DETECT_MARGIN * hits["fr"], DETECT_MIN_SHARE * len(folded))
+    enough = max(DETECT_MARGIN * hits["fr"], DETECT_MIN_SHARE * words)
     return best if hits[best] >= enough and best != "fr" else "fr"
 
 
@@ -254,15 +252,19 @@ def text_language(texts: Sequence[str]) -> str | None:
     stop words are ``DETECT_MIN_SHARE`` of the words (an evenly spaced sample of ``DETECT_SAMPLE`` texts) and
     ``DETECT_MARGIN`` times any other's; None otherwise (Chinese, a mix, no words). Unlike
     :func:`detect_language`, no default: the report page marks a text's language only where it is known."""
-    step = max(1, len(texts) // DETECT_SAMPLE)
-    folded = [f for t in texts[::step] for f, _ in word_forms(t)]
-    hits = sorted(
-        ((sum(w in _spacy_stop_words(lang) for w in folded), lang) for lang in LANGUAGES), reverse=True
-    )
-    (best, language), (second, _) = hits[0], hits[1]
-    if folded and best >= DETECT_MIN_SHARE * len(folded) and best >= DETECT_MARGIN * second:
+    hits, words = _stop_word_hits(texts)
+    (best, language), (second, _) = sorted(((n, lang) for lang, n in hits.items()), reverse=True)[:2]
+    if words and best >= DETECT_MIN_SHARE * words and best >= DETECT_MARGIN * second:
         return language
     return None
+
+
+def _stop_word_hits(texts: Sequence[str]) -> tuple[dict[str, int], int]:
+    """(each of ``LANGUAGES`` → how many words are its stop words, number of words), over an evenly spaced
+    sample of ``DETECT_SAMPLE`` texts."""
+    step = max(1, len(texts) // DETECT_SAMPLE)
+    folded = [f for t in texts[::step] for f, _ in word_forms(t)]
+    return {lang: sum(w in _spacy_stop_words(lang) for w in folded) for lang in LANGUAGES}, len(folded)
 
 
 def lemma_source(language: str) -> str:
