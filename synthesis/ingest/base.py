@@ -11,6 +11,7 @@ data rows; they are counted apart in ``blank_lines``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -129,11 +130,11 @@ class IngestStream:
 
     def _iterate(self) -> Iterator[Item]:
         counts = self.counts
-        seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        ids = _UniqueIds()
         for outcome in self._rows():
             counts.rows_read += 1
             if isinstance(outcome, list) and outcome:
-                outcome = _check_unique(outcome, seen)
+                outcome = ids.check(outcome)
             if isinstance(outcome, RejectedRow):
                 counts.rejected += 1
                 yield outcome
@@ -152,28 +153,77 @@ class IngestStream:
             )
 
 
-def _check_unique(
-    contributions: list[Contribution], seen: tuple[dict[str, int], dict[str, int]]
-) -> RowOutcome:
-    """Reject a row whose identifier, or the id of one of its contributions, was already used by an earlier row
-    (ids must be unique and stable). Both are checked: a reader may make a contribution id of a row without id
-    from its line ("comment-42"), the id another row gives itself. ``seen``: the line of each row id and of each
-    contribution id so far, keyed by the records' own strings (no new string per id: a million rows)."""
-    line = contributions[0].line
-    rows, ids = seen
-    row_id = contributions[0].source_id
-    for value, first in [(row_id, rows.get(row_id))] + [
-        (c.contribution_id, ids.get(c.contribution_id)) for c in contributions
-    ]:
-        if first is not None:
-            return RejectedRow(
-                line,
-                f"identifiant en double « {value} » (déjà vu à la ligne {first})",
-                f"duplicate id '{value}' (already seen on line {first})",
-            )
-    rows[row_id] = line
-    ids.update((c.contribution_id, line) for c in contributions)
-    return contributions
+_QUESTION_SUFFIX = re.compile(r"-q\d+\Z")
+
+
+class _UniqueIds:
+    """Rejects a row whose identifier, or the id of one of its contributions, an earlier row already used (ids
+    must be unique and stable). Both are checked: a reader may make a contribution id of a row without id from
+    its line ("comment-42"), the id another row gives itself.
+
+    Readers name contributions after their row: ``<prefix><row id>`` ("argument-17") or, one per question,
+    ``<prefix><row id>-q<question number>`` (Grand Débat). The form is learnt from the stream's first
+    contribution. Ids of that form are distinct as soon as the row ids are, so they need no table of their
+    own: a million-row export would hold a million more strings. An id of any other form is kept in ``odd``,
+    and checked against the odd ids before it and against the row whose id of the form it would be.
+    Tables are keyed by the records' own strings (no new string per id)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.odd: dict[str, int] = {}
+        self.form: tuple[str, bool] | None = None  # (prefix, one id per question), once learnt
+
+    def check(self, contributions: list[Contribution]) -> RowOutcome:
+        first = contributions[0]
+        line, row_id = first.line, first.source_id
+        if self.form is None:
+            self.form = _form_of(first)
+        clash = [(row_id, self.rows.get(row_id))]
+        odd = [c.contribution_id for c in contributions if not self._of_form(c)]
+        if self.odd:
+            clash += [(c.contribution_id, self.odd.get(c.contribution_id)) for c in contributions]
+        clash += [(cid, self.rows.get(row)) for cid in odd if (row := self._row_of(cid)) is not None]
+        if len(contributions) > 1 and len({c.contribution_id for c in contributions}) < len(contributions):
+            clash += [(c.contribution_id, line) for c in contributions]  # one row, twice one id
+        for value, seen in clash:
+            if seen is not None:
+                return RejectedRow(
+                    line,
+                    f"identifiant en double « {value} » (déjà vu à la ligne {seen})",
+                    f"duplicate id '{value}' (already seen on line {seen})",
+                )
+        self.rows[row_id] = line
+        self.odd.update((cid, line) for cid in odd)
+        return contributions
+
+    def _of_form(self, c: Contribution) -> bool:
+        if self.form is None:
+            return False
+        prefix, per_question = self.form
+        if per_question:
+            return c.question_id.isdigit() and c.contribution_id == f"{prefix}{c.source_id}-q{c.question_id}"
+        return c.contribution_id == prefix + c.source_id
+
+    def _row_of(self, contribution_id: str) -> str | None:
+        """The id of the row that would name one of its contributions ``contribution_id``, if any."""
+        if self.form is None or not contribution_id.startswith(self.form[0]):
+            return None
+        rest = contribution_id[len(self.form[0]) :]
+        if self.form[1]:
+            suffix = _QUESTION_SUFFIX.search(rest)
+            return rest[: suffix.start()] if suffix else None
+        return rest
+
+
+def _form_of(c: Contribution) -> tuple[str, bool] | None:
+    """How ``c``'s id is made from its row's: ``(prefix, one id per question)``, or None when it is not."""
+    cid, row_id = c.contribution_id, c.source_id
+    suffix = f"-q{c.question_id}"
+    if c.question_id.isdigit() and cid.endswith(suffix) and cid[: -len(suffix)].endswith(row_id):
+        return cid[: -len(suffix) - len(row_id)], True
+    if cid.endswith(row_id):
+        return cid[: len(cid) - len(row_id)], False
+    return None
 
 
 def collect(stream: IngestStream) -> IngestResult:
