@@ -5,8 +5,10 @@ that it is valid UTF-8, so a Latin-1 byte on line 900,000 is caught before any r
 the bytes are not UTF-8 (Grand Débat files were also published as ISO-8859-1):
 
 - a file that is UTF-8 except for some lines (one line edited in Excel, a Latin-1 row appended, an export cut
-  inside a multi-byte character) is read as :data:`MIXED` (``utf-8+cp1252``): each line is UTF-8 when it is
-  valid UTF-8, else Windows-1252, and the reader names those lines; its UTF-8 text is never garbled;
+  inside a multi-byte character, a one-line minified JSON with one Windows-1252 value) is read as
+  :data:`MIXED` (``utf-8+cp1252``): each line is UTF-8 when it is valid UTF-8, else Windows-1252 but for its
+  UTF-8 characters when they are most of its non-ASCII bytes, and the reader names those lines; its UTF-8
+  text is never garbled;
 - otherwise, when the non-ASCII characters, read as cp1252, are mostly Western letters and signs (French
   text), ``cp1252`` (a superset of ISO-8859-1's printable characters), or ``latin-1`` if a byte undefined in
   cp1252 is present; otherwise charset-normalizer's guess when it is a known encoding, else the same Western
@@ -103,7 +105,7 @@ def western(data: bytes) -> str:
         return data.decode("cp1252", errors=_MIXED_ERRORS)
 
 
-def _mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
+def mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
     """Decode ``data`` as :data:`MIXED` (``errors`` is ignored: every byte decodes)."""
     return codecs.utf_8_decode(data, _MIXED_ERRORS, True)
 
@@ -111,7 +113,7 @@ def _mixed_decode(data: Any, errors: str = "strict") -> tuple[str, int]:
 _MIXED_INFO = codecs.CodecInfo(
     name=MIXED,
     encode=codecs.utf_8_encode,
-    decode=_mixed_decode,
+    decode=mixed_decode,
     incrementalencoder=codecs.getincrementalencoder("utf-8"),
     incrementaldecoder=_MixedDecoder,
 )
@@ -363,11 +365,32 @@ def _has_utf8_lines(path: Path) -> bool:
                     utf8_lines += 1
             except UnicodeDecodeError:
                 other_lines += 1
+                # a long line can be UTF-8 but for a stray byte (a minified JSON is one line): the first
+                # such lines are looked into, enough where lines are few, at no cost on a big Windows-1252 file
+                utf8_lines += other_lines <= LOOKED_INTO and mostly_utf8(line)
                 if len(other) < SAMPLE_BYTES:
                     other += line
     if not utf8_lines:
         return False
     return utf8_lines >= other_lines or _looks_western(bytes(other))
+
+
+LOOKED_INTO = 64  # lines that are not UTF-8 looked into for UTF-8 characters
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def mostly_utf8(line: bytes) -> bool:
+    """True when ``line``, not valid UTF-8, is UTF-8 but for a few stray bytes: most of its bytes above ASCII
+    make plausible UTF-8 characters. A one-line file (a minified JSON) with one Windows-1252 value is such a
+    line; a Windows-1252 line makes a UTF-8 character only by chance."""
+    valid = 0
+    for char in _UTF8_CHAR.findall(line):
+        try:
+            valid += len(char) if _plausible_utf8(char.decode("utf-8")) else 0
+        except UnicodeDecodeError:  # an overlong form or a surrogate
+            continue
+    return valid > len(_HIGH_BYTE.findall(line)) - valid
 
 
 def _plausible_utf8(text: str) -> bool:

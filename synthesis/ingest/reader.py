@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from synthesis.errors import EmptyFileError, EncodingError, InputFileError, UnterminatedQuoteError
 
-from .detect import MIXED, physical_lines, western
+from .detect import MIXED, mixed_decode, mostly_utf8, physical_lines, western
 
 # A 10 MB answer is still an answer (issue 3): lift the csv module's 128 KiB default field limit, process-
 # wide.
@@ -56,7 +56,8 @@ class _Lines:
 class _MixedText:
     """Physical lines of a file that is UTF-8 but for some lines, each decoded on its own.
 
-    A line that is not valid UTF-8 is read as Windows-1252 (``fallback_count`` of them, the first
+    A line that is not valid UTF-8 is read as Windows-1252, but for its UTF-8 characters when they are most of
+    its non-ASCII bytes (``fallback_count`` of them, the first
     :data:`LISTED_LINES` numbered in ``fallback_lines``); an
     incomplete character at the very end of the file (an export cut in the middle of one) is dropped and its
     line kept in ``cut_line``. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``, as with ``newline=""``.
@@ -88,6 +89,8 @@ class _MixedText:
             self.fallback_count += 1
             if len(self.fallback_lines) < LISTED_LINES:
                 self.fallback_lines.append(line)
+            if mostly_utf8(data):  # a UTF-8 line with a stray byte: its UTF-8 characters stay as they are
+                return mixed_decode(data)[0]
             # the whole line: read byte by byte, "PRIORITÉ\xa0!" had its "É\xa0" taken for UTF-8's "ɠ"
             return western(data)
 

@@ -166,6 +166,27 @@ def test_mixed_json_keeps_its_utf8_text_and_warns(write):
     assert result.extras["warnings"][0]["code"] == "mixed_encoding"
 
 
+def test_one_line_json_with_one_cp1252_value_keeps_its_utf8_text(write):
+    # a minified JSON is one line: it was "not UTF-8" as a whole and read wholly as Windows-1252 ("RÃ©ponse")
+    items = ",".join(f'{{"id": {i}, "texte": "Réponse n° {i} à propos de l\'été"}}' for i in range(1, 21))
+    content = f"[{items}]".encode().replace("n° 7 ".encode(), "n° 7 ".encode("cp1252"))
+    result = read_file(write("x.json", content))
+    assert result.encoding == "utf-8+cp1252" and result.extras["warnings"][0]["code"] == "mixed_encoding"
+    assert {c.text for c in result.contributions} == {
+        f"Réponse n° {i} à propos de l'été" for i in range(1, 21)
+    }
+
+
+def test_a_utf8_csv_line_with_one_stray_cp1252_byte_keeps_its_utf8_characters(write):
+    content = _utf8_rows(3).encode() + "4,Été : réduire ".encode() + "l'écart".encode("cp1252") + b"\n"
+    result = read_file(write("x.csv", content))
+    assert result.contributions[-1].text == "Été : réduire l'écart" and result.rows_read == 4
+    assert result.extras["warnings"][0]["lines"] == [5]
+    # a line wholly in Windows-1252 is still read byte by byte ("É\xa0" is no UTF-8 "ɠ")
+    content = _utf8_rows(3).encode() + "5,PRIORITÉ\xa0! élevé".encode("cp1252") + b"\n"
+    assert read_file(write("y.csv", content)).contributions[-1].text == "PRIORITÉ\xa0! élevé"
+
+
 def test_mixed_file_with_a_bom_reads_a_quoted_first_column_name(write):
     # the BOM was kept on line 1: « "id" » with its quotes, ids lost, a re-import added its rows twice
     content = b'\xef\xbb\xbf"id","texte"\r\n"1","caf\xc3\xa9"\r\n"2","th\xe9"\r\n'
