@@ -215,7 +215,7 @@
     if (!listed) {
       listed = {};
       doc.querySelectorAll(".member-list > li .meta a").forEach(function (a) {
-        var k = a.getAttribute("href").slice(1 + PREFIX.length);
+        var k = a.hasAttribute("data-c") ? a.getAttribute("data-c") : a.getAttribute("href").slice(1 + PREFIX.length);
         if (!listed[k]) listed[k] = a.closest("li");
       });
     }
@@ -293,6 +293,16 @@
     }
   }
   window.addEventListener("hashchange", function () { show(true); });
+
+  /* Large reports: a contribution's link leads to the page built on demand; it gets its own address (to open,
+     copy or share) once pointed at, pressed or focused, without a pass over every link of the file. */
+  function ownAddress(ev) {
+    var a = ev.target.closest ? ev.target.closest("a[data-c]") : null;
+    if (a && a.getAttribute("href") === "#/contribution") a.setAttribute("href", "#" + PREFIX + a.getAttribute("data-c"));
+  }
+  ["mouseover", "mousedown", "touchstart", "focusin"].forEach(function (type) {
+    doc.addEventListener(type, ownAddress, { capture: true, passive: true });
+  });
 
   /* Member lists: filter over the texts, then paginate. */
   function setupMembers(box) {

@@ -91,6 +91,38 @@ def test_goto_box_and_quote_in_compact_mode(compact_page, sample):
     )
 
 
+def test_compact_member_link_without_javascript_leads_to_the_page_that_says_why(browser, sample, tmp_path):
+    # a member's "n° X" link pointed at "#/contribution/<id>", a page the script builds: without it, nothing
+    path = tmp_path / "rapport.html"
+    path.write_text(render_report_page(sample.report, contribution_pages=0), encoding="utf-8")
+    page, watch = open_page(browser, path.as_uri(), javascript=False)
+    try:
+        theme = biggest_theme(sample)
+        page.goto(path.as_uri() + "#" + route_id("theme", theme.cluster_id))
+        page.locator(f'[id="{route_id("theme", theme.cluster_id)}"] .member-list > li .meta a').first.click()
+        assert page.evaluate("() => location.hash") == "#/contribution"
+        note = page.locator('[id="/contribution"] p.help')
+        assert "sans JavaScript" in note.inner_text()
+        in_view = (
+            "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        )
+        assert note.evaluate(in_view)  # the last page: scrolled to the end, the note in sight
+        assert watch.blocked == []
+    finally:
+        page.context.close()
+
+
+def test_compact_links_get_their_own_address_once_focused(compact_page, sample):
+    page, _ = compact_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    route = route_id("contribution", theme.members[3].contribution_id)  # shown, and no other test pointed at
+    link = page.locator(f'.page.active .member-list > li .meta a[data-c="{route[len("/contribution/") :]}"]')
+    assert link.get_attribute("href") == "#/contribution"
+    link.focus()
+    assert link.get_attribute("href") == "#" + route
+
+
 def test_review_page_in_the_nav(compact_page):
     page, watch = compact_page
     page.click('nav.site a[href="#/relecture"]')
