@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from schemas import Report, RunSettings
 from schemas.api import MAX_ID
 from service import crud
-from service.errors import ConflictError, NotFoundError
+from service.errors import ConflictError, NotFoundError, ReviewError
 from service.jobs.tasks import as_record, author_type_of
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
@@ -51,7 +51,7 @@ def _contribution(session: Session, run: Run, contribution_id: int) -> Contribut
 
 
 def _split_inputs(
-    session: Session, run: Run, report: Report, cluster_id: str
+    session: Session, run: Run, report: Report, cluster_id: str, *, locked: bool = True
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
@@ -74,8 +74,10 @@ def _split_inputs(
 
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     norm = embedding_forms([normalise_text(texts[k]) for k in keys])
-    # through the session's connection: the action holds the run's lock (SQLite: the database's) until its commit
-    X = embed_unique(norm, embedder, DBEmbeddingCache(session.connection()))
+    # locked: through the session's connection, since the action holds the run's lock (SQLite: the database's)
+    # until its commit; ahead of the lock, each write of new vectors commits at once
+    cache = DBEmbeddingCache(session.connection() if locked else session.get_bind())
+    X = embed_unique(norm, embedder, cache)
     return texts, dict(zip(keys, X, strict=True))
 
 
@@ -102,15 +104,23 @@ def _records(session: Session, run: Run, report: Report) -> list[Record]:
 
 
 def apply_action(
-    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any], rejected: set[str]
+    report: Report,
+    session: Session,
+    run: Run,
+    action: str,
+    payload: dict[str, Any],
+    rejected: set[str],
+    *,
+    locked: bool = True,
 ) -> tuple[dict, dict]:
-    """Apply one action to ``report`` in place; payload ids are API ids (contribution ids are integers)."""
+    """Apply one action to ``report`` in place; payload ids are API ids (contribution ids are integers).
+    ``locked``: the caller holds the run's lock (else new vectors are stored at once, see :func:`_split_ahead`)."""
     if action == "rename":
         return ops.rename(report, payload["cluster_id"], payload["label"])
     if action == "reject_quote":
         c = _contribution(session, run, payload["contribution_id"])
         return ops.reject_quote(report, payload["cluster_id"], c.key, rejected)
-    done = _regroup(report, session, run, action, payload)
+    done = _regroup(report, session, run, action, payload, locked=locked)
     # the themes hold other contributions: who speaks in each is counted again
     refresh_origin(
         report, _records(session, run, report), RunSettings.model_validate(report.manifest.settings)
@@ -119,13 +129,13 @@ def apply_action(
 
 
 def _regroup(
-    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any]
+    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any], *, locked: bool
 ) -> tuple[dict, dict]:
     """A merge, split or move: an action that changes which theme holds which contribution."""
     if action == "merge":
         return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
     if action == "split":
-        texts, vectors = _split_inputs(session, run, report, payload["cluster_id"])
+        texts, vectors = _split_inputs(session, run, report, payload["cluster_id"], locked=locked)
         return split(
             report,
             payload["cluster_id"],
@@ -170,11 +180,16 @@ def record_action(
     """Apply, record (who, when, before, after) and store the reviewed report; all or nothing.
 
     The run is read again, locked until the commit (``crud.lock_run``, SQLite included): another reviewer's
-    action stored since this request read it is built upon, never overwritten."""
+    action stored since this request read it is built upon, never overwritten. A split is computed before the
+    lock (:func:`_split_ahead`) and kept when no action was stored meanwhile."""
     try:
+        ahead = _split_ahead(session, run, payload) if action == "split" else None
         crud.lock_run(session=session, run_id=run.id)  # refreshes ``run``, the session's copy of the row
-        report = current_report(run)
-        before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
+        if ahead is not None and ahead[0] == (run.reviewed_report or run.report):
+            _, report, (before, after) = ahead
+        else:
+            report = current_report(run)
+            before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
         row = ReviewAction(
             run_id=run.id, action=action, actor=actor, payload=payload, before=before, after=after
         )
@@ -186,3 +201,21 @@ def record_action(
         raise
     session.refresh(row)
     return row
+
+
+def _split_ahead(
+    session: Session, run: Run, payload: dict[str, Any]
+) -> tuple[str | None, Report, tuple[dict, dict]] | None:
+    """A split computed on the run's report as it stands, before the run is locked: clustering a large theme
+    takes seconds, and on SQLite the run's lock is the whole database's (every import and review of the
+    service would wait, and fail after the 30 s busy timeout). Returns the report it started from, the split
+    report and the action's record; None when it fails (the split is then done, or refused, under the lock)."""
+    basis = run.reviewed_report or run.report
+    try:
+        report = current_report(run)
+        done = apply_action(
+            report, session, run, "split", payload, rejected_quotes(session, run), locked=False
+        )
+    except (ReviewError, NotFoundError, ConflictError, KeyError, ValueError):
+        return None
+    return basis, report, done

@@ -527,3 +527,105 @@ def test_a_run_whose_report_lists_no_contributions_is_still_reviewed(client, key
     )
     assert r.status_code == 201, r.text
     assert moved in _member_ids(client, done.run_id, b["cluster_id"], h)
+
+
+def _merged(engine, done) -> str:
+    """The run's first two themes merged (a theme that splits), its id."""
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review import store
+
+    a, b = clusters(done.report)[:2]
+    with Session(engine) as s:
+        payload = {"cluster_id": b["cluster_id"], "into_cluster_id": a["cluster_id"]}
+        store.record_action(
+            session=s, run=s.get(Run, done.run_id), action="merge", payload=payload, actor="a"
+        )
+    return a["cluster_id"]
+
+
+def _split_watched(monkeypatch, during):
+    """``store.split`` (the clustering of a split) calling ``during()`` on its first call; the calls counted."""
+    from service.review import store
+
+    calls = []
+    real = store.split
+
+    def watched(*args, **kwargs):
+        calls.append(during() if not calls else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "split", watched)
+    return calls
+
+
+def test_a_split_clusters_without_holding_the_database(tmp_path, monkeypatch):
+    """Clustering a large theme takes seconds; on SQLite the run's lock is the whole database's, so every import
+    and review of the service waited for it, and failed after the 30 s busy timeout. Another connection that
+    will not wait now writes while the split clusters."""
+    import sqlite3
+
+    from sqlmodel import Session, SQLModel
+
+    from service.core.db import make_engine
+    from service.models import Run
+    from service.review import store
+
+    path = tmp_path / "review.db"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    done = _run_on(engine)
+
+    def write_elsewhere() -> str:
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            with other:
+                other.execute("UPDATE tenants SET name = name")
+            return "written"
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        finally:
+            other.close()
+
+    merged = _merged(engine, done)
+    calls = _split_watched(monkeypatch, write_elsewhere)
+    with Session(engine) as s:
+        payload = {"cluster_id": merged, "min_cluster_size": 5}
+        store.record_action(
+            session=s, run=s.get(Run, done.run_id), action="split", payload=payload, actor="a"
+        )
+    engine.dispose()
+    assert calls == ["written"]  # once: nothing was stored meanwhile, the split computed ahead is kept
+
+
+def test_a_split_computed_while_another_reviewer_acted_is_computed_again_on_their_version(
+    shared_engine, monkeypatch
+):
+    from sqlmodel import Session
+
+    from service.models import Run
+    from service.review import store
+
+    done = _run_on(shared_engine)
+    merged, other = _merged(shared_engine, done), clusters(done.report)[2]
+
+    def rename_elsewhere() -> None:
+        with Session(shared_engine) as s:
+            payload = {"cluster_id": other["cluster_id"], "label": "Vélo"}
+            store.record_action(
+                session=s, run=s.get(Run, done.run_id), action="rename", payload=payload, actor="b"
+            )
+
+    calls = _split_watched(monkeypatch, rename_elsewhere)
+    with Session(shared_engine) as s:
+        payload = {"cluster_id": merged, "min_cluster_size": 5}
+        store.record_action(
+            session=s, run=s.get(Run, done.run_id), action="split", payload=payload, actor="a"
+        )
+    assert len(calls) == 2  # the rename was stored while the split computed: done again under the lock
+    with Session(shared_engine) as s:
+        report = store.current_report(s.get(Run, done.run_id))
+    labels = {c.cluster_id: c.label for q in report.questions for c in q.clusters}
+    assert labels[other["cluster_id"]] == "Vélo"
+    assert merged + "-s1" in labels and merged + "-s2" in labels
