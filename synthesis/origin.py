@@ -24,7 +24,7 @@ from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, R
 from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
-from synthesis.prepare import dedup_key
+from synthesis.prepare import dedup_key, fold_letters
 from synthesis.records import AuthorType, Contribution, anonymous_participants, submission_key
 from synthesis.shingles import without_question
 
@@ -45,35 +45,86 @@ def campaign_flag(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
 
 
-# "06/02/2019 23:54:17", "6/2/2019 14h30": French spreadsheets write the day first
-_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
-_CLOCK = re.compile(r"\d[ T,]+\d{1,2}[:h]\d{2}")  # a time of day after the date
+# "06/02/2019 23:54:17", "6/2/2019 14h30", "12/03/19", "12.03.2019 à 14:30", "12 mars 2019 à 14 h 30": French
+# writes the day first. A time of day follows the date after a space, "T", a comma or "à" (accents folded:
+# "a"); "14h" is 14:00.
+_CLOCK_PART = r"(?:(?:[ T,]|\s*,?\s*a)\s*(\d{1,2})\s*(?::(\d{2})(?::(\d{2}))?|h\s*(\d{2})?(?:\s*min)?))?"
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_PART)
+_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _CLOCK_PART)  # "2019/03/12": never Y/D/M
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            "janvier janv",
+            "fevrier fevr fev",
+            "mars",
+            "avril avr",
+            "mai",
+            "juin",
+            "juillet juil",
+            "aout",
+            "septembre sept",
+            "octobre oct",
+            "novembre nov",
+            "decembre dec",
+        )
+    )
+    for m in names.split()
+}
+_WORDS = re.compile(
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})"
+    + _CLOCK_PART
+)
+_CLOCK = re.compile(r"\d[ T]\d{1,2}:?\d{2}")  # ISO 8601's time of day after its date
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
-    day-first one ("06/02/2019 23:54"); None when unreadable. Hours are shown and binned as written, the
-    local time the contribution's page shows: an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC."""
+def _two_digit_year(year: str) -> int:
+    """A year as written: "19" is 2019, "98" 1998 (POSIX's pivot, as ``strptime``'s ``%y``)."""
+    return int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 69 else 2000)
+
+
+def _read_time(value: str | None) -> tuple[datetime, bool] | None:
+    """:func:`parse_time`'s date-time and whether the value gave a time of day."""
     if not value:
         return None
     text = value.strip()
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return datetime.fromisoformat(text.replace("Z", "+00:00")), _CLOCK.search(text) is not None
     except ValueError:
         pass
-    if (m := _DAY_FIRST.fullmatch(text)) is None:
+    folded = fold_letters(text).casefold()
+    if (m := _DAY_FIRST.fullmatch(folded)) is not None:
+        day, month, year = int(m[1]), int(m[3]), _two_digit_year(m[4])
+    elif (m := _YEAR_FIRST.fullmatch(folded)) is not None:
+        year, month, day = int(m[1]), int(m[3]), int(m[4])
+    elif (m := _WORDS.fullmatch(folded)) is not None and m[2] in _MONTHS:
+        day, month, year = int(m[1]), _MONTHS[m[2]], int(m[3])
+    else:
         return None
-    day, month, year, hour, minute, second = (int(g or 0) for g in m.groups())
+    hour, minute, second, h_minute = m.groups()[-4:]
     try:
-        return datetime(year, month, day, hour, minute, second)
-    except ValueError:
+        moment = datetime(year, month, day, int(hour or 0), int(minute or h_minute or 0), int(second or 0))
+    except ValueError:  # "25/12/2019" read month first, "31/02/2019": unreadable, never another date
         return None
+    return moment, hour is not None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
+    day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
+    30", "2019/02/06"; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
+    12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
+    binned as written, the local time the contribution's page shows: an export's "10:38:00+01:00" is at
+    10 h 38, not 9 h 38 UTC."""
+    read = _read_time(value)
+    return read[0] if read else None
 
 
 def parse_clock(value: str | None) -> datetime | None:
     """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
     as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
-    return parse_time(value) if value and _CLOCK.search(value) else None
+    read = _read_time(value)
+    return read[0] if read and read[1] else None
 
 
 def days_only(times: Sequence[datetime]) -> bool:

@@ -22,6 +22,7 @@ from synthesis.origin import (
     detect_campaigns,
     distinct_authors,
     instant,
+    parse_clock,
     parse_time,
     wall_clock,
 )
@@ -440,6 +441,40 @@ def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
         Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), cells[:12]
     )
     assert camp.densest_hour is None
+
+
+def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_first():
+    # "12/03/19", "12/03/2019 à 14:30" and "12 mars 2019 à 14h30" read as no date: undated, no burst
+    for written in (
+        "12/03/19 14:30",
+        "12/03/2019 à 14:30",
+        "12 mars 2019 à 14h30",
+        "mardi 12 mars 2019, 14 h 30",
+        "12.03.2019 14:30",
+        "12-03-2019 14:30:00",
+    ):
+        assert parse_clock(written) == datetime(2019, 3, 12, 14, 30), written
+    assert parse_time("12/03/19") == datetime(2019, 3, 12) and parse_clock("12/03/19") is None
+    assert parse_time("1er février 2019") == datetime(2019, 2, 1) and parse_time("03/12/98") == datetime(
+        1998, 12, 3
+    )
+    assert parse_time("2019/03/12") == datetime(2019, 3, 12)
+    # day first stays the rule, and a date that only reads month first is unreadable, never another day
+    assert parse_time("03/12/2019") == datetime(2019, 12, 3)
+    for unreadable in ("12/25/2019", "31/02/19", "12 foo 2019", "12/03-2019", "12 mars 2019 à 25h00"):
+        assert parse_time(unreadable) is None, unreadable
+    french = [
+        Contribution(f"f{d}-{h}", f"f{d}-{h}", "q", "Q", "t", created_at=f"{d} mars 2019 à {h}h15")
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    french += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", created_at="05/03/19 à 14:30") for k in range(30)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, french, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
 
 
 def test_hours_are_read_as_written_and_ordered_by_instant():
