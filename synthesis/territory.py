@@ -18,7 +18,10 @@ Choices, documented here because they change figures:
 - **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
   hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
   département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
-  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``.
+  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``; with its département's
+  number or name ("Saint-Denis (93)", "Nancy (Meurthe-et-Moselle)") it is read in that département, and an
+  arrondissement written with its number ("Paris 15e", "Lyon 3e", "Marseille 8e arrondissement") is that
+  arrondissement.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -184,18 +187,58 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _by_name(raw: str) -> Location:
+def _by_name(raw: str, departement: str | None = None) -> Location:
     """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
-    of the Hautes-Pyrénées, but in a postcode field a non-answer)."""
+    of the Hautes-Pyrénées, but in a postcode field a non-answer); among the communes of ``departement`` only
+    when it is given."""
     if len(fold_name(raw)) < 2 or is_non_answer(raw):
         return Location(None, INVALID)
     communes = communes_by_name().get(fold_name(raw), ())
+    if departement is not None:
+        communes = tuple(c for c in communes if departement_of_commune(c) == departement)
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if len(deps) > 1:
         return Location(None, AMBIGUOUS_NAME)
     if not deps:
         return Location(None, INVALID)
     return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
+
+
+# "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
+_ARRONDISSEMENT = re.compile(
+    r"(paris|lyon|marseille)\s*(\d{1,2})\s*(?:e|eme|er|ere|°)?\s*(?:arr|arrdt|arrondissement)?\.?"
+)
+# "Nancy (54)", "Nancy 54", "Saint-Denis, 93", "Nancy (Meurthe-et-Moselle)": a name and its département, its
+# name in brackets or after a comma only ("Trosly-Loire" is a commune, not Trosly in the Loire)
+_NAME_AND_DEPARTEMENT = re.compile(
+    r"([^\W\d_][^\d(),]*?)(?:[\s,(-]+(\d{2,3}|2a|2b)\)?|\s*\(\s*([^\W\d_][^\d()]*?)\s*\)|\s*,\s*([^\W\d_][^\d(),]*))"
+)
+
+
+@lru_cache(maxsize=1)
+def _departements_by_name() -> dict[str, str]:
+    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
+    return {fold_name(d["name"]): code for code, d in departements().items()}
+
+
+def _by_name_and_number(raw: str) -> Location | None:
+    """The :class:`Location` of an arrondissement of Paris, Lyon or Marseille written with its number ("Paris
+    15e", "Lyon 3e"), or of a commune's name with its département's number or name ("Nancy (54)", "Saint-Denis
+    (93)": the département tells homonyms apart); None when ``raw`` is neither."""
+    text = fold_letters(raw).casefold().strip()
+    if (m := _ARRONDISSEMENT.fullmatch(text)) is not None:
+        code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{int(m[2]):02d}" if m[1] != "lyon" else str(int(m[2])))
+        # no such arrondissement: "Paris 75", "Lyon 69" give the département's number ("Paris 25e": nothing)
+        if code in commune_population():
+            arr_dep = departement_of_commune(code)
+            return Location(None, COMMUNE_NAME, (code,), arr_dep, _region(arr_dep), (arr_dep,))
+    if len(text) > 100 or (m := _NAME_AND_DEPARTEMENT.fullmatch(text)) is None:
+        return None
+    dep: str | None = m[2].upper() if m[2] else _departements_by_name().get(fold_name(m[3] or m[4]))
+    if dep is None or dep not in departements():
+        return None
+    named = _by_name(m[1], departement=dep)
+    return named if named.status == COMMUNE_NAME else Location(None, INVALID)
 
 
 def _guess_departement(cp: str) -> str | None:
@@ -215,6 +258,8 @@ def locate(raw: str | None) -> Location:
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
     cp = normalise_postcode(raw)
+    if cp is None and (named := _by_name_and_number(str(raw))) is not None:
+        return named
     if cp is None and not any(ch.isdigit() for ch in str(raw)):
         return _by_name(str(raw))
     if cp is None or cp == "00000":

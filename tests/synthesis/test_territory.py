@@ -94,6 +94,32 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     assert out["location_status"] == {T.AMBIGUOUS_NAME: 1, T.COMMUNE_NAME: 3}
 
 
+def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_located():
+    # "Nancy (54)", "Paris 15e", "Lyon 3e" and "Marseille 8e arrondissement" were "invalid": a digit barred
+    # the name from being read
+    for raw, communes, dep in [
+        ("Nancy (54)", ("54395",), "54"),
+        ("Nancy 54", ("54395",), "54"),
+        ("Saint-Denis (93)", ("93066",), "93"),  # the département tells the homonyms apart
+        ("Saint-Denis, 974", ("97411",), "974"),
+        ("Nancy (Meurthe-et-Moselle)", ("54395",), "54"),
+        ("Ajaccio (2A)", ("2A004",), "2A"),
+        ("Paris 15e", ("75115",), "75"),
+        ("Paris 1er arrondissement", ("75101",), "75"),
+        ("Lyon 3e", ("69383",), "69"),
+        ("Lyon 3ème arr.", ("69383",), "69"),
+        ("Marseille 8e arrondissement", ("13208",), "13"),
+    ]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.COMMUNE_NAME, communes, dep), raw
+    assert len(T.locate("Paris (75)").communes) == 20 and len(T.locate("Marseille (13)").communes) == 16
+    # a name its département does not hold, an arrondissement that does not exist: no place
+    assert T.locate("Nancy (57)").status == T.locate("Paris 25e").status == T.INVALID
+    # a commune whose name ends with a département's name is that commune, not a name in that département
+    assert T.locate("Trosly-Loire").communes == ("02750",)
+    assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
+
+
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
     # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
     assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
