@@ -21,7 +21,11 @@ Choices, documented here because they change figures:
   several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``; with its département's
   number or name ("Saint-Denis (93)", "Nancy (Meurthe-et-Moselle)") it is read in that département, and an
   arrondissement written with its number ("Paris 15e", "Lyon 3e", "Marseille 8e arrondissement") is that
-  arrondissement.
+  arrondissement. A name alone is not read where it more likely means something else (:func:`_by_name`): a
+  foreign country's name ("Belgique": status ``abroad``, outside any declared territory; "Suisse", also a
+  commune: ``word_name``, not located), a common word ("Mer", "Campagne": ``word_name``); a département's
+  name ("Gironde") is that département (``departement_name``), ambiguous if a commune elsewhere bears it
+  ("Vienne").
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -49,6 +53,9 @@ OUTSIDE_DEPARTEMENTS = "outside_departements"
 INVALID = "invalid"
 COMMUNE_NAME = "commune_name"
 AMBIGUOUS_NAME = "ambiguous_name"
+WORD_NAME = "word_name"
+DEPARTEMENT_NAME = "departement_name"
+ABROAD = "abroad"
 MISSING = "missing"
 NO_POPULATION = (
     "no_population"  # located, in no row of the reference population (a count, not a Location status)
@@ -187,21 +194,66 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+COMMON_WORDS = 2000  # a commune's name among the most written words of French reads as the word ("Mer")
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Folded names (:func:`fold_name`) of foreign countries (``pays.txt``: "suisse", "belgique")."""
+    lines = (DATA_DIR / "pays.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(fold_name(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The :data:`COMMON_WORDS` most frequent words of pyspellchecker's French list (counted in film
+    subtitles; "mer", "campagne", "ville", "sens"), folded: a city's name is rarely among them ("paris" and
+    "tours" are not, "plaisir", "sens" and "avion" are)."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="fr", distance=1).word_frequency.dictionary
+    top = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))[:COMMON_WORDS]
+    return frozenset(fold_name(w) for w, _ in top)
+
+
 def _by_name(raw: str, departement: str | None = None) -> Location:
     """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
     of the Hautes-Pyrénées, but in a postcode field a non-answer); among the communes of ``departement`` only
-    when it is given."""
-    if len(fold_name(raw)) < 2 or is_non_answer(raw):
+    when it is given (the département then says the name is a commune's).
+
+    A name alone is read only when nothing else it may mean is likelier: a foreign country's name locates
+    nobody in France (``abroad``, and outside any declared territory), or nobody at all when a commune bears
+    it too ("Suisse", "Grenade": ``word_name``); so does a common word ("Mer", "Campagne", "Ville", and the
+    cities "Plaisir", "Sens", "Avion", whose postcode or "Sens (89)" locate them); a département's name
+    ("Gironde") is that département (``departement_name``), and ambiguous when a commune of another
+    département bears it ("Vienne": ``ambiguous_name``)."""
+    folded = fold_name(raw)
+    if len(folded) < 2 or is_non_answer(raw):
         return Location(None, INVALID)
-    communes = communes_by_name().get(fold_name(raw), ())
+    communes = communes_by_name().get(folded, ())
+    named: set[str] = set()
     if departement is not None:
         communes = tuple(c for c in communes if departement_of_commune(c) == departement)
-    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
+    elif folded in countries():
+        return Location(None, WORD_NAME if communes else ABROAD)
+    elif communes and " " not in folded and folded in common_words():
+        return Location(None, WORD_NAME)
+    elif (dep := _departements_by_name().get(folded)) is not None:
+        named.add(dep)
+        if not communes:
+            return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
+    deps = tuple(sorted(({departement_of_commune(c) for c in communes} | named) & set(departements())))
     if len(deps) > 1:
         return Location(None, AMBIGUOUS_NAME)
     if not deps:
         return Location(None, INVALID)
     return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
+
+
+@lru_cache(maxsize=1)
+def _departements_by_name() -> dict[str, str]:
+    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
+    return {fold_name(d["name"]): code for code, d in departements().items()}
 
 
 # "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
@@ -213,12 +265,6 @@ _ARRONDISSEMENT = re.compile(
 _NAME_AND_DEPARTEMENT = re.compile(
     r"([^\W\d_][^\d(),]*?)(?:[\s,(-]+(\d{2,3}|2a|2b)\)?|\s*\(\s*([^\W\d_][^\d()]*?)\s*\)|\s*,\s*([^\W\d_][^\d(),]*))"
 )
-
-
-@lru_cache(maxsize=1)
-def _departements_by_name() -> dict[str, str]:
-    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
-    return {fold_name(d["name"]): code for code, d in departements().items()}
 
 
 def _by_name_and_number(raw: str) -> Location | None:
@@ -320,6 +366,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             communes.update(postcodes[cp or ""])
         elif (named := _by_name(raw)).status == COMMUNE_NAME:
             communes.update(named.communes)
+        elif named.status == DEPARTEMENT_NAME and named.departement:
+            deps.add(named.departement)
         else:
             unknown.append(raw)
     return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))
@@ -337,7 +385,7 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
     """Whether a location lies in the declared territory (:func:`read_declared`); None when unknown. A
     postcode covering several communes is inside if any is."""
     scope = read_declared(declared)
-    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME) or not (
+    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME, WORD_NAME) or not (
         scope.communes or scope.departements or scope.regions
     ):
         return None  # no postcode, or a territory naming no place known: nobody can be said outside it

@@ -120,6 +120,36 @@ def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_
     assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
 
 
+def test_a_name_alone_that_more_likely_means_a_country_a_word_or_a_departement_locates_no_commune():
+    # "Suisse" was located in the Moselle commune of that name, "Mer" in the Loir-et-Cher's, "Vienne" in
+    # the Isère's, and "Belgique" or "Gironde" read as invalid
+    for raw in ("Suisse", "Mer", "Campagne", "Ville", "Grenade"):
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.WORD_NAME, (), None), raw
+        assert T.in_territory(loc, ["57", "41"]) is None
+    abroad = T.locate("Belgique")
+    assert abroad.status == T.ABROAD and T.in_territory(abroad, ["54"]) is False
+    assert T.locate("Vienne").departement is None  # a commune of the Isère and the département 86
+    gironde = T.locate("Gironde")
+    assert (gironde.status, gironde.departement, gironde.region) == (T.DEPARTEMENT_NAME, "33", "75")
+    assert T.in_territory(gironde, ["33"]) is True and T.read_declared(["Gironde"]).departements == {"33"}
+    # cities whose names are no common word stay read, and the département makes a word a commune's name
+    assert [T.locate(n).departement for n in ("Paris", "Tours", "Rennes", "Nancy")] == [
+        "75",
+        "37",
+        "35",
+        "54",
+    ]
+    assert T.locate("Mer (41)").communes == ("41136",) and T.locate("Suisse (57)").communes == ("57662",)
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Suisse", "Mer", "Belgique", "Gironde", "33000"])
+    ]
+    out = participation_report(items, RunSettings())
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"33": 2}
+    assert out["location_status"] == {T.ABROAD: 1, T.DEPARTEMENT_NAME: 1, T.OK: 1, T.WORD_NAME: 2}
+
+
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
     # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
     assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
