@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from datetime import time as dt_time
+from functools import cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -114,8 +116,8 @@ def parse_time(value: str | None) -> datetime | None:
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
     30", "2019/02/06"; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
-    binned as written, the local time the contribution's page shows: an export's "10:38:00+01:00" is at
-    10 h 38, not 9 h 38 UTC."""
+    binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
+    a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20."""
     read = _read_time(value)
     return read[0] if read else None
 
@@ -128,9 +130,9 @@ def parse_clock(value: str | None) -> datetime | None:
 
 
 def days_only(times: Sequence[datetime]) -> bool:
-    """Every time at 00:00:00: days that a spreadsheet's date cells wrote as date-times
+    """Every time at 00:00:00 as written: days that a spreadsheet's date cells wrote as date-times
     ("2019-02-06T00:00:00"), no time of day, which would put each day's submissions in one midnight hour."""
-    return bool(times) and all(wall_clock(t).time() == dt_time() for t in times)
+    return bool(times) and all(t.replace(tzinfo=None).time() == dt_time() for t in times)
 
 
 def instant(t: datetime) -> datetime:
@@ -138,9 +140,20 @@ def instant(t: datetime) -> datetime:
     return t if t.tzinfo is None else t.astimezone(UTC).replace(tzinfo=None)
 
 
+LOCAL_TIME_ZONE = "Europe/Paris"  # the consultation's readers' time: French legal time, summer time included
+
+
+@cache
+def local_zone() -> ZoneInfo:
+    """:data:`LOCAL_TIME_ZONE` from the system's zoneinfo database, else the ``tzdata`` package's."""
+    return ZoneInfo(LOCAL_TIME_ZONE)
+
+
 def wall_clock(t: datetime) -> datetime:
-    """The local time ``t`` writes, without its offset: "10:38:00+01:00" is 10:38."""
-    return t.replace(tzinfo=None)
+    """The French local time of ``t``, naive: a time written with its offset is converted to Paris time
+    ("10:38:00+01:00" is 10:38 in January; a Polis comment's UTC "2019-07-01T12:00:00+00:00" is 14:00, summer
+    time), one written without is taken as written, the local time the export shows."""
+    return t if t.tzinfo is None else t.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def author_weights(items: Sequence[Contribution]) -> list[float]:
@@ -529,23 +542,29 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
 
 def submission_times(
     contributions: Iterable[Contribution], in_campaign: set[str]
-) -> tuple[list[datetime], list[datetime], int]:
+) -> tuple[list[datetime], list[datetime], int, bool]:
     """The local time (:func:`wall_clock`) of each submission (:func:`submission_key`) with a time of day
-    (:func:`parse_clock`), of those with a contribution in a campaign, and how many submissions have none."""
+    (:func:`parse_clock`), of those with a contribution in a campaign, how many submissions have none, and
+    whether some time was converted to Paris time (written with an offset, as Polis's UTC times)."""
     times: dict[tuple[str, int, str, str], datetime] = {}
     campaign: set[tuple[str, int, str, str]] = set()
     undated: set[tuple[str, int, str, str]] = set()
+    written: list[datetime] = []  # as written, for :func:`days_only`
+    zoned = False
     for c in contributions:
         key = submission_key(c)
         if (t := parse_clock(c.created_at)) is None:
             undated.add(key)
             continue
+        zoned = zoned or t.tzinfo is not None
+        written.append(t)
         times[key] = wall_clock(t)
         if c.contribution_id in in_campaign:
             campaign.add(key)
-    if days_only(list(times.values())):
-        return [], [], len(undated | set(times))
-    return list(times.values()), [t for k, t in times.items() if k in campaign], len(undated - set(times))
+    if days_only(written):
+        return [], [], len(undated | set(times)), False
+    kept = list(times.values())
+    return kept, [t for k, t in times.items() if k in campaign], len(undated - set(times)), zoned
 
 
 def bursts(timestamps: Iterable[datetime], campaign_times: Iterable[datetime] = ()) -> dict[str, object]:
@@ -664,7 +683,7 @@ def annotate_consultation(
             kept_by_question.setdefault(c.question_id, []).append(c)
     _territory_indices(report, by_id)
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times, campaign_times, undated = submission_times(contributions, in_campaign)
+    times, campaign_times, undated, zoned = submission_times(contributions, in_campaign)
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -679,7 +698,11 @@ def annotate_consultation(
             kept_by_question,
             copies_across_questions(kept_by_question, settings) if across is None else across,
         ),
-        "bursts": {**bursts(times, campaign_times), "undated": undated},
+        "bursts": {
+            **bursts(times, campaign_times),
+            "undated": undated,
+            **({"time_zone": LOCAL_TIME_ZONE} if zoned else {}),
+        },
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",

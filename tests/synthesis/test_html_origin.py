@@ -390,3 +390,21 @@ def test_the_second_a_burst_s_submissions_share_is_written_with_its_seconds():
     (en,) = words.bursts({"bursts": [burst]}, "en")
     assert fr.second == "1er février 2019 à 10 h 20 min 05 s" and en.second == "1 February 2019, 10:20:05"
     assert words.format_datetime("2019-02-01T10:20:05", "fr") == "1er février 2019 à 10 h 20"
+
+
+def test_times_given_with_an_offset_are_shown_in_paris_time_and_say_so():
+    # a Polis comment's UTC time "2019-07-01T12:00:00+00:00" read "1er juillet 2019 à 12 h 00", two hours
+    # before the French reader's clock showed, and nothing said it was UTC
+    assert (
+        words.format_datetime("2019-07-01T12:00:00+00:00", "fr")
+        == "1er juillet 2019 à 14 h 00 (heure de Paris)"
+    )
+    assert words.format_datetime("2019-01-17T09:38:00Z", "en") == "17 January 2019, 10:38 (Paris time)"
+    assert words.format_datetime("2019-12-31T23:30:00+00:00", "fr", time=False) == "1er janvier 2020"
+    assert words.format_datetime("2019-01-17T10:38:00", "fr") == "17 janvier 2019 à 10 h 38"  # as written
+    report = origin_report()
+    report.origin["bursts"]["time_zone"] = "Europe/Paris"
+    assert "Heures de Paris (heure légale française, heure d&#39;été comprise)" in section(
+        render_report_page(report), "/"
+    )
+    assert "Times are in Paris time" in section(render_report_page(report, lang="en"), "/")

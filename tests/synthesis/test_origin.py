@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -475,6 +475,37 @@ def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_
     annotate_consultation(report, french, RunSettings())
     found = report.origin["bursts"]
     assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
+
+
+def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tmp_path):
+    # Polis comments are dated in UTC: a burst at 14 h in Paris (UTC+2 in July) showed "de 12 h à 13 h", and
+    # nothing said the hours were UTC
+    moment = int(datetime(2019, 7, 5, 12, 20, tzinfo=UTC).timestamp() * 1000)
+    rows = [(moment + k * 1000, k) for k in range(30)]
+    rows += [
+        (int(datetime(2019, 7, d, h, 5, tzinfo=UTC).timestamp() * 1000), 100 + 10 * d + h // 3)
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        + "".join(f"{ms},d,{cid},{cid},0,0,1,avis {cid}\n" for ms, cid in rows),
+        encoding="utf-8",
+    )
+    items = read_file(folder / "comments.csv").contributions
+    assert items[0].created_at == "2019-07-05T12:20:00+00:00"  # the instant, as the export gives it
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-07-05T14:00:00"]
+    assert found["time_zone"] == "Europe/Paris"
+    # winter time: UTC+1; a time written without offset is taken as written, and nothing is said converted
+    assert wall_clock(parse_time("2019-01-05T12:20:00Z")) == datetime(2019, 1, 5, 13, 20)
+    naive = [replace(c, created_at=f"0{k % 9 + 1}/07/2019 14:{k % 60:02d}") for k, c in enumerate(items)]
+    annotate_consultation(report, naive, RunSettings())
+    assert "time_zone" not in report.origin["bursts"]
 
 
 def test_hours_are_read_as_written_and_ordered_by_instant():
