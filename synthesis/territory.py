@@ -345,6 +345,25 @@ class Declared:
     unknown: tuple[str, ...]
 
 
+# "INSEE 13100", "insee:13100", "COG 13100"; "CP 13100", "code postal 13100": the code's kind said
+_DECLARED_KIND = re.compile(r"(insee|cog|code insee|cp|code postal)\s*[:=]?\s*(\d[\dab]\d{3})", re.IGNORECASE)
+
+
+def _declared_as_postcodes(codes: Sequence[str]) -> bool:
+    """Whether a declared territory's codes that are both an INSEE code and another place's postcode
+    ("13100": Aix-en-Provence's postcode, Saint-Rémy-de-Provence's INSEE code) are read as postcodes: unless
+    the territory's other five-digit codes are INSEE codes only (a list copied from the COG), as participants
+    give postcodes (the importers read "code postal" and "authorZipCode" columns) and a French official naming
+    a place by five digits names its postcode."""
+    population, postcodes = commune_population(), postcode_table()
+    kinds = {
+        (code in population, code in postcodes)
+        for raw in codes
+        if len(code := raw.strip().upper()) == 5 and code not in _ARRONDISSEMENTS
+    }
+    return not ((True, False) in kinds and (False, True) not in kinds)
+
+
 @lru_cache(maxsize=64)
 def _declared(codes: tuple[str, ...]) -> Declared:
     communes: set[str] = set()
@@ -352,16 +371,29 @@ def _declared(codes: tuple[str, ...]) -> Declared:
     regs: set[str] = set()
     unknown: list[str] = []
     population, postcodes = commune_population(), postcode_table()
+    as_postcodes = _declared_as_postcodes(codes)
     for raw in codes:
         code = raw.strip().upper()
-        if code.startswith("R") and code[1:] in regions():
+        if (kind := _DECLARED_KIND.fullmatch(raw.strip())) is not None:
+            code = kind[2].upper()
+            insee = kind[1].casefold() in ("insee", "cog", "code insee")
+            target = (
+                (population if insee else postcodes) if code not in _ARRONDISSEMENTS else _ARRONDISSEMENTS
+            )
+            if code not in target:
+                unknown.append(raw)
+            elif code in _ARRONDISSEMENTS:
+                communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
+            else:
+                communes.update((code,) if insee else postcodes[code])
+        elif code.startswith("R") and code[1:] in regions():
             regs.add(code)
         elif code in departements():
             deps.add(code)
         elif code in _ARRONDISSEMENTS:
             communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
-        elif code in population:  # an INSEE code first: 2,995 of them are also some other place's postcode
-            communes.add(code)
+        elif code in population and not (as_postcodes and code in postcodes):
+            communes.add(code)  # 2,995 INSEE codes are also some other place's postcode
         elif (cp := normalise_postcode(code)) in postcodes:
             communes.update(postcodes[cp or ""])
         elif (named := _by_name(raw)).status == COMMUNE_NAME:
@@ -375,9 +407,10 @@ def _declared(codes: tuple[str, ...]) -> Declared:
 
 def read_declared(declared: Iterable[str]) -> Declared:
     """The declared territory: département codes, régions written ``R<code>``, INSEE commune codes (Paris,
-    Lyon, Marseille's own codes meaning their arrondissements), postcodes (those that are no INSEE code) or
-    a commune's name borne in one département only:
-    a city that declares "54000" or "75056" holds its participants of 54000 or 75011."""
+    Lyon, Marseille's own codes meaning their arrondissements), postcodes or a commune's name borne in one
+    département: a city that declares "54000" or "75056" holds its participants of 54000 or 75011. A code
+    that is both a postcode and another commune's INSEE code ("13100") is read as
+    :func:`_declared_as_postcodes` says, or as its prefix says ("INSEE 13100", "CP 13100")."""
     return _declared(tuple(sorted(set(declared))))
 
 

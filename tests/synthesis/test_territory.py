@@ -186,6 +186,28 @@ def test_a_territory_declared_by_postcode_or_city_code_holds_its_participants():
     assert T.read_declared(["Nancyville", "54"]).unknown == ("Nancyville",)
 
 
+def test_a_declared_code_that_is_a_postcode_and_another_communes_insee_code_reads_as_its_list_says():
+    # Aix-en-Provence declaring its postcode "13100" was read as the INSEE code of Saint-Rémy-de-Provence:
+    # every participant of Aix (13100, 13090) "outside the territory", those of Saint-Rémy (13210) inside
+    assert T.in_territory(T.locate("13100"), ["13100"]) is True
+    assert T.in_territory(T.locate("13090"), ["13100"]) is True and T.read_declared(["13100"]).communes >= {
+        "13001"
+    }
+    assert T.in_territory(T.locate("13210"), ["13100"]) is False
+    # among INSEE codes only (a list copied from the COG), it is the INSEE code; a prefix says either
+    assert T.read_declared(["13100", "54395"]).communes == {"13100", "54395"}
+    assert T.read_declared(["INSEE 13100"]).communes == {"13100"}
+    assert T.read_declared(["cp:13100"]).communes == T.read_declared(["13100"]).communes
+    assert T.read_declared(["CP 99999"]).unknown == ("CP 99999",)
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["13100", "13100", "13090", "13210"])
+    ]
+    out = participation_report(items, RunSettings(territory=["13100"]))
+    assert out["level"] == "commune" and "13100" not in {r["territory"] for r in out["rows"]}
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"13001": 3}
+
+
 def test_participation_of_a_declared_territory_compares_its_own_places():
     # a Nancy consultation (territory "54395") was compared with the 100 départements: 66 "absent", the
     # Meurthe-et-Moselle "over-represented"; a région ("R44") fell back to the whole country too
