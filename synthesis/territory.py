@@ -22,10 +22,10 @@ Choices, documented here because they change figures:
   number or name ("Saint-Denis (93)", "Nancy (Meurthe-et-Moselle)") it is read in that département, and an
   arrondissement written with its number ("Paris 15e", "Lyon 3e", "Marseille 8e arrondissement") is that
   arrondissement. A name alone is not read where it more likely means something else (:func:`_by_name`): a
-  foreign country's name ("Belgique": status ``abroad``, outside any declared territory; "Suisse", also a
-  commune: ``word_name``, not located), a common word ("Mer", "Campagne": ``word_name``); a département's
-  name ("Gironde") is that département (``departement_name``), ambiguous if a commune elsewhere bears it
-  ("Vienne").
+  foreign country's name ("Belgique", "Belgique 1000", "B-1000 Bruxelles", "Étranger": status ``abroad``,
+  outside any declared territory; "Suisse", also a commune: ``word_name``, not located), a common word
+  ("Mer", "Campagne": ``word_name``); a département's name ("Gironde") is that département
+  (``departement_name``), ambiguous if a commune elsewhere bears it ("Vienne").
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -287,6 +287,32 @@ def _by_name_and_number(raw: str) -> Location | None:
     return named if named.status == COMMUNE_NAME else Location(None, INVALID)
 
 
+# "B-1000 Bruxelles", "CH-1201", "D-10115": a postcode with another country's prefix (France's "F-" aside)
+_FOREIGN_POSTCODE = re.compile(r"(?:a|at|b|be|ch|d|de|dk|e|es|gb|i|it|l|lu|nl|p|pt|s|uk)\s*-\s*\d{4,5}\b.*")
+_ABROAD_WORDS = {
+    "etranger",
+    "a l etranger",
+    "hors de france",
+    "hors france",
+    "abroad",
+    "expatrie",
+    "expatriee",
+}
+
+
+def _abroad(raw: str) -> bool:
+    """Whether ``raw`` says the participant lives outside France: "Étranger", "Hors de France", a postcode
+    with another country's prefix ("B-1000 Bruxelles"), a foreign country's name with a number ("Belgique
+    1000", "1201 Suisse") but a commune's name with its département's ("Suisse (57)") read before."""
+    text = fold_letters(raw).casefold().strip()
+    if len(text) > 100:
+        return False
+    if _FOREIGN_POSTCODE.fullmatch(text) or fold_name(text) in _ABROAD_WORDS:
+        return True
+    words = re.sub(r"\d+", " ", text)
+    return any(ch.isdigit() for ch in text) and fold_name(words) in countries()
+
+
 def _guess_departement(cp: str) -> str | None:
     if cp.startswith("20"):
         return "2A" if cp[2] in "01" else "2B"
@@ -306,6 +332,8 @@ def locate(raw: str | None) -> Location:
     cp = normalise_postcode(raw)
     if cp is None and (named := _by_name_and_number(str(raw))) is not None:
         return named
+    if cp is None and _abroad(str(raw)):
+        return Location(None, ABROAD)
     if cp is None and not any(ch.isdigit() for ch in str(raw)):
         return _by_name(str(raw))
     if cp is None or cp == "00000":

@@ -71,7 +71,7 @@ def test_locate(raw, status, dep, region):
 def test_a_postcode_written_with_its_commune_is_read(raw, postcode):
     # "75001 Paris" or "Nancy (54000)", as spreadsheets often hold them, were "invalid": no territory
     assert T.normalise_postcode(raw) == postcode
-    assert (T.locate(raw).status == T.INVALID) is (postcode is None)
+    assert (T.locate(raw).status in (T.INVALID, T.ABROAD)) is (postcode is None)  # "D-10115 Berlin": abroad
 
 
 def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place():
@@ -148,6 +148,27 @@ def test_a_name_alone_that_more_likely_means_a_country_a_word_or_a_departement_l
     out = participation_report(items, RunSettings())
     assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"33": 2}
     assert out["location_status"] == {T.ABROAD: 1, T.DEPARTEMENT_NAME: 1, T.OK: 1, T.WORD_NAME: 2}
+
+
+def test_a_participant_saying_they_live_abroad_is_abroad():
+    # "B-1000 Bruxelles", "Belgique 1000", "Étranger" or "Hors de France" were "invalid" postcodes: nothing
+    # said the participant lived outside France, nor outside the declared territory
+    for raw in (
+        "B-1000 Bruxelles",
+        "CH-1201",
+        "D-10115",
+        "Belgique 1000",
+        "1201 Suisse",
+        "Étranger",
+        "à l'étranger",
+        "Hors de France",
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement) == (T.ABROAD, None), raw
+        assert T.in_territory(loc, ["54"]) is False
+    # France's own prefix, a commune with its département, a number that names nothing: not abroad
+    assert T.locate("F-75001").status == T.OK and T.locate("Suisse (57)").communes == ("57662",)
+    assert T.locate("1000 Bruxelles").status == T.INVALID and T.locate("A 12").status == T.INVALID
 
 
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
