@@ -24,8 +24,9 @@ Choices, documented here because they change figures:
   arrondissement. A name alone is not read where it more likely means something else (:func:`_by_name`): a
   foreign country's name ("Belgique", "Belgique 1000", "B-1000 Bruxelles", "Étranger": status ``abroad``,
   outside any declared territory; "Suisse", also a commune: ``word_name``, not located), a common word
-  ("Mer", "Campagne": ``word_name``); a département's name ("Gironde") is that département
-  (``departement_name``), ambiguous if a commune elsewhere bears it ("Vienne").
+  ("Mer", "Campagne": ``word_name``); a département's name or number ("Gironde", "33") is that département
+  (``departement_name``), a région's name ("Bretagne") that région (``region_name``: inside a declared
+  territory of that région's départements or communes is then unknown).
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -55,6 +56,7 @@ COMMUNE_NAME = "commune_name"
 AMBIGUOUS_NAME = "ambiguous_name"
 WORD_NAME = "word_name"
 DEPARTEMENT_NAME = "departement_name"
+REGION_NAME = "region_name"
 ABROAD = "abroad"
 MISSING = "missing"
 NO_POPULATION = (
@@ -225,24 +227,24 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
     nobody in France (``abroad``, and outside any declared territory), or nobody at all when a commune bears
     it too ("Suisse", "Grenade": ``word_name``); so does a common word ("Mer", "Campagne", "Ville", and the
     cities "Plaisir", "Sens", "Avion", whose postcode or "Sens (89)" locate them); a département's name
-    ("Gironde") is that département (``departement_name``), and ambiguous when a commune of another
-    département bears it ("Vienne": ``ambiguous_name``)."""
+    ("Gironde", "Loire", "Corrèze") is that département (``departement_name``), a région's ("Bretagne",
+    "Île-de-France", "PACA") that région (``region_name``), rather than the few hundred inhabitants of a
+    commune bearing it ("Loire", Maine-et-Loire; "Bretagne", Indre)."""
     folded = fold_name(raw)
     if len(folded) < 2 or is_non_answer(raw):
         return Location(None, INVALID)
     communes = communes_by_name().get(folded, ())
-    named: set[str] = set()
     if departement is not None:
         communes = tuple(c for c in communes if departement_of_commune(c) == departement)
     elif folded in countries():
         return Location(None, WORD_NAME if communes else ABROAD)
     elif communes and " " not in folded and folded in common_words():
         return Location(None, WORD_NAME)
-    elif (dep := _departements_by_name().get(folded)) is not None:
-        named.add(dep)
-        if not communes:
-            return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
-    deps = tuple(sorted(({departement_of_commune(c) for c in communes} | named) & set(departements())))
+    elif (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
+        return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
+    elif (reg := _regions_by_name().get(folded)) is not None:
+        return Location(None, REGION_NAME, (), None, reg, ())
+    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if len(deps) > 1:
         return Location(None, AMBIGUOUS_NAME)
     if not deps:
@@ -254,6 +256,12 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
 def _departements_by_name() -> dict[str, str]:
     """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
     return {fold_name(d["name"]): code for code, d in departements().items()}
+
+
+@lru_cache(maxsize=1)
+def _regions_by_name() -> dict[str, str]:
+    """Folded région name (:func:`fold_name`) → its code ("ile de france" → "11"), "idf" and "paca" too."""
+    return {fold_name(name): code for code, name in regions().items()} | {"idf": "11", "paca": "93"}
 
 
 # "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
@@ -329,6 +337,8 @@ def locate(raw: str | None) -> Location:
     """The :class:`Location` of a participant's postcode (see the module docstring for each status)."""
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
+    if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone
+        return Location(None, DEPARTEMENT_NAME, (), alone, _region(alone), (alone,))
     cp = normalise_postcode(raw)
     if cp is None and (named := _by_name_and_number(str(raw))) is not None:
         return named
@@ -452,6 +462,10 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
         return None  # no postcode, or a territory naming no place known: nobody can be said outside it
     if scope.communes & set(location.communes) or scope.departements & set(location.departements):
         return True
+    if location.status == REGION_NAME and f"R{location.region}" not in scope.regions:
+        inside = scope.departements | {departement_of_commune(c) for c in scope.communes}
+        if any(_region(d) == location.region for d in inside):
+            return None  # "Bretagne" for a consultation of Rennes: maybe in it, maybe not
     if location.region and f"R{location.region}" in scope.regions:
         return True
     if location.status == GUESSED and any(

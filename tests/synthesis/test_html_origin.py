@@ -363,14 +363,21 @@ def test_participants_located_by_a_commune_name_are_said_apart():
     assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
     english = section(render_report_page(report, lang="en"), "/")
     assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english
-    report.origin["participation"]["location_status"] = {"word_name": 2, "abroad": 1, "departement_name": 4}
+    report.origin["participation"]["location_status"] = {
+        "word_name": 2,
+        "abroad": 1,
+        "departement_name": 4,
+        "region_name": 5,
+    }
     who = section(render_report_page(report), "/")
     assert "nom d&#39;un pays étranger au lieu d&#39;un code postal (hors de France)\u00a0: 1" in who
     assert (
         "mot courant ou un nom de pays (« Mer », « Suisse »), sans code postal (non localisé)\u00a0: 2" in who
     )
     english = section(render_report_page(report, lang="en"), "/")
-    assert "a département&#39;s name instead of a postcode (located in that département): 4" in english
+    assert (
+        "a département&#39;s name or number instead of a postcode (located in that département): 4" in english
+    )
 
 
 def test_a_participation_by_postcode_names_postcodes_not_the_communes_bearing_their_number():

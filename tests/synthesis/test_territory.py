@@ -171,6 +171,29 @@ def test_a_participant_saying_they_live_abroad_is_abroad():
     assert T.locate("1000 Bruxelles").status == T.INVALID and T.locate("A 12").status == T.INVALID
 
 
+def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
+    # "Bretagne" and "La Réunion" were ambiguous commune names (two small communes bear "Bretagne", one in
+    # the Lot-et-Garonne "Réunion"), "Loire" too, "Corrèze" the commune of 1,171 inhabitants, and
+    # "Île-de-France", "Normandie" or a département's number alone ("54", "2A") invalid
+    for raw, dep in [("Loire", "42"), ("Corrèze", "19"), ("La Réunion", "974"), ("54", "54"), ("2A", "2A")]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.DEPARTEMENT_NAME, dep, ()), raw
+    for raw, region in [("Bretagne", "53"), ("Île-de-France", "11"), ("Normandie", "28"), ("PACA", "93")]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
+    bretagne = T.locate("Bretagne")
+    assert T.in_territory(bretagne, ["R53"]) is True and T.in_territory(bretagne, ["54"]) is False
+    assert T.in_territory(bretagne, ["35238"]) is None  # Rennes: maybe, maybe not
+    assert T.locate("20").status == T.INVALID  # Corsica's two départements
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Bretagne", "35", "Ille-et-Vilaine", "35000"])
+    ]
+    out = participation_report(items, RunSettings(territory=["R53"]))
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"35": 3}
+    assert out["location_status"] == {T.DEPARTEMENT_NAME: 2, T.OK: 1, T.REGION_NAME: 1}
+
+
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
     # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
     assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
