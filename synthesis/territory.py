@@ -27,6 +27,9 @@ Choices, documented here because they change figures:
   ("Mer", "Campagne": ``word_name``); a département's name or number ("Gironde", "33") is that département
   (``departement_name``), a région's name ("Bretagne") that région (``region_name``: inside a declared
   territory of that région's départements or communes is then unknown).
+- **An INSEE code** where the participant's column says so ("code INSEE", "code commune", "codgeo": the
+  importer writes the cell "INSEE 13100"): that commune, never the postcode of the same digits (13100 is
+  Saint-Rémy-de-Provence's INSEE code, Aix-en-Provence's postcode): status ``insee``.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -57,6 +60,7 @@ AMBIGUOUS_NAME = "ambiguous_name"
 WORD_NAME = "word_name"
 DEPARTEMENT_NAME = "departement_name"
 REGION_NAME = "region_name"
+INSEE = "insee"
 ABROAD = "abroad"
 MISSING = "missing"
 NO_POPULATION = (
@@ -321,6 +325,23 @@ def _abroad(raw: str) -> bool:
     return any(ch.isdigit() for ch in text) and fold_name(words) in countries()
 
 
+# "INSEE 13100": a commune's INSEE code, as an importer writes a cell of a column named so (never a postcode)
+_INSEE_WRITTEN = re.compile(r"(?:insee|cog)\s*[:=]?\s*(\d[\dab]\d{3})", re.IGNORECASE)
+
+
+def _by_insee(code: str) -> Location:
+    """The :class:`Location` of an INSEE commune code (Paris, Lyon, Marseille's own: their arrondissements)."""
+    population = commune_population()
+    if code in _ARRONDISSEMENTS:
+        communes = tuple(sorted(c for c in population if c.startswith(_ARRONDISSEMENTS[code])))
+    else:
+        communes = (code,) if code in population else ()
+    dep = departement_of_commune(code)
+    if not communes or dep not in departements():
+        return Location(None, INVALID)
+    return Location(None, INSEE, communes, dep, _region(dep), (dep,))
+
+
 def _guess_departement(cp: str) -> str | None:
     if cp.startswith("20"):
         return "2A" if cp[2] in "01" else "2B"
@@ -337,6 +358,8 @@ def locate(raw: str | None) -> Location:
     """The :class:`Location` of a participant's postcode (see the module docstring for each status)."""
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
+    if (insee := _INSEE_WRITTEN.fullmatch(str(raw).strip())) is not None:
+        return _by_insee(insee[1].upper())
     if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone
         return Location(None, DEPARTEMENT_NAME, (), alone, _region(alone), (alone,))
     cp = normalise_postcode(raw)
@@ -581,7 +604,7 @@ def territory_key(loc: Location, level: str) -> str | None:
         return f"R{loc.region}" if loc.region else None
     if level == "postcode":
         return loc.postcode if loc.communes else None
-    if loc.status == COMMUNE_NAME and len(loc.communes) > 1:
+    if loc.status in (COMMUNE_NAME, INSEE) and len(loc.communes) > 1:
         return None
     pop = commune_population()
     return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None
