@@ -85,9 +85,32 @@ def _two_digit_year(year: str) -> int:
     return int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 69 else 2000)
 
 
-def _read_time(value: str | None) -> tuple[datetime, bool] | None:
+_NUMERIC_DAY_MONTH = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d")  # "03/12/2019": day or month first?
+
+
+def month_first_only(value: str | None) -> bool:
+    """Whether ``value`` is a numeric date that only reads month first ("12/25/2019"): a file holding one
+    writes its dates month first, as American software does."""
+    m = _NUMERIC_DAY_MONTH.match(value or "")
+    return m is not None and int(m[1]) <= 12 < int(m[2]) <= 31
+
+
+def either_way(value: str | None) -> bool:
+    """Whether ``value`` is a numeric date that reads as two days, day first or month first ("03/12/2019":
+    3 December or 12 March; "05/05/2019" is one day either way)."""
+    m = _NUMERIC_DAY_MONTH.match(value or "")
+    return m is not None and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1].lstrip("0") != m[2].lstrip("0")
+
+
+def doubtful_order(values: Iterable[str | None]) -> bool:
+    """Whether the dates of one consultation cannot all be read day first: some only read month first
+    ("12/25/2019"), so that those reading either way ("03/12/2019") would be silently misread as day first."""
+    return any(month_first_only(v) for v in values)
+
+
+def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
     """:func:`parse_time`'s date-time and whether the value gave a time of day."""
-    if not value:
+    if not value or (doubtful and either_way(value)):
         return None
     text = value.strip()
     try:
@@ -97,6 +120,8 @@ def _read_time(value: str | None) -> tuple[datetime, bool] | None:
     folded = fold_letters(text).casefold()
     if (m := _DAY_FIRST.fullmatch(folded)) is not None:
         day, month, year = int(m[1]), int(m[3]), _two_digit_year(m[4])
+        if doubtful and month_first_only(folded):  # a file written month first: this one reads so only
+            day, month = month, day
     elif (m := _YEAR_FIRST.fullmatch(folded)) is not None:
         year, month, day = int(m[1]), int(m[3]), int(m[4])
     elif (m := _WORDS.fullmatch(folded)) is not None and m[2] in _MONTHS:
@@ -111,21 +136,24 @@ def _read_time(value: str | None) -> tuple[datetime, bool] | None:
     return moment, hour is not None
 
 
-def parse_time(value: str | None) -> datetime | None:
+def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
     30", "2019/02/06"; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
     binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
-    a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20."""
-    read = _read_time(value)
+    a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the
+    consultation also holds dates that only read month first): each numeric date is read the only way it
+    reads ("12/25/2019" month first, "25/12/2019" day first), and one that reads either way
+    (:func:`either_way`, "03/12/2019") is unreadable, never guessed."""
+    read = _read_time(value, doubtful)
     return read[0] if read else None
 
 
-def parse_clock(value: str | None) -> datetime | None:
+def parse_clock(value: str | None, doubtful: bool = False) -> datetime | None:
     """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
     as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
-    read = _read_time(value)
+    read = _read_time(value, doubtful)
     return read[0] if read and read[1] else None
 
 
@@ -196,13 +224,19 @@ def densest_window(timestamps: Sequence[float], width: float = 3600.0) -> tuple[
     return best, int(counts[best])
 
 
-def _set_times(campaign: Campaign, members: Sequence[Contribution]) -> Campaign:
+def _set_times(campaign: Campaign, members: Sequence[Contribution], doubtful: bool = False) -> Campaign:
     """First and last timestamps of a campaign and its densest one-hour window (when times of day are
-    known: :func:`parse_clock`)."""
-    times = sorted((t for t in (parse_time(c.created_at) for c in members) if t is not None), key=instant)
+    known: :func:`parse_clock`); ``doubtful``: see :func:`parse_time`."""
+    times = sorted(
+        (t for t in (parse_time(c.created_at, doubtful) for c in members) if t is not None), key=instant
+    )
+    campaign.first_seen = campaign.last_seen = campaign.densest_hour = None
+    campaign.densest_hour_count = 0
     if times:
         campaign.first_seen, campaign.last_seen = times[0].isoformat(), times[-1].isoformat()
-    clocks = sorted((t for t in (parse_clock(c.created_at) for c in members) if t is not None), key=instant)
+    clocks = sorted(
+        (t for t in (parse_clock(c.created_at, doubtful) for c in members) if t is not None), key=instant
+    )
     if clocks and not days_only(clocks):
         start, count = densest_window([(instant(t) - instant(clocks[0])).total_seconds() for t in clocks])
         campaign.densest_hour, campaign.densest_hour_count = clocks[start].isoformat(), count
@@ -541,11 +575,12 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
 
 
 def submission_times(
-    contributions: Iterable[Contribution], in_campaign: set[str]
+    contributions: Iterable[Contribution], in_campaign: set[str], doubtful: bool = False
 ) -> tuple[list[datetime], list[datetime], int, bool]:
     """The local time (:func:`wall_clock`) of each submission (:func:`submission_key`) with a time of day
-    (:func:`parse_clock`), of those with a contribution in a campaign, how many submissions have none, and
-    whether some time was converted to Paris time (written with an offset, as Polis's UTC times)."""
+    (:func:`parse_clock`, ``doubtful`` as there), of those with a contribution in a campaign, how many
+    submissions have none, and whether some time was converted to Paris time (written with an offset, as
+    Polis's UTC times)."""
     times: dict[tuple[str, int, str, str], datetime] = {}
     campaign: set[tuple[str, int, str, str]] = set()
     undated: set[tuple[str, int, str, str]] = set()
@@ -553,7 +588,7 @@ def submission_times(
     zoned = False
     for c in contributions:
         key = submission_key(c)
-        if (t := parse_clock(c.created_at)) is None:
+        if (t := parse_clock(c.created_at, doubtful)) is None:
             undated.add(key)
             continue
         zoned = zoned or t.tzinfo is not None
@@ -683,7 +718,13 @@ def annotate_consultation(
             kept_by_question.setdefault(c.question_id, []).append(c)
     _territory_indices(report, by_id)
     in_campaign = {m.contribution_id for q in report.questions for cp in q.campaigns for m in cp.members}
-    times, campaign_times, undated, zoned = submission_times(contributions, in_campaign)
+    # dates that only read month first ("12/25/2019"): those reading either way are not read day first
+    doubtful = doubtful_order(c.created_at for c in contributions)
+    if doubtful:
+        for q in report.questions:
+            for cp in q.campaigns:
+                _set_times(cp, [by_id[m.contribution_id] for m in cp.members], doubtful)
+    times, campaign_times, undated, zoned = submission_times(contributions, in_campaign, doubtful)
     authors, without_author = distinct_authors(contributions)
     report.origin = {
         "contributions": len(contributions),
@@ -702,6 +743,7 @@ def annotate_consultation(
             **bursts(times, campaign_times),
             "undated": undated,
             **({"time_zone": LOCAL_TIME_ZONE} if zoned else {}),
+            **({"order_doubtful": True} if doubtful else {}),
         },
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "

@@ -415,3 +415,12 @@ def test_times_given_with_an_offset_are_shown_in_paris_time_and_say_so():
         render_report_page(report), "/"
     )
     assert "Times are in Paris time" in section(render_report_page(report, lang="en"), "/")
+
+
+def test_dates_left_unread_for_their_order_are_said_so():
+    report = origin_report()
+    report.origin["bursts"]["order_doubtful"] = True
+    assert "celles qui se lisent dans les deux sens (« 03/12/2019 », 3 décembre ou 12 mars)" in section(
+        render_report_page(report), "/"
+    )
+    assert "those that read either way" in section(render_report_page(report, lang="en"), "/")

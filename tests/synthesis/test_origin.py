@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from schemas.report import CampaignMember
 from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
@@ -475,6 +476,44 @@ def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_
     annotate_consultation(report, french, RunSettings())
     found = report.origin["bursts"]
     assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
+
+
+def test_dates_written_month_first_are_never_read_day_first_where_they_read_either_way():
+    # a file written month first ("03/25/2019 14:30"): "03/12/2019" read as 3 December, a burst in
+    # December and a campaign "from 3 December" that was on 12 March, without a word
+    us = [
+        Contribution(f"u{d}-{h}", f"u{d}-{h}", "q", "Q", "t", created_at=f"03/{d:02d}/2019 {h:02d}:15")
+        for d in range(13, 24)
+        for h in range(0, 24, 3)
+    ]
+    us += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", author_ref=f"a{k}", created_at="03/12/2019 14:30")
+        for k in range(30)
+    ]
+    members = us[-30:]
+    camp = Campaign(campaign_id="c", size=30, distinct_authors=30, template="t", members=[])
+    camp.members = [CampaignMember(contribution_id=c.contribution_id, source_id=c.source_id) for c in members]
+    _set_times(camp, members)
+    assert camp.first_seen == "2019-12-03T14:30:00"  # alone, day first
+    report = Report.model_construct(
+        questions=[QuestionReport.model_construct(campaigns=[camp], clusters=[], noise=[])], origin={}
+    )
+    annotate_consultation(report, us, RunSettings())
+    found = report.origin["bursts"]
+    assert found["bursts"] == [] and found["undated"] == 30 and found["order_doubtful"] is True
+    assert camp.first_seen is None and camp.densest_hour is None
+    assert parse_time("03/12/2019", doubtful=True) is None and parse_time("05/05/2019", doubtful=True)
+    assert (
+        parse_time("25/03/2019", doubtful=True)
+        == parse_time("03/25/2019", doubtful=True)
+        == datetime(2019, 3, 25)
+    )
+    assert parse_time("03/25/2019") is None  # alone, it reads month first only: never another day
+    # French dates, day first (one after the 12th is enough to see it): read as ever, nothing said
+    french = [replace(c, created_at=f"{c.created_at[3:5]}/03/2019{c.created_at[10:]}") for c in us]
+    annotate_consultation(report, french, RunSettings())
+    assert "order_doubtful" not in report.origin["bursts"]
+    assert [b["hour"] for b in report.origin["bursts"]["bursts"]] == ["2019-03-12T14:00:00"]
 
 
 def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tmp_path):
