@@ -270,8 +270,21 @@ def _regions_by_name() -> dict[str, str]:
 
 # "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
 _ARRONDISSEMENT = re.compile(
-    r"(paris|lyon|marseille)\s*(\d{1,2})\s*(?:e|eme|er|ere|°)?\s*(?:arr|arrdt|arrondissement)?\.?"
+    r"(paris|lyon|marseille)\s*(\d{1,2}|[ivx]{1,5})\s*(?:e|eme|er|ere|°)?\s*(?:arr|arrdt|arrondissement)?\.?"
 )
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+# "54 Nancy", "(93) Saint-Denis": the département's number first
+_DEPARTEMENT_AND_NAME = re.compile(r"\(?\s*(\d{2,3}|2a|2b)\s*\)?[\s,-]+([^\W\d_][^\d()]*)")
+
+
+def _arrondissement_number(written: str) -> int:
+    """An arrondissement's number as written: "15", or in Roman numerals, "XV" (as "Paris XVe")."""
+    if written.isdigit():
+        return int(written)
+    values = [_ROMAN[ch] for ch in written]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+
+
 # "Nancy (54)", "Nancy 54", "Saint-Denis, 93", "Nancy (Meurthe-et-Moselle)": a name and its département, its
 # name in brackets or after a comma only ("Trosly-Loire" is a commune, not Trosly in the Loire)
 _NAME_AND_DEPARTEMENT = re.compile(
@@ -281,21 +294,29 @@ _NAME_AND_DEPARTEMENT = re.compile(
 
 def _by_name_and_number(raw: str) -> Location | None:
     """The :class:`Location` of an arrondissement of Paris, Lyon or Marseille written with its number ("Paris
-    15e", "Lyon 3e"), or of a commune's name with its département's number or name ("Nancy (54)", "Saint-Denis
-    (93)": the département tells homonyms apart); None when ``raw`` is neither."""
+    15e", "Lyon 3e", "Paris XVe"), or of a commune's name with its département's number or name ("Nancy (54)",
+    "54 Nancy", "Saint-Denis (93)": the département tells homonyms apart); None when ``raw`` is neither."""
     text = fold_letters(raw).casefold().strip()
     if (m := _ARRONDISSEMENT.fullmatch(text)) is not None:
-        code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{int(m[2]):02d}" if m[1] != "lyon" else str(int(m[2])))
+        number = _arrondissement_number(m[2])
+        code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{number:02d}" if m[1] != "lyon" else str(number))
         # no such arrondissement: "Paris 75", "Lyon 69" give the département's number ("Paris 25e": nothing)
         if code in commune_population():
             arr_dep = departement_of_commune(code)
             return Location(None, COMMUNE_NAME, (code,), arr_dep, _region(arr_dep), (arr_dep,))
-    if len(text) > 100 or (m := _NAME_AND_DEPARTEMENT.fullmatch(text)) is None:
+    if len(text) > 100:
         return None
-    dep: str | None = m[2].upper() if m[2] else _departements_by_name().get(fold_name(m[3] or m[4]))
+    if (m := _DEPARTEMENT_AND_NAME.fullmatch(text)) is not None:
+        dep: str | None = m[1].upper()
+        name = m[2]
+    elif (m := _NAME_AND_DEPARTEMENT.fullmatch(text)) is not None:
+        dep = m[2].upper() if m[2] else _departements_by_name().get(fold_name(m[3] or m[4]))
+        name = m[1]
+    else:
+        return None
     if dep is None or dep not in departements():
         return None
-    named = _by_name(m[1], departement=dep)
+    named = _by_name(name, departement=dep)
     return named if named.status == COMMUNE_NAME else Location(None, INVALID)
 
 

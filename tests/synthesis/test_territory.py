@@ -120,6 +120,27 @@ def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_
     assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
 
 
+def test_a_departement_number_before_the_name_or_an_arrondissement_in_roman_numerals_is_located():
+    # "75 Paris", "(93) Saint-Denis" and "Paris XVe" were "invalid"
+    for raw, communes, dep in [
+        ("54 Nancy", ("54395",), "54"),
+        ("(93) Saint-Denis", ("93066",), "93"),
+        ("974 Saint-Denis", ("97411",), "974"),
+        ("Paris XVe", ("75115",), "75"),
+        ("Paris Ier", ("75101",), "75"),
+        ("Lyon IXe", ("69389",), "69"),
+        ("Marseille XIVe arrondissement", ("13214",), "13"),
+    ]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.COMMUNE_NAME, communes, dep), raw
+    assert len(T.locate("75 Paris").communes) == 20
+    assert T.locate("Paris XXV").status == T.locate("54 Metz").status == T.INVALID
+    # no commune's own name is read as another place by these forms
+    for code, name in T.commune_names().items():
+        read = T._by_name_and_number(name)
+        assert read is None or read.communes == (code,), name
+
+
 def test_a_name_alone_that_more_likely_means_a_country_a_word_or_a_departement_locates_no_commune():
     # "Suisse" was located in the Moselle commune of that name, "Mer" in the Loir-et-Cher's, "Vienne" in
     # the Isère's, and "Belgique" or "Gironde" read as invalid
