@@ -30,6 +30,9 @@ Choices, documented here because they change figures:
 - **An INSEE code** where the participant's column says so ("code INSEE", "code commune", "codgeo": the
   importer writes the cell "INSEE 13100"): that commune, never the postcode of the same digits (13100 is
   Saint-Rémy-de-Provence's INSEE code, Aix-en-Provence's postcode): status ``insee``.
+- **A declared territory** (:func:`read_declared`): a five-digit code that is both a postcode and another
+  commune's INSEE code ("13100") is read as a postcode, as participants give theirs, unless the territory's
+  other five-digit codes are INSEE codes only; "INSEE 13100" or "CP 13100" say which.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
