@@ -149,7 +149,7 @@ def region_population() -> dict[str, int]:
 # No two adjacent parts may match the same characters (`\s*-?\s*`, `[^\d]*?[\s,(]+`): on a value of spaces (a
 # hostile file's cell) the engine tried every split of them, a time quadratic in the value's length.
 _WITH_NAME = re.compile(
-    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE
+    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)\(?[^\W\d_].*)?", re.IGNORECASE
 )
 _NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?", re.IGNORECASE)
 
@@ -377,11 +377,23 @@ def _region(dep: str | None) -> str | None:
     return departements()[dep]["region_code"] if dep in departements() else None
 
 
+# ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
+_FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def locate(raw: str | None) -> Location:
-    """The :class:`Location` of a participant's postcode (see the module docstring for each status)."""
+    """The :class:`Location` of a participant's postcode (see the module docstring for each status); a place
+    that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without."""
     if raw is None or not str(raw).strip():
         return Location(None, MISSING)
+    location = _locate(str(raw))
+    if location.status == INVALID and (france := _FRANCE_AFTER.search(str(raw).strip())) is not None:
+        return _locate(str(raw).strip()[: france.start()])  # "Île-de-France" reads as itself first
+    return location
+
+
+def _locate(raw: str) -> Location:
     if (insee := _INSEE_WRITTEN.fullmatch(str(raw).strip())) is not None:
         return _by_insee(insee[1].upper())
     if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone

@@ -63,6 +63,7 @@ def test_locate(raw, status, dep, region):
         ("54000-Nancy", "54000"),
         ("F-75001", "75001"),
         ("54 000 Nancy", "54000"),
+        ("54000 (Nancy)", "54000"),
         ("D-10115 Berlin", None),  # another country's prefix
         ("1000 Bruxelles", None),  # a foreign code with its town, not Ain's 01000
         ("75001 75002", None),
@@ -213,6 +214,21 @@ def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
     out = participation_report(items, RunSettings(territory=["R53"]))
     assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"35": 3}
     assert out["location_status"] == {T.DEPARTEMENT_NAME: 2, T.OK: 1, T.REGION_NAME: 1}
+
+
+def test_a_place_followed_by_the_country_is_read_without_it():
+    # "Nancy, France", "Lyon (France)" and "Nancy 54000 France", as address books write them, were invalid
+    for raw, communes in [
+        ("Nancy, France", ("54395",)),
+        ("Nancy 54000 France", ("54395",)),
+        ("Nancy (54), France", ("54395",)),
+        ("Nancy - FR", ("54395",)),
+    ]:
+        assert T.locate(raw).communes == communes, raw
+    assert len(T.locate("Lyon (France)").communes) == 9
+    # a name ending with "France" is read as itself first; the country alone names no place
+    assert T.locate("Île-de-France").status == T.REGION_NAME and T.locate("Île-de-France").region == "11"
+    assert T.locate("France").status == T.INVALID and T.locate("Mer, France").status == T.WORD_NAME
 
 
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
