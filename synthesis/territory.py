@@ -14,7 +14,8 @@ Choices, documented here because they change figures:
   digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
 - **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
   (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
-  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
+  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory. **Not given** ("NC",
+  "Non communiqué", "-", "Aucun"): status ``missing``, as an empty cell.
 - **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
   hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
   département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
@@ -238,7 +239,7 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
     "Île-de-France", "PACA") that région (``region_name``), rather than the few hundred inhabitants of a
     commune bearing it ("Loire", Maine-et-Loire; "Bretagne", Indre)."""
     folded = fold_name(raw)
-    if len(folded) < 2 or is_non_answer(raw):
+    if len(folded) < 2 or is_non_answer(raw):  # "Aucun" is said not given before (:func:`_not_given`)
         return Location(None, INVALID)
     communes = communes_by_name().get(folded, ())
     if departement is not None:
@@ -378,6 +379,41 @@ def _region(dep: str | None) -> str | None:
 
 
 # ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
+# what a participant writes for a place they do not give: no postcode, not an invalid one
+_NOT_GIVEN = {
+    "nc",
+    "n c",
+    "nr",
+    "n r",
+    "na",
+    "n a",
+    "nd",
+    "n d",
+    "inconnu",
+    "inconnue",
+    "non communique",
+    "non communiquee",
+    "non renseigne",
+    "non renseignee",
+    "non precise",
+    "non precisee",
+    "confidentiel",
+    "secret",
+    "refus",
+    "ne souhaite pas repondre",
+    "je ne souhaite pas repondre",
+    "prefere ne pas repondre",
+    "pas de code postal",
+}
+
+
+def _not_given(raw: str) -> bool:
+    """Whether ``raw`` says no place: punctuation only ("-", "?"), a placeholder ("NC", "Non communiqué",
+    "Inconnu") or another non-answer ("Aucun", a commune of the Hautes-Pyrénées, "Je ne sais pas")."""
+    folded = fold_name(raw)
+    return not folded or folded in _NOT_GIVEN or (len(folded) > 1 and is_non_answer(raw))
+
+
 _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
 
 
@@ -385,7 +421,7 @@ _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORE
 def locate(raw: str | None) -> Location:
     """The :class:`Location` of a participant's postcode (see the module docstring for each status); a place
     that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without."""
-    if raw is None or not str(raw).strip():
+    if raw is None or not str(raw).strip() or _not_given(str(raw)):
         return Location(None, MISSING)
     location = _locate(str(raw))
     if location.status == INVALID and (france := _FRANCE_AFTER.search(str(raw).strip())) is not None:

@@ -82,7 +82,7 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     assert T.locate("Vandoeuvre les Nancy").communes == T.locate("Vandœuvre-lès-Nancy").communes == ("54547",)
     assert T.locate("St-Max").departement == "54" and len(T.locate("PARIS").communes) == 20
     assert T.locate("Saint-Denis").status == T.AMBIGUOUS_NAME  # four communes, four départements
-    assert T.locate("aucun").status == T.INVALID  # a commune of the Hautes-Pyrénées, here a non-answer
+    assert T.locate("aucun").status == T.MISSING  # a commune of the Hautes-Pyrénées, here a non-answer
     assert T.in_territory(T.locate("Nancy"), ["54"]) is True
     assert T.in_territory(T.locate("54000"), ["Nancy"]) is True  # a territory declared by its name too
     assert T.in_territory(T.locate("Saint-Denis"), ["93"]) is None
@@ -229,6 +229,24 @@ def test_a_place_followed_by_the_country_is_read_without_it():
     # a name ending with "France" is read as itself first; the country alone names no place
     assert T.locate("Île-de-France").status == T.REGION_NAME and T.locate("Île-de-France").region == "11"
     assert T.locate("France").status == T.INVALID and T.locate("Mer, France").status == T.WORD_NAME
+
+
+def test_a_place_not_given_is_missing_not_an_invalid_postcode():
+    # "NC", "Non communiqué", "-" or "Aucun" counted as "code postal invalide", as if a postcode had been
+    # mistyped: the report's data quality read worse than it was, and refusals were not told apart
+    for raw in ("NC", "N/A", "-", "?", "Non communiqué", "Inconnu", "Aucun", "Je ne souhaite pas répondre"):
+        assert T.locate(raw).status == T.MISSING, raw
+    for raw in ("00000", "abcde", "7501"):  # something written that names no place
+        assert T.locate(raw).status == T.INVALID, raw
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["NC", "-", "", "abcde", "54000"])
+    ]
+    assert participation_report(items, RunSettings())["location_status"] == {
+        T.INVALID: 1,
+        T.MISSING: 3,
+        T.OK: 1,
+    }
 
 
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
