@@ -113,6 +113,12 @@ def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, boo
     if not value or (doubtful and either_way(value)):
         return None
     text = value.strip()
+    if text.isdigit() and len(text) in (10, 13):  # a "timestamp" column's seconds (or ms) since 1970, UTC
+        try:
+            moment = datetime.fromtimestamp(int(text[:10]), tz=UTC)
+            return moment.replace(microsecond=int(text[10:] or 0) * 1000), True
+        except (OverflowError, OSError, ValueError):
+            return None
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")), _CLOCK.search(text) is not None
     except ValueError:
@@ -139,7 +145,8 @@ def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, boo
 def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
-    30", "2019/02/06"; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
+    30", "2019/02/06", or seconds (10 digits) or milliseconds (13) since 1970, UTC, as a "timestamp" column
+    holds them; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
     binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
     a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the

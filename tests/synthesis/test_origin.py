@@ -547,6 +547,34 @@ def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tm
     assert "time_zone" not in report.origin["bursts"]
 
 
+def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
+    # a spreadsheet's "timestamp" column (a date column by its name) holding 1552400000 or 1552400000000
+    # read as no date: every submission undated, no burst
+    assert (
+        parse_clock("1552400000")
+        == parse_clock("1552400000000")
+        == datetime(2019, 3, 12, 14, 13, 20, tzinfo=UTC)
+    )
+    assert parse_time("1552400000123").microsecond == 123000 and parse_time("20190312") == datetime(
+        2019, 3, 12
+    )
+    moment = int(datetime(2019, 3, 5, 13, 20, tzinfo=UTC).timestamp())
+    rows = [(moment + k, k) for k in range(30)]
+    rows += [
+        (int(datetime(2019, 3, d, h, 5, tzinfo=UTC).timestamp()), 100 + 10 * d + h)
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    path = tmp_path / "avis.csv"
+    path.write_text(
+        "id;texte;timestamp\n" + "".join(f"{i};avis {i};{s}\n" for s, i in rows), encoding="utf-8"
+    )
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, read_file(path).contributions, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
+
+
 def test_hours_are_read_as_written_and_ordered_by_instant():
     # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
     t = parse_time("2019-01-17T10:38:00+01:00")
