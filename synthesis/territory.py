@@ -378,7 +378,6 @@ def _region(dep: str | None) -> str | None:
     return departements()[dep]["region_code"] if dep in departements() else None
 
 
-# ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
 # what a participant writes for a place they do not give: no postcode, not an invalid one
 _NOT_GIVEN = {
     "nc",
@@ -414,6 +413,7 @@ def _not_given(raw: str) -> bool:
     return not folded or folded in _NOT_GIVEN or (len(folded) > 1 and is_non_answer(raw))
 
 
+# ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
 _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
 
 
