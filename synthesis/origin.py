@@ -15,7 +15,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from datetime import time as dt_time
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -108,11 +108,27 @@ def doubtful_order(values: Iterable[str | None]) -> bool:
     return any(month_first_only(v) for v in values)
 
 
+# "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST"
+_ZONE_NAME = re.compile(r"\s*\b(utc|gmt|cet|cest)$", re.IGNORECASE)
+_ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
+
+
 def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
-    """:func:`parse_time`'s date-time and whether the value gave a time of day."""
+    """:func:`parse_time`'s date-time and whether the value gave a time of day; a time zone's name after it
+    (``UTC``, ``GMT``, ``CET``, ``CEST``) gives its offset."""
     if not value or (doubtful and either_way(value)):
         return None
     text = value.strip()
+    if (zone := _ZONE_NAME.search(text)) is None or zone.start() == 0:
+        return _read_written(text, doubtful)
+    read = _read_written(text[: zone.start()], doubtful)
+    if read is None or read[0].tzinfo is not None:
+        return read
+    offset = timezone(timedelta(hours=_ZONE_HOURS[zone[1].casefold()]))
+    return read[0].replace(tzinfo=offset), read[1]
+
+
+def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
     if text.isdigit() and len(text) in (10, 13):  # a "timestamp" column's seconds (or ms) since 1970, UTC
         try:
             moment = datetime.fromtimestamp(int(text[:10]), tz=UTC)
@@ -146,7 +162,8 @@ def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
     30", "2019/02/06", or seconds (10 digits) or milliseconds (13) since 1970, UTC, as a "timestamp" column
-    holds them; None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
+    holds them, each perhaps followed by its time zone's name ("2019-01-17 10:38:20 UTC", as Decidim writes
+    times); None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
     binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
     a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the

@@ -575,6 +575,18 @@ def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_pa
     assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
 
 
+def test_a_time_followed_by_its_time_zone_name_is_read_with_its_offset():
+    # "2019-01-17 10:38:20 UTC", as Ruby on Rails (hence Decidim) writes times, read as no date
+    assert parse_clock("2019-01-17 10:38:20 UTC") == datetime(2019, 1, 17, 10, 38, 20, tzinfo=UTC)
+    assert wall_clock(parse_clock("2019-07-17 10:38:20 UTC")) == datetime(2019, 7, 17, 12, 38, 20)
+    assert wall_clock(parse_clock("2019-01-17T10:38:20 GMT")) == datetime(2019, 1, 17, 11, 38, 20)
+    assert wall_clock(parse_clock("17/01/2019 10:38 CET")) == wall_clock(
+        parse_clock("2019-07-17 10:38 CEST")
+    ).replace(month=1)
+    assert parse_time("2019-01-17 UTC") is not None and parse_clock("2019-01-17 UTC") is None
+    assert parse_time("UTC") is None
+
+
 def test_hours_are_read_as_written_and_ordered_by_instant():
     # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
     t = parse_time("2019-01-17T10:38:00+01:00")
