@@ -229,7 +229,8 @@ def common_words() -> frozenset[str]:
 def _by_name(raw: str, departement: str | None = None) -> Location:
     """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
     of the Hautes-Pyrénées, but in a postcode field a non-answer); among the communes of ``departement`` only
-    when it is given (the département then says the name is a commune's).
+    when it is given (the département then says the name is a commune's; ``""``: any département, the name
+    being a commune's by its context, as in a declared territory).
 
     A name alone is read only when nothing else it may mean is likelier: a foreign country's name locates
     nobody in France (``abroad``, and outside any declared territory), or nobody at all when a commune bears
@@ -242,16 +243,17 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
     if len(folded) < 2 or is_non_answer(raw):  # "Aucun" is said not given before (:func:`_not_given`)
         return Location(None, INVALID)
     communes = communes_by_name().get(folded, ())
-    if departement is not None:
+    if departement:
         communes = tuple(c for c in communes if departement_of_commune(c) == departement)
-    elif folded in countries():
-        return Location(None, WORD_NAME if communes else ABROAD)
-    elif communes and " " not in folded and folded in common_words():
-        return Location(None, WORD_NAME)
-    elif (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
-        return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
-    elif (reg := _regions_by_name().get(folded)) is not None:
-        return Location(None, REGION_NAME, (), None, reg, ())
+    if departement is None:  # the name alone: what else may it mean?
+        if folded in countries():
+            return Location(None, WORD_NAME if communes else ABROAD)
+        if communes and " " not in folded and folded in common_words():
+            return Location(None, WORD_NAME)
+        if (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
+            return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
+        if (reg := _regions_by_name().get(folded)) is not None:
+            return Location(None, REGION_NAME, (), None, reg, ())
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if len(deps) > 1:
         return Location(None, AMBIGUOUS_NAME)
@@ -533,6 +535,14 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             communes.update(named.communes)
         elif named.status == DEPARTEMENT_NAME and named.departement:
             deps.add(named.departement)
+        elif named.status == REGION_NAME:
+            regs.add(f"R{named.region}")
+        elif (
+            named.status == WORD_NAME
+            and fold_name(raw) not in _departements_by_name()  # "Vienne": the Isère's city or the 86?
+            and (own := _by_name(raw, departement="")).status == COMMUNE_NAME
+        ):
+            communes.update(own.communes)  # an official declaring "Sens" or "Mer" names the commune
         else:
             unknown.append(raw)
     return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))

@@ -249,6 +249,22 @@ def test_a_place_not_given_is_missing_not_an_invalid_postcode():
     }
 
 
+def test_a_declared_territory_named_by_a_word_a_country_or_a_region_is_read_as_its_official_means_it():
+    # "Sens" or "Mer" declared by their own officials were "codes naming no place" (read as common words,
+    # as in a participant's cell), and "Bretagne" too: nobody could be said outside the territory
+    assert T.read_declared(["Sens"]).communes == {"89387"} and T.read_declared(["Mer"]).communes == {"41136"}
+    assert T.read_declared(["Suisse"]).communes == {"57662"}  # no country is declared as a territory
+    assert T.read_declared(["Bretagne"]).regions == {"R53"} and T.read_declared(["Gironde"]).departements == {
+        "33"
+    }
+    assert (
+        T.in_territory(T.locate("89100"), ["Sens"]) is True
+        and T.in_territory(T.locate("75011"), ["Sens"]) is False
+    )
+    # a name also a département's, in another département, stays unknown and said so
+    assert T.read_declared(["Vienne"]).unknown == ("Vienne",)
+
+
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
     # "7501" (a Parisian's typo) was zero-padded to 07501, not in the table, then "guessed" in Ardèche
     assert T.locate("7501").status == T.INVALID and T.locate("9999").status == T.INVALID
