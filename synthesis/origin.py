@@ -52,7 +52,7 @@ def campaign_flag(campaign_id: str) -> str:
 # "a"); "14h" is 14:00.
 _CLOCK_PART = r"(?:(?:[ T,]|\s*,?\s*a)\s*(\d{1,2})\s*(?::(\d{2})(?::(\d{2}))?|h\s*(\d{2})?(?:\s*min)?))?"
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_PART)
-_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _CLOCK_PART)  # "2019/03/12": never Y/D/M
+_YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _CLOCK_PART)  # "2019/03/12": never Y/D/M
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(

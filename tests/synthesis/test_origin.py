@@ -587,6 +587,12 @@ def test_a_time_followed_by_its_time_zone_name_is_read_with_its_offset():
     assert parse_time("UTC") is None
 
 
+def test_a_year_first_date_without_its_zeros_is_read():
+    # "2019-3-5 14:30" (a spreadsheet's or a script's date without zero padding) read as no date: not ISO 8601
+    assert parse_clock("2019-3-5 14:30") == datetime(2019, 3, 5, 14, 30) == parse_clock("2019.3.5 14h30")
+    assert parse_time("2019-3-5") == datetime(2019, 3, 5) and parse_time("2019-13-05") is None
+
+
 def test_hours_are_read_as_written_and_ordered_by_instant():
     # a Decidim export's "10:38:00+01:00" showed in a burst from 9 h (UTC), its page saying 10 h 38
     t = parse_time("2019-01-17T10:38:00+01:00")
