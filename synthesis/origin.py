@@ -204,7 +204,9 @@ def local_zone() -> ZoneInfo:
 def wall_clock(t: datetime) -> datetime:
     """The French local time of ``t``, naive: a time written with its offset is converted to Paris time
     ("10:38:00+01:00" is 10:38 in January; a Polis comment's UTC "2019-07-01T12:00:00+00:00" is 14:00, summer
-    time), one written without is taken as written, the local time the export shows."""
+    time), one written without is taken as written, the local time the export shows. The night the clocks go
+    back, 2 h to 3 h comes twice and its submissions are counted in one local hour (an hour of bursts'
+    baseline at most doubled, at night)."""
     return t if t.tzinfo is None else t.astimezone(local_zone()).replace(tzinfo=None)
 
 
