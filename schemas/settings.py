@@ -133,7 +133,9 @@ class RunSettings(BaseModel):
         default_factory=list,
         description="Declared territory of the consultation: département codes, régions written R<code>, INSEE "
         "commune codes (75056 for all of Paris), postcodes, commune names borne in one département; a code "
-        "naming no place is listed in the report.",
+        "that is both a postcode and another commune's INSEE code (13100) is read as a postcode unless the other "
+        "codes are INSEE codes only, or as written 'INSEE 13100' / 'CP 13100'; a code naming no place is "
+        "listed in the report.",
     )
     reference_population: dict[str, int] = Field(
         default_factory=dict,

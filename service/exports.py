@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from service import crud
 from service.models import Run
+from synthesis.origin import local_zone, parse_time
 from synthesis.prepare import mask_pii
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -111,12 +111,15 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 
 def _epoch_ms(value: str | None) -> str:
-    if not value:
+    """Milliseconds since 1970 of a submission time as the report reads it (``synthesis.origin.parse_time``:
+    French dates too); one written without offset is French local time, as the report shows it, never the
+    server's own time zone (which made the same export differ from one machine to another)."""
+    moment = parse_time(value)
+    if moment is None:
         return ""
-    try:
-        return str(int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000))
-    except ValueError:
-        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return str(int(moment.timestamp() * 1000))
 
 
 def to_polis_comments(rows: list[dict[str, Any]]) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from synthesis import territory
+from synthesis.origin import wall_clock
 
 Translate = Callable[..., str]
 UNKNOWN_KEYS = ("inconnu", "unknown", "")  # territory / channel / author type not stated
@@ -53,20 +54,26 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
 
 def format_datetime(value: str | None, lang: str, *, time: bool = True, seconds: bool = False) -> str:
     """``1er février 2019 à 11 h 40`` / ``1 February 2019, 11:40`` (with ``seconds``, ``à 11 h 40 min 05 s``
-    / ``11:40:05``); the raw value when unreadable."""
+    / ``11:40:05``); the raw value when unreadable. A time written with its offset (Polis's UTC times, a
+    Decidim export's "+01:00") is shown in Paris time and says so (``(heure de Paris)`` / ``(Paris time)``):
+    "2019-07-01T12:00:00+00:00" is ``1er juillet 2019 à 14 h 00 (heure de Paris)``; one without, as written."""
     if not value:
         return "—"
     try:
         d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return value
+    zone = ""
+    if d.tzinfo is not None:
+        d = wall_clock(d)
+        zone = (" (Paris time)" if lang == "en" else " (heure de Paris)") if time or seconds else ""
     month = _MONTHS.get(lang, _MONTHS["fr"])[d.month - 1]
     if lang == "en":
         day = f"{d.day} {month} {d.year}"
-        return f"{day}, {d:%H:%M:%S}" if seconds else f"{day}, {d:%H:%M}" if time else day
+        return f"{day}, {d:%H:%M:%S}{zone}" if seconds else f"{day}, {d:%H:%M}{zone}" if time else day
     day = f"{'1er' if d.day == 1 else d.day} {month} {d.year}"
     clock = f"{d.hour} h {d.minute:02d}" + (f" min {d.second:02d} s" if seconds else "")
-    return f"{day} à {clock}" if time or seconds else day
+    return f"{day} à {clock}{zone}" if time or seconds else day
 
 
 def parse_diff(diff: str | None) -> list[tuple[str, str]]:

@@ -14,11 +14,26 @@ Choices, documented here because they change figures:
   digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
 - **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
   (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
-  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory.
+  wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory. **Not given** ("NC",
+  "Non communiqué", "-", "Aucun"): status ``missing``, as an empty cell.
 - **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
   hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
   département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
-  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``.
+  several départements ("Saint-Denis") locates nobody: status ``ambiguous_name``; with its département's
+  number or name ("Saint-Denis (93)", "Nancy (Meurthe-et-Moselle)") it is read in that département, and an
+  arrondissement written with its number ("Paris 15e", "Lyon 3e", "Marseille 8e arrondissement") is that
+  arrondissement. A name alone is not read where it more likely means something else (:func:`_by_name`): a
+  foreign country's name ("Belgique", "Belgique 1000", "B-1000 Bruxelles", "Étranger": status ``abroad``,
+  outside any declared territory; "Suisse", also a commune: ``word_name``, not located), a common word
+  ("Mer", "Campagne": ``word_name``); a département's name or number ("Gironde", "33") is that département
+  (``departement_name``), a région's name ("Bretagne") that région (``region_name``: inside a declared
+  territory of that région's départements or communes is then unknown).
+- **An INSEE code** where the participant's column says so ("code INSEE", "code commune", "codgeo": the
+  importer writes the cell "INSEE 13100"): that commune, never the postcode of the same digits (13100 is
+  Saint-Rémy-de-Provence's INSEE code, Aix-en-Provence's postcode): status ``insee``.
+- **A declared territory** (:func:`read_declared`): a five-digit code that is both a postcode and another
+  commune's INSEE code ("13100") is read as a postcode, as participants give theirs, unless the territory's
+  other five-digit codes are INSEE codes only; "INSEE 13100" or "CP 13100" say which.
 - **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
   have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
 """
@@ -46,6 +61,11 @@ OUTSIDE_DEPARTEMENTS = "outside_departements"
 INVALID = "invalid"
 COMMUNE_NAME = "commune_name"
 AMBIGUOUS_NAME = "ambiguous_name"
+WORD_NAME = "word_name"
+DEPARTEMENT_NAME = "departement_name"
+REGION_NAME = "region_name"
+INSEE = "insee"
+ABROAD = "abroad"
 MISSING = "missing"
 NO_POPULATION = (
     "no_population"  # located, in no row of the reference population (a count, not a Location status)
@@ -130,7 +150,7 @@ def region_population() -> dict[str, int]:
 # No two adjacent parts may match the same characters (`\s*-?\s*`, `[^\d]*?[\s,(]+`): on a value of spaces (a
 # hostile file's cell) the engine tried every split of them, a time quadratic in the value's length.
 _WITH_NAME = re.compile(
-    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)[^\W\d_].*)?", re.IGNORECASE
+    r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)\(?[^\W\d_].*)?", re.IGNORECASE
 )
 _NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?", re.IGNORECASE)
 
@@ -184,18 +204,169 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _by_name(raw: str) -> Location:
+COMMON_WORDS = 2000  # a commune's name among the most written words of French reads as the word ("Mer")
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Folded names (:func:`fold_name`) of foreign countries (``pays.txt``: "suisse", "belgique")."""
+    lines = (DATA_DIR / "pays.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(fold_name(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The :data:`COMMON_WORDS` most frequent words of pyspellchecker's French list (counted in film
+    subtitles; "mer", "campagne", "ville", "sens"), folded: a city's name is rarely among them ("paris" and
+    "tours" are not, "plaisir", "sens" and "avion" are)."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="fr", distance=1).word_frequency.dictionary
+    top = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))[:COMMON_WORDS]
+    return frozenset(fold_name(w) for w, _ in top)
+
+
+def _by_name(raw: str, departement: str | None = None) -> Location:
     """The :class:`Location` of a commune's name written where a postcode was asked ("Aucun" is a commune
-    of the Hautes-Pyrénées, but in a postcode field a non-answer)."""
-    if len(fold_name(raw)) < 2 or is_non_answer(raw):
+    of the Hautes-Pyrénées, but in a postcode field a non-answer); among the communes of ``departement`` only
+    when it is given (the département then says the name is a commune's; ``""``: any département, the name
+    being a commune's by its context, as in a declared territory).
+
+    A name alone is read only when nothing else it may mean is likelier: a foreign country's name locates
+    nobody in France (``abroad``, and outside any declared territory), or nobody at all when a commune bears
+    it too ("Suisse", "Grenade": ``word_name``); so does a common word ("Mer", "Campagne", "Ville", and the
+    cities "Plaisir", "Sens", "Avion", whose postcode or "Sens (89)" locate them); a département's name
+    ("Gironde", "Loire", "Corrèze") is that département (``departement_name``), a région's ("Bretagne",
+    "Île-de-France", "PACA") that région (``region_name``), rather than the few hundred inhabitants of a
+    commune bearing it ("Loire", Maine-et-Loire; "Bretagne", Indre)."""
+    folded = fold_name(raw)
+    if len(folded) < 2 or is_non_answer(raw):  # "Aucun" is said not given before (:func:`_not_given`)
         return Location(None, INVALID)
-    communes = communes_by_name().get(fold_name(raw), ())
+    communes = communes_by_name().get(folded, ())
+    if departement:
+        communes = tuple(c for c in communes if departement_of_commune(c) == departement)
+    if departement is None:  # the name alone: what else may it mean?
+        if folded in countries():
+            return Location(None, WORD_NAME if communes else ABROAD)
+        if communes and " " not in folded and folded in common_words():
+            return Location(None, WORD_NAME)
+        if (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
+            return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
+        if (reg := _regions_by_name().get(folded)) is not None:
+            return Location(None, REGION_NAME, (), None, reg, ())
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if len(deps) > 1:
         return Location(None, AMBIGUOUS_NAME)
     if not deps:
         return Location(None, INVALID)
     return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
+
+
+@lru_cache(maxsize=1)
+def _departements_by_name() -> dict[str, str]:
+    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
+    return {fold_name(d["name"]): code for code, d in departements().items()}
+
+
+@lru_cache(maxsize=1)
+def _regions_by_name() -> dict[str, str]:
+    """Folded région name (:func:`fold_name`) → its code ("ile de france" → "11"), "idf" and "paca" too."""
+    return {fold_name(name): code for code, name in regions().items()} | {"idf": "11", "paca": "93"}
+
+
+# "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
+_ARRONDISSEMENT = re.compile(
+    r"(paris|lyon|marseille)\s*(\d{1,2}|[ivx]{1,5})\s*(?:e|eme|er|ere|°)?\s*(?:arr|arrdt|arrondissement)?\.?"
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+# "54 Nancy", "(93) Saint-Denis": the département's number first
+_DEPARTEMENT_AND_NAME = re.compile(r"\(?\s*(\d{2,3}|2a|2b)\s*\)?[\s,-]+([^\W\d_][^\d()]*)")
+
+
+def _arrondissement_number(written: str) -> int:
+    """An arrondissement's number as written: "15", or in Roman numerals, "XV" (as "Paris XVe")."""
+    if written.isdigit():
+        return int(written)
+    values = [_ROMAN[ch] for ch in written]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+
+
+# "Nancy (54)", "Nancy 54", "Saint-Denis, 93", "Nancy (Meurthe-et-Moselle)": a name and its département, its
+# name in brackets or after a comma only ("Trosly-Loire" is a commune, not Trosly in the Loire)
+_NAME_AND_DEPARTEMENT = re.compile(
+    r"([^\W\d_][^\d(),]*?)(?:[\s,(-]+(\d{2,3}|2a|2b)\)?|\s*\(\s*([^\W\d_][^\d()]*?)\s*\)|\s*,\s*([^\W\d_][^\d(),]*))"
+)
+
+
+def _by_name_and_number(raw: str) -> Location | None:
+    """The :class:`Location` of an arrondissement of Paris, Lyon or Marseille written with its number ("Paris
+    15e", "Lyon 3e", "Paris XVe"), or of a commune's name with its département's number or name ("Nancy (54)",
+    "54 Nancy", "Saint-Denis (93)": the département tells homonyms apart); None when ``raw`` is neither."""
+    text = fold_letters(raw).casefold().strip()
+    if (m := _ARRONDISSEMENT.fullmatch(text)) is not None:
+        number = _arrondissement_number(m[2])
+        code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{number:02d}" if m[1] != "lyon" else str(number))
+        # no such arrondissement: "Paris 75", "Lyon 69" give the département's number ("Paris 25e": nothing)
+        if code in commune_population():
+            arr_dep = departement_of_commune(code)
+            return Location(None, COMMUNE_NAME, (code,), arr_dep, _region(arr_dep), (arr_dep,))
+    if len(text) > 100:
+        return None
+    if (m := _DEPARTEMENT_AND_NAME.fullmatch(text)) is not None:
+        dep: str | None = m[1].upper()
+        name = m[2]
+    elif (m := _NAME_AND_DEPARTEMENT.fullmatch(text)) is not None:
+        dep = m[2].upper() if m[2] else _departements_by_name().get(fold_name(m[3] or m[4]))
+        name = m[1]
+    else:
+        return None
+    if dep is None or dep not in departements():
+        return None
+    named = _by_name(name, departement=dep)
+    return named if named.status == COMMUNE_NAME else Location(None, INVALID)
+
+
+# "B-1000 Bruxelles", "CH-1201", "D-10115": a postcode with another country's prefix (France's "F-" aside)
+_FOREIGN_POSTCODE = re.compile(r"(?:a|at|b|be|ch|d|de|dk|e|es|gb|i|it|l|lu|nl|p|pt|s|uk)\s*-\s*\d{4,5}\b.*")
+_ABROAD_WORDS = {
+    "etranger",
+    "a l etranger",
+    "hors de france",
+    "hors france",
+    "abroad",
+    "expatrie",
+    "expatriee",
+}
+
+
+def _abroad(raw: str) -> bool:
+    """Whether ``raw`` says the participant lives outside France: "Étranger", "Hors de France", a postcode
+    with another country's prefix ("B-1000 Bruxelles"), a foreign country's name with a number ("Belgique
+    1000", "1201 Suisse") but a commune's name with its département's ("Suisse (57)") read before."""
+    text = fold_letters(raw).casefold().strip()
+    if len(text) > 100:
+        return False
+    if _FOREIGN_POSTCODE.fullmatch(text) or fold_name(text) in _ABROAD_WORDS:
+        return True
+    words = re.sub(r"\d+", " ", text)
+    return any(ch.isdigit() for ch in text) and fold_name(words) in countries()
+
+
+# "INSEE 13100": a commune's INSEE code, as an importer writes a cell of a column named so (never a postcode)
+_INSEE_WRITTEN = re.compile(r"(?:insee|cog)\s*[:=]?\s*(\d[\dab]\d{3})", re.IGNORECASE)
+
+
+def _by_insee(code: str) -> Location:
+    """The :class:`Location` of an INSEE commune code (Paris, Lyon, Marseille's own: their arrondissements)."""
+    population = commune_population()
+    if code in _ARRONDISSEMENTS:
+        communes = tuple(sorted(c for c in population if c.startswith(_ARRONDISSEMENTS[code])))
+    else:
+        communes = (code,) if code in population else ()
+    dep = departement_of_commune(code)
+    if not communes or dep not in departements():
+        return Location(None, INVALID)
+    return Location(None, INSEE, communes, dep, _region(dep), (dep,))
 
 
 def _guess_departement(cp: str) -> str | None:
@@ -209,12 +380,67 @@ def _region(dep: str | None) -> str | None:
     return departements()[dep]["region_code"] if dep in departements() else None
 
 
+# what a participant writes for a place they do not give: no postcode, not an invalid one
+_NOT_GIVEN = {
+    "nc",
+    "n c",
+    "nr",
+    "n r",
+    "na",
+    "n a",
+    "nd",
+    "n d",
+    "inconnu",
+    "inconnue",
+    "non communique",
+    "non communiquee",
+    "non renseigne",
+    "non renseignee",
+    "non precise",
+    "non precisee",
+    "confidentiel",
+    "secret",
+    "refus",
+    "ne souhaite pas repondre",
+    "je ne souhaite pas repondre",
+    "prefere ne pas repondre",
+    "pas de code postal",
+}
+
+
+def _not_given(raw: str) -> bool:
+    """Whether ``raw`` says no place: punctuation only ("-", "?"), a placeholder ("NC", "Non communiqué",
+    "Inconnu") or another non-answer ("Aucun", a commune of the Hautes-Pyrénées, "Je ne sais pas")."""
+    folded = fold_name(raw)
+    return not folded or folded in _NOT_GIVEN or (len(folded) > 1 and is_non_answer(raw))
+
+
+# ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
+_FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def locate(raw: str | None) -> Location:
-    """The :class:`Location` of a participant's postcode (see the module docstring for each status)."""
-    if raw is None or not str(raw).strip():
+    """The :class:`Location` of a participant's postcode (see the module docstring for each status); a place
+    that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without."""
+    if raw is None or not str(raw).strip() or _not_given(str(raw)):
         return Location(None, MISSING)
+    location = _locate(str(raw))
+    if location.status == INVALID and (france := _FRANCE_AFTER.search(str(raw).strip())) is not None:
+        return _locate(str(raw).strip()[: france.start()])  # "Île-de-France" reads as itself first
+    return location
+
+
+def _locate(raw: str) -> Location:
+    if (insee := _INSEE_WRITTEN.fullmatch(str(raw).strip())) is not None:
+        return _by_insee(insee[1].upper())
+    if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone
+        return Location(None, DEPARTEMENT_NAME, (), alone, _region(alone), (alone,))
     cp = normalise_postcode(raw)
+    if cp is None and (named := _by_name_and_number(str(raw))) is not None:
+        return named
+    if cp is None and _abroad(str(raw)):
+        return Location(None, ABROAD)
     if cp is None and not any(ch.isdigit() for ch in str(raw)):
         return _by_name(str(raw))
     if cp is None or cp == "00000":
@@ -254,6 +480,25 @@ class Declared:
     unknown: tuple[str, ...]
 
 
+# "INSEE 13100", "insee:13100", "COG 13100"; "CP 13100", "code postal 13100": the code's kind said
+_DECLARED_KIND = re.compile(r"(insee|cog|code insee|cp|code postal)\s*[:=]?\s*(\d[\dab]\d{3})", re.IGNORECASE)
+
+
+def _declared_as_postcodes(codes: Sequence[str]) -> bool:
+    """Whether a declared territory's codes that are both an INSEE code and another place's postcode
+    ("13100": Aix-en-Provence's postcode, Saint-Rémy-de-Provence's INSEE code) are read as postcodes: unless
+    the territory's other five-digit codes are INSEE codes only (a list copied from the COG), as participants
+    give postcodes (the importers read "code postal" and "authorZipCode" columns) and a French official naming
+    a place by five digits names its postcode."""
+    population, postcodes = commune_population(), postcode_table()
+    kinds = {
+        (code in population, code in postcodes)
+        for raw in codes
+        if len(code := raw.strip().upper()) == 5 and code not in _ARRONDISSEMENTS
+    }
+    return not ((True, False) in kinds and (False, True) not in kinds)
+
+
 @lru_cache(maxsize=64)
 def _declared(codes: tuple[str, ...]) -> Declared:
     communes: set[str] = set()
@@ -261,20 +506,43 @@ def _declared(codes: tuple[str, ...]) -> Declared:
     regs: set[str] = set()
     unknown: list[str] = []
     population, postcodes = commune_population(), postcode_table()
+    as_postcodes = _declared_as_postcodes(codes)
     for raw in codes:
         code = raw.strip().upper()
-        if code.startswith("R") and code[1:] in regions():
+        if (kind := _DECLARED_KIND.fullmatch(raw.strip())) is not None:
+            code = kind[2].upper()
+            insee = kind[1].casefold() in ("insee", "cog", "code insee")
+            target = (
+                (population if insee else postcodes) if code not in _ARRONDISSEMENTS else _ARRONDISSEMENTS
+            )
+            if code not in target:
+                unknown.append(raw)
+            elif code in _ARRONDISSEMENTS:
+                communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
+            else:
+                communes.update((code,) if insee else postcodes[code])
+        elif code.startswith("R") and code[1:] in regions():
             regs.add(code)
         elif code in departements():
             deps.add(code)
         elif code in _ARRONDISSEMENTS:
             communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
-        elif code in population:  # an INSEE code first: 2,995 of them are also some other place's postcode
-            communes.add(code)
+        elif code in population and not (as_postcodes and code in postcodes):
+            communes.add(code)  # 2,995 INSEE codes are also some other place's postcode
         elif (cp := normalise_postcode(code)) in postcodes:
             communes.update(postcodes[cp or ""])
         elif (named := _by_name(raw)).status == COMMUNE_NAME:
             communes.update(named.communes)
+        elif named.status == DEPARTEMENT_NAME and named.departement:
+            deps.add(named.departement)
+        elif named.status == REGION_NAME:
+            regs.add(f"R{named.region}")
+        elif (
+            named.status == WORD_NAME
+            and fold_name(raw) not in _departements_by_name()  # "Vienne": the Isère's city or the 86?
+            and (own := _by_name(raw, departement="")).status == COMMUNE_NAME
+        ):
+            communes.update(own.communes)  # an official declaring "Sens" or "Mer" names the commune
         else:
             unknown.append(raw)
     return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))
@@ -282,9 +550,10 @@ def _declared(codes: tuple[str, ...]) -> Declared:
 
 def read_declared(declared: Iterable[str]) -> Declared:
     """The declared territory: département codes, régions written ``R<code>``, INSEE commune codes (Paris,
-    Lyon, Marseille's own codes meaning their arrondissements), postcodes (those that are no INSEE code) or
-    a commune's name borne in one département only:
-    a city that declares "54000" or "75056" holds its participants of 54000 or 75011."""
+    Lyon, Marseille's own codes meaning their arrondissements), postcodes or a commune's name borne in one
+    département: a city that declares "54000" or "75056" holds its participants of 54000 or 75011. A code
+    that is both a postcode and another commune's INSEE code ("13100") is read as
+    :func:`_declared_as_postcodes` says, or as its prefix says ("INSEE 13100", "CP 13100")."""
     return _declared(tuple(sorted(set(declared))))
 
 
@@ -292,12 +561,16 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
     """Whether a location lies in the declared territory (:func:`read_declared`); None when unknown. A
     postcode covering several communes is inside if any is."""
     scope = read_declared(declared)
-    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME) or not (
+    if location.status in (MISSING, INVALID, AMBIGUOUS_NAME, WORD_NAME) or not (
         scope.communes or scope.departements or scope.regions
     ):
         return None  # no postcode, or a territory naming no place known: nobody can be said outside it
     if scope.communes & set(location.communes) or scope.departements & set(location.departements):
         return True
+    if location.status == REGION_NAME and f"R{location.region}" not in scope.regions:
+        inside = scope.departements | {departement_of_commune(c) for c in scope.communes}
+        if any(_region(d) == location.region for d in inside):
+            return None  # "Bretagne" for a consultation of Rennes: maybe in it, maybe not
     if location.region and f"R{location.region}" in scope.regions:
         return True
     if location.status == GUESSED and any(
@@ -413,7 +686,7 @@ def territory_key(loc: Location, level: str) -> str | None:
         return f"R{loc.region}" if loc.region else None
     if level == "postcode":
         return loc.postcode if loc.communes else None
-    if loc.status == COMMUNE_NAME and len(loc.communes) > 1:
+    if loc.status in (COMMUNE_NAME, INSEE) and len(loc.communes) > 1:
         return None
     pop = commune_population()
     return max(loc.communes, key=lambda c: (pop.get(c, 0), c)) if loc.communes else None

@@ -69,6 +69,14 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "zip",
         "authorzipcode",
         "zip_code",
+        "code_insee",
+        "code insee",
+        "insee",
+        "code_commune",
+        "code commune",
+        "codgeo",
+        "commune",
+        "ville",
     ),
     "date": ("date", "created_at", "createdat", "date_creation", "datetime", "timestamp", "created"),
     "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
@@ -227,6 +235,14 @@ def scrub(text: str) -> str:
 
 
 _DIGITS = re.compile(r"^\d{4,5}$")
+_INSEE = re.compile(r"^(?:\d{4,5}|2[AB]\d{3})$", re.IGNORECASE)
+
+
+def insee_column(name: str | None) -> bool:
+    """Whether a participant's place column holds INSEE commune codes by its name ("code INSEE", "code_commune",
+    "CODGEO", "depcom"), not postcodes: five digits read in it as a postcode would locate another commune."""
+    folded = re.sub(r"[^a-z]+", " ", fold(name or "")).split()
+    return bool({"insee", "codgeo", "depcom", "cog"} & set(folded)) or folded[:2] == ["code", "commune"]
 
 
 def _maker(
@@ -234,11 +250,15 @@ def _maker(
 ) -> Callable[[int, Callable[[str], str | None]], Contribution]:
     question_text = source.question_text or source.path.stem
 
+    insee = insee_column(mapping.postcode)
+
     def make(line: int, get: Callable[[str], str | None]) -> Contribution:
         source_id = (get("id") or "").strip() or f"ligne-{line}"
         question = (get("question") or "").strip()
         postcode = (get("postcode") or "").strip()
-        if len(postcode) == 4 and _DIGITS.match(postcode) and lost_zero(postcode):  # "1000" for 01000
+        if insee and _INSEE.match(postcode):  # "13100" there is Saint-Rémy-de-Provence, not Aix's postcode
+            postcode = f"INSEE {postcode.zfill(5)}"
+        elif len(postcode) == 4 and _DIGITS.match(postcode) and lost_zero(postcode):  # "1000" for 01000
             postcode = "0" + postcode
         return Contribution(
             contribution_id=source_id,

@@ -138,3 +138,26 @@ def test_old_run_exports_the_metadata_it_read_after_a_corrected_import(client, k
     assert upload(client, cid, to_csv(rows), h, mapping=mapping).json()["updated"] == 1
     exported = client.get(f"/api/runs/{run_id}/export", params={"format": "csv"}, headers=h).text
     assert {r["source_id"]: r["zipcode"] for r in csv.DictReader(io.StringIO(exported))} == read
+
+
+def test_the_polis_export_dates_local_times_in_paris_time_on_every_server():
+    # a submission time written without offset ("2019-02-06 23:54:17", French local time as the report shows
+    # it) was turned into a timestamp in the server's own time zone, so the same export differed between
+    # machines, and a French date ("06/02/2019 23:54") had no timestamp at all
+    from service.exports import to_polis_comments
+
+    rows = [
+        {
+            "author_ref": "a",
+            "contribution_id": f"c{i}",
+            "status": "kept",
+            "text": "avis",
+            "submitted_at": when,
+        }
+        for i, when in enumerate(
+            ["2019-02-06 23:54:17", "06/02/2019 23:54", "2019-07-01T12:00:00+00:00", None]
+        )
+    ]
+    stamps = [r["timestamp"] for r in csv.DictReader(io.StringIO(to_polis_comments(rows)))]
+    # 22:54:17 UTC in winter (UTC+1), 22:54:00 for the French date; an instant given with its offset as is
+    assert stamps == ["1549493657000", "1549493640000", "1561982400000", ""]

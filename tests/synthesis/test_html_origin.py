@@ -363,6 +363,21 @@ def test_participants_located_by_a_commune_name_are_said_apart():
     assert "nom de commune au lieu d&#39;un code postal (localisé dans cette commune)\u00a0: 3" in who
     english = section(render_report_page(report, lang="en"), "/")
     assert "a commune&#39;s name borne in several départements, no postcode (not located): 1" in english
+    report.origin["participation"]["location_status"] = {
+        "word_name": 2,
+        "abroad": 1,
+        "departement_name": 4,
+        "region_name": 5,
+    }
+    who = section(render_report_page(report), "/")
+    assert "nom d&#39;un pays étranger au lieu d&#39;un code postal (hors de France)\u00a0: 1" in who
+    assert (
+        "mot courant ou un nom de pays (« Mer », « Suisse »), sans code postal (non localisé)\u00a0: 2" in who
+    )
+    english = section(render_report_page(report, lang="en"), "/")
+    assert (
+        "a département&#39;s name or number instead of a postcode (located in that département): 4" in english
+    )
 
 
 def test_a_participation_by_postcode_names_postcodes_not_the_communes_bearing_their_number():
@@ -382,3 +397,30 @@ def test_the_second_a_burst_s_submissions_share_is_written_with_its_seconds():
     (en,) = words.bursts({"bursts": [burst]}, "en")
     assert fr.second == "1er février 2019 à 10 h 20 min 05 s" and en.second == "1 February 2019, 10:20:05"
     assert words.format_datetime("2019-02-01T10:20:05", "fr") == "1er février 2019 à 10 h 20"
+
+
+def test_times_given_with_an_offset_are_shown_in_paris_time_and_say_so():
+    # a Polis comment's UTC time "2019-07-01T12:00:00+00:00" read "1er juillet 2019 à 12 h 00", two hours
+    # before the French reader's clock showed, and nothing said it was UTC
+    assert (
+        words.format_datetime("2019-07-01T12:00:00+00:00", "fr")
+        == "1er juillet 2019 à 14 h 00 (heure de Paris)"
+    )
+    assert words.format_datetime("2019-01-17T09:38:00Z", "en") == "17 January 2019, 10:38 (Paris time)"
+    assert words.format_datetime("2019-12-31T23:30:00+00:00", "fr", time=False) == "1er janvier 2020"
+    assert words.format_datetime("2019-01-17T10:38:00", "fr") == "17 janvier 2019 à 10 h 38"  # as written
+    report = origin_report()
+    report.origin["bursts"]["time_zone"] = "Europe/Paris"
+    assert "Heures de Paris (heure légale française, heure d&#39;été comprise)" in section(
+        render_report_page(report), "/"
+    )
+    assert "Times are in Paris time" in section(render_report_page(report, lang="en"), "/")
+
+
+def test_dates_left_unread_for_their_order_are_said_so():
+    report = origin_report()
+    report.origin["bursts"]["order_doubtful"] = True
+    assert "celles qui se lisent dans les deux sens (« 03/12/2019 », 3 décembre ou 12 mars)" in section(
+        render_report_page(report), "/"
+    )
+    assert "those that read either way" in section(render_report_page(report, lang="en"), "/")

@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
+from schemas.report import CampaignMember
 from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
@@ -22,6 +23,7 @@ from synthesis.origin import (
     detect_campaigns,
     distinct_authors,
     instant,
+    parse_clock,
     parse_time,
     wall_clock,
 )
@@ -440,6 +442,155 @@ def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
         Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), cells[:12]
     )
     assert camp.densest_hour is None
+
+
+def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_first():
+    # "12/03/19", "12/03/2019 à 14:30" and "12 mars 2019 à 14h30" read as no date: undated, no burst
+    for written in (
+        "12/03/19 14:30",
+        "12/03/2019 à 14:30",
+        "12 mars 2019 à 14h30",
+        "mardi 12 mars 2019, 14 h 30",
+        "12.03.2019 14:30",
+        "12-03-2019 14:30:00",
+    ):
+        assert parse_clock(written) == datetime(2019, 3, 12, 14, 30), written
+    assert parse_time("12/03/19") == datetime(2019, 3, 12) and parse_clock("12/03/19") is None
+    assert parse_time("1er février 2019") == datetime(2019, 2, 1) and parse_time("03/12/98") == datetime(
+        1998, 12, 3
+    )
+    assert parse_time("2019/03/12") == datetime(2019, 3, 12)
+    # day first stays the rule, and a date that only reads month first is unreadable, never another day
+    assert parse_time("03/12/2019") == datetime(2019, 12, 3)
+    for unreadable in ("12/25/2019", "31/02/19", "12 foo 2019", "12/03-2019", "12 mars 2019 à 25h00"):
+        assert parse_time(unreadable) is None, unreadable
+    french = [
+        Contribution(f"f{d}-{h}", f"f{d}-{h}", "q", "Q", "t", created_at=f"{d} mars 2019 à {h}h15")
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    french += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", created_at="05/03/19 à 14:30") for k in range(30)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, french, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
+
+
+def test_dates_written_month_first_are_never_read_day_first_where_they_read_either_way():
+    # a file written month first ("03/25/2019 14:30"): "03/12/2019" read as 3 December, a burst in
+    # December and a campaign "from 3 December" that was on 12 March, without a word
+    us = [
+        Contribution(f"u{d}-{h}", f"u{d}-{h}", "q", "Q", "t", created_at=f"03/{d:02d}/2019 {h:02d}:15")
+        for d in range(13, 24)
+        for h in range(0, 24, 3)
+    ]
+    us += [
+        Contribution(f"b{k}", f"b{k}", "q", "Q", "t", author_ref=f"a{k}", created_at="03/12/2019 14:30")
+        for k in range(30)
+    ]
+    members = us[-30:]
+    camp = Campaign(campaign_id="c", size=30, distinct_authors=30, template="t", members=[])
+    camp.members = [CampaignMember(contribution_id=c.contribution_id, source_id=c.source_id) for c in members]
+    _set_times(camp, members)
+    assert camp.first_seen == "2019-12-03T14:30:00"  # alone, day first
+    report = Report.model_construct(
+        questions=[QuestionReport.model_construct(campaigns=[camp], clusters=[], noise=[])], origin={}
+    )
+    annotate_consultation(report, us, RunSettings())
+    found = report.origin["bursts"]
+    assert found["bursts"] == [] and found["undated"] == 30 and found["order_doubtful"] is True
+    assert camp.first_seen is None and camp.densest_hour is None
+    assert parse_time("03/12/2019", doubtful=True) is None and parse_time("05/05/2019", doubtful=True)
+    assert (
+        parse_time("25/03/2019", doubtful=True)
+        == parse_time("03/25/2019", doubtful=True)
+        == datetime(2019, 3, 25)
+    )
+    assert parse_time("03/25/2019") is None  # alone, it reads month first only: never another day
+    # French dates, day first (one after the 12th is enough to see it): read as ever, nothing said
+    french = [replace(c, created_at=f"{c.created_at[3:5]}/03/2019{c.created_at[10:]}") for c in us]
+    annotate_consultation(report, french, RunSettings())
+    assert "order_doubtful" not in report.origin["bursts"]
+    assert [b["hour"] for b in report.origin["bursts"]["bursts"]] == ["2019-03-12T14:00:00"]
+
+
+def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tmp_path):
+    # Polis comments are dated in UTC: a burst at 14 h in Paris (UTC+2 in July) showed "de 12 h à 13 h", and
+    # nothing said the hours were UTC
+    moment = int(datetime(2019, 7, 5, 12, 20, tzinfo=UTC).timestamp() * 1000)
+    rows = [(moment + k * 1000, k) for k in range(30)]
+    rows += [
+        (int(datetime(2019, 7, d, h, 5, tzinfo=UTC).timestamp() * 1000), 100 + 10 * d + h // 3)
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        + "".join(f"{ms},d,{cid},{cid},0,0,1,avis {cid}\n" for ms, cid in rows),
+        encoding="utf-8",
+    )
+    items = read_file(folder / "comments.csv").contributions
+    assert items[0].created_at == "2019-07-05T12:20:00+00:00"  # the instant, as the export gives it
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-07-05T14:00:00"]
+    assert found["time_zone"] == "Europe/Paris"
+    # winter time: UTC+1; a time written without offset is taken as written, and nothing is said converted
+    assert wall_clock(parse_time("2019-01-05T12:20:00Z")) == datetime(2019, 1, 5, 13, 20)
+    naive = [replace(c, created_at=f"0{k % 9 + 1}/07/2019 14:{k % 60:02d}") for k, c in enumerate(items)]
+    annotate_consultation(report, naive, RunSettings())
+    assert "time_zone" not in report.origin["bursts"]
+
+
+def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
+    # a spreadsheet's "timestamp" column (a date column by its name) holding 1552400000 or 1552400000000
+    # read as no date: every submission undated, no burst
+    assert (
+        parse_clock("1552400000")
+        == parse_clock("1552400000000")
+        == datetime(2019, 3, 12, 14, 13, 20, tzinfo=UTC)
+    )
+    assert parse_time("1552400000123").microsecond == 123000 and parse_time("20190312") == datetime(
+        2019, 3, 12
+    )
+    moment = int(datetime(2019, 3, 5, 13, 20, tzinfo=UTC).timestamp())
+    rows = [(moment + k, k) for k in range(30)]
+    rows += [
+        (int(datetime(2019, 3, d, h, 5, tzinfo=UTC).timestamp()), 100 + 10 * d + h)
+        for d in range(1, 11)
+        for h in range(0, 24, 3)
+    ]
+    path = tmp_path / "avis.csv"
+    path.write_text(
+        "id;texte;timestamp\n" + "".join(f"{i};avis {i};{s}\n" for s, i in rows), encoding="utf-8"
+    )
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, read_file(path).contributions, RunSettings())
+    found = report.origin["bursts"]
+    assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
+
+
+def test_a_time_followed_by_its_time_zone_name_is_read_with_its_offset():
+    # "2019-01-17 10:38:20 UTC", as Ruby on Rails (hence Decidim) writes times, read as no date
+    assert parse_clock("2019-01-17 10:38:20 UTC") == datetime(2019, 1, 17, 10, 38, 20, tzinfo=UTC)
+    assert wall_clock(parse_clock("2019-07-17 10:38:20 UTC")) == datetime(2019, 7, 17, 12, 38, 20)
+    assert wall_clock(parse_clock("2019-01-17T10:38:20 GMT")) == datetime(2019, 1, 17, 11, 38, 20)
+    assert wall_clock(parse_clock("17/01/2019 10:38 CET")) == wall_clock(
+        parse_clock("2019-07-17 10:38 CEST")
+    ).replace(month=1)
+    assert parse_time("2019-01-17 UTC") is not None and parse_clock("2019-01-17 UTC") is None
+    assert parse_time("UTC") is None
+
+
+def test_a_year_first_date_without_its_zeros_is_read():
+    # "2019-3-5 14:30" (a spreadsheet's or a script's date without zero padding) read as no date: not ISO 8601
+    assert parse_clock("2019-3-5 14:30") == datetime(2019, 3, 5, 14, 30) == parse_clock("2019.3.5 14h30")
+    assert parse_time("2019-3-5") == datetime(2019, 3, 5) and parse_time("2019-13-05") is None
 
 
 def test_hours_are_read_as_written_and_ordered_by_instant():

@@ -63,6 +63,7 @@ def test_locate(raw, status, dep, region):
         ("54000-Nancy", "54000"),
         ("F-75001", "75001"),
         ("54 000 Nancy", "54000"),
+        ("54000 (Nancy)", "54000"),
         ("D-10115 Berlin", None),  # another country's prefix
         ("1000 Bruxelles", None),  # a foreign code with its town, not Ain's 01000
         ("75001 75002", None),
@@ -71,7 +72,7 @@ def test_locate(raw, status, dep, region):
 def test_a_postcode_written_with_its_commune_is_read(raw, postcode):
     # "75001 Paris" or "Nancy (54000)", as spreadsheets often hold them, were "invalid": no territory
     assert T.normalise_postcode(raw) == postcode
-    assert (T.locate(raw).status == T.INVALID) is (postcode is None)
+    assert (T.locate(raw).status in (T.INVALID, T.ABROAD)) is (postcode is None)  # "D-10115 Berlin": abroad
 
 
 def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place():
@@ -81,7 +82,7 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     assert T.locate("Vandoeuvre les Nancy").communes == T.locate("Vandœuvre-lès-Nancy").communes == ("54547",)
     assert T.locate("St-Max").departement == "54" and len(T.locate("PARIS").communes) == 20
     assert T.locate("Saint-Denis").status == T.AMBIGUOUS_NAME  # four communes, four départements
-    assert T.locate("aucun").status == T.INVALID  # a commune of the Hautes-Pyrénées, here a non-answer
+    assert T.locate("aucun").status == T.MISSING  # a commune of the Hautes-Pyrénées, here a non-answer
     assert T.in_territory(T.locate("Nancy"), ["54"]) is True
     assert T.in_territory(T.locate("54000"), ["Nancy"]) is True  # a territory declared by its name too
     assert T.in_territory(T.locate("Saint-Denis"), ["93"]) is None
@@ -92,6 +93,176 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     out = participation_report(items, RunSettings(territory=["54395", "54304"]))
     assert [(r["territory"], r["contributions"]) for r in out["rows"]] == [("54304", 1), ("54395", 2)]
     assert out["location_status"] == {T.AMBIGUOUS_NAME: 1, T.COMMUNE_NAME: 3}
+
+
+def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_located():
+    # "Nancy (54)", "Paris 15e", "Lyon 3e" and "Marseille 8e arrondissement" were "invalid": a digit barred
+    # the name from being read
+    for raw, communes, dep in [
+        ("Nancy (54)", ("54395",), "54"),
+        ("Nancy 54", ("54395",), "54"),
+        ("Saint-Denis (93)", ("93066",), "93"),  # the département tells the homonyms apart
+        ("Saint-Denis, 974", ("97411",), "974"),
+        ("Nancy (Meurthe-et-Moselle)", ("54395",), "54"),
+        ("Ajaccio (2A)", ("2A004",), "2A"),
+        ("Paris 15e", ("75115",), "75"),
+        ("Paris 1er arrondissement", ("75101",), "75"),
+        ("Lyon 3e", ("69383",), "69"),
+        ("Lyon 3ème arr.", ("69383",), "69"),
+        ("Marseille 8e arrondissement", ("13208",), "13"),
+    ]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.COMMUNE_NAME, communes, dep), raw
+    assert len(T.locate("Paris (75)").communes) == 20 and len(T.locate("Marseille (13)").communes) == 16
+    # a name its département does not hold, an arrondissement that does not exist: no place
+    assert T.locate("Nancy (57)").status == T.locate("Paris 25e").status == T.INVALID
+    # a commune whose name ends with a département's name is that commune, not a name in that département
+    assert T.locate("Trosly-Loire").communes == ("02750",)
+    assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
+
+
+def test_a_departement_number_before_the_name_or_an_arrondissement_in_roman_numerals_is_located():
+    # "75 Paris", "(93) Saint-Denis" and "Paris XVe" were "invalid"
+    for raw, communes, dep in [
+        ("54 Nancy", ("54395",), "54"),
+        ("(93) Saint-Denis", ("93066",), "93"),
+        ("974 Saint-Denis", ("97411",), "974"),
+        ("Paris XVe", ("75115",), "75"),
+        ("Paris Ier", ("75101",), "75"),
+        ("Lyon IXe", ("69389",), "69"),
+        ("Marseille XIVe arrondissement", ("13214",), "13"),
+    ]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.COMMUNE_NAME, communes, dep), raw
+    assert len(T.locate("75 Paris").communes) == 20
+    assert T.locate("Paris XXV").status == T.locate("54 Metz").status == T.INVALID
+    # no commune's own name is read as another place by these forms
+    for code, name in T.commune_names().items():
+        read = T._by_name_and_number(name)
+        assert read is None or read.communes == (code,), name
+
+
+def test_a_name_alone_that_more_likely_means_a_country_a_word_or_a_departement_locates_no_commune():
+    # "Suisse" was located in the Moselle commune of that name, "Mer" in the Loir-et-Cher's, "Vienne" in
+    # the Isère's, and "Belgique" or "Gironde" read as invalid
+    for raw in ("Suisse", "Mer", "Campagne", "Ville", "Grenade"):
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.WORD_NAME, (), None), raw
+        assert T.in_territory(loc, ["57", "41"]) is None
+    abroad = T.locate("Belgique")
+    assert abroad.status == T.ABROAD and T.in_territory(abroad, ["54"]) is False
+    assert T.locate("Vienne").departement is None  # a commune of the Isère and the département 86
+    gironde = T.locate("Gironde")
+    assert (gironde.status, gironde.departement, gironde.region) == (T.DEPARTEMENT_NAME, "33", "75")
+    assert T.in_territory(gironde, ["33"]) is True and T.read_declared(["Gironde"]).departements == {"33"}
+    # cities whose names are no common word stay read, and the département makes a word a commune's name
+    assert [T.locate(n).departement for n in ("Paris", "Tours", "Rennes", "Nancy")] == [
+        "75",
+        "37",
+        "35",
+        "54",
+    ]
+    assert T.locate("Mer (41)").communes == ("41136",) and T.locate("Suisse (57)").communes == ("57662",)
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Suisse", "Mer", "Belgique", "Gironde", "33000"])
+    ]
+    out = participation_report(items, RunSettings())
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"33": 2}
+    assert out["location_status"] == {T.ABROAD: 1, T.DEPARTEMENT_NAME: 1, T.OK: 1, T.WORD_NAME: 2}
+
+
+def test_a_participant_saying_they_live_abroad_is_abroad():
+    # "B-1000 Bruxelles", "Belgique 1000", "Étranger" or "Hors de France" were "invalid" postcodes: nothing
+    # said the participant lived outside France, nor outside the declared territory
+    for raw in (
+        "B-1000 Bruxelles",
+        "CH-1201",
+        "D-10115",
+        "Belgique 1000",
+        "1201 Suisse",
+        "Étranger",
+        "à l'étranger",
+        "Hors de France",
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement) == (T.ABROAD, None), raw
+        assert T.in_territory(loc, ["54"]) is False
+    # France's own prefix, a commune with its département, a number that names nothing: not abroad
+    assert T.locate("F-75001").status == T.OK and T.locate("Suisse (57)").communes == ("57662",)
+    assert T.locate("1000 Bruxelles").status == T.INVALID and T.locate("A 12").status == T.INVALID
+
+
+def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
+    # "Bretagne" and "La Réunion" were ambiguous commune names (two small communes bear "Bretagne", one in
+    # the Lot-et-Garonne "Réunion"), "Loire" too, "Corrèze" the commune of 1,171 inhabitants, and
+    # "Île-de-France", "Normandie" or a département's number alone ("54", "2A") invalid
+    for raw, dep in [("Loire", "42"), ("Corrèze", "19"), ("La Réunion", "974"), ("54", "54"), ("2A", "2A")]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.DEPARTEMENT_NAME, dep, ()), raw
+    for raw, region in [("Bretagne", "53"), ("Île-de-France", "11"), ("Normandie", "28"), ("PACA", "93")]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
+    bretagne = T.locate("Bretagne")
+    assert T.in_territory(bretagne, ["R53"]) is True and T.in_territory(bretagne, ["54"]) is False
+    assert T.in_territory(bretagne, ["35238"]) is None  # Rennes: maybe, maybe not
+    assert T.locate("20").status == T.INVALID  # Corsica's two départements
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["Bretagne", "35", "Ille-et-Vilaine", "35000"])
+    ]
+    out = participation_report(items, RunSettings(territory=["R53"]))
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"35": 3}
+    assert out["location_status"] == {T.DEPARTEMENT_NAME: 2, T.OK: 1, T.REGION_NAME: 1}
+
+
+def test_a_place_followed_by_the_country_is_read_without_it():
+    # "Nancy, France", "Lyon (France)" and "Nancy 54000 France", as address books write them, were invalid
+    for raw, communes in [
+        ("Nancy, France", ("54395",)),
+        ("Nancy 54000 France", ("54395",)),
+        ("Nancy (54), France", ("54395",)),
+        ("Nancy - FR", ("54395",)),
+    ]:
+        assert T.locate(raw).communes == communes, raw
+    assert len(T.locate("Lyon (France)").communes) == 9
+    # a name ending with "France" is read as itself first; the country alone names no place
+    assert T.locate("Île-de-France").status == T.REGION_NAME and T.locate("Île-de-France").region == "11"
+    assert T.locate("France").status == T.INVALID and T.locate("Mer, France").status == T.WORD_NAME
+
+
+def test_a_place_not_given_is_missing_not_an_invalid_postcode():
+    # "NC", "Non communiqué", "-" or "Aucun" counted as "code postal invalide", as if a postcode had been
+    # mistyped: the report's data quality read worse than it was, and refusals were not told apart
+    for raw in ("NC", "N/A", "-", "?", "Non communiqué", "Inconnu", "Aucun", "Je ne souhaite pas répondre"):
+        assert T.locate(raw).status == T.MISSING, raw
+    for raw in ("00000", "abcde", "7501"):  # something written that names no place
+        assert T.locate(raw).status == T.INVALID, raw
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["NC", "-", "", "abcde", "54000"])
+    ]
+    assert participation_report(items, RunSettings())["location_status"] == {
+        T.INVALID: 1,
+        T.MISSING: 3,
+        T.OK: 1,
+    }
+
+
+def test_a_declared_territory_named_by_a_word_a_country_or_a_region_is_read_as_its_official_means_it():
+    # "Sens" or "Mer" declared by their own officials were "codes naming no place" (read as common words,
+    # as in a participant's cell), and "Bretagne" too: nobody could be said outside the territory
+    assert T.read_declared(["Sens"]).communes == {"89387"} and T.read_declared(["Mer"]).communes == {"41136"}
+    assert T.read_declared(["Suisse"]).communes == {"57662"}  # no country is declared as a territory
+    assert T.read_declared(["Bretagne"]).regions == {"R53"} and T.read_declared(["Gironde"]).departements == {
+        "33"
+    }
+    assert (
+        T.in_territory(T.locate("89100"), ["Sens"]) is True
+        and T.in_territory(T.locate("75011"), ["Sens"]) is False
+    )
+    # a name also a département's, in another département, stays unknown and said so
+    assert T.read_declared(["Vienne"]).unknown == ("Vienne",)
 
 
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
@@ -128,6 +299,28 @@ def test_a_territory_declared_by_postcode_or_city_code_holds_its_participants():
     # a territory naming no known place says nothing of anyone, rather than everyone outside
     assert T.in_territory(T.locate("54000"), ["Nancyville"]) is None
     assert T.read_declared(["Nancyville", "54"]).unknown == ("Nancyville",)
+
+
+def test_a_declared_code_that_is_a_postcode_and_another_communes_insee_code_reads_as_its_list_says():
+    # Aix-en-Provence declaring its postcode "13100" was read as the INSEE code of Saint-Rémy-de-Provence:
+    # every participant of Aix (13100, 13090) "outside the territory", those of Saint-Rémy (13210) inside
+    assert T.in_territory(T.locate("13100"), ["13100"]) is True
+    assert T.in_territory(T.locate("13090"), ["13100"]) is True and T.read_declared(["13100"]).communes >= {
+        "13001"
+    }
+    assert T.in_territory(T.locate("13210"), ["13100"]) is False
+    # among INSEE codes only (a list copied from the COG), it is the INSEE code; a prefix says either
+    assert T.read_declared(["13100", "54395"]).communes == {"13100", "54395"}
+    assert T.read_declared(["INSEE 13100"]).communes == {"13100"}
+    assert T.read_declared(["cp:13100"]).communes == T.read_declared(["13100"]).communes
+    assert T.read_declared(["CP 99999"]).unknown == ("CP 99999",)
+    items = [
+        Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
+        for i, z in enumerate(["13100", "13100", "13090", "13210"])
+    ]
+    out = participation_report(items, RunSettings(territory=["13100"]))
+    assert out["level"] == "commune" and "13100" not in {r["territory"] for r in out["rows"]}
+    assert {r["territory"]: r["contributions"] for r in out["rows"] if r["contributions"]} == {"13001": 3}
 
 
 def test_participation_of_a_declared_territory_compares_its_own_places():

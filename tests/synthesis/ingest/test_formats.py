@@ -124,3 +124,27 @@ def test_a_placeholder_author_with_punctuation_is_nobody(tmp_path):
     mapping = ColumnMapping(text="avis", id="ref", author="auteur")
     refs = [c.author_ref for c in read_file(path, mapping=mapping, secret=b"k").contributions]
     assert refs[:7] == [None] * 7 and None not in refs[7:]
+
+
+def test_a_participant_column_of_insee_codes_is_read_as_insee_codes(tmp_path):
+    # a "code_insee" column was not recognised, and mapped as the postcode its five digits were read as one:
+    # "13100" (Saint-Rémy-de-Provence's INSEE code) located in Aix-en-Provence, whose postcode it is
+    from synthesis import territory
+
+    path = tmp_path / "avis.csv"
+    path.write_text(
+        "id;texte;code_insee\n1;avis un;13100\n2;avis deux;1001\n3;avis trois;2A004\n4;avis quatre;75056\n",
+        encoding="utf-8",
+    )
+    located = [territory.locate(c.zipcode) for c in read_file(path).contributions]
+    assert [loc.communes[:1] for loc in located] == [("13100",), ("01001",), ("2A004",), ("75101",)]
+    assert {loc.status for loc in located} == {territory.INSEE} and len(located[3].communes) == 20
+    assert territory.territory_key(located[3], "commune") is None  # Paris: no single arrondissement
+    # mapped by hand, a column named so is read the same way; a postcode column stays postcodes
+    mapping = ColumnMapping(text="texte", postcode="code_insee")
+    assert read_file(path, mapping=mapping).contributions[0].zipcode == "INSEE 13100"
+    path.write_text("id;texte;code_postal\n1;avis un;13100\n", encoding="utf-8")
+    assert territory.locate(read_file(path).contributions[0].zipcode).communes[0] == "13001"
+    # a town's name in a "ville" column is read as a place
+    path.write_text("id;texte;ville\n1;avis un;Nancy (54)\n", encoding="utf-8")
+    assert territory.locate(read_file(path).contributions[0].zipcode).communes == ("54395",)
