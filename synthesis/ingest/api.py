@@ -11,7 +11,9 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import FormatDetectionError, InputFileError
 
-from . import capcollectif, decidim, generic, granddebat, polis, tabular
+from . import archive, capcollectif, decidim, generic, granddebat, polis, tabular
+from .archive import ArchiveLimits
+from .archive_read import read_archive
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
 from .detect import (
     MIXED,
@@ -57,6 +59,8 @@ def iter_file(
     question_text: str | None = None,
     encoding: str | None = None,
     related: Sequence[str | PathLike[str]] | None = None,
+    archive_folder: str | None = None,
+    archive_limits: ArchiveLimits | None = None,
 ) -> IngestStream:
     """Stream an export as ``Contribution | RejectedRow`` items in file order, with bounded memory.
 
@@ -70,12 +74,39 @@ def iter_file(
     encoding : forces the text encoding (otherwise: BOM, UTF-8, UTF-8 with some Windows-1252 lines, UTF-16/32,
         then charset-normalizer); what the user should check is in ``extras["warnings"]`` (French and English).
     related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
+    archive_folder : for a ZIP export (a Decidim open-data download, a Polis export, a ZIP of spreadsheets,
+        read member by member, see :mod:`.archive_read`), the name of the folder its root members are read in
+        (default: the archive's name without extension); a Polis conversation is named after it.
+    archive_limits : the most bytes a ZIP export's members may unpack to, each and together, and its most
+        members (default: :class:`.archive.ArchiveLimits`).
 
     Raises
     ------
     InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown
-    format, mapped column absent (the available ones are listed), unterminated quote (with its line).
+    format, mapped column absent (the available ones are listed), unterminated quote (with its line); an
+    :class:`~synthesis.errors.ArchiveError` for a corrupt or oversized ZIP, or one with no contribution file.
     """
+    checked = Path(path)
+    if checked.is_file() and archive.is_archive(checked):
+        return read_archive(
+            checked,
+            lambda member: _file_stream(member, format, mapping, secret, question_text, encoding, None),
+            folder=archive_folder,
+            limits=archive_limits,
+        )
+    return _file_stream(path, format, mapping, secret, question_text, encoding, related)
+
+
+def _file_stream(
+    path: str | PathLike[str],
+    format: Format | str,
+    mapping: ColumnMapping | None,
+    secret: bytes,
+    question_text: str | None,
+    encoding: str | None,
+    related: Sequence[str | PathLike[str]] | None,
+) -> IngestStream:
+    """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)

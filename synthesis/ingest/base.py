@@ -106,6 +106,7 @@ class IngestStream:
         rows: Callable[[], Iterator[RowOutcome]],
         extras: dict[str, Any] | None = None,
         blank_lines: Callable[[], int] | None = None,
+        unique_ids: bool = True,
     ) -> None:
         self.format = format
         self.encoding = encoding
@@ -115,7 +116,9 @@ class IngestStream:
         self.counts = RowCounts()
         self._rows = rows
         self._blank_lines = blank_lines
+        self._unique_ids = unique_ids  # False: the rows were checked already (an archive checks each file's)
         self._started = False
+        self.holds: object = None  # what must live as long as the stream: an archive's unpacked folder
 
     @property
     def rows_read(self) -> int:
@@ -127,13 +130,22 @@ class IngestStream:
         self._started = True
         return self._iterate()
 
+    def outcomes(self) -> Iterator[RowOutcome]:
+        """The rows as the format reader gives them, uncounted and unchecked: the stream of an archive holding
+        this file counts and checks them with its other files'."""
+        if self._started:
+            raise RuntimeError("an IngestStream can be iterated only once")
+        self._started = True
+        yield from self._rows()
+        self.counts.blank_lines = self._blank_lines() if self._blank_lines else 0
+
     def _iterate(self) -> Iterator[Item]:
         counts = self.counts
         seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
         for outcome in self._rows():
             counts.rows_read += 1
-            if isinstance(outcome, list) and outcome:
-                outcome = _check_unique(outcome, seen)
+            if isinstance(outcome, list) and outcome and self._unique_ids:
+                outcome = check_unique(outcome, seen)
             if isinstance(outcome, RejectedRow):
                 counts.rejected += 1
                 yield outcome
@@ -152,7 +164,7 @@ class IngestStream:
             )
 
 
-def _check_unique(
+def check_unique(
     contributions: list[Contribution], seen: tuple[dict[str, int], dict[str, int]]
 ) -> RowOutcome:
     """Reject a row whose identifier, or the id of one of its contributions, was already used by an earlier row
