@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from schemas import ColumnMapping
 from service.models import Consultation, Contribution, ContributionVersion, Import
+from synthesis.ingest.archive import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
 
@@ -139,12 +140,25 @@ def import_file(
     mapping: ColumnMapping | None = None,
     secret: bytes = b"",
     question_text: str | None = None,
+    archive_limits: ArchiveLimits | None = None,
 ) -> Import:
     """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
-    bounded whatever the file's size); commits once at the end, rolls everything back on any error."""
+    bounded whatever the file's size); commits once at the end, rolls everything back on any error.
+
+    A ZIP export is read file by file (``archive_limits``: what it may unpack to), its root files in a folder
+    named after the consultation, as an uploaded file is: a Polis conversation keeps its question id whether
+    its ``comments.csv`` or its ZIP is imported."""
     from synthesis.ingest import iter_file
 
-    stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    stream = iter_file(
+        path,
+        format=format,
+        mapping=mapping,
+        secret=secret,
+        question_text=question_text,
+        archive_folder=path.parent.name,
+        archive_limits=archive_limits,
+    )
     imp = Import(
         consultation_id=consultation.id,
         filename=filename[:500],
@@ -164,7 +178,8 @@ def import_file(
         chunk: list[Record] = []
         for item in stream:
             if isinstance(item, RejectedRow):
-                rejected.append({"line": item.line, "reason": item.reason, "reason_en": item.reason_en})
+                row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
+                rejected.append(row | ({"file": item.file} if item.file else {}))
                 continue
             chunk.append(item)
             imp.accepted += 1
@@ -175,6 +190,7 @@ def import_file(
             _upsert_chunk(session, consultation.id, imp, chunk, files)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
+        imp.members = list(stream.extras.get("archive", {}).get("members", []))
         session.add(imp)
         session.commit()
     except BaseException:
