@@ -33,8 +33,22 @@ CHUNK = 1 << 20
 #: Formats the readers take, by extension; any other member is skipped.
 READABLE = {".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson"}
 NESTED = {".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst", ".z"}
-#: Polis votes, beside its comments: not contributions (its ``summary.csv`` is read, for the question).
-POLIS_VOTES = {"votes.csv", "participants-votes.csv"}
+#: A Polis export's files, named alike ("comments.csv", or "<date>-<conversation>-comments.csv" as the report
+#: page's download names them): its comments are read with its summary; its votes, per-group tallies and
+#: statistics are not contributions, and are skipped beside its comments only (elsewhere a "summary.csv" is
+#: a spreadsheet like any other).
+_POLIS_COMMENTS = re.compile(r"^(|.*-)comments\.csv$", re.IGNORECASE)
+_POLIS_FILE = re.compile(
+    r"^(|.*?-)(summary|votes|participants?-votes|comment-groups|stats-history)\.csv$", re.IGNORECASE
+)
+_POLIS_SKIPPED = {
+    "votes": ("votes Polis : pas des contributions", "Polis votes: not contributions"),
+    "comment-groups": (
+        "votes Polis par groupe d'opinion : pas des contributions (les commentaires sont lus dans leur fichier)",
+        "Polis votes per opinion group: not contributions (the comments are read from their own file)",
+    ),
+    "stats-history": ("statistiques Polis : pas des contributions", "Polis statistics: not contributions"),
+}
 _DECIDIM = re.compile(r"open-data-([a-z_]+)\.csv$", re.IGNORECASE)
 _DECIDIM_READ = {"proposals", "debates"}
 _NAME_BYTES = 200
@@ -120,10 +134,11 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
             members: list[Member] = []
             taken: set[str] = set()
             total = [0]
+            polis = _polis_exports(infos)
             for info in infos:
                 if info.is_dir():
                     continue
-                member = _member(info, dest, taken)
+                member = _member(info, dest, taken, polis)
                 members.append(member)
                 if member.path is not None:
                     _write(zf, info, member, total, limits)
@@ -155,11 +170,25 @@ def _declared_entries(archive: Path, limits: ArchiveLimits) -> int:
     return int(entries)
 
 
-def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str]) -> Member:
+def _parts(name: str) -> list[str]:
+    return [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def _polis_exports(infos: list[zipfile.ZipInfo]) -> set[tuple[str, str]]:
+    """(folder, prefix) of each Polis comments file in the archive, both case-folded."""
+    found = set()
+    for info in infos:
+        parts = _parts(_name(info))
+        if parts and (match := _POLIS_COMMENTS.match(parts[-1])):
+            found.add(("/".join(parts[:-1]).casefold(), match[1].casefold()))
+    return found
+
+
+def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str], polis: set[tuple[str, str]]) -> Member:
     """The member's name as data, and where it is written (``path`` None, with the reason, when skipped)."""
     name = _name(info)
     member = Member(name=name, status="read")
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = _parts(name)
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
         member.skip(
             "chemin hors de l'archive (« .. » ou chemin absolu) : non lu",
@@ -183,7 +212,7 @@ def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str]) -> Member:
             f"dossiers imbriqués sur plus de {_DEPTH} niveaux", f"folders nested over {_DEPTH} levels"
         )
     else:
-        _classify(member, parts[-1])
+        _classify(member, parts, polis)
     if member.status == "skipped":
         return member
     safe = [_safe_part(p) for p in parts]
@@ -196,21 +225,26 @@ def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str]) -> Member:
     return member
 
 
-def _classify(member: Member, base: str) -> None:
+def _classify(member: Member, parts: list[str], polis: set[tuple[str, str]]) -> None:
     """Read (a contribution file), side (a file its reader uses) or skipped, from the member's name."""
+    base = parts[-1]
     suffix = PurePosixPath(base).suffix.lower()
     decidim = _DECIDIM.search(base)
+    beside = _POLIS_FILE.match(base)
+    if beside and ("/".join(parts[:-1]).casefold(), beside[1].casefold()) not in polis:
+        beside = None  # no Polis comments beside it: a spreadsheet like any other
+    what = beside[2].lower() if beside else ""
     if suffix in NESTED:
         member.skip(
             "archive imbriquée : non ouverte (décompressez-la et importez-la à part)",
             "nested archive: not opened (unpack it and import it separately)",
         )
-    elif base.lower() == "summary.csv":
+    elif what == "summary":
         member.status = "side"
         member.reason = "fichier voisin de Polis : donne le texte de la question"
         member.reason_en = "Polis side file: gives the question's text"
-    elif base.lower() in POLIS_VOTES:
-        member.skip("votes Polis : pas des contributions", "Polis votes: not contributions")
+    elif what:
+        member.skip(*_POLIS_SKIPPED["votes" if what.endswith("votes") else what])
     elif decidim and not (decidim[1].lower() in _DECIDIM_READ or decidim[1].lower().endswith("_comments")):
         what = decidim[1].lower()
         member.skip(

@@ -63,3 +63,25 @@ def symlink_member(name: str, target: str) -> bytes:
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr(info, target)
     return out.getvalue()
+
+
+def polis_download_zip(prefix: str = "2024-05-02-1512-8xk3-") -> bytes:
+    """The real Polis export as the report page's download names its files ("<prefix>comments.csv",
+    "participant-votes.csv"), with the per-group tallies it adds ("comment-groups.csv": each comment's text
+    again, with its votes by opinion group), built from the real comments."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["comment-id", "comment", "total-votes", "total-agrees", "group-a-votes", "group-a-agrees"]
+    )
+    with (POLIS / "comments.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            writer.writerow([row["comment-id"], row["comment-body"], row["agrees"], row["agrees"], 0, 0])
+    members = {
+        prefix + name.replace("participants-", "participant-"): (POLIS / name).read_bytes()
+        for name in ("comments.csv", "summary.csv", "votes.csv", "participants-votes.csv")
+    }
+    members[prefix + "comment-groups.csv"] = out.getvalue().encode()
+    return zip_bytes(members)

@@ -20,6 +20,7 @@ from tests.utils.archives import (
     decidim_zip,
     encrypted_member,
     patched,
+    polis_download_zip,
     polis_zip,
     symlink_member,
     zip_bytes,
@@ -88,6 +89,26 @@ def test_polis_zip_reads_comments_with_their_summary_and_skips_the_votes(tmp_pat
     root = read_file(_zip(tmp_path, polis_zip(None), "conversation.zip"), archive_folder="consultation-7")
     assert {c.question_id for c in root.contributions} == {"consultation-7"}
     assert root.contributions[0].question_text == result.contributions[0].question_text
+
+
+def test_polis_download_from_the_report_page_reads_each_comment_once_with_its_question(tmp_path):
+    # its comment-groups.csv (each comment's text again, with votes per group) was read as a spreadsheet of
+    # contributions: every comment twice; its prefixed participant-votes.csv was tried as one too
+    result = read_file(_zip(tmp_path, polis_download_zip()))
+    alone = read_file(POLIS / "comments.csv")
+    assert len(result.contributions) == result.rows_read == 39
+    assert {c.question_text for c in result.contributions} == {alone.contributions[0].question_text}
+    statuses = {name.split("8xk3-")[1]: m["status"] for name, m in _members(result).items()}
+    assert statuses == {
+        "comments.csv": "read",
+        "summary.csv": "side",
+        "votes.csv": "skipped",
+        "participant-votes.csv": "skipped",
+        "comment-groups.csv": "skipped",
+    }
+    # with no Polis comments beside it, a "summary.csv" is a spreadsheet like any other
+    sheets = read_file(_zip(tmp_path, zip_bytes({"summary.csv": b"id;avis\n1;Des bus\n"}), "s.zip"))
+    assert [c.text for c in sheets.contributions] == ["Des bus"]
 
 
 def test_zip_of_spreadsheets_reads_each_file_as_a_question_and_names_the_file_of_each_rejected_row(tmp_path):
