@@ -189,6 +189,9 @@ def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str], polis: set[tuple
     name = _name(info)
     member = Member(name=name, status="read")
     parts = _parts(name)
+    if not parts:  # "." or "./.": no file name at all
+        member.skip("membre sans nom de fichier : non lu", "member without a file name: not read")
+        return member
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
         member.skip(
             "chemin hors de l'archive (« .. » ou chemin absolu) : non lu",

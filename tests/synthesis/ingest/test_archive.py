@@ -190,6 +190,7 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
             "Avis.CSV": good,  # the same name but for its case: one file on some disks
             "q.csv/r.csv": good,
             "q.csv": good,  # a file where the archive has a folder of that name
+            ".": good,  # no file name: IndexError
         }
     )
     work = tmp_path / "work"
@@ -201,6 +202,7 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
     assert "hors de l'archive" in members["../../evil.csv"]["reason"]
     assert "nested archive" in members["inner.zip"]["reason_en"]
     assert members["__MACOSX/._avis.csv"]["status"] == "skipped"
+    assert members["."]["reason_en"] == "member without a file name: not read"
     assert "même nom" in members["Avis.CSV"]["reason"] and "conflit" in members["q.csv"]["reason"]
     assert not (tmp_path / "evil.csv").exists() and sorted(p.name for p in work.iterdir()) == ["export.zip"]
     for odd, why in ((encrypted_member, "chiffré"), (symlink_member, "lien symbolique")):
