@@ -144,6 +144,8 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
                     _write(zf, info, member, total, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
         raise _corrupt(archive.name, exc) from None
+    except NotImplementedError as exc:  # a directory entry asking for a ZIP version zipfile does not read
+        raise _corrupt(archive.name, exc) from None
     return members
 
 

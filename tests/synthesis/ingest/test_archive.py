@@ -228,5 +228,9 @@ def test_corrupt_archives_are_a_clear_error(tmp_path):
     broken = data[:start] + bytes(b ^ 0xFF for b in data[start : start + 40]) + data[start + 40 :]
     with pytest.raises(ArchiveError, match=r"membre « avis\.csv ».*corrompue"):
         read_file(_zip(tmp_path, broken, "b.zip"))
+    at = data.index(b"PK\x01\x02") + 6  # the directory entry's "version needed to extract": 9.9
+    newer = data[:at] + bytes([99, 0]) + data[at + 2 :]
+    with pytest.raises(ArchiveError, match="zip file version 9.9"):  # NotImplementedError, uncaught
+        read_file(_zip(tmp_path, newer, "v.zip"))
     with pytest.raises(ArchiveError, match="aucun fichier de contributions lisible"):
         read_file(_zip(tmp_path, zip_bytes({}), "empty.zip"))
