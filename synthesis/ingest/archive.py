@@ -136,7 +136,7 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
             total = [0]
             polis = _polis_exports(infos)
             for info in infos:
-                if info.is_dir():
+                if info.filename.endswith("/"):  # a folder (ZipInfo.is_dir fails on an empty name: "\0…")
                     continue
                 member = _member(info, dest, taken, polis)
                 members.append(member)

@@ -191,18 +191,21 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
             "q.csv/r.csv": good,
             "q.csv": good,  # a file where the archive has a folder of that name
             ".": good,  # no file name: IndexError
+            "Xhidden.csv": good,  # named "\0hidden.csv" below
         }
     )
+    data = patched(data, b"Xhidden", b"\0hidden")  # zipfile cuts a name at its NUL: "", an IndexError
     work = tmp_path / "work"
     work.mkdir()
     result = read_file(_zip(work, data))
-    assert [c.text for c in result.contributions] == ["Plus de bus le soir"] * 2  # avis.csv, q.csv/r.csv
+    assert [c.text for c in result.contributions] == ["Plus de bus le soir"] * 3  # avis, q.csv/r, hidden
     members = _members(result)
     assert members["../../evil.csv"]["status"] == members["/etc/abs.csv"]["status"] == "skipped"
     assert "hors de l'archive" in members["../../evil.csv"]["reason"]
     assert "nested archive" in members["inner.zip"]["reason_en"]
     assert members["__MACOSX/._avis.csv"]["status"] == "skipped"
     assert members["."]["reason_en"] == "member without a file name: not read"
+    assert members["hidden.csv"]["status"] == "read"  # its name as written, the NUL left out
     assert "même nom" in members["Avis.CSV"]["reason"] and "conflit" in members["q.csv"]["reason"]
     assert not (tmp_path / "evil.csv").exists() and sorted(p.name for p in work.iterdir()) == ["export.zip"]
     for odd, why in ((encrypted_member, "chiffré"), (symlink_member, "lien symbolique")):
