@@ -87,7 +87,7 @@ def iter_file(
     :class:`~synthesis.errors.ArchiveError` for a corrupt or oversized ZIP, or one with no contribution file.
     """
     checked = Path(path)
-    if checked.is_file() and archive.is_archive(checked):
+    if checked.is_file() and archive.is_archive(checked, archive_limits):
         return read_archive(
             checked,
             lambda member: _file_stream(member, format, mapping, secret, question_text, encoding, None),

@@ -44,7 +44,7 @@ def preview(
     ``warnings`` says what its import will warn about. For a ZIP export: its first contribution file, and
     ``members`` lists every file in it as its import will read, use or skip it."""
     checked = Path(path)
-    if checked.is_file() and is_archive(checked):
+    if checked.is_file() and is_archive(checked, archive_limits):
         return _archive_preview(checked, format, encoding, archive_limits or ArchiveLimits())
     result = _preview(path, format, encoding)
     if result.encoding == MIXED:

@@ -237,3 +237,19 @@ def test_corrupt_archives_are_a_clear_error(tmp_path):
         read_file(_zip(tmp_path, newer, "v.zip"))
     with pytest.raises(ArchiveError, match="aucun fichier de contributions lisible"):
         read_file(_zip(tmp_path, zip_bytes({}), "empty.zip"))
+
+
+def test_the_directory_size_of_a_zip64_archive_is_read_from_its_zip64_record(tmp_path):
+    # the classic end record of a ZIP64 archive is saturated or may lie: zipfile reads the ZIP64 record, and
+    # so must the check made before zipfile parses the directory
+    from synthesis.ingest.archive import directory_size
+
+    data = zip_bytes({f"{i}": b"" for i in range(70_000)}, zipfile.ZIP_STORED)
+    path = _zip(tmp_path, data)
+    entries, directory = directory_size(path)
+    assert entries == 70_000 and directory > 70_000 * 46
+    end = data.rindex(b"PK\x05\x06")
+    lying = data[: end + 8] + (5).to_bytes(2, "little") * 2 + b"\xff\xff\xff\xff" + data[end + 16 :]
+    assert directory_size(_zip(tmp_path, lying, "lying.zip"))[0] == 70_000
+    with pytest.raises(ArchiveError, match=r"70000 membres \(limite : 1000\)"):
+        read_file(_zip(tmp_path, lying, "lying.zip"))
