@@ -100,7 +100,7 @@ def member_lines(members: list[dict[str, Any]], lang: str = "fr") -> list[str]:
     if not members:
         return []
     w = _MEMBERS["en" if lang == "en" else "fr"]
-    lines = [f"[bold]{w['title']} ({len(members)})[/]"]
+    lines = [f"\n[bold]{w['title']} ({len(members)})[/]"]
     for m in members:
         facts = [str(m[k]) for k in ("format", "kind") if m.get(k)]
         if m.get("rows") is not None:
