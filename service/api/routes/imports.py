@@ -217,7 +217,9 @@ def create_import(
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
 ) -> ImportPublic:
     """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
-    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped).
+    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped). A ZIP export
+    (Decidim open data, Polis, spreadsheets) is read file by file with its side files; ``members`` says which
+    files were read, used or skipped, and why; its size unpacked is limited (413 past the limit).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
     text kept). A file problem answers 422 naming it, and nothing is written."""
@@ -262,12 +264,13 @@ def preview_import(
     key: KeyDep,
     settings: SettingsDep,
     lang: LangDep,
-    file: Annotated[UploadFile, File(description="The export file to inspect.")],
+    file: Annotated[UploadFile, File(description="The export file to inspect, or its ZIP.")],
     format: Annotated[str, Form()] = "auto",
     encoding: Annotated[str | None, Form()] = None,
 ) -> ImportPreviewPublic:
     """Detected format, encoding, delimiter, columns, five rows, a suggested mapping, and what the import will
-    warn about (lines not in UTF-8 read as Windows-1252); stores nothing."""
+    warn about (lines not in UTF-8 read as Windows-1252); for a ZIP export, its first contribution file and
+    ``members``, every file as its import will read, use or skip it; stores nothing."""
     from synthesis.ingest import preview
 
     _check_encoding(encoding)
