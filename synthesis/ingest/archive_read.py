@@ -61,7 +61,10 @@ def read_archive(
             for member, facts in opened:
                 # opened again, one at a time: a thousand members read at once held a thousand open files
                 stream = open_member(facts.path)
-                yield from _member_rows(member, stream, several, first_file)
+                try:
+                    yield from _member_rows(member, stream, several, first_file)
+                except InputFileError as exc:  # met past its header (a quote never closed): say in which file
+                    raise _in_member(exc, member.name) from None
                 blank[0] += stream.counts.blank_lines
                 _merge_warnings(member, stream, extras)
         finally:
@@ -165,6 +168,15 @@ def _merge_warnings(member: Member, stream: IngestStream, extras: dict[str, Any]
                 "value": warning.get("value") or member.name,
             }
         )
+
+
+def _in_member(exc: InputFileError, name: str) -> InputFileError:
+    """``exc`` (its class, code and details kept) saying which file of the archive it is about."""
+    exc.message_fr = f"Dans « {name} » : {exc.message_fr}"
+    exc.message_en = f"In '{name}': {exc.message_en}"
+    exc.args = (exc.message_fr,)
+    exc.details.setdefault("file", name)
+    return exc
 
 
 def _folder_name(name: str) -> str:

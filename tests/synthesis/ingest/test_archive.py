@@ -131,6 +131,21 @@ def test_zip_of_spreadsheets_reads_each_file_as_a_question_and_names_the_file_of
     assert [c.contribution_id for c in alone.contributions] == ["1"]  # as the file imported alone
 
 
+def test_an_error_met_inside_one_file_of_the_archive_names_that_file(tmp_path):
+    # "Guillemet ouvrant sans guillemet fermant ligne 3": of which of the archive's files, it did not say
+    from synthesis.errors import InputFileError
+
+    data = zip_bytes({"a.csv": b"id;avis\n1;Des bus\n", "sous/b.csv": b'id;avis\n1;ok\n2;"pas fini\n3;x\n'})
+    with pytest.raises(
+        InputFileError, match=r"^Dans « sous/b\.csv » : Guillemet ouvrant .* ligne 3"
+    ) as caught:
+        read_file(_zip(tmp_path, data))
+    assert caught.value.code == "unterminated_quote" and caught.value.message_en.startswith(
+        "In 'sous/b.csv': "
+    )
+    assert caught.value.to_dict()["file"] == "sous/b.csv"
+
+
 def test_preview_of_a_zip_shows_its_first_contribution_file_and_lists_every_member(tmp_path):
     p = preview(_zip(tmp_path, polis_zip()))
     assert p.member == "london.youth.policing/comments.csv" and p.format == "polis" and p.kind == "comments"
