@@ -130,6 +130,29 @@ def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
     )
 
 
+def _store(
+    session: Session, consultation_id: int, imp: Import, stream: Iterable[Record | RejectedRow]
+) -> list[dict]:
+    """Add or update the stream's contributions, ``CHUNK`` at a time; its rejected rows (naming their file
+    within a ZIP), for the import to keep."""
+    files = _file_names(session, imp)
+    rejected: list[dict] = []
+    chunk: list[Record] = []
+    for item in stream:
+        if isinstance(item, RejectedRow):
+            row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
+            rejected.append(row | ({"file": item.file} if item.file else {}))
+            continue
+        chunk.append(item)
+        imp.accepted += 1
+        if len(chunk) == CHUNK:
+            _upsert_chunk(session, consultation_id, imp, chunk, files)
+            chunk = []
+    if chunk:
+        _upsert_chunk(session, consultation_id, imp, chunk, files)
+    return rejected
+
+
 def import_file(
     *,
     session: Session,
@@ -173,21 +196,7 @@ def import_file(
     try:
         session.add(imp)
         session.flush()
-        files = _file_names(session, imp)
-        rejected: list[dict] = []
-        chunk: list[Record] = []
-        for item in stream:
-            if isinstance(item, RejectedRow):
-                row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
-                rejected.append(row | ({"file": item.file} if item.file else {}))
-                continue
-            chunk.append(item)
-            imp.accepted += 1
-            if len(chunk) == CHUNK:
-                _upsert_chunk(session, consultation.id, imp, chunk, files)
-                chunk = []
-        if chunk:
-            _upsert_chunk(session, consultation.id, imp, chunk, files)
+        rejected = _store(session, consultation.id, imp, stream)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))

@@ -197,8 +197,7 @@ def create_import(
     key: WriteKeyDep,
     lang: LangDep,
     file: Annotated[
-        UploadFile,
-        File(description="The export file (CSV, XLSX, JSON, JSON Lines), or a ZIP of them (Decidim, Polis)."),
+        UploadFile, File(description="The export file (CSV, XLSX, JSON, JSON Lines) or its ZIP.")
     ],
     format: Annotated[
         str,
@@ -217,9 +216,8 @@ def create_import(
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
 ) -> ImportPublic:
     """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
-    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped). A ZIP export
-    (Decidim open data, Polis, spreadsheets) is read file by file with its side files; ``members`` says which
-    files were read, used or skipped, and why; its size unpacked is limited (413 past the limit).
+    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped). A ZIP export is
+    read file by file with its side files, ``members`` saying which and why (413 past its unpacked limits).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
     text kept). A file problem answers 422 naming it, and nothing is written."""
