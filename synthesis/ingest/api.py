@@ -190,7 +190,7 @@ def _csv_stream(
     if fmt is Format.CSV:
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
-        source.related = _related(path, related)
+        source.related = _related(path, related, source.extras)
         source.extras["related"] = [str(p) for p in source.related]
     reader = _CSV_READERS[fmt]
     return IngestStream(
@@ -270,19 +270,41 @@ def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> 
     )
 
 
-def _related(path: Path, related: Sequence[str | PathLike[str]] | None) -> list[Path]:
-    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``."""
+def _related(
+    path: Path, related: Sequence[str | PathLike[str]] | None, extras: dict[str, Any] | None = None
+) -> list[Path]:
+    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``; one beside
+    it too large to read titles from is said in ``extras["warnings"]`` (its comments keep "Débat n° 12")."""
     if related is not None:
         return [Path(p) for p in related]
     found = []
     for sibling in sorted(path.parent.glob("*.csv"))[:50]:
-        if sibling == path or sibling.stat().st_size > MAX_RELATED_BYTES:
+        if sibling == path:
             continue
         try:
             source, kind = open_rows(sibling)
         except InputFileError:
             continue
         getattr(source.records, "close", lambda: None)()  # only the header was needed
-        if kind in {"debates", "proposals"}:
-            found.append(sibling)
+        if kind not in {"debates", "proposals"}:
+            continue
+        if sibling.stat().st_size > MAX_RELATED_BYTES:
+            extras = extras if extras is not None else {}
+            extras.setdefault("warnings", []).append(_related_too_large(sibling))
+            continue
+        found.append(sibling)
     return found
+
+
+def _related_too_large(sibling: Path) -> dict[str, Any]:
+    size, limit = sibling.stat().st_size, MAX_RELATED_BYTES >> 20
+    return {
+        "code": "related_file_too_large",
+        "message_fr": f"Fichier voisin « {sibling.name} » ignoré : {size} octets, plus que les {limit} Mio lus "
+        "pour y prendre les titres des débats et propositions commentés. Les commentaires sont importés sans "
+        "ces titres (« Débat n° … »).",
+        "message_en": f"Side file '{sibling.name}' skipped: {size} bytes, more than the {limit} MiB read to take "
+        "the titles of the debates and proposals commented on. The comments are imported without those "
+        "titles ('Débat n° …').",
+        "value": str(sibling),
+    }
