@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from schemas import ColumnMapping
 from service.models import Consultation, Contribution, ContributionVersion, Import
@@ -153,6 +153,29 @@ def _store(
     return rejected
 
 
+def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
+    """Titles of the Decidim debates and proposals the consultation holds, keyed as the Decidim reader keys
+    the roots of comments (``debate-<id>``, and their URL): a comments export uploaded on its own, after its
+    debates or proposals, answers them by title as it does beside them on disk or in their ZIP."""
+    from synthesis.ingest.decidim import plain_text
+
+    found = session.exec(
+        select(Contribution.key, Contribution.extra).where(
+            Contribution.consultation_id == consultation_id,
+            or_(col(Contribution.key).startswith("debate-"), col(Contribution.key).startswith("proposal-")),
+        )
+    ).all()
+    titles: dict[str, str] = {}
+    for key, extra in found:
+        extra = extra or {}
+        title = plain_text(str(extra.get("title") or "")).strip()
+        if title and extra.get("kind") in ("debate", "proposal"):
+            titles[key] = title
+            if extra.get("url"):
+                titles[str(extra["url"])] = title
+    return titles
+
+
 def import_file(
     *,
     session: Session,
@@ -181,6 +204,7 @@ def import_file(
         question_text=question_text,
         archive_folder=path.parent.name,
         archive_limits=archive_limits,
+        known_titles=known_titles(session, consultation.id),
     )
     imp = Import(
         consultation_id=consultation.id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ def iter_file(
     related: Sequence[str | PathLike[str]] | None = None,
     archive_folder: str | None = None,
     archive_limits: ArchiveLimits | None = None,
+    known_titles: Mapping[str, str] | None = None,
 ) -> IngestStream:
     """Stream an export as ``Contribution | RejectedRow`` items in file order, with bounded memory.
 
@@ -79,6 +80,9 @@ def iter_file(
         (default: the archive's name without extension); a Polis conversation is named after it.
     archive_limits : the most bytes a ZIP export's members may unpack to, each and together, and its most
         members (default: :class:`.archive.ArchiveLimits`).
+    known_titles : titles of Decidim debates and proposals known already, keyed by URL and by
+        ``<kind>-<id>`` as :func:`.decidim.related_titles` gives them (the service's earlier imports of the
+        consultation); those of the side files win.
 
     Raises
     ------
@@ -90,11 +94,13 @@ def iter_file(
     if checked.is_file() and archive.is_archive(checked, archive_limits):
         return read_archive(
             checked,
-            lambda member: _file_stream(member, format, mapping, secret, question_text, encoding, None),
+            lambda member: _file_stream(
+                member, format, mapping, secret, question_text, encoding, None, titles=known_titles
+            ),
             folder=archive_folder,
             limits=archive_limits,
         )
-    return _file_stream(path, format, mapping, secret, question_text, encoding, related)
+    return _file_stream(path, format, mapping, secret, question_text, encoding, related, titles=known_titles)
 
 
 def _file_stream(
@@ -105,6 +111,7 @@ def _file_stream(
     question_text: str | None,
     encoding: str | None,
     related: Sequence[str | PathLike[str]] | None,
+    titles: Mapping[str, str] | None = None,
 ) -> IngestStream:
     """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
@@ -114,7 +121,7 @@ def _file_stream(
     if fmt in (Format.JSON, Format.JSONL) or named:
         chosen = named or fmt
         return _tabular_stream(facts, chosen, mapping, secret, question_text)
-    return _csv_stream(facts, fmt, mapping, secret, question_text, related)
+    return _csv_stream(facts, fmt, mapping, secret, question_text, related, titles)
 
 
 def open_export(
@@ -164,6 +171,7 @@ def _csv_stream(
     secret: bytes,
     question_text: str | None,
     related: Sequence[str | PathLike[str]] | None,
+    titles: Mapping[str, str] | None = None,
 ) -> IngestStream:
     path = facts.path
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
@@ -191,6 +199,7 @@ def _csv_stream(
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
         source.related = _related(path, related, source.extras)
+        source.titles = dict(titles or {})
         source.extras["related"] = [str(p) for p in source.related]
     reader = _CSV_READERS[fmt]
     return IngestStream(

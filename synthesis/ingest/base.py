@@ -221,6 +221,9 @@ class RowSource:
     question_text: str | None = None
     kind: str = ""
     related: list[Any] = field(default_factory=list)
+    titles: dict[str, str] = field(
+        default_factory=dict
+    )  # Decidim roots' titles known already (related_titles)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def index(self, name: str | None) -> int | None:

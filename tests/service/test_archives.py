@@ -63,6 +63,24 @@ def test_decidim_open_data_zip_imports_every_contribution_file_with_the_debates_
     assert {m["name"]: m["reason"] for m in en["members"]}["LISEZMOI.md"].startswith("not a readable export")
 
 
+def test_a_decidim_comments_export_uploaded_after_its_debates_answers_them_by_title(client, keys, engine):
+    # the service never saw the debates export beside the comments: uploaded one after the other, each
+    # comment answered "Débat n° 23" where the command line (and the ZIP) gives the debate's title
+    if not DECIDIM.is_dir():
+        pytest.skip("real data not found")
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert upload(client, cid, (DECIDIM / "debats.csv").read_bytes(), h, name="debats.csv").status_code == 201
+    r = upload(client, cid, (DECIDIM / "commentaires_debats.csv").read_bytes(), h, name="commentaires.csv")
+    assert r.status_code == 201, r.text
+    on_disk = read_file(
+        DECIDIM / "commentaires_debats.csv"
+    )  # beside debats.csv, as the command line reads it
+    stored = _stored(engine, cid)
+    assert all(stored[c.contribution_id].question_text == c.question_text for c in on_disk.contributions)
+    assert not any(c.question_text.startswith("Débat n°") for c in stored.values())
+
+
 def test_polis_zip_gives_the_question_of_its_summary_which_a_lone_comments_file_cannot(client, keys, engine):
     h = keys.h()
     cid = _consultation(client, h)
