@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from schemas.imports import ImportPreview
+from schemas.imports import ArchiveMember, ImportPreview
 from schemas.report import RejectedRowOut, Report
 from schemas.settings import MAX_MIN_CLUSTER_SIZE, RunSettings
 
@@ -117,6 +117,10 @@ class ImportPublic(BaseModel):
         default_factory=list,
         description="What was read but should be known: lines not in UTF-8 read as Windows-1252, a side file "
         "skipped (its titles missing)…",
+    )
+    members: list[ArchiveMember] = Field(
+        default_factory=list,
+        description="For a ZIP export: each file in it, read (format, rows), side file or skipped, and why.",
     )
     created_at: datetime
 

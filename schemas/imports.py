@@ -39,6 +39,19 @@ class PreviewWarning(BaseModel):
     message_en: str
 
 
+class ArchiveMember(BaseModel):
+    """One file of a ZIP export and what the import made of it: read (its format, record kind and rows),
+    side file (read by the reader of a file beside it: a Polis ``summary.csv``) or skipped, with the reason."""
+
+    name: str = Field(..., description="The member's path inside the archive.")
+    status: Literal["read", "side", "skipped"]
+    format: str | None = None
+    kind: str = ""
+    rows: int | None = Field(None, description="Data rows read (estimated by a preview).")
+    reason: str = Field("", description="Why it was skipped or what it gave (in the caller's language).")
+    reason_en: str = ""
+
+
 class ImportPreview(BaseModel):
     """Detected format, encoding, delimiter, columns, sample rows and a suggested mapping of one file."""
 
@@ -68,4 +81,13 @@ class ImportPreview(BaseModel):
     warnings: list[PreviewWarning] = Field(
         default_factory=list,
         description="What the import will warn about (lines not in UTF-8 read as Windows-1252…).",
+    )
+    member: str | None = Field(
+        None,
+        description="For a ZIP export: the member whose columns and rows are shown (its first read one).",
+    )
+    members: list[ArchiveMember] = Field(
+        default_factory=list,
+        description="For a ZIP export: every file in it, read, side file or skipped (with the reason); "
+        "``rows_estimate`` counts the rows of all those read.",
     )

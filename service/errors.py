@@ -65,6 +65,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_file": 422,
     "empty_file": 422,
     "invalid_encoding": 422,
+    "invalid_archive": 422,
+    "archive_too_large": 413,
     "invalid_mapping": 422,
     "unknown_format": 422,
     "invalid_settings": 422,

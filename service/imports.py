@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from schemas import ColumnMapping
 from service.models import Consultation, Contribution, ContributionVersion, Import
+from synthesis.ingest.archive import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
 
@@ -129,6 +130,52 @@ def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
     )
 
 
+def _store(
+    session: Session, consultation_id: int, imp: Import, stream: Iterable[Record | RejectedRow]
+) -> list[dict]:
+    """Add or update the stream's contributions, ``CHUNK`` at a time; its rejected rows (naming their file
+    within a ZIP), for the import to keep."""
+    files = _file_names(session, imp)
+    rejected: list[dict] = []
+    chunk: list[Record] = []
+    for item in stream:
+        if isinstance(item, RejectedRow):
+            row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
+            rejected.append(row | ({"file": item.file} if item.file else {}))
+            continue
+        chunk.append(item)
+        imp.accepted += 1
+        if len(chunk) == CHUNK:
+            _upsert_chunk(session, consultation_id, imp, chunk, files)
+            chunk = []
+    if chunk:
+        _upsert_chunk(session, consultation_id, imp, chunk, files)
+    return rejected
+
+
+def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
+    """Titles of the Decidim debates and proposals the consultation holds, keyed as the Decidim reader keys
+    the roots of comments (``debate-<id>``, and their URL): a comments export uploaded on its own, after its
+    debates or proposals, answers them by title as it does beside them on disk or in their ZIP."""
+    from synthesis.ingest.decidim import plain_text
+
+    found = session.exec(
+        select(Contribution.key, Contribution.extra).where(
+            Contribution.consultation_id == consultation_id,
+            or_(col(Contribution.key).startswith("debate-"), col(Contribution.key).startswith("proposal-")),
+        )
+    ).all()
+    titles: dict[str, str] = {}
+    for key, extra in found:
+        extra = extra or {}
+        title = plain_text(str(extra.get("title") or "")).strip()
+        if title and extra.get("kind") in ("debate", "proposal"):
+            titles[key] = title
+            if extra.get("url"):
+                titles[str(extra["url"])] = title
+    return titles
+
+
 def import_file(
     *,
     session: Session,
@@ -139,12 +186,26 @@ def import_file(
     mapping: ColumnMapping | None = None,
     secret: bytes = b"",
     question_text: str | None = None,
+    archive_limits: ArchiveLimits | None = None,
 ) -> Import:
     """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
-    bounded whatever the file's size); commits once at the end, rolls everything back on any error."""
+    bounded whatever the file's size); commits once at the end, rolls everything back on any error.
+
+    A ZIP export is read file by file (``archive_limits``: what it may unpack to), its root files in a folder
+    named after the consultation, as an uploaded file is: a Polis conversation keeps its question id whether
+    its ``comments.csv`` or its ZIP is imported."""
     from synthesis.ingest import iter_file
 
-    stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
+    stream = iter_file(
+        path,
+        format=format,
+        mapping=mapping,
+        secret=secret,
+        question_text=question_text,
+        archive_folder=path.parent.name,
+        archive_limits=archive_limits,
+        known_titles=known_titles(session, consultation.id),
+    )
     imp = Import(
         consultation_id=consultation.id,
         filename=filename[:500],
@@ -159,22 +220,10 @@ def import_file(
     try:
         session.add(imp)
         session.flush()
-        files = _file_names(session, imp)
-        rejected: list[dict] = []
-        chunk: list[Record] = []
-        for item in stream:
-            if isinstance(item, RejectedRow):
-                rejected.append({"line": item.line, "reason": item.reason, "reason_en": item.reason_en})
-                continue
-            chunk.append(item)
-            imp.accepted += 1
-            if len(chunk) == CHUNK:
-                _upsert_chunk(session, consultation.id, imp, chunk, files)
-                chunk = []
-        if chunk:
-            _upsert_chunk(session, consultation.id, imp, chunk, files)
+        rejected = _store(session, consultation.id, imp, stream)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
+        imp.members = list(stream.extras.get("archive", {}).get("members", []))
         session.add(imp)
         session.commit()
     except BaseException:

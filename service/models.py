@@ -71,6 +71,11 @@ class Import(SQLModel, table=True):
     warnings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # a ZIP export: each of its files, read / side file / skipped with the reason (``name``, ``status``,
+    # ``format``, ``kind``, ``rows``, ``reason``, ``reason_en``; see synthesis.ingest's ``extras["archive"]``)
+    members: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -384,7 +384,7 @@ def run_with_progress(
 
 @app.command()
 def analyse(
-    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSON Lines…).")],
+    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSON Lines…) ou son ZIP.")],
     format: Annotated[
         str,
         typer.Option(
@@ -522,7 +522,8 @@ def read_input(
     lang: str,
 ) -> IngestResult:
     """Import FILE and say what was read."""
-    from synthesis.ingest import read_file
+    from synthesis.cli_preview import print_import_notes
+    from synthesis.ingest import read_file  # (a ZIP export too: Decidim open data, Polis)
 
     try:
         result = read_file(file, format=format, mapping=mapping, secret=secret, question_text=question_text)
@@ -538,9 +539,7 @@ def read_input(
             rejected=len(result.rejected),
         )
     )
-    for warning in result.extras.get("warnings", []):  # e.g. a side file skipped: said, not only logged
-        prefix = "[yellow]Attention[/] : " if lang != "en" else "[yellow]Warning[/]: "
-        err.print(prefix + warning["message_en" if lang == "en" else "message_fr"], soft_wrap=True)
+    print_import_notes(err, result.extras, lang)  # a ZIP's files, a side file skipped: said, not only logged
     return result
 
 

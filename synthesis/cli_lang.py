@@ -61,7 +61,7 @@ HELP_EN: dict[str, dict[str, str]] = {
     "": {"": "Traceable synthesis of the contributions of an online consultation.", "lang": LANG_HELP_EN},
     "analyse": {
         "": "Import FILE, synthesise it and write the report (JSON or HTML).",
-        "file": "Exported file (CSV, XLSX, JSON, JSON Lines…).",
+        "file": "Exported file (CSV, XLSX, JSON, JSON Lines…) or its ZIP.",
         "format": "Format of the export: auto (told from the file), granddebat, capcollectif, decidim, polis, "
         "or csv, xlsx, json, jsonl with --text-column.",
         "text_column": "Column of the text (generic formats: csv, xlsx, json, jsonl).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -43,6 +44,7 @@ _WORDS = {
         "more": "(… {n} autres colonnes non affichées)",
         "colon": " : ",
         "quoted": "« {} »",
+        "member": "Fichier montré",
         "lang": "fr",
     },
     "en": {
@@ -65,9 +67,65 @@ _WORDS = {
         "more": "(… {n} more columns not shown)",
         "colon": ": ",
         "quoted": "'{}'",
+        "member": "File shown",
         "lang": "en",
     },
 }
+
+
+# What became of each file of a ZIP export, as ``preview`` and ``analyse`` say it
+_MEMBERS = {
+    "fr": {
+        "title": "Fichiers de l'archive",
+        "read": "lu",
+        "side": "fichier voisin",
+        "skipped": "ignoré",
+        "rows": "{n} {n|ligne|lignes}",
+        "colon": " : ",
+    },
+    "en": {
+        "title": "Files in the archive",
+        "read": "read",
+        "side": "side file",
+        "skipped": "skipped",
+        "rows": "{n} {n|row|rows}",
+        "colon": ": ",
+    },
+}
+
+
+def member_lines(members: list[dict[str, Any]], lang: str = "fr") -> list[str]:
+    """One line per file of a ZIP export (rich markup): read, with its format and rows; side file or skipped,
+    with the reason, in French or in English. Nothing when the export is no archive."""
+    if not members:
+        return []
+    w = _MEMBERS["en" if lang == "en" else "fr"]
+    lines = [f"\n[bold]{w['title']} ({len(members)})[/]"]
+    for m in members:
+        facts = [str(m[k]) for k in ("format", "kind") if m.get(k)]
+        if m.get("rows") is not None:
+            facts.append(say(w["rows"], {"n": m["rows"]}, "en" if lang == "en" else "fr"))
+        reason = m.get("reason_en") if lang == "en" else m.get("reason")
+        detail = f" ({', '.join(facts)})" if facts else ""
+        detail += f" — {reason}" if reason else ""
+        lines.append(f"  {escape(str(m['name']))}{w['colon']}{w[m['status']]}{escape(detail)}")
+    return lines
+
+
+def print_members(console: Console, members: list[dict[str, Any]], lang: str = "fr") -> None:
+    """Print :func:`member_lines` (nothing when the export is no archive)."""
+    for line in member_lines(members, lang):
+        console.print(line, soft_wrap=True)
+
+
+def print_import_notes(console: Console, extras: dict[str, Any], lang: str = "fr") -> None:
+    """What an import says beyond its counts: a ZIP's files, then its warnings (a side file skipped…)."""
+    print_members(console, extras.get("archive", {}).get("members", []), lang)
+    for warning in extras.get("warnings", []):  # names in them are data (a ZIP member's): escaped
+        prefix = "[yellow]Attention[/] : " if lang != "en" else "[yellow]Warning[/]: "
+        console.print(
+            prefix + escape(warning["message_en" if lang == "en" else "message_fr"]), soft_wrap=True
+        )
 
 
 def preview_command(
@@ -113,6 +171,9 @@ def render(p: ImportPreview, console: Console, lang: str = "fr") -> None:
         console.print(f"\n[bold]{w['questions']} ({len(p.questions)})[/]")
         for q in p.questions:
             console.print(f"  {escape(q.question_id)}{w['colon']}{escape(q.question_text)}")
+    print_members(console, [m.model_dump() for m in p.members], w["lang"])
+    if p.member:
+        console.print(f"\n[bold]{w['member']}[/]{w['colon']}" + escape(p.member))
     _sample(p, console, w)
     if p.mapping_required:
         if p.suggested_mapping is None:

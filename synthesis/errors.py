@@ -57,6 +57,18 @@ class MappingError(InputFileError):
     code = "invalid_mapping"
 
 
+class ArchiveError(InputFileError):
+    """A ZIP export cannot be read: corrupt, too many members, or no member holding contributions."""
+
+    code = "invalid_archive"
+
+
+class ArchiveTooLargeError(ArchiveError):
+    """A ZIP export unpacks to more bytes than allowed (a member, or all of them together)."""
+
+    code = "archive_too_large"
+
+
 class FormatDetectionError(InputFileError):
     """No known export format matches the file's header."""
 

@@ -25,7 +25,13 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(None, description="Redis URL; when set, runs go to Celery workers.")
     pseudonym_secret: str = Field(DEV_SECRET, description="HMAC key that pseudonymises author ids at import.")
     jobs_autostart: bool = Field(True, description="Start the in-process runner's thread with the app.")
-    max_upload_bytes: int = Field(512 * 1024 * 1024, description="Largest accepted upload.")
+    max_upload_bytes: int = Field(
+        512 * 1024 * 1024, description="Largest accepted upload, and largest file a ZIP upload may unpack."
+    )
+    max_archive_bytes: int = Field(
+        1024 * 1024 * 1024, gt=0, description="Most bytes a ZIP upload's files may unpack to, all together."
+    )
+    max_archive_members: int = Field(1000, gt=0, description="Most files a ZIP upload may hold.")
     progress_interval_s: float = Field(0.5, description="Least time between two progress writes of a run.")
     run_migrations: bool = Field(True, description="Run `alembic upgrade head` at start-up.")
     embed_shard_texts: int = Field(4000, ge=1, description="Celery: distinct texts to embed per shard task.")

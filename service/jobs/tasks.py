@@ -107,8 +107,10 @@ def load_inputs(session: Session, consultation_id: int):
         many = len(files) > 1  # rejected lines say of which file
         rejected = [_rejected(r, imp.filename if many else None) for imp in files for r in imp.rejected]
         # a row is its id in the file that added it: two files may use the same ids (a Decidim process's
-        # proposals and comments), and a newer export repeats the rows of an older one
-        rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
+        # proposals and comments, in one ZIP too: its file in ``extra``), and a newer export repeats the rows
+        # of an older one
+        read = {(c.import_id, (c.extra or {}).get("file"), c.source_id) for c in rows}
+        rows_read = len(read) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted({i.sha256 for i in imports})).encode()).hexdigest()
     versions = {c.id: c.version for c in rows}
     return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
@@ -116,8 +118,10 @@ def load_inputs(session: Session, consultation_id: int):
 
 def _rejected(row: dict, file: str | None = None) -> RejectedRow:
     """A stored rejected row (its English reason absent from imports made before it was kept), read from
-    ``file`` where the run reads several."""
-    return RejectedRow(row["line"], row["reason"], row.get("reason_en", ""), file)
+    ``file`` where the run reads several; a row of a ZIP's file names it ("export.zip/a.csv" among others)."""
+    member = row.get("file")
+    where = f"{file}/{member}" if file and member else member or file
+    return RejectedRow(row["line"], row["reason"], row.get("reason_en", ""), where)
 
 
 def distinct_files(imports: Sequence[Import]) -> list[Import]:

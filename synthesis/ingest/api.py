@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,9 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import FormatDetectionError, InputFileError
 
-from . import capcollectif, decidim, generic, granddebat, polis, tabular
+from . import archive, capcollectif, decidim, generic, granddebat, polis, tabular
+from .archive import ArchiveLimits
+from .archive_read import read_archive
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
 from .detect import (
     MIXED,
@@ -57,6 +59,9 @@ def iter_file(
     question_text: str | None = None,
     encoding: str | None = None,
     related: Sequence[str | PathLike[str]] | None = None,
+    archive_folder: str | None = None,
+    archive_limits: ArchiveLimits | None = None,
+    known_titles: Mapping[str, str] | None = None,
 ) -> IngestStream:
     """Stream an export as ``Contribution | RejectedRow`` items in file order, with bounded memory.
 
@@ -70,12 +75,45 @@ def iter_file(
     encoding : forces the text encoding (otherwise: BOM, UTF-8, UTF-8 with some Windows-1252 lines, UTF-16/32,
         then charset-normalizer); what the user should check is in ``extras["warnings"]`` (French and English).
     related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
+    archive_folder : for a ZIP export (a Decidim open-data download, a Polis export, a ZIP of spreadsheets,
+        read member by member, see :mod:`.archive_read`), the name of the folder its root members are read in
+        (default: the archive's name without extension); a Polis conversation is named after it.
+    archive_limits : the most bytes a ZIP export's members may unpack to, each and together, and its most
+        members (default: :class:`.archive.ArchiveLimits`).
+    known_titles : titles of Decidim debates and proposals known already, keyed by URL and by
+        ``<kind>-<id>`` as :func:`.decidim.related_titles` gives them (the service's earlier imports of the
+        consultation); those of the side files win.
 
     Raises
     ------
     InputFileError (or a subclass) naming the problem: missing, empty, binary or undecodable file, unknown
-    format, mapped column absent (the available ones are listed), unterminated quote (with its line).
+    format, mapped column absent (the available ones are listed), unterminated quote (with its line); an
+    :class:`~synthesis.errors.ArchiveError` for a corrupt or oversized ZIP, or one with no contribution file.
     """
+    checked = Path(path)
+    if checked.is_file() and archive.is_archive(checked, archive_limits):
+        return read_archive(
+            checked,
+            lambda member: _file_stream(
+                member, format, mapping, secret, question_text, encoding, None, titles=known_titles
+            ),
+            folder=archive_folder,
+            limits=archive_limits,
+        )
+    return _file_stream(path, format, mapping, secret, question_text, encoding, related, titles=known_titles)
+
+
+def _file_stream(
+    path: str | PathLike[str],
+    format: Format | str,
+    mapping: ColumnMapping | None,
+    secret: bytes,
+    question_text: str | None,
+    encoding: str | None,
+    related: Sequence[str | PathLike[str]] | None,
+    titles: Mapping[str, str] | None = None,
+) -> IngestStream:
+    """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
@@ -83,7 +121,7 @@ def iter_file(
     if fmt in (Format.JSON, Format.JSONL) or named:
         chosen = named or fmt
         return _tabular_stream(facts, chosen, mapping, secret, question_text)
-    return _csv_stream(facts, fmt, mapping, secret, question_text, related)
+    return _csv_stream(facts, fmt, mapping, secret, question_text, related, titles)
 
 
 def open_export(
@@ -133,6 +171,7 @@ def _csv_stream(
     secret: bytes,
     question_text: str | None,
     related: Sequence[str | PathLike[str]] | None,
+    titles: Mapping[str, str] | None = None,
 ) -> IngestStream:
     path = facts.path
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
@@ -159,7 +198,8 @@ def _csv_stream(
     if fmt is Format.CSV:
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
-        source.related = _related(path, related)
+        source.related = _related(path, related, source.extras)
+        source.titles = dict(titles or {})
         source.extras["related"] = [str(p) for p in source.related]
     reader = _CSV_READERS[fmt]
     return IngestStream(
@@ -239,19 +279,41 @@ def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> 
     )
 
 
-def _related(path: Path, related: Sequence[str | PathLike[str]] | None) -> list[Path]:
-    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``."""
+def _related(
+    path: Path, related: Sequence[str | PathLike[str]] | None, extras: dict[str, Any] | None = None
+) -> list[Path]:
+    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``; one beside
+    it too large to read titles from is said in ``extras["warnings"]`` (its comments keep "Débat n° 12")."""
     if related is not None:
         return [Path(p) for p in related]
     found = []
     for sibling in sorted(path.parent.glob("*.csv"))[:50]:
-        if sibling == path or sibling.stat().st_size > MAX_RELATED_BYTES:
+        if sibling == path:
             continue
         try:
             source, kind = open_rows(sibling)
         except InputFileError:
             continue
         getattr(source.records, "close", lambda: None)()  # only the header was needed
-        if kind in {"debates", "proposals"}:
-            found.append(sibling)
+        if kind not in {"debates", "proposals"}:
+            continue
+        if sibling.stat().st_size > MAX_RELATED_BYTES:
+            extras = extras if extras is not None else {}
+            extras.setdefault("warnings", []).append(_related_too_large(sibling))
+            continue
+        found.append(sibling)
     return found
+
+
+def _related_too_large(sibling: Path) -> dict[str, Any]:
+    size, limit = sibling.stat().st_size, MAX_RELATED_BYTES >> 20
+    return {
+        "code": "related_file_too_large",
+        "message_fr": f"Fichier voisin « {sibling.name} » ignoré : {size} octets, plus que les {limit} Mio lus "
+        "pour y prendre les titres des débats et propositions commentés. Les commentaires sont importés sans "
+        "ces titres (« Débat n° … »).",
+        "message_en": f"Side file '{sibling.name}' skipped: {size} bytes, more than the {limit} MiB read to take "
+        "the titles of the debates and proposals commented on. The comments are imported without those "
+        "titles ('Débat n° …').",
+        "value": str(sibling),
+    }

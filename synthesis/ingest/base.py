@@ -107,6 +107,7 @@ class IngestStream:
         rows: Callable[[], Iterator[RowOutcome]],
         extras: dict[str, Any] | None = None,
         blank_lines: Callable[[], int] | None = None,
+        unique_ids: bool = True,
     ) -> None:
         self.format = format
         self.encoding = encoding
@@ -116,7 +117,9 @@ class IngestStream:
         self.counts = RowCounts()
         self._rows = rows
         self._blank_lines = blank_lines
+        self._unique_ids = unique_ids  # False: the rows were checked already (an archive checks each file's)
         self._started = False
+        self.holds: object = None  # what must live as long as the stream: an archive's unpacked folder
 
     @property
     def rows_read(self) -> int:
@@ -128,12 +131,21 @@ class IngestStream:
         self._started = True
         return self._iterate()
 
+    def outcomes(self) -> Iterator[RowOutcome]:
+        """The rows as the format reader gives them, uncounted and unchecked: the stream of an archive holding
+        this file counts and checks them with its other files'."""
+        if self._started:
+            raise RuntimeError("an IngestStream can be iterated only once")
+        self._started = True
+        yield from self._rows()
+        self.counts.blank_lines = self._blank_lines() if self._blank_lines else 0
+
     def _iterate(self) -> Iterator[Item]:
         counts = self.counts
-        ids = _UniqueIds()
+        ids = UniqueIds()
         for outcome in self._rows():
             counts.rows_read += 1
-            if isinstance(outcome, list) and outcome:
+            if isinstance(outcome, list) and outcome and self._unique_ids:
                 outcome = ids.check(outcome)
             if isinstance(outcome, RejectedRow):
                 counts.rejected += 1
@@ -156,7 +168,7 @@ class IngestStream:
 _QUESTION_SUFFIX = re.compile(r"-q\d+\Z")
 
 
-class _UniqueIds:
+class UniqueIds:
     """Rejects a row whose identifier, or the id of one of its contributions, an earlier row already used (ids
     must be unique and stable). Both are checked: a reader may make a contribution id of a row without id from
     its line ("comment-42"), the id another row gives itself.
@@ -259,6 +271,9 @@ class RowSource:
     question_text: str | None = None
     kind: str = ""
     related: list[Any] = field(default_factory=list)
+    titles: dict[str, str] = field(
+        default_factory=dict
+    )  # Decidim roots' titles known already (related_titles)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def index(self, name: str | None) -> int | None:

@@ -7,7 +7,8 @@ when French is absent). Rich-text bodies (HTML) are reduced to text.
   read from ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``;
   ``question_text`` is the root's title when a debates / proposals export is given in ``related`` (by default:
   the other Decidim files of the same folder), matched by URL (or by id when the comment has no URL), else
-  ``Débat n° <id>``. An unreadable side file only costs its titles: a warning naming it goes to
+  ``Débat n° <id>`` (or the title the caller knew already: ``RowSource.titles``, the consultation's earlier
+  imports in the service). An unreadable side file only costs its titles: a warning naming it goes to
   ``extras["warnings"]`` and the log.
 - **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
 - **Debates** (usually the organisers' questions) answer their component.
@@ -77,7 +78,7 @@ def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict[st
 
 def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     body_col = text_column(source, "body", ("l'export Decidim de commentaires", "Decidim comments export"))
-    titles = related_titles(source.related, source.extras)
+    titles = source.titles | related_titles(source.related, source.extras)  # the files beside it win
     roots: dict[str, tuple[str, str, str]] = {}  # comment id -> (kind, root id, root url)
 
     def build(line: int, get: Getter) -> Contribution | RejectedRow:

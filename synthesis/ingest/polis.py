@@ -2,10 +2,11 @@
 
 The conversation is the question: ``question_id`` is the export folder's name; ``question_text`` is the
 ``conversation-description`` of the sibling ``summary.csv`` (its ``topic`` when there is no description, the
-folder name when there is no summary). Comments moderated out (``moderated = -1``) are kept and excluded with
-the reason "modéré (retiré par la modération Polis)". The paths of the sibling ``votes.csv`` and
-``participants-votes.csv`` (when present) and the summary are recorded in ``extras["polis"]``. Author ids are
-pseudonymised.
+folder name when there is no summary). The files of a download from the report page share a prefix
+("<date>-<conversation>-comments.csv", "…-summary.csv"): the siblings are looked for with it. Comments
+moderated out (``moderated = -1``) are kept and excluded with the reason "modéré (retiré par la modération
+Polis)". The paths of the sibling ``votes.csv`` and ``participants-votes.csv`` (``participant-votes.csv``)
+when present, and the summary, are recorded in ``extras["polis"]``. Author ids are pseudonymised.
 """
 
 from __future__ import annotations
@@ -24,9 +25,17 @@ from .privacy import author_ref
 MODERATED_REASON = "modéré (retiré par la modération Polis)"
 
 
-def read_summary(folder: Path) -> dict[str, str]:
-    """``key -> value`` of a Polis ``summary.csv`` (empty when absent or unreadable)."""
-    path = folder / "summary.csv"
+def sibling(comments: Path, name: str) -> Path:
+    """The Polis file ``name`` ("summary.csv") of the export ``comments`` belongs to: the report page's download
+    prefixes every file of one export alike ("2024-05-02-1512-8xk3-comments.csv", "…-summary.csv"), the
+    open-data folders do not ("comments.csv", "summary.csv")."""
+    base = comments.name
+    prefix = base[: -len("comments.csv")] if base.lower().endswith("comments.csv") else ""
+    return comments.parent / f"{prefix}{name}"
+
+
+def read_summary(path: Path) -> dict[str, str]:
+    """``key -> value`` of a Polis summary file (empty when absent or unreadable)."""
     if not path.is_file():
         return {}
     try:
@@ -39,15 +48,16 @@ def read_summary(folder: Path) -> dict[str, str]:
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per comment row."""
     folder = source.path.parent
-    summary = read_summary(folder)
+    summary = read_summary(sibling(source.path, "summary.csv"))
     question_id = folder.name or "polis"
     question_text = (
         source.question_text or summary.get("conversation-description") or summary.get("topic") or question_id
     ).strip()
     source.extras["polis"] = {
         "summary": summary,
-        "votes": _sibling(folder, "votes.csv"),
-        "participants_votes": _sibling(folder, "participants-votes.csv"),
+        "votes": _present(sibling(source.path, "votes.csv")),
+        "participants_votes": _present(sibling(source.path, "participants-votes.csv"))
+        or _present(sibling(source.path, "participant-votes.csv")),  # as the report page's export names it
     }
     body = source.columns.index("comment-body") if "comment-body" in source.columns else None
     for record in named_records(source, strip=True):
@@ -94,6 +104,5 @@ def posted_at(timestamp: str, written: str) -> str | None:
     return written.strip() or None
 
 
-def _sibling(folder: Path, name: str) -> str | None:
-    path = folder / name
+def _present(path: Path) -> str | None:
     return str(path) if path.is_file() else None

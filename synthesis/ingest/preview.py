@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from itertools import islice
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from schemas.imports import ImportPreview, PreviewQuestion, PreviewRow, PreviewWarning
+from schemas.imports import ArchiveMember, ImportPreview, PreviewQuestion, PreviewRow, PreviewWarning
 from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
 from .api import _mismatch, open_export
+from .archive import ArchiveLimits, is_archive, sha256_of, unpack
+from .archive_read import nothing_read
 from .base import Format
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .reader import CsvSource, read_header
@@ -31,14 +34,67 @@ MIXED_WARNING = PreviewWarning(
 
 
 def preview(
-    path: str | PathLike[str], *, format: Format | str = "auto", encoding: str | None = None
+    path: str | PathLike[str],
+    *,
+    format: Format | str = "auto",
+    encoding: str | None = None,
+    archive_limits: ArchiveLimits | None = None,
 ) -> ImportPreview:
     """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``, and
-    ``warnings`` says what its import will warn about."""
+    ``warnings`` says what its import will warn about. For a ZIP export: its first contribution file, and
+    ``members`` lists every file in it as its import will read, use or skip it."""
+    checked = Path(path)
+    if checked.is_file() and is_archive(checked, archive_limits):
+        return _archive_preview(checked, format, encoding, archive_limits or ArchiveLimits())
     result = _preview(path, format, encoding)
     if result.encoding == MIXED:
         result.warnings.append(MIXED_WARNING.model_copy())
     return result
+
+
+def _archive_preview(
+    path: Path, format: Format | str, encoding: str | None, limits: ArchiveLimits
+) -> ImportPreview:
+    with tempfile.TemporaryDirectory(prefix="synthese-preview-") as tmp:
+        root = Path(tmp) / "archive"
+        root.mkdir()
+        members = unpack(path, root, limits)
+        shown: ImportPreview | None = None
+        exact = True
+        for member in members:
+            if member.status != "read" or member.path is None:
+                continue
+            try:
+                one = preview(member.path, format=format, encoding=encoding)
+            except InputFileError as exc:  # as its import will: skipped, the others read
+                member.skip(exc.message_fr, exc.message_en)
+                continue
+            member.format, member.kind, member.rows = one.format, one.kind, one.rows_estimate
+            exact = exact and one.rows_estimate_exact
+            if shown is None:
+                shown = one.model_copy(update={"member": member.name})
+            for warning in one.warnings:
+                shown.warnings.append(
+                    warning.model_copy(
+                        update={
+                            "message_fr": f"« {member.name} » : {warning.message_fr}",
+                            "message_en": f"'{member.name}': {warning.message_en}",
+                        }
+                    )
+                )
+        if shown is None:
+            raise nothing_read(path.name, members)
+    read = [m for m in members if m.status == "read"]
+    return shown.model_copy(
+        update={
+            "file_name": path.name,
+            "size_bytes": path.stat().st_size,
+            "sha256": sha256_of(path),
+            "rows_estimate": sum(m.rows or 0 for m in read),
+            "rows_estimate_exact": exact,
+            "members": [ArchiveMember.model_validate(m.as_dict()) for m in members],
+        }
+    )
 
 
 def _preview(path: str | PathLike[str], format: Format | str, encoding: str | None) -> ImportPreview:

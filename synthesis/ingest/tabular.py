@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from synthesis.errors import EmptyFileError, InputFileError
+from synthesis.errors import ArchiveError, EmptyFileError, InputFileError
 from synthesis.records import RejectedRow
 
+from .archive import directory_size
 from .generic import cell, scrub
 
 Record = tuple[int, dict[str, Any] | RejectedRow]
@@ -54,9 +55,17 @@ def xlsx_records(path: Path) -> tuple[list[str], Iterator[Record]]:
     )
 
 
+#: Most entries a workbook's ZIP directory may announce, and most bytes it may take (a workbook holds a few
+#: dozen entries; openpyxl's zipfile parses every entry the directory holds, a few hundred bytes of memory
+#: each: a 512 MB upload of empty entries took 3 GB before any row was read).
+XLSX_MAX_ENTRIES = 2000
+XLSX_MAX_DIRECTORY_BYTES = 2 << 20
+
+
 def _open_book(path: Path) -> Any:
     from openpyxl import load_workbook
 
+    _check_workbook_directory(path)
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged archive
@@ -65,6 +74,24 @@ def _open_book(path: Path) -> Any:
             f"Unreadable XLSX workbook '{path.name}': {exc}",
             value=path.name,
         ) from None
+
+
+def _check_workbook_directory(path: Path) -> None:
+    """Refuse, before it is parsed, a workbook whose ZIP directory announces more than a workbook holds."""
+    try:
+        entries, directory = directory_size(path)
+    except ArchiveError:  # no end record: openpyxl names the problem
+        return
+    if entries > XLSX_MAX_ENTRIES or directory > XLSX_MAX_DIRECTORY_BYTES:
+        raise InputFileError(
+            f"Classeur XLSX « {path.name} » refusé : son répertoire annonce {entries} entrées sur {directory} "
+            f"octets (limites : {XLSX_MAX_ENTRIES} entrées, {XLSX_MAX_DIRECTORY_BYTES} octets ; un classeur en "
+            "contient quelques dizaines). Réenregistrez-le depuis votre tableur ou exportez-le en CSV.",
+            f"XLSX workbook '{path.name}' refused: its directory announces {entries} entries in {directory} bytes "
+            f"(limits: {XLSX_MAX_ENTRIES} entries, {XLSX_MAX_DIRECTORY_BYTES} bytes; a workbook holds a few "
+            "dozen). Save it again from your spreadsheet or export it as CSV.",
+            value=path.name,
+        )
 
 
 def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:

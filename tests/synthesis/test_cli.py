@@ -571,3 +571,25 @@ def test_preview_says_each_warning_as_the_preview_words_it(tmp_path, lang):
     said = " ".join(out.output.split())
     assert out.exit_code == 0
     assert (warning.message_en if lang == "en" else warning.message_fr) in said
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_analyse_reads_a_zip_export_and_says_which_files_it_read(tmp_path, lang):
+    from tests.utils.archives import polis_zip
+
+    path = tmp_path / "london.zip"
+    path.write_bytes(polis_zip())
+    out = tmp_path / "r.json"
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    [question] = report["questions"]
+    assert question["question_text"].startswith("What is the best way to engage")  # its summary.csv
+    assert report["manifest"]["counts"]["rows_read"] == 39
+    said = " ".join(result.output.split())
+    read, skipped = (
+        ("comments.csv : lu (polis, comments, 39 lignes)", "votes.csv : ignoré — votes Polis")
+        if lang == "fr"
+        else ("comments.csv: read (polis, comments, 39 rows)", "votes.csv: skipped — Polis votes")
+    )
+    assert read in said and skipped in said, said

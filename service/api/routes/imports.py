@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from xml.etree.ElementTree import ParseError
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -20,10 +20,12 @@ from pydantic import ValidationError
 from schemas import ColumnMapping
 from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportWarning
 from service.api.deps import ConsultationDep, KeyDep, LangDep, SessionDep, SettingsDep, WriteKeyDep
+from service.core.config import Settings
 from service.errors import RequestError, TooLargeError, describe_validation_errors
 from service.imports import import_file
 from service.models import Import
 from synthesis.errors import EncodingError, InputFileError, SynthesisError
+from synthesis.ingest.archive import ArchiveLimits
 
 router = APIRouter(tags=["imports"])
 ERRORS = {
@@ -150,12 +152,25 @@ def _reading(name: str, encoding: str | None = None) -> Iterator[None]:
         ) from None
 
 
+def archive_limits(settings: Settings) -> ArchiveLimits:
+    """What a ZIP upload may unpack to: each file as much as an upload, all of them ``max_archive_bytes``."""
+    return ArchiveLimits(
+        member_bytes=settings.max_upload_bytes,
+        total_bytes=settings.max_archive_bytes,
+        members=settings.max_archive_members,
+    )
+
+
+def _in_lang(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A rejected row or an archive member, its reason in the caller's language where it was said in English."""
+    return {**row, "reason": row.get("reason_en") or row["reason"]} if lang == "en" else row
+
+
 def to_public(imp: Import, lang: str = "fr") -> ImportPublic:
     """The import as the API shows it, its warnings in the caller's language."""
     fields = {name: getattr(imp, name) for name in ImportPublic.model_fields if name != "warnings"}
-    fields["rejected"] = [  # each reason in the caller's language too, where the import said it in English
-        {**r, "reason": r.get("reason_en") or r["reason"]} if lang == "en" else r for r in imp.rejected
-    ]
+    fields["rejected"] = [_in_lang(r, lang) for r in imp.rejected]
+    fields["members"] = [_in_lang(m, lang) for m in imp.members or []]
     warnings = [
         ImportWarning(
             code=str(w.get("code", "")),
@@ -181,7 +196,9 @@ def create_import(
     settings: SettingsDep,
     key: WriteKeyDep,
     lang: LangDep,
-    file: Annotated[UploadFile, File(description="The export file (CSV, XLSX, JSON, JSON Lines).")],
+    file: Annotated[
+        UploadFile, File(description="The export file (CSV, XLSX, JSON, JSON Lines) or its ZIP.")
+    ],
     format: Annotated[
         str,
         Form(
@@ -199,7 +216,8 @@ def create_import(
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
 ) -> ImportPublic:
     """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
-    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped).
+    was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped). A ZIP export is
+    read file by file with its side files, ``members`` saying which and why (413 past its unpacked limits).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
     text kept). A file problem answers 422 naming it, and nothing is written."""
@@ -228,6 +246,7 @@ def create_import(
                 mapping=cmap,
                 secret=settings.pseudonym_secret.encode(),
                 question_text=question_text,
+                archive_limits=archive_limits(settings),
             )
     return to_public(imp, lang)
 
@@ -243,12 +262,13 @@ def preview_import(
     key: KeyDep,
     settings: SettingsDep,
     lang: LangDep,
-    file: Annotated[UploadFile, File(description="The export file to inspect.")],
+    file: Annotated[UploadFile, File(description="The export file to inspect, or its ZIP.")],
     format: Annotated[str, Form()] = "auto",
     encoding: Annotated[str | None, Form()] = None,
 ) -> ImportPreviewPublic:
     """Detected format, encoding, delimiter, columns, five rows, a suggested mapping, and what the import will
-    warn about (lines not in UTF-8 read as Windows-1252); stores nothing."""
+    warn about (lines not in UTF-8 read as Windows-1252); for a ZIP export, its first contribution file and
+    ``members``, every file as its import will read, use or skip it; stores nothing."""
     from synthesis.ingest import preview
 
     _check_encoding(encoding)
@@ -258,11 +278,14 @@ def preview_import(
         path = Path(tmp) / stored_name(file.filename)
         _save_upload(file, path, settings.max_upload_bytes)
         with _reading(name, encoding):
-            result = preview(path, format=format, encoding=encoding)
+            result = preview(path, format=format, encoding=encoding, archive_limits=archive_limits(settings))
         warnings = [
             ImportWarning(code=w.code, message=w.message_en if lang == "en" else w.message_fr)
             for w in result.warnings
         ]
-        return ImportPreviewPublic.model_validate(result.model_dump() | {"warnings": warnings})
+        members = [_in_lang(m.model_dump(), lang) for m in result.members]
+        return ImportPreviewPublic.model_validate(
+            result.model_dump() | {"warnings": warnings, "members": members}
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

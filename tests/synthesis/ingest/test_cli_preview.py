@@ -59,3 +59,23 @@ def test_preview_command_in_english_with_lang_en(write):
         assert french not in result.output, french
     big = CliRunner().invoke(app, ["preview", str(GD_SAMPLE), "--lang", "en"], env={"COLUMNS": "200"})
     assert "1,300" in big.output and "first 5 rows" in big.output
+
+
+def test_preview_command_lists_the_files_of_a_zip_export_in_the_chosen_language(write):
+    from tests.utils.archives import polis_zip, zip_bytes
+
+    path = write("polis.zip", polis_zip())
+    result = CliRunner().invoke(app, ["preview", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "Fichiers de l'archive (4)" in said and "Fichier montré : london.youth.policing/comments.csv" in said
+    )
+    assert "london.youth.policing/comments.csv : lu (polis, comments, 39 lignes)" in said
+    assert "london.youth.policing/votes.csv : ignoré — votes Polis : pas des contributions" in said
+    result = CliRunner().invoke(app, ["preview", str(path), "--lang", "en"], env={"COLUMNS": "200"})
+    said = " ".join(result.output.split())
+    assert "london.youth.policing/summary.csv: side file — Polis side file: gives the question's text" in said
+    odd = write("odd.zip", zip_bytes({"[/]avis.csv": b"id;avis\n1;Des bus\n"}))
+    result = CliRunner().invoke(app, ["preview", str(odd)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "[/]avis.csv : lu" in result.output  # a member's name is no markup

@@ -50,6 +50,22 @@ def test_a_readable_side_file_gives_the_titles_without_warning(write):
     assert "warnings" not in result.extras
 
 
+def test_a_side_file_too_large_for_its_titles_is_said_not_silently_skipped(write, monkeypatch):
+    # a debates / proposals export over the 64 MiB read for titles was skipped without a word: its
+    # comments answered "Débat n° 4" and nobody knew why
+    from synthesis.ingest import api
+
+    path = write("comments.csv", COMMENTS)
+    write("debats.csv", DEBATES)
+    monkeypatch.setattr(api, "MAX_RELATED_BYTES", 100)  # the limit, lowered to the size of a test file
+    result = read_file(path)
+    assert [c.question_text for c in result.contributions] == ["Débat n° 4", "Débat n° 5"]
+    [warning] = result.extras["warnings"]
+    assert warning["code"] == "related_file_too_large" and warning["value"].endswith("debats.csv")
+    assert "Fichier voisin « debats.csv » ignoré" in warning["message_fr"]
+    assert "Side file 'debats.csv' skipped" in warning["message_en"]
+
+
 def test_a_comment_without_id_never_takes_another_comments_id(write):
     # the comment without id on line 2 was "comment-2", the id of the comment whose export id is 2: two
     # contributions with one id (the service kept one of them, the other overwritten)

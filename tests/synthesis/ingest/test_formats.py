@@ -77,6 +77,24 @@ def test_polis_moderation_and_summary(tmp_path):
     assert result.contributions[0].author_ref == result.contributions[2].author_ref
 
 
+def test_polis_download_from_the_report_page_finds_its_prefixed_summary(tmp_path, data):
+    # the report page's export names every file "<date>-<conversation>-<file>.csv": the summary was looked
+    # for as "summary.csv" only, so every comment answered the folder's name instead of the question
+    real = data / "polis" / "15-per-hour-seattle"
+    folder = tmp_path / "export"
+    folder.mkdir()
+    prefix = "2018-11-17-0509-4uzdfszxxf-"
+    for name in ("comments.csv", "summary.csv", "votes.csv", "participants-votes.csv"):
+        target = name.replace("participants-", "participant-")  # as the report page names it
+        (folder / (prefix + target)).write_bytes((real / name).read_bytes())
+    result = read_file(folder / f"{prefix}comments.csv")
+    alone = read_file(real / "comments.csv")
+    assert {c.question_text for c in result.contributions} == {alone.contributions[0].question_text}
+    assert alone.contributions[0].question_text != "15-per-hour-seattle"  # its summary's, as in the open data
+    assert result.extras["polis"]["votes"] == str(folder / f"{prefix}votes.csv")
+    assert result.extras["polis"]["participants_votes"] == str(folder / f"{prefix}participant-votes.csv")
+
+
 def test_polis_comments_are_dated_from_their_timestamp(data):
     # every Polis comment read as undated (no bursts, no campaign time window): created_at was its
     # "datetime", "Sat Nov 17 05:09:36 WIB 2018", which no date reader takes

@@ -174,3 +174,22 @@ def test_json_errors_are_said_in_french_and_english(tmp_path):
     assert [r.reason_en for r in read_file(tmp_path / "z.jsonl").rejected] == [
         "JSON line that is not an object (list)"
     ]
+
+
+def test_xlsx_whose_zip_directory_lists_more_entries_than_a_workbook_is_refused_before_it_is_parsed(tmp_path):
+    # openpyxl's zipfile parsed every entry of the directory, a few hundred bytes of memory each, before any
+    # row was read: a 512 MB upload of empty entries took 3 GB; the directory's end record now says first
+    def fill(book):
+        book.active.append(["id", "texte"])
+        book.active.append([1, "Des bus"])
+
+    good = _book(tmp_path, fill, "good.xlsx")
+    assert [c.text for c in read_file(good, mapping=ColumnMapping(text="texte")).contributions] == ["Des bus"]
+    padded = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(padded, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        for i in range(2000):  # the limit: a workbook holds a few dozen entries
+            zout.writestr(f"pad/{i}", b"")
+    with pytest.raises(InputFileError, match=r"répertoire annonce 20\d\d entrées .*limites : 2000 entrées"):
+        read_file(padded, mapping=ColumnMapping(text="texte"))

@@ -1,0 +1,393 @@
+"""ZIP exports, unpacked safely: the Decidim open-data download, a Polis export, a ZIP of spreadsheets.
+
+Only the members that can hold contributions, and the side files their readers use (a Polis ``summary.csv``),
+are written, to a private folder where each keeps its folder inside the archive (so that a Polis
+``comments.csv`` finds its ``summary.csv``, a Decidim comments export the debates and proposals beside it, as
+the readers do for files on disk). Every other member is listed with the reason it was skipped.
+
+Hostile archives are refused or skipped, never followed: the entry count is read from the archive's end
+record before its directory is parsed; members are written by streaming, each under ``member_bytes`` and all
+under ``total_bytes`` as actually decompressed (the sizes an archive declares are not trusted); names that
+climb out of the archive (``../``, absolute paths), links, encrypted members, nested archives and unknown
+compression methods are skipped with their reason; names not marked UTF-8 are read as UTF-8 when they are,
+else as the archive's legacy code page (cp437); a corrupt archive or member is an :class:`ArchiveError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import lzma
+import re
+import stat
+import struct
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from synthesis.errors import ArchiveError, ArchiveTooLargeError
+
+CHUNK = 1 << 20
+#: Formats the readers take, by extension; any other member is skipped.
+READABLE = {".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson"}
+NESTED = {".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst", ".z"}
+#: A Polis export's files, named alike ("comments.csv", or "<date>-<conversation>-comments.csv" as the report
+#: page's download names them): its comments are read with its summary; its votes, per-group tallies and
+#: statistics are not contributions, and are skipped beside its comments only (elsewhere a "summary.csv" is
+#: a spreadsheet like any other).
+_POLIS_COMMENTS = re.compile(r"^(|.*-)comments\.csv$", re.IGNORECASE)
+_POLIS_FILE = re.compile(
+    r"^(|.*?-)(summary|votes|participants?-votes|comment-groups|stats-history)\.csv$", re.IGNORECASE
+)
+_POLIS_SKIPPED = {
+    "votes": ("votes Polis : pas des contributions", "Polis votes: not contributions"),
+    "comment-groups": (
+        "votes Polis par groupe d'opinion : pas des contributions (les commentaires sont lus dans leur fichier)",
+        "Polis votes per opinion group: not contributions (the comments are read from their own file)",
+    ),
+    "stats-history": ("statistiques Polis : pas des contributions", "Polis statistics: not contributions"),
+}
+_DECIDIM = re.compile(r"open-data-([a-z_]+)\.csv$", re.IGNORECASE)
+_DECIDIM_READ = {"proposals", "debates"}
+_NAME_BYTES = 200
+_DEPTH = 8
+_END_RECORD = b"PK\x05\x06"
+_ENTRY_BYTES = 1024  # a directory entry with a 255-character name and its extra fields holds well under this
+
+Status = Literal["read", "side", "skipped"]
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Most bytes one member, and all of them, may unpack to; most members an archive may hold."""
+
+    member_bytes: int = 512 << 20
+    total_bytes: int = 1 << 30
+    members: int = 1000
+
+
+@dataclass
+class Member:
+    """One member of the archive: where it was written (None when skipped), and what became of it."""
+
+    name: str
+    status: Status
+    path: Path | None = None
+    reason: str = ""
+    reason_en: str = ""
+    format: str | None = None
+    kind: str = ""
+    rows: int | None = None
+
+    def skip(self, reason: str, reason_en: str) -> None:
+        self.status, self.reason, self.reason_en = "skipped", reason, reason_en
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "format": self.format,
+            "kind": self.kind,
+            "rows": self.rows,
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+        }
+
+
+def is_archive(path: Path, limits: ArchiveLimits | None = None) -> bool:
+    """A ZIP file that is no XLSX workbook (an XLSX is a ZIP holding ``[Content_Types].xml`` and ``xl/``).
+
+    Its directory is only parsed once its end record says it is small enough: a ".zip" too large or corrupt
+    is an archive (:func:`unpack` says why), any other file is left to the workbook reader."""
+    with path.open("rb") as fh:
+        if fh.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):
+            return False
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return False
+    limits = limits or ArchiveLimits()
+    try:
+        entries, directory = directory_size(path)
+        if entries > limits.members or directory > limits.members * _ENTRY_BYTES:
+            return path.suffix.lower() == ".zip"
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()[:50]
+    except (ArchiveError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return path.suffix.lower() == ".zip"
+    return not any(n == "[Content_Types].xml" or n.startswith("xl/") for n in names)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
+    """Write ``archive``'s useful members under ``dest``; every member (but folders) listed, in archive order."""
+    _check_directory(archive, limits)
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.members:
+                raise _too_many(archive, len(infos), limits)
+            members: list[Member] = []
+            taken: set[str] = set()
+            total = [0]
+            polis = _polis_exports(infos)
+            for info in infos:
+                if info.filename.endswith("/"):  # a folder (ZipInfo.is_dir fails on an empty name: "\0…")
+                    continue
+                member = _member(info, dest, taken, polis)
+                members.append(member)
+                if member.path is not None:
+                    _write(zf, info, member, total, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        raise _corrupt(archive.name, exc) from None
+    except NotImplementedError as exc:  # a directory entry asking for a ZIP version zipfile does not read
+        raise _corrupt(archive.name, exc) from None
+    return members
+
+
+def directory_size(archive: Path) -> tuple[int, int]:
+    """(entries, bytes) of a ZIP file's central directory as its end records announce them (its ZIP64 record
+    where the classic one is saturated), read before ``ZipFile`` parses a directory that may list millions of
+    entries: ``ZipFile`` reads entries for as many bytes as the directory announces, a few hundred bytes of
+    memory each (a 512 MB upload of empty members took 3 GB to open). An :class:`ArchiveError` when there is
+    no end record."""
+    with archive.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        start = max(0, size - (1 << 16) - 22 - 76)
+        fh.seek(start)
+        tail = fh.read()
+    at = tail.rfind(_END_RECORD)
+    # a signature inside the archive's comment is not its end record: the record's comment ends the file
+    while at >= 0 and (
+        len(tail) < at + 22 or len(tail) - at - 22 != int.from_bytes(tail[at + 20 : at + 22], "little")
+    ):
+        at = tail.rfind(_END_RECORD, 0, at)
+    if at < 0:
+        raise _corrupt(archive.name, None)
+    entries, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
+    record = tail[at - 76 : at - 20] if at >= 76 and tail[at - 20 : at - 16] == b"PK\x06\x07" else b""
+    if record[:4] == b"PK\x06\x06":  # ZIP64, where zipfile reads it: just before its locator
+        entries, directory = struct.unpack("<QQ", record[32:48])
+    return int(entries), int(directory)
+
+
+def _check_directory(archive: Path, limits: ArchiveLimits) -> None:
+    """Too many members, or a directory larger than that many entries hold (``_ENTRY_BYTES`` each)."""
+    entries, directory = directory_size(archive)
+    if entries > limits.members:
+        raise _too_many(archive, entries, limits)
+    if directory > limits.members * _ENTRY_BYTES:
+        raise ArchiveError(
+            f"Le répertoire de l'archive « {archive.name} » occupe {directory} octets, plus que ses "
+            f"{limits.members} membres permis n'en occupent : archive refusée (corrompue ou piégée).",
+            f"The directory of the archive '{archive.name}' takes {directory} bytes, more than the "
+            f"{limits.members} members allowed take: archive refused (corrupt or crafted).",
+            value=directory,
+            limit=limits.members * _ENTRY_BYTES,
+        )
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def _polis_exports(infos: list[zipfile.ZipInfo]) -> set[tuple[str, str]]:
+    """(folder, prefix) of each Polis comments file in the archive, both case-folded."""
+    found = set()
+    for info in infos:
+        parts = _parts(_name(info))
+        if parts and (match := _POLIS_COMMENTS.match(parts[-1])):
+            found.add(("/".join(parts[:-1]).casefold(), match[1].casefold()))
+    return found
+
+
+def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str], polis: set[tuple[str, str]]) -> Member:
+    """The member's name as data, and where it is written (``path`` None, with the reason, when skipped)."""
+    name = _name(info)
+    member = Member(name=name, status="read")
+    parts = _parts(name)
+    if not parts:  # "." or "./.": no file name at all
+        member.skip("membre sans nom de fichier : non lu", "member without a file name: not read")
+        return member
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+        member.skip(
+            "chemin hors de l'archive (« .. » ou chemin absolu) : non lu",
+            "path outside the archive ('..' or an absolute path): not read",
+        )
+        return member
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        member.skip("lien symbolique : non suivi", "symbolic link: not followed")
+    elif info.flag_bits & 0x1:
+        member.skip(
+            "membre chiffré : fournissez une archive sans mot de passe",
+            "encrypted member: give an archive without a password",
+        )
+    elif parts[0] == "__MACOSX" or parts[-1].startswith("._") or parts[-1] in {".DS_Store", "Thumbs.db"}:
+        member.skip(
+            "métadonnées du système (macOS, Windows) : non lues", "system metadata (macOS, Windows): not read"
+        )
+    elif len(parts) > _DEPTH:
+        member.skip(
+            f"dossiers imbriqués sur plus de {_DEPTH} niveaux", f"folders nested over {_DEPTH} levels"
+        )
+    else:
+        _classify(member, parts, polis)
+    if member.status == "skipped":
+        return member
+    safe = [_safe_part(p) for p in parts]
+    key = "/".join(safe).casefold()
+    if key in taken:
+        member.skip("même nom qu'un membre précédent : non lu", "same name as an earlier member: not read")
+        return member
+    taken.add(key)
+    member.path = dest.joinpath(*safe)
+    return member
+
+
+def _classify(member: Member, parts: list[str], polis: set[tuple[str, str]]) -> None:
+    """Read (a contribution file), side (a file its reader uses) or skipped, from the member's name."""
+    base = parts[-1]
+    suffix = PurePosixPath(base).suffix.lower()
+    decidim = _DECIDIM.search(base)
+    beside = _POLIS_FILE.match(base)
+    if beside and ("/".join(parts[:-1]).casefold(), beside[1].casefold()) not in polis:
+        beside = None  # no Polis comments beside it: a spreadsheet like any other
+    what = beside[2].lower() if beside else ""
+    if suffix in NESTED:
+        member.skip(
+            "archive imbriquée : non ouverte (décompressez-la et importez-la à part)",
+            "nested archive: not opened (unpack it and import it separately)",
+        )
+    elif what == "summary":
+        member.status = "side"
+        member.reason = "fichier voisin de Polis : donne le texte de la question"
+        member.reason_en = "Polis side file: gives the question's text"
+    elif what:
+        member.skip(*_POLIS_SKIPPED["votes" if what.endswith("votes") else what])
+    elif decidim and not (decidim[1].lower() in _DECIDIM_READ or decidim[1].lower().endswith("_comments")):
+        what = decidim[1].lower()
+        member.skip(
+            f"données ouvertes Decidim « {what} » : pas des contributions (seuls les propositions, débats et "
+            "commentaires le sont)",
+            f"Decidim open data '{what}': not contributions (only proposals, debates and comments are)",
+        )
+    elif suffix not in READABLE:
+        member.skip(
+            "pas un export lisible (CSV, XLSX, JSON ou JSON Lines attendu)",
+            "not a readable export (CSV, XLSX, JSON or JSON Lines expected)",
+        )
+
+
+def _write(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: Member, total: list[int], limits: ArchiveLimits
+) -> None:
+    """Stream the member to its path, counting the bytes it really unpacks to."""
+    assert member.path is not None
+    written = 0
+    try:
+        member.path.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as src, member.path.open("wb") as out:
+            while chunk := src.read(CHUNK):
+                written += len(chunk)
+                total[0] += len(chunk)
+                if written > limits.member_bytes:
+                    raise _too_large(member.name, limits.member_bytes, whole=False)
+                if total[0] > limits.total_bytes:
+                    raise _too_large(member.name, limits.total_bytes, whole=True)
+                out.write(chunk)
+    except (NotADirectoryError, IsADirectoryError, FileExistsError):  # "a.csv" and "a.csv/b.csv" both
+        member.path = None
+        member.skip(
+            "nom en conflit avec un dossier de l'archive : non lu",
+            "name clashing with a folder of the archive: not read",
+        )
+    except NotImplementedError:  # a compression method zipfile does not read (Deflate64, PPMd, AES…)
+        member.path.unlink(missing_ok=True)
+        member.path = None
+        member.skip(
+            f"méthode de compression non prise en charge ({info.compress_type}) : recompressez l'archive en ZIP "
+            "standard",
+            f"unsupported compression method ({info.compress_type}): re-pack the archive as a standard ZIP",
+        )
+    except (zlib.error, lzma.LZMAError, EOFError, zipfile.BadZipFile, RuntimeError) as exc:
+        raise _corrupt(member.name, exc, member=True) from None
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it: a name not flagged UTF-8 is often UTF-8 all the same (zipfile
+    then decodes it as cp437); control characters are dropped, the name cut to 255 characters."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = info.orig_filename.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            name = info.orig_filename
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name[:255] or "membre"
+
+
+def _safe_part(part: str) -> str:
+    """A path part the file system accepts: no separators or leading dots, at most ``_NAME_BYTES`` bytes."""
+    part = part.replace(":", "_").lstrip(".") or "_"
+    suffix = PurePosixPath(part).suffix if len(PurePosixPath(part).suffix) <= 10 else ""
+    stem = part[: len(part) - len(suffix)] if suffix else part
+    return stem.encode()[: _NAME_BYTES - len(suffix.encode())].decode(errors="ignore") + suffix
+
+
+def _too_many(archive: Path, count: int, limits: ArchiveLimits) -> ArchiveError:
+    return ArchiveError(
+        f"L'archive « {archive.name} » contient {count} membres (limite : {limits.members}) : importez ses "
+        "fichiers d'export un par un, ou une archive qui ne contient qu'eux.",
+        f"The archive '{archive.name}' holds {count} members (limit: {limits.members}): import its export files "
+        "one by one, or an archive holding only them.",
+        value=count,
+        limit=limits.members,
+    )
+
+
+def _too_large(name: str, limit: int, *, whole: bool) -> ArchiveTooLargeError:
+    mib, mib_en = _size(limit, "fr"), _size(limit, "en")
+    if whole:
+        return ArchiveTooLargeError(
+            f"L'archive décompressée dépasse la limite de {mib} (atteinte en lisant « {name} ») : importez ses "
+            "fichiers séparément.",
+            f"The unpacked archive exceeds the limit of {mib_en} (reached reading '{name}'): import its files "
+            "separately.",
+            value=name,
+            limit=limit,
+        )
+    return ArchiveTooLargeError(
+        f"« {name} » dépasse, décompressé, la limite de {mib} par fichier de l'archive : importez-le à part, "
+        "ou découpez-le.",
+        f"'{name}' exceeds, unpacked, the limit of {mib_en} per file of the archive: import it on its own, or "
+        "split it.",
+        value=name,
+        limit=limit,
+    )
+
+
+def _size(limit: int, lang: str) -> str:
+    """``limit`` as a reader takes it in: whole MiB as such, else its bytes, thousands apart."""
+    if limit >= 1 << 20 and limit % (1 << 20) == 0:
+        return f"{limit >> 20} Mio" if lang == "fr" else f"{limit >> 20} MiB"
+    return f"{limit:,} octets".replace(",", "\u00a0") if lang == "fr" else f"{limit:,} bytes"
+
+
+def _corrupt(name: str, exc: BaseException | None, member: bool = False) -> ArchiveError:
+    detail = f" ({exc})" if exc is not None and str(exc) else ""
+    what_fr, what_en = ("le membre", "member") if member else ("l'archive ZIP", "ZIP archive")
+    return ArchiveError(
+        f"Impossible de lire {what_fr} « {name} » : archive corrompue ou tronquée{detail}. Téléchargez l'export "
+        "à nouveau.",
+        f"Cannot read {what_en} '{name}': corrupt or truncated archive{detail}. Download the export again.",
+        value=name,
+    )

@@ -1,0 +1,198 @@
+"""Read a ZIP export as one stream: each contribution member in archive order, with the side files beside it.
+
+What became of each member (read, with its format and rows; side file; skipped, with the reason) is in
+``extras["archive"]["members"]``. Rejected rows name their member (``RejectedRow.file``), contributions too
+(``extra["file"]``), and each member's warnings are prefixed with its name. Where the archive holds several
+contribution files, the ids of those whose ids only mean something within their file (generic files, Polis
+conversations) are prefixed with the member's name, and a generic file without a question column is a
+question of its own, named after the file, as it is when imported alone.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from synthesis.errors import ArchiveError, InputFileError
+from synthesis.records import Contribution, RejectedRow
+
+from .archive import ArchiveLimits, Member, sha256_of, unpack
+from .base import Format, IngestStream, RowOutcome, UniqueIds
+from .generic import DEFAULT_QUESTION_ID
+
+#: Formats whose ids are only unique within one file.
+FILE_LOCAL_IDS = {Format.CSV, Format.XLSX, Format.JSON, Format.JSONL, Format.POLIS}
+
+
+def read_archive(
+    path: Path,
+    open_member: Callable[[Path], IngestStream],
+    *,
+    folder: str | None = None,
+    limits: ArchiveLimits | None = None,
+) -> IngestStream:
+    """The stream of every contribution member of the ZIP ``path``, each opened by ``open_member``.
+
+    ``folder``: the name of the folder its root members are read in (default: the archive's name without its
+    extension); a Polis conversation is named after it, as after its folder on disk.
+    """
+    workdir = tempfile.TemporaryDirectory(prefix="synthese-archive-")
+    try:
+        root = Path(workdir.name) / _folder_name(folder or path.stem)
+        root.mkdir()
+        members = unpack(path, root, limits or ArchiveLimits())
+        opened = _open_members(members, open_member)
+        if not opened:
+            raise nothing_read(path.name, members)
+    except BaseException:
+        workdir.cleanup()
+        raise
+    extras: dict[str, Any] = {"archive": {"members": [m.as_dict() for m in members]}}
+    blank = [0]
+    encodings = sorted({facts.encoding for _, facts in opened})
+    delimiters = {facts.delimiter for _, facts in opened}
+
+    def rows() -> Iterator[RowOutcome]:
+        try:
+            several, first_file = len(opened) > 1, dict[str, str]()
+            for member, facts in opened:
+                # opened again, one at a time: a thousand members read at once held a thousand open files
+                stream = open_member(facts.path)
+                try:
+                    yield from _member_rows(member, stream, several, first_file)
+                except InputFileError as exc:  # met past its header (a quote never closed): say in which file
+                    raise _in_member(exc, member.name) from None
+                blank[0] += stream.counts.blank_lines
+                _merge_warnings(member, stream, extras)
+        finally:
+            extras["archive"]["members"] = [m.as_dict() for m in members]
+            workdir.cleanup()
+
+    stream = IngestStream(
+        format=opened[0][1].format,  # the first member's, where they differ (a ZIP of CSV and XLSX files)
+        encoding=", ".join(encodings)[:40],
+        delimiter=delimiters.pop() if len(delimiters) == 1 else None,
+        sha256=sha256_of(path),
+        rows=rows,
+        extras=extras,
+        blank_lines=lambda: blank[0],
+        unique_ids=False,  # checked file by file, then across files (_member_rows)
+    )
+    stream.holds = workdir  # removed when the stream is read through, or dropped
+    return stream
+
+
+@dataclass(frozen=True)
+class _Facts:
+    path: Path
+    format: Format
+    encoding: str
+    delimiter: str | None
+
+
+def _open_members(
+    members: list[Member], open_member: Callable[[Path], IngestStream]
+) -> list[tuple[Member, _Facts]]:
+    """The members whose header their reader takes, with what their streams tell before any row is read; the
+    others skipped with the reader's reason. Each stream is dropped at once (its file closed): the rows are
+    read later, one member at a time."""
+    opened = []
+    for member in members:
+        if member.status != "read" or member.path is None:
+            continue
+        try:
+            stream = open_member(member.path)
+        except InputFileError as exc:  # its header or format: the others are still read
+            member.skip(exc.message_fr, exc.message_en)
+            continue
+        member.format = stream.format.value
+        member.kind = str(stream.extras.get("kind", ""))
+        opened.append((member, _Facts(member.path, stream.format, stream.encoding, stream.delimiter)))
+        del stream
+    return opened
+
+
+def _member_rows(
+    member: Member, stream: IngestStream, several: bool, first_file: dict[str, str]
+) -> Iterator[RowOutcome]:
+    """The member's rows, naming it; its ids prefixed where they are only unique within it. Ids are checked
+    as a file's are (row ids within the member: a proposal and a comment may both be "515"), and each
+    contribution id against the members read before (``first_file``: contribution id -> member name)."""
+    # cut as the service cuts a file's name before a row's line (its keys hold 300 characters)
+    prefix = f"{member.name[:100]}:" if several and stream.format in FILE_LOCAL_IDS else ""
+    own_question = several and stream.format in {Format.CSV, Format.XLSX, Format.JSON, Format.JSONL}
+    rows = 0
+    ids = UniqueIds()
+    for outcome in stream.outcomes():
+        rows += 1
+        if isinstance(outcome, list) and outcome:
+            outcome = ids.check([_tagged(c, member.name, prefix, own_question) for c in outcome])
+        if isinstance(outcome, list):
+            clash = next(
+                (c for c in outcome if first_file.get(c.contribution_id, member.name) != member.name), None
+            )
+            if clash is None:
+                first_file.update((c.contribution_id, member.name) for c in outcome)
+                yield outcome
+                continue
+            earlier = first_file[clash.contribution_id]
+            outcome = RejectedRow(
+                clash.line,
+                f"identifiant en double « {clash.contribution_id} » (déjà lu dans « {earlier} »)",
+                f"duplicate id '{clash.contribution_id}' (already read in '{earlier}')",
+            )
+        yield replace(outcome, file=member.name)
+    member.rows = rows
+
+
+def _tagged(c: Contribution, name: str, prefix: str, own_question: bool) -> Contribution:
+    changes: dict[str, Any] = {"extra": {**c.extra, "file": name}}
+    if prefix:
+        changes["contribution_id"] = prefix + c.contribution_id
+        changes["source_id"] = prefix + c.source_id
+    if own_question and c.question_id == DEFAULT_QUESTION_ID:
+        changes["question_id"] = Path(name).stem or name
+    return replace(c, **changes)
+
+
+def _merge_warnings(member: Member, stream: IngestStream, extras: dict[str, Any]) -> None:
+    for warning in stream.extras.get("warnings", []):
+        extras.setdefault("warnings", []).append(
+            {
+                **warning,
+                "message_fr": f"« {member.name} » : {warning.get('message_fr', '')}",
+                "message_en": f"'{member.name}': {warning.get('message_en', '')}",
+                "value": warning.get("value") or member.name,
+            }
+        )
+
+
+def _in_member(exc: InputFileError, name: str) -> InputFileError:
+    """``exc`` (its class, code and details kept) saying which file of the archive it is about."""
+    exc.message_fr = f"Dans « {name} » : {exc.message_fr}"
+    exc.message_en = f"In '{name}': {exc.message_en}"
+    exc.args = (exc.message_fr,)
+    exc.details.setdefault("file", name)
+    return exc
+
+
+def _folder_name(name: str) -> str:
+    cleaned = "".join(ch for ch in name if ch.isalnum() or ch in "-_. ").strip(" .")
+    return cleaned[:100] or "archive"
+
+
+def nothing_read(name: str, members: list[Member]) -> ArchiveError:
+    shown = members[:10]
+    fr = "; ".join(f"« {m.name} » : {m.reason}" for m in shown) or "aucun fichier"
+    en = "; ".join(f"'{m.name}': {m.reason_en}" for m in shown) or "no file"
+    more_fr = f" (et {len(members) - 10} autres)" if len(members) > 10 else ""
+    more_en = f" (and {len(members) - 10} more)" if len(members) > 10 else ""
+    return ArchiveError(
+        f"L'archive « {name} » ne contient aucun fichier de contributions lisible : {fr}{more_fr}.",
+        f"The archive '{name}' holds no readable contribution file: {en}{more_en}.",
+        value=name,
+        members=[m.as_dict() for m in shown],
+    )
