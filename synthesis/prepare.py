@@ -362,6 +362,8 @@ def _is_listed(key: str) -> bool:
 
 
 def _says_nothing(words: Sequence[str]) -> bool:
+    if not words:  # no word at all ("-", "?"): not a non-answer, a text without letters (exclusion_reason)
+        return False
     present = set(words)
     # after "un" or "une" the word names something: "Être un exemple, ce qu'elle n'est pas" answers
     about_knowing = {

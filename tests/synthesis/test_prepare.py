@@ -84,6 +84,12 @@ def test_short_non_answers_are_excluded(text):
     assert exclusion_reason(text) == NON_ANSWER
 
 
+@pytest.mark.parametrize("text", ["-", "?", "", "…", "123"])
+def test_a_text_without_words_is_no_non_answer_and_raises_nothing(text):
+    # "-" raised ValueError (zip() argument 2 is shorter than argument 1) in the "says nothing" test
+    assert is_non_answer(text) is False
+
+
 @pytest.mark.parametrize(
     "text",
     [
