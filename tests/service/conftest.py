@@ -7,8 +7,10 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -67,12 +69,12 @@ def runner(engine) -> InProcessRunner:
     return InProcessRunner(engine)
 
 
-@pytest.fixture
-def app(engine, runner):
-    settings = Settings(
-        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False
+def service_app(engine: Engine, runner: InProcessRunner, **settings: Any) -> FastAPI:
+    """The service on ``engine`` and ``runner``, with ``settings`` (limits…) over the test defaults."""
+    config = Settings(
+        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False, **settings
     )
-    application = create_app(settings, engine=engine, runner=runner)
+    application = create_app(config, engine=engine, runner=runner)
 
     def session_override() -> Iterator[Session]:
         with Session(engine) as session:
@@ -80,6 +82,11 @@ def app(engine, runner):
 
     application.dependency_overrides[get_session] = session_override
     return application
+
+
+@pytest.fixture
+def app(engine, runner):
+    return service_app(engine, runner)
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from service.api.deps import get_session
-from service.core.config import Settings
-from service.main import create_app
 from service.models import Contribution, Import
 from synthesis.ingest import read_file
+from tests.service.conftest import service_app
 from tests.service.factories import consultation_rows, to_csv
 from tests.service.helpers import upload
 from tests.utils.archives import DECIDIM, HOST, POLIS, decidim_zip, polis_zip, zip_bytes
@@ -135,20 +133,6 @@ def test_a_run_counts_each_row_of_each_file_of_a_zip_and_names_its_file(client, 
     assert [(r.file, r.line) for r in rejected] == [("tableurs.zip/a.csv", 3)]
 
 
-def _limited_app(engine, runner, **limits):
-    settings = Settings(
-        environment="test", database_url="sqlite://", run_migrations=False, jobs_autostart=False, **limits
-    )
-    app = create_app(settings, engine=engine, runner=runner)
-
-    def session_override():
-        with Session(engine) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = session_override
-    return app
-
-
 def _counts(engine) -> tuple[int, int]:
     with Session(engine) as s:
         return (
@@ -158,7 +142,7 @@ def _counts(engine) -> tuple[int, int]:
 
 
 def test_a_zip_bomb_is_413_naming_the_limit_and_the_service_goes_on(engine, runner, keys):
-    app = _limited_app(engine, runner, max_upload_bytes=200_000, max_archive_bytes=300_000)
+    app = service_app(engine, runner, max_upload_bytes=200_000, max_archive_bytes=300_000)
     h = keys.h()
     bomb = zip_bytes({"avis.csv": b"id,avis\n" + b"1" * 5_000_000})  # 5 MB unpacked, a few kB packed
     spread = zip_bytes({f"q{i}.csv": b"id,avis\n" + b"1" * 150_000 for i in range(3)})

@@ -14,9 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from service.core.config import Settings
-from service.main import create_app
 from service.models import Contribution, Import, Run
+from tests.service.conftest import service_app
 from tests.service.factories import FAST_SETTINGS, MAPPING_FIELDS, consultation_rows, to_csv
 from tests.service.helpers import clusters, make_run, upload
 
@@ -426,23 +425,7 @@ def test_health_answers_head(client):
 
 
 def _small_upload_app(engine, runner):
-    settings = Settings(
-        environment="test",
-        database_url="sqlite://",
-        run_migrations=False,
-        jobs_autostart=False,
-        max_upload_bytes=10_000,
-    )
-    from service.api.deps import get_session
-
-    app = create_app(settings, engine=engine, runner=runner)
-
-    def session_override():
-        with Session(engine) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = session_override
-    return app
+    return service_app(engine, runner, max_upload_bytes=10_000)
 
 
 BOUNDARY = "BNDtest"
