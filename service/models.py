@@ -138,6 +138,10 @@ class Run(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    heartbeat_at: datetime | None = Field(
+        default=None,
+        description="Last sign of life of the process executing it (see service.jobs.tasks.fail_stale_runs).",
+    )
 
 
 class Theme(SQLModel, table=True):

@@ -4,18 +4,27 @@
 texts into the stored embeddings (the Celery runner fans shards out, then calls ``execute_run``, which finds every
 vector in the cache). The report, themes and assignments are written in one transaction with
 ``status=succeeded``: a process killed mid-run leaves no half-written report, and
-:func:`recover_interrupted_runs` marks such runs failed at the next start-up.
+:func:`recover_interrupted_runs` marks such runs failed at the next start-up of a process of its host.
+
+While a process executes a run it writes ``runs.heartbeat_at`` every quarter of the lease (``job_lease_s``,
+:class:`_Heartbeat`): a run left ``running`` by a process that will never start again on its host (a container
+recreated under another name, a host gone) is found by :func:`fail_stale_runs`, which the service calls at
+start-up and whenever runs are read or started, and is marked failed with the reason ("interrompue").
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
@@ -27,6 +36,8 @@ from synthesis.embed import embed_unique, get_embedder
 from synthesis.errors import SynthesisError
 from synthesis.records import AuthorType, RejectedRow
 from synthesis.records import Contribution as Record
+
+log = logging.getLogger(__name__)
 
 INTERRUPTED = {
     "code": "interrupted",
@@ -152,8 +163,54 @@ class _Progress:
             if JobStatus(run.status).finished:
                 raise RunSuperseded(run.status)
             run.stage, run.progress = stage, overall_progress(stage, fraction)
+            run.heartbeat_at = utcnow()
             s.add(run)
             s.commit()
+
+
+def beat(engine: Engine, run_id: int) -> None:
+    """One sign of life of a run this process executes (nothing once the run is no longer ``running``)."""
+    with Session(engine) as s:
+        s.exec(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == JobStatus.RUNNING.value)
+            .values(heartbeat_at=utcnow())
+        )
+        s.commit()
+
+
+class _Heartbeat:
+    """A daemon thread writing the run's heartbeat every quarter lease while the block runs (a long clustering
+    writes no progress for minutes). None on an in-memory SQLite database: it dies with this process, so no
+    other process can find the run orphaned, and its one connection is shared with the run's own thread."""
+
+    def __init__(self, engine: Engine, run_id: int, interval: float | None = None) -> None:
+        from service.core.config import get_settings
+
+        self.engine, self.run_id = engine, run_id
+        self.interval = get_settings().job_lease_s / 4 if interval is None else interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Heartbeat:
+        if not isinstance(self.engine.pool, StaticPool):
+            self._thread = threading.Thread(
+                target=self._loop, name=f"run-{self.run_id}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                beat(self.engine, self.run_id)
+            except Exception:  # the database away a moment: the next beat retries; the lease outlives a few
+                log.warning("run %s: heartbeat failed", self.run_id, exc_info=True)
 
 
 def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
@@ -167,6 +224,7 @@ def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
         else:
             run.status, run.worker, run.stage = JobStatus.RUNNING.value, worker_id(), "load"
             run.started_at = run.started_at or utcnow()  # a resumed run keeps its start
+            run.heartbeat_at = utcnow()
         s.add(run)
         s.commit()
         s.refresh(run)
@@ -195,7 +253,8 @@ def execute_run(
     if run is None:
         return JobStatus.CANCELLED
     try:
-        _compute(engine, run, _Progress(engine, run_id, progress_interval))
+        with _Heartbeat(engine, run_id):
+            _compute(engine, run, _Progress(engine, run_id, progress_interval))
     except RunCancelled:
         _finish(engine, run_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
@@ -354,3 +413,55 @@ def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[l
                 failed.append(run.id)
         s.commit()
     return failed, (queued if requeue else [])
+
+
+def stale_error(run: Run, lease_s: float) -> dict:
+    """The error of a run whose process stopped giving signs of life: when it last did, which process, the lease."""
+    last = run.heartbeat_at or run.started_at or run.created_at
+    when = _utc(last).strftime("%Y-%m-%d %H:%M:%S UTC")
+    who = run.worker or "?"
+    return {
+        "code": INTERRUPTED["code"],
+        "message": f"Analyse interrompue : son processus ({who}) ne donne plus signe de vie depuis le {when} "
+        f"(délai : {lease_s:g} s) ; relancez l'analyse (les textes déjà vectorisés sont réutilisés).",
+        "details": {
+            "message_en": f"Run interrupted: its process ({who}) has given no sign of life since {when} "
+            f"(lease: {lease_s:g} s); start it again (texts already embedded are reused).",
+            "worker": who,
+            "stage": run.stage,
+            "last_heartbeat": _utc(last).isoformat(),
+            "lease_s": lease_s,
+        },
+    }
+
+
+def _utc(value: datetime) -> datetime:
+    """``value`` in UTC (SQLite gives back the UTC it stored without its offset)."""
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
+
+def fail_stale_runs(
+    session: Session, lease_s: float, *, consultation_id: int | None = None, now: datetime | None = None
+) -> list[int]:
+    """Mark failed, with the reason, the runs still ``running`` whose process has given no sign of life for
+    ``lease_s`` (its heartbeat, else its start): a process that executes a run beats every quarter lease, so it
+    died, or its host or container is gone; the run can be started again. Runs whose embedding Celery shards
+    (``worker`` "celery:…", no process of their own yet) are left to the Celery reaper. A process that comes back
+    finds its run finished and stores nothing (``RunSuperseded``). Rows another transaction holds (a run storing
+    its report, PostgreSQL) are skipped, never waited for. Commits; returns the ids of the runs marked."""
+    now = now or utcnow()
+    last = func.coalesce(Run.heartbeat_at, Run.started_at, Run.created_at)
+    stmt = select(Run).where(
+        col(Run.status) == JobStatus.RUNNING.value,
+        last < now - timedelta(seconds=lease_s),
+        ~func.coalesce(col(Run.worker), "").startswith("celery:"),
+    )
+    if consultation_id is not None:
+        stmt = stmt.where(col(Run.consultation_id) == consultation_id)
+    runs = session.exec(stmt.with_for_update(skip_locked=True).order_by(col(Run.id))).all()
+    for run in runs:
+        run.status, run.error, run.finished_at = JobStatus.FAILED.value, stale_error(run, lease_s), now
+        session.add(run)
+        log.warning("run %s: no heartbeat from %s for %s s, marked failed", run.id, run.worker, lease_s)
+    session.commit()
+    return [run.id for run in runs if run.id is not None]

@@ -21,10 +21,20 @@ from schemas.api import (
     RunsPublic,
 )
 from service import crud
-from service.api.deps import ConsultationDep, LangDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
+from service.api.deps import (
+    ConsultationDep,
+    LangDep,
+    OtherRunDep,
+    RunDep,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    WriteKeyDep,
+)
 from service.compare import compare_runs
 from service.errors import ConflictError, NotFoundError, RequestError
 from service.jobs import JobStatus
+from service.jobs.tasks import fail_stale_runs
 from service.models import Run
 from service.review.store import current_report
 from synthesis.embed import check_embedder
@@ -112,8 +122,12 @@ def create_run(
     summary="Lister les analyses d'une consultation",
     responses=ERRORS,
 )
-def list_runs(consultation: ConsultationDep, session: SessionDep, lang: LangDep) -> RunsPublic:
-    """Every run of the consultation, oldest first."""
+def list_runs(
+    consultation: ConsultationDep, session: SessionDep, settings: SettingsDep, lang: LangDep
+) -> RunsPublic:
+    """Every run of the consultation, oldest first (a run whose process stopped giving signs of life is shown
+    failed, with the reason)."""
+    fail_stale_runs(session, settings.job_lease_s, consultation_id=consultation.id)
     rows = crud.list_runs(session=session, consultation_id=consultation.id)
     return RunsPublic(data=[to_public(session, r, lang) for r in rows], count=len(rows))
 
@@ -125,8 +139,13 @@ def list_runs(consultation: ConsultationDep, session: SessionDep, lang: LangDep)
     summary="État d'une analyse",
     responses=ERRORS,
 )
-def get_run(run: RunDep, session: SessionDep, lang: LangDep) -> RunPublic:
-    """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error."""
+def get_run(run: RunDep, session: SessionDep, settings: SettingsDep, lang: LangDep) -> RunPublic:
+    """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error; a run whose
+    process has given no sign of life for ``JOB_LEASE_S`` (a container recreated, a host gone) is failed
+    (``interrupted``, with when it last did) and can be started again."""
+    if run.status == JobStatus.RUNNING.value:
+        fail_stale_runs(session, settings.job_lease_s, consultation_id=run.consultation_id)
+        session.refresh(run)
     return to_public(session, run, lang)
 
 
