@@ -112,6 +112,16 @@ class ImportPublic(BaseModel):
     added: int
     updated: int
     unchanged: int
+    mode: str = Field(
+        "merge",
+        description="merge: adds and updates rows; replace: the whole export of its file, whose rows it no "
+        "longer holds are withdrawn",
+    )
+    withdrawn: int = Field(
+        0,
+        description="Contributions of the same file absent from this export (mode replace): later runs exclude "
+        "them with the reason « retirée de l'export du … », earlier runs keep them.",
+    )
     rejected: list[RejectedRowOut]
     warnings: list[ImportWarning] = Field(
         default_factory=list,
@@ -210,6 +220,9 @@ class ContributionPublic(BaseModel):
     channel: str | None
     excluded: str | None
     version: int
+    withdrawn_import_id: int | None = Field(
+        None, description="The import (mode replace) whose export no longer held it: later runs exclude it."
+    )
     previous_versions: list[PreviousVersion]
     assignments: list[AssignmentPublic]
 

@@ -3,6 +3,12 @@
 Re-importing the same file adds nothing; a newer export of the same consultation adds its new rows and
 updates the changed ones, keeping each replaced text in ``contribution_versions``.
 
+An import in ``mode="replace"`` is the whole export of its file (after moderation removed spam, or a participant
+asked for the erasure of their contributions): the contributions that file gave the consultation and that the new
+export no longer holds are withdrawn (``withdrawn_import_id``), never deleted: the runs before it keep reading
+them, the runs after it exclude them with the reason (``service.jobs.tasks.load_inputs``), and the import counts
+them (``withdrawn``). A withdrawn row that a later export holds again is back.
+
 A row is known by the id its export gives it. A row without one is known by its line (``ligne-<n>``), which
 only means something within its file: another file of the consultation holding a row of that line adds its
 own row (its key prefixed by its file's name, :func:`_in_file`) instead of overwriting the first file's.
@@ -13,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from schemas import ColumnMapping
@@ -21,6 +28,7 @@ from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
 
 CHUNK = 500
+MODES = ("merge", "replace")
 _TRACKED = ("question_id", "question_text", "author_ref", "author_type", "zipcode", "excluded", "channel")
 
 
@@ -63,8 +71,10 @@ def _upsert_chunk(
     imp: Import,
     chunk: Sequence[Record],
     files: tuple[dict[int, str], str],
+    seen: set[int] | None = None,
 ) -> None:
-    """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`."""
+    """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`; ``seen`` gets the ids of the rows that
+    were already there (an import in mode replace withdraws the others of its file)."""
     file_of, filename = files
     existing = _existing(session, consultation_id, [r.contribution_id for r in chunk])
     keys: dict[str, str] = {}
@@ -87,8 +97,12 @@ def _upsert_chunk(
             existing[values["key"]] = row
             imp.added += 1
             continue
+        if seen is not None and row.id is not None:
+            seen.add(row.id)
         text_changed = row.text != values["text"]
         other_changed = any(getattr(row, f) != values[f] for f in _TRACKED)
+        if row.withdrawn_import_id is not None:  # withdrawn by an earlier export, held by this one again
+            row.withdrawn_import_id, other_changed = None, True
         if not (text_changed or other_changed):
             imp.unchanged += 1
             continue
@@ -129,6 +143,28 @@ def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
     )
 
 
+def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], seen: set[int]) -> int:
+    """Withdraw the contributions that ``imp``'s file gave the consultation (added by an earlier import of it)
+    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many."""
+    file_of, filename = files
+    earlier = [i for i, name in file_of.items() if name == filename]
+    if not earlier:
+        return 0
+    stmt = select(Contribution.id).where(
+        Contribution.consultation_id == imp.consultation_id,
+        col(Contribution.import_id).in_(earlier),
+        col(Contribution.withdrawn_import_id).is_(None),
+    )
+    gone = sorted(set(session.exec(stmt)) - seen)
+    for start in range(0, len(gone), CHUNK):
+        session.execute(
+            update(Contribution)
+            .where(col(Contribution.id).in_(gone[start : start + CHUNK]))
+            .values(withdrawn_import_id=imp.id)
+        )
+    return len(gone)
+
+
 def import_file(
     *,
     session: Session,
@@ -139,9 +175,11 @@ def import_file(
     mapping: ColumnMapping | None = None,
     secret: bytes = b"",
     question_text: str | None = None,
+    mode: str = "merge",
 ) -> Import:
     """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
-    bounded whatever the file's size); commits once at the end, rolls everything back on any error."""
+    bounded whatever the file's size: with ``mode="replace"``, one integer per row already there); commits once at
+    the end, rolls everything back on any error. ``mode``: see the module's docstring."""
     from synthesis.ingest import iter_file
 
     stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
@@ -155,11 +193,13 @@ def import_file(
         rows_read=0,
         accepted=0,
         rejected=[],
+        mode=mode,
     )
     try:
         session.add(imp)
         session.flush()
         files = _file_names(session, imp)
+        seen: set[int] | None = set() if mode == "replace" else None
         rejected: list[dict] = []
         chunk: list[Record] = []
         for item in stream:
@@ -169,12 +209,14 @@ def import_file(
             chunk.append(item)
             imp.accepted += 1
             if len(chunk) == CHUNK:
-                _upsert_chunk(session, consultation.id, imp, chunk, files)
+                _upsert_chunk(session, consultation.id, imp, chunk, files, seen)
                 chunk = []
         if chunk:
-            _upsert_chunk(session, consultation.id, imp, chunk, files)
+            _upsert_chunk(session, consultation.id, imp, chunk, files, seen)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
+        if seen is not None:
+            imp.withdrawn = _withdraw(session, imp, files, seen)
         session.add(imp)
         session.commit()
     except BaseException:

@@ -79,8 +79,9 @@ def author_type_of(value: str | None) -> AuthorType:
         return AuthorType.UNKNOWN
 
 
-def as_record(c: Contribution) -> Record:
-    """The pipeline's record of a stored contribution."""
+def as_record(c: Contribution, withdrawn: str | None = None) -> Record:
+    """The pipeline's record of a stored contribution; ``withdrawn``: why it is excluded (see
+    :func:`withdrawn_reason`), over any reason its export gave."""
     author_type = author_type_of(c.author_type)
     return Record(
         contribution_id=c.key,
@@ -94,7 +95,7 @@ def as_record(c: Contribution) -> Record:
         zipcode=c.zipcode,
         created_at=c.submitted_at,
         channel=c.channel,
-        excluded=c.excluded,
+        excluded=withdrawn or c.excluded,
         extra=dict(c.extra or {}),
     )
 
@@ -122,7 +123,17 @@ def load_inputs(session: Session, consultation_id: int):
         rows_read = len({(c.import_id, c.source_id) for c in rows}) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted({i.sha256 for i in imports})).encode()).hexdigest()
     versions = {c.id: c.version for c in rows}
-    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
+    by_id = {imp.id: imp for imp in imports}
+    records = [as_record(c, withdrawn_reason(by_id.get(c.withdrawn_import_id))) for c in rows]
+    return records, {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
+
+
+def withdrawn_reason(imp: Import | None) -> str | None:
+    """Why a run excludes a contribution that ``imp``, the whole export of its file (mode replace), no longer held
+    (None when no import withdrew it). Like the platforms' own exclusions (corbeille, modération), in French."""
+    if imp is None:
+        return None
+    return f"retirée de l'export du {_utc(imp.created_at):%d/%m/%Y} (« {imp.filename} », import {imp.id})"
 
 
 def _rejected(row: dict, file: str | None = None) -> RejectedRow:
@@ -357,9 +368,10 @@ def embed_shard(
         settings = RunSettings.model_validate(run.settings)
         # Only the columns the shard needs: every shard of a large consultation reads them all.
         of_consultation = Contribution.consultation_id == run.consultation_id
-        rows = s.exec(
-            select(Contribution.question_id, Contribution.text, Contribution.excluded).where(of_consultation)
-        ).all()
+        columns = (Contribution.question_id, Contribution.text, Contribution.excluded)
+        stored = s.exec(select(*columns, Contribution.withdrawn_import_id).where(of_consultation)).all()
+        # a withdrawn contribution is excluded (its text never embedded): any reason stands for load_inputs'
+        rows = [(q, text, "withdrawn" if gone is not None else why) for q, text, why, gone in stored]
         # each question's text as the run reads it, its first contribution's (not repeated on every row)
         first = (
             select(func.min(Contribution.id)).where(of_consultation).group_by(col(Contribution.question_id))

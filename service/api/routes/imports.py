@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from xml.etree.ElementTree import ParseError
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -197,12 +197,21 @@ def create_import(
     question_column: Annotated[str | None, Form()] = None,
     author_column: Annotated[str | None, Form()] = None,
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
+    mode: Annotated[
+        Literal["merge", "replace"],
+        Form(
+            description="merge (default): add new rows, update changed ones. replace: the file is the whole "
+            "export of the consultation's file of that name; its rows absent from it (removed by moderation, "
+            "erased on request) are withdrawn: later runs exclude them with the reason, earlier runs keep them."
+        ),
+    ] = "merge",
 ) -> ImportPublic:
     """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
     was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
-    text kept). A file problem answers 422 naming it, and nothing is written."""
+    text kept); with ``mode=replace`` it also withdraws the rows of that file it no longer holds (``withdrawn``).
+    A file problem answers 422 naming it, and nothing is written."""
     if question_text is not None and _CONTROL.search(question_text):
         raise RequestError(
             "Champ « question_text » invalide : caractères de contrôle interdits",
@@ -228,6 +237,7 @@ def create_import(
                 mapping=cmap,
                 secret=settings.pseudonym_secret.encode(),
                 question_text=question_text,
+                mode=mode,
             )
     return to_public(imp, lang)
 

@@ -1,0 +1,107 @@
+"""An import of the whole export of a file (``mode=replace``) withdraws the contributions that file no longer
+holds: later runs exclude them with the reason, earlier runs keep reading them, nothing is silently lost."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from service.models import Contribution
+from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
+from tests.service.helpers import make_run, upload
+
+
+def _run(client, runner, h, cid: int) -> dict:
+    r = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    runner.drain()
+    run = client.get(f"/api/runs/{r.json()['id']}", headers=h).json()
+    assert run["status"] == "succeeded", run
+    return client.get(f"/api/runs/{run['id']}/report", headers=h).json()
+
+
+def _excluded(report: dict) -> dict[str, str]:
+    return {e["source_id"]: e["reason"] for q in report["questions"] for e in q["excluded"]}
+
+
+def test_a_full_export_withdraws_the_contributions_it_no_longer_holds(client, keys, runner, engine):
+    h = keys.h()
+    rows = consultation_rows()
+    done = make_run(client, runner, h, rows=rows)
+    cid = done.consultation_id
+    erased = {"c3", "c20"}  # spam removed by moderation, a participant's erasure request
+    smaller = to_csv([r for r in rows if r["id"] not in erased])
+
+    # a partial file in the default mode (merge) withdraws nothing: the organiser did not say it is whole
+    merged = upload(client, cid, smaller, h, name="export.csv")
+    assert merged.json()["mode"] == "merge" and merged.json()["withdrawn"] == 0
+
+    imp = upload(client, cid, smaller, h, name="export.csv", mode="replace")
+    assert imp.status_code == 201, imp.text
+    assert imp.json()["mode"] == "replace" and imp.json()["withdrawn"] == 2
+    assert imp.json()["unchanged"] == len(rows) - 2 and imp.json()["added"] == 0
+
+    report = _run(client, runner, h, cid)
+    counts = report["manifest"]["counts"]
+    assert counts["contributions"] == len(rows)  # counted, never silently dropped
+    assert counts["clustered"] + counts["noise"] + counts["excluded"] == counts["contributions"]
+    reasons = _excluded(report)
+    assert set(reasons) >= erased
+    assert all(
+        reasons[s].startswith("retirée de l'export du ") and "export.csv" in reasons[s] for s in erased
+    )
+    placed = {m["source_id"] for q in report["questions"] for cl in q["clusters"] for m in cl["members"]}
+    placed |= {n["source_id"] for q in report["questions"] for n in q["noise"]}
+    assert not placed & erased
+
+    # the earlier run still reads them
+    before = {m["source_id"] for q in done.report["questions"] for cl in q["clusters"] for m in cl["members"]}
+    before |= {n["source_id"] for q in done.report["questions"] for n in q["noise"]}
+    assert erased <= before
+    again = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
+    assert not set(_excluded(again)) & erased
+
+    # the contribution says which import withdrew it
+    with Session(engine) as s:
+        erased_id = s.exec(select(Contribution.id).where(Contribution.source_id == "c3")).one()
+    shown = client.get(f"/api/contributions/{erased_id}", headers=h).json()
+    assert shown["withdrawn_import_id"] == imp.json()["id"]
+
+    # the whole export holding them again brings them back
+    back = upload(client, cid, to_csv(rows), h, name="export.csv", mode="replace")
+    assert back.json()["withdrawn"] == 0 and back.json()["updated"] == 2
+    assert not set(_excluded(_run(client, runner, h, cid))) & erased
+
+
+def test_a_full_export_withdraws_only_the_rows_of_its_own_file(client, keys, runner):
+    # another file of the consultation (comments beside proposals) is not the export being replaced
+    h = keys.h()
+    rows = consultation_rows()
+    cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+    upload(client, cid, to_csv(rows[:10]), h, name="propositions.csv")
+    upload(client, cid, to_csv(rows[10:20]), h, name="commentaires.csv")
+    imp = upload(client, cid, to_csv(rows[:8]), h, name="propositions.csv", mode="replace")
+    assert imp.json()["withdrawn"] == 2
+    unknown = upload(client, cid, to_csv(rows[:1]), h, name="autre.csv", mode="replace")
+    assert unknown.json()["withdrawn"] == 0
+    bad = upload(client, cid, to_csv(rows[:1]), h, name="autre.csv", mode="remplacer")
+    assert bad.status_code == 422 and "mode" in bad.json()["message"]
+
+
+def test_the_celery_shards_embed_no_withdrawn_text(client, keys, engine):
+    # the shards embed what the run reads: a withdrawn (maybe erased) text is never embedded again
+    from service.jobs.tasks import embed_shard, load_inputs, shard_texts
+    from service.models import Run
+
+    h = keys.h()
+    rows = consultation_rows()
+    cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+    upload(client, cid, to_csv(rows), h, name="export.csv")
+    upload(client, cid, to_csv(rows[1:]), h, name="export.csv", mode="replace")
+    with Session(engine) as s:
+        records = load_inputs(s, cid)[0]
+        run = Run(consultation_id=cid, settings=FAST_SETTINGS)
+        s.add(run)
+        s.commit()
+        run_id = run.id
+    texts = shard_texts(records, 0, 1)
+    assert rows[0]["avis"] not in texts
+    assert embed_shard(run_id, 0, 1, engine=engine) == len(texts)
