@@ -77,7 +77,7 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "weight": a.weight,
                 "flags": "|".join(flags.get(c.id, [])),
                 "reason": a.reason,
-                "author_ref": c.author_ref,
+                "author_ref": a.author_ref,  # the author the run read
                 "author_type": seen.get("author_type") or c.author_type,
                 "zipcode": seen.get("zipcode", c.zipcode),
                 "submitted_at": seen.get("created_at", c.submitted_at),

@@ -197,6 +197,11 @@ class Assignment(SQLModel, table=True):
         default=None,
         description="The contribution's version the run analysed (a later import may change its text).",
     )
+    author_ref: str | None = Field(
+        default=None,
+        max_length=128,
+        description="The contribution's author (pseudonym) as the run read it (a later import may change it).",
+    )
 
 
 class Flag(SQLModel, table=True):

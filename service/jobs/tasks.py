@@ -319,7 +319,8 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
             progress=progress,
         )
         progress("store", 0.0)
-        write_results(engine, run.id, report, key_to_id, sha, versions)
+        authors = {key_to_id[r.contribution_id]: r.author_ref for r in records}
+        write_results(engine, run.id, report, key_to_id, sha, versions, authors)
     except RunCancelled:
         forget_if_deleted(engine, run.id, [r.text for r in records], embedder.model_id)
         raise
