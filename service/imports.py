@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from schemas import ColumnMapping
+from service.crud import lock_consultation
 from service.models import Consultation, Contribution, ContributionVersion, Import
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
@@ -179,7 +180,8 @@ def import_file(
 ) -> Import:
     """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
     bounded whatever the file's size: with ``mode="replace"``, one integer per row already there); commits once at
-    the end, rolls everything back on any error. ``mode``: see the module's docstring."""
+    the end, rolls everything back on any error. The consultation is locked meanwhile: imports into it, and its
+    deletion, wait for this one. ``mode``: see the module's docstring."""
     from synthesis.ingest import iter_file
 
     stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
@@ -196,6 +198,9 @@ def import_file(
         mode=mode,
     )
     try:
+        # one import of a consultation at a time: this one reads what an import under way stores (see
+        # crud.lock_consultation), instead of failing on the rows both add
+        lock_consultation(session=session, consultation_id=consultation.id)
         session.add(imp)
         session.flush()
         files = _file_names(session, imp)

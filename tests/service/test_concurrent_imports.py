@@ -1,0 +1,78 @@
+"""Two imports into one consultation at once (two organisers, a double-clicked upload) are applied one after the
+other: the second reads what the first stored, never fails on the rows they share."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session
+
+from schemas import ColumnMapping
+from service.imports import import_file
+from service.models import Consultation, Tenant
+from tests.service.factories import consultation_rows, to_csv
+
+
+def _waiting_on_a_lock(engine) -> bool:
+    with engine.connect() as conn:
+        n = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+        ).scalar_one()
+    return n > 0
+
+
+@pytest.mark.postgres
+def test_two_imports_of_one_file_at_once_are_applied_one_after_the_other(engine, tmp_path):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes its write lock at the first write of a transaction: imports never overlap")
+    path = tmp_path / "export.csv"
+    path.write_bytes(to_csv(consultation_rows()))
+    with Session(engine) as s:
+        tenant = Tenant(name="t")
+        s.add(tenant)
+        s.commit()
+        consultation = Consultation(tenant_id=tenant.id, title="c")
+        s.add(consultation)
+        s.commit()
+        cid = consultation.id
+    mapping = ColumnMapping(text="avis", id="id")
+    results: dict[str, object] = {}
+
+    def run(name: str, hold: bool) -> None:
+        with Session(engine) as s:
+            if hold:  # the first import commits only once the second waits on it
+
+                def wait(_session) -> None:
+                    for _ in range(300):
+                        if _waiting_on_a_lock(engine):
+                            return
+                        time.sleep(0.05)
+
+                event.listen(s, "before_commit", wait)
+            try:
+                imp = import_file(
+                    session=s,
+                    consultation=s.get(Consultation, cid),
+                    path=path,
+                    filename="export.csv",
+                    mapping=mapping,
+                )
+                results[name] = (imp.added, imp.unchanged)
+            except Exception as exc:  # noqa: BLE001 - the failure is the finding
+                results[name] = exc
+
+    first = threading.Thread(target=run, args=("first", True))
+    first.start()
+    time.sleep(0.2)  # let it take its rows first (the outcome is checked whichever goes first)
+    second = threading.Thread(target=run, args=("second", False))
+    second.start()
+    first.join()
+    second.join()
+    n = len(consultation_rows())
+    assert sorted(map(str, results.values())) == sorted([str((n, 0)), str((0, n))]), results
