@@ -73,6 +73,11 @@ class ConsultationPublic(BaseModel):
     description: str | None
     created_at: datetime
     contributions: int = 0
+    withdrawn: int = Field(
+        0,
+        description="Of its contributions, those a whole export of their file no longer held (import mode "
+        "replace): the next runs exclude them.",
+    )
 
 
 class ConsultationsPublic(BaseModel):

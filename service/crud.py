@@ -126,10 +126,13 @@ def list_consultations(
     return list(rows), count
 
 
-def count_contributions(*, session: Session, consultation_id: int) -> int:
+def count_contributions(*, session: Session, consultation_id: int, withdrawn: bool = False) -> int:
+    """The consultation's contributions (``withdrawn``: only those an import in mode replace withdrew)."""
     stmt = (
         select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
     )
+    if withdrawn:
+        stmt = stmt.where(col(Contribution.withdrawn_import_id).is_not(None))
     return session.exec(stmt).one()
 
 

@@ -80,6 +80,8 @@ def test_a_full_export_withdraws_only_the_rows_of_its_own_file(client, keys, run
     upload(client, cid, to_csv(rows[10:20]), h, name="commentaires.csv")
     imp = upload(client, cid, to_csv(rows[:8]), h, name="propositions.csv", mode="replace")
     assert imp.json()["withdrawn"] == 2
+    consultation = client.get(f"/api/consultations/{cid}", headers=h).json()
+    assert (consultation["contributions"], consultation["withdrawn"]) == (20, 2)
     unknown = upload(client, cid, to_csv(rows[:1]), h, name="autre.csv", mode="replace")
     assert unknown.json()["withdrawn"] == 0
     bad = upload(client, cid, to_csv(rows[:1]), h, name="autre.csv", mode="remplacer")
