@@ -28,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
+from service.crud import lock_run
 from service.imports import first_names
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
@@ -227,7 +228,9 @@ class _Heartbeat:
 def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
     claimable = (JobStatus.QUEUED.value, JobStatus.RUNNING.value) if resume else (JobStatus.QUEUED.value,)
     with Session(engine) as s:
-        run = s.get(Run, run_id)
+        # locked until the commit: of two runners given the run (every process of the service re-submits the
+        # queued runs at start-up), the second reads it running and leaves it
+        run = lock_run(session=s, run_id=run_id)
         if run is None or run.status not in claimable:
             return None
         if run.cancel_requested:

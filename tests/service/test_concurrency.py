@@ -1,5 +1,6 @@
-"""Two imports into one consultation at once (two organisers, a double-clicked upload) are applied one after the
-other: the second reads what the first stored, never fails on the rows they share."""
+"""What two processes or requests do at once to one consultation or run: two imports (two organisers, a
+double-clicked upload) are applied one after the other, the second reading what the first stored; a run given
+to two runners is executed by one."""
 
 from __future__ import annotations
 
@@ -76,3 +77,53 @@ def test_two_imports_of_one_file_at_once_are_applied_one_after_the_other(engine,
     second.join()
     n = len(consultation_rows())
     assert sorted(map(str, results.values())) == sorted([str((n, 0)), str((0, n))]), results
+
+
+@pytest.mark.postgres
+def test_a_queued_run_submitted_twice_is_claimed_once(engine):
+    # every process of a service started with several workers re-submits the queued runs at start-up: two
+    # runners then claim the same run at once, and both executed it
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's reads and writes of the run are one write transaction apart: no overlap")
+    from sqlmodel import Session as SessionClass
+
+    from service.jobs import tasks
+    from service.models import Run
+
+    with Session(engine) as s:
+        tenant = Tenant(name="t")
+        s.add(tenant)
+        s.commit()
+        consultation = Consultation(tenant_id=tenant.id, title="c")
+        s.add(consultation)
+        s.commit()
+        run = Run(consultation_id=consultation.id, settings={})
+        s.add(run)
+        s.commit()
+        run_id = run.id
+    held = threading.Event()
+
+    def wait(_session) -> None:  # the first claim commits once the second waits on it
+        if threading.current_thread().name == "first" and not held.is_set():
+            held.set()
+            for _ in range(100):
+                if _waiting_on_a_lock(engine):
+                    return
+                time.sleep(0.05)
+
+    claimed: dict[str, object] = {}
+    event.listen(SessionClass, "before_commit", wait)
+    try:
+        first = threading.Thread(
+            target=lambda: claimed.update(first=tasks._claim(engine, run_id)), name="first"
+        )
+        first.start()
+        while not held.is_set() and first.is_alive():
+            time.sleep(0.01)
+        second = threading.Thread(target=lambda: claimed.update(second=tasks._claim(engine, run_id)))
+        second.start()
+        first.join()
+        second.join()
+    finally:
+        event.remove(SessionClass, "before_commit", wait)
+    assert sum(v is not None for v in claimed.values()) == 1, claimed
