@@ -102,16 +102,18 @@ def get_consultation(*, session: Session, tenant_id: int, consultation_id: int) 
     return row if row is not None and row.tenant_id == tenant_id else None
 
 
-def lock_consultation(*, session: Session, consultation_id: int) -> Consultation | None:
+def lock_consultation(*, session: Session, consultation_id: int, shared: bool = False) -> Consultation | None:
     """Consultation ``consultation_id`` read afresh and locked until the caller's transaction ends, so that what
     changes its contributions (an import, its deletion) happens one at a time: a second import waits, then reads
     the rows the first stored instead of inserting them again (PostgreSQL reads only what was committed before
-    each statement). SQLite: a no-op write takes the database's write lock (see :func:`lock_run`)."""
+    each statement). ``shared``: for a reader of several tables (a run's inputs), which then reads them as they
+    stood at one moment, no import in between; readers do not wait for one another on PostgreSQL (``FOR
+    SHARE``). SQLite: a no-op write takes the database's write lock (see :func:`lock_run`)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             update(Consultation).where(col(Consultation.id) == consultation_id).values(id=Consultation.id)
         )
-    stmt = select(Consultation).where(col(Consultation.id) == consultation_id).with_for_update()
+    stmt = select(Consultation).where(col(Consultation.id) == consultation_id).with_for_update(read=shared)
     return session.exec(stmt.execution_options(populate_existing=True)).first()
 
 

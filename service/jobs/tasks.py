@@ -28,7 +28,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
-from service.crud import lock_run
+from service.crud import lock_consultation, lock_run
 from service.imports import first_names
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
@@ -103,7 +103,10 @@ def as_record(c: Contribution, withdrawn: str | None = None) -> Record:
 
 def load_inputs(session: Session, consultation_id: int):
     """(records, key->id, rejected rows, rows read, input sha256, id->text version) of a consultation
-    as it stands: the versions say which text the run read once a later import changes some."""
+    as it stands: the versions say which text the run read once a later import changes some. The consultation
+    is locked until the caller's transaction ends, so that its contributions and its imports are read as they
+    stood at one moment (an import committed in between made the fingerprint name a file whose rows it missed)."""
+    lock_consultation(session=session, consultation_id=consultation_id, shared=True)
     rows = session.exec(
         select(Contribution)
         .where(Contribution.consultation_id == consultation_id)

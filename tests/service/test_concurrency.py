@@ -127,3 +127,72 @@ def test_a_queued_run_submitted_twice_is_claimed_once(engine):
     finally:
         event.remove(SessionClass, "before_commit", wait)
     assert sum(v is not None for v in claimed.values()) == 1, claimed
+
+
+@pytest.mark.postgres
+def test_a_run_reads_its_consultation_as_it_stood_at_one_moment(engine, tmp_path):
+    # an import committed while a run read the consultation's contributions: the run then read the new import's
+    # file among the consultation's files (its fingerprint, its rejected lines) but not the rows it changed, and
+    # its report claimed an input it never read (a later run had the same fingerprint and other texts)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the import waits on the run's lock through pg_stat_activity")
+    from service.jobs.tasks import load_inputs
+
+    rows = consultation_rows()
+    first, newer = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.write_bytes(to_csv(rows))
+    newer.write_bytes(to_csv([{**r, "avis": r["avis"] + " (corrigé)"} for r in rows]))
+    mapping = ColumnMapping(text="avis", id="id")
+    with Session(engine) as s:
+        tenant = Tenant(name="t")
+        s.add(tenant)
+        s.commit()
+        consultation = Consultation(tenant_id=tenant.id, title="c")
+        s.add(consultation)
+        s.commit()
+        cid = consultation.id
+        import_file(session=s, consultation=consultation, path=first, filename="export.csv", mapping=mapping)
+
+    def import_newer() -> None:
+        with Session(engine) as s:
+            import_file(
+                session=s,
+                consultation=s.get(Consultation, cid),
+                path=newer,
+                filename="export.csv",
+                mapping=mapping,
+            )
+
+    importing = threading.Thread(target=import_newer)
+
+    def between(conn, cursor, statement, *args) -> None:  # once the run has read the contributions
+        if (
+            "FROM contributions" in statement
+            and threading.current_thread() is reader
+            and not importing.is_alive()
+        ):
+            if importing.ident is None:
+                importing.start()
+                for _ in range(200):  # it commits, or waits for the run's lock
+                    if not importing.is_alive() or _waiting_on_a_lock(engine):
+                        return
+                    time.sleep(0.05)
+
+    read: dict[str, tuple] = {}
+
+    def read_inputs() -> None:
+        with Session(engine) as s:
+            read["inputs"] = load_inputs(s, cid)
+
+    event.listen(engine, "after_cursor_execute", between)
+    try:
+        reader = threading.Thread(target=read_inputs)
+        reader.start()
+        reader.join()
+        importing.join()
+    finally:
+        event.remove(engine, "after_cursor_execute", between)
+    records, *_, sha, _versions = read["inputs"]
+    with Session(engine) as s:  # the same fingerprint must mean the same texts
+        later, *_, later_sha, _ = load_inputs(s, cid)
+    assert (sha == later_sha) == ([r.text for r in records] == [r.text for r in later])
