@@ -30,6 +30,16 @@ from synthesis.records import RejectedRow
 
 CHUNK = 500
 MODES = ("merge", "replace")
+# An import in mode replace of a file whose rows have no id: a row removed shifts the lines of the next ones.
+REPLACE_BY_LINE = {
+    "code": "replace_by_line",
+    "message_fr": "Le fichier ne donne pas d'identifiant à ses lignes : elles sont reconnues par leur numéro de "
+    "ligne, si bien qu'une ligne retirée décale les suivantes (leurs textes sont mis à jour, la dernière est "
+    "retirée). Exportez avec la colonne d'identifiant (ou indiquez-la) pour retirer exactement les lignes absentes.",
+    "message_en": "The file gives its rows no id: they are known by their line number, so a row removed shifts "
+    "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
+    "to withdraw exactly the rows that are gone.",
+}
 _TRACKED = ("question_id", "question_text", "author_ref", "author_type", "zipcode", "excluded", "channel")
 
 
@@ -205,12 +215,14 @@ def import_file(
         session.flush()
         files = _file_names(session, imp)
         seen: set[int] | None = set() if mode == "replace" else None
+        by_line = False  # a row known by its line (its export gave it no id)
         rejected: list[dict] = []
         chunk: list[Record] = []
         for item in stream:
             if isinstance(item, RejectedRow):
                 rejected.append({"line": item.line, "reason": item.reason, "reason_en": item.reason_en})
                 continue
+            by_line = by_line or item.source_id == f"ligne-{item.line}"
             chunk.append(item)
             imp.accepted += 1
             if len(chunk) == CHUNK:
@@ -222,6 +234,8 @@ def import_file(
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         if seen is not None:
             imp.withdrawn = _withdraw(session, imp, files, seen)
+            if by_line:
+                imp.warnings = [*imp.warnings, dict(REPLACE_BY_LINE)]
         session.add(imp)
         session.commit()
     except BaseException:

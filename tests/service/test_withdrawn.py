@@ -107,3 +107,30 @@ def test_the_celery_shards_embed_no_withdrawn_text(client, keys, engine):
     texts = shard_texts(records, 0, 1)
     assert rows[0]["avis"] not in texts
     assert embed_shard(run_id, 0, 1, engine=engine) == len(texts)
+
+
+def test_a_full_export_without_row_ids_warns_that_its_rows_are_known_by_their_line(client, keys):
+    # without ids a row is its line: removing one shifts the next ones, and the last line is the one withdrawn
+    h = keys.h()
+    rows = consultation_rows()
+    cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+    by_line = {"text_column": "avis", "id_column": "", "author_column": "auteur"}
+    assert upload(client, cid, to_csv(rows), h, name="avis.csv", **by_line).json()["warnings"] == []
+    imp = upload(client, cid, to_csv(rows[1:]), h, name="avis.csv", mode="replace", **by_line).json()
+    assert imp["withdrawn"] == 1 and [w["code"] for w in imp["warnings"]] == ["replace_by_line"]
+    assert "numéro de ligne" in imp["warnings"][0]["message"]
+    en = upload(
+        client,
+        cid,
+        to_csv(rows[1:]),
+        {**h, "Accept-Language": "en"},
+        name="avis.csv",
+        mode="replace",
+        **by_line,
+    ).json()
+    assert "line number" in en["warnings"][0]["message"]
+    with_ids = upload(client, cid, to_csv(rows), h, name="export.csv").json()
+    assert (
+        upload(client, cid, to_csv(rows[1:]), h, name="export.csv", mode="replace").json()["warnings"] == []
+    )
+    assert with_ids["warnings"] == []
