@@ -459,6 +459,16 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
+def is_stale(run: Run, lease_s: float, now: datetime | None = None) -> bool:
+    """Whether ``run`` is one that :func:`fail_stale_runs` marks failed: running, no sign of life for ``lease_s``."""
+    last = run.heartbeat_at or run.started_at or run.created_at
+    return (
+        run.status == JobStatus.RUNNING.value
+        and not (run.worker or "").startswith("celery:")
+        and _utc(last) < (now or utcnow()) - timedelta(seconds=lease_s)
+    )
+
+
 def fail_stale_runs(
     session: Session, lease_s: float, *, consultation_id: int | None = None, now: datetime | None = None
 ) -> list[int]:

@@ -34,8 +34,8 @@ from service.api.deps import (
 from service.compare import compare_runs
 from service.errors import ConflictError, NotFoundError, RequestError
 from service.jobs import JobStatus
-from service.jobs.tasks import fail_stale_runs
-from service.models import Run
+from service.jobs.tasks import fail_stale_runs, is_stale
+from service.models import Run, utcnow
 from service.review.store import current_report
 from synthesis.embed import check_embedder
 from synthesis.html import render_report_page
@@ -156,8 +156,12 @@ def get_run(run: RunDep, session: SessionDep, settings: SettingsDep, lang: LangD
     summary="Annuler une analyse",
     responses=ERRORS,
 )
-def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep) -> RunPublic:
-    """A queued run is cancelled at once; a running one stops at its next progress step, storing nothing."""
+def cancel_run(
+    run: RunDep, session: SessionDep, settings: SettingsDep, key: WriteKeyDep, lang: LangDep
+) -> RunPublic:
+    """A queued run is cancelled at once, and so is a running one whose process has given no sign of life for
+    ``JOB_LEASE_S`` (nothing will read the request); a running one stops at its next progress step, storing
+    nothing."""
     if JobStatus(run.status).finished:
         raise ConflictError(
             f"L'analyse est déjà terminée ({run.status})",
@@ -165,8 +169,8 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep
             value=run.status,
         )
     run.cancel_requested = True
-    if run.status == JobStatus.QUEUED.value:
-        run.status = JobStatus.CANCELLED.value
+    if run.status == JobStatus.QUEUED.value or is_stale(run, settings.job_lease_s):
+        run.status, run.finished_at = JobStatus.CANCELLED.value, utcnow()
     session.add(run)
     session.commit()
     session.refresh(run)

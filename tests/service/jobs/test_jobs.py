@@ -355,3 +355,27 @@ def test_a_process_executing_a_run_gives_signs_of_life(tmp_path):
             time.sleep(0.01)
     with Session(engine) as s:
         assert s.get(Run, running).heartbeat_at is not None
+
+
+def test_cancelling_a_run_whose_process_is_gone_cancels_it_at_once(client, keys, engine, runner):
+    # the request was kept for a process that will never read it: the run answered "running" until the next read
+    from datetime import timedelta
+
+    from service.models import utcnow
+    from tests.service.helpers import make_run
+
+    done = make_run(client, runner, keys.h())
+    long_ago = utcnow() - timedelta(minutes=10)
+    gone = _run(
+        engine,
+        done.consultation_id,
+        status="running",
+        worker="old-container:1",
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    busy = _run(engine, done.consultation_id, status="running", worker="other:2", heartbeat_at=utcnow())
+    r = client.post(f"/api/runs/{gone}/cancel", headers=keys.h())
+    assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["finished_at"]
+    r = client.post(f"/api/runs/{busy}/cancel", headers=keys.h())
+    assert r.status_code == 200 and r.json()["status"] == "running"  # it stops at its next progress step
