@@ -40,7 +40,19 @@ REPLACE_BY_LINE = {
     "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
     "to withdraw exactly the rows that are gone.",
 }
-_TRACKED = ("question_id", "question_text", "author_ref", "author_type", "zipcode", "excluded", "channel")
+# What a newer export may change of a row besides its text (counted updated; the next run reads the new values).
+# Its line is not: rows shift when others are added before them.
+_TRACKED = (
+    "question_id",
+    "question_text",
+    "author_ref",
+    "author_type",
+    "zipcode",
+    "submitted_at",
+    "excluded",
+    "channel",
+    "extra",
+)
 
 
 def _values(rec: Record) -> dict:

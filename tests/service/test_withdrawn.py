@@ -134,3 +134,20 @@ def test_a_full_export_without_row_ids_warns_that_its_rows_are_known_by_their_li
         upload(client, cid, to_csv(rows[1:]), h, name="export.csv", mode="replace").json()["warnings"] == []
     )
     assert with_ids["warnings"] == []
+
+
+def test_a_newer_export_that_corrects_the_dates_updates_them(client, keys, runner):
+    # the dates (and the other columns the export keeps) of a row are its data too: a newer export correcting
+    # only them counted every row "unchanged" and kept the old dates, which the next run read (submission times)
+    import json
+
+    h = keys.h()
+    mapping = json.dumps({"text": "avis", "id": "id", "author": "auteur", "date": "date"})
+    rows = [{**r, "date": "2026-03-01 10:00:00"} for r in consultation_rows()]
+    cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+    assert upload(client, cid, to_csv(rows), h, mapping=mapping).status_code == 201
+    corrected = [{**r, "date": "2026-03-02 18:30:00"} for r in rows]
+    imp = upload(client, cid, to_csv(corrected), h, mapping=mapping).json()
+    assert (imp["updated"], imp["unchanged"]) == (len(rows), 0)
+    report = _run(client, runner, h, cid)
+    assert {c["created_at"] for c in report["contributions"]} == {"2026-03-02 18:30:00"}
