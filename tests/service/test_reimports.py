@@ -1,5 +1,6 @@
-"""An import of the whole export of a file (``mode=replace``) withdraws the contributions that file no longer
-holds: later runs exclude them with the reason, earlier runs keep reading them, nothing is silently lost."""
+"""Re-imports over time: a newer export updates what changed in its rows; an import of the whole export of a file
+(``mode=replace``) withdraws the contributions that file no longer holds: later runs exclude them with the
+reason, earlier runs keep reading them, nothing is silently lost."""
 
 from __future__ import annotations
 
