@@ -165,6 +165,11 @@ class RunPublic(BaseModel):
     finished_at: datetime | None
 
 
+class ImportsPublic(BaseModel):
+    data: list[ImportPublic]
+    count: int
+
+
 class RunsPublic(BaseModel):
     data: list[RunPublic]
     count: int

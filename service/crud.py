@@ -147,6 +147,12 @@ def list_contributions(*, session: Session, consultation_id: int) -> list[Contri
     return list(session.exec(stmt))
 
 
+def list_imports(*, session: Session, consultation_id: int) -> list[Import]:
+    """The consultation's imports, oldest first."""
+    stmt = select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
+    return list(session.exec(stmt))
+
+
 def get_contribution(*, session: Session, tenant_id: int, contribution_id: int) -> Contribution | None:
     row = session.get(Contribution, contribution_id) if _is_id(contribution_id) else None
     if (

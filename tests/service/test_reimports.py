@@ -152,3 +152,18 @@ def test_a_newer_export_that_corrects_the_dates_updates_them(client, keys, runne
     assert (imp["updated"], imp["unchanged"]) == (len(rows), 0)
     report = _run(client, runner, h, cid)
     assert {c["created_at"] for c in report["contributions"]} == {"2026-03-02 18:30:00"}
+
+
+def test_the_imports_of_a_consultation_are_listed_for_its_readers(client, keys):
+    # the import history (which file, when, what it added, updated, withdrew) was only in each upload's answer:
+    # another organiser or an auditor could not see it
+    h = keys.h()
+    rows = consultation_rows()
+    cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+    first = upload(client, cid, to_csv(rows), h, name="export.csv").json()
+    second = upload(client, cid, to_csv(rows[2:]), h, name="export.csv", mode="replace").json()
+    listed = client.get(f"/api/consultations/{cid}/imports", headers=keys.h("a_ro"))
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 2 and listed.json()["data"] == [first, second]
+    assert [(i["mode"], i["withdrawn"]) for i in listed.json()["data"]] == [("merge", 0), ("replace", 2)]
+    assert client.get(f"/api/consultations/{cid}/imports", headers=keys.h("b")).status_code == 404

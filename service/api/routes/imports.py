@@ -18,7 +18,8 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import ValidationError
 
 from schemas import ColumnMapping
-from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportWarning
+from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportsPublic, ImportWarning
+from service import crud
 from service.api.deps import ConsultationDep, KeyDep, LangDep, SessionDep, SettingsDep, WriteKeyDep
 from service.errors import RequestError, TooLargeError, describe_validation_errors
 from service.imports import import_file
@@ -240,6 +241,20 @@ def create_import(
                 mode=mode,
             )
     return to_public(imp, lang)
+
+
+@router.get(
+    "/consultations/{consultation_id}/imports",
+    response_model=ImportsPublic,
+    operation_id="list_imports",
+    summary="Lister les imports d'une consultation",
+    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+def list_imports(consultation: ConsultationDep, session: SessionDep, lang: LangDep) -> ImportsPublic:
+    """Every import of the consultation, oldest first, as its upload answered it: file, mode, what it added,
+    updated, left unchanged and withdrew, its rejected rows and warnings (in the caller's language)."""
+    rows = crud.list_imports(session=session, consultation_id=consultation.id)
+    return ImportsPublic(data=[to_public(imp, lang) for imp in rows], count=len(rows))
 
 
 @router.post(
