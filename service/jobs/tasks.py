@@ -9,7 +9,8 @@ vector in the cache). The report, themes and assignments are written in one tran
 While a process executes a run it writes ``runs.heartbeat_at`` every quarter of the lease (``job_lease_s``,
 :class:`_Heartbeat`): a run left ``running`` by a process that will never start again on its host (a container
 recreated under another name, a host gone) is found by :func:`fail_stale_runs`, which the service calls at
-start-up and whenever runs are read or started, and is marked failed with the reason ("interrompue").
+start-up and whenever runs are read, and the Celery reaper every quarter lease, and is marked failed with the
+reason ("interrompue"); cancelling it cancels it at once (:func:`is_stale`).
 """
 
 from __future__ import annotations
