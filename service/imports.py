@@ -206,6 +206,8 @@ def import_file(
     deletion, wait for this one. ``mode``: see the module's docstring."""
     from synthesis.ingest import iter_file
 
+    if mode not in MODES:
+        raise ValueError(f"mode: {mode!r} is none of {MODES}")
     stream = iter_file(path, format=format, mapping=mapping, secret=secret, question_text=question_text)
     imp = Import(
         consultation_id=consultation.id,
