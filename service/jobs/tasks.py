@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -129,7 +130,12 @@ def load_inputs(session: Session, consultation_id: int):
         sha = hashlib.sha256("\n".join(sorted({i.sha256 for i in imports})).encode()).hexdigest()
     versions = {c.id: c.version for c in rows}
     by_id = {imp.id: imp for imp in imports}
-    records = [as_record(c, withdrawn_reason(by_id.get(c.withdrawn_import_id))) for c in rows]
+    records = []
+    for c in rows:
+        rec = as_record(c, withdrawn := withdrawn_reason(by_id.get(c.withdrawn_import_id)))
+        # no longer in its export (moderated out, erased on request): counted and excluded with the reason, its
+        # text shown by no report or export of the runs after it (the earlier runs keep the one they read)
+        records.append(replace(rec, text="") if withdrawn else rec)
     return records, {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
 
 

@@ -167,3 +167,35 @@ def test_the_imports_of_a_consultation_are_listed_for_its_readers(client, keys):
     assert listed.json()["count"] == 2 and listed.json()["data"] == [first, second]
     assert [(i["mode"], i["withdrawn"]) for i in listed.json()["data"]] == [("merge", 0), ("replace", 2)]
     assert client.get(f"/api/consultations/{cid}/imports", headers=keys.h("b")).status_code == 404
+
+
+def test_the_runs_after_a_withdrawal_show_no_text_of_the_withdrawn_contributions(client, keys, runner):
+    # a participant's erasure: the runs after it counted the contribution among the excluded ones but still
+    # printed its text in their report (JSON, HTML, public link) and their exports; earlier runs keep it
+    import csv
+    import io
+
+    h = keys.h()
+    rows = consultation_rows()
+    done = make_run(client, runner, h, rows=rows)
+    erased = rows[3]
+    upload(client, done.consultation_id, to_csv([r for r in rows if r is not erased]), h, mode="replace")
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/runs", json={"settings": FAST_SETTINGS}, headers=h
+    )
+    runner.drain()
+    run_id = r.json()["id"]
+    report = client.get(f"/api/runs/{run_id}/report", headers=h).json()
+    shown = {c["source_id"]: c["text"] for c in report["contributions"]}
+    assert shown[erased["id"]] == "" and _excluded(report)[erased["id"]].startswith("retirée")
+    assert erased["avis"] not in client.get(f"/api/runs/{run_id}/report?format=html", headers=h).text
+    for fmt in ("csv", "polis"):
+        assert erased["avis"] not in client.get(f"/api/runs/{run_id}/export?format={fmt}", headers=h).text
+    exported = csv.DictReader(
+        io.StringIO(client.get(f"/api/runs/{run_id}/export?format=csv", headers=h).text)
+    )
+    assert {r["source_id"]: r["status"] for r in exported}[erased["id"]] == "excluded"
+    # the run made before it keeps the text it read
+    old = client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text
+    assert erased["avis"] in old
+    assert {c["source_id"]: c["text"] for c in done.report["contributions"]}[erased["id"]] == erased["avis"]
