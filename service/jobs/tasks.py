@@ -182,7 +182,7 @@ class _Progress:
             run = s.get(Run, self.run_id)
             if run is None or run.cancel_requested:
                 raise RunCancelled()
-            if JobStatus(run.status).finished:
+            if run.status != JobStatus.RUNNING.value:  # finished by another execution, or queued again
                 raise RunSuperseded(run.status)
             run.stage, run.progress = stage, overall_progress(stage, fraction)
             run.heartbeat_at = utcnow()
@@ -253,6 +253,31 @@ def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
         s.commit()
         s.refresh(run)
         return run if run.status == JobStatus.RUNNING.value else None
+
+
+def requeue_run(engine: Engine, run_id: int) -> bool:
+    """Put back in the queue a run this process executes and will not finish (the service stopping): ``queued``
+    as if never started, so that the next start-up submits it again; False when it is no longer this process's
+    running run. The execution still under way stops at its next progress step (``RunSuperseded``)."""
+    with Session(engine) as s:
+        done = s.exec(
+            update(Run)
+            .where(
+                col(Run.id) == run_id,
+                col(Run.status) == JobStatus.RUNNING.value,
+                col(Run.worker) == worker_id(),
+            )
+            .values(
+                status=JobStatus.QUEUED.value,
+                stage=None,
+                progress=0.0,
+                worker=None,
+                started_at=None,
+                heartbeat_at=None,
+            )
+        )
+        s.commit()
+        return bool(done.rowcount)
 
 
 def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None = None) -> None:
