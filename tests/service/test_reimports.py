@@ -199,3 +199,24 @@ def test_the_runs_after_a_withdrawal_show_no_text_of_the_withdrawn_contributions
     old = client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text
     assert erased["avis"] in old
     assert {c["source_id"]: c["text"] for c in done.report["contributions"]}[erased["id"]] == erased["avis"]
+
+
+def test_an_import_refuses_a_mode_it_does_not_know(engine, tmp_path):
+    import pytest
+
+    from service.imports import import_file
+    from service.models import Consultation, Tenant
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(to_csv(consultation_rows()))
+    with Session(engine) as s:
+        tenant = Tenant(name="t")
+        s.add(tenant)
+        s.commit()
+        consultation = Consultation(tenant_id=tenant.id, title="c")
+        s.add(consultation)
+        s.commit()
+        with pytest.raises(ValueError, match="'remplacer' is none of"):
+            import_file(
+                session=s, consultation=consultation, path=path, filename="export.csv", mode="remplacer"
+            )
