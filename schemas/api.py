@@ -73,6 +73,11 @@ class ConsultationPublic(BaseModel):
     description: str | None
     created_at: datetime
     contributions: int = 0
+    withdrawn: int = Field(
+        0,
+        description="Of its contributions, those a whole export of their file no longer held (import mode "
+        "replace): the next runs exclude them.",
+    )
 
 
 class ConsultationsPublic(BaseModel):
@@ -112,6 +117,16 @@ class ImportPublic(BaseModel):
     added: int
     updated: int
     unchanged: int
+    mode: str = Field(
+        "merge",
+        description="merge: adds and updates rows; replace: the whole export of its file, whose rows it no "
+        "longer holds are withdrawn",
+    )
+    withdrawn: int = Field(
+        0,
+        description="Contributions of the same file absent from this export (mode replace): later runs exclude "
+        "them with the reason « retirée de l'export du … », earlier runs keep them.",
+    )
     rejected: list[RejectedRowOut]
     warnings: list[ImportWarning] = Field(
         default_factory=list,
@@ -152,6 +167,11 @@ class RunPublic(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class ImportsPublic(BaseModel):
+    data: list[ImportPublic]
+    count: int
 
 
 class RunsPublic(BaseModel):
@@ -214,6 +234,9 @@ class ContributionPublic(BaseModel):
     channel: str | None
     excluded: str | None
     version: int
+    withdrawn_import_id: int | None = Field(
+        None, description="The import (mode replace) whose export no longer held it: later runs exclude it."
+    )
     previous_versions: list[PreviousVersion]
     assignments: list[AssignmentPublic]
 

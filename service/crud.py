@@ -102,6 +102,21 @@ def get_consultation(*, session: Session, tenant_id: int, consultation_id: int) 
     return row if row is not None and row.tenant_id == tenant_id else None
 
 
+def lock_consultation(*, session: Session, consultation_id: int, shared: bool = False) -> Consultation | None:
+    """Consultation ``consultation_id`` read afresh and locked until the caller's transaction ends, so that what
+    changes its contributions (an import, its deletion) happens one at a time: a second import waits, then reads
+    the rows the first stored instead of inserting them again (PostgreSQL reads only what was committed before
+    each statement). ``shared``: for a reader of several tables (a run's inputs), which then reads them as they
+    stood at one moment, no import in between; readers do not wait for one another on PostgreSQL (``FOR
+    SHARE``). SQLite: a no-op write takes the database's write lock (see :func:`lock_run`)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Consultation).where(col(Consultation.id) == consultation_id).values(id=Consultation.id)
+        )
+    stmt = select(Consultation).where(col(Consultation.id) == consultation_id).with_for_update(read=shared)
+    return session.exec(stmt.execution_options(populate_existing=True)).first()
+
+
 def list_consultations(
     *, session: Session, tenant_id: int, offset: int, limit: int
 ) -> tuple[list[Consultation], int]:
@@ -113,10 +128,13 @@ def list_consultations(
     return list(rows), count
 
 
-def count_contributions(*, session: Session, consultation_id: int) -> int:
+def count_contributions(*, session: Session, consultation_id: int, withdrawn: bool = False) -> int:
+    """The consultation's contributions (``withdrawn``: only those an import in mode replace withdrew)."""
     stmt = (
         select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
     )
+    if withdrawn:
+        stmt = stmt.where(col(Contribution.withdrawn_import_id).is_not(None))
     return session.exec(stmt).one()
 
 
@@ -126,6 +144,12 @@ def list_contributions(*, session: Session, consultation_id: int) -> list[Contri
         .where(Contribution.consultation_id == consultation_id)
         .order_by(col(Contribution.id))
     )
+    return list(session.exec(stmt))
+
+
+def list_imports(*, session: Session, consultation_id: int) -> list[Import]:
+    """The consultation's imports, oldest first."""
+    stmt = select(Import).where(Import.consultation_id == consultation_id).order_by(col(Import.id))
     return list(session.exec(stmt))
 
 
@@ -283,6 +307,7 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
     run_ids = select(Run.id).where(Run.consultation_id == cid)
     contribution_ids = select(Contribution.id).where(Contribution.consultation_id == cid)
     try:
+        lock_consultation(session=session, consultation_id=cid)  # an import under way ends first
         _forget_vectors(session, cid, contribution_ids)
         for table in (ReviewAction, Flag, Assignment, Theme):
             session.execute(delete(table).where(col(table.run_id).in_(run_ids)))

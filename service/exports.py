@@ -77,12 +77,13 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "weight": a.weight,
                 "flags": "|".join(flags.get(c.id, [])),
                 "reason": a.reason,
-                "author_ref": c.author_ref,
+                "author_ref": a.author_ref,  # the author the run read
                 "author_type": seen.get("author_type") or c.author_type,
                 "zipcode": seen.get("zipcode", c.zipcode),
                 "submitted_at": seen.get("created_at", c.submitted_at),
                 "channel": seen.get("channel", c.channel),
-                "text": mask_pii(text),  # the text the run read, as its report shows it
+                # the text the run read, as its report shows it (none of a contribution withdrawn before it)
+                "text": seen["text"] if "text" in seen else mask_pii(text),
             }
         )
     return rows

@@ -3,6 +3,12 @@
 Re-importing the same file adds nothing; a newer export of the same consultation adds its new rows and
 updates the changed ones, keeping each replaced text in ``contribution_versions``.
 
+An import in ``mode="replace"`` is the whole export of its file (after moderation removed spam, or a participant
+asked for the erasure of their contributions): the contributions that file gave the consultation and that the new
+export no longer holds are withdrawn (``withdrawn_import_id``), never deleted: the runs before it keep reading
+them, the runs after it exclude them with the reason (``service.jobs.tasks.load_inputs``), and the import counts
+them (``withdrawn``). A withdrawn row that a later export holds again is back.
+
 A row is known by the id its export gives it. A row without one is known by its line (``ligne-<n>``), which
 only means something within its file: another file of the consultation holding a row of that line adds its
 own row (its key prefixed by its file's name, :func:`_in_file`) instead of overwriting the first file's.
@@ -13,16 +19,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from schemas import ColumnMapping
+from service.crud import lock_consultation
 from service.models import Consultation, Contribution, ContributionVersion, Import
 from synthesis.ingest.archive import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
 
 CHUNK = 500
-_TRACKED = ("question_id", "question_text", "author_ref", "author_type", "zipcode", "excluded", "channel")
+MODES = ("merge", "replace")
+# An import in mode replace of a file whose rows have no id: a row removed shifts the lines of the next ones.
+REPLACE_BY_LINE = {
+    "code": "replace_by_line",
+    "message_fr": "Le fichier ne donne pas d'identifiant à ses lignes : elles sont reconnues par leur numéro de "
+    "ligne, si bien qu'une ligne retirée décale les suivantes (leurs textes sont mis à jour, la dernière est "
+    "retirée). Exportez avec la colonne d'identifiant (ou indiquez-la) pour retirer exactement les lignes absentes.",
+    "message_en": "The file gives its rows no id: they are known by their line number, so a row removed shifts "
+    "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
+    "to withdraw exactly the rows that are gone.",
+}
+# What a newer export may change of a row besides its text (counted updated; the next run reads the new values).
+# Its line is not: rows shift when others are added before them.
+_TRACKED = (
+    "question_id",
+    "question_text",
+    "author_ref",
+    "author_type",
+    "zipcode",
+    "submitted_at",
+    "excluded",
+    "channel",
+    "extra",
+)
 
 
 def _values(rec: Record) -> dict:
@@ -64,8 +95,10 @@ def _upsert_chunk(
     imp: Import,
     chunk: Sequence[Record],
     files: tuple[dict[int, str], str],
+    seen: set[int] | None = None,
 ) -> None:
-    """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`."""
+    """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`; ``seen`` gets the ids of the rows that
+    were already there (an import in mode replace withdraws the others of its file)."""
     file_of, filename = files
     existing = _existing(session, consultation_id, [r.contribution_id for r in chunk])
     keys: dict[str, str] = {}
@@ -88,8 +121,12 @@ def _upsert_chunk(
             existing[values["key"]] = row
             imp.added += 1
             continue
+        if seen is not None and row.id is not None:
+            seen.add(row.id)
         text_changed = row.text != values["text"]
         other_changed = any(getattr(row, f) != values[f] for f in _TRACKED)
+        if row.withdrawn_import_id is not None:  # withdrawn by an earlier export, held by this one again
+            row.withdrawn_import_id, other_changed = None, True
         if not (text_changed or other_changed):
             imp.unchanged += 1
             continue
@@ -131,26 +168,32 @@ def _file_names(session: Session, imp: Import) -> tuple[dict[int, str], str]:
 
 
 def _store(
-    session: Session, consultation_id: int, imp: Import, stream: Iterable[Record | RejectedRow]
-) -> list[dict]:
-    """Add or update the stream's contributions, ``CHUNK`` at a time; its rejected rows (naming their file
-    within a ZIP), for the import to keep."""
-    files = _file_names(session, imp)
+    session: Session,
+    imp: Import,
+    stream: Iterable[Record | RejectedRow],
+    files: tuple[dict[int, str], str],
+    seen: set[int] | None,
+) -> tuple[list[dict], bool]:
+    """Add or update the stream's contributions, ``CHUNK`` at a time (``seen``: their ids, for a replace).
+    Returns its rejected rows (naming their file within a ZIP), for the import to keep, and whether a row is
+    known by its line (its export gave it no id)."""
     rejected: list[dict] = []
     chunk: list[Record] = []
+    by_line = False
     for item in stream:
         if isinstance(item, RejectedRow):
             row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
             rejected.append(row | ({"file": item.file} if item.file else {}))
             continue
+        by_line = by_line or item.source_id.endswith(f"ligne-{item.line}")
         chunk.append(item)
         imp.accepted += 1
         if len(chunk) == CHUNK:
-            _upsert_chunk(session, consultation_id, imp, chunk, files)
+            _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
             chunk = []
     if chunk:
-        _upsert_chunk(session, consultation_id, imp, chunk, files)
-    return rejected
+        _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
+    return rejected, by_line
 
 
 def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
@@ -176,6 +219,28 @@ def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
     return titles
 
 
+def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], seen: set[int]) -> int:
+    """Withdraw the contributions that ``imp``'s file gave the consultation (added by an earlier import of it)
+    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many."""
+    file_of, filename = files
+    earlier = [i for i, name in file_of.items() if name == filename]
+    if not earlier:
+        return 0
+    stmt = select(Contribution.id).where(
+        Contribution.consultation_id == imp.consultation_id,
+        col(Contribution.import_id).in_(earlier),
+        col(Contribution.withdrawn_import_id).is_(None),
+    )
+    gone = sorted(set(session.exec(stmt)) - seen)
+    for start in range(0, len(gone), CHUNK):
+        session.execute(
+            update(Contribution)
+            .where(col(Contribution.id).in_(gone[start : start + CHUNK]))
+            .values(withdrawn_import_id=imp.id)
+        )
+    return len(gone)
+
+
 def import_file(
     *,
     session: Session,
@@ -187,15 +252,20 @@ def import_file(
     secret: bytes = b"",
     question_text: str | None = None,
     archive_limits: ArchiveLimits | None = None,
+    mode: str = "merge",
 ) -> Import:
     """Stream ``path`` through the ingest layer into the database, ``CHUNK`` contributions at a time (memory stays
-    bounded whatever the file's size); commits once at the end, rolls everything back on any error.
+    bounded whatever the file's size: with ``mode="replace"``, one integer per row already there); commits once at
+    the end, rolls everything back on any error. The consultation is locked meanwhile: imports into it, and its
+    deletion, wait for this one. ``mode``: see the module's docstring.
 
     A ZIP export is read file by file (``archive_limits``: what it may unpack to), its root files in a folder
     named after the consultation, as an uploaded file is: a Polis conversation keeps its question id whether
     its ``comments.csv`` or its ZIP is imported."""
     from synthesis.ingest import iter_file
 
+    if mode not in MODES:
+        raise ValueError(f"mode: {mode!r} is none of {MODES}")
     stream = iter_file(
         path,
         format=format,
@@ -216,14 +286,24 @@ def import_file(
         rows_read=0,
         accepted=0,
         rejected=[],
+        mode=mode,
     )
     try:
+        # one import of a consultation at a time: this one reads what an import under way stores (see
+        # crud.lock_consultation), instead of failing on the rows both add
+        lock_consultation(session=session, consultation_id=consultation.id)
         session.add(imp)
         session.flush()
-        rejected = _store(session, consultation.id, imp, stream)
+        files = _file_names(session, imp)
+        seen: set[int] | None = set() if mode == "replace" else None
+        rejected, by_line = _store(session, imp, stream, files, seen)
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))
+        if seen is not None:
+            imp.withdrawn = _withdraw(session, imp, files, seen)
+            if by_line:
+                imp.warnings = [*imp.warnings, dict(REPLACE_BY_LINE)]
         session.add(imp)
         session.commit()
     except BaseException:

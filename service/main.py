@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from service.api.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimitMiddleware
 from service.api.docs import install_docs
@@ -15,7 +16,7 @@ from service.core.config import Settings, get_settings
 from service.core.db import make_engine, upgrade_database
 from service.errors import install_error_handlers
 from service.jobs import Runner, make_runner
-from service.jobs.tasks import recover_interrupted_runs
+from service.jobs.tasks import fail_stale_runs, recover_interrupted_runs
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ def create_app(
         failed, queued = recover_interrupted_runs(engine)
         if failed:
             log.warning("runs interrupted by a stopped process, marked failed: %s", failed)
+        with Session(engine) as session:  # and those of processes gone with their host or container
+            fail_stale_runs(session, settings.job_lease_s)
         for run_id in queued:
             runner.submit(run_id)
         if settings.jobs_autostart:

@@ -50,7 +50,8 @@ class Consultation(SQLModel, table=True):
 
 
 class Import(SQLModel, table=True):
-    """One uploaded file; counts say what it added, changed and left unchanged."""
+    """One uploaded file; counts say what it added, changed, left unchanged and (``mode="replace"``: the whole
+    export of its file) withdrew."""
 
     __tablename__ = "imports"
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +66,13 @@ class Import(SQLModel, table=True):
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    mode: str = Field(
+        default="merge",
+        max_length=20,
+        sa_column_kwargs={"server_default": "merge"},
+        description="merge (add and update) | replace (the whole export of its file: the rows it lacks withdrawn)",
+    )
+    withdrawn: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # what the import read but would have the user know: lines read as Windows-1252, a side file skipped…
     # (``code``, ``message_fr``, ``message_en``, ``value``; see synthesis.ingest's ``extras["warnings"]``)
@@ -104,6 +112,11 @@ class Contribution(SQLModel, table=True):
     excluded: str | None = Field(default=None, sa_column=Column(Text))
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int = 1
+    withdrawn_import_id: int | None = Field(
+        default=None,
+        foreign_key="imports.id",
+        description="The import (mode replace) whose export of its file no longer held it: later runs exclude it.",
+    )
 
 
 class ContributionVersion(SQLModel, table=True):
@@ -143,6 +156,10 @@ class Run(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    heartbeat_at: datetime | None = Field(
+        default=None,
+        description="Last sign of life of the process executing it (see service.jobs.tasks.fail_stale_runs).",
+    )
 
 
 class Theme(SQLModel, table=True):
@@ -184,6 +201,11 @@ class Assignment(SQLModel, table=True):
     text_version: int | None = Field(
         default=None,
         description="The contribution's version the run analysed (a later import may change its text).",
+    )
+    author_ref: str | None = Field(
+        default=None,
+        max_length=128,
+        description="The contribution's author (pseudonym) as the run read it (a later import may change it).",
     )
 
 

@@ -68,9 +68,11 @@ def store_rows(
     report: Report,
     key_to_id: dict[str, int],
     versions: dict[int, int] | None = None,
+    authors: dict[int, str | None] | None = None,
 ) -> None:
     """Insert the themes, assignments and flags of a fresh automatic report (caller's transaction);
-    ``versions`` (contribution id -> the text version the run read) goes on each assignment."""
+    ``versions`` (contribution id -> the text version the run read) and ``authors`` (contribution id -> the author
+    it read) go on each assignment."""
     themes = [
         {"run_id": run_id, "cluster_id": cid, "auto_label": t["label"], "origin": "automatic", **t}
         for cid, t in _themes(report).items()
@@ -93,6 +95,7 @@ def store_rows(
                 "weight": p["weight"],
                 "reason": p["reason"],
                 "text_version": (versions or {}).get(cid),
+                "author_ref": (authors or {}).get(cid),
             }
         )
         flags.extend({"run_id": run_id, "contribution_id": cid, "flag": f} for f in p["flags"])

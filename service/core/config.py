@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     run_migrations: bool = Field(True, description="Run `alembic upgrade head` at start-up.")
     embed_shard_texts: int = Field(4000, ge=1, description="Celery: distinct texts to embed per shard task.")
     job_lease_s: float = Field(
-        60.0, gt=0, description="Celery: a task whose worker is silent this long has died."
+        60.0,
+        gt=0,
+        description="A run (or Celery task) whose process has been silent this long has died; "
+        "its process gives a sign of life every quarter of it.",
     )
 
     @model_validator(mode="after")

@@ -20,9 +20,11 @@ def write_results(
     key_to_id: dict[str, int],
     sha: str,
     versions: dict[int, int] | None = None,
+    authors: dict[int, str | None] | None = None,
 ) -> None:
     """Commit everything or nothing; a cancellation that arrived meanwhile wins (nothing is stored).
-    ``versions`` (contribution id -> text version read) is kept on each assignment."""
+    ``versions`` (contribution id -> text version read) and ``authors`` (contribution id -> author read) are kept
+    on each assignment."""
     from service.jobs.tasks import RunCancelled, RunSuperseded
 
     with Session(engine) as s:
@@ -32,7 +34,7 @@ def write_results(
             raise RunCancelled()
         if run.status != JobStatus.RUNNING.value:
             raise RunSuperseded(run.status)
-        store_rows(s, run_id, report, key_to_id, versions)
+        store_rows(s, run_id, report, key_to_id, versions, authors)
         run.report = render_json(report)
         run.input_sha256 = sha
         if run.carry_review_from is not None:

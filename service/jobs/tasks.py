@@ -4,21 +4,33 @@
 texts into the stored embeddings (the Celery runner fans shards out, then calls ``execute_run``, which finds every
 vector in the cache). The report, themes and assignments are written in one transaction with
 ``status=succeeded``: a process killed mid-run leaves no half-written report, and
-:func:`recover_interrupted_runs` marks such runs failed at the next start-up.
+:func:`recover_interrupted_runs` marks such runs failed at the next start-up of a process of its host.
+
+While a process executes a run it writes ``runs.heartbeat_at`` every quarter of the lease (``job_lease_s``,
+:class:`_Heartbeat`): a run left ``running`` by a process that will never start again on its host (a container
+recreated under another name, a host gone) is found by :func:`fail_stale_runs`, which the service calls at
+start-up and whenever runs are read, and the Celery reaper every quarter lease, and is marked failed with the
+reason ("interrompue"); cancelling it cancels it at once (:func:`is_stale`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
+from service.crud import lock_consultation, lock_run
 from service.imports import first_names
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
@@ -27,6 +39,8 @@ from synthesis.embed import embed_unique, get_embedder
 from synthesis.errors import SynthesisError
 from synthesis.records import AuthorType, RejectedRow
 from synthesis.records import Contribution as Record
+
+log = logging.getLogger(__name__)
 
 INTERRUPTED = {
     "code": "interrupted",
@@ -68,8 +82,9 @@ def author_type_of(value: str | None) -> AuthorType:
         return AuthorType.UNKNOWN
 
 
-def as_record(c: Contribution) -> Record:
-    """The pipeline's record of a stored contribution."""
+def as_record(c: Contribution, withdrawn: str | None = None) -> Record:
+    """The pipeline's record of a stored contribution; ``withdrawn``: why it is excluded (see
+    :func:`withdrawn_reason`), over any reason its export gave."""
     author_type = author_type_of(c.author_type)
     return Record(
         contribution_id=c.key,
@@ -83,14 +98,17 @@ def as_record(c: Contribution) -> Record:
         zipcode=c.zipcode,
         created_at=c.submitted_at,
         channel=c.channel,
-        excluded=c.excluded,
+        excluded=withdrawn or c.excluded,
         extra=dict(c.extra or {}),
     )
 
 
 def load_inputs(session: Session, consultation_id: int):
     """(records, key->id, rejected rows, rows read, input sha256, id->text version) of a consultation
-    as it stands: the versions say which text the run read once a later import changes some."""
+    as it stands: the versions say which text the run read once a later import changes some. The consultation
+    is locked until the caller's transaction ends, so that its contributions and its imports are read as they
+    stood at one moment (an import committed in between made the fingerprint name a file whose rows it missed)."""
+    lock_consultation(session=session, consultation_id=consultation_id, shared=True)
     rows = session.exec(
         select(Contribution)
         .where(Contribution.consultation_id == consultation_id)
@@ -113,7 +131,22 @@ def load_inputs(session: Session, consultation_id: int):
         rows_read = len(read) + len(rejected)
         sha = hashlib.sha256("\n".join(sorted({i.sha256 for i in imports})).encode()).hexdigest()
     versions = {c.id: c.version for c in rows}
-    return [as_record(c) for c in rows], {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
+    by_id = {imp.id: imp for imp in imports}
+    records = []
+    for c in rows:
+        rec = as_record(c, withdrawn := withdrawn_reason(by_id.get(c.withdrawn_import_id)))
+        # no longer in its export (moderated out, erased on request): counted and excluded with the reason, its
+        # text shown by no report or export of the runs after it (the earlier runs keep the one they read)
+        records.append(replace(rec, text="") if withdrawn else rec)
+    return records, {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
+
+
+def withdrawn_reason(imp: Import | None) -> str | None:
+    """Why a run excludes a contribution that ``imp``, the whole export of its file (mode replace), no longer held
+    (None when no import withdrew it). Like the platforms' own exclusions (corbeille, modération), in French."""
+    if imp is None:
+        return None
+    return f"retirée de l'export du {_utc(imp.created_at):%d/%m/%Y} (« {imp.filename} », import {imp.id})"
 
 
 def _rejected(row: dict, file: str | None = None) -> RejectedRow:
@@ -153,17 +186,65 @@ class _Progress:
             run = s.get(Run, self.run_id)
             if run is None or run.cancel_requested:
                 raise RunCancelled()
-            if JobStatus(run.status).finished:
+            if run.status != JobStatus.RUNNING.value:  # finished by another execution, or queued again
                 raise RunSuperseded(run.status)
             run.stage, run.progress = stage, overall_progress(stage, fraction)
+            run.heartbeat_at = utcnow()
             s.add(run)
             s.commit()
+
+
+def beat(engine: Engine, run_id: int) -> None:
+    """One sign of life of a run this process executes (nothing once the run is no longer ``running``)."""
+    with Session(engine) as s:
+        s.exec(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == JobStatus.RUNNING.value)
+            .values(heartbeat_at=utcnow())
+        )
+        s.commit()
+
+
+class _Heartbeat:
+    """A daemon thread writing the run's heartbeat every quarter lease while the block runs (a long clustering
+    writes no progress for minutes). None on an in-memory SQLite database: it dies with this process, so no
+    other process can find the run orphaned, and its one connection is shared with the run's own thread."""
+
+    def __init__(self, engine: Engine, run_id: int, interval: float | None = None) -> None:
+        from service.core.config import get_settings
+
+        self.engine, self.run_id = engine, run_id
+        self.interval = get_settings().job_lease_s / 4 if interval is None else interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Heartbeat:
+        if not isinstance(self.engine.pool, StaticPool):
+            self._thread = threading.Thread(
+                target=self._loop, name=f"run-{self.run_id}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                beat(self.engine, self.run_id)
+            except Exception:  # the database away a moment: the next beat retries; the lease outlives a few
+                log.warning("run %s: heartbeat failed", self.run_id, exc_info=True)
 
 
 def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
     claimable = (JobStatus.QUEUED.value, JobStatus.RUNNING.value) if resume else (JobStatus.QUEUED.value,)
     with Session(engine) as s:
-        run = s.get(Run, run_id)
+        # locked until the commit: of two runners given the run (every process of the service re-submits the
+        # queued runs at start-up), the second reads it running and leaves it
+        run = lock_run(session=s, run_id=run_id)
         if run is None or run.status not in claimable:
             return None
         if run.cancel_requested:
@@ -171,10 +252,36 @@ def _claim(engine: Engine, run_id: int, resume: bool = False) -> Run | None:
         else:
             run.status, run.worker, run.stage = JobStatus.RUNNING.value, worker_id(), "load"
             run.started_at = run.started_at or utcnow()  # a resumed run keeps its start
+            run.heartbeat_at = utcnow()
         s.add(run)
         s.commit()
         s.refresh(run)
         return run if run.status == JobStatus.RUNNING.value else None
+
+
+def requeue_run(engine: Engine, run_id: int) -> bool:
+    """Put back in the queue a run this process executes and will not finish (the service stopping): ``queued``
+    as if never started, so that the next start-up submits it again; False when it is no longer this process's
+    running run. The execution still under way stops at its next progress step (``RunSuperseded``)."""
+    with Session(engine) as s:
+        done = s.exec(
+            update(Run)
+            .where(
+                col(Run.id) == run_id,
+                col(Run.status) == JobStatus.RUNNING.value,
+                col(Run.worker) == worker_id(),
+            )
+            .values(
+                status=JobStatus.QUEUED.value,
+                stage=None,
+                progress=0.0,
+                worker=None,
+                started_at=None,
+                heartbeat_at=None,
+            )
+        )
+        s.commit()
+        return bool(done.rowcount)
 
 
 def _finish(engine: Engine, run_id: int, status: JobStatus, error: dict | None = None) -> None:
@@ -199,7 +306,8 @@ def execute_run(
     if run is None:
         return JobStatus.CANCELLED
     try:
-        _compute(engine, run, _Progress(engine, run_id, progress_interval))
+        with _Heartbeat(engine, run_id):
+            _compute(engine, run, _Progress(engine, run_id, progress_interval))
     except RunCancelled:
         _finish(engine, run_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
@@ -253,7 +361,8 @@ def _compute(engine: Engine, run: Run, progress: Callable[[str, float], None]) -
             progress=progress,
         )
         progress("store", 0.0)
-        write_results(engine, run.id, report, key_to_id, sha, versions)
+        authors = {key_to_id[r.contribution_id]: r.author_ref for r in records}
+        write_results(engine, run.id, report, key_to_id, sha, versions, authors)
     except RunCancelled:
         forget_if_deleted(engine, run.id, [r.text for r in records], embedder.model_id)
         raise
@@ -302,9 +411,10 @@ def embed_shard(
         settings = RunSettings.model_validate(run.settings)
         # Only the columns the shard needs: every shard of a large consultation reads them all.
         of_consultation = Contribution.consultation_id == run.consultation_id
-        rows = s.exec(
-            select(Contribution.question_id, Contribution.text, Contribution.excluded).where(of_consultation)
-        ).all()
+        columns = (Contribution.question_id, Contribution.text, Contribution.excluded)
+        stored = s.exec(select(*columns, Contribution.withdrawn_import_id).where(of_consultation)).all()
+        # a withdrawn contribution is excluded (its text never embedded): any reason stands for load_inputs'
+        rows = [(q, text, "withdrawn" if gone is not None else why) for q, text, why, gone in stored]
         # each question's text as the run reads it, its first contribution's (not repeated on every row)
         first = (
             select(func.min(Contribution.id)).where(of_consultation).group_by(col(Contribution.question_id))
@@ -358,3 +468,65 @@ def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[l
                 failed.append(run.id)
         s.commit()
     return failed, (queued if requeue else [])
+
+
+def stale_error(run: Run, lease_s: float) -> dict:
+    """The error of a run whose process stopped giving signs of life: when it last did, which process, the lease."""
+    last = run.heartbeat_at or run.started_at or run.created_at
+    when = _utc(last).strftime("%Y-%m-%d %H:%M:%S UTC")
+    who = run.worker or "?"
+    return {
+        "code": INTERRUPTED["code"],
+        "message": f"Analyse interrompue : son processus ({who}) ne donne plus signe de vie depuis le {when} "
+        f"(délai : {lease_s:g} s) ; relancez l'analyse (les textes déjà vectorisés sont réutilisés).",
+        "details": {
+            "message_en": f"Run interrupted: its process ({who}) has given no sign of life since {when} "
+            f"(lease: {lease_s:g} s); start it again (texts already embedded are reused).",
+            "worker": who,
+            "stage": run.stage,
+            "last_heartbeat": _utc(last).isoformat(),
+            "lease_s": lease_s,
+        },
+    }
+
+
+def _utc(value: datetime) -> datetime:
+    """``value`` in UTC (SQLite gives back the UTC it stored without its offset)."""
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
+
+def is_stale(run: Run, lease_s: float, now: datetime | None = None) -> bool:
+    """Whether ``run`` is one that :func:`fail_stale_runs` marks failed: running, no sign of life for ``lease_s``."""
+    last = run.heartbeat_at or run.started_at or run.created_at
+    return (
+        run.status == JobStatus.RUNNING.value
+        and not (run.worker or "").startswith("celery:")
+        and _utc(last) < (now or utcnow()) - timedelta(seconds=lease_s)
+    )
+
+
+def fail_stale_runs(
+    session: Session, lease_s: float, *, consultation_id: int | None = None, now: datetime | None = None
+) -> list[int]:
+    """Mark failed, with the reason, the runs still ``running`` whose process has given no sign of life for
+    ``lease_s`` (its heartbeat, else its start): a process that executes a run beats every quarter lease, so it
+    died, or its host or container is gone; the run can be started again. Runs whose embedding Celery shards
+    (``worker`` "celery:…", no process of their own yet) are left to the Celery reaper. A process that comes back
+    finds its run finished and stores nothing (``RunSuperseded``). Rows another transaction holds (a run storing
+    its report, PostgreSQL) are skipped, never waited for. Commits; returns the ids of the runs marked."""
+    now = now or utcnow()
+    last = func.coalesce(Run.heartbeat_at, Run.started_at, Run.created_at)
+    stmt = select(Run).where(
+        col(Run.status) == JobStatus.RUNNING.value,
+        last < now - timedelta(seconds=lease_s),
+        ~func.coalesce(col(Run.worker), "").startswith("celery:"),
+    )
+    if consultation_id is not None:
+        stmt = stmt.where(col(Run.consultation_id) == consultation_id)
+    runs = session.exec(stmt.with_for_update(skip_locked=True).order_by(col(Run.id))).all()
+    for run in runs:
+        run.status, run.error, run.finished_at = JobStatus.FAILED.value, stale_error(run, lease_s), now
+        session.add(run)
+        log.warning("run %s: no heartbeat from %s for %s s, marked failed", run.id, run.worker, lease_s)
+    session.commit()
+    return [run.id for run in runs if run.id is not None]

@@ -34,7 +34,7 @@ from sqlmodel import Session, col
 
 from service.core.config import get_settings
 from service.jobs import JobStatus
-from service.jobs.tasks import INTERRUPTED, worker_id
+from service.jobs.tasks import INTERRUPTED, fail_stale_runs, worker_id
 from service.models import Run, utcnow
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,8 @@ def _reaper_loop(slots: int) -> None:
         try:
             r.hset(WORKERS, name, json.dumps({"slots": slots, "seen": time.time()}))
             reap_once()
+            with Session(_engine()) as s:  # runs whose process is gone with its lease (Redis emptied too)
+                fail_stale_runs(s, get_settings().job_lease_s)
         except Exception:
             log.warning("reaper pass failed", exc_info=True)
         time.sleep(get_settings().job_lease_s / 4)

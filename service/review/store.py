@@ -84,12 +84,20 @@ def _split_inputs(
 def _records(session: Session, run: Run, report: Report) -> list[Record]:
     """The records of the run's consultation (``key`` unique per consultation) as the run read them: the metadata
     ``report`` lists for a contribution (postcode, author type, date, channel: a later import may have changed
-    them) over the stored one; a report stored before it listed its contributions takes the stored ones."""
+    them) over the stored one; a report stored before it listed its contributions takes the stored ones. The
+    author is the one the run's assignments keep (the report names none)."""
     read = {c.contribution_id: c for c in report.contributions}
     rows = session.exec(select(Contribution).where(Contribution.consultation_id == run.consultation_id))
+    authors = dict(
+        session.exec(
+            select(Assignment.contribution_id, Assignment.author_ref).where(Assignment.run_id == run.id)
+        ).all()
+    )
     records = []
     for c in rows:
         rec, seen = as_record(c), read.get(c.key)
+        if c.id in authors:
+            rec = replace(rec, author_ref=authors[c.id])
         if seen is not None:
             rec = replace(
                 rec,

@@ -121,3 +121,59 @@ def test_sigkill_mid_run_then_restart(tmp_path):
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Assignment)).one() == len(rows)
         assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() > 0
+
+
+@pytest.mark.slow
+def test_a_graceful_stop_mid_run_queues_it_again_and_the_next_start_completes_it(tmp_path):
+    """A deployment stops the service (SIGTERM) while a run embeds: the run was left "running" for a process that
+    had exited, then failed at the next start-up, and the organiser had to start it again. It is now put back in
+    the queue when the stop comes first, and the next start-up completes it by itself."""
+    db_url = f"sqlite:///{tmp_path / 'stop.db'}"
+    engine = make_engine(db_url)
+    upgrade_database(engine)
+    with Session(engine) as s:
+        tenant = crud.create_tenant(session=s, name="t")
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="k")
+        s.commit()
+    h = {"X-API-Key": key}
+    marker = tmp_path / "embedding-started"
+    port = _free_port()
+    proc = _start(db_url, port, {"SLOW_DELAY": "0.5", "SLOW_MARKER": str(marker)})
+    base = f"http://127.0.0.1:{port}/api"
+    rows = consultation_rows(n_per_topic=20)
+    try:
+        cid = httpx.post(f"{base}/consultations", json={"title": "t"}, headers=h).json()["id"]
+        r = httpx.post(
+            f"{base}/consultations/{cid}/imports",
+            headers=h,
+            data={"text_column": "avis", "id_column": "id"},
+            files={"file": ("e.csv", to_csv(rows), "text/csv")},
+        )
+        assert r.status_code == 201, r.text
+        run_id = httpx.post(
+            f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
+        ).json()["id"]
+        _wait(marker.exists, "embedding to start")
+    finally:
+        proc.send_signal(signal.SIGTERM)  # uvicorn shuts down (the lifespan's end), then re-raises the signal
+        proc.wait(60)
+
+    with Session(engine) as s:  # queued again, nothing of its report written
+        run = s.get(Run, run_id)
+        assert (run.status, run.worker, run.report) == ("queued", None, None)
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == 0
+
+    proc = _start(db_url, port, {"SLOW_DELAY": "0"})
+    try:
+        done = _wait(
+            lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
+                httpx.get(f"{base}/runs/{run_id}", headers=h).json()
+            ),
+            "the run queued again",
+        )
+        assert done["status"] == "succeeded", done["error"]
+        report = httpx.get(f"{base}/runs/{run_id}/report", headers=h).json()
+        assert report["manifest"]["counts"]["contributions"] == len(rows)
+    finally:
+        proc.terminate()
+        proc.wait(10)

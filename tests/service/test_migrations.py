@@ -154,3 +154,23 @@ def test_a_start_up_on_a_database_at_head_migrates_nothing(tmp_path, monkeypatch
 
     monkeypatch.setattr(db, "migrating", refuse)
     upgrade_database(engine)
+
+
+def test_0010_keeps_the_present_author_on_the_assignments_stored_before_it(tmp_path):
+    # the authors the runs stored before 0010 read were not kept: the contributions' present ones stand for them
+    from sqlalchemy import text
+
+    from alembic import command
+    from service.core.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = make_engine(url)
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        _hold_a_run(conn)
+        conn.execute(text("UPDATE contributions SET author_ref = 'auteur-1'"))
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT author_ref FROM assignments")).scalar_one() == "auteur-1"

@@ -629,3 +629,46 @@ def test_a_split_computed_while_another_reviewer_acted_is_computed_again_on_thei
     labels = {c.cluster_id: c.label for q in report.questions for c in q.clusters}
     assert labels[other["cluster_id"]] == "Vélo"
     assert merged + "-s1" in labels and merged + "-s2" in labels
+
+
+def test_a_review_after_a_new_import_counts_the_authors_the_run_read(client, keys, runner):
+    """A newer export names other authors (one pseudonym per row instead of seven participants, same texts); a
+    reviewer then moves one contribution in the run made before it. The move recounted every theme's distinct
+    authors and every member's 1/N weight from the contributions' current authors (the report stores no author
+    ids), and the run's CSV export named the new authors: themes the move never touched changed."""
+    import csv
+    import io
+
+    from tests.service.factories import to_csv
+    from tests.service.helpers import upload
+
+    h = keys.h()
+    rows = consultation_rows()
+    done = make_run(client, runner, h, rows=rows)
+    before = _report(client, done.run_id, h)
+    a, b, *others = clusters(before)
+    assert others and any(c["origin"]["distinct_authors"] < c["size"] for c in clusters(before))
+    export = f"/api/runs/{done.run_id}/export?format=csv"
+    authors = {
+        r["source_id"]: r["author_ref"]
+        for r in csv.DictReader(io.StringIO(client.get(export, headers=h).text))
+    }
+    newer = upload(
+        client, done.consultation_id, to_csv([{**r, "auteur": f"autre{i}"} for i, r in enumerate(rows)]), h
+    )
+    assert newer.json()["updated"] == len(rows)
+    moved = _member_ids(client, done.run_id, a["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{done.run_id}/moves",
+        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    after = {c["cluster_id"]: c for c in clusters(_report(client, done.run_id, h))}
+    for c in others:
+        assert after[c["cluster_id"]]["origin"] == c["origin"], c["cluster_id"]
+        assert [m["weight"] for m in after[c["cluster_id"]]["members"]] == [m["weight"] for m in c["members"]]
+    assert {
+        r["source_id"]: r["author_ref"]
+        for r in csv.DictReader(io.StringIO(client.get(export, headers=h).text))
+    } == authors

@@ -22,6 +22,7 @@ def to_public(session, c: Consultation) -> ConsultationPublic:
         description=c.description,
         created_at=c.created_at,
         contributions=crud.count_contributions(session=session, consultation_id=c.id),
+        withdrawn=crud.count_contributions(session=session, consultation_id=c.id, withdrawn=True),
     )
 
 

@@ -11,14 +11,15 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from xml.etree.ElementTree import ParseError
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import ValidationError
 
 from schemas import ColumnMapping
-from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportWarning
+from schemas.api import ErrorOut, ImportPreviewPublic, ImportPublic, ImportsPublic, ImportWarning
+from service import crud
 from service.api.deps import ConsultationDep, KeyDep, LangDep, SessionDep, SettingsDep, WriteKeyDep
 from service.core.config import Settings
 from service.errors import RequestError, TooLargeError, describe_validation_errors
@@ -214,13 +215,22 @@ def create_import(
     question_column: Annotated[str | None, Form()] = None,
     author_column: Annotated[str | None, Form()] = None,
     question_text: Annotated[str | None, Form(description="Question text for single-question files.")] = None,
+    mode: Annotated[
+        Literal["merge", "replace"],
+        Form(
+            description="merge (default): add new rows, update changed ones. replace: the file is the whole "
+            "export of the consultation's file of that name; its rows absent from it (removed by moderation, "
+            "erased on request) are withdrawn: later runs exclude them with the reason, earlier runs keep them."
+        ),
+    ] = "merge",
 ) -> ImportPublic:
     """Import a file: every row becomes contributions or a rejected row (line + reason); ``warnings`` say what
     was read but should be known (lines not in UTF-8 read as Windows-1252, a side file skipped). A ZIP export is
     read file by file with its side files, ``members`` saying which and why (413 past its unpacked limits).
 
     Re-importing the same file adds nothing; a newer export adds new rows and updates changed ones (previous
-    text kept). A file problem answers 422 naming it, and nothing is written."""
+    text kept); with ``mode=replace`` it also withdraws the rows of that file it no longer holds (``withdrawn``).
+    A file problem answers 422 naming it, and nothing is written."""
     if question_text is not None and _CONTROL.search(question_text):
         raise RequestError(
             "Champ « question_text » invalide : caractères de contrôle interdits",
@@ -247,8 +257,23 @@ def create_import(
                 secret=settings.pseudonym_secret.encode(),
                 question_text=question_text,
                 archive_limits=archive_limits(settings),
+                mode=mode,
             )
     return to_public(imp, lang)
+
+
+@router.get(
+    "/consultations/{consultation_id}/imports",
+    response_model=ImportsPublic,
+    operation_id="list_imports",
+    summary="Lister les imports d'une consultation",
+    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+def list_imports(consultation: ConsultationDep, session: SessionDep, lang: LangDep) -> ImportsPublic:
+    """Every import of the consultation, oldest first, as its upload answered it: file, mode, what it added,
+    updated, left unchanged and withdrew, its rejected rows and warnings (in the caller's language)."""
+    rows = crud.list_imports(session=session, consultation_id=consultation.id)
+    return ImportsPublic(data=[to_public(imp, lang) for imp in rows], count=len(rows))
 
 
 @router.post(

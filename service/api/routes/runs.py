@@ -21,11 +21,21 @@ from schemas.api import (
     RunsPublic,
 )
 from service import crud
-from service.api.deps import ConsultationDep, LangDep, OtherRunDep, RunDep, RunnerDep, SessionDep, WriteKeyDep
+from service.api.deps import (
+    ConsultationDep,
+    LangDep,
+    OtherRunDep,
+    RunDep,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    WriteKeyDep,
+)
 from service.compare import compare_runs
 from service.errors import ConflictError, NotFoundError, RequestError
 from service.jobs import JobStatus
-from service.models import Run
+from service.jobs.tasks import fail_stale_runs, is_stale
+from service.models import Run, utcnow
 from service.review.store import current_report
 from synthesis.embed import check_embedder
 from synthesis.html import render_report_page
@@ -112,8 +122,12 @@ def create_run(
     summary="Lister les analyses d'une consultation",
     responses=ERRORS,
 )
-def list_runs(consultation: ConsultationDep, session: SessionDep, lang: LangDep) -> RunsPublic:
-    """Every run of the consultation, oldest first."""
+def list_runs(
+    consultation: ConsultationDep, session: SessionDep, settings: SettingsDep, lang: LangDep
+) -> RunsPublic:
+    """Every run of the consultation, oldest first (a run whose process stopped giving signs of life is shown
+    failed, with the reason)."""
+    fail_stale_runs(session, settings.job_lease_s, consultation_id=consultation.id)
     rows = crud.list_runs(session=session, consultation_id=consultation.id)
     return RunsPublic(data=[to_public(session, r, lang) for r in rows], count=len(rows))
 
@@ -125,8 +139,13 @@ def list_runs(consultation: ConsultationDep, session: SessionDep, lang: LangDep)
     summary="État d'une analyse",
     responses=ERRORS,
 )
-def get_run(run: RunDep, session: SessionDep, lang: LangDep) -> RunPublic:
-    """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error."""
+def get_run(run: RunDep, session: SessionDep, settings: SettingsDep, lang: LangDep) -> RunPublic:
+    """Status (queued | running | succeeded | failed | cancelled), stage, progress 0-1 and error; a run whose
+    process has given no sign of life for ``JOB_LEASE_S`` (a container recreated, a host gone) is failed
+    (``interrupted``, with when it last did) and can be started again."""
+    if run.status == JobStatus.RUNNING.value:
+        fail_stale_runs(session, settings.job_lease_s, consultation_id=run.consultation_id)
+        session.refresh(run)
     return to_public(session, run, lang)
 
 
@@ -137,8 +156,12 @@ def get_run(run: RunDep, session: SessionDep, lang: LangDep) -> RunPublic:
     summary="Annuler une analyse",
     responses=ERRORS,
 )
-def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep) -> RunPublic:
-    """A queued run is cancelled at once; a running one stops at its next progress step, storing nothing."""
+def cancel_run(
+    run: RunDep, session: SessionDep, settings: SettingsDep, key: WriteKeyDep, lang: LangDep
+) -> RunPublic:
+    """A queued run is cancelled at once, and so is a running one whose process has given no sign of life for
+    ``JOB_LEASE_S`` (nothing will read the request); a running one stops at its next progress step, storing
+    nothing."""
     if JobStatus(run.status).finished:
         raise ConflictError(
             f"L'analyse est déjà terminée ({run.status})",
@@ -146,8 +169,8 @@ def cancel_run(run: RunDep, session: SessionDep, key: WriteKeyDep, lang: LangDep
             value=run.status,
         )
     run.cancel_requested = True
-    if run.status == JobStatus.QUEUED.value:
-        run.status = JobStatus.CANCELLED.value
+    if run.status == JobStatus.QUEUED.value or is_stale(run, settings.job_lease_s):
+        run.status, run.finished_at = JobStatus.CANCELLED.value, utcnow()
     session.add(run)
     session.commit()
     session.refresh(run)

@@ -283,3 +283,99 @@ def test_the_same_file_imported_twice_is_read_once(engine):
         assert [i.added for i in imports] == [2599, 0] and len(imports[0].rejected) == 44
         records, _, rejected, rows_read, sha, _ = load_inputs(s, c.id)
     assert (len(records), len(rejected), rows_read, sha) == (2599, 44, 1300, imports[0].sha256)
+
+
+def test_a_run_whose_process_fell_silent_is_failed_with_the_reason_and_can_be_run_again(
+    client, keys, engine, runner
+):
+    # the container that ran it was recreated (another host name): recover_interrupted_runs cannot tell its
+    # process is gone; its heartbeat, silent longer than the lease, can
+    from datetime import timedelta
+
+    from service.models import utcnow
+    from tests.service.helpers import make_run
+
+    done = make_run(client, runner, keys.h())
+    long_ago = utcnow() - timedelta(minutes=10)
+    gone = _run(
+        engine,
+        done.consultation_id,
+        status="running",
+        worker="old-container:1",
+        stage="cluster",
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    busy = _run(engine, done.consultation_id, status="running", worker="other:2", heartbeat_at=utcnow())
+    shards = _run(  # its Celery shards wait in the queue: the Celery reaper's to watch
+        engine, done.consultation_id, status="running", worker="celery:4 shards", started_at=long_ago
+    )
+    r = client.get(f"/api/runs/{gone}", headers=keys.h())
+    assert r.json()["status"] == "failed"
+    error = r.json()["error"]
+    assert error["code"] == "interrupted" and "old-container:1" in error["message"]
+    assert "ne donne plus signe de vie" in error["message"] and error["details"]["lease_s"] == 60
+    en = client.get(f"/api/runs/{gone}", headers={**keys.h(), "Accept-Language": "en"}).json()
+    assert "no sign of life" in en["error"]["message"]
+    listed = client.get(f"/api/consultations/{done.consultation_id}/runs", headers=keys.h()).json()
+    status = {run["id"]: run["status"] for run in listed["data"]}
+    assert status[gone] == "failed" and status[busy] == status[shards] == "running"
+    # the process coming back (a pause, not a death) stores nothing over the failed run
+    assert execute_run(gone, engine=engine, resume=True) == JobStatus.CANCELLED
+    again = client.post(
+        f"/api/consultations/{done.consultation_id}/runs", json={"settings": FAST_SETTINGS}, headers=keys.h()
+    )
+    runner.drain()
+    assert client.get(f"/api/runs/{again.json()['id']}", headers=keys.h()).json()["status"] == "succeeded"
+
+
+def test_a_process_executing_a_run_gives_signs_of_life(tmp_path):
+    from service.jobs.tasks import _Heartbeat, beat
+
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'h.db'}"
+    )  # a file: the heartbeat thread has its own connection
+    upgrade_database(engine)
+    cid = _consultation(engine, tmp_path)
+    run_id = _run(engine, cid)
+    assert execute_run(run_id, engine=engine, progress_interval=0) == JobStatus.SUCCEEDED
+    with Session(engine) as s:
+        stored = s.get(Run, run_id)
+        assert stored.heartbeat_at is not None and stored.heartbeat_at >= stored.started_at
+        last = stored.heartbeat_at
+    beat(engine, run_id)  # a finished run is no longer beaten
+    with Session(engine) as s:
+        assert s.get(Run, run_id).heartbeat_at == last
+    running = _run(engine, cid, status="running")
+    with _Heartbeat(engine, running, interval=0.01):
+        for _ in range(1000):
+            with Session(engine) as s:
+                if s.get(Run, running).heartbeat_at is not None:
+                    break
+            time.sleep(0.01)
+    with Session(engine) as s:
+        assert s.get(Run, running).heartbeat_at is not None
+
+
+def test_cancelling_a_run_whose_process_is_gone_cancels_it_at_once(client, keys, engine, runner):
+    # the request was kept for a process that will never read it: the run answered "running" until the next read
+    from datetime import timedelta
+
+    from service.models import utcnow
+    from tests.service.helpers import make_run
+
+    done = make_run(client, runner, keys.h())
+    long_ago = utcnow() - timedelta(minutes=10)
+    gone = _run(
+        engine,
+        done.consultation_id,
+        status="running",
+        worker="old-container:1",
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    busy = _run(engine, done.consultation_id, status="running", worker="other:2", heartbeat_at=utcnow())
+    r = client.post(f"/api/runs/{gone}/cancel", headers=keys.h())
+    assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["finished_at"]
+    r = client.post(f"/api/runs/{busy}/cancel", headers=keys.h())
+    assert r.status_code == 200 and r.json()["status"] == "running"  # it stops at its next progress step
