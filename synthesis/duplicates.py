@@ -5,7 +5,11 @@
 2. **near**: MinHash (``datasketch``) over word pairs of each unit and of each of its long sentences (a copy
    with a sentence added, removed or moved still meets its template), in LSH buckets computed with numpy
    chunk by chunk: memory is 8 x n_bands bytes per indexed text. Candidates are verified exactly:
-   Jaccard >= ``near_threshold``, or one text contains most of the other (``containment``, ``min_shared``).
+   Jaccard >= ``near_threshold``, or one text contains most of the other (``containment``, ``min_shared``),
+   or one text of ``min_words`` words or more is pasted whole into the other (``shingles.contained_pairs``):
+   a template of 16 words that repeats itself (« pour tous les retraités » twice) has 11 distinct word pairs,
+   fewer than ``min_shared``, yet its copies with a sentence added are its variants, not a second campaign.
+   Two texts that only share a sentence contain neither each other nor most of each other: they stay apart.
 3. **semantic**: a lone unit joins the most similar *copied* unit (copied twice, or near-linked) when their
    cosine reaches ``semantic_threshold``. Lone texts are never joined on meaning alone: people who merely
    agree write close answers too, so a campaign needs some literal copying.
@@ -26,6 +30,8 @@ import numpy as np
 from synthesis.shingles import (
     bucket_pairs,
     cached_shingles,
+    contained_pairs,
+    contains_run,
     is_near,
     jaccard,
     minhash_band_keys,
@@ -229,35 +235,47 @@ class CampaignDetector:
         )
 
     def _near(self, a: str, b: str, threshold: float) -> bool:
+        """Near-duplicates (``is_near``), or one text of ``min_words`` words or more pasted whole into the other
+        with words added: a short template's few distinct word pairs cannot reach ``min_shared``."""
         sa, sb = cached_shingles(a, self.shingle_size), cached_shingles(b, self.shingle_size)
-        return is_near(sa, sb, threshold, self.containment, self.min_shared)
+        if is_near(sa, sb, threshold, self.containment, self.min_shared):
+            return True
+        shorter, longer = sorted((a, b), key=len)
+        return len(shorter.split()) >= self.min_words and contains_run(longer, shorter)
 
-    def _link(self, units: _Units) -> tuple[_UnionFind, np.ndarray]:
-        """Union long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
-        uf = _UnionFind(len(units.keys))
-        layer = np.zeros(len(units.keys), dtype=np.int8)  # index into LAYERS
+    def _candidates(self, units: _Units) -> set[tuple[int, int]]:
+        """Pairs of long units to verify: those sharing a MinHash band (of the whole texts or of their long
+        sentences), and those where one text is a run of words of the other (a template with words added)."""
         docs, owner = [], []
         for u in units.long.tolist():
             for doc in [units.keys[u], *units.parts[u]]:
                 docs.append(doc)
                 owner.append(u)
+        band_keys = minhash_band_keys(
+            docs,
+            shingle_size=self.shingle_size,
+            num_perm=self.num_perm,
+            n_bands=self.n_bands,
+            seed=self.random_state,
+        )
+        owners = np.asarray(owner)
+        pairs = {
+            (min(a, b), max(a, b))
+            for a, b in (owners[list(p)].tolist() for p in bucket_pairs(band_keys))
+            if a != b
+        }
+        long = units.long.tolist()
+        inside = contained_pairs([units.keys[u] for u in long], self.min_words)
+        return pairs | {(min(long[a], long[b]), max(long[a], long[b])) for a, b in inside}
+
+    def _link(self, units: _Units) -> tuple[_UnionFind, np.ndarray]:
+        """Union long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
+        uf = _UnionFind(len(units.keys))
+        layer = np.zeros(len(units.keys), dtype=np.int8)  # index into LAYERS
         if len(units.long) > 1:
-            band_keys = minhash_band_keys(
-                docs,
-                shingle_size=self.shingle_size,
-                num_perm=self.num_perm,
-                n_bands=self.n_bands,
-                seed=self.random_state,
-            )
-            owners = np.asarray(owner)
-            pairs = {
-                (min(a, b), max(a, b))
-                for a, b in (owners[list(p)] for p in bucket_pairs(band_keys))
-                if a != b
-            }
-            for i, j in sorted(pairs):
+            for i, j in sorted(self._candidates(units)):
                 if self._near(units.keys[i], units.keys[j], self.near_threshold):
-                    uf.union(int(i), int(j))
+                    uf.union(i, j)
                     layer[i] = layer[j] = 1
         if units.vectors is not None and self.semantic_threshold is not None and len(units.long):
             linked = (layer[units.long] > 0) | (units.counts[units.long] >= 2)

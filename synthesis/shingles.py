@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -85,6 +86,50 @@ def is_near(a: Set[str], b: Set[str], threshold: float, containment: float, min_
     if shared / len(a | b) >= threshold:
         return True
     return shared >= min_shared and shared / min(len(a), len(b)) >= containment
+
+
+def contains_run(longer: str, shorter: str) -> bool:
+    """Whether the key ``shorter`` is a run of whole words of the key ``longer``."""
+    return f" {shorter} " in f" {longer} "
+
+
+def contained_pairs(keys: Sequence[str], min_words: int, max_bucket: int = 64) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)`` where ``keys[i]``, of ``min_words`` words or more, is a run of whole words of the longer
+    ``keys[j]``: a template pasted with words added before or after it, however few distinct word pairs it has.
+
+    The opening ``min_words`` words of each key are looked up among the ``min_words``-word windows of every key,
+    hashed with numpy (polynomial hash of word ids mod 2**64; every match is verified by :func:`contains_run`), so
+    the cost is linear in the number of words. A window matching the openings of more than ``max_bucket`` keys is
+    checked against the first ``max_bucket`` of them only.
+    """
+    k = max(min_words, 1)
+    vocabulary: dict[str, int] = {}
+    words = [[vocabulary.setdefault(w, len(vocabulary)) for w in key.split()] for key in keys]
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    if lengths.max(initial=0) < k:
+        return set()
+    flat = np.fromiter(chain.from_iterable(words), dtype=np.uint64, count=int(lengths.sum()))
+    n_windows = len(flat) - k + 1
+    hashes = np.zeros(n_windows, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            hashes = (hashes * _BAND_MIX + flat[t : t + n_windows] + np.uint64(1)) & _MASK64
+    ends = np.cumsum(lengths)
+    owner = np.repeat(np.arange(len(keys)), lengths)[:n_windows]
+    whole = np.arange(n_windows) + k <= ends[owner]  # windows inside one key
+    openings: dict[int, list[int]] = {}
+    for i in np.flatnonzero(lengths >= k).tolist():
+        openings.setdefault(int(hashes[ends[i] - lengths[i]]), []).append(i)
+    hits = np.flatnonzero(
+        whole & np.isin(hashes, np.fromiter(openings, dtype=np.uint64, count=len(openings)))
+    )
+    pairs: set[tuple[int, int]] = set()
+    for p in hits.tolist():
+        j = int(owner[p])
+        for i in openings[int(hashes[p])][:max_bucket]:
+            if lengths[i] < lengths[j] and contains_run(keys[j], keys[i]):
+                pairs.add((i, j))
+    return pairs
 
 
 def minhash_band_keys(

@@ -126,15 +126,20 @@ def fiscalite():
     return kept, detect_campaigns("164", kept, None, RunSettings())[0]
 
 
-def test_fiscalite_13_csg_campaign_62_copies_and_its_variant_14(fiscalite):
+def test_fiscalite_13_csg_campaign_129_copies_and_its_longer_variants_62_and_14(fiscalite):
+    # the short text (16 words, 11 distinct word pairs) and the longer one that starts with it and adds a
+    # sentence were two campaigns: too few word pairs for the containment rule
     kept, campaigns = fiscalite
-    csg = [c for c in campaigns if "2000 et 2500" in c.template]
+    csg = [c for c in campaigns if "grands perdants" in " ".join(v.text for v in c.variants)]
     assert len(csg) == 1
     counts = [v.count for v in csg[0].variants]
-    assert csg[0].variants[0].kind == EXACT and counts[0] == 62  # the template: 62 identical copies
-    assert "grands perdants" in csg[0].template and csg[0].template in {c.text for c in kept}
-    variant = [v for v in csg[0].variants if v.count == 14]
-    assert len(variant) == 1 and "moins de 2000" in variant[0].text and variant[0].diff
+    assert csg[0].variants[0].kind == EXACT and counts[0] == 129  # the template: 129 identical copies
+    assert dedup_key(csg[0].template) == (
+        "supprimer la csg pour tous les retraites supprimer la taxe d habitation pour tous les retraites"
+    )
+    longer = [v for v in csg[0].variants if "grands perdants" in v.text]
+    assert sorted(v.count for v in longer) == [6, 14, 62]
+    assert all(v.diff and "+«Les retraités entre 2000" in v.diff for v in longer)  # the sentence added
     assert all(
         m.diff is None for m in csg[0].members if m.contribution_id in csg[0].variants[0].contribution_ids
     )
@@ -184,3 +189,43 @@ def test_copies_differing_by_a_ligature_or_an_invisible_character_are_exact_copi
     det = CampaignDetector(semantic_threshold=None).fit(copies + OTHERS)
     [group] = det.groups_
     assert group.members == (0, 1, 2, 3, 4) and set(group.kinds) == {EXACT}
+
+
+SHORT_TEMPLATE = (  # 17 words but 11 distinct word pairs: fewer than the containment rule's ``min_shared``
+    "Supprimer la taxe foncière pour tous les propriétaires. Supprimer la taxe d'habitation pour tous les "
+    "propriétaires."
+)
+ADDITIONS = [
+    "Ma facture a doublé en deux ans et je ne peux plus payer.",
+    "Les familles rurales sont les premières touchées par cette injustice.",
+    "Je travaille loin de chez moi et je n'ai pas de transport en commun.",
+    "Mon père retraité vit avec sept cents euros par mois seulement.",
+    "C'est une question de justice sociale et de respect des citoyens.",
+]
+
+
+def test_a_template_pasted_with_a_personal_sentence_added_is_a_variant_of_its_campaign():
+    with_additions = [f"{SHORT_TEMPLATE} {a}" for a in ADDITIONS] + [f"{ADDITIONS[0]} {SHORT_TEMPLATE}"]
+    texts = [SHORT_TEMPLATE] * 8 + with_additions + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert len(det.groups_) == 1
+    g = det.groups_[0]
+    assert g.members == tuple(range(14)) and texts[g.template] == SHORT_TEMPLATE
+    assert Counter(g.kinds) == {EXACT: 8, NEAR: 6}
+    kept = [Contribution(f"c{i}", f"s{i}", "q", "question", t) for i, t in enumerate(texts)]
+    [campaign] = detect_campaigns("q", kept, None, RunSettings(campaign_semantic_threshold=None))[0]
+    diffs = {v.diff for v in campaign.variants if v.kind == NEAR}
+    assert diffs == {f"+«{a}»" for a in ADDITIONS[1:]} | {f"+«{ADDITIONS[0]}»"}
+
+
+def test_two_texts_sharing_one_sentence_stay_two_campaigns():
+    common = (
+        "Je suis retraité depuis dix ans et je constate chaque mois que ma pension ne suit plus les prix."
+    )
+    first = "Il faut indexer toutes les pensions sur l'inflation et supprimer la hausse de la CSG décidée en 2018."
+    second = (
+        "Nous voulons le retour de l'impôt sur la fortune et une vraie taxe sur les transactions financières."
+    )
+    texts = [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [g.members for g in det.groups_] == [tuple(range(8)), tuple(range(8, 14))]
