@@ -4,12 +4,14 @@
    *unit*; the next layers work on units, so 62 copies cost one comparison.
 2. **near**: MinHash (``datasketch``) over word pairs of each unit and of each of its long sentences (a copy
    with a sentence added, removed or moved still meets its template), in LSH buckets computed with numpy
-   chunk by chunk: memory is 8 x n_bands bytes per indexed text. Candidates are verified exactly:
-   Jaccard >= ``near_threshold``, or one text contains most of the other (``containment``, ``min_shared``),
-   or one text of ``min_words`` words or more is pasted whole into the other (``shingles.contained_pairs``):
-   a template of 16 words that repeats itself (« pour tous les retraités » twice) has 11 distinct word pairs,
-   fewer than ``min_shared``, yet its copies with a sentence added are its variants, not a second campaign.
-   Two texts that only share a sentence contain neither each other nor most of each other: they stay apart.
+   chunk by chunk: memory is 8 x n_bands bytes per indexed text. Candidates are verified exactly: they share
+   ``min_shared`` word pairs and reach Jaccard ``near_threshold`` or one contains most of the other
+   (``containment``); independent short wordings of one idea differ by a few words too (« baisser / supprimer
+   la TVA sur les produits de première nécessité et l'augmenter sur / pour les produits de luxe »). Or one
+   text of ``min_words`` words or more is pasted whole into the other (``shingles.contained_pairs``): a
+   16-word template that repeats itself (« pour TOUS les retraités » twice) has 11 distinct word pairs, yet
+   its copies with a sentence added are its variants, not a second campaign. Two texts that only share a
+   sentence contain neither each other nor most of each other: they stay apart.
 3. **semantic**: a lone unit joins the most similar *copied* unit (copied twice, or near-linked) when their
    cosine reaches ``semantic_threshold``. Lone texts are never joined on meaning alone: people who merely
    agree write close answers too, so a campaign needs some literal copying.
@@ -149,7 +151,8 @@ class CampaignDetector:
         ``semantic_threshold``): chains of near-duplicates cannot drift to an unrelated answer.
     containment, min_shared : float, int
         Two texts are also near-duplicates when the shingles they share are at least ``containment`` of the
-        smaller text's and number at least ``min_shared`` (a copy with a sentence added or removed).
+        smaller text's (a copy with a sentence added or removed). Either way they share ``min_shared``
+        shingles at least: shorter texts join only as exact copies, or pasted whole into a longer one.
     semantic_threshold : float or None
         Cosine similarity from which a lone text joins a literal-copy seed; None disables the layer.
     num_perm, n_bands : int

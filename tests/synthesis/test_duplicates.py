@@ -152,6 +152,9 @@ def test_fiscalite_13_convergent_short_answers_are_not_campaigns(fiscalite):
         dedup_key(c.template) in {"la tva", "tva", "la tva sur les produits de premiere necessite"}
         for c in campaigns
     )
+    # eight independent wordings of « baisser la TVA sur les produits de première nécessité et l'augmenter sur
+    # les produits de luxe » (16 words, at most 11 word pairs in common) are no near-copy campaign either
+    assert not any("produits de luxe" in c.template for c in campaigns)
 
 
 def test_transition_25_campaign_with_47_copies():
@@ -229,3 +232,30 @@ def test_two_texts_sharing_one_sentence_stay_two_campaigns():
     texts = [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
     det = CampaignDetector(semantic_threshold=None).fit(texts)
     assert [g.members for g in det.groups_] == [tuple(range(8)), tuple(range(8, 14))]
+
+
+TVA_WORDINGS = [  # fiscalite_13: one idea, written independently in a few words (no two alike but the first two)
+    "baisser la tva sur les produits de première nécessité .l' augmenter sur les produits de luxe",
+    "Baisser la TVA sur les produits de première nécessité, l'augmenter sur les produits de luxe.",
+    "Supprimer la TVA sur les produits de première nécessité, l'augmenter pour les produits de luxe",
+    "annuler la tva sur les produits de première nécessité et l'augmenter sur les produits de lux",
+    "la tva sur les produits de 1ère nécessité et l'augmenter sur les produits de luxe",
+    "il convient de baisser la TVA sur les produits de première nécessite et de l'augmenter sur les produits de luxe",
+    "Réduire la TVA sur tous les produits de première nécessité et l'augmenter sur les produits de luxe.",
+    "La TVA sur les produits de premières nécessité et l'augmenter sur les produits de luxe.",
+    "Baisser la tva sur les produits de première nécessité et l'augmenter sur le reste",
+    "les impôts indirects (baisse de la TVA sur les produits de première nécessité et l'augmenter pour les "
+    "produits de luxe)",
+]
+
+
+def test_short_wordings_of_one_idea_are_no_near_copies_but_a_short_template_pasted_40_times_is_a_campaign():
+    # Jaccard 0.6 over 12 word pairs is three words changed: these ten wordings (and two exact copies) were a
+    # near-copy "campaign" of nine although each shares at most 11 word pairs with the others
+    assert CampaignDetector(semantic_threshold=None).fit(TVA_WORDINGS + OTHERS).groups_ == []
+    pasted = (
+        "Supprimer la TVA sur les produits de première nécessité et l'augmenter pour les produits de luxe."
+    )
+    texts = [pasted] * 40 + TVA_WORDINGS + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(40)) and group.kind == EXACT
