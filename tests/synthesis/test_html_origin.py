@@ -382,3 +382,10 @@ def test_the_second_a_burst_s_submissions_share_is_written_with_its_seconds():
     (en,) = words.bursts({"bursts": [burst]}, "en")
     assert fr.second == "1er février 2019 à 10 h 20 min 05 s" and en.second == "1 February 2019, 10:20:05"
     assert words.format_datetime("2019-02-01T10:20:05", "fr") == "1er février 2019 à 10 h 20"
+
+
+def test_a_diff_whose_words_hold_guillemets_is_read_whole():
+    # the first "»" closed the fragment: « maintenant. » was lost and the report showed « « taxe carbone »
+    diff = "-«taxe.» +«« taxe carbone » maintenant.»"  # word_diff of « …la taxe. » and « …la « taxe carbone » maintenant. »
+    assert words.parse_diff(diff) == [("-", "taxe."), ("+", "« taxe carbone » maintenant.")]
+    assert words.parse_diff("+««b» c» -«d»") == [("+", "«b» c"), ("-", "d")]
