@@ -119,6 +119,14 @@ def test_detection_is_deterministic():
 def test_word_diff_and_densest_window():
     assert word_diff("a b c d", "a x c d e") == "-«b» +«x» +«e»"
     assert word_diff("a b", "a b") == "="
+
+
+def test_a_variants_diff_shows_its_words_not_case_accents_or_punctuation():
+    # the CSG campaign's 62 copies with a sentence added read « -«taxe» +«Taxe» +«Les retraités… » »
+    template = "Supprimer la taxe d'habitation pour TOUS les retraités."
+    variant = "Supprimer la Taxe d’habitation pour tous les retraites - Les retraités ont assez payé !"
+    assert word_diff(template, variant) == "+«Les retraités ont assez payé»"
+    assert word_diff("Je paie la taxe.", "je paie la TAXE carbone") == "+«carbone»"
     assert densest_window([0, 10, 4000, 4100, 4200, 9000]) == (2, 3)
     assert densest_window([]) == (-1, 0)
 
