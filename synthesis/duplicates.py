@@ -16,7 +16,8 @@
    cosine reaches ``semantic_threshold``. Lone texts are never joined on meaning alone: people who merely
    agree write close answers too, so a campaign needs some literal copying.
 
-Each group keeps only the members close to its template (``anchor_threshold``), so chains cannot drift. A
+Each group keeps only the members close to its template (``anchor_threshold``), so chains cannot drift; the
+members left out are grouped again among themselves (copies bridged to a larger campaign stay a campaign). A
 group is a campaign with ``min_size`` contributions and a template of ``min_words`` words: identical short
 answers (« la TVA sur les produits de première nécessité », 211 times in one Grand Débat question) are
 convergent opinions, not organised copying; they are listed in ``short_repeats_``.
@@ -24,7 +25,7 @@ convergent opinions, not organised copying; they are listed in ``short_repeats_`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,22 +68,24 @@ class CampaignGroup:
         return max(self.kinds, key=LAYERS.index)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = np.arange(n)
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return int(root)
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)  # smallest index is the root: deterministic
+def linked_components(nodes: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> list[list[int]]:
+    """Connected components (each sorted) of the graph ``neighbours`` restricted to ``nodes``."""
+    inside, seen = set(nodes), set()
+    components = []
+    for start in sorted(inside):
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, component = [start], []
+        while stack:
+            u = stack.pop()
+            component.append(u)
+            for v in neighbours.get(u, ()):
+                if v in inside and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        components.append(sorted(component))
+    return components
 
 
 def semantic_links(
@@ -210,8 +213,8 @@ class CampaignDetector:
             for u in np.flatnonzero(units.counts >= self.min_size)
             if u not in units.long
         ]
-        uf, layer = self._link(units)
-        self.groups_ = self._groups(units, uf, layer)
+        links, layer = self._link(units)
+        self.groups_ = self._groups(units, links, layer)
         return self
 
     def _units(self, texts: Sequence[str], vectors: np.ndarray | None) -> _Units:
@@ -271,45 +274,52 @@ class CampaignDetector:
         inside = contained_pairs([units.keys[u] for u in long], self.min_words)
         return pairs | {(min(long[a], long[b]), max(long[a], long[b])) for a, b in inside}
 
-    def _link(self, units: _Units) -> tuple[_UnionFind, np.ndarray]:
-        """Union long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
-        uf = _UnionFind(len(units.keys))
+    def _link(self, units: _Units) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Links between long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
+        links: list[tuple[int, int]] = []
         layer = np.zeros(len(units.keys), dtype=np.int8)  # index into LAYERS
         if len(units.long) > 1:
             for i, j in sorted(self._candidates(units)):
                 if self._near(units.keys[i], units.keys[j], self.near_threshold):
-                    uf.union(i, j)
+                    links.append((i, j))
                     layer[i] = layer[j] = 1
         if units.vectors is not None and self.semantic_threshold is not None and len(units.long):
             linked = (layer[units.long] > 0) | (units.counts[units.long] >= 2)
             seeds, lone = units.long[linked], units.long[~linked]
             for cand, seed in semantic_links(units.vectors, seeds, lone, self.semantic_threshold):
-                uf.union(cand, seed)
+                links.append((cand, seed))
                 layer[cand] = 2
-        return uf, layer
+        return links, layer
 
-    def _groups(self, units: _Units, uf: _UnionFind, layer: np.ndarray) -> list[CampaignGroup]:
-        components: dict[int, list[int]] = {}
-        for u in units.long.tolist():
-            components.setdefault(uf.find(u), []).append(u)
+    def _groups(self, units: _Units, links: list[tuple[int, int]], layer: np.ndarray) -> list[CampaignGroup]:
+        """One group per linked component, kept to its template and the units anchored to it; the units left
+        out are grouped again by their own links: ten copies of a text linked to a larger campaign through
+        one bridging answer, but not close to its template, are a campaign of their own, not lost."""
+        neighbours: dict[int, list[int]] = {}
+        for i, j in links:
+            neighbours.setdefault(i, []).append(j)
+            neighbours.setdefault(j, []).append(i)
+        pending = linked_components(units.long.tolist(), neighbours)
         groups = []
-        for component in components.values():
+        while pending:
+            component = pending.pop()
             if units.counts[component].sum() < self.min_size:
                 continue
             template = weighted_medoid(component, units.counts, self._weighted_similarity(units))
             kept = [u for u in component if u == template or self._anchored(units, u, template)]
-            if units.counts[kept].sum() < self.min_size:
-                continue
-            pairs = sorted(
-                (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
-                for u in kept
-                for i in units.members[u]
-            )
-            groups.append(
-                CampaignGroup(
-                    tuple(i for i, _ in pairs), tuple(k for _, k in pairs), int(units.first[template])
+            if units.counts[kept].sum() >= self.min_size:
+                pairs = sorted(
+                    (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
+                    for u in kept
+                    for i in units.members[u]
                 )
-            )
+                groups.append(
+                    CampaignGroup(
+                        tuple(i for i, _ in pairs), tuple(k for _, k in pairs), int(units.first[template])
+                    )
+                )
+            left = set(component).difference(kept)
+            pending += linked_components(sorted(left), neighbours)
         groups.sort(key=lambda g: (-len(g.members), g.members[0]))
         return groups
 

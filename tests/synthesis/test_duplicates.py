@@ -285,3 +285,20 @@ def test_the_template_of_a_large_group_is_chosen_without_comparing_every_pair(mo
     [group] = CampaignDetector(semantic_threshold=None).fit(texts + OTHERS).groups_
     assert group.members == tuple(range(1050)) and group.template == 0
     assert calls["jaccard"] <= 1001 * MEDOID_REFERENCES  # 1001 distinct texts: was 1001 * 1001
+
+
+def test_copies_linked_to_a_larger_campaign_but_far_from_its_template_are_a_campaign_of_their_own():
+    # ten copies of a text were dropped from every campaign as soon as one answer bridged them to a larger
+    # campaign whose template they are not close to; alone, they were a campaign
+    words = (
+        "nous demandons au gouvernement de supprimer la hausse de la csg pour les retraites modestes et de "
+        "revaloriser les pensions chaque annee selon l inflation constatee par l insee afin que personne ne "
+        "perde du pouvoir d achat dans nos campagnes ni dans nos villes moyennes"
+    ).split()
+    big, bridge, other = (" ".join(words[k : k + 30]) for k in (0, 7, 14))
+    texts = [big] * 50 + [bridge] + [other] * 10 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [(g.members, g.template) for g in det.groups_] == [
+        (tuple(range(51)), 0),
+        (tuple(range(51, 61)), 51),
+    ]
