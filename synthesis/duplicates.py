@@ -47,6 +47,7 @@ EXACT = "exact"
 NEAR = "near"
 SEMANTIC = "semantic"
 LAYERS = (EXACT, NEAR, SEMANTIC)  # strict to loose
+MIN_SHARED = 15  # word pairs two near copies share at least (see ``min_shared``)
 MEDOID_REFERENCES = 64  # without vectors, a template is chosen by its similarity to this many units at most
 
 
@@ -180,7 +181,7 @@ class CampaignDetector:
         near_threshold: float = 0.6,
         anchor_threshold: float = 0.4,
         containment: float = 0.8,
-        min_shared: int = 15,
+        min_shared: int = MIN_SHARED,
         semantic_threshold: float | None = 0.9,
         num_perm: int = 128,
         n_bands: int = 32,
