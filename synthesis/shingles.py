@@ -103,7 +103,8 @@ def contained_pairs(keys: Sequence[str], min_words: int, max_bucket: int = 64) -
     The opening ``min_words`` words of each key are looked up among the ``min_words``-word windows of every key,
     hashed with numpy (polynomial hash of word ids mod 2**64; every match is verified by :func:`contains_run`), so
     the cost is linear in the number of words. A window matching the openings of more than ``max_bucket`` keys is
-    checked against the first ``max_bucket`` of them only.
+    checked against the ``max_bucket`` shortest of them only: a template is shorter than its copies with words
+    added, which may be thousands to share its opening.
     """
     k = max(min_words, 1)
     vocabulary: dict[str, int] = {}
@@ -121,7 +122,7 @@ def contained_pairs(keys: Sequence[str], min_words: int, max_bucket: int = 64) -
     owner = np.repeat(np.arange(len(keys)), lengths)[:n_windows]
     whole = np.arange(n_windows) + k <= ends[owner]  # windows inside one key
     openings: dict[int, list[int]] = {}
-    for i in np.flatnonzero(lengths >= k).tolist():
+    for i in sorted(np.flatnonzero(lengths >= k).tolist(), key=lambda i: (lengths[i], i)):  # shortest first
         openings.setdefault(int(hashes[ends[i] - lengths[i]]), []).append(i)
     hits = np.flatnonzero(
         whole & np.isin(hashes, np.fromiter(openings, dtype=np.uint64, count=len(openings)))
@@ -130,7 +131,9 @@ def contained_pairs(keys: Sequence[str], min_words: int, max_bucket: int = 64) -
     for p in hits.tolist():
         j = int(owner[p])
         for i in openings[int(hashes[p])][:max_bucket]:
-            if lengths[i] < lengths[j] and contains_run(keys[j], keys[i]):
+            if lengths[i] >= lengths[j]:
+                break
+            if contains_run(keys[j], keys[i]):
                 pairs.add((i, j))
     return pairs
 

@@ -302,3 +302,12 @@ def test_copies_linked_to_a_larger_campaign_but_far_from_its_template_are_a_camp
         (tuple(range(51)), 0),
         (tuple(range(51, 61)), 51),
     ]
+
+
+def test_a_template_is_found_inside_its_copies_however_many_share_its_opening():
+    # the keys sharing a template's opening words were checked in input order, the first 64 only: after 70
+    # copies with a sentence added, the template itself was never checked, and its campaign was split
+    additions = [f"Réponse {i} : " + ADDITIONS[i % 5] + f" Signé {i}." for i in range(70)]
+    texts = [f"{SHORT_TEMPLATE} {a}" for a in additions] + [SHORT_TEMPLATE] * 5 + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(75)) and texts[group.template] == SHORT_TEMPLATE
