@@ -8,7 +8,8 @@
    ``min_shared`` word pairs and reach Jaccard ``near_threshold`` or one contains most of the other
    (``containment``); independent short wordings of one idea differ by a few words too (« baisser / supprimer
    la TVA sur les produits de première nécessité et l'augmenter sur / pour les produits de luxe »). Or one
-   text of ``min_words`` words or more is pasted whole into the other (``shingles.contained_pairs``): a
+   text of ``min_words`` and ``min_shared`` words or more is pasted whole into the other
+   (``shingles.contained_pairs``; not a few words every answer may open with, where ``min_words`` is low): a
    16-word template that repeats itself (« pour TOUS les retraités » twice) has 11 distinct word pairs, yet
    its copies with a sentence added are its variants, not a second campaign. Two texts that only share a
    sentence contain neither each other nor most of each other: they stay apart.
@@ -242,13 +243,20 @@ class CampaignDetector:
         )
 
     def _near(self, a: str, b: str, threshold: float) -> bool:
-        """Near-duplicates (``is_near``), or one text of ``min_words`` words or more pasted whole into the other
-        with words added: a short template's few distinct word pairs cannot reach ``min_shared``."""
+        """Near-duplicates (``is_near``), or one text of :attr:`_pasted_words` words or more pasted whole into
+        the other with words added: a short template's few distinct word pairs cannot reach ``min_shared``."""
         sa, sb = cached_shingles(a, self.shingle_size), cached_shingles(b, self.shingle_size)
         if is_near(sa, sb, threshold, self.containment, self.min_shared):
             return True
         shorter, longer = sorted((a, b), key=len)
-        return len(shorter.split()) >= self.min_words and contains_run(longer, shorter)
+        return len(shorter.split()) >= self._pasted_words and contains_run(longer, shorter)
+
+    @property
+    def _pasted_words(self) -> int:
+        """Fewest words of a text found pasted whole in another: ``min_words``, and ``min_shared`` where
+        ``min_words`` is lower (with ``campaign_min_words`` 5, « la TVA sur les produits de première nécessité »
+        posted alone five times would hold every answer that opens with it)."""
+        return max(self.min_words, self.min_shared)
 
     def _candidates(self, units: _Units) -> set[tuple[int, int]]:
         """Pairs of long units to verify: those sharing a MinHash band (of the whole texts or of their long
@@ -272,7 +280,7 @@ class CampaignDetector:
             if a != b
         }
         long = units.long.tolist()
-        inside = contained_pairs([units.keys[u] for u in long], self.min_words)
+        inside = contained_pairs([units.keys[u] for u in long], self._pasted_words)
         return pairs | {(min(long[a], long[b]), max(long[a], long[b])) for a, b in inside}
 
     def _link(self, units: _Units) -> tuple[list[tuple[int, int]], np.ndarray]:

@@ -311,3 +311,22 @@ def test_a_template_is_found_inside_its_copies_however_many_share_its_opening():
     texts = [f"{SHORT_TEMPLATE} {a}" for a in additions] + [SHORT_TEMPLATE] * 5 + OTHERS
     [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
     assert group.members == tuple(range(75)) and texts[group.template] == SHORT_TEMPLATE
+
+
+def test_with_a_low_min_words_answers_opening_with_a_short_copied_phrase_are_not_its_copies():
+    # with min_words 5, six different answers opening with « La TVA sur les produits de première nécessité »
+    # (8 words) joined the five copies of that phrase alone as "pasted whole with words added"
+    phrase = "La TVA sur les produits de première nécessité"
+    answers = [
+        f"{phrase} {tail}"
+        for tail in [
+            "doit baisser parce que les familles modestes paient plus que les riches en proportion.",
+            "est injuste, il faudrait plutôt taxer le kérosène des avions et les transactions financières.",
+            "pèse sur les retraités ; rétablir l'impôt sur la fortune serait plus juste pour tous.",
+            "devrait être nulle, compensée par une taxe sur la publicité et les produits de luxe importés.",
+            "représente une grosse part de mon budget de mère seule avec deux enfants au chômage.",
+            "ne devrait jamais augmenter, sinon la consommation s'effondre dans nos petites villes rurales.",
+        ]
+    ]
+    [group] = CampaignDetector(semantic_threshold=None, min_words=5).fit([phrase] * 5 + answers).groups_
+    assert group.members == (0, 1, 2, 3, 4) and group.kind == EXACT
