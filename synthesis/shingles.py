@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 
@@ -96,45 +95,64 @@ def contains_run(longer: str, shorter: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
 
-def contained_pairs(keys: Sequence[str], min_words: int, max_bucket: int = 64) -> set[tuple[int, int]]:
+def _window_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    """Polynomial hash (mod 2**64) of each run of ``k`` word ids in ``ids``, one per start 0 … len - k."""
+    n = max(len(ids) - k + 1, 0)
+    hashes = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            hashes = (hashes * _BAND_MIX + ids[t : t + n] + np.uint64(1)) & _MASK64
+    return hashes
+
+
+def contained_pairs(
+    keys: Sequence[str], min_words: int, max_bucket: int = 64, chunk_size: int = 20_000
+) -> set[tuple[int, int]]:
     """Pairs ``(i, j)`` where ``keys[i]``, of ``min_words`` words or more, is a run of whole words of the longer
     ``keys[j]``: a template pasted with words added before or after it, however few distinct word pairs it has.
 
     The opening ``min_words`` words of each key are looked up among the ``min_words``-word windows of every key,
     hashed with numpy (polynomial hash of word ids mod 2**64; every match is verified by :func:`contains_run`), so
-    the cost is linear in the number of words. A window matching the openings of more than ``max_bucket`` keys is
+    the cost is linear in the number of words, and the windows are hashed ``chunk_size`` keys at a time (memory:
+    the openings, then one chunk's windows). A window matching the openings of more than ``max_bucket`` keys is
     checked against the ``max_bucket`` shortest of them only: a template is shorter than its copies with words
     added, which may be thousands to share its opening.
     """
     k = max(min_words, 1)
     vocabulary: dict[str, int] = {}
-    words = [[vocabulary.setdefault(w, len(vocabulary)) for w in key.split()] for key in keys]
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    if lengths.max(initial=0) < k:
+    lengths = np.array([key.count(" ") + 1 if key else 0 for key in keys], dtype=np.int64)  # single spaces
+    openers = sorted(np.flatnonzero(lengths >= k).tolist(), key=lambda i: (lengths[i], i))  # shortest first
+    if not openers:
         return set()
-    flat = np.fromiter(chain.from_iterable(words), dtype=np.uint64, count=int(lengths.sum()))
-    n_windows = len(flat) - k + 1
-    hashes = np.zeros(n_windows, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for t in range(k):
-            hashes = (hashes * _BAND_MIX + flat[t : t + n_windows] + np.uint64(1)) & _MASK64
-    ends = np.cumsum(lengths)
-    owner = np.repeat(np.arange(len(keys)), lengths)[:n_windows]
-    whole = np.arange(n_windows) + k <= ends[owner]  # windows inside one key
-    openings: dict[int, list[int]] = {}
-    for i in sorted(np.flatnonzero(lengths >= k).tolist(), key=lambda i: (lengths[i], i)):  # shortest first
-        openings.setdefault(int(hashes[ends[i] - lengths[i]]), []).append(i)
-    hits = np.flatnonzero(
-        whole & np.isin(hashes, np.fromiter(openings, dtype=np.uint64, count=len(openings)))
+    first = np.array(
+        [[vocabulary.setdefault(w, len(vocabulary)) for w in keys[i].split(" ", k)[:k]] for i in openers],
+        dtype=np.uint64,
     )
+    openings: dict[int, list[int]] = {}
+    for i, h in zip(openers, _window_hashes(first.ravel(), k)[::k].tolist(), strict=True):
+        openings.setdefault(h, []).append(i)
+    wanted = np.fromiter(openings, dtype=np.uint64, count=len(openings))
     pairs: set[tuple[int, int]] = set()
-    for p in hits.tolist():
-        j = int(owner[p])
-        for i in openings[int(hashes[p])][:max_bucket]:
-            if lengths[i] >= lengths[j]:
-                break
-            if contains_run(keys[j], keys[i]):
-                pairs.add((i, j))
+    for start in range(0, len(keys), chunk_size):
+        chunk = [j for j in range(start, min(start + chunk_size, len(keys))) if lengths[j] >= k]
+        if not chunk:
+            continue
+        ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for j in chunk for w in keys[j].split(" ")),
+            dtype=np.uint64,
+            count=int(lengths[chunk].sum()),
+        )
+        hashes = _window_hashes(ids, k)
+        owner = np.repeat(np.asarray(chunk), lengths[chunk])[: len(hashes)]
+        ends = np.repeat(np.cumsum(lengths[chunk]), lengths[chunk])[: len(hashes)]
+        hits = np.flatnonzero((np.arange(len(hashes)) + k <= ends) & np.isin(hashes, wanted))
+        for p in hits.tolist():
+            j = int(owner[p])
+            for i in openings[int(hashes[p])][:max_bucket]:
+                if lengths[i] >= lengths[j]:
+                    break
+                if contains_run(keys[j], keys[i]):
+                    pairs.add((i, j))
     return pairs
 
 

@@ -18,7 +18,7 @@ from synthesis.duplicates import (
 from synthesis.origin import densest_window, detect_campaigns, word_diff
 from synthesis.prepare import dedup_key, exclusion_reason
 from synthesis.records import Contribution
-from synthesis.shingles import jaccard
+from synthesis.shingles import contained_pairs, jaccard
 from tests.utils.data import granddebat_answers
 
 TEMPLATE = (
@@ -330,3 +330,14 @@ def test_with_a_low_min_words_answers_opening_with_a_short_copied_phrase_are_not
     ]
     [group] = CampaignDetector(semantic_threshold=None, min_words=5).fit([phrase] * 5 + answers).groups_
     assert group.members == (0, 1, 2, 3, 4) and group.kind == EXACT
+
+
+def test_texts_pasted_inside_others_are_found_the_same_chunk_by_chunk():
+    # the windows of every text were hashed at once: 8 bytes x 4 arrays per word of the question, 1.3 GB at
+    # a million answers of 40 words; now chunk_size texts at a time, with the same pairs across chunks
+    keys = [
+        dedup_key(t) for t in [*OTHERS, SHORT_TEMPLATE, *(f"{a} {SHORT_TEMPLATE} {a}" for a in ADDITIONS)]
+    ]
+    whole = contained_pairs(keys, 15)
+    assert whole == {(40, 41 + k) for k in range(5)}
+    assert contained_pairs(keys, 15, chunk_size=3) == contained_pairs(keys, 15, chunk_size=1) == whole
