@@ -249,7 +249,11 @@ class CampaignDetector:
         if is_near(sa, sb, threshold, self.containment, self.min_shared):
             return True
         shorter, longer = sorted((a, b), key=len)
-        return len(shorter.split()) >= self._pasted_words and contains_run(longer, shorter)
+        return self._pasted(longer, shorter)
+
+    def _pasted(self, container: str, text: str) -> bool:
+        """Whether the key ``text``, of :attr:`_pasted_words` words or more, is pasted whole in ``container``."""
+        return len(text.split()) >= self._pasted_words and contains_run(container, text)
 
     @property
     def _pasted_words(self) -> int:
@@ -315,7 +319,13 @@ class CampaignDetector:
             if units.counts[component].sum() < self.min_size:
                 continue
             template = weighted_medoid(component, units.counts, self._weighted_similarity(units))
-            kept = [u for u in component if u == template or self._anchored(units, u, template)]
+            kept = [
+                u
+                for u in component
+                if u == template
+                or self._anchored(units, u, template)
+                or self._pastes_as_template(units, u, template, neighbours)
+            ]
             if units.counts[kept].sum() >= self.min_size:
                 pairs = sorted(
                     (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
@@ -331,6 +341,22 @@ class CampaignDetector:
             pending += linked_components(sorted(left), neighbours)
         groups.sort(key=lambda g: (-len(g.members), g.members[0]))
         return groups
+
+    def _pastes_as_template(
+        self, units: _Units, u: int, template: int, neighbours: Mapping[int, Sequence[int]]
+    ) -> bool:
+        """Whether ``u`` pastes whole a text it is linked to, copied ``min_size`` times on its own, that the
+        template is or pastes whole too: with a short template and a longer version of it (the short one and
+        a sentence) as campaign texts, the longer may be the template, and the short one's copies with a
+        personal sentence added are still copies of the campaign, though not close to the longer version.
+        A sentence that two campaigns share and one person posted alone does not join them."""
+        keys = units.keys
+        return any(
+            units.counts[c] >= self.min_size
+            and self._pasted(keys[u], keys[c])
+            and (c == template or self._pasted(keys[template], keys[c]))
+            for c in neighbours.get(u, ())
+        )
 
     def _anchored(self, units: _Units, u: int, template: int) -> bool:
         """Whether ``u`` is close enough to the template (see ``anchor_threshold``)."""

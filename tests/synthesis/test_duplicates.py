@@ -341,3 +341,28 @@ def test_texts_pasted_inside_others_are_found_the_same_chunk_by_chunk():
     whole = contained_pairs(keys, 15)
     assert whole == {(40, 41 + k) for k in range(5)}
     assert contained_pairs(keys, 15, chunk_size=3) == contained_pairs(keys, 15, chunk_size=1) == whole
+
+
+def test_copies_of_a_short_template_stay_in_its_campaign_when_a_longer_version_is_the_template():
+    # 30 copies of the template with a sentence (the group's template) and 8 of the template alone: the 5
+    # copies of the template alone with a personal sentence were close to neither text and were left out
+    longer = (
+        f"{SHORT_TEMPLATE} Les propriétaires modestes des communes rurales ne peuvent plus payer ces impôts "
+        "locaux qui augmentent chaque année sans contrepartie."
+    )
+    texts = [SHORT_TEMPLATE] * 8 + [f"{SHORT_TEMPLATE} {a}" for a in ADDITIONS] + [longer] * 30 + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(43)) and texts[group.template] == longer
+
+
+def test_two_campaigns_sharing_a_sentence_that_one_person_posted_alone_stay_two():
+    common = (
+        "Je suis retraité depuis dix ans et je constate chaque mois que ma pension ne suit plus les prix."
+    )
+    first = "Il faut indexer toutes les pensions sur l'inflation et supprimer la hausse de la CSG décidée en 2018."
+    second = (
+        "Nous voulons le retour de l'impôt sur la fortune et une vraie taxe sur les transactions financières."
+    )
+    texts = [common] + [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [g.members for g in det.groups_] == [tuple(range(9)), tuple(range(9, 15))]
