@@ -366,3 +366,13 @@ def test_two_campaigns_sharing_a_sentence_that_one_person_posted_alone_stay_two(
     texts = [common] + [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
     det = CampaignDetector(semantic_threshold=None).fit(texts)
     assert [g.members for g in det.groups_] == [tuple(range(9)), tuple(range(9, 15))]
+
+
+def test_a_template_shorter_than_min_words_is_no_campaign_even_with_personal_sentences_added():
+    # the rule chosen: a text pasted whole into others needs min_words (and min_shared) words, as an exact
+    # copy does; an 8-word sentence is what people write alike (« la TVA sur les produits de première
+    # nécessité », 211 times in fiscalite_13), so its copies are listed as a repeated short answer instead
+    template = "Je demande la suppression de la taxe foncière."
+    texts = [template] * 8 + [f"{template} {a}" for a in ADDITIONS] + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert det.groups_ == [] and det.short_repeats_ == [tuple(range(8))]
