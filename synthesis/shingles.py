@@ -2,7 +2,8 @@
 
 ``segments`` keys a text and its sentences with ``prepare.dedup_key``; ``minhash_band_keys`` computes LSH band keys
 chunk by chunk with ``datasketch`` (memory: one chunk of signatures, then 8 x n_bands bytes per text);
-``bucket_pairs`` turns shared band keys into candidate pairs, which ``is_near`` verifies exactly.
+``bucket_pairs`` turns shared band keys into candidate pairs, which ``is_near`` verifies exactly;
+``contained_pairs`` finds the keys pasted whole inside longer ones (``contains_run``), chunk by chunk too.
 """
 
 from __future__ import annotations
