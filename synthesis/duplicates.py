@@ -4,13 +4,21 @@
    *unit*; the next layers work on units, so 62 copies cost one comparison.
 2. **near**: MinHash (``datasketch``) over word pairs of each unit and of each of its long sentences (a copy
    with a sentence added, removed or moved still meets its template), in LSH buckets computed with numpy
-   chunk by chunk: memory is 8 x n_bands bytes per indexed text. Candidates are verified exactly:
-   Jaccard >= ``near_threshold``, or one text contains most of the other (``containment``, ``min_shared``).
+   chunk by chunk: memory is 8 x n_bands bytes per indexed text. Candidates are verified exactly: they share
+   ``min_shared`` word pairs and reach Jaccard ``near_threshold`` or one contains most of the other
+   (``containment``); independent short wordings of one idea differ by a few words too (« baisser / supprimer
+   la TVA sur les produits de première nécessité et l'augmenter sur / pour les produits de luxe »). Or one
+   text of ``min_words`` and ``min_shared`` words or more is pasted whole into the other
+   (``shingles.contained_pairs``; not a few words every answer may open with, where ``min_words`` is low): a
+   16-word template that repeats itself (« pour TOUS les retraités » twice) has 11 distinct word pairs, yet
+   its copies with a sentence added are its variants, not a second campaign. Two texts that only share a
+   sentence contain neither each other nor most of each other: they stay apart.
 3. **semantic**: a lone unit joins the most similar *copied* unit (copied twice, or near-linked) when their
    cosine reaches ``semantic_threshold``. Lone texts are never joined on meaning alone: people who merely
    agree write close answers too, so a campaign needs some literal copying.
 
-Each group keeps only the members close to its template (``anchor_threshold``), so chains cannot drift. A
+Each group keeps only the members close to its template (``anchor_threshold``), so chains cannot drift; the
+members left out are grouped again among themselves (copies bridged to a larger campaign stay a campaign). A
 group is a campaign with ``min_size`` contributions and a template of ``min_words`` words: identical short
 answers (« la TVA sur les produits de première nécessité », 211 times in one Grand Débat question) are
 convergent opinions, not organised copying; they are listed in ``short_repeats_``.
@@ -18,7 +26,7 @@ convergent opinions, not organised copying; they are listed in ``short_repeats_`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,11 +34,12 @@ import numpy as np
 from synthesis.shingles import (
     bucket_pairs,
     cached_shingles,
+    contained_pairs,
+    contains_run,
     is_near,
     jaccard,
     minhash_band_keys,
     segments,
-    word_shingles,
 )
 
 __all__ = ["EXACT", "NEAR", "SEMANTIC", "CampaignDetector", "CampaignGroup", "segments"]
@@ -39,6 +48,8 @@ EXACT = "exact"
 NEAR = "near"
 SEMANTIC = "semantic"
 LAYERS = (EXACT, NEAR, SEMANTIC)  # strict to loose
+MIN_SHARED = 15  # word pairs two near copies share at least (see ``min_shared``)
+MEDOID_REFERENCES = 64  # without vectors, a template is chosen by its similarity to this many units at most
 
 
 @dataclass(frozen=True)
@@ -59,22 +70,24 @@ class CampaignGroup:
         return max(self.kinds, key=LAYERS.index)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = np.arange(n)
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return int(root)
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)  # smallest index is the root: deterministic
+def linked_components(nodes: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> list[list[int]]:
+    """Connected components (each sorted) of the graph ``neighbours`` restricted to ``nodes``."""
+    inside, seen = set(nodes), set()
+    components = []
+    for start in sorted(inside):
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, component = [start], []
+        while stack:
+            u = stack.pop()
+            component.append(u)
+            for v in neighbours.get(u, ()):
+                if v in inside and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        components.append(sorted(component))
+    return components
 
 
 def semantic_links(
@@ -143,7 +156,8 @@ class CampaignDetector:
         ``semantic_threshold``): chains of near-duplicates cannot drift to an unrelated answer.
     containment, min_shared : float, int
         Two texts are also near-duplicates when the shingles they share are at least ``containment`` of the
-        smaller text's and number at least ``min_shared`` (a copy with a sentence added or removed).
+        smaller text's (a copy with a sentence added or removed). Either way they share ``min_shared``
+        shingles at least: shorter texts join only as exact copies, or pasted whole into a longer one.
     semantic_threshold : float or None
         Cosine similarity from which a lone text joins a literal-copy seed; None disables the layer.
     num_perm, n_bands : int
@@ -168,7 +182,7 @@ class CampaignDetector:
         near_threshold: float = 0.6,
         anchor_threshold: float = 0.4,
         containment: float = 0.8,
-        min_shared: int = 15,
+        min_shared: int = MIN_SHARED,
         semantic_threshold: float | None = 0.9,
         num_perm: int = 128,
         n_bands: int = 32,
@@ -201,8 +215,8 @@ class CampaignDetector:
             for u in np.flatnonzero(units.counts >= self.min_size)
             if u not in units.long
         ]
-        uf, layer = self._link(units)
-        self.groups_ = self._groups(units, uf, layer)
+        links, layer = self._link(units)
+        self.groups_ = self._groups(units, links, layer)
         return self
 
     def _units(self, texts: Sequence[str], vectors: np.ndarray | None) -> _Units:
@@ -229,68 +243,120 @@ class CampaignDetector:
         )
 
     def _near(self, a: str, b: str, threshold: float) -> bool:
+        """Near-duplicates (``is_near``), or one text of :attr:`_pasted_words` words or more pasted whole into
+        the other with words added: a short template's few distinct word pairs cannot reach ``min_shared``."""
         sa, sb = cached_shingles(a, self.shingle_size), cached_shingles(b, self.shingle_size)
-        return is_near(sa, sb, threshold, self.containment, self.min_shared)
+        if is_near(sa, sb, threshold, self.containment, self.min_shared):
+            return True
+        shorter, longer = sorted((a, b), key=len)
+        return self._pasted(longer, shorter)
 
-    def _link(self, units: _Units) -> tuple[_UnionFind, np.ndarray]:
-        """Union long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
-        uf = _UnionFind(len(units.keys))
-        layer = np.zeros(len(units.keys), dtype=np.int8)  # index into LAYERS
+    def _pasted(self, container: str, text: str) -> bool:
+        """Whether the key ``text``, of :attr:`_pasted_words` words or more, is pasted whole in ``container``."""
+        return len(text.split()) >= self._pasted_words and contains_run(container, text)
+
+    @property
+    def _pasted_words(self) -> int:
+        """Fewest words of a text found pasted whole in another: ``min_words``, and ``min_shared`` where
+        ``min_words`` is lower (with ``campaign_min_words`` 5, « la TVA sur les produits de première nécessité »
+        posted alone five times would hold every answer that opens with it)."""
+        return max(self.min_words, self.min_shared)
+
+    def _candidates(self, units: _Units) -> set[tuple[int, int]]:
+        """Pairs of long units to verify: those sharing a MinHash band (of the whole texts or of their long
+        sentences), and those where one text is a run of words of the other (a template with words added)."""
         docs, owner = [], []
         for u in units.long.tolist():
             for doc in [units.keys[u], *units.parts[u]]:
                 docs.append(doc)
                 owner.append(u)
+        band_keys = minhash_band_keys(
+            docs,
+            shingle_size=self.shingle_size,
+            num_perm=self.num_perm,
+            n_bands=self.n_bands,
+            seed=self.random_state,
+        )
+        owners = np.asarray(owner)
+        pairs = {
+            (min(a, b), max(a, b))
+            for a, b in (owners[list(p)].tolist() for p in bucket_pairs(band_keys))
+            if a != b
+        }
+        long = units.long.tolist()
+        inside = contained_pairs([units.keys[u] for u in long], self._pasted_words)
+        return pairs | {(min(long[a], long[b]), max(long[a], long[b])) for a, b in inside}
+
+    def _link(self, units: _Units) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Links between long units at the near and semantic layers; ``layer[u]``: loosest layer linking u."""
+        links: list[tuple[int, int]] = []
+        layer = np.zeros(len(units.keys), dtype=np.int8)  # index into LAYERS
         if len(units.long) > 1:
-            band_keys = minhash_band_keys(
-                docs,
-                shingle_size=self.shingle_size,
-                num_perm=self.num_perm,
-                n_bands=self.n_bands,
-                seed=self.random_state,
-            )
-            owners = np.asarray(owner)
-            pairs = {
-                (min(a, b), max(a, b))
-                for a, b in (owners[list(p)] for p in bucket_pairs(band_keys))
-                if a != b
-            }
-            for i, j in sorted(pairs):
+            for i, j in sorted(self._candidates(units)):
                 if self._near(units.keys[i], units.keys[j], self.near_threshold):
-                    uf.union(int(i), int(j))
+                    links.append((i, j))
                     layer[i] = layer[j] = 1
         if units.vectors is not None and self.semantic_threshold is not None and len(units.long):
             linked = (layer[units.long] > 0) | (units.counts[units.long] >= 2)
             seeds, lone = units.long[linked], units.long[~linked]
             for cand, seed in semantic_links(units.vectors, seeds, lone, self.semantic_threshold):
-                uf.union(cand, seed)
+                links.append((cand, seed))
                 layer[cand] = 2
-        return uf, layer
+        return links, layer
 
-    def _groups(self, units: _Units, uf: _UnionFind, layer: np.ndarray) -> list[CampaignGroup]:
-        components: dict[int, list[int]] = {}
-        for u in units.long.tolist():
-            components.setdefault(uf.find(u), []).append(u)
+    def _groups(self, units: _Units, links: list[tuple[int, int]], layer: np.ndarray) -> list[CampaignGroup]:
+        """One group per linked component, kept to its template and the units anchored to it; the units left
+        out are grouped again by their own links: ten copies of a text linked to a larger campaign through
+        one bridging answer, but not close to its template, are a campaign of their own, not lost."""
+        neighbours: dict[int, list[int]] = {}
+        for i, j in links:
+            neighbours.setdefault(i, []).append(j)
+            neighbours.setdefault(j, []).append(i)
+        pending = linked_components(units.long.tolist(), neighbours)
         groups = []
-        for component in components.values():
+        while pending:
+            component = pending.pop()
             if units.counts[component].sum() < self.min_size:
                 continue
             template = weighted_medoid(component, units.counts, self._weighted_similarity(units))
-            kept = [u for u in component if u == template or self._anchored(units, u, template)]
-            if units.counts[kept].sum() < self.min_size:
-                continue
-            pairs = sorted(
-                (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
-                for u in kept
-                for i in units.members[u]
-            )
-            groups.append(
-                CampaignGroup(
-                    tuple(i for i, _ in pairs), tuple(k for _, k in pairs), int(units.first[template])
+            kept = [
+                u
+                for u in component
+                if u == template
+                or self._anchored(units, u, template)
+                or self._pastes_as_template(units, u, template, neighbours)
+            ]
+            if units.counts[kept].sum() >= self.min_size:
+                pairs = sorted(
+                    (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
+                    for u in kept
+                    for i in units.members[u]
                 )
-            )
+                groups.append(
+                    CampaignGroup(
+                        tuple(i for i, _ in pairs), tuple(k for _, k in pairs), int(units.first[template])
+                    )
+                )
+            left = set(component).difference(kept)
+            pending += linked_components(sorted(left), neighbours)
         groups.sort(key=lambda g: (-len(g.members), g.members[0]))
         return groups
+
+    def _pastes_as_template(
+        self, units: _Units, u: int, template: int, neighbours: Mapping[int, Sequence[int]]
+    ) -> bool:
+        """Whether ``u`` pastes whole a text it is linked to, copied ``min_size`` times on its own, that the
+        template is or pastes whole too: with a short template and a longer version of it (the short one and
+        a sentence) as campaign texts, the longer may be the template, and the short one's copies with a
+        personal sentence added are still copies of the campaign, though not close to the longer version.
+        A sentence that two campaigns share and one person posted alone does not join them."""
+        keys = units.keys
+        return any(
+            units.counts[c] >= self.min_size
+            and self._pasted(keys[u], keys[c])
+            and (c == template or self._pasted(keys[template], keys[c]))
+            for c in neighbours.get(u, ())
+        )
 
     def _anchored(self, units: _Units, u: int, template: int) -> bool:
         """Whether ``u`` is close enough to the template (see ``anchor_threshold``)."""
@@ -303,16 +369,16 @@ class CampaignDetector:
     def _weighted_similarity(self, units: _Units) -> Callable[[list[int]], np.ndarray]:
         """``score`` for :func:`weighted_medoid`: cosine of the vectors (computed as ``V (V^T c)``, never the
         (u, u) matrix: one component of a large consultation can hold thousands of units), else Jaccard of
-        word shingles, row by row."""
+        word shingles to the :data:`MEDOID_REFERENCES` most copied units of the component (all of them in a
+        smaller one): linear in the component's size, where every pair took minutes for 20,000 variants."""
 
         def score(ids: list[int]) -> np.ndarray:
             weights = units.counts[ids].astype(np.float64)
             if units.vectors is not None:
                 v = units.vectors[ids].astype(np.float64)
                 return np.asarray(v @ (v.T @ weights))
-            sets = [word_shingles(units.keys[u], self.shingle_size) for u in ids]
-            return np.array(
-                [sum(jaccard(a, b) * w for b, w in zip(sets, weights, strict=True)) for a in sets]
-            )
+            sets = [cached_shingles(units.keys[u], self.shingle_size) for u in ids]
+            refs = sorted(range(len(ids)), key=lambda k: (-weights[k], k))[:MEDOID_REFERENCES]
+            return np.array([sum(jaccard(a, sets[r]) * weights[r] for r in refs) for a in sets])
 
         return score

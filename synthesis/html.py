@@ -39,6 +39,7 @@ from schemas import (
 )
 from schemas.settings import CLI_OPTION_OF_SETTING
 from synthesis import html_origin as words
+from synthesis.duplicates import MIN_SHARED
 from synthesis.errors import SettingsError, UnsupportedLanguageError
 from synthesis.explain import names_same_words, quoted, text_language
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
@@ -452,6 +453,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "territory_name": territory_name,
         "top_territories": words.TOP_TERRITORIES,  # a flagged list longer than this is folded
         "top_campaigns": words.TOP_CAMPAIGNS,
+        "campaign_min_shared": MIN_SHARED,  # not a run setting: the detector's own constant
         "channel_name": str,
         "participation": lambda data: words.participation(data, t),
         "bursts": lambda data: words.bursts(data, lang),

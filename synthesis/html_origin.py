@@ -30,7 +30,9 @@ _MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
     "en": "January February March April May June July August September October November December".split(),
 }
-_DIFF = re.compile(r"([-+])«(.*?)(?:»|…$)", re.S)
+# a fragment ends at a "»" followed by the next fragment or the end, not at the first "»": the words of a
+# French answer hold guillemets of their own (« +«la « taxe carbone » aussi» »)
+_DIFF = re.compile(r"([-+])«(.*?)(?:»(?= [-+]«|$)|…$)", re.S)
 
 
 def territory_name(code: str, t: Translate, level: str = "") -> str:

@@ -227,10 +227,14 @@ def distinct_authors(items: Iterable[Contribution]) -> tuple[int, int]:
 
 
 def word_diff(template: str, text: str, max_chars: int = 200) -> str:
-    """A short word-level diff of ``text`` against ``template``: ``-removed`` / ``+added`` fragments."""
-    a, b = template.split(), text.split()
+    """A short word-level diff of ``text`` against ``template``: ``-removed`` / ``+added`` fragments in the
+    texts' own words, compared as copies are (``dedup_key``: case, accents and punctuation aside), so that a
+    variant's diff shows the words it changed, not « -«taxe» +«Taxe» » beside them."""
+    a = [w for w in template.split() if dedup_key(w)]
+    b = [w for w in text.split() if dedup_key(w)]
+    keys_a, keys_b = [dedup_key(w) for w in a], [dedup_key(w) for w in b]
     parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False).get_opcodes():
         if op in ("replace", "delete"):
             parts.append("-«" + " ".join(a[i1:i2]) + "»")
         if op in ("replace", "insert"):

@@ -2,7 +2,8 @@
 
 ``segments`` keys a text and its sentences with ``prepare.dedup_key``; ``minhash_band_keys`` computes LSH band keys
 chunk by chunk with ``datasketch`` (memory: one chunk of signatures, then 8 x n_bands bytes per text);
-``bucket_pairs`` turns shared band keys into candidate pairs, which ``is_near`` verifies exactly.
+``bucket_pairs`` turns shared band keys into candidate pairs, which ``is_near`` verifies exactly;
+``contained_pairs`` finds the keys pasted whole inside longer ones (``contains_run``), chunk by chunk too.
 """
 
 from __future__ import annotations
@@ -77,14 +78,83 @@ def jaccard(a: Set[str], b: Set[str]) -> float:
 
 
 def is_near(a: Set[str], b: Set[str], threshold: float, containment: float, min_shared: int) -> bool:
-    """Near-duplicates: Jaccard >= ``threshold``, or one contains the other (overlap coefficient >=
-    ``containment``) over at least ``min_shared`` shingles, which catches sentences added or removed."""
+    """Near-duplicates: ``min_shared`` shingles or more in common, and Jaccard >= ``threshold`` or one
+    containing the other (overlap coefficient >= ``containment``: a sentence added or removed).
+
+    ``min_shared`` holds for both: on short texts a Jaccard of 0.6 is three words changed out of sixteen, which
+    people write independently (« baisser / supprimer / réduire la TVA sur les produits de première nécessité
+    et l'augmenter sur / pour les produits de luxe »): a near-copy shares as many word pairs as a copy does.
+    """
     shared = len(a & b)
-    if not shared:
+    if shared < max(min_shared, 1):
         return False
-    if shared / len(a | b) >= threshold:
-        return True
-    return shared >= min_shared and shared / min(len(a), len(b)) >= containment
+    return shared / len(a | b) >= threshold or shared / min(len(a), len(b)) >= containment
+
+
+def contains_run(longer: str, shorter: str) -> bool:
+    """Whether the key ``shorter`` is a run of whole words of the key ``longer``."""
+    return f" {shorter} " in f" {longer} "
+
+
+def _window_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    """Polynomial hash (mod 2**64) of each run of ``k`` word ids in ``ids``, one per start 0 … len - k."""
+    n = max(len(ids) - k + 1, 0)
+    hashes = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            hashes = (hashes * _BAND_MIX + ids[t : t + n] + np.uint64(1)) & _MASK64
+    return hashes
+
+
+def contained_pairs(
+    keys: Sequence[str], min_words: int, max_bucket: int = 64, chunk_size: int = 20_000
+) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)`` where ``keys[i]``, of ``min_words`` words or more, is a run of whole words of the longer
+    ``keys[j]``: a template pasted with words added before or after it, however few distinct word pairs it has.
+
+    The opening ``min_words`` words of each key are looked up among the ``min_words``-word windows of every key,
+    hashed with numpy (polynomial hash of word ids mod 2**64; every match is verified by :func:`contains_run`), so
+    the cost is linear in the number of words, and the windows are hashed ``chunk_size`` keys at a time (memory:
+    the openings, then one chunk's windows). A window matching the openings of more than ``max_bucket`` keys is
+    checked against the ``max_bucket`` shortest of them only: a template is shorter than its copies with words
+    added, which may be thousands to share its opening.
+    """
+    k = max(min_words, 1)
+    vocabulary: dict[str, int] = {}
+    lengths = np.array([key.count(" ") + 1 if key else 0 for key in keys], dtype=np.int64)  # single spaces
+    openers = sorted(np.flatnonzero(lengths >= k).tolist(), key=lambda i: (lengths[i], i))  # shortest first
+    if not openers:
+        return set()
+    first = np.array(
+        [[vocabulary.setdefault(w, len(vocabulary)) for w in keys[i].split(" ", k)[:k]] for i in openers],
+        dtype=np.uint64,
+    )
+    openings: dict[int, list[int]] = {}
+    for i, h in zip(openers, _window_hashes(first.ravel(), k)[::k].tolist(), strict=True):
+        openings.setdefault(h, []).append(i)
+    wanted = np.fromiter(openings, dtype=np.uint64, count=len(openings))
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(keys), chunk_size):
+        chunk = [j for j in range(start, min(start + chunk_size, len(keys))) if lengths[j] >= k]
+        if not chunk:
+            continue
+        ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for j in chunk for w in keys[j].split(" ")),
+            dtype=np.uint64,
+            count=int(lengths[chunk].sum()),
+        )
+        hashes = _window_hashes(ids, k)
+        owner = np.repeat(np.asarray(chunk), lengths[chunk])[: len(hashes)]
+        ends = np.repeat(np.cumsum(lengths[chunk]), lengths[chunk])[: len(hashes)]
+        hits = np.flatnonzero((np.arange(len(hashes)) + k <= ends) & np.isin(hashes, wanted))
+        for p in hits.tolist():
+            j = int(owner[p])
+            for i in openings[int(hashes[p])][:max_bucket]:
+                if lengths[i] >= lengths[j]:
+                    break
+                if contains_run(keys[j], keys[i]):
+                    pairs.add((i, j))
+    return pairs
 
 
 def minhash_band_keys(

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from schemas import RunSettings
+from synthesis import duplicates
 from synthesis.duplicates import (
     EXACT,
+    MEDOID_REFERENCES,
     NEAR,
     SEMANTIC,
     CampaignDetector,
@@ -16,6 +18,7 @@ from synthesis.duplicates import (
 from synthesis.origin import densest_window, detect_campaigns, word_diff
 from synthesis.prepare import dedup_key, exclusion_reason
 from synthesis.records import Contribution
+from synthesis.shingles import contained_pairs, jaccard
 from tests.utils.data import granddebat_answers
 
 TEMPLATE = (
@@ -116,6 +119,14 @@ def test_detection_is_deterministic():
 def test_word_diff_and_densest_window():
     assert word_diff("a b c d", "a x c d e") == "-«b» +«x» +«e»"
     assert word_diff("a b", "a b") == "="
+
+
+def test_a_variants_diff_shows_its_words_not_case_accents_or_punctuation():
+    # the CSG campaign's 62 copies with a sentence added read « -«taxe» +«Taxe» +«Les retraités… » »
+    template = "Supprimer la taxe d'habitation pour TOUS les retraités."
+    variant = "Supprimer la Taxe d’habitation pour tous les retraites - Les retraités ont assez payé !"
+    assert word_diff(template, variant) == "+«Les retraités ont assez payé»"
+    assert word_diff("Je paie la taxe.", "je paie la TAXE carbone") == "+«carbone»"
     assert densest_window([0, 10, 4000, 4100, 4200, 9000]) == (2, 3)
     assert densest_window([]) == (-1, 0)
 
@@ -126,15 +137,20 @@ def fiscalite():
     return kept, detect_campaigns("164", kept, None, RunSettings())[0]
 
 
-def test_fiscalite_13_csg_campaign_62_copies_and_its_variant_14(fiscalite):
+def test_fiscalite_13_csg_campaign_129_copies_and_its_longer_variants_62_and_14(fiscalite):
+    # the short text (16 words, 11 distinct word pairs) and the longer one that starts with it and adds a
+    # sentence were two campaigns: too few word pairs for the containment rule
     kept, campaigns = fiscalite
-    csg = [c for c in campaigns if "2000 et 2500" in c.template]
+    csg = [c for c in campaigns if "grands perdants" in " ".join(v.text for v in c.variants)]
     assert len(csg) == 1
     counts = [v.count for v in csg[0].variants]
-    assert csg[0].variants[0].kind == EXACT and counts[0] == 62  # the template: 62 identical copies
-    assert "grands perdants" in csg[0].template and csg[0].template in {c.text for c in kept}
-    variant = [v for v in csg[0].variants if v.count == 14]
-    assert len(variant) == 1 and "moins de 2000" in variant[0].text and variant[0].diff
+    assert csg[0].variants[0].kind == EXACT and counts[0] == 129  # the template: 129 identical copies
+    assert dedup_key(csg[0].template) == (
+        "supprimer la csg pour tous les retraites supprimer la taxe d habitation pour tous les retraites"
+    )
+    longer = [v for v in csg[0].variants if "grands perdants" in v.text]
+    assert sorted(v.count for v in longer) == [6, 14, 62]
+    assert all(v.diff and "+«Les retraités entre 2000" in v.diff for v in longer)  # the sentence added
     assert all(
         m.diff is None for m in csg[0].members if m.contribution_id in csg[0].variants[0].contribution_ids
     )
@@ -147,6 +163,9 @@ def test_fiscalite_13_convergent_short_answers_are_not_campaigns(fiscalite):
         dedup_key(c.template) in {"la tva", "tva", "la tva sur les produits de premiere necessite"}
         for c in campaigns
     )
+    # eight independent wordings of « baisser la TVA sur les produits de première nécessité et l'augmenter sur
+    # les produits de luxe » (16 words, at most 11 word pairs in common) are no near-copy campaign either
+    assert not any("produits de luxe" in c.template for c in campaigns)
 
 
 def test_transition_25_campaign_with_47_copies():
@@ -184,3 +203,176 @@ def test_copies_differing_by_a_ligature_or_an_invisible_character_are_exact_copi
     det = CampaignDetector(semantic_threshold=None).fit(copies + OTHERS)
     [group] = det.groups_
     assert group.members == (0, 1, 2, 3, 4) and set(group.kinds) == {EXACT}
+
+
+SHORT_TEMPLATE = (  # 17 words but 11 distinct word pairs: fewer than the containment rule's ``min_shared``
+    "Supprimer la taxe foncière pour tous les propriétaires. Supprimer la taxe d'habitation pour tous les "
+    "propriétaires."
+)
+ADDITIONS = [
+    "Ma facture a doublé en deux ans et je ne peux plus payer.",
+    "Les familles rurales sont les premières touchées par cette injustice.",
+    "Je travaille loin de chez moi et je n'ai pas de transport en commun.",
+    "Mon père retraité vit avec sept cents euros par mois seulement.",
+    "C'est une question de justice sociale et de respect des citoyens.",
+]
+
+
+def test_a_template_pasted_with_a_personal_sentence_added_is_a_variant_of_its_campaign():
+    with_additions = [f"{SHORT_TEMPLATE} {a}" for a in ADDITIONS] + [f"{ADDITIONS[0]} {SHORT_TEMPLATE}"]
+    texts = [SHORT_TEMPLATE] * 8 + with_additions + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert len(det.groups_) == 1
+    g = det.groups_[0]
+    assert g.members == tuple(range(14)) and texts[g.template] == SHORT_TEMPLATE
+    assert Counter(g.kinds) == {EXACT: 8, NEAR: 6}
+    kept = [Contribution(f"c{i}", f"s{i}", "q", "question", t) for i, t in enumerate(texts)]
+    [campaign] = detect_campaigns("q", kept, None, RunSettings(campaign_semantic_threshold=None))[0]
+    diffs = {v.diff for v in campaign.variants if v.kind == NEAR}
+    assert diffs == {f"+«{a}»" for a in ADDITIONS[1:]} | {f"+«{ADDITIONS[0]}»"}
+
+
+def test_two_texts_sharing_one_sentence_stay_two_campaigns():
+    common = (
+        "Je suis retraité depuis dix ans et je constate chaque mois que ma pension ne suit plus les prix."
+    )
+    first = "Il faut indexer toutes les pensions sur l'inflation et supprimer la hausse de la CSG décidée en 2018."
+    second = (
+        "Nous voulons le retour de l'impôt sur la fortune et une vraie taxe sur les transactions financières."
+    )
+    texts = [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [g.members for g in det.groups_] == [tuple(range(8)), tuple(range(8, 14))]
+
+
+TVA_WORDINGS = [  # fiscalite_13: one idea, written independently in a few words (no two alike but the first two)
+    "baisser la tva sur les produits de première nécessité .l' augmenter sur les produits de luxe",
+    "Baisser la TVA sur les produits de première nécessité, l'augmenter sur les produits de luxe.",
+    "Supprimer la TVA sur les produits de première nécessité, l'augmenter pour les produits de luxe",
+    "annuler la tva sur les produits de première nécessité et l'augmenter sur les produits de lux",
+    "la tva sur les produits de 1ère nécessité et l'augmenter sur les produits de luxe",
+    "il convient de baisser la TVA sur les produits de première nécessite et de l'augmenter sur les produits de luxe",
+    "Réduire la TVA sur tous les produits de première nécessité et l'augmenter sur les produits de luxe.",
+    "La TVA sur les produits de premières nécessité et l'augmenter sur les produits de luxe.",
+    "Baisser la tva sur les produits de première nécessité et l'augmenter sur le reste",
+    "les impôts indirects (baisse de la TVA sur les produits de première nécessité et l'augmenter pour les "
+    "produits de luxe)",
+]
+
+
+def test_short_wordings_of_one_idea_are_no_near_copies_but_a_short_template_pasted_40_times_is_a_campaign():
+    # Jaccard 0.6 over 12 word pairs is three words changed: these ten wordings (and two exact copies) were a
+    # near-copy "campaign" of nine although each shares at most 11 word pairs with the others
+    assert CampaignDetector(semantic_threshold=None).fit(TVA_WORDINGS + OTHERS).groups_ == []
+    pasted = (
+        "Supprimer la TVA sur les produits de première nécessité et l'augmenter pour les produits de luxe."
+    )
+    texts = [pasted] * 40 + TVA_WORDINGS + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(40)) and group.kind == EXACT
+
+
+def test_the_template_of_a_large_group_is_chosen_without_comparing_every_pair(monkeypatch):
+    # without vectors, every unit's Jaccard to every other was summed: 20,000 variants took minutes
+    calls = Counter()
+
+    def counted(a, b):
+        calls["jaccard"] += 1
+        return jaccard(a, b)
+
+    monkeypatch.setattr(duplicates, "jaccard", counted)
+    texts = [TEMPLATE] * 50 + [f"{TEMPLATE} Signé {i}." for i in range(1000)]
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts + OTHERS).groups_
+    assert group.members == tuple(range(1050)) and group.template == 0
+    assert calls["jaccard"] <= 1001 * MEDOID_REFERENCES  # 1001 distinct texts: was 1001 * 1001
+
+
+def test_copies_linked_to_a_larger_campaign_but_far_from_its_template_are_a_campaign_of_their_own():
+    # ten copies of a text were dropped from every campaign as soon as one answer bridged them to a larger
+    # campaign whose template they are not close to; alone, they were a campaign
+    words = (
+        "nous demandons au gouvernement de supprimer la hausse de la csg pour les retraites modestes et de "
+        "revaloriser les pensions chaque annee selon l inflation constatee par l insee afin que personne ne "
+        "perde du pouvoir d achat dans nos campagnes ni dans nos villes moyennes"
+    ).split()
+    big, bridge, other = (" ".join(words[k : k + 30]) for k in (0, 7, 14))
+    texts = [big] * 50 + [bridge] + [other] * 10 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [(g.members, g.template) for g in det.groups_] == [
+        (tuple(range(51)), 0),
+        (tuple(range(51, 61)), 51),
+    ]
+
+
+def test_a_template_is_found_inside_its_copies_however_many_share_its_opening():
+    # the keys sharing a template's opening words were checked in input order, the first 64 only: after 70
+    # copies with a sentence added, the template itself was never checked, and its campaign was split
+    additions = [f"Réponse {i} : " + ADDITIONS[i % 5] + f" Signé {i}." for i in range(70)]
+    texts = [f"{SHORT_TEMPLATE} {a}" for a in additions] + [SHORT_TEMPLATE] * 5 + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(75)) and texts[group.template] == SHORT_TEMPLATE
+
+
+def test_with_a_low_min_words_answers_opening_with_a_short_copied_phrase_are_not_its_copies():
+    # with min_words 5, six different answers opening with « La TVA sur les produits de première nécessité »
+    # (8 words) joined the five copies of that phrase alone as "pasted whole with words added"
+    phrase = "La TVA sur les produits de première nécessité"
+    answers = [
+        f"{phrase} {tail}"
+        for tail in [
+            "doit baisser parce que les familles modestes paient plus que les riches en proportion.",
+            "est injuste, il faudrait plutôt taxer le kérosène des avions et les transactions financières.",
+            "pèse sur les retraités ; rétablir l'impôt sur la fortune serait plus juste pour tous.",
+            "devrait être nulle, compensée par une taxe sur la publicité et les produits de luxe importés.",
+            "représente une grosse part de mon budget de mère seule avec deux enfants au chômage.",
+            "ne devrait jamais augmenter, sinon la consommation s'effondre dans nos petites villes rurales.",
+        ]
+    ]
+    [group] = CampaignDetector(semantic_threshold=None, min_words=5).fit([phrase] * 5 + answers).groups_
+    assert group.members == (0, 1, 2, 3, 4) and group.kind == EXACT
+
+
+def test_texts_pasted_inside_others_are_found_the_same_chunk_by_chunk():
+    # the windows of every text were hashed at once: 8 bytes x 4 arrays per word of the question, 1.3 GB at
+    # a million answers of 40 words; now chunk_size texts at a time, with the same pairs across chunks
+    keys = [
+        dedup_key(t) for t in [*OTHERS, SHORT_TEMPLATE, *(f"{a} {SHORT_TEMPLATE} {a}" for a in ADDITIONS)]
+    ]
+    whole = contained_pairs(keys, 15)
+    assert whole == {(40, 41 + k) for k in range(5)}
+    assert contained_pairs(keys, 15, chunk_size=3) == contained_pairs(keys, 15, chunk_size=1) == whole
+
+
+def test_copies_of_a_short_template_stay_in_its_campaign_when_a_longer_version_is_the_template():
+    # 30 copies of the template with a sentence (the group's template) and 8 of the template alone: the 5
+    # copies of the template alone with a personal sentence were close to neither text and were left out
+    longer = (
+        f"{SHORT_TEMPLATE} Les propriétaires modestes des communes rurales ne peuvent plus payer ces impôts "
+        "locaux qui augmentent chaque année sans contrepartie."
+    )
+    texts = [SHORT_TEMPLATE] * 8 + [f"{SHORT_TEMPLATE} {a}" for a in ADDITIONS] + [longer] * 30 + OTHERS
+    [group] = CampaignDetector(semantic_threshold=None).fit(texts).groups_
+    assert group.members == tuple(range(43)) and texts[group.template] == longer
+
+
+def test_two_campaigns_sharing_a_sentence_that_one_person_posted_alone_stay_two():
+    common = (
+        "Je suis retraité depuis dix ans et je constate chaque mois que ma pension ne suit plus les prix."
+    )
+    first = "Il faut indexer toutes les pensions sur l'inflation et supprimer la hausse de la CSG décidée en 2018."
+    second = (
+        "Nous voulons le retour de l'impôt sur la fortune et une vraie taxe sur les transactions financières."
+    )
+    texts = [common] + [f"{common} {first}"] * 8 + [f"{common} {second}"] * 6 + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert [g.members for g in det.groups_] == [tuple(range(9)), tuple(range(9, 15))]
+
+
+def test_a_template_shorter_than_min_words_is_no_campaign_even_with_personal_sentences_added():
+    # the rule chosen: a text pasted whole into others needs min_words (and min_shared) words, as an exact
+    # copy does; an 8-word sentence is what people write alike (« la TVA sur les produits de première
+    # nécessité », 211 times in fiscalite_13), so its copies are listed as a repeated short answer instead
+    template = "Je demande la suppression de la taxe foncière."
+    texts = [template] * 8 + [f"{template} {a}" for a in ADDITIONS] + OTHERS
+    det = CampaignDetector(semantic_threshold=None).fit(texts)
+    assert det.groups_ == [] and det.short_repeats_ == [tuple(range(8))]

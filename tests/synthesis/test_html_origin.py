@@ -347,13 +347,15 @@ def test_the_campaigns_page_states_the_rule_with_this_report_s_thresholds():
     page = section(render_report_page(report), "/campagnes")
     assert "un texte d&#39;au moins 15 mots" in page and "écrit par au moins 5 auteurs distincts" in page
     assert (
-        "au moins 60 % de paires de mots en commun" in page
+        "au moins 15 paires de mots en commun, soit au moins 60 % de leurs paires de mots" in page
+        and "repris en entier avec des mots ajoutés" in page
         and "similarité de sens d&#39;au moins 0,90" in page
     )
     report.manifest.settings["campaign_semantic_threshold"] = None
     english = section(render_report_page(report, lang="en"), "/campagnes")
     assert "written by 5 distinct authors or more" in english and "similarity of meaning" not in english
-    assert "at least 60% of their word pairs" in english
+    assert "15 word pairs shared or more, being at least 60% of their word pairs" in english
+    assert "pasted whole with words added" in english
 
 
 def test_participants_located_by_a_commune_name_are_said_apart():
@@ -424,3 +426,10 @@ def test_dates_left_unread_for_their_order_are_said_so():
         render_report_page(report), "/"
     )
     assert "those that read either way" in section(render_report_page(report, lang="en"), "/")
+
+
+def test_a_diff_whose_words_hold_guillemets_is_read_whole():
+    # the first "»" closed the fragment: « maintenant. » was lost and the report showed « « taxe carbone »
+    diff = "-«taxe.» +«« taxe carbone » maintenant.»"  # word_diff of « …la taxe. » and « …la « taxe carbone » maintenant. »
+    assert words.parse_diff(diff) == [("-", "taxe."), ("+", "« taxe carbone » maintenant.")]
+    assert words.parse_diff("+««b» c» -«d»") == [("+", "«b» c"), ("-", "d")]
