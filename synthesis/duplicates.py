@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from synthesis.shingles import (
     bucket_pairs,
@@ -52,6 +54,32 @@ MIN_SHARED = 15  # word pairs two near copies share at least (see ``min_shared``
 MEDOID_REFERENCES = 64  # without vectors, a template is chosen by its similarity to this many units at most
 
 
+class _Overlap:
+    """The word pairs of the long units, as a sparse (unit x word pair) matrix: the pairs every unit of a set
+    shares with one unit, counted at once."""
+
+    def __init__(self, keys: Sequence[str], long: np.ndarray, shingle_size: int) -> None:
+        vocabulary: dict[str, int] = {}
+        indptr, indices = [0], []
+        chosen = set(long.tolist())
+        for u, key in enumerate(keys):
+            if u in chosen:
+                indices += [
+                    vocabulary.setdefault(x, len(vocabulary)) for x in cached_shingles(key, shingle_size)
+                ]
+            indptr.append(len(indices))
+        self.matrix = csr_matrix(
+            (np.ones(len(indices), dtype=np.int32), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(keys), max(len(vocabulary), 1)),
+        )
+        self.size = np.diff(np.asarray(indptr))
+        self.chars = np.array([len(k) for k in keys])
+
+    def shared(self, unit: int, ids: np.ndarray) -> np.ndarray:
+        """How many word pairs each unit of ``ids`` shares with ``unit``."""
+        return np.asarray((self.matrix[ids] @ self.matrix[unit].T).todense()).ravel()
+
+
 @dataclass(frozen=True)
 class CampaignGroup:
     """One campaign: indices into the input texts, the layer that linked each member, and the template.
@@ -70,24 +98,17 @@ class CampaignGroup:
         return max(self.kinds, key=LAYERS.index)
 
 
-def linked_components(nodes: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> list[list[int]]:
-    """Connected components (each sorted) of the graph ``neighbours`` restricted to ``nodes``."""
-    inside, seen = set(nodes), set()
-    components = []
-    for start in sorted(inside):
-        if start in seen:
-            continue
-        seen.add(start)
-        stack, component = [start], []
-        while stack:
-            u = stack.pop()
-            component.append(u)
-            for v in neighbours.get(u, ()):
-                if v in inside and v not in seen:
-                    seen.add(v)
-                    stack.append(v)
-        components.append(sorted(component))
-    return components
+def linked_components(nodes: Sequence[int], graph: csr_matrix) -> list[list[int]]:
+    """Connected components (each sorted, in the order of their first node) of the undirected graph ``graph``
+    (a symmetric adjacency matrix over every unit) restricted to ``nodes``."""
+    ids = np.unique(np.asarray(nodes, dtype=np.int64))
+    if not len(ids):
+        return []
+    _, labels = connected_components(graph[ids][:, ids], directed=False)
+    order = np.argsort(labels, kind="stable")  # ids ascending within each label
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    components = [part.tolist() for part in np.split(ids[order], bounds)]
+    return sorted(components, key=lambda c: c[0])
 
 
 def semantic_links(
@@ -246,8 +267,10 @@ class CampaignDetector:
         """Near-duplicates (``is_near``), or one text of :attr:`_pasted_words` words or more pasted whole into
         the other with words added: a short template's few distinct word pairs cannot reach ``min_shared``."""
         sa, sb = cached_shingles(a, self.shingle_size), cached_shingles(b, self.shingle_size)
-        if is_near(sa, sb, threshold, self.containment, self.min_shared):
-            return True
+        return is_near(sa, sb, threshold, self.containment, self.min_shared) or self._pasted_either(a, b)
+
+    def _pasted_either(self, a: str, b: str) -> bool:
+        """Whether the shorter of two keys (in characters) is pasted whole in the other (:meth:`_pasted`)."""
         shorter, longer = sorted((a, b), key=len)
         return self._pasted(longer, shorter)
 
@@ -312,20 +335,24 @@ class CampaignDetector:
         for i, j in links:
             neighbours.setdefault(i, []).append(j)
             neighbours.setdefault(j, []).append(i)
-        pending = linked_components(units.long.tolist(), neighbours)
+        edges = np.asarray(links, dtype=np.int64).reshape(-1, 2)
+        n = len(units.keys)
+        graph = csr_matrix(
+            (
+                np.ones(2 * len(edges), dtype=bool),
+                (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]]),
+            ),
+            shape=(n, n),
+        )
+        pending = linked_components(units.long.tolist(), graph)
+        overlap = _Overlap(units.keys, units.long, self.shingle_size)
         groups = []
         while pending:
             component = pending.pop()
             if units.counts[component].sum() < self.min_size:
                 continue
             template = weighted_medoid(component, units.counts, self._weighted_similarity(units))
-            kept = [
-                u
-                for u in component
-                if u == template
-                or self._anchored(units, u, template)
-                or self._pastes_as_template(units, u, template, neighbours)
-            ]
+            kept = self._kept(units, component, template, neighbours, graph, overlap)
             if units.counts[kept].sum() >= self.min_size:
                 pairs = sorted(
                     (i, EXACT if u == template else LAYERS[max(int(layer[u]), 1)])
@@ -338,33 +365,74 @@ class CampaignDetector:
                     )
                 )
             left = set(component).difference(kept)
-            pending += linked_components(sorted(left), neighbours)
+            pending += linked_components(sorted(left), graph)
         groups.sort(key=lambda g: (-len(g.members), g.members[0]))
         return groups
 
-    def _pastes_as_template(
-        self, units: _Units, u: int, template: int, neighbours: Mapping[int, Sequence[int]]
-    ) -> bool:
-        """Whether ``u`` pastes whole a text it is linked to, copied ``min_size`` times on its own, that the
-        template is or pastes whole too: with a short template and a longer version of it (the short one and
-        a sentence) as campaign texts, the longer may be the template, and the short one's copies with a
-        personal sentence added are still copies of the campaign, though not close to the longer version.
-        A sentence that two campaigns share and one person posted alone does not join them."""
-        keys = units.keys
-        return any(
-            units.counts[c] >= self.min_size
-            and self._pasted(keys[u], keys[c])
-            and (c == template or self._pasted(keys[template], keys[c]))
-            for c in neighbours.get(u, ())
+    def _kept(
+        self,
+        units: _Units,
+        component: list[int],
+        template: int,
+        neighbours: Mapping[int, Sequence[int]],
+        graph: csr_matrix,
+        overlap: _Overlap,
+    ) -> list[int]:
+        """The units of ``component`` that stay with its template, in component order: the template, those
+        anchored to it (near it at ``anchor_threshold``, pasted whole in it or it in them, or at cosine
+        ``semantic_threshold``) and those that paste a campaign text the template is or pastes
+        (:meth:`_pastes_as_template`). The word pairs each unit shares with the template are counted for the
+        whole component at once (a sparse product), so only the few units they leave in doubt are compared one
+        by one: a component of thousands of units is met again after each campaign taken out of it."""
+        ids = np.asarray(component, dtype=np.int64)
+        shared = overlap.shared(template, ids)
+        size, size_t = overlap.size[ids], overlap.size[template]
+        near = (shared >= max(self.min_shared, 1)) & (
+            (shared / np.maximum(size + size_t - shared, 1) >= self.anchor_threshold)
+            | (shared / np.maximum(np.minimum(size, size_t), 1) >= self.containment)
         )
+        # pasted whole: every word pair of the shorter text (in characters, as _near orders them) is shared
+        chars, chars_t = overlap.chars[ids], overlap.chars[template]
+        maybe_pasted = (shared > 0) & (shared == np.where(chars <= chars_t, size, size_t)) & ~near
+        keys = units.keys
+        keep = set(ids[near].tolist()) | {template}
+        keep.update(u for u in ids[maybe_pasted].tolist() if self._pasted_either(keys[u], keys[template]))
+        if units.vectors is not None and self.semantic_threshold is not None:
+            close = units.vectors[ids] @ units.vectors[template] >= self.semantic_threshold - 1e-4
+            keep.update(
+                u
+                for u in ids[close].tolist()
+                if float(units.vectors[u] @ units.vectors[template]) >= self.semantic_threshold
+            )
+        keep |= self._pastes_as_template(units, set(component), template, neighbours, graph)
+        return [u for u in component if u in keep]
 
-    def _anchored(self, units: _Units, u: int, template: int) -> bool:
-        """Whether ``u`` is close enough to the template (see ``anchor_threshold``)."""
-        if self._near(units.keys[u], units.keys[template], self.anchor_threshold):
-            return True
-        if units.vectors is None or self.semantic_threshold is None:
-            return False
-        return float(units.vectors[u] @ units.vectors[template]) >= self.semantic_threshold
+    def _pastes_as_template(
+        self,
+        units: _Units,
+        component: set[int],
+        template: int,
+        neighbours: Mapping[int, Sequence[int]],
+        graph: csr_matrix,
+    ) -> set[int]:
+        """The units of ``component`` that paste whole a text they are linked to, copied ``min_size`` times on
+        its own, that the template is or pastes whole too: with a short template and a longer version of it
+        (the short one and a sentence) as campaign texts, the longer may be the template, and the short one's
+        copies with a personal sentence added are still copies of the campaign, though not close to the longer
+        version. A sentence that two campaigns share and one person posted alone does not join them."""
+        keys = units.keys
+        linked = np.unique(graph[np.fromiter(component, dtype=np.int64)].indices)
+        pasted = [
+            c
+            for c in linked[units.counts[linked] >= self.min_size].tolist()
+            if c == template or self._pasted(keys[template], keys[c])
+        ]
+        return {
+            u
+            for c in pasted
+            for u in neighbours.get(c, ())
+            if u in component and self._pasted(keys[u], keys[c])
+        }
 
     def _weighted_similarity(self, units: _Units) -> Callable[[list[int]], np.ndarray]:
         """``score`` for :func:`weighted_medoid`: cosine of the vectors (computed as ``V (V^T c)``, never the
