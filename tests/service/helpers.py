@@ -42,3 +42,16 @@ def make_run(client, runner, headers, *, rows=None, settings=None) -> Done:
 
 def clusters(report: dict) -> list[dict]:
     return [cl for q in report["questions"] for cl in q["clusters"]]
+
+
+def empty_consultation(session):
+    """A tenant and an empty consultation of it, stored through ``session``."""
+    from service.models import Consultation, Tenant
+
+    tenant = Tenant(name="t")
+    session.add(tenant)
+    session.commit()
+    consultation = Consultation(tenant_id=tenant.id, title="c")
+    session.add(consultation)
+    session.commit()
+    return consultation

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from schemas import ColumnMapping
 from service.imports import import_file
-from service.models import Consultation, Tenant
+from service.models import Consultation
 from tests.service.factories import consultation_rows, to_csv
+from tests.service.helpers import empty_consultation
 
 
 def _waiting_on_a_lock(engine) -> bool:
@@ -35,12 +36,7 @@ def test_two_imports_of_one_file_at_once_are_applied_one_after_the_other(engine,
     path = tmp_path / "export.csv"
     path.write_bytes(to_csv(consultation_rows()))
     with Session(engine) as s:
-        tenant = Tenant(name="t")
-        s.add(tenant)
-        s.commit()
-        consultation = Consultation(tenant_id=tenant.id, title="c")
-        s.add(consultation)
-        s.commit()
+        consultation = empty_consultation(s)
         cid = consultation.id
     mapping = ColumnMapping(text="avis", id="id")
     results: dict[str, object] = {}
@@ -91,12 +87,7 @@ def test_a_queued_run_submitted_twice_is_claimed_once(engine):
     from service.models import Run
 
     with Session(engine) as s:
-        tenant = Tenant(name="t")
-        s.add(tenant)
-        s.commit()
-        consultation = Consultation(tenant_id=tenant.id, title="c")
-        s.add(consultation)
-        s.commit()
+        consultation = empty_consultation(s)
         run = Run(consultation_id=consultation.id, settings={})
         s.add(run)
         s.commit()
@@ -144,12 +135,7 @@ def test_a_run_reads_its_consultation_as_it_stood_at_one_moment(engine, tmp_path
     newer.write_bytes(to_csv([{**r, "avis": r["avis"] + " (corrigé)"} for r in rows]))
     mapping = ColumnMapping(text="avis", id="id")
     with Session(engine) as s:
-        tenant = Tenant(name="t")
-        s.add(tenant)
-        s.commit()
-        consultation = Consultation(tenant_id=tenant.id, title="c")
-        s.add(consultation)
-        s.commit()
+        consultation = empty_consultation(s)
         cid = consultation.id
         import_file(session=s, consultation=consultation, path=first, filename="export.csv", mapping=mapping)
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from service.models import Contribution
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
-from tests.service.helpers import make_run, upload
+from tests.service.helpers import empty_consultation, make_run, upload
 
 
 def _run(client, runner, h, cid: int) -> dict:
@@ -205,17 +205,11 @@ def test_an_import_refuses_a_mode_it_does_not_know(engine, tmp_path):
     import pytest
 
     from service.imports import import_file
-    from service.models import Consultation, Tenant
 
     path = tmp_path / "export.csv"
     path.write_bytes(to_csv(consultation_rows()))
     with Session(engine) as s:
-        tenant = Tenant(name="t")
-        s.add(tenant)
-        s.commit()
-        consultation = Consultation(tenant_id=tenant.id, title="c")
-        s.add(consultation)
-        s.commit()
+        consultation = empty_consultation(s)
         with pytest.raises(ValueError, match="'remplacer' is none of"):
             import_file(
                 session=s, consultation=consultation, path=path, filename="export.csv", mode="remplacer"

@@ -14,19 +14,10 @@ from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
 from service.jobs.inprocess import InProcessRunner
 from service.jobs.tasks import embed_shard, execute_run, load_inputs, recover_interrupted_runs, shard_texts
-from service.models import Consultation, Run, StoredEmbedding, Tenant
+from service.models import Consultation, Run, StoredEmbedding
 from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
-
-
-def _empty_consultation(s: Session) -> Consultation:
-    t = Tenant(name="t")
-    s.add(t)
-    s.commit()
-    c = Consultation(tenant_id=t.id, title="c")
-    s.add(c)
-    s.commit()
-    return c
+from tests.service.helpers import empty_consultation
 
 
 def _consultation(
@@ -37,7 +28,7 @@ def _consultation(
     path = tmp_path / "e.csv"
     path.write_bytes(to_csv(consultation_rows(changed=changed)))
     with Session(engine) as s:
-        c = _empty_consultation(s)
+        c = empty_consultation(s)
         import_file(
             session=s,
             consultation=c,
@@ -278,7 +269,7 @@ def test_the_same_file_imported_twice_is_read_once(engine):
 
     path = SAMPLES / "granddebat_fiscalite_sample.csv"
     with Session(engine) as s:
-        c = _empty_consultation(s)
+        c = empty_consultation(s)
         imports = [import_file(session=s, consultation=c, path=path, filename=path.name) for _ in range(2)]
         assert [i.added for i in imports] == [2599, 0] and len(imports[0].rejected) == 44
         records, _, rejected, rows_read, sha, _ = load_inputs(s, c.id)
