@@ -9,10 +9,12 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from service import crud
@@ -59,23 +61,49 @@ def _wait(predicate, what: str, timeout: float = 120.0):
     pytest.fail(f"timed out waiting for {what}")
 
 
-@pytest.mark.slow
-def test_sigkill_mid_run_then_restart(tmp_path):
-    db_url = f"sqlite:///{tmp_path / 'kill.db'}"
+@dataclass
+class _UnderWay:
+    """A service on a file database, whose consultation's run is embedding (slowed down)."""
+
+    db_url: str
+    engine: Engine
+    proc: subprocess.Popen
+    port: int
+    headers: dict[str, str]
+    rows: list[dict[str, str]]
+    run_id: int
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def restart(self) -> None:
+        self.proc = _start(self.db_url, self.port, {"SLOW_DELAY": "0"})
+
+    def outcome(self, run_id: int, what: str) -> dict:
+        """The run once succeeded or failed."""
+        return _wait(
+            lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
+                httpx.get(f"{self.base}/runs/{run_id}", headers=self.headers).json()
+            ),
+            what,
+        )
+
+
+def _run_under_way(tmp_path: Path, name: str) -> _UnderWay:
+    db_url = f"sqlite:///{tmp_path / name}"
     engine = make_engine(db_url)
     upgrade_database(engine)
     with Session(engine) as s:
         tenant = crud.create_tenant(session=s, name="t")
         _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="k")
         s.commit()
-    h = {"X-API-Key": key}
     marker = tmp_path / "embedding-started"
     port = _free_port()
     proc = _start(db_url, port, {"SLOW_DELAY": "0.5", "SLOW_MARKER": str(marker)})
-    base = f"http://127.0.0.1:{port}/api"
+    h, rows, base = {"X-API-Key": key}, consultation_rows(n_per_topic=20), f"http://127.0.0.1:{port}/api"
     try:
         cid = httpx.post(f"{base}/consultations", json={"title": "t"}, headers=h).json()["id"]
-        rows = consultation_rows(n_per_topic=20)
         r = httpx.post(
             f"{base}/consultations/{cid}/imports",
             headers=h,
@@ -87,39 +115,47 @@ def test_sigkill_mid_run_then_restart(tmp_path):
             f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
         ).json()["id"]
         _wait(marker.exists, "embedding to start")
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return _UnderWay(db_url, engine, proc, port, h, rows, run_id)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_restart(tmp_path):
+    w = _run_under_way(tmp_path, "kill.db")
+    h, base, run_id = w.headers, w.base, w.run_id
+    try:
         assert httpx.get(f"{base}/runs/{run_id}", headers=h).json()["status"] == "running"
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        os.kill(w.proc.pid, signal.SIGKILL)
+        w.proc.wait()
 
-    with Session(engine) as s:  # consistent: the run is stale "running", nothing of its report was written
+    with Session(w.engine) as s:  # consistent: the run is stale "running", nothing of its report was written
         run = s.get(Run, run_id)
         assert run.status == "running" and run.report is None and run.reviewed_report is None
         assert s.exec(select(func.count()).select_from(Assignment)).one() == 0
         assert s.exec(select(func.count()).select_from(Theme)).one() == 0
 
-    proc = _start(db_url, port, {"SLOW_DELAY": "0"})
+    w.restart()
     try:
         dead = httpx.get(f"{base}/runs/{run_id}", headers=h).json()
         assert dead["status"] == "failed" and dead["error"]["code"] == "interrupted", dead
         assert "interrompu" in dead["error"]["message"]
+        cid = dead["consultation_id"]
         new_id = httpx.post(
             f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
         ).json()["id"]
-        done = _wait(
-            lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
-                httpx.get(f"{base}/runs/{new_id}", headers=h).json()
-            ),
-            "the new run",
-        )
+        done = w.outcome(new_id, "the new run")
         assert done["status"] == "succeeded", done["error"]
         report = httpx.get(f"{base}/runs/{new_id}/report", headers=h).json()
-        assert report["manifest"]["counts"]["contributions"] == len(rows)
+        assert report["manifest"]["counts"]["contributions"] == len(w.rows)
     finally:
-        proc.terminate()
-        proc.wait(10)
-    with Session(engine) as s:
-        assert s.exec(select(func.count()).select_from(Assignment)).one() == len(rows)
+        w.proc.terminate()
+        w.proc.wait(10)
+    with Session(w.engine) as s:
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == len(w.rows)
         assert s.exec(select(func.count()).select_from(StoredEmbedding)).one() > 0
 
 
@@ -128,52 +164,21 @@ def test_a_graceful_stop_mid_run_queues_it_again_and_the_next_start_completes_it
     """A deployment stops the service (SIGTERM) while a run embeds: the run was left "running" for a process that
     had exited, then failed at the next start-up, and the organiser had to start it again. It is now put back in
     the queue when the stop comes first, and the next start-up completes it by itself."""
-    db_url = f"sqlite:///{tmp_path / 'stop.db'}"
-    engine = make_engine(db_url)
-    upgrade_database(engine)
-    with Session(engine) as s:
-        tenant = crud.create_tenant(session=s, name="t")
-        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="k")
-        s.commit()
-    h = {"X-API-Key": key}
-    marker = tmp_path / "embedding-started"
-    port = _free_port()
-    proc = _start(db_url, port, {"SLOW_DELAY": "0.5", "SLOW_MARKER": str(marker)})
-    base = f"http://127.0.0.1:{port}/api"
-    rows = consultation_rows(n_per_topic=20)
-    try:
-        cid = httpx.post(f"{base}/consultations", json={"title": "t"}, headers=h).json()["id"]
-        r = httpx.post(
-            f"{base}/consultations/{cid}/imports",
-            headers=h,
-            data={"text_column": "avis", "id_column": "id"},
-            files={"file": ("e.csv", to_csv(rows), "text/csv")},
-        )
-        assert r.status_code == 201, r.text
-        run_id = httpx.post(
-            f"{base}/consultations/{cid}/runs", json={"settings": SETTINGS}, headers=h
-        ).json()["id"]
-        _wait(marker.exists, "embedding to start")
-    finally:
-        proc.send_signal(signal.SIGTERM)  # uvicorn shuts down (the lifespan's end), then re-raises the signal
-        proc.wait(60)
+    w = _run_under_way(tmp_path, "stop.db")
+    w.proc.send_signal(signal.SIGTERM)  # uvicorn shuts down (the lifespan's end), then re-raises the signal
+    w.proc.wait(60)
 
-    with Session(engine) as s:  # queued again, nothing of its report written
-        run = s.get(Run, run_id)
+    with Session(w.engine) as s:  # queued again, nothing of its report written
+        run = s.get(Run, w.run_id)
         assert (run.status, run.worker, run.report) == ("queued", None, None)
         assert s.exec(select(func.count()).select_from(Assignment)).one() == 0
 
-    proc = _start(db_url, port, {"SLOW_DELAY": "0"})
+    w.restart()
     try:
-        done = _wait(
-            lambda: (lambda b: b if b["status"] in ("succeeded", "failed") else None)(
-                httpx.get(f"{base}/runs/{run_id}", headers=h).json()
-            ),
-            "the run queued again",
-        )
+        done = w.outcome(w.run_id, "the run queued again")
         assert done["status"] == "succeeded", done["error"]
-        report = httpx.get(f"{base}/runs/{run_id}/report", headers=h).json()
-        assert report["manifest"]["counts"]["contributions"] == len(rows)
+        report = httpx.get(f"{w.base}/runs/{w.run_id}/report", headers=w.headers).json()
+        assert report["manifest"]["counts"]["contributions"] == len(w.rows)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        w.proc.terminate()
+        w.proc.wait(10)
