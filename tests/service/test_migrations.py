@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from service.core.db import make_engine, upgrade_database
@@ -72,8 +73,9 @@ def test_postgres_migrations_go_down_to_an_empty_database_and_up_again():
         drop_schema(schema)
 
 
-def test_0006_keeps_the_automatic_strength_of_the_assignments_stored_before_it(tmp_path):
-    # until 0006 the review never changed a stored strength: it is each assignment's automatic strength
+def _migrated_holding_a_run(tmp_path, *, before_head: str | None = None) -> Engine:
+    """A SQLite database at revision 0005 holding a finished run (``before_head``: one more statement then),
+    migrated to the head."""
     from sqlalchemy import text
 
     from alembic import command
@@ -86,8 +88,17 @@ def test_0006_keeps_the_automatic_strength_of_the_assignments_stored_before_it(t
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0005")
         _hold_a_run(conn)
+        if before_head:
+            conn.execute(text(before_head))
         command.upgrade(cfg, "head")
-    with engine.connect() as conn:
+    return engine
+
+
+def test_0006_keeps_the_automatic_strength_of_the_assignments_stored_before_it(tmp_path):
+    # until 0006 the review never changed a stored strength: it is each assignment's automatic strength
+    from sqlalchemy import text
+
+    with _migrated_holding_a_run(tmp_path).connect() as conn:
         assert conn.execute(text("SELECT auto_strength FROM assignments")).scalar_one() == 0.75
 
 
@@ -160,17 +171,6 @@ def test_0010_keeps_the_present_author_on_the_assignments_stored_before_it(tmp_p
     # the authors the runs stored before 0010 read were not kept: the contributions' present ones stand for them
     from sqlalchemy import text
 
-    from alembic import command
-    from service.core.db import alembic_config
-
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    engine = make_engine(url)
-    cfg = alembic_config(url)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
-        _hold_a_run(conn)
-        conn.execute(text("UPDATE contributions SET author_ref = 'auteur-1'"))
-        command.upgrade(cfg, "head")
+    engine = _migrated_holding_a_run(tmp_path, before_head="UPDATE contributions SET author_ref = 'auteur-1'")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT author_ref FROM assignments")).scalar_one() == "auteur-1"
