@@ -472,7 +472,7 @@ def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[l
 
 def stale_error(run: Run, lease_s: float) -> dict:
     """The error of a run whose process stopped giving signs of life: when it last did, which process, the lease."""
-    last = run.heartbeat_at or run.started_at or run.created_at
+    last = _last_sign_of_life(run)
     when = _utc(last).strftime("%Y-%m-%d %H:%M:%S UTC")
     who = run.worker or "?"
     return {
@@ -490,6 +490,11 @@ def stale_error(run: Run, lease_s: float) -> dict:
     }
 
 
+def _last_sign_of_life(run: Run) -> datetime:
+    """Its heartbeat, else its start, else its creation (:func:`fail_stale_runs` reads the same in SQL)."""
+    return run.heartbeat_at or run.started_at or run.created_at
+
+
 def _utc(value: datetime) -> datetime:
     """``value`` in UTC (SQLite gives back the UTC it stored without its offset)."""
     return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
@@ -497,7 +502,7 @@ def _utc(value: datetime) -> datetime:
 
 def is_stale(run: Run, lease_s: float, now: datetime | None = None) -> bool:
     """Whether ``run`` is one that :func:`fail_stale_runs` marks failed: running, no sign of life for ``lease_s``."""
-    last = run.heartbeat_at or run.started_at or run.created_at
+    last = _last_sign_of_life(run)
     return (
         run.status == JobStatus.RUNNING.value
         and not (run.worker or "").startswith("celery:")
