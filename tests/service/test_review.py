@@ -130,6 +130,18 @@ def test_split_recluster_members(client, keys, runner):
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_review"
 
 
+def _move_first(client, run_id, source, target, h) -> int:
+    """Move the first member of theme ``source`` into theme ``target``; its contribution id."""
+    moved = _member_ids(client, run_id, source["cluster_id"], h)[0]
+    r = client.post(
+        f"/api/runs/{run_id}/moves",
+        json={"contribution_id": moved, "to_cluster_id": target["cluster_id"]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    return moved
+
+
 def _themes(report):
     """Every theme and sub-theme of ``report``."""
     out, todo = [], clusters(report)
@@ -483,13 +495,7 @@ def test_a_review_after_a_new_import_counts_who_speaks_as_the_run_read_it(client
     assert others and all(set(c["origin"]["territories"]) == {"54"} for c in clusters(before))
     newer = upload(client, cid, to_csv([{**r, "cp": "75001"} for r in rows]), h, mapping=mapping)
     assert newer.json()["updated"] == len(rows)
-    moved = _member_ids(client, run["id"], a["cluster_id"], h)[0]
-    r = client.post(
-        f"/api/runs/{run['id']}/moves",
-        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
+    _move_first(client, run["id"], a, b, h)
     after = {c["cluster_id"]: c for c in clusters(_report(client, run["id"], h))}
     for c in (a, b, *others):
         assert set(after[c["cluster_id"]]["origin"]["territories"]) == {"54"}, c["cluster_id"]
@@ -519,13 +525,7 @@ def test_a_run_whose_report_lists_no_contributions_is_still_reviewed(client, key
         s.add(run)
         s.commit()
     a, b = clusters(done.report)[:2]
-    moved = _member_ids(client, done.run_id, a["cluster_id"], h)[0]
-    r = client.post(
-        f"/api/runs/{done.run_id}/moves",
-        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
+    moved = _move_first(client, done.run_id, a, b, h)
     assert moved in _member_ids(client, done.run_id, b["cluster_id"], h)
 
 
@@ -657,13 +657,7 @@ def test_a_review_after_a_new_import_counts_the_authors_the_run_read(client, key
         client, done.consultation_id, to_csv([{**r, "auteur": f"autre{i}"} for i, r in enumerate(rows)]), h
     )
     assert newer.json()["updated"] == len(rows)
-    moved = _member_ids(client, done.run_id, a["cluster_id"], h)[0]
-    r = client.post(
-        f"/api/runs/{done.run_id}/moves",
-        json={"contribution_id": moved, "to_cluster_id": b["cluster_id"]},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
+    _move_first(client, done.run_id, a, b, h)
     after = {c["cluster_id"]: c for c in clusters(_report(client, done.run_id, h))}
     for c in others:
         assert after[c["cluster_id"]]["origin"] == c["origin"], c["cluster_id"]
