@@ -219,10 +219,9 @@ def common_words() -> frozenset[str]:
     """The :data:`COMMON_WORDS` most frequent words of pyspellchecker's French list (counted in film
     subtitles; "mer", "campagne", "ville", "sens"), folded: a city's name is rarely among them ("paris" and
     "tours" are not, "plaisir", "sens" and "avion" are)."""
-    from spellchecker import SpellChecker
+    from synthesis.lemmas import french_dictionary
 
-    counts = SpellChecker(language="fr", distance=1).word_frequency.dictionary
-    top = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))[:COMMON_WORDS]
+    top = sorted(french_dictionary().items(), key=lambda wc: (-wc[1], wc[0]))[:COMMON_WORDS]
     return frozenset(fold_name(w) for w, _ in top)
 
 
