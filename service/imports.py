@@ -25,7 +25,7 @@ from sqlmodel import Session, col, or_, select
 from schemas import ColumnMapping
 from service.crud import lock_consultation
 from service.models import Consultation, Contribution, ContributionVersion, Import
-from synthesis.ingest.archive import ArchiveLimits
+from synthesis.ingest.members import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
 

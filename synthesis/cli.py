@@ -181,13 +181,8 @@ def check_lang(lang: str) -> None:
 
 
 def check_input(file: Path) -> None:
-    """FILE is an existing file (typer's own check said so in English only)."""
-    if file.is_dir():
-        raise InputFileError(
-            f"{file} est un dossier : donner le fichier exporté.",
-            f"{file} is a folder: give the exported file.",
-            value=str(file),
-        )
+    """FILE is an existing file or folder (typer's own check said so in English only); a folder is read as
+    the ZIP of its files is."""
     if not file.exists():
         raise InputFileError(f"Fichier introuvable : {file}", f"File not found: {file}", value=str(file))
 
@@ -384,7 +379,12 @@ def run_with_progress(
 
 @app.command()
 def analyse(
-    file: Annotated[Path, typer.Argument(help="Fichier exporté (CSV, XLSX, JSON, JSON Lines…) ou son ZIP.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Fichier exporté (CSV, XLSX, JSON, JSON Lines…), son ZIP, ou le dossier des fichiers exportés."
+        ),
+    ],
     format: Annotated[
         str,
         typer.Option(
@@ -573,7 +573,9 @@ def emit_report(report: Report, out: Path | None, lang: str) -> None:
 
 @app.command()
 def preview(
-    file: Annotated[Path, typer.Argument(help="Fichier exporté à examiner.")],
+    file: Annotated[
+        Path, typer.Argument(help="Fichier exporté à examiner, son ZIP, ou le dossier des fichiers exportés.")
+    ],
     format: Annotated[
         str,
         typer.Option(

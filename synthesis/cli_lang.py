@@ -61,7 +61,7 @@ HELP_EN: dict[str, dict[str, str]] = {
     "": {"": "Traceable synthesis of the contributions of an online consultation.", "lang": LANG_HELP_EN},
     "analyse": {
         "": "Import FILE, synthesise it and write the report (JSON or HTML).",
-        "file": "Exported file (CSV, XLSX, JSON, JSON Lines…) or its ZIP.",
+        "file": "Exported file (CSV, XLSX, JSON, JSON Lines…), its ZIP, or the folder of the exported files.",
         "format": "Format of the export: auto (told from the file), granddebat, capcollectif, decidim, polis, "
         "or csv, xlsx, json, jsonl with --text-column.",
         "text_column": "Column of the text (generic formats: csv, xlsx, json, jsonl).",
@@ -91,7 +91,7 @@ HELP_EN: dict[str, dict[str, str]] = {
     },
     "preview": {
         "": "Show the format, encoding, delimiter, columns, 5 rows and the suggested column mapping.",
-        "file": "Exported file to look at.",
+        "file": "Exported file to look at, its ZIP, or the folder of the exported files.",
         "format": "Format of the export: auto (told from the file), granddebat, capcollectif, decidim, polis, "
         "csv, xlsx, json, jsonl.",
         "encoding": "Encoding to use (default: detected).",

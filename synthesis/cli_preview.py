@@ -77,6 +77,7 @@ _WORDS = {
 _MEMBERS = {
     "fr": {
         "title": "Fichiers de l'archive",
+        "folder": "Fichiers du dossier",
         "read": "lu",
         "side": "fichier voisin",
         "skipped": "ignoré",
@@ -85,6 +86,7 @@ _MEMBERS = {
     },
     "en": {
         "title": "Files in the archive",
+        "folder": "Files in the folder",
         "read": "read",
         "side": "side file",
         "skipped": "skipped",
@@ -94,13 +96,13 @@ _MEMBERS = {
 }
 
 
-def member_lines(members: list[dict[str, Any]], lang: str = "fr") -> list[str]:
-    """One line per file of a ZIP export (rich markup): read, with its format and rows; side file or skipped,
-    with the reason, in French or in English. Nothing when the export is no archive."""
+def member_lines(members: list[dict[str, Any]], lang: str = "fr", folder: bool = False) -> list[str]:
+    """One line per file of a ZIP export or a folder (rich markup): read, with its format and rows; side file
+    or skipped, with the reason, in French or in English. Nothing when the export is one file."""
     if not members:
         return []
     w = _MEMBERS["en" if lang == "en" else "fr"]
-    lines = [f"\n[bold]{w['title']} ({len(members)})[/]"]
+    lines = [f"\n[bold]{w['folder' if folder else 'title']} ({len(members)})[/]"]
     for m in members:
         facts = [str(m[k]) for k in ("format", "kind") if m.get(k)]
         if m.get("rows") is not None:
@@ -112,15 +114,19 @@ def member_lines(members: list[dict[str, Any]], lang: str = "fr") -> list[str]:
     return lines
 
 
-def print_members(console: Console, members: list[dict[str, Any]], lang: str = "fr") -> None:
-    """Print :func:`member_lines` (nothing when the export is no archive)."""
-    for line in member_lines(members, lang):
+def print_members(
+    console: Console, members: list[dict[str, Any]], lang: str = "fr", folder: bool = False
+) -> None:
+    """Print :func:`member_lines` (nothing when the export is one file)."""
+    for line in member_lines(members, lang, folder):
         console.print(line, soft_wrap=True)
 
 
 def print_import_notes(console: Console, extras: dict[str, Any], lang: str = "fr") -> None:
-    """What an import says beyond its counts: a ZIP's files, then its warnings (a side file skipped…)."""
-    print_members(console, extras.get("archive", {}).get("members", []), lang)
+    """What an import says beyond its counts: a ZIP's (a folder's) files, then its warnings (a side file
+    skipped…)."""
+    archive = extras.get("archive", {})
+    print_members(console, archive.get("members", []), lang, bool(archive.get("folder")))
     for warning in extras.get("warnings", []):  # names in them are data (a ZIP member's): escaped
         prefix = "[yellow]Attention[/] : " if lang != "en" else "[yellow]Warning[/]: "
         console.print(
@@ -139,7 +145,7 @@ def preview_command(
     from synthesis.ingest import preview
 
     result = preview(file, format=format, encoding=encoding)
-    render(result, console or Console(), lang)
+    render(result, console or Console(), lang, folder=file.is_dir())
     return result
 
 
@@ -147,7 +153,7 @@ def _count(n: int, lang: str) -> str:
     return f"{n:,}".replace(",", " " if lang == "fr" else ",")
 
 
-def render(p: ImportPreview, console: Console, lang: str = "fr") -> None:
+def render(p: ImportPreview, console: Console, lang: str = "fr", folder: bool = False) -> None:
     w = _WORDS["en" if lang == "en" else "fr"]
     facts = Table.grid(padding=(0, 2))
     delimiter = {"\t": w["tab"], None: "—"}.get(p.delimiter, w["quoted"].format(p.delimiter))
@@ -171,7 +177,7 @@ def render(p: ImportPreview, console: Console, lang: str = "fr") -> None:
         console.print(f"\n[bold]{w['questions']} ({len(p.questions)})[/]")
         for q in p.questions:
             console.print(f"  {escape(q.question_id)}{w['colon']}{escape(q.question_text)}")
-    print_members(console, [m.model_dump() for m in p.members], w["lang"])
+    print_members(console, [m.model_dump() for m in p.members], w["lang"], folder)
     if p.member:
         console.print(f"\n[bold]{w['member']}[/]{w['colon']}" + escape(p.member))
     _sample(p, console, w)

@@ -12,7 +12,6 @@ from schemas.settings import ColumnMapping
 from synthesis.errors import FormatDetectionError, InputFileError
 
 from . import archive, capcollectif, decidim, generic, granddebat, polis, tabular
-from .archive import ArchiveLimits
 from .archive_read import read_archive
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
 from .detect import (
@@ -25,6 +24,7 @@ from .detect import (
     sniff_delimiter,
     undecodable,
 )
+from .members import ArchiveLimits
 from .reader import CsvSource, decoded_sample, read_header
 
 _CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
@@ -67,7 +67,7 @@ def iter_file(
 
     Parameters
     ----------
-    path : path of the export file.
+    path : path of the export file, or of a folder of export files (read as their ZIP is).
     format : a :class:`Format` or its value; ``auto`` sniffs it from the content and header.
     mapping : columns of a generic CSV / XLSX / JSON / JSONL file (suggested from the header when None).
     secret : key of the HMAC that pseudonymises author identifiers.
@@ -76,10 +76,11 @@ def iter_file(
         then charset-normalizer); what the user should check is in ``extras["warnings"]`` (French and English).
     related : Decidim debates / proposals exports that name the roots of comments (default: the folder's).
     archive_folder : for a ZIP export (a Decidim open-data download, a Polis export, a ZIP of spreadsheets,
-        read member by member, see :mod:`.archive_read`), the name of the folder its root members are read in
-        (default: the archive's name without extension); a Polis conversation is named after it.
-    archive_limits : the most bytes a ZIP export's members may unpack to, each and together, and its most
-        members (default: :class:`.archive.ArchiveLimits`).
+        read member by member, see :mod:`.archive_read`) or a folder (:mod:`.folder`), the name of the folder
+        its root members are read in (default: the archive's name without extension, the folder's name); a
+        Polis conversation is named after it.
+    archive_limits : the most bytes a ZIP export's members (a folder's files) may unpack to, each and
+        together, and its most members (default: :class:`.archive.ArchiveLimits`).
     known_titles : titles of Decidim debates and proposals known already, keyed by URL and by
         ``<kind>-<id>`` as :func:`.decidim.related_titles` gives them (the service's earlier imports of the
         consultation); those of the side files win.
@@ -91,7 +92,7 @@ def iter_file(
     :class:`~synthesis.errors.ArchiveError` for a corrupt or oversized ZIP, or one with no contribution file.
     """
     checked = Path(path)
-    if checked.is_file() and archive.is_archive(checked, archive_limits):
+    if checked.is_dir() or (checked.is_file() and archive.is_archive(checked, archive_limits)):
         return read_archive(
             checked,
             lambda member: _file_stream(

@@ -15,85 +15,20 @@ else as the archive's legacy code page (cp437); a corrupt archive or member is a
 
 from __future__ import annotations
 
-import hashlib
 import lzma
-import re
 import stat
 import struct
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from pathlib import Path
 
 from synthesis.errors import ArchiveError, ArchiveTooLargeError
 
-CHUNK = 1 << 20
-#: Formats the readers take, by extension; any other member is skipped.
-READABLE = {".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson"}
-NESTED = {".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst", ".z"}
-#: A Polis export's files, named alike ("comments.csv", or "<date>-<conversation>-comments.csv" as the report
-#: page's download names them): its comments are read with its summary; its votes, per-group tallies and
-#: statistics are not contributions, and are skipped beside its comments only (elsewhere a "summary.csv" is
-#: a spreadsheet like any other).
-_POLIS_COMMENTS = re.compile(r"^(|.*-)comments\.csv$", re.IGNORECASE)
-_POLIS_FILE = re.compile(
-    r"^(|.*?-)(summary|votes|participants?-votes|comment-groups|stats-history)\.csv$", re.IGNORECASE
-)
-_POLIS_SKIPPED = {
-    "votes": ("votes Polis : pas des contributions", "Polis votes: not contributions"),
-    "comment-groups": (
-        "votes Polis par groupe d'opinion : pas des contributions (les commentaires sont lus dans leur fichier)",
-        "Polis votes per opinion group: not contributions (the comments are read from their own file)",
-    ),
-    "stats-history": ("statistiques Polis : pas des contributions", "Polis statistics: not contributions"),
-}
-_DECIDIM = re.compile(r"open-data-([a-z_]+)\.csv$", re.IGNORECASE)
-_DECIDIM_READ = {"proposals", "debates"}
-_NAME_BYTES = 200
-_DEPTH = 8
+from .members import CHUNK, ArchiveLimits, Member, place_member, polis_exports, size_text
+
 _END_RECORD = b"PK\x05\x06"
 _ENTRY_BYTES = 1024  # a directory entry with a 255-character name and its extra fields holds well under this
-
-Status = Literal["read", "side", "skipped"]
-
-
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """Most bytes one member, and all of them, may unpack to; most members an archive may hold."""
-
-    member_bytes: int = 512 << 20
-    total_bytes: int = 1 << 30
-    members: int = 1000
-
-
-@dataclass
-class Member:
-    """One member of the archive: where it was written (None when skipped), and what became of it."""
-
-    name: str
-    status: Status
-    path: Path | None = None
-    reason: str = ""
-    reason_en: str = ""
-    format: str | None = None
-    kind: str = ""
-    rows: int | None = None
-
-    def skip(self, reason: str, reason_en: str) -> None:
-        self.status, self.reason, self.reason_en = "skipped", reason, reason_en
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "format": self.format,
-            "kind": self.kind,
-            "rows": self.rows,
-            "reason": self.reason,
-            "reason_en": self.reason_en,
-        }
 
 
 def is_archive(path: Path, limits: ArchiveLimits | None = None) -> bool:
@@ -118,14 +53,6 @@ def is_archive(path: Path, limits: ArchiveLimits | None = None) -> bool:
     return not any(n == "[Content_Types].xml" or n.startswith("xl/") for n in names)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
     """Write ``archive``'s useful members under ``dest``; every member (but folders) listed, in archive order."""
     _check_directory(archive, limits)
@@ -137,11 +64,11 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
             members: list[Member] = []
             taken: set[str] = set()
             total = [0]
-            polis = _polis_exports(infos)
+            polis = polis_exports(_name(info) for info in infos)
             for info in infos:
                 if info.filename.endswith("/"):  # a folder (ZipInfo.is_dir fails on an empty name: "\0…")
                     continue
-                member = _member(info, dest, taken, polis)
+                member = place_member(_name(info), dest, taken, polis, _refusal(info))
                 members.append(member)
                 if member.path is not None:
                     _write(zf, info, member, total, limits)
@@ -195,96 +122,16 @@ def _check_directory(archive: Path, limits: ArchiveLimits) -> None:
         )
 
 
-def _parts(name: str) -> list[str]:
-    return [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-
-
-def _polis_exports(infos: list[zipfile.ZipInfo]) -> set[tuple[str, str]]:
-    """(folder, prefix) of each Polis comments file in the archive, both case-folded."""
-    found = set()
-    for info in infos:
-        parts = _parts(_name(info))
-        if parts and (match := _POLIS_COMMENTS.match(parts[-1])):
-            found.add(("/".join(parts[:-1]).casefold(), match[1].casefold()))
-    return found
-
-
-def _member(info: zipfile.ZipInfo, dest: Path, taken: set[str], polis: set[tuple[str, str]]) -> Member:
-    """The member's name as data, and where it is written (``path`` None, with the reason, when skipped)."""
-    name = _name(info)
-    member = Member(name=name, status="read")
-    parts = _parts(name)
-    if not parts:  # "." or "./.": no file name at all
-        member.skip("membre sans nom de fichier : non lu", "member without a file name: not read")
-        return member
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        member.skip(
-            "chemin hors de l'archive (« .. » ou chemin absolu) : non lu",
-            "path outside the archive ('..' or an absolute path): not read",
-        )
-        return member
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        member.skip("lien symbolique : non suivi", "symbolic link: not followed")
-    elif info.flag_bits & 0x1:
-        member.skip(
+def _refusal(info: zipfile.ZipInfo) -> tuple[str, str] | None:
+    """Why a ZIP member is not read whatever its name: a link, an encrypted member."""
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "lien symbolique : non suivi", "symbolic link: not followed"
+    if info.flag_bits & 0x1:
+        return (
             "membre chiffré : fournissez une archive sans mot de passe",
             "encrypted member: give an archive without a password",
         )
-    elif parts[0] == "__MACOSX" or parts[-1].startswith("._") or parts[-1] in {".DS_Store", "Thumbs.db"}:
-        member.skip(
-            "métadonnées du système (macOS, Windows) : non lues", "system metadata (macOS, Windows): not read"
-        )
-    elif len(parts) > _DEPTH:
-        member.skip(
-            f"dossiers imbriqués sur plus de {_DEPTH} niveaux", f"folders nested over {_DEPTH} levels"
-        )
-    else:
-        _classify(member, parts, polis)
-    if member.status == "skipped":
-        return member
-    safe = [_safe_part(p) for p in parts]
-    key = "/".join(safe).casefold()
-    if key in taken:
-        member.skip("même nom qu'un membre précédent : non lu", "same name as an earlier member: not read")
-        return member
-    taken.add(key)
-    member.path = dest.joinpath(*safe)
-    return member
-
-
-def _classify(member: Member, parts: list[str], polis: set[tuple[str, str]]) -> None:
-    """Read (a contribution file), side (a file its reader uses) or skipped, from the member's name."""
-    base = parts[-1]
-    suffix = PurePosixPath(base).suffix.lower()
-    decidim = _DECIDIM.search(base)
-    beside = _POLIS_FILE.match(base)
-    if beside and ("/".join(parts[:-1]).casefold(), beside[1].casefold()) not in polis:
-        beside = None  # no Polis comments beside it: a spreadsheet like any other
-    what = beside[2].lower() if beside else ""
-    if suffix in NESTED:
-        member.skip(
-            "archive imbriquée : non ouverte (décompressez-la et importez-la à part)",
-            "nested archive: not opened (unpack it and import it separately)",
-        )
-    elif what == "summary":
-        member.status = "side"
-        member.reason = "fichier voisin de Polis : donne le texte de la question"
-        member.reason_en = "Polis side file: gives the question's text"
-    elif what:
-        member.skip(*_POLIS_SKIPPED["votes" if what.endswith("votes") else what])
-    elif decidim and not (decidim[1].lower() in _DECIDIM_READ or decidim[1].lower().endswith("_comments")):
-        what = decidim[1].lower()
-        member.skip(
-            f"données ouvertes Decidim « {what} » : pas des contributions (seuls les propositions, débats et "
-            "commentaires le sont)",
-            f"Decidim open data '{what}': not contributions (only proposals, debates and comments are)",
-        )
-    elif suffix not in READABLE:
-        member.skip(
-            "pas un export lisible (CSV, XLSX, JSON ou JSON Lines attendu)",
-            "not a readable export (CSV, XLSX, JSON or JSON Lines expected)",
-        )
+    return None
 
 
 def _write(
@@ -335,14 +182,6 @@ def _name(info: zipfile.ZipInfo) -> str:
     return name[:255] or "membre"
 
 
-def _safe_part(part: str) -> str:
-    """A path part the file system accepts: no separators or leading dots, at most ``_NAME_BYTES`` bytes."""
-    part = part.replace(":", "_").lstrip(".") or "_"
-    suffix = PurePosixPath(part).suffix if len(PurePosixPath(part).suffix) <= 10 else ""
-    stem = part[: len(part) - len(suffix)] if suffix else part
-    return stem.encode()[: _NAME_BYTES - len(suffix.encode())].decode(errors="ignore") + suffix
-
-
 def _too_many(archive: Path, count: int, limits: ArchiveLimits) -> ArchiveError:
     return ArchiveError(
         f"L'archive « {archive.name} » contient {count} membres (limite : {limits.members}) : importez ses "
@@ -355,7 +194,7 @@ def _too_many(archive: Path, count: int, limits: ArchiveLimits) -> ArchiveError:
 
 
 def _too_large(name: str, limit: int, *, whole: bool) -> ArchiveTooLargeError:
-    mib, mib_en = _size(limit, "fr"), _size(limit, "en")
+    mib, mib_en = size_text(limit, "fr"), size_text(limit, "en")
     if whole:
         return ArchiveTooLargeError(
             f"L'archive décompressée dépasse la limite de {mib} (atteinte en lisant « {name} ») : importez ses "
@@ -373,13 +212,6 @@ def _too_large(name: str, limit: int, *, whole: bool) -> ArchiveTooLargeError:
         value=name,
         limit=limit,
     )
-
-
-def _size(limit: int, lang: str) -> str:
-    """``limit`` as a reader takes it in: whole MiB as such, else its bytes, thousands apart."""
-    if limit >= 1 << 20 and limit % (1 << 20) == 0:
-        return f"{limit >> 20} Mio" if lang == "fr" else f"{limit >> 20} MiB"
-    return f"{limit:,} octets".replace(",", "\u00a0") if lang == "fr" else f"{limit:,} bytes"
 
 
 def _corrupt(name: str, exc: BaseException | None, member: bool = False) -> ArchiveError:

@@ -1,4 +1,5 @@
-"""Read a ZIP export as one stream: each contribution member in archive order, with the side files beside it.
+"""Read a ZIP export, or a folder of export files, as one stream: each contribution member in archive (folder)
+order, with the side files beside it.
 
 What became of each member (read, with its format and rows; side file; skipped, with the reason) is in
 ``extras["archive"]["members"]``. Rejected rows name their member (``RejectedRow.file``), contributions too
@@ -19,9 +20,10 @@ from typing import Any
 from synthesis.errors import ArchiveError, InputFileError
 from synthesis.records import Contribution, RejectedRow
 
-from .archive import ArchiveLimits, Member, sha256_of, unpack
 from .base import Format, IngestStream, RowOutcome, UniqueIds
+from .folder import sha256_of_source, stage
 from .generic import DEFAULT_QUESTION_ID
+from .members import ArchiveLimits, Member
 
 #: Formats whose ids are only unique within one file.
 FILE_LOCAL_IDS = {Format.CSV, Format.XLSX, Format.JSON, Format.JSONL, Format.POLIS}
@@ -34,23 +36,26 @@ def read_archive(
     folder: str | None = None,
     limits: ArchiveLimits | None = None,
 ) -> IngestStream:
-    """The stream of every contribution member of the ZIP ``path``, each opened by ``open_member``.
+    """The stream of every contribution member of ``path``, a ZIP file or a folder, each opened by
+    ``open_member``.
 
     ``folder``: the name of the folder its root members are read in (default: the archive's name without its
-    extension); a Polis conversation is named after it, as after its folder on disk.
+    extension, the folder's name); a Polis conversation is named after it, as after its folder on disk.
     """
+    is_folder = path.is_dir()
     workdir = tempfile.TemporaryDirectory(prefix="synthese-archive-")
     try:
-        root = Path(workdir.name) / _folder_name(folder or path.stem)
+        root = Path(workdir.name) / _folder_name(folder or root_name(path))
         root.mkdir()
-        members = unpack(path, root, limits or ArchiveLimits())
+        members = stage(path, root, limits or ArchiveLimits())
         opened = _open_members(members, open_member)
         if not opened:
-            raise nothing_read(path.name, members)
+            raise nothing_read(path, members)
+        sha256 = sha256_of_source(path, members)
     except BaseException:
         workdir.cleanup()
         raise
-    extras: dict[str, Any] = {"archive": {"members": [m.as_dict() for m in members]}}
+    extras: dict[str, Any] = {"archive": {"members": [m.as_dict() for m in members], "folder": is_folder}}
     blank = [0]
     encodings = sorted({facts.encoding for _, facts in opened})
     delimiters = {facts.delimiter for _, facts in opened}
@@ -75,7 +80,7 @@ def read_archive(
         format=opened[0][1].format,  # the first member's, where they differ (a ZIP of CSV and XLSX files)
         encoding=", ".join(encodings)[:40],
         delimiter=delimiters.pop() if len(delimiters) == 1 else None,
-        sha256=sha256_of(path),
+        sha256=sha256,
         rows=rows,
         extras=extras,
         blank_lines=lambda: blank[0],
@@ -184,12 +189,30 @@ def _folder_name(name: str) -> str:
     return cleaned[:100] or "archive"
 
 
-def nothing_read(name: str, members: list[Member]) -> ArchiveError:
+def root_name(path: Path) -> str:
+    """The name of the folder a ZIP's or a folder's root members are read in: the archive's without its
+    extension, the folder's own (that of the folder "." names)."""
+    return path.resolve().name if path.is_dir() else path.stem
+
+
+def nothing_read(path: Path, members: list[Member]) -> ArchiveError:
+    """Nothing to read in the archive or folder ``path``: each of its files said with the reason."""
     shown = members[:10]
-    fr = "; ".join(f"« {m.name} » : {m.reason}" for m in shown) or "aucun fichier"
-    en = "; ".join(f"'{m.name}': {m.reason_en}" for m in shown) or "no file"
+    empty = ("il est vide", "it is empty") if path.is_dir() else ("aucun fichier", "no file")
+    fr = "; ".join(f"« {m.name} » : {m.reason}" for m in shown) or empty[0]
+    en = "; ".join(f"'{m.name}': {m.reason_en}" for m in shown) or empty[1]
     more_fr = f" (et {len(members) - 10} autres)" if len(members) > 10 else ""
     more_en = f" (and {len(members) - 10} more)" if len(members) > 10 else ""
+    if path.is_dir():
+        return ArchiveError(
+            f"Le dossier « {path} » ne contient aucun fichier de contributions lisible : {fr}{more_fr}. "
+            "Donnez le dossier des fichiers exportés (CSV, XLSX, JSON, JSON Lines) ou l'un d'eux.",
+            f"The folder '{path}' holds no readable contribution file: {en}{more_en}. Give the folder of the "
+            "exported files (CSV, XLSX, JSON, JSON Lines) or one of them.",
+            value=str(path),
+            members=[m.as_dict() for m in shown],
+        )
+    name = path.name
     return ArchiveError(
         f"L'archive « {name} » ne contient aucun fichier de contributions lisible : {fr}{more_fr}.",
         f"The archive '{name}' holds no readable contribution file: {en}{more_en}.",

@@ -15,10 +15,12 @@ from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
 from .api import _mismatch, open_export
-from .archive import ArchiveLimits, is_archive, sha256_of, unpack
+from .archive import is_archive
 from .archive_read import nothing_read
 from .base import Format
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
+from .folder import sha256_of_source, stage
+from .members import ArchiveLimits
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
@@ -41,10 +43,10 @@ def preview(
     archive_limits: ArchiveLimits | None = None,
 ) -> ImportPreview:
     """What an import of ``path`` would see, without importing: raises the same errors as ``iter_file``, and
-    ``warnings`` says what its import will warn about. For a ZIP export: its first contribution file, and
-    ``members`` lists every file in it as its import will read, use or skip it."""
+    ``warnings`` says what its import will warn about. For a ZIP export or a folder: its first contribution
+    file, and ``members`` lists every file in it as its import will read, use or skip it."""
     checked = Path(path)
-    if checked.is_file() and is_archive(checked, archive_limits):
+    if checked.is_dir() or (checked.is_file() and is_archive(checked, archive_limits)):
         return _archive_preview(checked, format, encoding, archive_limits or ArchiveLimits())
     result = _preview(path, format, encoding)
     if result.encoding == MIXED:
@@ -58,7 +60,7 @@ def _archive_preview(
     with tempfile.TemporaryDirectory(prefix="synthese-preview-") as tmp:
         root = Path(tmp) / "archive"
         root.mkdir()
-        members = unpack(path, root, limits)
+        members = stage(path, root, limits)
         shown: ImportPreview | None = None
         exact = True
         for member in members:
@@ -83,13 +85,16 @@ def _archive_preview(
                     )
                 )
         if shown is None:
-            raise nothing_read(path.name, members)
+            raise nothing_read(path, members)
+        staged = [m for m in members if m.path is not None and m.status in ("read", "side")]
+        sha256 = sha256_of_source(path, members)
+        size = path.stat().st_size if path.is_file() else sum(m.path.stat().st_size for m in staged if m.path)
     read = [m for m in members if m.status == "read"]
     return shown.model_copy(
         update={
-            "file_name": path.name,
-            "size_bytes": path.stat().st_size,
-            "sha256": sha256_of(path),
+            "file_name": path.resolve().name if path.is_dir() else path.name,
+            "size_bytes": size,
+            "sha256": sha256,
             "rows_estimate": sum(m.rows or 0 for m in read),
             "rows_estimate_exact": exact,
             "members": [ArchiveMember.model_validate(m.as_dict()) for m in members],

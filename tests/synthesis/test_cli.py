@@ -13,7 +13,7 @@ from schemas import Report
 from synthesis.cli import app
 from synthesis.errors import SettingsError
 from synthesis.html import render_report_page, reproduce_command
-from tests.utils.data import SAMPLES
+from tests.utils.data import SAMPLES, SHARED_DATA
 from tests.utils.fake_embedder import FAKE_EMBEDDER, register_fake_embedder
 
 SAMPLE = SAMPLES / "granddebat_fiscalite_sample.csv"
@@ -400,10 +400,17 @@ def test_a_missing_file_or_a_folder_is_said_in_the_chosen_language(tmp_path, com
     )
     result = command(missing, "--lang", "en")
     assert result.exit_code == 2 and f"Error (invalid_file): File not found: {missing}" in said(result)
-    result = command(tmp_path)
-    assert result.exit_code == 2 and f"Erreur (invalid_file) : {tmp_path} est un dossier" in said(result)
-    result = command(tmp_path, "--lang", "en")
-    assert result.exit_code == 2 and f"Error (invalid_file): {tmp_path} is a folder" in said(result)
+    # a folder is read as the ZIP of its files: one with nothing to read is said, naming it
+    empty = tmp_path / "dossier vide"
+    empty.mkdir()
+    result = command(empty)
+    assert result.exit_code == 2 and (
+        f"Erreur (invalid_archive) : Le dossier « {empty} » ne contient aucun fichier de contributions lisible"
+    ) in said(result)
+    result = command(empty, "--lang", "en")
+    assert result.exit_code == 2 and (
+        f"Error (invalid_archive): The folder '{empty}' holds no readable contribution file"
+    ) in said(result)
 
 
 @pytest.mark.parametrize("command", [analyse, preview], ids=["analyse", "preview"])
@@ -593,3 +600,47 @@ def test_analyse_reads_a_zip_export_and_says_which_files_it_read(tmp_path, lang)
         else ("comments.csv: read (polis, comments, 39 rows)", "votes.csv: skipped — Polis votes")
     )
     assert read in said and skipped in said, said
+
+
+def _report_without_timings(path: Path) -> dict:
+    report = json.loads(path.read_text(encoding="utf-8"))
+    manifest = report.pop("manifest")
+    report["counts"] = manifest["counts"]
+    return report
+
+
+@pytest.mark.parametrize(
+    "source",
+    [SHARED_DATA / "decidim-mel-nancy", SHARED_DATA / "polis" / "brexit-consensus"],
+    ids=["decidim", "polis"],
+)
+def test_analyse_reads_a_folder_as_the_zip_of_its_files(tmp_path, source):
+    # "synthese analyse FOLDER" was refused: « … est un dossier : donner le fichier exporté »
+    import shutil
+
+    from tests.synthesis.ingest.test_folder import zip_of
+
+    if not source.is_dir():
+        pytest.skip("real data not found")
+    folder = tmp_path / "données de la consultation" / source.name  # spaces and accents in the path
+    shutil.copytree(source, folder)
+    archive = zip_of(folder, tmp_path / f"{source.name}.zip")
+    reports = []
+    for given in (folder, archive):
+        out = tmp_path / f"{given.name}.json"
+        result = analyse(given, "--embedder", FAKE_EMBEDDER, "--no-cache", "--out", out)
+        assert result.exit_code == 0, result.output
+        reports.append(_report_without_timings(out))
+    assert reports[0] == reports[1]
+    assert reports[0]["counts"]["clustered"] > 0
+    said = " ".join(result.output.split())
+    assert "Fichiers de l'archive" in said
+    result = analyse(folder, "--embedder", FAKE_EMBEDDER, "--no-cache", "--out", out, "--lang", "en")
+    said = " ".join(result.output.split())
+    line = (
+        "summary.csv: side file" if "polis" in str(source) else "debats.csv: read (decidim, debates, 29 rows)"
+    )
+    assert result.exit_code == 0 and "Files in the folder (" in said and line in said, said
+    result = preview(folder)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "Fichiers du dossier (" in said and f"Fichier {source.name} (" in said

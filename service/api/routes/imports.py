@@ -26,7 +26,7 @@ from service.errors import RequestError, TooLargeError, describe_validation_erro
 from service.imports import import_file
 from service.models import Import
 from synthesis.errors import EncodingError, InputFileError, SynthesisError
-from synthesis.ingest.archive import ArchiveLimits
+from synthesis.ingest.members import ArchiveLimits
 
 router = APIRouter(tags=["imports"])
 ERRORS = {

@@ -11,7 +11,7 @@ import pytest
 
 from synthesis.errors import ArchiveError, ArchiveTooLargeError
 from synthesis.ingest import preview, read_file
-from synthesis.ingest.archive import ArchiveLimits
+from synthesis.ingest.members import ArchiveLimits
 from tests.utils.archives import (
     DECIDIM,
     DECIDIM_MEMBERS,

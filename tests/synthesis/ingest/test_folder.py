@@ -1,0 +1,217 @@
+"""A folder of export files, read as the ZIP of the same files is: the real Decidim exports of two collectivités
+and a real Polis export folder, OS litter and links skipped with the reason, the archive's limits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from synthesis.errors import ArchiveError, ArchiveTooLargeError
+from synthesis.ingest import preview, read_file
+from synthesis.ingest.members import ArchiveLimits
+from tests.utils.data import SHARED_DATA
+
+DECIDIM = SHARED_DATA / "decidim-mel-nancy"
+POLIS = SHARED_DATA / "polis" / "brexit-consensus"
+
+
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path, monkeypatch):
+    """Staged files go to a folder of the test's own, so that what is left there can be checked."""
+    staged = tmp_path / "tmp"
+    staged.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(staged))
+    yield
+    assert not list(staged.iterdir()), "a staged folder was left behind"
+
+
+def zip_of(folder: Path, dest: Path) -> Path:
+    """The ZIP of ``folder``'s files, at its root, in the order the folder is read (paths sorted)."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zf.write(path, path.relative_to(folder).as_posix())
+    return dest
+
+
+def _members(result) -> dict[str, tuple]:
+    return {
+        m["name"]: (m["status"], m["format"], m["kind"], m["rows"])
+        for m in result.extras["archive"]["members"]
+    }
+
+
+def _seen(result) -> list[tuple]:
+    return [
+        (c.contribution_id, c.question_id, c.question_text, c.text, c.author_ref, c.extra.get("file"))
+        for c in result.contributions
+    ]
+
+
+def _copy(source: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / source.name
+    shutil.copytree(source, folder)
+    return folder
+
+
+@pytest.mark.parametrize("source", [DECIDIM, POLIS], ids=["decidim", "polis"])
+def test_a_real_export_folder_is_read_as_the_zip_of_its_files(tmp_path, source):
+    if not source.is_dir():
+        pytest.skip("real data not found")
+    folder = _copy(source, tmp_path)
+    from_folder = read_file(folder, secret=b"k")
+    from_zip = read_file(zip_of(folder, tmp_path / f"{folder.name}.zip"), secret=b"k")
+    assert _seen(from_folder) == _seen(from_zip) and from_folder.contributions
+    assert [(r.file, r.line, r.reason) for r in from_folder.rejected] == [
+        (r.file, r.line, r.reason) for r in from_zip.rejected
+    ]
+    assert from_folder.rows_read == from_zip.rows_read
+    assert _members(from_folder) == _members(from_zip)
+    assert from_folder.extras["archive"]["folder"] is True
+    assert read_file(folder, secret=b"k").sha256 == from_folder.sha256  # the same files, the same checksum
+
+
+def test_the_decidim_folder_reads_each_export_with_the_debates_and_proposals_beside_it(tmp_path):
+    if not DECIDIM.is_dir():
+        pytest.skip("real data not found")
+    result = read_file(DECIDIM, secret=b"k")
+    assert _members(result) == {
+        "README.md": ("skipped", None, "", None),
+        "commentaires_debats.csv": ("read", "decidim", "comments", 693),
+        "commentaires_propositions_libres.csv": ("read", "decidim", "comments", 44),
+        "debats.csv": ("read", "decidim", "debates", 29),
+        "propositions-libres.csv": ("read", "decidim", "proposals", 196),
+    }
+    assert result.rows_read == 693 + 44 + 29 + 196
+    comments = [c for c in result.contributions if c.extra["kind"] == "comment"]
+    assert comments and not any(c.question_text.startswith("Débat n°") for c in comments)
+
+
+def test_a_polis_folder_reads_its_comments_with_their_question_and_skips_the_votes(tmp_path):
+    if not POLIS.is_dir():
+        pytest.skip("real data not found")
+    result = read_file(POLIS)
+    alone = read_file(POLIS / "comments.csv")
+    assert [(c.text, c.question_text) for c in result.contributions] == [
+        (c.text, c.question_text) for c in alone.contributions
+    ]
+    assert {c.question_id for c in result.contributions} == {"brexit-consensus"}  # named after its folder
+    members = _members(result)
+    assert members["summary.csv"][0] == "side" and members["votes.csv"][0] == "skipped"
+    assert members["participants-votes.csv"][0] == "skipped"
+    p = preview(POLIS)
+    assert p.file_name == "brexit-consensus" and p.member == "comments.csv" and p.format == "polis"
+    assert [m.name for m in p.members] == sorted(m.name for m in p.members)
+
+
+def test_litter_hidden_files_and_links_are_skipped_with_their_reason_in_name_order(tmp_path):
+    folder = tmp_path / "consultation"
+    outside = tmp_path / "ailleurs.csv"
+    outside.write_text("id;avis\n1;Secret\n", encoding="utf-8")
+    files = {
+        "b.csv": "id;avis\n1;Des bus le soir\n",
+        "a.csv": "id;avis\n1;Des pistes cyclables\n",
+        "sous dossier/été.csv": "id;avis\n1;Des arbres\n",
+        ".DS_Store": "\0\0\0\1Bud1",
+        "Thumbs.db": "\0",
+        "~$avis.xlsx": "\0verrou",
+        ".cachée.csv": "id;avis\n1;Caché\n",
+        ".git/config": "[core]\n",
+        "__MACOSX/._a.csv": "\0\5\26\7",
+        "/".join("abcdefghij") + "/profond.csv": "id;avis\n1;Trop loin\n",
+    }
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (folder / "lien-dehors.csv").symlink_to(outside)
+    (folder / "lien-dedans.csv").symlink_to(folder / "a.csv")
+    (folder / "dossier-lié").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "tube.csv")  # read, it would block the import for ever
+    result = read_file(folder)
+    assert [(c.text, c.extra["file"]) for c in result.contributions] == [
+        ("Des pistes cyclables", "a.csv"),
+        ("Des bus le soir", "b.csv"),
+        ("Des arbres", "sous dossier/été.csv"),
+    ]
+    members = {m["name"]: m for m in result.extras["archive"]["members"]}
+    assert list(members) == sorted(members, key=lambda n: n.split("/"))  # paths in order, whatever the disk
+    reasons = {name: m["reason_en"] for name, m in members.items() if m["status"] == "skipped"}
+    assert reasons == {
+        ".DS_Store": "system metadata (macOS, Windows): not read",
+        ".cachée.csv": "hidden file or folder: not read",
+        ".git/": "hidden file or folder: not read",
+        "Thumbs.db": "system metadata (macOS, Windows): not read",
+        "__MACOSX/": "system metadata (macOS, Windows): not read",
+        "a/b/c/d/e/f/g/h/": "folders nested over 8 levels",
+        "dossier-lié": "symbolic link to a path outside the folder (or missing): not followed",
+        "lien-dedans.csv": "symbolic link to 'a.csv', inside the folder: read under its own name, not twice",
+        "lien-dehors.csv": "symbolic link to a path outside the folder (or missing): not followed",
+        "tube.csv": "not a regular file (pipe, device, socket): not read",
+        "~$avis.xlsx": "Office lock file (of an open document): not read",
+    }
+    assert members["~$avis.xlsx"]["reason"] == "fichier de verrou d'Office (document ouvert) : non lu"
+    assert "Secret" not in {c.text for c in result.contributions}
+
+
+def test_an_office_lock_file_and_a_hidden_file_are_skipped_in_a_zip_too(tmp_path):
+    from tests.utils.archives import zip_bytes
+
+    path = tmp_path / "export.zip"
+    path.write_bytes(
+        zip_bytes({"avis.csv": b"id;avis\n1;Des bus\n", "~$avis.xlsx": b"\0", ".avis.csv": b"id;avis\n1;x\n"})
+    )
+    result = read_file(path)
+    assert [c.text for c in result.contributions] == ["Des bus"]
+    statuses = {m["name"]: m["status"] for m in result.extras["archive"]["members"]}
+    assert statuses == {"avis.csv": "read", "~$avis.xlsx": "skipped", ".avis.csv": "skipped"}
+
+
+def test_an_empty_folder_or_one_with_nothing_readable_is_an_error_naming_it(tmp_path):
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    with pytest.raises(
+        ArchiveError, match=r"^Le dossier « .*vide » ne contient aucun fichier de contributions"
+    ):
+        read_file(empty)
+    (empty / "notes.docx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(ArchiveError, match=r"« notes\.docx » : pas un export lisible") as caught:
+        preview(empty)
+    assert caught.value.message_en.startswith(f"The folder '{empty}' holds no readable contribution file")
+
+
+def test_a_folder_is_held_to_the_limits_of_an_archive(tmp_path):
+    folder = tmp_path / "gros"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"q{i}.csv").write_text("id,avis\n" + "1,abc\n" * 200, encoding="utf-8")
+    with pytest.raises(
+        ArchiveError, match=r"« .*gros » contient plus de 3 fichiers \(limite : 3\)"
+    ) as caught:
+        read_file(folder, archive_limits=ArchiveLimits(members=3))
+    assert "holds more than 3 files (limit: 3)" in caught.value.message_en
+    with pytest.raises(ArchiveTooLargeError, match=r"« q0\.csv » dépasse la limite de 1\xa0000 octets"):
+        read_file(folder, archive_limits=ArchiveLimits(member_bytes=1000))
+    with pytest.raises(ArchiveTooLargeError, match=r"ensemble la limite de 2\xa0000 octets"):
+        preview(folder, archive_limits=ArchiveLimits(total_bytes=2000))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_a_file_of_the_folder_one_may_not_read_is_skipped_with_the_reason(tmp_path):
+    folder = tmp_path / "droits"
+    folder.mkdir()
+    (folder / "a.csv").write_text("id;avis\n1;Des bus\n", encoding="utf-8")
+    locked = folder / "b.csv"
+    locked.write_text("id;avis\n1;Secret\n", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        result = read_file(folder)
+    finally:
+        locked.chmod(0o600)
+    assert [c.text for c in result.contributions] == ["Des bus"]
+    [skipped] = [m for m in result.extras["archive"]["members"] if m["status"] == "skipped"]
+    assert skipped["name"] == "b.csv" and skipped["reason"].startswith("illisible")
