@@ -62,7 +62,7 @@ def read_archive(
 
     def rows() -> Iterator[RowOutcome]:
         try:
-            several, first_file = len(opened) > 1, dict[str, str]()
+            several, first_file = len(opened) > 1, dict[str, tuple[str, int]]()
             for member, facts in opened:
                 # opened again, one at a time: a thousand members read at once held a thousand open files
                 stream = open_member(facts.path)
@@ -121,11 +121,14 @@ def _open_members(
 
 
 def _member_rows(
-    member: Member, stream: IngestStream, several: bool, first_file: dict[str, str]
+    member: Member, stream: IngestStream, several: bool, first_file: dict[str, tuple[str, int]]
 ) -> Iterator[RowOutcome]:
     """The member's rows, naming it; its ids prefixed where they are only unique within it. Ids are checked
     as a file's are (row ids within the member: a proposal and a comment may both be "515"), and each
-    contribution id against the members read before (``first_file``: contribution id -> member name)."""
+    contribution id against the members read before (``first_file``: contribution id -> member name and
+    fingerprint of its text and author): the same contribution again is a duplicate, rejected; another one
+    under an id a member read before gave (two Decidim platforms' comments both numbered 532) is kept, its id
+    prefixed with its member's name."""
     # cut as the service cuts a file's name before a row's line (its keys hold 300 characters)
     prefix = f"{member.name[:100]}:" if several and stream.format in FILE_LOCAL_IDS else ""
     own_question = several and stream.format in {Format.CSV, Format.XLSX, Format.JSON, Format.JSONL}
@@ -136,21 +139,38 @@ def _member_rows(
         if isinstance(outcome, list) and outcome:
             outcome = ids.check([_tagged(c, member.name, prefix, own_question) for c in outcome])
         if isinstance(outcome, list):
-            clash = next(
-                (c for c in outcome if first_file.get(c.contribution_id, member.name) != member.name), None
-            )
-            if clash is None:
-                first_file.update((c.contribution_id, member.name) for c in outcome)
-                yield outcome
-                continue
-            earlier = first_file[clash.contribution_id]
-            outcome = RejectedRow(
-                clash.line,
-                f"identifiant en double « {clash.contribution_id} » (déjà lu dans « {earlier} »)",
-                f"duplicate id '{clash.contribution_id}' (already read in '{earlier}')",
-            )
+            outcome = _across_members(outcome, member.name, first_file)
+        if isinstance(outcome, list):
+            yield outcome
+            continue
         yield replace(outcome, file=member.name)
     member.rows = rows
+
+
+def _across_members(
+    row: list[Contribution], name: str, first_file: dict[str, tuple[str, int]]
+) -> list[Contribution] | RejectedRow:
+    """The row's contributions checked against the ids the members read before gave (:func:`_member_rows`)."""
+    kept = []
+    for c in row:
+        earlier = first_file.get(c.contribution_id)
+        if earlier is not None and earlier[0] != name and earlier[1] != _fingerprint(c):
+            prefix = f"{name[:100]}:"
+            c = replace(c, contribution_id=prefix + c.contribution_id, source_id=prefix + c.source_id)
+            earlier = first_file.get(c.contribution_id)
+        if earlier is not None and earlier[0] != name:
+            return RejectedRow(
+                c.line,
+                f"identifiant en double « {c.contribution_id} » (déjà lu dans « {earlier[0]} »)",
+                f"duplicate id '{c.contribution_id}' (already read in '{earlier[0]}')",
+            )
+        kept.append(c)
+    first_file.update((c.contribution_id, (name, _fingerprint(c))) for c in kept)
+    return kept
+
+
+def _fingerprint(c: Contribution) -> int:
+    return hash((c.text, c.author_ref))
 
 
 def _tagged(c: Contribution, name: str, prefix: str, own_question: bool) -> Contribution:

@@ -268,3 +268,30 @@ def test_the_directory_size_of_a_zip64_archive_is_read_from_its_zip64_record(tmp
     assert directory_size(_zip(tmp_path, lying, "lying.zip"))[0] == 70_000
     with pytest.raises(ArchiveError, match=r"70000 membres \(limite : 1000\)"):
         read_file(_zip(tmp_path, lying, "lying.zip"))
+
+
+def test_an_id_two_files_give_to_different_contributions_keeps_both_and_a_copy_is_still_a_duplicate(tmp_path):
+    # two Decidim platforms number their comments alike: the second platform's comment 532 was rejected as
+    # "identifiant en double" of the first's, a different comment by a different author (42 of the 44 comments
+    # of the real Nancy export read beside the Lille one were lost so)
+    header = b"id;created_at;body;author/id;author/name;alignment;depth;commentable_id;commentable_type;"
+    header += b"root_commentable_url\n"
+    lille = (
+        header
+        + b"532;2019-01-17;Oui au vote blanc;1;a;0;0;30;Decidim::Debates::Debate;http://l.fr/debates/30\n"
+    )
+    nancy = (
+        header
+        + b"532;2019-01-21;Non au vote blanc;2;b;0;0;345;Decidim::Proposals::Proposal;http://n.fr/p/345\n"
+    )
+    result = read_file(_zip(tmp_path, zip_bytes({"lille_comments.csv": lille, "nancy_comments.csv": nancy})))
+    assert [(c.contribution_id, c.text) for c in result.contributions] == [
+        ("comment-532", "Oui au vote blanc"),
+        ("nancy_comments.csv:comment-532", "Non au vote blanc"),
+    ]
+    assert not result.rejected and len({c.source_id for c in result.contributions}) == 2
+    # the same comment in two files is one contribution: the second copy rejected, naming the first file
+    again = read_file(_zip(tmp_path, zip_bytes({"a_comments.csv": lille, "b_comments.csv": lille}), "c.zip"))
+    assert [c.text for c in again.contributions] == ["Oui au vote blanc"]
+    [rejected] = again.rejected
+    assert rejected.file == "b_comments.csv" and "déjà lu dans « a_comments.csv »" in rejected.reason

@@ -215,3 +215,12 @@ def test_a_file_of_the_folder_one_may_not_read_is_skipped_with_the_reason(tmp_pa
     assert [c.text for c in result.contributions] == ["Des bus"]
     [skipped] = [m for m in result.extras["archive"]["members"] if m["status"] == "skipped"]
     assert skipped["name"] == "b.csv" and skipped["reason"].startswith("illisible")
+
+
+def test_no_comment_of_the_two_platforms_in_the_real_decidim_folder_is_lost(tmp_path):
+    # Lille's and Nancy's comments share 42 ids: Nancy's were rejected as duplicates of Lille's
+    if not DECIDIM.is_dir():
+        pytest.skip("real data not found")
+    result = read_file(DECIDIM, secret=b"k")
+    assert len(result.contributions) == result.rows_read == 962 and not result.rejected
+    assert len({c.contribution_id for c in result.contributions}) == 962
