@@ -131,6 +131,14 @@ def open_export(
     """The checked path, the requested format and the file's sniffed facts (what every entry point needs first)."""
     path = Path(path)
     fmt = _format(format)
+    if not path.is_file() and path.exists():  # /dev/null, a named pipe: it is there, and no export
+        raise InputFileError(
+            f"« {path} » n'est pas un fichier ordinaire (périphérique, tube nommé, socket) : donnez le fichier "
+            "exporté, ou le dossier des fichiers exportés.",
+            f"'{path}' is not a regular file (device, named pipe, socket): give the exported file, or the folder "
+            "of the exported files.",
+            value=str(path),
+        )
     if not path.is_file():
         raise InputFileError(
             f"Fichier introuvable : « {path} ».", f"File not found: '{path}'.", value=str(path)

@@ -644,3 +644,17 @@ def test_analyse_reads_a_folder_as_the_zip_of_its_files(tmp_path, source):
     result = preview(folder)
     said = " ".join(result.output.split())
     assert result.exit_code == 0 and "Fichiers du dossier (" in said and f"Fichier {source.name} (" in said
+
+
+@pytest.mark.parametrize("command", [analyse, preview], ids=["analyse", "preview"])
+def test_a_path_that_is_no_regular_file_is_said_so_not_missing(tmp_path, command):
+    # /dev/null or a named pipe was "Fichier introuvable", though it is there
+    pipe = tmp_path / "tube.csv"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/null")):
+        result = command(path, "--no-cache") if command is analyse else command(path)
+        assert result.exit_code == 2, result.output
+        assert f"« {path} » n'est pas un fichier ordinaire (périphérique, tube nommé" in said(result)
+        assert "introuvable" not in result.output
+    result = command(pipe, "--lang", "en")
+    assert f"'{pipe}' is not a regular file (device, named pipe, socket)" in said(result)
