@@ -219,6 +219,7 @@ def _csv_stream(
         rows=lambda: reader(source),
         extras=source.extras,
         blank_lines=lambda: csv_source.blank_lines,
+        subject=_subject(path),
     )
 
 
@@ -262,7 +263,12 @@ def _tabular_stream(
         sha256=facts.sha256,
         rows=lambda: generic.record_rows(source, guarded),
         extras=source.extras,
+        subject=_subject(path),
     )
+
+
+def _subject(path: Path) -> tuple[str, str]:
+    return f"Le fichier « {path.name} »", f"The file '{path.name}'"
 
 
 def _guarded(records: Iterator[Any], encoding: str, name: str) -> Iterator[Any]:

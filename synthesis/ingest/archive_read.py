@@ -85,6 +85,7 @@ def read_archive(
         extras=extras,
         blank_lines=lambda: blank[0],
         unique_ids=False,  # checked file by file, then across files (_member_rows)
+        subject=_subject(path, [m.name for m, _ in opened]),
     )
     stream.holds = workdir  # removed when the stream is read through, or dropped
     return stream
@@ -207,6 +208,17 @@ def _in_member(exc: InputFileError, name: str) -> InputFileError:
 def _folder_name(name: str) -> str:
     cleaned = "".join(ch for ch in name if ch.isalnum() or ch in "-_. ").strip(" .")
     return cleaned[:100] or "archive"
+
+
+def _subject(path: Path, read: list[str]) -> tuple[str, str]:
+    """The archive or folder as an error about all its files names it, with the files it read."""
+    shown = ", ".join(read[:10]) + (" …" if len(read) > 10 else "")
+    if path.is_dir():
+        return f"Le dossier « {path} » (fichiers lus : {shown})", f"The folder '{path}' (files read: {shown})"
+    return (
+        f"L'archive « {path.name} » (fichiers lus : {shown})",
+        f"The archive '{path.name}' (files read: {shown})",
+    )
 
 
 def root_name(path: Path) -> str:

@@ -108,6 +108,7 @@ class IngestStream:
         extras: dict[str, Any] | None = None,
         blank_lines: Callable[[], int] | None = None,
         unique_ids: bool = True,
+        subject: tuple[str, str] = ("Le fichier", "The file"),
     ) -> None:
         self.format = format
         self.encoding = encoding
@@ -120,6 +121,7 @@ class IngestStream:
         self._unique_ids = unique_ids  # False: the rows were checked already (an archive checks each file's)
         self._started = False
         self.holds: object = None  # what must live as long as the stream: an archive's unpacked folder
+        self.subject = subject  # what the stream reads, as its errors name it: « Le fichier « avis.csv » »
 
     @property
     def rows_read(self) -> int:
@@ -160,8 +162,8 @@ class IngestStream:
         self.extras["counts"] = counts.as_dict()
         if counts.rows_read == 0:
             raise EmptyFileError(
-                "Le fichier ne contient aucune ligne de données (seulement un en-tête, ou rien).",
-                "The file holds no data row (only a header, or nothing).",
+                f"{self.subject[0]} ne contient aucune ligne de données (seulement un en-tête, ou rien).",
+                f"{self.subject[1]} holds no data row (only a header, or nothing).",
             )
 
 

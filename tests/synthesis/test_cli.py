@@ -658,3 +658,23 @@ def test_a_path_that_is_no_regular_file_is_said_so_not_missing(tmp_path, command
         assert "introuvable" not in result.output
     result = command(pipe, "--lang", "en")
     assert f"'{pipe}' is not a regular file (device, named pipe, socket)" in said(result)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_export_of_a_header_alone_names_its_file_or_its_folder(tmp_path, lang):
+    # "Le fichier ne contient aucune ligne de données": which file, of a folder's or a ZIP's, it did not say
+    folder = tmp_path / "consultation"
+    folder.mkdir()
+    (folder / "avis.csv").write_text("id;avis\n", encoding="utf-8")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    alone = analyse(folder / "avis.csv", "--no-cache", "--lang", lang)
+    both = analyse(folder, "--no-cache", "--lang", lang)
+    assert alone.exit_code == both.exit_code == 2
+    if lang == "fr":
+        assert "Erreur (empty_file) : Le fichier « avis.csv » ne contient aucune ligne de données" in said(
+            alone
+        )
+        assert f"Le dossier « {folder} » (fichiers lus : avis.csv) ne contient aucune ligne" in said(both)
+    else:
+        assert "Error (empty_file): The file 'avis.csv' holds no data row" in said(alone)
+        assert f"The folder '{folder}' (files read: avis.csv) holds no data row" in said(both)
