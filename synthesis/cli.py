@@ -210,11 +210,24 @@ def output_error(out: Path, exc: OSError) -> OutputFileError:
     )
 
 
+#: The report's formats, by the extension of ``--out`` (no extension: JSON)
+REPORT_SUFFIXES = {".json", ".html", ".htm", ""}
+
+
 def check_output(out: Path | None) -> None:
     """Refuse, before the run, a report path that could not be written at its end: opened for appending (its
-    content unchanged), and removed again when it did not exist."""
+    content unchanged), and removed again when it did not exist; or whose extension names a format the
+    report is not written in (``rapport.xlsx`` held JSON, which the spreadsheet refused to open)."""
     if out is None:
         return
+    if out.suffix.lower() not in REPORT_SUFFIXES and not out.is_dir():
+        raise OutputFileError(
+            f"--out {out} : le rapport s'écrit en JSON (.json) ou en page HTML (.html) ; l'extension du fichier "
+            f"choisit le format ({out.suffix} n'en est pas un).",
+            f"--out {out}: the report is written as JSON (.json) or as an HTML page (.html); the file's extension "
+            f"chooses the format ({out.suffix} is none of them).",
+            value=str(out),
+        )
     existed = out.exists()
     try:
         with out.open("ab"):

@@ -678,3 +678,20 @@ def test_an_export_of_a_header_alone_names_its_file_or_its_folder(tmp_path, lang
     else:
         assert "Error (empty_file): The file 'avis.csv' holds no data row" in said(alone)
         assert f"The folder '{folder}' (files read: avis.csv) holds no data row" in said(both)
+
+
+@pytest.mark.parametrize("name", ["rapport.xlsx", "rapport final.pdf", "r.csv"])
+def test_a_report_path_whose_extension_is_no_report_format_is_refused_before_the_run(tmp_path, name):
+    # "--out rapport.xlsx" ran the whole analysis and wrote JSON into it, which the spreadsheet refused to open
+    out = tmp_path / name
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out)
+    assert result.exit_code == 2 and not out.exists() and "lignes lues" not in result.output
+    assert (
+        f"Erreur (invalid_output) : --out {out} : le rapport s'écrit en JSON (.json) ou en page HTML"
+        in said(result)
+    )
+    result = analyse(SAMPLE, "--embedder", FAKE_EMBEDDER, "--out", out, "--lang", "en")
+    assert (
+        f"Error (invalid_output): --out {out}: the report is written as JSON (.json) or as an HTML"
+        in said(result)
+    )
