@@ -26,6 +26,7 @@ _OPTIONS = {
 _WORDS = {
     "fr": {
         "file": "Fichier",
+        "folder": "Dossier",
         "bytes": "octets",
         "format": "Format détecté",
         "encoding": "Encodage",
@@ -49,6 +50,7 @@ _WORDS = {
     },
     "en": {
         "file": "File",
+        "folder": "Folder",
         "bytes": "bytes",
         "format": "Detected format",
         "encoding": "Encoding",
@@ -159,7 +161,7 @@ def render(p: ImportPreview, console: Console, lang: str = "fr", folder: bool = 
     delimiter = {"\t": w["tab"], None: "—"}.get(p.delimiter, w["quoted"].format(p.delimiter))
     estimate = _count(p.rows_estimate, lang) + ("" if p.rows_estimate_exact else w["estimate"])
     for label, value in (
-        (w["file"], f"{p.file_name} ({_count(p.size_bytes, lang)} {w['bytes']})"),
+        (w["folder" if folder else "file"], f"{p.file_name} ({_count(p.size_bytes, lang)} {w['bytes']})"),
         (w["format"], p.format + (f" ({p.kind})" if p.kind else "")),
         (w["encoding"], p.encoding),
         (w["delimiter"], delimiter),

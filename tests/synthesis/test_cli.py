@@ -643,7 +643,7 @@ def test_analyse_reads_a_folder_as_the_zip_of_its_files(tmp_path, source):
     assert result.exit_code == 0 and "Files in the folder (" in said and line in said, said
     result = preview(folder)
     said = " ".join(result.output.split())
-    assert result.exit_code == 0 and "Fichiers du dossier (" in said and f"Fichier {source.name} (" in said
+    assert result.exit_code == 0 and "Fichiers du dossier (" in said and f"Dossier {source.name} (" in said
 
 
 @pytest.mark.parametrize("command", [analyse, preview], ids=["analyse", "preview"])
