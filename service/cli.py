@@ -325,7 +325,7 @@ def revoke_key(
 )
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port d'écoute.")] = 8000,
     lang: Lang = "fr",
 ) -> None:
     """Start the API (in-process job runner unless BROKER_URL is set); DATABASE_URL selects the database."""
@@ -341,7 +341,7 @@ def serve(
 )
 def demo(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port d'écoute.")] = 8000,
     lang: Lang = "fr",
 ) -> None:
     """Import the real sample consultation, synthesise it, publish its report, print the URL, then serve the API."""

@@ -114,6 +114,8 @@ _USAGE_ERRORS = {
         (r"^Invalid value for '([^']*)': ", r"Valeur invalide pour \1 : "),
         (r"^Invalid value: ", "Valeur invalide : "),
         (r"Input should be a valid integer.*$", "un nombre entier est attendu."),
+        (r"Input should be less than or equal to (\S+)$", r"la valeur doit être au plus \1."),
+        (r"Input should be greater than or equal to (\S+)$", r"la valeur doit être au moins \1."),
         (r"Value '([^']*)' is not a valid (\w+)\.", r"« \1 » n'est pas une valeur possible (\2)."),
         (r"Option '([^']*)' requires an argument\.", r"L'option \1 demande une valeur."),
         (r"Option '([^']*)' does not take a value\.", r"L'option \1 ne prend pas de valeur."),

@@ -318,3 +318,23 @@ def test_a_key_revoked_again_is_said_to_be_revoked_already(tmp_path, monkeypatch
             assert again.exit_code == 0 and said in again.output, again.output
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, command):
+    # "synthese serve --port 99999" ended on an OverflowError traceback ("bind(): port must be 0-65535")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    runner = CliRunner()
+    for port, fr, en in (
+        (
+            "99999",
+            "Valeur invalide pour --port : la valeur doit être au plus 65535.",
+            "less than or equal to 65535",
+        ),
+        ("0", "Valeur invalide pour --port : la valeur doit être au moins 1.", "greater than or equal to 1"),
+    ):
+        said_fr = runner.invoke(app, [command, "--port", port], env={"COLUMNS": "200"})
+        said_en = runner.invoke(app, [command, "--port", port, "--lang", "en"], env={"COLUMNS": "200"})
+        assert said_fr.exit_code == said_en.exit_code == 2 and said_fr.exception.__class__ is SystemExit
+        assert fr in said_fr.output and f"Invalid value for '--port': Input should be {en}" in said_en.output
+    assert not (tmp_path / "demo.db").exists()
