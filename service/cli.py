@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -367,6 +368,8 @@ def _check_free(host: str, port: int, lang: str) -> None:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:  # no address of this machine, or a port it may not open
+            _cannot_listen(host, port, exc, lang)
         _say(
             lang,
             f"Impossible d'écouter sur {host}:{port} ({exc.strerror or exc}) : une autre instance tourne peut-être "
@@ -378,6 +381,32 @@ def _check_free(host: str, port: int, lang: str) -> None:
             err=True,
         )
         raise typer.Exit(1) from None
+
+
+def _cannot_listen(host: str, port: int, exc: OSError, lang: str) -> None:
+    """Say why ``host:port`` cannot be listened on when no other program holds it, and exit: an unknown
+    address, one not of this machine, a port reserved to the administrator (it said "another instance may be
+    running, choose another port" whatever the cause)."""
+    import socket
+
+    from synthesis.errors import os_reason
+
+    if isinstance(exc, socket.gaierror) or (exc.errno or 0) < 0:  # a name resolution error (EAI_*)
+        reason_fr, reason_en = "adresse inconnue", "unknown address"
+    elif exc.errno == errno.EADDRNOTAVAIL:
+        reason_fr, reason_en = "pas une adresse de cette machine", "not an address of this machine"
+    else:
+        reason_fr, reason_en = os_reason(exc)
+    _say(
+        lang,
+        f"Impossible d'écouter sur {host}:{port} ({reason_fr}). --host est une adresse de cette machine "
+        "(127.0.0.1 : cette machine seule ; 0.0.0.0 : toutes ses adresses) ; un port sous 1024 demande les droits "
+        "d'administrateur.",
+        f"Cannot listen on {host}:{port} ({reason_en}). --host is an address of this machine (127.0.0.1: this "
+        "machine only; 0.0.0.0: all its addresses); a port below 1024 needs administrator rights.",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -338,3 +338,25 @@ def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(tmp_path, monkeypa
         assert said_fr.exit_code == said_en.exit_code == 2 and said_fr.exception.__class__ is SystemExit
         assert fr in said_fr.output and f"Invalid value for '--port': Input should be {en}" in said_en.output
     assert not (tmp_path / "demo.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "fr", "en"),
+    [
+        ("nulle-part.invalid", "adresse inconnue", "unknown address"),
+        ("192.0.2.1", "pas une adresse de cette machine", "not an address of this machine"),
+    ],
+)
+def test_an_address_that_is_not_this_machines_is_said_so_not_a_taken_port(host, fr, en):
+    # an unknown --host, or one of another machine, was told "another instance may already be running:
+    # choose another port", with the system's English reason inside the French message
+    runner = CliRunner()
+    said_fr = runner.invoke(app, ["serve", "--host", host], env={"COLUMNS": "300"})
+    said_en = runner.invoke(app, ["serve", "--host", host, "--lang", "en"], env={"COLUMNS": "300"})
+    assert said_fr.exit_code == said_en.exit_code == 1
+    assert (
+        f"Impossible d'écouter sur {host}:8000 ({fr}). --host est une adresse de cette machine"
+        in said_fr.output
+    )
+    assert f"Cannot listen on {host}:8000 ({en}). --host is an address of this machine" in said_en.output
+    assert "autre instance" not in said_fr.output and "another instance" not in said_en.output
