@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -82,13 +82,17 @@ HELP_EN.update(
 
 def _session(lang: str) -> Session:
     """A session on the service's database, migrated; an unreachable one said, not a traceback."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import ArgumentError, OperationalError
     from sqlmodel import Session
 
     from service.core.config import get_settings
     from service.core.db import make_engine, upgrade_database
 
-    engine = make_engine(get_settings().database_url)
+    url = get_settings().database_url
+    try:
+        engine = make_engine(url)
+    except ArgumentError as exc:  # not a URL, or a database kind SQLAlchemy has no driver for
+        _bad_database_url(url, exc, lang)
     try:
         upgrade_database(engine)
     except OperationalError as exc:
@@ -103,6 +107,27 @@ def _session(lang: str) -> Session:
         )
         raise typer.Exit(1) from None
     return Session(engine)
+
+
+def _bad_database_url(url: str, exc: Exception, lang: str) -> NoReturn:
+    """Say that DATABASE_URL cannot name a database, and exit (it ended on SQLAlchemy's traceback). The URL
+    itself is not repeated: it may hold a password."""
+    from sqlalchemy.exc import NoSuchModuleError
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if isinstance(exc, NoSuchModuleError) and scheme:
+        reason_fr, reason_en = f"type de base inconnu : « {scheme} »", f"unknown database kind: '{scheme}'"
+    else:
+        reason_fr, reason_en = "ce n'est pas une URL de base de données", "it is not a database URL"
+    _say(
+        lang,
+        f"DATABASE_URL invalide ({reason_fr}). Par exemple : sqlite:///data/synthese.db, ou "
+        "postgresql://utilisateur:mot-de-passe@hôte:5432/base.",
+        f"Invalid DATABASE_URL ({reason_en}). For example: sqlite:///data/synthese.db, or "
+        "postgresql://user:password@host:5432/database.",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 def _database() -> str:

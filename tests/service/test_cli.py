@@ -360,3 +360,30 @@ def test_an_address_that_is_not_this_machines_is_said_so_not_a_taken_port(host, 
     )
     assert f"Cannot listen on {host}:8000 ({en}). --host is an address of this machine" in said_en.output
     assert "autre instance" not in said_fr.output and "another instance" not in said_en.output
+
+
+@pytest.mark.parametrize(
+    ("url", "fr", "en"),
+    [
+        (
+            "bogus://admin:s3cret@hote/base",
+            "type de base inconnu : « bogus »",
+            "unknown database kind: 'bogus'",
+        ),
+        ("pas une url", "ce n'est pas une URL de base de données", "it is not a database URL"),
+    ],
+)
+def test_a_database_url_that_names_no_database_is_said_not_a_traceback(monkeypatch, url, fr, en):
+    # the admin commands ended on SQLAlchemy's NoSuchModuleError / ArgumentError traceback
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        said_fr = runner.invoke(app, ["admin", "create-tenant", "Lille"], env={"COLUMNS": "300"})
+        said_en = runner.invoke(app, ["admin", "list-keys", "--tenant", "Lille", "--lang", "en"])
+    finally:
+        get_settings.cache_clear()
+    assert said_fr.exit_code == said_en.exit_code == 1
+    assert f"DATABASE_URL invalide ({fr}). Par exemple : sqlite:///" in said_fr.output
+    assert f"Invalid DATABASE_URL ({en}). For example: sqlite:///" in said_en.output
+    assert "s3cret" not in said_fr.output + said_en.output  # a password is never repeated
