@@ -177,15 +177,29 @@ def _tenant(session: Session, name: str, lang: str, db: str):
 
 
 def _check_names(lang: str, **names: str) -> None:
-    """Refuse a tenant's or key's name longer than its column (``tenant``, ``key``: the names given), before
-    anything is written: PostgreSQL refused it with a traceback, SQLite stored it whole."""
+    """Refuse a tenant's or key's name that is blank, or longer than its column (``tenant``, ``key``: the names
+    given), before anything is written: PostgreSQL refused a long one with a traceback, SQLite stored it
+    whole."""
     from service.models import ApiKey, Tenant
 
     for which, value in names.items():
         table = Tenant if which == "tenant" else ApiKey
         limit = table.__table__.c.name.type.length  # type: ignore[attr-defined]
+        what_fr, what_en = ("du tenant", "tenant") if which == "tenant" else ("de la clé", "key")
+        if not value.strip():  # « Tenant «  » créé »: a name no one can read, nor type again
+            eg_fr, eg_en = (
+                ("celui de la collectivité", "the public body's")
+                if which == "tenant"
+                else ("qui s'en sert", "who uses it")
+            )
+            _say(
+                lang,
+                f"Nom {what_fr} vide : donner un nom ({eg_fr}).",
+                f"The {what_en}'s name is empty: give a name ({eg_en}).",
+                err=True,
+            )
+            raise typer.Exit(1)
         if len(value) > limit:
-            what_fr, what_en = ("du tenant", "tenant") if which == "tenant" else ("de la clé", "key")
             _say(
                 lang,
                 f"Nom {what_fr} trop long : {len(value)} caractères, {limit} caractères au plus. En choisir un "

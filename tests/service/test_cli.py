@@ -387,3 +387,24 @@ def test_a_database_url_that_names_no_database_is_said_not_a_traceback(monkeypat
     assert f"DATABASE_URL invalide ({fr}). Par exemple : sqlite:///" in said_fr.output
     assert f"Invalid DATABASE_URL ({en}). For example: sqlite:///" in said_en.output
     assert "s3cret" not in said_fr.output + said_en.output  # a password is never repeated
+
+
+def test_a_blank_tenant_or_key_name_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    # "synthese admin create-tenant ''" answered « Tenant «  » créé (id 1) », a tenant no one could name again
+    db = tmp_path / "admin.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        blank = runner.invoke(app, ["admin", "create-tenant", "  "])
+        assert blank.exit_code == 1 and "Nom du tenant vide : donner un nom" in blank.output
+        no_key = runner.invoke(app, ["admin", "create-tenant", "Lille", "--key-name", "", "--lang", "en"])
+        assert (
+            no_key.exit_code == 1 and "The key's name is empty: give a name (who uses it)." in no_key.output
+        )
+        assert not db.exists()
+        assert runner.invoke(app, ["admin", "create-tenant", "Lille"]).exit_code == 0
+        key = runner.invoke(app, ["admin", "create-key", "--tenant", "Lille", "--name", " "])
+        assert key.exit_code == 1 and "Nom de la clé vide" in key.output
+    finally:
+        get_settings.cache_clear()
