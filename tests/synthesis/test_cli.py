@@ -695,3 +695,29 @@ def test_a_report_path_whose_extension_is_no_report_format_is_refused_before_the
         f"Error (invalid_output): --out {out}: the report is written as JSON (.json) or as an HTML"
         in said(result)
     )
+
+
+def test_the_methodology_command_reads_a_folder_of_several_formats_as_the_run_did(tmp_path):
+    # a folder of the real Decidim debates and a spreadsheet: the command said --format decidim (its first
+    # file's), which, run again, skipped the spreadsheet as « ne correspond pas au format decidim »
+    if not (SHARED_DATA / "decidim-mel-nancy").is_dir():
+        pytest.skip("real data not found")
+    folder = tmp_path / "consultation"
+    folder.mkdir()
+    (folder / "debats.csv").write_bytes((SHARED_DATA / "decidim-mel-nancy" / "debats.csv").read_bytes())
+    rows = "".join(f"{i};Des pistes cyclables pour le quartier {i % 4}\n" for i in range(30))
+    (folder / "velo.csv").write_text("id;avis\n" + rows, encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = analyse(folder, "--embedder", FAKE_EMBEDDER, "--no-cache", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "59 lignes lues (decidim, csv, utf-8)" in said(result)
+    report = Report.model_validate_json(out.read_text(encoding="utf-8"))
+    assert report.manifest.import_options == {"format": "auto"}
+    command = shlex.split(reproduce_command(report))
+    again = tmp_path / "again.json"
+    rerun = analyse(folder, *command[3:-2], "--embedder", FAKE_EMBEDDER, "--no-cache", "--out", again)
+    assert rerun.exit_code == 0, rerun.output
+    first, second = (json.loads(f.read_text(encoding="utf-8")) for f in (out, again))
+    for r in (first, second):
+        r["manifest"].pop("timings")
+    assert first == second and first["manifest"]["counts"]["contributions"] == 59
