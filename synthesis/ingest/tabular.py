@@ -69,9 +69,13 @@ def _open_book(path: Path) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged archive
+        # openpyxl's reason is English ("File contains no valid workbook part"): said as a detail, after ours
         raise InputFileError(
-            f"Classeur XLSX illisible « {path.name} » : {exc}",
-            f"Unreadable XLSX workbook '{path.name}': {exc}",
+            f"Classeur XLSX illisible « {path.name} » : il est endommagé, ou n'est pas un classeur Excel "
+            f"(détail : {exc}). Ouvrez-le dans le tableur et enregistrez-le à nouveau en classeur .xlsx, ou "
+            "exportez-le en CSV.",
+            f"Unreadable XLSX workbook '{path.name}': it is damaged, or no Excel workbook (detail: {exc}). Open "
+            "it in the spreadsheet program and save it again as an .xlsx workbook, or export it as CSV.",
             value=path.name,
         ) from None
 

@@ -91,6 +91,24 @@ def test_xlsx_damaged_sheet_is_an_error_naming_it(tmp_path):
     assert "Sheet 'Données'" in caught.value.message_en
 
 
+def test_a_workbook_openpyxl_cannot_open_is_said_in_french_with_the_next_step(tmp_path):
+    # « Classeur XLSX illisible « x.xlsx » : File contains no valid workbook part »: openpyxl's English reason
+    # alone, in the French message, and nothing on what to do
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "pas un classeur")
+    with pytest.raises(InputFileError) as caught:
+        read_file(path)
+    assert caught.value.message_fr.startswith(
+        "Classeur XLSX illisible « x.xlsx » : il est endommagé, ou n'est pas un classeur Excel (détail : "
+    )
+    assert caught.value.message_fr.endswith(
+        "enregistrez-le à nouveau en classeur .xlsx, ou exportez-le en CSV."
+    )
+    assert "save it again as an .xlsx workbook, or export it as CSV." in caught.value.message_en
+
+
 def test_xlsx_row_wider_than_its_header_is_rejected_like_csv(tmp_path):
     def fill(book):
         sheet = book.active
