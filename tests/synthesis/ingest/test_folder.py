@@ -200,21 +200,50 @@ def test_a_folder_is_held_to_the_limits_of_an_archive(tmp_path):
         preview(folder, archive_limits=ArchiveLimits(total_bytes=2000))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_a_file_of_the_folder_one_may_not_read_is_skipped_with_the_reason(tmp_path):
+# Read as a user without the right to read every file: as root, with the capabilities that let root read
+# them dropped (setpriv), so that the test runs as the import runs for a collectivité's agent
+_READ_FOLDER = (
+    "import json, sys; from synthesis.ingest import read_file; r = read_file(sys.argv[1]); "
+    "print(json.dumps([[c.text for c in r.contributions], r.extras['archive']['members']]))"
+)
+
+
+def _read_without_rights(folder: Path) -> tuple[list[str], list[dict]]:
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", _READ_FOLDER, str(folder)]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root reads every file, and setpriv is missing to drop that right")
+        command = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", *command]
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root)
+    texts, members = json.loads(done.stdout)
+    return texts, members
+
+
+def test_a_file_or_folder_of_the_folder_one_may_not_read_is_skipped_with_the_reason(tmp_path):
     folder = tmp_path / "droits"
-    folder.mkdir()
+    (folder / "fermé").mkdir(parents=True)
     (folder / "a.csv").write_text("id;avis\n1;Des bus\n", encoding="utf-8")
+    (folder / "fermé" / "c.csv").write_text("id;avis\n1;Secret\n", encoding="utf-8")
     locked = folder / "b.csv"
     locked.write_text("id;avis\n1;Secret\n", encoding="utf-8")
     locked.chmod(0)
+    (folder / "fermé").chmod(0)
     try:
-        result = read_file(folder)
+        texts, members = _read_without_rights(folder)
     finally:
         locked.chmod(0o600)
-    assert [c.text for c in result.contributions] == ["Des bus"]
-    [skipped] = [m for m in result.extras["archive"]["members"] if m["status"] == "skipped"]
-    assert skipped["name"] == "b.csv" and skipped["reason"].startswith("illisible")
+        (folder / "fermé").chmod(0o700)
+    assert texts == ["Des bus"]
+    skipped = {m["name"]: (m["reason"], m["reason_en"]) for m in members if m["status"] == "skipped"}
+    assert skipped == {
+        "b.csv": ("illisible (accès refusé) : non lu", "unreadable (permission denied): not read"),
+        "fermé/": ("illisible (accès refusé) : non lu", "unreadable (permission denied): not read"),
+    }
 
 
 def test_no_comment_of_the_two_platforms_in_the_real_decidim_folder_is_lost(tmp_path):
