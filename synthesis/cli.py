@@ -142,6 +142,9 @@ _MESSAGES = {
         "peu ou trop différentes pour former un thème d'au moins {least} contributions (--min-cluster-size). "
         "Le rapport les montre toutes, une à une, « non classées » ; un thème se forme à partir de quelques "
         "dizaines de contributions par question.",
+        "columns_unused": "[yellow]Attention[/] : les options de colonnes (--text-column…) ne servent qu'aux "
+        "formats génériques ; l'export est lu au format {format}, dans ses propres colonnes. Pour choisir les "
+        "colonnes : --format csv (ou xlsx, json, jsonl).",
     },
     "en": {
         "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
@@ -153,6 +156,9 @@ _MESSAGES = {
         "different to form a theme of {least} contributions at least (--min-cluster-size). The report shows "
         "each of them, « non classées » (unclassified); themes form from a few dozen contributions per "
         "question.",
+        "columns_unused": "[yellow]Warning[/]: the column options (--text-column…) only serve the generic formats; "
+        "the export is read in the {format} format, in its own columns. To choose the columns: --format csv (or "
+        "xlsx, json, jsonl).",
     },
 }
 
@@ -541,6 +547,10 @@ def run_settings(**values: object) -> RunSettings:
     return settings
 
 
+#: The formats read in the columns the options name (the others have their own)
+GENERIC_FORMATS = {"csv", "xlsx", "json", "jsonl"}
+
+
 def read_input(
     file: Path,
     format: str,
@@ -568,6 +578,9 @@ def read_input(
         )
     )
     print_import_notes(err, result.extras, lang)  # a ZIP's files, a side file skipped: said, not only logged
+    read = formats_read(result)
+    if mapping is not None and not GENERIC_FORMATS & set(read):  # they were left unused, and nothing said so
+        err.print(_say(lang, "columns_unused", format=", ".join(read)), soft_wrap=True)
     return result
 
 
