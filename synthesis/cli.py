@@ -145,6 +145,8 @@ _MESSAGES = {
         "columns_unused": "[yellow]Attention[/] : les options de colonnes (--text-column…) ne servent qu'aux "
         "formats génériques ; l'export est lu au format {format}, dans ses propres colonnes. Pour choisir les "
         "colonnes : --format csv (ou xlsx, json, jsonl).",
+        "question_unused": "[yellow]Attention[/] : --question-text n'a servi à aucune contribution : l'export, lu "
+        "au format {format}, nomme ses propres questions.",
     },
     "en": {
         "read": "{rows} {rows|row|rows} read ({format}), {n} {n|contribution|contributions}, "
@@ -159,6 +161,8 @@ _MESSAGES = {
         "columns_unused": "[yellow]Warning[/]: the column options (--text-column…) only serve the generic formats; "
         "the export is read in the {format} format, in its own columns. To choose the columns: --format csv (or "
         "xlsx, json, jsonl).",
+        "question_unused": "[yellow]Warning[/]: --question-text served no contribution: the export, read in the "
+        "{format} format, names its own questions.",
     },
 }
 
@@ -581,6 +585,8 @@ def read_input(
     read = formats_read(result)
     if mapping is not None and not GENERIC_FORMATS & set(read):  # they were left unused, and nothing said so
         err.print(_say(lang, "columns_unused", format=", ".join(read)), soft_wrap=True)
+    if question_text is not None and all(c.question_text != question_text for c in result.contributions):
+        err.print(_say(lang, "question_unused", format=", ".join(read)), soft_wrap=True)
     return result
 
 

@@ -724,7 +724,7 @@ def test_the_methodology_command_reads_a_folder_of_several_formats_as_the_run_di
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_column_options_a_recognised_format_leaves_unused_are_said(tmp_path, lang):
+def test_options_a_recognised_format_leaves_unused_are_said(tmp_path, lang):
     # "--text-column title/fr" on the real Decidim debates was left unused (the Decidim reader reads its own
     # columns), and nothing said so: the report was not what the user asked for
     if not (SHARED_DATA / "decidim-mel-nancy").is_dir():
@@ -741,5 +741,14 @@ def test_column_options_a_recognised_format_leaves_unused_are_said(tmp_path, lan
         "the decidim format, in its own columns. To choose the columns: --format csv"
     )
     assert warned in said(result)
+    result = analyse(debates, "--question-text", "Que proposez-vous ?", *args)  # its questions: its debates
+    assert result.exit_code == 0, result.output
+    assert (
+        "Attention : --question-text n'a servi à aucune contribution : l'export, lu au format decidim, nomme ses "
+        "propres questions."
+        if lang == "fr"
+        else "Warning: --question-text served no contribution: the export, read in the decidim format, names its "
+        "own questions."
+    ) in said(result)
     chosen = analyse(debates, "--format", "csv", "--text-column", "title/fr", *args)
     assert chosen.exit_code == 0 and "--text-column…" not in chosen.output  # read in the columns asked for
