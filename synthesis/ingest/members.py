@@ -57,7 +57,8 @@ class ArchiveLimits:
 
 @dataclass
 class Member:
-    """One member of the archive: where it was written (None when skipped), and what became of it."""
+    """One member of the archive (one file of the folder): where it was written (None when skipped), and what
+    became of it."""
 
     name: str
     status: Status
@@ -84,6 +85,7 @@ class Member:
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file ``path``, read by chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
