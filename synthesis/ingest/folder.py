@@ -38,10 +38,30 @@ Refusal = tuple[str, str] | None
 
 
 def stage(source: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
-    """The members of ``source``, a folder or a ZIP file, their useful files written under ``dest``."""
-    if source.is_dir():
-        return stage_folder(source, dest, limits)
-    return unpack(source, dest, limits)
+    """The members of ``source``, a folder or a ZIP file, their useful files written under ``dest``; a file
+    whose bytes an earlier one holds is skipped (:func:`skip_copies`)."""
+    members = stage_folder(source, dest, limits) if source.is_dir() else unpack(source, dest, limits)
+    skip_copies(members)
+    return members
+
+
+def skip_copies(members: list[Member]) -> None:
+    """Skip, with the reason, each contribution file whose bytes an earlier one holds ("Copie de avis.csv"
+    beside "avis.csv"): read twice, its contributions counted twice, under ids prefixed with each file's name."""
+    first: dict[str, str] = {}
+    for m in members:
+        if m.status != "read" or m.path is None:
+            continue
+        digest = sha256_of(m.path)
+        if digest not in first:
+            first[digest] = m.name
+            continue
+        m.path.unlink()
+        m.path = None
+        m.skip(
+            f"même contenu que « {first[digest]} » : non lu deux fois",
+            f"same content as '{first[digest]}': not read twice",
+        )
 
 
 def stage_folder(folder: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:

@@ -203,17 +203,21 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
             "inner.zip": zip_bytes({"x.csv": good}),
             "__MACOSX/._avis.csv": b"\x00\x05\x16\x07",
             "Avis.CSV": good,  # the same name but for its case: one file on some disks
-            "q.csv/r.csv": good,
+            "q.csv/r.csv": good.replace(b"soir", b"matin"),  # another content: a copy is skipped as such
             "q.csv": good,  # a file where the archive has a folder of that name
             ".": good,  # no file name: IndexError
-            "Xhidden.csv": good,  # named "\0hidden.csv" below
+            "Xhidden.csv": good.replace(b"soir", b"midi"),  # named "\0hidden.csv" below
         }
     )
     data = patched(data, b"Xhidden", b"\0hidden")  # zipfile cuts a name at its NUL: "", an IndexError
     work = tmp_path / "work"
     work.mkdir()
     result = read_file(_zip(work, data))
-    assert [c.text for c in result.contributions] == ["Plus de bus le soir"] * 3  # avis, q.csv/r, hidden
+    assert [c.text for c in result.contributions] == [  # avis, q.csv/r, hidden
+        "Plus de bus le soir",
+        "Plus de bus le matin",
+        "Plus de bus le midi",
+    ]
     members = _members(result)
     assert members["../../evil.csv"]["status"] == members["/etc/abs.csv"]["status"] == "skipped"
     assert "hors de l'archive" in members["../../evil.csv"]["reason"]
@@ -291,7 +295,11 @@ def test_an_id_two_files_give_to_different_contributions_keeps_both_and_a_copy_i
     ]
     assert not result.rejected and len({c.source_id for c in result.contributions}) == 2
     # the same comment in two files is one contribution: the second copy rejected, naming the first file
-    again = read_file(_zip(tmp_path, zip_bytes({"a_comments.csv": lille, "b_comments.csv": lille}), "c.zip"))
-    assert [c.text for c in again.contributions] == ["Oui au vote blanc"]
+    more = (
+        lille
+        + b"533;2019-01-18;Et le vote obligatoire;3;c;0;0;30;Decidim::Debates::Debate;http://l.fr/debates/30\n"
+    )
+    again = read_file(_zip(tmp_path, zip_bytes({"a_comments.csv": lille, "b_comments.csv": more}), "c.zip"))
+    assert [c.text for c in again.contributions] == ["Oui au vote blanc", "Et le vote obligatoire"]
     [rejected] = again.rejected
     assert rejected.file == "b_comments.csv" and "déjà lu dans « a_comments.csv »" in rejected.reason

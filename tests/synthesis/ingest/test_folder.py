@@ -253,3 +253,29 @@ def test_no_comment_of_the_two_platforms_in_the_real_decidim_folder_is_lost(tmp_
     result = read_file(DECIDIM, secret=b"k")
     assert len(result.contributions) == result.rows_read == 962 and not result.rejected
     assert len({c.contribution_id for c in result.contributions}) == 962
+
+
+def test_a_copy_of_a_file_is_skipped_not_read_twice_in_a_folder_or_a_zip(tmp_path):
+    # "Copie de avis.csv" beside "avis.csv": each read, every contribution counted twice (the ids of a
+    # spreadsheet are prefixed with its file's name, so no duplicate id told them apart)
+    from tests.utils.archives import zip_bytes
+
+    folder = tmp_path / "avis"
+    folder.mkdir()
+    content = "id;avis\n" + "".join(f"{i};Avis numéro {i}\n" for i in range(1, 11))
+    (folder / "avis.csv").write_text(content, encoding="utf-8")
+    (folder / "sous").mkdir()
+    (folder / "sous" / "avis (1).csv").write_text(content, encoding="utf-8")
+    (folder / "autre.csv").write_text("id;avis\n1;Autre chose\n", encoding="utf-8")
+    archive = tmp_path / "avis.zip"
+    archive.write_bytes(
+        zip_bytes({p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.csv"))})
+    )
+    for given in (folder, archive):
+        result = read_file(given)
+        assert len(result.contributions) == result.rows_read == 11
+        members = {m["name"]: m for m in result.extras["archive"]["members"]}
+        assert members["sous/avis (1).csv"]["status"] == "skipped"
+        assert members["sous/avis (1).csv"]["reason"] == "même contenu que « avis.csv » : non lu deux fois"
+        assert members["sous/avis (1).csv"]["reason_en"] == "same content as 'avis.csv': not read twice"
+    assert [m.status for m in preview(folder).members] == ["read", "read", "skipped"]
