@@ -50,7 +50,7 @@ def skip_copies(members: list[Member]) -> None:
     beside "avis.csv"): read twice, its contributions counted twice, under ids prefixed with each file's name."""
     first: dict[str, str] = {}
     for m in members:
-        if m.status != "read" or m.path is None:
+        if m.status != "read" or m.path is None or not m.path.stat().st_size:  # an empty file: said as such
             continue
         digest = sha256_of(m.path)
         if digest not in first:

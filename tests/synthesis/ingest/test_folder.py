@@ -279,3 +279,8 @@ def test_a_copy_of_a_file_is_skipped_not_read_twice_in_a_folder_or_a_zip(tmp_pat
         assert members["sous/avis (1).csv"]["reason"] == "même contenu que « avis.csv » : non lu deux fois"
         assert members["sous/avis (1).csv"]["reason_en"] == "same content as 'avis.csv': not read twice"
     assert [m.status for m in preview(folder).members] == ["read", "read", "skipped"]
+    for name in ("vide.csv", "vide aussi.csv"):  # empty files alike: each said empty, not a copy of the other
+        (folder / name).write_bytes(b"")
+    reasons = {m["name"]: m["reason"] for m in read_file(folder).extras["archive"]["members"]}
+    assert reasons["vide.csv"] == "Le fichier « vide.csv » est vide."
+    assert reasons["vide aussi.csv"] == "Le fichier « vide aussi.csv » est vide."
