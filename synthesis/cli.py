@@ -264,6 +264,21 @@ def check_model(embedder: str, model: str | None) -> None:
             f"--model {model} only goes with --embedder sentence-transformers (use-multilingual has one model).",
             value=model,
         )
+    if model is not None and _path_like(model) and not Path(model).expanduser().is_dir():
+        # it was found missing once the file was read, after sentence-transformers' English warning
+        raise SettingsError(
+            f"--model {model} : ce dossier de modèle n'existe pas. Donner le dossier d'un modèle "
+            "sentence-transformers sur ce disque, ou l'identifiant d'un modèle du hub (organisation/nom).",
+            f"--model {model}: this model folder does not exist. Give the folder of a sentence-transformers "
+            "model on this disk, or the id of a hub model (organisation/name).",
+            value=model,
+        )
+
+
+def _path_like(model: str) -> bool:
+    """``--model`` names a folder, not a hub id ("organisation/name", one slash): an absolute or relative
+    path, or one of several folders."""
+    return model.startswith(("/", ".", "~", "\\")) or model.count("/") > 1 or ":" in model[1:3]
 
 
 def open_cache(path: Path | None, no_cache: bool) -> EmbeddingCache | None:

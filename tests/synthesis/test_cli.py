@@ -752,3 +752,24 @@ def test_options_a_recognised_format_leaves_unused_are_said(tmp_path, lang):
     ) in said(result)
     chosen = analyse(debates, "--format", "csv", "--text-column", "title/fr", *args)
     assert chosen.exit_code == 0 and "--text-column…" not in chosen.output  # read in the columns asked for
+
+
+@pytest.mark.parametrize("model", ["./modèles/absent", "/nulle/part/minilm", "~/modèles/absent"])
+def test_a_model_folder_that_does_not_exist_is_refused_before_the_file_is_read(tmp_path, model):
+    # it was found missing once the file was read, after sentence-transformers' English warning ("Could not
+    # resolve the revision of '/nulle/part/minilm' (Repo id must use alphanumeric chars…)")
+    pytest.importorskip("sentence_transformers", reason="extra [sentence-transformers] not installed")
+    args = [
+        "--embedder",
+        "sentence-transformers",
+        "--model",
+        model,
+        "--no-cache",
+        "--out",
+        tmp_path / "r.json",
+    ]
+    result = analyse(SAMPLE, *args)
+    assert result.exit_code == 2 and "lignes lues" not in result.output and "Could not" not in result.output
+    assert f"Erreur (invalid_settings) : --model {model} : ce dossier de modèle n'existe pas." in said(result)
+    result = analyse(SAMPLE, *args, "--lang", "en")
+    assert f"Error (invalid_settings): --model {model}: this model folder does not exist." in said(result)
