@@ -62,7 +62,7 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
             if len(infos) > limits.members:
                 raise _too_many(archive, len(infos), limits)
             members: list[Member] = []
-            taken: set[str] = set()
+            taken: dict[str, str] = {}
             total = [0]
             polis = polis_exports(_name(info) for info in infos)
             for info in infos:

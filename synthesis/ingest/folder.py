@@ -69,7 +69,7 @@ def stage_folder(folder: Path, dest: Path, limits: ArchiveLimits) -> list[Member
     entries = _walk(folder, limits)
     polis = polis_exports(name for name, _, refusal in entries if refusal is None)
     members: list[Member] = []
-    taken: set[str] = set()
+    taken: dict[str, str] = {}
     total = [0]
     for name, path, refusal in entries:
         member = place_member(name, dest, taken, polis, refusal)

@@ -130,7 +130,7 @@ def litter(parts: list[str]) -> tuple[str, str] | None:
 def place_member(
     name: str,
     dest: Path,
-    taken: set[str],
+    taken: dict[str, str],
     polis: set[tuple[str, str]],
     refusal: tuple[str, str] | None = None,
 ) -> Member:
@@ -158,10 +158,19 @@ def place_member(
         return member
     safe = [_safe_part(p) for p in parts]
     key = "/".join(safe).casefold()
-    if key in taken:
+    earlier = taken.get(key)
+    if earlier == name:
         member.skip("même nom qu'un membre précédent : non lu", "same name as an earlier member: not read")
         return member
-    taken.add(key)
+    if earlier is not None:  # "Avis.csv" and "avis.csv": two files on this disk, one on others
+        member.skip(
+            f"même nom que « {earlier} » sur certains disques (à la casse ou à un caractère près) : non lu ; "
+            "renommez l'un des deux",
+            f"same name as '{earlier}' on some disks (but for case or a character): not read; rename one of "
+            "them",
+        )
+        return member
+    taken[key] = name
     member.path = dest.joinpath(*safe)
     return member
 

@@ -284,3 +284,18 @@ def test_a_copy_of_a_file_is_skipped_not_read_twice_in_a_folder_or_a_zip(tmp_pat
     reasons = {m["name"]: m["reason"] for m in read_file(folder).extras["archive"]["members"]}
     assert reasons["vide.csv"] == "Le fichier « vide.csv » est vide."
     assert reasons["vide aussi.csv"] == "Le fichier « vide aussi.csv » est vide."
+
+
+def test_two_files_named_alike_but_for_case_say_which_file_the_other_clashes_with(tmp_path):
+    # "avis.csv" beside "Avis.csv" was skipped as « même nom qu'un membre précédent », though their names
+    # differ: which one, and what to do, it did not say
+    folder = tmp_path / "casse"
+    folder.mkdir()
+    (folder / "Avis.csv").write_text("id;avis\n1;Des bus\n", encoding="utf-8")
+    (folder / "avis.csv").write_text("id;avis\n1;Des trams\n", encoding="utf-8")
+    members = {m["name"]: m for m in read_file(folder).extras["archive"]["members"]}
+    assert members["avis.csv"]["reason"] == (
+        "même nom que « Avis.csv » sur certains disques (à la casse ou à un caractère près) : non lu ; renommez "
+        "l'un des deux"
+    )
+    assert members["avis.csv"]["reason_en"].startswith("same name as 'Avis.csv' on some disks")
