@@ -1,7 +1,8 @@
 """Generic exports (CSV, XLSX, JSON, JSON Lines) read through an explicit :class:`ColumnMapping`.
 
 One contribution per row, even when its text is blank (the preparation step excludes it with a reason).
-Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name,
+Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name
+(or by a name after a prefix, as Cap Collectif's "proposal_body"),
 and recorded in ``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is
 the mapped id column, or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an
 object or written on one line: see :mod:`.tabular`), distinct for every row. Without a question column every
@@ -148,6 +149,11 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             if col is not None and col not in chosen.values():
                 chosen[name] = col
                 break
+    for name, hints in _HINTS.items():  # then a hint after a prefix: "proposal_body", "proposal_author_id"
+        if name not in chosen:
+            found = (c for h in hints for c in columns if c not in chosen.values() and _ends_with(c, h))
+            if (col := next(found, None)) is not None:
+                chosen[name] = col
     asked = [c for c in columns if c not in chosen.values() and asks(c)]
     if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
         text = chosen.pop("text", None)
@@ -158,6 +164,12 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
     if "text" not in chosen:
         return None
     return ColumnMapping(**chosen)
+
+
+def _ends_with(column: str, hint: str) -> bool:
+    """Whether a column's name is ``hint`` after a prefix and a separator ("proposal_body": "body")."""
+    name, hint = fold(column), fold(hint)
+    return len(name) > len(hint) and name.endswith(hint) and name[-len(hint) - 1] in "_/.:- "
 
 
 _NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-]", re.IGNORECASE)
