@@ -224,20 +224,3 @@ def test_a_question_text_given_for_a_questionnaire_is_said_unused(write):
     result = read_file(path, question_text="Le centre-ville")
     assert [c.question_text for c in result.contributions] == ["Vos idées ?", "Vos craintes ?"]
     assert [w["code"] for w in result.extras["warnings"]] == ["question_text_unused"]
-
-
-def test_columns_named_after_a_prefix_are_suggested():
-    # a Cap Collectif proposals export ("proposal_body", "proposal_author_id"…) had no suggested mapping
-    header = [
-        "proposal_id", "proposal_title", "proposal_createdAt", "proposal_author_id", "proposal_author_zipCode",
-        "proposal_category_name", "proposal_body", "proposal_votes_totalCount",
-    ]  # fmt: skip
-    assert suggest_mapping(header) == ColumnMapping(
-        text="proposal_body",
-        id="proposal_id",
-        author="proposal_author_id",
-        postcode="proposal_author_zipCode",
-        date="proposal_createdAt",
-    )
-    assert suggest_mapping(["id", "context"]) is None  # a name that only ends with a hint's letters
-    assert suggest_mapping(["reponse", "x_text"]) == ColumnMapping(text="reponse")  # a name as it is first
