@@ -216,10 +216,12 @@ def resolve_mapping(
         mapping = suggest_mapping(columns)
         if mapping is None:
             raise MappingError(
-                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). "
-                "Colonnes disponibles : " + listing(columns),
-                "No text column given nor recognised. Name it (--text-column). Available columns: "
-                + listing(columns, "en"),
+                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column), ou, pour un "
+                "questionnaire (une colonne par question), chaque colonne de réponses (--answers-column, une fois "
+                "par question). Colonnes disponibles : " + listing(columns),
+                "No text column given nor recognised. Name it (--text-column), or, for a questionnaire (one "
+                "column per question), each column of answers (--answers-column, once per question). Available "
+                "columns: " + listing(columns, "en"),
                 column=None,
                 available=columns,
             )

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.settings import ColumnMapping
+from synthesis.errors import MappingError
 from synthesis.ingest import preview, read_file
 from synthesis.ingest.common import NO_ANSWER_REASON
 from synthesis.ingest.generic import asks, suggest_mapping
@@ -224,3 +225,12 @@ def test_a_question_text_given_for_a_questionnaire_is_said_unused(write):
     result = read_file(path, question_text="Le centre-ville")
     assert [c.question_text for c in result.contributions] == ["Vos idées ?", "Vos craintes ?"]
     assert [w["code"] for w in result.extras["warnings"]] == ["question_text_unused"]
+
+
+def test_question_codes_as_headers_are_named_by_the_user(write):
+    # LimeSurvey can head its columns with the questions' codes: nothing asks, the error says how to name them
+    path = write("r.csv", "id,Q1,Q2\n1,Des bancs,Le bruit\n")
+    with pytest.raises(MappingError, match="--answers-column"):
+        read_file(path)
+    read = read_file(path, mapping=ColumnMapping(answers=["Q1", "Q2"], id="id"))
+    assert [c.contribution_id for c in read.contributions] == ["1-q1", "1-q2"]
