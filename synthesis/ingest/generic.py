@@ -159,7 +159,9 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
         text = chosen.pop("text", None)
         if "postcode" not in chosen and (place := next((c for c in asked if _asks_place(c)), None)):
             chosen["postcode"] = place
-        answers = [c for c in columns if (c in asked and c != chosen.get("postcode")) or c == text]
+        answers = list(
+            dict.fromkeys(c for c in columns if (c in asked and c != chosen.get("postcode")) or c == text)
+        )
         return ColumnMapping(answers=answers, **chosen) if answers else None
     if "text" not in chosen:
         return None
@@ -233,6 +235,16 @@ def resolve_mapping(
                 + listing(columns),
                 f"Column '{col}' ({field_name}) is not in the file. Available columns: "
                 + listing(columns, "en"),
+                value=col,
+                column=col,
+                available=columns,
+            )
+        if field_name in ("text", "answers") and columns.count(col) > 1:  # which one holds the texts?
+            raise MappingError(
+                f"La colonne « {col} » ({field_name}) apparaît {columns.count(col)} fois dans l'en-tête : une "
+                f"seule serait lue. Renommez chacune (par exemple « {col} (2) ») et importez de nouveau le fichier.",
+                f"Column '{col}' ({field_name}) appears {columns.count(col)} times in the header: only one would be "
+                f"read. Rename each (for instance '{col} (2)') and import the file again.",
                 value=col,
                 column=col,
                 available=columns,

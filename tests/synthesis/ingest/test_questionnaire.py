@@ -234,3 +234,12 @@ def test_question_codes_as_headers_are_named_by_the_user(write):
         read_file(path)
     read = read_file(path, mapping=ColumnMapping(answers=["Q1", "Q2"], id="id"))
     assert [c.contribution_id for c in read.contributions] == ["1-q1", "1-q2"]
+
+
+def test_a_question_heading_two_columns_is_an_error_naming_it(write):
+    # two questions asked in the same words (a form allows it): only the first column would have been read
+    path = write("r.csv", "Vos idées ?,Vos idées ?\nDes bancs,Des arbres\n")
+    with pytest.raises(MappingError, match="« Vos idées \\? » \\(answers\\) apparaît 2 fois"):
+        read_file(path)
+    with pytest.raises(MappingError, match="apparaît 2 fois"):
+        read_file(write("t.csv", "avis,avis\nx,y\n"), mapping=ColumnMapping(text="avis"))
