@@ -196,11 +196,11 @@ class RunManifest(BaseModel):
         default_factory=dict, description="Seconds per stage (not deterministic)."
     )
     exclusion_counts: dict[str, int] = Field(default_factory=dict)
-    import_options: dict[str, str] = Field(
+    import_options: dict[str, str | list[str]] = Field(
         default_factory=dict,
         description="How the file was read, where the command line knows it: the format read, and the columns "
-        "and question text given (`format`, `text_column`…, `question_text`); the methodology's command "
-        "repeats them. Empty for imports made through the API.",
+        "and question text given (`format`, `text_column`…, `question_text`; `answers_column` a list, one "
+        "column per question); the methodology's command repeats them. Empty for imports made through the API.",
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 # Upper bounds of the settings that size the work of a run (a run holds a runner until it ends): generous
 # against every default and rule of synthesis.cluster, small enough that no request can keep a runner for days.
@@ -156,7 +157,15 @@ class ColumnMapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(..., description="Column holding the free-text contribution.")
+    text: str | None = Field(None, description="Column holding the free-text contribution (one per row).")
+    answers: list[str] | None = Field(
+        None,
+        description="Instead of `text`, for a questionnaire export (one row per participant, one column per "
+        "question, as Google Forms, Microsoft Forms, LimeSurvey, Framaforms or a Decidim survey write it): the "
+        "columns of the questions, in file order. Each non-blank cell is one contribution answering the "
+        "question its header asks (question id: the column's rank in this list, from 1).",
+        max_length=1000,
+    )
     id: str | None = Field(None, description="Column holding the export's own identifier of the row.")
     author: str | None = None
     author_type: str | None = None
@@ -164,3 +173,24 @@ class ColumnMapping(BaseModel):
     date: str | None = None
     question: str | None = Field(None, description="Column holding the question (or theme) the row answers.")
     channel: str | None = None
+
+    @model_validator(mode="after")
+    def _one_text_shape(self) -> ColumnMapping:
+        # error types that the service's messages translate (service.errors._VALIDATION_MESSAGES)
+        if (self.text is None) == (not self.answers):
+            raise PydanticCustomError("mapping_text_or_answers", "`text` or `answers` is required, not both")
+        if self.answers and self.question is not None:
+            raise PydanticCustomError(
+                "mapping_question_with_answers",
+                "`question` cannot go with `answers`: each column is a question",
+            )
+        if self.answers and len(set(self.answers)) < len(self.answers):
+            raise PydanticCustomError("mapping_answers_twice", "a column is named twice in `answers`")
+        return self
+
+    def columns(self) -> list[tuple[str, str]]:
+        """Every mapped column as ``(field, column)``, the answers' columns each as ``("answers", column)``."""
+        named = [
+            (field, col) for field, col in self.model_dump(exclude={"answers"}).items() if col is not None
+        ]
+        return named + [("answers", col) for col in self.answers or ()]

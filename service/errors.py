@@ -182,6 +182,18 @@ _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "enum": ("doit valoir {expected}", "must be {expected}"),
     "json_invalid": ("JSON illisible", "invalid JSON"),
     "json_type": ("doit être du JSON", "must be JSON"),
+    "mapping_text_or_answers": (
+        "« text » (un texte par ligne) ou « answers » (une colonne par question) est requis, pas les deux",
+        "'text' (one text per row) or 'answers' (one column per question) is required, not both",
+    ),
+    "mapping_question_with_answers": (
+        "« question » ne va pas avec « answers » : chaque colonne de « answers » est une question",
+        "'question' cannot go with 'answers': each column of 'answers' is a question",
+    ),
+    "mapping_answers_twice": (
+        "une colonne est nommée deux fois dans « answers »",
+        "a column is named twice in 'answers'",
+    ),
     "control_characters": (
         "ne doit pas contenir de caractères de contrôle",
         "must not contain control characters",

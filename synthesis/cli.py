@@ -267,6 +267,14 @@ def analyse(
     text_column: Annotated[
         str | None, typer.Option(help="Colonne du texte (formats génériques : csv, xlsx, json, jsonl).")
     ] = None,
+    answers_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Au lieu de --text-column, pour un export de questionnaire (une ligne par participant, une "
+            "colonne par question, dont l'en-tête la pose) : une colonne de réponses ; à répéter pour chaque "
+            "question."
+        ),
+    ] = None,
     id_column: Annotated[str | None, typer.Option(help="Colonne de l'identifiant.")] = None,
     question_column: Annotated[str | None, typer.Option(help="Colonne de la question.")] = None,
     question_text: Annotated[
@@ -339,6 +347,7 @@ def analyse(
         check_lang(lang)
         mapping = build_mapping(
             text_column,
+            answers_column,
             id=id_column,
             question=question_column,
             author=author_column,

@@ -65,6 +65,8 @@ HELP_EN: dict[str, dict[str, str]] = {
         "format": "Format of the export: auto (told from the file), granddebat, capcollectif, decidim, polis, "
         "or csv, xlsx, json, jsonl with --text-column.",
         "text_column": "Column of the text (generic formats: csv, xlsx, json, jsonl).",
+        "answers_column": "Instead of --text-column, for a questionnaire export (one row per participant, one "
+        "column per question, its header asking it): a column of answers; repeat it for each question.",
         "id_column": "Column of the identifier.",
         "question_column": "Column of the question.",
         "question_text": "Text of the question, for a file without a question column (default: the file's "

@@ -166,19 +166,42 @@ def settings_error(exc: ValidationError) -> SettingsError:
     return SettingsError("Réglage invalide : " + " ; ".join(fr), "Invalid setting: " + "; ".join(en))
 
 
-def build_mapping(text: str | None, **columns: str | None) -> ColumnMapping | None:
-    if text is None:
+def build_mapping(text: str | None, answers: list[str] | None, **columns: str | None) -> ColumnMapping | None:
+    if text is not None and answers:
+        raise SettingsError(
+            "--text-column (un texte par ligne) et --answers-column (une colonne par question) s'excluent : "
+            "donnez l'une ou l'autre.",
+            "--text-column (one text per row) and --answers-column (one column per question) exclude each "
+            "other: give one or the other.",
+            value=text,
+        )
+    if answers and columns.get("question"):
+        raise SettingsError(
+            "--question-column ne va pas avec --answers-column : chaque colonne de réponses est une question, "
+            "son en-tête la pose.",
+            "--question-column cannot go with --answers-column: each column of answers is a question, asked by "
+            "its header.",
+            value=columns["question"],
+        )
+    if answers and len(set(answers)) < len(answers):
+        twice = next(a for a in answers if answers.count(a) > 1)
+        raise SettingsError(
+            f"--answers-column « {twice} » est donnée deux fois.",
+            f"--answers-column '{twice}' is given twice.",
+            value=twice,
+        )
+    if text is None and not answers:
         given = " ".join(f"--{name.replace('_', '-')}-column" for name, column in columns.items() if column)
         if given:
             raise SettingsError(
-                f"{given} demande --text-column, la colonne du texte des contributions (« synthese preview "
-                "FICHIER » suggère les colonnes).",
-                f"{given} needs --text-column, the column of the contributions' text (`synthese preview FILE` "
-                "suggests the columns).",
+                f"{given} demande --text-column, la colonne du texte des contributions, ou --answers-column "
+                "pour chaque question d'un questionnaire (« synthese preview FICHIER » suggère les colonnes).",
+                f"{given} needs --text-column, the column of the contributions' text, or --answers-column for "
+                "each question of a questionnaire (`synthese preview FILE` suggests the columns).",
                 value=given,
             )
         return None
-    return ColumnMapping(text=text, **columns)
+    return ColumnMapping(text=text, answers=answers or None, **columns)
 
 
 def format_read(result: IngestResult, given: str) -> str:
@@ -196,10 +219,12 @@ def formats_read(result: IngestResult) -> list[str]:
     return list(dict.fromkeys(found)) or [result.format.value]
 
 
-def import_options(format: str, mapping: ColumnMapping | None, question_text: str | None) -> dict[str, str]:
+def import_options(
+    format: str, mapping: ColumnMapping | None, question_text: str | None
+) -> dict[str, str | list[str]]:
     """The options that read the file again as this run read it (``RunManifest.import_options``): the format
-    read (detected or given), each column given, the question text given."""
-    options = {"format": format}
+    read (detected or given), each column given (the answers' columns as a list), the question text given."""
+    options: dict[str, str | list[str]] = {"format": format}
     for field, column in (mapping.model_dump() if mapping else {}).items():
         if column is not None:
             options[f"{field}_column"] = column

@@ -15,6 +15,7 @@ from synthesis.plural import say
 CELL = 60
 _OPTIONS = {
     "text": "--text-column",
+    "answers": "--answers-column",
     "id": "--id-column",
     "question": "--question-column",
     "author": "--author-column",
@@ -188,7 +189,12 @@ def render(p: ImportPreview, console: Console, lang: str = "fr", folder: bool = 
             console.print("\n" + w["no_text"])
         else:
             chosen = p.suggested_mapping.model_dump()
-            options = " ".join(f'{_OPTIONS[k]} "{v}"' for k, v in chosen.items() if v and k in _OPTIONS)
+            options = " ".join(
+                f'{_OPTIONS[k]} "{one}"'
+                for k, v in chosen.items()
+                if v and k in _OPTIONS
+                for one in ([v] if isinstance(v, str) else v)
+            )
             console.print(f"\n[bold]{w['mapping']}[/]{w['colon']}{escape(options)}")
 
 
@@ -196,7 +202,10 @@ def _sample(p: ImportPreview, console: Console, w: dict[str, str]) -> None:
     if not p.sample_rows:
         return
     columns = p.columns[:8]
-    if p.questions:  # wide export: the answers matter more than the metadata
+    answers = p.suggested_mapping.answers if p.suggested_mapping else None
+    if answers:  # a questionnaire: its answers matter more than the metadata
+        columns = answers[:6]
+    elif p.questions:  # Grand Débat export: its question columns come last
         wanted = ["reference", "authorType", "authorZipCode"]
         columns = [c for c in p.columns if c in wanted] + p.columns[-len(p.questions) :][:5]
     table = Table(title=say(w["first"], {"n": len(p.sample_rows)}, w["lang"]), show_lines=False)

@@ -199,7 +199,8 @@ def reproduce_command(report: Report) -> str:
     others (a run through the API may set any), in ``--settings`` as JSON."""
     parts = ["synthese analyse FICHIER"]
     for name, value in report.manifest.import_options.items():  # --format, --text-column…, --question-text
-        parts.append(f"--{name.replace('_', '-')} {shlex.quote(value)}")
+        for one in [value] if isinstance(value, str) else value:  # --answers-column, once per question
+            parts.append(f"--{name.replace('_', '-')} {shlex.quote(one)}")
     parts.append(f"--seed {report.manifest.seed}")
     defaults = RunSettings().model_dump()
     changed = {

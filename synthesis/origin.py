@@ -108,24 +108,42 @@ def doubtful_order(values: Iterable[str | None]) -> bool:
     return any(month_first_only(v) for v in values)
 
 
-# "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST"
-_ZONE_NAME = re.compile(r"\s*\b(utc|gmt|cet|cest)$", re.IGNORECASE)
+# "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST",
+# "... UTC+1" or "... GMT+02:00" (as Google Forms writes its timestamps)
+_ZONE_NAME = re.compile(r"\s*\b(utc|gmt|cet|cest)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
 _ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
+_HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
 
 
 def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
     """:func:`parse_time`'s date-time and whether the value gave a time of day; a time zone's name after it
-    (``UTC``, ``GMT``, ``CET``, ``CEST``) gives its offset."""
+    (``UTC``, ``GMT``, ``CET``, ``CEST``, perhaps with an offset: ``UTC+1``) gives its offset."""
     if not value or (doubtful and either_way(value)):
         return None
     text = value.strip()
     if (zone := _ZONE_NAME.search(text)) is None or zone.start() == 0:
-        return _read_written(text, doubtful)
-    read = _read_written(text[: zone.start()], doubtful)
+        return _read_half_day(text, doubtful)
+    read = _read_half_day(text[: zone.start()], doubtful)
     if read is None or read[0].tzinfo is not None:
         return read
-    offset = timezone(timedelta(hours=_ZONE_HOURS[zone[1].casefold()]))
-    return read[0].replace(tzinfo=offset), read[1]
+    name, sign, hours, minutes = zone.groups()
+    shift = timedelta(hours=_ZONE_HOURS[name.casefold()])
+    if sign:
+        shift += (-1 if sign == "-" else 1) * timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if abs(shift) >= timedelta(hours=24):
+        return None
+    return read[0].replace(tzinfo=timezone(shift)), read[1]
+
+
+def _read_half_day(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
+    """:func:`_read_written`, with a 12-hour clock's "AM" / "PM" after the time of day ("2:15:37 PM")."""
+    if (half := _HALF_DAY.search(text)) is None:
+        return _read_written(text, doubtful)
+    read = _read_written(text[: half.start()], doubtful)
+    if read is None or not read[1] or not 1 <= read[0].hour <= 12:
+        return None
+    hour = read[0].hour % 12 + (12 if half[1].casefold() == "p" else 0)
+    return read[0].replace(hour=hour), True
 
 
 def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
@@ -162,8 +180,9 @@ def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
     30", "2019/02/06", or seconds (10 digits) or milliseconds (13) since 1970, UTC, as a "timestamp" column
-    holds them, each perhaps followed by its time zone's name ("2019-01-17 10:38:20 UTC", as Decidim writes
-    times); None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
+    holds them, each perhaps followed by a 12-hour clock's "AM" / "PM" and by its time zone's name, with or
+    without an offset ("2019-01-17 10:38:20 UTC" as Decidim writes times, "2019/01/17 2:15:37 PM GMT+1" as
+    Google Forms does); None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
     binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
     a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the

@@ -319,10 +319,18 @@ def _by_name_and_number(raw: str) -> Location | None:
         name = m[1]
     else:
         return None
+    if dep == _CORSICA:  # Corsica's number before its split into 2A and 2B (1976), still written
+        found = [
+            named for d in ("2A", "2B") if (named := _by_name(name, departement=d)).status == COMMUNE_NAME
+        ]
+        return found[0] if len(found) == 1 else Location(None, INVALID)
     if dep is None or dep not in departements():
         return None
     named = _by_name(name, departement=dep)
     return named if named.status == COMMUNE_NAME else Location(None, INVALID)
+
+
+_CORSICA = "20"  # the département number of Corsica until 1976: today the région (94) of 2A and 2B
 
 
 # "B-1000 Bruxelles", "CH-1201", "D-10115": a postcode with another country's prefix (France's "F-" aside)
@@ -416,17 +424,24 @@ def _not_given(raw: str) -> bool:
 
 # ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
 _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
+# "Nancy Cedex", "Lyon CEDEX 03": a commune's name as a business address writes it, without its postcode
+_CEDEX_AFTER = re.compile(r"(?<=[^\W\d_])\s+cedex(?:\s*\d{1,2})?\.?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
 def locate(raw: str | None) -> Location:
     """The :class:`Location` of a participant's postcode (see the module docstring for each status); a place
-    that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without."""
+    that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without, and
+    so is a commune's name followed by "Cedex" ("Nancy Cedex", "Lyon CEDEX 03")."""
     if raw is None or not str(raw).strip() or _not_given(str(raw)):
         return Location(None, MISSING)
-    location = _locate(str(raw))
-    if location.status == INVALID and (france := _FRANCE_AFTER.search(str(raw).strip())) is not None:
-        return _locate(str(raw).strip()[: france.start()])  # "Île-de-France" reads as itself first
+    text = str(raw).strip()
+    location = _locate(text)
+    if location.status == INVALID and (france := _FRANCE_AFTER.search(text)) is not None:
+        text = text[: france.start()]
+        location = _locate(text)  # "Île-de-France" reads as itself first
+    if location.status == INVALID and (cedex := _CEDEX_AFTER.search(text)) is not None:
+        location = _locate(text[: cedex.start()])
     return location
 
 
@@ -435,6 +450,8 @@ def _locate(raw: str) -> Location:
         return _by_insee(insee[1].upper())
     if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone
         return Location(None, DEPARTEMENT_NAME, (), alone, _region(alone), (alone,))
+    if alone == _CORSICA:  # both of its départements: the région, as "Corse" reads
+        return _by_name("Corse")
     cp = normalise_postcode(raw)
     if cp is None and (named := _by_name_and_number(str(raw))) is not None:
         return named

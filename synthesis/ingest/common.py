@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 
 Getter = Callable[[str], str]
 
+# A row of a wide export (one column per question: Grand Débat, a questionnaire) with no answer at all
+NO_ANSWER_REASON = "aucune réponse : toutes les cellules de question de la ligne sont vides"
+NO_ANSWER_REASON_EN = "no answer: every question cell of the row is empty"
+
 _AUTHOR_TYPES: dict[str, AuthorType] = {
     # Grand Débat / Cap Collectif labels, folded (lower case, no accents, spaces collapsed)
     "citoyen / citoyenne": AuthorType.CITIZEN,

@@ -1,12 +1,21 @@
 """Generic exports (CSV, XLSX, JSON, JSON Lines) read through an explicit :class:`ColumnMapping`.
 
 One contribution per row, even when its text is blank (the preparation step excludes it with a reason).
-Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name,
+Without a mapping, the suggested one (:func:`suggest_mapping`) is used when it finds a text column by name
+(or by a name after a prefix, as Cap Collectif's "proposal_body"),
 and recorded in ``extras["mapping"]``; otherwise a :class:`MappingError` lists the columns. ``source_id`` is
 the mapped id column, or ``ligne-<n>`` (the row's line, or its record number in a JSON array wrapped in an
 object or written on one line: see :mod:`.tabular`), distinct for every row. Without a question column every
 row answers one question, ``question_id = "1"``, with ``question_text`` from the caller (else the file
 name).
+
+A **questionnaire export** (Google Forms, Microsoft Forms, LimeSurvey, Framaforms, a Decidim survey: one row per
+participant, one column per question, the header asking it) is read through ``ColumnMapping.answers``: each
+non-blank cell is one contribution, ``question_id`` the column's rank among the answers' columns (from 1),
+``question_text`` its header, ``contribution_id`` ``<source_id>-q<rank>``; a row without any answer is rejected
+with its line, as in a Grand Débat export. The suggested mapping takes the columns whose header asks something
+(:func:`asks`) as the answers' columns, leaving out those about the participant (name, e-mail, phone: the
+e-mail becomes the pseudonymised author) and reading a "where do you live" question as the place.
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ from synthesis.records import Contribution, RejectedRow
 from synthesis.territory import lost_zero
 
 from .base import RowOutcome, RowSource
-from .common import author_type, fit_width, fold
+from .common import NO_ANSWER_REASON, NO_ANSWER_REASON_EN, author_type, fit_width, fold
 from .privacy import author_ref
 
 DEFAULT_QUESTION_ID = "1"
+
+Getter = Callable[[str | None], str | None]  # a row's cell by column name (None: no column mapped)
 
 # Column names (folded) that suggest each mapped field, best first.
 _HINTS: dict[str, tuple[str, ...]] = {
@@ -46,7 +57,20 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "proposition",
         "opinion",
     ),
-    "id": ("id", "reference", "identifiant", "comment-id", "contribution_id", "uuid", "numero"),
+    "id": (
+        "id",
+        "reference",
+        "identifiant",
+        "comment-id",
+        "contribution_id",
+        "uuid",
+        "numero",
+        "id de la reponse",
+        "id de reponse",
+        "response id",
+        "numero de soumission",
+        "submission id",
+    ),
     "author": (
         "author",
         "auteur",
@@ -58,6 +82,14 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "user_id",
         "user",
         "email",
+        "adresse e-mail",
+        "adresse email",
+        "adresse mail",
+        "adresse de messagerie",
+        "adresse electronique",
+        "courriel",
+        "e-mail",
+        "email address",
     ),
     "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
     "postcode": (
@@ -78,14 +110,37 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "commune",
         "ville",
     ),
-    "date": ("date", "created_at", "createdat", "date_creation", "datetime", "timestamp", "created"),
+    "date": (
+        "date",
+        "created_at",
+        "createdat",
+        "date_creation",
+        "datetime",
+        "timestamp",
+        "created",
+        "created at",
+        "horodateur",  # Google Forms in French
+        "horodatage",
+        "date de soumission",
+        "date d'envoi",
+        "submitted at",
+        "submit date",
+        "heure de fin",  # Microsoft Forms: when the answers were sent
+        "completion time",
+        "date de creation",
+    ),
     "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
     "channel": ("channel", "canal", "source", "origine"),
 }
 
 
 def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
-    """A mapping guessed from column names, or None when no column looks like the text."""
+    """A mapping guessed from column names, or None when no column looks like the text.
+
+    Columns whose header asks something (:func:`asks`) make a questionnaire mapping (``answers``) when there
+    are two or more of them, or one and no column named as a text; a column named as a text ("commentaire")
+    is then one more question. A file with a question column (one question named per row) keeps one text
+    per row."""
     folded = {fold(c): c for c in reversed(columns)}
     chosen: dict[str, str] = {}
     for name, hints in _HINTS.items():
@@ -94,9 +149,65 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             if col is not None and col not in chosen.values():
                 chosen[name] = col
                 break
+    for name, hints in _HINTS.items():  # then a hint after a prefix: "proposal_body", "proposal_author_id"
+        if name not in chosen:
+            found = (c for h in hints for c in columns if c not in chosen.values() and _ends_with(c, h))
+            if (col := next(found, None)) is not None:
+                chosen[name] = col
+    asked = [c for c in columns if c not in chosen.values() and asks(c)]
+    if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
+        text = chosen.pop("text", None)
+        if "postcode" not in chosen and (place := next((c for c in asked if _asks_place(c)), None)):
+            chosen["postcode"] = place
+        answers = list(
+            dict.fromkeys(c for c in columns if (c in asked and c != chosen.get("postcode")) or c == text)
+        )
+        return ColumnMapping(answers=answers, **chosen) if answers else None
     if "text" not in chosen:
         return None
     return ColumnMapping(**chosen)
+
+
+def _ends_with(column: str, hint: str) -> bool:
+    """Whether a column's name is ``hint`` after a prefix and a separator ("proposal_body": "body")."""
+    name, hint = fold(column), fold(hint)
+    return len(name) > len(hint) and name.endswith(hint) and name[-len(hint) - 1] in "_/.:- "
+
+
+_NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-]", re.IGNORECASE)
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Words of a short header about the participant rather than the consultation's subject (folded)
+_ABOUT_PARTICIPANT = frozenset(
+    "nom noms prenom prenoms name surname telephone phone portable mobile mail email courriel adresse "
+    "address signature".split()
+)
+_PLACE_WORDS = frozenset("postal insee".split())
+_LIVING_WORDS = frozenset("habitez residez vivez domicile live".split())
+_TOWN_WORDS = frozenset("commune ville quartier town city".split())
+
+
+def asks(header: str) -> bool:
+    """Whether a column header reads as a question put to participants: it ends with "?" ("Quelles sont vos
+    priorités ?"), is numbered ("3. Vos propositions", "Q3 - ..."), or is a sentence (six words or more).
+    Short headers about the participant ("Quel est votre nom ?", "Votre adresse e-mail") are not."""
+    text = header.strip()
+    words = [fold(w) for w in _LETTERS.findall(text)]
+    if len(words) <= 5 and _ABOUT_PARTICIPANT & set(words):
+        return False
+    if text.endswith("?") or _NUMBERED.match(text):
+        return len(words) >= 1  # "Pourquoi ?", "2. Commentaires"
+    return len(words) >= 6
+
+
+def _asks_place(header: str) -> bool:
+    """Whether a question asks where the participant lives ("Quel est votre code postal ?", "Dans quelle
+    commune habitez-vous ?"): its answers are a place, not an opinion."""
+    words = {fold(w) for w in _LETTERS.findall(header)}
+    if len(words) > 10:
+        return False
+    return bool(_PLACE_WORDS & words and "code" in words) or bool(
+        _LIVING_WORDS & words and _TOWN_WORDS & words
+    )
 
 
 def resolve_mapping(
@@ -107,21 +218,33 @@ def resolve_mapping(
         mapping = suggest_mapping(columns)
         if mapping is None:
             raise MappingError(
-                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column). "
-                "Colonnes disponibles : " + listing(columns),
-                "No text column given nor recognised. Name it (--text-column). Available columns: "
-                + listing(columns, "en"),
+                "Aucune colonne de texte désignée ni reconnue. Indiquez-la (--text-column), ou, pour un "
+                "questionnaire (une colonne par question), chaque colonne de réponses (--answers-column, une fois "
+                "par question). Colonnes disponibles : " + listing(columns),
+                "No text column given nor recognised. Name it (--text-column), or, for a questionnaire (one "
+                "column per question), each column of answers (--answers-column, once per question). Available "
+                "columns: " + listing(columns, "en"),
                 column=None,
                 available=columns,
             )
         extras["mapping_suggested"] = True
-    for field_name, col in mapping.model_dump().items():
-        if col is not None and col not in columns:
+    for field_name, col in mapping.columns():
+        if col not in columns:
             raise MappingError(
                 f"La colonne « {col} » ({field_name}) est absente du fichier. Colonnes disponibles : "
                 + listing(columns),
                 f"Column '{col}' ({field_name}) is not in the file. Available columns: "
                 + listing(columns, "en"),
+                value=col,
+                column=col,
+                available=columns,
+            )
+        if field_name in ("text", "answers") and columns.count(col) > 1:  # which one holds the texts?
+            raise MappingError(
+                f"La colonne « {col} » ({field_name}) apparaît {columns.count(col)} fois dans l'en-tête : une "
+                f"seule serait lue. Renommez chacune (par exemple « {col} (2) ») et importez de nouveau le fichier.",
+                f"Column '{col}' ({field_name}) appears {columns.count(col)} times in the header: only one would be "
+                f"read. Rename each (for instance '{col} (2)') and import the file again.",
                 value=col,
                 column=col,
                 available=columns,
@@ -163,9 +286,9 @@ def missing_text_column(
 
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
-    """CSV records through the mapping: one contribution per row."""
+    """CSV records through the mapping: one contribution per row, or per answer of a questionnaire."""
     mapping = resolve_mapping(source.columns, source.mapping, source.extras)
-    index = {name: source.index(col) for name, col in mapping.model_dump().items()}
+    index = {col: source.index(col) for _, col in mapping.columns()}
     width = len(source.columns)
     make = _maker(source, mapping)
     for line, raw in source.records:
@@ -173,7 +296,7 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         if isinstance(fields, RejectedRow):
             yield fields
             continue
-        yield [make(line, _list_getter(fields, index))]
+        yield make(line, _list_getter(fields, index))
 
 
 def record_rows(
@@ -181,27 +304,25 @@ def record_rows(
 ) -> Iterator[RowOutcome]:
     """Rows of JSON / JSONL / XLSX given as dicts (or rejections) through the mapping."""
     mapping = resolve_mapping(source.columns, source.mapping, source.extras)
-    fields = mapping.model_dump()
     make = _maker(source, mapping)
     for line, record in records:
         if isinstance(record, RejectedRow):
             yield record
             continue
-        yield [make(line, _dict_getter(record, fields))]
+        yield make(line, _dict_getter(record))
 
 
-def _list_getter(fields: list[str], index: dict[str, int | None]) -> Callable[[str], str | None]:
-    def get(name: str) -> str | None:
-        i = index[name]
+def _list_getter(fields: list[str], index: dict[str, int | None]) -> Getter:
+    def get(column: str | None) -> str | None:
+        i = index.get(column) if column is not None else None
         return fields[i] if i is not None else None
 
     return get
 
 
-def _dict_getter(record: dict[str, Any], columns: dict[str, str | None]) -> Callable[[str], str | None]:
-    def get(name: str) -> str | None:
-        col = columns[name]
-        return cell(record.get(col)) if col else None
+def _dict_getter(record: dict[str, Any]) -> Getter:
+    def get(column: str | None) -> str | None:
+        return cell(record.get(column)) if column else None
 
     return get
 
@@ -245,33 +366,75 @@ def insee_column(name: str | None) -> bool:
     return bool({"insee", "codgeo", "depcom", "cog"} & set(folded)) or folded[:2] == ["code", "commune"]
 
 
-def _maker(
-    source: RowSource, mapping: ColumnMapping
-) -> Callable[[int, Callable[[str], str | None]], Contribution]:
+_QUESTION_TEXT_UNUSED = {
+    "code": "question_text_unused",
+    "message_fr": "Le texte de question donné n'est pas repris : dans un questionnaire, l'en-tête de chaque colonne "
+    "de réponses pose sa question.",
+    "message_en": "The question text given is not used: in a questionnaire, the header of each column of answers "
+    "asks its question.",
+}
+
+
+def answered(mapping: ColumnMapping | None) -> list[tuple[str, str, str]]:
+    """A questionnaire mapping's questions, ``(question id, column, question text)``: the id is the column's
+    rank among the answers' columns (from 1), the text its header with its spaces collapsed."""
+    answers = mapping.answers if mapping is not None else None
+    return [(str(rank), col, " ".join(col.split())) for rank, col in enumerate(answers or (), 1)]
+
+
+def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Getter], RowOutcome]:
+    """The builder of one row's outcome: its contribution, or its answers (a questionnaire)."""
     question_text = source.question_text or source.path.stem
-
     insee = insee_column(mapping.postcode)
+    answers = answered(mapping)
+    if answers:
+        source.extras["questions"] = [{"question_id": q, "question_text": t} for q, _, t in answers]
+        if source.question_text:
+            source.extras.setdefault("warnings", []).append(_QUESTION_TEXT_UNUSED)
 
-    def make(line: int, get: Callable[[str], str | None]) -> Contribution:
-        source_id = (get("id") or "").strip() or f"ligne-{line}"
-        question = (get("question") or "").strip()
-        postcode = (get("postcode") or "").strip()
+    def common(line: int, get: Getter) -> dict[str, Any]:
+        source_id = (get(mapping.id) or "").strip() or f"ligne-{line}"
+        postcode = (get(mapping.postcode) or "").strip()
         if insee and _INSEE.match(postcode):  # "13100" there is Saint-Rémy-de-Provence, not Aix's postcode
             postcode = f"INSEE {postcode.zfill(5)}"
         elif len(postcode) == 4 and _DIGITS.match(postcode) and lost_zero(postcode):  # "1000" for 01000
             postcode = "0" + postcode
-        return Contribution(
-            contribution_id=source_id,
-            source_id=source_id,
-            question_id=question or DEFAULT_QUESTION_ID,
-            question_text=question or question_text,
-            text=get("text") or "",
-            line=line,
-            author_ref=author_ref(get("author"), source.secret),
-            author_type=author_type(get("author_type")),
-            zipcode=postcode or None,
-            created_at=(get("date") or "").strip() or None,
-            channel=(get("channel") or "").strip() or None,
-        )
+        return {
+            "source_id": source_id,
+            "line": line,
+            "author_ref": author_ref(get(mapping.author), source.secret),
+            "author_type": author_type(get(mapping.author_type)),
+            "zipcode": postcode or None,
+            "created_at": (get(mapping.date) or "").strip() or None,
+            "channel": (get(mapping.channel) or "").strip() or None,
+        }
+
+    def make(line: int, get: Getter) -> RowOutcome:
+        if answers:
+            given = [(q, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
+            if not given:
+                return RejectedRow(line, NO_ANSWER_REASON, NO_ANSWER_REASON_EN)
+            fields = common(line, get)
+            return [
+                Contribution(
+                    contribution_id=f"{fields['source_id']}-q{q}",
+                    question_id=q,
+                    question_text=t,
+                    text=text,
+                    **fields,
+                )
+                for q, t, text in given
+            ]
+        fields = common(line, get)
+        question = (get(mapping.question) or "").strip()
+        return [
+            Contribution(
+                contribution_id=fields["source_id"],
+                question_id=question or DEFAULT_QUESTION_ID,
+                question_text=question or question_text,
+                text=get(mapping.text) or "",
+                **fields,
+            )
+        ]
 
     return make

@@ -27,7 +27,7 @@ from synthesis.errors import InputFileError, MappingError
 from synthesis.records import Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import author_type, fit_width, truthy
+from .common import NO_ANSWER_REASON, NO_ANSWER_REASON_EN, author_type, fit_width, truthy
 from .generic import listing
 from .privacy import author_ref
 
@@ -47,8 +47,6 @@ METADATA_COLUMNS = (
 _QUESTION_HEADER = re.compile(r"^([A-Za-z0-9+/_-]{8,}={0,2}) - (.*)$", re.DOTALL)
 _DECODED = re.compile(r"^Question:(\d+)$")
 TRASHED_REASON = "contribution mise à la corbeille sur la plateforme (trashed)"
-NO_ANSWER_REASON = "aucune réponse : toutes les cellules de question de la ligne sont vides"
-NO_ANSWER_REASON_EN = "no answer: every question cell of the row is empty"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.imports import ArchiveMember, ImportPreview, PreviewQuestion, PreviewRow, PreviewWarning
+from schemas.settings import ColumnMapping
 from synthesis.errors import InputFileError
 
 from . import generic, granddebat, tabular
@@ -160,8 +161,9 @@ def _generic(
             delimiter=delimiter,
             columns=columns,
             sample_rows=sample,
-            suggested_mapping=generic.suggest_mapping(columns),
+            suggested_mapping=(suggested := generic.suggest_mapping(columns)),
             mapping_required=True,
+            questions=_asked(suggested),
             rows_estimate=total,
             rows_estimate_exact=exact,
         )
@@ -188,6 +190,7 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
         for q in granddebat.question_columns(columns)
     ]
     generic_fmt = chosen is Format.CSV
+    suggested = generic.suggest_mapping(columns) if generic_fmt else None
     return ImportPreview.model_validate(
         dict(
             base,
@@ -199,13 +202,18 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
             sample_rows=[
                 PreviewRow(line=n, values=dict(zip(columns, map(_short, f), strict=False))) for n, f in sample
             ],
-            suggested_mapping=generic.suggest_mapping(columns) if generic_fmt else None,
+            suggested_mapping=suggested,
             mapping_required=generic_fmt,
-            questions=questions,
+            questions=questions or _asked(suggested),
             rows_estimate=total,
             rows_estimate_exact=exact,
         )
     )
+
+
+def _asked(mapping: ColumnMapping | None) -> list[PreviewQuestion]:
+    """The questions of a suggested questionnaire mapping, as the import numbers them."""
+    return [PreviewQuestion(question_id=q, question_text=t) for q, _, t in generic.answered(mapping)]
 
 
 def _estimate(head: bytes, text: str, delimiter: str, size: int) -> tuple[int, bool]:

@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import Session, select
 
+from service.models import Contribution
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -235,3 +237,24 @@ def test_anonymous_rows_of_two_files_are_two_participants(client, keys, runner):
     runner.drain()
     report = client.get(f"/api/runs/{run.json()['id']}/report", headers=h).json()
     assert report["origin"]["distinct_authors"] == 4
+
+
+def test_a_questionnaire_imports_one_contribution_per_answer(client, keys, engine):
+    # each answers_column form field names one question's column; its header is the question's text
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = "n,Vos idées ?,Vos craintes ?\n1,Des bancs,Le bruit\n2,,La circulation\n3,,\n".encode()
+    fields = {"answers_column": ["Vos idées ?", "Vos craintes ?"], "id_column": "n"}
+    r = _upload(client, cid, h, "formulaire.csv", content, **fields)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["accepted"] == 3 and [x["line"] for x in body["rejected"]] == [4]
+    with Session(engine) as s:
+        rows = s.exec(select(Contribution).where(Contribution.consultation_id == cid)).all()
+    assert sorted((c.source_id, c.question_id, c.text) for c in rows) == [
+        ("1", "1", "Des bancs"), ("1", "2", "Le bruit"), ("2", "2", "La circulation"),
+    ]  # fmt: skip
+    both = _upload(client, cid, h, "f.csv", content, text_column="n", answers_column="Vos idées ?")
+    assert (
+        both.status_code == 422 and "« text » (un texte par ligne) ou « answers »" in both.json()["message"]
+    )

@@ -358,11 +358,13 @@ def test_validation_errors_are_translated_without_pydantic_text(client, keys):
         assert field in en["message"] and en_text in en["message"], en
         for text in (fr["message"], en["message"], str(fr["details"])):
             assert "pydantic" not in text and "should" not in text.lower(), text
-    r = upload(client, cid, b"avis\nbonjour\n", h, mapping='{"txt": "avis"}')
-    body = _error(r, 422, "invalid_request")
-    assert (
-        "pydantic" not in r.text and "mapping" in body["message"] and "champ obligatoire" in body["message"]
-    )
+    for mapping, said in (
+        ('{"txt": "avis"}', "txt : champ inconnu"),
+        ("{}", "« text » (un texte par ligne) ou « answers » (une colonne par question) est requis"),
+    ):
+        r = upload(client, cid, b"avis\nbonjour\n", h, mapping=mapping)
+        body = _error(r, 422, "invalid_request")
+        assert "pydantic" not in r.text and "mapping" in body["message"] and said in body["message"], r.text
 
 
 # --- titles, labels, descriptions, echoed names, health -----------------------------------------------------

@@ -773,3 +773,55 @@ def test_a_model_folder_that_does_not_exist_is_refused_before_the_file_is_read(t
     assert f"Erreur (invalid_settings) : --model {model} : ce dossier de modèle n'existe pas." in said(result)
     result = analyse(SAMPLE, *args, "--lang", "en")
     assert f"Error (invalid_settings): --model {model}: this model folder does not exist." in said(result)
+
+
+def test_a_questionnaire_is_analysed_one_question_per_column_and_reproduced(tmp_path):
+    # a Google Forms download: one row per participant, one column per question (its header asks it)
+    path = tmp_path / "formulaire.csv"
+    rows = "".join(
+        f"2024/03/0{1 + i % 5} 10:1{i % 10}:00 UTC+1,{'Des pistes cyclables' if i % 2 else 'Plus de bus'} {i},"
+        f"{'Oui' if i % 3 else 'Non'}\n"
+        for i in range(24)
+    )
+    path.write_text("Horodateur,1. Vos idées pour le centre ?,2. Viendrez-vous ?\n" + rows + ",,\n", "utf-8")
+    both = ["--answers-column", "1. Vos idées pour le centre ?", "--answers-column", "2. Viendrez-vous ?"]
+    out = tmp_path / "r.json"
+    result = analyse(path, "--embedder", FAKE_EMBEDDER, *both, "--date-column", "Horodateur", "--out", out)
+    assert result.exit_code == 0, result.output
+    report = Report.model_validate_json(out.read_text(encoding="utf-8"))
+    assert [(q.question_id, q.question_text) for q in report.questions] == [
+        ("1", "1. Vos idées pour le centre ?"),
+        ("2", "2. Viendrez-vous ?"),
+    ]
+    assert report.manifest.import_options["answers_column"] == [
+        "1. Vos idées pour le centre ?",
+        "2. Viendrez-vous ?",
+    ]
+    assert [r.line for r in report.rejected] == [26]  # the row without any answer, with its line
+    command = shlex.split(reproduce_command(report))
+    assert command.count("--answers-column") == 2
+    again = tmp_path / "again.json"
+    assert analyse(path, *command[3:-2], "--embedder", FAKE_EMBEDDER, "--out", again).exit_code == 0
+    first, second = (json.loads(f.read_text(encoding="utf-8")) for f in (out, again))
+    for r in (first, second):
+        r["manifest"].pop("timings")
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--text-column", "a", "--answers-column", "b"],
+            "--text-column (un texte par ligne) et --answers-column",
+        ),
+        (
+            ["--answers-column", "b", "--question-column", "q"],
+            "--question-column ne va pas avec --answers-column",
+        ),
+        (["--answers-column", "b", "--answers-column", "b"], "--answers-column « b » est donnée deux fois"),
+    ],
+)
+def test_answers_columns_that_cannot_go_together(tmp_path, options, said):
+    result = analyse(SAMPLE, *options, "--out", tmp_path / "r.json")
+    assert result.exit_code == 2 and said in result.output

@@ -59,3 +59,20 @@ def test_in_a_closed_question_yes_and_no_are_answers_not_exclusions():
         "non_answer",
         "non_answer",
     ]
+
+
+def test_choices_joined_as_google_or_microsoft_forms_join_them_are_counted_per_option():
+    # "Vélo, Bus" (Google Forms) and "Vélo;Bus;" (Microsoft Forms) were free text: 4 combinations, clustered
+    google = ["Vélo, Bus"] * 9 + ["Bus"] * 6 + ["Marche, Vélo"] * 5 + ["Vélo"] * 4
+    microsoft = [t.replace(", ", ";") + ";" for t in google]
+    for answers in (google, microsoft):
+        assert [(o.option, o.count) for o in choice_tally(answers)] == [
+            ("Vélo", 18),
+            ("Bus", 15),
+            ("Marche", 5),
+        ]
+    # a single choice whose options hold commas stays whole: split, its options would outnumber its answers
+    single = ["Oui, tout à fait"] * 12 + ["Non, pas du tout"] * 10
+    assert [o.option for o in choice_tally(single)] == ["Oui, tout à fait", "Non, pas du tout"]
+    # free text with commas is no closed question
+    assert choice_tally([a.replace(" ", ", ", 1) for a in granddebat_answers(limit=300)]) is None

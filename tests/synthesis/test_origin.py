@@ -587,6 +587,19 @@ def test_a_time_followed_by_its_time_zone_name_is_read_with_its_offset():
     assert parse_time("UTC") is None
 
 
+def test_a_google_forms_timestamp_is_read_with_its_offset_and_its_half_day():
+    # "2024/03/05 2:15:37 PM GMT+1" (a Google Forms download's "Horodateur") read as no date
+    paris = datetime(2024, 3, 5, 14, 15, 37)
+    assert wall_clock(parse_clock("2024/03/05 2:15:37 PM GMT+1")) == paris
+    assert wall_clock(parse_clock("2024/03/05 14:15:37 UTC+1")) == paris
+    assert wall_clock(parse_clock("2024/03/05 13:15:37 UTC+00:00")) == paris
+    assert wall_clock(parse_clock("2024/03/05 8:15:37 am GMT-05:00")) == paris
+    assert parse_clock("2024/03/05 12:05 AM") == datetime(2024, 3, 5, 0, 5)
+    assert parse_clock("2024/03/05 12:05 PM") == datetime(2024, 3, 5, 12, 5)
+    for unread in ("2024/03/05 13:15 PM", "2024/03/05 PM", "2024/03/05 10:00 UTC+25", "UTC+1"):
+        assert parse_time(unread) is None, unread
+
+
 def test_a_year_first_date_without_its_zeros_is_read():
     # "2019-3-5 14:30" (a spreadsheet's or a script's date without zero padding) read as no date: not ISO 8601
     assert parse_clock("2019-3-5 14:30") == datetime(2019, 3, 5, 14, 30) == parse_clock("2019.3.5 14h30")

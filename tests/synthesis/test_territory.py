@@ -121,6 +121,24 @@ def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_
     assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
 
 
+def test_corsica_s_old_number_and_a_cedex_address_are_located():
+    # "20" (Corsica's number until 1976, still written), "20 Ajaccio", "Nancy Cedex" and "Lyon CEDEX 03"
+    # were "invalid"
+    corse = T.locate("20")
+    assert (corse.status, corse.region) == (T.REGION_NAME, "94") and corse == T.locate("Corse")
+    for raw, communes, dep in [
+        ("20 Ajaccio", ("2A004",), "2A"),
+        ("Bastia (20)", ("2B033",), "2B"),
+        ("Nancy Cedex", ("54395",), "54"),
+        ("Nancy CEDEX 1", ("54395",), "54"),
+        ("Nancy Cedex, France", ("54395",), "54"),
+    ]:
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes, loc.departement) == (T.COMMUNE_NAME, communes, dep), raw
+    assert T.locate("Lyon Cedex 03").departement == "69" and T.locate("54000 Nancy Cedex").status == T.OK
+    assert T.locate("Cedex 5").status == T.locate("Nancy (20)").status == T.INVALID
+
+
 def test_a_departement_number_before_the_name_or_an_arrondissement_in_roman_numerals_is_located():
     # "75 Paris", "(93) Saint-Denis" and "Paris XVe" were "invalid"
     for raw, communes, dep in [
@@ -206,7 +224,7 @@ def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
     bretagne = T.locate("Bretagne")
     assert T.in_territory(bretagne, ["R53"]) is True and T.in_territory(bretagne, ["54"]) is False
     assert T.in_territory(bretagne, ["35238"]) is None  # Rennes: maybe, maybe not
-    assert T.locate("20").status == T.INVALID  # Corsica's two départements
+    assert T.locate("20").status == T.REGION_NAME  # Corsica: its two départements, the région
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
         for i, z in enumerate(["Bretagne", "35", "Ille-et-Vilaine", "35000"])

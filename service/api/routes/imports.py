@@ -81,12 +81,16 @@ def stored_name(filename: str | None) -> str:
     return stem + suffix
 
 
-def _mapping(mapping: str | None, text_column: str | None, **columns: str | None) -> ColumnMapping | None:
+def _mapping(
+    mapping: str | None, text_column: str | None, answers_column: list[str] | None, **columns: str | None
+) -> ColumnMapping | None:
     try:
         if mapping:
             return ColumnMapping.model_validate(json.loads(mapping))
-        if text_column:
-            return ColumnMapping(text=text_column, **{k: v for k, v in columns.items() if v})
+        if text_column or answers_column:
+            return ColumnMapping(
+                text=text_column, answers=answers_column or None, **{k: v for k, v in columns.items() if v}
+            )
     except ValidationError as exc:
         fr, en = (describe_validation_errors(exc.errors(), lang) for lang in ("fr", "en"))
         raise RequestError(
@@ -211,6 +215,13 @@ def create_import(
         str | None, Form(description="ColumnMapping as JSON", examples=['{"text": "avis"}'])
     ] = None,
     text_column: Annotated[str | None, Form()] = None,
+    answers_column: Annotated[
+        list[str] | None,
+        Form(
+            description="Instead of text_column, for a questionnaire export (one row per participant, one column "
+            "per question, its header asking it): a column of answers, the field repeated for each question."
+        ),
+    ] = None,
     id_column: Annotated[str | None, Form()] = None,
     question_column: Annotated[str | None, Form()] = None,
     author_column: Annotated[str | None, Form()] = None,
@@ -237,7 +248,9 @@ def create_import(
             "Invalid 'question_text' field: control characters are not allowed",
             value=question_text,
         )
-    cmap = _mapping(mapping, text_column, id=id_column, question=question_column, author=author_column)
+    cmap = _mapping(
+        mapping, text_column, answers_column, id=id_column, question=question_column, author=author_column
+    )
     name = display_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="synthese-import-") as tmp:
         # A stable folder name: readers that name the question after the export's folder (Polis) then give

@@ -9,6 +9,7 @@ import pytest
 from schemas.settings import ColumnMapping
 from synthesis.errors import InputFileError
 from synthesis.ingest import Format, preview, read_file
+from synthesis.ingest.generic import suggest_mapping
 from synthesis.records import AuthorType
 
 from .conftest import GD_SAMPLE
@@ -142,3 +143,20 @@ def test_preview_suggests_a_mapping(write, data):
 def test_preview_of_decidim(data):
     p = preview(data / "decidim-mel-nancy" / "commentaires_debats.csv")
     assert (p.format, p.kind, p.delimiter, p.rows_estimate) == ("decidim", "comments", ";", 693)
+
+
+def test_columns_named_after_a_prefix_are_suggested():
+    # a Cap Collectif proposals export ("proposal_body", "proposal_author_id"…) had no suggested mapping
+    header = [
+        "proposal_id", "proposal_title", "proposal_createdAt", "proposal_author_id", "proposal_author_zipCode",
+        "proposal_category_name", "proposal_body", "proposal_votes_totalCount",
+    ]  # fmt: skip
+    assert suggest_mapping(header) == ColumnMapping(
+        text="proposal_body",
+        id="proposal_id",
+        author="proposal_author_id",
+        postcode="proposal_author_zipCode",
+        date="proposal_createdAt",
+    )
+    assert suggest_mapping(["id", "context"]) is None  # a name that only ends with a hint's letters
+    assert suggest_mapping(["reponse", "x_text"]) == ColumnMapping(text="reponse")  # a name as it is first

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from schemas.settings import ColumnMapping
-from synthesis.errors import EmptyFileError, InputFileError
+from synthesis.errors import EmptyFileError, InputFileError, MappingError
 from synthesis.ingest import read_file
 from synthesis.ingest.tabular import jsonl_records
 
@@ -125,13 +125,17 @@ def test_xlsx_row_wider_than_its_header_is_rejected_like_csv(tmp_path):
     assert result.rows_read == 3
 
 
-def test_xlsx_repeated_column_name_keeps_the_first_column_like_csv(tmp_path):
+def test_xlsx_repeated_text_column_name_is_an_error_like_csv(tmp_path):
+    # the first column was read and the second's texts silently left out (XLSX once kept the last)
     def fill(book):
         book.active.append(["id", "texte", "texte"])
         book.active.append([1, "premier", "second"])
 
-    [c] = read_file(_book(tmp_path, fill)).contributions
-    assert c.text == "premier"
+    csv_file = tmp_path / "t.csv"
+    csv_file.write_text("id,texte,texte\n1,premier,second\n", encoding="utf-8")
+    for path in (_book(tmp_path, fill), csv_file):
+        with pytest.raises(MappingError, match="« texte » \\(text\\) apparaît 2 fois"):
+            read_file(path)
 
 
 def test_xlsx_lines_are_the_excel_row_numbers(tmp_path):
