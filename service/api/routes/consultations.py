@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from schemas.api import MAX_ID, ConsultationCreate, ConsultationPublic, ConsultationsPublic, ErrorOut
 from service import crud
 from service.api.deps import ConsultationDep, KeyDep, SessionDep, WriteKeyDep
+from service.core.db import truncate_wal
 from service.models import Consultation
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
@@ -86,4 +87,5 @@ def get_consultation(consultation: ConsultationDep, session: SessionDep) -> Cons
 def delete_consultation(consultation: ConsultationDep, session: SessionDep, key: WriteKeyDep) -> Response:
     """RGPD: delete the consultation with its imports, contributions, runs and review (one transaction)."""
     crud.delete_consultation(session=session, consultation=consultation)
+    truncate_wal(session.get_bind())  # no copy of the deleted pages left in SQLite's log
     return Response(status_code=204)
