@@ -41,6 +41,20 @@ REPLACE_BY_LINE = {
     "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
     "to withdraw exactly the rows that are gone.",
 }
+
+
+def erased_rows_warning(n: int) -> dict:
+    """The warning of an import that skipped ``n`` rows whose contributions were erased (``service.erasure``)."""
+    return {
+        "code": "erased_rows_skipped",
+        "message_fr": f"{n} ligne(s) du fichier ignorée(s) : leurs contributions ont été effacées à la demande de "
+        "leur auteur (RGPD) et ne sont pas réimportées.",
+        "message_en": f"{n} row(s) of the file skipped: their contributions were erased at their author's request "
+        "(GDPR) and are not imported again.",
+        "value": str(n),
+    }
+
+
 # What a newer export may change of a row besides its text (counted updated; the next run reads the new values).
 # Its line is not: rows shift when others are added before them.
 _TRACKED = (
@@ -123,6 +137,9 @@ def _upsert_chunk(
             continue
         if seen is not None and row.id is not None:
             seen.add(row.id)
+        if row.erasure_id is not None:  # erased at its author's request: its tombstone keeps it out
+            imp.erased += 1
+            continue
         text_changed = row.text != values["text"]
         other_changed = any(getattr(row, f) != values[f] for f in _TRACKED)
         if row.withdrawn_import_id is not None:  # withdrawn by an earlier export, held by this one again
@@ -300,6 +317,8 @@ def import_file(
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))
+        if imp.erased:
+            imp.warnings = [*imp.warnings, erased_rows_warning(imp.erased)]
         if seen is not None:
             imp.withdrawn = _withdraw(session, imp, files, seen)
             if by_line:

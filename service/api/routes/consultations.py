@@ -24,6 +24,7 @@ def to_public(session, c: Consultation) -> ConsultationPublic:
         created_at=c.created_at,
         contributions=crud.count_contributions(session=session, consultation_id=c.id),
         withdrawn=crud.count_contributions(session=session, consultation_id=c.id, withdrawn=True),
+        erased=crud.count_contributions(session=session, consultation_id=c.id, erased=True),
     )
 
 

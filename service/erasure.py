@@ -1,0 +1,322 @@
+"""Erasure of contributions at their author's request (RGPD art. 17), everywhere the service keeps them.
+
+An erased contribution keeps its row as a tombstone (``erasure_id``): its text, previous texts, author, place, date
+and the raw columns of its row are gone, so that the runs keep counting it where they placed it and a re-import of
+its export skips it (``service.imports``). Every stored run holding it is rewritten: its report and reviewed report
+list it as erased (no text, no place nor date), its quotes are dropped (every remaining quote is still the verbatim
+text of a member), a campaign's variant written only by erased contributions goes, and the run's assignments
+forget its author. The embedding cache forgets the vectors of its texts that no remaining contribution holds,
+with every stored k-NN search (their keys cannot be traced back to texts). The ``erasures`` row is the audit
+trail: when, how many, which runs, by which key; never a text nor an author's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from schemas import Campaign, Cluster, Report
+from service import crud
+from service.errors import ConflictError, NotFoundError
+from service.models import (
+    ApiKey,
+    Assignment,
+    Consultation,
+    Contribution,
+    ContributionVersion,
+    Erasure,
+    Run,
+)
+from synthesis.ingest.privacy import author_ref
+
+CHUNK = 500
+# The reason the runs after an erasure give for excluding an erased contribution (French, as the pipeline's).
+ERASED_REASON = "effacée à la demande de son auteur"
+# The keys of a row's ``extra`` kept on its tombstone: the file it came from (no personal data), which the runs
+# read to count the rows of each file.
+KEPT_EXTRA = ("file",)
+
+
+@dataclass(frozen=True)
+class ErasureRequest:
+    """What to erase in one consultation: contributions by their API id, by their author's id as the export
+    writes it (pseudonymised here as the importers do), and those withdrawn by imports in mode replace."""
+
+    contribution_ids: Sequence[int] = ()
+    author_ids: Sequence[str] = ()
+    withdrawn: bool = False
+
+    def criteria(self) -> list[str]:
+        named = (("contribution_ids", self.contribution_ids), ("authors", self.author_ids))
+        return [name for name, given in named if given] + (["withdrawn"] if self.withdrawn else [])
+
+
+def _walk(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
+    for cl in clusters:
+        yield cl
+        yield from _walk(cl.subclusters)
+
+
+def _scrub_cluster(cl: Cluster, keys: set[str]) -> bool:
+    """Drop ``cl``'s quotes of the contributions ``keys``, the keywords only they wrote (and those words from its
+    label: a name, a street), and the words each of them was matched on; returns whether it held any of them."""
+    erased = [m for m in cl.members if m.contribution_id in keys]
+    kept = [qt for qt in cl.quotes if qt.contribution_id not in keys]
+    changed = bool(erased) or len(kept) < len(cl.quotes)
+    cl.quotes = kept
+    theirs = {t for m in erased for t in m.matched_keywords}
+    theirs -= {t for m in cl.members if m.contribution_id not in keys for t in m.matched_keywords}
+    if theirs:
+        cl.keywords = [k for k in cl.keywords if k.term not in theirs]
+        parts = [p for p in cl.label.split(" · ") if p not in theirs]
+        cl.label = " · ".join(parts) or (cl.keywords[0].term if cl.keywords else cl.cluster_id)
+    for m in erased:
+        m.matched_keywords = []
+    return changed
+
+
+def _scrub_campaign(camp: Campaign, keys: set[str]) -> bool:
+    """Drop what ``camp`` says of the texts of the contributions ``keys``: how each differs from the template, the
+    variants only they wrote (the template itself when they all wrote it); returns whether it held any of them."""
+    changed = False
+    for cm in camp.members:
+        if cm.contribution_id in keys:
+            cm.diff, changed = None, True
+    gone = [i for i, v in enumerate(camp.variants) if v.contribution_ids and set(v.contribution_ids) <= keys]
+    if 0 in gone:
+        camp.template = ""
+    camp.variants = [v for i, v in enumerate(camp.variants) if i not in gone]
+    return changed or bool(gone)
+
+
+def scrub_report(report: Report, keys: set[str]) -> bool:
+    """Remove from ``report`` (in place) what it holds of the contributions ``keys`` (their ingest keys) besides
+    their place and counts; returns whether it held any of them."""
+    found = False
+    for c in report.contributions:
+        if c.contribution_id in keys:
+            c.text, c.zipcode, c.created_at, c.channel, c.erased = "", None, None, None, True
+            found = True
+    for q in report.questions:
+        for cl in _walk(q.clusters):
+            found = _scrub_cluster(cl, keys) or found
+        for camp in q.campaigns:
+            found = _scrub_campaign(camp, keys) or found
+    return found
+
+
+SHOWN_IDS = 20  # ids an error names, at most (the count says how many in all)
+
+
+def _by_ids(session: Session, consultation: Consultation, ids: Sequence[int]) -> dict[int, int | None]:
+    """Contribution id -> its erasure (None if not erased yet) for ``ids``; NotFoundError naming those that are not
+    the consultation's (another tenant's too: never says which)."""
+    wanted = sorted(set(ids))
+    found: dict[int, int | None] = {}
+    for start in range(0, len(wanted), CHUNK):
+        stmt = select(Contribution.id, Contribution.erasure_id).where(
+            Contribution.consultation_id == consultation.id,
+            col(Contribution.id).in_(wanted[start : start + CHUNK]),
+        )
+        found |= {cid: erasure for cid, erasure in session.exec(stmt) if cid is not None}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:SHOWN_IDS])) + ("…" if len(missing) > SHOWN_IDS else "")
+        raise NotFoundError(
+            f"{len(missing)} contribution(s) introuvable(s) dans la consultation {consultation.id} : {shown}",
+            f"{len(missing)} contribution(s) not found in consultation {consultation.id}: {shown}",
+            value=missing[:SHOWN_IDS],
+        )
+    return found
+
+
+def _by_authors(
+    session: Session, consultation: Consultation, author_ids: Sequence[str], secret: bytes
+) -> set[int]:
+    """Ids of the contributions not yet erased of each author (their id as the export writes it, pseudonymised as
+    the importers do); NotFoundError naming by position (an id is never echoed) those that name none."""
+    targets: set[int] = set()
+    unknown = []
+    for n, raw in enumerate(author_ids, start=1):
+        ref = author_ref(raw, secret)
+        # the author the contribution has now, or the one a run read (a later import may have changed it)
+        read = select(Assignment.contribution_id).where(Assignment.author_ref == ref)
+        stmt = select(Contribution.id).where(
+            Contribution.consultation_id == consultation.id,
+            col(Contribution.erasure_id).is_(None),
+            (Contribution.author_ref == ref) | col(Contribution.id).in_(read),
+        )
+        by_author = {i for i in session.exec(stmt) if i is not None} if ref is not None else set()
+        if not by_author:
+            unknown.append(n)
+        targets |= by_author
+    if unknown:
+        shown = ", ".join(map(str, unknown))
+        raise NotFoundError(
+            f"Aucune contribution à effacer de l'auteur n° {shown} de la liste « author_ids » dans la "
+            f"consultation {consultation.id} (identifiant inconnu, anonyme, ou contributions déjà effacées)",
+            f"No contribution to erase by author no. {shown} of the 'author_ids' list in consultation "
+            f"{consultation.id} (unknown or anonymous id, or contributions already erased)",
+            value=unknown,
+        )
+    return targets
+
+
+def _targets(
+    session: Session, consultation: Consultation, request: ErasureRequest, secret: bytes
+) -> list[int]:
+    """Ids of the consultation's contributions ``request`` names, those already erased left out."""
+    named = _by_ids(session, consultation, request.contribution_ids)
+    targets = {cid for cid, erasure in named.items() if erasure is None}
+    targets |= _by_authors(session, consultation, request.author_ids, secret)
+    if request.withdrawn:
+        stmt = select(Contribution.id).where(
+            Contribution.consultation_id == consultation.id,
+            col(Contribution.withdrawn_import_id).is_not(None),
+            col(Contribution.erasure_id).is_(None),
+        )
+        targets |= {i for i in session.exec(stmt) if i is not None}
+    return sorted(targets)
+
+
+def _check_no_run_under_way(session: Session, consultation: Consultation) -> None:
+    """A run executing may have read the texts to erase: it would store them again in its report."""
+    busy = [
+        r.id
+        for r in crud.list_runs(session=session, consultation_id=consultation.id)
+        if r.status == "running"
+    ]
+    if busy:
+        shown = ", ".join(map(str, busy))
+        raise ConflictError(
+            f"Analyse(s) en cours dans la consultation {consultation.id} : {shown} ; elles ont pu lire les textes "
+            "à effacer. Attendez leur fin (ou annulez-les), puis effacez.",
+            f"Run(s) under way in consultation {consultation.id}: {shown}; they may have read the texts to erase. "
+            "Wait for them to end (or cancel them), then erase.",
+            value=busy,
+        )
+
+
+def _top_labels(report: Report) -> dict[str, str]:
+    return {cl.cluster_id: cl.label for q in report.questions for cl in q.clusters}
+
+
+def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> bool:
+    """Scrub ``run``'s stored reports, its themes' labels and its assignments' authors; returns whether it held
+    any of ``ids``."""
+    from synthesis.report import render_json
+
+    changed, labels = False, {}
+    for field in ("report", "reviewed_report"):
+        stored = getattr(run, field)
+        if stored is None:
+            continue
+        report = Report.model_validate_json(stored)
+        if scrub_report(report, keys):
+            setattr(run, field, render_json(report))
+            changed = True
+        labels[field] = _top_labels(report)
+    if changed:  # a label that named a word only they wrote (the themes table holds the top-level ones)
+        auto, current = labels.get("report", {}), labels.get("reviewed_report") or labels.get("report", {})
+        for theme in crud.list_themes(session=session, run_id=run.id):
+            new = (current.get(theme.cluster_id, theme.label), auto.get(theme.cluster_id, theme.auto_label))
+            if new != (theme.label, theme.auto_label):
+                theme.label, theme.auto_label = new
+                session.add(theme)
+    for start in range(0, len(ids), CHUNK):
+        result = session.execute(
+            update(Assignment)
+            .where(col(Assignment.run_id) == run.id)
+            .where(col(Assignment.contribution_id).in_(ids[start : start + CHUNK]))
+            .values(author_ref=None)
+        )
+        changed = changed or bool(getattr(result, "rowcount", 0))
+    return changed
+
+
+def _rewrite_runs(session: Session, consultation: Consultation, ids: list[int], keys: set[str]) -> list[int]:
+    """Scrub the stored runs of the consultation holding ``ids``; returns the ids of the runs rewritten."""
+    rewritten = []
+    for run in crud.list_runs(session=session, consultation_id=consultation.id):
+        if _rewrite_run(session, run, ids, keys):
+            session.add(run)
+            rewritten.append(run.id)
+    return rewritten
+
+
+def _forget_cached_vectors(session: Session, consultation: Consultation, texts: set[str]) -> None:
+    """Forget the cached vectors of ``texts`` (the erased ones, once erased: flushed) that no remaining
+    contribution of any consultation holds, as its current or a previous text: those embed to the same vectors."""
+    kept: set[str] = set()
+    ordered = sorted(texts - {""})
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        kept |= set(session.exec(select(Contribution.text).where(col(Contribution.text).in_(chunk))))
+        kept |= set(
+            session.exec(select(ContributionVersion.text).where(col(ContributionVersion.text).in_(chunk)))
+        )
+    gone = set(ordered) - kept
+    if not gone:
+        return
+    runs = crud.list_runs(session=session, consultation_id=consultation.id)
+    models = {m for m in (crud.model_id(run) for run in runs) if m is not None}
+    crud.forget_texts(session=session, texts=gone, model_ids=models)
+
+
+def erase_contributions(
+    *, session: Session, consultation: Consultation, key: ApiKey, request: ErasureRequest, secret: bytes
+) -> Erasure:
+    """Erase what ``request`` names of ``consultation`` everywhere the service keeps it, in one transaction (the
+    consultation locked: an import or a run's reading waits); returns the audit row. ``secret``: the deployment's
+    pseudonymisation key, which turns an author's id into the ``author_ref`` its imports stored."""
+    try:
+        crud.lock_consultation(session=session, consultation_id=consultation.id)
+        _check_no_run_under_way(session, consultation)
+        ids = _targets(session, consultation, request, secret)
+        rows: list[Contribution] = []
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows += list(session.exec(select(Contribution).where(col(Contribution.id).in_(chunk))))
+        texts = {c.text for c in rows}
+        for start in range(0, len(ids), CHUNK):
+            versions = select(ContributionVersion.text).where(
+                col(ContributionVersion.contribution_id).in_(ids[start : start + CHUNK])
+            )
+            texts |= set(session.exec(versions))
+        erasure = Erasure(
+            consultation_id=consultation.id,
+            api_key_id=key.id,
+            key_prefix=key.prefix,
+            criteria=request.criteria(),
+            contributions=len(ids),
+        )
+        session.add(erasure)
+        session.flush()
+        erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows})
+        for c in rows:
+            c.text, c.author_ref, c.zipcode, c.submitted_at, c.erasure_id = "", None, None, None, erasure.id
+            c.extra = {k: v for k, v in (c.extra or {}).items() if k in KEPT_EXTRA}
+            session.add(c)
+        for start in range(0, len(ids), CHUNK):
+            session.execute(
+                delete(ContributionVersion).where(
+                    col(ContributionVersion.contribution_id).in_(ids[start : start + CHUNK])
+                )
+            )
+        session.flush()
+        _forget_cached_vectors(session, consultation, texts)
+        session.add(erasure)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(erasure)
+    return erasure
+
+
+def list_erasures(*, session: Session, consultation_id: int) -> list[Erasure]:
+    stmt = select(Erasure).where(Erasure.consultation_id == consultation_id).order_by(col(Erasure.id))
+    return list(session.exec(stmt))

@@ -1,0 +1,350 @@
+"""A participant's erasure (RGPD art. 17): ``POST /api/consultations/{id}/erasures`` removes their contributions'
+texts and personal fields from everywhere the service keeps them (contributions and their previous texts, every
+stored run's reports, published links, exports, cached vectors), keeps their place and counts in the runs, leaves
+an audit trail without personal data, and a re-import of the export does not bring them back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from sqlmodel import Session, select
+
+from service.erasure import ERASED_REASON
+from service.models import Contribution, Run, StoredEmbedding
+from synthesis.embed import text_key
+from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
+from tests.service.helpers import file_service, make_run, stored_bytes, upload
+
+# Words no other row writes (ASCII: found byte for byte whatever the JSON escaping)
+MARKER = "Zorglubienne"
+UNIQUE = f"Je veux des pistes cyclables securisees rue {MARKER} devant chez moi au numero 42"
+EDITED = f"Je veux des pistes cyclables securisees rue {MARKER} devant chez moi, au 42 bis"
+SHARED = "Il faut des bus plus frequents le soir dans mon quartier"
+AUTHOR = "Jeanne Martin-Zorglub"
+ZIP = "97133"
+MAPPING = json.dumps({"text": "avis", "id": "id", "author": "auteur", "question": "sujet", "postcode": "cp"})
+MAPPED = {"mapping": MAPPING, "text_column": None, "id_column": None, "author_column": None}
+
+
+def _rows(unique: str = UNIQUE) -> list[dict[str, str]]:
+    rows = [r | {"cp": "69001"} for r in consultation_rows()]
+    rows.append({"id": "rgpd-1", "auteur": AUTHOR, "avis": unique, "sujet": "velo", "cp": ZIP})
+    rows.append({"id": "rgpd-2", "auteur": AUTHOR, "avis": SHARED, "sujet": "bus", "cp": ZIP})
+    rows.append({"id": "other", "auteur": "user3", "avis": SHARED, "sujet": "bus", "cp": "69001"})
+    return rows
+
+
+def _run(client, runner, h, cid: int) -> int:
+    r = client.post(f"/api/consultations/{cid}/runs", json={"settings": FAST_SETTINGS}, headers=h)
+    assert r.status_code == 202, r.text
+    runner.drain()
+    assert client.get(f"/api/runs/{r.json()['id']}", headers=h).json()["status"] == "succeeded"
+    return r.json()["id"]
+
+
+def _themes(report: dict):
+    """Every theme and sub-theme of ``report``."""
+
+    def walk(clusters):
+        for cl in clusters:
+            yield cl
+            yield from walk(cl["subclusters"])
+
+    for q in report["questions"]:
+        yield from walk(q["clusters"])
+
+
+def _members(report: dict) -> dict[str, str]:
+    return {m["source_id"]: cl["cluster_id"] for cl in _themes(report) for m in cl["members"]}
+
+
+def _quotes_are_verbatim(report: dict) -> list[dict]:
+    """The report's quotes, each checked to be the verbatim text of a contribution it lists, none erased."""
+    texts = {c["contribution_id"]: c for c in report["contributions"]}
+    quotes = [qt for cl in _themes(report) for qt in cl["quotes"]]
+    for qt in quotes:
+        quoted = texts[qt["contribution_id"]]
+        assert not quoted["erased"] and qt["text"] == quoted["text"]
+    return quotes
+
+
+def test_an_erasure_by_author_leaves_their_texts_nowhere_and_a_reimport_does_not_bring_them_back(tmp_path):
+    folder = tmp_path / "data"
+    with file_service(folder) as (client, runner, h, engine):
+        key = h["X-API-Key"]
+        cid = client.post("/api/consultations", json={"title": "Plan vélo"}, headers=h).json()["id"]
+        assert upload(client, cid, to_csv(_rows()), h, **MAPPED).status_code == 201
+        first = _run(client, runner, h, cid)
+        token = client.post(f"/api/runs/{first}/publish", headers=h).json()["token"]
+        # a newer export corrects the text: the first one is kept as a previous version
+        assert upload(client, cid, to_csv(_rows(EDITED)), h, **MAPPED).json()["updated"] == 1
+        second = _run(client, runner, h, cid)
+        before = client.get(f"/api/runs/{second}/report", headers=h).json()
+        with Session(engine) as s:
+            model = json.loads(s.get(Run, first).report)["manifest"]["embedder"]["model_id"]
+            keys = set(s.exec(select(StoredEmbedding.key)))
+            ids = dict(s.exec(select(Contribution.source_id, Contribution.id)).all())
+        assert {text_key(model, UNIQUE), text_key(model, EDITED), text_key(model, SHARED)} <= keys
+        assert MARKER.encode() in stored_bytes(folder)
+
+        erased = client.post(f"/api/consultations/{cid}/erasures", json={"author_ids": [AUTHOR]}, headers=h)
+        assert erased.status_code == 201, erased.text
+        audit = erased.json()
+        assert (audit["contributions"], audit["runs"], audit["criteria"]) == (2, [first, second], ["authors"])
+        assert audit["key_prefix"] == key[:10]
+
+        stored = stored_bytes(folder)
+        for personal in (MARKER, AUTHOR, ZIP):
+            assert personal.encode() not in stored, personal
+        with Session(engine) as s:
+            keys = set(s.exec(select(StoredEmbedding.key)))
+            author_ref = s.get(Contribution, ids["other"]).author_ref  # another author's, kept
+        assert text_key(model, UNIQUE) not in keys and text_key(model, EDITED) not in keys
+        assert text_key(model, SHARED) in keys  # another contribution still writes it
+        assert author_ref is not None
+
+        shown = client.get(f"/api/contributions/{ids['rgpd-1']}", headers=h).json()
+        assert (shown["text"], shown["author_ref"], shown["zipcode"], shown["previous_versions"]) == (
+            "",
+            None,
+            None,
+            [],
+        )
+        assert shown["erasure_id"] == audit["id"]
+        after = client.get(f"/api/runs/{second}/report", headers=h).json()
+        assert after["manifest"]["counts"] == before["manifest"]["counts"]
+        assert _members(after) == _members(before)  # still counted where the run placed them
+        _quotes_are_verbatim(after)
+        page = client.get(f"/r/{token}").text
+        assert "Contribution effacée à la demande de son auteur." in page and MARKER not in page
+        for fmt in ("csv", "xlsx", "polis", "json", "html"):
+            exported = client.get(f"/api/runs/{first}/export?format={fmt}", headers=h).content
+            assert MARKER.encode() not in exported and ZIP.encode() not in exported, fmt
+        assert client.get(f"/api/consultations/{cid}", headers=h).json()["erased"] == 2
+        listed = client.get(f"/api/consultations/{cid}/erasures", headers=h).json()
+        assert listed["count"] == 1 and listed["data"][0] == audit
+
+        again = upload(client, cid, to_csv(_rows()), h, **MAPPED)
+        assert again.status_code == 201 and again.json()["erased"] == 2
+        warning = next(w for w in again.json()["warnings"] if w["code"] == "erased_rows_skipped")
+        assert "2 ligne(s)" in warning["message"]
+        third = client.get(f"/api/runs/{_run(client, runner, h, cid)}/report", headers=h).json()
+        reasons = {e["source_id"]: e["reason"] for q in third["questions"] for e in q["excluded"]}
+        assert reasons["rgpd-1"] == reasons["rgpd-2"] == ERASED_REASON
+        assert MARKER.encode() not in stored_bytes(folder)
+
+
+def test_an_erasure_by_id_drops_its_quotes_and_keeps_the_others_verbatim(client, keys, runner, engine):
+    h = keys.h()
+    done = make_run(client, runner, h)
+    quoted = [qt for q in done.report["questions"] for cl in q["clusters"] for qt in cl["quotes"]]
+    target = quoted[0]
+    text = next(
+        c["text"] for c in done.report["contributions"] if c["contribution_id"] == target["contribution_id"]
+    )
+    cluster = next(cl for q in done.report["questions"] for cl in q["clusters"] if target in cl["quotes"])
+    renamed = client.post(
+        f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}/rename", json={"label": "Vélo"}, headers=h
+    )
+    assert renamed.status_code == 201, renamed.text
+    with Session(engine) as s:
+        of_run = Contribution.consultation_id == done.consultation_id
+        contribution = s.exec(
+            select(Contribution.id).where(of_run, Contribution.key == target["contribution_id"])
+        ).one()
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures",
+        json={"contribution_ids": [contribution]},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["contributions"], r.json()["runs"], r.json()["criteria"]) == (
+        1,
+        [done.run_id],
+        ["contribution_ids"],
+    )
+    for version in ("reviewed", "automatic"):
+        report = client.get(f"/api/runs/{done.run_id}/report?version={version}", headers=h).json()
+        quotes = _quotes_are_verbatim(report)
+        assert target["contribution_id"] not in {qt["contribution_id"] for qt in quotes}
+        assert _members(report)[target["source_id"]] == cluster["cluster_id"]  # still a member, still counted
+        assert report["manifest"]["counts"] == done.report["manifest"]["counts"]
+        html = client.get(f"/api/runs/{done.run_id}/report?format=html&version={version}", headers=h).text
+        assert text not in html and "Contribution effacée à la demande de son auteur." in html
+    english = client.get(f"/api/runs/{done.run_id}/report?format=html", headers=h | {"Accept-Language": "en"})
+    assert "Contribution erased at its author" in english.text
+    rows = csv.DictReader(
+        io.StringIO(client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text)
+    )
+    assert {row["contribution_id"]: row["text"] for row in rows}[str(contribution)] == ""
+    # a rejected quote is never replaced by an erased member
+    rejected = client.post(
+        f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}/quotes/reject",
+        json={"contribution_id": contribution},
+        headers=h,
+    )
+    assert rejected.status_code in (201, 422), rejected.text
+    # a split of its theme neither quotes it nor loses it
+    split = client.post(
+        f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}/split",
+        json={"min_cluster_size": 3},
+        headers=h,
+    )
+    assert split.status_code in (201, 422), split.text
+    report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
+    _quotes_are_verbatim(report)
+    assert target["source_id"] in _members(report) or target["source_id"] in {
+        n["source_id"] for q in report["questions"] for n in q["noise"]
+    }
+
+
+def test_an_erasure_names_what_it_cannot_find_and_stays_within_its_tenant(client, keys, runner, engine):
+    h = keys.h()
+    done = make_run(client, runner, h)
+    cid = done.consultation_id
+    with Session(engine) as s:
+        own = s.exec(select(Contribution.id).where(Contribution.consultation_id == cid)).first()
+    url = f"/api/consultations/{cid}/erasures"
+
+    unknown = client.post(url, json={"contribution_ids": [own, 999_999, 888_888]}, headers=h)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    assert "2 contribution(s) introuvable(s)" in unknown.json()["message"]
+    assert "888888, 999999" in unknown.json()["message"]
+    english = client.post(
+        url, json={"author_ids": ["user1", "nobody"]}, headers=h | {"Accept-Language": "en"}
+    )
+    assert english.status_code == 404 and "author no. 2" in english.json()["message"]
+    assert "nobody" not in english.text  # an author's id is never echoed
+    empty = client.post(url, json={}, headers=h)
+    assert empty.status_code == 422 and "Rien à effacer" in empty.json()["message"]
+    assert client.post(url, json={"contribution_ids": [own]}, headers=keys.h("a_ro")).status_code == 403
+
+    # another tenant sees neither the consultation nor its contributions
+    assert client.post(url, json={"contribution_ids": [own]}, headers=keys.h("b")).status_code == 404
+    other = client.post("/api/consultations", json={"title": "B"}, headers=keys.h("b")).json()["id"]
+    theirs = client.post(
+        f"/api/consultations/{other}/erasures", json={"contribution_ids": [own]}, headers=keys.h("b")
+    )
+    assert theirs.status_code == 404 and str(own) in theirs.json()["message"]
+    with Session(engine) as s:
+        assert s.get(Contribution, own).erasure_id is None and s.get(Contribution, own).text
+
+    # a run under way may have read the texts: the erasure waits for it
+    with Session(engine) as s:
+        run = s.get(Run, done.run_id)
+        run.status = "running"
+        s.add(run)
+        s.commit()
+    busy = client.post(url, json={"contribution_ids": [own]}, headers=h)
+    assert busy.status_code == 409 and str(done.run_id) in busy.json()["message"]
+    assert client.get(f"/api/consultations/{cid}/erasures", headers=h).json()["count"] == 0
+
+
+def test_an_erasure_of_the_withdrawn_contributions_empties_them(client, keys, runner, engine):
+    h = keys.h()
+    rows = consultation_rows()
+    done = make_run(client, runner, h, rows=rows)
+    gone = rows[3]
+    upload(client, done.consultation_id, to_csv([r for r in rows if r is not gone]), h, mode="replace")
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures", json={"withdrawn": True}, headers=h
+    )
+    assert r.status_code == 201 and r.json()["contributions"] == 1, r.text
+    with Session(engine) as s:
+        row = s.exec(select(Contribution).where(Contribution.source_id == gone["id"])).one()
+        assert (row.text, row.author_ref, row.erasure_id) == ("", None, r.json()["id"])
+    old = client.get(f"/api/runs/{done.run_id}/export?format=csv", headers=h).text
+    assert gone["avis"] not in old
+    # asked again, it erases nothing more (and says so)
+    again = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures", json={"withdrawn": True}, headers=h
+    )
+    assert again.status_code == 201 and (again.json()["contributions"], again.json()["runs"]) == (0, [])
+
+
+def test_a_scrubbed_report_keeps_no_word_that_only_the_erased_contributions_wrote():
+    from schemas.report import (
+        Campaign,
+        CampaignMember,
+        CampaignVariant,
+        Cluster,
+        ContributionOut,
+        Counts,
+        EmbedderInfo,
+        Keyword,
+        Member,
+        QuestionReport,
+        Quote,
+        Report,
+        RunManifest,
+    )
+    from service.erasure import scrub_report
+
+    texts = {"a": f"Une piste rue {MARKER}", "b": "Une piste cyclable", "c": "Une piste cyclable svp"}
+    template = "Une piste cyclable pour tous, partout et tout de suite"
+    cluster = Cluster(
+        cluster_id="q-0",
+        label=f"{MARKER.lower()} · piste",
+        keywords=[Keyword(term=MARKER.lower(), weight=0.9), Keyword(term="piste", weight=0.5)],
+        size=3,
+        quotes=[Quote(contribution_id=k, source_id=k, text=texts[k]) for k in ("a", "b")],
+        members=[
+            Member(
+                contribution_id="a", source_id="a", strength=1.0, matched_keywords=[MARKER.lower(), "piste"]
+            ),
+            Member(contribution_id="b", source_id="b", strength=0.9, matched_keywords=["piste"]),
+            Member(contribution_id="c", source_id="c", strength=0.8, matched_keywords=["piste"]),
+        ],
+    )
+    campaign = Campaign(
+        campaign_id="1",
+        size=3,
+        distinct_authors=3,
+        template=template,
+        members=[
+            CampaignMember(contribution_id=k, source_id=k, diff=f"+{MARKER}" if k == "a" else None)
+            for k in "abc"
+        ],
+        variants=[
+            CampaignVariant(text=template, count=2, contribution_ids=["b", "c"]),
+            CampaignVariant(text=f"{template} {MARKER}", count=1, kind="near", contribution_ids=["a"]),
+        ],
+    )
+    manifest = RunManifest(
+        input_sha256="0" * 64,
+        settings={},
+        embedder=EmbedderInfo(name="fake", model_id="fake", version="0", dimension=2),
+        versions={},
+        seed=0,
+        counts=Counts(contributions=3, clustered=3),
+    )
+    report = Report(
+        manifest=manifest,
+        rejected=[],
+        questions=[
+            QuestionReport(
+                question_id="q",
+                question_text="Q ?",
+                clusters=[cluster],
+                noise=[],
+                excluded=[],
+                campaigns=[campaign],
+            )
+        ],
+        contributions=[
+            ContributionOut(
+                contribution_id=k, source_id=k, question_id="q", text=t, zipcode=ZIP if k == "a" else "69001"
+            )
+            for k, t in texts.items()
+        ],
+    )
+    assert scrub_report(report, {"a"}) and not scrub_report(report.model_copy(deep=True), {"zz"})
+    assert MARKER.lower() not in report.model_dump_json().lower()
+    (cl,) = report.questions[0].clusters
+    assert (cl.label, [k.term for k in cl.keywords], cl.size) == ("piste", ["piste"], 3)
+    assert [qt.contribution_id for qt in cl.quotes] == ["b"] and len(cl.members) == 3
+    assert [v.contribution_ids for v in report.questions[0].campaigns[0].variants] == [["b", "c"]]
+    assert report.questions[0].campaigns[0].template == template  # still written by others
+    assert ZIP not in report.model_dump_json()
