@@ -348,3 +348,27 @@ def test_a_scrubbed_report_keeps_no_word_that_only_the_erased_contributions_wrot
     assert [v.contribution_ids for v in report.questions[0].campaigns[0].variants] == [["b", "c"]]
     assert report.questions[0].campaigns[0].template == template  # still written by others
     assert ZIP not in report.model_dump_json()
+
+
+def test_a_run_whose_process_died_does_not_hold_an_erasure_back(client, keys, runner, engine):
+    # a run left "running" by a process that is gone (no sign of life for the lease) reads nothing any more: it is
+    # marked failed, as the runs' routes do, and the erasure goes ahead instead of answering 409 for ever
+    from datetime import timedelta
+
+    from service.models import utcnow
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    with Session(engine) as s:
+        run = s.get(Run, done.run_id)
+        run.status, run.worker, run.heartbeat_at = "running", "host:1", utcnow() - timedelta(hours=1)
+        s.add(run)
+        s.commit()
+        own = s.exec(
+            select(Contribution.id).where(Contribution.consultation_id == done.consultation_id)
+        ).first()
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures", json={"contribution_ids": [own]}, headers=h
+    )
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/runs/{done.run_id}", headers=h).json()["status"] == "failed"

@@ -9,6 +9,7 @@ from service.api.deps import ConsultationDep, KeyDep, SessionDep, SettingsDep, W
 from service.core.db import truncate_wal
 from service.erasure import ErasureRequest, erase_contributions, list_erasures
 from service.errors import RequestError
+from service.jobs.tasks import fail_stale_runs
 
 router = APIRouter(prefix="/consultations/{consultation_id}/erasures", tags=["erasures"])
 ERRORS = {
@@ -44,6 +45,8 @@ def erase(
             "Nothing to erase: give 'contribution_ids', 'author_ids' or 'withdrawn'",
         )
     request = ErasureRequest(body.contribution_ids, body.author_ids, body.withdrawn)
+    # a run whose process is gone reads nothing any more: marked failed, it holds no erasure back (409)
+    fail_stale_runs(session, settings.job_lease_s, consultation_id=consultation.id)
     erasure = erase_contributions(
         session=session,
         consultation=consultation,
