@@ -240,8 +240,11 @@ def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> 
 def _rewrite_runs(session: Session, consultation: Consultation, ids: list[int], keys: set[str]) -> list[int]:
     """Scrub the stored runs of the consultation holding ``ids``; returns the ids of the runs rewritten."""
     rewritten = []
-    for run in crud.list_runs(session=session, consultation_id=consultation.id):
-        if _rewrite_run(session, run, ids, keys):
+    for listed in crud.list_runs(session=session, consultation_id=consultation.id):
+        # read afresh and locked: a review action under way ends first, its report then scrubbed with the rest
+        # (read before it committed, the run's reviewed report was written over, or left holding the texts)
+        run = crud.lock_run(session=session, run_id=listed.id)
+        if run is not None and _rewrite_run(session, run, ids, keys):
             session.add(run)
             rewritten.append(run.id)
     return rewritten

@@ -11,6 +11,7 @@ import json
 
 from sqlmodel import Session, select
 
+from service import crud
 from service.erasure import ERASED_REASON
 from service.models import Contribution, Run, StoredEmbedding
 from synthesis.embed import text_key
@@ -372,3 +373,63 @@ def test_a_run_whose_process_died_does_not_hold_an_erasure_back(client, keys, ru
     )
     assert r.status_code == 201, r.text
     assert client.get(f"/api/runs/{done.run_id}", headers=h).json()["status"] == "failed"
+
+
+def _waiting_on_a_lock(engine) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            ).scalar()
+        )
+
+
+def test_an_erasure_waits_for_a_review_action_under_way_and_keeps_it(client, keys, runner, engine):
+    # PostgreSQL: an erasure read a run's reviewed report while a reviewer's action held the run, then wrote its
+    # scrubbed copy over the action's report once it committed: the action was recorded but lost from the report
+    import threading
+
+    import pytest
+
+    from service.erasure import ErasureRequest, erase_contributions
+    from service.models import ApiKey, Consultation
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the erasure's first write waits for the action")
+    h = keys.h()
+    done = make_run(client, runner, h)
+    cluster = next(cl for q in done.report["questions"] for cl in q["clusters"])
+    with Session(engine) as s:
+        own = s.exec(
+            select(Contribution.id).where(Contribution.consultation_id == done.consultation_id)
+        ).first()
+    reviewer = Session(engine)
+    run = crud.lock_run(session=reviewer, run_id=done.run_id)  # a review action under way
+    reviewed = json.loads(run.report)
+    reviewed["questions"][0]["clusters"][0]["label"] = "Relu"
+    run.reviewed_report = json.dumps(reviewed)
+    reviewer.add(run)
+    reviewer.flush()
+
+    def erase() -> None:
+        with Session(engine) as s:
+            consultation = s.get(Consultation, done.consultation_id)
+            key = s.exec(select(ApiKey)).first()
+            erase_contributions(
+                session=s,
+                consultation=consultation,
+                key=key,
+                request=ErasureRequest(contribution_ids=[own]),
+                secret=b"",
+            )
+
+    eraser = threading.Thread(target=erase)
+    eraser.start()
+    while eraser.is_alive() and not _waiting_on_a_lock(engine):
+        eraser.join(0.05)
+    reviewer.commit()
+    reviewer.close()
+    eraser.join()
+    report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
+    assert report["questions"][0]["clusters"][0]["label"] == "Relu" and cluster["cluster_id"]
+    assert any(c["erased"] for c in report["contributions"])
