@@ -414,6 +414,9 @@ def embed_shard(
         if run is None:
             return 0
         settings = RunSettings.model_validate(run.settings)
+        # the texts as they stand once an erasure under way ends (read before, they were embedded and stored
+        # again after it forgot them; see service.erasure); readers do not wait for one another on PostgreSQL
+        lock_consultation(session=s, consultation_id=run.consultation_id, shared=True)
         # Only the columns the shard needs: every shard of a large consultation reads them all.
         of_consultation = Contribution.consultation_id == run.consultation_id
         columns = (Contribution.question_id, Contribution.text, Contribution.excluded)

@@ -433,3 +433,38 @@ def test_an_erasure_waits_for_a_review_action_under_way_and_keeps_it(client, key
     report = client.get(f"/api/runs/{done.run_id}/report", headers=h).json()
     assert report["questions"][0]["clusters"][0]["label"] == "Relu" and cluster["cluster_id"]
     assert any(c["erased"] for c in report["contributions"])
+
+
+def test_a_celery_shard_reads_the_texts_after_an_erasure_under_way(tmp_path):
+    # a shard read the consultation's texts while an erasure held it (not yet committed: the texts as they
+    # were), then stored their vectors after the erasure had forgotten them
+    import threading
+
+    from service.jobs.tasks import embed_shard
+    from service.models import Consultation
+
+    folder = tmp_path / "data"
+    with file_service(folder) as (client, runner, h, engine):
+        cid = client.post("/api/consultations", json={"title": "c"}, headers=h).json()["id"]
+        upload(client, cid, to_csv(_rows()), h, **MAPPED)
+        with Session(engine) as s:
+            run = Run(consultation_id=cid, settings=FAST_SETTINGS, status="running")
+            s.add(run)
+            s.commit()
+            run_id = run.id
+        eraser = Session(engine)
+        crud.lock_consultation(session=eraser, consultation_id=cid)  # an erasure under way
+        row = eraser.exec(select(Contribution).where(Contribution.source_id == "rgpd-1")).one()
+        row.text = ""
+        eraser.add(row)
+        eraser.flush()
+        shard = threading.Thread(target=embed_shard, args=(run_id, 0, 1), kwargs={"engine": engine})
+        shard.start()
+        shard.join(0.5)  # the shard reads (or waits for the erasure) meanwhile
+        eraser.commit()
+        eraser.close()
+        shard.join()
+        with Session(engine) as s:
+            keys = set(s.exec(select(StoredEmbedding.key)))
+            assert s.get(Consultation, cid) is not None
+        assert text_key("fake-hash-64", SHARED) in keys and text_key("fake-hash-64", UNIQUE) not in keys
