@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
@@ -60,9 +61,16 @@ def _walk(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
         yield from _walk(cl.subclusters)
 
 
-def _scrub_cluster(cl: Cluster, keys: set[str]) -> bool:
+def without_words(label: str, words: set[str]) -> str:
+    """``label`` without its parts (" · " between them) that are one of ``words``; "…" when none is left."""
+    parts = [p for p in label.split(" · ") if p not in words]
+    return " · ".join(parts) or "…"
+
+
+def _scrub_cluster(cl: Cluster, keys: set[str], dropped: set[str]) -> bool:
     """Drop ``cl``'s quotes of the contributions ``keys``, the keywords only they wrote (and those words from its
-    label: a name, a street), and the words each of them was matched on; returns whether it held any of them."""
+    label: a name, a street; added to ``dropped``), and the words each of them was matched on; returns whether it
+    held any of them."""
     erased = [m for m in cl.members if m.contribution_id in keys]
     kept = [qt for qt in cl.quotes if qt.contribution_id not in keys]
     changed = bool(erased) or len(kept) < len(cl.quotes)
@@ -73,6 +81,7 @@ def _scrub_cluster(cl: Cluster, keys: set[str]) -> bool:
         cl.keywords = [k for k in cl.keywords if k.term not in theirs]
         parts = [p for p in cl.label.split(" · ") if p not in theirs]
         cl.label = " · ".join(parts) or (cl.keywords[0].term if cl.keywords else cl.cluster_id)
+        dropped |= theirs
     for m in erased:
         m.matched_keywords = []
     return changed
@@ -92,9 +101,11 @@ def _scrub_campaign(camp: Campaign, keys: set[str]) -> bool:
     return changed or bool(gone)
 
 
-def scrub_report(report: Report, keys: set[str]) -> bool:
+def scrub_report(report: Report, keys: set[str], dropped: set[str] | None = None) -> bool:
     """Remove from ``report`` (in place) what it holds of the contributions ``keys`` (their ingest keys) besides
-    their place and counts; returns whether it held any of them."""
+    their place and counts; returns whether it held any of them. ``dropped`` gets the keywords only they wrote,
+    removed from the themes' labels."""
+    dropped = set() if dropped is None else dropped
     found = False
     for c in report.contributions:
         if c.contribution_id in keys:
@@ -102,7 +113,7 @@ def scrub_report(report: Report, keys: set[str]) -> bool:
             found = True
     for q in report.questions:
         for cl in _walk(q.clusters):
-            found = _scrub_cluster(cl, keys) or found
+            found = _scrub_cluster(cl, keys, dropped) or found
         for camp in q.campaigns:
             found = _scrub_campaign(camp, keys) or found
     return found
@@ -209,13 +220,13 @@ def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> 
     any of ``ids``."""
     from synthesis.report import render_json
 
-    changed, labels = False, {}
+    changed, labels, dropped = False, {}, set[str]()
     for field in ("report", "reviewed_report"):
         stored = getattr(run, field)
         if stored is None:
             continue
         report = Report.model_validate_json(stored)
-        if scrub_report(report, keys):
+        if scrub_report(report, keys, dropped):
             setattr(run, field, render_json(report))
             changed = True
         labels[field] = _top_labels(report)
@@ -226,6 +237,8 @@ def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> 
             if new != (theme.label, theme.auto_label):
                 theme.label, theme.auto_label = new
                 session.add(theme)
+    if dropped:
+        _scrub_history(session, run, dropped)
     for start in range(0, len(ids), CHUNK):
         result = session.execute(
             update(Assignment)
@@ -235,6 +248,31 @@ def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> 
         )
         changed = changed or bool(getattr(result, "rowcount", 0))
     return changed
+
+
+def _labels_without(value: Any, words: set[str]) -> Any:
+    """``value`` (a review action's JSON) with every ``label`` in it :func:`without_words`."""
+    if isinstance(value, dict):
+        return {
+            k: without_words(v, words) if k == "label" and isinstance(v, str) else _labels_without(v, words)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_labels_without(v, words) for v in value]
+    return value
+
+
+def _scrub_history(session: Session, run: Run, words: set[str]) -> None:
+    """The run's review history without ``words`` in the labels it records (before and after each action)."""
+    for action in crud.list_review_actions(session=session, run_id=run.id):
+        scrubbed = {f: _labels_without(getattr(action, f), words) for f in ("payload", "before", "after")}
+        if any(scrubbed[f] != getattr(action, f) for f in scrubbed):
+            action.payload, action.before, action.after = (
+                scrubbed["payload"],
+                scrubbed["before"],
+                scrubbed["after"],
+            )
+            session.add(action)
 
 
 def _rewrite_runs(session: Session, consultation: Consultation, ids: list[int], keys: set[str]) -> list[int]:

@@ -468,3 +468,48 @@ def test_a_celery_shard_reads_the_texts_after_an_erasure_under_way(tmp_path):
             keys = set(s.exec(select(StoredEmbedding.key)))
             assert s.get(Consultation, cid) is not None
         assert text_key("fake-hash-64", SHARED) in keys and text_key("fake-hash-64", UNIQUE) not in keys
+
+
+def test_a_word_only_the_erased_contribution_wrote_leaves_the_labels_and_the_review_history(
+    client, keys, runner, engine
+):
+    # a theme's label naming a word only the erased contribution wrote (a street): the reports and the themes
+    # dropped it, but the review history kept it in the labels it recorded before and after each action
+    from service.models import Theme
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    word = MARKER.lower()
+    with Session(engine) as s:
+        run = s.get(Run, done.run_id)
+        report = json.loads(run.report)
+        cluster = report["questions"][0]["clusters"][0]
+        member = cluster["members"][0]
+        cluster["label"] = f"{word} · {cluster['label']}"
+        cluster["keywords"].insert(0, {"term": word, "weight": 1.0})
+        member["matched_keywords"] = [word, *member["matched_keywords"]]
+        run.report = json.dumps(report)
+        theme = s.exec(
+            select(Theme).where(Theme.run_id == run.id, Theme.cluster_id == cluster["cluster_id"])
+        ).one()
+        theme.label = theme.auto_label = cluster["label"]
+        s.add_all([run, theme])
+        s.commit()
+        target = s.exec(
+            select(Contribution.id).where(
+                Contribution.consultation_id == done.consultation_id,
+                Contribution.key == member["contribution_id"],
+            )
+        ).one()
+    url = f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}"
+    assert client.post(f"{url}/rename", json={"label": "Vélo"}, headers=h).status_code == 201
+    assert word in client.get(f"/api/runs/{done.run_id}/review", headers=h).text
+    erased = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures", json={"contribution_ids": [target]}, headers=h
+    )
+    assert erased.status_code == 201, erased.text
+    assert word not in client.get(f"/api/runs/{done.run_id}/review", headers=h).text
+    for version in ("reviewed", "automatic"):
+        assert word not in client.get(f"/api/runs/{done.run_id}/report?version={version}", headers=h).text
+        members = client.get(f"{url}/members?version={version}", headers=h).json()
+        assert word not in members["label"]
