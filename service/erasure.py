@@ -38,7 +38,9 @@ CHUNK = 500
 ERASED_REASON = "effacée à la demande de son auteur"
 # The keys of a row's ``extra`` kept on its tombstone: the file it came from (no personal data), which the runs
 # read to count the rows of each file.
-KEPT_EXTRA = ("file",)
+KEPT_EXTRA = ("file", "kind")
+# Decidim contributions whose title is the question of the comments answering them (``question_id`` = their key)
+ROOT_KINDS = ("proposal", "debate")
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,18 @@ def _scrub_campaign(camp: Campaign, keys: set[str]) -> bool:
     return changed or bool(gone)
 
 
-def scrub_report(report: Report, keys: set[str], dropped: set[str] | None = None) -> bool:
+def scrub_report(
+    report: Report, keys: set[str], dropped: set[str] | None = None, questions: dict[str, str] | None = None
+) -> bool:
     """Remove from ``report`` (in place) what it holds of the contributions ``keys`` (their ingest keys) besides
     their place and counts; returns whether it held any of them. ``dropped`` gets the keywords only they wrote,
-    removed from the themes' labels."""
+    removed from the themes' labels; ``questions``: question id -> its new text, for the questions whose text was
+    an erased contribution's title (see :func:`erased_roots`)."""
     dropped = set() if dropped is None else dropped
     found = False
+    for q in report.questions:
+        if q.question_id in (questions or {}) and q.question_text != (questions or {})[q.question_id]:
+            q.question_text, found = (questions or {})[q.question_id], True
     for c in report.contributions:
         if c.contribution_id in keys:
             c.text, c.zipcode, c.created_at, c.channel, c.erased = "", None, None, None, True
@@ -215,7 +223,32 @@ def _top_labels(report: Report) -> dict[str, str]:
     return {cl.cluster_id: cl.label for q in report.questions for cl in q.clusters}
 
 
-def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> bool:
+def erased_roots(rows: Iterable[Contribution]) -> dict[str, str]:
+    """Of the erased Decidim proposals and debates among ``rows``, key -> the question text the comments on them
+    then read ("Proposition n° 7"): their title was their author's words."""
+    from synthesis.ingest.decidim import root_label
+
+    return {
+        c.key: root_label(str((c.extra or {}).get("kind")), c.source_id)
+        for c in rows
+        if (c.extra or {}).get("kind") in ROOT_KINDS
+    }
+
+
+def _rename_questions(session: Session, consultation: Consultation, questions: dict[str, str]) -> None:
+    """The consultation's contributions answering an erased proposal or debate read its new question text."""
+    for question_id, text in questions.items():
+        session.execute(
+            update(Contribution)
+            .where(col(Contribution.consultation_id) == consultation.id)
+            .where(col(Contribution.question_id) == question_id)
+            .values(question_text=text)
+        )
+
+
+def _rewrite_run(
+    session: Session, run: Run, ids: list[int], keys: set[str], questions: dict[str, str]
+) -> bool:
     """Scrub ``run``'s stored reports, its themes' labels and its assignments' authors; returns whether it held
     any of ``ids``."""
     from synthesis.report import render_json
@@ -226,7 +259,7 @@ def _rewrite_run(session: Session, run: Run, ids: list[int], keys: set[str]) -> 
         if stored is None:
             continue
         report = Report.model_validate_json(stored)
-        if scrub_report(report, keys, dropped):
+        if scrub_report(report, keys, dropped, questions):
             setattr(run, field, render_json(report))
             changed = True
         labels[field] = _top_labels(report)
@@ -275,14 +308,16 @@ def _scrub_history(session: Session, run: Run, words: set[str]) -> None:
             session.add(action)
 
 
-def _rewrite_runs(session: Session, consultation: Consultation, ids: list[int], keys: set[str]) -> list[int]:
+def _rewrite_runs(
+    session: Session, consultation: Consultation, ids: list[int], keys: set[str], questions: dict[str, str]
+) -> list[int]:
     """Scrub the stored runs of the consultation holding ``ids``; returns the ids of the runs rewritten."""
     rewritten = []
     for listed in crud.list_runs(session=session, consultation_id=consultation.id):
         # read afresh and locked: a review action under way ends first, its report then scrubbed with the rest
         # (read before it committed, the run's reviewed report was written over, or left holding the texts)
         run = crud.lock_run(session=session, run_id=listed.id)
-        if run is not None and _rewrite_run(session, run, ids, keys):
+        if run is not None and _rewrite_run(session, run, ids, keys, questions):
             session.add(run)
             rewritten.append(run.id)
     return rewritten
@@ -336,7 +371,9 @@ def erase_contributions(
         )
         session.add(erasure)
         session.flush()
-        erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows})
+        questions = erased_roots(rows)
+        erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows}, questions)
+        _rename_questions(session, consultation, questions)
         for c in rows:
             c.text, c.author_ref, c.zipcode, c.submitted_at, c.erasure_id = "", None, None, None, erasure.id
             c.extra = {k: v for k, v in (c.extra or {}).items() if k in KEPT_EXTRA}

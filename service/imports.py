@@ -110,9 +110,12 @@ def _upsert_chunk(
     chunk: Sequence[Record],
     files: tuple[dict[int, str], str],
     seen: set[int] | None = None,
+    questions: dict[str, str] | None = None,
 ) -> None:
     """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`; ``seen`` gets the ids of the rows that
-    were already there (an import in mode replace withdraws the others of its file)."""
+    were already there (an import in mode replace withdraws the others of its file); ``questions``: question id
+    -> the text its rows read whatever the export says (the comments on an erased proposal, see
+    :func:`service.erasure.erased_roots`)."""
     file_of, filename = files
     existing = _existing(session, consultation_id, [r.contribution_id for r in chunk])
     keys: dict[str, str] = {}
@@ -124,6 +127,8 @@ def _upsert_chunk(
     existing |= _existing(session, consultation_id, list(keys.values()))
     for rec in chunk:
         values = _values(rec)
+        if values["question_id"] in (questions or {}):  # its title was the erased author's words
+            values["question_text"] = (questions or {})[values["question_id"]]
         if rec.contribution_id in keys:  # its line, in its file: the row is no other file's row of that line
             values["key"], values["source_id"] = keys[rec.contribution_id], _in_file(rec.source_id, filename)
         row = existing.get(values["key"])
@@ -190,6 +195,7 @@ def _store(
     stream: Iterable[Record | RejectedRow],
     files: tuple[dict[int, str], str],
     seen: set[int] | None,
+    questions: dict[str, str],
 ) -> tuple[list[dict], bool]:
     """Add or update the stream's contributions, ``CHUNK`` at a time (``seen``: their ids, for a replace).
     Returns its rejected rows (naming their file within a ZIP), for the import to keep, and whether a row is
@@ -206,11 +212,25 @@ def _store(
         chunk.append(item)
         imp.accepted += 1
         if len(chunk) == CHUNK:
-            _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
+            _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen, questions)
             chunk = []
     if chunk:
-        _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
+        _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen, questions)
     return rejected, by_line
+
+
+def _erased_roots(session: Session, consultation_id: int) -> dict[str, str]:
+    """The consultation's erased Decidim proposals and debates: key -> the question text of the comments on them
+    (:func:`service.erasure.erased_roots`)."""
+    from service.erasure import erased_roots
+
+    roots = (col(Contribution.key).startswith("debate-"), col(Contribution.key).startswith("proposal-"))
+    stmt = select(Contribution).where(
+        Contribution.consultation_id == consultation_id,
+        col(Contribution.erasure_id).is_not(None),
+        or_(*roots),
+    )
+    return erased_roots(session.exec(stmt))
 
 
 def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
@@ -313,7 +333,7 @@ def import_file(
         session.flush()
         files = _file_names(session, imp)
         seen: set[int] | None = set() if mode == "replace" else None
-        rejected, by_line = _store(session, imp, stream, files, seen)
+        rejected, by_line = _store(session, imp, stream, files, seen, _erased_roots(session, consultation.id))
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))

@@ -513,3 +513,72 @@ def test_a_word_only_the_erased_contribution_wrote_leaves_the_labels_and_the_rev
         assert word not in client.get(f"/api/runs/{done.run_id}/report?version={version}", headers=h).text
         members = client.get(f"{url}/members?version={version}", headers=h).json()
         assert word not in members["label"]
+
+
+def _decidim_files() -> tuple[bytes, bytes]:
+    """A Decidim proposals export (proposal 7 by the participant who asks for erasure, 8 by another) and the
+    comments on them, as the platform's open-data download writes them."""
+    url = "https://participez.example.fr/processes/budget/f/3/proposals/"
+    proposals = (
+        "id;category/id;category/name/fr;title;body;votes;comments;created_at;url;author/id;author/name\n"
+    )
+    proposals += f"7;;;Une passerelle rue {MARKER};Une passerelle pour traverser la voie ferree;3;6;;{url}7;41;{AUTHOR}\n"
+    proposals += f"8;;;Des bancs au parc;Plus de bancs et d'ombre au parc central;2;6;;{url}8;42;Paul\n"
+    comments = "id;created_at;body;author/id;author/name;alignment;depth;commentable_id;commentable_type;"
+    comments += "root_commentable_url\n"
+    for i in range(12):
+        root = 7 if i < 6 else 8
+        body = f"Avis numero {i} : oui, bonne idee, surtout pour les enfants du quartier"
+        comments += (
+            f"{100 + i};;{body};{50 + i};Voisin {i};1;0;{root};Decidim::Proposals::Proposal;{url}{root}\n"
+        )
+    return proposals.encode(), comments.encode()
+
+
+def test_the_comments_on_an_erased_proposal_no_longer_read_its_title(client, keys, runner, engine):
+    # Decidim: the comments on a proposal answer it by its title (its author's words), which stayed their
+    # question's text in the contributions and every report after the proposal was erased, and came back with
+    # the next import of the proposals' open-data ZIP
+    from tests.utils.archives import zip_bytes
+
+    h = keys.h()
+    proposals, comments = _decidim_files()
+    cid = client.post("/api/consultations", json={"title": "Budget"}, headers=h).json()["id"]
+
+    def imported(name: str, content: bytes) -> dict:
+        r = client.post(f"/api/consultations/{cid}/imports", files={"file": (name, content)}, headers=h)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    imported("proposals.csv", proposals)
+    imported("proposal_comments.csv", comments)
+    run = _run(client, runner, h, cid)
+    assert MARKER in client.get(f"/api/runs/{run}/report", headers=h).text
+    with Session(engine) as s:
+        ids = dict(s.exec(select(Contribution.key, Contribution.id)).all())
+    r = client.post(
+        f"/api/consultations/{cid}/erasures", json={"contribution_ids": [ids["proposal-7"]]}, headers=h
+    )
+    assert r.status_code == 201, r.text
+
+    report = client.get(f"/api/runs/{run}/report", headers=h)
+    assert (
+        MARKER not in report.text
+        and MARKER not in client.get(f"/api/runs/{run}/report?format=html", headers=h).text
+    )
+    question = {q["question_id"]: q["question_text"] for q in report.json()["questions"]}
+    assert question["proposal-7"] == "Proposition n° 7" and question["proposal-8"] == "Des bancs au parc"
+    assert client.get(f"/api/contributions/{ids['comment-100']}", headers=h).json()["question_text"] == (
+        "Proposition n° 7"
+    )
+    # the platform still holds it: its next open-data download names it again beside its comments
+    host = "participez.example.fr"
+    download = zip_bytes(
+        {f"{host}-open-data-proposals.csv": proposals, f"{host}-open-data-proposal_comments.csv": comments}
+    )
+    for name, content in (("open-data.zip", download), ("proposal_comments.csv", comments)):
+        assert imported(name, content)["erased"] == (name == "open-data.zip")
+        with Session(engine) as s:
+            texts = set(s.exec(select(Contribution.question_text).where(Contribution.consultation_id == cid)))
+        assert not any(MARKER in t for t in texts), name
+    assert MARKER not in client.get(f"/api/runs/{_run(client, runner, h, cid)}/report", headers=h).text
