@@ -31,6 +31,7 @@ from service.models import (
     Erasure,
     Run,
 )
+from service.tombstones import erased_roots
 from synthesis.ingest.privacy import author_ref
 
 CHUNK = 500
@@ -39,8 +40,6 @@ ERASED_REASON = "effacée à la demande de son auteur"
 # The keys of a row's ``extra`` kept on its tombstone: the file it came from (no personal data), which the runs
 # read to count the rows of each file.
 KEPT_EXTRA = ("file", "kind")
-# Decidim contributions whose title is the question of the comments answering them (``question_id`` = their key)
-ROOT_KINDS = ("proposal", "debate")
 
 
 @dataclass(frozen=True)
@@ -221,18 +220,6 @@ def _check_no_run_under_way(session: Session, consultation: Consultation) -> Non
 
 def _top_labels(report: Report) -> dict[str, str]:
     return {cl.cluster_id: cl.label for q in report.questions for cl in q.clusters}
-
-
-def erased_roots(rows: Iterable[Contribution]) -> dict[str, str]:
-    """Of the erased Decidim proposals and debates among ``rows``, key -> the question text the comments on them
-    then read ("Proposition n° 7"): their title was their author's words."""
-    from synthesis.ingest.decidim import root_label
-
-    return {
-        c.key: root_label(str((c.extra or {}).get("kind")), c.source_id)
-        for c in rows
-        if (c.extra or {}).get("kind") in ROOT_KINDS
-    }
 
 
 def _rename_questions(session: Session, consultation: Consultation, questions: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, or_, select
 from schemas import ColumnMapping
 from service.crud import lock_consultation
 from service.models import Consultation, Contribution, ContributionVersion, Import
+from service.tombstones import check_lines_of_erased_rows, consultation_erased_roots, erased_rows_warning
 from synthesis.ingest.archive import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
@@ -41,19 +42,6 @@ REPLACE_BY_LINE = {
     "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
     "to withdraw exactly the rows that are gone.",
 }
-
-
-def erased_rows_warning(n: int) -> dict:
-    """The warning of an import that skipped ``n`` rows whose contributions were erased (``service.erasure``)."""
-    return {
-        "code": "erased_rows_skipped",
-        "message_fr": f"{n} ligne(s) du fichier ignorée(s) : leurs contributions ont été effacées à la demande de "
-        "leur auteur (RGPD) et ne sont pas réimportées.",
-        "message_en": f"{n} row(s) of the file skipped: their contributions were erased at their author's request "
-        "(GDPR) and are not imported again.",
-        "value": str(n),
-    }
-
 
 # What a newer export may change of a row besides its text (counted updated; the next run reads the new values).
 # Its line is not: rows shift when others are added before them.
@@ -208,7 +196,9 @@ def _store(
             row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
             rejected.append(row | ({"file": item.file} if item.file else {}))
             continue
-        by_line = by_line or item.source_id.endswith(f"ligne-{item.line}")
+        if not by_line and item.source_id.endswith(f"ligne-{item.line}"):
+            by_line = True
+            check_lines_of_erased_rows(session, imp, files)
         chunk.append(item)
         imp.accepted += 1
         if len(chunk) == CHUNK:
@@ -217,20 +207,6 @@ def _store(
     if chunk:
         _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen, questions)
     return rejected, by_line
-
-
-def _erased_roots(session: Session, consultation_id: int) -> dict[str, str]:
-    """The consultation's erased Decidim proposals and debates: key -> the question text of the comments on them
-    (:func:`service.erasure.erased_roots`)."""
-    from service.erasure import erased_roots
-
-    roots = (col(Contribution.key).startswith("debate-"), col(Contribution.key).startswith("proposal-"))
-    stmt = select(Contribution).where(
-        Contribution.consultation_id == consultation_id,
-        col(Contribution.erasure_id).is_not(None),
-        or_(*roots),
-    )
-    return erased_roots(session.exec(stmt))
 
 
 def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
@@ -333,7 +309,9 @@ def import_file(
         session.flush()
         files = _file_names(session, imp)
         seen: set[int] | None = set() if mode == "replace" else None
-        rejected, by_line = _store(session, imp, stream, files, seen, _erased_roots(session, consultation.id))
+        rejected, by_line = _store(
+            session, imp, stream, files, seen, consultation_erased_roots(session, consultation.id)
+        )
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from service import crud
 from service.erasure import ERASED_REASON
-from service.models import Contribution, Run, StoredEmbedding
+from service.models import Contribution, Import, Run, StoredEmbedding
 from synthesis.embed import text_key
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import file_service, make_run, stored_bytes, upload
@@ -582,3 +582,42 @@ def test_the_comments_on_an_erased_proposal_no_longer_read_its_title(client, key
             texts = set(s.exec(select(Contribution.question_text).where(Contribution.consultation_id == cid)))
         assert not any(MARKER in t for t in texts), name
     assert MARKER not in client.get(f"/api/runs/{_run(client, runner, h, cid)}/report", headers=h).text
+
+
+def test_a_new_version_of_a_file_without_ids_cannot_bring_an_erased_text_back(client, keys, runner, engine):
+    # rows without ids are known by their line: a newer export that lost a row before the erased one shifted it
+    # onto the line before, whose contribution then took the erased text back (and its author)
+    h = keys.h()
+    rows = [{"auteur": r["auteur"], "avis": r["avis"]} for r in consultation_rows()]
+    rows[3] = {"auteur": AUTHOR, "avis": UNIQUE}
+    cid = client.post("/api/consultations", json={"title": "Sans identifiants"}, headers=h).json()["id"]
+
+    def imported(content: bytes):
+        return client.post(
+            f"/api/consultations/{cid}/imports",
+            files={"file": ("export.csv", content, "text/csv")},
+            data={"text_column": "avis", "author_column": "auteur"},
+            headers=h,
+        )
+
+    assert imported(to_csv(rows)).status_code == 201
+    r = client.post(f"/api/consultations/{cid}/erasures", json={"author_ids": [AUTHOR]}, headers=h)
+    assert r.status_code == 201 and r.json()["contributions"] == 1, r.text
+
+    shifted = imported(to_csv(rows[1:]))  # the first row moderated out: every line moves up by one
+    assert shifted.status_code == 422 and "ne donne pas d'identifiant" in shifted.json()["message"]
+    with Session(engine) as s:
+        texts = set(s.exec(select(Contribution.text).where(Contribution.consultation_id == cid)))
+        assert (
+            UNIQUE not in texts
+            and s.exec(select(Import).where(Import.consultation_id == cid)).all()[-1].id == 1
+        )
+    english = client.post(
+        f"/api/consultations/{cid}/imports",
+        files={"file": ("export.csv", to_csv(rows[1:]), "text/csv")},
+        data={"text_column": "avis", "author_column": "auteur"},
+        headers=h | {"Accept-Language": "en"},
+    )
+    assert english.status_code == 422 and "gives its rows no id" in english.json()["message"]
+    again = imported(to_csv(rows))  # the same bytes: the lines are the same, the erased one skipped
+    assert again.status_code == 201 and again.json()["erased"] == 1
