@@ -12,14 +12,14 @@ trail: when, how many, which runs, by which key; never a text nor an author's id
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from schemas import Campaign, Cluster, Report
+from schemas import Report
 from service import crud
 from service.errors import ConflictError, NotFoundError
 from service.models import (
@@ -31,6 +31,7 @@ from service.models import (
     Erasure,
     Run,
 )
+from service.scrub import scrub_report, without_words
 from service.tombstones import erased_roots
 from synthesis.ingest.privacy import author_ref
 
@@ -56,148 +57,92 @@ class ErasureRequest:
         return [name for name, given in named if given] + (["withdrawn"] if self.withdrawn else [])
 
 
-def _walk(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
-    for cl in clusters:
-        yield cl
-        yield from _walk(cl.subclusters)
-
-
-def without_words(label: str, words: set[str]) -> str:
-    """``label`` without its parts (" · " between them) that are one of ``words``; "…" when none is left."""
-    parts = [p for p in label.split(" · ") if p not in words]
-    return " · ".join(parts) or "…"
-
-
-def _scrub_cluster(cl: Cluster, keys: set[str], dropped: set[str]) -> bool:
-    """Drop ``cl``'s quotes of the contributions ``keys``, the keywords only they wrote (and those words from its
-    label: a name, a street; added to ``dropped``), and the words each of them was matched on; returns whether it
-    held any of them."""
-    erased = [m for m in cl.members if m.contribution_id in keys]
-    kept = [qt for qt in cl.quotes if qt.contribution_id not in keys]
-    changed = bool(erased) or len(kept) < len(cl.quotes)
-    cl.quotes = kept
-    theirs = {t for m in erased for t in m.matched_keywords}
-    theirs -= {t for m in cl.members if m.contribution_id not in keys for t in m.matched_keywords}
-    if theirs:
-        cl.keywords = [k for k in cl.keywords if k.term not in theirs]
-        parts = [p for p in cl.label.split(" · ") if p not in theirs]
-        cl.label = " · ".join(parts) or (cl.keywords[0].term if cl.keywords else cl.cluster_id)
-        dropped |= theirs
-    for m in erased:
-        m.matched_keywords = []
-    return changed
-
-
-def _scrub_campaign(camp: Campaign, keys: set[str]) -> bool:
-    """Drop what ``camp`` says of the texts of the contributions ``keys``: how each differs from the template, the
-    variants only they wrote (the template itself when they all wrote it); returns whether it held any of them."""
-    changed = False
-    for cm in camp.members:
-        if cm.contribution_id in keys:
-            cm.diff, changed = None, True
-    gone = [i for i, v in enumerate(camp.variants) if v.contribution_ids and set(v.contribution_ids) <= keys]
-    if 0 in gone:
-        camp.template = ""
-    camp.variants = [v for i, v in enumerate(camp.variants) if i not in gone]
-    return changed or bool(gone)
-
-
-def scrub_report(
-    report: Report, keys: set[str], dropped: set[str] | None = None, questions: dict[str, str] | None = None
-) -> bool:
-    """Remove from ``report`` (in place) what it holds of the contributions ``keys`` (their ingest keys) besides
-    their place and counts; returns whether it held any of them. ``dropped`` gets the keywords only they wrote,
-    removed from the themes' labels; ``questions``: question id -> its new text, for the questions whose text was
-    an erased contribution's title (see :func:`erased_roots`)."""
-    dropped = set() if dropped is None else dropped
-    found = False
-    for q in report.questions:
-        if q.question_id in (questions or {}) and q.question_text != (questions or {})[q.question_id]:
-            q.question_text, found = (questions or {})[q.question_id], True
-    for c in report.contributions:
-        if c.contribution_id in keys:
-            c.text, c.zipcode, c.created_at, c.channel, c.erased = "", None, None, None, True
-            found = True
-    for q in report.questions:
-        for cl in _walk(q.clusters):
-            found = _scrub_cluster(cl, keys, dropped) or found
-        for camp in q.campaigns:
-            found = _scrub_campaign(camp, keys) or found
-    return found
-
-
 SHOWN_IDS = 20  # ids an error names, at most (the count says how many in all)
+Where = tuple[str, str]  # where the contributions were looked for, in French and in English (error messages)
 
 
-def _by_ids(session: Session, consultation: Consultation, ids: Sequence[int]) -> dict[int, int | None]:
-    """Contribution id -> its erasure (None if not erased yet) for ``ids``; NotFoundError naming those that are not
-    the consultation's (another tenant's too: never says which)."""
-    wanted = sorted(set(ids))
-    found: dict[int, int | None] = {}
+def _where(consultations: Sequence[Consultation]) -> Where:
+    if len(consultations) == 1:
+        return f"dans la consultation {consultations[0].id}", f"in consultation {consultations[0].id}"
+    return "dans les consultations de votre organisation", "in your organisation's consultations"
+
+
+def _by_ids(
+    session: Session, consultations: Sequence[Consultation], ids: Sequence[int]
+) -> dict[int, tuple[int, int | None]]:
+    """Contribution id -> (its consultation, its erasure: None if not erased yet) for ``ids``; NotFoundError naming
+    those that are none of ``consultations``' (another tenant's too: never says which)."""
+    wanted, found = sorted(set(ids)), {}
+    of = col(Contribution.consultation_id).in_([c.id for c in consultations])
     for start in range(0, len(wanted), CHUNK):
-        stmt = select(Contribution.id, Contribution.erasure_id).where(
-            Contribution.consultation_id == consultation.id,
-            col(Contribution.id).in_(wanted[start : start + CHUNK]),
-        )
-        found |= {cid: erasure for cid, erasure in session.exec(stmt) if cid is not None}
+        columns = (Contribution.id, Contribution.consultation_id, Contribution.erasure_id)
+        stmt = select(*columns).where(of, col(Contribution.id).in_(wanted[start : start + CHUNK]))
+        found |= {cid: (where, erasure) for cid, where, erasure in session.exec(stmt)}
     missing = [i for i in wanted if i not in found]
     if missing:
         shown = ", ".join(map(str, missing[:SHOWN_IDS])) + ("…" if len(missing) > SHOWN_IDS else "")
+        fr, en = _where(consultations)
         raise NotFoundError(
-            f"{len(missing)} contribution(s) introuvable(s) dans la consultation {consultation.id} : {shown}",
-            f"{len(missing)} contribution(s) not found in consultation {consultation.id}: {shown}",
+            f"{len(missing)} contribution(s) introuvable(s) {fr} : {shown}",
+            f"{len(missing)} contribution(s) not found {en}: {shown}",
             value=missing[:SHOWN_IDS],
         )
     return found
 
 
 def _by_authors(
-    session: Session, consultation: Consultation, author_ids: Sequence[str], secret: bytes
-) -> set[int]:
-    """Ids of the contributions not yet erased of each author (their id as the export writes it, pseudonymised as
-    the importers do); NotFoundError naming by position (an id is never echoed) those that name none."""
-    targets: set[int] = set()
+    session: Session, consultations: Sequence[Consultation], author_ids: Sequence[str], secret: bytes
+) -> list[tuple[int, int]]:
+    """(consultation, contribution id) of the contributions not yet erased of each author (their id as the export
+    writes it, pseudonymised as the importers do); NotFoundError naming by position (an id is never echoed) those
+    that name none."""
+    targets: list[tuple[int, int]] = []
     unknown = []
+    of = col(Contribution.consultation_id).in_([c.id for c in consultations])
     for n, raw in enumerate(author_ids, start=1):
         ref = author_ref(raw, secret)
         # the author the contribution has now, or the one a run read (a later import may have changed it)
         read = select(Assignment.contribution_id).where(Assignment.author_ref == ref)
-        stmt = select(Contribution.id).where(
-            Contribution.consultation_id == consultation.id,
+        stmt = select(Contribution.consultation_id, Contribution.id).where(
+            of,
             col(Contribution.erasure_id).is_(None),
             (Contribution.author_ref == ref) | col(Contribution.id).in_(read),
         )
-        by_author = {i for i in session.exec(stmt) if i is not None} if ref is not None else set()
+        by_author = list(session.exec(stmt)) if ref is not None else []
         if not by_author:
             unknown.append(n)
-        targets |= by_author
+        targets += [(where, cid) for where, cid in by_author if cid is not None]
     if unknown:
         shown = ", ".join(map(str, unknown))
+        fr, en = _where(consultations)
         raise NotFoundError(
-            f"Aucune contribution à effacer de l'auteur n° {shown} de la liste « author_ids » dans la "
-            f"consultation {consultation.id} (identifiant inconnu, anonyme, ou contributions déjà effacées)",
-            f"No contribution to erase by author no. {shown} of the 'author_ids' list in consultation "
-            f"{consultation.id} (unknown or anonymous id, or contributions already erased)",
+            f"Aucune contribution à effacer de l'auteur n° {shown} de la liste « author_ids » {fr} "
+            "(identifiant inconnu, anonyme, ou contributions déjà effacées)",
+            f"No contribution to erase by author no. {shown} of the 'author_ids' list {en} (unknown or "
+            "anonymous id, or contributions already erased)",
             value=unknown,
         )
     return targets
 
 
 def _targets(
-    session: Session, consultation: Consultation, request: ErasureRequest, secret: bytes
-) -> list[int]:
-    """Ids of the consultation's contributions ``request`` names, those already erased left out."""
-    named = _by_ids(session, consultation, request.contribution_ids)
-    targets = {cid for cid, erasure in named.items() if erasure is None}
-    targets |= _by_authors(session, consultation, request.author_ids, secret)
+    session: Session, consultations: Sequence[Consultation], request: ErasureRequest, secret: bytes
+) -> dict[int, list[int]]:
+    """Consultation id -> the ids of its contributions ``request`` names, those already erased left out."""
+    named = _by_ids(session, consultations, request.contribution_ids)
+    targets = {(where, cid) for cid, (where, erasure) in named.items() if erasure is None}
+    targets |= set(_by_authors(session, consultations, request.author_ids, secret))
     if request.withdrawn:
-        stmt = select(Contribution.id).where(
-            Contribution.consultation_id == consultation.id,
+        stmt = select(Contribution.consultation_id, Contribution.id).where(
+            col(Contribution.consultation_id).in_([c.id for c in consultations]),
             col(Contribution.withdrawn_import_id).is_not(None),
             col(Contribution.erasure_id).is_(None),
         )
-        targets |= {i for i in session.exec(stmt) if i is not None}
-    return sorted(targets)
+        targets |= {(where, cid) for where, cid in session.exec(stmt) if cid is not None}
+    out: dict[int, list[int]] = {}
+    for where, cid in sorted(targets):
+        out.setdefault(where, []).append(cid)
+    return out
 
 
 def _check_no_run_under_way(session: Session, consultation: Consultation) -> None:
@@ -329,59 +274,80 @@ def _forget_cached_vectors(session: Session, consultation: Consultation, texts: 
     crud.forget_texts(session=session, texts=gone, model_ids=models)
 
 
-def erase_contributions(
-    *, session: Session, consultation: Consultation, key: ApiKey, request: ErasureRequest, secret: bytes
+def _erase(
+    session: Session, consultation: Consultation, key: ApiKey, ids: list[int], criteria: list[str]
 ) -> Erasure:
-    """Erase what ``request`` names of ``consultation`` everywhere the service keeps it, in one transaction (the
-    consultation locked: an import or a run's reading waits); returns the audit row. ``secret``: the deployment's
-    pseudonymisation key, which turns an author's id into the ``author_ref`` its imports stored."""
-    try:
-        crud.lock_consultation(session=session, consultation_id=consultation.id)
-        _check_no_run_under_way(session, consultation)
-        ids = _targets(session, consultation, request, secret)
-        rows: list[Contribution] = []
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            rows += list(session.exec(select(Contribution).where(col(Contribution.id).in_(chunk))))
-        texts = {c.text for c in rows}
-        for start in range(0, len(ids), CHUNK):
-            versions = select(ContributionVersion.text).where(
+    """Erase the contributions ``ids`` of ``consultation`` (locked by the caller, who commits); the audit row."""
+    rows: list[Contribution] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows += list(session.exec(select(Contribution).where(col(Contribution.id).in_(chunk))))
+    texts = {c.text for c in rows}
+    for start in range(0, len(ids), CHUNK):
+        versions = select(ContributionVersion.text).where(
+            col(ContributionVersion.contribution_id).in_(ids[start : start + CHUNK])
+        )
+        texts |= set(session.exec(versions))
+    erasure = Erasure(
+        consultation_id=consultation.id,
+        api_key_id=key.id,
+        key_prefix=key.prefix,
+        criteria=criteria,
+        contributions=len(ids),
+    )
+    session.add(erasure)
+    session.flush()
+    questions = erased_roots(rows)
+    erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows}, questions)
+    _rename_questions(session, consultation, questions)
+    for c in rows:
+        c.text, c.author_ref, c.zipcode, c.submitted_at, c.erasure_id = "", None, None, None, erasure.id
+        c.extra = {k: v for k, v in (c.extra or {}).items() if k in KEPT_EXTRA}
+        session.add(c)
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            delete(ContributionVersion).where(
                 col(ContributionVersion.contribution_id).in_(ids[start : start + CHUNK])
             )
-            texts |= set(session.exec(versions))
-        erasure = Erasure(
-            consultation_id=consultation.id,
-            api_key_id=key.id,
-            key_prefix=key.prefix,
-            criteria=request.criteria(),
-            contributions=len(ids),
         )
-        session.add(erasure)
-        session.flush()
-        questions = erased_roots(rows)
-        erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows}, questions)
-        _rename_questions(session, consultation, questions)
-        for c in rows:
-            c.text, c.author_ref, c.zipcode, c.submitted_at, c.erasure_id = "", None, None, None, erasure.id
-            c.extra = {k: v for k, v in (c.extra or {}).items() if k in KEPT_EXTRA}
-            session.add(c)
-        for start in range(0, len(ids), CHUNK):
-            session.execute(
-                delete(ContributionVersion).where(
-                    col(ContributionVersion.contribution_id).in_(ids[start : start + CHUNK])
-                )
-            )
-        session.flush()
-        _forget_cached_vectors(session, consultation, texts)
-        session.add(erasure)
+    session.flush()
+    _forget_cached_vectors(session, consultation, texts)
+    session.add(erasure)
+    return erasure
+
+
+def erase_contributions(
+    *,
+    session: Session,
+    consultations: Sequence[Consultation],
+    key: ApiKey,
+    request: ErasureRequest,
+    secret: bytes,
+    record_empty: bool = True,
+) -> list[Erasure]:
+    """Erase what ``request`` names of ``consultations`` (one, or all of a tenant's) everywhere the service keeps
+    it, in one transaction (the consultations locked: an import or a run's reading waits); returns the audit rows,
+    one per consultation erased in (``record_empty``: also where nothing was left to erase). ``secret``: the
+    deployment's pseudonymisation key, which turns an author's id into the ``author_ref`` its imports stored."""
+    try:
+        ordered = sorted(consultations, key=lambda c: c.id or 0)
+        for consultation in ordered:  # always in the same order: two erasures never wait for each other
+            crud.lock_consultation(session=session, consultation_id=consultation.id)
+        targets = _targets(session, ordered, request, secret)
+        touched = [c for c in ordered if c.id in targets or record_empty]
+        for consultation in touched:
+            _check_no_run_under_way(session, consultation)
+        erasures = [_erase(session, c, key, targets.get(c.id or 0, []), request.criteria()) for c in touched]
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    session.refresh(erasure)
-    return erasure
+    for erasure in erasures:
+        session.refresh(erasure)
+    return erasures
 
 
-def list_erasures(*, session: Session, consultation_id: int) -> list[Erasure]:
-    stmt = select(Erasure).where(Erasure.consultation_id == consultation_id).order_by(col(Erasure.id))
-    return list(session.exec(stmt))
+def list_erasures(*, session: Session, consultation_ids: Sequence[int]) -> list[Erasure]:
+    """The erasures in ``consultation_ids``, oldest first."""
+    where = col(Erasure.consultation_id).in_(list(consultation_ids))
+    return list(session.exec(select(Erasure).where(where).order_by(col(Erasure.id))))

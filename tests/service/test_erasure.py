@@ -417,7 +417,7 @@ def test_an_erasure_waits_for_a_review_action_under_way_and_keeps_it(client, key
             key = s.exec(select(ApiKey)).first()
             erase_contributions(
                 session=s,
-                consultation=consultation,
+                consultations=[consultation],
                 key=key,
                 request=ErasureRequest(contribution_ids=[own]),
                 secret=b"",
@@ -621,3 +621,34 @@ def test_a_new_version_of_a_file_without_ids_cannot_bring_an_erased_text_back(cl
     assert english.status_code == 422 and "gives its rows no id" in english.json()["message"]
     again = imported(to_csv(rows))  # the same bytes: the lines are the same, the erased one skipped
     assert again.status_code == 201 and again.json()["erased"] == 1
+
+
+def test_a_participant_is_erased_from_every_consultation_of_the_tenant_at_once(client, keys, runner, engine):
+    # a participant who answered several consultations of the collectivité: one request erases them all, another
+    # tenant's consultations are out of its reach, an author found nowhere is named by position
+    h = keys.h()
+    rows = _rows()
+    first = make_run(client, runner, h, rows=rows)
+    second = make_run(client, runner, h, rows=rows)
+    theirs = make_run(client, runner, keys.h("b"), rows=rows)  # another tenant's, the same participant
+    url = "/api/erasures"
+    assert client.post(url, json={"author_ids": [AUTHOR]}, headers=keys.h("a_ro")).status_code == 403
+    unknown = client.post(url, json={"author_ids": [AUTHOR, "Personne Inconnue"]}, headers=h)
+    assert unknown.status_code == 404 and "n° 2" in unknown.json()["message"]
+    with Session(engine) as s:
+        other = s.exec(
+            select(Contribution.id).where(Contribution.consultation_id == theirs.consultation_id)
+        ).first()
+    assert client.post(url, json={"contribution_ids": [other]}, headers=h).status_code == 404
+
+    r = client.post(url, json={"author_ids": [AUTHOR]}, headers=h)
+    assert r.status_code == 201, r.text
+    done = {e["consultation_id"]: (e["contributions"], e["runs"]) for e in r.json()["data"]}
+    assert done == {first.consultation_id: (2, [first.run_id]), second.consultation_id: (2, [second.run_id])}
+    for run in (first, second):
+        assert MARKER not in client.get(f"/api/runs/{run.run_id}/report", headers=h).text
+    assert MARKER in client.get(f"/api/runs/{theirs.run_id}/report", headers=keys.h("b")).text
+    assert (
+        client.get(url, headers=h).json()["count"] == 2
+        and client.get(url, headers=keys.h("b")).json()["count"] == 0
+    )

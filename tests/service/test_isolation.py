@@ -13,6 +13,8 @@ TENANT_LISTS = {
     ("GET", "/api/consultations"),
     ("POST", "/api/consultations"),
     ("POST", "/api/imports/preview"),
+    ("POST", "/api/erasures"),
+    ("GET", "/api/erasures"),
 }
 
 
