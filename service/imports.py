@@ -234,7 +234,8 @@ def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
 
 def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], seen: set[int]) -> int:
     """Withdraw the contributions that ``imp``'s file gave the consultation (added by an earlier import of it)
-    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many."""
+    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many. An
+    erased one is gone already (``service.erasure``): not withdrawn again."""
     file_of, filename = files
     earlier = [i for i, name in file_of.items() if name == filename]
     if not earlier:
@@ -243,6 +244,7 @@ def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], 
         Contribution.consultation_id == imp.consultation_id,
         col(Contribution.import_id).in_(earlier),
         col(Contribution.withdrawn_import_id).is_(None),
+        col(Contribution.erasure_id).is_(None),
     )
     gone = sorted(set(session.exec(stmt)) - seen)
     for start in range(0, len(gone), CHUNK):

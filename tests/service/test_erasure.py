@@ -652,3 +652,20 @@ def test_a_participant_is_erased_from_every_consultation_of_the_tenant_at_once(c
         client.get(url, headers=h).json()["count"] == 2
         and client.get(url, headers=keys.h("b")).json()["count"] == 0
     )
+
+
+def test_a_full_export_without_an_erased_row_does_not_count_it_withdrawn(client, keys, runner, engine):
+    # the platform erased the row too: the whole export no longer holds it, but it was gone already; the import
+    # said it withdrew it, and the consultation counted it withdrawn as well as erased
+    h = keys.h()
+    rows = consultation_rows()
+    done = make_run(client, runner, h, rows=rows)
+    with Session(engine) as s:
+        erased = s.exec(select(Contribution.id).where(Contribution.source_id == rows[2]["id"])).one()
+    url = f"/api/consultations/{done.consultation_id}"
+    assert client.post(f"{url}/erasures", json={"contribution_ids": [erased]}, headers=h).status_code == 201
+    rest = [r for r in rows if r is not rows[2] and r is not rows[5]]  # and another row removed by moderation
+    imp = upload(client, done.consultation_id, to_csv(rest), h, mode="replace")
+    assert imp.status_code == 201 and (imp.json()["withdrawn"], imp.json()["erased"]) == (1, 0)
+    consultation = client.get(url, headers=h).json()
+    assert (consultation["withdrawn"], consultation["erased"]) == (1, 1)
