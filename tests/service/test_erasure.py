@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from service import crud
 from service.erasure import ERASED_REASON
@@ -669,3 +669,36 @@ def test_a_full_export_without_an_erased_row_does_not_count_it_withdrawn(client,
     assert imp.status_code == 201 and (imp.json()["withdrawn"], imp.json()["erased"]) == (1, 0)
     consultation = client.get(url, headers=h).json()
     assert (consultation["withdrawn"], consultation["erased"]) == (1, 1)
+
+
+def _rows_holding(engine, needle: str) -> list[str]:
+    """``table.column`` of every stored value holding ``needle`` (any table, any column, read as text)."""
+    from sqlalchemy import String, cast, func
+    from sqlalchemy import select as sa_select
+
+    found = []
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            for column in table.columns:
+                hit = sa_select(func.count()).where(cast(column, String).contains(needle))
+                if conn.execute(hit).scalar():
+                    found.append(f"{table.name}.{column.name}")
+    return found
+
+
+def test_no_table_holds_the_erased_texts_afterwards(client, keys, runner, engine):
+    # SQLite and PostgreSQL: every column of every table, read as text
+    h = keys.h()
+    done = make_run(client, runner, h, rows=_rows())
+    assert (
+        upload(client, done.consultation_id, to_csv(_rows(EDITED)), h).status_code == 201
+    )  # a previous text
+    client.post(f"/api/runs/{done.run_id}/publish", headers=h)
+    assert {"contributions.text", "contribution_versions.text", "runs.report"} <= set(
+        _rows_holding(engine, MARKER)
+    )
+    r = client.post(
+        f"/api/consultations/{done.consultation_id}/erasures", json={"author_ids": [AUTHOR]}, headers=h
+    )
+    assert r.status_code == 201, r.text
+    assert _rows_holding(engine, MARKER) == [] and _rows_holding(engine, AUTHOR) == []
