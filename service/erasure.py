@@ -96,22 +96,30 @@ def _by_authors(
     """(consultation, contribution id) of the contributions not yet erased of each author (their id as the export
     writes it, pseudonymised as the importers do); NotFoundError naming by position (an id is never echoed) those
     that name none."""
-    targets: list[tuple[int, int]] = []
-    unknown = []
-    of = col(Contribution.consultation_id).in_([c.id for c in consultations])
-    for n, raw in enumerate(author_ids, start=1):
-        ref = author_ref(raw, secret)
-        # the author the contribution has now, or the one a run read (a later import may have changed it)
-        read = select(Assignment.contribution_id).where(Assignment.author_ref == ref)
-        stmt = select(Contribution.consultation_id, Contribution.id).where(
-            of,
+    refs = {n: author_ref(raw, secret) for n, raw in enumerate(author_ids, start=1)}
+    wanted = sorted({ref for ref in refs.values() if ref is not None})
+    where = [c.id for c in consultations]
+    runs = select(Run.id).where(col(Run.consultation_id).in_(where))
+    found: dict[str, set[tuple[int, int]]] = {}
+    # a few statements whatever the number of authors (the assignments read through their runs' index)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        now = select(Contribution.author_ref, Contribution.consultation_id, Contribution.id).where(
+            col(Contribution.consultation_id).in_(where),
             col(Contribution.erasure_id).is_(None),
-            (Contribution.author_ref == ref) | col(Contribution.id).in_(read),
+            col(Contribution.author_ref).in_(chunk),
         )
-        by_author = list(session.exec(stmt)) if ref is not None else []
-        if not by_author:
-            unknown.append(n)
-        targets += [(where, cid) for where, cid in by_author if cid is not None]
+        # the author a run read: a later import may have changed the contribution's
+        read = (
+            select(Assignment.author_ref, Contribution.consultation_id, Contribution.id)
+            .join(Contribution, col(Contribution.id) == Assignment.contribution_id)
+            .where(col(Assignment.run_id).in_(runs), col(Assignment.author_ref).in_(chunk))
+            .where(col(Contribution.erasure_id).is_(None))
+        )
+        for ref, consultation_id, cid in [*session.exec(now), *session.exec(read)]:
+            if ref is not None and cid is not None:
+                found.setdefault(ref, set()).add((consultation_id, cid))
+    unknown = [n for n, ref in refs.items() if ref is None or not found.get(ref)]
     if unknown:
         shown = ", ".join(map(str, unknown))
         fr, en = _where(consultations)
@@ -122,7 +130,7 @@ def _by_authors(
             "anonymous id, or contributions already erased)",
             value=unknown,
         )
-    return targets
+    return sorted({target for ref in wanted for target in found.get(ref, set())})
 
 
 def _targets(

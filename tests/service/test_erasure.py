@@ -702,3 +702,16 @@ def test_no_table_holds_the_erased_texts_afterwards(client, keys, runner, engine
     )
     assert r.status_code == 201, r.text
     assert _rows_holding(engine, MARKER) == [] and _rows_holding(engine, AUTHOR) == []
+
+
+def test_an_author_is_found_as_a_run_read_them_after_a_newer_export_changed_the_author(client, keys, runner):
+    # the export corrected the row's author since: the run still counted it as the participant's
+    h = keys.h()
+    rows = _rows()
+    done = make_run(client, runner, h, rows=rows)
+    corrected = [r | {"auteur": "Autre Personne"} if r["id"] == "rgpd-1" else r for r in rows]
+    assert upload(client, done.consultation_id, to_csv(corrected), h).json()["updated"] == 1
+    url = f"/api/consultations/{done.consultation_id}/erasures"
+    r = client.post(url, json={"author_ids": [AUTHOR.upper(), "  autre   personne "]}, headers=h)
+    assert r.status_code == 201 and r.json()["contributions"] == 2, r.text  # rgpd-1 (both) and rgpd-2
+    assert MARKER not in client.get(f"/api/runs/{done.run_id}/report", headers=h).text
