@@ -715,3 +715,26 @@ def test_an_author_is_found_as_a_run_read_them_after_a_newer_export_changed_the_
     r = client.post(url, json={"author_ids": [AUTHOR.upper(), "  autre   personne "]}, headers=h)
     assert r.status_code == 201 and r.json()["contributions"] == 2, r.text  # rgpd-1 (both) and rgpd-2
     assert MARKER not in client.get(f"/api/runs/{done.run_id}/report", headers=h).text
+
+
+def test_the_exports_say_why_an_erased_contribution_has_no_text(client, keys, runner, engine):
+    # the spreadsheet showed an empty text cell with nothing saying why, and the Polis export counted the erased
+    # contribution as an accepted comment with an empty body
+    h = keys.h()
+    done = make_run(client, runner, h, rows=_rows())
+    with Session(engine) as s:
+        erased = s.exec(select(Contribution.id).where(Contribution.source_id == "rgpd-1")).one()
+    url = f"/api/consultations/{done.consultation_id}/erasures"
+    assert client.post(url, json={"contribution_ids": [erased]}, headers=h).status_code == 201
+    export = f"/api/runs/{done.run_id}/export"
+    rows = {
+        r["contribution_id"]: r
+        for r in csv.DictReader(io.StringIO(client.get(f"{export}?format=csv", headers=h).text))
+    }
+    assert (rows[str(erased)]["text"], rows[str(erased)]["reason"]) == ("", ERASED_REASON)
+    assert all(r["reason"] != ERASED_REASON for k, r in rows.items() if k != str(erased))
+    polis = {
+        r["comment-id"]: r
+        for r in csv.DictReader(io.StringIO(client.get(f"{export}?format=polis", headers=h).text))
+    }
+    assert polis[str(erased)]["moderated"] == "-1" and polis[str(erased)]["comment-body"] == ""
