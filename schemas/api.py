@@ -197,6 +197,9 @@ class MemberPublic(BaseModel):
     strength: float | None
     weight: float
     flags: list[str]
+    erased: bool = Field(
+        False, description="Erased at its author's request (RGPD art. 17): still a member, without its text."
+    )
 
 
 class MembersPublic(BaseModel):

@@ -738,3 +738,20 @@ def test_the_exports_say_why_an_erased_contribution_has_no_text(client, keys, ru
         for r in csv.DictReader(io.StringIO(client.get(f"{export}?format=polis", headers=h).text))
     }
     assert polis[str(erased)]["moderated"] == "-1" and polis[str(erased)]["comment-body"] == ""
+
+
+def test_a_theme_s_member_list_says_which_members_were_erased(client, keys, runner, engine):
+    # GET .../members listed an erased member with an empty text and nothing saying why
+    h = keys.h()
+    done = make_run(client, runner, h, rows=_rows())
+    cluster = next(
+        cl for cl in _themes(done.report) if any(m["source_id"] == "rgpd-1" for m in cl["members"])
+    )
+    with Session(engine) as s:
+        erased = s.exec(select(Contribution.id).where(Contribution.source_id == "rgpd-1")).one()
+    url = f"/api/consultations/{done.consultation_id}/erasures"
+    assert client.post(url, json={"contribution_ids": [erased]}, headers=h).status_code == 201
+    members = f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}/members?limit=1000"
+    listed = {m["contribution_id"]: m for m in client.get(members, headers=h).json()["data"]}
+    assert (listed[erased]["text"], listed[erased]["erased"]) == ("", True)
+    assert not any(m["erased"] for k, m in listed.items() if k != erased)
