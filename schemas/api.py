@@ -78,6 +78,11 @@ class ConsultationPublic(BaseModel):
         description="Of its contributions, those a whole export of their file no longer held (import mode "
         "replace): the next runs exclude them.",
     )
+    erased: int = Field(
+        0,
+        description="Of its contributions, those erased at their author's request (RGPD art. 17): kept as "
+        "tombstones without text, so that the runs keep counting them and a re-import does not bring them back.",
+    )
 
 
 class ConsultationsPublic(BaseModel):
@@ -126,6 +131,11 @@ class ImportPublic(BaseModel):
         0,
         description="Contributions of the same file absent from this export (mode replace): later runs exclude "
         "them with the reason « retirée de l'export du … », earlier runs keep them.",
+    )
+    erased: int = Field(
+        0,
+        description="Rows of the file skipped because their contribution was erased at its author's request "
+        "(RGPD art. 17): an erased contribution never comes back with its text.",
     )
     rejected: list[RejectedRowOut]
     warnings: list[ImportWarning] = Field(
@@ -187,6 +197,9 @@ class MemberPublic(BaseModel):
     strength: float | None
     weight: float
     flags: list[str]
+    erased: bool = Field(
+        False, description="Erased at its author's request (RGPD art. 17): still a member, without its text."
+    )
 
 
 class MembersPublic(BaseModel):
@@ -237,8 +250,58 @@ class ContributionPublic(BaseModel):
     withdrawn_import_id: int | None = Field(
         None, description="The import (mode replace) whose export no longer held it: later runs exclude it."
     )
+    erasure_id: int | None = Field(
+        None,
+        description="The erasure at its author's request (RGPD art. 17) that removed its text, author, place, date "
+        "and raw columns; the runs keep counting it, later runs exclude it, a re-import skips it.",
+    )
     previous_versions: list[PreviousVersion]
     assignments: list[AssignmentPublic]
+
+
+MAX_ERASURE_IDS = 100_000
+
+
+class ErasureCreate(BaseModel):
+    """What to erase at their author's request (RGPD art. 17): at least one of the three."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"contribution_ids": [12, 13]}, {"author_ids": ["8f2c…"]}, {"withdrawn": True}]
+        },
+    )
+    contribution_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list,
+        max_length=MAX_ERASURE_IDS,
+        description="Contributions by their id in this API (GET /api/contributions/{id}).",
+    )
+    author_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Participants by their id as the platform's export writes it (author column): pseudonymised "
+        "here as at import, never stored; every contribution of each is erased.",
+    )
+    withdrawn: bool = Field(
+        False, description="Also erase every contribution withdrawn by an import in mode replace."
+    )
+
+
+class ErasurePublic(BaseModel):
+    """An erasure as its audit trail keeps it: no text, no author id."""
+
+    id: int
+    consultation_id: int
+    created_at: datetime
+    key_prefix: str = Field(..., description="Prefix of the API key that asked for it (see list-keys).")
+    criteria: list[str] = Field(..., description="contribution_ids, authors, withdrawn")
+    contributions: int = Field(..., description="Contributions erased (those already erased not counted).")
+    runs: list[int] = Field(..., description="Runs whose stored report and rows were rewritten.")
+
+
+class ErasuresPublic(BaseModel):
+    data: list[ErasurePublic]
+    count: int
 
 
 class RenameTheme(BaseModel):

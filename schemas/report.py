@@ -226,6 +226,11 @@ class ContributionOut(BaseModel):
     zipcode: str | None = None
     created_at: str | None = None
     channel: str | None = None
+    erased: bool = Field(
+        False,
+        description="Erased at its author's request (RGPD art. 17): it keeps its place and counts, without its "
+        "text (empty), place, date or channel.",
+    )
 
 
 class Report(BaseModel):

@@ -22,6 +22,7 @@ from service.models import (
     Consultation,
     Contribution,
     ContributionVersion,
+    Erasure,
     Flag,
     Import,
     ReviewAction,
@@ -128,13 +129,18 @@ def list_consultations(
     return list(rows), count
 
 
-def count_contributions(*, session: Session, consultation_id: int, withdrawn: bool = False) -> int:
-    """The consultation's contributions (``withdrawn``: only those an import in mode replace withdrew)."""
+def count_contributions(
+    *, session: Session, consultation_id: int, withdrawn: bool = False, erased: bool = False
+) -> int:
+    """The consultation's contributions (``withdrawn``: only those an import in mode replace withdrew;
+    ``erased``: only those erased at their author's request)."""
     stmt = (
         select(func.count()).select_from(Contribution).where(Contribution.consultation_id == consultation_id)
     )
     if withdrawn:
         stmt = stmt.where(col(Contribution.withdrawn_import_id).is_not(None))
+    if erased:
+        stmt = stmt.where(col(Contribution.erasure_id).is_not(None))
     return session.exec(stmt).one()
 
 
@@ -316,6 +322,7 @@ def delete_consultation(*, session: Session, consultation: Consultation) -> None
             delete(ContributionVersion).where(col(ContributionVersion.contribution_id).in_(contribution_ids))
         )
         session.execute(delete(Contribution).where(Contribution.consultation_id == cid))
+        session.execute(delete(Erasure).where(Erasure.consultation_id == cid))
         session.execute(delete(Import).where(Import.consultation_id == cid))
         session.delete(consultation)
         session.commit()
@@ -343,7 +350,7 @@ def _forget_vectors(session: Session, consultation_id: int, contribution_ids: Se
         )
     )
     models = {
-        _model_id(run) for run in session.exec(select(Run).where(Run.consultation_id == consultation_id))
+        model_id(run) for run in session.exec(select(Run).where(Run.consultation_id == consultation_id))
     }
     forget_texts(session=session, texts=texts, model_ids={m for m in models if m is not None})
 
@@ -365,7 +372,7 @@ def forget_texts(*, session: Session, texts: Iterable[str], model_ids: set[str])
         session.execute(delete(StoredKnn))
 
 
-def _model_id(run: Run) -> str | None:
+def model_id(run: Run) -> str | None:
     """The embedding model id of ``run``: its report's, else the one its settings name (None if unknown)."""
     import json
 

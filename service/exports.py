@@ -1,6 +1,7 @@
 """Exports of a run: every contribution with its theme, flags and weight as CSV or XLSX, and a Polis
-``comments.csv``. Spreadsheet formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``,
-``@`` (or a tab / carriage return) gets a leading ``'`` (OWASP "CSV injection")."""
+``comments.csv`` (an erased contribution: no text, its reason saying why, a rejected Polis comment). Spreadsheet
+formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage
+return) gets a leading ``'`` (OWASP "CSV injection")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from service import crud
+from service.erasure import ERASED_REASON
 from service.models import Run
 from synthesis.origin import local_zone, parse_time
 from synthesis.prepare import mask_pii
@@ -76,7 +78,8 @@ def contribution_rows(session: Session, run: Run) -> list[dict[str, Any]]:
                 "strength": a.strength,
                 "weight": a.weight,
                 "flags": "|".join(flags.get(c.id, [])),
-                "reason": a.reason,
+                # an erased contribution (service.erasure) says why it has no text, wherever the run placed it
+                "reason": ERASED_REASON if seen.get("erased") else a.reason,
                 "author_ref": a.author_ref,  # the author the run read
                 "author_type": seen.get("author_type") or c.author_type,
                 "zipcode": seen.get("zipcode", c.zipcode),
@@ -132,7 +135,8 @@ def to_polis_comments(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         author = row["author_ref"] or f"anonymous-{row['contribution_id']}"
         author_id = authors.setdefault(author, len(authors))
-        moderated = -1 if row["status"] == "excluded" else 1
+        # an erased contribution is no accepted comment (its body is gone)
+        moderated = -1 if row["status"] == "excluded" or row.get("reason") == ERASED_REASON else 1
         writer.writerow(
             [
                 _epoch_ms(row["submitted_at"]),

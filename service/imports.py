@@ -25,6 +25,7 @@ from sqlmodel import Session, col, or_, select
 from schemas import ColumnMapping
 from service.crud import lock_consultation
 from service.models import Consultation, Contribution, ContributionVersion, Import
+from service.tombstones import check_lines_of_erased_rows, consultation_erased_roots, erased_rows_warning
 from synthesis.ingest.members import ArchiveLimits
 from synthesis.records import Contribution as Record
 from synthesis.records import RejectedRow
@@ -41,6 +42,7 @@ REPLACE_BY_LINE = {
     "the next ones (their texts are updated, the last one is withdrawn). Export with the id column (or name it) "
     "to withdraw exactly the rows that are gone.",
 }
+
 # What a newer export may change of a row besides its text (counted updated; the next run reads the new values).
 # Its line is not: rows shift when others are added before them.
 _TRACKED = (
@@ -96,9 +98,12 @@ def _upsert_chunk(
     chunk: Sequence[Record],
     files: tuple[dict[int, str], str],
     seen: set[int] | None = None,
+    questions: dict[str, str] | None = None,
 ) -> None:
     """Add or update ``chunk``'s rows; ``files``: see :func:`_file_names`; ``seen`` gets the ids of the rows that
-    were already there (an import in mode replace withdraws the others of its file)."""
+    were already there (an import in mode replace withdraws the others of its file); ``questions``: question id
+    -> the text its rows read whatever the export says (the comments on an erased proposal, see
+    :func:`service.erasure.erased_roots`)."""
     file_of, filename = files
     existing = _existing(session, consultation_id, [r.contribution_id for r in chunk])
     keys: dict[str, str] = {}
@@ -110,6 +115,8 @@ def _upsert_chunk(
     existing |= _existing(session, consultation_id, list(keys.values()))
     for rec in chunk:
         values = _values(rec)
+        if values["question_id"] in (questions or {}):  # its title was the erased author's words
+            values["question_text"] = (questions or {})[values["question_id"]]
         if rec.contribution_id in keys:  # its line, in its file: the row is no other file's row of that line
             values["key"], values["source_id"] = keys[rec.contribution_id], _in_file(rec.source_id, filename)
         row = existing.get(values["key"])
@@ -123,6 +130,9 @@ def _upsert_chunk(
             continue
         if seen is not None and row.id is not None:
             seen.add(row.id)
+        if row.erasure_id is not None:  # erased at its author's request: its tombstone keeps it out
+            imp.erased += 1
+            continue
         text_changed = row.text != values["text"]
         other_changed = any(getattr(row, f) != values[f] for f in _TRACKED)
         if row.withdrawn_import_id is not None:  # withdrawn by an earlier export, held by this one again
@@ -173,6 +183,7 @@ def _store(
     stream: Iterable[Record | RejectedRow],
     files: tuple[dict[int, str], str],
     seen: set[int] | None,
+    questions: dict[str, str],
 ) -> tuple[list[dict], bool]:
     """Add or update the stream's contributions, ``CHUNK`` at a time (``seen``: their ids, for a replace).
     Returns its rejected rows (naming their file within a ZIP), for the import to keep, and whether a row is
@@ -185,14 +196,16 @@ def _store(
             row = {"line": item.line, "reason": item.reason, "reason_en": item.reason_en}
             rejected.append(row | ({"file": item.file} if item.file else {}))
             continue
-        by_line = by_line or item.source_id.endswith(f"ligne-{item.line}")
+        if not by_line and item.source_id.endswith(f"ligne-{item.line}"):
+            by_line = True
+            check_lines_of_erased_rows(session, imp, files)
         chunk.append(item)
         imp.accepted += 1
         if len(chunk) == CHUNK:
-            _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
+            _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen, questions)
             chunk = []
     if chunk:
-        _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen)
+        _upsert_chunk(session, imp.consultation_id, imp, chunk, files, seen, questions)
     return rejected, by_line
 
 
@@ -221,7 +234,8 @@ def known_titles(session: Session, consultation_id: int) -> dict[str, str]:
 
 def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], seen: set[int]) -> int:
     """Withdraw the contributions that ``imp``'s file gave the consultation (added by an earlier import of it)
-    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many."""
+    and that ``imp``, the whole export of that file, no longer holds (ids not in ``seen``); returns how many. An
+    erased one is gone already (``service.erasure``): not withdrawn again."""
     file_of, filename = files
     earlier = [i for i, name in file_of.items() if name == filename]
     if not earlier:
@@ -230,6 +244,7 @@ def _withdraw(session: Session, imp: Import, files: tuple[dict[int, str], str], 
         Contribution.consultation_id == imp.consultation_id,
         col(Contribution.import_id).in_(earlier),
         col(Contribution.withdrawn_import_id).is_(None),
+        col(Contribution.erasure_id).is_(None),
     )
     gone = sorted(set(session.exec(stmt)) - seen)
     for start in range(0, len(gone), CHUNK):
@@ -296,10 +311,14 @@ def import_file(
         session.flush()
         files = _file_names(session, imp)
         seen: set[int] | None = set() if mode == "replace" else None
-        rejected, by_line = _store(session, imp, stream, files, seen)
+        rejected, by_line = _store(
+            session, imp, stream, files, seen, consultation_erased_roots(session, consultation.id)
+        )
         imp.rows_read, imp.sha256, imp.rejected = stream.rows_read, stream.sha256, rejected
         imp.warnings = list(stream.extras.get("warnings", []))  # known once every row is read
         imp.members = list(stream.extras.get("archive", {}).get("members", []))
+        if imp.erased:
+            imp.warnings = [*imp.warnings, erased_rows_warning(imp.erased)]
         if seen is not None:
             imp.withdrawn = _withdraw(session, imp, files, seen)
             if by_line:

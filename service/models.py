@@ -73,6 +73,11 @@ class Import(SQLModel, table=True):
         description="merge (add and update) | replace (the whole export of its file: the rows it lacks withdrawn)",
     )
     withdrawn: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    erased: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Rows of the export skipped: their contribution was erased at its author's request.",
+    )
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # what the import read but would have the user know: lines read as Windows-1252, a side file skipped…
     # (``code``, ``message_fr``, ``message_en``, ``value``; see synthesis.ingest's ``extras["warnings"]``)
@@ -117,6 +122,31 @@ class Contribution(SQLModel, table=True):
         foreign_key="imports.id",
         description="The import (mode replace) whose export of its file no longer held it: later runs exclude it.",
     )
+    erasure_id: int | None = Field(
+        default=None,
+        foreign_key="erasures.id",
+        description="The erasure (RGPD art. 17) that removed its text and personal fields; the row stays as its "
+        "tombstone, so that the runs keep counting it and a re-import of its export does not bring it back.",
+    )
+
+
+class Erasure(SQLModel, table=True):
+    """An erasure of contributions at their author's request (RGPD art. 17), for the audit trail: when, how many,
+    which runs were rewritten, by which key; never a text nor an author's id."""
+
+    __tablename__ = "erasures"
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultations.id", index=True)
+    api_key_id: int = Field(foreign_key="api_keys.id")
+    key_prefix: str = Field(max_length=16, description="The prefix of the key that asked for it.")
+    criteria: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="How the contributions were named: contribution_ids, authors, withdrawn.",
+    )
+    contributions: int = 0
+    runs: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ContributionVersion(SQLModel, table=True):

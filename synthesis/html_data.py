@@ -26,6 +26,7 @@ JS_STRINGS = (
     "contribution.flags", "flagx.campaign", "campaign.ref", "campaign.diff", "diff.removed", "diff.added",
     "contribution.no_flags", "contribution.info", "info.source_id", "info.contribution_id",
     "info.author_type", "info.zipcode", "info.created_at", "info.channel", "text.missing", "question",
+    "text.erased",
     "contribution.dynamic.missing",
 )  # fmt: skip
 
@@ -111,7 +112,9 @@ def contribution_data(view: Any, ctx: dict[str, Any], route_key: Callable[[str],
         item: dict[str, Any] = {"s": ctx["source_of"](cid)}
         if key != cid:
             item["id"] = cid
-        if c and (p.member or p.sub_member):
+        if c and c.erased:
+            item["e"] = 1  # erased at its author's request: no text to show
+        elif c and (p.member or p.sub_member):
             item["m"] = 1  # its text is in a theme's member list: the script reads it there
         elif c:
             item["t"] = c.text

@@ -3,7 +3,16 @@
 from fastapi import APIRouter
 
 from schemas.api import ErrorOut
-from service.api.routes import consultations, contributions, exports, imports, public, review, runs
+from service.api.routes import (
+    consultations,
+    contributions,
+    erasures,
+    exports,
+    imports,
+    public,
+    review,
+    runs,
+)
 
 COMMON_ERRORS = {
     401: {"model": ErrorOut, "description": "Missing, unknown or revoked X-API-Key"},
@@ -11,7 +20,7 @@ COMMON_ERRORS = {
 }
 
 api_router = APIRouter(prefix="/api")
-for module in (consultations, imports, runs, review, exports, contributions, public):
+for module in (consultations, imports, runs, review, exports, contributions, erasures, public):
     api_router.include_router(module.router, responses=COMMON_ERRORS)
 
 public_router = public.public_router

@@ -19,6 +19,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # deleted or overwritten rows are zeroed in the file, not left in its free space: a consultation deleted or a
+    # contribution erased (RGPD) leaves no readable copy of its text behind
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -38,6 +41,16 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def truncate_wal(engine: Engine) -> None:
+    """SQLite in WAL mode: write the log into the database file and empty it, so that no earlier copy of a page
+    that an erasure zeroed stays in the log (best effort: frames a reader still uses stay until the next time).
+    Nothing on another database (PostgreSQL's autovacuum removes the old row versions)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def alembic_config(url: str):

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, func, select, update
 
 from schemas import RunSettings
 from service.crud import lock_consultation, lock_run
+from service.erasure import ERASED_REASON
 from service.imports import first_names
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
@@ -134,9 +135,13 @@ def load_inputs(session: Session, consultation_id: int):
     by_id = {imp.id: imp for imp in imports}
     records = []
     for c in rows:
-        rec = as_record(c, withdrawn := withdrawn_reason(by_id.get(c.withdrawn_import_id)))
+        gone = (
+            ERASED_REASON if c.erasure_id is not None else withdrawn_reason(by_id.get(c.withdrawn_import_id))
+        )
+        rec = as_record(c, withdrawn := gone)
         # no longer in its export (moderated out, erased on request): counted and excluded with the reason, its
-        # text shown by no report or export of the runs after it (the earlier runs keep the one they read)
+        # text shown by no report or export of the runs after it (the earlier runs keep the one they read; an
+        # erasure, service.erasure, leaves no text to read)
         records.append(replace(rec, text="") if withdrawn else rec)
     return records, {c.key: c.id for c in rows}, rejected, rows_read, sha, versions
 
@@ -409,12 +414,20 @@ def embed_shard(
         if run is None:
             return 0
         settings = RunSettings.model_validate(run.settings)
+        # the texts as they stand once an erasure under way ends (read before, they were embedded and stored
+        # again after it forgot them; see service.erasure); readers do not wait for one another on PostgreSQL
+        lock_consultation(session=s, consultation_id=run.consultation_id, shared=True)
         # Only the columns the shard needs: every shard of a large consultation reads them all.
         of_consultation = Contribution.consultation_id == run.consultation_id
         columns = (Contribution.question_id, Contribution.text, Contribution.excluded)
-        stored = s.exec(select(*columns, Contribution.withdrawn_import_id).where(of_consultation)).all()
-        # a withdrawn contribution is excluded (its text never embedded): any reason stands for load_inputs'
-        rows = [(q, text, "withdrawn" if gone is not None else why) for q, text, why, gone in stored]
+        gone_columns = (Contribution.withdrawn_import_id, Contribution.erasure_id)
+        stored = s.exec(select(*columns, *gone_columns).where(of_consultation)).all()
+        # a withdrawn or erased contribution is excluded (its text never embedded): any reason stands for
+        # load_inputs'
+        rows = [
+            (q, text, "withdrawn" if (gone, erased) != (None, None) else why)
+            for q, text, why, gone, erased in stored
+        ]
         # each question's text as the run reads it, its first contribution's (not repeated on every row)
         first = (
             select(func.min(Contribution.id)).where(of_consultation).group_by(col(Contribution.question_id))

@@ -155,7 +155,8 @@ def reject_quote(report: Report, cluster_id: str, key: str, rejected: set[str]) 
         )
     before = {"cluster_id": cluster_id, "quotes": [qt.contribution_id for qt in cl.quotes]}
     cl.quotes = [qt for qt in cl.quotes if qt.contribution_id != key]
-    texts = {c.contribution_id: c.text for c in report.contributions}
+    # an erased contribution (service.erasure) has no text to quote
+    texts = {c.contribution_id: c.text for c in report.contributions if not c.erased}
     seen = {dedup_key(texts.get(qt.contribution_id, qt.text)) for qt in cl.quotes}
     quoted = {qt.contribution_id for qt in cl.quotes} | rejected | {key}
     for m in sorted(cl.members, key=lambda m: -(m.similarity or 0.0)):

@@ -70,6 +70,7 @@ def split(
                         text=member_texts[i],
                     )
                     for i in e.quote_indices
+                    if member_texts[i]  # an erased contribution (service.erasure) is never quoted
                 ],
                 members=[
                     members[i].model_copy(update={"similarity": round(float(e.similarities[j]), 6)})

@@ -41,6 +41,14 @@ _BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
 _KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
 _URL_KINDS = {"debates": "debate", "proposals": "proposal"}
 _LABELS = {"debate": "Débat", "proposal": "Proposition"}
+
+
+def root_label(kind: str, root_id: str) -> str:
+    """The question text of the comments on debate or proposal ``root_id`` when no export names it by its title:
+    "Proposition n° 7" (the service uses it too once the proposal is erased at its author's request)."""
+    return f"{_LABELS.get(kind, kind.capitalize())} n° {root_id}"
+
+
 _log = logging.getLogger(__name__)
 
 
@@ -108,7 +116,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
                 extra[key] = int(value)
         if parent_type == "Decidim::Comments::Comment":
             extra["parent_id"] = parent_id
-        label = f"{_LABELS.get(kind, kind.capitalize())} n° {root_id}"  # when no related export names it
+        label = root_label(kind, root_id)  # when no related export names it
         return Contribution(
             contribution_id=f"comment-{cid or f'ligne-{line}'}",  # as proposals and debates: never another's id
             source_id=cid or f"ligne-{line}",

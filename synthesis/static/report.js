@@ -150,7 +150,7 @@
     add(box, ul);
   }
   function info(box, it, key, S) {
-    if (it.t === undefined && !it.m) return;
+    if (it.t === undefined && !it.m && !it.e) return;
     add(box, make("h3", null, S["contribution.info"]));
     var dl = make("dl", "facts");
     fact(dl, S["info.source_id"], it.s, true);
@@ -174,9 +174,9 @@
     add(dyn, h2);
     if (!it) { add(dyn, make("p", null, S["contribution.dynamic.missing"])); return; }
     if (it.q !== undefined) add(dyn, add(make("p", "question", S.question + data.colon), words(make("span", null, data.shared[it.q]))));
-    var shown = it.m ? listedText(key) : it.t;
+    var shown = it.e ? null : it.m ? listedText(key) : it.t;
     var text = words(make("blockquote", "text main-text", shown));
-    if (shown === undefined || shown === null) add(text, make("em", null, S["text.missing"]));
+    if (shown === undefined || shown === null) add(text, make("em", null, S[it.e ? "text.erased" : "text.missing"]));
     add(dyn, text);
     sameRow(dyn, dataRow(it, key));
     placement(dyn, it, S);

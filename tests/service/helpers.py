@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from tests.service.factories import FAST_SETTINGS, MAPPING_FIELDS, consultation_rows, to_csv
 
@@ -55,3 +59,34 @@ def empty_consultation(session):
     session.add(consultation)
     session.commit()
     return consultation
+
+
+@contextmanager
+def file_service(folder: Path) -> Iterator[tuple[Any, Any, dict[str, str], Any]]:
+    """The service on a SQLite database file under ``folder`` (WAL mode, as deployed): (client, runner, a
+    read-write key's headers, engine)."""
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session, SQLModel
+
+    from service import crud
+    from service.core.db import make_engine
+    from service.jobs.inprocess import InProcessRunner
+    from tests.service.conftest import service_app
+
+    engine = make_engine(f"sqlite:///{folder}/synthese.db")
+    SQLModel.metadata.create_all(engine)
+    runner = InProcessRunner(engine)
+    with Session(engine) as s:
+        tenant = crud.create_tenant(session=s, name="Ville A")
+        _, key = crud.create_api_key(session=s, tenant_id=tenant.id, name="dpo")
+        s.commit()
+    try:
+        with TestClient(service_app(engine, runner)) as client:
+            yield client, runner, {"X-API-Key": key}, engine
+    finally:
+        engine.dispose()
+
+
+def stored_bytes(folder: Path) -> bytes:
+    """Every file the service wrote under ``folder`` (the database, its WAL and shared-memory files)."""
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from service.models import Contribution, ContributionVersion
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
-from tests.service.helpers import clusters, make_run, upload
+from tests.service.helpers import clusters, file_service, make_run, stored_bytes, upload
 from tests.utils.data import SHARED_DATA
 
 
@@ -60,6 +60,24 @@ def test_deleting_a_consultation_forgets_the_vectors_of_its_texts(client, keys, 
     runner.drain()
     report = client.get(f"/api/runs/{again.json()['id']}/report", headers=h).json()
     assert stored() == alone and clusters(report) == clusters(kept.report)
+
+
+def test_deleting_a_consultation_leaves_none_of_its_texts_in_the_database_file(tmp_path):
+    """RGPD: on SQLite a deleted consultation's texts stayed readable in the WAL log (and, with a SQLite built
+    without secure_delete, in the database file's free pages); the log is emptied and freed bytes are zeroed."""
+    marker = "Zorglubienne"  # ASCII: found byte for byte, whatever the JSON escaping
+    rows = consultation_rows()
+    rows[4]["avis"] = f"Je veux une piste cyclable rue {marker} devant chez moi"
+    folder = tmp_path / "data"
+    with file_service(folder) as (client, runner, h, engine):
+        done = make_run(client, runner, h, rows=rows)
+        with engine.connect() as conn:  # into the database file, as SQLite does on its own every 1,000 pages
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            # whatever the default the SQLite library was built with (Debian's zeroes, others do not)
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        assert marker.encode() in (folder / "synthese.db").read_bytes()
+        assert client.delete(f"/api/consultations/{done.consultation_id}", headers=h).status_code == 204
+        assert marker.encode() not in stored_bytes(folder)
 
 
 def test_import_is_idempotent_and_keeps_previous_text(client, keys, engine):

@@ -13,6 +13,8 @@ TENANT_LISTS = {
     ("GET", "/api/consultations"),
     ("POST", "/api/consultations"),
     ("POST", "/api/imports/preview"),
+    ("POST", "/api/erasures"),
+    ("GET", "/api/erasures"),
 }
 
 
@@ -28,6 +30,8 @@ def _calls(done, member_id: int, cluster_id: str):
         ("DELETE", f"/api/consultations/{c}", {}),
         ("POST", f"/api/consultations/{c}/imports", csv_file),
         ("GET", f"/api/consultations/{c}/imports", {}),
+        ("POST", f"/api/consultations/{c}/erasures", {"json": {"contribution_ids": [member_id]}}),
+        ("GET", f"/api/consultations/{c}/erasures", {}),
         ("POST", f"/api/consultations/{c}/runs", {"json": {"settings": FAST_SETTINGS}}),
         ("GET", f"/api/consultations/{c}/runs", {}),
         ("GET", f"/api/runs/{r}", {}),

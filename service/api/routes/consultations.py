@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from schemas.api import MAX_ID, ConsultationCreate, ConsultationPublic, ConsultationsPublic, ErrorOut
 from service import crud
 from service.api.deps import ConsultationDep, KeyDep, SessionDep, WriteKeyDep
+from service.core.db import truncate_wal
 from service.models import Consultation
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
@@ -23,6 +24,7 @@ def to_public(session, c: Consultation) -> ConsultationPublic:
         created_at=c.created_at,
         contributions=crud.count_contributions(session=session, consultation_id=c.id),
         withdrawn=crud.count_contributions(session=session, consultation_id=c.id, withdrawn=True),
+        erased=crud.count_contributions(session=session, consultation_id=c.id, erased=True),
     )
 
 
@@ -86,4 +88,5 @@ def get_consultation(consultation: ConsultationDep, session: SessionDep) -> Cons
 def delete_consultation(consultation: ConsultationDep, session: SessionDep, key: WriteKeyDep) -> Response:
     """RGPD: delete the consultation with its imports, contributions, runs and review (one transaction)."""
     crud.delete_consultation(session=session, consultation=consultation)
+    truncate_wal(session.get_bind())  # no copy of the deleted pages left in SQLite's log
     return Response(status_code=204)

@@ -277,6 +277,7 @@ def list_cluster_members(
             else a.strength,
             weight=a.weight,
             flags=flags.get(c.id, []),
+            erased=c.erasure_id is not None,
         )
         for a, c, text in rows
     ]
