@@ -89,14 +89,22 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         ]
 
 
+#: A ``timestamp`` at or above this counts milliseconds since 1970 (2001-09-09 in milliseconds is 1e12; in
+#: seconds, 1e11 would be the year 5138): the open-data exports count milliseconds, the server's export
+#: (``server/src/routes/export.ts``, ``Math.floor(created / 1000)``) seconds.
+MILLISECONDS_FROM = 10**11
+
+
 def posted_at(timestamp: str, written: str) -> str | None:
-    """ISO 8601 (UTC) of a comment's ``timestamp``, milliseconds since 1970: its ``datetime`` is written as the
-    Polis server's clock shows it ("Sat Nov 17 05:09:36 WIB 2018"), which no date reader takes, so every
-    Polis comment read as undated (no submission bursts, no campaign time window). ``datetime`` as written
-    when the timestamp is missing or unreadable."""
+    """ISO 8601 (UTC) of a comment's ``timestamp``, seconds or milliseconds since 1970 (:data:`MILLISECONDS_FROM`
+    tells them apart): its ``datetime`` is written as the Polis server's clock shows it ("Sat Nov 17 05:09:36
+    WIB 2018", "Tue Aug 30 2016 17:21:58 GMT+0700 (…)"), which no date reader takes, so every Polis comment
+    read as undated (no submission bursts, no campaign time window). ``datetime`` as written when the
+    timestamp is missing or unreadable."""
     if timestamp.strip().isdigit():
+        value = int(timestamp)
         try:
-            moment = datetime.fromtimestamp(int(timestamp) / 1000, tz=UTC)
+            moment = datetime.fromtimestamp(value / 1000 if value >= MILLISECONDS_FROM else value, tz=UTC)
         except (OverflowError, OSError, ValueError):
             moment = None
         if moment is not None:

@@ -258,3 +258,22 @@ def test_a_questionnaire_imports_one_contribution_per_answer(client, keys, engin
     assert (
         both.status_code == 422 and "« text » (un texte par ligne) ou « answers »" in both.json()["message"]
     )
+
+
+def _stored(engine, cid: int) -> dict[str, Contribution]:
+    with Session(engine) as s:
+        rows = s.exec(select(Contribution).where(Contribution.consultation_id == cid)).all()
+    return {c.source_id: c for c in rows}
+
+
+def test_a_polis_server_export_counting_seconds_is_dated_right(client, keys, engine):
+    # compdemocracy/polis server/src/routes/export.ts writes "timestamp" in seconds (the open data counts
+    # milliseconds): divided by 1000 again, every comment was stored as of January 1970
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = (
+        b"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        b'1542406176,Sat Nov 17 2018 05:09:36 GMT+0700 (Western Indonesia Time),53,6172,1,0,0,"Not sure"\n'
+    )
+    assert _upload(client, cid, h, "comments.csv", content).status_code == 201
+    assert _stored(engine, cid)["53"].submitted_at == "2018-11-16T22:09:36+00:00"

@@ -166,3 +166,26 @@ def test_a_participant_column_of_insee_codes_is_read_as_insee_codes(tmp_path):
     # a town's name in a "ville" column is read as a place
     path.write_text("id;texte;ville\n1;avis un;Nancy (54)\n", encoding="utf-8")
     assert territory.locate(read_file(path).contributions[0].zipcode).communes == ("54395",)
+
+
+def test_polis_server_export_dated_in_seconds_is_read_in_seconds(data, tmp_path):
+    # The Polis server's own export (compdemocracy/polis, server/src/routes/export.ts, sendCommentSummary)
+    # writes "timestamp" as Math.floor(created / 1000), seconds, and "datetime" as JavaScript's
+    # Date.toString(); the open-data files count milliseconds. Seconds were divided by 1000 again: every
+    # comment of a current export was dated January 1970 (no bursts, wrong campaign windows).
+    real = (data / "polis" / "15-per-hour-seattle" / "comments.csv").read_text(encoding="utf-8")
+    header, first, *_ = real.splitlines()
+    ms = first.split(",", 1)[0]
+    folder = tmp_path / "conversation"
+    folder.mkdir()
+    seconds = first.replace(ms, ms[:-3], 1).replace(
+        "Sat Nov 17 05:09:36 WIB 2018", "Sat Nov 17 2018 05:09:36 GMT+0700 (Western Indonesia Time)"
+    )
+    (folder / "comments.csv").write_text(f"{header}\n{seconds}\n", encoding="utf-8")
+    [new] = read_file(folder / "comments.csv").contributions
+    [old] = [
+        c
+        for c in read_file(data / "polis" / "15-per-hour-seattle" / "comments.csv").contributions
+        if c.source_id == new.source_id
+    ]
+    assert new.created_at == old.created_at == "2018-11-16T22:09:36+00:00"
