@@ -10,7 +10,10 @@ when French is absent). Rich-text bodies (HTML) are reduced to text.
   ``Débat n° <id>`` (or the title the caller knew already: ``RowSource.titles``, the consultation's earlier
   imports in the service). An unreadable side file only costs its titles: a warning naming it goes to
   ``extras["warnings"]`` and the log.
-- **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised).
+- **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised). A proposal its
+  author withdrew (``withdrawn`` true from 0.28, ``state`` ``withdrawn`` before) is kept and excluded with
+  :data:`WITHDRAWN_REASON`; its ``state`` (accepted, rejected, evaluating…) is kept in ``extra``. Versions 0.23
+  to 0.27 write no ``created_at``: the date is then ``published_at``.
 - **Debates** (usually the organisers' questions) answer their component.
 
 A file without its text column (``body``; ``description`` for debates) is refused with an error naming it and
@@ -32,7 +35,7 @@ from synthesis.errors import InputFileError
 from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import Getter, join_title_body, localised_column, named_records
+from .common import Getter, join_title_body, localised_column, named_records, truthy
 from .generic import missing_text_column
 from .privacy import author_ref
 
@@ -42,6 +45,7 @@ _KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": 
 _URL_KINDS = {"debates": "debate", "proposals": "proposal"}
 _LABELS = {"debate": "Débat", "proposal": "Proposition"}
 _log = logging.getLogger(__name__)
+WITHDRAWN_REASON = "proposition retirée par son auteur sur la plateforme (withdrawn)"
 
 
 def plain_text(value: str) -> str:
@@ -65,12 +69,13 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         yield outcome if isinstance(outcome, RejectedRow) else [outcome]
 
 
-def _author(get: Getter, secret: bytes, id_column: str = "author/id") -> dict[str, Any]:
+def _author(get: Getter, secret: bytes) -> dict[str, Any]:
     organisation = get("user_group/name/fr") or get("user_group/name/en") or get("user_group/name")
     is_org = bool(get("user_group/id").strip() or organisation.strip())
     extra = {"organisation": organisation.strip()} if organisation.strip() else {}
+    # "author_id" in the debates exports before 0.27, "author/id" everywhere else: one participant, one pseudonym
     return {
-        "author_ref": author_ref(get(id_column) or get("author/name"), secret),
+        "author_ref": author_ref(get("author/id") or get("author_id") or get("author/name"), secret),
         "author_type": AuthorType.ORGANISATION if is_org else AuthorType.UNKNOWN,
         "extra": extra,
     }
@@ -149,9 +154,10 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
         category_id, category = get("category/id").strip(), get(category_col).strip()
         author = _author(get, source.secret)
         extra = author.pop("extra") | {"kind": "proposal", "title": get(title_col).strip()}
-        for key in ("votes", "comments", "url", "scope/name/fr"):
+        for key in ("votes", "comments", "url", "scope/name/fr", "state"):
             if value := get(key).strip():
                 extra[key.split("/")[0]] = value
+        withdrawn = truthy(get("withdrawn")) or extra.get("state") == "withdrawn"
         return Contribution(
             contribution_id=f"proposal-{pid}",
             source_id=pid,
@@ -164,7 +170,8 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
             ),
             text=join_title_body(get(title_col), plain_text(get(body_col))),
             line=line,
-            created_at=get("created_at").strip() or None,
+            created_at=get("created_at").strip() or get("published_at").strip() or None,
+            excluded=WITHDRAWN_REASON if withdrawn else None,
             extra=extra,
             **author,
         )
@@ -179,7 +186,7 @@ def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution |
     def build(line: int, get: Getter) -> Contribution:
         did = get("id").strip() or f"ligne-{line}"
         component = get("component/id").strip()
-        author = _author(get, source.secret, id_column="author_id")
+        author = _author(get, source.secret)
         extra = author.pop("extra") | {"kind": "debate", "title": get(title_col).strip()}
         if url := get("url").strip():
             extra["url"] = url

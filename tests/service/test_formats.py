@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from service.models import Contribution
+from synthesis.ingest.decidim import WITHDRAWN_REASON
+from tests.synthesis.ingest.test_decidim import PROPOSALS_029
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -277,3 +279,14 @@ def test_a_polis_server_export_counting_seconds_is_dated_right(client, keys, eng
     )
     assert _upload(client, cid, h, "comments.csv", content).status_code == 201
     assert _stored(engine, cid)["53"].submitted_at == "2018-11-16T22:09:36+00:00"
+
+
+def test_a_withdrawn_decidim_proposal_is_stored_excluded_with_its_reason(client, keys, engine):
+    # Decidim 0.28+ proposals export (withdrawn, withdrawn_at): the withdrawn one was imported as any other
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "proposals.csv", PROPOSALS_029.encode())
+    assert r.status_code == 201 and r.json()["accepted"] == 2, r.text
+    stored = _stored(engine, cid)
+    assert stored["418"].excluded == WITHDRAWN_REASON and stored["457"].excluded is None
+    assert stored["457"].submitted_at == "2019-01-24 22:20:00 +0100"

@@ -8,6 +8,7 @@ import pytest
 
 from synthesis.errors import MappingError
 from synthesis.ingest import read_file
+from synthesis.ingest.decidim import WITHDRAWN_REASON
 
 COMMENTS = (
     "id;created_at;body;author/id;commentable_id;commentable_type;root_commentable_url\n"
@@ -76,3 +77,69 @@ def test_a_comment_without_id_never_takes_another_comments_id(write):
         ("comment-2", "2"),
     ]
     assert not result.rejected and result.rows_read == 2
+
+
+# Proposals exports as Decidim's own serializer writes them (decidim/decidim,
+# decidim-proposals/lib/decidim/proposals/proposal_serializer.rb, flattened by
+# decidim-core/lib/decidim/exporters/csv.rb: nested keys joined with "/", lists with ", ", ";" separator).
+# 0.27: no created_at (published_at only), a withdrawn proposal has state "withdrawn", votes are "supports".
+PROPOSALS_027 = (
+    "id;author/id;author/name;author/url;category/id;category/name/fr;category/name/en;scope/id;scope/name/fr;"
+    "participatory_space/id;participatory_space/url;component/id;title/fr;body/fr;address;latitude;longitude;"
+    "state;reference;answer/fr;answered_at;supports;endorsements/total_count;endorsements/user_endorsements;"
+    "comments;attachments;followers;published_at;url;meeting_urls;related_proposals;is_amend;"
+    "original_proposal/title;original_proposal/url\n"
+    "457;1153;Marie;https://d.example/profiles/marie;39;Autre sujet;Other;;;1;https://d.example/processes/p;"
+    "111;Collectivités territoriales;Accentuer la création de communes nouvelles;;;;accepted;D-PROP-457;"
+    "Merci;2019-02-01 10:00:00 +0100;2;0;;0;0;1;2019-01-24 22:29:15 +0100;"
+    "https://d.example/processes/p/f/111/proposals/457;;;false;;\n"
+    "418;1154;Jean;https://d.example/profiles/jean;39;Autre sujet;Other;;;1;https://d.example/processes/p;"
+    "111;Non au déploiement forcé des compteurs Linky;L'installation devrait se faire avec le consentement des "
+    "abonnés.;;;;withdrawn;D-PROP-418;;;0;0;;0;0;1;2019-01-25 08:01:02 +0100;"
+    "https://d.example/processes/p/f/111/proposals/418;;;false;;\n"
+)
+# 0.28 and later: withdrawn / withdrawn_at columns, state holds the answer only; created_at from 0.29
+PROPOSALS_029 = (
+    "id;author/id;author/name;author/url;category/id;category/name/fr;component/id;title/fr;body/fr;state;"
+    "reference;answer/fr;votes;comments;published_at;url;is_amend;withdrawn;withdrawn_at;created_at;updated_at\n"
+    "457;1153;Marie;https://d.example/profiles/marie;39;Autre sujet;111;Collectivités territoriales;Accentuer "
+    "la création de communes nouvelles;rejected;D-PROP-457;Non;2;0;2019-01-24 22:29:15 +0100;"
+    "https://d.example/processes/p/f/111/proposals/457;false;false;;2019-01-24 22:20:00 +0100;"
+    "2019-01-24 22:29:15 +0100\n"
+    "418;1154;Jean;https://d.example/profiles/jean;39;Autre sujet;111;Non au déploiement forcé des compteurs "
+    "Linky;L'installation devrait se faire avec le consentement des abonnés.;;D-PROP-418;;0;0;"
+    "2019-01-25 08:01:02 +0100;https://d.example/processes/p/f/111/proposals/418;false;true;"
+    "2019-01-26 09:00:00 +0100;2019-01-25 08:00:00 +0100;2019-01-26 09:00:00 +0100\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "dated", "state"),
+    [
+        (PROPOSALS_027, "2019-01-24 22:29:15 +0100", "accepted"),
+        (PROPOSALS_029, "2019-01-24 22:20:00 +0100", "rejected"),
+    ],
+    ids=["0.27", "0.29"],
+)
+def test_proposals_of_each_version_are_dated_and_a_withdrawn_one_is_excluded(write, content, dated, state):
+    # a withdrawn proposal was analysed as any other, and the proposals of 0.23-0.27, which have no
+    # created_at column (only published_at), were all undated
+    kept, withdrawn = read_file(write("proposals.csv", content)).contributions
+    assert kept.question_text == "Autre sujet" and kept.text.startswith("Collectivités territoriales\n\n")
+    assert (kept.created_at, kept.excluded, kept.extra["state"]) == (dated, None, state)
+    assert withdrawn.excluded == WITHDRAWN_REASON and withdrawn.created_at is not None
+
+
+def test_debates_of_0_27_and_later_pseudonymise_their_author_by_id(write):
+    # decidim-debates/lib/decidim/debates/debate_serializer.rb writes author/id (author_id before): the
+    # author was read by name, another pseudonym than the same participant's comments (read by id)
+    debates = write(
+        "debates.csv",
+        "id;author/id;author/name;author/url;title/fr;description/fr;component/id;url;created_at\n"
+        "4;10;Alice;https://d.example/profiles/alice;Quelle fiscalité ?;<p>Desc</p>;1;"
+        "https://d.example/f/1/debates/4;2024-01-01 10:00:00 +0100\n",
+    )
+    comments = write("comments.csv", COMMENTS)
+    [debate] = read_file(debates, secret=b"k").contributions
+    first = read_file(comments, secret=b"k", related=[]).contributions[0]
+    assert debate.author_ref == first.author_ref  # author 10 in both files
