@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import FormatDetectionError, InputFileError
 
-from . import archive, capcollectif, decidim, generic, granddebat, polis, tabular
+from . import archive, capcollectif, decidim, flat, generic, granddebat, polis, tabular
 from .archive_read import read_archive
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
 from .detect import (
@@ -34,6 +35,8 @@ _CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
     Format.POLIS: polis.rows,
     Format.CSV: generic.rows,
 }
+#: The formats whose export may come as XLSX or JSON too: the platforms', and AUTO (see :mod:`.flat`)
+_PLATFORMS = frozenset({Format.AUTO, Format.GRANDDEBAT, Format.CAPCOLLECTIF, Format.DECIDIM, Format.POLIS})
 MAX_RELATED_BYTES = 64 << 20
 _MIXED_JSON_WARNING = {
     "code": "mixed_encoding",
@@ -116,12 +119,14 @@ def _file_stream(
 ) -> IngestStream:
     """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
+    # a platform's export saved as XLSX or JSON (fmt AUTO or the platform) is read by the platform's reader
+    platform = _Platform(fmt, related, titles) if fmt in _PLATFORMS else None
     if facts.kind == "xlsx" or fmt is Format.XLSX:
-        return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
-    named = format_from_name(path, facts.sample, facts.encoding) if fmt is Format.AUTO else None
+        return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text, platform)
+    named = format_from_name(path, facts.sample, facts.encoding) if fmt in _PLATFORMS else None
     if fmt in (Format.JSON, Format.JSONL) or named:
         chosen = named or fmt
-        return _tabular_stream(facts, chosen, mapping, secret, question_text)
+        return _tabular_stream(facts, chosen, mapping, secret, question_text, platform)
     return _csv_stream(facts, fmt, mapping, secret, question_text, related, titles)
 
 
@@ -207,9 +212,7 @@ def _csv_stream(
     if fmt is Format.CSV:
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
-        source.related = _related(path, related, source.extras)
-        source.titles = dict(titles or {})
-        source.extras["related"] = [str(p) for p in source.related]
+        _side_files(source, related, titles)
     reader = _CSV_READERS[fmt]
     return IngestStream(
         format=fmt,
@@ -223,8 +226,31 @@ def _csv_stream(
     )
 
 
+def _side_files(
+    source: RowSource, related: Sequence[str | PathLike[str]] | None, titles: Mapping[str, str] | None
+) -> None:
+    """Give a Decidim comments export the debates / proposals exports (and the titles) that name its roots."""
+    source.related = _related(source.path, related, source.extras)
+    source.titles = dict(titles or {})
+    source.extras["related"] = [str(p) for p in source.related]
+
+
+@dataclass(frozen=True)
+class _Platform:
+    """The format asked for a workbook or JSON file that may be a platform's export, with what its reader needs."""
+
+    fmt: Format  # AUTO, or the platform the caller named
+    related: Sequence[str | PathLike[str]] | None
+    titles: Mapping[str, str] | None
+
+
 def _tabular_stream(
-    facts: FileFacts, fmt: Format, mapping: ColumnMapping | None, secret: bytes, question_text: str | None
+    facts: FileFacts,
+    fmt: Format,
+    mapping: ColumnMapping | None,
+    secret: bytes,
+    question_text: str | None,
+    platform: _Platform | None = None,
 ) -> IngestStream:
     path = facts.path
     if fmt is Format.XLSX:
@@ -249,6 +275,12 @@ def _tabular_stream(
             columns, records = read(path, encoding)
         except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
             raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
+    if platform is not None:
+        records, stream = _platform_stream(
+            facts, fmt, encoding, columns, records, secret, question_text, platform
+        )
+        if stream is not None:
+            return stream
     source = RowSource(
         path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text
     )
@@ -269,6 +301,51 @@ def _tabular_stream(
 
 def _subject(path: Path) -> tuple[str, str]:
     return f"Le fichier « {path.name} »", f"The file '{path.name}'"
+
+
+def _platform_stream(
+    facts: FileFacts,
+    fmt: Format,
+    encoding: str,
+    columns: list[str],
+    records: Iterator[tabular.Record],
+    secret: bytes,
+    question_text: str | None,
+    platform: _Platform,
+) -> tuple[Iterator[tabular.Record], IngestStream | None]:
+    """The stream of a workbook or JSON file whose (flattened) columns are a platform's export, read by that
+    platform's reader (:mod:`.flat`); None for any other table, with its records still unread."""
+    path = facts.path
+    if fmt is Format.JSON:  # loaded whole already: its records are scanned for their columns, then read
+        items = list(records)
+        columns, records = flat.flat_columns(iter(items)), iter(items)
+    elif fmt is Format.JSONL:  # streamed: a first pass over the file names the columns
+        columns = flat.flat_columns(_guarded(tabular.jsonl_records(path, encoding)[1], encoding, path.name))
+    found = flat.platform_of(columns)
+    if found is None and platform.fmt is Format.AUTO:
+        return records, None
+    detected, kind = found or (Format.CSV, "generic")
+    if platform.fmt not in (Format.AUTO, detected):
+        raise _mismatch(path, platform.fmt, detected, columns)
+    source = RowSource(
+        path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text, kind=kind
+    )
+    source.extras["kind"] = kind
+    if detected is Format.DECIDIM and kind == "comments":
+        _side_files(source, platform.related, platform.titles)
+    if encoding == MIXED:
+        source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
+    guarded = _guarded(records, encoding, path.name)
+    stream = IngestStream(
+        format=detected,
+        encoding=encoding,
+        delimiter=None,
+        sha256=facts.sha256,
+        rows=lambda: flat.platform_rows(source, guarded, _CSV_READERS[detected]),
+        extras=source.extras,
+        subject=_subject(path),
+    )
+    return records, stream
 
 
 def _guarded(records: Iterator[Any], encoding: str, name: str) -> Iterator[Any]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from service.models import Contribution
 from synthesis.ingest.decidim import WITHDRAWN_REASON
-from tests.synthesis.ingest.test_decidim import PROPOSALS_029
+from tests.synthesis.ingest.test_decidim import PROPOSALS_029, _as_decidim_json, _real_rows
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -290,3 +290,23 @@ def test_a_withdrawn_decidim_proposal_is_stored_excluded_with_its_reason(client,
     stored = _stored(engine, cid)
     assert stored["418"].excluded == WITHDRAWN_REASON and stored["457"].excluded is None
     assert stored["457"].submitted_at == "2019-01-24 22:20:00 +0100"
+
+
+@pytest.mark.parametrize("kind", ["json", "xlsx"])
+def test_a_decidim_json_or_excel_export_imports_as_decidim(client, keys, engine, kind):
+    # Decidim's admin export comes as CSV, JSON (nested) or Excel (the CSV's columns): those two were read as
+    # any spreadsheet, every comment one question "comments", the replies' debates unseen
+    h = keys.h()
+    cid = _consultation(client, h)
+    rows = _real_rows("commentaires_debats.csv")
+    if kind == "json":
+        content = json.dumps([_as_decidim_json(r) for r in rows], ensure_ascii=False).encode()
+    else:
+        content = _xlsx(rows)
+    r = _upload(client, cid, h, f"comments.{kind}", content)
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["accepted"], r.json()["rejected"]) == ("decidim", 693, [])
+    stored = _stored(engine, cid)
+    assert {c.question_id for c in stored.values()} == {
+        f"debate-{r['root_commentable_url'].rsplit('/', 1)[1]}" for r in rows
+    }

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import logging
+from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
-from synthesis.errors import MappingError
-from synthesis.ingest import read_file
+from schemas.settings import ColumnMapping
+from synthesis.errors import FormatDetectionError, MappingError
+from synthesis.ingest import Format, iter_file, read_file
 from synthesis.ingest.decidim import WITHDRAWN_REASON
+from synthesis.ingest.preview import preview
+from synthesis.records import AuthorType
 
 COMMENTS = (
     "id;created_at;body;author/id;commentable_id;commentable_type;root_commentable_url\n"
@@ -143,3 +151,122 @@ def test_debates_of_0_27_and_later_pseudonymise_their_author_by_id(write):
     [debate] = read_file(debates, secret=b"k").contributions
     first = read_file(comments, secret=b"k", related=[]).contributions[0]
     assert debate.author_ref == first.author_ref  # author 10 in both files
+
+
+REAL = Path(__file__).resolve().parents[4] / "shared" / "data" / "decidim-mel-nancy"
+
+
+def _real_rows(name: str) -> list[dict[str, str]]:
+    if not REAL.is_dir():
+        pytest.skip(f"real data not found at {REAL}")
+    with (REAL / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def _as_decidim_json(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as Decidim's JSON exporter writes the record (decidim-core/lib/decidim/exporters/json.rb: the
+    serialized hash kept nested, ``author/id`` is ``{"author": {"id": …}}``; numbers as numbers, nil as null)."""
+    record: dict[str, Any] = {}
+    for column, value in row.items():
+        *parents, leaf = column.split("/")
+        node = record
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = int(value) if value.lstrip("-").isdigit() else (value or None)
+    return record
+
+
+def _same(a, b):
+    """The same contributions, line ends aside (a workbook cell keeps "\n" where the CSV wrote "\r\n")."""
+    keys = (
+        "source_id",
+        "question_id",
+        "question_text",
+        "text",
+        "author_ref",
+        "author_type",
+        "excluded",
+        "extra",
+    )
+
+    def seen(c):
+        return [str(getattr(c, k)).replace("\r\n", "\n") for k in keys]
+
+    return [seen(c) for c in a] == [seen(c) for c in b]
+
+
+def test_a_decidim_json_export_reads_as_its_csv(tmp_path):
+    # Decidim's admin exports comments (and proposals, debates) as CSV, JSON or Excel: the JSON was read as
+    # any JSON file, every comment one question ("comments"), replies unresolved
+    rows = _real_rows("commentaires_debats.csv")
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps([_as_decidim_json(r) for r in rows], ensure_ascii=False), encoding="utf-8")
+    debates = [REAL / "debats.csv"]
+    read = read_file(path, secret=b"k", related=debates)
+    as_csv = read_file(REAL / "commentaires_debats.csv", secret=b"k", related=debates)
+    assert (read.format, read.extras["kind"], read.rows_read) == (Format.DECIDIM, "comments", 693)
+    assert len({c.question_id for c in read.contributions}) == len(
+        {c.question_id for c in as_csv.contributions}
+    )
+    assert _same(read.contributions, as_csv.contributions)
+    assert preview(path).format == "decidim" and preview(path).mapping_required is False
+
+
+def test_a_decidim_json_comment_names_its_organisation_in_any_shape(tmp_path):
+    # CommentSerializer 0.23-0.26 writes body as {"fr": ...} (0.27: body and locale) and user_group/name as
+    # the group's name, or {"fr": "", "en": ""} when there is none; a line that is no object stays rejected
+    comments = [
+        {"id": 1, "created_at": "2024-01-01T10:00:00.000+01:00", "body": {"fr": "Plus de bancs"},
+         "author": {"id": 10, "name": "Alice"}, "alignment": 0, "depth": 0,
+         "user_group": {"id": None, "name": {"fr": "", "en": ""}}, "commentable_id": 4,
+         "commentable_type": "Decidim::Debates::Debate", "root_commentable_url": "https://d.example/f/1/debates/4"},
+        "not a comment",
+        {"id": 2, "created_at": "2024-01-02T10:00:00.000+01:00", "body": {"fr": "D'accord", "machine_translations":
+         {"en": "Agreed"}}, "author": {"id": 11, "name": "Bob"}, "alignment": 1, "depth": 1,
+         "user_group": {"id": 9, "name": "Association des usagers"}, "commentable_id": 1,
+         "commentable_type": "Decidim::Comments::Comment", "root_commentable_url": "https://d.example/f/1/debates/4"},
+    ]  # fmt: skip
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps(comments, indent=2), encoding="utf-8")
+    result = read_file(path, related=[])
+    first, reply = result.contributions
+    assert (first.text, reply.text, reply.question_id, reply.extra["parent_id"]) == (
+        "Plus de bancs", "D'accord", "debate-4", "1"
+    )  # fmt: skip
+    assert (
+        reply.author_type is AuthorType.ORGANISATION
+        and reply.extra["organisation"] == "Association des usagers"
+    )
+    assert first.author_type is AuthorType.UNKNOWN
+    line = path.read_text(encoding="utf-8").splitlines().index('  "not a comment",') + 1
+    assert [r.line for r in result.rejected] == [line] and result.rows_read == 3
+    assert [type(x).__name__ for x in iter_file(path, related=[])] == ["Contribution", "RejectedRow"] * 1 + [
+        "Contribution"
+    ]  # in file order
+
+
+def test_a_decidim_excel_export_reads_as_its_csv(tmp_path):
+    # decidim-core/lib/decidim/exporters/excel.rb writes the CSV's columns to a sheet: it was read as any
+    # workbook, all proposals one question, a withdrawn one analysed
+    rows = _real_rows("propositions-libres.csv")
+    book = openpyxl.Workbook()
+    book.active.append(list(rows[0]))
+    for row in rows:
+        book.active.append([int(v) if v.isdigit() else v or None for v in row.values()])
+    book.save(tmp_path / "proposals.xlsx")
+    read = read_file(tmp_path / "proposals.xlsx", secret=b"k")
+    as_csv = read_file(REAL / "propositions-libres.csv", secret=b"k")
+    assert (read.format, read.extras["kind"], read.rows_read) == (Format.DECIDIM, "proposals", 196)
+    assert _same(read.contributions, as_csv.contributions)
+    assert preview(tmp_path / "proposals.xlsx").kind == "proposals"
+
+
+def test_a_json_file_said_decidim_that_is_not_is_refused_in_both_languages(tmp_path):
+    path = tmp_path / "avis.json"
+    path.write_text(json.dumps([{"ref": 1, "avis": "Des bus"}]), encoding="utf-8")
+    with pytest.raises(FormatDetectionError, match="ne correspond pas au format decidim") as caught:
+        read_file(path, format="decidim")
+    assert "does not match format decidim" in caught.value.message_en
+    assert (
+        read_file(path, mapping=ColumnMapping(text="avis")).format is Format.JSON
+    )  # any other JSON: as before

@@ -1,0 +1,81 @@
+"""A platform's export saved as a workbook or as JSON, read by that platform's reader.
+
+Decidim writes one serialized record to CSV, to Excel and to JSON (decidim/decidim,
+``decidim-core/lib/decidim/exporters/csv.rb``, ``excel.rb``, ``json.rb``): CSV and Excel flatten it alike,
+nested keys joined with ``/`` (``author/id``, ``body/fr``, ``user_group/name``) and lists joined with ``, ``;
+JSON keeps it nested (``{"author": {"id": 1}, "body": {"fr": "…"}}``). A JSON record is flattened the same way
+here, so the three files of one export have the same columns; an XLSX sheet's header is its columns as they
+are. When those columns are a platform's (:func:`.detect.format_from_columns`), the platform's reader reads the
+rows as it reads its CSV: Decidim comments answer their debate or proposal, a proposal its category, a
+withdrawn one is excluded; a Cap Collectif or Polis CSV saved from a spreadsheet as XLSX likewise. Without
+this, such a file was read as any spreadsheet: all its rows one question, the organisations unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from synthesis.records import RejectedRow
+
+from .base import Format, RowOutcome, RowSource
+from .detect import format_from_columns
+from .generic import cell
+
+Record = tuple[int, dict[str, Any] | RejectedRow]
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """``record`` as the columns Decidim's CSV exporter makes of it: nested keys joined with ``/``, lists
+    joined with ``, ``, every value as text (:func:`.generic.cell`); an empty object gives no column."""
+    flat: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}/{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten(value, name))
+        elif isinstance(value, list):
+            flat[name] = ", ".join(cell(item) for item in value)
+        else:
+            flat[name] = cell(value)
+    return flat
+
+
+def flat_columns(records: Iterator[Record]) -> list[str]:
+    """The flattened columns of every record, in order of first appearance (a key that only later records
+    hold, as ``body/en`` where the first comments are written in French, is a column too)."""
+    seen: dict[str, None] = {}
+    for _, record in records:
+        if not isinstance(record, RejectedRow):
+            seen.update(dict.fromkeys(flatten(record)))
+    return list(seen)
+
+
+def platform_of(columns: list[str]) -> tuple[Format, str] | None:
+    """The platform format and record kind the columns tell, or None for any other table."""
+    fmt, kind = format_from_columns(columns)
+    return None if fmt is Format.CSV else (fmt, kind)
+
+
+def platform_rows(
+    source: RowSource,
+    records: Iterator[Record],
+    reader: Callable[[RowSource], Iterator[RowOutcome]],
+) -> Iterator[RowOutcome]:
+    """``reader``'s outcomes for the flattened ``records`` (laid out as ``source.columns``), in file order: a
+    record that is no object (a JSON line that is not one) keeps its rejection, given before the next row."""
+    pending: list[RejectedRow] = []
+
+    def fields() -> Iterator[tuple[int, list[str]]]:
+        for line, record in records:
+            if isinstance(record, RejectedRow):
+                pending.append(record)
+                continue
+            flat = flatten(record)
+            yield line, [flat.get(column, "") for column in source.columns]
+
+    source.records = fields()
+    for outcome in reader(source):
+        yield from pending
+        pending.clear()
+        yield outcome
+    yield from pending
