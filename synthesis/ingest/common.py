@@ -96,14 +96,28 @@ def named_records(source: RowSource, *, strip: bool = False) -> Iterator[NamedRe
 
 def localised_column(columns: Sequence[str], base: str, locale: str = "fr") -> str | None:
     """Column holding ``base``: ``base`` itself, ``base/<locale>``, or the first ``base/<other>``."""
-    if base in columns:
-        return base
-    if f"{base}/{locale}" in columns:
-        return f"{base}/{locale}"
-    for col in columns:
-        if col.startswith(base + "/") and col.count("/") == 1:
-            return col
-    return None
+    found = localised_columns(columns, base, locale)
+    return found[0] if found else None
+
+
+def localised_columns(columns: Sequence[str], base: str, locale: str = "fr") -> list[str]:
+    """Every column holding ``base`` as written, best first: ``base`` itself, ``base/<locale>``, then each
+    ``base/<other locale>`` (``base/machine_translations/<locale>`` is no one's writing: left out)."""
+    depth = base.count("/") + 1
+    ordered = [base, f"{base}/{locale}"] + [
+        c for c in columns if c.startswith(base + "/") and c.count("/") == depth
+    ]
+    return [c for c in dict.fromkeys(ordered) if c in columns]
+
+
+def first_written(get: Getter, columns: Sequence[str]) -> str:
+    """The first of ``columns`` that ``get`` finds filled ('' when none is): a Decidim text is kept in the
+    locale its author wrote it in, and a CSV has a column for each locale of its first record, so a text
+    written in English on a French instance is in ``body/en`` with ``body/fr`` empty."""
+    for column in columns:
+        if (value := get(column)).strip():
+            return value
+    return ""
 
 
 def join_title_body(title: str, body: str) -> str:

@@ -1,7 +1,9 @@
 """Decidim open-data exports (``;``-separated): proposals, debates, and comments on either.
 
-Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr`` (another locale
-when French is absent). Rich-text bodies (HTML) are reduced to text.
+Both column shapes are read: ``title`` / ``body`` and the localised ``title/fr`` / ``body/fr``; a row whose
+French cell is empty (or a file without French) gives the text of the first other locale that has one
+(``body/es``: the text as its author wrote it, never ``body/machine_translations/…``). Rich-text bodies (HTML)
+are reduced to text.
 - **Comments** answer their root debate or proposal (= the question): a reply (``commentable_type`` =
   ``Decidim::Comments::Comment``) follows its parent chain; when the parent is not in the file, the root is
   read from ``root_commentable_url``. ``question_id`` is ``debate-<id>`` / ``proposal-<id>``;
@@ -35,7 +37,14 @@ from synthesis.errors import InputFileError
 from synthesis.records import AuthorType, Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
-from .common import Getter, join_title_body, localised_column, named_records, truthy
+from .common import (
+    Getter,
+    first_written,
+    join_title_body,
+    localised_columns,
+    named_records,
+    truthy,
+)
 from .generic import missing_text_column
 from .privacy import author_ref
 
@@ -82,7 +91,7 @@ def _author(get: Getter, secret: bytes) -> dict[str, Any]:
 
 
 def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
-    body_col = text_column(source, "body", ("l'export Decidim de commentaires", "Decidim comments export"))
+    body_cols = text_column(source, "body", ("l'export Decidim de commentaires", "Decidim comments export"))
     titles = source.titles | related_titles(source.related, source.extras)  # the files beside it win
     roots: dict[str, tuple[str, str, str]] = {}  # comment id -> (kind, root id, root url)
 
@@ -119,7 +128,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
             source_id=cid or f"ligne-{line}",
             question_id=f"{kind}-{root_id}",
             question_text=titles.get(root_url if root_url else f"{kind}-{root_id}") or label,
-            text=plain_text(get(body_col)),
+            text=plain_text(first_written(get, body_cols)),
             line=line,
             created_at=get("created_at").strip() or None,
             extra=extra,
@@ -129,12 +138,13 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
     return build
 
 
-def text_column(source: RowSource, base: str, export: tuple[str, str]) -> str:
-    """The (possibly localised) column of ``base``; an error naming it and the columns found when absent."""
-    column = localised_column(source.columns, base)
-    if column is None:
+def text_column(source: RowSource, base: str, export: tuple[str, str]) -> list[str]:
+    """The (possibly localised) columns of ``base``, best first (:func:`.common.localised_columns`); an error
+    naming it and the columns found when there is none."""
+    columns = localised_columns(source.columns, base)
+    if not columns:
         raise missing_text_column(source.path.name, export, base, source.columns)
-    return column
+    return columns
 
 
 def _root_from_url(url: str) -> tuple[str, str, str] | None:
@@ -145,15 +155,16 @@ def _root_from_url(url: str) -> tuple[str, str, str] | None:
 
 
 def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
-    title_col = localised_column(source.columns, "title") or "title"
-    body_col = text_column(source, "body", ("l'export Decidim de propositions", "Decidim proposals export"))
-    category_col = localised_column(source.columns, "category/name") or "category/name"
+    title_cols = localised_columns(source.columns, "title")
+    body_cols = text_column(source, "body", ("l'export Decidim de propositions", "Decidim proposals export"))
+    category_cols = localised_columns(source.columns, "category/name")
 
     def build(line: int, get: Getter) -> Contribution:
         pid = get("id").strip() or f"ligne-{line}"
-        category_id, category = get("category/id").strip(), get(category_col).strip()
+        category_id, category = get("category/id").strip(), first_written(get, category_cols).strip()
+        title = first_written(get, title_cols)
         author = _author(get, source.secret)
-        extra = author.pop("extra") | {"kind": "proposal", "title": get(title_col).strip()}
+        extra = author.pop("extra") | {"kind": "proposal", "title": title.strip()}
         for key in ("votes", "comments", "url", "scope/name/fr", "state"):
             if value := get(key).strip():
                 extra[key.split("/")[0]] = value
@@ -168,7 +179,7 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
                 if category_id
                 else "Propositions sans catégorie"
             ),
-            text=join_title_body(get(title_col), plain_text(get(body_col))),
+            text=join_title_body(title, plain_text(first_written(get, body_cols))),
             line=line,
             created_at=get("created_at").strip() or get("published_at").strip() or None,
             excluded=WITHDRAWN_REASON if withdrawn else None,
@@ -180,14 +191,15 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
 
 
 def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
-    title_col = localised_column(source.columns, "title") or "title"
-    body_col = text_column(source, "description", ("l'export Decidim de débats", "Decidim debates export"))
+    title_cols = localised_columns(source.columns, "title")
+    body_cols = text_column(source, "description", ("l'export Decidim de débats", "Decidim debates export"))
 
     def build(line: int, get: Getter) -> Contribution:
         did = get("id").strip() or f"ligne-{line}"
         component = get("component/id").strip()
+        title = first_written(get, title_cols)
         author = _author(get, source.secret)
-        extra = author.pop("extra") | {"kind": "debate", "title": get(title_col).strip()}
+        extra = author.pop("extra") | {"kind": "debate", "title": title.strip()}
         if url := get("url").strip():
             extra["url"] = url
         return Contribution(
@@ -195,7 +207,7 @@ def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution |
             source_id=did,
             question_id=f"component-{component}" if component else "debates",
             question_text="Débats" + (f" (composant {component})" if component else ""),
-            text=join_title_body(get(title_col), plain_text(get(body_col))),
+            text=join_title_body(title, plain_text(first_written(get, body_cols))),
             line=line,
             created_at=get("created_at").strip() or None,
             extra=extra,
@@ -228,13 +240,13 @@ def _titles_of(path: Path) -> dict[str, str]:
     if fmt_kind not in {"debates", "proposals"}:
         return {}
     kind = fmt_kind[:-1]
-    title_col = localised_column(source.columns, "title") or "title"
-    id_i, url_i, title_i = source.index("id"), source.index("url"), source.index(title_col)
+    title_is = [source.columns.index(c) for c in localised_columns(source.columns, "title")]
+    id_i, url_i = source.index("id"), source.index("url")
     titles: dict[str, str] = {}
     for _, fields in source.records:
-        if id_i is None or title_i is None or len(fields) != len(source.columns):
+        if id_i is None or not title_is or len(fields) != len(source.columns):
             continue
-        title = plain_text(fields[title_i]).strip()
+        title = plain_text(next((fields[i] for i in title_is if fields[i].strip()), "")).strip()
         titles[f"{kind}-{fields[id_i].strip()}"] = title
         if url_i is not None and fields[url_i].strip():
             titles[fields[url_i].strip()] = title

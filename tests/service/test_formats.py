@@ -14,7 +14,12 @@ from sqlmodel import Session, select
 
 from service.models import Contribution
 from synthesis.ingest.decidim import WITHDRAWN_REASON
-from tests.synthesis.ingest.test_decidim import PROPOSALS_029, _as_decidim_json, _real_rows
+from tests.synthesis.ingest.test_decidim import (
+    CATALAN_PROPOSALS,
+    PROPOSALS_029,
+    _as_decidim_json,
+    _real_rows,
+)
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -310,3 +315,13 @@ def test_a_decidim_json_or_excel_export_imports_as_decidim(client, keys, engine,
     assert {c.question_id for c in stored.values()} == {
         f"debate-{r['root_commentable_url'].rsplit('/', 1)[1]}" for r in rows
     }
+
+
+def test_a_decidim_text_in_another_locale_than_the_first_columns_is_imported(client, keys, engine):
+    # a Catalan instance's proposal written in Spanish: its title/ca and body/ca are empty, its text in /es
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", CATALAN_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["2"].text == "Más carriles bici\n\nCarriles protegidos en la Diagonal."
+    assert stored["2"].question_text == "Mobilitat"

@@ -270,3 +270,27 @@ def test_a_json_file_said_decidim_that_is_not_is_refused_in_both_languages(tmp_p
     assert (
         read_file(path, mapping=ColumnMapping(text="avis")).format is Format.JSON
     )  # any other JSON: as before
+
+
+# A Catalan instance (ca, es): the first proposal official (every locale), the second written in Spanish
+CATALAN_PROPOSALS = (
+    "id;category/id;category/name/ca;category/name/es;title/ca;title/es;title/machine_translations/ca;"
+    "body/ca;body/es;body/machine_translations/ca;published_at\n"
+    "1;3;Mobilitat;Movilidad;Pla de mobilitat;Plan de movilidad;;Proposta oficial;Propuesta oficial;;"
+    "2023-01-10 09:12:00 +0100\n"
+    "2;3;Mobilitat;Movilidad;;Más carriles bici;Més carrils bici;;Carriles protegidos en la Diagonal.;"
+    "Carrils protegits a la Diagonal.;2023-01-11 09:12:00 +0100\n"
+)
+
+
+def test_a_text_written_in_another_locale_is_read_not_left_empty(write):
+    # Decidim keeps a participant's text in the locale they wrote it in ({"es": ...}) and its CSV exporter
+    # takes its columns from the first record (decidim-core/lib/decidim/exporters/csv.rb): on a Catalan
+    # instance whose first proposal is official (every locale), a proposal written in Spanish has title/ca
+    # and body/ca empty. Only the first locale's column was read: its text was lost ("texte vide").
+    path = write("proposals.csv", CATALAN_PROPOSALS)
+    official, written_in_spanish = read_file(path).contributions
+    assert official.text == "Pla de mobilitat\n\nProposta oficial" and official.question_text == "Mobilitat"
+    # the author's own words, not the machine translation
+    assert written_in_spanish.text == "Más carriles bici\n\nCarriles protegidos en la Diagonal."
+    assert written_in_spanish.extra["title"] == "Más carriles bici"
