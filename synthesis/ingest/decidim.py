@@ -20,8 +20,9 @@ are reduced to text.
 
 A file without its text column (``body``; ``description`` for debates) is refused with an error naming it and
 the columns found. ``user_group/*`` non-empty (posted on behalf of an organisation) gives
-``AuthorType.ORGANISATION`` and ``extra["organisation"]``; ``alignment`` (1 pour, 0 neutre, -1 contre) and
-``depth`` are kept in ``extra``.
+``AuthorType.ORGANISATION`` and ``extra["organisation"]``; an official proposal or debate (its ``author/url``
+the site's root: the organisation running the platform) ``AuthorType.ELECTED_OR_INSTITUTION``; ``alignment``
+(1 pour, 0 neutre, -1 contre) and ``depth`` are kept in ``extra``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from synthesis.errors import InputFileError
 from synthesis.records import AuthorType, Contribution, RejectedRow
@@ -78,20 +80,38 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         yield outcome if isinstance(outcome, RejectedRow) else [outcome]
 
 
-def _author(get: Getter, secret: bytes) -> dict[str, Any]:
-    organisation = get("user_group/name/fr") or get("user_group/name/en") or get("user_group/name")
-    is_org = bool(get("user_group/id").strip() or organisation.strip())
-    extra = {"organisation": organisation.strip()} if organisation.strip() else {}
+def _author(get: Getter, secret: bytes, group_names: list[str]) -> dict[str, Any]:
+    """Pseudonym, type and organisation of a row's author.
+
+    ``user_group/*`` filled: posted on behalf of a group (``group_names``: the group name's columns, in any
+    locale). Every ``author/url`` the site's root: the organisation running the platform wrote it (an
+    official proposal or debate; ``author_url`` gives a user's profile, a meeting's page, or the root for the
+    organisation itself), so an institution. ``author/id`` lists co-authors ("12, 34"): the first, who
+    created it, is the author.
+    """
+    organisation = first_written(get, group_names).strip()
+    is_group = bool(get("user_group/id").strip() or organisation)
+    urls = [u.strip() for u in get("author/url").split(",") if u.strip()]
+    official = bool(urls) and all(urlsplit(u).path in ("", "/") for u in urls)
+    extra: dict[str, Any] = {"organisation": organisation} if organisation else {}
+    if official:
+        extra["official"] = True
+    ids = get("author/id").strip()
+    if "," in ids and all(part.strip().isdigit() for part in ids.split(",")):
+        extra["coauthors"] = len(ids.split(","))
+        ids = ids.split(",")[0].strip()
     # "author_id" in the debates exports before 0.27, "author/id" everywhere else: one participant, one pseudonym
+    kind = AuthorType.ORGANISATION if is_group else AuthorType.UNKNOWN
     return {
-        "author_ref": author_ref(get("author/id") or get("author_id") or get("author/name"), secret),
-        "author_type": AuthorType.ORGANISATION if is_org else AuthorType.UNKNOWN,
+        "author_ref": author_ref(ids or get("author_id") or get("author/name"), secret),
+        "author_type": AuthorType.ELECTED_OR_INSTITUTION if official else kind,
         "extra": extra,
     }
 
 
 def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     body_cols = text_column(source, "body", ("l'export Decidim de commentaires", "Decidim comments export"))
+    group_names = localised_columns(source.columns, "user_group/name")
     titles = source.titles | related_titles(source.related, source.extras)  # the files beside it win
     roots: dict[str, tuple[str, str, str]] = {}  # comment id -> (kind, root id, root url)
 
@@ -115,7 +135,7 @@ def _comment_builder(source: RowSource) -> Callable[[int, Getter], Contribution 
             )
         roots[cid] = root
         kind, root_id, root_url = root
-        author = _author(get, source.secret)
+        author = _author(get, source.secret, group_names)
         extra = author.pop("extra") | {"kind": "comment", "root": f"{kind}-{root_id}"}
         for key in ("alignment", "depth"):
             if (value := get(key).strip()).lstrip("-").isdigit():
@@ -157,13 +177,14 @@ def _root_from_url(url: str) -> tuple[str, str, str] | None:
 def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     title_cols = localised_columns(source.columns, "title")
     body_cols = text_column(source, "body", ("l'export Decidim de propositions", "Decidim proposals export"))
+    group_names = localised_columns(source.columns, "user_group/name")
     category_cols = localised_columns(source.columns, "category/name")
 
     def build(line: int, get: Getter) -> Contribution:
         pid = get("id").strip() or f"ligne-{line}"
         category_id, category = get("category/id").strip(), first_written(get, category_cols).strip()
         title = first_written(get, title_cols)
-        author = _author(get, source.secret)
+        author = _author(get, source.secret, group_names)
         extra = author.pop("extra") | {"kind": "proposal", "title": title.strip()}
         for key in ("votes", "comments", "url", "scope/name/fr", "state"):
             if value := get(key).strip():
@@ -193,12 +214,13 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
 def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:
     title_cols = localised_columns(source.columns, "title")
     body_cols = text_column(source, "description", ("l'export Decidim de débats", "Decidim debates export"))
+    group_names = localised_columns(source.columns, "user_group/name")
 
     def build(line: int, get: Getter) -> Contribution:
         did = get("id").strip() or f"ligne-{line}"
         component = get("component/id").strip()
         title = first_written(get, title_cols)
-        author = _author(get, source.secret)
+        author = _author(get, source.secret, group_names)
         extra = author.pop("extra") | {"kind": "debate", "title": title.strip()}
         if url := get("url").strip():
             extra["url"] = url

@@ -16,6 +16,7 @@ from service.models import Contribution
 from synthesis.ingest.decidim import WITHDRAWN_REASON
 from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
+    OFFICIAL_PROPOSALS,
     PROPOSALS_029,
     _as_decidim_json,
     _real_rows,
@@ -325,3 +326,13 @@ def test_a_decidim_text_in_another_locale_than_the_first_columns_is_imported(cli
     stored = _stored(engine, cid)
     assert stored["2"].text == "Más carriles bici\n\nCarriles protegidos en la Diagonal."
     assert stored["2"].question_text == "Mobilitat"
+
+
+def test_an_official_decidim_proposal_is_stored_as_the_institutions(client, keys, engine):
+    # author/url the site's root: the organisation itself wrote it; co-authors: the creator is the author
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", OFFICIAL_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_type == "elected_or_institution"
+    assert stored["2"].author_ref == stored["3"].author_ref and stored["2"].author_type == "unknown"

@@ -294,3 +294,36 @@ def test_a_text_written_in_another_locale_is_read_not_left_empty(write):
     # the author's own words, not the machine translation
     assert written_in_spanish.text == "Más carriles bici\n\nCarriles protegidos en la Diagonal."
     assert written_in_spanish.extra["title"] == "Más carriles bici"
+
+
+# ProposalSerializer#author_fields (0.27+): the organisation, co-authors, a user, a meeting
+OFFICIAL_PROPOSALS = (
+    "id;author/id;author/name;author/url;title/ca;body/ca\n"
+    "1;1;Ajuntament;https://decidim.example.cat/;Pla de mobilitat;Proposta oficial\n"
+    "2;12, 34;Anna, Joan;https://decidim.example.cat/profiles/anna, https://decidim.example.cat/profiles/joan;"
+    "Més carrils bici;Carrils protegits\n"
+    "3;12;Anna;https://decidim.example.cat/profiles/anna;Bancs;Més bancs a la plaça\n"
+    "4;7;Trobada;https://decidim.example.cat/processes/p/f/3/meetings/5;Arbres;Més arbres\n"
+)
+
+
+def test_official_coauthored_and_group_proposals_name_their_authors(write):
+    # ProposalSerializer#author_fields (decidim/decidim 0.27+): author/id, author/name and author/url list every
+    # co-author (", "); the organisation itself (an official proposal) has the site's root as its url, a
+    # user their profile, a meeting its page. CommentSerializer's user_group/name is {"ca": "", ...} when
+    # there is none: on a Catalan instance user_group/name/ca holds the group's name.
+    path = write("proposals.csv", OFFICIAL_PROPOSALS)
+    official, coauthored, alone, meeting = read_file(path, secret=b"k").contributions
+    assert official.author_type is AuthorType.ELECTED_OR_INSTITUTION and official.extra["official"] is True
+    assert coauthored.author_ref == alone.author_ref and coauthored.extra["coauthors"] == 2  # Anna created it
+    assert {coauthored.author_type, alone.author_type, meeting.author_type} == {AuthorType.UNKNOWN}
+    comments = write(
+        "comments.csv",
+        "id;created_at;body;author/id;author/name;user_group/id;user_group/name/ca;user_group/name/es;"
+        "commentable_id;commentable_type;root_commentable_url\n"
+        "5;2024-01-01;D'acord;40;Pere;9;Associació de veïns;;2;Decidim::Proposals::Proposal;"
+        "https://decidim.example.cat/processes/p/f/2/proposals/2\n",
+    )
+    [comment] = read_file(comments, related=[]).contributions
+    assert comment.author_type is AuthorType.ORGANISATION
+    assert comment.extra["organisation"] == "Associació de veïns"
