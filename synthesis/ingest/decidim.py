@@ -12,7 +12,8 @@ are reduced to text.
   ``Débat n° <id>`` (or the title the caller knew already: ``RowSource.titles``, the consultation's earlier
   imports in the service). An unreadable side file only costs its titles: a warning naming it goes to
   ``extras["warnings"]`` and the log.
-- **Proposals** answer their category (``category-<id>``; ``proposals`` when uncategorised). A proposal its
+- **Proposals** answer their category (``category-<id>``; from 0.30, which replaced categories with
+  taxonomies, their first taxonomy: ``taxonomy-<id>``; ``proposals`` when there is none). A proposal its
   author withdrew (``withdrawn`` true from 0.28, ``state`` ``withdrawn`` before) is kept and excluded with
   :data:`WITHDRAWN_REASON`; its ``state`` (accepted, rejected, evaluating…) is kept in ``extra``. Versions 0.23
   to 0.27 write no ``created_at``: the date is then ``published_at``.
@@ -28,6 +29,7 @@ the site's root: the organisation running the platform) ``AuthorType.ELECTED_OR_
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -183,9 +185,14 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
     def build(line: int, get: Getter) -> Contribution:
         pid = get("id").strip() or f"ligne-{line}"
         category_id, category = get("category/id").strip(), first_written(get, category_cols).strip()
+        question_id = f"category-{category_id}" if category_id else "proposals"
         title = first_written(get, title_cols)
         author = _author(get, source.secret, group_names)
         extra = author.pop("extra") | {"kind": "proposal", "title": title.strip()}
+        if not category_id and (taxonomies := _taxonomies(get)):
+            (taxonomy_id, category), names = taxonomies[0], [name for _, name in taxonomies if name]
+            question_id, category_id = f"taxonomy-{taxonomy_id}", taxonomy_id
+            extra["taxonomies"] = names
         for key in ("votes", "comments", "url", "scope/name/fr", "state"):
             if value := get(key).strip():
                 extra[key.split("/")[0]] = value
@@ -193,7 +200,7 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
         return Contribution(
             contribution_id=f"proposal-{pid}",
             source_id=pid,
-            question_id=f"category-{category_id}" if category_id else "proposals",
+            question_id=question_id,
             question_text=category
             or (
                 "Propositions (catégorie " + category_id + ")"
@@ -209,6 +216,27 @@ def _proposal_builder(source: RowSource) -> Callable[[int, Getter], Contribution
         )
 
     return build
+
+
+_TRANSLATION = re.compile(r'"([A-Za-z][\w-]*)"\s*(?:=>|:)\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _taxonomies(get: Getter) -> list[tuple[str, str]]:
+    """``(id, name)`` of each taxonomy of a row of 0.30 and later, which replaced categories with taxonomies
+    (``taxonomies: {id: [12, 13], name: [{"fr" => "Mobilité"}, …]}``): ``taxonomies/id`` is "12, 13",
+    ``taxonomies/name`` each name hash as Ruby writes it (``{"fr"=>"Mobilité", "en"=>"Mobility"}``; as JSON
+    in the JSON export), joined with ", ". The name is French's, else the first locale's."""
+    ids = [i.strip() for i in get("taxonomies/id").split(",") if i.strip()]
+    names = [_translated(dict(_TRANSLATION.findall(part))) for part in get("taxonomies/name").split("}")]
+    return [(i, names[n] if n < len(names) else "") for n, i in enumerate(ids)]
+
+
+def _translated(names: dict[str, str]) -> str:
+    name = names.get("fr") or next((v for v in names.values() if v.strip()), "")
+    try:
+        return str(json.loads(f'"{name}"')).strip()  # the escapes Ruby and JSON write alike: \" \\ \u00e9
+    except ValueError:
+        return name.strip()
 
 
 def _debate_builder(source: RowSource) -> Callable[[int, Getter], Contribution | RejectedRow]:

@@ -18,6 +18,7 @@ from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
     OFFICIAL_PROPOSALS,
     PROPOSALS_029,
+    TAXONOMY_PROPOSALS,
     _as_decidim_json,
     _real_rows,
 )
@@ -336,3 +337,11 @@ def test_an_official_decidim_proposal_is_stored_as_the_institutions(client, keys
     stored = _stored(engine, cid)
     assert stored["1"].author_type == "elected_or_institution"
     assert stored["2"].author_ref == stored["3"].author_ref and stored["2"].author_type == "unknown"
+
+
+def test_decidim_0_30_proposals_are_stored_under_their_taxonomy(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", TAXONOMY_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert (stored["1"].question_id, stored["1"].question_text) == ("taxonomy-12", "Mobilité")

@@ -327,3 +327,50 @@ def test_official_coauthored_and_group_proposals_name_their_authors(write):
     [comment] = read_file(comments, related=[]).contributions
     assert comment.author_type is AuthorType.ORGANISATION
     assert comment.extra["organisation"] == "Associació de veïns"
+
+
+# Decidim 0.30: taxonomies instead of categories (ProposalSerializer, exporters/csv.rb)
+TAXONOMY_PROPOSALS = (
+    "id;author/id;author/name;author/url;taxonomies/id;taxonomies/name;title/fr;body/fr;withdrawn\n"
+    '1;3;Marie;https://d.example/profiles/marie;12, 40;"{""fr""=>""Mobilité"", ""en""=>""Mobility""}, '
+    '{""fr""=>""Quartier Nord""}";Plus de bus;Le soir;false\n'
+    '2;4;Jean;https://d.example/profiles/jean;13;"{""en""=>""Schools"", ""fr""=>""Écoles \\""ouvertes\\""""}";'
+    "Cantine;Bio;false\n"
+    "3;5;Léa;https://d.example/profiles/lea;;;Sans thème;Rien;false\n"
+)
+
+
+def test_proposals_of_0_30_answer_their_taxonomy_as_they_answered_their_category(write, tmp_path):
+    # Decidim 0.30 replaced categories with taxonomies: ProposalSerializer writes taxonomies: {id: [...],
+    # name: [{"fr" => ...}]}, flattened by exporters/csv.rb as taxonomies/id "12, 13" and taxonomies/name
+    # the name hashes as Ruby writes them. Without category/id every proposal answered one question,
+    # « Propositions sans catégorie ».
+    path = write("proposals.csv", TAXONOMY_PROPOSALS)
+    bus, school, none = read_file(path).contributions
+    assert (bus.question_id, bus.question_text) == ("taxonomy-12", "Mobilité")
+    assert bus.extra["taxonomies"] == ["Mobilité", "Quartier Nord"]
+    assert (school.question_id, school.question_text) == ("taxonomy-13", 'Écoles "ouvertes"')
+    assert (none.question_id, none.question_text) == ("proposals", "Propositions sans catégorie")
+    as_json = tmp_path / "proposals.json"
+    as_json.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "author": {"id": [3], "name": ["Marie"], "url": ["https://d.example/profiles/marie"]},
+                    "taxonomies": {
+                        "id": [12, 40],
+                        "name": [{"fr": "Mobilité", "en": "Mobility"}, {"fr": "Quartier Nord"}],
+                    },
+                    "title": {"fr": "Plus de bus"},
+                    "body": {"fr": "Le soir"},
+                    "withdrawn": False,
+                },
+            ]  # fmt: skip
+        ),
+        encoding="utf-8",
+    )
+    [from_json] = read_file(as_json).contributions
+    assert (from_json.question_id, from_json.question_text, from_json.text) == (
+        "taxonomy-12", "Mobilité", "Plus de bus\n\nLe soir"
+    )  # fmt: skip
