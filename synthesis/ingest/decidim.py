@@ -54,9 +54,23 @@ from .privacy import author_ref
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK = re.compile(r"</(p|div|li|h\d)>|<br\s*/?>", re.IGNORECASE)
-_KINDS = {"Decidim::Debates::Debate": "debate", "Decidim::Proposals::Proposal": "proposal"}
-_URL_KINDS = {"debates": "debate", "proposals": "proposal"}
-_LABELS = {"debate": "Débat", "proposal": "Proposition"}
+# Every commentable resource of the Decidim modules: its class (commentable_type), the path segment of its URL
+# (root_commentable_url) and its name in a question's label when no side file gives its title
+_COMMENTABLES = (
+    ("Decidim::Debates::Debate", "debates", "debate", "Débat"),
+    ("Decidim::Proposals::Proposal", "proposals", "proposal", "Proposition"),
+    ("Decidim::Proposals::CollaborativeDraft", "collaborative_drafts", "collaborative_draft", "Brouillon"),
+    ("Decidim::Meetings::Meeting", "meetings", "meeting", "Réunion"),
+    ("Decidim::Budgets::Project", "projects", "project", "Projet"),
+    ("Decidim::Accountability::Result", "results", "result", "Résultat"),
+    ("Decidim::Blogs::Post", "posts", "post", "Article"),
+    ("Decidim::Sortitions::Sortition", "sortitions", "sortition", "Tirage au sort"),
+    ("Decidim::Initiative", "initiatives", "initiative", "Initiative"),
+    ("Decidim::Conference", "conferences", "conference", "Conférence"),
+)
+_KINDS = {cls: kind for cls, _, kind, _ in _COMMENTABLES}
+_URL_KINDS = {segment: kind for _, segment, kind, _ in _COMMENTABLES}
+_LABELS = {kind: label for _, _, kind, label in _COMMENTABLES}
 _log = logging.getLogger(__name__)
 WITHDRAWN_REASON = "proposition retirée par son auteur sur la plateforme (withdrawn)"
 
@@ -170,7 +184,7 @@ def text_column(source: RowSource, base: str, export: tuple[str, str]) -> list[s
 
 
 def _root_from_url(url: str) -> tuple[str, str, str] | None:
-    parts = url.rstrip("/").split("/")
+    parts = urlsplit(url).path.rstrip("/").split("/")  # without "?locale=fr" or "#comment_12"
     if len(parts) >= 2 and parts[-2] in _URL_KINDS and parts[-1]:
         return _URL_KINDS[parts[-2]], parts[-1], url
     return None

@@ -17,6 +17,7 @@ from synthesis.ingest.decidim import WITHDRAWN_REASON
 from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
     OFFICIAL_PROPOSALS,
+    OTHER_COMMENTS,
     PROPOSALS_029,
     TAXONOMY_PROPOSALS,
     _as_decidim_json,
@@ -345,3 +346,11 @@ def test_decidim_0_30_proposals_are_stored_under_their_taxonomy(client, keys, en
     assert _upload(client, cid, h, "proposals.csv", TAXONOMY_PROPOSALS.encode()).status_code == 201
     stored = _stored(engine, cid)
     assert (stored["1"].question_id, stored["1"].question_text) == ("taxonomy-12", "Mobilité")
+
+
+def test_replies_on_decidim_meetings_and_projects_are_imported_not_rejected(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "comments.csv", OTHER_COMMENTS.encode())
+    assert r.status_code == 201 and r.json()["rejected"] == [], r.text
+    assert _stored(engine, cid)["3"].question_id == "project-7"

@@ -374,3 +374,30 @@ def test_proposals_of_0_30_answer_their_taxonomy_as_they_answered_their_category
     assert (from_json.question_id, from_json.question_text, from_json.text) == (
         "taxonomy-12", "Mobilité", "Plus de bus\n\nLe soir"
     )  # fmt: skip
+
+
+# CommentSerializer rows on the other commentable resources of Decidim's modules (meetings, budgets projects,
+# blog posts): their replies whose parent comment is absent (hidden or deleted comments are not exported,
+# decidim-comments/lib/decidim/comments/export.rb) are placed through root_commentable_url
+OTHER_COMMENTS = (
+    "id;created_at;body;locale;author/id;author/name;alignment;depth;commentable_id;commentable_type;"
+    "root_commentable_url\n"
+    "1;2024-01-01;Horaires trop tôt;fr;10;Alice;0;0;5;Decidim::Meetings::Meeting;"
+    "https://d.example/processes/p/f/12/meetings/5\n"
+    "2;2024-01-02;Je suis d'accord;fr;11;Bob;0;1;99;Decidim::Comments::Comment;"
+    "https://d.example/processes/p/f/12/meetings/5\n"
+    "3;2024-01-03;Projet trop cher;fr;12;Carol;-1;1;98;Decidim::Comments::Comment;"
+    "https://d.example/processes/p/f/3/budgets/1/projects/7?locale=fr\n"
+    "4;2024-01-04;Bel article;fr;13;Dan;0;0;4;Decidim::Blogs::Post;https://d.example/processes/p/f/9/posts/4\n"
+)
+
+
+def test_replies_on_meetings_projects_and_posts_find_their_root(write):
+    # only debates and proposals were known: a reply to an absent comment on a meeting or a budget project was
+    # rejected ("débat ou proposition introuvable"), and the questions were labelled « Meeting n° 5 »
+    result = read_file(write("comments.csv", OTHER_COMMENTS), related=[])
+    assert result.rejected == []
+    c = {x.source_id: x for x in result.contributions}
+    assert c["1"].question_id == c["2"].question_id == "meeting-5" and c["1"].question_text == "Réunion n° 5"
+    assert (c["3"].question_id, c["3"].question_text) == ("project-7", "Projet n° 7")
+    assert (c["4"].question_id, c["4"].question_text) == ("post-4", "Article n° 4")
