@@ -52,6 +52,9 @@ _BINARY_MAGIC = (
     b"\x7fELF",
     b"7z\xbc\xaf",
 )
+_OLE2 = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), as Decidim's Excel export wrote before 0.27
+)
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "windows_1252", "ascii", "mac_roman", "cp850"}
 _ACCEPTED_GUESSES = _WESTERN | {
     "cp1250",
@@ -204,6 +207,14 @@ def _kind(path: Path, sample: bytes, wide: str | None) -> str:
         if path.suffix.lower() in {".xlsx", ".xlsm", ""} or b"xl/" in sample[:4096]:
             return "xlsx"
         raise _binary(path, "archive ZIP (pas un classeur XLSX)", "ZIP archive (not an XLSX workbook)")
+    if sample.startswith(_OLE2):
+        raise BinaryFileError(
+            f"« {path.name} » est un classeur Excel 97-2003 (.xls), que ce service ne lit pas : ouvrez-le dans "
+            "votre tableur et enregistrez-le au format .xlsx, ou exportez-le en CSV ou en JSON depuis la plateforme.",
+            f"'{path.name}' is an Excel 97-2003 workbook (.xls), which this service does not read: open it in your "
+            "spreadsheet and save it as .xlsx, or export it as CSV or JSON from the platform.",
+            value=path.name,
+        )
     if sample.startswith(_BINARY_MAGIC):
         raise _binary(path, "fichier binaire", "binary file")
     if wide:

@@ -23,6 +23,7 @@ from tests.synthesis.ingest.test_decidim import (
     _as_decidim_json,
     _real_rows,
 )
+from tests.synthesis.ingest.test_reader import XLS_HEADER
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -354,3 +355,12 @@ def test_replies_on_decidim_meetings_and_projects_are_imported_not_rejected(clie
     r = _upload(client, cid, h, "comments.csv", OTHER_COMMENTS.encode())
     assert r.status_code == 201 and r.json()["rejected"] == [], r.text
     assert _stored(engine, cid)["3"].question_id == "project-7"
+
+
+def test_an_excel_97_workbook_is_a_4xx_saying_to_save_it_as_xlsx(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    fr = _upload(client, cid, h, "proposals.xls", XLS_HEADER)
+    en = _upload(client, cid, {**h, "Accept-Language": "en"}, "proposals.xls", XLS_HEADER)
+    assert 400 <= fr.status_code < 500 and "enregistrez-le au format .xlsx" in fr.json()["message"]
+    assert "save it as .xlsx" in en.json()["message"]
