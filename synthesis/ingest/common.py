@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,79 @@ def fold(value: str) -> str:
     return " ".join(strip_accents(value).casefold().split())
 
 
+# Words of the participant types a Cap Collectif instance's administrators name themselves ("Collectivité
+# territoriale", "Organisation syndicale", "Habitant du quartier"), first match wins: an "association de
+# riverains" is an association. Folded as :func:`fold` folds, matched as whole words.
+_TYPE_WORDS: tuple[tuple[AuthorType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"\b(?:" + "|".join(words) + r")\b"))
+    for kind, words in (
+        (
+            AuthorType.ELECTED_OR_INSTITUTION,
+            (
+                "elus?",
+                "elues?",
+                "maires?",
+                "mairies?",
+                "communes?",
+                "collectivites?",
+                "institutions?",
+                "institutionnel(?:le)?s?",
+                "administrations?",
+                "etablissements? publics?",
+                "services? publics?",
+                "prefectures?",
+                "ministeres?",
+                "conseils? (?:municipal|municipaux|departemental|departementaux|regional|regionaux)",
+            ),
+        ),
+        (
+            AuthorType.ORGANISATION_NONPROFIT,
+            (
+                "associations?",
+                "associati(?:f|ve)s?",
+                "ong",
+                "syndicats?",
+                "syndicale?s?",
+                "federations?",
+                "fondations?",
+                "collectifs?",
+                "but non lucratif",
+            ),
+        ),
+        (
+            AuthorType.ORGANISATION_PROFIT,
+            ("entreprises?", "societes?", "commercants?", "commercantes?", "artisans?", "but lucratif"),
+        ),
+        (AuthorType.ORGANISATION, ("organisations?", "organismes?", "groupements?")),
+        (
+            AuthorType.CITIZEN,
+            (
+                "citoyens?",
+                "citoyennes?",
+                "particuliers?",
+                "habitants?",
+                "habitantes?",
+                "riverains?",
+                "riveraines?",
+                "residents?",
+                "residentes?",
+                "usagers?",
+                "usageres?",
+            ),
+        ),
+    )  # fmt: skip
+)
+
+
 def author_type(value: str | None) -> AuthorType:
-    """Map an export's author-type label to :class:`AuthorType` (unknown labels give ``UNKNOWN``)."""
+    """Map an export's author-type label to :class:`AuthorType`: a known label (Grand Débat's four, English
+    ones, our own values), else the first kind whose words it holds (:data:`_TYPE_WORDS`), else ``UNKNOWN``."""
     if not value or not value.strip():
         return AuthorType.UNKNOWN
-    return _AUTHOR_TYPES.get(fold(value), AuthorType.UNKNOWN)
+    folded = fold(value)
+    if folded in _AUTHOR_TYPES:
+        return _AUTHOR_TYPES[folded]
+    return next((kind for kind, words in _TYPE_WORDS if words.search(folded)), AuthorType.UNKNOWN)
 
 
 def truthy(value: str | None) -> bool:

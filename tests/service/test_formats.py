@@ -23,6 +23,7 @@ from tests.synthesis.ingest.test_decidim import (
     _as_decidim_json,
     _real_rows,
 )
+from tests.synthesis.ingest.test_granddebat import OTHER_INSTANCE
 from tests.synthesis.ingest.test_reader import XLS_HEADER
 from tests.utils.data import SAMPLES, SHARED_DATA
 
@@ -364,3 +365,11 @@ def test_an_excel_97_workbook_is_a_4xx_saying_to_save_it_as_xlsx(client, keys):
     en = _upload(client, cid, {**h, "Accept-Language": "en"}, "proposals.xls", XLS_HEADER)
     assert 400 <= fr.status_code < 500 and "enregistrez-le au format .xlsx" in fr.json()["message"]
     assert "save it as .xlsx" in en.json()["message"]
+
+
+def test_participant_types_of_another_cap_collectif_instance_are_stored(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "export.csv", OTHER_INSTANCE.encode()).status_code == 201
+    kinds = sorted(c.author_type for c in _stored(engine, cid).values())
+    assert kinds == ["citizen", "elected_or_institution", "organisation_non_profit", "unknown"]

@@ -189,3 +189,29 @@ def test_report_counts_add_up_with_rows_without_answer(write):
     counts = report.manifest.counts
     rows_with_answers = len({c.source_id for c in result.contributions})
     assert counts.rows_read == 2 == counts.rejected + rows_with_answers
+
+
+# A Cap Collectif instance's open-data file, as cap-collectif/granddebat.fr-opendata (index.js, formatAuthor)
+# writes it for any consultation: authorType is the name the instance's administrators gave each participant
+# type, not the four labels of the Grand Débat
+OTHER_INSTANCE = HEADER + (
+    "UHJvcG9zYWw6MQ==,1-1,t,2024-03-01 10:00:00,2024-03-01 10:00:00,,false,,VXNlcjox,Collectivité territoriale,"
+    "59000,La taxe foncière,\n"
+    "UHJvcG9zYWw6Mg==,1-2,t,2024-03-01 10:05:00,2024-03-01 10:05:00,,false,,VXNlcjoy,Organisation syndicale,"
+    "59000,Les impôts de production,\n"
+    "UHJvcG9zYWw6Mw==,1-3,t,2024-03-01 10:07:00,2024-03-01 10:07:00,,false,,VXNlcjoz,Habitant du quartier,"
+    "59000,La TVA sur les produits de première nécessité,\n"
+    "UHJvcG9zYWw6NA==,1-4,t,2024-03-01 10:09:00,2024-03-01 10:09:00,,false,,VXNlcjo0,Autre,59000,Aucun,\n"
+)
+
+
+def test_participant_types_an_instance_named_itself_are_read_by_their_words(write):
+    # only the Grand Débat's four labels were known: a « Collectivité territoriale » or an « Organisation
+    # syndicale » of another instance was an unknown author, no organisation nor institution in the report
+    kinds = [c.author_type for c in read_file(write("export.csv", OTHER_INSTANCE)).contributions]
+    assert kinds == [
+        AuthorType.ELECTED_OR_INSTITUTION,
+        AuthorType.ORGANISATION_NONPROFIT,
+        AuthorType.CITIZEN,
+        AuthorType.UNKNOWN,
+    ]
