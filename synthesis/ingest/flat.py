@@ -7,12 +7,14 @@ JSON keeps it nested (``{"author": {"id": 1}, "body": {"fr": "…"}}``). A JSON 
 here, so the three files of one export have the same columns; an XLSX sheet's header is its columns as they
 are. When those columns are a platform's (:func:`.detect.format_from_columns`), the platform's reader reads the
 rows as it reads its CSV: Decidim comments answer their debate or proposal, a proposal its category, a
-withdrawn one is excluded; a Cap Collectif or Polis CSV saved from a spreadsheet as XLSX likewise. Without
+withdrawn one is excluded; a Cap Collectif open-data JSON file (the Grand Débat's) as its CSV; a Cap
+Collectif or Polis CSV saved from a spreadsheet as XLSX likewise. Without
 this, such a file was read as any spreadsheet: all its rows one question, the organisations unseen.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,17 +29,44 @@ Record = tuple[int, dict[str, Any] | RejectedRow]
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     """``record`` as the columns Decidim's CSV exporter makes of it: nested keys joined with ``/``, lists
-    joined with ``, ``, every value as text (:func:`.generic.cell`); an empty object gives no column."""
+    joined with ``, ``, every value as text (:func:`.generic.cell`); an empty object gives no column. A Cap
+    Collectif open-data record's ``responses`` give one column per question, as its CSV
+    (:func:`capcollectif_responses`)."""
     flat: dict[str, str] = {}
     for key, value in record.items():
         name = f"{prefix}/{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(flatten(value, name))
+        elif isinstance(value, list) and not prefix and key == "responses" and _responses(value):
+            flat.update(capcollectif_responses(value))
         elif isinstance(value, list):
             flat[name] = ", ".join(cell(item) for item in value)
         else:
             flat[name] = cell(value)
     return flat
+
+
+def _responses(value: list[Any]) -> bool:
+    return bool(value) and all(isinstance(r, dict) and "questionId" in r and "value" in r for r in value)
+
+
+def capcollectif_responses(responses: list[dict[str, Any]]) -> dict[str, str]:
+    """The question columns of a Cap Collectif open-data JSON record, as its CSV writes them
+    (cap-collectif/granddebat.fr-opendata, ``index.js``: ``formatResponse``): header ``Q<questionId> -
+    <questionTitle>``; a choice answer, stored as ``{"labels": [...], "other": ...}``, its labels and other
+    text joined with ``|``; any other value as it is."""
+    columns: dict[str, str] = {}
+    for response in responses:
+        value = cell(response.get("value"))
+        try:
+            choice = json.loads(value) if value.lstrip().startswith("{") else None
+        except ValueError:
+            choice = None
+        if isinstance(choice, dict) and ("labels" in choice or "other" in choice):
+            parts = [cell(label) for label in choice.get("labels") or []] + [cell(choice.get("other"))]
+            value = "|".join(part for part in parts if part)
+        columns[f"Q{cell(response['questionId'])} - {cell(response.get('questionTitle'))}"] = value
+    return columns
 
 
 def flat_columns(records: Iterator[Record]) -> list[str]:

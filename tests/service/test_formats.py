@@ -23,7 +23,7 @@ from tests.synthesis.ingest.test_decidim import (
     _as_decidim_json,
     _real_rows,
 )
-from tests.synthesis.ingest.test_granddebat import OTHER_INSTANCE
+from tests.synthesis.ingest.test_granddebat import OTHER_INSTANCE, _opendata_json
 from tests.synthesis.ingest.test_reader import XLS_HEADER
 from tests.utils.data import SAMPLES, SHARED_DATA
 
@@ -373,3 +373,12 @@ def test_participant_types_of_another_cap_collectif_instance_are_stored(client, 
     assert _upload(client, cid, h, "export.csv", OTHER_INSTANCE.encode()).status_code == 201
     kinds = sorted(c.author_type for c in _stored(engine, cid).values())
     assert kinds == ["citizen", "elected_or_institution", "organisation_non_profit", "unknown"]
+
+
+def test_the_grand_debat_open_data_json_imports_as_its_csv(client, keys, tmp_path):
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = json.dumps(_opendata_json(SAMPLES / "granddebat_fiscalite_sample.csv"), ensure_ascii=False)
+    r = _upload(client, cid, h, "fiscalite.json", content.encode())
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["rows_read"], r.json()["accepted"]) == ("granddebat", 1300, 2599)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 
 import pytest
@@ -215,3 +216,51 @@ def test_participant_types_an_instance_named_itself_are_read_by_their_words(writ
         AuthorType.CITIZEN,
         AuthorType.UNKNOWN,
     ]
+
+
+def _opendata_json(path) -> list[dict]:
+    """The records of a Grand Débat open-data CSV as the same export writes them in JSON
+    (cap-collectif/granddebat.fr-opendata, index.js: the metadata, then ``responses``, a list of
+    {questionId, questionTitle, value, formattedValue}, a choice answer stored as {"labels": [...]})."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    records = []
+    for row in rows:
+        record: dict = {k: v for k, v in row.items() if decode_question_header(k) is None}
+        record["trashed"] = record["trashed"] == "true"
+        record["responses"] = [
+            {
+                "questionId": header.split(" - ", 1)[0][1:],
+                "questionTitle": header.split(" - ", 1)[1],
+                "value": json.dumps({"labels": value.split("|"), "other": None})
+                if "|" in value
+                else value or None,
+                "formattedValue": value,
+            }
+            for header, value in row.items()
+            if decode_question_header(header) is not None
+        ]
+        records.append(record)
+    return records
+
+
+def test_the_open_data_json_reads_as_its_csv(tmp_path):
+    # the Grand Débat open data came as CSV and JSON: the JSON was read as any JSON file, its answers one
+    # « responses » text per participant instead of one contribution per question
+    path = tmp_path / "LA_FISCALITE_ET_LES_DEPENSES_PUBLIQUES.json"
+    path.write_text(json.dumps(_opendata_json(GD_SAMPLE), ensure_ascii=False), encoding="utf-8")
+    from_json, from_csv = read_file(path, secret=b"s"), read_file(GD_SAMPLE, secret=b"s")
+    assert from_json.format is Format.GRANDDEBAT and from_json.rows_read == from_csv.rows_read
+    seen = (
+        "contribution_id",
+        "question_id",
+        "question_text",
+        "text",
+        "author_ref",
+        "author_type",
+        "excluded",
+    )
+    assert [[getattr(c, k) for k in seen] for c in from_json.contributions] == [
+        [getattr(c, k) for k in seen] for c in from_csv.contributions
+    ]
+    assert [r.reason for r in from_json.rejected] == [r.reason for r in from_csv.rejected]
