@@ -482,6 +482,8 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
         return Format.CAPCOLLECTIF, "arguments"
     if {"opinion_id", "section_subtitle"} <= cols:
         return Format.CAPCOLLECTIF, "opinions"
+    if {"type", "contributions_id", "contributions_bodyText"} <= cols:
+        return Format.CAPCOLLECTIF, "consultation"
     if {"comment-id", "comment-body", "moderated"} <= cols:
         return Format.POLIS, "comments"
     if {"commentable_id", "commentable_type"} <= cols:

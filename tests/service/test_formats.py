@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from service.models import Contribution
 from synthesis.ingest.decidim import WITHDRAWN_REASON
+from tests.synthesis.ingest.test_capcollectif import STEP_EXPORT
 from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
     OFFICIAL_PROPOSALS,
@@ -382,3 +383,15 @@ def test_the_grand_debat_open_data_json_imports_as_its_csv(client, keys, tmp_pat
     r = _upload(client, cid, h, "fiscalite.json", content.encode())
     assert r.status_code == 201, r.text
     assert (r.json()["format"], r.json()["rows_read"], r.json()["accepted"]) == ("granddebat", 1300, 2599)
+
+
+def test_a_cap_collectif_consultation_step_export_imports_each_row_by_its_type(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "consultation.csv", STEP_EXPORT.encode())
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["accepted"], [x["line"] for x in r.json()["rejected"]]) == (
+        "capcollectif", 5, [3, 7]
+    )  # fmt: skip
+    stored = _stored(engine, cid)
+    assert stored["QXJndW1lbnQ6MQ=="].question_text == "Article 1 - Open data par défaut"
