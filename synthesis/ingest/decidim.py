@@ -116,10 +116,13 @@ def _author(get: Getter, secret: bytes, group_names: list[str]) -> dict[str, Any
     if "," in ids and all(part.strip().isdigit() for part in ids.split(",")):
         extra["coauthors"] = len(ids.split(","))
         ids = ids.split(",")[0].strip()
-    # "author_id" in the debates exports before 0.27, "author/id" everywhere else: one participant, one pseudonym
+    # "author_id" in the debates exports before 0.27, "author/id" everywhere else: one participant, one pseudonym;
+    # Open Source Politics' debates (OpenSourcePolitics/decidim, debate_serializer.rb) name them by profile URL
     kind = AuthorType.ORGANISATION if is_group else AuthorType.UNKNOWN
     return {
-        "author_ref": author_ref(ids or get("author_id") or get("author/name"), secret),
+        "author_ref": author_ref(
+            ids or get("author_id") or get("author_url") or get("author/name") or get("user/name"), secret
+        ),
         "author_type": AuthorType.ELECTED_OR_INSTITUTION if official else kind,
         "extra": extra,
     }

@@ -18,6 +18,7 @@ from tests.synthesis.ingest.test_capcollectif import STEP_EXPORT
 from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
     OFFICIAL_PROPOSALS,
+    OSP_DEBATES,
     OTHER_COMMENTS,
     PROPOSALS_029,
     TAXONOMY_PROPOSALS,
@@ -395,3 +396,11 @@ def test_a_cap_collectif_consultation_step_export_imports_each_row_by_its_type(c
     )  # fmt: skip
     stored = _stored(engine, cid)
     assert stored["QXJndW1lbnQ6MQ=="].question_text == "Article 1 - Open data par défaut"
+
+
+def test_debates_of_the_open_source_politics_fork_are_stored_with_their_author(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "debats.csv", OSP_DEBATES.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref

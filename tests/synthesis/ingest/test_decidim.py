@@ -401,3 +401,22 @@ def test_replies_on_meetings_projects_and_posts_find_their_root(write):
     assert c["1"].question_id == c["2"].question_id == "meeting-5" and c["1"].question_text == "Réunion n° 5"
     assert (c["3"].question_id, c["3"].question_text) == ("project-7", "Projet n° 7")
     assert (c["4"].question_id, c["4"].question_text) == ("post-4", "Article n° 4")
+
+
+# OpenSourcePolitics/decidim's DebateSerializer: no author id, the author's profile URL
+OSP_DEBATES = (
+    "id;title/fr;description/fr;comments;url;category/id;category/name/fr;component/id;participatory_space/id;"
+    "participatory_space/url;created_at;start_time;end_time;author_url\n"
+    "1;Quelle place pour le vélo ?;<p>Vos idées</p>;3;https://d.example/processes/p/f/4/debates/1;;;4;1;"
+    "https://d.example/processes/p;2019-01-10 10:00:00 +0100;;;https://d.example/profiles/marie\n"
+    "2;Et les piétons ?;<p>Vos idées</p>;0;https://d.example/processes/p/f/4/debates/2;;;4;1;"
+    "https://d.example/processes/p;2019-01-11 10:00:00 +0100;;;https://d.example/profiles/marie\n"
+)
+
+
+def test_debates_of_the_open_source_politics_fork_know_their_author_by_profile(write):
+    # OpenSourcePolitics/decidim (decidim-debates/lib/decidim/debates/debate_serializer.rb), which hosts many
+    # French collectivités, writes no author id: author_url, the author's profile. Every debate was anonymous.
+    path = write("debats.csv", OSP_DEBATES)
+    first, second = read_file(path, secret=b"k").contributions
+    assert first.author_ref is not None and first.author_ref == second.author_ref
