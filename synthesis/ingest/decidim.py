@@ -117,11 +117,19 @@ def _author(get: Getter, secret: bytes, group_names: list[str]) -> dict[str, Any
         extra["coauthors"] = len(ids.split(","))
         ids = ids.split(",")[0].strip()
     # "author_id" in the debates exports before 0.27, "author/id" everywhere else: one participant, one pseudonym;
-    # Open Source Politics' debates (OpenSourcePolitics/decidim, debate_serializer.rb) name them by profile URL
+    # the Open Source Politics fork (OpenSourcePolitics/decidim) names a debate's author by profile URL, and a
+    # proposal's, in its admin export, by nickname ("authors/nicknames", co-authors joined with ",")
+    nickname = get("authors/nicknames").split(",")[0].strip()
     kind = AuthorType.ORGANISATION if is_group else AuthorType.UNKNOWN
     return {
         "author_ref": author_ref(
-            ids or get("author_id") or get("author_url") or get("author/name") or get("user/name"), secret
+            ids
+            or get("author_id")
+            or get("author_url")
+            or nickname
+            or get("author/name")
+            or get("user/name"),
+            secret,
         ),
         "author_type": AuthorType.ELECTED_OR_INSTITUTION if official else kind,
         "extra": extra,

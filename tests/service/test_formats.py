@@ -19,6 +19,7 @@ from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
     OFFICIAL_PROPOSALS,
     OSP_DEBATES,
+    OSP_PROPOSALS,
     OTHER_COMMENTS,
     PROPOSALS_029,
     TAXONOMY_PROPOSALS,
@@ -402,5 +403,13 @@ def test_debates_of_the_open_source_politics_fork_are_stored_with_their_author(c
     h = keys.h()
     cid = _consultation(client, h)
     assert _upload(client, cid, h, "debats.csv", OSP_DEBATES.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref
+
+
+def test_proposals_of_the_open_source_politics_fork_are_stored_with_their_author(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "propositions.csv", OSP_PROPOSALS.encode()).status_code == 201
     stored = _stored(engine, cid)
     assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref

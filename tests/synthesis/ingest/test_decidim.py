@@ -420,3 +420,23 @@ def test_debates_of_the_open_source_politics_fork_know_their_author_by_profile(w
     path = write("debats.csv", OSP_DEBATES)
     first, second = read_file(path, secret=b"k").contributions
     assert first.author_ref is not None and first.author_ref == second.author_ref
+
+
+# OpenSourcePolitics/decidim's ProposalSerializer, admin export: authors by name, nickname and e-mail
+OSP_PROPOSALS = (
+    "id;category/id;category/name/fr;title/fr;body/fr;published_at;url;authors/names;authors/nicknames;"
+    "authors/emails\n"
+    "1;;;Plus de bus;Le soir;2019-01-10 10:00:00 +0100;https://d.example/p/1;Marie D,Jean M;marie_d,jean_m;"
+    "m@example.org,j@example.org\n"
+    "2;;;Moins de voitures;En ville;2019-01-11 10:00:00 +0100;https://d.example/p/2;Marie D;marie_d;"
+    "m@example.org\n"
+)
+
+
+def test_proposals_of_the_open_source_politics_fork_know_their_author_by_nickname(write):
+    # OpenSourcePolitics/decidim's ProposalSerializer (decidim-proposals/lib/decidim/proposals/
+    # proposal_serializer.rb, admin export) writes no author id: authors/names, authors/nicknames, authors/emails,
+    # co-authors joined with ",". Every proposal was anonymous.
+    path = write("propositions.csv", OSP_PROPOSALS)
+    first, second = read_file(path, secret=b"k").contributions
+    assert first.author_ref is not None and first.author_ref == second.author_ref
