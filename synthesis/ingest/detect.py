@@ -486,6 +486,10 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
         return Format.CAPCOLLECTIF, "consultation"
     if {"comment-id", "comment-body", "moderated"} <= cols:
         return Format.POLIS, "comments"
+    if {"comment-id", "voter-id", "vote"} <= cols:
+        return Format.POLIS, "votes"
+    if {"participant", "group-id", "n-comments", "n-votes"} <= cols:
+        return Format.POLIS, "participants-votes"
     if {"commentable_id", "commentable_type"} <= cols:
         return Format.DECIDIM, "comments"
     decidim_like = "component/id" in cols or any("/" in c for c in cols)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from synthesis.errors import InputFileError
 from synthesis.records import Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
@@ -45,8 +46,32 @@ def read_summary(path: Path) -> dict[str, str]:
         return {}
 
 
+#: The files of a Polis export that hold no comment: what each holds (French, English)
+SIDE_FILES = {
+    "votes": ("les votes de chaque participant", "each participant's votes"),
+    "participants-votes": (
+        "les votes par participant et groupe d'opinion",
+        "the votes per participant and opinion group",
+    ),
+}
+
+
+def side_file_error(name: str, kind: str) -> InputFileError:
+    """The error for a Polis export's file that holds no comment (``kind`` in :data:`SIDE_FILES`)."""
+    fr, en = SIDE_FILES[kind]
+    return InputFileError(
+        f"« {name} » est un fichier d'un export Polis qui ne contient aucun commentaire ({fr}) : importez le "
+        "fichier comments.csv de l'export (son summary.csv à côté donne la question), ou l'archive ZIP entière.",
+        f"'{name}' is a file of a Polis export that holds no comment ({en}): import the export's comments.csv "
+        "(its summary.csv beside it gives the question), or the whole ZIP archive.",
+        value=name,
+    )
+
+
 def rows(source: RowSource) -> Iterator[RowOutcome]:
-    """One contribution per comment row."""
+    """One contribution per comment row (a file of the export without comments is refused, saying which)."""
+    if source.kind in SIDE_FILES:
+        raise side_file_error(source.path.name, source.kind)
     folder = source.path.parent
     summary = read_summary(sibling(source.path, "summary.csv"))
     question_id = folder.name or "polis"

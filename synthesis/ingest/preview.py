@@ -22,6 +22,7 @@ from .base import Format
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .folder import sha256_of_source, stage
 from .members import ArchiveLimits
+from .polis import SIDE_FILES, side_file_error
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
@@ -229,6 +230,8 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     if fmt not in (Format.AUTO, Format.CSV) and fmt is not detected:
         raise _mismatch(path, fmt, detected, columns)
     chosen = detected if fmt is Format.AUTO else fmt
+    if chosen is Format.POLIS and kind in SIDE_FILES:  # as its import: no comment to read
+        raise side_file_error(path.name, kind)
     total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))
     questions = [
         PreviewQuestion(question_id=q.question_id, question_text=q.question_text)

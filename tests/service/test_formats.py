@@ -413,3 +413,13 @@ def test_proposals_of_the_open_source_politics_fork_are_stored_with_their_author
     assert _upload(client, cid, h, "propositions.csv", OSP_PROPOSALS.encode()).status_code == 201
     stored = _stored(engine, cid)
     assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref
+
+
+def test_a_polis_votes_file_alone_is_a_4xx_saying_to_import_the_comments(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = (POLIS.parent / "votes.csv").read_bytes()
+    fr = _upload(client, cid, h, "votes.csv", content)
+    en = _upload(client, cid, {**h, "Accept-Language": "en"}, "votes.csv", content)
+    assert 400 <= fr.status_code < 500 and "importez le fichier comments.csv" in fr.json()["message"]
+    assert "import the export's comments.csv" in en.json()["message"]

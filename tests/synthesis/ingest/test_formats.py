@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemas.settings import ColumnMapping
+from synthesis.errors import InputFileError
 from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
+from synthesis.ingest.preview import preview
 from synthesis.origin import parse_time
 from synthesis.records import AuthorType
 
@@ -189,3 +193,19 @@ def test_polis_server_export_dated_in_seconds_is_read_in_seconds(data, tmp_path)
         if c.source_id == new.source_id
     ]
     assert new.created_at == old.created_at == "2018-11-16T22:09:36+00:00"
+
+
+@pytest.mark.parametrize("name", ["votes.csv", "participants-votes.csv"])
+def test_a_polis_file_without_comments_is_refused_saying_which_to_import(data, name):
+    # compdemocracy/polis server/src/routes/export.ts writes votes.csv (timestamp,datetime,comment-id,voter-id,
+    # vote) and participants-votes.csv (participant,group-id,n-comments,n-votes,…): uploaded alone, each was
+    # taken for a spreadsheet, and the error asked for a text column, leading to "vote" read as the answers
+    path = data / "polis" / "15-per-hour-seattle" / name
+    for read in (read_file, preview):
+        with pytest.raises(
+            InputFileError, match="ne contient aucun commentaire.*importez le fichier comments.csv"
+        ):
+            read(path)
+    with pytest.raises(InputFileError) as caught:
+        read_file(path)
+    assert "import the export's comments.csv" in caught.value.message_en
