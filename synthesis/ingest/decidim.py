@@ -82,8 +82,30 @@ def plain_text(value: str) -> str:
     return html.unescape(_TAG.sub("", _BLOCK.sub("\n", value))).replace("\xa0", " ").strip()
 
 
+#: Decidim exports that hold the organisers' content, no participant's contribution (French, English)
+NOT_CONTRIBUTIONS = {
+    "meetings": ("l'export des réunions", "the meetings export"),
+    "results": ("l'export des résultats (suivi des réalisations)", "the results (accountability) export"),
+    "projects": ("l'export des projets d'un budget participatif", "the participatory budget projects export"),
+}
+
+
+def not_contributions_error(name: str, kind: str) -> InputFileError:
+    """The error for a Decidim export of the organisers' content (``kind`` in :data:`NOT_CONTRIBUTIONS`)."""
+    fr, en = NOT_CONTRIBUTIONS[kind]
+    return InputFileError(
+        f"« {name} » est {fr} de Decidim : il décrit ce que les organisateurs ont publié, aucune contribution "
+        "des participants. Importez les exports des propositions, des débats ou des commentaires.",
+        f"'{name}' is {en} of Decidim: it describes what the organisers published, no participant's "
+        "contribution. Import the proposals, debates or comments exports.",
+        value=name,
+    )
+
+
 def rows(source: RowSource) -> Iterator[RowOutcome]:
-    """One contribution per comment, proposal or debate row."""
+    """One contribution per comment, proposal or debate row (an export of the organisers' content is refused)."""
+    if source.kind in NOT_CONTRIBUTIONS:
+        raise not_contributions_error(source.path.name, source.kind)
     build = {"comments": _comment_builder, "debates": _debate_builder}.get(source.kind, _proposal_builder)(
         source
     )

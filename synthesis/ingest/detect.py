@@ -498,10 +498,25 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
             base for base in ("title", "body", "description") if any(c.split("/")[0] == base for c in cols)
         }
         if "description" in has and "title" in has:
-            return Format.DECIDIM, "debates"
+            return Format.DECIDIM, _described(cols)
         if {"title", "body"} <= has:
             return Format.DECIDIM, "proposals"
     return Format.CSV, "generic"
+
+
+# The other Decidim exports with a title and a description, told by their own columns (MeetingSerializer:
+# attendees, address; accountability's ResultSerializer: progress; budgets' ProjectSerializer: budget_amount,
+# confirmed_votes): the organisers' content, not the participants'
+_NOT_DEBATES = (
+    ("meetings", {"attendees", "address"}),
+    ("results", {"progress"}),
+    ("projects", {"budget_amount", "confirmed_votes"}),
+)
+
+
+def _described(cols: set[str]) -> str:
+    """The kind of a Decidim export with a title and a description: debates, unless another's columns."""
+    return next((kind for kind, marks in _NOT_DEBATES if marks & cols), "debates")
 
 
 def format_from_name(path: Path, sample: bytes, encoding: str = "utf-8") -> Format | None:

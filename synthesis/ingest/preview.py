@@ -19,6 +19,7 @@ from .api import _PLATFORMS, _mismatch, open_export
 from .archive import is_archive
 from .archive_read import nothing_read
 from .base import Format
+from .decidim import NOT_CONTRIBUTIONS, not_contributions_error
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .folder import sha256_of_source, stage
 from .members import ArchiveLimits
@@ -156,6 +157,7 @@ def _table(
         raise _mismatch(Path(base["file_name"]), asked, found[0] if found else Format.CSV, flat_columns)
     if found is None:
         return _generic(base, read_as[0].value, read_as[1], None, columns, rows, total, True)
+    _refuse_without_contributions(found[0], found[1], str(base["file_name"]))
     questions = [
         PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
         for q in granddebat.question_columns(flat_columns)
@@ -230,8 +232,7 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     if fmt not in (Format.AUTO, Format.CSV) and fmt is not detected:
         raise _mismatch(path, fmt, detected, columns)
     chosen = detected if fmt is Format.AUTO else fmt
-    if chosen is Format.POLIS and kind in SIDE_FILES:  # as its import: no comment to read
-        raise side_file_error(path.name, kind)
+    _refuse_without_contributions(chosen, kind, path.name)
     total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))
     questions = [
         PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
@@ -257,6 +258,15 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
             rows_estimate_exact=exact,
         )
     )
+
+
+def _refuse_without_contributions(fmt: Format, kind: str, name: str) -> None:
+    """As the import does: a platform's file that holds no contribution (Polis votes, Decidim meetings…) is an
+    error saying what to import instead."""
+    if fmt is Format.POLIS and kind in SIDE_FILES:
+        raise side_file_error(name, kind)
+    if fmt is Format.DECIDIM and kind in NOT_CONTRIBUTIONS:
+        raise not_contributions_error(name, kind)
 
 
 def _asked(mapping: ColumnMapping | None) -> list[PreviewQuestion]:

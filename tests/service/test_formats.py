@@ -17,6 +17,7 @@ from synthesis.ingest.decidim import WITHDRAWN_REASON
 from tests.synthesis.ingest.test_capcollectif import STEP_EXPORT
 from tests.synthesis.ingest.test_decidim import (
     CATALAN_PROPOSALS,
+    MEETINGS,
     OFFICIAL_PROPOSALS,
     OSP_DEBATES,
     OSP_PROPOSALS,
@@ -423,3 +424,10 @@ def test_a_polis_votes_file_alone_is_a_4xx_saying_to_import_the_comments(client,
     en = _upload(client, cid, {**h, "Accept-Language": "en"}, "votes.csv", content)
     assert 400 <= fr.status_code < 500 and "importez le fichier comments.csv" in fr.json()["message"]
     assert "import the export's comments.csv" in en.json()["message"]
+
+
+def test_a_decidim_meetings_export_is_a_4xx_saying_what_to_import(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "meetings.csv", MEETINGS.encode())
+    assert 400 <= r.status_code < 500 and "l'export des réunions de Decidim" in r.json()["message"]

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from schemas.settings import ColumnMapping
-from synthesis.errors import FormatDetectionError, MappingError
+from synthesis.errors import FormatDetectionError, InputFileError, MappingError
 from synthesis.ingest import Format, iter_file, read_file
 from synthesis.ingest.decidim import WITHDRAWN_REASON
 from synthesis.ingest.preview import preview
@@ -440,3 +440,30 @@ def test_proposals_of_the_open_source_politics_fork_know_their_author_by_nicknam
     path = write("propositions.csv", OSP_PROPOSALS)
     first, second = read_file(path, secret=b"k").contributions
     assert first.author_ref is not None and first.author_ref == second.author_ref
+
+
+# decidim-meetings/lib/decidim/meetings/meeting_serializer.rb: a title and a description, as a debate has
+MEETINGS = (
+    "id;category/id;category/name/fr;scope/id;scope/name/fr;participatory_space/id;participatory_space/url;"
+    "component/id;title/fr;description/fr;start_time;end_time;attendees;contributions;organizations;address;"
+    "location/fr;reference;comments;attachments;followers;url;related_proposals;related_results;published\n"
+    "5;;;;;1;https://d.example/processes/p;12;Réunion publique à Lille;<p>Débat sur la fiscalité</p>;"
+    "2019-01-20 18:00;2019-01-20 20:00;45;12;;Hôtel de ville;Salle A;D-MEET-5;3;0;4;"
+    "https://d.example/processes/p/f/12/meetings/5;;;true\n"
+)
+
+
+def test_a_meetings_export_is_refused_not_read_as_debates(write, tmp_path):
+    # a meetings export has a title and a description: it was read as a debates export, the organisers'
+    # meetings analysed as the participants' contributions
+    path = write("meetings.csv", MEETINGS)
+    for read in (read_file, preview):
+        with pytest.raises(InputFileError, match="l'export des réunions de Decidim.*Importez les exports"):
+            read(path)
+    as_json = tmp_path / "meetings.json"
+    as_json.write_text(
+        json.dumps([_as_decidim_json(r) for r in csv.DictReader(MEETINGS.splitlines(), delimiter=";")])
+    )
+    with pytest.raises(InputFileError) as caught:
+        read_file(as_json)
+    assert "the meetings export of Decidim" in caught.value.message_en
