@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -120,7 +119,7 @@ def _file_stream(
     """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
     # a platform's export saved as XLSX or JSON (fmt AUTO or the platform) is read by the platform's reader
-    platform = _Platform(fmt, related, titles) if fmt in _PLATFORMS else None
+    platform = flat.Platform(fmt, related, titles) if fmt in _PLATFORMS else None
     if facts.kind == "xlsx" or fmt is Format.XLSX:
         return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text, platform)
     named = format_from_name(path, facts.sample, facts.encoding) if fmt in _PLATFORMS else None
@@ -235,22 +234,13 @@ def _side_files(
     source.extras["related"] = [str(p) for p in source.related]
 
 
-@dataclass(frozen=True)
-class _Platform:
-    """The format asked for a workbook or JSON file that may be a platform's export, with what its reader needs."""
-
-    fmt: Format  # AUTO, or the platform the caller named
-    related: Sequence[str | PathLike[str]] | None
-    titles: Mapping[str, str] | None
-
-
 def _tabular_stream(
     facts: FileFacts,
     fmt: Format,
     mapping: ColumnMapping | None,
     secret: bytes,
     question_text: str | None,
-    platform: _Platform | None = None,
+    platform: flat.Platform | None = None,
 ) -> IngestStream:
     path = facts.path
     if fmt is Format.XLSX:
@@ -276,7 +266,7 @@ def _tabular_stream(
         except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
             raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
     if platform is not None:
-        records, stream = _platform_stream(
+        records, stream = flat.platform_stream(
             facts, fmt, encoding, columns, records, secret, question_text, platform
         )
         if stream is not None:
@@ -301,51 +291,6 @@ def _tabular_stream(
 
 def _subject(path: Path) -> tuple[str, str]:
     return f"Le fichier « {path.name} »", f"The file '{path.name}'"
-
-
-def _platform_stream(
-    facts: FileFacts,
-    fmt: Format,
-    encoding: str,
-    columns: list[str],
-    records: Iterator[tabular.Record],
-    secret: bytes,
-    question_text: str | None,
-    platform: _Platform,
-) -> tuple[Iterator[tabular.Record], IngestStream | None]:
-    """The stream of a workbook or JSON file whose (flattened) columns are a platform's export, read by that
-    platform's reader (:mod:`.flat`); None for any other table, with its records still unread."""
-    path = facts.path
-    if fmt is Format.JSON:  # loaded whole already: its records are scanned for their columns, then read
-        items = list(records)
-        columns, records = flat.flat_columns(iter(items)), iter(items)
-    elif fmt is Format.JSONL:  # streamed: a first pass over the file names the columns
-        columns = flat.flat_columns(_guarded(tabular.jsonl_records(path, encoding)[1], encoding, path.name))
-    found = flat.platform_of(columns)
-    if found is None and platform.fmt is Format.AUTO:
-        return records, None
-    detected, kind = found or (Format.CSV, "generic")
-    if platform.fmt not in (Format.AUTO, detected):
-        raise _mismatch(path, platform.fmt, detected, columns)
-    source = RowSource(
-        path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text, kind=kind
-    )
-    source.extras["kind"] = kind
-    if detected is Format.DECIDIM and kind == "comments":
-        _side_files(source, platform.related, platform.titles)
-    if encoding == MIXED:
-        source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
-    guarded = _guarded(records, encoding, path.name)
-    stream = IngestStream(
-        format=detected,
-        encoding=encoding,
-        delimiter=None,
-        sha256=facts.sha256,
-        rows=lambda: flat.platform_rows(source, guarded, _CSV_READERS[detected]),
-        extras=source.extras,
-        subject=_subject(path),
-    )
-    return records, stream
 
 
 def _guarded(records: Iterator[Any], encoding: str, name: str) -> Iterator[Any]:

@@ -15,13 +15,16 @@ this, such a file was read as any spreadsheet: all its rows one question, the or
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
 from typing import Any
 
 from synthesis.records import RejectedRow
 
-from .base import Format, RowOutcome, RowSource
-from .detect import format_from_columns
+from . import tabular
+from .base import Format, IngestStream, RowOutcome, RowSource
+from .detect import MIXED, FileFacts, format_from_columns
 from .generic import cell
 
 Record = tuple[int, dict[str, Any] | RejectedRow]
@@ -108,3 +111,66 @@ def platform_rows(
         pending.clear()
         yield outcome
     yield from pending
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The format asked for a workbook or JSON file that may be a platform's export, with what its reader needs."""
+
+    fmt: Format  # AUTO, or the platform the caller named
+    related: Sequence[str | PathLike[str]] | None
+    titles: Mapping[str, str] | None
+
+
+def platform_stream(
+    facts: FileFacts,
+    fmt: Format,
+    encoding: str,
+    columns: list[str],
+    records: Iterator[tabular.Record],
+    secret: bytes,
+    question_text: str | None,
+    platform: Platform,
+) -> tuple[Iterator[tabular.Record], IngestStream | None]:
+    """The stream of a workbook or JSON file whose (flattened) columns are a platform's export, read by that
+    platform's reader; None for any other table, with its records still unread."""
+    from .api import (  # a local import: api imports this module
+        _CSV_READERS,
+        _MIXED_JSON_WARNING,
+        _guarded,
+        _mismatch,
+        _side_files,
+        _subject,
+    )
+
+    path = facts.path
+    if fmt is Format.JSON:  # loaded whole already: its records are scanned for their columns, then read
+        items = list(records)
+        columns, records = flat_columns(iter(items)), iter(items)
+    elif fmt is Format.JSONL:  # streamed: a first pass over the file names the columns
+        columns = flat_columns(_guarded(tabular.jsonl_records(path, encoding)[1], encoding, path.name))
+    found = platform_of(columns)
+    if found is None and platform.fmt is Format.AUTO:
+        return records, None
+    detected, kind = found or (Format.CSV, "generic")
+    if platform.fmt not in (Format.AUTO, detected):
+        raise _mismatch(path, platform.fmt, detected, columns)
+    source = RowSource(
+        path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text, kind=kind
+    )
+    source.extras["kind"] = kind
+    if detected is Format.DECIDIM and kind == "comments":
+        _side_files(source, platform.related, platform.titles)
+    if encoding == MIXED:
+        source.extras.setdefault("warnings", []).append(_MIXED_JSON_WARNING)
+    guarded = _guarded(records, encoding, path.name)
+    stream = IngestStream(
+        format=detected,
+        encoding=encoding,
+        delimiter=None,
+        sha256=facts.sha256,
+        rows=lambda: platform_rows(source, guarded, _CSV_READERS[detected]),
+        extras=source.extras,
+        subject=_subject(path),
+    )
+    return records, stream
