@@ -2,7 +2,7 @@
 
 One module per source format (``granddebat``, ``capcollectif``, ``decidim``, ``polis``, ``generic`` for CSV /
 XLSX / JSON / JSON Lines), sniffing in ``detect``, streaming CSV in ``reader``, pseudonymisation in
-``privacy``.
+``privacy``; ``flat`` gives a platform's export saved as XLSX or JSON to that platform's reader.
 
 >>> from synthesis.ingest import Format
 >>> Format("granddebat") is Format.GRANDDEBAT True

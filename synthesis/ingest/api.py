@@ -11,7 +11,7 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import FormatDetectionError, InputFileError
 
-from . import archive, capcollectif, decidim, generic, granddebat, polis, tabular
+from . import archive, capcollectif, decidim, flat, generic, granddebat, polis, tabular
 from .archive_read import read_archive
 from .base import Format, IngestResult, IngestStream, RowOutcome, RowSource, collect
 from .detect import (
@@ -34,6 +34,8 @@ _CSV_READERS: dict[Format, Callable[[RowSource], Iterator[RowOutcome]]] = {
     Format.POLIS: polis.rows,
     Format.CSV: generic.rows,
 }
+#: The formats whose export may come as XLSX or JSON too: the platforms', and AUTO (see :mod:`.flat`)
+_PLATFORMS = frozenset({Format.AUTO, Format.GRANDDEBAT, Format.CAPCOLLECTIF, Format.DECIDIM, Format.POLIS})
 MAX_RELATED_BYTES = 64 << 20
 _MIXED_JSON_WARNING = {
     "code": "mixed_encoding",
@@ -116,12 +118,14 @@ def _file_stream(
 ) -> IngestStream:
     """The stream of one export file (:func:`iter_file` without archives)."""
     path, fmt, facts = open_export(path, format, encoding)
+    # a platform's export saved as XLSX or JSON (fmt AUTO or the platform) is read by the platform's reader
+    platform = flat.Platform(fmt, related, titles) if fmt in _PLATFORMS else None
     if facts.kind == "xlsx" or fmt is Format.XLSX:
-        return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text)
-    named = format_from_name(path, facts.sample, facts.encoding) if fmt is Format.AUTO else None
+        return _tabular_stream(facts, Format.XLSX, mapping, secret, question_text, platform)
+    named = format_from_name(path, facts.sample, facts.encoding) if fmt in _PLATFORMS else None
     if fmt in (Format.JSON, Format.JSONL) or named:
         chosen = named or fmt
-        return _tabular_stream(facts, chosen, mapping, secret, question_text)
+        return _tabular_stream(facts, chosen, mapping, secret, question_text, platform)
     return _csv_stream(facts, fmt, mapping, secret, question_text, related, titles)
 
 
@@ -207,9 +211,7 @@ def _csv_stream(
     if fmt is Format.CSV:
         source.mapping = generic.resolve_mapping(columns, mapping, source.extras)
     if fmt is Format.DECIDIM and source.kind == "comments":
-        source.related = _related(path, related, source.extras)
-        source.titles = dict(titles or {})
-        source.extras["related"] = [str(p) for p in source.related]
+        _side_files(source, related, titles)
     reader = _CSV_READERS[fmt]
     return IngestStream(
         format=fmt,
@@ -223,8 +225,22 @@ def _csv_stream(
     )
 
 
+def _side_files(
+    source: RowSource, related: Sequence[str | PathLike[str]] | None, titles: Mapping[str, str] | None
+) -> None:
+    """Give a Decidim comments export the debates / proposals exports (and the titles) that name its roots."""
+    source.related = _related(source.path, related, source.extras)
+    source.titles = dict(titles or {})
+    source.extras["related"] = [str(p) for p in source.related]
+
+
 def _tabular_stream(
-    facts: FileFacts, fmt: Format, mapping: ColumnMapping | None, secret: bytes, question_text: str | None
+    facts: FileFacts,
+    fmt: Format,
+    mapping: ColumnMapping | None,
+    secret: bytes,
+    question_text: str | None,
+    platform: flat.Platform | None = None,
 ) -> IngestStream:
     path = facts.path
     if fmt is Format.XLSX:
@@ -249,6 +265,12 @@ def _tabular_stream(
             columns, records = read(path, encoding)
         except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
             raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
+    if platform is not None:
+        records, stream = flat.platform_stream(
+            facts, fmt, encoding, columns, records, secret, question_text, platform
+        )
+        if stream is not None:
+            return stream
     source = RowSource(
         path=path, columns=columns, records=iter(()), secret=secret, question_text=question_text
     )

@@ -11,6 +11,16 @@ reader of the synthesis expects as "the question":
 
 A file without its text column (``body`` for arguments, ``body_text`` for proposals) is refused with an error
 naming it and the columns found.
+
+Shape read too: the export of a consultation step by Cap Collectif's back office from 2019
+(cap-collectif/cap-collectif, ``CreateCsvFromConsultationStepCommand``, ``capco:export:consultation``): one
+CSV, a ``type`` column telling each row's kind and one group of columns per kind (``contributions_*`` for a
+proposal, ``contributions_arguments_*``, ``contributions_sources_*``, ``contribution_versions_*``…), booleans
+written ``Yes`` / ``No``. A proposal (``opinion``) answers its section; its arguments, sources and amendments
+(``version``, written after it: their row does not name it) answer it, as above. Votes and moderation
+reports are no written contribution: each such row is rejected with that reason, never read as a text.
+Trashed, expired (its author never confirmed their account) or unpublished contributions are kept and
+excluded with the reason.
 """
 
 from __future__ import annotations
@@ -35,6 +45,9 @@ _TEXT_COLUMNS = {
 
 def rows(source: RowSource) -> Iterator[RowOutcome]:
     """One contribution per proposal or argument row."""
+    if source.kind == "consultation":
+        yield from consultation_rows(source)
+        return
     build = _argument if source.kind == "arguments" else _opinion
     text, export = _TEXT_COLUMNS["arguments" if build is _argument else "opinions"]
     if text not in source.columns:
@@ -89,4 +102,109 @@ def _opinion(line: int, get: Getter, secret: bytes) -> Contribution:
         text=join_title_body(get("title"), get("body_text")),
         extra=extra,
         **_common(line, get, secret),
+    )
+
+
+UNPUBLISHED_REASON = "contribution non publiée sur la plateforme (published = No)"
+EXPIRED_REASON = (
+    "contribution expirée sur la plateforme : son auteur n'a jamais confirmé son compte (expired)"
+)
+_STANCES = {"FOR": "pour", "AGAINST": "contre"}
+# Rows of a consultation export that hold no written contribution: (French, English) reason
+_NOT_WRITTEN = {
+    "vote": (
+        "vote (d'accord, mitigé, pas d'accord) sur une proposition : pas une contribution écrite",
+        "a vote (agree, mixed, disagree) on a proposal: not a written contribution",
+    ),
+    "reportings": (
+        "signalement à la modération : pas une contribution",
+        "a report to the moderators: not a contribution",
+    ),
+}
+
+
+def consultation_rows(source: RowSource) -> Iterator[RowOutcome]:
+    """One contribution per proposal, argument, source or amendment row of a consultation step's export; a
+    vote or a report is rejected with its reason (the module's docstring)."""
+    titles: dict[str, str] = {}  # proposal id -> its title, for the rows answering it
+    current = ""  # the last proposal: an amendment's row, written after it, does not name it
+    for record in named_records(source):
+        if isinstance(record, RejectedRow):
+            yield record
+            continue
+        line, _, get = record
+        kind = get("type").strip().lower()
+        if kind in _NOT_WRITTEN:
+            yield RejectedRow(line, *_NOT_WRITTEN[kind])
+        elif kind == "opinion":
+            current = get("contributions_id").strip() or f"ligne-{line}"
+            titles[current] = get("contributions_title").strip()
+            yield [_step_opinion(line, get, source.secret, current)]
+        elif kind in ("argument", "source", "version"):
+            yield [_step_answer(kind, line, get, source.secret, current, titles)]
+        else:
+            yield RejectedRow(
+                line,
+                f"ligne de type « {kind} » inconnu : ni proposition, ni argument, ni source, ni amendement",
+                f"row of unknown type '{kind}': no proposal, argument, source nor amendment",
+            )
+
+
+def _step_excluded(get: Getter, prefix: str) -> str | None:
+    if truthy(get(f"{prefix}_trashed")):
+        return TRASHED_REASON
+    if truthy(get(f"{prefix}_expired")):  # the versions of 2019 that write it
+        return EXPIRED_REASON
+    published = get(f"{prefix}_published").strip()
+    return UNPUBLISHED_REASON if published and not truthy(published) else None
+
+
+def _step_opinion(line: int, get: Getter, secret: bytes, oid: str) -> Contribution:
+    section = get("contributions_section_title").strip() or "Sans section"
+    extra = {"kind": "opinion", "title": get("contributions_title").strip()}
+    if url := get("contributions_url").strip():
+        extra["url"] = url
+    return Contribution(
+        contribution_id=f"opinion-{oid}",
+        source_id=oid,
+        question_id=section,
+        question_text=section,
+        text=join_title_body(get("contributions_title"), get("contributions_bodyText")),
+        line=line,
+        author_ref=author_ref(get("contributions_author_id"), secret),
+        created_at=get("contributions_createdAt").strip() or None,
+        excluded=_step_excluded(get, "contributions"),
+        extra=extra,
+    )
+
+
+def _step_answer(
+    kind: str, line: int, get: Getter, secret: bytes, current: str, titles: dict[str, str]
+) -> Contribution:
+    """An argument, a source or an amendment, answering its proposal."""
+    prefix = {"argument": "contributions_arguments", "source": "contributions_sources"}.get(
+        kind, "contribution_versions"
+    )
+    own_id = get(f"{prefix}_id").strip() or f"ligne-{line}"
+    parent = get(f"{prefix}_related_id").strip() or current
+    extra: dict[str, Any] = {"kind": kind}
+    if kind == "argument":
+        stance = get(f"{prefix}_type").strip()
+        extra["stance"] = _STANCES.get(stance.upper(), stance)
+        text = get(f"{prefix}_body")
+    elif kind == "source":
+        text = get(f"{prefix}_body")
+    else:
+        text = join_title_body(get(f"{prefix}_title"), get(f"{prefix}_bodyText"))
+    return Contribution(
+        contribution_id=f"{kind}-{own_id}",
+        source_id=own_id,
+        question_id=parent,
+        question_text=titles.get(parent) or f"Proposition {parent}",
+        text=text,
+        line=line,
+        author_ref=author_ref(get(f"{prefix}_author_id"), secret),
+        created_at=get(f"{prefix}_createdAt").strip() or None,
+        excluded=_step_excluded(get, prefix),
+        extra=extra,
     )

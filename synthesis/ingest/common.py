@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,79 @@ def fold(value: str) -> str:
     return " ".join(strip_accents(value).casefold().split())
 
 
+# Words of the participant types a Cap Collectif instance's administrators name themselves ("Collectivité
+# territoriale", "Organisation syndicale", "Habitant du quartier"), first match wins: an "association de
+# riverains" is an association. Folded as :func:`fold` folds, matched as whole words.
+_TYPE_WORDS: tuple[tuple[AuthorType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"\b(?:" + "|".join(words) + r")\b"))
+    for kind, words in (
+        (
+            AuthorType.ELECTED_OR_INSTITUTION,
+            (
+                "elus?",
+                "elues?",
+                "maires?",
+                "mairies?",
+                "communes?",
+                "collectivites?",
+                "institutions?",
+                "institutionnel(?:le)?s?",
+                "administrations?",
+                "etablissements? publics?",
+                "services? publics?",
+                "prefectures?",
+                "ministeres?",
+                "conseils? (?:municipal|municipaux|departemental|departementaux|regional|regionaux)",
+            ),
+        ),
+        (
+            AuthorType.ORGANISATION_NONPROFIT,
+            (
+                "associations?",
+                "associati(?:f|ve)s?",
+                "ong",
+                "syndicats?",
+                "syndicale?s?",
+                "federations?",
+                "fondations?",
+                "collectifs?",
+                "but non lucratif",
+            ),
+        ),
+        (
+            AuthorType.ORGANISATION_PROFIT,
+            ("entreprises?", "societes?", "commercants?", "commercantes?", "artisans?", "but lucratif"),
+        ),
+        (AuthorType.ORGANISATION, ("organisations?", "organismes?", "groupements?")),
+        (
+            AuthorType.CITIZEN,
+            (
+                "citoyens?",
+                "citoyennes?",
+                "particuliers?",
+                "habitants?",
+                "habitantes?",
+                "riverains?",
+                "riveraines?",
+                "residents?",
+                "residentes?",
+                "usagers?",
+                "usageres?",
+            ),
+        ),
+    )  # fmt: skip
+)
+
+
 def author_type(value: str | None) -> AuthorType:
-    """Map an export's author-type label to :class:`AuthorType` (unknown labels give ``UNKNOWN``)."""
+    """Map an export's author-type label to :class:`AuthorType`: a known label (Grand Débat's four, English
+    ones, our own values), else the first kind whose words it holds (:data:`_TYPE_WORDS`), else ``UNKNOWN``."""
     if not value or not value.strip():
         return AuthorType.UNKNOWN
-    return _AUTHOR_TYPES.get(fold(value), AuthorType.UNKNOWN)
+    folded = fold(value)
+    if folded in _AUTHOR_TYPES:
+        return _AUTHOR_TYPES[folded]
+    return next((kind for kind, words in _TYPE_WORDS if words.search(folded)), AuthorType.UNKNOWN)
 
 
 def truthy(value: str | None) -> bool:
@@ -96,14 +165,28 @@ def named_records(source: RowSource, *, strip: bool = False) -> Iterator[NamedRe
 
 def localised_column(columns: Sequence[str], base: str, locale: str = "fr") -> str | None:
     """Column holding ``base``: ``base`` itself, ``base/<locale>``, or the first ``base/<other>``."""
-    if base in columns:
-        return base
-    if f"{base}/{locale}" in columns:
-        return f"{base}/{locale}"
-    for col in columns:
-        if col.startswith(base + "/") and col.count("/") == 1:
-            return col
-    return None
+    found = localised_columns(columns, base, locale)
+    return found[0] if found else None
+
+
+def localised_columns(columns: Sequence[str], base: str, locale: str = "fr") -> list[str]:
+    """Every column holding ``base`` as written, best first: ``base`` itself, ``base/<locale>``, then each
+    ``base/<other locale>`` (``base/machine_translations/<locale>`` is no one's writing: left out)."""
+    depth = base.count("/") + 1
+    ordered = [base, f"{base}/{locale}"] + [
+        c for c in columns if c.startswith(base + "/") and c.count("/") == depth
+    ]
+    return [c for c in dict.fromkeys(ordered) if c in columns]
+
+
+def first_written(get: Getter, columns: Sequence[str]) -> str:
+    """The first of ``columns`` that ``get`` finds filled ('' when none is): a Decidim text is kept in the
+    locale its author wrote it in, and a CSV has a column for each locale of its first record, so a text
+    written in English on a French instance is in ``body/en`` with ``body/fr`` empty."""
+    for column in columns:
+        if (value := get(column)).strip():
+            return value
+    return ""
 
 
 def join_title_body(title: str, body: str) -> str:

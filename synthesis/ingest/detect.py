@@ -52,6 +52,9 @@ _BINARY_MAGIC = (
     b"\x7fELF",
     b"7z\xbc\xaf",
 )
+_OLE2 = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), as Decidim's Excel export wrote before 0.27
+)
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "windows_1252", "ascii", "mac_roman", "cp850"}
 _ACCEPTED_GUESSES = _WESTERN | {
     "cp1250",
@@ -204,6 +207,14 @@ def _kind(path: Path, sample: bytes, wide: str | None) -> str:
         if path.suffix.lower() in {".xlsx", ".xlsm", ""} or b"xl/" in sample[:4096]:
             return "xlsx"
         raise _binary(path, "archive ZIP (pas un classeur XLSX)", "ZIP archive (not an XLSX workbook)")
+    if sample.startswith(_OLE2):
+        raise BinaryFileError(
+            f"« {path.name} » est un classeur Excel 97-2003 (.xls), que ce service ne lit pas : ouvrez-le dans "
+            "votre tableur et enregistrez-le au format .xlsx, ou exportez-le en CSV ou en JSON depuis la plateforme.",
+            f"'{path.name}' is an Excel 97-2003 workbook (.xls), which this service does not read: open it in your "
+            "spreadsheet and save it as .xlsx, or export it as CSV or JSON from the platform.",
+            value=path.name,
+        )
     if sample.startswith(_BINARY_MAGIC):
         raise _binary(path, "fichier binaire", "binary file")
     if wide:
@@ -471,8 +482,14 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
         return Format.CAPCOLLECTIF, "arguments"
     if {"opinion_id", "section_subtitle"} <= cols:
         return Format.CAPCOLLECTIF, "opinions"
+    if {"type", "contributions_id", "contributions_bodyText"} <= cols:
+        return Format.CAPCOLLECTIF, "consultation"
     if {"comment-id", "comment-body", "moderated"} <= cols:
         return Format.POLIS, "comments"
+    if {"comment-id", "voter-id", "vote"} <= cols:
+        return Format.POLIS, "votes"
+    if {"participant", "group-id", "n-comments", "n-votes"} <= cols:
+        return Format.POLIS, "participants-votes"
     if {"commentable_id", "commentable_type"} <= cols:
         return Format.DECIDIM, "comments"
     decidim_like = "component/id" in cols or any("/" in c for c in cols)
@@ -481,10 +498,25 @@ def format_from_columns(columns: list[str]) -> tuple[Format, str]:
             base for base in ("title", "body", "description") if any(c.split("/")[0] == base for c in cols)
         }
         if "description" in has and "title" in has:
-            return Format.DECIDIM, "debates"
+            return Format.DECIDIM, _described(cols)
         if {"title", "body"} <= has:
             return Format.DECIDIM, "proposals"
     return Format.CSV, "generic"
+
+
+# The other Decidim exports with a title and a description, told by their own columns (MeetingSerializer:
+# attendees, address; accountability's ResultSerializer: progress; budgets' ProjectSerializer: budget_amount,
+# confirmed_votes): the organisers' content, not the participants'
+_NOT_DEBATES = (
+    ("meetings", {"attendees", "address"}),
+    ("results", {"progress"}),
+    ("projects", {"budget_amount", "confirmed_votes"}),
+)
+
+
+def _described(cols: set[str]) -> str:
+    """The kind of a Decidim export with a title and a description: debates, unless another's columns."""
+    return next((kind for kind, marks in _NOT_DEBATES if marks & cols), "debates")
 
 
 def format_from_name(path: Path, sample: bytes, encoding: str = "utf-8") -> Format | None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from synthesis.errors import InputFileError
 from synthesis.records import Contribution, RejectedRow
 
 from .base import RowOutcome, RowSource
@@ -45,8 +46,32 @@ def read_summary(path: Path) -> dict[str, str]:
         return {}
 
 
+#: The files of a Polis export that hold no comment: what each holds (French, English)
+SIDE_FILES = {
+    "votes": ("les votes de chaque participant", "each participant's votes"),
+    "participants-votes": (
+        "les votes par participant et groupe d'opinion",
+        "the votes per participant and opinion group",
+    ),
+}
+
+
+def side_file_error(name: str, kind: str) -> InputFileError:
+    """The error for a Polis export's file that holds no comment (``kind`` in :data:`SIDE_FILES`)."""
+    fr, en = SIDE_FILES[kind]
+    return InputFileError(
+        f"« {name} » est un fichier d'un export Polis qui ne contient aucun commentaire ({fr}) : importez le "
+        "fichier comments.csv de l'export (son summary.csv à côté donne la question), ou l'archive ZIP entière.",
+        f"'{name}' is a file of a Polis export that holds no comment ({en}): import the export's comments.csv "
+        "(its summary.csv beside it gives the question), or the whole ZIP archive.",
+        value=name,
+    )
+
+
 def rows(source: RowSource) -> Iterator[RowOutcome]:
-    """One contribution per comment row."""
+    """One contribution per comment row (a file of the export without comments is refused, saying which)."""
+    if source.kind in SIDE_FILES:
+        raise side_file_error(source.path.name, source.kind)
     folder = source.path.parent
     summary = read_summary(sibling(source.path, "summary.csv"))
     question_id = folder.name or "polis"
@@ -89,14 +114,22 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
         ]
 
 
+#: A ``timestamp`` at or above this counts milliseconds since 1970 (2001-09-09 in milliseconds is 1e12; in
+#: seconds, 1e11 would be the year 5138): the open-data exports count milliseconds, the server's export
+#: (``server/src/routes/export.ts``, ``Math.floor(created / 1000)``) seconds.
+MILLISECONDS_FROM = 10**11
+
+
 def posted_at(timestamp: str, written: str) -> str | None:
-    """ISO 8601 (UTC) of a comment's ``timestamp``, milliseconds since 1970: its ``datetime`` is written as the
-    Polis server's clock shows it ("Sat Nov 17 05:09:36 WIB 2018"), which no date reader takes, so every
-    Polis comment read as undated (no submission bursts, no campaign time window). ``datetime`` as written
-    when the timestamp is missing or unreadable."""
+    """ISO 8601 (UTC) of a comment's ``timestamp``, seconds or milliseconds since 1970 (:data:`MILLISECONDS_FROM`
+    tells them apart): its ``datetime`` is written as the Polis server's clock shows it ("Sat Nov 17 05:09:36
+    WIB 2018", "Tue Aug 30 2016 17:21:58 GMT+0700 (…)"), which no date reader takes, so every Polis comment
+    read as undated (no submission bursts, no campaign time window). ``datetime`` as written when the
+    timestamp is missing or unreadable."""
     if timestamp.strip().isdigit():
+        value = int(timestamp)
         try:
-            moment = datetime.fromtimestamp(int(timestamp) / 1000, tz=UTC)
+            moment = datetime.fromtimestamp(value / 1000 if value >= MILLISECONDS_FROM else value, tz=UTC)
         except (OverflowError, OSError, ValueError):
             moment = None
         if moment is not None:

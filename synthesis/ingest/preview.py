@@ -14,14 +14,16 @@ from schemas.imports import ArchiveMember, ImportPreview, PreviewQuestion, Previ
 from schemas.settings import ColumnMapping
 from synthesis.errors import InputFileError
 
-from . import generic, granddebat, tabular
-from .api import _mismatch, open_export
+from . import flat, generic, granddebat, tabular
+from .api import _PLATFORMS, _mismatch, open_export
 from .archive import is_archive
 from .archive_read import nothing_read
 from .base import Format
+from .decidim import NOT_CONTRIBUTIONS, not_contributions_error
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .folder import sha256_of_source, stage
 from .members import ArchiveLimits
+from .polis import SIDE_FILES, side_file_error
 from .reader import CsvSource, read_header
 
 SAMPLE_ROWS = 5
@@ -114,27 +116,73 @@ def _preview(path: str | PathLike[str], format: Format | str, encoding: str | No
         columns, records = tabular.xlsx_records(path)
         rows = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
         total = len(rows) + sum(1 for _ in records)  # the sheet streamed to its end: it said "0 (estimation)"
-        return _generic(base, "xlsx", "xlsx", None, columns, rows, total, True)
+        return _table(base, fmt, (Format.XLSX, "xlsx"), columns, columns, rows, total)
     json_fmt = (
         fmt
         if fmt in (Format.JSON, Format.JSONL)
-        else (format_from_name(path, facts.sample, facts.encoding) if fmt is Format.AUTO else None)
+        else (format_from_name(path, facts.sample, facts.encoding) if fmt in _PLATFORMS else None)
     )
     if json_fmt is not None:
-        return _json(path, json_fmt, facts.encoding, base)
+        return _json(path, json_fmt, facts.encoding, base, fmt)
     return _delimited(path, facts.encoding, fmt, base)
 
 
-def _json(path: Path, fmt: Format, encoding: str, base: dict[str, Any]) -> ImportPreview:
+def _json(path: Path, fmt: Format, encoding: str, base: dict[str, Any], asked: Format) -> ImportPreview:
     """Preview of a JSON or JSON Lines file; bytes its encoding cannot decode give an EncodingError."""
     read = tabular.json_records if fmt is Format.JSON else tabular.jsonl_records
     try:
         columns, records = read(path, encoding)
         sample = [(n, r) for n, r in islice(records, SAMPLE_ROWS)]
-        total = len(sample) + sum(1 for _ in records)
+        rest = list(records) if asked in _PLATFORMS else []  # a platform's export is told by all its columns
+        total = len(sample) + len(rest) + sum(1 for _ in records)
     except UnicodeError as exc:  # JSON is decoded whole: the error's offset tells the line
         raise undecodable(path.name, encoding, line_of(exc) if fmt is Format.JSON else None) from None
-    return _generic(base, fmt.value, encoding, None, columns, sample, total, True)
+    flat_columns = flat.flat_columns(iter(sample + rest))
+    return _table(base, asked, (fmt, encoding), columns, flat_columns, sample, total)
+
+
+def _table(
+    base: dict[str, Any],
+    asked: Format,
+    read_as: tuple[Format, str],
+    columns: list[str],
+    flat_columns: list[str],
+    rows: list[tuple[int, Any]],
+    total: int,
+) -> ImportPreview:
+    """Preview of a workbook or JSON file (``read_as``: its format and encoding): a platform's export when its
+    flattened columns are one and the format asked allows it, as its import reads it (:mod:`.flat`)."""
+    found = flat.platform_of(flat_columns) if asked in _PLATFORMS else None
+    if asked is not Format.AUTO and asked in _PLATFORMS and (found is None or found[0] is not asked):
+        raise _mismatch(Path(base["file_name"]), asked, found[0] if found else Format.CSV, flat_columns)
+    if found is None:
+        return _generic(base, read_as[0].value, read_as[1], None, columns, rows, total, True)
+    _refuse_without_contributions(found[0], found[1], str(base["file_name"]))
+    questions = [
+        PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
+        for q in granddebat.question_columns(flat_columns)
+    ]
+    sample = [
+        PreviewRow(line=n, values={k: _short(v) for k, v in flat.flatten(r).items()})
+        for n, r in rows
+        if isinstance(r, dict)
+    ]
+    return ImportPreview.model_validate(
+        dict(
+            base,
+            format=found[0].value,
+            kind=found[1],
+            encoding=read_as[1],
+            delimiter=None,
+            columns=flat_columns,
+            sample_rows=sample,
+            suggested_mapping=None,
+            mapping_required=False,
+            questions=questions,
+            rows_estimate=total,
+            rows_estimate_exact=True,
+        )
+    )
 
 
 def _generic(
@@ -184,6 +232,7 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     if fmt not in (Format.AUTO, Format.CSV) and fmt is not detected:
         raise _mismatch(path, fmt, detected, columns)
     chosen = detected if fmt is Format.AUTO else fmt
+    _refuse_without_contributions(chosen, kind, path.name)
     total, exact = _estimate(head, text, delimiter, int(base["size_bytes"]))
     questions = [
         PreviewQuestion(question_id=q.question_id, question_text=q.question_text)
@@ -209,6 +258,15 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
             rows_estimate_exact=exact,
         )
     )
+
+
+def _refuse_without_contributions(fmt: Format, kind: str, name: str) -> None:
+    """As the import does: a platform's file that holds no contribution (Polis votes, Decidim meetings…) is an
+    error saying what to import instead."""
+    if fmt is Format.POLIS and kind in SIDE_FILES:
+        raise side_file_error(name, kind)
+    if fmt is Format.DECIDIM and kind in NOT_CONTRIBUTIONS:
+        raise not_contributions_error(name, kind)
 
 
 def _asked(mapping: ColumnMapping | None) -> list[PreviewQuestion]:

@@ -13,6 +13,22 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from service.models import Contribution
+from synthesis.ingest.decidim import WITHDRAWN_REASON
+from tests.synthesis.ingest.test_capcollectif import STEP_EXPORT
+from tests.synthesis.ingest.test_decidim import (
+    CATALAN_PROPOSALS,
+    MEETINGS,
+    OFFICIAL_PROPOSALS,
+    OSP_DEBATES,
+    OSP_PROPOSALS,
+    OTHER_COMMENTS,
+    PROPOSALS_029,
+    TAXONOMY_PROPOSALS,
+    _as_decidim_json,
+    _real_rows,
+)
+from tests.synthesis.ingest.test_granddebat import OTHER_INSTANCE, _opendata_json
+from tests.synthesis.ingest.test_reader import XLS_HEADER
 from tests.utils.data import SAMPLES, SHARED_DATA
 
 DECIDIM = SHARED_DATA / "decidim-mel-nancy"
@@ -258,3 +274,160 @@ def test_a_questionnaire_imports_one_contribution_per_answer(client, keys, engin
     assert (
         both.status_code == 422 and "« text » (un texte par ligne) ou « answers »" in both.json()["message"]
     )
+
+
+def _stored(engine, cid: int) -> dict[str, Contribution]:
+    with Session(engine) as s:
+        rows = s.exec(select(Contribution).where(Contribution.consultation_id == cid)).all()
+    return {c.source_id: c for c in rows}
+
+
+def test_a_polis_server_export_counting_seconds_is_dated_right(client, keys, engine):
+    # compdemocracy/polis server/src/routes/export.ts writes "timestamp" in seconds (the open data counts
+    # milliseconds): divided by 1000 again, every comment was stored as of January 1970
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = (
+        b"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        b'1542406176,Sat Nov 17 2018 05:09:36 GMT+0700 (Western Indonesia Time),53,6172,1,0,0,"Not sure"\n'
+    )
+    assert _upload(client, cid, h, "comments.csv", content).status_code == 201
+    assert _stored(engine, cid)["53"].submitted_at == "2018-11-16T22:09:36+00:00"
+
+
+def test_a_withdrawn_decidim_proposal_is_stored_excluded_with_its_reason(client, keys, engine):
+    # Decidim 0.28+ proposals export (withdrawn, withdrawn_at): the withdrawn one was imported as any other
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "proposals.csv", PROPOSALS_029.encode())
+    assert r.status_code == 201 and r.json()["accepted"] == 2, r.text
+    stored = _stored(engine, cid)
+    assert stored["418"].excluded == WITHDRAWN_REASON and stored["457"].excluded is None
+    assert stored["457"].submitted_at == "2019-01-24 22:20:00 +0100"
+
+
+@pytest.mark.parametrize("kind", ["json", "xlsx"])
+def test_a_decidim_json_or_excel_export_imports_as_decidim(client, keys, engine, kind):
+    # Decidim's admin export comes as CSV, JSON (nested) or Excel (the CSV's columns): those two were read as
+    # any spreadsheet, every comment one question "comments", the replies' debates unseen
+    h = keys.h()
+    cid = _consultation(client, h)
+    rows = _real_rows("commentaires_debats.csv")
+    if kind == "json":
+        content = json.dumps([_as_decidim_json(r) for r in rows], ensure_ascii=False).encode()
+    else:
+        content = _xlsx(rows)
+    r = _upload(client, cid, h, f"comments.{kind}", content)
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["accepted"], r.json()["rejected"]) == ("decidim", 693, [])
+    stored = _stored(engine, cid)
+    assert {c.question_id for c in stored.values()} == {
+        f"debate-{r['root_commentable_url'].rsplit('/', 1)[1]}" for r in rows
+    }
+
+
+def test_a_decidim_text_in_another_locale_than_the_first_columns_is_imported(client, keys, engine):
+    # a Catalan instance's proposal written in Spanish: its title/ca and body/ca are empty, its text in /es
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", CATALAN_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["2"].text == "Más carriles bici\n\nCarriles protegidos en la Diagonal."
+    assert stored["2"].question_text == "Mobilitat"
+
+
+def test_an_official_decidim_proposal_is_stored_as_the_institutions(client, keys, engine):
+    # author/url the site's root: the organisation itself wrote it; co-authors: the creator is the author
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", OFFICIAL_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_type == "elected_or_institution"
+    assert stored["2"].author_ref == stored["3"].author_ref and stored["2"].author_type == "unknown"
+
+
+def test_decidim_0_30_proposals_are_stored_under_their_taxonomy(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "proposals.csv", TAXONOMY_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert (stored["1"].question_id, stored["1"].question_text) == ("taxonomy-12", "Mobilité")
+
+
+def test_replies_on_decidim_meetings_and_projects_are_imported_not_rejected(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "comments.csv", OTHER_COMMENTS.encode())
+    assert r.status_code == 201 and r.json()["rejected"] == [], r.text
+    assert _stored(engine, cid)["3"].question_id == "project-7"
+
+
+def test_an_excel_97_workbook_is_a_4xx_saying_to_save_it_as_xlsx(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    fr = _upload(client, cid, h, "proposals.xls", XLS_HEADER)
+    en = _upload(client, cid, {**h, "Accept-Language": "en"}, "proposals.xls", XLS_HEADER)
+    assert 400 <= fr.status_code < 500 and "enregistrez-le au format .xlsx" in fr.json()["message"]
+    assert "save it as .xlsx" in en.json()["message"]
+
+
+def test_participant_types_of_another_cap_collectif_instance_are_stored(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "export.csv", OTHER_INSTANCE.encode()).status_code == 201
+    kinds = sorted(c.author_type for c in _stored(engine, cid).values())
+    assert kinds == ["citizen", "elected_or_institution", "organisation_non_profit", "unknown"]
+
+
+def test_the_grand_debat_open_data_json_imports_as_its_csv(client, keys, tmp_path):
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = json.dumps(_opendata_json(SAMPLES / "granddebat_fiscalite_sample.csv"), ensure_ascii=False)
+    r = _upload(client, cid, h, "fiscalite.json", content.encode())
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["rows_read"], r.json()["accepted"]) == ("granddebat", 1300, 2599)
+
+
+def test_a_cap_collectif_consultation_step_export_imports_each_row_by_its_type(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "consultation.csv", STEP_EXPORT.encode())
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["accepted"], [x["line"] for x in r.json()["rejected"]]) == (
+        "capcollectif", 5, [3, 7]
+    )  # fmt: skip
+    stored = _stored(engine, cid)
+    assert stored["QXJndW1lbnQ6MQ=="].question_text == "Article 1 - Open data par défaut"
+
+
+def test_debates_of_the_open_source_politics_fork_are_stored_with_their_author(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "debats.csv", OSP_DEBATES.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref
+
+
+def test_proposals_of_the_open_source_politics_fork_are_stored_with_their_author(client, keys, engine):
+    h = keys.h()
+    cid = _consultation(client, h)
+    assert _upload(client, cid, h, "propositions.csv", OSP_PROPOSALS.encode()).status_code == 201
+    stored = _stored(engine, cid)
+    assert stored["1"].author_ref is not None and stored["1"].author_ref == stored["2"].author_ref
+
+
+def test_a_polis_votes_file_alone_is_a_4xx_saying_to_import_the_comments(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    content = (POLIS.parent / "votes.csv").read_bytes()
+    fr = _upload(client, cid, h, "votes.csv", content)
+    en = _upload(client, cid, {**h, "Accept-Language": "en"}, "votes.csv", content)
+    assert 400 <= fr.status_code < 500 and "importez le fichier comments.csv" in fr.json()["message"]
+    assert "import the export's comments.csv" in en.json()["message"]
+
+
+def test_a_decidim_meetings_export_is_a_4xx_saying_what_to_import(client, keys):
+    h = keys.h()
+    cid = _consultation(client, h)
+    r = _upload(client, cid, h, "meetings.csv", MEETINGS.encode())
+    assert 400 <= r.status_code < 500 and "l'export des réunions de Decidim" in r.json()["message"]

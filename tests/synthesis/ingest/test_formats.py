@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemas.settings import ColumnMapping
+from synthesis.errors import InputFileError
 from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
+from synthesis.ingest.preview import preview
 from synthesis.origin import parse_time
 from synthesis.records import AuthorType
 
@@ -166,3 +170,42 @@ def test_a_participant_column_of_insee_codes_is_read_as_insee_codes(tmp_path):
     # a town's name in a "ville" column is read as a place
     path.write_text("id;texte;ville\n1;avis un;Nancy (54)\n", encoding="utf-8")
     assert territory.locate(read_file(path).contributions[0].zipcode).communes == ("54395",)
+
+
+def test_polis_server_export_dated_in_seconds_is_read_in_seconds(data, tmp_path):
+    # The Polis server's own export (compdemocracy/polis, server/src/routes/export.ts, sendCommentSummary)
+    # writes "timestamp" as Math.floor(created / 1000), seconds, and "datetime" as JavaScript's
+    # Date.toString(); the open-data files count milliseconds. Seconds were divided by 1000 again: every
+    # comment of a current export was dated January 1970 (no bursts, wrong campaign windows).
+    real = (data / "polis" / "15-per-hour-seattle" / "comments.csv").read_text(encoding="utf-8")
+    header, first, *_ = real.splitlines()
+    ms = first.split(",", 1)[0]
+    folder = tmp_path / "conversation"
+    folder.mkdir()
+    seconds = first.replace(ms, ms[:-3], 1).replace(
+        "Sat Nov 17 05:09:36 WIB 2018", "Sat Nov 17 2018 05:09:36 GMT+0700 (Western Indonesia Time)"
+    )
+    (folder / "comments.csv").write_text(f"{header}\n{seconds}\n", encoding="utf-8")
+    [new] = read_file(folder / "comments.csv").contributions
+    [old] = [
+        c
+        for c in read_file(data / "polis" / "15-per-hour-seattle" / "comments.csv").contributions
+        if c.source_id == new.source_id
+    ]
+    assert new.created_at == old.created_at == "2018-11-16T22:09:36+00:00"
+
+
+@pytest.mark.parametrize("name", ["votes.csv", "participants-votes.csv"])
+def test_a_polis_file_without_comments_is_refused_saying_which_to_import(data, name):
+    # compdemocracy/polis server/src/routes/export.ts writes votes.csv (timestamp,datetime,comment-id,voter-id,
+    # vote) and participants-votes.csv (participant,group-id,n-comments,n-votes,…): uploaded alone, each was
+    # taken for a spreadsheet, and the error asked for a text column, leading to "vote" read as the answers
+    path = data / "polis" / "15-per-hour-seattle" / name
+    for read in (read_file, preview):
+        with pytest.raises(
+            InputFileError, match="ne contient aucun commentaire.*importez le fichier comments.csv"
+        ):
+            read(path)
+    with pytest.raises(InputFileError) as caught:
+        read_file(path)
+    assert "import the export's comments.csv" in caught.value.message_en

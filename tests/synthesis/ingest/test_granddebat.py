@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 
 import pytest
@@ -189,3 +190,77 @@ def test_report_counts_add_up_with_rows_without_answer(write):
     counts = report.manifest.counts
     rows_with_answers = len({c.source_id for c in result.contributions})
     assert counts.rows_read == 2 == counts.rejected + rows_with_answers
+
+
+# A Cap Collectif instance's open-data file, as cap-collectif/granddebat.fr-opendata (index.js, formatAuthor)
+# writes it for any consultation: authorType is the name the instance's administrators gave each participant
+# type, not the four labels of the Grand Débat
+OTHER_INSTANCE = HEADER + (
+    "UHJvcG9zYWw6MQ==,1-1,t,2024-03-01 10:00:00,2024-03-01 10:00:00,,false,,VXNlcjox,Collectivité territoriale,"
+    "59000,La taxe foncière,\n"
+    "UHJvcG9zYWw6Mg==,1-2,t,2024-03-01 10:05:00,2024-03-01 10:05:00,,false,,VXNlcjoy,Organisation syndicale,"
+    "59000,Les impôts de production,\n"
+    "UHJvcG9zYWw6Mw==,1-3,t,2024-03-01 10:07:00,2024-03-01 10:07:00,,false,,VXNlcjoz,Habitant du quartier,"
+    "59000,La TVA sur les produits de première nécessité,\n"
+    "UHJvcG9zYWw6NA==,1-4,t,2024-03-01 10:09:00,2024-03-01 10:09:00,,false,,VXNlcjo0,Autre,59000,Aucun,\n"
+)
+
+
+def test_participant_types_an_instance_named_itself_are_read_by_their_words(write):
+    # only the Grand Débat's four labels were known: a « Collectivité territoriale » or an « Organisation
+    # syndicale » of another instance was an unknown author, no organisation nor institution in the report
+    kinds = [c.author_type for c in read_file(write("export.csv", OTHER_INSTANCE)).contributions]
+    assert kinds == [
+        AuthorType.ELECTED_OR_INSTITUTION,
+        AuthorType.ORGANISATION_NONPROFIT,
+        AuthorType.CITIZEN,
+        AuthorType.UNKNOWN,
+    ]
+
+
+def _opendata_json(path) -> list[dict]:
+    """The records of a Grand Débat open-data CSV as the same export writes them in JSON
+    (cap-collectif/granddebat.fr-opendata, index.js: the metadata, then ``responses``, a list of
+    {questionId, questionTitle, value, formattedValue}, a choice answer stored as {"labels": [...]})."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    records = []
+    for row in rows:
+        record: dict = {k: v for k, v in row.items() if decode_question_header(k) is None}
+        record["trashed"] = record["trashed"] == "true"
+        record["responses"] = [
+            {
+                "questionId": header.split(" - ", 1)[0][1:],
+                "questionTitle": header.split(" - ", 1)[1],
+                "value": json.dumps({"labels": value.split("|"), "other": None})
+                if "|" in value
+                else value or None,
+                "formattedValue": value,
+            }
+            for header, value in row.items()
+            if decode_question_header(header) is not None
+        ]
+        records.append(record)
+    return records
+
+
+def test_the_open_data_json_reads_as_its_csv(tmp_path):
+    # the Grand Débat open data came as CSV and JSON: the JSON was read as any JSON file, its answers one
+    # « responses » text per participant instead of one contribution per question
+    path = tmp_path / "LA_FISCALITE_ET_LES_DEPENSES_PUBLIQUES.json"
+    path.write_text(json.dumps(_opendata_json(GD_SAMPLE), ensure_ascii=False), encoding="utf-8")
+    from_json, from_csv = read_file(path, secret=b"s"), read_file(GD_SAMPLE, secret=b"s")
+    assert from_json.format is Format.GRANDDEBAT and from_json.rows_read == from_csv.rows_read
+    seen = (
+        "contribution_id",
+        "question_id",
+        "question_text",
+        "text",
+        "author_ref",
+        "author_type",
+        "excluded",
+    )
+    assert [[getattr(c, k) for k in seen] for c in from_json.contributions] == [
+        [getattr(c, k) for k in seen] for c in from_csv.contributions
+    ]
+    assert [r.reason for r in from_json.rejected] == [r.reason for r in from_csv.rejected]

@@ -233,3 +233,23 @@ def test_json_lines_whose_first_line_nests_too_deep_keeps_the_others(write):
     result = read_file(write("x.json", deep + '\n{"texte": "un avis"}\n'))
     assert [c.text for c in result.contributions] == ["un avis"]
     assert [(r.line, r.reason.split(" :")[0]) for r in result.rejected] == [(1, "ligne JSON trop imbriquée")]
+
+
+# The header sector of an OLE2 compound file, the container of Excel 97-2003 workbooks (.xls): signature, minor
+# and major version (3), byte order FFFE, sectors of 512 bytes, then the rest of the 512-byte header unused
+XLS_HEADER = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00\x06\x00"
+).ljust(512, b"\xff")
+
+
+def test_an_excel_97_workbook_is_told_apart_and_what_to_do_said(write):
+    # Decidim's Excel export wrote .xls before 0.27 (decidim-core/lib/decidim/exporters/excel.rb, the
+    # "spreadsheet" gem): it was refused as a "binary file", with nothing saying it is a workbook to save as .xlsx
+    path = write("proposals.xls", XLS_HEADER)
+    with pytest.raises(
+        BinaryFileError, match=r"classeur Excel 97-2003 \(\.xls\).*enregistrez-le au format \.xlsx"
+    ):
+        read_file(path)
+    with pytest.raises(BinaryFileError) as caught:
+        read_file(path)
+    assert "save it as .xlsx" in caught.value.message_en
