@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from synthesis.prepare import strip_accents
@@ -111,6 +112,7 @@ _TYPE_WORDS: tuple[tuple[AuthorType, re.Pattern[str]], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=4096)  # a column of an export repeats a few labels over its rows
 def author_type(value: str | None) -> AuthorType:
     """Map an export's author-type label to :class:`AuthorType`: a known label (Grand Débat's four, English
     ones, our own values), else the first kind whose words it holds (:data:`_TYPE_WORDS`), else ``UNKNOWN``."""
