@@ -319,19 +319,22 @@ def _mismatch(path: Path, fmt: Format, detected: Format, columns: list[str]) -> 
 def _related(
     path: Path, related: Sequence[str | PathLike[str]] | None, extras: dict[str, Any] | None = None
 ) -> list[Path]:
-    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path``; one beside
-    it too large to read titles from is said in ``extras["warnings"]`` (its comments keep "Débat n° 12")."""
+    """Decidim debates / proposals exports naming comment roots: given, else those beside ``path`` (CSV, or
+    saved as a workbook or JSON); one beside it too large to read titles from is said in ``extras["warnings"]``
+    (its comments keep "Débat n° 12")."""
     if related is not None:
         return [Path(p) for p in related]
     found = []
-    for sibling in sorted(path.parent.glob("*.csv"))[:50]:
-        if sibling == path:
+    suffixes = (".csv", *flat.TABLE_SUFFIXES)
+    for sibling in sorted(p for p in path.parent.glob("*") if p.suffix.lower() in suffixes)[:50]:
+        if sibling == path or not sibling.is_file():
             continue
+        if sibling.suffix.lower() != ".csv" and sibling.stat().st_size > MAX_RELATED_BYTES:
+            continue  # its kind is told by reading it whole: a large one is no side file read
         try:
-            source, kind = open_rows(sibling)
-        except InputFileError:
+            kind = _kind_of(sibling)
+        except (InputFileError, OSError, ValueError):
             continue
-        getattr(source.records, "close", lambda: None)()  # only the header was needed
         if kind not in {"debates", "proposals"}:
             continue
         if sibling.stat().st_size > MAX_RELATED_BYTES:
@@ -340,6 +343,15 @@ def _related(
             continue
         found.append(sibling)
     return found
+
+
+def _kind_of(path: Path) -> str:
+    """The record kind a CSV's header, or a workbook's or JSON export's flattened columns, tell."""
+    if path.suffix.lower() != ".csv":
+        return flat.table_rows(path)[1]
+    source, kind = open_rows(path)
+    getattr(source.records, "close", lambda: None)()  # only the header was needed
+    return kind
 
 
 def _related_too_large(sibling: Path) -> dict[str, Any]:

@@ -338,18 +338,25 @@ def related_titles(paths: list[Path], extras: dict[str, Any] | None = None) -> d
 
 
 def _titles_of(path: Path) -> dict[str, str]:
-    """Titles of one debates / proposals export (none when the file holds other records)."""
+    """Titles of one debates / proposals export, CSV, workbook or JSON (none when the file holds other
+    records)."""
     from .api import open_rows  # local import: api imports this module
+    from .flat import TABLE_SUFFIXES, table_rows
 
-    source, fmt_kind = open_rows(path)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        columns, fmt_kind, rows = table_rows(path)
+    else:
+        source, fmt_kind = open_rows(path)
+        columns, rows = source.columns, (fields for _, fields in source.records)
     if fmt_kind not in {"debates", "proposals"}:
         return {}
     kind = fmt_kind[:-1]
-    title_is = [source.columns.index(c) for c in localised_columns(source.columns, "title")]
-    id_i, url_i = source.index("id"), source.index("url")
+    title_is = [columns.index(c) for c in localised_columns(columns, "title")]
+    id_i = columns.index("id") if "id" in columns else None
+    url_i = columns.index("url") if "url" in columns else None
     titles: dict[str, str] = {}
-    for _, fields in source.records:
-        if id_i is None or not title_is or len(fields) != len(source.columns):
+    for fields in rows:
+        if id_i is None or not title_is or len(fields) != len(columns):
             continue
         title = plain_text(next((fields[i] for i in title_is if fields[i].strip()), "")).strip()
         titles[f"{kind}-{fields[id_i].strip()}"] = title

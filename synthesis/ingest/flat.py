@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 from synthesis.records import RejectedRow
@@ -80,6 +81,33 @@ def flat_columns(records: Iterator[Record]) -> list[str]:
         if not isinstance(record, RejectedRow):
             seen.update(dict.fromkeys(flatten(record)))
     return list(seen)
+
+
+TABLE_SUFFIXES = (".xlsx", ".json", ".jsonl", ".ndjson")  # the side files read besides CSV
+
+
+def table_rows(path: Path) -> tuple[list[str], str, Iterator[list[str]]]:
+    """A workbook's or JSON export's flattened columns, the record kind they tell and its rows laid out as
+    those columns (records that are no object left out): a side file read as its CSV would be."""
+    from .detect import scan_file  # detect is imported by the readers that import this module
+
+    if path.suffix.lower() == ".xlsx":
+        columns, records = tabular.xlsx_records(path)
+    else:
+        encoding = scan_file(path).encoding
+        read = tabular.json_records if path.suffix.lower() == ".json" else tabular.jsonl_records
+        columns, records = read(path, encoding)
+        items = list(records)
+        columns, records = flat_columns(iter(items)), iter(items)
+    _, kind = format_from_columns(columns)
+
+    def rows() -> Iterator[list[str]]:
+        for _, record in records:
+            if not isinstance(record, RejectedRow):
+                flat = flatten(record)
+                yield [flat.get(column, "") for column in columns]
+
+    return columns, kind, rows()
 
 
 def platform_of(columns: list[str]) -> tuple[Format, str] | None:

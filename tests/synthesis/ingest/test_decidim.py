@@ -261,6 +261,32 @@ def test_a_decidim_excel_export_reads_as_its_csv(tmp_path):
     assert preview(tmp_path / "proposals.xlsx").kind == "proposals"
 
 
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_debates_saved_as_json_or_excel_beside_their_comments_name_them(tmp_path, suffix):
+    # the debates' titles were read from a CSV beside the comments only: saved as JSON or Excel, every comment
+    # answered « Débat n° 23 »
+    rows = _real_rows("debats.csv")
+    if suffix == ".json":
+        (tmp_path / "debats.json").write_text(
+            json.dumps([_as_decidim_json(r) for r in rows]), encoding="utf-8"
+        )
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(list(rows[0]))
+        for row in rows:
+            book.active.append([int(v) if v.isdigit() else v or None for v in row.values()])
+        book.save(tmp_path / "debats.xlsx")
+    comments = tmp_path / "commentaires_debats.csv"
+    comments.write_bytes((REAL / "commentaires_debats.csv").read_bytes())
+    read = read_file(comments, secret=b"k")
+    beside_csv = read_file(REAL / "commentaires_debats.csv", secret=b"k", related=[REAL / "debats.csv"])
+    assert read.extras["related"] == [str(tmp_path / f"debats{suffix}")]
+    assert [c.question_text for c in read.contributions] == [
+        c.question_text for c in beside_csv.contributions
+    ]
+    assert not any(c.question_text.startswith("Débat n°") for c in read.contributions)
+
+
 def test_a_json_file_said_decidim_that_is_not_is_refused_in_both_languages(tmp_path):
     path = tmp_path / "avis.json"
     path.write_text(json.dumps([{"ref": 1, "avis": "Des bus"}]), encoding="utf-8")
