@@ -158,6 +158,23 @@ def _said_in(exc: UsageError, lang: str) -> UsageError:
     return exc
 
 
+def normalise_lang(args: list[str]) -> None:
+    """Write each ``--lang`` value of ``args`` that names French or English as its code, in place: "EN",
+    "en-GB" and "fr_FR" are "en", "en" and "fr" (any other value is left to be refused)."""
+    for i, arg in enumerate(args):
+        if arg == LANG_OPTION and i + 1 < len(args):
+            args[i + 1] = _code(args[i + 1])
+        elif arg.startswith(LANG_OPTION + "="):
+            args[i] = LANG_OPTION + "=" + _code(arg.split("=", 1)[1])
+
+
+def _code(value: str) -> str:
+    tag = value.strip().lower()
+    return next(
+        (code for code in ("fr", "en") if tag == code or tag.startswith((code + "-", code + "_"))), value
+    )
+
+
 def requested_lang(args: Sequence[str]) -> str:
     """The language ``--lang`` asks for among ``args`` ("en" for any English tag), else French."""
     value = ""
@@ -189,6 +206,7 @@ class LocalisedGroup(TyperGroup):
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if parent is None:
+            normalise_lang(args)
             self.lang = requested_lang(args)
             localise(self, self.lang)
         try:

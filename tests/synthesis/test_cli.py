@@ -825,3 +825,11 @@ def test_a_questionnaire_is_analysed_one_question_per_column_and_reproduced(tmp_
 def test_answers_columns_that_cannot_go_together(tmp_path, options, said):
     result = analyse(SAMPLE, *options, "--out", tmp_path / "r.json")
     assert result.exit_code == 2 and said in result.output
+
+
+@pytest.mark.parametrize(("given", "said"), [("EN", "File not found"), ("en-GB", "File not found"),
+                                             ("fr_FR", "Fichier introuvable"), ("FR", "Fichier introuvable")])  # fmt: skip
+def test_a_language_tag_in_another_case_or_with_its_region_is_its_language(tmp_path, given, said):
+    # "--lang EN" was refused in French, "--lang en-GB" in English, though the help had switched to English
+    result = analyse(tmp_path / "absent.csv", "--lang", given)
+    assert result.exit_code != 0 and said in result.output and "unsupported_language" not in result.output
