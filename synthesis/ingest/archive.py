@@ -25,7 +25,7 @@ from pathlib import Path
 
 from synthesis.errors import ArchiveError, ArchiveTooLargeError
 
-from .members import CHUNK, ArchiveLimits, Member, place_member, polis_exports, size_text
+from .members import ArchiveLimits, Member, copy_within, place_member, polis_exports, size_text
 
 _END_RECORD = b"PK\x05\x06"
 _ENTRY_BYTES = 1024  # a directory entry with a 255-character name and its extra fields holds well under this
@@ -139,18 +139,10 @@ def _write(
 ) -> None:
     """Stream the member to its path, counting the bytes it really unpacks to."""
     assert member.path is not None
-    written = 0
     try:
         member.path.parent.mkdir(parents=True, exist_ok=True)
         with zf.open(info) as src, member.path.open("wb") as out:
-            while chunk := src.read(CHUNK):
-                written += len(chunk)
-                total[0] += len(chunk)
-                if written > limits.member_bytes:
-                    raise _too_large(member.name, limits.member_bytes, whole=False)
-                if total[0] > limits.total_bytes:
-                    raise _too_large(member.name, limits.total_bytes, whole=True)
-                out.write(chunk)
+            copy_within(src, out, member.name, total, limits, _too_large)
     except (NotADirectoryError, IsADirectoryError, FileExistsError):  # "a.csv" and "a.csv/b.csv" both
         member.path = None
         member.skip(

@@ -22,10 +22,10 @@ from synthesis.errors import ArchiveError, ArchiveTooLargeError, os_reason
 
 from .archive import unpack
 from .members import (
-    CHUNK,
     DEPTH,
     ArchiveLimits,
     Member,
+    copy_within,
     litter,
     place_member,
     polis_exports,
@@ -159,18 +159,10 @@ def _copy(source: Path, member: Member, total: list[int], limits: ArchiveLimits)
     """Copy the file to its member's path, counting its bytes against the limits; one that cannot be opened
     (no right to read it) is skipped with the reason, the others are still read."""
     assert member.path is not None
-    written = 0
     try:
         member.path.parent.mkdir(parents=True, exist_ok=True)
         with source.open("rb") as src, member.path.open("wb") as out:
-            while chunk := src.read(CHUNK):
-                written += len(chunk)
-                total[0] += len(chunk)
-                if written > limits.member_bytes:
-                    raise _too_large(member.name, limits.member_bytes, whole=False)
-                if total[0] > limits.total_bytes:
-                    raise _too_large(member.name, limits.total_bytes, whole=True)
-                out.write(chunk)
+            copy_within(src, out, member.name, total, limits, _too_large)
     except OSError as exc:
         member.path.unlink(missing_ok=True)
         member.path = None

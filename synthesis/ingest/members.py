@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 CHUNK = 1 << 20
 #: Formats the readers take, by extension; any other member is skipped.
@@ -53,6 +53,28 @@ class ArchiveLimits:
     member_bytes: int = 512 << 20
     total_bytes: int = 1 << 30
     members: int = 1000
+
+
+def copy_within(
+    src: IO[bytes],
+    out: IO[bytes],
+    name: str,
+    total: list[int],
+    limits: ArchiveLimits,
+    too_large: Callable[..., Exception],
+) -> None:
+    """Stream ``src`` to ``out``, counting its bytes against ``limits.member_bytes`` and, with the members
+    before it (``total[0]``), against ``limits.total_bytes``: ``too_large(name, limit, whole=...)`` is raised
+    when either is passed, whatever the source declared."""
+    written = 0
+    while chunk := src.read(CHUNK):
+        written += len(chunk)
+        total[0] += len(chunk)
+        if written > limits.member_bytes:
+            raise too_large(name, limits.member_bytes, whole=False)
+        if total[0] > limits.total_bytes:
+            raise too_large(name, limits.total_bytes, whole=True)
+        out.write(chunk)
 
 
 @dataclass
