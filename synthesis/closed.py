@@ -60,11 +60,10 @@ def choice_tally(texts: Sequence[str]) -> list[OptionCount] | None:
     if len(texts) < MIN_ANSWERS:
         return None
     if not any(CHOICE_SEPARATOR in t for t in texts):
-        distinct = len({dedup_key(t) for t in texts})
         for separator in OTHER_SEPARATORS:
             if any(separator in t for t in texts):
-                tally = _tally(texts, separator)
-                if tally is not None and len(tally) < distinct:
+                tally = _tally(texts, separator)  # None at once for free text: its options are too many
+                if tally is not None and len(tally) < len({dedup_key(t) for t in texts}):
                     return tally
     return _tally(texts, CHOICE_SEPARATOR)
 
