@@ -4,21 +4,14 @@ counts stay."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from schemas import Campaign, Cluster, Report
+from synthesis.origin import all_clusters
 
 
-def _walk(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
-    for cl in clusters:
-        yield cl
-        yield from _walk(cl.subclusters)
-
-
-def without_words(label: str, words: set[str]) -> str:
-    """``label`` without its parts (" · " between them) that are one of ``words``; "…" when none is left."""
+def without_words(label: str, words: set[str], empty: str = "…") -> str:
+    """``label`` without its parts (" · " between them) that are one of ``words``; ``empty`` when none is left."""
     parts = [p for p in label.split(" · ") if p not in words]
-    return " · ".join(parts) or "…"
+    return " · ".join(parts) or empty
 
 
 def _scrub_cluster(cl: Cluster, keys: set[str], dropped: set[str]) -> bool:
@@ -33,8 +26,9 @@ def _scrub_cluster(cl: Cluster, keys: set[str], dropped: set[str]) -> bool:
     theirs -= {t for m in cl.members if m.contribution_id not in keys for t in m.matched_keywords}
     if theirs:
         cl.keywords = [k for k in cl.keywords if k.term not in theirs]
-        parts = [p for p in cl.label.split(" · ") if p not in theirs]
-        cl.label = " · ".join(parts) or (cl.keywords[0].term if cl.keywords else cl.cluster_id)
+        cl.label = without_words(cl.label, theirs, "") or (
+            cl.keywords[0].term if cl.keywords else cl.cluster_id
+        )
         dropped |= theirs
     for m in erased:
         m.matched_keywords = []
@@ -72,7 +66,7 @@ def scrub_report(
             c.text, c.zipcode, c.created_at, c.channel, c.erased = "", None, None, None, True
             found = True
     for q in report.questions:
-        for cl in _walk(q.clusters):
+        for cl in all_clusters(q.clusters):
             found = _scrub_cluster(cl, keys, dropped) or found
         for camp in q.campaigns:
             found = _scrub_campaign(camp, keys) or found

@@ -452,10 +452,11 @@ def detect_campaigns(
     return campaigns, detector
 
 
-def _all_clusters(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
+def all_clusters(clusters: Iterable[Cluster]) -> Iterable[Cluster]:
+    """Every theme of ``clusters`` and, after each, its sub-themes (at any depth)."""
     for cl in clusters:
         yield cl
-        yield from _all_clusters(cl.subclusters)
+        yield from all_clusters(cl.subclusters)
 
 
 def member_flags(
@@ -582,7 +583,7 @@ def _annotate_placed(
         )
         for c in kept
     }
-    for cl in _all_clusters(question.clusters):
+    for cl in all_clusters(question.clusters):
         for m in cl.members:
             m.flags, m.weight = flags[m.contribution_id], round(weights[m.contribution_id], 6)
         cl.origin = breakdown([by_id[m.contribution_id] for m in cl.members], weights, campaign_of, settings)
@@ -616,7 +617,7 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
     whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
     for q in report.questions:
-        for cl in _all_clusters(q.clusters):
+        for cl in all_clusters(q.clusters):
             if cl.origin is not None:
                 cl.origin.territory_index = territory.representation_index(
                     cl.origin.territories, whole, min_count=5
