@@ -35,7 +35,8 @@ from .privacy import author_ref
 
 DEFAULT_QUESTION_ID = "1"
 
-Getter = Callable[[str | None], str | None]  # a row's cell by column name (None: no column mapped)
+CellOf = Callable[[str | None], str | None]  # a row's cell by column name (None: no column mapped); not
+# common.Getter, which the platform readers call with their own column names
 
 # Column names (folded) that suggest each mapped field, best first.
 _HINTS: dict[str, tuple[str, ...]] = {
@@ -312,7 +313,7 @@ def record_rows(
         yield make(line, _dict_getter(record))
 
 
-def _list_getter(fields: list[str], index: dict[str, int | None]) -> Getter:
+def _list_getter(fields: list[str], index: dict[str, int | None]) -> CellOf:
     def get(column: str | None) -> str | None:
         i = index.get(column) if column is not None else None
         return fields[i] if i is not None else None
@@ -320,7 +321,7 @@ def _list_getter(fields: list[str], index: dict[str, int | None]) -> Getter:
     return get
 
 
-def _dict_getter(record: dict[str, Any]) -> Getter:
+def _dict_getter(record: dict[str, Any]) -> CellOf:
     def get(column: str | None) -> str | None:
         return cell(record.get(column)) if column else None
 
@@ -382,7 +383,7 @@ def answered(mapping: ColumnMapping | None) -> list[tuple[str, str, str]]:
     return [(str(rank), col, " ".join(col.split())) for rank, col in enumerate(answers or (), 1)]
 
 
-def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Getter], RowOutcome]:
+def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf], RowOutcome]:
     """The builder of one row's outcome: its contribution, or its answers (a questionnaire)."""
     question_text = source.question_text or source.path.stem
     insee = insee_column(mapping.postcode)
@@ -392,7 +393,7 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Getter],
         if source.question_text:
             source.extras.setdefault("warnings", []).append(_QUESTION_TEXT_UNUSED)
 
-    def common(line: int, get: Getter) -> dict[str, Any]:
+    def common(line: int, get: CellOf) -> dict[str, Any]:
         source_id = (get(mapping.id) or "").strip() or f"ligne-{line}"
         postcode = (get(mapping.postcode) or "").strip()
         if insee and _INSEE.match(postcode):  # "13100" there is Saint-Rémy-de-Provence, not Aix's postcode
@@ -409,7 +410,7 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, Getter],
             "channel": (get(mapping.channel) or "").strip() or None,
         }
 
-    def make(line: int, get: Getter) -> RowOutcome:
+    def make(line: int, get: CellOf) -> RowOutcome:
         if answers:
             given = [(q, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
             if not given:
