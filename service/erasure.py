@@ -306,7 +306,8 @@ def _erase(
     session.add(erasure)
     session.flush()
     questions = erased_roots(rows)
-    erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows}, questions)
+    # nothing to erase (an audit row kept all the same): no stored report is read for nothing
+    erasure.runs = _rewrite_runs(session, consultation, ids, {c.key for c in rows}, questions) if rows else []
     _rename_questions(session, consultation, questions)
     for c in rows:
         c.text, c.author_ref, c.zipcode, c.submitted_at, c.erasure_id = "", None, None, None, erasure.id
