@@ -52,7 +52,7 @@ def skip_copies(members: list[Member]) -> None:
     for m in members:
         if m.status != "read" or m.path is None or not m.path.stat().st_size:  # an empty file: said as such
             continue
-        digest = sha256_of(m.path)
+        digest = m.digest()
         if digest not in first:
             first[digest] = m.name
             continue
@@ -87,7 +87,7 @@ def sha256_of_source(source: Path, members: list[Member]) -> str:
     digest = hashlib.sha256()
     for m in members:
         if m.path is not None and m.status in ("read", "side"):
-            digest.update(f"{m.name}\0{sha256_of(m.path)}\n".encode("utf-8", "surrogateescape"))
+            digest.update(f"{m.name}\0{m.digest()}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

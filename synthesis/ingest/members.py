@@ -90,6 +90,14 @@ class Member:
     format: str | None = None
     kind: str = ""
     rows: int | None = None
+    sha256: str | None = None  # of the file written, once :meth:`digest` has read it
+
+    def digest(self) -> str:
+        """The SHA-256 of the member's file, read once (copies are told by it, then a folder's checksum)."""
+        assert self.path is not None
+        if self.sha256 is None:
+            self.sha256 = sha256_of(self.path)
+        return self.sha256
 
     def skip(self, reason: str, reason_en: str) -> None:
         self.status, self.reason, self.reason_en = "skipped", reason, reason_en
