@@ -54,11 +54,13 @@ def is_archive(path: Path, limits: ArchiveLimits | None = None) -> bool:
 
 
 def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
-    """Write ``archive``'s useful members under ``dest``; every member (but folders) listed, in archive order."""
+    """Write ``archive``'s useful members under ``dest``; every member (but folders) listed, in name order as a
+    folder's files are (paths sorted, subfolders in place): a ZIP gives the report of its folder whatever order
+    its members were written in."""
     _check_directory(archive, limits)
     try:
         with zipfile.ZipFile(archive) as zf:
-            infos = zf.infolist()
+            infos = sorted(zf.infolist(), key=lambda info: _name(info).split("/"))
             if len(infos) > limits.members:
                 raise _too_many(archive, len(infos), limits)
             members: list[Member] = []
@@ -143,11 +145,11 @@ def _write(
         member.path.parent.mkdir(parents=True, exist_ok=True)
         with zf.open(info) as src, member.path.open("wb") as out:
             copy_within(src, out, member.name, total, limits, _too_large)
-    except (NotADirectoryError, IsADirectoryError, FileExistsError):  # "a.csv" and "a.csv/b.csv" both
+    except (NotADirectoryError, IsADirectoryError, FileExistsError):  # "a.csv/b.csv" after the file "a.csv"
         member.path = None
         member.skip(
-            "nom en conflit avec un dossier de l'archive : non lu",
-            "name clashing with a folder of the archive: not read",
+            "son dossier porte le nom d'un fichier de l'archive : non lu",
+            "its folder has the name of a file of the archive: not read",
         )
     except NotImplementedError:  # a compression method zipfile does not read (Deflate64, PPMd, AES…)
         member.path.unlink(missing_ok=True)

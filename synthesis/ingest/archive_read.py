@@ -1,5 +1,5 @@
-"""Read a ZIP export, or a folder of export files, as one stream: each contribution member in archive (folder)
-order, with the side files beside it.
+"""Read a ZIP export, or a folder of export files, as one stream: each contribution member in name order (paths
+sorted, as a folder's files are), with the side files beside it.
 
 What became of each member (read, with its format and rows; side file; skipped, with the reason) is in
 ``extras["archive"]["members"]``. Rejected rows name their member (``RejectedRow.file``), contributions too

@@ -119,10 +119,10 @@ def test_zip_of_spreadsheets_reads_each_file_as_a_question_and_names_the_file_of
         }
     )
     result = read_file(_zip(tmp_path, data))
-    assert [(c.question_id, c.contribution_id, c.text) for c in result.contributions] == [
+    assert [(c.question_id, c.contribution_id, c.text) for c in result.contributions] == [  # in name order
+        ("loyers", "logement/loyers.csv:1", "Encadrer les loyers"),
         ("mobilite", "mobilite.csv:1", "Plus de bus le soir"),
         ("mobilite", "mobilite.csv:2", "Des pistes cyclables"),
-        ("loyers", "logement/loyers.csv:1", "Encadrer les loyers"),
     ]
     [rejected] = result.rejected
     assert rejected.file == "logement/loyers.csv" and rejected.line == 3 and "double" in rejected.reason
@@ -204,7 +204,7 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
             "__MACOSX/._avis.csv": b"\x00\x05\x16\x07",
             "Avis.CSV": good,  # the same name but for its case: one file on some disks
             "q.csv/r.csv": good.replace(b"soir", b"matin"),  # another content: a copy is skipped as such
-            "q.csv": good,  # a file where the archive has a folder of that name
+            "q.csv": good.replace(b"soir", b"dimanche"),  # a file named as a folder of the archive
             ".": good,  # no file name: IndexError
             "Xhidden.csv": good.replace(b"soir", b"midi"),  # named "\0hidden.csv" below
         }
@@ -213,10 +213,10 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
     work = tmp_path / "work"
     work.mkdir()
     result = read_file(_zip(work, data))
-    assert [c.text for c in result.contributions] == [  # avis, q.csv/r, hidden
+    assert [c.text for c in result.contributions] == [  # Avis.CSV, hidden, q.csv: in name order
         "Plus de bus le soir",
-        "Plus de bus le matin",
         "Plus de bus le midi",
+        "Plus de bus le dimanche",
     ]
     members = _members(result)
     assert members["../../evil.csv"]["status"] == members["/etc/abs.csv"]["status"] == "skipped"
@@ -225,7 +225,8 @@ def test_hostile_members_are_skipped_with_their_reason_and_nothing_is_written_ou
     assert members["__MACOSX/._avis.csv"]["status"] == "skipped"
     assert members["."]["reason_en"] == "member without a file name: not read"
     assert members["hidden.csv"]["status"] == "read"  # its name as written, the NUL left out
-    assert "même nom" in members["Avis.CSV"]["reason"] and "conflit" in members["q.csv"]["reason"]
+    assert "même nom que « Avis.CSV »" in members["avis.csv"]["reason"]
+    assert members["q.csv/r.csv"]["reason"] == "son dossier porte le nom d'un fichier de l'archive : non lu"
     assert not (tmp_path / "evil.csv").exists() and sorted(p.name for p in work.iterdir()) == ["export.zip"]
     for odd, why in ((encrypted_member, "chiffré"), (symlink_member, "lien symbolique")):
         with pytest.raises(ArchiveError, match=why):  # alone in its archive: nothing to read, the reason said

@@ -299,3 +299,37 @@ def test_two_files_named_alike_but_for_case_say_which_file_the_other_clashes_wit
         "l'un des deux"
     )
     assert members["avis.csv"]["reason_en"].startswith("same name as 'Avis.csv' on some disks")
+
+
+def test_a_zip_written_in_another_order_gives_the_contributions_of_its_folder(tmp_path):
+    # a ZIP's members were read in the order the archive lists them, a folder's files in name order: the same
+    # files zipped by another tool (newest first, say) gave their contributions in another order, and so a
+    # slightly different report, with the ids prefixed after another first file
+    from tests.utils.archives import zip_bytes
+
+    folder = tmp_path / "avis"
+    (folder / "quartiers").mkdir(parents=True)
+    files = {
+        "b.csv": "id;avis\n1;Des pistes cyclables\n2;Des bancs\n",
+        "a.csv": "id;avis\n1;Des arbres\n",
+        "quartiers/c.csv": "id;avis\n1;Un marché couvert\n",
+        "a (1).csv": "id;avis\n1;Une fontaine\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    archive = tmp_path / "avis.zip"
+    archive.write_bytes(zip_bytes({name: (folder / name).read_bytes() for name in reversed(files)}))
+    from_folder, from_zip = read_file(folder, secret=b"k"), read_file(archive, secret=b"k")
+    assert [c.text for c in from_folder.contributions] == [
+        "Une fontaine",
+        "Des arbres",
+        "Des pistes cyclables",
+        "Des bancs",
+        "Un marché couvert",
+    ]
+    assert _seen(from_zip) == _seen(from_folder)
+    assert (
+        list(_members(from_zip))
+        == list(_members(from_folder))
+        == ["a (1).csv", "a.csv", "b.csv", "quartiers/c.csv"]
+    )
