@@ -37,7 +37,29 @@ pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BASE = os.environ.get("SYNTHESE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-REDIS_URL = REDIS_BASE.rsplit("/", 1)[0] + "/13"  # a db of its own: flushed by these tests
+
+
+def _private_db(first: int = 13, last: int = 8) -> tuple[str, object]:
+    """A Redis db of this test session's own, flushed by these tests: the first of dbs 13..8 that no other
+    session on this machine holds (a lock file held until the process ends). Two sessions on one db flushed
+    each other's queues and saw each other's workers."""
+    import fcntl
+    import tempfile
+
+    server = REDIS_BASE.rsplit("/", 1)[0]
+    for db in range(first, last - 1, -1):
+        name = "".join(ch if ch.isalnum() else "-" for ch in f"{server}-{db}")
+        lock = open(Path(tempfile.gettempdir()) / f"synthese-test-redis-{name}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        return f"{server}/{db}", lock
+    raise RuntimeError(f"Redis dbs {last}-{first} of {server} are all held by other test sessions")
+
+
+REDIS_URL, _REDIS_LOCK = _private_db()
 LEASE_S = 3.0
 SHARD_TEXTS = 10
 HOST = socket.gethostname()
