@@ -175,7 +175,9 @@ class Run(SQLModel, table=True):
     carry_review_from: int | None = Field(default=None, foreign_key="runs.id")
     cancel_requested: bool = False
     worker: str | None = Field(
-        default=None, max_length=200, description="host:pid of the process running it."
+        default=None,
+        max_length=200,
+        description="host:pid of the process running it (host: its name and PID namespace).",
     )
     input_sha256: str | None = Field(default=None, max_length=64)
     public_token_sha256: str | None = Field(

@@ -63,8 +63,20 @@ class RunSuperseded(Exception):
         self.status = JobStatus(status)
 
 
+def host_id() -> str:
+    """This host's name and, where Linux tells it, its PID namespace: containers may share a hostname
+    (``network_mode: host``, one ``hostname:`` for all) but not a PID namespace, within which alone a pid
+    names a process. With the hostname alone, an API starting in one container failed the runs of another."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/{namespace.removeprefix('pid:[').removesuffix(']')}"
+
+
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``<host_id>:<pid>``, the process running a run or holding a lease."""
+    return f"{host_id()}:{os.getpid()}"
 
 
 def _engine(engine: Engine | None) -> Engine:
@@ -461,7 +473,7 @@ def _pid_alive(pid: int) -> bool:
 def recover_interrupted_runs(engine: Engine, *, requeue: bool = True) -> tuple[list[int], list[int]]:
     """At start-up: runs left ``running`` by a dead process of this host are marked failed with the reason;
     ``queued`` runs (lost with the old process's in-memory queue) are returned for re-submission."""
-    host = socket.gethostname()
+    host = host_id()
     failed, queued = [], []
     with Session(engine) as s:
         for run in s.exec(

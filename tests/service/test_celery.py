@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from service import crud
 from service.core.config import Settings
 from service.core.db import make_engine, upgrade_database
 from service.jobs.inprocess import InProcessRunner
+from service.jobs.tasks import host_id
 from service.main import create_app
 from service.models import Assignment, Run, StoredEmbedding, Theme
 from tests.service.factories import to_csv
@@ -62,7 +62,7 @@ def _private_db(first: int = 13, last: int = 8) -> tuple[str, object]:
 REDIS_URL, _REDIS_LOCK = _private_db()
 LEASE_S = 3.0
 SHARD_TEXTS = 10
-HOST = socket.gethostname()
+HOST = host_id()  # the workers' host: this machine and PID namespace
 FAST = {"embedder": "fake-hash", "min_cluster_size": 5, "n_neighbors": 10, "subclusters": False}
 SLOW = {**FAST, "embedder": "fake-slow"}
 
@@ -160,11 +160,13 @@ def workers(db_url, tmp_path_factory) -> Iterator[Workers]:
         "MKL_NUM_THREADS": "1",
     }
     pool = Workers(env, tmp_path_factory.mktemp("worker-logs"))
-    pool.start("w1")
-    pool.start("w2")
-    yield pool
-    pool.stop_all()
-    r.flushdb()
+    try:  # a worker that never said it was ready is stopped too, not left taking the next session's tasks
+        pool.start("w1")
+        pool.start("w2")
+        yield pool
+    finally:
+        pool.stop_all()
+        r.flushdb()
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
+import subprocess
+import sys
 import time
 
+import pytest
 from sqlmodel import Session, func, select
 
 from service.core.db import make_engine, upgrade_database
@@ -13,11 +15,20 @@ from service.imports import import_file
 from service.jobs import JobStatus
 from service.jobs.cache import DBEmbeddingCache
 from service.jobs.inprocess import InProcessRunner
-from service.jobs.tasks import embed_shard, execute_run, load_inputs, recover_interrupted_runs, shard_texts
+from service.jobs.tasks import (
+    embed_shard,
+    execute_run,
+    host_id,
+    load_inputs,
+    recover_interrupted_runs,
+    shard_texts,
+    worker_id,
+)
 from service.models import Consultation, Run, StoredEmbedding
 from synthesis.embed import _LOADED
 from tests.service.factories import FAST_SETTINGS, consultation_rows, to_csv
 from tests.service.helpers import empty_consultation
+from tests.utils.data import REPO_ROOT
 
 
 def _consultation(
@@ -84,15 +95,42 @@ def test_shards_then_execute_run_reuses_every_vector(engine, tmp_path):
 
 def test_recover_marks_dead_runs_failed_and_requeues_queued(engine, tmp_path):
     cid = _consultation(engine, tmp_path)
-    dead = _run(engine, cid, status="running", worker=f"{socket.gethostname()}:999999")
+    dead = _run(engine, cid, status="running", worker=f"{host_id()}:999999")
     elsewhere = _run(engine, cid, status="running", worker="other-host:1")
-    alive = _run(engine, cid, status="running", worker=f"{socket.gethostname()}:{os.getppid()}")
+    alive = _run(engine, cid, status="running", worker=f"{host_id()}:{os.getppid()}")
     queued = _run(engine, cid)
     failed, requeue = recover_interrupted_runs(engine)
     assert failed == [dead] and requeue == [queued]
     with Session(engine) as s:
         assert s.get(Run, dead).error["code"] == "interrupted"
         assert s.get(Run, elsewhere).status == s.get(Run, alive).status == "running"
+
+
+def test_a_process_of_another_pid_namespace_with_the_same_hostname_is_another_host(engine, tmp_path):
+    # two containers with one hostname (network_mode: host): the API starting in one read the other's run,
+    # "<hostname>:<pid>", as its own host's and, that pid being no process of its namespace, failed it
+    here = worker_id()
+    try:
+        done = subprocess.run(
+            ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", _PRINT_WORKER_ID],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"no PID namespace can be made here: {exc}")
+    there = done.stdout.strip()
+    assert there.endswith(":1") and there.split("/")[0] == here.split("/")[0]  # pid 1, the same hostname
+    assert there.rpartition(":")[0] != here.rpartition(":")[0]
+    cid = _consultation(engine, tmp_path)
+    theirs = _run(engine, cid, status="running", worker=there.rpartition(":")[0] + ":999999")
+    assert recover_interrupted_runs(engine)[0] == []
+    with Session(engine) as s:
+        assert s.get(Run, theirs).status == "running"
+
+
+_PRINT_WORKER_ID = "from service.jobs.tasks import worker_id; print(worker_id())"
 
 
 def test_cancel_while_running_stores_nothing(engine, tmp_path):
