@@ -83,3 +83,19 @@ class DBEmbeddingCache:
     def __len__(self) -> int:
         with self._reading() as conn:
             return int(conn.exec_driver_sql("SELECT count(*) FROM embeddings").scalar_one())
+
+
+class HeldCache(DBEmbeddingCache):
+    """The stored vectors read, the new ones kept in ``held`` instead of stored: for a caller that stores them
+    only once it knows it may (a split computed before its run's lock: ``service.review.store``)."""
+
+    def __init__(self, engine: Engine | Connection, held: dict[str, np.ndarray]) -> None:
+        super().__init__(engine)
+        self.held = held
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found = super().get_many(keys)
+        return found | {k: self.held[k] for k in keys if k in self.held and k not in found}
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        self.held.update((key, np.asarray(vec, dtype=np.float32)) for key, vec in items)

@@ -12,6 +12,7 @@ from schemas import Report, RunSettings
 from schemas.api import MAX_ID
 from service import crud
 from service.errors import ConflictError, NotFoundError, ReviewError
+from service.jobs.cache import DBEmbeddingCache, HeldCache
 from service.jobs.tasks import as_record, author_type_of
 from service.models import Assignment, Contribution, ReviewAction, Run
 from service.report_store import sync_rows
@@ -51,7 +52,7 @@ def _contribution(session: Session, run: Run, contribution_id: int) -> Contribut
 
 
 def _split_inputs(
-    session: Session, run: Run, report: Report, cluster_id: str, *, locked: bool = True
+    session: Session, run: Run, report: Report, cluster_id: str, *, held: dict[str, np.ndarray] | None = None
 ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
     _, cl = ops.find_cluster(report, cluster_id)
     keys = [m.contribution_id for m in cl.members]
@@ -70,13 +71,11 @@ def _split_inputs(
         )
         texts |= {c.key: mask_pii(c.text) for c in rows}
     settings = RunSettings.model_validate(report.manifest.settings)
-    from service.jobs.cache import DBEmbeddingCache
-
     embedder = get_embedder(settings.embedder, settings.embedder_model)
     norm = embedding_forms([normalise_text(texts[k]) for k in keys])
     # locked: through the session's connection, since the action holds the run's lock (SQLite: the database's)
-    # until its commit; ahead of the lock, each write of new vectors commits at once
-    cache = DBEmbeddingCache(session.connection() if locked else session.get_bind())
+    # until its commit; ahead of the lock, new vectors are held until the split is kept under the lock
+    cache = DBEmbeddingCache(session.connection()) if held is None else HeldCache(session.get_bind(), held)
     X = embed_unique(norm, embedder, cache)
     return texts, dict(zip(keys, X, strict=True))
 
@@ -119,16 +118,17 @@ def apply_action(
     payload: dict[str, Any],
     rejected: set[str],
     *,
-    locked: bool = True,
+    held: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict, dict]:
     """Apply one action to ``report`` in place; payload ids are API ids (contribution ids are integers).
-    ``locked``: the caller holds the run's lock (else new vectors are stored at once, see :func:`_split_ahead`)."""
+    ``held``: the caller does not hold the run's lock, and a split's new vectors are kept there, not stored
+    (see :func:`_split_ahead`)."""
     if action == "rename":
         return ops.rename(report, payload["cluster_id"], payload["label"])
     if action == "reject_quote":
         c = _contribution(session, run, payload["contribution_id"])
         return ops.reject_quote(report, payload["cluster_id"], c.key, rejected)
-    done = _regroup(report, session, run, action, payload, locked=locked)
+    done = _regroup(report, session, run, action, payload, held=held)
     # the themes hold other contributions: who speaks in each is counted again
     refresh_origin(
         report, _records(session, run, report), RunSettings.model_validate(report.manifest.settings)
@@ -137,13 +137,19 @@ def apply_action(
 
 
 def _regroup(
-    report: Report, session: Session, run: Run, action: str, payload: dict[str, Any], *, locked: bool
+    report: Report,
+    session: Session,
+    run: Run,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    held: dict[str, np.ndarray] | None,
 ) -> tuple[dict, dict]:
     """A merge, split or move: an action that changes which theme holds which contribution."""
     if action == "merge":
         return ops.merge(report, payload["cluster_id"], payload["into_cluster_id"])
     if action == "split":
-        texts, vectors = _split_inputs(session, run, report, payload["cluster_id"], locked=locked)
+        texts, vectors = _split_inputs(session, run, report, payload["cluster_id"], held=held)
         return split(
             report,
             payload["cluster_id"],
@@ -194,7 +200,8 @@ def record_action(
         ahead = _split_ahead(session, run, payload) if action == "split" else None
         crud.lock_run(session=session, run_id=run.id)  # refreshes ``run``, the session's copy of the row
         if ahead is not None and ahead[0] == (run.reviewed_report or run.report):
-            _, report, (before, after) = ahead
+            _, report, (before, after), held = ahead
+            DBEmbeddingCache(session.connection()).put_many(held.items())
         else:
             report = current_report(run)
             before, after = apply_action(report, session, run, action, payload, rejected_quotes(session, run))
@@ -213,17 +220,18 @@ def record_action(
 
 def _split_ahead(
     session: Session, run: Run, payload: dict[str, Any]
-) -> tuple[str | None, Report, tuple[dict, dict]] | None:
+) -> tuple[str | None, Report, tuple[dict, dict], dict[str, np.ndarray]] | None:
     """A split computed on the run's report as it stands, before the run is locked: clustering a large theme
     takes seconds, and on SQLite the run's lock is the whole database's (every import and review of the
     service would wait, and fail after the 30 s busy timeout). Returns the report it started from, the split
-    report and the action's record; None when it fails (the split is then done, or refused, under the lock)."""
+    report, the action's record and the vectors it computed, stored only if the split is kept under the lock
+    (stored at once, those of a text erased meanwhile were stored again after the erasure had forgotten them);
+    None when it fails (the split is then done, or refused, under the lock)."""
     basis = run.reviewed_report or run.report
+    held: dict[str, np.ndarray] = {}
     try:
         report = current_report(run)
-        done = apply_action(
-            report, session, run, "split", payload, rejected_quotes(session, run), locked=False
-        )
+        done = apply_action(report, session, run, "split", payload, rejected_quotes(session, run), held=held)
     except (ReviewError, NotFoundError, ConflictError, KeyError, ValueError):
         return None
-    return basis, report, done
+    return basis, report, done, held

@@ -755,3 +755,63 @@ def test_a_theme_s_member_list_says_which_members_were_erased(client, keys, runn
     listed = {m["contribution_id"]: m for m in client.get(members, headers=h).json()["data"]}
     assert (listed[erased]["text"], listed[erased]["erased"]) == ("", True)
     assert not any(m["erased"] for k, m in listed.items() if k != erased)
+
+
+def test_a_split_computed_while_an_erasure_commits_does_not_store_the_erased_text_s_vectors(
+    client, keys, runner, engine, monkeypatch
+):
+    # a split is clustered before the run's lock, its new vectors stored at once: an erasure committing
+    # meanwhile forgot the erased text's vectors, and the split stored them again
+    from service.erasure import ErasureRequest, erase_contributions
+    from service.models import ApiKey, Consultation
+    from service.review import store
+    from synthesis.prepare import normalise_text
+
+    h = keys.h()
+    done = make_run(client, runner, h)
+    texts = {c["contribution_id"]: c["text"] for c in done.report["contributions"]}
+    counts: dict[str, int] = {}
+    for text in texts.values():
+        counts[text] = counts.get(text, 0) + 1
+    cluster = max(
+        (cl for q in done.report["questions"] for cl in q["clusters"]), key=lambda cl: len(cl["members"])
+    )
+    target = next(m for m in cluster["members"] if counts[texts[m["contribution_id"]]] == 1)
+    erased_text = texts[target["contribution_id"]]
+    model = done.report["manifest"]["embedder"]["model_id"]
+    with Session(engine) as s:
+        own = s.exec(
+            select(Contribution.id).where(
+                Contribution.consultation_id == done.consultation_id,
+                Contribution.key == target["contribution_id"],
+            )
+        ).one()
+        s.execute(StoredEmbedding.__table__.delete())  # the split embeds its members again, storing them
+        s.commit()
+    embed_unique = store.embed_unique
+    erased: list[int] = []
+
+    def erasure_commits_meanwhile(*args, **kwargs):  # the split has read the report, not yet embedded it
+        if not erased:
+            erased.append(own)
+            with Session(engine) as s:
+                erase_contributions(
+                    session=s,
+                    consultations=[s.get(Consultation, done.consultation_id)],
+                    key=s.exec(select(ApiKey)).first(),
+                    request=ErasureRequest(contribution_ids=[own]),
+                    secret=b"",
+                )
+        return embed_unique(*args, **kwargs)
+
+    monkeypatch.setattr(store, "embed_unique", erasure_commits_meanwhile)
+    r = client.post(
+        f"/api/runs/{done.run_id}/clusters/{cluster['cluster_id']}/split",
+        json={"min_cluster_size": 3},
+        headers=h,
+    )
+    assert r.status_code in (201, 422), r.text
+    assert erased, "the split embedded nothing: the race was not met"
+    with Session(engine) as s:
+        stored = set(s.exec(select(StoredEmbedding.key)))
+    assert text_key(model, normalise_text(erased_text)) not in stored
