@@ -187,11 +187,27 @@ _LIVING_WORDS = frozenset("habitez residez vivez domicile live".split())
 _TOWN_WORDS = frozenset("commune ville quartier town city".split())
 
 
+_SUBCOLUMN = re.compile(r"^(?P<question>.*\S)\s*\[(?P<part>[^\[\]]*)\]\s*$")
+# Words (folded) of a subcolumn that holds free text beside a choice: "[Autre]", "[Other (please specify)]",
+# LimeSurvey's "[Commentaire]" / "[comment]"
+_FREE_TEXT_PARTS = frozenset(
+    "other others autre autres comment comments commentaire commentaires precisez preciser specify".split()
+)
+
+
 def asks(header: str) -> bool:
     """Whether a column header reads as a question put to participants: it ends with "?" ("Quelles sont vos
     priorités ?"), is numbered ("3. Vos propositions", "Q3 - ..."), or is a sentence (six words or more).
-    Short headers about the participant ("Quel est votre nom ?", "Votre adresse e-mail") are not."""
+    Short headers about the participant ("Quel est votre nom ?", "Votre adresse e-mail") are not.
+
+    A question's subcolumn, ``<question> [<part>]`` (LimeSurvey's subquestions, SurveyMonkey's and Webform's
+    options, see :mod:`.headers`), asks only when its part is the free text beside the choices ("[Autre]",
+    "[Other (please specify)]", "[Commentaire]") and its question asks: the other parts are the options of a
+    choice (ticked or not) or the rows of a grid, whose answers are no one's words."""
     text = header.strip()
+    if (sub := _SUBCOLUMN.match(text)) is not None:
+        part = {fold(w) for w in _LETTERS.findall(sub["part"])}
+        return bool(part & _FREE_TEXT_PARTS) and asks(sub["question"])
     words = [fold(w) for w in _LETTERS.findall(text)]
     if len(words) <= 5 and _ABOUT_PARTICIPANT & set(words):
         return False

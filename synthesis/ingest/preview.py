@@ -225,7 +225,7 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     delimiter = sniff_delimiter(text)
     source = CsvSource(path, encoding=encoding, delimiter=delimiter)
     records = source.records()
-    columns = read_header(records, path)
+    columns, records = read_header(records, path)
     detected, kind = format_from_columns(columns)
     sample = list(islice(records, SAMPLE_ROWS))
     getattr(records, "close", lambda: None)()

@@ -1,0 +1,117 @@
+"""The exports of the survey tools communes use, with their headers exactly as each tool writes them."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from synthesis.ingest import preview, read_file
+from synthesis.ingest.generic import asks
+from synthesis.ingest.headers import stacked_header
+
+# SurveyMonkey's "Download responses" (expanded columns): the questions on the first row, each over its first
+# column, the respondent's columns beside them; on the second row "Response" / "Open-Ended Response" or the
+# options of a multiple choice, blank under the respondent's columns. Layout as expectedparrot/edsl reads it,
+# edsl/conjure/survey_monkey/ (data_classes.py: SURVEY_MONKEY_HEADERS; import_survey_monkey.py: the second
+# row, "Response", "Open-ended response", "Other (please specify)", a blank first row continuing a question).
+SURVEYMONKEY = (
+    "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,"
+    "Custom Data 1,Que faudrait-il changer dans votre quartier ?,Comment venez-vous au centre-ville ?,,,"
+    "Quel est votre code postal ?\r\n"
+    ",,,,,,,,,Open-Ended Response,Vélo,Bus,Other (please specify),Open-Ended Response\r\n"
+    "11452378901,254879632,11/02/2025 09:12:03,11/02/2025 09:20:44,90.12.3.4,a.martin@example.fr,,,,"
+    "Plus de pistes cyclables rue Jean Jaurès,Vélo,,,69003\r\n"
+    "11452378902,254879632,11/02/2025 10:01:10,11/02/2025 10:05:02,90.12.3.5,,,,,,,Bus,En trottinette,69007\r\n"
+)
+
+# Framaforms (Drupal 7's Webform): drupalprojects/webform, includes/webform.report.inc,
+# webform_results_download_headers(): three header rows, the form's title alone in the first cell, "Submission
+# Details" over the submission's columns, then their names; components/select.inc,
+# _webform_csv_headers_select(): a multiple choice's name on the second row over its first option, its
+# options on the third, "X" in a chosen option's cell, the free "other" answer in the last.
+FRAMAFORMS = (
+    '"Consultation sur la place du marché","","","","","","","","","","","","",""\n'
+    '"Submission Details","","","","","","","","","","Comment venez-vous au marché ?","","",""\n'
+    '"Serial","SID","Submitted Time","Completed Time","Modified Time","Draft","IP Address","UID","Username",'
+    '"Que souhaitez-vous voir changer sur la place du marché ?","À pied","En voiture","Autre...","Code postal"\n'
+    '"1","1843","02/03/2025 - 10:12","02/03/2025 - 10:12","02/03/2025 - 10:12","0","(inconnu)","0","",'
+    '"Plus d\'ombre et des bancs","X","","","38000"\n'
+    '"2","1851","02/03/2025 - 11:40","02/03/2025 - 11:40","02/03/2025 - 11:40","0","(inconnu)","7","cmoreau",'
+    '"Un marché couvert","","X","","38100"\n'
+)
+
+
+def test_a_surveymonkey_export_reads_its_two_header_rows_as_one(write):
+    """The second header row was read as a participant: "Open-Ended Response" was an answer to every open
+    question and "Vélo" one to the multiple choice, the options' columns had no name, and a participant who
+    wrote only in "Other (please specify)" was rejected as having answered nothing."""
+    result = read_file(write("reponses.csv", SURVEYMONKEY))
+    mapping = result.extras["mapping"]
+    assert mapping["answers"] == [
+        "Que faudrait-il changer dans votre quartier ?",
+        "Comment venez-vous au centre-ville ? [Other (please specify)]",  # the free text beside the choices
+    ]
+    assert (mapping["id"], mapping["author"], mapping["postcode"]) == (
+        "Respondent ID",
+        "Email Address",
+        "Quel est votre code postal ?",
+    )
+    got = [(c.line, c.contribution_id, c.question_id, c.text, c.zipcode) for c in result.contributions]
+    assert got == [
+        (3, "11452378901-q1", "1", "Plus de pistes cyclables rue Jean Jaurès", "69003"),
+        (4, "11452378902-q2", "2", "En trottinette", "69007"),
+    ]
+    assert result.rows_read == 2 and not result.rejected  # every participant read, the header rows none
+    assert result.contributions[0].author_ref  # the e-mail, pseudonymised
+
+
+def test_a_surveymonkey_workbook_reads_as_its_csv(write, tmp_path):
+    import csv
+    import io
+
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(SURVEYMONKEY)):
+        book.active.append(row)
+    book.save(tmp_path / "reponses.xlsx")
+    as_csv, as_xlsx = read_file(write("reponses.csv", SURVEYMONKEY)), read_file(tmp_path / "reponses.xlsx")
+    assert as_xlsx.extras["mapping"] == as_csv.extras["mapping"]
+    assert [(c.line, c.text) for c in as_xlsx.contributions] == [
+        (c.line, c.text) for c in as_csv.contributions
+    ]
+
+
+def test_the_preview_shows_the_columns_named_from_both_rows(write):
+    p = preview(write("reponses.csv", SURVEYMONKEY))
+    assert p.columns[10:13] == [
+        "Comment venez-vous au centre-ville ? [Vélo]",
+        "Comment venez-vous au centre-ville ? [Bus]",
+        "Comment venez-vous au centre-ville ? [Other (please specify)]",
+    ]
+    assert [r.line for r in p.sample_rows] == [3, 4]
+
+
+def test_a_framaforms_export_reads_its_three_header_rows_as_one(write):
+    """The form's title was read as the header: no column was named, and no question found."""
+    result = read_file(write("framaforms.csv", FRAMAFORMS))
+    assert result.extras["mapping"]["answers"] == ["Que souhaitez-vous voir changer sur la place du marché ?"]
+    assert result.extras["mapping"]["postcode"] == "Code postal"
+    got = [(c.line, c.text, c.zipcode) for c in result.contributions]
+    assert got == [(4, "Plus d'ombre et des bancs", "38000"), (5, "Un marché couvert", "38100")]
+    assert result.rows_read == 2 and not result.rejected
+
+
+def test_one_header_row_stays_one_and_data_rows_are_not_headers():
+    # a first data row is never a header row: it fills its first cell (the participant's id, the date…)
+    rows = [["id", "Vos idées ?", ""], ["1", "Des bancs", "x"], ["2", "", ""]]
+    assert stacked_header(rows) == (["id", "Vos idées ?", ""], 1)
+    # pandas writes its index under a blank name: that is no question row
+    assert stacked_header([["", "texte"], ["0", "Bonjour"]]) == (["", "texte"], 1)
+    # a title alone over two rows that do not name every column is no Webform header
+    assert stacked_header([["Titre", "", ""], ["a", "b", "c"], ["1", "", "3"]])[1] == 1
+
+
+def test_a_subcolumn_asks_only_for_the_free_text_beside_the_choices():
+    assert not asks("Comment venez-vous au centre-ville en semaine ? [Vélo]")  # an option, ticked or not
+    assert not asks("Comment jugez-vous la propreté des rues de votre quartier ? [Le matin]")  # a grid's row
+    assert asks("Comment venez-vous ? [Autre]") and asks("Comment venez-vous ? [Other (please specify)]")
+    assert asks("Que pensez-vous du marché ? [Commentaire]")
+    assert not asks("Votre nom [Autre]")  # the question itself does not ask
