@@ -71,6 +71,10 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "response id",
         "numero de soumission",
         "submission id",
+        "respondent id",  # SurveyMonkey
+        "#",  # Typeform: the response's token (its "Network ID" is the network's, shared by several)
+        "sid",  # Drupal's Webform (Framaforms): the submission's id, its "Serial" counting the form's
+        "_id",  # KoboToolbox
     ),
     "author": (
         "author",
@@ -91,6 +95,8 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "courriel",
         "e-mail",
         "email address",
+        "username",  # Drupal's Webform (Framaforms): the account's name, blank when anonymous
+        "_submitted_by",  # KoboToolbox
     ),
     "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
     "postcode": (
@@ -129,6 +135,14 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "heure de fin",  # Microsoft Forms: when the answers were sent
         "completion time",
         "date de creation",
+        # the submission's date, where a tool also writes when it started (a suffix "date" would take that):
+        "end date",  # SurveyMonkey ("Start Date" is when the participant opened the survey)
+        "submit date (utc)",  # Typeform
+        "submitdate",  # LimeSurvey, headed by question codes
+        "date submitted",  # LimeSurvey, headed by question texts (in English)
+        "submitted time",  # Drupal's Webform (Framaforms)
+        "_submission_time",  # KoboToolbox
+        "repondu le",  # Decidim's survey answers (in French)
     ),
     "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
     "channel": ("channel", "canal", "source", "origine"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 
 from synthesis.ingest import preview, read_file
-from synthesis.ingest.generic import asks
+from synthesis.ingest.generic import asks, suggest_mapping
 from synthesis.ingest.headers import stacked_header
 
 # SurveyMonkey's "Download responses" (expanded columns): the questions on the first row, each over its first
@@ -115,3 +116,98 @@ def test_a_subcolumn_asks_only_for_the_free_text_beside_the_choices():
     assert asks("Comment venez-vous ? [Autre]") and asks("Comment venez-vous ? [Other (please specify)]")
     assert asks("Que pensez-vous du marché ? [Commentaire]")
     assert not asks("Votre nom [Autre]")  # the question itself does not ask
+
+
+# Typeform's "Download responses" CSV: the response's token under "#", the questions, then "Response Type",
+# "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID" (a hash of the network, the same
+# for two people answering from one place), "Tags". Layout as written by Typeform exports read in public code
+# (find_string "Submit Date (UTC)": e.g. a Typeform export's rows with "#", "Response Type", "Start Date
+# (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID").
+TYPEFORM = (
+    "#,Quelles sont vos idées pour le parc de la Tête d'Or ?,Votre code postal,Response Type,Start Date (UTC),"
+    "Stage Date (UTC),Submit Date (UTC),Network ID,Tags\n"
+    "k2m9q7s1x0a8b3c4d5e6f7g8h9i0j1k2,Plus de bancs à l'ombre près du lac,69006,completed,"
+    "2025-03-02 10:01:12,,2025-03-02 10:04:40,653e97acae,\n"
+    "p8r4t6u2w0y1z3a5c7e9g1i3k5m7o9q1,Un espace pour les chiens,69006,completed,2025-03-02 10:02:30,,"
+    "2025-03-02 10:03:58,653e97acae,\n"
+)
+
+
+def test_two_typeform_responses_from_one_network_are_two_participants(write):
+    """ "Network ID" was taken as the response's id (a name ending in "ID"): the second response from the same
+    network was rejected as a duplicate id, its answer lost; the id is "#", the date "Submit Date (UTC)"."""
+    result = read_file(write("typeform.csv", TYPEFORM))
+    mapping = result.extras["mapping"]
+    assert (mapping["id"], mapping["date"]) == ("#", "Submit Date (UTC)")
+    assert [c.text for c in result.contributions] == [
+        "Plus de bancs à l'ombre près du lac",
+        "Un espace pour les chiens",
+    ]
+    assert not result.rejected
+    assert [c.created_at for c in result.contributions] == ["2025-03-02 10:04:40", "2025-03-02 10:03:58"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # SurveyMonkey: "Start Date" is when the survey was opened, "End Date" when the answers were sent
+        (
+            SURVEYMONKEY.split("\r\n")[0].split(","),
+            {"id": "Respondent ID", "date": "End Date", "author": "Email Address"},
+        ),
+        # Drupal's Webform (Framaforms), third header row: "SID" the submission, "Serial" its rank in the form
+        (
+            [
+                "Serial",
+                "SID",
+                "Submitted Time",
+                "Completed Time",
+                "Modified Time",
+                "Draft",
+                "IP Address",
+                "UID",
+            ]
+            + ["Username", "Que souhaitez-vous voir changer sur la place du marché ?"],
+            {"id": "SID", "date": "Submitted Time", "author": "Username"},
+        ),
+        # KoboToolbox (precision-sustainable-ag/etl-forms, parse_forms/psa_farm_history_survey/: "_submission_time",
+        # "_submitted_by", "group_…/question" paths)
+        (
+            ["start", "end", "group_ct2kn52/Quelles sont vos attentes pour le quartier ?", "_id", "_uuid"]
+            + [
+                "_submission_time",
+                "_validation_status",
+                "_notes",
+                "_status",
+                "_submitted_by",
+                "_tags",
+                "_index",
+            ],
+            {"id": "_id", "date": "_submission_time", "author": "_submitted_by"},
+        ),
+        # LimeSurvey headed by question texts in English (application/helpers/admin/export/Writer.php:
+        # getFullHeading, the metadata columns' own labels)
+        (
+            ["Response ID", "Date submitted", "Last page", "Start language", "Seed", "Date started"]
+            + ["Date last action", "What should change in your district?"],
+            {"id": "Response ID", "date": "Date submitted"},
+        ),
+        # Decidim's survey answers in French (decidim-forms, user_answers_serializer.rb and config/locales/fr.yml:
+        # "ID de réponse", "Répondu le", "Hachage IP", "Statut de l'utilisateur", then "<n>. <question>")
+        (
+            [
+                "ID de réponse",
+                "Répondu le",
+                "Hachage IP",
+                "Statut de l'utilisateur",
+                "1. Pourquoi venez-vous ?",
+            ],
+            {"id": "ID de réponse", "date": "Répondu le"},
+        ),
+    ],
+)
+def test_each_tools_respondent_id_author_and_submit_date_are_recognised(header, expected):
+    mapping = suggest_mapping(header)
+    assert mapping is not None and mapping.answers
+    got = {k: v for k, v in mapping.model_dump(exclude={"answers", "postcode"}).items() if v}
+    assert {k: v for k, v in got.items() if k in ("id", "date", "author")} == expected
