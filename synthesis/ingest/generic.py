@@ -32,6 +32,7 @@ from synthesis.territory import lost_zero
 from .base import RowOutcome, RowSource
 from .common import NO_ANSWER_REASON, NO_ANSWER_REASON_EN, author_type, fit_width, fold
 from .privacy import author_ref
+from .survey_codes import coded_questions
 
 DEFAULT_QUESTION_ID = "1"
 
@@ -154,8 +155,9 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
 
     Columns whose header asks something (:func:`asks`) make a questionnaire mapping (``answers``) when there
     are two or more of them, or one and no column named as a text; a column named as a text ("commentaire")
-    is then one more question. A file with a question column (one question named per row) keeps one text
-    per row."""
+    is then one more question. A LimeSurvey export headed by the questions' codes, where no header asks,
+    has its question columns taken so (:func:`.survey_codes.coded_questions`). A file with a question column
+    (one question named per row) keeps one text per row."""
     folded = {fold(c): c for c in reversed(columns)}
     chosen: dict[str, str] = {}
     for name, hints in _HINTS.items():
@@ -170,6 +172,8 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             if (col := next(found, None)) is not None:
                 chosen[name] = col
     asked = [c for c in columns if c not in chosen.values() and asks(c)]
+    if not asked:  # LimeSurvey headed by the questions' codes: its own columns tell it
+        asked = [c for c in coded_questions(columns) if c not in chosen.values()]
     if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
         text = chosen.pop("text", None)
         if "postcode" not in chosen and (place := next((c for c in asked if _asks_place(c)), None)):

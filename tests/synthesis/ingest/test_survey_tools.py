@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from schemas.settings import ColumnMapping
 from synthesis.ingest import preview, read_file
 from synthesis.ingest.generic import asks, suggest_mapping
 from synthesis.ingest.headers import stacked_header
@@ -211,3 +212,62 @@ def test_each_tools_respondent_id_author_and_submit_date_are_recognised(header, 
     assert mapping is not None and mapping.answers
     got = {k: v for k, v in mapping.model_dump(exclude={"answers", "postcode"}).items() if v}
     assert {k: v for k, v in got.items() if k in ("id", "date", "author")} == expected
+
+
+# LimeSurvey's response export with its default heading, the question codes (application/helpers/admin/export/
+# Writer.php, write(): headingFormat "code"; viewHelper.php, getFieldCode(): "Q2[SQ001]", "Q2[other]",
+# "Q4[comment]"), its CSV written by CsvWriter.php: a UTF-8 BOM, every field quoted, ";" between fields, CRLF,
+# and one more CRLF at the end (close()).
+LIMESURVEY_CODES = (
+    "\ufeff"
+    + "\r\n".join(
+        ";".join(f'"{cell}"' for cell in row)
+        for row in [
+            ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "Q1"]
+            + ["Q2[SQ001]", "Q2[SQ002]", "Q2[other]", "G01Q03", "Q4", "Q4[comment]"],
+            [
+                "12",
+                "2025-03-02 10:14:51",
+                "3",
+                "fr",
+                "1290394581",
+                "2025-03-02 10:05:02",
+                "2025-03-02 10:14:51",
+            ]
+            + ["Rénover l'école Jules Ferry", "Y", "", "", "Plus de bancs", "A2", "Trop de voitures"],
+            ["13", "", "1", "fr", "83422", "2025-03-02 11:00:00", "2025-03-02 11:02:10", "", "", "Y"]
+            + ["en covoiturage", "", "A1", ""],
+        ]
+    )
+    + "\r\n\r\n"
+)
+
+
+def test_a_limesurvey_export_headed_by_question_codes_suggests_its_questions(write, tmp_path):
+    """Nothing asked in "Q1", "G01Q03": the file was refused until every column was named by hand."""
+    expected = ["Q1", "Q2[other]", "G01Q03", "Q4", "Q4[comment]"]
+    assert suggest_mapping(
+        LIMESURVEY_CODES.lstrip("\ufeff").split("\r\n")[0].replace('"', "").split(";")
+    ) == (ColumnMapping(answers=expected, id="id", date="submitdate"))
+    book = openpyxl.Workbook()
+    for line in LIMESURVEY_CODES.lstrip("\ufeff").split("\r\n")[:3]:
+        book.active.append([cell.strip('"') for cell in line.split(";")])
+    book.save(tmp_path / "results-survey123456.xlsx")
+    for path in (write("results-survey123456.csv", LIMESURVEY_CODES), tmp_path / "results-survey123456.xlsx"):
+        result = read_file(path)
+        assert result.extras["mapping"]["answers"] == expected
+        got = [(c.contribution_id, c.question_text, c.text) for c in result.contributions]
+        assert got == [
+            ("12-q1", "Q1", "Rénover l'école Jules Ferry"),
+            ("12-q3", "G01Q03", "Plus de bancs"),
+            ("12-q4", "Q4", "A2"),  # a list's answer code (tallied when the answers are a closed question's)
+            ("12-q5", "Q4[comment]", "Trop de voitures"),
+            ("13-q2", "Q2[other]", "en covoiturage"),
+            ("13-q4", "Q4", "A1"),
+        ]
+        assert result.rows_read == 2 and not result.rejected
+        assert [c.created_at for c in result.contributions[:1]] == ["2025-03-02 10:14:51"]
+
+
+def test_codes_without_limesurveys_own_columns_are_not_questions():
+    assert suggest_mapping(["id", "Q1", "Q2"]) is None  # the user names them (--answers-column)
