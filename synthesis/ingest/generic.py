@@ -412,9 +412,25 @@ _QUESTION_TEXT_UNUSED = {
 
 def answered(mapping: ColumnMapping | None) -> list[tuple[str, str, str]]:
     """A questionnaire mapping's questions, ``(question id, column, question text)``: the id is the column's
-    rank among the answers' columns (from 1), the text its header with its spaces collapsed."""
+    rank among the answers' columns (from 1), the text its header as :func:`question_shown` shows it."""
     answers = mapping.answers if mapping is not None else None
-    return [(str(rank), col, " ".join(col.split())) for rank, col in enumerate(answers or (), 1)]
+    return [(str(rank), col, question_shown(col)) for rank, col in enumerate(answers or (), 1)]
+
+
+# A form's own numbering before a question: "2. ", "Q3 - ", "3) ", "Question 4 : " (at most three digits, then
+# a point, a bracket, a colon, a degree sign or a dash, then a space), as Microsoft Forms and Decidim's surveys
+# write their columns
+_NUMBERING = re.compile(r"^(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-]\s+(?=\S)", re.IGNORECASE)
+
+
+def question_shown(header: str) -> str:
+    """The question a questionnaire's column header asks, as the report shows it: the header with its spaces
+    collapsed and without the form's numbering ("2. Vos idées" asks "Vos idées"), which says where the
+    question stood, not what it asks; a header that is only a number keeps it. Each answer keeps its column's
+    header as written in ``extra["column"]`` where they differ."""
+    text = " ".join(header.split())
+    rest = _NUMBERING.sub("", text, count=1)
+    return rest if _LETTERS.search(rest) else text
 
 
 def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf], RowOutcome]:
@@ -446,7 +462,7 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
 
     def make(line: int, get: CellOf) -> RowOutcome:
         if answers:
-            given = [(q, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
+            given = [(q, col, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
             if not given:
                 return RejectedRow(line, NO_ANSWER_REASON, NO_ANSWER_REASON_EN)
             fields = common(line, get)
@@ -456,9 +472,10 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
                     question_id=q,
                     question_text=t,
                     text=text,
+                    extra={"column": col} if col != t else {},
                     **fields,
                 )
-                for q, t, text in given
+                for q, col, t, text in given
             ]
         fields = common(line, get)
         question = (get(mapping.question) or "").strip()

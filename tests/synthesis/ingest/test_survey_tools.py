@@ -7,7 +7,7 @@ import pytest
 
 from schemas.settings import ColumnMapping
 from synthesis.ingest import preview, read_file
-from synthesis.ingest.generic import asks, suggest_mapping
+from synthesis.ingest.generic import asks, question_shown, suggest_mapping
 from synthesis.ingest.headers import stacked_header
 
 # SurveyMonkey's "Download responses" (expanded columns): the questions on the first row, each over its first
@@ -271,3 +271,49 @@ def test_a_limesurvey_export_headed_by_question_codes_suggests_its_questions(wri
 
 def test_codes_without_limesurveys_own_columns_are_not_questions():
     assert suggest_mapping(["id", "Q1", "Q2"]) is None  # the user names them (--answers-column)
+
+
+# Decidim's survey answers export (decidim-forms, lib/decidim/forms/user_answers_serializer.rb: the answer's
+# session token, date, IP hash and user status, then "<position + 1>. <question>" per question, a multiple
+# choice's options joined by ", " in decidim-core's Exporters::CSV; the labels of config/locales/fr.yml; ";"
+# between fields, Decidim's default CSV separator)
+DECIDIM_SURVEY_FR = (
+    "ID de réponse;Répondu le;Hachage IP;Statut de l'utilisateur;1. Que faudrait-il changer dans le quartier ?;"
+    "2. Comment venez-vous au travail ?;3. Pourquoi\n"
+    "a7f3c9e1;2025-03-02 10:14:51 UTC;5d41402abc4b2a76;Enregistré;Des pistes cyclables;Vélo, Bus;Plus rapide\n"
+    "b8e4d0f2;2025-03-02 11:20:03 UTC;7d793037a0760186;Non enregistré;Moins de voitures;Voiture;\n"
+)
+
+
+def test_a_forms_numbering_is_left_out_of_the_question_shown_and_kept_with_each_answer(write):
+    """Decidim numbers its survey's columns ("1. Que faudrait-il changer…"): the number was shown as part of
+    the question in the report; it is the form's order, not what the question asks."""
+    result = read_file(write("survey_answers.csv", DECIDIM_SURVEY_FR))
+    mapping = result.extras["mapping"]
+    assert (mapping["id"], mapping["date"]) == ("ID de réponse", "Répondu le")
+    first = result.contributions[0]
+    assert (first.question_text, first.extra) == (
+        "Que faudrait-il changer dans le quartier ?",
+        {"column": "1. Que faudrait-il changer dans le quartier ?"},
+    )
+    assert [c.question_text for c in result.contributions if c.source_id == "a7f3c9e1"] == [
+        "Que faudrait-il changer dans le quartier ?",
+        "Comment venez-vous au travail ?",
+        "Pourquoi",
+    ]
+    assert [q["question_text"] for q in result.extras["questions"]][2] == "Pourquoi"
+    assert preview(write("p.csv", DECIDIM_SURVEY_FR)).questions[0].question_text.startswith("Que faudrait")
+    assert result.rows_read == 2 and len(result.contributions) == 5 and not result.rejected
+
+
+def test_what_is_a_forms_numbering_and_what_is_not():
+    assert question_shown("Q3 - Transports") == "Transports"
+    assert question_shown("3) Vos propositions") == "Vos propositions"
+    assert question_shown("Question 4 : Vos idées") == "Vos idées"
+    assert question_shown("Vos  idées ?") == "Vos idées ?"  # no numbering: the header, its spaces collapsed
+    assert (
+        question_shown("3.5 millions d'euros : qu'en feriez-vous ?")
+        == "3.5 millions d'euros : qu'en feriez-vous ?"
+    )
+    assert question_shown("2024 : une année de travaux ?") == "2024 : une année de travaux ?"
+    assert question_shown("12. ") == "12."  # nothing but a number: kept
