@@ -317,3 +317,10 @@ def test_what_is_a_forms_numbering_and_what_is_not():
     )
     assert question_shown("2024 : une année de travaux ?") == "2024 : une année de travaux ?"
     assert question_shown("12. ") == "12."  # nothing but a number: kept
+
+
+def test_the_previews_row_count_leaves_out_the_header_rows(write):
+    """The count said 4 rows of data, exactly, for a Framaforms export of 2 participants."""
+    for name, content in (("framaforms.csv", FRAMAFORMS), ("reponses.csv", SURVEYMONKEY)):
+        p = preview(write(name, content))
+        assert (p.rows_estimate, p.rows_estimate_exact) == (2, True)
