@@ -171,7 +171,7 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             found = (c for h in hints for c in columns if c not in chosen.values() and _ends_with(c, h))
             if (col := next(found, None)) is not None:
                 chosen[name] = col
-    asked = [c for c in columns if c not in chosen.values() and asks(c)]
+    asked = [c for c in columns if c not in chosen.values() and asks(c) and not _option_column(c, columns)]
     if not asked:  # LimeSurvey headed by the questions' codes: its own columns tell it
         asked = [c for c in coded_questions(columns) if c not in chosen.values()]
     if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
@@ -185,6 +185,15 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
     if "text" not in chosen:
         return None
     return ColumnMapping(**chosen)
+
+
+def _option_column(column: str, columns: list[str]) -> bool:
+    """Whether ``column`` is one option of another column's multiple choice, named ``<question>/<option>``
+    beside the ``<question>`` column that sums them up, as KoboToolbox exports a "select_multiple" (1 or 0 in
+    each option's column): its cells are ticks, no one's words. A group's question ("group/question") has no
+    column of its group's name."""
+    head, slash, _ = column.rpartition("/")
+    return bool(slash and head.strip()) and head in columns
 
 
 def _ends_with(column: str, hint: str) -> bool:

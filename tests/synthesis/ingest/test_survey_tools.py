@@ -324,3 +324,34 @@ def test_the_previews_row_count_leaves_out_the_header_rows(write):
     for name, content in (("framaforms.csv", FRAMAFORMS), ("reponses.csv", SURVEYMONKEY)):
         p = preview(write(name, content))
         assert (p.rows_estimate, p.rows_estimate_exact) == (2, True)
+
+
+# KoboToolbox's CSV export with its defaults (KoboconnectR, kobo_export_create's documented defaults: labels,
+# group separator "/", multi_sel "both": a multiple choice's summary column, then one "<question>/<option>"
+# column per option holding 1 or 0; ";" between fields), then its own columns ("_id", "_uuid",
+# "_submission_time", …, as read in precision-sustainable-ag/etl-forms, parse_forms/)
+KOBO = (
+    "start;end;Quels moyens de transport utilisez-vous pour venir en ville ?;"
+    "Quels moyens de transport utilisez-vous pour venir en ville ?/Vélo;"
+    "Quels moyens de transport utilisez-vous pour venir en ville ?/Bus;"
+    "habitat/Que faudrait-il améliorer dans votre quartier ?;_id;_uuid;_submission_time;_validation_status;"
+    "_notes;_status;_submitted_by;__version__;_tags;_index\n"
+    "2025-03-02T10:01:00.000+01:00;2025-03-02T10:09:00.000+01:00;Vélo Bus;1;1;Des trottoirs plus larges;"
+    "184523;5f1e9b6a-3c2d-4e8f-9a7b-1c2d3e4f5a6b;2025-03-02T09:09:30;;;submitted_via_web;;vQx7;;1\n"
+    "2025-03-02T11:00:00.000+01:00;2025-03-02T11:04:00.000+01:00;Bus;0;1;;"
+    "184524;6a2f0c7b-4d3e-5f90-ab8c-2d3e4f5a6b7c;2025-03-02T10:04:12;;;submitted_via_web;;vQx7;;2\n"
+)
+
+
+def test_a_kobo_multiple_choices_option_columns_are_not_questions(write):
+    """Each "<question>/<option>" column of a long question read as a sentence: its 1 and 0 were answers, a
+    participant's "0" a contribution for every option not ticked."""
+    result = read_file(write("kobo.csv", KOBO))
+    mapping = result.extras["mapping"]
+    assert mapping["answers"] == [
+        "Quels moyens de transport utilisez-vous pour venir en ville ?",  # its summary: the options chosen
+        "habitat/Que faudrait-il améliorer dans votre quartier ?",  # a group's question is one
+    ]
+    assert (mapping["id"], mapping["date"]) == ("_id", "_submission_time")
+    assert sorted(c.text for c in result.contributions) == ["Bus", "Des trottoirs plus larges", "Vélo Bus"]
+    assert result.rows_read == 2 and not result.rejected
