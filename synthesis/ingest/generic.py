@@ -373,7 +373,9 @@ def _dict_getter(record: dict[str, Any]) -> CellOf:
 
 def cell(value: Any) -> str:
     """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO,
-    lone surrogates become U+FFFD (:func:`scrub`)."""
+    a list of plain values is joined with ", " (the choices of a multiple choice, as Decidim's CSV exporter
+    and Google Forms join them, so that its options are counted alike from the JSON and the CSV export),
+    other lists and objects are JSON, lone surrogates become U+FFFD (:func:`scrub`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -382,6 +384,8 @@ def cell(value: Any) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
+    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
+        return ", ".join(cell(v) for v in value)
     if isinstance(value, dict | list):
         import json
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 
@@ -355,3 +357,22 @@ def test_a_kobo_multiple_choices_option_columns_are_not_questions(write):
     assert (mapping["id"], mapping["date"]) == ("_id", "_submission_time")
     assert sorted(c.text for c in result.contributions) == ["Bus", "Des trottoirs plus larges", "Vélo Bus"]
     assert result.rows_read == 2 and not result.rejected
+
+
+def test_a_decidim_surveys_json_export_gives_its_choices_as_its_csv_does(write):
+    """Decidim's JSON export keeps a multiple choice's answer as a list (Exporters::JSON: the serializer's
+    hash as JSON; user_answers_serializer.rb: choices.map): it was read as the JSON text '["Vélo", "Bus"]',
+    neither the participant's words nor options the closed question's tally could count."""
+    header = DECIDIM_SURVEY_FR.split("\n")[0].split(";")
+    records = [
+        dict(zip(header, ["a7f3c9e1", "2025-03-02 10:14:51 UTC", "5d41", "Enregistré"], strict=False))
+        | {header[4]: "Des pistes cyclables", header[5]: ["Vélo", "Bus"], header[6]: "Plus rapide"},
+        dict(zip(header, ["b8e4d0f2", "2025-03-02 11:20:03 UTC", "7d79", "Non enregistré"], strict=False))
+        | {header[4]: "Moins de voitures", header[5]: ["Voiture"], header[6]: None},
+    ]
+    as_json = read_file(write("survey_answers.json", json.dumps(records, ensure_ascii=False)))
+    as_csv = read_file(write("survey_answers.csv", DECIDIM_SURVEY_FR))
+    assert [(c.contribution_id, c.text) for c in as_json.contributions] == [
+        (c.contribution_id, c.text) for c in as_csv.contributions
+    ]
+    assert [c.text for c in as_json.contributions if c.question_id == "2"] == ["Vélo, Bus", "Voiture"]
