@@ -97,7 +97,6 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "e-mail",
         "email address",
         "username",  # Drupal's Webform (Framaforms): the account's name, blank when anonymous
-        "_submitted_by",  # KoboToolbox
     ),
     "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
     "postcode": (
