@@ -171,8 +171,10 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             if (col := next(found, None)) is not None:
                 chosen[name] = col
     asked = [c for c in columns if c not in chosen.values() and asks(c) and not _option_column(c, columns)]
-    if not asked:  # LimeSurvey headed by the questions' codes: its own columns tell it
-        asked = [c for c in coded_questions(columns) if c not in chosen.values()]
+    if coded := set(
+        coded_questions(columns)
+    ):  # LimeSurvey headed by the questions' codes: its own columns tell it
+        asked = [c for c in columns if c not in chosen.values() and (c in asked or c in coded)]
     if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
         text = chosen.pop("text", None)
         if "postcode" not in chosen and (place := next((c for c in asked if _asks_place(c)), None)):
@@ -431,8 +433,11 @@ def answered(mapping: ColumnMapping | None) -> list[tuple[str, str, str]]:
 
 # A form's own numbering before a question: "2. ", "Q3 - ", "3) ", "Question 4 : " (at most three digits, then
 # a point, a bracket, a colon, a degree sign or a dash, then a space), as Microsoft Forms and Decidim's surveys
-# write their columns
-_NUMBERING = re.compile(r"^(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-]\s+(?=\S)", re.IGNORECASE)
+# write their columns, and LimeSurvey's numbered codes before their text ("G01Q04. ", "Q2[other]. ")
+_NUMBERING = re.compile(
+    r"^(?:(?:g\d{1,3})?q\d{1,3}(?:\[\w+\])+\.|g\d{1,3}q\d{1,3}\.|(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-])\s+(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def question_shown(header: str) -> str:

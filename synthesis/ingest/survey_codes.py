@@ -30,13 +30,14 @@ def coded_questions(columns: list[str]) -> list[str]:
     """The question columns of a LimeSurvey export headed by codes, in order, or [] for another header.
 
     A subquestion's column is left out but for the free text beside a choice: ``[other]``, ``[comment]``,
-    ``[<subquestion>comment]``."""
-    names = {c.strip().lower() for c in columns}
-    if not _SIGNATURE <= names:
+    ``[<subquestion>comment]``. Headed by "code and text" (``headingFormat`` "codetext": the code, the
+    separator, ". " by default, then the text: "G01Q03. Vos idées", "submitdate. Date submitted"), each
+    column is told by its code alike."""
+    codes = [_code_of(c) for c in columns]
+    if not _SIGNATURE <= {c.lower() for c in codes}:
         return []
     found = []
-    for column in columns:
-        code = column.strip()
+    for column, code in zip(columns, codes, strict=True):
         match = _CODE.match(code)
         if match is None or code.lower() in LIMESURVEY_FIELDS or _ATTRIBUTE.match(code):
             continue
@@ -44,3 +45,9 @@ def coded_questions(columns: list[str]) -> list[str]:
         if not part or part == "other" or part.endswith("comment"):
             found.append(column)
     return found
+
+
+def _code_of(column: str) -> str:
+    """A column's code: the header itself, or what comes before the first ". " of a "code and text" one."""
+    code, separator, _ = column.strip().partition(". ")
+    return code if separator and _CODE.match(code) else column.strip()

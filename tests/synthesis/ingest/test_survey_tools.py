@@ -321,6 +321,12 @@ def test_what_is_a_forms_numbering_and_what_is_not():
     )
     assert question_shown("2024 : une année de travaux ?") == "2024 : une année de travaux ?"
     assert question_shown("12. ") == "12."  # nothing but a number: kept
+    # LimeSurvey's numbered codes before their text ("code and text" headings)
+    assert question_shown("G01Q04. Vos idées") == "Vos idées"
+    assert question_shown("Q2[other]. Comment venez-vous ? [Autre]") == "Comment venez-vous ? [Autre]"
+    assert (
+        question_shown("CO2. Que faire pour en émettre moins ?") == "CO2. Que faire pour en émettre moins ?"
+    )
 
 
 def test_the_previews_row_count_leaves_out_the_header_rows(write):
@@ -378,3 +384,23 @@ def test_a_decidim_surveys_json_export_gives_its_choices_as_its_csv_does(write):
         (c.contribution_id, c.text) for c in as_csv.contributions
     ]
     assert [c.text for c in as_json.contributions if c.question_id == "2"] == ["Vélo, Bus", "Voiture"]
+
+
+def test_a_limesurvey_export_headed_by_code_and_text_suggests_its_short_questions_too():
+    """Headed by "code. text" (Writer.php, "codetext"; the form's default separator ". "), a short question
+    ("G01Q04. Vos idées") neither ends with "?" nor is a sentence: it was left out of the suggestion."""
+    header = [
+        "id. Response ID",
+        "submitdate. Date submitted",
+        "lastpage. Last page",
+        "startlanguage. Start language",
+        "seed. Seed",
+        "Q1. Quelles sont vos priorités pour le quartier ?",
+        "Q2[SQ001]. Comment venez-vous ? [Vélo]",
+        "Q2[other]. Comment venez-vous ? [Autre]",
+        "G01Q04. Vos idées",
+    ]
+    mapping = suggest_mapping(header)
+    assert mapping == ColumnMapping(
+        answers=[header[5], header[7], header[8]], id="id. Response ID", date="submitdate. Date submitted"
+    )
