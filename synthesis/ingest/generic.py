@@ -12,9 +12,10 @@ name).
 A **questionnaire export** (Google Forms, Microsoft Forms, LimeSurvey, Framaforms, a Decidim survey: one row per
 participant, one column per question, the header asking it) is read through ``ColumnMapping.answers``: each
 non-blank cell is one contribution, ``question_id`` the column's rank among the answers' columns (from 1),
-``question_text`` its header, ``contribution_id`` ``<source_id>-q<rank>``; a row without any answer is rejected
-with its line, as in a Grand Débat export. The suggested mapping takes the columns whose header asks something
-(:func:`asks`) as the answers' columns, leaving out those about the participant (name, e-mail, phone: the
+``question_text`` its header (:func:`question_shown`), ``contribution_id`` ``<source_id>-q<rank>``; a row
+without any answer is rejected with its line, as in a Grand Débat export, its reason saying that the answers'
+columns read are empty. The suggested mapping takes the columns whose header asks something (:func:`asks`)
+as the answers' columns, leaving out those about the participant (name, e-mail, phone: the
 e-mail becomes the pseudonymised author) and reading a "where do you live" question as the place.
 """
 
@@ -30,7 +31,7 @@ from synthesis.records import Contribution, RejectedRow
 from synthesis.territory import lost_zero
 
 from .base import RowOutcome, RowSource
-from .common import NO_ANSWER_REASON, NO_ANSWER_REASON_EN, author_type, fit_width, fold
+from .common import NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN, author_type, fit_width, fold
 from .privacy import author_ref
 from .survey_codes import coded_questions
 
@@ -481,7 +482,7 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
         if answers:
             given = [(q, col, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
             if not given:
-                return RejectedRow(line, NO_ANSWER_REASON, NO_ANSWER_REASON_EN)
+                return RejectedRow(line, NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN)
             fields = common(line, get)
             return [
                 Contribution(

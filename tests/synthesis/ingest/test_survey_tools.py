@@ -404,3 +404,19 @@ def test_a_limesurvey_export_headed_by_code_and_text_suggests_its_short_question
     assert mapping == ColumnMapping(
         answers=[header[5], header[7], header[8]], id="id. Response ID", date="submitdate. Date submitted"
     )
+
+
+def test_a_participant_who_only_ticked_boxes_is_rejected_with_a_true_reason(write):
+    """The reason said every question cell of the row was empty, where the participant had ticked "Bus": an
+    auditor reading the row found an answer the reason denied."""
+    ticked = (
+        SURVEYMONKEY
+        + "11452378903,254879632,11/02/2025 12:00:00,11/02/2025 12:01:00,90.12.3.6,,,,,,,Bus,,\r\n"
+    )
+    result = read_file(write("reponses.csv", ticked))
+    [rejected] = result.rejected
+    assert rejected.line == 5 and result.rows_read == 3
+    assert rejected.reason.startswith(
+        "aucune réponse : les cellules des colonnes de réponses lues sont toutes vides"
+    )
+    assert "cases cochées" in rejected.reason and "ticked boxes" in rejected.reason_en
