@@ -172,7 +172,7 @@ def open_rows(path: Path, encoding: str | None = None) -> tuple[RowSource, str]:
     delimiter = sniff_delimiter(decoded_sample(facts.sample, facts.encoding))
     csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter)
     records = csv_source.records()
-    columns = read_header(records, path)
+    columns, records = read_header(records, path)
     _, kind = format_from_columns(columns)
     return RowSource(path=path, columns=columns, records=records), kind
 
@@ -191,7 +191,7 @@ def _csv_stream(
     extras: dict[str, Any] = {}  # the reader adds its warnings there once the file is read
     csv_source = CsvSource(path, encoding=facts.encoding, delimiter=delimiter, extras=extras)
     records = _guarded(csv_source.records(), facts.encoding, path.name)
-    columns = read_header(records, path)
+    columns, records = read_header(records, path)
     detected, kind = format_from_columns(columns)
     if fmt is Format.AUTO:
         fmt = detected

@@ -18,6 +18,16 @@ Getter = Callable[[str], str]
 # A row of a wide export (one column per question: Grand Débat, a questionnaire) with no answer at all
 NO_ANSWER_REASON = "aucune réponse : toutes les cellules de question de la ligne sont vides"
 NO_ANSWER_REASON_EN = "no answer: every question cell of the row is empty"
+# A questionnaire's row none of whose answers' columns holds anything: its other cells may be filled (the date,
+# the participant's id, the options ticked in a multiple choice), which "every question cell" would deny
+NO_ANSWERS_READ_REASON = (
+    "aucune réponse : les cellules des colonnes de réponses lues sont toutes vides (les autres colonnes de la "
+    "ligne, date, identifiant, cases cochées, ne sont pas des réponses)"
+)
+NO_ANSWERS_READ_REASON_EN = (
+    "no answer: every cell of the answers' columns read is empty (the row's other columns, date, id, ticked "
+    "boxes, are not answers)"
+)
 
 _AUTHOR_TYPES: dict[str, AuthorType] = {
     # Grand Débat / Cap Collectif labels, folded (lower case, no accents, spaces collapsed)

@@ -12,9 +12,10 @@ name).
 A **questionnaire export** (Google Forms, Microsoft Forms, LimeSurvey, Framaforms, a Decidim survey: one row per
 participant, one column per question, the header asking it) is read through ``ColumnMapping.answers``: each
 non-blank cell is one contribution, ``question_id`` the column's rank among the answers' columns (from 1),
-``question_text`` its header, ``contribution_id`` ``<source_id>-q<rank>``; a row without any answer is rejected
-with its line, as in a Grand Débat export. The suggested mapping takes the columns whose header asks something
-(:func:`asks`) as the answers' columns, leaving out those about the participant (name, e-mail, phone: the
+``question_text`` its header (:func:`question_shown`), ``contribution_id`` ``<source_id>-q<rank>``; a row
+without any answer is rejected with its line, as in a Grand Débat export, its reason saying that the answers'
+columns read are empty. The suggested mapping takes the columns whose header asks something (:func:`asks`)
+as the answers' columns, leaving out those about the participant (name, e-mail, phone: the
 e-mail becomes the pseudonymised author) and reading a "where do you live" question as the place.
 """
 
@@ -30,8 +31,9 @@ from synthesis.records import Contribution, RejectedRow
 from synthesis.territory import lost_zero
 
 from .base import RowOutcome, RowSource
-from .common import NO_ANSWER_REASON, NO_ANSWER_REASON_EN, author_type, fit_width, fold
+from .common import NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN, author_type, fit_width, fold
 from .privacy import author_ref
+from .survey_codes import coded_questions
 
 DEFAULT_QUESTION_ID = "1"
 
@@ -71,6 +73,10 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "response id",
         "numero de soumission",
         "submission id",
+        "respondent id",  # SurveyMonkey
+        "#",  # Typeform: the response's token (its "Network ID" is the network's, shared by several)
+        "sid",  # Drupal's Webform (Framaforms): the submission's id, its "Serial" counting the form's
+        "_id",  # KoboToolbox
     ),
     "author": (
         "author",
@@ -91,6 +97,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "courriel",
         "e-mail",
         "email address",
+        "username",  # Drupal's Webform (Framaforms): the account's name, blank when anonymous
     ),
     "author_type": ("author_type", "authortype", "type_auteur", "type d'auteur", "profil", "type"),
     "postcode": (
@@ -129,6 +136,14 @@ _HINTS: dict[str, tuple[str, ...]] = {
         "heure de fin",  # Microsoft Forms: when the answers were sent
         "completion time",
         "date de creation",
+        # the submission's date, where a tool also writes when it started (a suffix "date" would take that):
+        "end date",  # SurveyMonkey ("Start Date" is when the participant opened the survey)
+        "submit date (utc)",  # Typeform
+        "submitdate",  # LimeSurvey, headed by question codes
+        "date submitted",  # LimeSurvey, headed by question texts (in English)
+        "submitted time",  # Drupal's Webform (Framaforms)
+        "_submission_time",  # KoboToolbox
+        "repondu le",  # Decidim's survey answers (in French)
     ),
     "question": ("question", "question_id", "theme", "thème", "sujet", "topic"),
     "channel": ("channel", "canal", "source", "origine"),
@@ -140,8 +155,9 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
 
     Columns whose header asks something (:func:`asks`) make a questionnaire mapping (``answers``) when there
     are two or more of them, or one and no column named as a text; a column named as a text ("commentaire")
-    is then one more question. A file with a question column (one question named per row) keeps one text
-    per row."""
+    is then one more question. A LimeSurvey export headed by the questions' codes, where no header asks,
+    has its question columns taken so (:func:`.survey_codes.coded_questions`). A file with a question column
+    (one question named per row) keeps one text per row."""
     folded = {fold(c): c for c in reversed(columns)}
     chosen: dict[str, str] = {}
     for name, hints in _HINTS.items():
@@ -155,7 +171,11 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
             found = (c for h in hints for c in columns if c not in chosen.values() and _ends_with(c, h))
             if (col := next(found, None)) is not None:
                 chosen[name] = col
-    asked = [c for c in columns if c not in chosen.values() and asks(c)]
+    asked = [c for c in columns if c not in chosen.values() and asks(c) and not _option_column(c, columns)]
+    if coded := set(
+        coded_questions(columns)
+    ):  # LimeSurvey headed by the questions' codes: its own columns tell it
+        asked = [c for c in columns if c not in chosen.values() and (c in asked or c in coded)]
     if asked and "question" not in chosen and (len(asked) > 1 or "text" not in chosen):
         text = chosen.pop("text", None)
         if "postcode" not in chosen and (place := next((c for c in asked if _asks_place(c)), None)):
@@ -167,6 +187,15 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
     if "text" not in chosen:
         return None
     return ColumnMapping(**chosen)
+
+
+def _option_column(column: str, columns: list[str]) -> bool:
+    """Whether ``column`` is one option of another column's multiple choice, named ``<question>/<option>``
+    beside the ``<question>`` column that sums them up, as KoboToolbox exports a "select_multiple" (1 or 0 in
+    each option's column): its cells are ticks, no one's words. A group's question ("group/question") has no
+    column of its group's name."""
+    head, slash, _ = column.rpartition("/")
+    return bool(slash and head.strip()) and head in columns
 
 
 def _ends_with(column: str, hint: str) -> bool:
@@ -187,11 +216,27 @@ _LIVING_WORDS = frozenset("habitez residez vivez domicile live".split())
 _TOWN_WORDS = frozenset("commune ville quartier town city".split())
 
 
+_SUBCOLUMN = re.compile(r"^(?P<question>.*\S)\s*\[(?P<part>[^\[\]]*)\]\s*$")
+# Words (folded) of a subcolumn that holds free text beside a choice: "[Autre]", "[Other (please specify)]",
+# LimeSurvey's "[Commentaire]" / "[comment]"
+_FREE_TEXT_PARTS = frozenset(
+    "other others autre autres comment comments commentaire commentaires precisez preciser specify".split()
+)
+
+
 def asks(header: str) -> bool:
     """Whether a column header reads as a question put to participants: it ends with "?" ("Quelles sont vos
     priorités ?"), is numbered ("3. Vos propositions", "Q3 - ..."), or is a sentence (six words or more).
-    Short headers about the participant ("Quel est votre nom ?", "Votre adresse e-mail") are not."""
+    Short headers about the participant ("Quel est votre nom ?", "Votre adresse e-mail") are not.
+
+    A question's subcolumn, ``<question> [<part>]`` (LimeSurvey's subquestions, SurveyMonkey's and Webform's
+    options, see :mod:`.headers`), asks only when its part is the free text beside the choices ("[Autre]",
+    "[Other (please specify)]", "[Commentaire]") and its question asks: the other parts are the options of a
+    choice (ticked or not) or the rows of a grid, whose answers are no one's words."""
     text = header.strip()
+    if (sub := _SUBCOLUMN.match(text)) is not None:
+        part = {fold(w) for w in _LETTERS.findall(sub["part"])}
+        return bool(part & _FREE_TEXT_PARTS) and asks(sub["question"])
     words = [fold(w) for w in _LETTERS.findall(text)]
     if len(words) <= 5 and _ABOUT_PARTICIPANT & set(words):
         return False
@@ -330,7 +375,9 @@ def _dict_getter(record: dict[str, Any]) -> CellOf:
 
 def cell(value: Any) -> str:
     """A JSON / workbook value as text: None is blank, integral floats lose their ``.0``, dates are ISO,
-    lone surrogates become U+FFFD (:func:`scrub`)."""
+    a list of plain values is joined with ", " (the choices of a multiple choice, as Decidim's CSV exporter
+    and Google Forms join them, so that its options are counted alike from the JSON and the CSV export),
+    other lists and objects are JSON, lone surrogates become U+FFFD (:func:`scrub`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -339,6 +386,8 @@ def cell(value: Any) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
+    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
+        return ", ".join(cell(v) for v in value)
     if isinstance(value, dict | list):
         import json
 
@@ -378,9 +427,28 @@ _QUESTION_TEXT_UNUSED = {
 
 def answered(mapping: ColumnMapping | None) -> list[tuple[str, str, str]]:
     """A questionnaire mapping's questions, ``(question id, column, question text)``: the id is the column's
-    rank among the answers' columns (from 1), the text its header with its spaces collapsed."""
+    rank among the answers' columns (from 1), the text its header as :func:`question_shown` shows it."""
     answers = mapping.answers if mapping is not None else None
-    return [(str(rank), col, " ".join(col.split())) for rank, col in enumerate(answers or (), 1)]
+    return [(str(rank), col, question_shown(col)) for rank, col in enumerate(answers or (), 1)]
+
+
+# A form's own numbering before a question: "2. ", "Q3 - ", "3) ", "Question 4 : " (at most three digits, then
+# a point, a bracket, a colon, a degree sign or a dash, then a space), as Microsoft Forms and Decidim's surveys
+# write their columns, and LimeSurvey's numbered codes before their text ("G01Q04. ", "Q2[other]. ")
+_NUMBERING = re.compile(
+    r"^(?:(?:g\d{1,3})?q\d{1,3}(?:\[\w+\])+\.|g\d{1,3}q\d{1,3}\.|(?:q(?:uestion)?\s*)?\d{1,3}\s*[.):°-])\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def question_shown(header: str) -> str:
+    """The question a questionnaire's column header asks, as the report shows it: the header with its spaces
+    collapsed and without the form's numbering ("2. Vos idées" asks "Vos idées"), which says where the
+    question stood, not what it asks; a header that is only a number keeps it. Each answer keeps its column's
+    header as written in ``extra["column"]`` where they differ."""
+    text = " ".join(header.split())
+    rest = _NUMBERING.sub("", text, count=1)
+    return rest if _LETTERS.search(rest) else text
 
 
 def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf], RowOutcome]:
@@ -412,9 +480,9 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
 
     def make(line: int, get: CellOf) -> RowOutcome:
         if answers:
-            given = [(q, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
+            given = [(q, col, t, text) for q, col, t in answers if (text := get(col) or "").strip()]
             if not given:
-                return RejectedRow(line, NO_ANSWER_REASON, NO_ANSWER_REASON_EN)
+                return RejectedRow(line, NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN)
             fields = common(line, get)
             return [
                 Contribution(
@@ -422,9 +490,10 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
                     question_id=q,
                     question_text=t,
                     text=text,
+                    extra={"column": col} if col != t else {},
                     **fields,
                 )
-                for q, t, text in given
+                for q, col, t, text in given
             ]
         fields = common(line, get)
         question = (get(mapping.question) or "").strip()

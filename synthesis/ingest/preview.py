@@ -22,6 +22,7 @@ from .base import Format
 from .decidim import NOT_CONTRIBUTIONS, not_contributions_error
 from .detect import MIXED, format_from_columns, format_from_name, line_of, sniff_delimiter, undecodable
 from .folder import sha256_of_source, stage
+from .headers import MAX_HEADER_ROWS, stacked_header
 from .members import ArchiveLimits
 from .polis import SIDE_FILES, side_file_error
 from .reader import CsvSource, read_header
@@ -225,7 +226,7 @@ def _delimited(path: Path, encoding: str, fmt: Format, base: dict[str, Any]) -> 
     delimiter = sniff_delimiter(text)
     source = CsvSource(path, encoding=encoding, delimiter=delimiter)
     records = source.records()
-    columns = read_header(records, path)
+    columns, records = read_header(records, path)
     detected, kind = format_from_columns(columns)
     sample = list(islice(records, SAMPLE_ROWS))
     getattr(records, "close", lambda: None)()
@@ -275,11 +276,13 @@ def _asked(mapping: ColumnMapping | None) -> list[PreviewQuestion]:
 
 
 def _estimate(head: bytes, text: str, delimiter: str, size: int) -> tuple[int, bool]:
-    """Data rows: counted when the file fits in the first MiB, else extrapolated from the records in it."""
+    """Data rows: counted when the file fits in the first MiB, else extrapolated from the records in it (the
+    header's rows, one or a survey tool's several, are no data rows)."""
     rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    header_rows = stacked_header(rows[:MAX_HEADER_ROWS])[1] if rows else 1
     if size <= len(head):
-        return max(len(rows) - 1, 0), True
-    complete = max(len(rows) - 2, 1)  # drop the header and the record cut by the sample's end
+        return max(len(rows) - header_rows, 0), True
+    complete = max(len(rows) - header_rows - 1, 1)  # drop the header and the record cut by the sample's end
     return int(round(complete * size / len(head))), False
 
 

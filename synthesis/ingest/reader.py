@@ -16,12 +16,14 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 from synthesis.errors import EmptyFileError, EncodingError, InputFileError, UnterminatedQuoteError
 
 from .detect import MIXED, mixed_decode, mostly_utf8, physical_lines, western
+from .headers import peek, stacked_header
 
 # A 10 MB answer is still an answer (issue 3): lift the csv module's 128 KiB default field limit, process-
 # wide.
@@ -179,16 +181,23 @@ class CsvSource:
                 ) from None
 
 
-def read_header(records: Iterator[tuple[int, list[str]]], path: Path) -> list[str]:
-    """The first record, as clean column names (BOM and surrounding spaces stripped)."""
-    first = next(records, None)
-    if first is None:
+def read_header(
+    records: Iterator[tuple[int, list[str]]], path: Path
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header as clean column names (BOM and surrounding spaces stripped), and the records after it.
+
+    A header written on several rows (a survey tool's: :func:`.headers.stacked_header`) is read as one row of
+    names, its rows no data."""
+    head, records = peek(records)
+    if not head:
         raise EmptyFileError(
             f"Le fichier « {path.name} » est vide (ni en-tête ni données).",
             f"The file '{path.name}' is empty (no header, no data).",
             value=path.name,
         )
-    return [c.lstrip("\ufeff").strip() for c in first[1]]
+    head[0] = [head[0][0].lstrip("\ufeff"), *head[0][1:]] if head[0] else head[0]
+    columns, taken = stacked_header(head)
+    return columns, islice(records, taken, None)
 
 
 def decoded_sample(sample: bytes, encoding: str) -> str:

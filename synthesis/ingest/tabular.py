@@ -1,8 +1,9 @@
 """Records of XLSX workbooks, JSON arrays and JSON Lines files, as ``(line, dict)`` pairs.
 
-- XLSX: the first sheet with a header row (an empty sheet is skipped), read in openpyxl's streaming mode and
-  like a CSV: ``line`` is the Excel row number, a repeated column name gives its first column, a row with
-  values beyond the header is rejected; formulas are read as their text (``=…``), never evaluated; a damaged
+- XLSX: the first sheet with a header row (an empty sheet is skipped; a survey tool's header on several rows
+  is read as one, see :mod:`.headers`), read in openpyxl's streaming mode and like a CSV: ``line`` is the
+  Excel row number, a repeated column name gives its first column, a row with values beyond the header is
+  rejected; formulas are read as their text (``=…``), never evaluated; a damaged
   sheet is an error naming it.
 - JSON: a top-level array of objects (``line`` is the physical line where each object starts; when two
   objects start on one line, as in a one-line minified file, every object is numbered by its position in the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from synthesis.records import RejectedRow
 
 from .archive import directory_size
 from .generic import cell, scrub
+from .headers import peek, stacked_header
 
 Record = tuple[int, dict[str, Any] | RejectedRow]
 COLUMN_SCAN = 1000
@@ -45,8 +48,12 @@ def xlsx_records(path: Path) -> tuple[list[str], Iterator[Record]]:
         rows = _sheet_rows(sheet, path)
         found = _header(rows)
         if found is not None:
-            header_line, header = found
-            return header, _xlsx_rows(book, rows, header_line, header)
+            header_line, first = found
+            after, rows = peek(rows)  # a survey tool's header may take more rows (see .headers)
+            header, taken = stacked_header([first, *([cell(v) for v in values] for values in after[:2])])
+            while header and not header[-1]:
+                header.pop()
+            return header, _xlsx_rows(book, islice(rows, taken - 1, None), header_line, header)
     book.close()
     raise EmptyFileError(
         f"Le classeur « {path.name} » est vide : aucune feuille n'a d'en-tête ni de données.",

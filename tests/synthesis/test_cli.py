@@ -790,10 +790,10 @@ def test_a_questionnaire_is_analysed_one_question_per_column_and_reproduced(tmp_
     assert result.exit_code == 0, result.output
     report = Report.model_validate_json(out.read_text(encoding="utf-8"))
     assert [(q.question_id, q.question_text) for q in report.questions] == [
-        ("1", "1. Vos idées pour le centre ?"),
-        ("2", "2. Viendrez-vous ?"),
+        ("1", "Vos idées pour le centre ?"),  # the form's numbering is its order, not the question
+        ("2", "Viendrez-vous ?"),
     ]
-    assert report.manifest.import_options["answers_column"] == [
+    assert report.manifest.import_options["answers_column"] == [  # the columns as written, to reproduce
         "1. Vos idées pour le centre ?",
         "2. Viendrez-vous ?",
     ]

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from schemas.settings import ColumnMapping
 from synthesis.errors import MappingError
 from synthesis.ingest import preview, read_file
-from synthesis.ingest.common import NO_ANSWER_REASON
+from synthesis.ingest.common import NO_ANSWER_REASON, NO_ANSWERS_READ_REASON
 from synthesis.ingest.generic import asks, suggest_mapping
 from synthesis.ingest.granddebat import question_columns
 
@@ -161,7 +161,7 @@ def test_the_real_sample_as_a_questionnaire_gives_the_grand_debat_readers_answer
     gd_number = {q.question_id: i for i, q in enumerate(question_columns(_header(GD_SAMPLE)), 1)}
     assert answers(as_form, {str(i): i for i in range(1, 4)}) == answers(as_export, gd_number)
     assert as_form.rows_read == as_export.rows_read
-    no_answer = [r.line for r in as_form.rejected if r.reason == NO_ANSWER_REASON]
+    no_answer = [r.line for r in as_form.rejected if r.reason == NO_ANSWERS_READ_REASON]
     assert no_answer == [r.line for r in as_export.rejected if r.reason == NO_ANSWER_REASON] and no_answer
     first = as_form.contributions[0]
     assert first.contribution_id == f"ligne-{first.line}-q{first.question_id}"
@@ -201,7 +201,7 @@ def test_named_answers_columns_in_json_and_xlsx(write, tmp_path):
     for result in (read_file(path, mapping=mapping), read_file(tmp_path / "r.xlsx", mapping=mapping)):
         got = [(c.contribution_id, c.question_id, c.question_text, c.text) for c in result.contributions]
         assert got == [("a1-q2", "2", "Q1", "Plus de bancs"), ("a2-q1", "1", "Q2", "Des arbres")]
-        assert [r.reason for r in result.rejected] == [NO_ANSWER_REASON] and result.rows_read == 3
+        assert [r.reason for r in result.rejected] == [NO_ANSWERS_READ_REASON] and result.rows_read == 3
 
 
 def test_a_missing_answers_column_names_itself(write):
