@@ -37,7 +37,7 @@ def stacked_header(rows: Sequence[Sequence[str]]) -> tuple[list[str], int]:
     ``rows`` holds the file's first rows (up to :data:`MAX_HEADER_ROWS`), each a list of cells; a header of
     one row is returned as it is, stripped of spaces."""
     first = [c.strip() for c in rows[0]]
-    if len(rows) >= 3 and _titled(first, rows[2]):
+    if len(rows) >= 3 and _titled(first, rows[1], rows[2]):
         return _padded([c.strip() for c in rows[2]], len(first)), 3
     if len(rows) >= 2 and _answer_row(first, [c.strip() for c in rows[1]]):
         return _padded(_questions(first, [c.strip() for c in rows[1]]), len(first)), 2
@@ -63,10 +63,17 @@ def _width(row: Sequence[str]) -> int:
     return n
 
 
-def _titled(first: list[str], third: Sequence[str]) -> bool:
-    """Whether ``first`` is a title row: one cell written, the first, over a name row naming every column."""
+def _titled(first: list[str], second: Sequence[str], third: Sequence[str]) -> bool:
+    """Whether ``first`` is a title row: one cell written, the first, over a group row leaving columns blank
+    and a name row naming every column. A second row naming every column is no group row: a title over a
+    header, then data, whose first row named the columns and the header was read as a group row."""
     width = _width(third)
-    return width > 2 and _width(first) == 1 and all(c.strip() for c in third[:width])
+    return (
+        width > 2
+        and _width(first) == 1
+        and all(c.strip() for c in third[:width])
+        and not all(i < len(second) and second[i].strip() for i in range(width))
+    )
 
 
 def _answer_row(first: list[str], second: list[str]) -> bool:

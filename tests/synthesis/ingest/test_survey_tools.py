@@ -111,6 +111,9 @@ def test_one_header_row_stays_one_and_data_rows_are_not_headers():
     assert stacked_header([["", "texte"], ["0", "Bonjour"]]) == (["", "texte"], 1)
     # a title alone over two rows that do not name every column is no Webform header
     assert stacked_header([["Titre", "", ""], ["a", "b", "c"], ["1", "", "3"]])[1] == 1
+    # a title over a header naming every column, then data: the first data row is no name row (it was read as
+    # the columns' names, the header as a group row)
+    assert stacked_header([["Export du 12/03"], ["id", "avis", "cp"], ["1", "Des bancs", "54000"]])[1] == 1
 
 
 def test_a_subcolumn_asks_only_for_the_free_text_beside_the_choices():
