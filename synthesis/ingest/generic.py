@@ -168,7 +168,13 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
                 break
     for name, hints in _HINTS.items():  # then a hint after a prefix: "proposal_body", "proposal_author_id"
         if name not in chosen:
-            found = (c for h in hints for c in columns if c not in chosen.values() and _ends_with(c, h))
+            found = (
+                c
+                for h in hints
+                if h not in _NAMES_ONLY
+                for c in columns
+                if c not in chosen.values() and _ends_with(c, h)
+            )
             if (col := next(found, None)) is not None:
                 chosen[name] = col
     asked = [c for c in columns if c not in chosen.values() and asks(c) and not _option_column(c, columns)]
@@ -196,6 +202,11 @@ def _option_column(column: str, columns: list[str]) -> bool:
     column of its group's name."""
     head, slash, _ = column.rpartition("/")
     return bool(slash and head.strip()) and head in columns
+
+
+#: Hints taken as a whole column name only: after a prefix they name something else than the participant's
+#: kind (Typeform's "Response Type": completed or partial).
+_NAMES_ONLY = frozenset({"type"})
 
 
 def _ends_with(column: str, hint: str) -> bool:

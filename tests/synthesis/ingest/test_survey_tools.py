@@ -145,6 +145,9 @@ def test_two_typeform_responses_from_one_network_are_two_participants(write):
     result = read_file(write("typeform.csv", TYPEFORM))
     mapping = result.extras["mapping"]
     assert (mapping["id"], mapping["date"]) == ("#", "Submit Date (UTC)")
+    assert (
+        mapping["author_type"] is None
+    )  # "Response Type" says whether the form was completed, not who wrote
     assert [c.text for c in result.contributions] == [
         "Plus de bancs à l'ombre près du lac",
         "Un espace pour les chiens",
