@@ -34,8 +34,14 @@ Choices, documented here because they change figures:
 - **A declared territory** (:func:`read_declared`): a five-digit code that is both a postcode and another
   commune's INSEE code ("13100") is read as a postcode, as participants give theirs, unless the territory's
   other five-digit codes are INSEE codes only; "INSEE 13100" or "CP 13100" say which.
-- **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 98x) and **Monaco** (``98000``)
-  have no département: status ``outside_departements`` with their INSEE-like code kept in ``communes``.
+- **Overseas**: DROM (971–974, 976) are départements; the COMs (975, 977, 978, 984, 986–989: :data:`COLLECTIVITES`)
+  have no département: status ``outside_departements``, their communes' INSEE-like codes in ``communes`` and the
+  collectivité's code in ``collectivite``, from a postcode ("98800", one not in the table by its first three
+  digits: "98400"), a collectivité's name ("Nouvelle-Calédonie", "Polynésie française") or one of its communes'
+  ("Nouméa", "Papeete": names the La Poste table gives, as it does Mayotte's, absent from the population table).
+  **Monaco** (``98000``, ``980xx``; "Monaco") is a foreign country with French postcodes: ``abroad``.
+- **A commune's former name** (a commune nouvelle's old communes: "Cherbourg-Octeville", "Annecy-le-Vieux"),
+  which La Poste keeps in its ``Ligne_5`` column, is that commune's, when no commune bears it today.
 """
 
 from __future__ import annotations
@@ -86,6 +92,24 @@ class Location:
     departement: str | None = None
     region: str | None = None
     departements: tuple[str, ...] = ()
+    collectivite: str | None = None  # a collectivité d'outre-mer's code (:data:`COLLECTIVITES`)
+
+
+# French territories outside départements and régions, by their code in INSEE's Code officiel géographique
+# (Licence Ouverte / Etalab 2.0, "Source : Insee, Code officiel géographique"), as communes' codes start
+COLLECTIVITES = {
+    "975": "Saint-Pierre-et-Miquelon",
+    "977": "Saint-Barthélemy",
+    "978": "Saint-Martin",
+    "984": "Terres australes et antarctiques françaises",
+    "986": "Wallis-et-Futuna",
+    "987": "Polynésie française",
+    "988": "Nouvelle-Calédonie",
+    "989": "Île de Clipperton",
+}
+_COLLECTIVITE_ALIASES = {"taaf": "984", "polynesie": "987", "clipperton": "989", "wallis": "986"}
+_FOREIGN_INSEE = "99"  # INSEE codes of foreign countries: the La Poste table gives Monaco's, 99138
+_MONACO_POSTCODES = "980"  # Monaco's postcodes: 98000 and its CEDEX codes
 
 
 def _read(name: str, delimiter: str) -> list[dict[str, str]]:
@@ -195,13 +219,39 @@ def fold_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def communes_by_name() -> dict[str, tuple[str, ...]]:
-    """Folded commune name (:func:`fold_name`) → INSEE codes of the communes bearing it."""
-    out: dict[str, list[str]] = {}
+    """Folded commune name (:func:`fold_name`) → INSEE codes of the communes bearing it: the population
+    table's, then the La Poste table's for the communes it lacks (Mayotte's, the collectivités d'outre-mer's;
+    not Monaco, a country), then a commune's former name kept in La Poste's ``Ligne_5`` ("Cherbourg
+    Octeville", "Annecy le Vieux", communes merged into a commune nouvelle) where no commune bears it today."""
+    out: dict[str, set[str]] = {}
     for code, name in commune_names().items():
-        out.setdefault(fold_name(name), []).append(code)
+        out.setdefault(fold_name(name), set()).add(code)
     for name, code in _PLM_NAMES.items():  # the table names their arrondissements only
-        out[name] = [c for c in commune_population() if c.startswith(_ARRONDISSEMENTS[code])]
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+        out[name] = {c for c in commune_population() if c.startswith(_ARRONDISSEMENTS[code])}
+    rows = _read("019HexaSmal.csv", ";")
+    known = set(commune_names())
+    for row in rows:
+        code = row["Code_commune_INSEE"]
+        if code not in known and not code.startswith(_FOREIGN_INSEE):
+            out.setdefault(fold_name(row["Nom_de_la_commune"]), set()).add(code)
+    current = set(out)
+    former: dict[str, set[str]] = {}
+    for row in rows:
+        if (name := fold_name(row["Ligne_5"])) and name not in current:
+            former.setdefault(name, set()).add(row["Code_commune_INSEE"])
+    return {k: tuple(sorted(v)) for k, v in (out | former).items()}
+
+
+@lru_cache(maxsize=1)
+def _collectivites_by_name() -> dict[str, str]:
+    """Folded name of a collectivité d'outre-mer (:data:`COLLECTIVITES`, a few usual forms) → its code."""
+    return {fold_name(name): code for code, name in COLLECTIVITES.items()} | _COLLECTIVITE_ALIASES
+
+
+def _collectivite_of(communes: Iterable[str]) -> str | None:
+    """The collectivité d'outre-mer of INSEE codes all in one (:data:`COLLECTIVITES`), else None."""
+    places = {departement_of_commune(c) for c in communes}
+    return places.pop() if len(places) == 1 and places <= set(COLLECTIVITES) else None
 
 
 COMMON_WORDS = 2000  # a commune's name among the most written words of French reads as the word ("Mer")
@@ -247,15 +297,21 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
     if departement is None:  # the name alone: what else may it mean?
         if folded in countries():
             return Location(None, WORD_NAME if communes else ABROAD)
+        if not communes and (com := _collectivites_by_name().get(folded)) is not None:
+            codes = tuple(sorted({c for cs in postcode_table().values() for c in cs if c.startswith(com)}))
+            return Location(None, OUTSIDE_DEPARTEMENTS, codes, collectivite=com)
         if communes and " " not in folded and folded in common_words():
             return Location(None, WORD_NAME)
         if (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
             return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
         if (reg := _regions_by_name().get(folded)) is not None:
             return Location(None, REGION_NAME, (), None, reg, ())
-    deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
-    if len(deps) > 1:
+    places = {departement_of_commune(c) for c in communes}
+    deps = tuple(sorted(places & set(departements())))
+    if len(deps) + len(places & set(COLLECTIVITES)) > 1:  # "Saint-Pierre": La Réunion's, Miquelon's, ...
         return Location(None, AMBIGUOUS_NAME)
+    if (com := _collectivite_of(communes)) is not None:  # "Nouméa"
+        return Location(None, OUTSIDE_DEPARTEMENTS, communes, collectivite=com)
     if not deps:
         return Location(None, INVALID)
     return Location(None, COMMUNE_NAME, communes, deps[0], _region(deps[0]), deps)
@@ -263,8 +319,10 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
 
 @lru_cache(maxsize=1)
 def _departements_by_name() -> dict[str, str]:
-    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54")."""
-    return {fold_name(d["name"]): code for code, d in departements().items()}
+    """Folded département name (:func:`fold_name`) → its code ("meurthe et moselle" → "54"), and a few usual
+    forms of overseas ones ("Réunion", "Île de la Réunion", "Guyane française")."""
+    usual = {"reunion": "974", "ile de la reunion": "974", "guyane francaise": "973"}
+    return {fold_name(d["name"]): code for code, d in departements().items()} | usual
 
 
 @lru_cache(maxsize=1)
@@ -333,8 +391,11 @@ def _by_name_and_number(raw: str) -> Location | None:
 _CORSICA = "20"  # the département number of Corsica until 1976: today the région (94) of 2A and 2B
 
 
-# "B-1000 Bruxelles", "CH-1201", "D-10115": a postcode with another country's prefix (France's "F-" aside)
-_FOREIGN_POSTCODE = re.compile(r"(?:a|at|b|be|ch|d|de|dk|e|es|gb|i|it|l|lu|nl|p|pt|s|uk)\s*-\s*\d{4,5}\b.*")
+# "B-1000 Bruxelles", "CH-1201", "D-10115", "MC-98000": a postcode with another country's prefix (France's "F-"
+# aside); "AD500": Andorra's, its prefix always written
+_FOREIGN_POSTCODE = re.compile(
+    r"(?:(?:a|at|b|be|ch|d|de|dk|e|es|gb|i|it|l|lu|mc|nl|p|pt|s|uk)\s*-\s*\d{4,5}|ad\s*-?\s*\d{3})\b.*"
+)
 _ABROAD_WORDS = {
     "etranger",
     "a l etranger",
@@ -461,10 +522,14 @@ def _locate(raw: str) -> Location:
         return _by_name(str(raw))
     if cp is None or cp == "00000":
         return Location(None, INVALID)
+    if cp.startswith(_MONACO_POSTCODES):  # Monaco: another country, with French postcodes
+        return Location(cp, ABROAD)
     communes = postcode_table().get(cp)
     written = _written_digits(str(raw)) or ""
     if communes is None and len(written) == 4 and not re.search(r"(?i)\bcedex\b", str(raw)):
         return Location(cp, INVALID)  # padded, still no postcode: no lost zero (a CEDEX code aside)
+    if communes is None and cp[:3] in COLLECTIVITES:  # "98400": the TAAF, whose codes La Poste omits
+        return Location(cp, OUTSIDE_DEPARTEMENTS, collectivite=cp[:3])
     if communes is None:
         dep = _guess_departement(cp)
         if dep is None:
@@ -472,7 +537,7 @@ def _locate(raw: str) -> Location:
         return Location(cp, GUESSED, (), dep, _region(dep), (dep,))
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if not deps:
-        return Location(cp, OUTSIDE_DEPARTEMENTS, communes)
+        return Location(cp, OUTSIDE_DEPARTEMENTS, communes, collectivite=_collectivite_of(communes))
     if len(deps) == 1:
         return Location(cp, OK, communes, deps[0], _region(deps[0]), deps)
     pop = commune_population()

@@ -372,7 +372,7 @@ def test_participants_located_by_a_commune_name_are_said_apart():
         "region_name": 5,
     }
     who = section(render_report_page(report), "/")
-    assert "nom d&#39;un pays étranger au lieu d&#39;un code postal (hors de France)\u00a0: 1" in who
+    assert "hors de France : nom ou code postal d&#39;un pays étranger, ou de Monaco (98000)\u00a0: 1" in who
     assert (
         "mot courant ou un nom de pays (« Mer », « Suisse »), sans code postal (non localisé)\u00a0: 2" in who
     )

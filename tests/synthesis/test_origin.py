@@ -635,7 +635,7 @@ def test_every_participant_is_located_or_said_apart():
     ]
     out = participation_report(items, RunSettings())
     apart = {k: v for k, v in out["location_status"].items() if k != "ok"}
-    assert out["located"] == 1 and apart == {"missing": 1, "outside_departements": 1, "no_population": 2}
+    assert out["located"] == 1 and apart == {"missing": 1, "abroad": 1, "no_population": 2}
     assert out["located"] + sum(apart.values()) == out["participants"] == 5
     declared = participation_report(items, RunSettings(territory=["13"]))  # Paris is outside it
     assert declared["located"] == 0 and declared["location_status"]["no_population"] == 3

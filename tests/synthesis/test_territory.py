@@ -36,7 +36,7 @@ def test_every_commune_of_the_population_table_has_a_known_departement():
         ("01200", T.AMBIGUOUS, "01", "84"),  # Ain / Haute-Savoie
         ("92081", T.GUESSED, "92", "11"),  # CEDEX: not in the table
         ("20190", T.OK, "2A", "94"),
-        ("98000", T.OUTSIDE_DEPARTEMENTS, None, None),  # Monaco
+        ("98000", T.ABROAD, None, None),  # Monaco: a foreign country with French postcodes
         ("97133", T.OUTSIDE_DEPARTEMENTS, None, None),  # Saint-Barthélemy
         ("98799", T.OUTSIDE_DEPARTEMENTS, None, None),  # Clipperton
         ("00000", T.INVALID, None, None),
@@ -416,3 +416,44 @@ def test_a_long_value_in_a_postcode_field_is_read_in_linear_time():
         assert time.perf_counter() - start < 0.5, value[:10]
     assert T.normalise_postcode("Nancy" + " " * 50 + "54000") == "54000"
     assert T.normalise_postcode("Nancy (54000)") == T.normalise_postcode("F - 54000") == "54000"
+
+
+def test_overseas_collectivities_and_monaco_are_named_places_not_invalid_ones():
+    # "Nouvelle-Calédonie", "Nouméa", "Mamoudzou", "TAAF" were "invalid" postcodes, and Monaco's 98000 a French
+    # collectivity: a participant of Nouméa or Monaco is a reportable origin, said as such
+    for raw, com in (
+        ("Nouvelle-Calédonie", "988"),
+        ("Nouméa", "988"),
+        ("98800", "988"),
+        ("Polynésie française", "987"),
+        ("Papeete", "987"),
+        ("Wallis-et-Futuna", "986"),
+        ("St Pierre et Miquelon", "975"),
+        ("97150", "978"),  # Saint-Martin
+        ("97133", "977"),  # Saint-Barthélemy
+        ("TAAF", "984"),
+        ("98400", "984"),  # a TAAF code La Poste's table omits: read by its first three digits
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.collectivite, loc.departement) == (T.OUTSIDE_DEPARTEMENTS, com, None), raw
+        assert T.in_territory(loc, ["54"]) is False
+    assert T.locate("Nouméa").communes == ("98818",)
+    # Mayotte's communes are absent from the population table, not from La Poste's
+    assert (T.locate("Mamoudzou").status, T.locate("Mamoudzou").departement) == (T.COMMUNE_NAME, "976")
+    for raw in ("Réunion", "Île de la Réunion", "Guyane française"):
+        assert T.locate(raw).status == T.DEPARTEMENT_NAME, raw
+    # Monaco is a foreign country with French postcodes; "Saint-Pierre" is La Réunion's, Martinique's,
+    # Miquelon's and five more: no single place
+    for raw in ("Monaco", "98000", "98000 Monaco", "MC-98000"):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.ABROAD, ()), raw
+    assert T.locate("Saint-Pierre").status == T.AMBIGUOUS_NAME
+
+
+def test_a_communes_former_name_is_the_commune_nouvelle_it_joined():
+    # La Poste keeps the old communes of a commune nouvelle in its Ligne_5: "Cherbourg" (Cherbourg-en-Cotentin
+    # since 2016) and "Annecy-le-Vieux" (Annecy since 2017) were invalid postcodes
+    assert T.locate("Cherbourg").communes == T.locate("Octeville").communes == ("50129",)
+    assert T.locate("Annecy-le-Vieux").communes == ("74010",)
+    assert T.locate("Annecy le Vieux").status == T.COMMUNE_NAME
+    # a former name some commune bears today is that commune's, never the commune nouvelle's
+    assert T.locate("Nancy").communes == ("54395",)
