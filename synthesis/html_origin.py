@@ -42,6 +42,8 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
     Cheignieu-la-Balme's)."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
+    if code == territory.ABROAD_TERRITORY:
+        return t("territory.abroad")
     if level == "postcode":
         return t("territory.postcode", code=code)
     if code.startswith("R") and code[1:] in territory.regions():
@@ -49,6 +51,8 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
     dep = territory.departements().get(code)
     if dep:
         return f"{dep['name']} ({code})"
+    if code in territory.COLLECTIVITES:
+        return f"{territory.COLLECTIVITES[code]} ({code})"
     if code in territory.commune_names():
         return f"{territory.commune_names()[code]} ({code})"
     return t("territory.commune", code=code) if len(code) == 5 else code

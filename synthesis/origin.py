@@ -485,12 +485,13 @@ def breakdown(
     campaign_of: Mapping[str, str],
     settings: RunSettings,
 ) -> OriginBreakdown:
-    """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories, channels."""
+    """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories (by
+    :func:`synthesis.territory.place_key`: département, collectivité d'outre-mer, abroad or unknown), channels."""
     n = len(members)
     free = [c for c in members if c.contribution_id not in campaign_of]
     camp_counts = Counter(campaign_of[c.contribution_id] for c in members if c.contribution_id in campaign_of)
     types = Counter(c.author_type.value for c in members)
-    places = Counter(territory.locate(c.zipcode).departement or UNKNOWN for c in members)
+    places = Counter(territory.place_key(territory.locate(c.zipcode)) for c in members)
     outside = None
     if settings.territory:
         outside = sum(1 for c in members if OUTSIDE_TERRITORY in member_flags(c, 0, settings, None))
@@ -615,7 +616,7 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
     """Each theme's territory index against the territories of every kept contribution (in place)."""
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
-    whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
+    whole = Counter(territory.place_key(territory.locate(by_id[i].zipcode)) for i in kept_ids)
     for q in report.questions:
         for cl in all_clusters(q.clusters):
             if cl.origin is not None:

@@ -78,6 +78,7 @@ NO_POPULATION = (
 )
 
 UNKNOWN_TERRITORY = "inconnu"  # key of contributions without a usable postcode in distributions
+ABROAD_TERRITORY = "etranger"  # key of contributions from outside France in distributions
 
 _DIGITS = re.compile(r"\d+")
 
@@ -659,6 +660,15 @@ def in_territory(location: Location, declared: Iterable[str]) -> bool | None:
     ):
         return None  # a CEDEX code in the right département: cannot tell which commune
     return False
+
+
+def place_key(location: Location) -> str:
+    """The territory a contribution counts in within a theme's distribution: its département, else its
+    collectivité d'outre-mer (:data:`COLLECTIVITES`), else :data:`ABROAD_TERRITORY` for a participant living
+    outside France, else :data:`UNKNOWN_TERRITORY` (no place, or none usable)."""
+    if location.departement or location.collectivite:
+        return location.departement or location.collectivite or UNKNOWN_TERRITORY
+    return ABROAD_TERRITORY if location.status == ABROAD else UNKNOWN_TERRITORY
 
 
 def representation_index(

@@ -101,6 +101,8 @@ def test_helpers_speak_french():
     assert words.territory_name("2A", t) == "Corse-du-Sud (2A)"
     assert words.territory_name("R11", t) == "Île-de-France"
     assert words.territory_name("inconnu", t) == "code postal non renseigné ou inexploitable"
+    assert words.territory_name("etranger", t) == "hors de France"
+    assert words.territory_name("988", t) == "Nouvelle-Calédonie (988)"
     # a city's participation is by commune: "commune 54395" named no place a reader knows
     assert words.territory_name("54395", t) == "Nancy (54395)"
     assert words.territory_name("75111", t) == "Paris 11e Arrondissement (75111)"

@@ -334,6 +334,19 @@ def test_a_theme_breakdown_names_every_campaign():
     assert sum(c["count"] for c in out.campaigns) == out.contributions - out.without_campaigns == 7
 
 
+def test_a_theme_counts_participants_abroad_and_overseas_apart_from_those_without_a_place():
+    # "Belgique", Monaco's 98000 and Nouméa's 98800 were counted with the undisclosed and invalid postcodes
+    # ("inconnu"): a theme's territories said nothing of participants outside France or in a collectivity
+    zips = ["Belgique", "98000", "98800", "Nouméa", "54000", None, "xyz"]
+    members = [
+        Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}", zipcode=z)
+        for k, z in enumerate(zips)
+    ]
+    out = breakdown(members, {c.contribution_id: 1.0 for c in members}, {}, RunSettings())
+    assert out.territories == {"54": 1, "988": 2, "etranger": 2, "inconnu": 2}
+    assert sum(out.territories.values()) == out.contributions == 7
+
+
 def test_consultation_origin(annotated):
     question, items, _, settings = annotated
     report = Report.model_construct(questions=[question], origin={})
