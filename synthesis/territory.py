@@ -11,7 +11,9 @@ Choices, documented here because they change figures:
 - **Département from the INSEE code**, never from the postcode prefix (27 communes differ); Corsica's
   ``20xxx`` thus gives ``2A``/``2B``.
 - **Not in the table** (CEDEX codes such as ``92081``, or a new code): a rough guess from the prefix (2
-  digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``.
+  digits, 3 for ``97``), status ``guessed``; ``20xxx`` guesses ``2A`` for ``200``/``201``, else ``2B``. A name
+  written beside it must be a commune's of that département (:func:`_named_in`): "10115 Berlin" is ``invalid``,
+  never the Aube; "20999 Ajaccio" is ``2A``.
 - **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
   (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
   wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory. **Not given** ("NC",
@@ -438,6 +440,23 @@ def _by_insee(code: str) -> Location:
     return Location(None, INSEE, communes, dep, _region(dep), (dep,))
 
 
+def _named_in(raw: str, deps: Sequence[str], guessed: str) -> str | None:
+    """The département of ``deps`` (those a postcode absent from the table may belong to, by its first
+    digits) whose commune's name starts the name written beside it ("54999 Toul", "75999 Paris SP",
+    "20999 Ajaccio"), ``guessed`` when no name is written, None when the name is no commune's there: "10115
+    Berlin" or "28019 Madrid" is another country's postcode, not one of the Aube or the Eure-et-Loir. A CEDEX
+    code's name is a delivery office's ("92081 Paris La Défense Cedex"): not checked."""
+    words = [w for w in fold_name(re.sub(r"\d+", " ", raw)).split() if w not in ("f", "fr")]
+    if not words or re.search(r"(?i)\bcedex\b", raw):
+        return guessed
+    names = communes_by_name()
+    for n in range(len(words), 0, -1):
+        found = sorted({departement_of_commune(c) for c in names.get(" ".join(words[:n]), ())} & set(deps))
+        if found:
+            return guessed if guessed in found else found[0]
+    return None
+
+
 def _guess_departement(cp: str) -> str | None:
     if cp.startswith("20"):
         return "2A" if cp[2] in "01" else "2B"
@@ -533,6 +552,8 @@ def _locate(raw: str) -> Location:
         return Location(cp, OUTSIDE_DEPARTEMENTS, collectivite=cp[:3])
     if communes is None:
         dep = _guess_departement(cp)
+        if dep is not None:  # Corsica's 20xxx: the name tells 2A from 2B better than the third digit
+            dep = _named_in(str(raw), ("2A", "2B") if dep in ("2A", "2B") else (dep,), dep)
         if dep is None:
             return Location(cp, INVALID)
         return Location(cp, GUESSED, (), dep, _region(dep), (dep,))

@@ -457,3 +457,18 @@ def test_a_communes_former_name_is_the_commune_nouvelle_it_joined():
     assert T.locate("Annecy le Vieux").status == T.COMMUNE_NAME
     # a former name some commune bears today is that commune's, never the commune nouvelle's
     assert T.locate("Nancy").communes == ("54395",)
+
+
+def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_is_a_commune_of_there():
+    # "10115 Berlin" and "28019 Madrid" were counted in the Aube and the Eure-et-Loir by their first digits
+    for raw in ("10115 Berlin", "28019 Madrid", "12345 Berlin"):
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.INVALID, None), raw
+    for raw, dep in (
+        ("10115", "10"),  # no name: the first digits are all there is
+        ("54999 Toul", "54"),
+        ("75700 Paris SP 07", "75"),
+        ("92081 Paris La Défense Cedex", "92"),  # a CEDEX code's delivery office: not a commune's name
+        ("20999 Ajaccio", "2A"),  # the name tells Corsica's two départements apart
+        ("20999 Bastia", "2B"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.GUESSED, dep), raw
