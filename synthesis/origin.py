@@ -207,8 +207,11 @@ def days_only(times: Sequence[datetime]) -> bool:
 
 
 def instant(t: datetime) -> datetime:
-    """``t`` as naive UTC, to order and measure times written with different offsets (naive ``t`` as is)."""
-    return t if t.tzinfo is None else t.astimezone(UTC).replace(tzinfo=None)
+    """``t`` as naive UTC, to order and measure times written with different offsets; a naive ``t`` is the
+    French local time the export shows (:func:`wall_clock`), so that a file mixing "10:30" and "09:00Z" (11 h
+    in Paris) orders them as they happened, not as if the naive time were UTC."""
+    zoned = t if t.tzinfo is not None else t.replace(tzinfo=local_zone())
+    return zoned.astimezone(UTC).replace(tzinfo=None)
 
 
 LOCAL_TIME_ZONE = "Europe/Paris"  # the consultation's readers' time: French legal time, summer time included

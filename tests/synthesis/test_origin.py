@@ -347,6 +347,19 @@ def test_a_theme_counts_participants_abroad_and_overseas_apart_from_those_withou
     assert sum(out.territories.values()) == out.contributions == 7
 
 
+def test_a_campaign_mixing_naive_and_offset_times_orders_them_as_they_happened():
+    # a naive time is Paris local time (as the page shows it), but was ordered as if UTC: "10:30" (8 h 30
+    # UTC in April) came after "09:00Z" (11 h in Paris), and the two, 30 minutes apart, were in no one hour
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
+        for i, when in enumerate(["2019-04-01T09:00:00Z", "2019-04-01T10:30:00"])
+    ]
+    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    assert (camp.first_seen, camp.last_seen) == ("2019-04-01T10:30:00", "2019-04-01T09:00:00+00:00")
+    assert camp.densest_hour == "2019-04-01T10:30:00" and camp.densest_hour_count == 2
+    assert instant(datetime(2019, 1, 17, 10, 38)) == datetime(2019, 1, 17, 9, 38)  # winter: UTC+1
+
+
 def test_consultation_origin(annotated):
     question, items, _, settings = annotated
     report = Report.model_construct(questions=[question], origin={})
