@@ -73,9 +73,23 @@ _MONTHS = {
     )
     for m in names.split()
 }
-_WORDS = re.compile(
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})"
-    + _CLOCK_PART
+# English months, as English-language software writes them ("28 Nov 2026", "Nov 28, 2026", "28-Nov-26")
+_MONTHS |= {
+    m: i + 1
+    for i, names in enumerate(
+        "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|september sep sept|"
+        "october oct|november nov|december dec".split("|")
+    )
+    for m in names.split()
+}
+_WEEKDAY = (
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+)
+# "28 nov. 2026", "1er février 2019 à 14h", "28-Nov-26" (a spreadsheet's English format), "Sat, 28 Nov 2026"
+_WORDS = re.compile(_WEEKDAY + r"(\d{1,2})(?:er)?(?:\s+|-)([a-z]+)\.?(?:\s+|-)(\d{4}|\d{2})" + _CLOCK_PART)
+# "Nov 28, 2026", "November 28th, 2026 2:03 PM", "Sat Nov 28 2026 14:03:00" (JavaScript's Date): month first
+_MONTH_WORD_FIRST = re.compile(
+    _WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _CLOCK_PART
 )
 _CLOCK = re.compile(r"\d[ T]\d{1,2}:?\d{2}")  # ISO 8601's time of day after its date
 
@@ -110,7 +124,12 @@ def doubtful_order(values: Iterable[str | None]) -> bool:
 
 # "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST",
 # "... UTC+1" or "... GMT+02:00" (as Google Forms writes its timestamps)
-_ZONE_NAME = re.compile(r"\s*\b(utc|gmt|cet|cest)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
+_ZONE_NAME = re.compile(
+    r"\s*(?:\b(utc|gmt|cet|cest)|(?<=\d)\s(?=[+-]\d{4}$))(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$",
+    re.IGNORECASE,
+)
+# "(heure normale d’Europe centrale)", "(Central European Standard Time)": the zone's name JavaScript adds
+_ZONE_WORDS = re.compile(r"\s*\([^()\d]*\)$")
 _ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
 _HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
 
@@ -120,14 +139,14 @@ def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, boo
     (``UTC``, ``GMT``, ``CET``, ``CEST``, perhaps with an offset: ``UTC+1``) gives its offset."""
     if not value or (doubtful and either_way(value)):
         return None
-    text = value.strip()
+    text = _ZONE_WORDS.sub("", value.strip())
     if (zone := _ZONE_NAME.search(text)) is None or zone.start() == 0:
         return _read_half_day(text, doubtful)
     read = _read_half_day(text[: zone.start()], doubtful)
     if read is None or read[0].tzinfo is not None:
         return read
     name, sign, hours, minutes = zone.groups()
-    shift = timedelta(hours=_ZONE_HOURS[name.casefold()])
+    shift = timedelta(hours=_ZONE_HOURS[(name or "utc").casefold()])  # " +0100": an offset alone
     if sign:
         shift += (-1 if sign == "-" else 1) * timedelta(hours=int(hours), minutes=int(minutes or 0))
     if abs(shift) >= timedelta(hours=24):
@@ -146,13 +165,37 @@ def _read_half_day(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
     return read[0].replace(hour=hour), True
 
 
-def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
-    if text.isdigit() and len(text) in (10, 13):  # a "timestamp" column's seconds (or ms) since 1970, UTC
+# a number in a date column: seconds (10 digits) or milliseconds (13) since 1970, perhaps with a fraction
+# ("1552400000.123"), or a spreadsheet's date serial ("43536", "43536.59": days since 1899-12-30, as Excel and
+# LibreOffice count them, written into a CSV from a date cell formatted as a number)
+_EPOCH = re.compile(r"(\d{10}|\d{13})(?:[.,](\d{1,6}))?")
+_SERIAL = re.compile(r"(\d{5})(?:[.,](\d+))?")
+SERIAL_DAYS = (20_000, 80_000)  # 1954-10-03 to 2119-01-10: a serial outside reads as no date
+_SERIAL_EPOCH = datetime(1899, 12, 30)
+
+
+def _read_number(text: str) -> tuple[datetime, bool] | None:
+    """:func:`_read_written` of a number: since 1970 (UTC) or a spreadsheet's date serial (local time, with a
+    time of day when it has a fraction); None when it is neither."""
+    if (m := _EPOCH.fullmatch(text)) is not None:
+        seconds = int(m[1]) / (1000 if len(m[1]) == 13 else 1) + float(f"0.{m[2] or 0}") / (
+            1000 if len(m[1]) == 13 else 1
+        )
         try:
-            moment = datetime.fromtimestamp(int(text[:10]), tz=UTC)
-            return moment.replace(microsecond=int(text[10:] or 0) * 1000), True
+            moment = datetime.fromtimestamp(int(seconds), tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
+        return moment.replace(microsecond=round((seconds % 1) * 1_000_000) % 1_000_000), True
+    if (m := _SERIAL.fullmatch(text)) is not None and SERIAL_DAYS[0] <= int(m[1]) <= SERIAL_DAYS[1]:
+        fraction = float(f"0.{m[2] or 0}")
+        moment = _SERIAL_EPOCH + timedelta(days=int(m[1]), seconds=round(fraction * 86_400))
+        return moment, bool(fraction)
+    return None
+
+
+def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
+    if _EPOCH.fullmatch(text) or _SERIAL.fullmatch(text):
+        return _read_number(text)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")), _CLOCK.search(text) is not None
     except ValueError:
@@ -165,7 +208,9 @@ def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
     elif (m := _YEAR_FIRST.fullmatch(folded)) is not None:
         year, month, day = int(m[1]), int(m[3]), int(m[4])
     elif (m := _WORDS.fullmatch(folded)) is not None and m[2] in _MONTHS:
-        day, month, year = int(m[1]), _MONTHS[m[2]], int(m[3])
+        day, month, year = int(m[1]), _MONTHS[m[2]], _two_digit_year(m[3])
+    elif (m := _MONTH_WORD_FIRST.fullmatch(folded)) is not None and m[1] in _MONTHS:
+        month, day, year = _MONTHS[m[1]], int(m[2]), int(m[3])
     else:
         return None
     hour, minute, second, h_minute = m.groups()[-4:]
@@ -179,10 +224,13 @@ def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
 def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
     day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
-    30", "2019/02/06", or seconds (10 digits) or milliseconds (13) since 1970, UTC, as a "timestamp" column
-    holds them, each perhaps followed by a 12-hour clock's "AM" / "PM" and by its time zone's name, with or
-    without an offset ("2019-01-17 10:38:20 UTC" as Decidim writes times, "2019/01/17 2:15:37 PM GMT+1" as
-    Google Forms does); None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
+    30", "2019/02/06", English months ("28 Nov 2026", "Nov 28, 2026", "28-Nov-26", "Sat, 28 Nov 2026
+    14:03:00 +0100" as e-mail writes it, "Sat Nov 28 2026 14:03:00 GMT+0100 (...)" as JavaScript does), seconds
+    (10 digits) or milliseconds (13) since 1970, UTC, perhaps with a fraction, as a "timestamp" column holds
+    them, or a spreadsheet's date serial (5 digits in :data:`SERIAL_DAYS`, days since 1899-12-30, local time),
+    each perhaps followed by a 12-hour clock's "AM" / "PM" and by its time zone's name or a bare offset
+    ("2019-01-17 10:38:20 UTC" as Decidim writes times, "2019/01/17 2:15:37 PM GMT+1" as Google Forms does);
+    None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
     12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
     binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
     a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the

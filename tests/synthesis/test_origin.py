@@ -573,6 +573,26 @@ def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tm
     assert "time_zone" not in report.origin["bursts"]
 
 
+def test_spreadsheet_serials_english_months_and_e_mail_or_javascript_times_are_read():
+    # a CSV written from a spreadsheet's date cells ("46354.5854"), "28 Nov 2026", "Nov 28, 2026", "28-Nov-26",
+    # e-mail's and JavaScript's times and a fractional epoch read as no date: undated, in no burst
+    assert parse_time("46354") == datetime(2026, 11, 28) and parse_clock("46354") is None
+    assert parse_clock("46354.5854") == parse_clock("46354,5854") == datetime(2026, 11, 28, 14, 2, 59)
+    assert parse_time("12345") is None and parse_time("99999") is None  # no plausible serial: no date
+    for written in ("28 Nov 2026", "Nov 28, 2026", "28-Nov-26", "28-nov-2026", "November 28th, 2026"):
+        assert parse_time(written) == datetime(2026, 11, 28), written
+    paris = datetime(2026, 11, 28, 14, 3)
+    for written in (
+        "Sat, 28 Nov 2026 14:03:00 +0100",
+        "Sat Nov 28 2026 14:03:00 GMT+0100 (heure normale d’Europe centrale)",
+        "2026-11-28 13:03:00 +0000",
+        "November 28, 2026 2:03 PM",
+        "1795870980.0",  # 13:03 UTC
+    ):
+        assert wall_clock(parse_clock(written)) == paris, written
+    assert parse_time("1552400000.5").microsecond == 500000
+
+
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
     # a spreadsheet's "timestamp" column (a date column by its name) holding 1552400000 or 1552400000000
     # read as no date: every submission undated, no burst
