@@ -116,6 +116,23 @@ def either_way(value: str | None) -> bool:
     return m is not None and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1].lstrip("0") != m[2].lstrip("0")
 
 
+def day_first_only(value: str | None) -> bool:
+    """Whether ``value`` is a numeric date that only reads day first ("25/12/2019")."""
+    m = _NUMERIC_DAY_MONTH.match(value or "")
+    return m is not None and int(m[2]) <= 12 < int(m[1]) <= 31
+
+
+def unconfirmed_order(values: Iterable[str | None]) -> bool:
+    """Whether the numeric dates of one consultation read day first by the rule only: some read either way
+    ("03/12/2019") and none reads one way only ("25/12/2019", "12/25/2019"), every day of the file being at
+    most 12. They are read day first, as French writes them, and the report says so rather than guessing
+    silently (a file of the first twelve days of a month written month first would be misread)."""
+    values = list(values)
+    return any(either_way(v) for v in values) and not any(
+        day_first_only(v) or month_first_only(v) for v in values
+    )
+
+
 def doubtful_order(values: Iterable[str | None]) -> bool:
     """Whether the dates of one consultation cannot all be read day first: some only read month first
     ("12/25/2019"), so that those reading either way ("03/12/2019") would be silently misread as day first."""
@@ -846,6 +863,7 @@ def annotate_consultation(
             "undated": undated,
             **({"time_zone": LOCAL_TIME_ZONE} if zoned else {}),
             **({"order_doubtful": True} if doubtful else {}),
+            **({"order_unconfirmed": True} if unconfirmed_order(c.created_at for c in contributions) else {}),
         },
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "

@@ -428,6 +428,11 @@ def test_dates_left_unread_for_their_order_are_said_so():
         render_report_page(report), "/"
     )
     assert "those that read either way" in section(render_report_page(report, lang="en"), "/")
+    report.origin["bursts"]["order_unconfirmed"] = True
+    assert "Elles sont lues le jour en premier, comme en français" in section(render_report_page(report), "/")
+    assert "they are read day first, as French writes them" in section(
+        render_report_page(report, lang="en"), "/"
+    )
 
 
 def test_a_diff_whose_words_hold_guillemets_is_read_whole():

@@ -504,6 +504,23 @@ def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_
     assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
 
 
+def test_a_file_whose_every_day_is_at_most_12_says_its_order_was_read_by_the_rule_only():
+    # "03/12/2019", "05/11/2019", ...: nothing shows day or month first; they were read day first silently
+    ambiguous = [
+        Contribution(f"c{d}", f"c{d}", "q", "Q", "t", created_at=f"{d:02d}/{13 - d:02d}/2019 10:00")
+        for d in range(1, 13)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, ambiguous, RunSettings())
+    assert report.origin["bursts"]["order_unconfirmed"] is True
+    assert "order_doubtful" not in report.origin["bursts"]
+    # one date after the 12th shows the order: nothing to say; ISO dates never need it
+    shown = [*ambiguous, replace(ambiguous[0], contribution_id="x", created_at="25/03/2019 10:00")]
+    for items in (shown, [replace(c, created_at="2019-03-12T10:00:00") for c in ambiguous]):
+        annotate_consultation(report, items, RunSettings())
+        assert "order_unconfirmed" not in report.origin["bursts"]
+
+
 def test_dates_written_month_first_are_never_read_day_first_where_they_read_either_way():
     # a file written month first ("03/25/2019 14:30"): "03/12/2019" read as 3 December, a burst in
     # December and a campaign "from 3 December" that was on 12 March, without a word
