@@ -25,7 +25,8 @@ Choices, documented here because they change figures:
   number or name ("Saint-Denis (93)", "Nancy (Meurthe-et-Moselle)") it is read in that département, and an
   arrondissement written with its number ("Paris 15e", "Lyon 3e", "Marseille 8e arrondissement") is that
   arrondissement. A name alone is not read where it more likely means something else (:func:`_by_name`): a
-  foreign country's name ("Belgique", "Belgique 1000", "B-1000 Bruxelles", "Étranger": status ``abroad``,
+  foreign country's or city's name ("Belgique", "Genève", "1000 Bruxelles", "Lausanne (Suisse)", "B-1000
+  Bruxelles", "Étranger": status ``abroad``,
   outside any declared territory; "Suisse", also a commune: ``word_name``, not located), a common word
   ("Mer", "Campagne": ``word_name``); a département's name or number ("Gironde", "33") is that département
   (``departement_name``), a région's name ("Bretagne") that région (``region_name``: inside a declared
@@ -268,6 +269,22 @@ def countries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def foreign_cities() -> frozenset[str]:
+    """Folded names (:func:`fold_name`) of foreign cities (``villes_etrangeres.txt``: "geneve", "bruxelles",
+    "londres"), less any name a French commune bears: "Montréal" or "Cologne" alone stays the communes'."""
+    lines = (DATA_DIR / "villes_etrangeres.txt").read_text(encoding="utf-8").splitlines()
+    names = {fold_name(line) for line in lines if line.strip() and not line.startswith("#")}
+    return frozenset(names - set(communes_by_name()))
+
+
+def _foreign_name(raw: str) -> bool:
+    """Whether the words of ``raw``, its numbers aside, are a foreign country's or city's name ("1201 Genève",
+    "Belgique 1000", "10115 Berlin")."""
+    words = fold_name(re.sub(r"\d+", " ", raw))
+    return words in countries() or words in foreign_cities()
+
+
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """The :data:`COMMON_WORDS` most frequent words of pyspellchecker's French list (counted in film
     subtitles; "mer", "campagne", "ville", "sens"), folded: a city's name is rarely among them ("paris" and
@@ -300,6 +317,8 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
     if departement is None:  # the name alone: what else may it mean?
         if folded in countries():
             return Location(None, WORD_NAME if communes else ABROAD)
+        if folded in foreign_cities():  # "Genève", "Bruxelles": no French commune bears them
+            return Location(None, ABROAD)
         if not communes and (com := _collectivites_by_name().get(folded)) is not None:
             codes = tuple(sorted({c for cs in postcode_table().values() for c in cs if c.startswith(com)}))
             return Location(None, OUTSIDE_DEPARTEMENTS, codes, collectivite=com)
@@ -410,17 +429,23 @@ _ABROAD_WORDS = {
 }
 
 
+# "Bruxelles, Belgique", "Lausanne (Suisse)": a place followed by its country, after a comma or in brackets
+_PLACE_AND_COUNTRY = re.compile(r"[^,()]*[^\W\d_][^,()]*(?:,|\()\s*([^\W\d_][^\d(),]*?)\s*\)?\.?")
+
+
 def _abroad(raw: str) -> bool:
     """Whether ``raw`` says the participant lives outside France: "Étranger", "Hors de France", a postcode
-    with another country's prefix ("B-1000 Bruxelles"), a foreign country's name with a number ("Belgique
-    1000", "1201 Suisse") but a commune's name with its département's ("Suisse (57)") read before."""
+    with another country's prefix ("B-1000 Bruxelles"), a foreign country's or city's name with a number
+    ("Belgique 1000", "1201 Suisse", "1000 Bruxelles"), a place followed by a foreign country ("Lausanne
+    (Suisse)", "Dakar, Sénégal"), but a commune's name with its département's ("Suisse (57)") read before."""
     text = fold_letters(raw).casefold().strip()
     if len(text) > 100:
         return False
     if _FOREIGN_POSTCODE.fullmatch(text) or fold_name(text) in _ABROAD_WORDS:
         return True
-    words = re.sub(r"\d+", " ", text)
-    return any(ch.isdigit() for ch in text) and fold_name(words) in countries()
+    if (m := _PLACE_AND_COUNTRY.fullmatch(text)) is not None and fold_name(m[1]) in countries():
+        return True
+    return any(ch.isdigit() for ch in text) and _foreign_name(text)
 
 
 # "INSEE 13100": a commune's INSEE code, as an importer writes a cell of a column named so (never a postcode)
@@ -554,8 +579,8 @@ def _locate(raw: str) -> Location:
         dep = _guess_departement(cp)
         if dep is not None:  # Corsica's 20xxx: the name tells 2A from 2B better than the third digit
             dep = _named_in(str(raw), ("2A", "2B") if dep in ("2A", "2B") else (dep,), dep)
-        if dep is None:
-            return Location(cp, INVALID)
+        if dep is None:  # "10115 Berlin": another country's postcode
+            return Location(cp, ABROAD if _foreign_name(str(raw)) else INVALID)
         return Location(cp, GUESSED, (), dep, _region(dep), (dep,))
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if not deps:

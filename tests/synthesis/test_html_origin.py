@@ -374,7 +374,10 @@ def test_participants_located_by_a_commune_name_are_said_apart():
         "region_name": 5,
     }
     who = section(render_report_page(report), "/")
-    assert "hors de France : nom ou code postal d&#39;un pays étranger, ou de Monaco (98000)\u00a0: 1" in who
+    abroad = (
+        "hors de France : nom ou code postal d&#39;un pays ou d&#39;une ville à l&#39;étranger, ou de Monaco"
+    )
+    assert abroad + " (98000)\u00a0: 1" in who
     assert (
         "mot courant ou un nom de pays (« Mer », « Suisse »), sans code postal (non localisé)\u00a0: 2" in who
     )

@@ -208,7 +208,32 @@ def test_a_participant_saying_they_live_abroad_is_abroad():
         assert T.in_territory(loc, ["54"]) is False
     # France's own prefix, a commune with its département, a number that names nothing: not abroad
     assert T.locate("F-75001").status == T.OK and T.locate("Suisse (57)").communes == ("57662",)
-    assert T.locate("1000 Bruxelles").status == T.INVALID and T.locate("A 12").status == T.INVALID
+    assert T.locate("A 12").status == T.INVALID
+
+
+def test_a_foreign_city_alone_with_its_postcode_or_its_country_is_abroad():
+    # "Genève", "1000 Bruxelles", "Lausanne (Suisse)", "Dakar, Sénégal" were invalid postcodes: a participant
+    # abroad was counted among the unusable places
+    for raw in (
+        "Genève",
+        "Bruxelles",
+        "Londres",
+        "1201 Genève",
+        "1000 Bruxelles",
+        "Genève 1201",
+        "10115 Berlin",
+        "Bruxelles, Belgique",
+        "Lausanne (Suisse)",
+        "Dakar, Sénégal",
+        "Saint-Louis, Sénégal",  # a place followed by its country: the country says where
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.ABROAD, None, ()), raw
+        assert T.in_territory(loc, ["54"]) is False
+    # a foreign city's name that French communes bear stays theirs: "Cologne" (Gers), "Montréal" (four)
+    assert T.locate("Cologne").communes == ("32106",) and T.locate("Montréal").status == T.AMBIGUOUS_NAME
+    assert T.locate("Nancy (France)").communes == ("54395",)
+    assert not T.foreign_cities() & set(T.communes_by_name())
 
 
 def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
@@ -461,8 +486,9 @@ def test_a_communes_former_name_is_the_commune_nouvelle_it_joined():
 
 def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_is_a_commune_of_there():
     # "10115 Berlin" and "28019 Madrid" were counted in the Aube and the Eure-et-Loir by their first digits
-    for raw in ("10115 Berlin", "28019 Madrid", "12345 Berlin"):
-        assert (T.locate(raw).status, T.locate(raw).departement) == (T.INVALID, None), raw
+    for raw in ("10115 Berlin", "28019 Madrid"):  # foreign cities: abroad
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.ABROAD, None), raw
+    assert (T.locate("12345 Atlantide").status, T.locate("12345 Atlantide").departement) == (T.INVALID, None)
     for raw, dep in (
         ("10115", "10"),  # no name: the first digits are all there is
         ("54999 Toul", "54"),
