@@ -353,9 +353,11 @@ def _regions_by_name() -> dict[str, str]:
     return {fold_name(name): code for code, name in regions().items()} | {"idf": "11", "paca": "93"}
 
 
-# "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15": an arrondissement
+# "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15", "Paris-15e", "Lyon, 3e",
+# "Paris (15e)": an arrondissement
 _ARRONDISSEMENT = re.compile(
-    r"(paris|lyon|marseille)\s*(\d{1,2}|[ivx]{1,5})\s*(?:e|eme|er|ere|°)?\s*(?:arr|arrdt|arrondissement)?\.?"
+    r"(paris|lyon|marseille)\s*([-,(]?)\s*(\d{1,2}|[ivx]{1,5})\s*(e|eme|er|ere|°)?[\s-]*(arr|arrdt|arrondissement)?"
+    r"\.?\s*\)?"
 )
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 # "54 Nancy", "(93) Saint-Denis": the département's number first
@@ -382,8 +384,12 @@ def _by_name_and_number(raw: str) -> Location | None:
     15e", "Lyon 3e", "Paris XVe"), or of a commune's name with its département's number or name ("Nancy (54)",
     "54 Nancy", "Saint-Denis (93)": the département tells homonyms apart); None when ``raw`` is neither."""
     text = fold_letters(raw).casefold().strip()
-    if (m := _ARRONDISSEMENT.fullmatch(text)) is not None:
-        number = _arrondissement_number(m[2])
+    m = _ARRONDISSEMENT.fullmatch(text)
+    if m is not None and m[2] in ("(", ",") and not (m[4] or m[5]):
+        if m[3] == departement_of_commune(_PLM_NAMES[m[1]]):
+            m = None  # "Marseille (13)", "Marseille, 13": its département's number, as "Nancy (54)"
+    if m is not None:
+        number = _arrondissement_number(m[3])
         code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{number:02d}" if m[1] != "lyon" else str(number))
         # no such arrondissement: "Paris 75", "Lyon 69" give the département's number ("Paris 25e": nothing)
         if code in commune_population():

@@ -498,3 +498,20 @@ def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_i
         ("20999 Bastia", "2B"),
     ):
         assert (T.locate(raw).status, T.locate(raw).departement) == (T.GUESSED, dep), raw
+
+
+def test_an_arrondissement_written_with_a_hyphen_a_comma_or_brackets_is_located():
+    # "Paris-15e", "Paris (15e)", "Lyon, 3e" were invalid postcodes (a space only was read between the two)
+    for raw, code in (
+        ("Paris-15e", "75115"),
+        ("Paris-15", "75115"),
+        ("Paris - XVe", "75115"),
+        ("PARIS-15E-ARRONDISSEMENT", "75115"),
+        ("Paris (15e)", "75115"),
+        ("Lyon, 3e", "69383"),
+        ("Marseille-8e", "13208"),
+        ("Marseille (13e)", "13213"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # the city's own département number in brackets or after a comma is the whole city, as "Nancy (54)"
+    assert len(T.locate("Marseille (13)").communes) == len(T.locate("Marseille, 13").communes) == 16
