@@ -29,8 +29,8 @@ Choices, documented here because they change figures:
   Bruxelles", "Étranger": status ``abroad``,
   outside any declared territory; "Suisse", also a commune: ``word_name``, not located), a common word
   ("Mer", "Campagne": ``word_name``); a département's name or number ("Gironde", "33") is that département
-  (``departement_name``), a région's name ("Bretagne") that région (``region_name``: inside a declared
-  territory of that région's départements or communes is then unknown).
+  (``departement_name``), a région's name ("Bretagne", or a former one: "Alsace") that région
+  (``region_name``: inside a declared territory of that région's départements or communes is then unknown).
 - **An INSEE code** where the participant's column says so ("code INSEE", "code commune", "codgeo": the
   importer writes the cell "INSEE 13100"): that commune, never the postcode of the same digits (13100 is
   Saint-Rémy-de-Provence's INSEE code, Aix-en-Provence's postcode): status ``insee``.
@@ -347,10 +347,35 @@ def _departements_by_name() -> dict[str, str]:
     return {fold_name(d["name"]): code for code, d in departements().items()} | usual
 
 
+# The régions before 2016 (law 2015-29), each wholly inside one of today's: their départements, still written
+_FORMER_REGIONS = {
+    "alsace": "67 68",
+    "lorraine": "54 55 57 88",
+    "champagne ardenne": "08 10 51 52",
+    "aquitaine": "24 33 40 47 64",
+    "limousin": "19 23 87",
+    "poitou charentes": "16 17 79 86",
+    "auvergne": "03 15 43 63",
+    "rhone alpes": "01 07 26 38 42 69 73 74",
+    "bourgogne": "21 58 71 89",
+    "franche comte": "25 39 70 90",
+    "languedoc roussillon": "11 30 34 48 66",
+    "midi pyrenees": "09 12 31 32 46 65 81 82",
+    "nord pas de calais": "59 62",
+    "picardie": "02 60 80",
+    "basse normandie": "14 50 61",
+    "haute normandie": "27 76",
+    "region centre": "18 28 36 37 41 45",
+}
+
+
 @lru_cache(maxsize=1)
 def _regions_by_name() -> dict[str, str]:
-    """Folded région name (:func:`fold_name`) → its code ("ile de france" → "11"), "idf" and "paca" too."""
-    return {fold_name(name): code for code, name in regions().items()} | {"idf": "11", "paca": "93"}
+    """Folded région name (:func:`fold_name`) → its code ("ile de france" → "11"), "idf" and "paca" too, and
+    a former région's name ("Alsace", "Midi-Pyrénées") → the région that holds it today."""
+    named = {fold_name(name): code for code, name in regions().items()}
+    former = {name: _region(deps.split()[0]) or "" for name, deps in _FORMER_REGIONS.items()}
+    return named | {"idf": "11", "paca": "93"} | former
 
 
 # "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15", "Paris-15e", "Lyon, 3e",
@@ -669,6 +694,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             communes.update(named.communes)
         elif named.status == DEPARTEMENT_NAME and named.departement:
             deps.add(named.departement)
+        elif named.status == REGION_NAME and (former := _FORMER_REGIONS.get(fold_name(raw))) is not None:
+            deps.update(former.split())  # "Alsace": the Bas-Rhin and the Haut-Rhin, not all of the Grand Est
         elif named.status == REGION_NAME:
             regs.add(f"R{named.region}")
         elif (

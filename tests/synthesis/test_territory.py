@@ -515,3 +515,28 @@ def test_an_arrondissement_written_with_a_hyphen_a_comma_or_brackets_is_located(
         assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
     # the city's own département number in brackets or after a comma is the whole city, as "Nancy (54)"
     assert len(T.locate("Marseille (13)").communes) == len(T.locate("Marseille, 13").communes) == 16
+
+
+def test_a_former_region_is_read_in_the_region_that_holds_it_today():
+    # "Alsace", "Midi-Pyrénées", "Nord-Pas-de-Calais" (régions until 2016) were invalid postcodes
+    for raw, region in (
+        ("Alsace", "44"),
+        ("Midi-Pyrénées", "76"),
+        ("Nord-Pas-de-Calais", "32"),
+        ("Picardie", "32"),
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
+    # a participant of "Alsace" may or may not be of Strasbourg's Bas-Rhin; it is not of a Breton consultation
+    assert (
+        T.in_territory(T.locate("Alsace"), ["67"]) is None
+        and T.in_territory(T.locate("Alsace"), ["35"]) is False
+    )
+    # a territory declared "Alsace" is its two départements, not the whole Grand Est
+    assert (
+        T.read_declared(["Alsace"]).departements == {"67", "68"} and not T.read_declared(["Alsace"]).regions
+    )
+    assert (
+        T.in_territory(T.locate("67000"), ["Alsace"])
+        and T.in_territory(T.locate("57000"), ["Alsace"]) is False
+    )
