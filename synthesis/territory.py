@@ -429,7 +429,7 @@ def _by_name_and_number(raw: str) -> Location | None:
         dep = m[2].upper() if m[2] else _departements_by_name().get(fold_name(m[3] or m[4]))
         name = m[1]
     else:
-        return None
+        return _name_then_departement(text)
     if dep == _CORSICA:  # Corsica's number before its split into 2A and 2B (1976), still written
         found = [
             named for d in ("2A", "2B") if (named := _by_name(name, departement=d)).status == COMMUNE_NAME
@@ -439,6 +439,20 @@ def _by_name_and_number(raw: str) -> Location | None:
         return None
     named = _by_name(name, departement=dep)
     return named if named.status == COMMUNE_NAME else Location(None, INVALID)
+
+
+def _name_then_departement(text: str) -> Location | None:
+    """A commune's name followed by its département's name without a comma or brackets ("Saint-Denis La
+    Réunion", "Nancy Meurthe-et-Moselle"), where the whole is no commune's name ("Trosly-Loire" is one);
+    None when ``text`` is no such pair."""
+    words = fold_name(text).split()
+    if len(words) > 12 or " ".join(words) in communes_by_name():
+        return None
+    for k in range(1, len(words)):
+        if (dep := _departements_by_name().get(" ".join(words[k:]))) is not None:
+            if (named := _by_name(" ".join(words[:k]), departement=dep)).status == COMMUNE_NAME:
+                return named
+    return None
 
 
 _CORSICA = "20"  # the département number of Corsica until 1976: today the région (94) of 2A and 2B

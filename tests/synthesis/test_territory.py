@@ -540,3 +540,18 @@ def test_a_former_region_is_read_in_the_region_that_holds_it_today():
         T.in_territory(T.locate("67000"), ["Alsace"])
         and T.in_territory(T.locate("57000"), ["Alsace"]) is False
     )
+
+
+def test_a_commune_followed_by_its_departements_name_without_a_comma_is_located():
+    # "Saint-Denis La Réunion", "Nancy Meurthe-et-Moselle", "Vienne Isère" were invalid: only "Saint-Denis, La
+    # Réunion" or "Nancy (Meurthe-et-Moselle)" were read
+    for raw, code in (
+        ("Saint Denis La Réunion", "97411"),
+        ("Saint-Pierre Réunion", "97416"),
+        ("Nancy Meurthe-et-Moselle", "54395"),
+        ("Vienne Isère", "38544"),
+        ("Saint-Denis Seine-Saint-Denis", "93066"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # a commune whose own name ends with a département's stays itself; a commune not of that département, nothing
+    assert T.locate("Trosly-Loire").communes == ("02750",) and T.locate("Nancy Ain").status == T.INVALID
