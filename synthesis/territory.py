@@ -43,6 +43,9 @@ Choices, documented here because they change figures:
   digits: "98400"), a collectivité's name ("Nouvelle-Calédonie", "Polynésie française") or one of its communes'
   ("Nouméa", "Papeete": names the La Poste table gives, as it does Mayotte's, absent from the population table).
   **Monaco** (``98000``, ``980xx``; "Monaco") is a foreign country with French postcodes: ``abroad``.
+- **Free text is not searched for a place** ("j'habite à Lille depuis 10 ans": ``invalid``): a sentence may
+  name several places, or one the participant left. An address is read by its last line, where its postcode
+  and commune's name agree ("BP 123 54000 Nancy", "12 rue de la Paix 75002 Paris": :func:`_address`).
 - **A commune's former name** (a commune nouvelle's old communes: "Cherbourg-Octeville", "Annecy-le-Vieux"),
   which La Poste keeps in its ``Ligne_5`` column, is that commune's, when no commune bears it today.
 """
@@ -593,7 +596,40 @@ def locate(raw: str | None) -> Location:
         location = _locate(text)  # "Île-de-France" reads as itself first
     if location.status == INVALID and (cedex := _CEDEX_AFTER.search(text)) is not None:
         location = _locate(text[: cedex.start()])
+    if location.status == INVALID and (address := _address(text)) is not None:
+        location = address
     return location
+
+
+# "12 rue de la Paix 75002 Paris", "BP 123 54000 Nancy", "CS 50001 54035 Nancy Cedex": an address's last line
+_ADDRESS_END = re.compile(
+    r"(?<![\d])(\d{5})\s+([^\W\d_][^\d]*?)(?:\s+cedex(?:\s*\d{1,2})?)?\.?\s*$", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=1)
+def _postcode_names() -> dict[str, frozenset[str]]:
+    """Postcode → folded names La Poste gives its places: communes, delivery names, former communes."""
+    out: dict[str, set[str]] = {}
+    for row in _read("019HexaSmal.csv", ";"):
+        names = out.setdefault(row["Code_postal"], set())
+        names.update(fold_name(row[k]) for k in ("Nom_de_la_commune", "Libellé_d_acheminement", "Ligne_5"))
+    return {cp: frozenset(n for n in names if n) for cp, names in out.items()}
+
+
+def _address(text: str) -> Location | None:
+    """A value that reads as no place but ends as an address does, with a postcode and its commune's name
+    ("12 rue de la Paix 75002 Paris", "BP 123 54000 Nancy", an organisation's "CS 50001 54035 Nancy Cedex"):
+    that postcode, where the name agrees with it (one of its communes' or La Poste's names for it; for a CEDEX
+    code absent from the table, a commune of its département). Other free text ("j'habite à Lille depuis 10
+    ans") is never searched for a place: a sentence may name several, or one the participant left."""
+    if len(text) > 200 or (m := _ADDRESS_END.search(text)) is None or m.start() == 0:
+        return None
+    names = _postcode_names().get(m[1])
+    if names is not None and fold_name(m[2]) not in names:
+        return None
+    found = _locate(text[m.start() :])
+    return found if found.status in (OK, AMBIGUOUS, GUESSED, OUTSIDE_DEPARTEMENTS, ABROAD) else None
 
 
 def _locate(raw: str) -> Location:

@@ -555,3 +555,20 @@ def test_a_commune_followed_by_its_departements_name_without_a_comma_is_located(
         assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
     # a commune whose own name ends with a département's stays itself; a commune not of that département, nothing
     assert T.locate("Trosly-Loire").communes == ("02750",) and T.locate("Nancy Ain").status == T.INVALID
+
+
+def test_an_address_is_read_by_its_postcode_and_commune_and_other_free_text_never():
+    # an organisation's address in the postcode field ("BP 123 54000 Nancy", "12 rue de la Paix 75002 Paris")
+    # was an invalid postcode, though its last line says where
+    for raw, postcode, status in (
+        ("12 rue de la Paix 75002 Paris", "75002", T.OK),
+        ("BP 123 54000 Nancy", "54000", T.OK),
+        ("Mairie, 1 place Stanislas, 54000 Nancy", "54000", T.OK),
+        ("CS 50001 54035 Nancy Cedex", "54035", T.GUESSED),
+        ("3 rue Grimaldi 98000 Monaco", "98000", T.ABROAD),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).postcode) == (status, postcode), raw
+    # a postcode and a name that disagree, or a sentence naming a place, are not read: a sentence may name
+    # several places, or one the participant left
+    for raw in ("12 rue de la Paix 75002 Lyon", "j'habite à Lille depuis 10 ans", "né à Lyon, vit à Lille"):
+        assert T.locate(raw).status == T.INVALID, raw
