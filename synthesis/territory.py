@@ -17,7 +17,8 @@ Choices, documented here because they change figures:
 - **4 digits** (a spreadsheet dropped the leading zero): zero-padded, when that makes a postcode of the table
   (or a ``CEDEX`` code): "7501" is a typo, not Ardèche's 07501. **Invalid** (letters that name no commune,
   wrong length, ``00000``, an unknown prefix): status ``invalid``, no territory. **Not given** ("NC",
-  "Non communiqué", "-", "Aucun"): status ``missing``, as an empty cell.
+  "Non communiqué", "-", "Aucun", "Je préfère ne pas le dire", a mask "XXXXX", "France" alone): status
+  ``missing``, as an empty cell.
 - **A commune's name instead of a postcode** ("Nancy", "Vandoeuvre-les-Nancy", "St-Max"; accents, case,
   hyphens and "St"/"Ste" aside): its commune when one commune bears the name, or several all in one
   département (status ``commune_name``); Paris, Lyon and Marseille as their arrondissements. A name borne in
@@ -566,14 +567,28 @@ _NOT_GIVEN = {
     "je ne souhaite pas repondre",
     "prefere ne pas repondre",
     "pas de code postal",
+    "anonyme",
+    # in France, nowhere said: no place to count, not an invalid postcode
+    "france",
+    "france metropolitaine",
+    "metropole",
+    "hexagone",
 }
+# "Je préfère ne pas le dire", "Je ne veux pas répondre", "Ne pas communiquer": a refusal, however worded
+_REFUSAL = re.compile(
+    r"(?:\bne\b|\bpas\b).*\b(?:repondre|dire|communiquer|preciser|indiquer|renseigner|donner)\b"
+)
+_MASK = re.compile(r"x{2,}")  # "XXXXX", "xxx": a postcode masked, or the form's mask left as it was
 
 
 def _not_given(raw: str) -> bool:
     """Whether ``raw`` says no place: punctuation only ("-", "?"), a placeholder ("NC", "Non communiqué",
-    "Inconnu") or another non-answer ("Aucun", a commune of the Hautes-Pyrénées, "Je ne sais pas")."""
+    "Inconnu", "XXXXX"), a refusal however worded ("Je préfère ne pas le dire"), "France" alone (no place in
+    it) or another non-answer ("Aucun", a commune of the Hautes-Pyrénées, "Je ne sais pas")."""
     folded = fold_name(raw)
-    return not folded or folded in _NOT_GIVEN or (len(folded) > 1 and is_non_answer(raw))
+    if not folded or folded in _NOT_GIVEN or _MASK.fullmatch(folded) or _REFUSAL.search(folded):
+        return True
+    return len(folded) > 1 and is_non_answer(raw)
 
 
 # ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it

@@ -269,9 +269,9 @@ def test_a_place_followed_by_the_country_is_read_without_it():
     ]:
         assert T.locate(raw).communes == communes, raw
     assert len(T.locate("Lyon (France)").communes) == 9
-    # a name ending with "France" is read as itself first; the country alone names no place
+    # a name ending with "France" is read as itself first; the country alone names no place: not given
     assert T.locate("Île-de-France").status == T.REGION_NAME and T.locate("Île-de-France").region == "11"
-    assert T.locate("France").status == T.INVALID and T.locate("Mer, France").status == T.WORD_NAME
+    assert T.locate("France").status == T.MISSING and T.locate("Mer, France").status == T.WORD_NAME
 
 
 def test_a_place_not_given_is_missing_not_an_invalid_postcode():
@@ -281,6 +281,25 @@ def test_a_place_not_given_is_missing_not_an_invalid_postcode():
         assert T.locate(raw).status == T.MISSING, raw
     for raw in ("00000", "abcde", "7501"):  # something written that names no place
         assert T.locate(raw).status == T.INVALID, raw
+
+
+def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invalid():
+    # "Je préfère ne pas le dire", "Anonyme", "XXXXX" (a masked postcode) or "France" (nowhere in it said)
+    # counted as invalid postcodes: refusals read as typing errors
+    for raw in (
+        "Je préfère ne pas le dire",
+        "Je ne préfère pas le dire",
+        "Ne pas communiquer",
+        "Je ne veux pas donner mon code postal",
+        "Anonyme",
+        "XXXXX",
+        "France",
+        "France métropolitaine",
+    ):
+        assert T.locate(raw).status == T.MISSING, raw
+    # no commune's name reads as a refusal but "Aucun" (a non-answer in a postcode field, as before)
+    assert [n for n in T.communes_by_name() if T._not_given(n)] == ["aucun"]
+    assert T.locate("Pas-de-Calais").status == T.DEPARTEMENT_NAME and T.locate("Pasly").communes == ("02593",)
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
         for i, z in enumerate(["NC", "-", "", "abcde", "54000"])
