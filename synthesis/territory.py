@@ -568,6 +568,11 @@ _NOT_GIVEN = {
     "prefere ne pas repondre",
     "pas de code postal",
     "anonyme",
+    # an empty cell as software writes it: pandas, SQL, JavaScript
+    "nan",
+    "null",
+    "none",
+    "undefined",
     # in France, nowhere said: no place to count, not an invalid postcode
     "france",
     "france metropolitaine",

@@ -297,6 +297,9 @@ def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invali
         "France métropolitaine",
     ):
         assert T.locate(raw).status == T.MISSING, raw
+    # an empty cell as pandas, SQL or JavaScript writes it: nothing was given
+    for raw in ("nan", "NaN", "NULL", "null", "undefined"):
+        assert T.locate(raw).status == T.MISSING, raw
     # no commune's name reads as a refusal but "Aucun" (a non-answer in a postcode field, as before)
     assert [n for n in T.communes_by_name() if T._not_given(n)] == ["aucun"]
     assert T.locate("Pas-de-Calais").status == T.DEPARTEMENT_NAME and T.locate("Pasly").communes == ("02593",)
