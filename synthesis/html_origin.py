@@ -71,7 +71,10 @@ def format_datetime(value: str | None, lang: str, *, time: bool = True, seconds:
         return value
     zone = ""
     if d.tzinfo is not None:
-        d = wall_clock(d)
+        try:
+            d = wall_clock(d)
+        except OverflowError:  # "9999-12-31T23:59:59-05:00": beyond any clock, shown as written
+            return value
         zone = (" (Paris time)" if lang == "en" else " (heure de Paris)") if time or seconds else ""
     month = _MONTHS.get(lang, _MONTHS["fr"])[d.month - 1]
     if lang == "en":

@@ -151,6 +151,20 @@ _ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
 _HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
 
 
+def _read_dated(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
+    """:func:`_read_time`, a time that no clock can convert (next to year 1 or 9999: "9999-12-31T23:59:59-05:00",
+    beyond datetime's range in UTC or Paris time) read as no date, not a failed report."""
+    read = _read_time(value, doubtful)
+    if read is None:
+        return None
+    try:
+        instant(read[0])
+        wall_clock(read[0])
+    except (OverflowError, ValueError):
+        return None
+    return read
+
+
 def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
     """:func:`parse_time`'s date-time and whether the value gave a time of day; a time zone's name after it
     (``UTC``, ``GMT``, ``CET``, ``CEST``, perhaps with an offset: ``UTC+1``) gives its offset."""
@@ -254,14 +268,14 @@ def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
     consultation also holds dates that only read month first): each numeric date is read the only way it
     reads ("12/25/2019" month first, "25/12/2019" day first), and one that reads either way
     (:func:`either_way`, "03/12/2019") is unreadable, never guessed."""
-    read = _read_time(value, doubtful)
+    read = _read_dated(value, doubtful)
     return read[0] if read else None
 
 
 def parse_clock(value: str | None, doubtful: bool = False) -> datetime | None:
     """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
     as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
-    read = _read_time(value, doubtful)
+    read = _read_dated(value, doubtful)
     return read[0] if read and read[1] else None
 
 

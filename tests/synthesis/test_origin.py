@@ -9,6 +9,7 @@ import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
 from schemas.report import CampaignMember
+from synthesis.html_origin import format_datetime
 from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
@@ -608,6 +609,22 @@ def test_spreadsheet_serials_english_months_and_e_mail_or_javascript_times_are_r
     ):
         assert wall_clock(parse_clock(written)) == paris, written
     assert parse_time("1552400000.5").microsecond == 500000
+
+
+def test_a_time_beyond_any_clock_is_no_date_not_a_failed_report():
+    # "9999-12-31T23:59:59-05:00" (a "never" placeholder) parsed, then failed converting to UTC or Paris time:
+    # OverflowError, and the whole consultation's report with it
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "Q", "t", author_ref=f"a{i}", created_at=when)
+        for i, when in enumerate(
+            ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00", "2019-03-12T10:00:00"]
+        )
+    ]
+    assert parse_time(items[0].created_at) is None and parse_clock(items[1].created_at) is None
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["bursts"]["undated"] == 2
+    assert format_datetime("9999-12-31T23:59:59-05:00", "fr") == "9999-12-31T23:59:59-05:00"
 
 
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
