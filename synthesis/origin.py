@@ -151,18 +151,28 @@ _ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
 _HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
 
 
+# A software's zero date, written where no date was stored: the Unix epoch, spreadsheets' days 0 and 1 (Excel's
+# "00/01/1900" is 1899-12-31 or 1899-12-30 once converted, day 1 1900-01-01), .NET's and SQL's minimum
+ZERO_DATES = frozenset(
+    datetime(*ymd) for ymd in ((1970, 1, 1), (1899, 12, 30), (1899, 12, 31), (1900, 1, 1), (1, 1, 1))
+)
+
+
 def _read_dated(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
     """:func:`_read_time`, a time that no clock can convert (next to year 1 or 9999: "9999-12-31T23:59:59-05:00",
-    beyond datetime's range in UTC or Paris time) read as no date, not a failed report."""
+    beyond datetime's range in UTC or Paris time) or a zero date at midnight (:data:`ZERO_DATES`, as written
+    or in UTC: "1970-01-01T00:00:00Z", "0") read as no date: not a failed report, nor a submission at the epoch
+    that stretches every campaign's time window over 50 years."""
     read = _read_time(value, doubtful)
     if read is None:
         return None
     try:
-        instant(read[0])
+        utc = instant(read[0])
         wall_clock(read[0])
     except (OverflowError, ValueError):
         return None
-    return read
+    written = read[0].replace(tzinfo=None)
+    return None if written in ZERO_DATES or (read[0].tzinfo is not None and utc in ZERO_DATES) else read
 
 
 def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:

@@ -627,6 +627,27 @@ def test_a_time_beyond_any_clock_is_no_date_not_a_failed_report():
     assert format_datetime("9999-12-31T23:59:59-05:00", "fr") == "9999-12-31T23:59:59-05:00"
 
 
+def test_a_software_s_zero_date_is_no_date():
+    # "1970-01-01T00:00:00Z" or "0" (an empty date as a database or a timestamp column writes it) was read as a
+    # submission on 1 January 1970: a campaign "from 1 January 1970 to 12 March 2019"
+    for zero in (
+        "1970-01-01T00:00:00Z",
+        "1970-01-01 00:00:00",
+        "0000000000",
+        "1899-12-30",
+        "0001-01-01T00:00:00",
+    ):
+        assert parse_time(zero) is None, zero
+    assert parse_time("1970-01-01T01:00:00+01:00") is None  # the epoch, written in Paris time
+    assert parse_time("1970-01-01 12:00:00") == datetime(1970, 1, 1, 12)  # a time of day: a real time
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
+        for i, when in enumerate(["1970-01-01T00:00:00Z", "2019-03-12T10:00:00"])
+    ]
+    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    assert camp.first_seen == camp.last_seen == "2019-03-12T10:00:00"
+
+
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
     # a spreadsheet's "timestamp" column (a date column by its name) holding 1552400000 or 1552400000000
     # read as no date: every submission undated, no burst
