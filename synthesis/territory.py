@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -602,14 +603,27 @@ _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORE
 _CEDEX_AFTER = re.compile(r"(?<=[^\W\d_])\s+cedex(?:\s*\d{1,2})?\.?$", re.IGNORECASE)
 
 
+# '01000 and ="01000": a spreadsheet's ways of keeping a postcode's leading zero (a text marker, a formula)
+_SPREADSHEET_TEXT = re.compile(r"""^(?:'(.*)|="(.*)")$""", re.DOTALL)
+
+
+def _unwrapped(raw: str) -> str:
+    """``raw`` as its characters read (Unicode NFKC: full-width digits "７５０１５" are digits), stripped, without
+    a spreadsheet's text marker ("'01000") or formula ('="01000"') around it."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if (m := _SPREADSHEET_TEXT.fullmatch(text)) is not None:
+        text = (m[1] if m[1] is not None else m[2]).strip()
+    return text
+
+
 @lru_cache(maxsize=65536)
 def locate(raw: str | None) -> Location:
     """The :class:`Location` of a participant's postcode (see the module docstring for each status); a place
     that reads as none with the country after it ("Nancy, France", "Nancy 54000 France") is read without, and
     so is a commune's name followed by "Cedex" ("Nancy Cedex", "Lyon CEDEX 03")."""
-    if raw is None or not str(raw).strip() or _not_given(str(raw)):
+    text = _unwrapped(str(raw)) if raw is not None else ""
+    if not text or _not_given(text):
         return Location(None, MISSING)
-    text = str(raw).strip()
     location = _locate(text)
     if location.status == INVALID and (france := _FRANCE_AFTER.search(text)) is not None:
         text = text[: france.start()]

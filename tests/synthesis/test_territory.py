@@ -594,3 +594,12 @@ def test_an_address_is_read_by_its_postcode_and_commune_and_other_free_text_neve
     # several places, or one the participant left
     for raw in ("12 rue de la Paix 75002 Lyon", "j'habite à Lille depuis 10 ans", "né à Lyon, vit à Lille"):
         assert T.locate(raw).status == T.INVALID, raw
+
+
+def test_a_postcode_kept_as_text_by_a_spreadsheet_is_read():
+    # "'01000" (a text marker) and '="01000"' (a formula), as spreadsheets keep a leading zero in a CSV, and
+    # full-width digits were invalid postcodes
+    for raw in ("'01000", '="01000"', "'1000", "０１０００"):
+        assert (T.locate(raw).status, T.locate(raw).postcode) == (T.OK, "01000"), raw
+    assert T.locate("'").status == T.locate('=""').status == T.MISSING
+    assert T.locate("L'Haÿ-les-Roses").communes == ("94038",)  # an apostrophe inside a name stays
