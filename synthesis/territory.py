@@ -4,7 +4,8 @@ Tables (``synthesis/data/territoires/``, attribution in its README) are read laz
 
 Choices, documented here because they change figures:
 
-- **A postcode is not a commune**: :func:`locate` returns every commune the postcode covers.
+- **A postcode is not a commune**: :func:`locate` returns every commune the postcode covers, or those of them
+  the name written beside it names ("01200 Eloise": Haute-Savoie's, not the Ain's; :func:`_named_among`).
 - **Two départements** (16 postcodes, e.g. ``01200`` Ain/Haute-Savoie): the participant is counted in the
   département holding most of the postcode's population (INSEE PMUN) and the location is marked ``ambiguous``;
   never split into fractions, so counts stay whole and conserved.
@@ -697,6 +698,7 @@ def _locate(raw: str) -> Location:
         if dep is None:  # "10115 Berlin": another country's postcode
             return Location(cp, ABROAD if _foreign_name(str(raw)) else INVALID)
         return Location(cp, GUESSED, (), dep, _region(dep), (dep,))
+    communes = _named_among(str(raw), communes)
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))
     if not deps:
         return Location(cp, OUTSIDE_DEPARTEMENTS, communes, collectivite=_collectivite_of(communes))
@@ -706,6 +708,30 @@ def _locate(raw: str) -> Location:
     weight = {d: sum(pop.get(c, 0) for c in communes if departement_of_commune(c) == d) for d in deps}
     main = max(deps, key=lambda d: (weight[d], d))
     return Location(cp, AMBIGUOUS, communes, main, _region(main), deps)
+
+
+@lru_cache(maxsize=1)
+def _names_of_communes() -> dict[str, frozenset[str]]:
+    """INSEE code → the folded names a commune goes by: the population table's, La Poste's, its former
+    communes' (``Ligne_5``)."""
+    out: dict[str, set[str]] = {code: {fold_name(name)} for code, name in commune_names().items()}
+    for row in _read("019HexaSmal.csv", ";"):
+        names = out.setdefault(row["Code_commune_INSEE"], set())
+        names.update(n for n in (fold_name(row["Nom_de_la_commune"]), fold_name(row["Ligne_5"])) if n)
+    return {code: frozenset(names) for code, names in out.items()}
+
+
+def _named_among(raw: str, communes: tuple[str, ...]) -> tuple[str, ...]:
+    """The communes of a postcode covering several that the name written beside it names ("01200
+    Châtillon-en-Michaille": one of nine, in the Ain, not Haute-Savoie); all of them when no name is written
+    or it names none of them (a delivery name: "54000 Nancy Cedex")."""
+    if len(communes) < 2:
+        return communes
+    text = re.sub(r"(?i)\bcedex\b.*$", "", raw)
+    words = [w for w in fold_name(re.sub(r"\d+", " ", text)).split() if w not in ("f", "fr")]
+    names = _names_of_communes()
+    named = tuple(c for c in communes if " ".join(words) in names.get(c, ()))
+    return named or communes
 
 
 # Paris, Lyon and Marseille: the population table counts their arrondissements, which postcodes point to

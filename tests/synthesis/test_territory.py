@@ -603,3 +603,15 @@ def test_a_postcode_kept_as_text_by_a_spreadsheet_is_read():
         assert (T.locate(raw).status, T.locate(raw).postcode) == (T.OK, "01000"), raw
     assert T.locate("'").status == T.locate('=""').status == T.MISSING
     assert T.locate("L'Haÿ-les-Roses").communes == ("94038",)  # an apostrophe inside a name stays
+
+
+def test_the_commune_written_beside_a_shared_postcode_is_the_one_located():
+    # "01200 Eloise" was counted in the Ain (the postcode's most populous département), though Eloise is in
+    # Haute-Savoie; "01200 Châtillon-en-Michaille" in whichever of the postcode's nine communes was largest
+    eloise = T.locate("01200 Eloise")
+    assert (eloise.status, eloise.departement, eloise.communes) == (T.OK, "74", ("74109",))
+    assert T.locate("01200 Châtillon-en-Michaille").communes == ("01033",)  # a former commune (Valserhône)
+    assert T.territory_key(T.locate("54110 Dombasle-sur-Meurthe"), "commune") == "54159"
+    # no name, or a name that is none of them (a delivery name): every commune, as before
+    assert len(T.locate("01200").communes) == len(T.locate("01200 Bureau Central").communes) == 9
+    assert T.locate("01200").status == T.AMBIGUOUS
