@@ -440,11 +440,20 @@ def _by_name_and_number(raw: str) -> Location | None:
         found = [
             named for d in ("2A", "2B") if (named := _by_name(name, departement=d)).status == COMMUNE_NAME
         ]
+        if not found and _regions_by_name().get(fold_name(name)) == _region("2A"):  # "Corse (20)"
+            return _by_name("Corse")
         return found[0] if len(found) == 1 else Location(None, INVALID)
     if dep is None or dep not in departements():
         return None
     named = _by_name(name, departement=dep)
-    return named if named.status == COMMUNE_NAME else Location(None, INVALID)
+    if named.status == COMMUNE_NAME:
+        return named
+    # "Gironde (33)", "33 - Gironde", "Bretagne (35)": the département named by its name (or its région's)
+    # and its number, as lists of départements write them
+    folded = fold_name(name)
+    if _departements_by_name().get(folded) == dep or _regions_by_name().get(folded) == _region(dep):
+        return Location(None, DEPARTEMENT_NAME, (), dep, _region(dep), (dep,))
+    return Location(None, INVALID)
 
 
 def _name_then_departement(text: str) -> Location | None:

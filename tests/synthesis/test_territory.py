@@ -615,3 +615,21 @@ def test_the_commune_written_beside_a_shared_postcode_is_the_one_located():
     # no name, or a name that is none of them (a delivery name): every commune, as before
     assert len(T.locate("01200").communes) == len(T.locate("01200 Bureau Central").communes) == 9
     assert T.locate("01200").status == T.AMBIGUOUS
+
+
+def test_a_departement_written_with_its_name_and_number_is_that_departement():
+    # "Gironde (33)", "33 - Gironde", "Nord (59)", as lists of départements write them, were invalid: only a
+    # commune's name was read beside a number
+    for raw, dep in (
+        ("Gironde (33)", "33"),
+        ("33 - Gironde", "33"),
+        ("Nord (59)", "59"),
+        ("44 Loire Atlantique", "44"),
+        ("Réunion (974)", "974"),
+        ("2A Corse du Sud", "2A"),
+        ("Bretagne (35)", "35"),  # its région's name and its number: the département
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.DEPARTEMENT_NAME, dep, ()), raw
+    assert T.locate("Corse (20)").status == T.REGION_NAME and T.locate("Gironde (35)").status == T.INVALID
+    assert len(T.locate("Paris (75)").communes) == 20  # a commune's name there stays the commune
