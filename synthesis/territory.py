@@ -221,9 +221,16 @@ def lost_zero(raw: str) -> bool:
 _PLM_NAMES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
 
 
+# "Havre (Le)", "Sables-d'Olonne (Les)": a commune's article after its name, as INSEE's older files write it
+_ARTICLE_AFTER = re.compile(r"(.*[^\W\d_].*?)\s*\(\s*(le|la|les|l')\s*\)", re.IGNORECASE)
+
+
 def fold_name(name: str) -> str:
-    """A commune's name as compared: no accents, lower case, words only, "st"/"ste" as "saint"/"sainte"."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold_letters(name).casefold()).split()
+    """A commune's name as compared: no accents, lower case, words only, "st"/"ste" as "saint"/"sainte", "s/"
+    as "sur" ("Boulogne s/ Mer"), an article written after the name in brackets before it ("Havre (Le)")."""
+    if (article := _ARTICLE_AFTER.fullmatch(name.strip())) is not None:
+        name = f"{article[2]} {article[1]}"
+    words = re.sub(r"[^a-z0-9]+", " ", re.sub(r"(?i)\bs/", " sur ", fold_letters(name).casefold())).split()
     return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
 
 

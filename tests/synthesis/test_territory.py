@@ -633,3 +633,18 @@ def test_a_departement_written_with_its_name_and_number_is_that_departement():
         assert (loc.status, loc.departement, loc.communes) == (T.DEPARTEMENT_NAME, dep, ()), raw
     assert T.locate("Corse (20)").status == T.REGION_NAME and T.locate("Gironde (35)").status == T.INVALID
     assert len(T.locate("Paris (75)").communes) == 20  # a commune's name there stays the commune
+
+
+def test_a_commune_with_its_article_after_it_or_sur_abbreviated_is_located():
+    # "Havre (Le)" (as INSEE's older files write names) and "Boulogne s/ Mer" were invalid postcodes
+    for raw, code in (
+        ("Havre (Le)", "76351"),
+        ("Sables-d'Olonne (Les)", "85194"),
+        ("Haÿ-les-Roses (L')", "94038"),
+        ("Boulogne s/ Mer", "62160"),
+        ("Bar s/Seine", "10034"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # La Rochelle: Charente-Maritime's and Haute-Saône's
+    assert T.locate("Rochelle (La)").status == T.AMBIGUOUS_NAME
+    assert T.fold_name("Paris/Lyon") == "paris lyon"
