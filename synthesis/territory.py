@@ -265,6 +265,13 @@ def _collectivites_by_name() -> dict[str, str]:
     return {fold_name(name): code for code, name in COLLECTIVITES.items()} | _COLLECTIVITE_ALIASES
 
 
+def _collectivite_communes(code: str) -> tuple[str, ...]:
+    """The INSEE-like codes of a collectivité d'outre-mer's communes (La Poste's table; none for the TAAF)."""
+    return tuple(
+        sorted({c for cs in postcode_table().values() for c in cs if departement_of_commune(c) == code})
+    )
+
+
 def _collectivite_of(communes: Iterable[str]) -> str | None:
     """The collectivité d'outre-mer of INSEE codes all in one (:data:`COLLECTIVITES`), else None."""
     places = {departement_of_commune(c) for c in communes}
@@ -333,8 +340,7 @@ def _by_name(raw: str, departement: str | None = None) -> Location:
         if folded in foreign_cities():  # "Genève", "Bruxelles": no French commune bears them
             return Location(None, ABROAD)
         if not communes and (com := _collectivites_by_name().get(folded)) is not None:
-            codes = tuple(sorted({c for cs in postcode_table().values() for c in cs if c.startswith(com)}))
-            return Location(None, OUTSIDE_DEPARTEMENTS, codes, collectivite=com)
+            return Location(None, OUTSIDE_DEPARTEMENTS, _collectivite_communes(com), collectivite=com)
         if communes and " " not in folded and folded in common_words():
             return Location(None, WORD_NAME)
         if (dep := _departements_by_name().get(folded)) is not None and folded not in _PLM_NAMES:
@@ -810,6 +816,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             regs.add(code)
         elif code in departements():
             deps.add(code)
+        elif code in COLLECTIVITES:  # "988": New Caledonia's communes
+            communes.update(_collectivite_communes(code))
         elif code in _ARRONDISSEMENTS:
             communes.update(c for c in population if c.startswith(_ARRONDISSEMENTS[code]))
         elif code in population and not (as_postcodes and code in postcodes):
@@ -820,6 +828,8 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             communes.update(named.communes)
         elif named.status == DEPARTEMENT_NAME and named.departement:
             deps.add(named.departement)
+        elif named.status == OUTSIDE_DEPARTEMENTS and named.communes:  # "Nouvelle-Calédonie", "Nouméa"
+            communes.update(named.communes)
         elif named.status == REGION_NAME and (former := _FORMER_REGIONS.get(fold_name(raw))) is not None:
             deps.update(former.split())  # "Alsace": the Bas-Rhin and the Haut-Rhin, not all of the Grand Est
         elif named.status == REGION_NAME:

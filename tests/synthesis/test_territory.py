@@ -648,3 +648,13 @@ def test_a_commune_with_its_article_after_it_or_sur_abbreviated_is_located():
     # La Rochelle: Charente-Maritime's and Haute-Saône's
     assert T.locate("Rochelle (La)").status == T.AMBIGUOUS_NAME
     assert T.fold_name("Paris/Lyon") == "paris lyon"
+
+
+def test_a_territory_declared_as_an_overseas_collectivity_holds_its_participants():
+    # "988" or "Nouvelle-Calédonie" declared named nothing (declared_unknown): nobody could be said outside it
+    for declared in (["988"], ["Nouvelle-Calédonie"]):
+        scope = T.read_declared(declared)
+        assert len(scope.communes) == 33 and not scope.unknown, declared
+        assert T.in_territory(T.locate("98800"), declared) and T.in_territory(T.locate("Nouméa"), declared)
+        assert T.in_territory(T.locate("Papeete"), declared) is False
+        assert T.in_territory(T.locate("75001"), declared) is False
