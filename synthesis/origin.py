@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from datetime import time as dt_time
 from functools import cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
@@ -48,9 +48,13 @@ def campaign_flag(campaign_id: str) -> str:
 
 
 # "06/02/2019 23:54:17", "6/2/2019 14h30", "12/03/19", "12.03.2019 à 14:30", "12 mars 2019 à 14 h 30": French
-# writes the day first. A time of day follows the date after a space, "T", a comma or "à" (accents folded:
-# "a"); "14h" is 14:00.
-_CLOCK_PART = r"(?:(?:[ T,]|\s*,?\s*a)\s*(\d{1,2})\s*(?::(\d{2})(?::(\d{2}))?|h\s*(\d{2})?(?:\s*min)?))?"
+# writes the day first. A time of day follows the date after a space, "T", a comma, "à" (accents folded:
+# "a") or " - " (as Drupal's webforms, hence Framaforms, write "12/03/2019 - 14:15"); "14h" is 14:00; a
+# fraction of a second ("14:15:37,123") is dropped.
+_CLOCK_PART = (
+    r"(?:(?:[ T,]|\s*,?\s*a|\s+-\s+)\s*(\d{1,2})\s*"
+    r"(?::(\d{2})(?::(\d{2})(?:[.,]\d{1,6})?)?|h\s*(\d{2})?(?:\s*min)?))?"
+)
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_PART)
 _YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _CLOCK_PART)  # "2019/03/12": never Y/D/M
 _MONTHS = {
@@ -142,11 +146,13 @@ def doubtful_order(values: Iterable[str | None]) -> bool:
 # "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST",
 # "... UTC+1" or "... GMT+02:00" (as Google Forms writes its timestamps)
 _ZONE_NAME = re.compile(
-    r"\s*(?:\b(utc|gmt|cet|cest)|(?<=\d)\s(?=[+-]\d{4}$))(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$",
+    r"\s*(?:\b(utc|gmt|cet|cest)|(?<=:\d\d)\s(?=[+-]\d{2}:?\d{2}$))(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$",
     re.IGNORECASE,
 )
 # "(heure normale d’Europe centrale)", "(Central European Standard Time)": the zone's name JavaScript adds
 _ZONE_WORDS = re.compile(r"\s*\([^()\d]*\)$")
+# "2019-03-12 14:15:37 Europe/Paris": a time zone's IANA name after the time
+_ZONE_KEY = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z_+-]+){1,2})$")
 _ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
 _HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
 
@@ -181,6 +187,8 @@ def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, boo
     if not value or (doubtful and either_way(value)):
         return None
     text = _ZONE_WORDS.sub("", value.strip())
+    if (key := _ZONE_KEY.search(text)) is not None and key.start() > 0:
+        return _read_in_zone(text[: key.start()], key[1], doubtful)
     if (zone := _ZONE_NAME.search(text)) is None or zone.start() == 0:
         return _read_half_day(text, doubtful)
     read = _read_half_day(text[: zone.start()], doubtful)
@@ -193,6 +201,19 @@ def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, boo
     if abs(shift) >= timedelta(hours=24):
         return None
     return read[0].replace(tzinfo=timezone(shift)), read[1]
+
+
+def _read_in_zone(text: str, key: str, doubtful: bool) -> tuple[datetime, bool] | None:
+    """:func:`_read_half_day` of a time written before a time zone's IANA name ("Europe/Paris"), in that zone;
+    None when the zone is unknown."""
+    try:
+        zone = ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    read = _read_half_day(text, doubtful)
+    if read is None or read[0].tzinfo is not None:
+        return read
+    return read[0].replace(tzinfo=zone), read[1]
 
 
 def _read_half_day(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
@@ -241,7 +262,7 @@ def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")), _CLOCK.search(text) is not None
     except ValueError:
         pass
-    folded = fold_letters(text).casefold()
+    folded = re.sub(r"^le\s+", "", fold_letters(text).casefold())  # "le 12/03/2019 à 14h15"
     if (m := _DAY_FIRST.fullmatch(folded)) is not None:
         day, month, year = int(m[1]), int(m[3]), _two_digit_year(m[4])
         if doubtful and month_first_only(folded):  # a file written month first: this one reads so only

@@ -648,6 +648,22 @@ def test_a_software_s_zero_date_is_no_date():
     assert camp.first_seen == camp.last_seen == "2019-03-12T10:00:00"
 
 
+def test_webform_dates_fractions_of_seconds_offsets_and_zone_names_after_a_french_date_are_read():
+    # Framaforms' (Drupal webform) "12/03/2019 - 14:15", "12/03/2019 14:15:37,123", "12/03/2019 14:15:37 +01:00",
+    # "2019-03-12 14:15:37 Europe/Paris" and "le 12/03/2019 à 14h15" read as no date: undated, in no burst
+    for written in ("12/03/2019 - 14:15", "12/03/2019 - 14h15", "le 12/03/2019 à 14h15"):
+        assert parse_clock(written) == datetime(2019, 3, 12, 14, 15), written
+    assert parse_clock("12/03/2019 14:15:37,123") == parse_clock("12/03/2019 14:15:37.123")
+    assert parse_clock("12/03/2019 14:15:37.123") == datetime(2019, 3, 12, 14, 15, 37)
+    for written in ("12/03/2019 14:15:37 +01:00", "2019-03-12 14:15:37 Europe/Paris"):
+        assert wall_clock(parse_clock(written)) == datetime(2019, 3, 12, 14, 15, 37), written
+    assert wall_clock(parse_clock("2019-03-12 08:15:37 America/New_York")) == datetime(
+        2019, 3, 12, 13, 15, 37
+    )
+    # an unknown zone, or a number after a date with no time of day, is no date rather than a guess
+    assert parse_time("2019-03-12 14:15:37 Foo/Bar") is None and parse_time("12/03/2019 -14:15") is None
+
+
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
     # a spreadsheet's "timestamp" column (a date column by its name) holding 1552400000 or 1552400000000
     # read as no date: every submission undated, no burst
