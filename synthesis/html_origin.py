@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from synthesis import territory
-from synthesis.origin import wall_clock
+from synthesis.times import wall_clock
 
 Translate = Callable[..., str]
 UNKNOWN_KEYS = ("inconnu", "unknown", "")  # territory / channel / author type not stated

@@ -23,13 +23,10 @@ from synthesis.origin import (
     copies_across_questions,
     detect_campaigns,
     distinct_authors,
-    instant,
-    parse_clock,
-    parse_time,
-    wall_clock,
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
+from synthesis.times import instant, parse_clock, parse_time, wall_clock
 from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
