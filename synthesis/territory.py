@@ -626,17 +626,18 @@ _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORE
 _CEDEX_AFTER = re.compile(r"(?<=[^\W\d_])\s+cedex(?:\s*\d{1,2})?\.?$", re.IGNORECASE)
 
 
+_CEDEX_ACCENTED = re.compile(r"\bc[ée]dex\b", re.IGNORECASE)
 # '01000 and ="01000": a spreadsheet's ways of keeping a postcode's leading zero (a text marker, a formula)
 _SPREADSHEET_TEXT = re.compile(r"""^(?:'(.*)|="(.*)")$""", re.DOTALL)
 
 
 def _unwrapped(raw: str) -> str:
     """``raw`` as its characters read (Unicode NFKC: full-width digits "７５０１５" are digits), stripped, without
-    a spreadsheet's text marker ("'01000") or formula ('="01000"') around it."""
+    a spreadsheet's text marker ("'01000") or formula ('="01000"') around it, "Cédex" written "CEDEX"."""
     text = unicodedata.normalize("NFKC", raw).strip()
     if (m := _SPREADSHEET_TEXT.fullmatch(text)) is not None:
         text = (m[1] if m[1] is not None else m[2]).strip()
-    return text
+    return _CEDEX_ACCENTED.sub("CEDEX", text)  # "Nancy Cédex": as "Nancy Cedex"
 
 
 @lru_cache(maxsize=65536)

@@ -658,3 +658,10 @@ def test_a_territory_declared_as_an_overseas_collectivity_holds_its_participants
         assert T.in_territory(T.locate("98800"), declared) and T.in_territory(T.locate("Nouméa"), declared)
         assert T.in_territory(T.locate("Papeete"), declared) is False
         assert T.in_territory(T.locate("75001"), declared) is False
+
+
+def test_cedex_written_with_its_accent_is_read_as_cedex():
+    # "Nancy Cédex" (as many write it) was an invalid postcode, "Nancy Cedex" the commune
+    for raw in ("Nancy Cédex", "NANCY CÉDEX 1"):
+        assert T.locate(raw).communes == T.locate("Nancy Cedex").communes == ("54395",), raw
+    assert T.locate("54035 Nancy Cédex").departement == "54"
