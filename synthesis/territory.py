@@ -538,21 +538,25 @@ def _by_insee(code: str) -> Location:
     return Location(None, INSEE, communes, dep, _region(dep), (dep,))
 
 
-def _named_in(raw: str, deps: Sequence[str], guessed: str) -> str | None:
+def _named_in(raw: str, deps: Sequence[str], guessed: str) -> tuple[str, tuple[str, ...]] | None:
     """The département of ``deps`` (those a postcode absent from the table may belong to, by its first
-    digits) whose commune's name starts the name written beside it ("54999 Toul", "75999 Paris SP",
-    "20999 Ajaccio"), ``guessed`` when no name is written, None when the name is no commune's there: "10115
-    Berlin" or "28019 Madrid" is another country's postcode, not one of the Aube or the Eure-et-Loir. A CEDEX
-    code's name is a delivery office's ("92081 Paris La Défense Cedex"): not checked."""
-    words = [w for w in fold_name(re.sub(r"\d+", " ", raw)).split() if w not in ("f", "fr")]
-    if not words or re.search(r"(?i)\bcedex\b", raw):
-        return guessed
+    digits) whose commune's name starts the name written beside it, and those communes ("54999 Toul", "75000
+    Paris", "20999 Ajaccio", "54035 Nancy Cedex"); ``guessed`` and no commune when no name is written, or a
+    CEDEX code's delivery name that is no commune's ("92081 Paris La Défense Cedex"); None when the name is no
+    commune's there: "10115 Berlin" or "28019 Madrid" is another country's postcode, not one of the Aube or
+    the Eure-et-Loir."""
+    text = re.sub(r"(?i)\bcedex\b.*$", "", raw)
+    words = [w for w in fold_name(re.sub(r"\d+", " ", text)).split() if w not in ("f", "fr")]
+    if not words:
+        return guessed, ()
     names = communes_by_name()
     for n in range(len(words), 0, -1):
-        found = sorted({departement_of_commune(c) for c in names.get(" ".join(words[:n]), ())} & set(deps))
+        communes = names.get(" ".join(words[:n]), ())
+        found = sorted({departement_of_commune(c) for c in communes} & set(deps))
         if found:
-            return guessed if guessed in found else found[0]
-    return None
+            dep = guessed if guessed in found else found[0]
+            return dep, tuple(c for c in communes if departement_of_commune(c) == dep)
+    return (guessed, ()) if text != raw else None
 
 
 def _guess_departement(cp: str) -> str | None:
@@ -687,7 +691,11 @@ def _address(text: str) -> Location | None:
     if names is not None and fold_name(m[2]) not in names:
         return None
     found = _locate(text[m.start() :])
-    return found if found.status in (OK, AMBIGUOUS, GUESSED, OUTSIDE_DEPARTEMENTS, ABROAD) else None
+    return (
+        found
+        if found.status in (OK, AMBIGUOUS, GUESSED, COMMUNE_NAME, OUTSIDE_DEPARTEMENTS, ABROAD)
+        else None
+    )
 
 
 def _locate(raw: str) -> Location:
@@ -715,11 +723,16 @@ def _locate(raw: str) -> Location:
     if communes is None and cp[:3] in COLLECTIVITES:  # "98400": the TAAF, whose codes La Poste omits
         return Location(cp, OUTSIDE_DEPARTEMENTS, collectivite=cp[:3])
     if communes is None:
-        dep = _guess_departement(cp)
-        if dep is not None:  # Corsica's 20xxx: the name tells 2A from 2B better than the third digit
-            dep = _named_in(str(raw), ("2A", "2B") if dep in ("2A", "2B") else (dep,), dep)
-        if dep is None:  # "10115 Berlin": another country's postcode
+        guess = _guess_departement(cp)
+        # Corsica's 20xxx: the name tells 2A from 2B better than the third digit
+        beside = (
+            _named_in(str(raw), ("2A", "2B") if guess in ("2A", "2B") else (guess,), guess) if guess else None
+        )
+        if beside is None:  # "10115 Berlin": another country's postcode
             return Location(cp, ABROAD if _foreign_name(str(raw)) else INVALID)
+        dep, communes = beside
+        if communes:  # "75000 Paris", "54035 Nancy Cedex": no such postcode, but the commune is named
+            return Location(None, COMMUNE_NAME, communes, dep, _region(dep), (dep,))
         return Location(cp, GUESSED, (), dep, _region(dep), (dep,))
     communes = _named_among(str(raw), communes)
     deps = tuple(sorted({departement_of_commune(c) for c in communes} & set(departements())))

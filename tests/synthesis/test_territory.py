@@ -513,13 +513,16 @@ def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_i
     assert (T.locate("12345 Atlantide").status, T.locate("12345 Atlantide").departement) == (T.INVALID, None)
     for raw, dep in (
         ("10115", "10"),  # no name: the first digits are all there is
-        ("54999 Toul", "54"),
-        ("75700 Paris SP 07", "75"),
         ("92081 Paris La Défense Cedex", "92"),  # a CEDEX code's delivery office: not a commune's name
-        ("20999 Ajaccio", "2A"),  # the name tells Corsica's two départements apart
-        ("20999 Bastia", "2B"),
     ):
         assert (T.locate(raw).status, T.locate(raw).departement) == (T.GUESSED, dep), raw
+    for raw, dep in (
+        ("54999 Toul", "54"),
+        ("75700 Paris SP 07", "75"),
+        ("20999 Ajaccio", "2A"),  # the name tells Corsica's two départements apart
+        ("20999 Bastia", "2B"),
+    ):  # the commune named (see test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune)
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.COMMUNE_NAME, dep), raw
 
 
 def test_an_arrondissement_written_with_a_hyphen_a_comma_or_brackets_is_located():
@@ -586,7 +589,7 @@ def test_an_address_is_read_by_its_postcode_and_commune_and_other_free_text_neve
         ("12 rue de la Paix 75002 Paris", "75002", T.OK),
         ("BP 123 54000 Nancy", "54000", T.OK),
         ("Mairie, 1 place Stanislas, 54000 Nancy", "54000", T.OK),
-        ("CS 50001 54035 Nancy Cedex", "54035", T.GUESSED),
+        ("CS 50001 54035 Nancy Cedex", None, T.COMMUNE_NAME),  # a CEDEX code: the commune named
         ("3 rue Grimaldi 98000 Monaco", "98000", T.ABROAD),
     ):
         assert (T.locate(raw).status, T.locate(raw).postcode) == (status, postcode), raw
@@ -665,3 +668,20 @@ def test_cedex_written_with_its_accent_is_read_as_cedex():
     for raw in ("Nancy Cédex", "NANCY CÉDEX 1"):
         assert T.locate(raw).communes == T.locate("Nancy Cedex").communes == ("54395",), raw
     assert T.locate("54035 Nancy Cédex").departement == "54"
+
+
+def test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune():
+    # "75000 Paris", "69000 Lyon" (no such postcodes, often written) and a CEDEX address ("54035 Nancy Cedex")
+    # were located in their département only, in no commune: a city's participation by commune missed them
+    for raw, name in (
+        ("75000 Paris", "Paris"),
+        ("69000 Lyon", "Lyon"),
+        ("54035 Nancy Cedex", "Nancy"),
+        ("33076 Mérignac cedex", "Mérignac (33)"),  # Mérignac alone: Gironde's, Charente's, ...
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes) == (T.COMMUNE_NAME, T.locate(name).communes), raw
+    assert T.in_territory(T.locate("54035 Nancy Cedex"), ["54395"]) is True  # was unknown
+    assert T.territory_key(T.locate("33076 Mérignac cedex"), "commune") == "33281"
+    # a delivery name that is no commune's, or no name: the département, from the digits, as before
+    assert T.locate("92081 Paris La Défense Cedex").status == T.locate("92081").status == T.GUESSED
