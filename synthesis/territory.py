@@ -486,10 +486,14 @@ def _name_then_departement(text: str) -> Location | None:
 _CORSICA = "20"  # the département number of Corsica until 1976: today the région (94) of 2A and 2B
 
 
-# "B-1000 Bruxelles", "CH-1201", "D-10115", "MC-98000": a postcode with another country's prefix (France's "F-"
-# aside); "AD500": Andorra's, its prefix always written
+# "B-1000 Bruxelles", "CH-1201", "CH 1201", "D-10115", "MC-98000": a postcode with another country's prefix
+# (France's "F-" aside; a one-letter prefix with its hyphen only); "AD500": Andorra's, its prefix always written;
+# and the postcodes no French one resembles: the United Kingdom's ("SW1A 1AA"), Canada's ("H3Z 2Y7"), the
+# Netherlands' ("1012 AB")
 _FOREIGN_POSTCODE = re.compile(
-    r"(?:(?:a|at|b|be|ch|d|de|dk|e|es|gb|i|it|l|lu|mc|nl|p|pt|s|uk)\s*-\s*\d{4,5}|ad\s*-?\s*\d{3})\b.*"
+    r"(?:(?:a|b|d|e|i|l|p|s)\s*-\s*\d{4,5}|(?:at|be|ch|de|dk|es|gb|it|lu|mc|nl|pt|uk)\s*-?\s*\d{4,5}"
+    r"|ad\s*-?\s*\d{3})\b.*"
+    r"|(?:[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s*\d[a-z]\d|\d{4}\s*[a-z]{2})(?:[\s,]+[^\d]*)?"
 )
 _ABROAD_WORDS = {
     "etranger",

@@ -685,3 +685,25 @@ def test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune():
     assert T.territory_key(T.locate("33076 Mérignac cedex"), "commune") == "33281"
     # a delivery name that is no commune's, or no name: the département, from the digits, as before
     assert T.locate("92081 Paris La Défense Cedex").status == T.locate("92081").status == T.GUESSED
+
+
+def test_a_foreign_postcode_format_or_prefix_without_hyphen_is_abroad():
+    # "SW1A 1AA" (United Kingdom), "H3Z 2Y7" (Canada), "1012 AB" (Netherlands), "CH 1201" were invalid postcodes
+    for raw in (
+        "SW1A 1AA",
+        "EC1A 1BB London",
+        "H3Z 2Y7",
+        "H3Z2Y7 Montréal",
+        "1012 AB",
+        "CH 1201",
+        "CH1201 Genève",
+    ):
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.ABROAD, None), raw
+    # French codes and INSEE codes never read so; a one-letter prefix needs its hyphen ("B-1000")
+    for raw, status in (
+        ("F 54000", T.OK),
+        ("2A004", T.INVALID),
+        ("B 1000", T.INVALID),
+        ("1000 BP 54", T.INVALID),
+    ):
+        assert T.locate(raw).status == status, raw
