@@ -858,6 +858,10 @@ def _declared(codes: tuple[str, ...]) -> Declared:
             and (own := _by_name(raw, departement="")).status == COMMUNE_NAME
         ):
             communes.update(own.communes)  # an official declaring "Sens" or "Mer" names the commune
+        elif (written := _by_name_and_number(raw)) is not None and written.status == COMMUNE_NAME:
+            communes.update(written.communes)  # "Nancy (54)", "Paris 15e", "Saint-Denis (93)"
+        elif written is not None and written.status == DEPARTEMENT_NAME and written.departement:
+            deps.add(written.departement)  # "Gironde (33)"
         else:
             unknown.append(raw)
     return Declared(frozenset(communes), frozenset(deps), frozenset(regs), tuple(unknown))

@@ -707,3 +707,15 @@ def test_a_foreign_postcode_format_or_prefix_without_hyphen_is_abroad():
         ("1000 BP 54", T.INVALID),
     ):
         assert T.locate(raw).status == status, raw
+
+
+def test_a_territory_declared_with_a_communes_departement_or_an_arrondissement_is_read():
+    # "Saint-Denis (93)", "Paris 15e", "Gironde (33)" declared were unknown, although a participant's value
+    # written so is located: nobody could be said inside or outside them
+    scope = T.read_declared(["Nancy (54)", "Paris 15e", "Gironde (33)", "Saint-Denis (93)"])
+    assert (
+        scope.communes == {"54395", "75115", "93066"} and scope.departements == {"33"} and not scope.unknown
+    )
+    assert T.in_territory(T.locate("93200"), ["Saint-Denis (93)"]) is True
+    assert T.in_territory(T.locate("97400"), ["Saint-Denis (93)"]) is False  # La Réunion's Saint-Denis
+    assert T.in_territory(T.locate("75016"), ["Paris 15e"]) is False
