@@ -226,6 +226,8 @@ def test_a_foreign_city_alone_with_its_postcode_or_its_country_is_abroad():
         "Lausanne (Suisse)",
         "Dakar, Sénégal",
         "Saint-Louis, Sénégal",  # a place followed by its country: the country says where
+        "Monte-Carlo",  # Monaco's and Andorra's towns, abroad as their countries
+        "Andorra la Vella",
     ):
         loc = T.locate(raw)
         assert (loc.status, loc.departement, loc.communes) == (T.ABROAD, None, ()), raw
