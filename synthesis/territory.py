@@ -239,7 +239,8 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
     """Folded commune name (:func:`fold_name`) → INSEE codes of the communes bearing it: the population
     table's, then the La Poste table's for the communes it lacks (Mayotte's, the collectivités d'outre-mer's;
     not Monaco, a country), then a commune's former name kept in La Poste's ``Ligne_5`` ("Cherbourg
-    Octeville", "Annecy le Vieux", communes merged into a commune nouvelle) where no commune bears it today."""
+    Octeville", "Annecy le Vieux", communes merged into a commune nouvelle) where no commune bears it today
+    and it is not made of common words only (a hamlet's "Le Bourg", "La Ville", "Bel Air")."""
     out: dict[str, set[str]] = {}
     for code, name in commune_names().items():
         out.setdefault(fold_name(name), set()).add(code)
@@ -251,10 +252,12 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
         code = row["Code_commune_INSEE"]
         if code not in known and not code.startswith(_FOREIGN_INSEE):
             out.setdefault(fold_name(row["Nom_de_la_commune"]), set()).add(code)
-    current = set(out)
+    current, words = set(out), common_words()
     former: dict[str, set[str]] = {}
     for row in rows:
-        if (name := fold_name(row["Ligne_5"])) and name not in current:
+        name = fold_name(row["Ligne_5"])
+        # a locality of common words only ("Le Bourg", "La Ville", "Bel Air") reads as the words, not a place
+        if name and name not in current and not set(name.split()) <= words:
             former.setdefault(name, set()).add(row["Code_commune_INSEE"])
     return {k: tuple(sorted(v)) for k, v in (out | former).items()}
 

@@ -506,6 +506,10 @@ def test_a_communes_former_name_is_the_commune_nouvelle_it_joined():
     assert T.locate("Annecy le Vieux").status == T.COMMUNE_NAME
     # a former name some commune bears today is that commune's, never the commune nouvelle's
     assert T.locate("Nancy").communes == ("54395",)
+    # a locality of common words only, as hamlets are named, reads as the words: nobody is placed in one
+    # hamlet's commune for writing "La Ville", "Bel Air" or "Notre-Dame"
+    for raw in ("La Ville", "Bel Air", "Notre-Dame", "La Source", "Le Bois"):
+        assert T.locate(raw).communes == (), raw
 
 
 def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_is_a_commune_of_there():
