@@ -36,6 +36,9 @@ Choices, documented here because they change figures:
 - **An INSEE code** where the participant's column says so ("code INSEE", "code commune", "codgeo": the
   importer writes the cell "INSEE 13100"): that commune, never the postcode of the same digits (13100 is
   Saint-Rémy-de-Provence's INSEE code, Aix-en-Provence's postcode): status ``insee``.
+- **A foreign country from a country column**: the importer writes the cell "PAYS Suisse" (a "Pays" or
+  "Country" column beside the postcode's, ``synthesis.ingest.generic``): status ``abroad``, whatever the
+  postcode reads in France ("1000" of Brussels is no lost zero of the Ain's 01000).
 - **A declared territory** (:func:`read_declared`): a five-digit code that is both a postcode and another
   commune's INSEE code ("13100") is read as a postcode, as participants give theirs, unless the territory's
   other five-digit codes are INSEE codes only; "INSEE 13100" or "CP 13100" say which.
@@ -705,9 +708,17 @@ def _address(text: str) -> Location | None:
     )
 
 
+# "PAYS Suisse": a foreign country, as an importer writes a cell of a country column (never a commune's name)
+_COUNTRY_WRITTEN = re.compile(r"pays\s+(\S.*)", re.IGNORECASE)
+
+
 def _locate(raw: str) -> Location:
     if (insee := _INSEE_WRITTEN.fullmatch(str(raw).strip())) is not None:
         return _by_insee(insee[1].upper())
+    if (country := _COUNTRY_WRITTEN.fullmatch(str(raw).strip())) is not None and fold_name(
+        country[1]
+    ) in countries():
+        return Location(None, ABROAD)
     if (alone := str(raw).strip().upper()) in departements():  # "54", "2A", "974": a département alone
         return Location(None, DEPARTEMENT_NAME, (), alone, _region(alone), (alone,))
     if alone == _CORSICA:  # both of its départements: the région, as "Corse" reads
