@@ -136,10 +136,16 @@ def departement_of_commune(insee: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _poste_rows() -> list[dict[str, str]]:
+    """The La Poste table's rows, read once for the postcodes and the names it gives."""
+    return _read("019HexaSmal.csv", ";")
+
+
+@lru_cache(maxsize=1)
 def postcode_table() -> dict[str, tuple[str, ...]]:
     """Postcode → sorted distinct INSEE commune codes (La Poste table, ``Ligne_5`` rows merged)."""
     out: dict[str, set[str]] = {}
-    for row in _read("019HexaSmal.csv", ";"):
+    for row in _poste_rows():
         out.setdefault(row["Code_postal"], set()).add(row["Code_commune_INSEE"])
     return {cp: tuple(sorted(codes)) for cp, codes in out.items()}
 
@@ -249,7 +255,7 @@ def communes_by_name() -> dict[str, tuple[str, ...]]:
         out.setdefault(fold_name(name), set()).add(code)
     for name, code in _PLM_NAMES.items():  # the table names their arrondissements only
         out[name] = {c for c in commune_population() if c.startswith(_ARRONDISSEMENTS[code])}
-    rows = _read("019HexaSmal.csv", ";")
+    rows = _poste_rows()
     known = set(commune_names())
     for row in rows:
         code = row["Code_commune_INSEE"]
@@ -683,7 +689,7 @@ _ADDRESS_END = re.compile(
 def _postcode_names() -> dict[str, frozenset[str]]:
     """Postcode → folded names La Poste gives its places: communes, delivery names, former communes."""
     out: dict[str, set[str]] = {}
-    for row in _read("019HexaSmal.csv", ";"):
+    for row in _poste_rows():
         names = out.setdefault(row["Code_postal"], set())
         names.update(fold_name(row[k]) for k in ("Nom_de_la_commune", "Libellé_d_acheminement", "Ligne_5"))
     return {cp: frozenset(n for n in names if n) for cp, names in out.items()}
@@ -769,7 +775,7 @@ def _names_of_communes() -> dict[str, frozenset[str]]:
     """INSEE code → the folded names a commune goes by: the population table's, La Poste's, its former
     communes' (``Ligne_5``)."""
     out: dict[str, set[str]] = {code: {fold_name(name)} for code, name in commune_names().items()}
-    for row in _read("019HexaSmal.csv", ";"):
+    for row in _poste_rows():
         names = out.setdefault(row["Code_commune_INSEE"], set())
         names.update(n for n in (fold_name(row["Nom_de_la_commune"]), fold_name(row["Ligne_5"])) if n)
     return {code: frozenset(names) for code, names in out.items()}
