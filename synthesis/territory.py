@@ -643,7 +643,7 @@ def _not_given(raw: str) -> bool:
 # ", France", " (France)", " - FR" after a place: the country said, as forms and address books add it
 _FRANCE_AFTER = re.compile(r"(?<=[\w)])[\s,;(-]+(?:france|fr)\)?\.?$", re.IGNORECASE)
 # "Nancy Cedex", "Lyon CEDEX 03": a commune's name as a business address writes it, without its postcode
-_CEDEX_AFTER = re.compile(r"(?<=[^\W\d_])\s+cedex(?:\s*\d{1,2})?\.?$", re.IGNORECASE)
+_CEDEX_AFTER = re.compile(r"(?<=[^\W\d_])\s+cedex(?:\s*(\d{1,2}))?\.?$", re.IGNORECASE)
 
 
 _CEDEX_ACCENTED = re.compile(r"\bc[ée]dex\b", re.IGNORECASE)
@@ -674,6 +674,10 @@ def locate(raw: str | None) -> Location:
         location = _locate(text)  # "Île-de-France" reads as itself first
     if location.status == INVALID and (cedex := _CEDEX_AFTER.search(text)) is not None:
         location = _locate(text[: cedex.start()])
+        # "Paris Cedex 15", "Lyon CEDEX 03": Paris, Lyon and Marseille number their CEDEX offices by arrondissement
+        if cedex[1] and fold_name(text[: cedex.start()]) in _PLM_NAMES:
+            office = _by_name_and_number(f"{text[: cedex.start()]} {int(cedex[1])}e")
+            location = office if office is not None and office.status == COMMUNE_NAME else location
     if location.status == INVALID and (address := _address(text)) is not None:
         location = address
     return location

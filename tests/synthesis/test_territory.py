@@ -725,3 +725,11 @@ def test_a_territory_declared_with_a_communes_departement_or_an_arrondissement_i
     assert T.in_territory(T.locate("93200"), ["Saint-Denis (93)"]) is True
     assert T.in_territory(T.locate("97400"), ["Saint-Denis (93)"]) is False  # La Réunion's Saint-Denis
     assert T.in_territory(T.locate("75016"), ["Paris 15e"]) is False
+
+
+def test_a_cedex_office_of_paris_lyon_or_marseille_is_its_arrondissement():
+    # "Paris Cedex 15" counted in none of Paris's arrondissements, though the city numbers its CEDEX offices so
+    for raw, code in (("Paris Cedex 15", "75115"), ("PARIS CEDEX 07", "75107"), ("Lyon CEDEX 03", "69383")):
+        assert T.locate(raw).communes == (code,), raw
+    # no such arrondissement, or no number: the whole city, as before
+    assert len(T.locate("Lyon Cedex 12").communes) == 9 and len(T.locate("Paris Cedex").communes) == 20
