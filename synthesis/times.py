@@ -279,9 +279,15 @@ def parse_clock(value: str | None, doubtful: bool = False) -> datetime | None:
 
 
 def days_only(times: Sequence[datetime]) -> bool:
-    """Every time at 00:00:00 as written: days that a spreadsheet's date cells wrote as date-times
-    ("2019-02-06T00:00:00"), no time of day, which would put each day's submissions in one midnight hour."""
-    return bool(times) and all(t.replace(tzinfo=None).time() == dt_time() for t in times)
+    """Every time at 00:00:00 as written, or every one at midnight in Paris time: days that a spreadsheet's
+    date cells wrote as date-times ("2019-02-06T00:00:00"), or that an export turned into UTC instants of their
+    local midnight ("2019-02-05T23:00:00.000Z", as JavaScript's dates of a day are written), no time of day,
+    which would put each day's submissions in one midnight hour."""
+    midnight = dt_time()
+    return bool(times) and (
+        all(t.replace(tzinfo=None).time() == midnight for t in times)
+        or all(wall_clock(t).time() == midnight for t in times)
+    )
 
 
 def instant(t: datetime) -> datetime:

@@ -26,7 +26,7 @@ from synthesis.origin import (
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
-from synthesis.times import instant, parse_clock, parse_time, wall_clock
+from synthesis.times import days_only, instant, parse_clock, parse_time, wall_clock
 from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
@@ -659,6 +659,22 @@ def test_webform_dates_fractions_of_seconds_offsets_and_zone_names_after_a_frenc
     )
     # an unknown zone, or a number after a date with no time of day, is no date rather than a guess
     assert parse_time("2019-03-12 14:15:37 Foo/Bar") is None and parse_time("12/03/2019 -14:15") is None
+
+
+def test_days_written_as_utc_instants_of_their_local_midnight_make_no_burst():
+    # a date-only field exported as UTC instants ("2019-02-05T23:00:00.000Z": 6 February, 0 h in Paris) put every
+    # day's submissions in one hour: a "burst" at midnight on each busy day
+    items = [
+        Contribution(f"c{d}-{k}", f"c{d}-{k}", "q", "Q", "t", author_ref=f"a{d}-{k}", created_at=when)
+        for d in range(1, 11)
+        for k in range(40 if d == 5 else 3)
+        for when in [f"2019-02-{d:02d}T23:00:00.000Z"]
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["hours"] == 0
+    # a real time of day, even at midnight for some: read as ever
+    assert not days_only([datetime(2019, 2, 5, 23, tzinfo=UTC), datetime(2019, 2, 6, 10, tzinfo=UTC)])
 
 
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
