@@ -120,6 +120,10 @@ COLLECTIVITES = {
     "988": "Nouvelle-Calédonie",
     "989": "Île de Clipperton",
 }
+_DETACHED_FROM = {
+    "977": "971",
+    "978": "971",
+}  # Saint-Barthélemy, Saint-Martin: communes of Guadeloupe until 2007
 _COLLECTIVITE_ALIASES = {"taaf": "984", "polynesie": "987", "clipperton": "989", "wallis": "986"}
 _FOREIGN_INSEE = "99"  # INSEE codes of foreign countries: the La Poste table gives Monaco's, 99138
 _MONACO_POSTCODES = "980"  # Monaco's postcodes: 98000 and its CEDEX codes
@@ -473,6 +477,9 @@ def _by_name_and_number(raw: str) -> Location | None:
     named = _by_name(name, departement=dep)
     if named.status == COMMUNE_NAME:
         return named
+    com = _collectivites_by_name().get(fold_name(name))
+    if com is not None and _DETACHED_FROM.get(com) == dep:  # "Saint-Martin (971)": Guadeloupe's until 2007
+        return Location(None, OUTSIDE_DEPARTEMENTS, _collectivite_communes(com), collectivite=com)
     # "Gironde (33)", "33 - Gironde", "Bretagne (35)": the département named by its name (or its région's)
     # and its number, as lists of départements write them
     folded = fold_name(name)

@@ -733,3 +733,12 @@ def test_a_cedex_office_of_paris_lyon_or_marseille_is_its_arrondissement():
         assert T.locate(raw).communes == (code,), raw
     # no such arrondissement, or no number: the whole city, as before
     assert len(T.locate("Lyon Cedex 12").communes) == 9 and len(T.locate("Paris Cedex").communes) == 20
+
+
+def test_saint_martin_or_saint_barthelemy_with_guadeloupe_s_number_is_that_collectivity():
+    # Saint-Martin and Saint-Barthélemy were communes of Guadeloupe until 2007, and their postcodes still read
+    # 971xx: "Saint-Martin (971)" was an invalid postcode
+    for raw, com in (("Saint-Martin (971)", "978"), ("Saint-Barthélemy (971)", "977")):
+        loc = T.locate(raw)
+        assert (loc.status, loc.collectivite) == (T.OUTSIDE_DEPARTEMENTS, com), raw
+    assert T.locate("Saint-Martin (65)").departement == "65"  # the Hautes-Pyrénées' commune
