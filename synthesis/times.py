@@ -71,7 +71,8 @@ def _two_digit_year(year: str) -> int:
     return int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 69 else 2000)
 
 
-_NUMERIC_DAY_MONTH = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d")  # "03/12/2019": day or month first?
+# "03/12/2019", "le 03/12/2019": day or month first?
+_NUMERIC_DAY_MONTH = re.compile(r"\s*(?:le\s+)?(\d{1,2})[/.-](\d{1,2})[/.-]\d", re.IGNORECASE)
 
 
 def month_first_only(value: str | None) -> bool:

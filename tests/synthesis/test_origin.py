@@ -657,6 +657,8 @@ def test_webform_dates_fractions_of_seconds_offsets_and_zone_names_after_a_frenc
     assert wall_clock(parse_clock("2019-03-12 08:15:37 America/New_York")) == datetime(
         2019, 3, 12, 13, 15, 37
     )
+    # "le" before a date changes nothing of the order rules: either way, it is unreadable in a month-first file
+    assert parse_time("le 03/12/2019", doubtful=True) is None and parse_time("le 25/12/2019", doubtful=True)
     # an unknown zone, or a number after a date with no time of day, is no date rather than a guess
     assert parse_time("2019-03-12 14:15:37 Foo/Bar") is None and parse_time("12/03/2019 -14:15") is None
 
