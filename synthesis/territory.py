@@ -199,7 +199,8 @@ def region_population() -> dict[str, int]:
 _WITH_NAME = re.compile(
     r"(?:F|FR)?(?:\s*-)?\s*(\d{2}\s?\d{3})(?:(?:\s*[,-]\s*|\s+)\(?[^\W\d_].*)?", re.IGNORECASE
 )
-_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?", re.IGNORECASE)
+# "Nancy 54000", "Nancy (54000)", "Nancy 54000 Meurthe-et-Moselle": a name, its postcode, perhaps words after
+_NAME_FIRST = re.compile(r"[^\W\d_][^\d]*[\s,(](\d{2}\s?\d{3})\)?(?:[\s,-]+[^\W\d_][^\d]*)?", re.IGNORECASE)
 
 
 def _written_digits(raw: str) -> str | None:
@@ -420,6 +421,8 @@ _ARRONDISSEMENT = re.compile(
     r"\.?\s*\)?"
 )
 _ROMAN = {"i": 1, "v": 5, "x": 10}
+# "75 Paris 15e", "Paris 15e (75)", "Lyon 3e, 69": an arrondissement with its city's département number
+_PLM_DEPARTEMENT = re.compile(r"(?:(75|69|13)\s*[-,]?\s+)?(.+?)(?:\s*[,(-]\s*(75|69|13)\s*\)?)?")
 # "54 Nancy", "(93) Saint-Denis": the département's number first
 _DEPARTEMENT_AND_NAME = re.compile(r"\(?\s*(\d{2,3}|2a|2b)\s*\)?[\s,-]+([^\W\d_][^\d()]*)")
 
@@ -448,6 +451,13 @@ def _by_name_and_number(raw: str) -> Location | None:
     if m is not None and m[2] in ("(", ",") and not (m[4] or m[5]):
         if m[3] == departement_of_commune(_PLM_NAMES[m[1]]):
             m = None  # "Marseille (13)", "Marseille, 13": its département's number, as "Nancy (54)"
+    # a short value only: no long backtracking
+    around = _PLM_DEPARTEMENT.fullmatch(text) if m is None and len(text) <= 100 else None
+    if around is not None and (around[1] or around[3]):
+        # "Paris 15e (75)", "75 Paris 15e": the arrondissement, where the number is its city's département's
+        m = _ARRONDISSEMENT.fullmatch(around[2])
+        if m is not None and (around[1] or around[3]) != departement_of_commune(_PLM_NAMES[m[1]]):
+            m = None
     if m is not None:
         number = _arrondissement_number(m[3])
         code = _ARRONDISSEMENTS[_PLM_NAMES[m[1]]] + (f"{number:02d}" if m[1] != "lyon" else str(number))

@@ -742,3 +742,17 @@ def test_saint_martin_or_saint_barthelemy_with_guadeloupe_s_number_is_that_colle
         loc = T.locate(raw)
         assert (loc.status, loc.collectivite) == (T.OUTSIDE_DEPARTEMENTS, com), raw
     assert T.locate("Saint-Martin (65)").departement == "65"  # the Hautes-Pyrénées' commune
+
+
+def test_an_arrondissement_or_a_commune_written_with_its_departement_or_postcode_around_it_is_located():
+    # "Paris 15e (75)", "75 Paris 15e", "Lyon 3e (69)" and "Nancy 54000 Meurthe-et-Moselle" were invalid
+    for raw, code in (
+        ("Paris 15e (75)", "75115"),
+        ("75 Paris 15e", "75115"),
+        ("Lyon 3e (69)", "69383"),
+        ("Nancy 54000 Meurthe-et-Moselle", "54395"),
+        ("Saint-Denis 93200 Seine-Saint-Denis", "93066"),
+    ):
+        assert T.locate(raw).communes == (code,), raw
+    # a number that is not the city's département: nothing; the city's own number alone: the whole city
+    assert T.locate("Paris 15e (13)").status == T.INVALID and len(T.locate("Marseille (13)").communes) == 16
