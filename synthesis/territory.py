@@ -236,14 +236,16 @@ _PLM_NAMES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
 
 
 # "Havre (Le)", "Sables-d'Olonne (Les)": a commune's article after its name, as INSEE's older files write it
-_ARTICLE_AFTER = re.compile(r"(.*[^\W\d_].*?)\s*\(\s*(le|la|les|l')\s*\)", re.IGNORECASE)
+_ARTICLE_AFTER = re.compile(r"\(\s*(le|la|les|l')\s*\)", re.IGNORECASE)
 
 
 def fold_name(name: str) -> str:
     """A commune's name as compared: no accents, lower case, words only, "st"/"ste" as "saint"/"sainte", "s/"
     as "sur" ("Boulogne s/ Mer"), an article written after the name in brackets before it ("Havre (Le)")."""
-    if (article := _ARTICLE_AFTER.fullmatch(name.strip())) is not None:
-        name = f"{article[2]} {article[1]}"
+    written = name.strip()
+    bracket = written.rfind("(") if written.endswith(")") else -1  # the last brackets only: linear time
+    if bracket > 0 and (article := _ARTICLE_AFTER.fullmatch(written[bracket:])) is not None:
+        name = f"{article[1]} {written[:bracket]}"
     words = re.sub(r"[^a-z0-9]+", " ", re.sub(r"(?i)\bs/", " sur ", fold_letters(name).casefold())).split()
     return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
 
@@ -417,8 +419,8 @@ def _regions_by_name() -> dict[str, str]:
 # "Paris 15e", "Lyon 3ème arr.", "Marseille 8e arrondissement", "Paris 1er", "Paris 15", "Paris-15e", "Lyon, 3e",
 # "Paris (15e)": an arrondissement
 _ARRONDISSEMENT = re.compile(
-    r"(paris|lyon|marseille)\s*([-,(]?)\s*(\d{1,2}|[ivx]{1,5})\s*(e|eme|er|ere|°)?[\s-]*(arr|arrdt|arrondissement)?"
-    r"\.?\s*\)?"
+    r"(paris|lyon|marseille)\s*(?:([-,(])\s*)?(\d{1,2}|[ivx]{1,5})(?:\s*(e|eme|er|ere|°))?"
+    r"(?:[\s-]*(arr|arrdt|arrondissement))?\.?\s*\)?"
 )
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 # "75 Paris 15e", "Paris 15e (75)", "Lyon 3e, 69": an arrondissement with its city's département number
