@@ -150,10 +150,16 @@ def _read_dated(value: str | None, doubtful: bool = False) -> tuple[datetime, bo
     return None if written in ZERO_DATES or (read[0].tzinfo is not None and utc in ZERO_DATES) else read
 
 
+# The longest value read as a time ("Sat Nov 28 2026 14:03:00 GMT+0100 (heure normale d'Europe centrale)" has
+# 68): a longer one is no date, and the zone patterns, searched from each position, would take a time quadratic
+# in its length (0.5 s at 3,000 characters, minutes at the 131,072 a CSV field may hold)
+MAX_TIME_CHARS = 120
+
+
 def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
     """:func:`parse_time`'s date-time and whether the value gave a time of day; a time zone's name after it
     (``UTC``, ``GMT``, ``CET``, ``CEST``, perhaps with an offset: ``UTC+1``) gives its offset."""
-    if not value or (doubtful and either_way(value)):
+    if not value or len(value.strip()) > MAX_TIME_CHARS or (doubtful and either_way(value)):
         return None
     text = _ZONE_WORDS.sub("", value.strip())
     if (key := _ZONE_KEY.search(text)) is not None and key.start() > 0:

@@ -26,7 +26,7 @@ from synthesis.origin import (
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
-from synthesis.times import days_only, instant, parse_clock, parse_time, wall_clock
+from synthesis.times import MAX_TIME_CHARS, days_only, instant, parse_clock, parse_time, wall_clock
 from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
@@ -677,6 +677,18 @@ def test_days_written_as_utc_instants_of_their_local_midnight_make_no_burst():
     assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["hours"] == 0
     # a real time of day, even at midnight for some: read as ever
     assert not days_only([datetime(2019, 2, 5, 23, tzinfo=UTC), datetime(2019, 2, 6, 10, tzinfo=UTC)])
+
+
+def test_a_value_longer_than_any_date_is_no_date():
+    # a hostile or broken cell ("12" + thousands of spaces + "mars 2019") was searched by the zone patterns from
+    # each position, a time quadratic in its length; it is no date, whatever its ends say
+    assert (
+        parse_time("12" + " " * 200 + "mars 2019") is None
+        and parse_clock("12/03/2019" + " " * 200 + "14:15") is None
+    )
+    longest = "Sat Nov 28 2026 14:03:00 GMT+0100 (heure normale d’Europe centrale)"
+    assert len(longest) <= MAX_TIME_CHARS and parse_time(longest) is not None
+    assert parse_time("  2019-03-12  " + " " * 500) == datetime(2019, 3, 12)  # surrounding spaces aside
 
 
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
