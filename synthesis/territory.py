@@ -646,6 +646,9 @@ _NOT_GIVEN = {
 _REFUSAL = re.compile(
     r"(?:\bne\b|\bpas\b).*\b(?:repondre|dire|communiquer|preciser|indiquer|renseigner|donner)\b"
 )
+MAX_REFUSAL_CHARS = (
+    120  # a refusal is a sentence: a longer value is not searched (quadratic on "ne ne ne ...")
+)
 _MASK = re.compile(r"x{2,}")  # "XXXXX", "xxx": a postcode masked, or the form's mask left as it was
 
 
@@ -654,7 +657,9 @@ def _not_given(raw: str) -> bool:
     "Inconnu", "XXXXX"), a refusal however worded ("Je préfère ne pas le dire"), "France" alone (no place in
     it) or another non-answer ("Aucun", a commune of the Hautes-Pyrénées, "Je ne sais pas")."""
     folded = fold_name(raw)
-    if not folded or folded in _NOT_GIVEN or _MASK.fullmatch(folded) or _REFUSAL.search(folded):
+    if not folded or folded in _NOT_GIVEN or _MASK.fullmatch(folded):
+        return True
+    if len(folded) <= MAX_REFUSAL_CHARS and _REFUSAL.search(folded):  # a sentence, not a cell of text
         return True
     return len(folded) > 1 and is_non_answer(raw)
 

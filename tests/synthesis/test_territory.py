@@ -302,6 +302,8 @@ def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invali
     # an empty cell as pandas, SQL or JavaScript writes it: nothing was given
     for raw in ("nan", "NaN", "NULL", "null", "undefined"):
         assert T.locate(raw).status == T.MISSING, raw
+    # a refusal is a sentence: a long text is not searched for one ("ne ne ne ..." took a quadratic time)
+    assert T.locate("ne pas dire " + "x " * 100).status == T.INVALID
     # no commune's name reads as a refusal but "Aucun" (a non-answer in a postcode field, as before)
     assert [n for n in T.communes_by_name() if T._not_given(n)] == ["aucun"]
     assert T.locate("Pas-de-Calais").status == T.DEPARTEMENT_NAME and T.locate("Pasly").communes == ("02593",)
