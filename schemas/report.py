@@ -54,7 +54,11 @@ class OriginBreakdown(BaseModel):
     weighted: float = 0.0
     without_campaigns: int = 0
     author_types: dict[str, int] = Field(default_factory=dict)
-    territories: dict[str, int] = Field(default_factory=dict)
+    territories: dict[str, int] = Field(
+        default_factory=dict,
+        description="Members per département code, overseas collectivity code (975, 977, 978, 984, 986-989), "
+        "'etranger' (outside France) or 'inconnu' (no usable place).",
+    )
     territory_index: dict[str, float] = Field(default_factory=dict)
     channels: dict[str, int] = Field(default_factory=dict)
     campaigns: list[dict[str, Any]] = Field(

@@ -133,10 +133,12 @@ class RunSettings(BaseModel):
     territory: list[str] = Field(
         default_factory=list,
         description="Declared territory of the consultation: département codes, régions written R<code>, INSEE "
-        "commune codes (75056 for all of Paris), postcodes, commune names borne in one département; a code "
-        "that is both a postcode and another commune's INSEE code (13100) is read as a postcode unless the other "
-        "codes are INSEE codes only, or as written 'INSEE 13100' / 'CP 13100'; a code naming no place is "
-        "listed in the report.",
+        "commune codes (75056 for all of Paris), postcodes, commune names borne in one département or written "
+        "with it ('Saint-Denis (93)', 'Paris 15e'), département or région names (a former région, 'Alsace', is "
+        "its départements), overseas collectivities ('988', 'Nouvelle-Calédonie'); a code that is both a "
+        "postcode and another commune's INSEE code (13100) is read as a postcode unless the other codes are "
+        "INSEE codes only, or as written 'INSEE 13100' / 'CP 13100'; a code naming no place is listed in the "
+        "report.",
     )
     reference_population: dict[str, int] = Field(
         default_factory=dict,

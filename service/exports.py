@@ -15,8 +15,8 @@ from sqlmodel import Session
 from service import crud
 from service.erasure import ERASED_REASON
 from service.models import Run
-from synthesis.origin import local_zone, parse_time
 from synthesis.prepare import mask_pii
+from synthesis.times import local_zone, parse_time
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
@@ -115,7 +115,7 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 
 def _epoch_ms(value: str | None) -> str:
-    """Milliseconds since 1970 of a submission time as the report reads it (``synthesis.origin.parse_time``:
+    """Milliseconds since 1970 of a submission time as the report reads it (``synthesis.times.parse_time``:
     French dates too); one written without offset is French local time, as the report shows it, never the
     server's own time zone (which made the same export differ from one machine to another)."""
     moment = parse_time(value)

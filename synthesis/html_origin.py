@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from synthesis import territory
-from synthesis.origin import wall_clock
+from synthesis.times import wall_clock
 
 Translate = Callable[..., str]
 UNKNOWN_KEYS = ("inconnu", "unknown", "")  # territory / channel / author type not stated
@@ -42,6 +42,8 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
     Cheignieu-la-Balme's)."""
     if code in UNKNOWN_KEYS:
         return t("territory.unknown")
+    if code == territory.ABROAD_TERRITORY:
+        return t("territory.abroad")
     if level == "postcode":
         return t("territory.postcode", code=code)
     if code.startswith("R") and code[1:] in territory.regions():
@@ -49,6 +51,8 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
     dep = territory.departements().get(code)
     if dep:
         return f"{dep['name']} ({code})"
+    if code in territory.COLLECTIVITES:
+        return f"{territory.COLLECTIVITES[code]} ({code})"
     if code in territory.commune_names():
         return f"{territory.commune_names()[code]} ({code})"
     return t("territory.commune", code=code) if len(code) == 5 else code
@@ -67,7 +71,10 @@ def format_datetime(value: str | None, lang: str, *, time: bool = True, seconds:
         return value
     zone = ""
     if d.tzinfo is not None:
-        d = wall_clock(d)
+        try:
+            d = wall_clock(d)
+        except OverflowError:  # "9999-12-31T23:59:59-05:00": beyond any clock, shown as written
+            return value
         zone = (" (Paris time)" if lang == "en" else " (heure de Paris)") if time or seconds else ""
     month = _MONTHS.get(lang, _MONTHS["fr"])[d.month - 1]
     if lang == "en":

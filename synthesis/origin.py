@@ -12,13 +12,9 @@ with N kept answers to a question weighs 1/N on each, so an author's weights sum
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
-from datetime import time as dt_time
-from functools import cache
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import numpy as np
 
@@ -26,9 +22,19 @@ from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, R
 from schemas.report import CampaignVariant, OriginBreakdown
 from synthesis import territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
-from synthesis.prepare import dedup_key, fold_letters
+from synthesis.prepare import dedup_key
 from synthesis.records import AuthorType, Contribution, anonymous_participants, submission_key
 from synthesis.shingles import without_question
+from synthesis.times import (
+    LOCAL_TIME_ZONE,
+    days_only,
+    doubtful_order,
+    instant,
+    parse_clock,
+    parse_time,
+    unconfirmed_order,
+    wall_clock,
+)
 
 VERY_ACTIVE = "very_active_author"
 OUTSIDE_TERRITORY = "outside_territory"
@@ -45,188 +51,6 @@ _TYPE_FLAGS = {
 
 def campaign_flag(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
-
-
-# "06/02/2019 23:54:17", "6/2/2019 14h30", "12/03/19", "12.03.2019 à 14:30", "12 mars 2019 à 14 h 30": French
-# writes the day first. A time of day follows the date after a space, "T", a comma or "à" (accents folded:
-# "a"); "14h" is 14:00.
-_CLOCK_PART = r"(?:(?:[ T,]|\s*,?\s*a)\s*(\d{1,2})\s*(?::(\d{2})(?::(\d{2}))?|h\s*(\d{2})?(?:\s*min)?))?"
-_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_PART)
-_YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _CLOCK_PART)  # "2019/03/12": never Y/D/M
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        (
-            "janvier janv",
-            "fevrier fevr fev",
-            "mars",
-            "avril avr",
-            "mai",
-            "juin",
-            "juillet juil",
-            "aout",
-            "septembre sept",
-            "octobre oct",
-            "novembre nov",
-            "decembre dec",
-        )
-    )
-    for m in names.split()
-}
-_WORDS = re.compile(
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})"
-    + _CLOCK_PART
-)
-_CLOCK = re.compile(r"\d[ T]\d{1,2}:?\d{2}")  # ISO 8601's time of day after its date
-
-
-def _two_digit_year(year: str) -> int:
-    """A year as written: "19" is 2019, "98" 1998 (POSIX's pivot, as ``strptime``'s ``%y``)."""
-    return int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 69 else 2000)
-
-
-_NUMERIC_DAY_MONTH = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d")  # "03/12/2019": day or month first?
-
-
-def month_first_only(value: str | None) -> bool:
-    """Whether ``value`` is a numeric date that only reads month first ("12/25/2019"): a file holding one
-    writes its dates month first, as American software does."""
-    m = _NUMERIC_DAY_MONTH.match(value or "")
-    return m is not None and int(m[1]) <= 12 < int(m[2]) <= 31
-
-
-def either_way(value: str | None) -> bool:
-    """Whether ``value`` is a numeric date that reads as two days, day first or month first ("03/12/2019":
-    3 December or 12 March; "05/05/2019" is one day either way)."""
-    m = _NUMERIC_DAY_MONTH.match(value or "")
-    return m is not None and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1].lstrip("0") != m[2].lstrip("0")
-
-
-def doubtful_order(values: Iterable[str | None]) -> bool:
-    """Whether the dates of one consultation cannot all be read day first: some only read month first
-    ("12/25/2019"), so that those reading either way ("03/12/2019") would be silently misread as day first."""
-    return any(month_first_only(v) for v in values)
-
-
-# "2019-01-17 10:38:20 UTC" (as Ruby on Rails, hence Decidim, writes times), "... GMT", "... CET", "... CEST",
-# "... UTC+1" or "... GMT+02:00" (as Google Forms writes its timestamps)
-_ZONE_NAME = re.compile(r"\s*\b(utc|gmt|cet|cest)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
-_ZONE_HOURS = {"utc": 0, "gmt": 0, "cet": 1, "cest": 2}
-_HALF_DAY = re.compile(r"\s+([ap])\.?m\.?$", re.IGNORECASE)  # "2:15:37 PM", as English software writes it
-
-
-def _read_time(value: str | None, doubtful: bool = False) -> tuple[datetime, bool] | None:
-    """:func:`parse_time`'s date-time and whether the value gave a time of day; a time zone's name after it
-    (``UTC``, ``GMT``, ``CET``, ``CEST``, perhaps with an offset: ``UTC+1``) gives its offset."""
-    if not value or (doubtful and either_way(value)):
-        return None
-    text = value.strip()
-    if (zone := _ZONE_NAME.search(text)) is None or zone.start() == 0:
-        return _read_half_day(text, doubtful)
-    read = _read_half_day(text[: zone.start()], doubtful)
-    if read is None or read[0].tzinfo is not None:
-        return read
-    name, sign, hours, minutes = zone.groups()
-    shift = timedelta(hours=_ZONE_HOURS[name.casefold()])
-    if sign:
-        shift += (-1 if sign == "-" else 1) * timedelta(hours=int(hours), minutes=int(minutes or 0))
-    if abs(shift) >= timedelta(hours=24):
-        return None
-    return read[0].replace(tzinfo=timezone(shift)), read[1]
-
-
-def _read_half_day(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
-    """:func:`_read_written`, with a 12-hour clock's "AM" / "PM" after the time of day ("2:15:37 PM")."""
-    if (half := _HALF_DAY.search(text)) is None:
-        return _read_written(text, doubtful)
-    read = _read_written(text[: half.start()], doubtful)
-    if read is None or not read[1] or not 1 <= read[0].hour <= 12:
-        return None
-    hour = read[0].hour % 12 + (12 if half[1].casefold() == "p" else 0)
-    return read[0].replace(hour=hour), True
-
-
-def _read_written(text: str, doubtful: bool) -> tuple[datetime, bool] | None:
-    if text.isdigit() and len(text) in (10, 13):  # a "timestamp" column's seconds (or ms) since 1970, UTC
-        try:
-            moment = datetime.fromtimestamp(int(text[:10]), tz=UTC)
-            return moment.replace(microsecond=int(text[10:] or 0) * 1000), True
-        except (OverflowError, OSError, ValueError):
-            return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")), _CLOCK.search(text) is not None
-    except ValueError:
-        pass
-    folded = fold_letters(text).casefold()
-    if (m := _DAY_FIRST.fullmatch(folded)) is not None:
-        day, month, year = int(m[1]), int(m[3]), _two_digit_year(m[4])
-        if doubtful and month_first_only(folded):  # a file written month first: this one reads so only
-            day, month = month, day
-    elif (m := _YEAR_FIRST.fullmatch(folded)) is not None:
-        year, month, day = int(m[1]), int(m[3]), int(m[4])
-    elif (m := _WORDS.fullmatch(folded)) is not None and m[2] in _MONTHS:
-        day, month, year = int(m[1]), _MONTHS[m[2]], int(m[3])
-    else:
-        return None
-    hour, minute, second, h_minute = m.groups()[-4:]
-    try:
-        moment = datetime(year, month, day, int(hour or 0), int(minute or h_minute or 0), int(second or 0))
-    except ValueError:  # "25/12/2019" read month first, "31/02/2019": unreadable, never another date
-        return None
-    return moment, hour is not None
-
-
-def parse_time(value: str | None, doubtful: bool = False) -> datetime | None:
-    """An ISO 8601 timestamp as written (``Z`` accepted; with its offset when it has one), or a French
-    day-first one: "06/02/2019 23:54", "06.02.19" (a two-digit year in 1969-2068), "6 février 2019 à 14 h
-    30", "2019/02/06", or seconds (10 digits) or milliseconds (13) since 1970, UTC, as a "timestamp" column
-    holds them, each perhaps followed by a 12-hour clock's "AM" / "PM" and by its time zone's name, with or
-    without an offset ("2019-01-17 10:38:20 UTC" as Decidim writes times, "2019/01/17 2:15:37 PM GMT+1" as
-    Google Forms does); None when unreadable. Day first is the rule: "03/12/2019" is 3 December, never March
-    12, and "12/25/2019", which only reads month first, is unreadable, not some other day. Hours are shown and
-    binned in Paris time (:func:`wall_clock`): an export's "10:38:00+01:00" is at 10 h 38, not 9 h 38 UTC, and
-    a Polis comment's UTC "12:20:00+00:00" of July at 14 h 20. ``doubtful`` (:func:`doubtful_order`: the
-    consultation also holds dates that only read month first): each numeric date is read the only way it
-    reads ("12/25/2019" month first, "25/12/2019" day first), and one that reads either way
-    (:func:`either_way`, "03/12/2019") is unreadable, never guessed."""
-    read = _read_time(value, doubtful)
-    return read[0] if read else None
-
-
-def parse_clock(value: str | None, doubtful: bool = False) -> datetime | None:
-    """:func:`parse_time` where ``value`` gives a time of day, else None: a date alone ("2019-02-06") reads
-    as midnight, and a day's submissions at 0 h would make a "burst" of each busy day."""
-    read = _read_time(value, doubtful)
-    return read[0] if read and read[1] else None
-
-
-def days_only(times: Sequence[datetime]) -> bool:
-    """Every time at 00:00:00 as written: days that a spreadsheet's date cells wrote as date-times
-    ("2019-02-06T00:00:00"), no time of day, which would put each day's submissions in one midnight hour."""
-    return bool(times) and all(t.replace(tzinfo=None).time() == dt_time() for t in times)
-
-
-def instant(t: datetime) -> datetime:
-    """``t`` as naive UTC, to order and measure times written with different offsets (naive ``t`` as is)."""
-    return t if t.tzinfo is None else t.astimezone(UTC).replace(tzinfo=None)
-
-
-LOCAL_TIME_ZONE = "Europe/Paris"  # the consultation's readers' time: French legal time, summer time included
-
-
-@cache
-def local_zone() -> ZoneInfo:
-    """:data:`LOCAL_TIME_ZONE` from the system's zoneinfo database, else the ``tzdata`` package's."""
-    return ZoneInfo(LOCAL_TIME_ZONE)
-
-
-def wall_clock(t: datetime) -> datetime:
-    """The French local time of ``t``, naive: a time written with its offset is converted to Paris time
-    ("10:38:00+01:00" is 10:38 in January; a Polis comment's UTC "2019-07-01T12:00:00+00:00" is 14:00, summer
-    time), one written without is taken as written, the local time the export shows. The night the clocks go
-    back, 2 h to 3 h comes twice and its submissions are counted in one local hour (an hour of bursts'
-    baseline at most doubled, at night)."""
-    return t if t.tzinfo is None else t.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def author_weights(items: Sequence[Contribution]) -> list[float]:
@@ -485,12 +309,13 @@ def breakdown(
     campaign_of: Mapping[str, str],
     settings: RunSettings,
 ) -> OriginBreakdown:
-    """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories, channels."""
+    """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories (by
+    :func:`synthesis.territory.place_key`: département, collectivité d'outre-mer, abroad or unknown), channels."""
     n = len(members)
     free = [c for c in members if c.contribution_id not in campaign_of]
     camp_counts = Counter(campaign_of[c.contribution_id] for c in members if c.contribution_id in campaign_of)
     types = Counter(c.author_type.value for c in members)
-    places = Counter(territory.locate(c.zipcode).departement or UNKNOWN for c in members)
+    places = Counter(territory.place_key(territory.locate(c.zipcode)) for c in members)
     outside = None
     if settings.territory:
         outside = sum(1 for c in members if OUTSIDE_TERRITORY in member_flags(c, 0, settings, None))
@@ -615,7 +440,7 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
     """Each theme's territory index against the territories of every kept contribution (in place)."""
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
-    whole = Counter(territory.locate(by_id[i].zipcode).departement or UNKNOWN for i in kept_ids)
+    whole = Counter(territory.place_key(territory.locate(by_id[i].zipcode)) for i in kept_ids)
     for q in report.questions:
         for cl in all_clusters(q.clusters):
             if cl.origin is not None:
@@ -794,6 +619,7 @@ def annotate_consultation(
             "undated": undated,
             **({"time_zone": LOCAL_TIME_ZONE} if zoned else {}),
             **({"order_doubtful": True} if doubtful else {}),
+            **({"order_unconfirmed": True} if unconfirmed_order(c.created_at for c in contributions) else {}),
         },
         "participation": territory.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "

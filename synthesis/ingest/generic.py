@@ -28,7 +28,7 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import MappingError
 from synthesis.records import Contribution, RejectedRow
-from synthesis.territory import lost_zero
+from synthesis.territory import countries, fold_name, lost_zero
 
 from .base import RowOutcome, RowSource
 from .common import NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN, author_type, fit_width, fold
@@ -346,6 +346,8 @@ def rows(source: RowSource) -> Iterator[RowOutcome]:
     """CSV records through the mapping: one contribution per row, or per answer of a questionnaire."""
     mapping = resolve_mapping(source.columns, source.mapping, source.extras)
     index = {col: source.index(col) for _, col in mapping.columns()}
+    if (country := country_column(source.columns, mapping.postcode)) is not None:  # read beside the postcode
+        index[country] = source.index(country)
     width = len(source.columns)
     make = _maker(source, mapping)
     for line, raw in source.records:
@@ -420,6 +422,28 @@ _DIGITS = re.compile(r"^\d{4,5}$")
 _INSEE = re.compile(r"^(?:\d{4,5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
+# Headers of a column naming the participant's country, beside their postcode's
+_COUNTRY_HEADERS = frozenset(
+    {
+        "pays",
+        "country",
+        "pays de residence",
+        "country of residence",
+        "pays de domicile",
+        "pays de residence actuel",
+    }
+)
+
+
+def country_column(columns: list[str], postcode: str | None) -> str | None:
+    """The column naming the participant's country ("Pays", "Country"), when a postcode column is read: a
+    foreign country there makes the participant abroad, whatever their postcode reads in France ("1000" of
+    Brussels is no lost zero of the Ain's 01000)."""
+    if postcode is None:
+        return None
+    return next((c for c in columns if c != postcode and fold(c) in _COUNTRY_HEADERS), None)
+
+
 def insee_column(name: str | None) -> bool:
     """Whether a participant's place column holds INSEE commune codes by its name ("code INSEE", "code_commune",
     "CODGEO", "depcom"), not postcodes: five digits read in it as a postcode would locate another commune."""
@@ -466,6 +490,7 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
     """The builder of one row's outcome: its contribution, or its answers (a questionnaire)."""
     question_text = source.question_text or source.path.stem
     insee = insee_column(mapping.postcode)
+    country = country_column(source.columns, mapping.postcode)
     answers = answered(mapping)
     if answers:
         source.extras["questions"] = [{"question_id": q, "question_text": t} for q, _, t in answers]
@@ -475,7 +500,10 @@ def _maker(source: RowSource, mapping: ColumnMapping) -> Callable[[int, CellOf],
     def common(line: int, get: CellOf) -> dict[str, Any]:
         source_id = (get(mapping.id) or "").strip() or f"ligne-{line}"
         postcode = (get(mapping.postcode) or "").strip()
-        if insee and _INSEE.match(postcode):  # "13100" there is Saint-Rémy-de-Provence, not Aix's postcode
+        abroad = (get(country) or "").strip() if country else ""
+        if abroad and fold_name(abroad) in countries():  # "Belgique": the country says where, not "1000"
+            postcode = f"PAYS {abroad}"  # as "INSEE 13100": "Suisse" there is no Moselle commune
+        elif insee and _INSEE.match(postcode):  # "13100" there is Saint-Rémy-de-Provence, not Aix's postcode
             postcode = f"INSEE {postcode.zfill(5)}"
         elif len(postcode) == 4 and _DIGITS.match(postcode) and lost_zero(postcode):  # "1000" for 01000
             postcode = "0" + postcode

@@ -101,6 +101,8 @@ def test_helpers_speak_french():
     assert words.territory_name("2A", t) == "Corse-du-Sud (2A)"
     assert words.territory_name("R11", t) == "Île-de-France"
     assert words.territory_name("inconnu", t) == "code postal non renseigné ou inexploitable"
+    assert words.territory_name("etranger", t) == "hors de France"
+    assert words.territory_name("988", t) == "Nouvelle-Calédonie (988)"
     # a city's participation is by commune: "commune 54395" named no place a reader knows
     assert words.territory_name("54395", t) == "Nancy (54395)"
     assert words.territory_name("75111", t) == "Paris 11e Arrondissement (75111)"
@@ -372,7 +374,10 @@ def test_participants_located_by_a_commune_name_are_said_apart():
         "region_name": 5,
     }
     who = section(render_report_page(report), "/")
-    assert "nom d&#39;un pays étranger au lieu d&#39;un code postal (hors de France)\u00a0: 1" in who
+    abroad = (
+        "hors de France : nom ou code postal d&#39;un pays ou d&#39;une ville à l&#39;étranger, ou de Monaco"
+    )
+    assert abroad + " (98000)\u00a0: 1" in who
     assert (
         "mot courant ou un nom de pays (« Mer », « Suisse »), sans code postal (non localisé)\u00a0: 2" in who
     )
@@ -426,6 +431,11 @@ def test_dates_left_unread_for_their_order_are_said_so():
         render_report_page(report), "/"
     )
     assert "those that read either way" in section(render_report_page(report, lang="en"), "/")
+    report.origin["bursts"]["order_unconfirmed"] = True
+    assert "Elles sont lues le jour en premier, comme en français" in section(render_report_page(report), "/")
+    assert "they are read day first, as French writes them" in section(
+        render_report_page(report, lang="en"), "/"
+    )
 
 
 def test_a_diff_whose_words_hold_guillemets_is_read_whole():

@@ -9,6 +9,7 @@ import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
 from schemas.report import CampaignMember
+from synthesis.html_origin import format_datetime
 from synthesis.ingest import read_file
 from synthesis.origin import (
     VERY_ACTIVE,
@@ -22,13 +23,10 @@ from synthesis.origin import (
     copies_across_questions,
     detect_campaigns,
     distinct_authors,
-    instant,
-    parse_clock,
-    parse_time,
-    wall_clock,
 )
 from synthesis.records import AuthorType, Contribution
 from synthesis.territory import participation_report
+from synthesis.times import MAX_TIME_CHARS, days_only, instant, parse_clock, parse_time, wall_clock
 from tests.utils.data import SHARED_DATA
 
 CAMPAIGN = (
@@ -334,6 +332,32 @@ def test_a_theme_breakdown_names_every_campaign():
     assert sum(c["count"] for c in out.campaigns) == out.contributions - out.without_campaigns == 7
 
 
+def test_a_theme_counts_participants_abroad_and_overseas_apart_from_those_without_a_place():
+    # "Belgique", Monaco's 98000 and Nouméa's 98800 were counted with the undisclosed and invalid postcodes
+    # ("inconnu"): a theme's territories said nothing of participants outside France or in a collectivity
+    zips = ["Belgique", "98000", "98800", "Nouméa", "54000", None, "xyz"]
+    members = [
+        Contribution(f"c{k}", f"s{k}", "q", "Q", "t", author_ref=f"a{k}", zipcode=z)
+        for k, z in enumerate(zips)
+    ]
+    out = breakdown(members, {c.contribution_id: 1.0 for c in members}, {}, RunSettings())
+    assert out.territories == {"54": 1, "988": 2, "etranger": 2, "inconnu": 2}
+    assert sum(out.territories.values()) == out.contributions == 7
+
+
+def test_a_campaign_mixing_naive_and_offset_times_orders_them_as_they_happened():
+    # a naive time is Paris local time (as the page shows it), but was ordered as if UTC: "10:30" (8 h 30
+    # UTC in April) came after "09:00Z" (11 h in Paris), and the two, 30 minutes apart, were in no one hour
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
+        for i, when in enumerate(["2019-04-01T09:00:00Z", "2019-04-01T10:30:00"])
+    ]
+    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    assert (camp.first_seen, camp.last_seen) == ("2019-04-01T10:30:00", "2019-04-01T09:00:00+00:00")
+    assert camp.densest_hour == "2019-04-01T10:30:00" and camp.densest_hour_count == 2
+    assert instant(datetime(2019, 1, 17, 10, 38)) == datetime(2019, 1, 17, 9, 38)  # winter: UTC+1
+
+
 def test_consultation_origin(annotated):
     question, items, _, settings = annotated
     report = Report.model_construct(questions=[question], origin={})
@@ -478,6 +502,23 @@ def test_french_dates_with_two_digit_years_words_or_a_time_after_a_are_read_day_
     assert [b["hour"] for b in found["bursts"]] == ["2019-03-05T14:00:00"] and found["undated"] == 0
 
 
+def test_a_file_whose_every_day_is_at_most_12_says_its_order_was_read_by_the_rule_only():
+    # "03/12/2019", "05/11/2019", ...: nothing shows day or month first; they were read day first silently
+    ambiguous = [
+        Contribution(f"c{d}", f"c{d}", "q", "Q", "t", created_at=f"{d:02d}/{13 - d:02d}/2019 10:00")
+        for d in range(1, 13)
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, ambiguous, RunSettings())
+    assert report.origin["bursts"]["order_unconfirmed"] is True
+    assert "order_doubtful" not in report.origin["bursts"]
+    # one date after the 12th shows the order: nothing to say; ISO dates never need it
+    shown = [*ambiguous, replace(ambiguous[0], contribution_id="x", created_at="25/03/2019 10:00")]
+    for items in (shown, [replace(c, created_at="2019-03-12T10:00:00") for c in ambiguous]):
+        annotate_consultation(report, items, RunSettings())
+        assert "order_unconfirmed" not in report.origin["bursts"]
+
+
 def test_dates_written_month_first_are_never_read_day_first_where_they_read_either_way():
     # a file written month first ("03/25/2019 14:30"): "03/12/2019" read as 3 December, a burst in
     # December and a campaign "from 3 December" that was on 12 March, without a word
@@ -545,6 +586,109 @@ def test_polis_times_are_binned_in_paris_time_summer_time_included_and_say_so(tm
     naive = [replace(c, created_at=f"0{k % 9 + 1}/07/2019 14:{k % 60:02d}") for k, c in enumerate(items)]
     annotate_consultation(report, naive, RunSettings())
     assert "time_zone" not in report.origin["bursts"]
+
+
+def test_spreadsheet_serials_english_months_and_e_mail_or_javascript_times_are_read():
+    # a CSV written from a spreadsheet's date cells ("46354.5854"), "28 Nov 2026", "Nov 28, 2026", "28-Nov-26",
+    # e-mail's and JavaScript's times and a fractional epoch read as no date: undated, in no burst
+    assert parse_time("46354") == datetime(2026, 11, 28) and parse_clock("46354") is None
+    assert parse_clock("46354.5854") == parse_clock("46354,5854") == datetime(2026, 11, 28, 14, 2, 59)
+    assert parse_time("12345") is None and parse_time("99999") is None  # no plausible serial: no date
+    for written in ("28 Nov 2026", "Nov 28, 2026", "28-Nov-26", "28-nov-2026", "November 28th, 2026"):
+        assert parse_time(written) == datetime(2026, 11, 28), written
+    paris = datetime(2026, 11, 28, 14, 3)
+    for written in (
+        "Sat, 28 Nov 2026 14:03:00 +0100",
+        "Sat Nov 28 2026 14:03:00 GMT+0100 (heure normale d’Europe centrale)",
+        "2026-11-28 13:03:00 +0000",
+        "November 28, 2026 2:03 PM",
+        "1795870980.0",  # 13:03 UTC
+    ):
+        assert wall_clock(parse_clock(written)) == paris, written
+    assert parse_time("1552400000.5").microsecond == 500000
+
+
+def test_a_time_beyond_any_clock_is_no_date_not_a_failed_report():
+    # "9999-12-31T23:59:59-05:00" (a "never" placeholder) parsed, then failed converting to UTC or Paris time:
+    # OverflowError, and the whole consultation's report with it
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "Q", "t", author_ref=f"a{i}", created_at=when)
+        for i, when in enumerate(
+            ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00", "2019-03-12T10:00:00"]
+        )
+    ]
+    assert parse_time(items[0].created_at) is None and parse_clock(items[1].created_at) is None
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["bursts"]["undated"] == 2
+    assert format_datetime("9999-12-31T23:59:59-05:00", "fr") == "9999-12-31T23:59:59-05:00"
+
+
+def test_a_software_s_zero_date_is_no_date():
+    # "1970-01-01T00:00:00Z" or "0" (an empty date as a database or a timestamp column writes it) was read as a
+    # submission on 1 January 1970: a campaign "from 1 January 1970 to 12 March 2019"
+    for zero in (
+        "1970-01-01T00:00:00Z",
+        "1970-01-01 00:00:00",
+        "0000000000",
+        "1899-12-30",
+        "0001-01-01T00:00:00",
+    ):
+        assert parse_time(zero) is None, zero
+    assert parse_time("1970-01-01T01:00:00+01:00") is None  # the epoch, written in Paris time
+    assert parse_time("1970-01-01 12:00:00") == datetime(1970, 1, 1, 12)  # a time of day: a real time
+    items = [
+        Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
+        for i, when in enumerate(["1970-01-01T00:00:00Z", "2019-03-12T10:00:00"])
+    ]
+    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    assert camp.first_seen == camp.last_seen == "2019-03-12T10:00:00"
+
+
+def test_webform_dates_fractions_of_seconds_offsets_and_zone_names_after_a_french_date_are_read():
+    # Framaforms' (Drupal webform) "12/03/2019 - 14:15", "12/03/2019 14:15:37,123", "12/03/2019 14:15:37 +01:00",
+    # "2019-03-12 14:15:37 Europe/Paris" and "le 12/03/2019 à 14h15" read as no date: undated, in no burst
+    for written in ("12/03/2019 - 14:15", "12/03/2019 - 14h15", "le 12/03/2019 à 14h15"):
+        assert parse_clock(written) == datetime(2019, 3, 12, 14, 15), written
+    assert parse_clock("12/03/2019 14:15:37,123") == parse_clock("12/03/2019 14:15:37.123")
+    assert parse_clock("12/03/2019 14:15:37.123") == datetime(2019, 3, 12, 14, 15, 37)
+    for written in ("12/03/2019 14:15:37 +01:00", "2019-03-12 14:15:37 Europe/Paris"):
+        assert wall_clock(parse_clock(written)) == datetime(2019, 3, 12, 14, 15, 37), written
+    assert wall_clock(parse_clock("2019-03-12 08:15:37 America/New_York")) == datetime(
+        2019, 3, 12, 13, 15, 37
+    )
+    # "le" before a date changes nothing of the order rules: either way, it is unreadable in a month-first file
+    assert parse_time("le 03/12/2019", doubtful=True) is None and parse_time("le 25/12/2019", doubtful=True)
+    # an unknown zone, or a number after a date with no time of day, is no date rather than a guess
+    assert parse_time("2019-03-12 14:15:37 Foo/Bar") is None and parse_time("12/03/2019 -14:15") is None
+
+
+def test_days_written_as_utc_instants_of_their_local_midnight_make_no_burst():
+    # a date-only field exported as UTC instants ("2019-02-05T23:00:00.000Z": 6 February, 0 h in Paris) put every
+    # day's submissions in one hour: a "burst" at midnight on each busy day
+    items = [
+        Contribution(f"c{d}-{k}", f"c{d}-{k}", "q", "Q", "t", author_ref=f"a{d}-{k}", created_at=when)
+        for d in range(1, 11)
+        for k in range(40 if d == 5 else 3)
+        for when in [f"2019-02-{d:02d}T23:00:00.000Z"]
+    ]
+    report = Report.model_construct(questions=[], origin={})
+    annotate_consultation(report, items, RunSettings())
+    assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["hours"] == 0
+    # a real time of day, even at midnight for some: read as ever
+    assert not days_only([datetime(2019, 2, 5, 23, tzinfo=UTC), datetime(2019, 2, 6, 10, tzinfo=UTC)])
+
+
+def test_a_value_longer_than_any_date_is_no_date():
+    # a hostile or broken cell ("12" + thousands of spaces + "mars 2019") was searched by the zone patterns from
+    # each position, a time quadratic in its length; it is no date, whatever its ends say
+    assert (
+        parse_time("12" + " " * 200 + "mars 2019") is None
+        and parse_clock("12/03/2019" + " " * 200 + "14:15") is None
+    )
+    longest = "Sat Nov 28 2026 14:03:00 GMT+0100 (heure normale d’Europe centrale)"
+    assert len(longest) <= MAX_TIME_CHARS and parse_time(longest) is not None
+    assert parse_time("  2019-03-12  " + " " * 500) == datetime(2019, 3, 12)  # surrounding spaces aside
 
 
 def test_a_timestamp_column_of_seconds_or_milliseconds_since_1970_is_read(tmp_path):
@@ -635,7 +779,7 @@ def test_every_participant_is_located_or_said_apart():
     ]
     out = participation_report(items, RunSettings())
     apart = {k: v for k, v in out["location_status"].items() if k != "ok"}
-    assert out["located"] == 1 and apart == {"missing": 1, "outside_departements": 1, "no_population": 2}
+    assert out["located"] == 1 and apart == {"missing": 1, "abroad": 1, "no_population": 2}
     assert out["located"] + sum(apart.values()) == out["participants"] == 5
     declared = participation_report(items, RunSettings(territory=["13"]))  # Paris is outside it
     assert declared["located"] == 0 and declared["location_status"]["no_population"] == 3

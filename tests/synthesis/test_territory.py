@@ -36,7 +36,7 @@ def test_every_commune_of_the_population_table_has_a_known_departement():
         ("01200", T.AMBIGUOUS, "01", "84"),  # Ain / Haute-Savoie
         ("92081", T.GUESSED, "92", "11"),  # CEDEX: not in the table
         ("20190", T.OK, "2A", "94"),
-        ("98000", T.OUTSIDE_DEPARTEMENTS, None, None),  # Monaco
+        ("98000", T.ABROAD, None, None),  # Monaco: a foreign country with French postcodes
         ("97133", T.OUTSIDE_DEPARTEMENTS, None, None),  # Saint-Barthélemy
         ("98799", T.OUTSIDE_DEPARTEMENTS, None, None),  # Clipperton
         ("00000", T.INVALID, None, None),
@@ -208,7 +208,34 @@ def test_a_participant_saying_they_live_abroad_is_abroad():
         assert T.in_territory(loc, ["54"]) is False
     # France's own prefix, a commune with its département, a number that names nothing: not abroad
     assert T.locate("F-75001").status == T.OK and T.locate("Suisse (57)").communes == ("57662",)
-    assert T.locate("1000 Bruxelles").status == T.INVALID and T.locate("A 12").status == T.INVALID
+    assert T.locate("A 12").status == T.INVALID
+
+
+def test_a_foreign_city_alone_with_its_postcode_or_its_country_is_abroad():
+    # "Genève", "1000 Bruxelles", "Lausanne (Suisse)", "Dakar, Sénégal" were invalid postcodes: a participant
+    # abroad was counted among the unusable places
+    for raw in (
+        "Genève",
+        "Bruxelles",
+        "Londres",
+        "1201 Genève",
+        "1000 Bruxelles",
+        "Genève 1201",
+        "10115 Berlin",
+        "Bruxelles, Belgique",
+        "Lausanne (Suisse)",
+        "Dakar, Sénégal",
+        "Saint-Louis, Sénégal",  # a place followed by its country: the country says where
+        "Monte-Carlo",  # Monaco's and Andorra's towns, abroad as their countries
+        "Andorra la Vella",
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.ABROAD, None, ()), raw
+        assert T.in_territory(loc, ["54"]) is False
+    # a foreign city's name that French communes bear stays theirs: "Cologne" (Gers), "Montréal" (four)
+    assert T.locate("Cologne").communes == ("32106",) and T.locate("Montréal").status == T.AMBIGUOUS_NAME
+    assert T.locate("Nancy (France)").communes == ("54395",)
+    assert not T.foreign_cities() & set(T.communes_by_name())
 
 
 def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
@@ -244,9 +271,9 @@ def test_a_place_followed_by_the_country_is_read_without_it():
     ]:
         assert T.locate(raw).communes == communes, raw
     assert len(T.locate("Lyon (France)").communes) == 9
-    # a name ending with "France" is read as itself first; the country alone names no place
+    # a name ending with "France" is read as itself first; the country alone names no place: not given
     assert T.locate("Île-de-France").status == T.REGION_NAME and T.locate("Île-de-France").region == "11"
-    assert T.locate("France").status == T.INVALID and T.locate("Mer, France").status == T.WORD_NAME
+    assert T.locate("France").status == T.MISSING and T.locate("Mer, France").status == T.WORD_NAME
 
 
 def test_a_place_not_given_is_missing_not_an_invalid_postcode():
@@ -256,6 +283,30 @@ def test_a_place_not_given_is_missing_not_an_invalid_postcode():
         assert T.locate(raw).status == T.MISSING, raw
     for raw in ("00000", "abcde", "7501"):  # something written that names no place
         assert T.locate(raw).status == T.INVALID, raw
+
+
+def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invalid():
+    # "Je préfère ne pas le dire", "Anonyme", "XXXXX" (a masked postcode) or "France" (nowhere in it said)
+    # counted as invalid postcodes: refusals read as typing errors
+    for raw in (
+        "Je préfère ne pas le dire",
+        "Je ne préfère pas le dire",
+        "Ne pas communiquer",
+        "Je ne veux pas donner mon code postal",
+        "Anonyme",
+        "XXXXX",
+        "France",
+        "France métropolitaine",
+    ):
+        assert T.locate(raw).status == T.MISSING, raw
+    # an empty cell as pandas, SQL or JavaScript writes it: nothing was given
+    for raw in ("nan", "NaN", "NULL", "null", "undefined"):
+        assert T.locate(raw).status == T.MISSING, raw
+    # a refusal is a sentence: a long text is not searched for one ("ne ne ne ..." took a quadratic time)
+    assert T.locate("ne pas dire " + "x " * 100).status == T.INVALID
+    # no commune's name reads as a refusal but "Aucun" (a non-answer in a postcode field, as before)
+    assert [n for n in T.communes_by_name() if T._not_given(n)] == ["aucun"]
+    assert T.locate("Pas-de-Calais").status == T.DEPARTEMENT_NAME and T.locate("Pasly").communes == ("02593",)
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
         for i, z in enumerate(["NC", "-", "", "abcde", "54000"])
@@ -416,3 +467,294 @@ def test_a_long_value_in_a_postcode_field_is_read_in_linear_time():
         assert time.perf_counter() - start < 0.5, value[:10]
     assert T.normalise_postcode("Nancy" + " " * 50 + "54000") == "54000"
     assert T.normalise_postcode("Nancy (54000)") == T.normalise_postcode("F - 54000") == "54000"
+
+
+def test_overseas_collectivities_and_monaco_are_named_places_not_invalid_ones():
+    # "Nouvelle-Calédonie", "Nouméa", "Mamoudzou", "TAAF" were "invalid" postcodes, and Monaco's 98000 a French
+    # collectivity: a participant of Nouméa or Monaco is a reportable origin, said as such
+    for raw, com in (
+        ("Nouvelle-Calédonie", "988"),
+        ("Nouméa", "988"),
+        ("98800", "988"),
+        ("Polynésie française", "987"),
+        ("Papeete", "987"),
+        ("Wallis-et-Futuna", "986"),
+        ("St Pierre et Miquelon", "975"),
+        ("97150", "978"),  # Saint-Martin
+        ("97133", "977"),  # Saint-Barthélemy
+        ("TAAF", "984"),
+        ("98400", "984"),  # a TAAF code La Poste's table omits: read by its first three digits
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.collectivite, loc.departement) == (T.OUTSIDE_DEPARTEMENTS, com, None), raw
+        assert T.in_territory(loc, ["54"]) is False
+    assert T.locate("Nouméa").communes == ("98818",)
+    # Mayotte's communes are absent from the population table, not from La Poste's
+    assert (T.locate("Mamoudzou").status, T.locate("Mamoudzou").departement) == (T.COMMUNE_NAME, "976")
+    for raw in ("Réunion", "Île de la Réunion", "Guyane française"):
+        assert T.locate(raw).status == T.DEPARTEMENT_NAME, raw
+    # Monaco is a foreign country with French postcodes; "Saint-Pierre" is La Réunion's, Martinique's,
+    # Miquelon's and five more: no single place
+    for raw in ("Monaco", "98000", "98000 Monaco", "MC-98000"):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.ABROAD, ()), raw
+    assert T.locate("Saint-Pierre").status == T.AMBIGUOUS_NAME
+
+
+def test_a_communes_former_name_is_the_commune_nouvelle_it_joined():
+    # La Poste keeps the old communes of a commune nouvelle in its Ligne_5: "Cherbourg" (Cherbourg-en-Cotentin
+    # since 2016) and "Annecy-le-Vieux" (Annecy since 2017) were invalid postcodes
+    assert T.locate("Cherbourg").communes == T.locate("Octeville").communes == ("50129",)
+    assert T.locate("Annecy-le-Vieux").communes == ("74010",)
+    assert T.locate("Annecy le Vieux").status == T.COMMUNE_NAME
+    # a former name some commune bears today is that commune's, never the commune nouvelle's
+    assert T.locate("Nancy").communes == ("54395",)
+    # a locality of common words only, as hamlets are named, reads as the words: nobody is placed in one
+    # hamlet's commune for writing "La Ville", "Bel Air" or "Notre-Dame"
+    for raw in ("La Ville", "Bel Air", "Notre-Dame", "La Source", "Le Bois"):
+        assert T.locate(raw).communes == (), raw
+
+
+def test_a_code_absent_from_the_table_is_guessed_only_where_the_name_beside_it_is_a_commune_of_there():
+    # "10115 Berlin" and "28019 Madrid" were counted in the Aube and the Eure-et-Loir by their first digits
+    for raw in ("10115 Berlin", "28019 Madrid"):  # foreign cities: abroad
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.ABROAD, None), raw
+    assert (T.locate("12345 Atlantide").status, T.locate("12345 Atlantide").departement) == (T.INVALID, None)
+    for raw, dep in (
+        ("10115", "10"),  # no name: the first digits are all there is
+        ("92081 Paris La Défense Cedex", "92"),  # a CEDEX code's delivery office: not a commune's name
+    ):
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.GUESSED, dep), raw
+    for raw, dep in (
+        ("54999 Toul", "54"),
+        ("75700 Paris SP 07", "75"),
+        ("20999 Ajaccio", "2A"),  # the name tells Corsica's two départements apart
+        ("20999 Bastia", "2B"),
+    ):  # the commune named (see test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune)
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.COMMUNE_NAME, dep), raw
+
+
+def test_an_arrondissement_written_with_a_hyphen_a_comma_or_brackets_is_located():
+    # "Paris-15e", "Paris (15e)", "Lyon, 3e" were invalid postcodes (a space only was read between the two)
+    for raw, code in (
+        ("Paris-15e", "75115"),
+        ("Paris-15", "75115"),
+        ("Paris - XVe", "75115"),
+        ("PARIS-15E-ARRONDISSEMENT", "75115"),
+        ("Paris (15e)", "75115"),
+        ("Lyon, 3e", "69383"),
+        ("Marseille-8e", "13208"),
+        ("Marseille (13e)", "13213"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # the city's own département number in brackets or after a comma is the whole city, as "Nancy (54)"
+    assert len(T.locate("Marseille (13)").communes) == len(T.locate("Marseille, 13").communes) == 16
+
+
+def test_a_former_region_is_read_in_the_region_that_holds_it_today():
+    # "Alsace", "Midi-Pyrénées", "Nord-Pas-de-Calais" (régions until 2016) were invalid postcodes
+    for raw, region in (
+        ("Alsace", "44"),
+        ("Midi-Pyrénées", "76"),
+        ("Nord-Pas-de-Calais", "32"),
+        ("Picardie", "32"),
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
+    # a participant of "Alsace" may or may not be of Strasbourg's Bas-Rhin; it is not of a Breton consultation
+    assert (
+        T.in_territory(T.locate("Alsace"), ["67"]) is None
+        and T.in_territory(T.locate("Alsace"), ["35"]) is False
+    )
+    # a territory declared "Alsace" is its two départements, not the whole Grand Est
+    assert (
+        T.read_declared(["Alsace"]).departements == {"67", "68"} and not T.read_declared(["Alsace"]).regions
+    )
+    assert (
+        T.in_territory(T.locate("67000"), ["Alsace"])
+        and T.in_territory(T.locate("57000"), ["Alsace"]) is False
+    )
+
+
+def test_a_commune_followed_by_its_departements_name_without_a_comma_is_located():
+    # "Saint-Denis La Réunion", "Nancy Meurthe-et-Moselle", "Vienne Isère" were invalid: only "Saint-Denis, La
+    # Réunion" or "Nancy (Meurthe-et-Moselle)" were read
+    for raw, code in (
+        ("Saint Denis La Réunion", "97411"),
+        ("Saint-Pierre Réunion", "97416"),
+        ("Nancy Meurthe-et-Moselle", "54395"),
+        ("Vienne Isère", "38544"),
+        ("Saint-Denis Seine-Saint-Denis", "93066"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # a commune whose own name ends with a département's stays itself; a commune not of that département, nothing
+    assert T.locate("Trosly-Loire").communes == ("02750",) and T.locate("Nancy Ain").status == T.INVALID
+
+
+def test_an_address_is_read_by_its_postcode_and_commune_and_other_free_text_never():
+    # an organisation's address in the postcode field ("BP 123 54000 Nancy", "12 rue de la Paix 75002 Paris")
+    # was an invalid postcode, though its last line says where
+    for raw, postcode, status in (
+        ("12 rue de la Paix 75002 Paris", "75002", T.OK),
+        ("BP 123 54000 Nancy", "54000", T.OK),
+        ("Mairie, 1 place Stanislas, 54000 Nancy", "54000", T.OK),
+        ("CS 50001 54035 Nancy Cedex", None, T.COMMUNE_NAME),  # a CEDEX code: the commune named
+        ("3 rue Grimaldi 98000 Monaco", "98000", T.ABROAD),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).postcode) == (status, postcode), raw
+    # a postcode and a name that disagree, or a sentence naming a place, are not read: a sentence may name
+    # several places, or one the participant left
+    for raw in ("12 rue de la Paix 75002 Lyon", "j'habite à Lille depuis 10 ans", "né à Lyon, vit à Lille"):
+        assert T.locate(raw).status == T.INVALID, raw
+
+
+def test_a_postcode_kept_as_text_by_a_spreadsheet_is_read():
+    # "'01000" (a text marker) and '="01000"' (a formula), as spreadsheets keep a leading zero in a CSV, and
+    # full-width digits were invalid postcodes
+    for raw in ("'01000", '="01000"', "'1000", "０１０００"):
+        assert (T.locate(raw).status, T.locate(raw).postcode) == (T.OK, "01000"), raw
+    assert T.locate("'").status == T.locate('=""').status == T.MISSING
+    assert T.locate("L'Haÿ-les-Roses").communes == ("94038",)  # an apostrophe inside a name stays
+
+
+def test_the_commune_written_beside_a_shared_postcode_is_the_one_located():
+    # "01200 Eloise" was counted in the Ain (the postcode's most populous département), though Eloise is in
+    # Haute-Savoie; "01200 Châtillon-en-Michaille" in whichever of the postcode's nine communes was largest
+    eloise = T.locate("01200 Eloise")
+    assert (eloise.status, eloise.departement, eloise.communes) == (T.OK, "74", ("74109",))
+    assert T.locate("01200 Châtillon-en-Michaille").communes == ("01033",)  # a former commune (Valserhône)
+    assert T.territory_key(T.locate("54110 Dombasle-sur-Meurthe"), "commune") == "54159"
+    # no name, or a name that is none of them (a delivery name): every commune, as before
+    assert len(T.locate("01200").communes) == len(T.locate("01200 Bureau Central").communes) == 9
+    assert T.locate("01200").status == T.AMBIGUOUS
+
+
+def test_a_departement_written_with_its_name_and_number_is_that_departement():
+    # "Gironde (33)", "33 - Gironde", "Nord (59)", as lists of départements write them, were invalid: only a
+    # commune's name was read beside a number
+    for raw, dep in (
+        ("Gironde (33)", "33"),
+        ("33 - Gironde", "33"),
+        ("Nord (59)", "59"),
+        ("44 Loire Atlantique", "44"),
+        ("Réunion (974)", "974"),
+        ("2A Corse du Sud", "2A"),
+        ("Bretagne (35)", "35"),  # its région's name and its number: the département
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.departement, loc.communes) == (T.DEPARTEMENT_NAME, dep, ()), raw
+    assert T.locate("Corse (20)").status == T.REGION_NAME and T.locate("Gironde (35)").status == T.INVALID
+    assert len(T.locate("Paris (75)").communes) == 20  # a commune's name there stays the commune
+
+
+def test_a_commune_with_its_article_after_it_or_sur_abbreviated_is_located():
+    # "Havre (Le)" (as INSEE's older files write names) and "Boulogne s/ Mer" were invalid postcodes
+    for raw, code in (
+        ("Havre (Le)", "76351"),
+        ("Sables-d'Olonne (Les)", "85194"),
+        ("Haÿ-les-Roses (L')", "94038"),
+        ("Boulogne s/ Mer", "62160"),
+        ("Bar s/Seine", "10034"),
+    ):
+        assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
+    # La Rochelle: Charente-Maritime's and Haute-Saône's
+    assert T.locate("Rochelle (La)").status == T.AMBIGUOUS_NAME
+    assert T.fold_name("Paris/Lyon") == "paris lyon"
+
+
+def test_a_territory_declared_as_an_overseas_collectivity_holds_its_participants():
+    # "988" or "Nouvelle-Calédonie" declared named nothing (declared_unknown): nobody could be said outside it
+    for declared in (["988"], ["Nouvelle-Calédonie"]):
+        scope = T.read_declared(declared)
+        assert len(scope.communes) == 33 and not scope.unknown, declared
+        assert T.in_territory(T.locate("98800"), declared) and T.in_territory(T.locate("Nouméa"), declared)
+        assert T.in_territory(T.locate("Papeete"), declared) is False
+        assert T.in_territory(T.locate("75001"), declared) is False
+
+
+def test_cedex_written_with_its_accent_is_read_as_cedex():
+    # "Nancy Cédex" (as many write it) was an invalid postcode, "Nancy Cedex" the commune
+    for raw in ("Nancy Cédex", "NANCY CÉDEX 1"):
+        assert T.locate(raw).communes == T.locate("Nancy Cedex").communes == ("54395",), raw
+    assert T.locate("54035 Nancy Cédex").departement == "54"
+
+
+def test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune():
+    # "75000 Paris", "69000 Lyon" (no such postcodes, often written) and a CEDEX address ("54035 Nancy Cedex")
+    # were located in their département only, in no commune: a city's participation by commune missed them
+    for raw, name in (
+        ("75000 Paris", "Paris"),
+        ("69000 Lyon", "Lyon"),
+        ("54035 Nancy Cedex", "Nancy"),
+        ("33076 Mérignac cedex", "Mérignac (33)"),  # Mérignac alone: Gironde's, Charente's, ...
+    ):
+        loc = T.locate(raw)
+        assert (loc.status, loc.communes) == (T.COMMUNE_NAME, T.locate(name).communes), raw
+    assert T.in_territory(T.locate("54035 Nancy Cedex"), ["54395"]) is True  # was unknown
+    assert T.territory_key(T.locate("33076 Mérignac cedex"), "commune") == "33281"
+    # a delivery name that is no commune's, or no name: the département, from the digits, as before
+    assert T.locate("92081 Paris La Défense Cedex").status == T.locate("92081").status == T.GUESSED
+
+
+def test_a_foreign_postcode_format_or_prefix_without_hyphen_is_abroad():
+    # "SW1A 1AA" (United Kingdom), "H3Z 2Y7" (Canada), "1012 AB" (Netherlands), "CH 1201" were invalid postcodes
+    for raw in (
+        "SW1A 1AA",
+        "EC1A 1BB London",
+        "H3Z 2Y7",
+        "H3Z2Y7 Montréal",
+        "1012 AB",
+        "CH 1201",
+        "CH1201 Genève",
+    ):
+        assert (T.locate(raw).status, T.locate(raw).departement) == (T.ABROAD, None), raw
+    # French codes and INSEE codes never read so; a one-letter prefix needs its hyphen ("B-1000")
+    for raw, status in (
+        ("F 54000", T.OK),
+        ("2A004", T.INVALID),
+        ("B 1000", T.INVALID),
+        ("1000 BP 54", T.INVALID),
+    ):
+        assert T.locate(raw).status == status, raw
+
+
+def test_a_territory_declared_with_a_communes_departement_or_an_arrondissement_is_read():
+    # "Saint-Denis (93)", "Paris 15e", "Gironde (33)" declared were unknown, although a participant's value
+    # written so is located: nobody could be said inside or outside them
+    scope = T.read_declared(["Nancy (54)", "Paris 15e", "Gironde (33)", "Saint-Denis (93)"])
+    assert (
+        scope.communes == {"54395", "75115", "93066"} and scope.departements == {"33"} and not scope.unknown
+    )
+    assert T.in_territory(T.locate("93200"), ["Saint-Denis (93)"]) is True
+    assert T.in_territory(T.locate("97400"), ["Saint-Denis (93)"]) is False  # La Réunion's Saint-Denis
+    assert T.in_territory(T.locate("75016"), ["Paris 15e"]) is False
+
+
+def test_a_cedex_office_of_paris_lyon_or_marseille_is_its_arrondissement():
+    # "Paris Cedex 15" counted in none of Paris's arrondissements, though the city numbers its CEDEX offices so
+    for raw, code in (("Paris Cedex 15", "75115"), ("PARIS CEDEX 07", "75107"), ("Lyon CEDEX 03", "69383")):
+        assert T.locate(raw).communes == (code,), raw
+    # no such arrondissement, or no number: the whole city, as before
+    assert len(T.locate("Lyon Cedex 12").communes) == 9 and len(T.locate("Paris Cedex").communes) == 20
+
+
+def test_saint_martin_or_saint_barthelemy_with_guadeloupe_s_number_is_that_collectivity():
+    # Saint-Martin and Saint-Barthélemy were communes of Guadeloupe until 2007, and their postcodes still read
+    # 971xx: "Saint-Martin (971)" was an invalid postcode
+    for raw, com in (("Saint-Martin (971)", "978"), ("Saint-Barthélemy (971)", "977")):
+        loc = T.locate(raw)
+        assert (loc.status, loc.collectivite) == (T.OUTSIDE_DEPARTEMENTS, com), raw
+    assert T.locate("Saint-Martin (65)").departement == "65"  # the Hautes-Pyrénées' commune
+
+
+def test_an_arrondissement_or_a_commune_written_with_its_departement_or_postcode_around_it_is_located():
+    # "Paris 15e (75)", "75 Paris 15e", "Lyon 3e (69)" and "Nancy 54000 Meurthe-et-Moselle" were invalid
+    for raw, code in (
+        ("Paris 15e (75)", "75115"),
+        ("75 Paris 15e", "75115"),
+        ("Lyon 3e (69)", "69383"),
+        ("Nancy 54000 Meurthe-et-Moselle", "54395"),
+        ("Saint-Denis 93200 Seine-Saint-Denis", "93066"),
+    ):
+        assert T.locate(raw).communes == (code,), raw
+    # a number that is not the city's département: nothing; the city's own number alone: the whole city
+    assert T.locate("Paris 15e (13)").status == T.INVALID and len(T.locate("Marseille (13)").communes) == 16

@@ -10,8 +10,8 @@ from synthesis.ingest import Format, content_hash, pseudonymise, read_file
 from synthesis.ingest.decidim import plain_text
 from synthesis.ingest.polis import MODERATED_REASON
 from synthesis.ingest.preview import preview
-from synthesis.origin import parse_time
 from synthesis.records import AuthorType
+from synthesis.times import parse_time
 
 COMMENTS = (
     "id;created_at;body/fr;author/id;author/name;alignment;depth;user_group/id;user_group/name/fr;"

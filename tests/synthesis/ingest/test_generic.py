@@ -51,6 +51,19 @@ def test_a_lost_zero_is_restored_only_where_it_makes_a_postcode(write):
     assert zips == ["01000", "7501"]  # "7501" kept as written: no postcode 07501
 
 
+def test_a_foreign_country_in_a_country_column_makes_the_participant_abroad(write):
+    # "1000" with "Belgique" beside it was read as the Ain's 01000 (a lost zero), "Suisse" as a Moselle commune
+    from synthesis.territory import ABROAD, OK, locate
+
+    path = write(
+        "x.csv", "avis,cp,pays\nVélo,1000,Belgique\nBus,1201,Suisse\nTram,1000,France\nMétro,54000,\n"
+    )
+    mapping = ColumnMapping(text="avis", postcode="cp")
+    zips = [c.zipcode for c in read_file(path, mapping=mapping).contributions]
+    assert zips == ["PAYS Belgique", "PAYS Suisse", "01000", "54000"]
+    assert [locate(z).status for z in zips] == [ABROAD, ABROAD, OK, OK]
+
+
 def test_csv(write):
     lines = ["ref,avis,auteur,profil,cp,theme"] + [
         ",".join(json.dumps(r[k]) if "," in r[k] or '"' in r[k] else r[k] for k in ROWS[0]) for r in ROWS
