@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from synthesis import territory
+from synthesis import territory, territory_tables
 from synthesis.times import wall_clock
 
 Translate = Callable[..., str]
@@ -23,7 +23,7 @@ TOP_CAMPAIGNS = 5  # a theme's campaigns shown with their template; the others f
 INDEX_HIGH = 2.0  # a theme's territory share at least twice the consultation's: worth a word
 INDEX_LOW = 0.5
 # ... read so only where the theme would hold at least this many of the territory's contributions at the
-# consultation's share, as the participation flags ask (``synthesis.territory.participation``): 2 contributions of
+# consultation's share, as the participation flags ask (``synthesis.participation.participation``): 2 contributions of
 # a département where 0.84 were expected read "nettement plus présent" in a theme of the sample
 INDEX_MIN_EXPECTED = 5.0
 _MONTHS = {
@@ -46,15 +46,15 @@ def territory_name(code: str, t: Translate, level: str = "") -> str:
         return t("territory.abroad")
     if level == "postcode":
         return t("territory.postcode", code=code)
-    if code.startswith("R") and code[1:] in territory.regions():
-        return territory.regions()[code[1:]]
-    dep = territory.departements().get(code)
+    if code.startswith("R") and code[1:] in territory_tables.regions():
+        return territory_tables.regions()[code[1:]]
+    dep = territory_tables.departements().get(code)
     if dep:
         return f"{dep['name']} ({code})"
-    if code in territory.COLLECTIVITES:
-        return f"{territory.COLLECTIVITES[code]} ({code})"
-    if code in territory.commune_names():
-        return f"{territory.commune_names()[code]} ({code})"
+    if code in territory_tables.COLLECTIVITES:
+        return f"{territory_tables.COLLECTIVITES[code]} ({code})"
+    if code in territory_tables.commune_names():
+        return f"{territory_tables.commune_names()[code]} ({code})"
     return t("territory.commune", code=code) if len(code) == 5 else code
 
 
@@ -171,7 +171,7 @@ class Participation:
 
 
 def participation(data: Mapping[str, Any], t: Translate) -> Participation | None:
-    """Readable participation (see ``synthesis.territory.participation_report``); None without data."""
+    """Readable participation (see ``synthesis.participation.participation_report``); None without data."""
     if not data:
         return None
     level = str(data.get("level", "departement"))

@@ -20,7 +20,7 @@ import numpy as np
 
 from schemas import Campaign, CampaignMember, Cluster, QuestionReport, Report, RunSettings
 from schemas.report import CampaignVariant, OriginBreakdown
-from synthesis import territory
+from synthesis import participation, territory
 from synthesis.duplicates import EXACT, CampaignDetector, CampaignGroup
 from synthesis.prepare import dedup_key
 from synthesis.records import AuthorType, Contribution, anonymous_participants, submission_key
@@ -293,7 +293,7 @@ def member_flags(
         flags.append(VERY_ACTIVE)
     if (
         settings.territory
-        and territory.in_territory(territory.locate(c.zipcode), settings.territory) is False
+        and participation.in_territory(territory.locate(c.zipcode), settings.territory) is False
     ):
         flags.append(OUTSIDE_TERRITORY)
     return flags
@@ -310,12 +310,12 @@ def breakdown(
     settings: RunSettings,
 ) -> OriginBreakdown:
     """Who speaks in one theme: sizes three ways, with and without campaigns, types, territories (by
-    :func:`synthesis.territory.place_key`: département, collectivité d'outre-mer, abroad or unknown), channels."""
+    :func:`synthesis.participation.place_key`: département, collectivité d'outre-mer, abroad or unknown), channels."""
     n = len(members)
     free = [c for c in members if c.contribution_id not in campaign_of]
     camp_counts = Counter(campaign_of[c.contribution_id] for c in members if c.contribution_id in campaign_of)
     types = Counter(c.author_type.value for c in members)
-    places = Counter(territory.place_key(territory.locate(c.zipcode)) for c in members)
+    places = Counter(participation.place_key(territory.locate(c.zipcode)) for c in members)
     outside = None
     if settings.territory:
         outside = sum(1 for c in members if OUTSIDE_TERRITORY in member_flags(c, 0, settings, None))
@@ -440,11 +440,11 @@ def _territory_indices(report: Report, by_id: Mapping[str, Contribution]) -> Non
     """Each theme's territory index against the territories of every kept contribution (in place)."""
     kept_ids = [m.contribution_id for q in report.questions for cl in q.clusters for m in cl.members]
     kept_ids += [n.contribution_id for q in report.questions for n in q.noise]
-    whole = Counter(territory.place_key(territory.locate(by_id[i].zipcode)) for i in kept_ids)
+    whole = Counter(participation.place_key(territory.locate(by_id[i].zipcode)) for i in kept_ids)
     for q in report.questions:
         for cl in all_clusters(q.clusters):
             if cl.origin is not None:
-                cl.origin.territory_index = territory.representation_index(
+                cl.origin.territory_index = participation.representation_index(
                     cl.origin.territories, whole, min_count=5
                 )
 
@@ -621,7 +621,7 @@ def annotate_consultation(
             **({"order_doubtful": True} if doubtful else {}),
             **({"order_unconfirmed": True} if unconfirmed_order(c.created_at for c in contributions) else {}),
         },
-        "participation": territory.participation_report(contributions, settings, population),
+        "participation": participation.participation_report(contributions, settings, population),
         "attribution": "Base officielle des codes postaux, La Poste (ODbL); Source : Insee, Code officiel "
         "géographique 2025 et populations légales (Licence Ouverte 2.0)",
     }

@@ -28,7 +28,8 @@ from typing import Any
 from schemas.settings import ColumnMapping
 from synthesis.errors import MappingError
 from synthesis.records import Contribution, RejectedRow
-from synthesis.territory import countries, fold_name, lost_zero
+from synthesis.territory import lost_zero
+from synthesis.territory_tables import countries, fold_name
 
 from .base import RowOutcome, RowSource
 from .common import NO_ANSWERS_READ_REASON, NO_ANSWERS_READ_REASON_EN, author_type, fit_width, fold

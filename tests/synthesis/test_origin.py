@@ -24,8 +24,8 @@ from synthesis.origin import (
     detect_campaigns,
     distinct_authors,
 )
+from synthesis.participation import participation_report
 from synthesis.records import AuthorType, Contribution
-from synthesis.territory import participation_report
 from synthesis.times import MAX_TIME_CHARS, days_only, instant, parse_clock, parse_time, wall_clock
 from tests.utils.data import SHARED_DATA
 

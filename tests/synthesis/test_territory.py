@@ -3,23 +3,25 @@
 import pytest
 
 from schemas import RunSettings
+from synthesis import participation as P
 from synthesis import territory as T
+from synthesis import territory_tables as TT
+from synthesis.participation import participation_report
 from synthesis.records import Contribution
-from synthesis.territory import participation_report
 
 
 def test_every_departement_maps_from_some_postcode_and_has_a_region():
-    deps = T.departements()
+    deps = TT.departements()
     assert len(deps) == 101 and "2A" in deps and "2B" in deps and "20" not in deps
-    reached = {T.locate(cp).departement for cp in T.postcode_table()}
+    reached = {T.locate(cp).departement for cp in TT.postcode_table()}
     assert set(deps) <= reached
-    assert all(d["region_code"] in T.regions() for d in deps.values())
+    assert all(d["region_code"] in TT.regions() for d in deps.values())
 
 
 def test_every_commune_of_the_population_table_has_a_known_departement():
-    deps = T.departements()
-    assert all(T.departement_of_commune(c) in deps for c in T.commune_population())
-    assert set(T.departement_population()) == set(deps) - {"976"}  # Mayotte has no legal population here
+    deps = TT.departements()
+    assert all(TT.departement_of_commune(c) in deps for c in TT.commune_population())
+    assert set(TT.departement_population()) == set(deps) - {"976"}  # Mayotte has no legal population here
 
 
 @pytest.mark.parametrize(
@@ -83,9 +85,9 @@ def test_a_commune_name_instead_of_a_postcode_is_located_when_it_names_one_place
     assert T.locate("St-Max").departement == "54" and len(T.locate("PARIS").communes) == 20
     assert T.locate("Saint-Denis").status == T.AMBIGUOUS_NAME  # four communes, four départements
     assert T.locate("aucun").status == T.MISSING  # a commune of the Hautes-Pyrénées, here a non-answer
-    assert T.in_territory(T.locate("Nancy"), ["54"]) is True
-    assert T.in_territory(T.locate("54000"), ["Nancy"]) is True  # a territory declared by its name too
-    assert T.in_territory(T.locate("Saint-Denis"), ["93"]) is None
+    assert P.in_territory(T.locate("Nancy"), ["54"]) is True
+    assert P.in_territory(T.locate("54000"), ["Nancy"]) is True  # a territory declared by its name too
+    assert P.in_territory(T.locate("Saint-Denis"), ["93"]) is None
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
         for i, z in enumerate(["Nancy", "nancy", "Laxou", "Saint-Denis"])
@@ -118,7 +120,7 @@ def test_a_commune_with_its_departement_or_an_arrondissement_with_its_number_is_
     assert T.locate("Nancy (57)").status == T.locate("Paris 25e").status == T.INVALID
     # a commune whose name ends with a département's name is that commune, not a name in that département
     assert T.locate("Trosly-Loire").communes == ("02750",)
-    assert T.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
+    assert P.in_territory(T.locate("Saint-Denis (93)"), ["93"]) is True
 
 
 def test_corsica_s_old_number_and_a_cedex_address_are_located():
@@ -155,8 +157,8 @@ def test_a_departement_number_before_the_name_or_an_arrondissement_in_roman_nume
     assert len(T.locate("75 Paris").communes) == 20
     assert T.locate("Paris XXV").status == T.locate("54 Metz").status == T.INVALID
     # no commune's own name is read as another place by these forms
-    for code, name in T.commune_names().items():
-        read = T._by_name_and_number(name)
+    for code, name in TT.commune_names().items():
+        read = T.location_by_name_and_number(name)
         assert read is None or read.communes == (code,), name
 
 
@@ -166,13 +168,13 @@ def test_a_name_alone_that_more_likely_means_a_country_a_word_or_a_departement_l
     for raw in ("Suisse", "Mer", "Campagne", "Ville", "Grenade"):
         loc = T.locate(raw)
         assert (loc.status, loc.communes, loc.departement) == (T.WORD_NAME, (), None), raw
-        assert T.in_territory(loc, ["57", "41"]) is None
+        assert P.in_territory(loc, ["57", "41"]) is None
     abroad = T.locate("Belgique")
-    assert abroad.status == T.ABROAD and T.in_territory(abroad, ["54"]) is False
+    assert abroad.status == T.ABROAD and P.in_territory(abroad, ["54"]) is False
     assert T.locate("Vienne").departement is None  # a commune of the Isère and the département 86
     gironde = T.locate("Gironde")
     assert (gironde.status, gironde.departement, gironde.region) == (T.DEPARTEMENT_NAME, "33", "75")
-    assert T.in_territory(gironde, ["33"]) is True and T.read_declared(["Gironde"]).departements == {"33"}
+    assert P.in_territory(gironde, ["33"]) is True and P.read_declared(["Gironde"]).departements == {"33"}
     # cities whose names are no common word stay read, and the département makes a word a commune's name
     assert [T.locate(n).departement for n in ("Paris", "Tours", "Rennes", "Nancy")] == [
         "75",
@@ -205,7 +207,7 @@ def test_a_participant_saying_they_live_abroad_is_abroad():
     ):
         loc = T.locate(raw)
         assert (loc.status, loc.departement) == (T.ABROAD, None), raw
-        assert T.in_territory(loc, ["54"]) is False
+        assert P.in_territory(loc, ["54"]) is False
     # France's own prefix, a commune with its département, a number that names nothing: not abroad
     assert T.locate("F-75001").status == T.OK and T.locate("Suisse (57)").communes == ("57662",)
     assert T.locate("A 12").status == T.INVALID
@@ -231,11 +233,11 @@ def test_a_foreign_city_alone_with_its_postcode_or_its_country_is_abroad():
     ):
         loc = T.locate(raw)
         assert (loc.status, loc.departement, loc.communes) == (T.ABROAD, None, ()), raw
-        assert T.in_territory(loc, ["54"]) is False
+        assert P.in_territory(loc, ["54"]) is False
     # a foreign city's name that French communes bear stays theirs: "Cologne" (Gers), "Montréal" (four)
     assert T.locate("Cologne").communes == ("32106",) and T.locate("Montréal").status == T.AMBIGUOUS_NAME
     assert T.locate("Nancy (France)").communes == ("54395",)
-    assert not T.foreign_cities() & set(T.communes_by_name())
+    assert not TT.foreign_cities() & set(TT.communes_by_name())
 
 
 def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
@@ -249,8 +251,8 @@ def test_a_region_or_a_departement_named_or_numbered_is_that_territory():
         loc = T.locate(raw)
         assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
     bretagne = T.locate("Bretagne")
-    assert T.in_territory(bretagne, ["R53"]) is True and T.in_territory(bretagne, ["54"]) is False
-    assert T.in_territory(bretagne, ["35238"]) is None  # Rennes: maybe, maybe not
+    assert P.in_territory(bretagne, ["R53"]) is True and P.in_territory(bretagne, ["54"]) is False
+    assert P.in_territory(bretagne, ["35238"]) is None  # Rennes: maybe, maybe not
     assert T.locate("20").status == T.REGION_NAME  # Corsica: its two départements, the région
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
@@ -305,7 +307,7 @@ def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invali
     # a refusal is a sentence: a long text is not searched for one ("ne ne ne ..." took a quadratic time)
     assert T.locate("ne pas dire " + "x " * 100).status == T.INVALID
     # no commune's name reads as a refusal but "Aucun" (a non-answer in a postcode field, as before)
-    assert [n for n in T.communes_by_name() if T._not_given(n)] == ["aucun"]
+    assert [n for n in TT.communes_by_name() if T._not_given(n)] == ["aucun"]
     assert T.locate("Pas-de-Calais").status == T.DEPARTEMENT_NAME and T.locate("Pasly").communes == ("02593",)
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
@@ -321,17 +323,17 @@ def test_a_refusal_however_worded_a_mask_or_france_alone_is_not_given_not_invali
 def test_a_declared_territory_named_by_a_word_a_country_or_a_region_is_read_as_its_official_means_it():
     # "Sens" or "Mer" declared by their own officials were "codes naming no place" (read as common words,
     # as in a participant's cell), and "Bretagne" too: nobody could be said outside the territory
-    assert T.read_declared(["Sens"]).communes == {"89387"} and T.read_declared(["Mer"]).communes == {"41136"}
-    assert T.read_declared(["Suisse"]).communes == {"57662"}  # no country is declared as a territory
-    assert T.read_declared(["Bretagne"]).regions == {"R53"} and T.read_declared(["Gironde"]).departements == {
+    assert P.read_declared(["Sens"]).communes == {"89387"} and P.read_declared(["Mer"]).communes == {"41136"}
+    assert P.read_declared(["Suisse"]).communes == {"57662"}  # no country is declared as a territory
+    assert P.read_declared(["Bretagne"]).regions == {"R53"} and P.read_declared(["Gironde"]).departements == {
         "33"
     }
     assert (
-        T.in_territory(T.locate("89100"), ["Sens"]) is True
-        and T.in_territory(T.locate("75011"), ["Sens"]) is False
+        P.in_territory(T.locate("89100"), ["Sens"]) is True
+        and P.in_territory(T.locate("75011"), ["Sens"]) is False
     )
     # a name also a département's, in another département, stays unknown and said so
-    assert T.read_declared(["Vienne"]).unknown == ("Vienne",)
+    assert P.read_declared(["Vienne"]).unknown == ("Vienne",)
 
 
 def test_four_digits_are_a_lost_zero_only_when_that_makes_a_postcode():
@@ -348,41 +350,41 @@ def test_shared_postcode_lists_every_commune_and_both_departements():
 
 
 def test_in_territory():
-    assert T.in_territory(T.locate("75011"), ["75"]) is True
-    assert T.in_territory(T.locate("69001"), ["75"]) is False
-    assert T.in_territory(T.locate("75011"), ["R11"]) is True
-    assert T.in_territory(T.locate("01200"), ["74109"]) is True  # one of its communes
-    assert T.in_territory(T.locate("xx"), ["75"]) is None
+    assert P.in_territory(T.locate("75011"), ["75"]) is True
+    assert P.in_territory(T.locate("69001"), ["75"]) is False
+    assert P.in_territory(T.locate("75011"), ["R11"]) is True
+    assert P.in_territory(T.locate("01200"), ["74109"]) is True  # one of its communes
+    assert P.in_territory(T.locate("xx"), ["75"]) is None
     assert (
-        T.in_territory(T.locate("75700"), ["75056", "75101"]) is None
+        P.in_territory(T.locate("75700"), ["75056", "75101"]) is None
     )  # CEDEX inside Paris: unknown commune
 
 
 def test_a_territory_declared_by_postcode_or_city_code_holds_its_participants():
     # a city declaring its postcode "54000", or Paris its INSEE code "75056", saw every participant flagged
     # "hors du territoire": declared codes were compared with the INSEE codes of arrondissements and communes only
-    assert T.in_territory(T.locate("54000"), ["54000"]) is True
-    assert T.in_territory(T.locate("54500"), ["54000"]) is False
-    assert T.in_territory(T.locate("75011"), ["75056"]) is True
-    assert T.in_territory(T.locate("69001"), ["75056"]) is False
+    assert P.in_territory(T.locate("54000"), ["54000"]) is True
+    assert P.in_territory(T.locate("54500"), ["54000"]) is False
+    assert P.in_territory(T.locate("75011"), ["75056"]) is True
+    assert P.in_territory(T.locate("69001"), ["75056"]) is False
     # a territory naming no known place says nothing of anyone, rather than everyone outside
-    assert T.in_territory(T.locate("54000"), ["Nancyville"]) is None
-    assert T.read_declared(["Nancyville", "54"]).unknown == ("Nancyville",)
+    assert P.in_territory(T.locate("54000"), ["Nancyville"]) is None
+    assert P.read_declared(["Nancyville", "54"]).unknown == ("Nancyville",)
 
 
 def test_a_declared_code_that_is_a_postcode_and_another_communes_insee_code_reads_as_its_list_says():
     # Aix-en-Provence declaring its postcode "13100" was read as the INSEE code of Saint-Rémy-de-Provence:
     # every participant of Aix (13100, 13090) "outside the territory", those of Saint-Rémy (13210) inside
-    assert T.in_territory(T.locate("13100"), ["13100"]) is True
-    assert T.in_territory(T.locate("13090"), ["13100"]) is True and T.read_declared(["13100"]).communes >= {
+    assert P.in_territory(T.locate("13100"), ["13100"]) is True
+    assert P.in_territory(T.locate("13090"), ["13100"]) is True and P.read_declared(["13100"]).communes >= {
         "13001"
     }
-    assert T.in_territory(T.locate("13210"), ["13100"]) is False
+    assert P.in_territory(T.locate("13210"), ["13100"]) is False
     # among INSEE codes only (a list copied from the COG), it is the INSEE code; a prefix says either
-    assert T.read_declared(["13100", "54395"]).communes == {"13100", "54395"}
-    assert T.read_declared(["INSEE 13100"]).communes == {"13100"}
-    assert T.read_declared(["cp:13100"]).communes == T.read_declared(["13100"]).communes
-    assert T.read_declared(["CP 99999"]).unknown == ("CP 99999",)
+    assert P.read_declared(["13100", "54395"]).communes == {"13100", "54395"}
+    assert P.read_declared(["INSEE 13100"]).communes == {"13100"}
+    assert P.read_declared(["cp:13100"]).communes == P.read_declared(["13100"]).communes
+    assert P.read_declared(["CP 99999"]).unknown == ("CP 99999",)
     items = [
         Contribution(f"c{i}", "s", "q", "Q", "t", author_ref=f"a{i}", zipcode=z)
         for i, z in enumerate(["13100", "13100", "13090", "13210"])
@@ -427,8 +429,8 @@ def test_participation_of_a_declared_territory_compares_its_own_places():
 
 
 def test_representation_index_and_participation_flags():
-    assert T.representation_index({"a": 5, "b": 5}, {"a": 50, "b": 150}) == {"a": 2.0, "b": 0.6667}
-    rows = T.participation(
+    assert P.representation_index({"a": 5, "b": 5}, {"a": 50, "b": 150}) == {"a": 2.0, "b": 0.6667}
+    rows = P.participation(
         {"A": 100, "B": 0, "C": 10, "D": 1}, {"A": 10_000, "B": 10_000, "C": 10_000, "D": 10}
     )
     by = {r["territory"]: r for r in rows}
@@ -453,7 +455,7 @@ def test_paris_written_as_a_name_is_counted_in_no_single_arrondissement():
     whole = participation_report(items, RunSettings())
     assert {r["territory"]: r["contributions"] for r in whole["rows"] if r["contributions"]} == {"75": 33}
     # a name borne by one commune is that commune
-    assert T.territory_key(T.locate("Nancy"), "commune") == "54395"
+    assert P.territory_key(T.locate("Nancy"), "commune") == "54395"
 
 
 def test_a_long_value_in_a_postcode_field_is_read_in_linear_time():
@@ -487,7 +489,7 @@ def test_overseas_collectivities_and_monaco_are_named_places_not_invalid_ones():
     ):
         loc = T.locate(raw)
         assert (loc.status, loc.collectivite, loc.departement) == (T.OUTSIDE_DEPARTEMENTS, com, None), raw
-        assert T.in_territory(loc, ["54"]) is False
+        assert P.in_territory(loc, ["54"]) is False
     assert T.locate("Nouméa").communes == ("98818",)
     # Mayotte's communes are absent from the population table, not from La Poste's
     assert (T.locate("Mamoudzou").status, T.locate("Mamoudzou").departement) == (T.COMMUNE_NAME, "976")
@@ -562,16 +564,16 @@ def test_a_former_region_is_read_in_the_region_that_holds_it_today():
         assert (loc.status, loc.region, loc.departement) == (T.REGION_NAME, region, None), raw
     # a participant of "Alsace" may or may not be of Strasbourg's Bas-Rhin; it is not of a Breton consultation
     assert (
-        T.in_territory(T.locate("Alsace"), ["67"]) is None
-        and T.in_territory(T.locate("Alsace"), ["35"]) is False
+        P.in_territory(T.locate("Alsace"), ["67"]) is None
+        and P.in_territory(T.locate("Alsace"), ["35"]) is False
     )
     # a territory declared "Alsace" is its two départements, not the whole Grand Est
     assert (
-        T.read_declared(["Alsace"]).departements == {"67", "68"} and not T.read_declared(["Alsace"]).regions
+        P.read_declared(["Alsace"]).departements == {"67", "68"} and not P.read_declared(["Alsace"]).regions
     )
     assert (
-        T.in_territory(T.locate("67000"), ["Alsace"])
-        and T.in_territory(T.locate("57000"), ["Alsace"]) is False
+        P.in_territory(T.locate("67000"), ["Alsace"])
+        and P.in_territory(T.locate("57000"), ["Alsace"]) is False
     )
 
 
@@ -622,7 +624,7 @@ def test_the_commune_written_beside_a_shared_postcode_is_the_one_located():
     eloise = T.locate("01200 Eloise")
     assert (eloise.status, eloise.departement, eloise.communes) == (T.OK, "74", ("74109",))
     assert T.locate("01200 Châtillon-en-Michaille").communes == ("01033",)  # a former commune (Valserhône)
-    assert T.territory_key(T.locate("54110 Dombasle-sur-Meurthe"), "commune") == "54159"
+    assert P.territory_key(T.locate("54110 Dombasle-sur-Meurthe"), "commune") == "54159"
     # no name, or a name that is none of them (a delivery name): every commune, as before
     assert len(T.locate("01200").communes) == len(T.locate("01200 Bureau Central").communes) == 9
     assert T.locate("01200").status == T.AMBIGUOUS
@@ -658,17 +660,17 @@ def test_a_commune_with_its_article_after_it_or_sur_abbreviated_is_located():
         assert (T.locate(raw).status, T.locate(raw).communes) == (T.COMMUNE_NAME, (code,)), raw
     # La Rochelle: Charente-Maritime's and Haute-Saône's
     assert T.locate("Rochelle (La)").status == T.AMBIGUOUS_NAME
-    assert T.fold_name("Paris/Lyon") == "paris lyon"
+    assert TT.fold_name("Paris/Lyon") == "paris lyon"
 
 
 def test_a_territory_declared_as_an_overseas_collectivity_holds_its_participants():
     # "988" or "Nouvelle-Calédonie" declared named nothing (declared_unknown): nobody could be said outside it
     for declared in (["988"], ["Nouvelle-Calédonie"]):
-        scope = T.read_declared(declared)
+        scope = P.read_declared(declared)
         assert len(scope.communes) == 33 and not scope.unknown, declared
-        assert T.in_territory(T.locate("98800"), declared) and T.in_territory(T.locate("Nouméa"), declared)
-        assert T.in_territory(T.locate("Papeete"), declared) is False
-        assert T.in_territory(T.locate("75001"), declared) is False
+        assert P.in_territory(T.locate("98800"), declared) and P.in_territory(T.locate("Nouméa"), declared)
+        assert P.in_territory(T.locate("Papeete"), declared) is False
+        assert P.in_territory(T.locate("75001"), declared) is False
 
 
 def test_cedex_written_with_its_accent_is_read_as_cedex():
@@ -689,8 +691,8 @@ def test_a_commune_named_beside_a_code_absent_from_the_table_is_that_commune():
     ):
         loc = T.locate(raw)
         assert (loc.status, loc.communes) == (T.COMMUNE_NAME, T.locate(name).communes), raw
-    assert T.in_territory(T.locate("54035 Nancy Cedex"), ["54395"]) is True  # was unknown
-    assert T.territory_key(T.locate("33076 Mérignac cedex"), "commune") == "33281"
+    assert P.in_territory(T.locate("54035 Nancy Cedex"), ["54395"]) is True  # was unknown
+    assert P.territory_key(T.locate("33076 Mérignac cedex"), "commune") == "33281"
     # a delivery name that is no commune's, or no name: the département, from the digits, as before
     assert T.locate("92081 Paris La Défense Cedex").status == T.locate("92081").status == T.GUESSED
 
@@ -720,13 +722,13 @@ def test_a_foreign_postcode_format_or_prefix_without_hyphen_is_abroad():
 def test_a_territory_declared_with_a_communes_departement_or_an_arrondissement_is_read():
     # "Saint-Denis (93)", "Paris 15e", "Gironde (33)" declared were unknown, although a participant's value
     # written so is located: nobody could be said inside or outside them
-    scope = T.read_declared(["Nancy (54)", "Paris 15e", "Gironde (33)", "Saint-Denis (93)"])
+    scope = P.read_declared(["Nancy (54)", "Paris 15e", "Gironde (33)", "Saint-Denis (93)"])
     assert (
         scope.communes == {"54395", "75115", "93066"} and scope.departements == {"33"} and not scope.unknown
     )
-    assert T.in_territory(T.locate("93200"), ["Saint-Denis (93)"]) is True
-    assert T.in_territory(T.locate("97400"), ["Saint-Denis (93)"]) is False  # La Réunion's Saint-Denis
-    assert T.in_territory(T.locate("75016"), ["Paris 15e"]) is False
+    assert P.in_territory(T.locate("93200"), ["Saint-Denis (93)"]) is True
+    assert P.in_territory(T.locate("97400"), ["Saint-Denis (93)"]) is False  # La Réunion's Saint-Denis
+    assert P.in_territory(T.locate("75016"), ["Paris 15e"]) is False
 
 
 def test_a_cedex_office_of_paris_lyon_or_marseille_is_its_arrondissement():

@@ -151,7 +151,7 @@ def test_a_placeholder_author_with_punctuation_is_nobody(tmp_path):
 def test_a_participant_column_of_insee_codes_is_read_as_insee_codes(tmp_path):
     # a "code_insee" column was not recognised, and mapped as the postcode its five digits were read as one:
     # "13100" (Saint-Rémy-de-Provence's INSEE code) located in Aix-en-Provence, whose postcode it is
-    from synthesis import territory
+    from synthesis import participation, territory
 
     path = tmp_path / "avis.csv"
     path.write_text(
@@ -161,7 +161,7 @@ def test_a_participant_column_of_insee_codes_is_read_as_insee_codes(tmp_path):
     located = [territory.locate(c.zipcode) for c in read_file(path).contributions]
     assert [loc.communes[:1] for loc in located] == [("13100",), ("01001",), ("2A004",), ("75101",)]
     assert {loc.status for loc in located} == {territory.INSEE} and len(located[3].communes) == 20
-    assert territory.territory_key(located[3], "commune") is None  # Paris: no single arrondissement
+    assert participation.territory_key(located[3], "commune") is None  # Paris: no single arrondissement
     # mapped by hand, a column named so is read the same way; a postcode column stays postcodes
     mapping = ColumnMapping(text="texte", postcode="code_insee")
     assert read_file(path, mapping=mapping).contributions[0].zipcode == "INSEE 13100"
