@@ -258,6 +258,29 @@
       else a.removeAttribute("aria-current");
     });
   }
+  /* A table wider than the screen scrolls on its own (a phone, a zoomed page): it takes the keyboard's focus,
+     so that the arrow keys scroll it too, where a table without a link could not be scrolled without a mouse
+     (WCAG 2.1.1; axe-core's scrollable-region-focusable). A table that fits is no tab stop. */
+  function scrollables() {
+    if (!current) return;
+    current.querySelectorAll("table").forEach(function (table) {
+      var wide = table.scrollWidth > table.clientWidth + 1;
+      if (wide && !table.hasAttribute("tabindex")) {
+        table.tabIndex = 0;
+        table.setAttribute("data-scrolls", "");
+      } else if (!wide && table.hasAttribute("data-scrolls")) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("data-scrolls");
+      }
+    });
+  }
+  var resizing = false;
+  window.addEventListener("resize", function () {
+    if (resizing) return;
+    resizing = true;
+    window.requestAnimationFrame(function () { resizing = false; scrollables(); });
+  });
+  doc.addEventListener("toggle", scrollables, true);  /* a folded table opened */
   var missingBox = doc.querySelector("[data-route-missing]");
   function show(focus) {
     var r = resolve();
@@ -277,6 +300,7 @@
       current = r.page;
       markNav(r.page);
       doc.title = (r.page.getAttribute("data-title") || "") + " — " + baseTitle;
+      scrollables();
     }
     if (r.target) {  /* a part of a page (a campaign, a question's non classées): the focus goes there too */
       r.target.scrollIntoView();

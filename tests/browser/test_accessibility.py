@@ -1,0 +1,124 @@
+"""Accessibility of the report page (RGAA 4.1, which maps onto WCAG 2.1 AA): an automated axe-core audit of
+each state a reader meets (every page, a theme searched and paged, the English page, a phone's width, the
+review page, without the script), then what axe cannot judge: the keyboard, the zoom, status messages.
+
+axe-core comes inside the ``axe-playwright-python`` wheel (the dev extra) and is run in the page itself: nothing
+is loaded from the network. An automated audit finds a part of the failures only; it proves no conformity.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from synthesis.html import render_report_page, route_id
+from tests.browser.conftest import open_page
+from tests.browser.test_report_page import assert_active, biggest_theme, go
+
+pytestmark = pytest.mark.browser
+
+# WCAG 2.0 and 2.1, levels A and AA: the criteria RGAA 4.1 takes up
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = ["#/", "#/themes", "#/non-classees", "#/campagnes", "#/methodologie"]
+PHONE = {"width": 320, "height": 640}  # RGAA 10.11: no loss of content nor function at 320 CSS px
+
+
+def violations(page) -> list[str]:
+    """The axe-core violations of the page as it is now shown: ``rule-id: target, …`` each."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    result = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    return [
+        f"{v['id']}: " + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result.response["violations"]
+    ]
+
+
+def assert_no_violations(page, state: str) -> None:
+    found = violations(page)
+    assert found == [], f"{state}: axe-core finds {len(found)} violated rule(s):\n" + "\n".join(found)
+
+
+def theme_routes(sample) -> list[str]:
+    theme = biggest_theme(sample)
+    routes = ["#" + route_id("theme", theme.cluster_id)]
+    routes += ["#" + route_id("theme", sub.cluster_id) for sub in theme.subclusters[:1]]
+    return routes + ["#" + route_id("contribution", theme.members[0].contribution_id)]
+
+
+@pytest.fixture
+def wide_page(browser, sample):
+    page, watch = open_page(browser, sample.path.as_uri())
+    yield page
+    assert watch.blocked == [] and watch.errors == []
+    page.context.close()
+
+
+def test_every_page_passes_the_audit(wide_page, sample):
+    for hash_ in PAGES + theme_routes(sample):
+        go(wide_page, hash_)
+        assert_no_violations(wide_page, hash_)
+
+
+def test_a_searched_and_paged_theme_passes_the_audit(wide_page, sample):
+    theme = biggest_theme(sample)
+    go(wide_page, "#" + route_id("theme", theme.cluster_id))
+    wide_page.locator(".page.active [data-filter]").fill("impôt")
+    assert_no_violations(wide_page, "theme searched")
+    wide_page.locator(".page.active [data-filter]").fill("")
+    wide_page.locator(".page.active [data-next]").click()
+    wide_page.locator(".page.active details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    assert_no_violations(wide_page, "theme, page 2, folded blocks opened")
+
+
+def test_every_page_passes_the_audit_at_a_phone_s_width(wide_page, sample):
+    wide_page.set_viewport_size(PHONE)
+    for hash_ in PAGES + theme_routes(sample):
+        go(wide_page, hash_)
+        assert_no_violations(wide_page, f"{hash_} at 320 px")
+
+
+def test_the_english_page_passes_the_audit(browser, sample, tmp_path):
+    path = tmp_path / "report-en.html"
+    path.write_text(render_report_page(sample.report, lang="en"), encoding="utf-8")
+    page, _ = open_page(browser, path.as_uri())
+    try:
+        assert page.locator("html").get_attribute("lang") == "en"
+        for hash_ in ["#/", *theme_routes(sample)[:1], "#/methodologie"]:
+            go(page, hash_)
+            assert_no_violations(page, f"English {hash_}")
+    finally:
+        page.context.close()
+
+
+def test_the_review_page_and_a_page_built_on_demand_pass_the_audit(browser, sample, tmp_path):
+    review = [{"created_at": "2024-05-01T10:00:00", "actor": "relecteur 1", "action": "rename",
+               "payload": {"cluster_id": biggest_theme(sample).cluster_id, "label": "Fiscalité locale"}}]  # fmt: skip
+    path = tmp_path / "rapport-relu.html"
+    path.write_text(render_report_page(sample.report, contribution_pages=0, review=review), encoding="utf-8")
+    page, _ = open_page(browser, path.as_uri())
+    try:
+        go(page, "#/relecture")
+        assert_no_violations(page, "#/relecture")
+        member = biggest_theme(sample).members[0]
+        page.evaluate("h => { location.hash = h; }", "#/contribution/" + member.contribution_id)
+        assert_active(page, "/contribution")
+        assert_no_violations(page, "contribution page built on demand")
+    finally:
+        page.context.close()
+
+
+def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(wide_page):
+    # at 320 px the methodology's tables (no link in them) scrolled sideways, but only with a mouse or a finger:
+    # no tab stop in them, so the keyboard could not reach their right-hand columns (WCAG 2.1.1)
+    go(wide_page, "#/methodologie")
+    settings = wide_page.locator(".page.active table.kv").first
+    assert settings.get_attribute("tabindex") is None  # fits: no tab stop for nothing
+    wide_page.set_viewport_size(PHONE)
+    wide_page.wait_for_function("() => document.querySelector('.page.active table.kv').tabIndex === 0")
+    settings.focus()
+    assert settings.evaluate("t => t.matches(':focus') && t.scrollLeft === 0")
+    wide_page.keyboard.press("ArrowRight")
+    wide_page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    wide_page.set_viewport_size({"width": 1280, "height": 900})
+    wide_page.wait_for_function(
+        "() => !document.querySelector('.page.active table.kv').hasAttribute('tabindex')"
+    )
