@@ -248,6 +248,9 @@
     }
     if (!el) return { page: doc.getElementById("/"), target: null, missing: id };
     var page = el.classList.contains("page") ? el : el.closest(".page");
+    /* an anchor outside any page ("#contenu", the skip link's, in an address): the page shown stays, or the
+       overview on opening, never none */
+    if (!page) return { page: current || doc.getElementById("/"), target: el };
     return { page: page, target: page === el ? null : el };
   }
   function markNav(page) {
@@ -284,11 +287,6 @@
   var missingBox = doc.querySelector("[data-route-missing]");
   function show(focus) {
     var r = resolve();
-    if (!r.page) { /* a plain anchor outside any page (skip link): keep the page, move focus */
-      var el = doc.getElementById(location.hash.slice(1));
-      if (el) el.focus();
-      return;
-    }
     if (missingBox) { /* an address no page has (an old link): say so above the overview shown instead */
       missingBox.hidden = !r.missing;
       missingBox.textContent = r.missing ? fmt(missingBox.getAttribute("data-route-missing"), { route: "#" + r.missing }) : "";
@@ -317,6 +315,18 @@
     }
   }
   window.addEventListener("hashchange", function () { show(true); });
+
+  /* The skip link moves the focus to the content and leaves the address as it is: "#contenu" replaced the
+     page's own address, so that a reload, a bookmark or a copied link showed no page at all. */
+  var skip = doc.querySelector("a.skip");
+  if (skip) {
+    skip.addEventListener("click", function (ev) {
+      var target = doc.getElementById(skip.getAttribute("href").slice(1));
+      if (!target) return;
+      ev.preventDefault();
+      target.focus();
+    });
+  }
 
   /* Large reports: a contribution's link leads to the page built on demand; it gets its own address (to open,
      copy or share) once pointed at, pressed or focused, without a pass over every link of the file. */

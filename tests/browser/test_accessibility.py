@@ -122,3 +122,23 @@ def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(wide_page):
     wide_page.wait_for_function(
         "() => !document.querySelector('.page.active table.kv').hasAttribute('tabindex')"
     )
+
+
+def test_the_skip_link_keeps_the_page_s_address(wide_page, sample):
+    # "Aller au contenu" set the address to "#contenu": the page shown lost its own address, and a reload (or
+    # that address bookmarked, shared) showed no page at all, every one hidden by the script
+    route = "#" + route_id("theme", biggest_theme(sample).cluster_id)
+    go(wide_page, route)
+    wide_page.focus("a.skip")
+    wide_page.keyboard.press("Enter")
+    wide_page.wait_for_function("() => document.activeElement.id === 'contenu'")
+    assert wide_page.evaluate("location.hash") == route
+    wide_page.keyboard.press("Tab")  # on into the page shown: its breadcrumb
+    assert wide_page.evaluate("document.activeElement.closest('.page.active .crumbs') !== null")
+    wide_page.reload()
+    assert_active(wide_page, route[1:])
+    wide_page.goto(sample.path.as_uri() + "#contenu")  # such an address, written before, opened
+    assert_active(wide_page, route[1:])  # (the same document: the page shown stays)
+    wide_page.reload()
+    assert_active(wide_page, "/")
+    assert wide_page.locator(".page:visible").count() == 1
