@@ -142,3 +142,15 @@ def test_the_skip_link_keeps_the_page_s_address(wide_page, sample):
     wide_page.reload()
     assert_active(wide_page, "/")
     assert wide_page.locator(".page:visible").count() == 1
+
+
+@pytest.mark.parametrize("viewport", [(683, 384), (960, 540)], ids=["1366x768", "1920x1080"])
+def test_at_200_percent_zoom_the_menu_scrolls_away(wide_page, sample, viewport):
+    # zoomed to 200 % on a 1366 × 768 laptop (683 × 384 CSS px), the sticky menu, wrapped on three lines, hid
+    # 42 % of the screen above every page it scrolled
+    width, height = viewport
+    wide_page.set_viewport_size({"width": width, "height": height})
+    go(wide_page, "#" + route_id("theme", biggest_theme(sample).cluster_id))
+    wide_page.evaluate("() => window.scrollTo(0, 2000)")
+    assert wide_page.locator("nav.site").evaluate("el => el.getBoundingClientRect().bottom") <= 0
+    assert wide_page.evaluate("document.documentElement.scrollWidth") <= width  # and no sideways scroll
