@@ -351,7 +351,9 @@
     var label = box.querySelector("[data-page-label]");
     var pageFmt = box.querySelector("[data-fmt-page]").getAttribute("data-fmt-page");
     var page = 0;
-    function apply() {
+    /* paging: the status (a live region) names the page too, or a screen reader heard nothing of the list's
+       change; a search says only its count (its first page) */
+    function apply(paged) {
       var q = fold(input.value.trim());
       if (q && !folded) folded = items.map(function (li) {  /* the text and the source id, not the metadata */
         var text = li.querySelector("blockquote");
@@ -369,18 +371,19 @@
       matched.forEach(function (li, i) {
         li.classList.toggle("is-paged", Math.floor(i / size) !== page);
       });
+      var where = fmt(pageFmt, { page: number(page + 1), pages: number(pages) });
       status.textContent = fmt(box.getAttribute("data-fmt-status"),
-        { shown: number(matched.length), total: number(items.length) });
+        { shown: number(matched.length), total: number(items.length) }) + (paged ? " — " + where : "");
       pager.hidden = pages <= 1;
-      label.textContent = fmt(pageFmt, { page: number(page + 1), pages: number(pages) });
+      label.textContent = where;
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
     }
     /* a button the last or first page disables hands the focus to the other one (not to the page's top) */
     function keep(button, other) { if (button.disabled && doc.activeElement !== other) other.focus(); }
     input.addEventListener("input", function () { page = 0; apply(); });
-    prev.addEventListener("click", function () { page -= 1; apply(); keep(prev, next); });
-    next.addEventListener("click", function () { page += 1; apply(); keep(next, prev); });
+    prev.addEventListener("click", function () { page -= 1; apply(true); keep(prev, next); });
+    next.addEventListener("click", function () { page += 1; apply(true); keep(next, prev); });
     apply();
   }
   doc.querySelectorAll("[data-members]").forEach(setupMembers);

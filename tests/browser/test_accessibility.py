@@ -154,3 +154,19 @@ def test_at_200_percent_zoom_the_menu_scrolls_away(wide_page, sample, viewport):
     wide_page.evaluate("() => window.scrollTo(0, 2000)")
     assert wide_page.locator("nav.site").evaluate("el => el.getBoundingClientRect().bottom") <= 0
     assert wide_page.evaluate("document.documentElement.scrollWidth") <= width  # and no sideways scroll
+
+
+def test_turning_a_page_of_members_is_announced(wide_page, sample):
+    # "Page suivante" changed the twenty contributions shown, but the list's live region (role=status) kept its
+    # text: a screen reader said nothing, and the focus stays on the button below the list (WCAG 4.1.3)
+    theme = biggest_theme(sample)
+    go(wide_page, "#" + route_id("theme", theme.cluster_id))
+    status = wide_page.locator(".page.active [data-status]")
+    assert status.get_attribute("role") == "status"
+    pages = -(-theme.size // 20)
+    wide_page.locator(".page.active [data-next]").click()
+    assert status.inner_text().endswith(f" — Page 2 sur {pages}")
+    wide_page.locator(".page.active [data-prev]").click()
+    assert status.inner_text().endswith(f" — Page 1 sur {pages}")
+    wide_page.locator(".page.active [data-filter]").fill("impôt")  # a search says its count alone
+    assert "Page" not in status.inner_text()
