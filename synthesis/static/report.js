@@ -414,14 +414,21 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var msg = form.querySelector("[data-goto-msg]");
-      var value = form.querySelector("input").value.trim();
+      var input = form.querySelector("input");
+      var value = input.value.trim();
       var hit = value && doc.querySelector('.page-contribution:not([data-dynamic])[data-source-id="' + CSS.escape(value) + '"]');
       var row = value && !hit && dataEl ? findSource(value) : null;
       var key = row ? row[0] : null;
-      if (hit) { msg.textContent = ""; location.hash = "#" + hit.id; }
-      else if (key !== null) { msg.textContent = ""; location.hash = "#" + PREFIX + key; }
-      else msg.textContent = msg.getAttribute("data-notfound");
+      var found = hit || key !== null;
+      /* an identifier no contribution has: the field says it is in error, its description (the message)
+         why (RGAA 11.10), and keeps the focus to be corrected */
+      msg.textContent = found ? "" : msg.getAttribute("data-notfound");
+      if (found) input.removeAttribute("aria-invalid");
+      else { input.setAttribute("aria-invalid", "true"); input.focus(); }
+      if (hit) location.hash = "#" + hit.id;
+      else if (found) location.hash = "#" + PREFIX + key;
     });
+    form.querySelector("input").addEventListener("input", function (ev) { ev.target.removeAttribute("aria-invalid"); });
   }
 
   /* Printing: open every folded block. */

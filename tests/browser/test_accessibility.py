@@ -170,3 +170,20 @@ def test_turning_a_page_of_members_is_announced(wide_page, sample):
     assert status.inner_text().endswith(f" — Page 1 sur {pages}")
     wide_page.locator(".page.active [data-filter]").fill("impôt")  # a search says its count alone
     assert "Page" not in status.inner_text()
+
+
+def test_an_unknown_contribution_number_marks_the_field_in_error(wide_page, sample):
+    # "Aucune contribution n'a cet identifiant." appeared beside the field, which neither said it was in error
+    # nor was described by it: a screen reader's user back on the field heard neither (RGAA 11.10)
+    field = wide_page.get_by_label("Contribution n°")
+    field.fill("n'existe pas")
+    wide_page.get_by_role("button", name="Afficher").click()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert wide_page.evaluate("document.activeElement.id") == "goto-input"
+    described = field.evaluate("e => document.getElementById(e.getAttribute('aria-describedby')).textContent")
+    assert described == "Aucune contribution n'a cet identifiant."
+    field.fill(sample.report.contributions[5].source_id)  # corrected: no longer in error
+    assert field.get_attribute("aria-invalid") is None
+    wide_page.get_by_role("button", name="Afficher").click()
+    assert_active(wide_page, route_id("contribution", sample.report.contributions[5].contribution_id))
+    assert field.get_attribute("aria-invalid") is None
