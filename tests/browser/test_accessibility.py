@@ -187,3 +187,21 @@ def test_an_unknown_contribution_number_marks_the_field_in_error(wide_page, samp
     wide_page.get_by_role("button", name="Afficher").click()
     assert_active(wide_page, route_id("contribution", sample.report.contributions[5].contribution_id))
     assert field.get_attribute("aria-invalid") is None
+
+
+def test_the_charts_stay_drawn_in_a_contrast_theme(wide_page):
+    # Windows' contrast themes (forced colours) paint every background with the theme's: the themes' bars and
+    # the legend's swatches took the page's own colour and vanished, and the buttons lost their box
+    go(wide_page, "#/themes")
+    wide_page.emulate_media(forced_colors="active")
+    try:
+        page_colour = wide_page.evaluate("getComputedStyle(document.body).backgroundColor")
+        colours = wide_page.evaluate(
+            """() => ['.page.active .bar[data-own]', '.page.active .bar.campaign', '.page.active .swatch']
+                 .map(s => getComputedStyle(document.querySelector(s)).backgroundColor)"""
+        )
+        assert page_colour not in colours, (page_colour, colours)
+        button = wide_page.locator("nav.site button[type=submit]")
+        assert button.evaluate("b => getComputedStyle(b).borderTopStyle") != "none"
+    finally:
+        wide_page.emulate_media(forced_colors="none")
