@@ -277,13 +277,15 @@
       }
     });
   }
-  var resizing = false;
-  window.addEventListener("resize", function () {
-    if (resizing) return;
-    resizing = true;
-    window.requestAnimationFrame(function () { resizing = false; scrollables(); });
-  });
-  doc.addEventListener("toggle", scrollables, true);  /* a folded table opened */
+  /* once a frame at most: printing opens every folded block at once, each one a toggle */
+  var measuring = false;
+  function scrollablesSoon() {
+    if (measuring) return;
+    measuring = true;
+    window.requestAnimationFrame(function () { measuring = false; scrollables(); });
+  }
+  window.addEventListener("resize", scrollablesSoon);
+  doc.addEventListener("toggle", scrollablesSoon, true);  /* a folded table opened */
   var missingBox = doc.querySelector("[data-route-missing]");
   function show(focus) {
     var r = resolve();
