@@ -205,13 +205,14 @@ def test_the_service_s_own_pages_pass_the_audit(server, browser):
     from tests.browser.test_accessibility import assert_no_violations
 
     base, _ = server
-    for lang in ("fr", "en"):
-        page, _ = open_page(browser, f"{base}/", allow=(base,), headers={"Accept-Language": lang})
-        try:
-            assert page.locator("html").get_attribute("lang") == lang
-            assert_no_violations(page, f"/ ({lang})")
-        finally:
-            page.context.close()
+    for path in ("/", "/r/lien-retire"):  # the home page; a public link to no report (a page saying so)
+        for lang in ("fr", "en"):
+            page, _ = open_page(browser, base + path, allow=(base,), headers={"Accept-Language": lang})
+            try:
+                assert page.locator("html").get_attribute("lang") == lang
+                assert_no_violations(page, f"{path} ({lang})")
+            finally:
+                page.context.close()
     page, watch = open_page(browser, f"{base}/docs", allow=(base,))
     try:
         page.wait_for_selector(".opblock", timeout=30_000)
