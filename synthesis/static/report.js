@@ -336,7 +336,9 @@
     var a = ev.target.closest ? ev.target.closest("a[data-c]") : null;
     if (a && a.getAttribute("href") === "#/contribution") a.setAttribute("href", "#" + PREFIX + a.getAttribute("data-c"));
   }
-  ["mouseover", "mousedown", "touchstart", "focusin"].forEach(function (type) {
+  /* and clicked: a screen reader's or a voice command's activation may come with no pointer nor focus event
+     (it led to the page without a contribution) */
+  ["mouseover", "mousedown", "touchstart", "focusin", "click"].forEach(function (type) {
     doc.addEventListener(type, ownAddress, { capture: true, passive: true });
   });
 
