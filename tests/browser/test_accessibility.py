@@ -108,20 +108,37 @@ def test_the_review_page_and_a_page_built_on_demand_pass_the_audit(browser, samp
 
 def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(wide_page):
     # at 320 px the methodology's tables (no link in them) scrolled sideways, but only with a mouse or a finger:
-    # no tab stop in them, so the keyboard could not reach their right-hand columns (WCAG 2.1.1)
-    go(wide_page, "#/methodologie")
-    settings = wide_page.locator(".page.active table.kv").first
-    assert settings.get_attribute("tabindex") is None  # fits: no tab stop for nothing
+    # no tab stop in them, so the keyboard could not reach their right-hand columns (WCAG 2.1.1); any table
+    # wider than the screen now takes the focus, and the arrow keys scroll it
+    go(wide_page, "#/non-classees")
+    table = wide_page.locator(".page.active table.list").first
+    assert table.get_attribute("tabindex") is None  # fits: no tab stop for nothing
     wide_page.set_viewport_size(PHONE)
-    wide_page.wait_for_function("() => document.querySelector('.page.active table.kv').tabIndex === 0")
-    settings.focus()
-    assert settings.evaluate("t => t.matches(':focus') && t.scrollLeft === 0")
+    wide_page.wait_for_function("() => document.querySelector('.page.active table.list').tabIndex === 0")
+    table.focus()
+    assert table.evaluate("t => t.matches(':focus') && t.scrollLeft === 0")
     wide_page.keyboard.press("ArrowRight")
     wide_page.wait_for_function("() => document.activeElement.scrollLeft > 0")
     wide_page.set_viewport_size({"width": 1280, "height": 900})
     wide_page.wait_for_function(
-        "() => !document.querySelector('.page.active table.kv').hasAttribute('tabindex')"
+        "() => !document.querySelector('.page.active table.list').hasAttribute('tabindex')"
     )
+
+
+def test_without_the_script_a_phone_s_tables_of_codes_wrap(browser, sample):
+    # without the script nothing gives a wide table a tab stop: at 320 px the methodology's tables of settings
+    # and versions (long codes, no link) scrolled sideways out of the keyboard's reach
+    page, _ = open_page(browser, sample.path.as_uri(), javascript=False)
+    try:
+        page.set_viewport_size(PHONE)
+        tables = page.locator(".page-methodology table.kv")
+        assert tables.count() >= 2
+        wide = tables.evaluate_all(
+            "ts => ts.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.outerHTML.slice(0, 80))"
+        )
+        assert wide == []
+    finally:
+        page.context.close()
 
 
 def test_the_skip_link_keeps_the_page_s_address(wide_page, sample):
