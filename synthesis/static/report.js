@@ -248,6 +248,9 @@
     }
     if (!el) return { page: doc.getElementById("/"), target: null, missing: id };
     var page = el.classList.contains("page") ? el : el.closest(".page");
+    /* an anchor outside any page ("#contenu", the skip link's, in an address): the page shown stays, or the
+       overview on opening, never none */
+    if (!page) return { page: current || doc.getElementById("/"), target: el };
     return { page: page, target: page === el ? null : el };
   }
   function markNav(page) {
@@ -258,14 +261,34 @@
       else a.removeAttribute("aria-current");
     });
   }
+  /* A table wider than the screen scrolls on its own (a phone, a zoomed page): it takes the keyboard's focus,
+     so that the arrow keys scroll it too, where a table without a link could not be scrolled without a mouse
+     (WCAG 2.1.1; axe-core's scrollable-region-focusable). A table that fits is no tab stop. */
+  function scrollables() {
+    if (!current) return;
+    current.querySelectorAll("table").forEach(function (table) {
+      var wide = table.scrollWidth > table.clientWidth + 1;
+      if (wide && !table.hasAttribute("tabindex")) {
+        table.tabIndex = 0;
+        table.setAttribute("data-scrolls", "");
+      } else if (!wide && table.hasAttribute("data-scrolls")) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("data-scrolls");
+      }
+    });
+  }
+  /* once a frame at most: printing opens every folded block at once, each one a toggle */
+  var measuring = false;
+  function scrollablesSoon() {
+    if (measuring) return;
+    measuring = true;
+    window.requestAnimationFrame(function () { measuring = false; scrollables(); });
+  }
+  window.addEventListener("resize", scrollablesSoon);
+  doc.addEventListener("toggle", scrollablesSoon, true);  /* a folded table opened */
   var missingBox = doc.querySelector("[data-route-missing]");
   function show(focus) {
     var r = resolve();
-    if (!r.page) { /* a plain anchor outside any page (skip link): keep the page, move focus */
-      var el = doc.getElementById(location.hash.slice(1));
-      if (el) el.focus();
-      return;
-    }
     if (missingBox) { /* an address no page has (an old link): say so above the overview shown instead */
       missingBox.hidden = !r.missing;
       missingBox.textContent = r.missing ? fmt(missingBox.getAttribute("data-route-missing"), { route: "#" + r.missing }) : "";
@@ -277,6 +300,7 @@
       current = r.page;
       markNav(r.page);
       doc.title = (r.page.getAttribute("data-title") || "") + " — " + baseTitle;
+      scrollables();
     }
     if (r.target) {  /* a part of a page (a campaign, a question's non classées): the focus goes there too */
       r.target.scrollIntoView();
@@ -294,13 +318,27 @@
   }
   window.addEventListener("hashchange", function () { show(true); });
 
+  /* The skip link moves the focus to the content and leaves the address as it is: "#contenu" replaced the
+     page's own address, so that a reload, a bookmark or a copied link showed no page at all. */
+  var skip = doc.querySelector("a.skip");
+  if (skip) {
+    skip.addEventListener("click", function (ev) {
+      var target = doc.getElementById(skip.getAttribute("href").slice(1));
+      if (!target) return;
+      ev.preventDefault();
+      target.focus();
+    });
+  }
+
   /* Large reports: a contribution's link leads to the page built on demand; it gets its own address (to open,
      copy or share) once pointed at, pressed or focused, without a pass over every link of the file. */
   function ownAddress(ev) {
     var a = ev.target.closest ? ev.target.closest("a[data-c]") : null;
     if (a && a.getAttribute("href") === "#/contribution") a.setAttribute("href", "#" + PREFIX + a.getAttribute("data-c"));
   }
-  ["mouseover", "mousedown", "touchstart", "focusin"].forEach(function (type) {
+  /* and clicked: a screen reader's or a voice command's activation may come with no pointer nor focus event
+     (it led to the page without a contribution) */
+  ["mouseover", "mousedown", "touchstart", "focusin", "click"].forEach(function (type) {
     doc.addEventListener(type, ownAddress, { capture: true, passive: true });
   });
 
@@ -317,7 +355,9 @@
     var label = box.querySelector("[data-page-label]");
     var pageFmt = box.querySelector("[data-fmt-page]").getAttribute("data-fmt-page");
     var page = 0;
-    function apply() {
+    /* paging: the status (a live region) names the page too, or a screen reader heard nothing of the list's
+       change; a search says only its count (its first page) */
+    function apply(paged) {
       var q = fold(input.value.trim());
       if (q && !folded) folded = items.map(function (li) {  /* the text and the source id, not the metadata */
         var text = li.querySelector("blockquote");
@@ -335,18 +375,19 @@
       matched.forEach(function (li, i) {
         li.classList.toggle("is-paged", Math.floor(i / size) !== page);
       });
+      var where = fmt(pageFmt, { page: number(page + 1), pages: number(pages) });
       status.textContent = fmt(box.getAttribute("data-fmt-status"),
-        { shown: number(matched.length), total: number(items.length) });
+        { shown: number(matched.length), total: number(items.length) }) + (paged ? " — " + where : "");
       pager.hidden = pages <= 1;
-      label.textContent = fmt(pageFmt, { page: number(page + 1), pages: number(pages) });
+      label.textContent = where;
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
     }
     /* a button the last or first page disables hands the focus to the other one (not to the page's top) */
     function keep(button, other) { if (button.disabled && doc.activeElement !== other) other.focus(); }
     input.addEventListener("input", function () { page = 0; apply(); });
-    prev.addEventListener("click", function () { page -= 1; apply(); keep(prev, next); });
-    next.addEventListener("click", function () { page += 1; apply(); keep(next, prev); });
+    prev.addEventListener("click", function () { page -= 1; apply(true); keep(prev, next); });
+    next.addEventListener("click", function () { page += 1; apply(true); keep(next, prev); });
     apply();
   }
   doc.querySelectorAll("[data-members]").forEach(setupMembers);
@@ -377,14 +418,21 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var msg = form.querySelector("[data-goto-msg]");
-      var value = form.querySelector("input").value.trim();
+      var input = form.querySelector("input");
+      var value = input.value.trim();
       var hit = value && doc.querySelector('.page-contribution:not([data-dynamic])[data-source-id="' + CSS.escape(value) + '"]');
       var row = value && !hit && dataEl ? findSource(value) : null;
       var key = row ? row[0] : null;
-      if (hit) { msg.textContent = ""; location.hash = "#" + hit.id; }
-      else if (key !== null) { msg.textContent = ""; location.hash = "#" + PREFIX + key; }
-      else msg.textContent = msg.getAttribute("data-notfound");
+      var found = hit || key !== null;
+      /* an identifier no contribution has: the field says it is in error, its description (the message)
+         why (RGAA 11.10), and keeps the focus to be corrected */
+      msg.textContent = found ? "" : msg.getAttribute("data-notfound");
+      if (found) input.removeAttribute("aria-invalid");
+      else { input.setAttribute("aria-invalid", "true"); input.focus(); }
+      if (hit) location.hash = "#" + hit.id;
+      else if (found) location.hash = "#" + PREFIX + key;
     });
+    form.querySelector("input").addEventListener("input", function (ev) { ev.target.removeAttribute("aria-invalid"); });
   }
 
   /* Printing: open every folded block. */

@@ -203,3 +203,18 @@ def test_a_reason_built_on_demand_marks_the_french_themes_it_names(browser, samp
         assert watch.errors == []
     finally:
         page.context.close()
+
+
+def test_a_link_activated_without_pointer_nor_focus_opens_its_contribution(compact_page, sample):
+    # a member's link got its own address when pointed at, pressed or focused: activated otherwise (a screen
+    # reader's default action, a voice command: a bare click event) it led to "#/contribution", a page titled
+    # "Contribution n°" with no contribution
+    page, _ = compact_page
+    theme = biggest_theme(sample)
+    go(page, "#" + route_id("theme", theme.cluster_id))
+    member = theme.members[1]
+    link = page.locator(".page.active .member-list > li a", has_text=member.source_id).first
+    link.evaluate("a => a.click()")
+    page.wait_for_function("h => location.hash === h", arg="#/contribution/" + member.contribution_id)
+    assert_active(page, "/contribution")
+    assert member.source_id in page.locator(".page.active h2").inner_text()

@@ -197,3 +197,30 @@ def test_the_api_documentation_page_works_offline(server, browser):
     finally:
         page.context.close()
     assert httpx.get(f"{base}/redoc").status_code == 404  # ReDoc loads from a CDN too: not offered
+
+
+def test_the_service_s_own_pages_pass_the_audit(server, browser):
+    # /docs declared no language and, as axe-core saw it, had 34 texts under the 4.5:1 contrast (the methods'
+    # white on pale badges, "Authorize", the version) and a link nested in each route's button
+    from tests.browser.test_accessibility import assert_no_violations
+
+    base, _ = server
+    for path in ("/", "/r/lien-retire"):  # the home page; a public link to no report (a page saying so)
+        for lang in ("fr", "en"):
+            page, _ = open_page(browser, base + path, allow=(base,), headers={"Accept-Language": lang})
+            try:
+                assert page.locator("html").get_attribute("lang") == lang
+                assert_no_violations(page, f"{path} ({lang})")
+            finally:
+                page.context.close()
+    page, watch = open_page(browser, f"{base}/docs", allow=(base,))
+    try:
+        page.wait_for_selector(".opblock", timeout=30_000)
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert_no_violations(page, "/docs")
+        page.locator(".opblock-summary-control").first.click()  # a route opened
+        page.wait_for_selector(".opblock.is-open")
+        assert_no_violations(page, "/docs, a route opened")
+        assert watch.blocked == [] and watch.errors == []
+    finally:
+        page.context.close()

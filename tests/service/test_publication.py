@@ -80,3 +80,25 @@ def test_a_published_report_names_no_reviewer(client, keys, runner):
     assert english["review"]["history"][0]["actor"] == "reviewer 1"
     page = client.get(url).text
     assert "agent-a" not in page and "relecteur 1" in page
+
+
+def test_a_link_to_no_report_is_a_page_to_a_browser(client, keys, runner):
+    # a revoked or mistyped public link showed a browser the API's JSON error, raw: no language, title nor
+    # heading for the citizen who followed it (RGAA 8.3, 8.5, 9.1)
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    page = client.get("/r/not-a-token", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr">' in page.text and "<title>Rapport publié introuvable</title>" in page.text
+    assert "<main>" in page.text and "<h1>Rapport publié introuvable</h1>" in page.text
+    english = client.get("/r/not-a-token", headers={**browser, "Accept-Language": "en"})
+    assert english.status_code == 404 and '<html lang="en">' in english.text
+    assert "<h1>Published report not found</h1>" in english.text
+    # a program (no text/html asked for, or ?format=json) keeps the API's error
+    for r in (client.get("/r/not-a-token"), client.get("/r/not-a-token?format=json", headers=browser)):
+        assert r.status_code == 404 and r.json()["code"] == "not_found"
+    a = keys.h("a")
+    done = make_run(client, runner, a)
+    url = client.post(f"/api/runs/{done.run_id}/publish", headers=a).json()["url"]
+    assert client.get(url, headers=browser).status_code == 200  # a live link is the report
+    client.delete(f"/api/runs/{done.run_id}/publish", headers=a)
+    assert "<h1>Rapport publié introuvable</h1>" in client.get(url, headers=browser).text  # revoked

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from schemas.api import ErrorOut, PublicationPublic, ReportPublic, ReviewInfo
@@ -78,7 +78,11 @@ def _public_history(info: ReviewInfo, lang: str) -> ReviewInfo:
             "content": {"text/html": {}},
             "description": "The HTML page (or the JSON report with ?format=json)",
         },
-        404: {"model": ErrorOut},
+        404: {
+            "model": ErrorOut,
+            "content": {"text/html": {}},
+            "description": "Unknown or revoked link (to a browser, Accept: text/html, a page saying so)",
+        },
         422: {"model": ErrorOut, "description": "Invalid format parameter"},
     },
 )
@@ -86,11 +90,18 @@ def read_published_report(
     token: str,
     session: SessionDep,
     lang: LangDep,
+    request: Request,
     format: Annotated[Literal["html", "json"], Query()] = "html",
 ):
     """The reviewed report behind a public link, with its review history, the page in the reader's language
-    (Accept-Language); 404 for an unknown or revoked link."""
+    (Accept-Language); 404 for an unknown or revoked link (a page saying so, to a browser)."""
     run = crud.get_published_run(session=session, token=token)
+    if (
+        (run is None or run.report is None)
+        and format == "html"
+        and "text/html" in request.headers.get("accept", "")
+    ):
+        return HTMLResponse(GONE[lang], status_code=404)
     if run is None or run.report is None:
         raise NotFoundError(
             "Rapport publié introuvable (lien inconnu ou retiré)",
@@ -131,6 +142,34 @@ LANDING = {
         "and the origin of the contributions (campaigns, organisations, territories) is flagged.",
         docs="API documentation (OpenAPI)",
         links="Published reports open through their link <code>/r/…</code>.",
+    ),
+}
+
+
+# A citizen following a revoked or mistyped public link got the API's JSON error, shown raw by the browser: a
+# page with no language, title nor heading (RGAA 8.3, 8.5, 9.1). Browsers (Accept: text/html) get this page.
+_GONE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}}
+a{{color:#000091}}</style></head><body><main>
+<h1>{title}</h1>
+<p>{text}</p>
+<p><a href="/">{home}</a></p>
+</main></body></html>"""
+GONE = {
+    "fr": _GONE.format(
+        lang="fr",
+        title="Rapport publié introuvable",
+        text="Ce lien ne mène à aucun rapport publié : il est incomplet, ou sa publication a été retirée ou "
+        "remplacée par un nouveau lien. Demandez le lien à jour à l'organisme qui a mené la consultation.",
+        home="Accueil du service",
+    ),
+    "en": _GONE.format(
+        lang="en",
+        title="Published report not found",
+        text="This link leads to no published report: it is incomplete, or its publication was withdrawn or "
+        "replaced by a new link. Ask the body that ran the consultation for the current link.",
+        home="Home page of the service",
     ),
 }
 
