@@ -21,7 +21,7 @@ question, in any order (labels from
 ``explain_themes`` without the question's text, before ``distinguish_labels`` tells such themes apart by a
 keyword of their own); themes of which most members are written in capitals; contributions left "non
 classées", how many of them are copies of an answer given at least ``min_cluster_size`` times (the largest
-such group in brackets), and how many say the words of members of a theme (``synthesis.explain.answer_words``).
+such group in brackets), and how many say the words of members of a theme (``synthesis.labels.answer_words``).
 "Before" is none of the rules (each written form embedded as written, no repeated-text themes): the behaviour
 before the seventh round.
 
@@ -51,6 +51,7 @@ from schemas import RunSettings
 from synthesis import prepare
 from synthesis.embed import embed_unique, get_embedder
 from synthesis.ingest import iter_file
+from synthesis.labels import answer_words
 from synthesis.pipeline import cluster_question
 from synthesis.records import Contribution
 
@@ -121,7 +122,7 @@ def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int
     repeated = Counter(prepare.dedup_key(t) for t, k in zip(texts, labels, strict=True) if k < 0)
     repeated = Counter({key: n for key, n in repeated.items() if copies[key] >= mcs})
     largest = max(repeated.values(), default=0)
-    words = [explain.answer_words(t) for t in texts]
+    words = [answer_words(t) for t in texts]
     said = {w for w, k in zip(words, labels, strict=True) if k >= 0 and w is not None}
     same = sum(k < 0 and w in said for w, k in zip(words, labels, strict=True))
     return [
@@ -177,7 +178,7 @@ def main() -> None:
             "aside) in its question; a theme is mostly in capitals when most of its members are written in "
             'capitals (`lowered_if_shouted`). A "non classée" says what members of a theme say when its '
             'words are theirs, in any order, articles, "et", case, accents and punctuation aside (at most 8 words, '
-            "`synthesis.explain.answer_words`).",
+            "`synthesis.labels.answer_words`).",
             "",
             *lines,
         ],

@@ -830,7 +830,7 @@ def cluster_embeddings(
     Identical rows (copies of one text) are clustered together, as at most ``min_samples`` points, and share
     the result. ``knn_store`` keeps the k-NN searches for later runs (:func:`knn`): same result, faster.
     ``answer_keys`` (n,): what each item says, where it is short enough to compare (``None`` elsewhere; the
-    pipeline gives :func:`synthesis.explain.answer_words`): items saying the same words are in one theme,
+    pipeline gives :func:`synthesis.labels.answer_words`): items saying the same words are in one theme,
     the one holding most of them (:func:`same_answer_themes`, with the noise policy).
     """
     first, inverse, counts = distinct_rows(embeddings)

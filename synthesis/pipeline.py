@@ -18,7 +18,7 @@ from synthesis.closed import OptionCount, choice_tally
 from synthesis.cluster import ClusterResult, KnnStore, cluster_embeddings, preload_libraries
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
-from synthesis.explain import answer_words
+from synthesis.labels import answer_words
 from synthesis.origin import annotate_consultation, annotate_origin, campaign_texts, copies_across_questions
 from synthesis.records import Contribution, RejectedRow
 from synthesis.report import QuestionInput, build_question_report, library_versions

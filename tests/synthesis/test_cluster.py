@@ -629,7 +629,9 @@ def test_a_sub_theme_reads_apart_from_its_theme_and_siblings_when_its_keywords_a
 
 
 def test_labels_have_no_stop_word(report, contributions):
-    from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, named_words
+    from synthesis.grammar import named_words
+    from synthesis.labels import NO_KEYWORD_LABEL
+    from synthesis.words import french_stop_words
 
     def stop_words_of(label):  # a negated term's own negation aside ("pas de problème")
         return {w for term in label.split(" · ") for w in named_words(term)} & stop
@@ -639,7 +641,7 @@ def test_labels_have_no_stop_word(report, contributions):
     for theme in report.questions[0].clusters:
         for c in [theme, *theme.subclusters]:
             answers = {f"« {text[m.contribution_id].strip()} »" for m in c.members}
-            # a keyword label, or a repeated answer quoted verbatim (explain.answer_label), or none
+            # a keyword label, or a repeated answer quoted verbatim (labels.answer_label), or none
             assert c.label == NO_KEYWORD_LABEL or c.label in answers or not stop_words_of(c.label), c.label
             assert all(not stop_words_of(k.term) for k in c.keywords)
 

@@ -2,29 +2,12 @@
 
 import numpy as np
 
-from synthesis.explain import (
-    EXCESS,
-    NEGATED,
-    NO_KEYWORD_LABEL,
-    ThemeExplanation,
-    answer_label,
-    answer_words,
-    class_tfidf,
-    distinguish_labels,
-    explain_themes,
-    french_stop_words,
-    make_label,
-    named_words,
-    phrase_of,
-    pick_quotes,
-    question_terms,
-    question_vocabulary,
-    quoted,
-    spread_quotes,
-    stem,
-    word_repeats,
-    words,
-)
+from synthesis.explain import ThemeExplanation, class_tfidf, distinguish_labels, explain_themes
+from synthesis.grammar import EXCESS, NEGATED, named_words
+from synthesis.labels import NO_KEYWORD_LABEL, answer_label, answer_words, make_label, phrase_of, quoted
+from synthesis.quotes import pick_quotes, spread_quotes, word_repeats
+from synthesis.vocabulary import question_terms, question_vocabulary
+from synthesis.words import french_stop_words, stem, words
 from tests.utils.fake_embedder import HashEmbedder
 
 QUESTION = "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
@@ -443,7 +426,7 @@ def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
 
 
 def test_keyword_language_is_told_from_the_answers():
-    from synthesis.explain import detect_language
+    from synthesis.words import detect_language
 
     assert detect_language(TEXTS) == "fr"
     english = ["We need more bike lanes in the city", "The buses should run more often at night"] * 3
@@ -462,7 +445,7 @@ def test_keyword_language_is_told_from_the_answers():
 
 
 def test_english_answers_get_english_keywords_without_stop_words():
-    from synthesis.explain import stop_words
+    from synthesis.words import stop_words
 
     texts = [
         "We need more bike lanes and safer crossings for the children",
@@ -497,7 +480,7 @@ def test_stems_come_from_the_c_snowball_build_with_the_reference_stems():
     import Stemmer
     from snowballstemmer.french_stemmer import FrenchStemmer
 
-    from synthesis.explain import _stemmer, stem
+    from synthesis.words import _stemmer, stem
 
     assert isinstance(_stemmer(), Stemmer.Stemmer)
     reference = FrenchStemmer()
