@@ -48,7 +48,7 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 from schemas import RunSettings
 from schemas.settings import MAX_FIT_MAX
 from synthesis import cluster
-from synthesis.cluster import NOISE
+from synthesis.noise import NOISE
 from synthesis.pipeline import cluster_question
 
 MIN_MARGIN = 0.05  # issue 4: our AMI must beat BERTopic's by this much

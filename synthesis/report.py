@@ -21,19 +21,13 @@ from schemas import (
     RunSettings,
 )
 from synthesis import prepare
-from synthesis.cluster import (
-    NOISE,
-    NOISE_BETWEEN,
-    NOISE_ISOLATED,
-    NOISE_NO_THEME,
-    ClusterResult,
-    join_themes,
-    renumber_by_size,
-)
+from synthesis.cluster import ClusterResult, join_themes
 from synthesis.explain import ThemeExplanation, distinguish_labels, explain_themes, same_label_groups
 from synthesis.labels import quoted
+from synthesis.noise import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME
 from synthesis.quotes import spread_quotes
 from synthesis.records import Contribution
+from synthesis.themes import renumber_by_size
 from synthesis.vocabulary import QuestionTerms, question_terms
 from synthesis.words import content_word_count, lemma_source
 

@@ -10,28 +10,21 @@ import numpy as np
 import pytest
 
 from schemas import RunSettings
-from synthesis.cluster import (
-    NOISE,
-    NOISE_BETWEEN,
-    NOISE_ISOLATED,
-    NOISE_NO_THEME,
-    cluster_embeddings,
+from synthesis.cluster import cluster_embeddings, distinct_rows, fit_sample, join_themes
+from synthesis.embed import get_embedder
+from synthesis.neighbours import exact_knn, knn
+from synthesis.noise import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME
+from synthesis.pipeline import cluster_question, run
+from synthesis.records import Contribution
+from synthesis.reduction import reduce
+from synthesis.report import NOISE_REASONS, render_json
+from synthesis.themes import (
     default_min_cluster_size,
-    distinct_rows,
-    exact_knn,
     fine_scale,
-    fit_sample,
-    join_themes,
-    knn,
-    reduce,
     renumber_by_size,
     repeated_text_themes,
     same_answer_themes,
 )
-from synthesis.embed import get_embedder
-from synthesis.pipeline import cluster_question, run
-from synthesis.records import Contribution
-from synthesis.report import NOISE_REASONS, render_json
 from tests.utils.data import granddebat_answers
 from tests.utils.fake_embedder import HashEmbedder
 
@@ -252,7 +245,7 @@ def test_sampled_fit_places_every_text_deterministically():
 
 
 def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
-    from synthesis.cluster import assign_unfitted
+    from synthesis.noise import assign_unfitted
 
     axes = np.eye(3, dtype=np.float32)
     fitted = axes[[0, 0, 0, 1, 1, 2]]  # themes 0 (x) and 1 (y), one "non classée" text (z)
@@ -273,7 +266,7 @@ def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
 
 
 def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
-    from synthesis.cluster import LINK_WEIGHT, density_links
+    from synthesis.reduction import LINK_WEIGHT, density_links
 
     # three left-out texts: their nearest fitted texts, nearest first; fitted text j is UMAP's row point_of[j]
     # (text 1 has two copies: rows 1 and 2)
@@ -288,14 +281,14 @@ def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
 
 
 def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 10)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 10)
     x, _ = blobs(n_blobs=3, per_blob=40, seed=2)
     store, searches = MemoryCache(), []
-    real = cluster.exact_knn
-    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(1) or real(*a, **k))
+    real = neighbours.exact_knn
+    monkeypatch.setattr(neighbours, "exact_knn", lambda *a, **k: searches.append(1) or real(*a, **k))
     first = knn(x, 5, store=store)
     again = knn(x, 5, store=store)
     assert len(searches) == 1 and all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
@@ -310,18 +303,18 @@ def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
 
 
 def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 100)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 100)
     x, _ = blobs(n_blobs=4, per_blob=400, n_outliers=40, seed=1)
     store = MemoryCache()
     plain = cluster_embeddings(x, random_state=0, max_fit=600)
     first = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store)
     assert len(store._knn) == 2  # the texts left out against the sample, and the sample's own graph
     searches = []
-    real = cluster.exact_knn
-    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(a[0].shape) or real(*a, **k))
+    real = neighbours.exact_knn
+    monkeypatch.setattr(neighbours, "exact_knn", lambda *a, **k: searches.append(a[0].shape) or real(*a, **k))
     again = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store, min_cluster_size=30)
     assert all(shape[0] < 100 for shape in searches)  # only the small searches of the noise policy and splits
     for r in (first, again):
@@ -341,10 +334,10 @@ def _broad_region_and_a_far_blob(spread: float, seed: int = 0) -> np.ndarray:
 
 
 def test_a_dominant_theme_is_split_along_the_density_hierarchy():
-    from synthesis.cluster import MAX_THEME_SHARE, _hdbscan, split_dominant
+    from synthesis.themes import MAX_THEME_SHARE, hdbscan_labels, split_dominant
 
     x = _broad_region_and_a_far_blob(0.8)
-    raw, strengths = _hdbscan(x, 20, 5, "eom")
+    raw, strengths = hdbscan_labels(x, 20, 5, "eom")
     assert np.bincount(raw[raw >= 0]).max() == 900  # "eom" keeps the broad region whole
     labels, _, split = split_dominant(x, raw, strengths, 20, 5)
     sizes = np.bincount(labels[labels >= 0])
@@ -363,7 +356,7 @@ def test_no_text_gives_no_theme():
 def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
     # a theme of "Utiliser les logiciels libres ... dans les écoles" (République numérique) listed its sub-themes
     # of 23 and 41 arguments in that order: numbered before HDBSCAN's noise joined the nearest
-    from synthesis.cluster import split_theme
+    from synthesis.themes import split_theme
 
     rng = np.random.default_rng(0)
     core_a, core_b = rng.normal(0, 0.05, (12, 2)), rng.normal(0, 0.05, (14, 2)) + [10, 0]
@@ -378,11 +371,11 @@ def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
 
 
 def test_a_homogeneous_dominant_theme_is_kept_whole():
-    from synthesis.cluster import _hdbscan, split_dominant
+    from synthesis.themes import hdbscan_labels, split_dominant
 
     rng = np.random.default_rng(0)
     x = np.vstack([rng.normal(0, 1, (900, 5)), rng.normal(0, 0.25, (60, 5)) + 12])
-    raw, strengths = _hdbscan(x, 20, 5, "eom")
+    raw, strengths = hdbscan_labels(x, 20, 5, "eom")
     labels, _, split = split_dominant(x, raw, strengths, 20, 5)
     # a leaf of the hierarchy: the cap would only turn it into noise
     assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
@@ -391,7 +384,7 @@ def test_a_homogeneous_dominant_theme_is_kept_whole():
 def test_a_capped_selection_leaving_most_points_out_is_made_again_with_fewer_samples(monkeypatch):
     # gd_animation_organisation_32.csv: the capped selection left 51.7 % out with min_samples 5, 38.6 % with 2,
     # and one theme kept 90 % of the answers
-    from synthesis import cluster
+    from synthesis import themes
 
     raw, calls, noisy = np.zeros(100, np.int64), [], {5}
 
@@ -401,19 +394,19 @@ def test_a_capped_selection_leaving_most_points_out_is_made_again_with_fewer_sam
         labels[40:] = NOISE if samples in noisy else labels[40:]  # 60 % left out
         return labels, np.ones(100)
 
-    monkeypatch.setattr(cluster, "_hdbscan", capped)
-    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
-    assert split and calls == [5, cluster.FINE_MIN_SAMPLES] and (labels == NOISE).mean() == 0
+    monkeypatch.setattr(themes, "hdbscan_labels", capped)
+    labels, _, split = themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
+    assert split and calls == [5, themes.FINE_MIN_SAMPLES] and (labels == NOISE).mean() == 0
     calls.clear()
     noisy.add(2)  # fewer samples leave too much out as well: the dominant theme stays
-    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
+    labels, _, split = themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
     assert not split and calls == [5, 2] and np.array_equal(labels, raw)
     calls.clear()
-    assert not cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 2)[2] and calls == [2]
+    assert not themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 2)[2] and calls == [2]
 
 
 def test_noise_ceiling_lets_the_closest_noise_items_join_until_a_quarter_is_left():
-    from synthesis.cluster import MAX_NOISE_SHARE, noise_ceiling
+    from synthesis.noise import MAX_NOISE_SHARE, noise_ceiling
 
     x, y = blobs(n_blobs=2, per_blob=30, n_outliers=40)
     labels = y.copy()  # 40 of 100 items noise
@@ -580,14 +573,14 @@ def test_every_contribution_is_placed_once_and_noise_has_a_reason(which, contrib
 
 
 def test_a_sampled_fit_through_the_pipeline_places_every_contribution(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
     answers = granddebat_answers(limit=1600)
     items = [
         Contribution(f"s{i}", str(i + 2), "q164", QUESTION, t, line=i + 2) for i, t in enumerate(answers)
     ]
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 500)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 500)
     cache = MemoryCache()
     q = run(items, RunSettings(max_themes=8, fit_max=1000), embedder=HashEmbedder(), cache=cache).questions[0]
     assert len(cache._knn) == 2  # the embedding cache keeps the question's k-NN searches
@@ -659,7 +652,7 @@ def test_preloading_from_two_threads_imports_the_libraries_and_restores_numba():
 
     import numba
 
-    from synthesis.cluster import preload_libraries
+    from synthesis.reduction import preload_libraries
 
     original = numba.njit
     threads = [preload_libraries() for _ in range(2)]
