@@ -244,42 +244,6 @@ def test_sampled_fit_places_every_text_deterministically():
     assert np.isfinite(r.reduced).all()
 
 
-def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
-    from synthesis.noise import assign_unfitted
-
-    axes = np.eye(3, dtype=np.float32)
-    fitted = axes[[0, 0, 0, 1, 1, 2]]  # themes 0 (x) and 1 (y), one "non classée" text (z)
-    fit_labels = np.array([0, 0, 0, 1, 1, NOISE])
-    fit_reduced = np.array([[0, 0], [0, 1], [1, 0], [9, 9], [9, 8], [-9, 9]], dtype=float)
-    # theme 1 wins; noise wins; a tie, noise first; noise wins but the text is inside theme 0, among its members
-    nearest = np.array([[3, 4, 0], [5, 5, 3], [5, 0, 3], [5, 5, 0]])
-    left_out = axes[[1, 2, 2, 0]]
-    labels, codes, _, position = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest)
-    assert labels[0] == 1 and codes[0] == ""  # the plurality of its neighbours
-    assert labels[1] == labels[2] == NOISE and codes[1] == codes[2] == NOISE_ISOLATED  # then the noise policy
-    assert labels[3] == 0  # the noise policy lets it join
-    assert np.allclose(position[0], fit_reduced[[3, 4, 0]].mean(axis=0))
-    off = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest, policy=False)
-    assert (
-        off[0].tolist() == [1, NOISE, NOISE, NOISE] and off[1][3] == NOISE_ISOLATED
-    )  # policy off: stays out
-
-
-def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
-    from synthesis.reduction import LINK_WEIGHT, density_links
-
-    # three left-out texts: their nearest fitted texts, nearest first; fitted text j is UMAP's row point_of[j]
-    # (text 1 has two copies: rows 1 and 2)
-    nearest = np.array([[0, 2, 3, 1, 0], [0, 2, 1, 3, 0], [1, 3, 0, 2, 0]])
-    point_of = np.array([0, 1, 3, 4])
-    links = density_links(nearest, point_of, 5).toarray()
-    assert np.allclose(links, links.T) and np.all(np.diag(links) == 0)
-    assert links.max() < LINK_WEIGHT and links.min() >= 0
-    assert links[2, :].sum() == 0  # the second copy of a text gets no link of its own
-    assert links[0, 3] > links[0, 4] > 0  # text 2 (row 3) is the first neighbour after text 0 twice
-    assert density_links(nearest[:, :1], point_of, 5).nnz == 0
-
-
 def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
     from synthesis import neighbours
     from synthesis.embed import MemoryCache
@@ -325,84 +289,10 @@ def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
     )
 
 
-def _broad_region_and_a_far_blob(spread: float, seed: int = 0) -> np.ndarray:
-    """Six sub-blobs of 150 points close together (centres ~N(0, spread)), and 60 points far away, in 5-d."""
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(0, spread, (6, 5))
-    region = np.vstack([c + rng.normal(0, 0.25, (150, 5)) for c in centres])
-    return np.vstack([region, rng.normal(0, 0.25, (60, 5)) + 12])
-
-
-def test_a_dominant_theme_is_split_along_the_density_hierarchy():
-    from synthesis.themes import MAX_THEME_SHARE, hdbscan_labels, split_dominant
-
-    x = _broad_region_and_a_far_blob(0.8)
-    raw, strengths = hdbscan_labels(x, 20, 5, "eom")
-    assert np.bincount(raw[raw >= 0]).max() == 900  # "eom" keeps the broad region whole
-    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
-    sizes = np.bincount(labels[labels >= 0])
-    assert split and sizes.max() <= MAX_THEME_SHARE * len(x)
-    assert len(np.unique(labels[:900][labels[:900] >= 0])) >= 3  # the region's own sub-clusters
-    assert len(np.unique(labels[900:])) == 1 and labels[900] >= 0  # the far blob untouched
-    assert (labels == -1).mean() <= MAX_THEME_SHARE
-
-
 def test_no_text_gives_no_theme():
     # a question whose every answer was excluded as a non-answer: no text reaches the clustering
     result = cluster_embeddings(np.zeros((0, 8), np.float32), answer_keys=[])
     assert result.labels.shape == result.sublabels.shape == (0,) and len(result.centres) == 0
-
-
-def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
-    # a theme of "Utiliser les logiciels libres ... dans les écoles" (République numérique) listed its sub-themes
-    # of 23 and 41 arguments in that order: numbered before HDBSCAN's noise joined the nearest
-    from synthesis.themes import split_theme
-
-    rng = np.random.default_rng(0)
-    core_a, core_b = rng.normal(0, 0.05, (12, 2)), rng.normal(0, 0.05, (14, 2)) + [10, 0]
-    alone = np.array([[-40, 30], [35, 40], [-30, -45], [45, -35]])  # each alone in the layout: noise
-    reduced = np.vstack([core_a, core_b, alone]).astype(np.float32)
-    vectors = np.zeros((30, 3), np.float32)
-    vectors[:12, 0] = vectors[12:26, 1] = vectors[26:, 0] = 1
-    vectors[26:, 2] = 0.5  # the four read as the first core's texts
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    sub = split_theme(vectors, reduced, 10)
-    assert sub.tolist() == [0] * 12 + [1] * 14 + [0] * 4  # 16 members, then 14
-
-
-def test_a_homogeneous_dominant_theme_is_kept_whole():
-    from synthesis.themes import hdbscan_labels, split_dominant
-
-    rng = np.random.default_rng(0)
-    x = np.vstack([rng.normal(0, 1, (900, 5)), rng.normal(0, 0.25, (60, 5)) + 12])
-    raw, strengths = hdbscan_labels(x, 20, 5, "eom")
-    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
-    # a leaf of the hierarchy: the cap would only turn it into noise
-    assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
-
-
-def test_a_capped_selection_leaving_most_points_out_is_made_again_with_fewer_samples(monkeypatch):
-    # gd_animation_organisation_32.csv: the capped selection left 51.7 % out with min_samples 5, 38.6 % with 2,
-    # and one theme kept 90 % of the answers
-    from synthesis import themes
-
-    raw, calls, noisy = np.zeros(100, np.int64), [], {5}
-
-    def capped(points, mcs, samples, method, max_size=0):
-        calls.append(samples)
-        labels = np.repeat([0, 1, 2], [20, 20, 60])
-        labels[40:] = NOISE if samples in noisy else labels[40:]  # 60 % left out
-        return labels, np.ones(100)
-
-    monkeypatch.setattr(themes, "hdbscan_labels", capped)
-    labels, _, split = themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
-    assert split and calls == [5, themes.FINE_MIN_SAMPLES] and (labels == NOISE).mean() == 0
-    calls.clear()
-    noisy.add(2)  # fewer samples leave too much out as well: the dominant theme stays
-    labels, _, split = themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
-    assert not split and calls == [5, 2] and np.array_equal(labels, raw)
-    calls.clear()
-    assert not themes.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 2)[2] and calls == [2]
 
 
 def test_noise_ceiling_lets_the_closest_noise_items_join_until_a_quarter_is_left():
@@ -645,21 +535,6 @@ def test_same_input_same_report(report, contributions):
     for r in (a, b):
         r["manifest"]["timings"] = {}
     assert a == b
-
-
-def test_preloading_from_two_threads_imports_the_libraries_and_restores_numba():
-    import sys
-
-    import numba
-
-    from synthesis.reduction import preload_libraries
-
-    original = numba.njit
-    threads = [preload_libraries() for _ in range(2)]
-    for thread in threads:
-        thread.join()
-    assert "umap" in sys.modules and "hdbscan" in sys.modules
-    assert numba.njit is original
 
 
 def test_joined_themes_are_one_theme_numbered_by_size():
