@@ -105,7 +105,7 @@ def main() -> None:
             f"numérique sections (one question each): {contributions_in_all:,} contributions through the whole "
             "pipeline, default settings "
             f"({settings.n_quotes} quotes per theme), seed 0. Words of a quote: its lemmas, accents aside, stop "
-            "words included (`synthesis.explain.quote_words`); two quotes share the share of words given by the "
+            "words included (`synthesis.quotes.quote_words`); two quotes share the share of words given by the "
             "Jaccard index.",
             "",
             "| " + " | ".join(keys) + " |",

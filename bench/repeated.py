@@ -6,11 +6,11 @@ Four rules, measured one after the other on the themes a reader sees:
   punctuation ("TVA" / "tva", "Impôt sur le revenu" / "impot sur le revenu") get one vector, so they are one
   point of the clustering as exact copies are. Otherwise the encoder splits them into two themes with one
   label;
-- **repeated-text themes** (``synthesis.cluster.repeated_text_themes``): a text copied at least
+- **repeated-text themes** (``synthesis.themes.repeated_text_themes``): a text copied at least
   ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée";
 - **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
   embedded in lower case; the encoder grouped such texts whatever they said;
-- **same answers joined** (``synthesis.cluster.same_answer_themes``): short answers saying the same words,
+- **same answers joined** (``synthesis.themes.same_answer_themes``): short answers saying the same words,
   articles and "et" aside ("Impôts locaux" and "Les impôts locaux."), are in the theme holding most of them, "non
   classées" included.
 
@@ -106,7 +106,7 @@ def sets() -> list[LabelledSet]:
 def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int]:
     """Themes, themes sharing their label, themes mostly in capitals, noise, noise copies of a much-repeated
     answer, the largest such group, noise saying what members of a theme say (``same_answers``: the run is
-    given the texts, so that such noise joins the theme, :func:`synthesis.cluster.same_answer_themes`)."""
+    given the texts, so that such noise joins the theme, :func:`synthesis.themes.same_answer_themes`)."""
     result = cluster_question(vectors, RunSettings(), texts=texts if same_answers else None)
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
     distinguish, explain.distinguish_labels = explain.distinguish_labels, lambda themes: None
