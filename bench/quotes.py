@@ -10,7 +10,7 @@ Counted over the quotes of every theme and sub-theme:
   fewer quotes; so has one whose other answers say the same as its quotes);
 - pairs of quotes of one theme that say the same words: the same lemmas (case, accents, plurals and word
   order aside: "l'impôt sur le revenu" and "Les impôts sur le revenu"), or four fifths of them at least
-  (Jaccard index of :func:`synthesis.explain.quote_words`, stop words included), and of these the pairs whose
+  (Jaccard index of :func:`synthesis.quotes.quote_words`, stop words included), and of these the pairs whose
   other words hold a negation ("je suis favorable..." and "je ne suis pas favorable...": not the same);
 - quotes of readable length (40 to 400 characters), quotes writing each of their words more than twice on
   average ("L'éducation. L'éducation. [...]"), and verbatim quotes (each is its member's text, checked);
@@ -31,7 +31,8 @@ from common import ROOT, bench_arguments, embedding_cache, export_contributions,
 from labels import EXPORTS, contributions
 
 from schemas import Report, RunSettings
-from synthesis.explain import (
+from synthesis.pipeline import run
+from synthesis.quotes import (
     NEGATIONS,
     QUOTE_MAX_CHARS,
     QUOTE_MAX_REPEATS,
@@ -39,7 +40,6 @@ from synthesis.explain import (
     quote_words,
     word_repeats,
 )
-from synthesis.pipeline import run
 
 SAMPLE = ROOT / "sample_consultations" / "granddebat_fiscalite_sample.csv"
 SAME_SHARE = 0.8
@@ -105,7 +105,7 @@ def main() -> None:
             f"numérique sections (one question each): {contributions_in_all:,} contributions through the whole "
             "pipeline, default settings "
             f"({settings.n_quotes} quotes per theme), seed 0. Words of a quote: its lemmas, accents aside, stop "
-            "words included (`synthesis.explain.quote_words`); two quotes share the share of words given by the "
+            "words included (`synthesis.quotes.quote_words`); two quotes share the share of words given by the "
             "Jaccard index.",
             "",
             "| " + " | ".join(keys) + " |",

@@ -6,11 +6,11 @@ Four rules, measured one after the other on the themes a reader sees:
   punctuation ("TVA" / "tva", "Impôt sur le revenu" / "impot sur le revenu") get one vector, so they are one
   point of the clustering as exact copies are. Otherwise the encoder splits them into two themes with one
   label;
-- **repeated-text themes** (``synthesis.cluster.repeated_text_themes``): a text copied at least
+- **repeated-text themes** (``synthesis.themes.repeated_text_themes``): a text copied at least
   ``min_cluster_size`` times that no theme took in is a theme of its own, not "non classée";
 - **capitals lowered** (``synthesis.prepare.lowered_if_shouted``): a text written mostly in capitals is
   embedded in lower case; the encoder grouped such texts whatever they said;
-- **same answers joined** (``synthesis.cluster.same_answer_themes``): short answers saying the same words,
+- **same answers joined** (``synthesis.themes.same_answer_themes``): short answers saying the same words,
   articles and "et" aside ("Impôts locaux" and "Les impôts locaux."), are in the theme holding most of them, "non
   classées" included.
 
@@ -21,7 +21,7 @@ question, in any order (labels from
 ``explain_themes`` without the question's text, before ``distinguish_labels`` tells such themes apart by a
 keyword of their own); themes of which most members are written in capitals; contributions left "non
 classées", how many of them are copies of an answer given at least ``min_cluster_size`` times (the largest
-such group in brackets), and how many say the words of members of a theme (``synthesis.explain.answer_words``).
+such group in brackets), and how many say the words of members of a theme (``synthesis.labels.answer_words``).
 "Before" is none of the rules (each written form embedded as written, no repeated-text themes): the behaviour
 before the seventh round.
 
@@ -51,6 +51,7 @@ from schemas import RunSettings
 from synthesis import prepare
 from synthesis.embed import embed_unique, get_embedder
 from synthesis.ingest import iter_file
+from synthesis.labels import answer_words
 from synthesis.pipeline import cluster_question
 from synthesis.records import Contribution
 
@@ -105,7 +106,7 @@ def sets() -> list[LabelledSet]:
 def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int]:
     """Themes, themes sharing their label, themes mostly in capitals, noise, noise copies of a much-repeated
     answer, the largest such group, noise saying what members of a theme say (``same_answers``: the run is
-    given the texts, so that such noise joins the theme, :func:`synthesis.cluster.same_answer_themes`)."""
+    given the texts, so that such noise joins the theme, :func:`synthesis.themes.same_answer_themes`)."""
     result = cluster_question(vectors, RunSettings(), texts=texts if same_answers else None)
     labels, mcs = result.labels, int(result.params["min_cluster_size"])  # type: ignore[call-overload]
     distinguish, explain.distinguish_labels = explain.distinguish_labels, lambda themes: None
@@ -121,7 +122,7 @@ def count(texts: list[str], vectors: np.ndarray, same_answers: bool) -> list[int
     repeated = Counter(prepare.dedup_key(t) for t, k in zip(texts, labels, strict=True) if k < 0)
     repeated = Counter({key: n for key, n in repeated.items() if copies[key] >= mcs})
     largest = max(repeated.values(), default=0)
-    words = [explain.answer_words(t) for t in texts]
+    words = [answer_words(t) for t in texts]
     said = {w for w, k in zip(words, labels, strict=True) if k >= 0 and w is not None}
     same = sum(k < 0 and w in said for w, k in zip(words, labels, strict=True))
     return [
@@ -177,7 +178,7 @@ def main() -> None:
             "aside) in its question; a theme is mostly in capitals when most of its members are written in "
             'capitals (`lowered_if_shouted`). A "non classée" says what members of a theme say when its '
             'words are theirs, in any order, articles, "et", case, accents and punctuation aside (at most 8 words, '
-            "`synthesis.explain.answer_words`).",
+            "`synthesis.labels.answer_words`).",
             "",
             *lines,
         ],

@@ -277,7 +277,7 @@ class StoredEmbedding(SQLModel, table=True):
 
 
 class StoredKnn(SQLModel, table=True):
-    """k-NN searches of large questions keyed by ``synthesis.cluster.knn_key`` (a hash of the vectors and k):
+    """k-NN searches of large questions keyed by ``synthesis.neighbours.knn_key`` (a hash of the vectors and k):
     a re-run with other clustering settings skips them. Indices int32, distances float32, row-major (n, k)."""
 
     __tablename__ = "knn_searches"

@@ -1,7 +1,7 @@
 """A question's work that needs only its texts, in a worker process while the main process clusters (issue 8).
 
 The terms of each text, from which the report's keywords and labels are counted
-(:func:`synthesis.explain.question_terms`), need only a question's texts; campaign detection
+(:func:`synthesis.vocabulary.question_terms`), need only a question's texts; campaign detection
 (``synthesis.duplicates``) its texts and vectors; neither needs its themes. Clustering leaves a core idle most
 of the time (UMAP's layout and HDBSCAN run on one thread). On a large consultation the pipeline therefore
 splits the texts of each question into terms, then fits the campaign detector of each, in one spawned worker
@@ -30,8 +30,8 @@ import numpy as np
 from schemas import RunSettings
 from synthesis.duplicates import CampaignDetector
 from synthesis.embed.parallel import START_METHOD, resolve_workers
-from synthesis.explain import QuestionTerms, question_terms
 from synthesis.origin import fit_detector
+from synthesis.vocabulary import QuestionTerms, question_terms
 
 # Below this many kept contributions in all, starting a worker (~1.5 s on the dev box) costs more than the
 # work it takes off the main process.

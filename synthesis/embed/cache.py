@@ -96,7 +96,7 @@ def create_tables(conn: sqlite3.Connection) -> None:
     # so no fsync at every batch's commit.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-    # k-NN searches of large questions (synthesis.cluster.knn): indices (int32) and distances (float32)
+    # k-NN searches of large questions (synthesis.neighbours.knn): indices (int32) and distances (float32)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS knn (key TEXT PRIMARY KEY, k INTEGER NOT NULL, idx BLOB NOT NULL, "
         "dist BLOB NOT NULL)"

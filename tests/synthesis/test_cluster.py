@@ -10,28 +10,21 @@ import numpy as np
 import pytest
 
 from schemas import RunSettings
-from synthesis.cluster import (
-    NOISE,
-    NOISE_BETWEEN,
-    NOISE_ISOLATED,
-    NOISE_NO_THEME,
-    cluster_embeddings,
+from synthesis.cluster import cluster_embeddings, distinct_rows, fit_sample, join_themes
+from synthesis.embed import get_embedder
+from synthesis.neighbours import exact_knn, knn
+from synthesis.noise import NOISE, NOISE_BETWEEN, NOISE_ISOLATED, NOISE_NO_THEME
+from synthesis.pipeline import cluster_question, run
+from synthesis.records import Contribution
+from synthesis.reduction import reduce
+from synthesis.report import NOISE_REASONS, render_json
+from synthesis.themes import (
     default_min_cluster_size,
-    distinct_rows,
-    exact_knn,
     fine_scale,
-    fit_sample,
-    join_themes,
-    knn,
-    reduce,
     renumber_by_size,
     repeated_text_themes,
     same_answer_themes,
 )
-from synthesis.embed import get_embedder
-from synthesis.pipeline import cluster_question, run
-from synthesis.records import Contribution
-from synthesis.report import NOISE_REASONS, render_json
 from tests.utils.data import granddebat_answers
 from tests.utils.fake_embedder import HashEmbedder
 
@@ -251,51 +244,15 @@ def test_sampled_fit_places_every_text_deterministically():
     assert np.isfinite(r.reduced).all()
 
 
-def test_texts_left_out_of_the_fit_take_their_nearest_fitted_texts_label():
-    from synthesis.cluster import assign_unfitted
-
-    axes = np.eye(3, dtype=np.float32)
-    fitted = axes[[0, 0, 0, 1, 1, 2]]  # themes 0 (x) and 1 (y), one "non classée" text (z)
-    fit_labels = np.array([0, 0, 0, 1, 1, NOISE])
-    fit_reduced = np.array([[0, 0], [0, 1], [1, 0], [9, 9], [9, 8], [-9, 9]], dtype=float)
-    # theme 1 wins; noise wins; a tie, noise first; noise wins but the text is inside theme 0, among its members
-    nearest = np.array([[3, 4, 0], [5, 5, 3], [5, 0, 3], [5, 5, 0]])
-    left_out = axes[[1, 2, 2, 0]]
-    labels, codes, _, position = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest)
-    assert labels[0] == 1 and codes[0] == ""  # the plurality of its neighbours
-    assert labels[1] == labels[2] == NOISE and codes[1] == codes[2] == NOISE_ISOLATED  # then the noise policy
-    assert labels[3] == 0  # the noise policy lets it join
-    assert np.allclose(position[0], fit_reduced[[3, 4, 0]].mean(axis=0))
-    off = assign_unfitted(left_out, fitted, fit_labels, fit_reduced, None, nearest, policy=False)
-    assert (
-        off[0].tolist() == [1, NOISE, NOISE, NOISE] and off[1][3] == NOISE_ISOLATED
-    )  # policy off: stays out
-
-
-def test_density_links_join_the_fitted_texts_a_left_out_text_lies_between():
-    from synthesis.cluster import LINK_WEIGHT, density_links
-
-    # three left-out texts: their nearest fitted texts, nearest first; fitted text j is UMAP's row point_of[j]
-    # (text 1 has two copies: rows 1 and 2)
-    nearest = np.array([[0, 2, 3, 1, 0], [0, 2, 1, 3, 0], [1, 3, 0, 2, 0]])
-    point_of = np.array([0, 1, 3, 4])
-    links = density_links(nearest, point_of, 5).toarray()
-    assert np.allclose(links, links.T) and np.all(np.diag(links) == 0)
-    assert links.max() < LINK_WEIGHT and links.min() >= 0
-    assert links[2, :].sum() == 0  # the second copy of a text gets no link of its own
-    assert links[0, 3] > links[0, 4] > 0  # text 2 (row 3) is the first neighbour after text 0 twice
-    assert density_links(nearest[:, :1], point_of, 5).nnz == 0
-
-
 def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 10)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 10)
     x, _ = blobs(n_blobs=3, per_blob=40, seed=2)
     store, searches = MemoryCache(), []
-    real = cluster.exact_knn
-    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(1) or real(*a, **k))
+    real = neighbours.exact_knn
+    monkeypatch.setattr(neighbours, "exact_knn", lambda *a, **k: searches.append(1) or real(*a, **k))
     first = knn(x, 5, store=store)
     again = knn(x, 5, store=store)
     assert len(searches) == 1 and all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
@@ -310,18 +267,18 @@ def test_knn_searches_are_kept_and_read_back_bitwise(monkeypatch):
 
 
 def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 100)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 100)
     x, _ = blobs(n_blobs=4, per_blob=400, n_outliers=40, seed=1)
     store = MemoryCache()
     plain = cluster_embeddings(x, random_state=0, max_fit=600)
     first = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store)
     assert len(store._knn) == 2  # the texts left out against the sample, and the sample's own graph
     searches = []
-    real = cluster.exact_knn
-    monkeypatch.setattr(cluster, "exact_knn", lambda *a, **k: searches.append(a[0].shape) or real(*a, **k))
+    real = neighbours.exact_knn
+    monkeypatch.setattr(neighbours, "exact_knn", lambda *a, **k: searches.append(a[0].shape) or real(*a, **k))
     again = cluster_embeddings(x, random_state=0, max_fit=600, knn_store=store, min_cluster_size=30)
     assert all(shape[0] < 100 for shape in searches)  # only the small searches of the noise policy and splits
     for r in (first, again):
@@ -332,88 +289,14 @@ def test_a_rerun_with_the_knn_store_gives_the_same_themes(monkeypatch):
     )
 
 
-def _broad_region_and_a_far_blob(spread: float, seed: int = 0) -> np.ndarray:
-    """Six sub-blobs of 150 points close together (centres ~N(0, spread)), and 60 points far away, in 5-d."""
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(0, spread, (6, 5))
-    region = np.vstack([c + rng.normal(0, 0.25, (150, 5)) for c in centres])
-    return np.vstack([region, rng.normal(0, 0.25, (60, 5)) + 12])
-
-
-def test_a_dominant_theme_is_split_along_the_density_hierarchy():
-    from synthesis.cluster import MAX_THEME_SHARE, _hdbscan, split_dominant
-
-    x = _broad_region_and_a_far_blob(0.8)
-    raw, strengths = _hdbscan(x, 20, 5, "eom")
-    assert np.bincount(raw[raw >= 0]).max() == 900  # "eom" keeps the broad region whole
-    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
-    sizes = np.bincount(labels[labels >= 0])
-    assert split and sizes.max() <= MAX_THEME_SHARE * len(x)
-    assert len(np.unique(labels[:900][labels[:900] >= 0])) >= 3  # the region's own sub-clusters
-    assert len(np.unique(labels[900:])) == 1 and labels[900] >= 0  # the far blob untouched
-    assert (labels == -1).mean() <= MAX_THEME_SHARE
-
-
 def test_no_text_gives_no_theme():
     # a question whose every answer was excluded as a non-answer: no text reaches the clustering
     result = cluster_embeddings(np.zeros((0, 8), np.float32), answer_keys=[])
     assert result.labels.shape == result.sublabels.shape == (0,) and len(result.centres) == 0
 
 
-def test_sub_themes_are_numbered_by_size_once_every_member_is_placed():
-    # a theme of "Utiliser les logiciels libres ... dans les écoles" (République numérique) listed its sub-themes
-    # of 23 and 41 arguments in that order: numbered before HDBSCAN's noise joined the nearest
-    from synthesis.cluster import split_theme
-
-    rng = np.random.default_rng(0)
-    core_a, core_b = rng.normal(0, 0.05, (12, 2)), rng.normal(0, 0.05, (14, 2)) + [10, 0]
-    alone = np.array([[-40, 30], [35, 40], [-30, -45], [45, -35]])  # each alone in the layout: noise
-    reduced = np.vstack([core_a, core_b, alone]).astype(np.float32)
-    vectors = np.zeros((30, 3), np.float32)
-    vectors[:12, 0] = vectors[12:26, 1] = vectors[26:, 0] = 1
-    vectors[26:, 2] = 0.5  # the four read as the first core's texts
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    sub = split_theme(vectors, reduced, 10)
-    assert sub.tolist() == [0] * 12 + [1] * 14 + [0] * 4  # 16 members, then 14
-
-
-def test_a_homogeneous_dominant_theme_is_kept_whole():
-    from synthesis.cluster import _hdbscan, split_dominant
-
-    rng = np.random.default_rng(0)
-    x = np.vstack([rng.normal(0, 1, (900, 5)), rng.normal(0, 0.25, (60, 5)) + 12])
-    raw, strengths = _hdbscan(x, 20, 5, "eom")
-    labels, _, split = split_dominant(x, raw, strengths, 20, 5)
-    # a leaf of the hierarchy: the cap would only turn it into noise
-    assert not split and np.array_equal(labels, raw) and np.bincount(raw[raw >= 0]).max() == 900
-
-
-def test_a_capped_selection_leaving_most_points_out_is_made_again_with_fewer_samples(monkeypatch):
-    # gd_animation_organisation_32.csv: the capped selection left 51.7 % out with min_samples 5, 38.6 % with 2,
-    # and one theme kept 90 % of the answers
-    from synthesis import cluster
-
-    raw, calls, noisy = np.zeros(100, np.int64), [], {5}
-
-    def capped(points, mcs, samples, method, max_size=0):
-        calls.append(samples)
-        labels = np.repeat([0, 1, 2], [20, 20, 60])
-        labels[40:] = NOISE if samples in noisy else labels[40:]  # 60 % left out
-        return labels, np.ones(100)
-
-    monkeypatch.setattr(cluster, "_hdbscan", capped)
-    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
-    assert split and calls == [5, cluster.FINE_MIN_SAMPLES] and (labels == NOISE).mean() == 0
-    calls.clear()
-    noisy.add(2)  # fewer samples leave too much out as well: the dominant theme stays
-    labels, _, split = cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 5)
-    assert not split and calls == [5, 2] and np.array_equal(labels, raw)
-    calls.clear()
-    assert not cluster.split_dominant(np.zeros((100, 5)), raw, np.ones(100), 10, 2)[2] and calls == [2]
-
-
 def test_noise_ceiling_lets_the_closest_noise_items_join_until_a_quarter_is_left():
-    from synthesis.cluster import MAX_NOISE_SHARE, noise_ceiling
+    from synthesis.noise import MAX_NOISE_SHARE, noise_ceiling
 
     x, y = blobs(n_blobs=2, per_blob=30, n_outliers=40)
     labels = y.copy()  # 40 of 100 items noise
@@ -580,14 +463,14 @@ def test_every_contribution_is_placed_once_and_noise_has_a_reason(which, contrib
 
 
 def test_a_sampled_fit_through_the_pipeline_places_every_contribution(monkeypatch):
-    from synthesis import cluster
+    from synthesis import neighbours
     from synthesis.embed import MemoryCache
 
     answers = granddebat_answers(limit=1600)
     items = [
         Contribution(f"s{i}", str(i + 2), "q164", QUESTION, t, line=i + 2) for i, t in enumerate(answers)
     ]
-    monkeypatch.setattr(cluster, "KNN_STORE_MIN", 500)
+    monkeypatch.setattr(neighbours, "KNN_STORE_MIN", 500)
     cache = MemoryCache()
     q = run(items, RunSettings(max_themes=8, fit_max=1000), embedder=HashEmbedder(), cache=cache).questions[0]
     assert len(cache._knn) == 2  # the embedding cache keeps the question's k-NN searches
@@ -629,7 +512,9 @@ def test_a_sub_theme_reads_apart_from_its_theme_and_siblings_when_its_keywords_a
 
 
 def test_labels_have_no_stop_word(report, contributions):
-    from synthesis.explain import NO_KEYWORD_LABEL, french_stop_words, named_words
+    from synthesis.grammar import named_words
+    from synthesis.labels import NO_KEYWORD_LABEL
+    from synthesis.words import french_stop_words
 
     def stop_words_of(label):  # a negated term's own negation aside ("pas de problème")
         return {w for term in label.split(" · ") for w in named_words(term)} & stop
@@ -639,7 +524,7 @@ def test_labels_have_no_stop_word(report, contributions):
     for theme in report.questions[0].clusters:
         for c in [theme, *theme.subclusters]:
             answers = {f"« {text[m.contribution_id].strip()} »" for m in c.members}
-            # a keyword label, or a repeated answer quoted verbatim (explain.answer_label), or none
+            # a keyword label, or a repeated answer quoted verbatim (labels.answer_label), or none
             assert c.label == NO_KEYWORD_LABEL or c.label in answers or not stop_words_of(c.label), c.label
             assert all(not stop_words_of(k.term) for k in c.keywords)
 
@@ -650,21 +535,6 @@ def test_same_input_same_report(report, contributions):
     for r in (a, b):
         r["manifest"]["timings"] = {}
     assert a == b
-
-
-def test_preloading_from_two_threads_imports_the_libraries_and_restores_numba():
-    import sys
-
-    import numba
-
-    from synthesis.cluster import preload_libraries
-
-    original = numba.njit
-    threads = [preload_libraries() for _ in range(2)]
-    for thread in threads:
-        thread.join()
-    assert "umap" in sys.modules and "hdbscan" in sys.modules
-    assert numba.njit is original
 
 
 def test_joined_themes_are_one_theme_numbered_by_size():

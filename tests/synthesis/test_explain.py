@@ -2,29 +2,11 @@
 
 import numpy as np
 
-from synthesis.explain import (
-    EXCESS,
-    NEGATED,
-    NO_KEYWORD_LABEL,
-    ThemeExplanation,
-    answer_label,
-    answer_words,
-    class_tfidf,
-    distinguish_labels,
-    explain_themes,
-    french_stop_words,
-    make_label,
-    named_words,
-    phrase_of,
-    pick_quotes,
-    question_terms,
-    question_vocabulary,
-    quoted,
-    spread_quotes,
-    stem,
-    word_repeats,
-    words,
-)
+from synthesis.explain import ThemeExplanation, class_tfidf, distinguish_labels, explain_themes
+from synthesis.grammar import EXCESS, NEGATED, named_words
+from synthesis.labels import NO_KEYWORD_LABEL, answer_label, make_label, phrase_of, quoted
+from synthesis.vocabulary import question_terms, question_vocabulary
+from synthesis.words import french_stop_words, stem, words
 from tests.utils.fake_embedder import HashEmbedder
 
 QUESTION = "Quels sont selon vous les impôts qu'il faut baisser en priorité ?"
@@ -80,59 +62,6 @@ def test_quotes_are_members_verbatim_and_not_duplicated():
         assert all(LABELS[i] == k for i in theme.quote_indices)
         keys = {TEXTS[i].casefold().strip(" !") for i in theme.quote_indices}
         assert len(keys) == len(theme.quote_indices)  # "…nécessité" and "…nécessité !" never both
-
-
-def test_pick_quotes_skips_near_identical_vectors():
-    v = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0]])
-    v = v / np.linalg.norm(v, axis=1, keepdims=True)
-    chosen = pick_quotes(["premier texte assez long", "deuxième texte assez long", "autre"], v, 3)
-    assert not {0, 1} <= set(chosen)
-
-
-def test_pick_quotes_skips_quotes_saying_the_same_words():
-    # the encoder set these apart (vectors far from each other here), and the sample quoted both of each pair
-    texts = [
-        "l'impôt sur le revenu",
-        "Les impôts sur le revenu",
-        "Pôle emploi|La mairie",
-        "La mairie|Pôle emploi",
-    ]
-    # a negation is not the same, however many words are shared
-    texts += ["Je suis favorable à la suppression de la taxe d'habitation pour tous les ménages de France"]
-    texts += [
-        "Je ne suis pas favorable à la suppression de la taxe d'habitation pour tous les ménages de France"
-    ]
-    chosen = pick_quotes(texts, np.eye(len(texts)), len(texts))
-    assert len(chosen) == 4 and len({0, 1} & set(chosen)) == 1 and len({2, 3} & set(chosen)) == 1
-    assert {4, 5} <= set(chosen)
-
-
-def test_pick_quotes_passes_over_a_text_repeating_its_words():
-    # the repeated text is nearer the medoid, but a reader learns nothing from its seventh "L'éducation"
-    texts = [
-        " ".join(["L'éducation."] * 7),
-        "L'éducation, pour tous les enfants du pays",
-        "L'éducation et la santé",
-    ]
-    v = np.array([[1.0, 0.0], [0.95, 0.312], [0.95, -0.312]])  # the first is the medoid
-    assert pick_quotes(texts, v, 1) == [1]
-    assert word_repeats(texts[0]) == 7 and word_repeats("Santé, SANTE, transports et la santé") == 2
-    assert word_repeats("123 !") == word_repeats("Et le la les") == 1
-
-
-def test_answer_words_are_the_same_whatever_the_articles_and_the_form():
-    assert answer_words("Les impôts locaux.") == answer_words("Impôts locaux") == answer_words("impot local")
-    assert answer_words("Des crèches !") == answer_words("Crèches") == answer_words("la crèche")
-    assert answer_words("Éducation, santé") == answer_words("santé - éducation")
-    assert answer_words("pas de TVA") != answer_words("TVA")  # a negation is a word
-    assert (
-        answer_words("Santé et éducation")
-        == answer_words("Santé, éducation")
-        == answer_words("éducation & santé")
-    )
-    assert answer_words("Les") is None and answer_words("?!") is None
-    assert answer_words("un deux trois quatre cinq six sept huit") is not None
-    assert answer_words("un deux trois quatre cinq six sept huit neuf") is None  # longer: not compared
 
 
 def test_a_label_names_no_word_that_few_members_write(monkeypatch):
@@ -423,27 +352,8 @@ def test_themes_with_one_label_are_told_apart_by_a_keyword_of_their_own():
     assert themes[10].label == "transports en commun · poste"
 
 
-def test_words_keep_lexicalised_apostrophes_and_drop_elisions():
-    # "aujourd'hui" and "quelqu'un" are one word each (split, they gave the keywords "aujourd", "quelqu")
-    assert words("Aujourd’hui quelqu'un l'a dit jusqu'à l'Île-de-France, d'aujourd'hui à presqu'île") == [
-        "aujourd'hui",
-        "quelqu'un",
-        "a",
-        "dit",
-        "a",
-        "ile",
-        "de",
-        "france",
-        "aujourd'hui",
-        "a",
-        "presqu'ile",
-    ]
-    stop = french_stop_words()
-    assert {"aujourd'hui", "quelqu'un"} <= stop and "presqu'ile" not in stop
-
-
 def test_keyword_language_is_told_from_the_answers():
-    from synthesis.explain import detect_language
+    from synthesis.words import detect_language
 
     assert detect_language(TEXTS) == "fr"
     english = ["We need more bike lanes in the city", "The buses should run more often at night"] * 3
@@ -462,7 +372,7 @@ def test_keyword_language_is_told_from_the_answers():
 
 
 def test_english_answers_get_english_keywords_without_stop_words():
-    from synthesis.explain import stop_words
+    from synthesis.words import stop_words
 
     texts = [
         "We need more bike lanes and safer crossings for the children",
@@ -482,46 +392,6 @@ def test_english_answers_get_english_keywords_without_stop_words():
     assert "bike" in out[0].label and "bus" in out[1].label
 
 
-def test_words_drop_numbers_and_their_suffixes():
-    assert words("produits de 1ère nécessité, l’État en 2019") == [
-        "produits",
-        "de",
-        "necessite",
-        "etat",
-        "en",
-    ]
-
-
-def test_stems_come_from_the_c_snowball_build_with_the_reference_stems():
-    """PyStemmer (C) serves the stems, identical to snowballstemmer's pure-Python French stemmer."""
-    import Stemmer
-    from snowballstemmer.french_stemmer import FrenchStemmer
-
-    from synthesis.explain import _stemmer, stem
-
-    assert isinstance(_stemmer(), Stemmer.Stemmer)
-    reference = FrenchStemmer()
-    for word in ["impots", "fiscalite", "taxes", "transitions", "ecologique", "democratiques", "referendum"]:
-        assert stem(word) == reference.stemWord(word)
-
-
-def test_a_theme_quotes_its_sub_themes_in_proportion():
-    # a Grand Débat theme of 285 answers quoted five refusals to pay more, the part nearest its medoid
-    letters = "abcde"
-    parts = [
-        [f"refus {c}{c}{c}" for c in letters],
-        [f"mieux dépenser {c}{c}{c}" for c in letters],
-        ["économies"],
-    ]
-    picks = spread_quotes(parts, [65, 74, 21], 5)
-    assert picks == [(1, 0), (0, 0), (2, 0), (1, 1), (0, 1)]  # seats 2, 2, 1 by largest remainder
-    assert spread_quotes(parts, [100, 10, 1], 5) == [(0, r) for r in range(5)]  # 4.5, 0.45, 0.05: all 5
-    # a part never gives more quotes than it has; a quote saying the same words as one drawn is passed over
-    parts = [["Les impôts sur le revenu", "l'impôt sur le revenu", "la TVA"], ["pôle emploi"]]
-    assert spread_quotes(parts, [1, 100], 5) == [(1, 0), (0, 0), (0, 2)]
-    assert spread_quotes(parts, [1, 1], 0) == []
-
-
 def test_a_two_word_term_is_shown_as_participants_wrote_it():
     # shown from each word's own most frequent form, "revenus fonciers" read "revenu foncière"
     texts = ["les revenus fonciers", "revenus fonciers", "la taxe foncière", "taxe foncière", "taxe foncière"]
@@ -539,52 +409,6 @@ def test_a_two_word_term_is_shown_as_participants_wrote_it():
     assert vocab.show(pair) == "revenus fonciers" and vocab.show(pair.split()[1]) == "foncière"
     # a word of the pair that differs from the word alone only by its accents is written as the word alone
     assert vocab.show(next(t for t in terms[5] if " " in t)) == "santé sécurité"
-
-
-def test_ete_after_avoir_is_the_verb_not_the_season():
-    """In "J'ai été amené à...", été is "être", a stop word; "l'été", "en été", "les étés" are the season."""
-    vocab = question_vocabulary("")
-    assert vocab.terms("J'ai été amené à scolariser mon fils") == vocab.terms(
-        "J'ai amené à scolariser mon fils"
-    )
-    assert vocab.terms("Il n'a jamais été facile") == vocab.terms("Il n'a jamais facile")
-    season = stem("ete")
-    for text in ["l'été est trop chaud", "en été il fait chaud", "les étés chauds", "à la fin de l'été"]:
-        assert season in vocab.terms(text), text
-
-
-def test_sommes_after_nous_is_the_verb_not_the_sums():
-    vocab = question_vocabulary("")
-    somme = stem("somme")
-    for text in ["Nous sommes déjà trop imposés", "nous ne sommes pas écoutés", "Où en sommes-nous ?"]:
-        assert somme not in vocab.terms(text), text
-    assert somme in vocab.terms("Les sommes versées aux entreprises")
-    assert somme in vocab.terms("des sommes folles")
-
-
-def test_modal_verbs_are_stop_words_but_their_nouns_are_not():
-    """Modal verbs ("devrions", "pourront", "voudrais") say nothing of a theme; "pouvoir d'achat" and "devoirs"
-    do."""
-    vocab = question_vocabulary("")
-    for text in ["Nous devrions baisser la TVA", "Ils pourront baisser la TVA", "Je voudrais baisser la TVA"]:
-        assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
-    assert stem("pouvoir") in vocab.terms("le pouvoir d'achat des retraités")
-    assert stem("devoir") in vocab.terms("les droits et les devoirs du citoyen")
-
-
-def test_adverbs_of_degree_certainty_and_time_are_stop_words_but_their_adjectives_are_not():
-    # "européenne · actuelle · définir" read "actuellement", "partage · point vue · évidemment" "Évidemment"
-    vocab = question_vocabulary("")
-    for text in [
-        "Actuellement, baisser la TVA",
-        "Évidemment baisser la TVA",
-        "baisser simplement la TVA. Cordialement",
-    ]:
-        assert vocab.terms(text) == vocab.terms("baisser la TVA"), text
-    assert stem("actuelle") in vocab.terms("la politique actuelle")
-    english = question_vocabulary("", "en")  # "fire · currently · population" (a Polis conversation)
-    assert english.terms("Currently, the fire department") == english.terms("the fire department")
-    assert stem("current", "en") in english.terms("the current system")
 
 
 def test_a_negated_word_is_a_term_of_its_own_shown_as_written():
@@ -780,35 +604,6 @@ def test_every_form_of_a_participle_of_the_question_is_a_word_of_the_question():
     # a noun in -ée is no participle: "idées" stays a word of the answers to a question on "la santé"
     _, terms = question_terms(["De bonnes idées"], "Que faire pour la santé ?")
     assert stem("idee") in terms[0], terms
-
-
-def test_grand_chose_and_grand_monde_are_stop_words():
-    vocab = question_vocabulary("")
-    terms = vocab.terms("La France ne pèse pas grand-chose dans le monde")
-    assert stem("monde") in terms and not any(stem("grand") in t for t in terms)
-    assert vocab.terms("pas grand chose") == vocab.terms("Pas grand monde !") == []
-    assert stem("grand") in vocab.terms("un grand pays")
-
-
-def test_en_place_and_en_oeuvre_are_stop_words():
-    # "mettre en place des quotas annuels" labelled a Grand Débat theme "quotas · place · annuels"
-    vocab = question_vocabulary("")
-    quotas = [stem("quotas")]
-    assert vocab.terms("Mettre en place des quotas") == vocab.terms("la mise en place de quotas") == quotas
-    assert vocab.terms("des soins sur place") == [stem("soins")]
-    assert vocab.terms("les moyens mis en place") == [stem("moyens")]
-    assert vocab.terms("Mise en œuvre") == vocab.terms("mettre en oeuvre") == []
-    assert stem("place") in vocab.terms("une place en crèche")
-    assert "main oeuvr" in vocab.terms("la main-d'œuvre qualifiée")
-    # "permettre" says what something allows, not what ("mieux · permettrait · consultation")
-    assert vocab.terms("cela permettrait une consultation") == vocab.terms("une consultation")
-    assert stem("permis") in vocab.terms("le permis de construire")
-
-
-def test_words_with_ligatures_are_the_words_written_with_two_letters():
-    texts = ["Le cœur du problème", "le coeur de ville", "une œuvre", "les oeuvres"]
-    _, terms = question_terms(texts)
-    assert terms[0][0] == terms[1][0] and terms[2] == terms[3]
 
 
 def test_a_noun_of_the_question_is_in_the_compounds_answers_write_with_it():

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from synthesis.explain import explain_themes, lemma_source, question_terms, question_vocabulary
+from synthesis.explain import explain_themes
 from synthesis.lemmas import in_dictionary, is_french_word, is_verb, lemma, lemma_table, murmurhash64a
+from synthesis.vocabulary import question_terms, question_vocabulary
+from synthesis.words import lemma_source
 from tests.utils.fake_embedder import HashEmbedder
 
 # spaCy 3.8's ``spacy.strings.hash_string`` of each word (its keys of the lookup table), computed with spaCy;

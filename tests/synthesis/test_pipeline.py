@@ -298,8 +298,8 @@ def test_emails_and_phone_numbers_are_cut_out_of_everything_the_report_shows():
 def test_a_short_answer_is_in_one_theme_whatever_its_articles():
     """The sample consultation's question 164 (real embedder): "Impôts locaux" was "non classée", isolated,
     while its theme quoted "Les impôts locaux.", and "Impôt sur le revenu" was in two themes (47 and 27)."""
-    from synthesis.explain import answer_words
     from synthesis.ingest import iter_file
+    from synthesis.labels import answer_words
     from tests.utils.data import SAMPLES
 
     items = [

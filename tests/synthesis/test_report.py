@@ -3,7 +3,8 @@
 import numpy as np
 
 from schemas import RunSettings
-from synthesis.cluster import NOISE, ClusterResult, theme_centres
+from synthesis.cluster import ClusterResult
+from synthesis.noise import NOISE, theme_centres
 from synthesis.records import Contribution
 from synthesis.report import QuestionInput, build_question_report
 from tests.utils.fake_embedder import HashEmbedder

@@ -187,7 +187,7 @@ def test_db_cache_keeps_knn_searches(engine):
     """The service's cache is the run's k-NN store too (SQLite and PostgreSQL): same arrays back, bitwise."""
     import numpy as np
 
-    from synthesis.cluster import KnnStore, knn_key
+    from synthesis.neighbours import KnnStore, knn_key
 
     cache = DBEmbeddingCache(engine)
     assert isinstance(cache, KnnStore)
