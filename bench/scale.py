@@ -100,9 +100,9 @@ def million_child(path: Path, cache_path: Path) -> None:
 
     from schemas import RunSettings
     from synthesis import prepare
+    from synthesis.campaigns import detect_campaigns
     from synthesis.embed import SQLiteCache, embed_unique, get_embedder
     from synthesis.ingest import iter_file
-    from synthesis.origin import detect_campaigns
     from synthesis.pipeline import cluster_question, group_by_question, question_exclusions
 
     def stage(name: str, start: float, **facts: object) -> float:

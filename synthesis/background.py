@@ -28,9 +28,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from schemas import RunSettings
+from synthesis.campaigns import fit_detector
 from synthesis.duplicates import CampaignDetector
 from synthesis.embed.parallel import START_METHOD, resolve_workers
-from synthesis.origin import fit_detector
 from synthesis.vocabulary import QuestionTerms, question_terms
 
 # Below this many kept contributions in all, starting a worker (~1.5 s on the dev box) costs more than the

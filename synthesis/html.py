@@ -39,12 +39,12 @@ from schemas import (
 )
 from schemas.settings import CLI_OPTION_OF_SETTING
 from synthesis import html_origin as words
+from synthesis.campaigns import campaign_count
 from synthesis.duplicates import MIN_SHARED
 from synthesis.errors import SettingsError, UnsupportedLanguageError
 from synthesis.html_data import CONTRIBUTION_PAGES, DATA_ID, contribution_data, json_for_script
 from synthesis.html_review import REVIEWED, VERSIONS, review_entries
 from synthesis.labels import names_same_words, quoted
-from synthesis.origin import campaign_count
 from synthesis.plural import plural_forms
 from synthesis.report import MIN_CONTENT_WORDS
 from synthesis.words import text_language

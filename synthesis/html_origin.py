@@ -86,7 +86,7 @@ def format_datetime(value: str | None, lang: str, *, time: bool = True, seconds:
 
 
 def parse_diff(diff: str | None) -> list[tuple[str, str]]:
-    """``-«a» +«b»`` (see ``synthesis.origin.word_diff``) as ``[("-", "a"), ("+", "b")]``; ``=`` → []."""
+    """``-«a» +«b»`` (see ``synthesis.campaigns.word_diff``) as ``[("-", "a"), ("+", "b")]``; ``=`` → []."""
     return [(m.group(1), m.group(2)) for m in _DIFF.finditer(diff or "")]
 
 

@@ -14,13 +14,14 @@ import numpy as np
 from schemas import ContributionOut, Counts, EmbedderInfo, QuestionReport, Report, RunManifest, RunSettings
 from schemas.report import ChoiceCount, RejectedRowOut
 from synthesis import background, prepare
+from synthesis.campaigns import campaign_texts, copies_across_questions
 from synthesis.closed import OptionCount, choice_tally
 from synthesis.cluster import ClusterResult, cluster_embeddings
 from synthesis.embed import Embedder, EmbeddingCache, embed_unique, get_embedder
 from synthesis.embed.parallel import resolve_workers
 from synthesis.labels import answer_words
 from synthesis.neighbours import KnnStore
-from synthesis.origin import annotate_consultation, annotate_origin, campaign_texts, copies_across_questions
+from synthesis.origin import annotate_consultation, annotate_origin
 from synthesis.records import Contribution, RejectedRow
 from synthesis.reduction import preload_libraries
 from synthesis.report import QuestionInput, build_question_report, library_versions

@@ -7,6 +7,7 @@ import pytest
 
 from schemas import RunSettings
 from synthesis import duplicates
+from synthesis.campaigns import densest_window, detect_campaigns, word_diff
 from synthesis.duplicates import (
     EXACT,
     MEDOID_REFERENCES,
@@ -15,7 +16,6 @@ from synthesis.duplicates import (
     CampaignDetector,
     segments,
 )
-from synthesis.origin import densest_window, detect_campaigns, word_diff
 from synthesis.prepare import dedup_key, exclusion_reason
 from synthesis.records import Contribution
 from synthesis.shingles import contained_pairs, jaccard

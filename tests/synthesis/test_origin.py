@@ -9,21 +9,17 @@ import pytest
 
 from schemas import Campaign, Cluster, Member, NoiseItem, QuestionReport, Report, RunSettings
 from schemas.report import CampaignMember
-from synthesis.html_origin import format_datetime
-from synthesis.ingest import read_file
-from synthesis.origin import (
-    VERY_ACTIVE,
-    _set_times,
-    annotate_consultation,
-    annotate_origin,
+from synthesis.campaigns import (
     author_weights,
-    breakdown,
-    bursts,
     campaign_count,
     copies_across_questions,
     detect_campaigns,
     distinct_authors,
+    set_campaign_times,
 )
+from synthesis.html_origin import format_datetime
+from synthesis.ingest import read_file
+from synthesis.origin import VERY_ACTIVE, annotate_consultation, annotate_origin, breakdown, bursts
 from synthesis.participation import participation_report
 from synthesis.records import AuthorType, Contribution
 from synthesis.times import MAX_TIME_CHARS, days_only, instant, parse_clock, parse_time, wall_clock
@@ -352,7 +348,9 @@ def test_a_campaign_mixing_naive_and_offset_times_orders_them_as_they_happened()
         Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
         for i, when in enumerate(["2019-04-01T09:00:00Z", "2019-04-01T10:30:00"])
     ]
-    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    camp = set_campaign_times(
+        Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items
+    )
     assert (camp.first_seen, camp.last_seen) == ("2019-04-01T10:30:00", "2019-04-01T09:00:00+00:00")
     assert camp.densest_hour == "2019-04-01T10:30:00" and camp.densest_hour_count == 2
     assert instant(datetime(2019, 1, 17, 10, 38)) == datetime(2019, 1, 17, 9, 38)  # winter: UTC+1
@@ -440,7 +438,7 @@ def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
     report = Report.model_construct(questions=[], origin={})
     annotate_consultation(report, by_day, RunSettings())
     assert report.origin["bursts"] == {"hours": 0, "baseline": None, "bursts": [], "undated": 120}
-    camp = _set_times(
+    camp = set_campaign_times(
         Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), by_day[:12]
     )
     assert camp.first_seen == "2019-02-01T00:00:00" and camp.densest_hour is None
@@ -462,7 +460,7 @@ def test_dates_without_a_time_of_day_make_no_burst_and_french_dates_are_read():
     cells = [replace(c, created_at=f"{c.created_at}T00:00:00") for c in by_day]
     annotate_consultation(report, cells, RunSettings())
     assert report.origin["bursts"]["bursts"] == [] and report.origin["bursts"]["undated"] == 120
-    camp = _set_times(
+    camp = set_campaign_times(
         Campaign(campaign_id="c", size=12, distinct_authors=12, template="t", members=[]), cells[:12]
     )
     assert camp.densest_hour is None
@@ -534,7 +532,7 @@ def test_dates_written_month_first_are_never_read_day_first_where_they_read_eith
     members = us[-30:]
     camp = Campaign(campaign_id="c", size=30, distinct_authors=30, template="t", members=[])
     camp.members = [CampaignMember(contribution_id=c.contribution_id, source_id=c.source_id) for c in members]
-    _set_times(camp, members)
+    set_campaign_times(camp, members)
     assert camp.first_seen == "2019-12-03T14:30:00"  # alone, day first
     report = Report.model_construct(
         questions=[QuestionReport.model_construct(campaigns=[camp], clusters=[], noise=[])], origin={}
@@ -641,7 +639,9 @@ def test_a_software_s_zero_date_is_no_date():
         Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
         for i, when in enumerate(["1970-01-01T00:00:00Z", "2019-03-12T10:00:00"])
     ]
-    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    camp = set_campaign_times(
+        Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items
+    )
     assert camp.first_seen == camp.last_seen == "2019-03-12T10:00:00"
 
 
@@ -766,7 +766,9 @@ def test_hours_are_read_as_written_and_ordered_by_instant():
         Contribution(f"c{i}", f"c{i}", "q", "", "texte", created_at=when)
         for i, when in enumerate(["2019-04-01T10:30:00+01:00", "2019-04-01T11:00:00+02:00"])
     ]
-    camp = _set_times(Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items)
+    camp = set_campaign_times(
+        Campaign(campaign_id="c", size=2, distinct_authors=2, template="t", members=[]), items
+    )
     assert (camp.first_seen, camp.last_seen) == ("2019-04-01T11:00:00+02:00", "2019-04-01T10:30:00+01:00")
     assert camp.densest_hour == camp.first_seen and camp.densest_hour_count == 2
 

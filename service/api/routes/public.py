@@ -113,15 +113,20 @@ def read_published_report(
     return HTMLResponse(report_page(report, info, lang))
 
 
-_LANDING = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+# The head of the service's own small pages (the landing page, a link to no report): language, title, style
+_PAGE_HEAD = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}}
 a{{color:#000091}}</style></head><body><main>
-<h1>{heading}</h1>
+"""
+_LANDING = (
+    _PAGE_HEAD
+    + """<h1>{heading}</h1>
 <p>{text}</p>
 <ul><li><a href="/docs">{docs}</a></li>
 <li>{links}</li></ul>
 </main></body></html>"""
+)
 LANDING = {
     "fr": _LANDING.format(
         lang="fr",
@@ -148,14 +153,13 @@ LANDING = {
 
 # A citizen following a revoked or mistyped public link got the API's JSON error, shown raw by the browser: a
 # page with no language, title nor heading (RGAA 8.3, 8.5, 9.1). Browsers (Accept: text/html) get this page.
-_GONE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#161616}}
-a{{color:#000091}}</style></head><body><main>
-<h1>{title}</h1>
+_GONE = (
+    _PAGE_HEAD
+    + """<h1>{title}</h1>
 <p>{text}</p>
 <p><a href="/">{home}</a></p>
 </main></body></html>"""
+)
 GONE = {
     "fr": _GONE.format(
         lang="fr",
