@@ -512,6 +512,8 @@ def _locate(raw: str) -> Location:
     cp = normalise_postcode(raw)
     if cp is None and (named := location_by_name_and_number(str(raw))) is not None:
         return named
+    if cp is None and (both := _place_and_postcode(str(raw))) is not None:
+        return both
     if cp is None and written_abroad(str(raw)):
         return Location(None, ABROAD)
     if cp is None and not any(ch.isdigit() for ch in str(raw)):
@@ -548,6 +550,24 @@ def _locate(raw: str) -> Location:
     weight = {d: sum(pop.get(c, 0) for c in communes if departement_of_commune(c) == d) for d in deps}
     main = max(deps, key=lambda d: (weight[d], d))
     return Location(cp, AMBIGUOUS, communes, main, region_of(main), deps)
+
+
+_POSTCODE_WRITTEN = re.compile(r"\(?\b(\d{5})\b\)?")
+
+
+def _place_and_postcode(raw: str) -> Location | None:
+    """ "Paris 15e, 75015", "Lyon 3e 69003", "Marseille 8e (13008)": a place that holds a number of its own (an
+    arrondissement) written with its postcode, read when both name the same commune: the postcode's location.
+    None when they name different communes, or the text holds more than one postcode (a sentence, a list)."""
+    codes = _POSTCODE_WRITTEN.findall(raw)
+    if len(codes) != 1 or len(raw) > 100:
+        return None
+    rest = _POSTCODE_WRITTEN.sub(" ", raw).strip(" ,;-")
+    place = location_by_name_and_number(rest) if rest else None
+    if place is None or not place.communes:
+        return None
+    postcode = _locate(codes[0])
+    return postcode if set(postcode.communes) & set(place.communes) else None
 
 
 @lru_cache(maxsize=1)

@@ -760,3 +760,20 @@ def test_an_arrondissement_or_a_commune_written_with_its_departement_or_postcode
         assert T.locate(raw).communes == (code,), raw
     # a number that is not the city's département: nothing; the city's own number alone: the whole city
     assert T.locate("Paris 15e (13)").status == T.INVALID and len(T.locate("Marseille (13)").communes) == 16
+
+
+def test_an_arrondissement_written_with_its_postcode_is_located_where_both_agree():
+    # "Paris 15ème, 75015", "Paris 15e 75015", "Lyon 3e, 69003", "Marseille 8e (13008)" were invalid: the
+    # arrondissement's number kept the postcode from being read, the postcode kept the name from being read
+    for raw, code in (
+        ("Paris 15ème, 75015", "75115"),
+        ("Paris 15e 75015", "75115"),
+        ("Lyon 3e, 69003", "69383"),
+        ("Marseille 8e (13008)", "13208"),
+    ):
+        location = T.locate(raw)
+        assert (location.status, location.communes) == (T.OK, (code,)), raw
+    assert T.locate("Paris 15e, 75015").postcode == "75015"
+    # they disagree: neither is believed
+    assert T.locate("Lyon 3e, 75015").status == T.INVALID
+    assert T.locate("Paris 15e 75015 75016").status == T.INVALID
