@@ -60,17 +60,18 @@ def unpack(archive: Path, dest: Path, limits: ArchiveLimits) -> list[Member]:
     _check_directory(archive, limits)
     try:
         with zipfile.ZipFile(archive) as zf:
-            infos = sorted(zf.infolist(), key=lambda info: _name(info).split("/"))
+            infos = zf.infolist()
             if len(infos) > limits.members:
                 raise _too_many(archive, len(infos), limits)
+            named = sorted(((_name(info), info) for info in infos), key=lambda ni: ni[0].split("/"))
             members: list[Member] = []
             taken: dict[str, str] = {}
             total = [0]
-            polis = polis_exports(_name(info) for info in infos)
-            for info in infos:
+            polis = polis_exports(name for name, _ in named)
+            for name, info in named:
                 if info.filename.endswith("/"):  # a folder (ZipInfo.is_dir fails on an empty name: "\0…")
                     continue
-                member = place_member(_name(info), dest, taken, polis, _refusal(info))
+                member = place_member(name, dest, taken, polis, _refusal(info))
                 members.append(member)
                 if member.path is not None:
                     _write(zf, info, member, total, limits)
